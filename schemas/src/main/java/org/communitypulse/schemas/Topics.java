@@ -1,0 +1,69 @@
+package org.communitypulse.schemas;
+
+import java.util.List;
+import java.util.Objects;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.communitypulse.schemas.avro.ActivityEvent;
+import org.communitypulse.schemas.avro.CommunityDayKey;
+import org.communitypulse.schemas.avro.DailyEngagement;
+import org.communitypulse.schemas.serde.AvroSerdes;
+
+/**
+ * Every topic of the pipeline, named under one prefix and bound to its serdes.
+ *
+ * <p>An instance, not statics: tests give each run its own prefix (unique topics per test) and
+ * its own registry client, and two pipelines can live in one JVM.
+ */
+public final class Topics {
+
+    /** Prefix used when none is configured. */
+    public static final String DEFAULT_PREFIX = "pulse.";
+
+    private final String prefix;
+    private final Topic<String, ActivityEvent> activity;
+    private final Topic<byte[], byte[]> activityDeadLetters;
+    private final Topic<String, ActivityEvent> activityLate;
+    private final Topic<CommunityDayKey, DailyEngagement> dailyEngagement;
+
+    public Topics(String prefix, AvroSerdes serdes) {
+        this.prefix = Objects.requireNonNull(prefix, "prefix");
+        Serde<String> communityKey = Serdes.String();
+        // Dead letters keep the producer's exact bytes: they may be unreadable by any schema.
+        Serde<byte[]> raw = Serdes.ByteArray();
+        this.activity = new Topic<>(prefix + "activity", communityKey, serdes.forValue(ActivityEvent.class));
+        this.activityDeadLetters = new Topic<>(prefix + "activity.dlq", raw, raw);
+        this.activityLate = new Topic<>(prefix + "activity.late", communityKey, serdes.forValue(ActivityEvent.class));
+        this.dailyEngagement = new Topic<>(prefix + "engagement.daily",
+                serdes.forKey(CommunityDayKey.class), serdes.forValue(DailyEngagement.class));
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    /** Input: activity events from every connector, keyed by community id. */
+    public Topic<String, ActivityEvent> activity() {
+        return activity;
+    }
+
+    /** Activity records that failed validation, as received, with the reason in headers. */
+    public Topic<byte[], byte[]> activityDeadLetters() {
+        return activityDeadLetters;
+    }
+
+    /** Valid events that arrived after the lateness horizon of their period had closed. */
+    public Topic<String, ActivityEvent> activityLate() {
+        return activityLate;
+    }
+
+    /** Output: engagement per community and UTC day. */
+    public Topic<CommunityDayKey, DailyEngagement> dailyEngagement() {
+        return dailyEngagement;
+    }
+
+    /** Names of every topic the pipeline reads or writes, for creating them up front. */
+    public List<String> names() {
+        return List.of(activity.name(), activityDeadLetters.name(), activityLate.name(), dailyEngagement.name());
+    }
+}
