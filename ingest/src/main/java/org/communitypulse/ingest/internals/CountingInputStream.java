@@ -1,0 +1,51 @@
+package org.communitypulse.ingest.internals;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+/** Counts the bytes read through it, so progress can be told as a share of the input's size. */
+public final class CountingInputStream extends FilterInputStream {
+
+    private long count;
+
+    public CountingInputStream(InputStream in) {
+        super(in);
+    }
+
+    /** Bytes read so far (skipped bytes included). */
+    public long count() {
+        return count;
+    }
+
+    @Override
+    public int read() throws IOException {
+        int b = super.read();
+        if (b >= 0) {
+            count++;
+        }
+        return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+        int n = super.read(buffer, offset, length);
+        if (n > 0) {
+            count += n;
+        }
+        return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+        long skipped = super.skip(n);
+        count += skipped;
+        return skipped;
+    }
+
+    @Override
+    public boolean markSupported() {
+        // Resetting would make the count lie.
+        return false;
+    }
+}
