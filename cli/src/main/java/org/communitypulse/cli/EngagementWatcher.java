@@ -1,0 +1,86 @@
+package org.communitypulse.cli;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
+import org.communitypulse.schemas.Topic;
+import org.communitypulse.schemas.avro.CommunityDayKey;
+import org.communitypulse.schemas.avro.DailyEngagement;
+
+/** Prints each community's latest day of engagement every few seconds: the demo's live view. */
+final class EngagementWatcher implements AutoCloseable {
+
+    private static final Duration PRINT_EVERY = Duration.ofSeconds(5);
+
+    private final KafkaConsumer<CommunityDayKey, DailyEngagement> consumer;
+    private final Topic<CommunityDayKey, DailyEngagement> topic;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    EngagementWatcher(String bootstrap, Topic<CommunityDayKey, DailyEngagement> topic) {
+        this.topic = topic;
+        this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "pulse-watch-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                // Exactly-once output is only final once committed.
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase()),
+                topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+        this.thread = new Thread(this::loop, "pulse-watch");
+        thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    private void loop() {
+        Map<String, DailyEngagement> latest = new TreeMap<>();
+        consumer.subscribe(List.of(topic.name()));
+        long nextPrint = System.nanoTime() + PRINT_EVERY.toNanos();
+        while (running) {
+            try {
+                for (ConsumerRecord<CommunityDayKey, DailyEngagement> r : consumer.poll(Duration.ofMillis(500))) {
+                    DailyEngagement v = r.value();
+                    DailyEngagement prev = latest.get(v.getCommunityId());
+                    if (prev == null || !v.getDay().isBefore(prev.getDay())) {
+                        latest.put(v.getCommunityId(), v);
+                    }
+                }
+            } catch (org.apache.kafka.common.errors.WakeupException | IllegalStateException e) {
+                return;
+            }
+            if (System.nanoTime() >= nextPrint && !latest.isEmpty()) {
+                print(latest);
+                nextPrint = System.nanoTime() + PRINT_EVERY.toNanos();
+            }
+        }
+    }
+
+    private static void print(Map<String, DailyEngagement> latest) {
+        System.out.printf("%-22s %-10s %8s %8s %9s %7s%n", "community", "day (UTC)", "threads", "replies", "reactions", "active");
+        latest.values().forEach(v -> System.out.printf("%-22s %-10s %8d %8d %9d %7d%n", v.getCommunityId(), v.getDay(),
+                v.getThreads(), v.getReplies(), v.getReactions(), v.getActiveMembers()));
+        System.out.println();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!thread.isAlive()) {
+            return;
+        }
+    }
+}

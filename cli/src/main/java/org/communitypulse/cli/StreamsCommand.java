@@ -1,0 +1,59 @@
+package org.communitypulse.cli;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.communitypulse.streams.PulseStreamsApp;
+import org.communitypulse.streams.PulseStreamsConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code pulse streams}: run the Streams application against an existing cluster until stopped. */
+@Command(name = "streams", mixinStandardHelpOptions = true,
+        description = "Run the Kafka Streams application (all topologies) against an existing Kafka and registry.")
+final class StreamsCommand implements Callable<Integer> {
+
+    @Mixin
+    ConnectionOptions connection;
+
+    @Option(names = "--application-id", defaultValue = "${env:PULSE_APPLICATION_ID:-community-pulse}",
+            description = "Streams application id; instances with the same id share the work. Default: ${DEFAULT-VALUE}.")
+    String applicationId;
+
+    @Option(names = "--state-dir", defaultValue = "${env:PULSE_STATE_DIR:-.pulse/streams}",
+            description = "Local state directory. Default: ${DEFAULT-VALUE}.")
+    Path stateDir;
+
+    @Option(names = "--config", paramLabel = "KEY=VALUE",
+            description = "Extra settings, e.g. lateness.horizon.ms=604800000 or streams.num.stream.threads=2.")
+    Map<String, String> extra = new HashMap<>();
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PulseStreamsConfig config = config(connection, applicationId, stateDir, extra);
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (PulseStreamsApp app = new PulseStreamsApp(config)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "pulse-shutdown"));
+            app.start();
+            System.out.println("Streams application '" + applicationId + "' running against "
+                    + connection.bootstrapServers + "; output topic " + app.topics().dailyEngagement().name()
+                    + ". Ctrl-C to stop.");
+            stopped.await();
+        }
+        return 0;
+    }
+
+    static PulseStreamsConfig config(ConnectionOptions connection, String applicationId, Path stateDir,
+                                     Map<String, String> extra) {
+        Map<String, Object> props = new HashMap<>(extra);
+        props.put(PulseStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, connection.bootstrapServers);
+        props.put(PulseStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, connection.registryUrl);
+        props.put(PulseStreamsConfig.TOPIC_PREFIX_CONFIG, connection.topicPrefix);
+        props.put(PulseStreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(PulseStreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+        return new PulseStreamsConfig(props);
+    }
+}

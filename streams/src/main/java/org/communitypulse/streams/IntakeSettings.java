@@ -1,0 +1,31 @@
+package org.communitypulse.streams;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the intake needs to decide whether an event counts.
+ *
+ * @param latenessHorizon how far behind the partition's newest event an event may be; empty = any
+ * @param maxFutureSkew   how far in the future an event may be stamped
+ * @param clock           wall clock for the future check and {@code updatedAt} stamps
+ */
+public record IntakeSettings(Optional<Duration> latenessHorizon, Duration maxFutureSkew, Clock clock) {
+
+    public IntakeSettings {
+        Objects.requireNonNull(latenessHorizon, "latenessHorizon");
+        Objects.requireNonNull(maxFutureSkew, "maxFutureSkew");
+        Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Replay-friendly defaults: any lateness, one day of clock skew, the system clock. */
+    public static IntakeSettings defaults() {
+        return new IntakeSettings(Optional.empty(), Duration.ofDays(1), Clock.systemUTC());
+    }
+
+    public static IntakeSettings from(PulseStreamsConfig config) {
+        return new IntakeSettings(config.latenessHorizon(), config.maxFutureSkew(), Clock.systemUTC());
+    }
+}

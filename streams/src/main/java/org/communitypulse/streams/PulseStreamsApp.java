@@ -1,0 +1,117 @@
+package org.communitypulse.streams;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.communitypulse.schemas.Topics;
+import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
+import org.communitypulse.schemas.registry.SchemaRegistryClient;
+import org.communitypulse.schemas.serde.AvroSerdes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the pipeline's topologies as one Kafka Streams application: creates the topics it needs,
+ * starts, and closes cleanly (with a timeout and leaving the group, so a restart does not wait for
+ * a session timeout).
+ */
+public final class PulseStreamsApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PulseStreamsApp.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final PulseStreamsConfig config;
+    private final SchemaRegistryClient registry;
+    private final Topics topics;
+    private final KafkaStreams streams;
+
+    public PulseStreamsApp(PulseStreamsConfig config) {
+        this.config = config;
+        this.registry = new RestSchemaRegistryClient(config.schemaRegistryUrl());
+        AvroSerdes serdes = new AvroSerdes(registry, true);
+        this.topics = new Topics(config.topicPrefix(), serdes);
+        Topology topology = EngagementTopology.build(topics, serdes, IntakeSettings.from(config));
+        Properties props = config.streamsProperties();
+        this.streams = new KafkaStreams(topology, props);
+    }
+
+    public Topics topics() {
+        return topics;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /** Creates the pipeline topics if missing, then starts processing. */
+    public void start() {
+        createTopics(config.bootstrapServers(), topics.names(), config.topicPartitions());
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("Stream thread failed; replacing it", e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+                    .REPLACE_THREAD;
+        });
+        streams.start();
+    }
+
+    /** Blocks until every stream thread is RUNNING, or throws after {@code timeout}. */
+    public void awaitRunning(Duration timeout) throws TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) {
+                throw new IllegalStateException("Kafka Streams stopped: " + streams.state());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("Kafka Streams not running after " + timeout + " (state " + streams.state() + ")");
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+    }
+
+    /** Creates {@code names} with {@code partitions} partitions where they do not exist yet. */
+    public static void createTopics(String bootstrapServers, List<String> names, int partitions) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000))) {
+            List<NewTopic> wanted = new ArrayList<>();
+            for (String name : names) {
+                // Replication -1: the broker's default, 1 on a laptop, 3 in production clusters.
+                wanted.add(new NewTopic(name, java.util.Optional.of(partitions), java.util.Optional.empty()));
+            }
+            admin.createTopics(wanted).values().forEach((name, future) -> {
+                try {
+                    future.get(20, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("Cannot create topic " + name + ": " + e.getCause().getMessage(), e);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("Interrupted creating topic " + name, e);
+                } catch (TimeoutException e) {
+                    throw new IllegalStateException("Kafka at " + bootstrapServers + " did not create topic " + name
+                            + " within 20 s", e);
+                }
+            });
+        }
+    }
+
+    @Override
+    public void close() {
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(CLOSE_TIMEOUT));
+        registry.close();
+    }
+}

@@ -1,0 +1,50 @@
+package org.communitypulse.streams.internals;
+
+import java.util.EnumMap;
+import java.util.Map;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.streams.StreamsMetrics;
+
+/**
+ * The intake's counters, registered as Kafka Streams custom metrics (group {@code stream-pulse-metrics},
+ * entity {@code intake}), so they appear wherever Streams metrics go: JMX, {@code KafkaStreams#metrics()},
+ * and the Micrometer binder.
+ */
+final class IntakeMetrics {
+
+    static final String SCOPE = "pulse";
+    static final String ENTITY = "intake";
+
+    private final Sensor accepted;
+    private final Sensor duplicates;
+    private final Sensor late;
+    private final Map<RejectReason, Sensor> deadLettered = new EnumMap<>(RejectReason.class);
+
+    IntakeMetrics(StreamsMetrics metrics) {
+        accepted = metrics.addRateTotalSensor(SCOPE, ENTITY, "accepted", Sensor.RecordingLevel.INFO);
+        duplicates = metrics.addRateTotalSensor(SCOPE, ENTITY, "duplicates", Sensor.RecordingLevel.INFO);
+        late = metrics.addRateTotalSensor(SCOPE, ENTITY, "late", Sensor.RecordingLevel.INFO);
+        for (RejectReason reason : RejectReason.values()) {
+            // Streams names a custom sensor by thread, entity and operation only, not tags: one entity per
+            // reason keeps the six sensors apart (one shared sensor would count every reason six times).
+            deadLettered.put(reason, metrics.addRateTotalSensor(SCOPE, ENTITY + "." + reason.name(), "dead-lettered",
+                    Sensor.RecordingLevel.INFO, "reason", reason.name()));
+        }
+    }
+
+    void accepted() {
+        accepted.record();
+    }
+
+    void duplicate() {
+        duplicates.record();
+    }
+
+    void late() {
+        late.record();
+    }
+
+    void deadLettered(RejectReason reason) {
+        deadLettered.get(reason).record();
+    }
+}

@@ -1,0 +1,135 @@
+package org.communitypulse.streams.internals;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.communitypulse.schemas.DeadLetterHeaders;
+import org.communitypulse.schemas.avro.ActivityEvent;
+
+/**
+ * The gate every activity record passes: deserialise, validate, deduplicate by event id, divert
+ * late events. Raw bytes come in so that unreadable records reach the dead-letter topic instead of
+ * killing the stream thread in the deserialiser.
+ *
+ * <p>{@link Children}: {@code valid} gets {@code (communityId, ActivityEvent)}, {@code late}
+ * gets late events, {@code deadLetter} gets the original bytes with {@link DeadLetterHeaders}.
+ *
+ * <p>Store {@code dedupStore}: event id to occurredAt millis, plus one reserved entry holding the
+ * newest occurredAt of the partition (the lateness clock), so both survive restarts via the changelog.
+ */
+public final class IntakeProcessor implements Processor<byte[], byte[], Object, Object> {
+
+    /** Names of the downstream nodes that receive each kind of outcome. */
+    public record Children(String valid, String late, String deadLetter) {
+    }
+
+    /** Cannot collide with an event id: ids are never blank and never start with NUL. */
+    static final String MAX_OCCURRED_AT_KEY = "\u0000max-occurred-at";
+
+    private final String dedupStoreName;
+    private final Deserializer<ActivityEvent> deserializer;
+    private final EventValidator validator;
+    private final Optional<Duration> latenessHorizon;
+    private final Children children;
+
+    private ProcessorContext<Object, Object> context;
+    private KeyValueStore<String, Long> seen;
+    private IntakeMetrics metrics;
+
+    public IntakeProcessor(String dedupStoreName, Deserializer<ActivityEvent> deserializer, EventValidator validator,
+                           Optional<Duration> latenessHorizon, Children children) {
+        this.dedupStoreName = dedupStoreName;
+        this.deserializer = deserializer;
+        this.validator = validator;
+        this.latenessHorizon = latenessHorizon;
+        this.children = children;
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.seen = context.getStateStore(dedupStoreName);
+        this.metrics = new IntakeMetrics(context.metrics());
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        String topic = context.recordMetadata().map(RecordMetadata::topic).orElse("");
+        String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+        if (record.value() == null) {
+            deadLetter(record, RejectReason.NULL_VALUE, "record has no value (key '" + key + "')");
+            return;
+        }
+        ActivityEvent event;
+        try {
+            event = deserializer.deserialize(topic, record.headers(), record.value());
+        } catch (SerializationException | org.apache.avro.AvroRuntimeException e) {
+            deadLetter(record, RejectReason.DESERIALIZATION_FAILED, describe(e));
+            return;
+        }
+        Optional<Rejection> rejection = validator.validate(key, event);
+        if (rejection.isPresent()) {
+            deadLetter(record, rejection.get().reason(), rejection.get().detail());
+            return;
+        }
+        long occurredAt = event.getOccurredAt().toEpochMilli();
+        if (seen.get(event.getEventId()) != null) {
+            // Re-imports and redeliveries are expected, not errors: drop silently but count.
+            metrics.duplicate();
+            return;
+        }
+        seen.put(event.getEventId(), occurredAt);
+        Record<Object, Object> out = new Record<>(event.getCommunityId(), event, record.timestamp(), record.headers());
+        if (isLate(occurredAt)) {
+            metrics.late();
+            context.forward(out, children.late());
+            return;
+        }
+        metrics.accepted();
+        context.forward(out, children.valid());
+    }
+
+    private boolean isLate(long occurredAt) {
+        if (latenessHorizon.isEmpty()) {
+            return false;
+        }
+        Long newest = seen.get(MAX_OCCURRED_AT_KEY);
+        if (newest == null || occurredAt > newest) {
+            seen.put(MAX_OCCURRED_AT_KEY, occurredAt);
+            return false;
+        }
+        return occurredAt < newest - latenessHorizon.get().toMillis();
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, RejectReason reason, String detail) {
+        metrics.deadLettered(reason);
+        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+        DeadLetterHeaders.put(headers, DeadLetterHeaders.REASON, reason.name());
+        DeadLetterHeaders.put(headers, DeadLetterHeaders.DETAIL, detail);
+        DeadLetterHeaders.put(headers, DeadLetterHeaders.REJECTED_BY, "streams.intake");
+        context.recordMetadata().ifPresent(meta -> {
+            DeadLetterHeaders.put(headers, DeadLetterHeaders.SOURCE_TOPIC, meta.topic());
+            DeadLetterHeaders.put(headers, DeadLetterHeaders.SOURCE_PARTITION, Integer.toString(meta.partition()));
+            DeadLetterHeaders.put(headers, DeadLetterHeaders.SOURCE_OFFSET, Long.toString(meta.offset()));
+        });
+        context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers), children.deadLetter());
+    }
+
+    private static String describe(Exception e) {
+        StringBuilder sb = new StringBuilder(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        // The root cause (EOF, unknown id...) is what a person needs; keep it short.
+        Throwable cause = e.getCause();
+        if (cause != null && cause != e && cause.getMessage() != null) {
+            sb.append(": ").append(cause.getMessage());
+        }
+        return sb.toString();
+    }
+}

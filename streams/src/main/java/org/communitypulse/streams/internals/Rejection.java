@@ -1,0 +1,10 @@
+package org.communitypulse.streams.internals;
+
+/**
+ * A refused record: the reason code and the sentence a person reads to fix the producer.
+ *
+ * @param reason code, also the metric tag
+ * @param detail human-readable explanation
+ */
+public record Rejection(RejectReason reason, String detail) {
+}
