@@ -23,7 +23,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.communitypulse.embedded.ApicurioRegistry;
 import org.communitypulse.embedded.KafkaCluster;
-import org.communitypulse.embedded.KafkaClusters;
 import org.communitypulse.ingest.ImportSummary;
 import org.communitypulse.ingest.KafkaEventSink;
 import org.communitypulse.ingest.ProgressListener;
@@ -33,7 +32,6 @@ import org.communitypulse.schemas.avro.CommunityDayKey;
 import org.communitypulse.schemas.avro.DailyEngagement;
 import org.communitypulse.streams.PulseStreamsApp;
 import org.communitypulse.streams.PulseStreamsConfig;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,19 +51,9 @@ class StackExchangeEndToEndIT {
     private static ApicurioRegistry registry;
 
     @BeforeAll
-    static void startPlatform() {
-        kafka = KafkaClusters.start();
-        registry = ApicurioRegistry.start();
-    }
-
-    @AfterAll
-    static void stopPlatform() {
-        if (registry != null) {
-            registry.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
+    static void platform() {
+        kafka = SharedPlatform.kafka();
+        registry = SharedPlatform.registry();
     }
 
     @Test
