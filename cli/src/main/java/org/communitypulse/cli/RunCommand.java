@@ -64,6 +64,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--topic-prefix", defaultValue = "pulse.", description = "Prefix of the pipeline's topics. Default: ${DEFAULT-VALUE}.")
     String topicPrefix;
 
+    /** Closed first to last: each component is added at the front, so the last started stops first. */
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
     @Override
@@ -88,7 +89,9 @@ final class RunCommand implements Callable<Integer> {
             props.put(PulseStreamsConfig.STATE_DIR_CONFIG, dataDir.resolve("streams").toAbsolutePath().toString());
             props.put(PulseStreamsConfig.PARTITIONS_CONFIG, 3);
             PulseStreamsApp app = new PulseStreamsApp(new PulseStreamsConfig(props));
-            toClose.add(app);
+            // Closed before the broker and registry it talks to: a Streams app closed after its broker
+            // cannot leave its group or finish its transaction, and the next run waits for both to time out.
+            toClose.add(0, app);
             app.start();
             app.awaitRunning(Duration.ofSeconds(60));
 
