@@ -13,7 +13,7 @@ import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.avro.CommunityDayKey;
 import org.communitypulse.schemas.avro.DailyEngagement;
 
-/** Prints each community's latest day of engagement every few seconds: the demo's live view. */
+/** Prints each community's latest day with conversation every few seconds: the demo's live view. */
 final class EngagementWatcher implements AutoCloseable {
 
     private static final Duration PRINT_EVERY = Duration.ofSeconds(5);
@@ -49,7 +49,9 @@ final class EngagementWatcher implements AutoCloseable {
                 for (ConsumerRecord<CommunityDayKey, DailyEngagement> r : consumer.poll(Duration.ofMillis(500))) {
                     DailyEngagement v = r.value();
                     DailyEngagement prev = latest.get(v.getCommunityId());
-                    if (prev == null || !v.getDay().isBefore(prev.getDay())) {
+                    // The newest day with conversation: a day of badges alone would show as all zeros.
+                    boolean newer = prev == null || !v.getDay().isBefore(prev.getDay());
+                    if (prev == null || hasConversation(v) && (newer || !hasConversation(prev))) {
                         latest.put(v.getCommunityId(), v);
                     }
                 }
@@ -61,6 +63,10 @@ final class EngagementWatcher implements AutoCloseable {
                 nextPrint = System.nanoTime() + PRINT_EVERY.toNanos();
             }
         }
+    }
+
+    private static boolean hasConversation(DailyEngagement v) {
+        return v.getThreads() + v.getReplies() + v.getReactions() > 0;
     }
 
     private static void print(Map<String, DailyEngagement> latest) {
