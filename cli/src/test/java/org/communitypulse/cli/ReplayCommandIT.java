@@ -1,0 +1,205 @@
+package org.communitypulse.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code pulse replay stackexchange} on the real bicycles.meta dump, as a user runs it: its own
+ * broker, registry and Streams app in this JVM. The file must hold one record per day with activity,
+ * with counts equal to what this test computes straight from the XML, and two replays must give the
+ * same bytes.
+ */
+class ReplayCommandIT {
+
+    private static final String COMMUNITY = "bicycles.meta";
+    private static final String TOPIC = "pulse.engagement.daily";
+    private static final Pattern ATTR = Pattern.compile("(\\w+)=\"([^\"]*)\"");
+    private static final Pattern REPLAYED = Pattern.compile("Replayed (\\d+) events into (\\d+) metric records");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void shouldWriteTheSameXmlCountsTwiceWhenTheRealDumpIsReplayed(@TempDir Path tmp) throws Exception {
+        Path dump = Path.of(System.getProperty("pulse.shared.data", "../../shared/data"), "stackexchange", COMMUNITY);
+        Assumptions.assumeTrue(Files.isDirectory(dump), "real dump not present at " + dump);
+        Map<String, Counts> expected = countsFromXml(dump);
+        Set<String> anyRowDays = daysOfAnyRow(dump);
+
+        Path first = tmp.resolve("first.jsonl");
+        long started = System.nanoTime();
+        Run run = replay(dump, first);
+        Duration firstTook = Duration.ofNanos(System.nanoTime() - started);
+        System.out.println("Replay took " + firstTook.toMillis() + " ms");
+
+        assertThat(run.code).as("exit code; stderr tail:%n%s", tail(run.err)).isZero();
+        List<String> lines = Files.readAllLines(first, StandardCharsets.UTF_8);
+        Map<String, JsonNode> byDay = new TreeMap<>();
+        long eventSum = 0;
+        for (String line : lines) {
+            JsonNode node = JSON.readTree(line);
+            assertThat(node.fieldNames()).toIterable().containsExactly("topic", "key", "value");
+            assertThat(node.get("topic").asText()).isEqualTo(TOPIC);
+            assertThat(node.get("key").get("communityId").asText()).isEqualTo(COMMUNITY);
+            String day = node.get("key").get("day").asText();
+            assertThat(day).matches("\\d{4}-\\d{2}-\\d{2}");
+            assertThat(node.get("value").get("day").asText()).isEqualTo(day);
+            assertThat(node.get("value").has("updatedAt")).as("wall-clock field is left out").isFalse();
+            assertThat(byDay.put(day, node.get("value"))).as("one line per key, day %s", day).isNull();
+            eventSum += node.get("value").get("events").asLong();
+        }
+        assertThat(new ArrayList<>(byDay.keySet())).as("sorted by key").isEqualTo(dayOrder(lines));
+
+        // Every day with a thread, reply, vote or new member has a line, and no day without any row does.
+        assertThat(byDay.keySet()).containsAll(expected.keySet()).hasSizeGreaterThan(1000);
+        assertThat(anyRowDays).containsAll(byDay.keySet());
+        // Every imported event was processed: the day records add up to the import's total.
+        Matcher replayed = REPLAYED.matcher(run.out);
+        assertThat(replayed.find()).as("result line in %s", run.out).isTrue();
+        assertThat(eventSum).isEqualTo(Long.parseLong(replayed.group(1)));
+        assertThat((long) lines.size()).isEqualTo(Long.parseLong(replayed.group(2)));
+
+        for (String day : threeDays(expected)) {
+            JsonNode got = byDay.get(day);
+            Counts want = expected.get(day);
+            assertThat(List.of(got.get("threads").asLong(), got.get("replies").asLong(), got.get("reactions").asLong()))
+                    .as("threads, replies, reactions on %s", day)
+                    .containsExactly(want.threads, want.replies, want.reactions);
+        }
+
+        Path second = tmp.resolve("second.jsonl");
+        Run again = replay(dump, second);
+        assertThat(again.code).as("exit code of the second replay; stderr tail:%n%s", tail(again.err)).isZero();
+        assertThat(Files.readAllBytes(second)).as("second replay, same bytes").isEqualTo(Files.readAllBytes(first));
+    }
+
+    @Test
+    void shouldExitTwoWithoutStartingAnythingWhenTheDumpFolderIsMissing(@TempDir Path tmp) {
+        Run run = replay(tmp.resolve("no-such-dump"), tmp.resolve("out.jsonl"));
+
+        assertThat(run.code).isEqualTo(2);
+        assertThat(run.err).contains("pulse replay failed: no dump folder at");
+        assertThat(tmp.resolve("out.jsonl")).doesNotExist();
+    }
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run replay(Path dump, Path out) {
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        PrintStream originalOut = System.out;
+        PrintStream originalErr = System.err;
+        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = PulseCommand.commandLine().execute("replay", "stackexchange", dump.toString(),
+                    "--community", COMMUNITY, "--out", out.toString());
+        } finally {
+            System.setOut(originalOut);
+            System.setErr(originalErr);
+        }
+        return new Run(code, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
+    }
+
+    private static String tail(String text) {
+        return text.length() <= 4000 ? text : text.substring(text.length() - 4000);
+    }
+
+    private static List<String> dayOrder(List<String> lines) throws IOException {
+        List<String> days = new ArrayList<>();
+        for (String line : lines) {
+            days.add(JSON.readTree(line).get("key").get("day").asText());
+        }
+        return days;
+    }
+
+    /** The first day, the busiest day (threads + replies) and the median day: three different shapes. */
+    private static Set<String> threeDays(Map<String, Counts> expected) {
+        List<String> days = new ArrayList<>(expected.keySet());
+        String busiest = days.stream()
+                .max((a, b) -> Long.compare(expected.get(a).threads + expected.get(a).replies,
+                        expected.get(b).threads + expected.get(b).replies))
+                .orElseThrow();
+        Set<String> chosen = new TreeSet<>(List.of(days.get(0), busiest, days.get(days.size() / 2)));
+        assertThat(chosen).hasSize(3);
+        return chosen;
+    }
+
+    /** Per-day counts straight from the XML rows, sharing no code with the importer. */
+    private static Map<String, Counts> countsFromXml(Path dump) throws IOException {
+        Map<String, Counts> days = new TreeMap<>();
+        forEachRow(dump.resolve("Posts.xml"), a -> {
+            String type = a.get("PostTypeId");
+            if ("1".equals(type)) {
+                days.computeIfAbsent(day(a, "CreationDate"), k -> new Counts()).threads++;
+            } else if ("2".equals(type)) {
+                days.computeIfAbsent(day(a, "CreationDate"), k -> new Counts()).replies++;
+            }
+        });
+        forEachRow(dump.resolve("Comments.xml"), a -> days.computeIfAbsent(day(a, "CreationDate"), k -> new Counts()).replies++);
+        forEachRow(dump.resolve("Votes.xml"), a -> {
+            if ("2".equals(a.get("VoteTypeId"))) {
+                days.computeIfAbsent(day(a, "CreationDate"), k -> new Counts()).reactions++;
+            } else if ("1".equals(a.get("VoteTypeId"))) {
+                days.computeIfAbsent(day(a, "CreationDate"), k -> new Counts());
+            }
+        });
+        forEachRow(dump.resolve("Users.xml"), a -> days.computeIfAbsent(day(a, "CreationDate"), k -> new Counts()));
+        return days;
+    }
+
+    /** Days of every row of every file the importer reads: no event can fall outside them. */
+    private static Set<String> daysOfAnyRow(Path dump) throws IOException {
+        Set<String> days = new TreeSet<>();
+        for (String file : List.of("Posts.xml", "Comments.xml", "Votes.xml", "Users.xml", "PostHistory.xml")) {
+            forEachRow(dump.resolve(file), a -> days.add(day(a, "CreationDate")));
+        }
+        forEachRow(dump.resolve("Badges.xml"), a -> days.add(day(a, "Date")));
+        return days;
+    }
+
+    private static String day(Map<String, String> attrs, String attribute) {
+        return attrs.get(attribute).substring(0, 10);
+    }
+
+    private static void forEachRow(Path file, java.util.function.Consumer<Map<String, String>> action) throws IOException {
+        try (Stream<String> lines = Files.lines(file)) {
+            lines.filter(l -> l.trim().startsWith("<row ")).forEach(line -> {
+                Map<String, String> attrs = new HashMap<>();
+                Matcher m = ATTR.matcher(line);
+                while (m.find()) {
+                    attrs.put(m.group(1), m.group(2));
+                }
+                action.accept(attrs);
+            });
+        }
+    }
+
+    private static final class Counts {
+        long threads;
+        long replies;
+        long reactions;
+    }
+}
