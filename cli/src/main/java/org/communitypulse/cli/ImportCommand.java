@@ -15,8 +15,6 @@ import org.communitypulse.schemas.registry.SchemaRegistryException;
 import org.communitypulse.schemas.serde.AvroSerdes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code pulse import <source>}: backfill history into the activity topic. */
 @Command(name = "import", mixinStandardHelpOptions = true, description = "Import community history into Kafka.",
@@ -32,18 +30,15 @@ final class ImportCommand implements Runnable {
             description = "Import a Stack Exchange data dump folder (Posts.xml, Comments.xml, Votes.xml, Users.xml, ...).")
     static final class StackExchange implements Callable<Integer> {
 
-        @Parameters(index = "0", description = "Dump folder.")
-        Path dumpDir;
-
-        @Option(names = "--community", required = true, description = "Community id, e.g. bicycles.meta.")
-        String community;
+        @Mixin
+        StackExchangeDumpOptions dump;
 
         @Mixin
         ConnectionOptions connection;
 
         @Override
         public Integer call() {
-            return importStackExchange(dumpDir, community, connection.bootstrapServers, connection.registryUrl,
+            return importStackExchange(dump.dumpDir, dump.community, connection.bootstrapServers, connection.registryUrl,
                     connection.topicPrefix);
         }
     }

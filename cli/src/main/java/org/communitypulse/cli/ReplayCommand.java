@@ -10,7 +10,6 @@ import org.communitypulse.ingest.stackexchange.StackExchangeImporter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code pulse replay <source>}: history through the whole pipeline in this JVM (embedded broker,
@@ -43,22 +42,19 @@ final class ReplayCommand implements Runnable {
             description = "Replay a Stack Exchange data dump folder (Posts.xml, Comments.xml, Votes.xml, Users.xml, ...).")
     static final class StackExchange implements Callable<Integer> {
 
-        @Parameters(index = "0", description = "Dump folder.")
-        Path dumpDir;
-
-        @Option(names = "--community", required = true, description = "Community id, e.g. bicycles.meta.")
-        String community;
+        @Mixin
+        StackExchangeDumpOptions dump;
 
         @Mixin
         ReplayOptions options;
 
         @Override
         public Integer call() {
-            if (!Files.isDirectory(dumpDir)) {
-                System.err.println("pulse replay failed: no dump folder at " + dumpDir.toAbsolutePath());
+            if (!Files.isDirectory(dump.dumpDir)) {
+                System.err.println("pulse replay failed: no dump folder at " + dump.dumpDir.toAbsolutePath());
                 return 2;
             }
-            return replay(options, (sink, progress) -> new StackExchangeImporter().run(dumpDir, community, sink, progress));
+            return replay(options, (sink, progress) -> new StackExchangeImporter().run(dump.dumpDir, dump.community, sink, progress));
         }
     }
 

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,7 +19,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +33,6 @@ class ReplayCommandIT {
 
     private static final String COMMUNITY = "bicycles.meta";
     private static final String TOPIC = "pulse.engagement.daily";
-    private static final Pattern ATTR = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private static final Pattern REPLAYED = Pattern.compile("Replayed (\\d+) events into (\\d+) metric records");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -150,7 +147,7 @@ class ReplayCommandIT {
     /** Per-day counts straight from the XML rows, sharing no code with the importer. */
     private static Map<String, Counts> countsFromXml(Path dump) throws IOException {
         Map<String, Counts> days = new TreeMap<>();
-        forEachRow(dump.resolve("Posts.xml"), a -> {
+        DumpRows.forEachRow(dump.resolve("Posts.xml"), a -> {
             String type = a.get("PostTypeId");
             if ("1".equals(type)) {
                 days.computeIfAbsent(day(a, "CreationDate"), k -> new Counts()).threads++;
@@ -158,15 +155,15 @@ class ReplayCommandIT {
                 days.computeIfAbsent(day(a, "CreationDate"), k -> new Counts()).replies++;
             }
         });
-        forEachRow(dump.resolve("Comments.xml"), a -> days.computeIfAbsent(day(a, "CreationDate"), k -> new Counts()).replies++);
-        forEachRow(dump.resolve("Votes.xml"), a -> {
+        DumpRows.forEachRow(dump.resolve("Comments.xml"), a -> days.computeIfAbsent(day(a, "CreationDate"), k -> new Counts()).replies++);
+        DumpRows.forEachRow(dump.resolve("Votes.xml"), a -> {
             if ("2".equals(a.get("VoteTypeId"))) {
                 days.computeIfAbsent(day(a, "CreationDate"), k -> new Counts()).reactions++;
             } else if ("1".equals(a.get("VoteTypeId"))) {
                 days.computeIfAbsent(day(a, "CreationDate"), k -> new Counts());
             }
         });
-        forEachRow(dump.resolve("Users.xml"), a -> days.computeIfAbsent(day(a, "CreationDate"), k -> new Counts()));
+        DumpRows.forEachRow(dump.resolve("Users.xml"), a -> days.computeIfAbsent(day(a, "CreationDate"), k -> new Counts()));
         return days;
     }
 
@@ -174,9 +171,9 @@ class ReplayCommandIT {
     private static Set<String> daysOfAnyRow(Path dump) throws IOException {
         Set<String> days = new TreeSet<>();
         for (String file : List.of("Posts.xml", "Comments.xml", "Votes.xml", "Users.xml", "PostHistory.xml")) {
-            forEachRow(dump.resolve(file), a -> days.add(day(a, "CreationDate")));
+            DumpRows.forEachRow(dump.resolve(file), a -> days.add(day(a, "CreationDate")));
         }
-        forEachRow(dump.resolve("Badges.xml"), a -> days.add(day(a, "Date")));
+        DumpRows.forEachRow(dump.resolve("Badges.xml"), a -> days.add(day(a, "Date")));
         return days;
     }
 
@@ -184,18 +181,6 @@ class ReplayCommandIT {
         return attrs.get(attribute).substring(0, 10);
     }
 
-    private static void forEachRow(Path file, java.util.function.Consumer<Map<String, String>> action) throws IOException {
-        try (Stream<String> lines = Files.lines(file)) {
-            lines.filter(l -> l.trim().startsWith("<row ")).forEach(line -> {
-                Map<String, String> attrs = new HashMap<>();
-                Matcher m = ATTR.matcher(line);
-                while (m.find()) {
-                    attrs.put(m.group(1), m.group(2));
-                }
-                action.accept(attrs);
-            });
-        }
-    }
 
     private static final class Counts {
         long threads;

@@ -15,9 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -45,7 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
 class StackExchangeEndToEndIT {
 
     private static final String COMMUNITY = "bicycles.meta";
-    private static final Pattern ATTR = Pattern.compile("(\\w+)=\"([^\"]*)\"");
 
     private static KafkaCluster kafka;
     private static ApicurioRegistry registry;
@@ -121,7 +117,7 @@ class StackExchangeEndToEndIT {
     /** Per-day counts straight from the XML rows, sharing no code with the importer. */
     private static Map<LocalDate, Expected> expectedFromXml(Path dump) throws IOException {
         Map<LocalDate, Expected> days = new TreeMap<>();
-        forEachRow(dump.resolve("Posts.xml"), a -> {
+        DumpRows.forEachRow(dump.resolve("Posts.xml"), a -> {
             String type = a.get("PostTypeId");
             if (!"1".equals(type) && !"2".equals(type)) {
                 return; // wiki and tag excerpts are not conversation
@@ -136,21 +132,21 @@ class StackExchangeEndToEndIT {
                 d.active.add(a.get("OwnerUserId"));
             }
         });
-        forEachRow(dump.resolve("Comments.xml"), a -> {
+        DumpRows.forEachRow(dump.resolve("Comments.xml"), a -> {
             Expected d = days.computeIfAbsent(day(a), k -> new Expected());
             d.replies++;
             if (a.containsKey("UserId")) {
                 d.active.add(a.get("UserId"));
             }
         });
-        forEachRow(dump.resolve("Votes.xml"), a -> {
+        DumpRows.forEachRow(dump.resolve("Votes.xml"), a -> {
             if ("2".equals(a.get("VoteTypeId"))) {
                 days.computeIfAbsent(day(a), k -> new Expected()).reactions++;
             } else if ("1".equals(a.get("VoteTypeId"))) {
                 days.computeIfAbsent(day(a), k -> new Expected()).accepted++;
             }
         });
-        forEachRow(dump.resolve("Users.xml"), a -> days.computeIfAbsent(day(a), k -> new Expected()).newMembers++);
+        DumpRows.forEachRow(dump.resolve("Users.xml"), a -> days.computeIfAbsent(day(a), k -> new Expected()).newMembers++);
         return days;
     }
 
@@ -158,18 +154,6 @@ class StackExchangeEndToEndIT {
         return LocalDate.parse(attrs.get("CreationDate").substring(0, 10));
     }
 
-    private static void forEachRow(Path file, java.util.function.Consumer<Map<String, String>> action) throws IOException {
-        try (Stream<String> lines = Files.lines(file)) {
-            lines.filter(l -> l.trim().startsWith("<row ")).forEach(line -> {
-                Map<String, String> attrs = new HashMap<>();
-                Matcher m = ATTR.matcher(line);
-                while (m.find()) {
-                    attrs.put(m.group(1), m.group(2));
-                }
-                action.accept(attrs);
-            });
-        }
-    }
 
     private static final class Expected {
         long threads;
