@@ -1,0 +1,154 @@
+package org.communitypulse.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.TopicPartition;
+import org.communitypulse.embedded.ApicurioRegistry;
+import org.communitypulse.embedded.KafkaCluster;
+import org.communitypulse.ingest.ImportSummary;
+import org.communitypulse.ingest.KafkaEventSink;
+import org.communitypulse.ingest.ProgressListener;
+import org.communitypulse.ingest.stackexchange.StackExchangeImporter;
+import org.communitypulse.schemas.Topic;
+import org.communitypulse.schemas.avro.CommunityDayKey;
+import org.communitypulse.schemas.avro.DailyEngagement;
+import org.communitypulse.streams.PulseStreamsApp;
+import org.communitypulse.streams.PulseStreamsConfig;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Nothing double-counted on the real broker: importing the same dump again changes no metric, and
+ * an instance whose local state is gone rebuilds it from the changelogs, so a third import still
+ * changes nothing.
+ */
+class DuplicatesAndRestoreIT {
+
+    private static final String COMMUNITY = "bicycles.meta";
+
+    private static KafkaCluster kafka;
+    private static ApicurioRegistry registry;
+
+    @BeforeAll
+    static void platform() {
+        kafka = SharedPlatform.kafka();
+        registry = SharedPlatform.registry();
+    }
+
+    @Test
+    void shouldChangeNoMetricWhenTheDumpIsReimportedBeforeAndAfterLocalStateIsWiped(
+            @TempDir Path firstState, @TempDir Path wipedState) throws Exception {
+        Path dump = Path.of(System.getProperty("pulse.shared.data", "../../shared/data"), "stackexchange", COMMUNITY);
+        Assumptions.assumeTrue(Files.isDirectory(dump), "real dump not present at " + dump);
+        String prefix = "dup-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        String appId = prefix + "app";
+
+        Map<LocalDate, List<Long>> afterFirst;
+        long imported;
+        try (PulseStreamsApp app = start(prefix, appId, firstState)) {
+            imported = importDump(dump, app).totalEvents();
+            awaitProcessed(appId, app);
+            afterFirst = latest(app.topics().dailyEngagement());
+
+            importDump(dump, app);
+            awaitProcessed(appId, app);
+            assertThat(latest(app.topics().dailyEngagement())).as("after importing the dump twice")
+                    .isEqualTo(afterFirst);
+            assertThat(metric(app, "duplicates-total")).isEqualTo(imported);
+            assertThat(metric(app, "accepted-total")).isEqualTo(imported);
+        }
+        assertThat(afterFirst.values().stream().mapToLong(v -> v.get(6)).sum()).isEqualTo(imported);
+
+        // Same application id, empty state directory: as if the instance's disk had been lost.
+        try (PulseStreamsApp app = start(prefix, appId, wipedState)) {
+            importDump(dump, app);
+            awaitProcessed(appId, app);
+            assertThat(latest(app.topics().dailyEngagement())).as("after restoring from changelogs and importing again")
+                    .isEqualTo(afterFirst);
+            assertThat(metric(app, "duplicates-total")).isEqualTo(imported);
+        }
+    }
+
+    private static PulseStreamsApp start(String prefix, String appId, Path stateDir) throws Exception {
+        Map<String, Object> props = new HashMap<>();
+        props.put(PulseStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(PulseStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.ccompatUrl());
+        props.put(PulseStreamsConfig.TOPIC_PREFIX_CONFIG, prefix);
+        props.put(PulseStreamsConfig.APPLICATION_ID_CONFIG, appId);
+        props.put(PulseStreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        PulseStreamsApp app = new PulseStreamsApp(new PulseStreamsConfig(props));
+        app.start();
+        app.awaitRunning(Duration.ofSeconds(90));
+        return app;
+    }
+
+    private static ImportSummary importDump(Path dump, PulseStreamsApp app) {
+        try (KafkaEventSink sink = new KafkaEventSink(kafka.bootstrapServers(), app.topics().activity(), Map.of())) {
+            return new StackExchangeImporter().run(dump, COMMUNITY, sink, ProgressListener.NONE);
+        }
+    }
+
+    private static void awaitProcessed(String appId, PulseStreamsApp app) throws Exception {
+        try (Admin admin = Admin.create(kafka.clientConfig())) {
+            StreamsCatchUp catchUp = new StreamsCatchUp(admin, appId, app.topics().activity().name());
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            while (!catchUp.progress().done()) {
+                assertThat(System.nanoTime()).as("Streams caught up within 3 minutes").isLessThan(deadline);
+                TimeUnit.MILLISECONDS.sleep(200);
+            }
+        }
+    }
+
+    /** Sum of a pulse intake metric over all tasks and threads of the instance. */
+    private static long metric(PulseStreamsApp app, String name) {
+        double sum = 0;
+        for (Map.Entry<MetricName, ? extends Metric> e : app.streams().metrics().entrySet()) {
+            if (e.getKey().group().equals("stream-pulse-metrics") && e.getKey().name().equals(name)) {
+                sum += ((Number) e.getValue().metricValue()).doubleValue();
+            }
+        }
+        return (long) sum;
+    }
+
+    /** Latest committed value per day, without the wall-clock updatedAt, read to the end of the topic. */
+    private static Map<LocalDate, List<Long>> latest(Topic<CommunityDayKey, DailyEngagement> topic) {
+        Map<LocalDate, List<Long>> days = new TreeMap<>();
+        try (KafkaConsumer<CommunityDayKey, DailyEngagement> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "read-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                consumer.poll(Duration.ofMillis(500)).forEach(r -> {
+                    DailyEngagement v = r.value();
+                    days.put(r.key().getDay(), List.of(v.getThreads(), v.getReplies(), v.getReactions(),
+                            v.getAcceptedAnswers(), v.getNewMembers(), v.getActiveMembers(), v.getEvents()));
+                });
+            }
+        }
+        return days;
+    }
+}
