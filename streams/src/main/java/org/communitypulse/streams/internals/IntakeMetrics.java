@@ -7,8 +7,8 @@ import org.apache.kafka.streams.StreamsMetrics;
 
 /**
  * The intake's counters, registered as Kafka Streams custom metrics (group {@code stream-pulse-metrics},
- * entity {@code intake}, or {@code intake.<REASON>} for dead letters), so they appear wherever Streams metrics go: JMX, {@code KafkaStreams#metrics()},
- * and the Micrometer binder.
+ * entity {@code intake}, or {@code intake.<REASON>} for dead letters), so they appear wherever Streams
+ * metrics go: JMX, {@code KafkaStreams#metrics()}, and the Micrometer binder.
  */
 final class IntakeMetrics {
 
