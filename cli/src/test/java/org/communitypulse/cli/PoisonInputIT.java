@@ -53,14 +53,8 @@ class PoisonInputIT {
             throws Exception {
         String prefix = "poison-" + UUID.randomUUID().toString().substring(0, 8) + ".";
         String appId = prefix + "app";
-        Map<String, Object> props = new HashMap<>();
-        props.put(PulseStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(PulseStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.ccompatUrl());
-        props.put(PulseStreamsConfig.TOPIC_PREFIX_CONFIG, prefix);
-        props.put(PulseStreamsConfig.APPLICATION_ID_CONFIG, appId);
-        props.put(PulseStreamsConfig.STATE_DIR_CONFIG, state.toString());
-        props.put(PulseStreamsConfig.PARTITIONS_CONFIG, 1);
-        try (PulseStreamsApp app = new PulseStreamsApp(new PulseStreamsConfig(props))) {
+        try (PulseStreamsApp app = new PulseStreamsApp(SharedPlatform.streamsConfig(prefix, appId, state,
+                Map.of(PulseStreamsConfig.PARTITIONS_CONFIG, 1)))) {
             app.start();
             app.awaitRunning(Duration.ofSeconds(90));
             String topic = app.topics().activity().name();

@@ -1,8 +1,12 @@
 package org.communitypulse.cli;
 
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import org.communitypulse.embedded.ApicurioRegistry;
 import org.communitypulse.embedded.KafkaCluster;
 import org.communitypulse.embedded.KafkaClusters;
+import org.communitypulse.streams.PulseStreamsConfig;
 
 /**
  * One real broker and one real registry for all of this module's integration tests: they use
@@ -24,6 +28,21 @@ final class SharedPlatform {
     static synchronized ApicurioRegistry registry() {
         start();
         return registry;
+    }
+
+    /**
+     * Settings of a Streams app on the shared platform with its own topics ({@code prefix}), group
+     * ({@code applicationId}) and state; {@code extra} adds or overrides settings.
+     */
+    static PulseStreamsConfig streamsConfig(String prefix, String applicationId, Path stateDir, Map<String, Object> extra) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(PulseStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka().bootstrapServers());
+        props.put(PulseStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, registry().ccompatUrl());
+        props.put(PulseStreamsConfig.TOPIC_PREFIX_CONFIG, prefix);
+        props.put(PulseStreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        props.put(PulseStreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.putAll(extra);
+        return new PulseStreamsConfig(props);
     }
 
     private static void start() {

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +27,6 @@ import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.avro.CommunityDayKey;
 import org.communitypulse.schemas.avro.DailyEngagement;
 import org.communitypulse.streams.PulseStreamsApp;
-import org.communitypulse.streams.PulseStreamsConfig;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,13 +57,8 @@ class StackExchangeEndToEndIT {
         Map<LocalDate, Expected> expected = expectedFromXml(dump);
 
         String prefix = "e2e-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        Map<String, Object> props = new HashMap<>();
-        props.put(PulseStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(PulseStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.ccompatUrl());
-        props.put(PulseStreamsConfig.TOPIC_PREFIX_CONFIG, prefix);
-        props.put(PulseStreamsConfig.APPLICATION_ID_CONFIG, prefix + "app");
-        props.put(PulseStreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        try (PulseStreamsApp app = new PulseStreamsApp(new PulseStreamsConfig(props))) {
+        try (PulseStreamsApp app = new PulseStreamsApp(
+                SharedPlatform.streamsConfig(prefix, prefix + "app", stateDir, Map.of()))) {
             app.start();
             app.awaitRunning(Duration.ofSeconds(60));
 
