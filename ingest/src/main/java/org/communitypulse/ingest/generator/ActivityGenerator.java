@@ -5,10 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.communitypulse.ingest.EventIds;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.EventType;
-import org.communitypulse.schemas.avro.SourcePlatform;
 
 /**
  * Seeded activity for a handful of communities, for the demo and tests that must not depend on a
@@ -75,18 +73,8 @@ public final class ActivityGenerator {
             threadId = threads.get(random.nextInt(threads.size()));
             parentId = threadId;
         }
-        return ActivityEvent.newBuilder()
-                .setEventId(EventIds.of(SourcePlatform.GENERATOR, community, "event", seed + "-" + n))
-                .setCommunityId(community)
-                .setSource(SourcePlatform.GENERATOR)
-                .setType(type)
-                .setActorId(actor)
-                .setThreadId(threadId)
-                .setParentId(parentId)
-                .setOccurredAt(at)
-                .setChannel(null)
-                .setAttributes(kind == null ? Map.of() : Map.of("kind", kind))
-                .build();
+        return GeneratedEvents.event(community, "event", seed + "-" + n, type, actor, threadId, parentId, at,
+                kind == null ? Map.of() : Map.of("kind", kind));
     }
 
     /** Member index with probability roughly proportional to 1/(rank+1): a few members do most. */

@@ -19,7 +19,6 @@ import java.util.stream.StreamSupport;
 import org.communitypulse.ingest.EventIds;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.EventType;
-import org.communitypulse.schemas.avro.SourcePlatform;
 
 /**
  * Simulated history of several communities over a window of days, in time order, with the shapes
@@ -344,19 +343,8 @@ public final class SimulatedActivity {
 
         private ActivityEvent event(EventType type, String kind, String actor, String threadId, String parentId,
                                     Instant at, Map<String, String> attributes) {
-            String id = EventIds.of(SourcePlatform.GENERATOR, community, kind, plan.seed() + "-" + sequence++);
-            return ActivityEvent.newBuilder()
-                    .setEventId(id)
-                    .setCommunityId(community)
-                    .setSource(SourcePlatform.GENERATOR)
-                    .setType(type)
-                    .setActorId(actor)
-                    .setThreadId(threadId)
-                    .setParentId(parentId)
-                    .setOccurredAt(at)
-                    .setChannel(null)
-                    .setAttributes(Map.copyOf(attributes))
-                    .build();
+            return GeneratedEvents.event(community, kind, plan.seed() + "-" + sequence++, type, actor, threadId,
+                    parentId, at, attributes);
         }
     }
 
