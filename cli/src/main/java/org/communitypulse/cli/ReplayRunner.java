@@ -104,7 +104,7 @@ final class ReplayRunner {
     /** The metric topics a replay writes out: add each new metric topic of {@link Topics} here. */
     static List<Topic<?, ?>> metricTopics(Topics topics) {
         return List.of(topics.dailyEngagement(), topics.trailingEngagement(), topics.retention(),
-                topics.memberLevels());
+                topics.memberLevels(), topics.alerts());
     }
 
     /** Runs the replay and writes {@code out} (replaced atomically, so a failed replay leaves no half file). */
@@ -148,6 +148,8 @@ final class ReplayRunner {
         props.put(PulseStreamsConfig.TOPIC_PREFIX_CONFIG, Topics.DEFAULT_PREFIX);
         props.put(PulseStreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(PulseStreamsConfig.STATE_DIR_CONFIG, work.resolve("streams").toAbsolutePath().toString());
+        // History has its own clock: alerts follow the events' time, not today's date.
+        props.put(PulseStreamsConfig.ALERT_WALL_CLOCK_CONFIG, false);
         return new PulseStreamsConfig(props);
     }
 

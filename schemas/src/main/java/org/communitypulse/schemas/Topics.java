@@ -6,6 +6,8 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.CommunityDayKey;
+import org.communitypulse.schemas.avro.Alert;
+import org.communitypulse.schemas.avro.AlertKey;
 import org.communitypulse.schemas.avro.CohortRetention;
 import org.communitypulse.schemas.avro.DailyEngagement;
 import org.communitypulse.schemas.avro.MemberEngagement;
@@ -32,6 +34,7 @@ public final class Topics {
     private final Topic<CommunityDayKey, TrailingEngagement> trailingEngagement;
     private final Topic<CommunityDayKey, CohortRetention> retention;
     private final Topic<MemberKey, MemberEngagement> memberLevels;
+    private final Topic<AlertKey, Alert> alerts;
 
     public Topics(String prefix, AvroSerdes serdes) {
         this.prefix = Objects.requireNonNull(prefix, "prefix");
@@ -49,6 +52,7 @@ public final class Topics {
                 serdes.forKey(CommunityDayKey.class), serdes.forValue(CohortRetention.class));
         this.memberLevels = new Topic<>(prefix + "members.levels",
                 serdes.forKey(MemberKey.class), serdes.forValue(MemberEngagement.class));
+        this.alerts = new Topic<>(prefix + "alerts", serdes.forKey(AlertKey.class), serdes.forValue(Alert.class));
     }
 
     public String prefix() {
@@ -90,6 +94,11 @@ public final class Topics {
         return memberLevels;
     }
 
+    /** Output: alert lifecycle (FIRING, RESOLVED) per community and condition. */
+    public Topic<AlertKey, Alert> alerts() {
+        return alerts;
+    }
+
     /** The metric topics: each holds the latest value per key, so they are compacted. */
     public List<String> metricNames() {
         return List.of(dailyEngagement.name(), trailingEngagement.name(), retention.name(), memberLevels.name());
@@ -98,6 +107,6 @@ public final class Topics {
     /** Names of every topic the pipeline reads or writes, for creating them up front. */
     public List<String> names() {
         return List.of(activity.name(), activityDeadLetters.name(), activityLate.name(), dailyEngagement.name(),
-                trailingEngagement.name(), retention.name(), memberLevels.name());
+                trailingEngagement.name(), retention.name(), memberLevels.name(), alerts.name());
     }
 }

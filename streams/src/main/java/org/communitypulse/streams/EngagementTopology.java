@@ -35,6 +35,7 @@ import org.communitypulse.streams.internals.IntakeProcessor;
  *   <li>{@code <prefix>engagement.retention}: ({@code CommunityDayKey} of the cohort's Monday,
  *       {@code CohortRetention}), a tombstone when a cohort turns out empty;</li>
  *   <li>{@code <prefix>members.levels}: ({@code MemberKey}, {@code MemberEngagement});</li>
+ *   <li>{@code <prefix>alerts}: ({@code AlertKey}, {@code Alert}), FIRING and RESOLVED, once each;</li>
  *   <li>{@code <prefix>activity.dlq}: original key and value bytes with {@code pulse.dlq.*} headers;</li>
  *   <li>{@code <prefix>activity.late}: ({@code String}, {@code ActivityEvent}) beyond the lateness horizon.</li>
  * </ul>
@@ -59,12 +60,13 @@ public final class EngagementTopology {
     public static final String TRAILING_SINK = "engagement-trailing-sink";
     public static final String RETENTION_SINK = "engagement-retention-sink";
     public static final String MEMBER_LEVELS_SINK = "member-levels-sink";
+    public static final String ALERTS_SINK = "alerts-sink";
 
     private EngagementTopology() {
     }
 
     public static Topology build(Topics topics, AvroSerdes serdes, IntakeSettings intake,
-                                 EngagementSettings engagement) {
+                                 EngagementSettings engagement, AlertSettings alerting) {
         Topology topology = new Topology();
         topology.addSource(ACTIVITY_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.activity().name());
@@ -82,9 +84,10 @@ public final class EngagementTopology {
                 topics.activityLate().keySerde().serializer(), topics.activityLate().valueSerde().serializer(), INTAKE);
 
         EngagementProcessor.Children outputs =
-                new EngagementProcessor.Children(DAILY_SINK, TRAILING_SINK, RETENTION_SINK, MEMBER_LEVELS_SINK);
+                new EngagementProcessor.Children(DAILY_SINK, TRAILING_SINK, RETENTION_SINK, MEMBER_LEVELS_SINK,
+                        ALERTS_SINK);
         topology.addProcessor(ENGAGEMENT, () -> new EngagementProcessor(DAY_STORE, THREAD_STORE, MEMBER_STORE,
-                COMMUNITY_STORE, COHORT_STORE, outputs, engagement, intake.clock()), INTAKE);
+                COMMUNITY_STORE, COHORT_STORE, outputs, engagement, alerting, intake.clock()), INTAKE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DAY_STORE),
                 serdes.forKey(CommunityDayKey.class), serdes.forValue(DailyEngagementState.class)), ENGAGEMENT);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(THREAD_STORE),
@@ -100,6 +103,7 @@ public final class EngagementTopology {
         addSink(topology, TRAILING_SINK, topics.trailingEngagement());
         addSink(topology, RETENTION_SINK, topics.retention());
         addSink(topology, MEMBER_LEVELS_SINK, topics.memberLevels());
+        addSink(topology, ALERTS_SINK, topics.alerts());
         return topology;
     }
 

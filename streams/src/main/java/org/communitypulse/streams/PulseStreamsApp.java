@@ -43,7 +43,7 @@ public final class PulseStreamsApp implements AutoCloseable {
         AvroSerdes serdes = new AvroSerdes(registry, true);
         this.topics = new Topics(config.topicPrefix(), serdes);
         Topology topology = EngagementTopology.build(topics, serdes, IntakeSettings.from(config),
-                EngagementSettings.from(config));
+                EngagementSettings.from(config), AlertSettings.from(config));
         Properties props = config.streamsProperties();
         this.streams = new KafkaStreams(topology, props);
     }

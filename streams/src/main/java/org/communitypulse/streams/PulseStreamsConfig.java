@@ -77,6 +77,42 @@ public final class PulseStreamsConfig extends AbstractConfig {
     public static final String CHAMPION_MIN_CONFIG = "member.level.champion.min";
     public static final String CHAMPION_MIN_DOC = "Contributions over 28 days from which a member is a CHAMPION.";
 
+    public static final String ALERT_WALL_CLOCK_CONFIG = "alert.wall.clock";
+    public static final String ALERT_WALL_CLOCK_DOC = "Advance the alert clock with wall-clock time as well as event time, so silence is detected when no event arrives. Replays turn it off: their clock is the events' time.";
+
+    public static final String ALERT_SILENCE_DAYS_CONFIG = "alert.silence.days";
+    public static final String ALERT_SILENCE_DAYS_DOC = "NO_ACTIVITY fires when a community had no thread or reply for this many complete days.";
+
+    public static final String ALERT_BASELINE_RATIO_CONFIG = "alert.baseline.ratio";
+    public static final String ALERT_BASELINE_RATIO_DOC = "BELOW_BASELINE fires when a day's threads and replies fall under this share of the same weekday's mean over the previous four weeks.";
+
+    public static final String ALERT_BASELINE_RECOVER_RATIO_CONFIG = "alert.baseline.recover.ratio";
+    public static final String ALERT_BASELINE_RECOVER_RATIO_DOC = "BELOW_BASELINE resolves once a day reaches this share of its baseline.";
+
+    public static final String ALERT_BASELINE_MIN_CONFIG = "alert.baseline.min";
+    public static final String ALERT_BASELINE_MIN_DOC = "BELOW_BASELINE is only judged when the baseline is at least this many threads and replies a day.";
+
+    public static final String ALERT_RESPONSE_SHARE_MIN_CONFIG = "alert.response.share24h.min";
+    public static final String ALERT_RESPONSE_SHARE_MIN_DOC = "SLOW_FIRST_RESPONSE fires when under this share of the threads started in the previous 7 days got a first response within 24 h (the median first response is then over 24 h).";
+
+    public static final String ALERT_RESPONSE_RECOVER_SHARE_CONFIG = "alert.response.share24h.recover";
+    public static final String ALERT_RESPONSE_RECOVER_SHARE_DOC = "SLOW_FIRST_RESPONSE resolves once the share reaches this.";
+
+    public static final String ALERT_RESPONSE_MIN_THREADS_CONFIG = "alert.response.min.threads";
+    public static final String ALERT_RESPONSE_MIN_THREADS_DOC = "SLOW_FIRST_RESPONSE is only judged on weeks with at least this many new threads.";
+
+    public static final String ALERT_BACKLOG_MAX_CONFIG = "alert.backlog.max";
+    public static final String ALERT_BACKLOG_MAX_DOC = "BACKLOG_GROWING fires when this many threads started in the last 28 days still have no response.";
+
+    public static final String ALERT_BACKLOG_RECOVER_CONFIG = "alert.backlog.recover";
+    public static final String ALERT_BACKLOG_RECOVER_DOC = "BACKLOG_GROWING resolves when the open backlog is at or below this.";
+
+    public static final String ALERT_FIRE_AFTER_DAYS_CONFIG = "alert.fire.after.days";
+    public static final String ALERT_FIRE_AFTER_DAYS_DOC = "Consecutive days a condition must hold before its alert fires.";
+
+    public static final String ALERT_RESOLVE_AFTER_DAYS_CONFIG = "alert.resolve.after.days";
+    public static final String ALERT_RESOLVE_AFTER_DAYS_DOC = "Consecutive recovered days before a firing alert resolves (hysteresis).";
+
     /** Prefix of pass-through Kafka Streams settings. */
     public static final String STREAMS_PREFIX = "streams.";
 
@@ -101,7 +137,19 @@ public final class PulseStreamsConfig extends AbstractConfig {
             .define(CONTRIBUTOR_MIN_CONFIG, Type.INT, EngagementSettings.DEFAULT_CONTRIBUTOR_MIN, Range.atLeast(1),
                     Importance.LOW, CONTRIBUTOR_MIN_DOC)
             .define(CHAMPION_MIN_CONFIG, Type.INT, EngagementSettings.DEFAULT_CHAMPION_MIN, Range.atLeast(1),
-                    Importance.LOW, CHAMPION_MIN_DOC);
+                    Importance.LOW, CHAMPION_MIN_DOC)
+            .define(ALERT_WALL_CLOCK_CONFIG, Type.BOOLEAN, true, Importance.LOW, ALERT_WALL_CLOCK_DOC)
+            .define(ALERT_SILENCE_DAYS_CONFIG, Type.INT, 3, Range.atLeast(1), Importance.LOW, ALERT_SILENCE_DAYS_DOC)
+            .define(ALERT_BASELINE_RATIO_CONFIG, Type.DOUBLE, 0.3, Range.between(0.0, 1.0), Importance.LOW, ALERT_BASELINE_RATIO_DOC)
+            .define(ALERT_BASELINE_RECOVER_RATIO_CONFIG, Type.DOUBLE, 0.6, Range.between(0.0, 10.0), Importance.LOW, ALERT_BASELINE_RECOVER_RATIO_DOC)
+            .define(ALERT_BASELINE_MIN_CONFIG, Type.DOUBLE, 5.0, Range.atLeast(0.0), Importance.LOW, ALERT_BASELINE_MIN_DOC)
+            .define(ALERT_RESPONSE_SHARE_MIN_CONFIG, Type.DOUBLE, 0.5, Range.between(0.0, 1.0), Importance.LOW, ALERT_RESPONSE_SHARE_MIN_DOC)
+            .define(ALERT_RESPONSE_RECOVER_SHARE_CONFIG, Type.DOUBLE, 0.6, Range.between(0.0, 1.0), Importance.LOW, ALERT_RESPONSE_RECOVER_SHARE_DOC)
+            .define(ALERT_RESPONSE_MIN_THREADS_CONFIG, Type.INT, 5, Range.atLeast(1), Importance.LOW, ALERT_RESPONSE_MIN_THREADS_DOC)
+            .define(ALERT_BACKLOG_MAX_CONFIG, Type.INT, 10, Range.atLeast(1), Importance.LOW, ALERT_BACKLOG_MAX_DOC)
+            .define(ALERT_BACKLOG_RECOVER_CONFIG, Type.INT, 7, Range.atLeast(0), Importance.LOW, ALERT_BACKLOG_RECOVER_DOC)
+            .define(ALERT_FIRE_AFTER_DAYS_CONFIG, Type.INT, 1, Range.atLeast(1), Importance.LOW, ALERT_FIRE_AFTER_DAYS_DOC)
+            .define(ALERT_RESOLVE_AFTER_DAYS_CONFIG, Type.INT, 2, Range.atLeast(1), Importance.LOW, ALERT_RESOLVE_AFTER_DAYS_DOC);
 
     public PulseStreamsConfig(Map<?, ?> originals) {
         super(CONFIG, originals, false);

@@ -76,7 +76,8 @@ class EngagementMetricsTest {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDirs.resolve("run-" + runs++).toString());
         EngagementSettings settings = EngagementSettings.defaults();
         TopologyTestDriver driver = new TopologyTestDriver(EngagementTopology.build(topics, serdes,
-                new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK), settings), props);
+                new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK), settings,
+                AlertSettings.defaults().withWallClock(false)), props);
         drivers.add(driver);
         TestInputTopic<String, ActivityEvent> in = driver.createInputTopic(topics.activity().name(),
                 topics.activity().keySerde().serializer(), topics.activity().valueSerde().serializer());

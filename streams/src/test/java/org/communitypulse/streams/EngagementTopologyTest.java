@@ -77,7 +77,8 @@ class EngagementTopologyTest {
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
             props.put(StreamsConfig.STATE_DIR_CONFIG, stateDirs.resolve("run-" + runs++).toString());
             driver = new TopologyTestDriver(
-                    EngagementTopology.build(topics, serdes, settings, EngagementSettings.defaults()), props);
+                    EngagementTopology.build(topics, serdes, settings, EngagementSettings.defaults(),
+                    AlertSettings.defaults().withWallClock(false)), props);
             drivers.add(driver);
             activity = driver.createInputTopic(topics.activity().name(),
                     topics.activity().keySerde().serializer(), topics.activity().valueSerde().serializer());

@@ -22,6 +22,7 @@ import org.communitypulse.schemas.avro.MemberEngagement;
 import org.communitypulse.schemas.avro.MemberKey;
 import org.communitypulse.schemas.avro.MemberState;
 import org.communitypulse.schemas.avro.TrailingEngagement;
+import org.communitypulse.streams.AlertSettings;
 import org.communitypulse.streams.EngagementSettings;
 
 /**
@@ -32,7 +33,7 @@ import org.communitypulse.streams.EngagementSettings;
 final class EngagementEmitter {
 
     /** Where recomputed records go; a null retention value removes a cohort that became empty. */
-    interface Output {
+    interface Output extends AlertEvaluator.Output {
         void daily(CommunityDayKey key, DailyEngagement value);
 
         void trailing(CommunityDayKey key, TrailingEngagement value);
@@ -46,41 +47,66 @@ final class EngagementEmitter {
     private static final int WINDOW_DAYS = EngagementFolder.WINDOW_DAYS;
     private static final long SECONDS_24H = 86_400;
     private static final long SECONDS_7D = 7 * SECONDS_24H;
-    private static final DailyEngagementState EMPTY_DAY = EngagementStores.emptyDay();
 
     private final EngagementStores stores;
     private final EngagementSettings settings;
+    private final AlertSettings alertSettings;
+    private final AlertEvaluator alerts;
     private final Clock clock;
 
-    EngagementEmitter(EngagementStores stores, EngagementSettings settings, Clock clock) {
+    EngagementEmitter(EngagementStores stores, EngagementSettings settings, AlertSettings alertSettings,
+                      Clock clock) {
         this.stores = stores;
         this.settings = settings;
+        this.alertSettings = alertSettings;
+        this.alerts = new AlertEvaluator(alertSettings);
         this.clock = clock;
     }
 
-    /** Emits the dirty periods of every community of this task and clears them. */
-    void emitAll(Output out) {
-        List<KeyValue<String, CommunityState>> pending = new ArrayList<>();
+    /**
+     * Emits the dirty periods of every community of this task and clears them, then evaluates the
+     * alerts of every day the task's clock has completed.
+     *
+     * @param wallClockMillis the punctuation's wall-clock time, which also drives the alert clock when
+     *                        {@link AlertSettings#wallClock()} is set
+     */
+    void emitAll(Output out, long wallClockMillis) {
+        List<KeyValue<String, CommunityState>> communities = new ArrayList<>();
+        int clockDay = alertSettings.wallClock() ? Days.of(wallClockMillis) : Integer.MIN_VALUE;
         try (KeyValueIterator<String, CommunityState> it = stores.communities().all()) {
-            it.forEachRemaining(kv -> {
-                if (EngagementStores.hasPendingWork(kv.value)) {
-                    pending.add(kv);
+            while (it.hasNext()) {
+                KeyValue<String, CommunityState> kv = it.next();
+                communities.add(kv);
+                if (kv.value.getLatestDay() != null) {
+                    // Event time of the whole task: a silent community's clock moves with its neighbours'.
+                    clockDay = Math.max(clockDay, kv.value.getLatestDay());
                 }
-            });
+            }
         }
-        for (KeyValue<String, CommunityState> kv : pending) {
-            emit(new View(kv.key, kv.value), out);
+        for (KeyValue<String, CommunityState> kv : communities) {
             CommunityState cs = kv.value;
-            cs.getDailyDirty().clear();
-            cs.getTrailingDirty().clear();
-            cs.getCohortDirty().clear();
-            cs.getMembersDirty().clear();
-            cs.setLevelsAsOf(cs.getLatestDay());
-            stores.communities().put(kv.key, cs);
+            CommunityView view = new CommunityView(stores, kv.key, cs);
+            boolean changed = false;
+            if (EngagementStores.hasPendingWork(cs)) {
+                emit(view, out);
+                cs.getDailyDirty().clear();
+                cs.getTrailingDirty().clear();
+                cs.getCohortDirty().clear();
+                cs.getMembersDirty().clear();
+                cs.setLevelsAsOf(cs.getLatestDay());
+                changed = true;
+            }
+            Integer evaluated = cs.getAlertsEvaluatedThrough();
+            // Only completed days are judged: today may still bring the thread that ends a silence.
+            alerts.evaluateThrough(view, clockDay - 1, out);
+            changed |= !java.util.Objects.equals(evaluated, cs.getAlertsEvaluatedThrough());
+            if (changed) {
+                stores.communities().put(kv.key, cs);
+            }
         }
     }
 
-    private void emit(View view, Output out) {
+    private void emit(CommunityView view, Output out) {
         for (int day : view.cs.getDailyDirty()) {
             DailyEngagementState ds = stores.days().get(EngagementStores.dayKey(view.community, day));
             if (ds != null) {
@@ -94,7 +120,7 @@ final class EngagementEmitter {
         members(view, out);
     }
 
-    private DailyEngagement daily(View view, int day, DailyEngagementState ds) {
+    private DailyEngagement daily(CommunityView view, int day, DailyEngagementState ds) {
         long staffAccepted = 0;
         for (Map.Entry<String, Integer> e : ds.getAcceptedAuthors().entrySet()) {
             if (view.isStaff(e.getKey(), day)) {
@@ -133,7 +159,7 @@ final class EngagementEmitter {
                 .build();
     }
 
-    private void trailing(View view, Output out) {
+    private void trailing(CommunityView view, Output out) {
         Integer first = view.cs.getFirstActiveDay();
         Integer latest = view.cs.getLatestDay();
         if (first == null || latest == null) {
@@ -160,14 +186,14 @@ final class EngagementEmitter {
 
     /** The 7- and 28-day windows ending on one day, moved forward a day at a time. */
     private final class TrailingWindow {
-        private final View view;
+        private final CommunityView view;
         private final Map<String, Integer> contributions28 = new HashMap<>();
         private final Map<String, Integer> contributions7 = new HashMap<>();
         private final long[] sums28 = new long[Sum.values().length];
         private final long[] sums7 = new long[Sum.values().length];
         private int end;
 
-        TrailingWindow(View view, int end) {
+        TrailingWindow(CommunityView view, int end) {
             this.view = view;
             this.end = end;
             for (int d = end - WINDOW_DAYS + 1; d <= end; d++) {
@@ -230,7 +256,7 @@ final class EngagementEmitter {
                     .setTop1PercentShare(topShare(1, contributions))
                     .setTop10PercentShare(topShare(10, contributions))
                     .setPeerReplyShare28d(ratio(sums28[Sum.PEER_REPLIES.ordinal()], replies))
-                    .setOpenThreads(openThreads())
+                    .setOpenThreads(view.openThreads(end))
                     .setUpdatedAt(clock.instant())
                     .build();
         }
@@ -248,23 +274,11 @@ final class EngagementEmitter {
             }
             return top / (double) total;
         }
-
-        /** Threads started in the window with no response before the end of its last day. */
-        private long openThreads() {
-            long endOfDay = Days.startMillis(end + 1);
-            long open = 0;
-            for (int d = end - WINDOW_DAYS + 1; d <= end; d++) {
-                long[] at = view.responseTimes(d);
-                int firstLate = lowerBound(at, endOfDay);
-                open += at.length - firstLate;
-            }
-            return open;
-        }
     }
 
     private enum Sum { THREADS, REPLIES, CONTRIBUTIONS, PEER_REPLIES, DAU }
 
-    private void retention(View view, int monday, Output out) {
+    private void retention(CommunityView view, int monday, Output out) {
         CommunityDayKey key = EngagementStores.dayKey(view.community, monday);
         CohortState cohort = stores.cohorts().get(key);
         if (cohort == null) {
@@ -296,7 +310,7 @@ final class EngagementEmitter {
                 .build());
     }
 
-    private void members(View view, Output out) {
+    private void members(CommunityView view, Output out) {
         Integer asOf = view.cs.getLatestDay();
         if (asOf == null) {
             return;
@@ -333,7 +347,7 @@ final class EngagementEmitter {
         }
     }
 
-    private MemberEngagement level(View view, String member, MemberState ms, int asOf) {
+    private MemberEngagement level(CommunityView view, String member, MemberState ms, int asOf) {
         int from = asOf - WINDOW_DAYS + 1;
         long recent = 0;
         List<Integer> days = ms.getDays();
@@ -378,83 +392,6 @@ final class EngagementEmitter {
         return h;
     }
 
-    /** One community's state as read during one emission, with the lookups cached. */
-    private final class View {
-        final String community;
-        final CommunityState cs;
-        private final Map<Integer, DailyEngagementState> days = new HashMap<>();
-        private final Map<String, StaffCalendar> staff = new HashMap<>();
-        private final Map<Integer, long[]> responseTimes = new HashMap<>();
-        private final Map<Integer, Long> peerReplies = new HashMap<>();
-
-        View(String community, CommunityState cs) {
-            this.community = community;
-            this.cs = cs;
-        }
-
-        DailyEngagementState day(int day) {
-            return days.computeIfAbsent(day, d -> {
-                DailyEngagementState ds = stores.days().get(EngagementStores.dayKey(community, d));
-                return ds == null ? EMPTY_DAY : ds;
-            });
-        }
-
-        boolean isStaff(String member, int day) {
-            if (!SortedLists.contains(cs.getStaffMembers(), member)) {
-                return false;
-            }
-            return staff.computeIfAbsent(member, m -> {
-                MemberState ms = stores.members().get(EngagementStores.scoped(community, m));
-                return ms == null ? StaffCalendar.NEVER : StaffCalendar.of(ms.getRoleChanges());
-            }).isStaffOn(day);
-        }
-
-        long peerReplies(int day) {
-            return peerReplies.computeIfAbsent(day, d -> {
-                DailyEngagementState ds = day(d);
-                long staffReplies = 0;
-                for (Map.Entry<String, MemberDay> e : ds.getMembers().entrySet()) {
-                    if (e.getValue().getReplies() > 0 && isStaff(e.getKey(), d)) {
-                        staffReplies += e.getValue().getReplies();
-                    }
-                }
-                return ds.getReplies() - staffReplies;
-            });
-        }
-
-        /** First-response instants of the threads started that day, ascending; Long.MAX_VALUE = none yet. */
-        long[] responseTimes(int day) {
-            return responseTimes.computeIfAbsent(day, d -> {
-                List<String> threads = day(d).getThreadIds();
-                long[] at = new long[threads.size()];
-                for (int j = 0; j < at.length; j++) {
-                    Long first = ThreadResponses.firstResponseAt(
-                            stores.threads().get(EngagementStores.scoped(community, threads.get(j))));
-                    at[j] = first == null ? Long.MAX_VALUE : first;
-                }
-                Arrays.sort(at);
-                return at;
-            });
-        }
-
-        /** First response times in seconds of the day's responded threads, ascending. */
-        long[] responseSeconds(int day) {
-            List<String> threads = day(day).getThreadIds();
-            long[] seconds = new long[threads.size()];
-            int n = 0;
-            for (String thread : threads) {
-                Long s = ThreadResponses.firstResponseSeconds(
-                        stores.threads().get(EngagementStores.scoped(community, thread)));
-                if (s != null) {
-                    seconds[n++] = s;
-                }
-            }
-            long[] result = Arrays.copyOf(seconds, n);
-            Arrays.sort(result);
-            return result;
-        }
-    }
-
     /** {@code ceil(percent/100 · n)} in integers, so no rounding error can move a rank. */
     static int ceilPercent(int percent, int n) {
         return (percent * n + 99) / 100;
@@ -470,19 +407,5 @@ final class EngagementEmitter {
 
     private static Double ratio(long part, long whole) {
         return whole == 0 ? null : part / (double) whole;
-    }
-
-    private static int lowerBound(long[] sorted, long value) {
-        int lo = 0;
-        int hi = sorted.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (sorted[mid] < value) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
     }
 }

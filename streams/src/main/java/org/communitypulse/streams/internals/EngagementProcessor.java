@@ -6,12 +6,15 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.communitypulse.schemas.avro.ActivityEvent;
+import org.communitypulse.schemas.avro.Alert;
+import org.communitypulse.schemas.avro.AlertKey;
 import org.communitypulse.schemas.avro.CohortRetention;
 import org.communitypulse.schemas.avro.CommunityDayKey;
 import org.communitypulse.schemas.avro.DailyEngagement;
 import org.communitypulse.schemas.avro.MemberEngagement;
 import org.communitypulse.schemas.avro.MemberKey;
 import org.communitypulse.schemas.avro.TrailingEngagement;
+import org.communitypulse.streams.AlertSettings;
 import org.communitypulse.streams.EngagementSettings;
 
 /**
@@ -26,20 +29,23 @@ import org.communitypulse.streams.EngagementSettings;
 public final class EngagementProcessor implements Processor<String, ActivityEvent, Object, Object> {
 
     /** Downstream node names per output. */
-    public record Children(String daily, String trailing, String retention, String members) {
+    public record Children(String daily, String trailing, String retention, String members, String alerts) {
     }
 
     private final EngagementStores.Names storeNames;
     private final Children children;
     private final EngagementSettings settings;
+    private final AlertSettings alertSettings;
     private final Clock clock;
     private EngagementFolder folder;
 
     public EngagementProcessor(String dayStore, String threadStore, String memberStore, String communityStore,
-                               String cohortStore, Children children, EngagementSettings settings, Clock clock) {
+                               String cohortStore, Children children, EngagementSettings settings,
+                               AlertSettings alertSettings, Clock clock) {
         this.storeNames = new EngagementStores.Names(dayStore, threadStore, memberStore, communityStore, cohortStore);
         this.children = children;
         this.settings = settings;
+        this.alertSettings = alertSettings;
         this.clock = clock;
     }
 
@@ -47,9 +53,9 @@ public final class EngagementProcessor implements Processor<String, ActivityEven
     public void init(ProcessorContext<Object, Object> context) {
         EngagementStores stores = storeNames.open(context);
         this.folder = new EngagementFolder(stores, settings);
-        EngagementEmitter emitter = new EngagementEmitter(stores, settings, clock);
+        EngagementEmitter emitter = new EngagementEmitter(stores, settings, alertSettings, clock);
         EngagementEmitter.Output output = new ForwardingOutput(context, children);
-        context.schedule(settings.emitInterval(), PunctuationType.WALL_CLOCK_TIME, now -> emitter.emitAll(output));
+        context.schedule(settings.emitInterval(), PunctuationType.WALL_CLOCK_TIME, now -> emitter.emitAll(output, now));
     }
 
     /** Whether a community's state has periods waiting for the next emission. */
@@ -84,6 +90,11 @@ public final class EngagementProcessor implements Processor<String, ActivityEven
         @Override
         public void member(MemberKey key, MemberEngagement value) {
             send(key, value, children.members());
+        }
+
+        @Override
+        public void alert(AlertKey key, Alert value) {
+            send(key, value, children.alerts());
         }
 
         private void send(Object key, Object value, String child) {

@@ -68,7 +68,7 @@ record EngagementStores(KeyValueStore<CommunityDayKey, DailyEngagementState> day
 
     static CommunityState emptyCommunity() {
         return new CommunityState(null, null, null, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
-                new ArrayList<>(), new ArrayList<>());
+                new ArrayList<>(), new ArrayList<>(), null, new HashMap<>(), new HashMap<>(), new HashMap<>());
     }
 
     /** Whether the community has records to recompute (what a replay waits for before reading outputs). */

@@ -28,6 +28,7 @@ import org.communitypulse.schemas.avro.SourcePlatform;
 import org.communitypulse.schemas.avro.ThreadState;
 import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
+import org.communitypulse.streams.AlertSettings;
 import org.communitypulse.streams.EngagementSettings;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,7 @@ class EngagementProcessorTest {
 
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2024-06-01T00:00:00Z"), ZoneOffset.UTC);
     private static final EngagementProcessor.Children CHILDREN =
-            new EngagementProcessor.Children("daily", "trailing", "retention", "members");
+            new EngagementProcessor.Children("daily", "trailing", "retention", "members", "alerts");
 
     private MockProcessorContext<Object, Object> context;
     private EngagementProcessor processor;
@@ -52,7 +53,7 @@ class EngagementProcessorTest {
         addStore("communities", Serdes.String(), serdes().forValue(CommunityState.class));
         addStore("cohorts", serdes().forKey(CommunityDayKey.class), serdes().forValue(CohortState.class));
         processor = new EngagementProcessor("days", "threads", "members", "communities", "cohorts", CHILDREN,
-                EngagementSettings.defaults(), CLOCK);
+                EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false), CLOCK);
         processor.init(context);
     }
 

@@ -1,0 +1,245 @@
+package org.communitypulse.streams.internals;
+
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.communitypulse.schemas.avro.Alert;
+import org.communitypulse.schemas.avro.AlertCondition;
+import org.communitypulse.schemas.avro.AlertKey;
+import org.communitypulse.schemas.avro.AlertSeverity;
+import org.communitypulse.schemas.avro.AlertState;
+import org.communitypulse.schemas.avro.CommunityState;
+import org.communitypulse.schemas.avro.DailyEngagementState;
+import org.communitypulse.schemas.avro.ThreadState;
+import org.communitypulse.streams.AlertSettings;
+
+/**
+ * Decides, one completed UTC day at a time, which alert conditions hold for a community, and turns
+ * that into a FIRING or RESOLVED record only when an alert starts or stops (see docs/alerts.md).
+ *
+ * <p>Every condition for day D reads only what happened up to the end of D, so evaluating a day
+ * once the clock has passed it gives the same answer in a replay (clock = event time) as live
+ * (clock = wall time too), however many later events were already processed.
+ */
+final class AlertEvaluator {
+
+    /** Where lifecycle records go. */
+    interface Output {
+        void alert(AlertKey key, Alert value);
+    }
+
+    private static final long SECONDS_24H = 86_400;
+    private static final int BASELINE_WEEKS = 4;
+    private static final int RESPONSE_WINDOW_DAYS = 7;
+
+    private final AlertSettings settings;
+
+    AlertEvaluator(AlertSettings settings) {
+        this.settings = settings;
+    }
+
+    /** Evaluates every completed day after the last evaluated one up to {@code throughDay}. */
+    void evaluateThrough(CommunityView view, int throughDay, Output out) {
+        CommunityState cs = view.cs;
+        if (cs.getFirstActiveDay() == null) {
+            return;
+        }
+        int from = cs.getAlertsEvaluatedThrough() == null ? cs.getFirstActiveDay()
+                : cs.getAlertsEvaluatedThrough() + 1;
+        for (int day = from; day <= throughDay; day++) {
+            for (AlertCondition condition : Condition.ALL) {
+                step(view, condition, judge(view, condition, day), day, out);
+            }
+            cs.setAlertsEvaluatedThrough(day);
+        }
+    }
+
+    /** One day's verdict on one condition. */
+    record Verdict(boolean holds, boolean recovered, int since, AlertSeverity severity, String summary,
+                   Map<String, String> evidence, double reference) {
+
+        Verdict(boolean holds, boolean recovered, int since, AlertSeverity severity, String summary,
+                Map<String, String> evidence) {
+            this(holds, recovered, since, severity, summary, evidence, Double.NaN);
+        }
+
+        /** Too little data to judge: a firing alert may resolve, a quiet one does not fire. */
+        static Verdict notJudged() {
+            return new Verdict(false, true, 0, AlertSeverity.WARNING, "", Map.of());
+        }
+    }
+
+    private static final class Condition {
+        static final AlertCondition[] ALL = {AlertCondition.NO_ACTIVITY, AlertCondition.BELOW_BASELINE,
+            AlertCondition.SLOW_FIRST_RESPONSE, AlertCondition.BACKLOG_GROWING};
+    }
+
+    private Verdict judge(CommunityView view, AlertCondition condition, int day) {
+        return switch (condition) {
+            case NO_ACTIVITY -> silence(view, day);
+            case BELOW_BASELINE -> baseline(view, day);
+            case SLOW_FIRST_RESPONSE -> response(view, day);
+            case BACKLOG_GROWING -> backlog(view, day);
+            default -> Verdict.notJudged();
+        };
+    }
+
+    private Verdict silence(CommunityView view, int day) {
+        int windowStart = day - settings.silenceDays() + 1;
+        // A community is only silent once it has spoken before the window.
+        if (view.cs.getFirstActiveDay() >= windowStart) {
+            return Verdict.notJudged();
+        }
+        for (int d = windowStart; d <= day; d++) {
+            if (activity(view.day(d)) > 0) {
+                return new Verdict(false, activity(view.day(day)) > 0, 0, AlertSeverity.CRITICAL, "", Map.of());
+            }
+        }
+        int last = windowStart - 1;
+        while (last > view.cs.getFirstActiveDay() && activity(view.day(last)) == 0) {
+            last--;
+        }
+        return new Verdict(true, false, windowStart, AlertSeverity.CRITICAL,
+                "No new thread or reply in " + view.community + " for " + (day - last) + " days (since "
+                        + LocalDate.ofEpochDay(last + 1) + ")",
+                evidence("lastActivityDay", LocalDate.ofEpochDay(last).toString(), "silentDays",
+                        Integer.toString(day - last), "threshold.days", Integer.toString(settings.silenceDays())));
+    }
+
+    private Verdict baseline(CommunityView view, int day) {
+        long today = activity(view.day(day));
+        // Once firing, recovery is judged against the level it fell from: the baseline right after a
+        // silence is itself depressed and would call a half-dead community recovered.
+        Double reference = view.cs.getAlertReferences().get(AlertCondition.BELOW_BASELINE.name());
+        boolean judged = day - BASELINE_WEEKS * 7 >= view.cs.getFirstActiveDay();
+        double baseline = 0;
+        if (judged) {
+            long sum = 0;
+            for (int week = 1; week <= BASELINE_WEEKS; week++) {
+                sum += activity(view.day(day - 7 * week));
+            }
+            baseline = sum / (double) BASELINE_WEEKS;
+            judged = baseline >= settings.baselineMin();
+        }
+        if (!judged && reference == null) {
+            return Verdict.notJudged();
+        }
+        boolean holds = judged && today < settings.baselineRatio() * baseline;
+        boolean recovered = reference != null && today >= settings.baselineRecoverRatio() * reference;
+        return new Verdict(holds, recovered, day, AlertSeverity.WARNING,
+                "Activity in " + view.community + " on " + LocalDate.ofEpochDay(day) + " was " + today
+                        + " threads and replies against a same-weekday baseline of " + format(baseline),
+                evidence("activity", Long.toString(today), "baseline", format(baseline), "threshold.ratio",
+                        format(settings.baselineRatio()), "recover.ratio", format(settings.baselineRecoverRatio())),
+                baseline);
+    }
+
+    private Verdict response(CommunityView view, int day) {
+        long threads = 0;
+        long within24h = 0;
+        // Threads of the 7 days before D: each has had its full 24 hours by the end of D.
+        for (int d = day - RESPONSE_WINDOW_DAYS; d < day; d++) {
+            for (String thread : view.day(d).getThreadIds()) {
+                threads++;
+                ThreadState ts = view.thread(thread);
+                Long seconds = ThreadResponses.firstResponseSeconds(ts);
+                if (seconds != null && seconds <= SECONDS_24H) {
+                    within24h++;
+                }
+            }
+        }
+        if (threads < settings.responseMinThreads()) {
+            return Verdict.notJudged();
+        }
+        double share = within24h / (double) threads;
+        return new Verdict(share < settings.responseShareMin(), share >= settings.responseRecoverShare(), day,
+                AlertSeverity.WARNING,
+                "Only " + within24h + " of " + threads + " threads started in " + view.community
+                        + " in the 7 days before " + LocalDate.ofEpochDay(day) + " got a first response within 24 h",
+                evidence("threads", Long.toString(threads), "respondedWithin24h", Long.toString(within24h),
+                        "share24h", format(share), "threshold.share", format(settings.responseShareMin()),
+                        "recover.share", format(settings.responseRecoverShare())));
+    }
+
+    private Verdict backlog(CommunityView view, int day) {
+        long open = view.openThreads(day);
+        return new Verdict(open >= settings.backlogMax(), open <= settings.backlogRecover(), day,
+                AlertSeverity.WARNING,
+                open + " threads started in " + view.community + " in the 28 days to " + LocalDate.ofEpochDay(day)
+                        + " have no response",
+                evidence("openThreads", Long.toString(open), "threshold", Integer.toString(settings.backlogMax()),
+                        "recover", Integer.toString(settings.backlogRecover())));
+    }
+
+    /** The lifecycle with hysteresis: fire after N holding days, resolve after M recovered days. */
+    private void step(CommunityView view, AlertCondition condition, Verdict verdict, int day, Output out) {
+        CommunityState cs = view.cs;
+        String name = condition.name();
+        Integer since = cs.getOpenAlerts().get(name);
+        int streak = cs.getAlertStreaks().getOrDefault(name, 0);
+        if (since == null) {
+            streak = verdict.holds() ? streak + 1 : 0;
+            if (streak >= settings.fireAfterDays()) {
+                int start = Math.min(verdict.since(), day - streak + 1);
+                cs.getOpenAlerts().put(name, start);
+                if (!Double.isNaN(verdict.reference())) {
+                    cs.getAlertReferences().put(name, verdict.reference());
+                }
+                out.alert(new AlertKey(view.community, condition),
+                        alert(view, condition, AlertState.FIRING, start, day, verdict));
+                streak = 0;
+            }
+        } else {
+            streak = verdict.recovered() && !verdict.holds() ? streak + 1 : 0;
+            // One day with a thread or reply ends a silence; the other conditions need a steadier recovery.
+            int needed = condition == AlertCondition.NO_ACTIVITY ? 1 : settings.resolveAfterDays();
+            if (streak >= needed) {
+                cs.getOpenAlerts().remove(name);
+                cs.getAlertReferences().remove(name);
+                out.alert(new AlertKey(view.community, condition),
+                        alert(view, condition, AlertState.RESOLVED, since, day, verdict));
+                streak = 0;
+            }
+        }
+        if (streak == 0) {
+            cs.getAlertStreaks().remove(name);
+        } else {
+            cs.getAlertStreaks().put(name, streak);
+        }
+    }
+
+    private static Alert alert(CommunityView view, AlertCondition condition, AlertState state, int since, int day,
+                               Verdict verdict) {
+        String summary = state == AlertState.FIRING ? verdict.summary()
+                : "Resolved: " + condition.name() + " in " + view.community + " (since " + LocalDate.ofEpochDay(since)
+                        + ") recovered on " + LocalDate.ofEpochDay(day);
+        return Alert.newBuilder()
+                .setAlertId(view.community + "/" + condition.name() + "/" + LocalDate.ofEpochDay(since))
+                .setCommunityId(view.community)
+                .setCondition(condition)
+                .setState(state)
+                .setSeverity(verdict.severity())
+                .setSince(LocalDate.ofEpochDay(since))
+                .setDay(LocalDate.ofEpochDay(day))
+                .setSummary(summary)
+                .setEvidence(new LinkedHashMap<>(verdict.evidence()))
+                .build();
+    }
+
+    /** Threads and replies of the day, with or without an actor: what "activity" means for alerts. */
+    private static long activity(DailyEngagementState ds) {
+        return ds.getThreads() + ds.getReplies();
+    }
+
+    private static Map<String, String> evidence(String... pairs) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put(pairs[i], pairs[i + 1]);
+        }
+        return map;
+    }
+
+    private static String format(double value) {
+        return String.format(java.util.Locale.ROOT, "%.3f", value);
+    }
+}
