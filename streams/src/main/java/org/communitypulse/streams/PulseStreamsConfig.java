@@ -2,8 +2,10 @@ package org.communitypulse.streams;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -60,8 +62,22 @@ public final class PulseStreamsConfig extends AbstractConfig {
     public static final String PARTITIONS_CONFIG = "topic.partitions";
     public static final String PARTITIONS_DOC = "Partitions of the pipeline topics when this application creates them.";
 
+    public static final String HTTP_PORT_CONFIG = "http.port";
+    public static final String HTTP_PORT_DOC = "Port of the HTTP server with /metrics (Prometheus), /health and /ready "
+            + "(200 only while Kafka Streams is RUNNING). 0 picks a free port; -1 disables the server.";
+    public static final int HTTP_PORT_DEFAULT = 7070;
+    /** {@value} as {@link #HTTP_PORT_CONFIG}: no HTTP server. */
+    public static final int HTTP_PORT_DISABLED = -1;
+
     /** Prefix of pass-through Kafka Streams settings. */
     public static final String STREAMS_PREFIX = "streams.";
+
+    /**
+     * Prefix of the environment variables that set this configuration: {@code PULSE_} and the key in upper case
+     * with dots as underscores, e.g. {@code PULSE_TOPIC_PREFIX}; {@code PULSE_STREAMS_NUM_STREAM_THREADS} sets the
+     * pass-through {@code streams.num.stream.threads}.
+     */
+    public static final String ENV_PREFIX = "PULSE_";
 
     private static final ConfigDef CONFIG = new ConfigDef()
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
@@ -77,7 +93,9 @@ public final class PulseStreamsConfig extends AbstractConfig {
                     Importance.LOW, MAX_FUTURE_SKEW_DOC)
             .define(COMMIT_INTERVAL_CONFIG, Type.LONG, 100L, Range.atLeast(0L), Importance.MEDIUM, COMMIT_INTERVAL_DOC)
             .define(NUM_STANDBY_REPLICAS_CONFIG, Type.INT, 0, Range.atLeast(0), Importance.LOW, NUM_STANDBY_REPLICAS_DOC)
-            .define(PARTITIONS_CONFIG, Type.INT, 3, Range.atLeast(1), Importance.LOW, PARTITIONS_DOC);
+            .define(PARTITIONS_CONFIG, Type.INT, 3, Range.atLeast(1), Importance.LOW, PARTITIONS_DOC)
+            .define(HTTP_PORT_CONFIG, Type.INT, HTTP_PORT_DEFAULT, Range.between(HTTP_PORT_DISABLED, 65_535),
+                    Importance.MEDIUM, HTTP_PORT_DOC);
 
     public PulseStreamsConfig(Map<?, ?> originals) {
         super(CONFIG, originals, false);
@@ -115,6 +133,41 @@ public final class PulseStreamsConfig extends AbstractConfig {
 
     public int topicPartitions() {
         return getInt(PARTITIONS_CONFIG);
+    }
+
+    /** Empty when the HTTP server is disabled; 0 means any free port. */
+    public java.util.OptionalInt httpPort() {
+        int port = getInt(HTTP_PORT_CONFIG);
+        return port == HTTP_PORT_DISABLED ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(port);
+    }
+
+    /** The environment variable that sets {@code key}, e.g. {@code PULSE_TOPIC_PREFIX} for {@code topic.prefix}. */
+    public static String environmentVariable(String key) {
+        return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /**
+     * The settings that {@code environment} (normally {@link System#getenv()}) holds: every key of
+     * {@link #configDef()} by {@link #environmentVariable}, and {@code PULSE_STREAMS_*} as pass-through
+     * Kafka Streams settings (Kafka's keys have dots, never underscores, so the mapping back is safe).
+     * Other variables are ignored.
+     */
+    public static Map<String, String> fromEnvironment(Map<String, String> environment) {
+        Map<String, String> settings = new TreeMap<>();
+        for (String key : CONFIG.names()) {
+            String value = environment.get(environmentVariable(key));
+            if (value != null) {
+                settings.put(key, value);
+            }
+        }
+        String passThrough = environmentVariable(STREAMS_PREFIX);
+        environment.forEach((name, value) -> {
+            if (name.startsWith(passThrough) && name.length() > passThrough.length()) {
+                settings.put(STREAMS_PREFIX + name.substring(passThrough.length()).toLowerCase(Locale.ROOT).replace('_', '.'),
+                        value);
+            }
+        });
+        return settings;
     }
 
     /** The Kafka Streams properties this configuration implies: exactly-once v2 always. */
