@@ -11,9 +11,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code pulse streams}: run the Streams application against an existing cluster until stopped. */
+/**
+ * {@code pulse streams}: run the Streams application against an existing cluster until stopped.
+ *
+ * <p>Every setting of {@link PulseStreamsConfig} can also come from the environment as {@code PULSE_<KEY>}
+ * (docs/configuration.md), which is how the containers are configured. Precedence: options, then
+ * {@code --config}, then the environment, then the defaults.
+ */
 @Command(name = "streams", mixinStandardHelpOptions = true,
-        description = "Run the Kafka Streams application (all topologies) against an existing Kafka and registry.")
+        description = {"Run the Kafka Streams application (all topologies) against an existing Kafka and registry.",
+                "Every setting is also read from the environment as PULSE_<KEY> with dots as underscores, "
+                        + "e.g. PULSE_HTTP_PORT=-1, PULSE_STREAMS_NUM_STREAM_THREADS=2 (see docs/configuration.md)."})
 final class StreamsCommand implements Callable<Integer> {
 
     @Mixin
@@ -38,9 +46,11 @@ final class StreamsCommand implements Callable<Integer> {
         try (PulseStreamsApp app = new PulseStreamsApp(config)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "pulse-shutdown"));
             app.start();
+            String http = app.httpPort().isPresent()
+                    ? "; metrics at http://localhost:" + app.httpPort().getAsInt() + "/metrics" : "";
             System.out.println("Streams application '" + applicationId + "' running against "
                     + connection.bootstrapServers + "; output topic " + app.topics().dailyEngagement().name()
-                    + ". Ctrl-C to stop.");
+                    + http + ". Ctrl-C to stop.");
             stopped.await();
         }
         return 0;
@@ -48,7 +58,15 @@ final class StreamsCommand implements Callable<Integer> {
 
     static PulseStreamsConfig config(ConnectionOptions connection, String applicationId, Path stateDir,
                                      Map<String, String> extra) {
-        Map<String, Object> props = new HashMap<>(extra);
+        return config(connection, applicationId, stateDir, extra, System.getenv());
+    }
+
+    /** As above with {@code environment} in place of the process environment. */
+    static PulseStreamsConfig config(ConnectionOptions connection, String applicationId, Path stateDir,
+                                     Map<String, String> extra, Map<String, String> environment) {
+        Map<String, Object> props = new HashMap<>(PulseStreamsConfig.fromEnvironment(environment));
+        props.putAll(extra);
+        // The options below read their own PULSE_* variables (picocli defaults), so they are always set.
         props.put(PulseStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, connection.bootstrapServers);
         props.put(PulseStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, connection.registryUrl);
         props.put(PulseStreamsConfig.TOPIC_PREFIX_CONFIG, connection.topicPrefix);
