@@ -3,6 +3,7 @@ package org.communitypulse.streams.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,8 +15,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -44,6 +50,8 @@ class MetricsEndpointIT {
     static final String DUPLICATES = "kafka_stream_pulse_duplicates_total";
     static final String LATE = "kafka_stream_pulse_late_total";
     static final String DEAD_LETTERED = "kafka_stream_pulse_dead_lettered_total";
+
+    private static final Path DEPLOY = Path.of("..", "deploy");
 
     private static KafkaCluster kafka;
     private static ApicurioRegistry registry;
@@ -123,7 +131,28 @@ class MetricsEndpointIT {
             // Streams' own metrics and the JVM's come through the same endpoint.
             assertThat(scrape.sum("kafka_stream_thread_process_total")).isGreaterThanOrEqualTo(8.0);
             assertThat(scrape.sum("jvm_memory_used_bytes")).isPositive();
+            assertThat(metricNamesUsedIn(DEPLOY.resolve("prometheus/alerts.yml"), DEPLOY.resolve("grafana/dashboards")))
+                    .as("metrics the alert rules and dashboards query, all in the scrape")
+                    .isNotEmpty()
+                    .allSatisfy(name -> assertThat(scrape.sum(name)).as(name).isNotEqualTo(-1.0));
         }
+    }
+
+    /** Our metric names (Kafka, JVM, process) in the rule and dashboard files; Prometheus' own (up, ALERTS) are left out. */
+    private static Set<String> metricNamesUsedIn(Path... paths) throws IOException {
+        Pattern name = Pattern.compile("\\b(?:kafka|jvm|process)_[a-z0-9_]+");
+        Set<String> names = new TreeSet<>();
+        for (Path path : paths) {
+            try (Stream<Path> files = Files.walk(path)) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    Matcher m = name.matcher(Files.readString(file));
+                    while (m.find()) {
+                        names.add(m.group());
+                    }
+                }
+            }
+        }
+        return names;
     }
 
     private static byte[] serialize(PulseStreamsApp app, ActivityEvent event) {
