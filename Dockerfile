@@ -16,8 +16,9 @@ COPY cli/target/lib/ /app/lib/
 COPY cli/target/pulse.jar /app/pulse.jar
 
 USER pulse
+# Heap at half the container memory: RocksDB (state stores) lives off-heap beside it.
 ENV PULSE_STATE_DIR=/var/lib/pulse/streams \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError"
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError"
 VOLUME ["/var/lib/pulse"]
 # 7070: Streams /metrics, /health, /ready (http.port); 8080: webhook ingest.
 EXPOSE 7070 8080
