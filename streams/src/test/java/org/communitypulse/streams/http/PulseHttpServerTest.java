@@ -1,10 +1,12 @@
 package org.communitypulse.streams.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,6 +65,17 @@ class PulseHttpServerTest {
             assertThat(get(server, "/api/ping").body()).isEqualTo("pong");
             assertThat(get(server, PulseHttpServer.HEALTH_PATH).statusCode()).isEqualTo(200);
             assertThat(get(server, "/nope").statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void shouldFailWithPortInMessageWhenPortIsTaken() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (ServerSocket taken = new ServerSocket(0)) {
+            assertThatThrownBy(() -> PulseHttpServer.builder(registry, () -> KafkaStreams.State.RUNNING)
+                    .start(taken.getLocalPort()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("port " + taken.getLocalPort());
         }
     }
 
