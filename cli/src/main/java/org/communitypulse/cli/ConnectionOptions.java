@@ -2,7 +2,10 @@ package org.communitypulse.cli;
 
 import picocli.CommandLine.Option;
 
-/** Where Kafka and the schema registry are, shared by every subcommand that talks to them. */
+/**
+ * Where Kafka and the schema registry are, shared by every subcommand that talks to them. The variables
+ * are those of {@code PulseStreamsConfig#environmentVariable}, so one environment configures every command.
+ */
 final class ConnectionOptions {
 
     @Option(names = "--bootstrap-servers", defaultValue = "${env:PULSE_BOOTSTRAP_SERVERS:-localhost:9092}",
@@ -15,6 +18,6 @@ final class ConnectionOptions {
     String registryUrl;
 
     @Option(names = "--topic-prefix", defaultValue = "${env:PULSE_TOPIC_PREFIX:-pulse.}",
-            description = "Prefix of the pipeline's topics. Default: ${DEFAULT-VALUE}.")
+            description = "Prefix of the pipeline's topics (env PULSE_TOPIC_PREFIX). Default: ${DEFAULT-VALUE}.")
     String topicPrefix;
 }

@@ -150,6 +150,8 @@ final class ReplayRunner {
         props.put(PulseStreamsConfig.STATE_DIR_CONFIG, work.resolve("streams").toAbsolutePath().toString());
         // History has its own clock: alerts follow the events' time, not today's date.
         props.put(PulseStreamsConfig.ALERT_WALL_CLOCK_CONFIG, false);
+        // A batch run serves no dashboard or scrape; a fixed port could clash with a running pipeline.
+        props.put(PulseStreamsConfig.HTTP_PORT_CONFIG, PulseStreamsConfig.HTTP_PORT_DISABLED);
         return new PulseStreamsConfig(props);
     }
 

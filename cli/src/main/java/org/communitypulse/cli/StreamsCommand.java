@@ -1,20 +1,33 @@
 package org.communitypulse.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.communitypulse.streams.PulseStreamsApp;
 import org.communitypulse.streams.PulseStreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code pulse streams}: run the Streams application against an existing cluster until stopped. */
+/**
+ * {@code pulse streams}: run the Streams application against an existing cluster until stopped.
+ *
+ * <p>Every setting of {@link PulseStreamsConfig} can also come from the environment as {@code PULSE_<KEY>}
+ * (docs/configuration.md), which is how the containers are configured. Precedence: options, then
+ * {@code --config}, then the environment, then the defaults.
+ */
 @Command(name = "streams", mixinStandardHelpOptions = true,
-        description = "Run the Kafka Streams application (all topologies) against an existing Kafka and registry.")
+        description = {"Run the Kafka Streams application (all topologies) against an existing Kafka and registry.",
+                "Every setting is also read from the environment as PULSE_<KEY> with dots as underscores, "
+                        + "e.g. PULSE_HTTP_PORT=-1, PULSE_STREAMS_NUM_STREAM_THREADS=2 (see docs/configuration.md)."})
 final class StreamsCommand implements Callable<Integer> {
+
+    /** Longer than PulseStreamsApp's close timeout (30 s); container stop grace periods must exceed it. */
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(40);
 
     @Mixin
     ConnectionOptions connection;
@@ -35,20 +48,43 @@ final class StreamsCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PulseStreamsConfig config = config(connection, applicationId, stateDir, extra);
         CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        // The JVM halts as soon as its shutdown hooks return: this one waits for close(), so that on SIGTERM
+        // the instance commits and leaves its group and the others take over its partitions at once, not
+        // after a session timeout (measured: about 70 s without the wait).
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopped.countDown();
+            try {
+                closed.await(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "pulse-shutdown"));
         try (PulseStreamsApp app = new PulseStreamsApp(config)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "pulse-shutdown"));
             app.start();
+            String http = app.httpPort().isPresent()
+                    ? "; metrics at http://localhost:" + app.httpPort().getAsInt() + "/metrics" : "";
             System.out.println("Streams application '" + applicationId + "' running against "
                     + connection.bootstrapServers + "; output topic " + app.topics().dailyEngagement().name()
-                    + ". Ctrl-C to stop.");
+                    + http + ". Ctrl-C to stop.");
             stopped.await();
+        } finally {
+            closed.countDown();
         }
         return 0;
     }
 
     static PulseStreamsConfig config(ConnectionOptions connection, String applicationId, Path stateDir,
                                      Map<String, String> extra) {
-        Map<String, Object> props = new HashMap<>(extra);
+        return config(connection, applicationId, stateDir, extra, System.getenv());
+    }
+
+    /** As above with {@code environment} in place of the process environment. */
+    static PulseStreamsConfig config(ConnectionOptions connection, String applicationId, Path stateDir,
+                                     Map<String, String> extra, Map<String, String> environment) {
+        Map<String, Object> props = new HashMap<>(PulseStreamsConfig.fromEnvironment(environment));
+        props.putAll(extra);
+        // The options below read their own PULSE_* variables (picocli defaults), so they are always set.
         props.put(PulseStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, connection.bootstrapServers);
         props.put(PulseStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, connection.registryUrl);
         props.put(PulseStreamsConfig.TOPIC_PREFIX_CONFIG, connection.topicPrefix);

@@ -41,6 +41,8 @@ final class SharedPlatform {
         props.put(PulseStreamsConfig.TOPIC_PREFIX_CONFIG, prefix);
         props.put(PulseStreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(PulseStreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        // Tests share the machine: never the fixed default port.
+        props.put(PulseStreamsConfig.HTTP_PORT_CONFIG, 0);
         props.putAll(extra);
         return new PulseStreamsConfig(props);
     }

@@ -1,13 +1,17 @@
 package org.communitypulse.streams;
 
+import io.javalin.config.JavalinConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -19,13 +23,16 @@ import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
 import org.communitypulse.schemas.registry.SchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
+import org.communitypulse.streams.http.PulseHttpServer;
+import org.communitypulse.streams.http.StreamsMeters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs the pipeline's topologies as one Kafka Streams application: creates the topics it needs,
  * starts, and closes cleanly (with a timeout and leaving the group, so a restart does not wait for
- * a session timeout).
+ * a session timeout). Unless {@code http.port} is -1 it also serves /metrics, /health and /ready
+ * ({@link PulseHttpServer}), plus whatever {@link #httpExtension} adds.
  */
 public final class PulseStreamsApp implements AutoCloseable {
 
@@ -36,6 +43,9 @@ public final class PulseStreamsApp implements AutoCloseable {
     private final SchemaRegistryClient registry;
     private final Topics topics;
     private final KafkaStreams streams;
+    private final StreamsMeters meters;
+    private final List<Consumer<JavalinConfig>> httpExtensions = new ArrayList<>();
+    private volatile PulseHttpServer http;
 
     public PulseStreamsApp(PulseStreamsConfig config) {
         this.config = config;
@@ -46,6 +56,7 @@ public final class PulseStreamsApp implements AutoCloseable {
                 EngagementSettings.from(config), AlertSettings.from(config));
         Properties props = config.streamsProperties();
         this.streams = new KafkaStreams(topology, props);
+        this.meters = new StreamsMeters(streams, config.applicationId());
     }
 
     public Topics topics() {
@@ -56,9 +67,37 @@ public final class PulseStreamsApp implements AutoCloseable {
         return streams;
     }
 
+    /** Where this instance's meters live (scraped at /metrics); add application meters here. */
+    public PrometheusMeterRegistry meterRegistry() {
+        return meters.registry();
+    }
+
+    /** Adds routes (or other Javalin configuration) to the HTTP server; call before {@link #start()}. */
+    public PulseStreamsApp httpExtension(Consumer<JavalinConfig> extension) {
+        if (http != null) {
+            throw new IllegalStateException("HTTP server already started: add extensions before start()");
+        }
+        httpExtensions.add(extension);
+        return this;
+    }
+
+    /** The port the HTTP server listens on; empty before {@link #start()} or when {@code http.port} is -1. */
+    public OptionalInt httpPort() {
+        PulseHttpServer server = http;
+        return server == null ? OptionalInt.empty() : OptionalInt.of(server.port());
+    }
+
     /** Creates the pipeline topics if missing, then starts processing. */
     public void start() {
         createTopics(config.bootstrapServers(), topics.names(), config.topicPartitions());
+        // Before Streams, so that /ready answers 503 (not "connection refused") while partitions are assigned.
+        config.httpPort().ifPresent(port -> {
+            PulseHttpServer.Builder builder = PulseHttpServer.builder(meters.registry(), streams::state);
+            httpExtensions.forEach(builder::extension);
+            http = builder.start(port);
+            LOG.info("HTTP server on port {}: {}, {}, {}", http.port(), PulseHttpServer.METRICS_PATH,
+                    PulseHttpServer.HEALTH_PATH, PulseHttpServer.READY_PATH);
+        });
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("Stream thread failed; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
@@ -113,6 +152,11 @@ public final class PulseStreamsApp implements AutoCloseable {
     public void close() {
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(CLOSE_TIMEOUT));
+        PulseHttpServer server = http;
+        if (server != null) {
+            server.close();
+        }
+        meters.close();
         registry.close();
     }
 }

@@ -2,8 +2,10 @@ package org.communitypulse.streams;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -38,7 +40,8 @@ public final class PulseStreamsConfig extends AbstractConfig {
     public static final String TOPIC_PREFIX_DOC = "Prefix of every pipeline topic name.";
 
     public static final String STATE_DIR_CONFIG = StreamsConfig.STATE_DIR_CONFIG;
-    public static final String STATE_DIR_DOC = "Directory of local state stores (RocksDB); rebuilt from changelogs if lost.";
+    public static final String STATE_DIR_DOC =
+            "Directory of local state stores (RocksDB); rebuilt from changelogs if lost.";
 
     public static final String LATENESS_HORIZON_CONFIG = "lateness.horizon.ms";
     public static final String LATENESS_HORIZON_DOC =
@@ -55,7 +58,8 @@ public final class PulseStreamsConfig extends AbstractConfig {
             "How often results are committed. Exactly-once output becomes visible to read_committed readers at commit.";
 
     public static final String NUM_STANDBY_REPLICAS_CONFIG = StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG;
-    public static final String NUM_STANDBY_REPLICAS_DOC = "Warm copies of each state store on other instances, for fast failover.";
+    public static final String NUM_STANDBY_REPLICAS_DOC =
+            "Warm copies of each state store on other instances, for fast failover.";
 
     public static final String PARTITIONS_CONFIG = "topic.partitions";
     public static final String PARTITIONS_DOC = "Partitions of the pipeline topics when this application creates them.";
@@ -78,43 +82,76 @@ public final class PulseStreamsConfig extends AbstractConfig {
     public static final String CHAMPION_MIN_DOC = "Contributions over 28 days from which a member is a CHAMPION.";
 
     public static final String ALERT_WALL_CLOCK_CONFIG = "alert.wall.clock";
-    public static final String ALERT_WALL_CLOCK_DOC = "Advance the alert clock with wall-clock time as well as event time, so silence is detected when no event arrives. Replays turn it off: their clock is the events' time.";
+    public static final String ALERT_WALL_CLOCK_DOC =
+            "Advance the alert clock with wall-clock time as well as event time, so silence is "
+                    + "detected when no event arrives. Replays turn it off: their clock is the events' time.";
 
     public static final String ALERT_SILENCE_DAYS_CONFIG = "alert.silence.days";
-    public static final String ALERT_SILENCE_DAYS_DOC = "NO_ACTIVITY fires when a community had no thread or reply for this many complete days.";
+    public static final String ALERT_SILENCE_DAYS_DOC =
+            "NO_ACTIVITY fires when a community had no thread or reply for this many complete "
+                    + "days.";
 
     public static final String ALERT_BASELINE_RATIO_CONFIG = "alert.baseline.ratio";
-    public static final String ALERT_BASELINE_RATIO_DOC = "BELOW_BASELINE fires when a day's threads and replies fall under this share of the same weekday's mean over the previous four weeks.";
+    public static final String ALERT_BASELINE_RATIO_DOC =
+            "BELOW_BASELINE fires when a day's threads and replies fall under this share of the "
+                    + "same weekday's mean over the previous four weeks.";
 
     public static final String ALERT_BASELINE_RECOVER_RATIO_CONFIG = "alert.baseline.recover.ratio";
-    public static final String ALERT_BASELINE_RECOVER_RATIO_DOC = "BELOW_BASELINE resolves once a day reaches this share of its baseline.";
+    public static final String ALERT_BASELINE_RECOVER_RATIO_DOC =
+            "BELOW_BASELINE resolves once a day reaches this share of its baseline.";
 
     public static final String ALERT_BASELINE_MIN_CONFIG = "alert.baseline.min";
-    public static final String ALERT_BASELINE_MIN_DOC = "BELOW_BASELINE is only judged when the baseline is at least this many threads and replies a day.";
+    public static final String ALERT_BASELINE_MIN_DOC =
+            "BELOW_BASELINE is only judged when the baseline is at least this many threads and "
+                    + "replies a day.";
 
     public static final String ALERT_RESPONSE_SHARE_MIN_CONFIG = "alert.response.share24h.min";
-    public static final String ALERT_RESPONSE_SHARE_MIN_DOC = "SLOW_FIRST_RESPONSE fires when under this share of the threads started in the previous 7 days got a first response within 24 h (the median first response is then over 24 h).";
+    public static final String ALERT_RESPONSE_SHARE_MIN_DOC =
+            "SLOW_FIRST_RESPONSE fires when under this share of the threads started in the "
+                    + "previous 7 days got a first response within 24 h (the median first response is then "
+                    + "over 24 h).";
 
     public static final String ALERT_RESPONSE_RECOVER_SHARE_CONFIG = "alert.response.share24h.recover";
-    public static final String ALERT_RESPONSE_RECOVER_SHARE_DOC = "SLOW_FIRST_RESPONSE resolves once the share reaches this.";
+    public static final String ALERT_RESPONSE_RECOVER_SHARE_DOC =
+            "SLOW_FIRST_RESPONSE resolves once the share reaches this.";
 
     public static final String ALERT_RESPONSE_MIN_THREADS_CONFIG = "alert.response.min.threads";
-    public static final String ALERT_RESPONSE_MIN_THREADS_DOC = "SLOW_FIRST_RESPONSE is only judged on weeks with at least this many new threads.";
+    public static final String ALERT_RESPONSE_MIN_THREADS_DOC =
+            "SLOW_FIRST_RESPONSE is only judged on weeks with at least this many new threads.";
 
     public static final String ALERT_BACKLOG_MAX_CONFIG = "alert.backlog.max";
-    public static final String ALERT_BACKLOG_MAX_DOC = "BACKLOG_GROWING fires when this many threads started in the last 28 days still have no response.";
+    public static final String ALERT_BACKLOG_MAX_DOC =
+            "BACKLOG_GROWING fires when this many threads started in the last 28 days still have "
+                    + "no response.";
 
     public static final String ALERT_BACKLOG_RECOVER_CONFIG = "alert.backlog.recover";
-    public static final String ALERT_BACKLOG_RECOVER_DOC = "BACKLOG_GROWING resolves when the open backlog is at or below this.";
+    public static final String ALERT_BACKLOG_RECOVER_DOC =
+            "BACKLOG_GROWING resolves when the open backlog is at or below this.";
 
     public static final String ALERT_FIRE_AFTER_DAYS_CONFIG = "alert.fire.after.days";
-    public static final String ALERT_FIRE_AFTER_DAYS_DOC = "Consecutive days a condition must hold before its alert fires.";
+    public static final String ALERT_FIRE_AFTER_DAYS_DOC =
+            "Consecutive days a condition must hold before its alert fires.";
 
     public static final String ALERT_RESOLVE_AFTER_DAYS_CONFIG = "alert.resolve.after.days";
-    public static final String ALERT_RESOLVE_AFTER_DAYS_DOC = "Consecutive recovered days before a firing alert resolves (hysteresis).";
+    public static final String ALERT_RESOLVE_AFTER_DAYS_DOC =
+            "Consecutive recovered days before a firing alert resolves (hysteresis).";
+
+    public static final String HTTP_PORT_CONFIG = "http.port";
+    public static final String HTTP_PORT_DOC = "Port of the HTTP server with /metrics (Prometheus), /health and /ready "
+            + "(200 only while Kafka Streams is RUNNING). 0 picks a free port; -1 disables the server.";
+    public static final int HTTP_PORT_DEFAULT = 7070;
+    /** {@value} as {@link #HTTP_PORT_CONFIG}: no HTTP server. */
+    public static final int HTTP_PORT_DISABLED = -1;
 
     /** Prefix of pass-through Kafka Streams settings. */
     public static final String STREAMS_PREFIX = "streams.";
+
+    /**
+     * Prefix of the environment variables that set this configuration: {@code PULSE_} and the key in upper case
+     * with dots as underscores, e.g. {@code PULSE_TOPIC_PREFIX}; {@code PULSE_STREAMS_NUM_STREAM_THREADS} sets the
+     * pass-through {@code streams.num.stream.threads}.
+     */
+    public static final String ENV_PREFIX = "PULSE_";
 
     private static final ConfigDef CONFIG = new ConfigDef()
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
@@ -129,7 +166,8 @@ public final class PulseStreamsConfig extends AbstractConfig {
             .define(MAX_FUTURE_SKEW_CONFIG, Type.LONG, Duration.ofDays(1).toMillis(), Range.atLeast(0L),
                     Importance.LOW, MAX_FUTURE_SKEW_DOC)
             .define(COMMIT_INTERVAL_CONFIG, Type.LONG, 100L, Range.atLeast(0L), Importance.MEDIUM, COMMIT_INTERVAL_DOC)
-            .define(NUM_STANDBY_REPLICAS_CONFIG, Type.INT, 0, Range.atLeast(0), Importance.LOW, NUM_STANDBY_REPLICAS_DOC)
+            .define(NUM_STANDBY_REPLICAS_CONFIG, Type.INT, 0, Range.atLeast(0),
+                    Importance.LOW, NUM_STANDBY_REPLICAS_DOC)
             .define(PARTITIONS_CONFIG, Type.INT, 3, Range.atLeast(1), Importance.LOW, PARTITIONS_DOC)
             .define(METRICS_EMIT_INTERVAL_CONFIG, Type.LONG, 1000L, Range.atLeast(10L), Importance.MEDIUM,
                     METRICS_EMIT_INTERVAL_DOC)
@@ -140,16 +178,27 @@ public final class PulseStreamsConfig extends AbstractConfig {
                     Importance.LOW, CHAMPION_MIN_DOC)
             .define(ALERT_WALL_CLOCK_CONFIG, Type.BOOLEAN, true, Importance.LOW, ALERT_WALL_CLOCK_DOC)
             .define(ALERT_SILENCE_DAYS_CONFIG, Type.INT, 3, Range.atLeast(1), Importance.LOW, ALERT_SILENCE_DAYS_DOC)
-            .define(ALERT_BASELINE_RATIO_CONFIG, Type.DOUBLE, 0.3, Range.between(0.0, 1.0), Importance.LOW, ALERT_BASELINE_RATIO_DOC)
-            .define(ALERT_BASELINE_RECOVER_RATIO_CONFIG, Type.DOUBLE, 0.6, Range.between(0.0, 10.0), Importance.LOW, ALERT_BASELINE_RECOVER_RATIO_DOC)
-            .define(ALERT_BASELINE_MIN_CONFIG, Type.DOUBLE, 5.0, Range.atLeast(0.0), Importance.LOW, ALERT_BASELINE_MIN_DOC)
-            .define(ALERT_RESPONSE_SHARE_MIN_CONFIG, Type.DOUBLE, 0.5, Range.between(0.0, 1.0), Importance.LOW, ALERT_RESPONSE_SHARE_MIN_DOC)
-            .define(ALERT_RESPONSE_RECOVER_SHARE_CONFIG, Type.DOUBLE, 0.6, Range.between(0.0, 1.0), Importance.LOW, ALERT_RESPONSE_RECOVER_SHARE_DOC)
-            .define(ALERT_RESPONSE_MIN_THREADS_CONFIG, Type.INT, 5, Range.atLeast(1), Importance.LOW, ALERT_RESPONSE_MIN_THREADS_DOC)
+            .define(ALERT_BASELINE_RATIO_CONFIG, Type.DOUBLE, 0.3, Range.between(0.0, 1.0),
+                    Importance.LOW, ALERT_BASELINE_RATIO_DOC)
+            .define(ALERT_BASELINE_RECOVER_RATIO_CONFIG, Type.DOUBLE, 0.6, Range.between(0.0, 10.0),
+                    Importance.LOW, ALERT_BASELINE_RECOVER_RATIO_DOC)
+            .define(ALERT_BASELINE_MIN_CONFIG, Type.DOUBLE, 5.0, Range.atLeast(0.0),
+                    Importance.LOW, ALERT_BASELINE_MIN_DOC)
+            .define(ALERT_RESPONSE_SHARE_MIN_CONFIG, Type.DOUBLE, 0.5, Range.between(0.0, 1.0),
+                    Importance.LOW, ALERT_RESPONSE_SHARE_MIN_DOC)
+            .define(ALERT_RESPONSE_RECOVER_SHARE_CONFIG, Type.DOUBLE, 0.6, Range.between(0.0, 1.0),
+                    Importance.LOW, ALERT_RESPONSE_RECOVER_SHARE_DOC)
+            .define(ALERT_RESPONSE_MIN_THREADS_CONFIG, Type.INT, 5, Range.atLeast(1),
+                    Importance.LOW, ALERT_RESPONSE_MIN_THREADS_DOC)
             .define(ALERT_BACKLOG_MAX_CONFIG, Type.INT, 10, Range.atLeast(1), Importance.LOW, ALERT_BACKLOG_MAX_DOC)
-            .define(ALERT_BACKLOG_RECOVER_CONFIG, Type.INT, 7, Range.atLeast(0), Importance.LOW, ALERT_BACKLOG_RECOVER_DOC)
-            .define(ALERT_FIRE_AFTER_DAYS_CONFIG, Type.INT, 1, Range.atLeast(1), Importance.LOW, ALERT_FIRE_AFTER_DAYS_DOC)
-            .define(ALERT_RESOLVE_AFTER_DAYS_CONFIG, Type.INT, 2, Range.atLeast(1), Importance.LOW, ALERT_RESOLVE_AFTER_DAYS_DOC);
+            .define(ALERT_BACKLOG_RECOVER_CONFIG, Type.INT, 7, Range.atLeast(0),
+                    Importance.LOW, ALERT_BACKLOG_RECOVER_DOC)
+            .define(ALERT_FIRE_AFTER_DAYS_CONFIG, Type.INT, 1, Range.atLeast(1),
+                    Importance.LOW, ALERT_FIRE_AFTER_DAYS_DOC)
+            .define(ALERT_RESOLVE_AFTER_DAYS_CONFIG, Type.INT, 2, Range.atLeast(1),
+                    Importance.LOW, ALERT_RESOLVE_AFTER_DAYS_DOC)
+            .define(HTTP_PORT_CONFIG, Type.INT, HTTP_PORT_DEFAULT, Range.between(HTTP_PORT_DISABLED, 65_535),
+                    Importance.MEDIUM, HTTP_PORT_DOC);
 
     public PulseStreamsConfig(Map<?, ?> originals) {
         super(CONFIG, originals, false);
@@ -203,6 +252,41 @@ public final class PulseStreamsConfig extends AbstractConfig {
 
     public int topicPartitions() {
         return getInt(PARTITIONS_CONFIG);
+    }
+
+    /** Empty when the HTTP server is disabled; 0 means any free port. */
+    public java.util.OptionalInt httpPort() {
+        int port = getInt(HTTP_PORT_CONFIG);
+        return port == HTTP_PORT_DISABLED ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(port);
+    }
+
+    /** The environment variable that sets {@code key}, e.g. {@code PULSE_TOPIC_PREFIX} for {@code topic.prefix}. */
+    public static String environmentVariable(String key) {
+        return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /**
+     * The settings that {@code environment} (normally {@link System#getenv()}) holds: every key of
+     * {@link #configDef()} by {@link #environmentVariable}, and {@code PULSE_STREAMS_*} as pass-through
+     * Kafka Streams settings (Kafka's keys have dots, never underscores, so the mapping back is safe).
+     * Other variables are ignored.
+     */
+    public static Map<String, String> fromEnvironment(Map<String, String> environment) {
+        Map<String, String> settings = new TreeMap<>();
+        for (String key : CONFIG.names()) {
+            String value = environment.get(environmentVariable(key));
+            if (value != null) {
+                settings.put(key, value);
+            }
+        }
+        String passThrough = environmentVariable(STREAMS_PREFIX);
+        environment.forEach((name, value) -> {
+            if (name.startsWith(passThrough) && name.length() > passThrough.length()) {
+                settings.put(STREAMS_PREFIX + name.substring(passThrough.length()).toLowerCase(Locale.ROOT).replace('_', '.'),
+                        value);
+            }
+        });
+        return settings;
     }
 
     /** The Kafka Streams properties this configuration implies: exactly-once v2 always. */

@@ -1,0 +1,72 @@
+package org.communitypulse.streams.http;
+
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * The Prometheus registry of one Streams instance: JVM and process meters, and every Kafka Streams
+ * and client metric through Micrometer's {@link KafkaStreamsMetrics} binder, which includes the
+ * pipeline's own counters (custom Streams metrics, group {@code stream-pulse-metrics}).
+ */
+public final class StreamsMeters implements AutoCloseable {
+
+    /** Common tag naming the Streams application id on every meter. */
+    public static final String APPLICATION_TAG = "application";
+    /**
+     * How often the binder looks for new Kafka metrics. Task-level and custom metrics only exist once
+     * partitions are assigned, after the binder is bound; the binder's own default (60 s) would hide
+     * them for a minute after each rebalance.
+     */
+    public static final Duration KAFKA_METRICS_REFRESH = Duration.ofSeconds(5);
+
+    private final PrometheusMeterRegistry registry;
+    private final KafkaStreamsMetrics kafkaStreamsMetrics;
+    private final JvmGcMetrics gcMetrics;
+    private final ScheduledExecutorService refresher;
+
+    public StreamsMeters(KafkaStreams streams, String applicationId) {
+        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().commonTags(APPLICATION_TAG, applicationId);
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "pulse-kafka-metrics-refresh");
+            thread.setDaemon(true);
+            return thread;
+        });
+        kafkaStreamsMetrics = new KafkaStreamsMetrics(streams, List.<Tag>of(), refresher, KAFKA_METRICS_REFRESH);
+        kafkaStreamsMetrics.bindTo(registry);
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        kafkaStreamsMetrics.close();
+        refresher.shutdownNow();
+        gcMetrics.close();
+        registry.close();
+    }
+}

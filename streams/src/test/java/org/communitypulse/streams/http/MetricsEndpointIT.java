@@ -1,0 +1,177 @@
+package org.communitypulse.streams.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.communitypulse.embedded.ApicurioRegistry;
+import org.communitypulse.embedded.KafkaCluster;
+import org.communitypulse.embedded.KafkaClusters;
+import org.communitypulse.schemas.avro.ActivityEvent;
+import org.communitypulse.schemas.avro.EventType;
+import org.communitypulse.streams.PulseStreamsApp;
+import org.communitypulse.streams.PulseStreamsConfig;
+import org.communitypulse.streams.TestEvents;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Streams application on the real broker and registry serves its intake counters at /metrics,
+ * through Micrometer's Kafka Streams binder, with the values the records produced imply.
+ */
+class MetricsEndpointIT {
+
+    /** Prometheus names of the intake's Kafka Streams custom metrics (group stream-pulse-metrics). */
+    static final String ACCEPTED = "kafka_stream_pulse_accepted_total";
+    static final String DUPLICATES = "kafka_stream_pulse_duplicates_total";
+    static final String LATE = "kafka_stream_pulse_late_total";
+    static final String DEAD_LETTERED = "kafka_stream_pulse_dead_lettered_total";
+
+    private static final Path DEPLOY = Path.of("..", "deploy");
+
+    private static KafkaCluster kafka;
+    private static ApicurioRegistry registry;
+    private final HttpClient client = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void platform() {
+        kafka = KafkaClusters.start();
+        registry = ApicurioRegistry.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (registry != null) {
+            registry.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void shouldExposeIntakeCountersWithTheirValuesWhenGoodAndBadRecordsArrive(@TempDir Path state) throws Exception {
+        String prefix = "http-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        String appId = prefix + "app";
+        Map<String, Object> props = new HashMap<>();
+        props.put(PulseStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(PulseStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.ccompatUrl());
+        props.put(PulseStreamsConfig.TOPIC_PREFIX_CONFIG, prefix);
+        props.put(PulseStreamsConfig.APPLICATION_ID_CONFIG, appId);
+        props.put(PulseStreamsConfig.STATE_DIR_CONFIG, state.toString());
+        props.put(PulseStreamsConfig.PARTITIONS_CONFIG, 1);
+        props.put(PulseStreamsConfig.HTTP_PORT_CONFIG, 0);
+        try (PulseStreamsApp app = new PulseStreamsApp(new PulseStreamsConfig(props))) {
+            app.start();
+            int port = app.httpPort().orElseThrow();
+            assertThat(get(port, PulseHttpServer.HEALTH_PATH).statusCode()).isEqualTo(200);
+            app.awaitRunning(Duration.ofSeconds(90));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(get(port, PulseHttpServer.READY_PATH).statusCode()).isEqualTo(200));
+
+            String topic = app.topics().activity().name();
+            Instant at = Instant.parse("2026-01-05T10:00:00Z");
+            ActivityEvent first = TestEvents.event("e1", "c1", EventType.THREAD_CREATED, "a1", at);
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                    new ByteArraySerializer(), new ByteArraySerializer())) {
+                send(producer, topic, "c1", serialize(app, first));
+                send(producer, topic, "c1", serialize(app,
+                        TestEvents.event("e2", "c1", EventType.REPLY_CREATED, "a2", at.plusSeconds(60))));
+                send(producer, topic, "c1", serialize(app,
+                        TestEvents.event("e3", "c1", EventType.REPLY_CREATED, "a3", at.plusSeconds(120))));
+                send(producer, topic, "c1", serialize(app, first));
+                send(producer, topic, "c1", null);
+                send(producer, topic, "c1", new byte[] {7, 0, 0, 0, 1, 2});
+                send(producer, topic, "c1", new byte[] {0, 0});
+                send(producer, topic, "c2", serialize(app,
+                        TestEvents.event("e4", "c1", EventType.REPLY_CREATED, "a4", at.plusSeconds(180))));
+            }
+
+            // The binder looks for new Kafka metrics every few seconds; the values are read at scrape time.
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                PrometheusScrape scrape = scrape(port);
+                assertThat(scrape.sum(ACCEPTED, Map.of("application", appId))).as(ACCEPTED).isEqualTo(3.0);
+                assertThat(scrape.sum(DUPLICATES, Map.of("application", appId))).as(DUPLICATES).isEqualTo(1.0);
+                assertThat(scrape.sum(DEAD_LETTERED, Map.of("reason", "NULL_VALUE"))).isEqualTo(1.0);
+                assertThat(scrape.sum(DEAD_LETTERED, Map.of("reason", "DESERIALIZATION_FAILED"))).isEqualTo(2.0);
+                assertThat(scrape.sum(DEAD_LETTERED, Map.of("reason", "KEY_MISMATCH"))).isEqualTo(1.0);
+                assertThat(scrape.sum(DEAD_LETTERED, Map.of("reason", "MISSING_FIELD"))).isEqualTo(0.0);
+                assertThat(scrape.sum(DEAD_LETTERED)).as("all dead letters").isEqualTo(4.0);
+                assertThat(scrape.sum(LATE)).isEqualTo(0.0);
+            });
+            String body = get(port, PulseHttpServer.METRICS_PATH).body();
+            // Kept as a test artifact: the metric names the Grafana dashboard and alert rules use.
+            Files.writeString(Path.of("target", "MetricsEndpointIT-scrape.prom"), body);
+            PrometheusScrape scrape = PrometheusScrape.parse(body);
+            // Streams' own metrics and the JVM's come through the same endpoint.
+            assertThat(scrape.sum("kafka_stream_thread_process_total")).isGreaterThanOrEqualTo(8.0);
+            assertThat(scrape.sum("jvm_memory_used_bytes")).isPositive();
+            assertThat(metricNamesUsedIn(DEPLOY.resolve("prometheus/alerts.yml"), DEPLOY.resolve("grafana/dashboards")))
+                    .as("metrics the alert rules and dashboards query, all in the scrape")
+                    .isNotEmpty()
+                    .allSatisfy(name -> assertThat(scrape.sum(name)).as(name).isNotEqualTo(-1.0));
+        }
+    }
+
+    /** Our metric names (Kafka, JVM, process) in the rule and dashboard files; Prometheus' own (up, ALERTS) are left out. */
+    private static Set<String> metricNamesUsedIn(Path... paths) throws IOException {
+        Pattern name = Pattern.compile("\\b(?:kafka|jvm|process)_[a-z0-9_]+");
+        Set<String> names = new TreeSet<>();
+        for (Path path : paths) {
+            try (Stream<Path> files = Files.walk(path)) {
+                for (Path file : files.filter(Files::isRegularFile).toList()) {
+                    Matcher m = name.matcher(Files.readString(file));
+                    while (m.find()) {
+                        names.add(m.group());
+                    }
+                }
+            }
+        }
+        return names;
+    }
+
+    private static byte[] serialize(PulseStreamsApp app, ActivityEvent event) {
+        return app.topics().activity().valueSerde().serializer().serialize(app.topics().activity().name(), event);
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, byte[] value)
+            throws Exception {
+        producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value)).get(20, TimeUnit.SECONDS);
+    }
+
+    private PrometheusScrape scrape(int port) throws Exception {
+        HttpResponse<String> response = get(port, PulseHttpServer.METRICS_PATH);
+        assertThat(response.statusCode()).isEqualTo(200);
+        return PrometheusScrape.parse(response.body());
+    }
+
+    private HttpResponse<String> get(int port, String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
