@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.communitypulse.embedded.EmbeddedKafkaCluster;
@@ -80,14 +81,14 @@ class WebhookBrokerOutageIT {
 
             second = EmbeddedKafkaCluster.builder().port(port).dataDir(data).start();
             await().atMost(Duration.ofSeconds(60)).until(() -> client.get("/ready").statusCode() == 200);
-            HttpResponse<String>[] retried = new HttpResponse[1];
+            AtomicReference<HttpResponse<String>> retried = new AtomicReference<>();
             // The producer reconnects on its own; the platform keeps retrying until it gets a 2xx.
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                retried[0] = client.post("/webhooks/github/octo", delivery, during);
-                return retried[0].statusCode() != 503;
+                retried.set(client.post("/webhooks/github/octo", delivery, during));
+                return retried.get().statusCode() != 503;
             });
-            assertThat(retried[0].statusCode()).isEqualTo(200);
-            assertThat(retried[0].body()).contains("\"status\":\"accepted\"");
+            assertThat(retried.get().statusCode()).isEqualTo(200);
+            assertThat(retried.get().body()).contains("\"status\":\"accepted\"");
             assertThat(client.post("/webhooks/github/octo", delivery, during).body()).contains("duplicate");
 
             List<ConsumerRecord<String, ActivityEvent>> records =
