@@ -26,7 +26,8 @@ import org.communitypulse.schemas.avro.SourcePlatform;
  *
  * <p>Item kinds for event ids: {@code topic} (topic id; a topic's first post maps to the same event, so
  * {@code topic_created} and the first {@code post_created} are one event), {@code post}, {@code like}
- * ({@code <post>/<user>}), {@code user}, {@code user_left}, {@code group_user}, {@code trust_level}, {@code flag}.
+ * ({@code <post>/<user>}), {@code user}, {@code user_left}, {@code group_user}, {@code trust_level},
+ * {@code user_badge}, {@code flag}.
  * Edits ({@code topic_edited}, {@code post_edited}) map to the same event id as the creation, flagged
  * {@code edited=true}: the pipeline counts the item once, and an edit still delivers it when the creation
  * webhook was missed. Private messages are not community activity and stay unmapped.
@@ -65,6 +66,7 @@ public final class DiscoursePayloadMapper implements PayloadMapper {
             case "user_added_to_group", "user_removed_from_group" ->
                     groupUser(object(payload, "group_user"), event, communityId, receivedAt);
             case "user_promoted" -> promoted(body(payload, "user_promoted"), communityId, receivedAt);
+            case "user_badge_granted" -> badge(body(payload, "user_badge"), communityId, receivedAt);
             case "flag_created", "flag_agreed", "flag_disagreed", "flag_deferred" ->
                     flag(object(payload, "flag"), event, communityId, receivedAt);
             default -> MappingResult.unmapped("discourse:" + (event.isEmpty() ? "(no event)" : event));
@@ -172,21 +174,60 @@ public final class DiscoursePayloadMapper implements PayloadMapper {
                 added ? EventType.ROLE_GRANTED : EventType.ROLE_REVOKED, userId, null, null, at, null, attributes));
     }
 
+    /**
+     * Discourse sends only promotions, with the user object (its {@code trust_level} is the new level). Bodies
+     * carrying {@code user_id}, {@code old_trust_level} and {@code new_trust_level} (older releases, automation
+     * plugins) are understood too, including demotions.
+     */
     private MappingResult promoted(JsonNode change, String community, Instant receivedAt) {
-        String userId = text(change, "user_id");
-        long oldLevel = optLong(change, "old_trust_level", -1);
-        long newLevel = optLong(change, "new_trust_level", -1);
-        if (oldLevel < 0 || newLevel < 0) {
-            throw new MalformedPayloadException("user_promoted needs integer old_trust_level and new_trust_level");
+        if (change.has("old_trust_level") || change.has("new_trust_level")) {
+            String userId = text(change, "user_id");
+            long oldLevel = optLong(change, "old_trust_level", -1);
+            long newLevel = optLong(change, "new_trust_level", -1);
+            if (oldLevel < 0 || newLevel < 0) {
+                throw new MalformedPayloadException("user_promoted needs integer old_trust_level and new_trust_level");
+            }
+            if (oldLevel == newLevel) {
+                return MappingResult.unmapped("discourse:user_promoted.unchanged");
+            }
+            return trustLevel(community, userId, newLevel > oldLevel, Math.max(oldLevel, newLevel), receivedAt);
         }
-        if (oldLevel == newLevel) {
-            return MappingResult.unmapped("discourse:user_promoted.unchanged");
+        long level = optLong(change, "trust_level", -1);
+        if (level < 0) {
+            throw new MalformedPayloadException("user_promoted needs an integer trust_level");
         }
-        boolean up = newLevel > oldLevel;
-        return MappingResult.mapped(events.event(community, "trust_level", userId + "/" + oldLevel + "/" + newLevel,
-                up ? EventType.ROLE_GRANTED : EventType.ROLE_REVOKED, userId, null, null, receivedAt, null,
-                Map.of("role", "trust_level_" + (up ? newLevel : oldLevel),
-                        "old_trust_level", Long.toString(oldLevel), "new_trust_level", Long.toString(newLevel))));
+        return trustLevel(community, text(change, "id"), true, level, receivedAt);
+    }
+
+    private MappingResult trustLevel(String community, String userId, boolean granted, long level,
+                                     Instant receivedAt) {
+        return MappingResult.mapped(events.event(community, "trust_level",
+                userId + (granted ? "/granted/" : "/revoked/") + level,
+                granted ? EventType.ROLE_GRANTED : EventType.ROLE_REVOKED, userId, null, null, receivedAt, null,
+                Map.of("role", "trust_level_" + level)));
+    }
+
+    private MappingResult badge(JsonNode userBadge, String community, Instant receivedAt) {
+        String id = text(userBadge, "id");
+        String userId = optText(userBadge, "user_id");
+        if (userId == null) {
+            userId = text(object(userBadge, "user"), "id");
+        }
+        JsonNode badge = optObject(userBadge, "badge");
+        String badgeId = optText(userBadge, "badge_id");
+        if (badgeId == null) {
+            badgeId = optText(badge, "id");
+        }
+        Map<String, String> attributes = new HashMap<>();
+        String name = optText(badge, "name");
+        if (name != null || badgeId != null) {
+            attributes.put("badge", name != null ? name : badgeId);
+        }
+        if (badgeId != null) {
+            attributes.put("badge_id", badgeId);
+        }
+        return MappingResult.mapped(events.event(community, "user_badge", id, EventType.BADGE_AWARDED, userId, null,
+                null, isoTime(userBadge, "granted_at", receivedAt), null, attributes));
     }
 
     private MappingResult flag(JsonNode flag, String event, String community, Instant receivedAt) {

@@ -3,6 +3,7 @@ package org.communitypulse.ingest.discourse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import org.communitypulse.ingest.EventIds;
@@ -107,15 +108,31 @@ class DiscoursePayloadMapperTest {
     }
 
     @Test
-    void shouldGrantTrustLevelWhenPromotedAndRevokeWhenDemoted() {
+    void shouldGrantNewTrustLevelWhenUserPromoted() {
         ActivityEvent up = single("user_promoted");
         assertThat(up.getType()).isEqualTo(EventType.ROLE_GRANTED);
+        assertThat(up.getActorId()).isEqualTo("44");
         assertThat(up.getAttributes()).containsEntry("role", "trust_level_2");
-        ObjectNode payload = (ObjectNode) WebhookSamples.json("discourse", "user_promoted");
-        ((ObjectNode) payload.get("user_promoted")).put("old_trust_level", 3).put("new_trust_level", 1);
+        assertThat(up.getEventId())
+                .isEqualTo(EventIds.of(SourcePlatform.DISCOURSE, COMMUNITY, "trust_level", "44/granted/2"));
+    }
+
+    @Test
+    void shouldRevokeOldTrustLevelWhenLegacyBodyShowsDemotion() {
+        ObjectNode payload = JsonNodeFactory.instance.objectNode();
+        payload.putObject("user_promoted").put("user_id", 44).put("old_trust_level", 3).put("new_trust_level", 1);
         ActivityEvent down = mapper.map("user_promoted", payload, COMMUNITY, RECEIVED).events().get(0);
         assertThat(down.getType()).isEqualTo(EventType.ROLE_REVOKED);
         assertThat(down.getAttributes()).containsEntry("role", "trust_level_3");
+    }
+
+    @Test
+    void shouldAwardBadgeWhenUserBadgeGranted() {
+        ActivityEvent event = single("user_badge_granted");
+        assertThat(event.getType()).isEqualTo(EventType.BADGE_AWARDED);
+        assertThat(event.getActorId()).isEqualTo("44");
+        assertThat(event.getAttributes()).containsEntry("badge", "Welcome").containsEntry("badge_id", "3");
+        assertThat(event.getOccurredAt()).isEqualTo(Instant.parse("2024-05-06T09:30:00Z"));
     }
 
     @Test

@@ -90,7 +90,7 @@ class WebhookServerIT {
                 assertThat(client.post("/webhooks/github/octo", headers, body).body()).contains("duplicate");
             }
             for (String sample : List.of("topic_created", "post_created", "post_edited", "post_liked",
-                    "user_created", "user_added_to_group", "user_promoted", "flag_created")) {
+                    "user_created", "user_added_to_group", "user_promoted", "user_badge_granted", "flag_created")) {
                 expected.addAll(eventIds(client.discourse("/webhooks/discourse", sample,
                         WebhookSamples.bytes("discourse", sample))));
             }
@@ -104,7 +104,7 @@ class WebhookServerIT {
                     .mapToDouble(c -> c.count()).sum()).isEqualTo(expected.size());
         }
         // post_edited repeats post_created's id: one item, two records with the same stable id.
-        assertThat(expected).hasSize(24);
+        assertThat(expected).hasSize(25);
         List<ConsumerRecord<String, ActivityEvent>> records =
                 TopicReader.readAll(cluster.clientConfig(), topic, expected.size());
         assertThat(records).hasSize(expected.size());
@@ -115,7 +115,7 @@ class WebhookServerIT {
                 "team-chat");
         assertThat(records.stream().map(r -> r.value().getType()).distinct()).contains(EventType.THREAD_CREATED,
                 EventType.REPLY_CREATED, EventType.REACTION_ADDED, EventType.ANSWER_ACCEPTED, EventType.MEMBER_JOINED,
-                EventType.MEMBER_LEFT, EventType.ROLE_GRANTED, EventType.MODERATION_ACTION);
+                EventType.MEMBER_LEFT, EventType.ROLE_GRANTED, EventType.MODERATION_ACTION, EventType.BADGE_AWARDED);
     }
 
     @Test
