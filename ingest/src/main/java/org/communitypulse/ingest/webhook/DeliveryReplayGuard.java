@@ -119,6 +119,19 @@ public final class DeliveryReplayGuard {
         }
     }
 
+    /**
+     * The key {@link #check} remembers for this request ({@code <source>:<delivery id>}), or {@code null} when the
+     * request has no usable delivery id (check rejects those). Lets callers serialise work per delivery.
+     */
+    public static String deliveryKey(WebhookSource source, Map<String, String> headers) {
+        try {
+            String id = deliveryId(source, headers);
+            return id == null || id.length() > MAX_ID_LENGTH ? null : source + ":" + id;
+        } catch (HeaderLookup.AmbiguousHeaderException e) {
+            return null;
+        }
+    }
+
     /** Forgets {@code key} (remembered by {@link #firstSeen}); no-op when it is not remembered. */
     public synchronized void forget(String key) {
         seen.remove(Objects.requireNonNull(key, "key"));

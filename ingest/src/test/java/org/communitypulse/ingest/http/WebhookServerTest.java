@@ -11,6 +11,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.communitypulse.ingest.http.internals.WebhookMetrics;
 import org.communitypulse.ingest.webhook.WebhookSamples;
 import org.communitypulse.ingest.webhook.WebhookSecretException;
@@ -230,6 +234,57 @@ class WebhookServerTest {
         assertThat(retried.body()).contains("accepted");
         assertThat(publisher.events).hasSize(1);
         assertThat(count(WebhookMetrics.REQUESTS, "outcome", "unavailable")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldAskCopyToRetryAndKeepItRetryableWhenSameDeliveryIsStillPublishing() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean failFirst = new AtomicBoolean(true);
+        RecordingPublisher recorded = new RecordingPublisher();
+        EventPublisher slow = new EventPublisher() {
+            @Override
+            public void publish(java.util.List<ActivityEvent> events) throws PublishException {
+                entered.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                if (failFirst.getAndSet(false)) {
+                    throw new PublishException("slow broker gave up (test)", null);
+                }
+                recorded.publish(events);
+            }
+
+            @Override
+            public boolean ready() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        byte[] body = WebhookSamples.bytes("slack", "message");
+        long now = Instant.now().getEpochSecond();
+        try (WebhookServer blocking = new WebhookServer(config(Map.of()), WebhookClient.environment(), slow,
+                Clock.systemUTC()).start()) {
+            WebhookClient other = new WebhookClient(blocking.port());
+            CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(() ->
+                    other.post("/webhooks/slack", WebhookClient.slackHeaders(body, now), body));
+            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+            // Slack's retry of the same event while the first attempt is still waiting for Kafka.
+            HttpResponse<String> copy = other.post("/webhooks/slack", WebhookClient.slackHeaders(body, now - 1), body);
+            assertThat(copy.statusCode()).isEqualTo(503);
+            assertThat(copy.body()).contains("delivery_in_progress");
+            release.countDown();
+            assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(503);
+            HttpResponse<String> retry = other.post("/webhooks/slack", WebhookClient.slackHeaders(body, now - 2), body);
+            assertThat(retry.statusCode()).isEqualTo(200);
+            assertThat(retry.body()).contains("accepted");
+        }
+        assertThat(recorded.events).hasSize(1);
     }
 
     @Test

@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.communitypulse.ingest.http.EventPublisher;
 import org.communitypulse.ingest.http.WebhookServerConfig;
 import org.communitypulse.ingest.webhook.DeliveryReplayGuard;
@@ -46,6 +48,8 @@ public final class WebhookHandler {
     private final Clock clock;
     private final int maxBodyBytes;
     private final int retryAfterSeconds;
+    /** Delivery keys being processed right now. */
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final ObjectMapper json = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
@@ -184,6 +188,31 @@ public final class WebhookHandler {
     private Reply deliver(PlatformEndpoint endpoint, Map<String, String> headers, JsonNode payload, String eventName,
                           String community, Instant now) {
         WebhookSource source = endpoint.source();
+        // Slack retries carry a new timestamp and signature but the same envelope event_id.
+        String slackEventId = source == WebhookSource.SLACK ? Payloads.optText(payload, "event_id") : null;
+        String eventKey = slackEventId == null ? null : "SLACK-EVENT:" + community + ":" + slackEventId;
+        List<String> claimed = new ArrayList<>(2);
+        try {
+            // While a delivery is being published, a copy of it must neither publish again nor be told
+            // "duplicate": if the first attempt then fails, the platform would believe the copy succeeded.
+            for (String key : new String[] {DeliveryReplayGuard.deliveryKey(source, headers), eventKey}) {
+                if (key != null) {
+                    if (!inFlight.add(key)) {
+                        return Reply.of(503, Outcome.UNAVAILABLE, "delivery_in_progress",
+                                "the same delivery is being processed; retry later");
+                    }
+                    claimed.add(key);
+                }
+            }
+            return deliverOnce(endpoint, headers, payload, eventName, community, now, eventKey);
+        } finally {
+            claimed.forEach(inFlight::remove);
+        }
+    }
+
+    private Reply deliverOnce(PlatformEndpoint endpoint, Map<String, String> headers, JsonNode payload,
+                              String eventName, String community, Instant now, String eventKey) {
+        WebhookSource source = endpoint.source();
         Verification fresh = replayGuard.check(source, headers, now);
         if (fresh.rejected()) {
             return switch (fresh.reason()) {
@@ -196,16 +225,13 @@ public final class WebhookHandler {
         }
         List<Runnable> releases = new ArrayList<>();
         releases.add(() -> replayGuard.release(source, headers));
-        // Slack retries carry a new timestamp and signature but the same envelope event_id.
-        String slackEventId = source == WebhookSource.SLACK ? Payloads.optText(payload, "event_id") : null;
-        if (slackEventId != null) {
-            String key = "SLACK-EVENT:" + community + ":" + slackEventId;
-            if (!replayGuard.firstSeen(key, now)) {
+        if (eventKey != null) {
+            if (!replayGuard.firstSeen(eventKey, now)) {
                 replayGuard.release(source, headers);
                 return Reply.of(200, Outcome.DUPLICATE, "replayed_delivery",
                         "event already accepted; nothing published again");
             }
-            releases.add(() -> replayGuard.forget(key));
+            releases.add(() -> replayGuard.forget(eventKey));
         }
         boolean keep = false;
         try {
