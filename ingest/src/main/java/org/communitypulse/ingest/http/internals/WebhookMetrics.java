@@ -5,10 +5,14 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 
 /**
- * The receiver's meters. Tag values come from fixed sets (platforms, outcomes, reject reasons) or from signed
- * payloads (unmapped kinds), never from unauthenticated input, so an attacker cannot inflate cardinality.
+ * The receiver's meters. Tag values come from fixed sets (platforms, outcomes, reject reasons, event types),
+ * except the unmapped {@code kind}, which includes the event-name header. Platforms do not sign that header, so
+ * kinds are limited to a plain alphabet and a fixed number of distinct values; the rest count as {@code other}.
  */
 public final class WebhookMetrics {
 
@@ -18,7 +22,13 @@ public final class WebhookMetrics {
     public static final String PUBLISHED = "pulse.webhook.events.published";
     public static final String UNMAPPED = "pulse.webhook.unmapped";
 
+    /** Distinct unmapped kinds tracked before further ones are counted as {@link #OTHER_KIND}. */
+    static final int MAX_UNMAPPED_KINDS = 200;
+    static final String OTHER_KIND = "other";
+    private static final Pattern KIND = Pattern.compile("[a-z]{1,12}:[A-Za-z0-9_.()]{1,80}");
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Set<String> unmappedKinds = ConcurrentHashMap.newKeySet();
 
     /** The registry, for scraping and tests. */
     public PrometheusMeterRegistry registry() {
@@ -46,8 +56,13 @@ public final class WebhookMetrics {
     }
 
     public void unmapped(String platform, String kind) {
+        String tag = OTHER_KIND;
+        if (KIND.matcher(kind).matches()
+                && (unmappedKinds.contains(kind) || unmappedKinds.size() < MAX_UNMAPPED_KINDS && unmappedKinds.add(kind))) {
+            tag = kind;
+        }
         Counter.builder(UNMAPPED).description("Signed deliveries of event kinds the pipeline does not count")
-                .tag("platform", platform).tag("kind", kind).register(registry).increment();
+                .tag("platform", platform).tag("kind", tag).register(registry).increment();
     }
 
     /** Sum of a counter over all its tag values, or of those matching {@code tags} (key, value, ...). */
