@@ -3,7 +3,6 @@ package org.communitypulse.ingest.slack;
 import static org.communitypulse.ingest.webhook.internals.Payloads.epochSeconds;
 import static org.communitypulse.ingest.webhook.internals.Payloads.flag;
 import static org.communitypulse.ingest.webhook.internals.Payloads.object;
-import static org.communitypulse.ingest.webhook.internals.Payloads.optObject;
 import static org.communitypulse.ingest.webhook.internals.Payloads.optText;
 import static org.communitypulse.ingest.webhook.internals.Payloads.text;
 
