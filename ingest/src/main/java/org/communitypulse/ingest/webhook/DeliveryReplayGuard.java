@@ -103,6 +103,40 @@ public final class DeliveryReplayGuard {
         return true;
     }
 
+    /**
+     * Forgets the id that {@link #check} accepted for this request, so a redelivery is accepted again. For
+     * callers whose processing failed after the check (e.g. Kafka was down): the delivery was never taken.
+     */
+    public void release(WebhookSource source, Map<String, String> headers) {
+        String id;
+        try {
+            id = deliveryId(source, headers);
+        } catch (HeaderLookup.AmbiguousHeaderException e) {
+            return;
+        }
+        if (id != null) {
+            forget(source + ":" + id);
+        }
+    }
+
+    /**
+     * The key {@link #check} remembers for this request ({@code <source>:<delivery id>}), or {@code null} when the
+     * request has no usable delivery id (check rejects those). Lets callers serialise work per delivery.
+     */
+    public static String deliveryKey(WebhookSource source, Map<String, String> headers) {
+        try {
+            String id = deliveryId(source, headers);
+            return id == null || id.length() > MAX_ID_LENGTH ? null : source + ":" + id;
+        } catch (HeaderLookup.AmbiguousHeaderException e) {
+            return null;
+        }
+    }
+
+    /** Forgets {@code key} (remembered by {@link #firstSeen}); no-op when it is not remembered. */
+    public synchronized void forget(String key) {
+        seen.remove(Objects.requireNonNull(key, "key"));
+    }
+
     /** Number of ids currently remembered. */
     public synchronized int size() {
         return seen.size();

@@ -29,6 +29,18 @@ class DeliveryReplayGuardTest {
     }
 
     @Test
+    void shouldAcceptDeliveryAgainWhenReleasedAfterFailedProcessing() {
+        DeliveryReplayGuard guard = new DeliveryReplayGuard();
+        Map<String, String> headers = Map.of("X-GitHub-Delivery", "d-1");
+
+        assertThat(guard.check(WebhookSource.GITHUB, headers, NOW).accepted()).isTrue();
+        guard.release(WebhookSource.GITHUB, headers);
+        assertThat(guard.size()).isZero();
+        assertThat(guard.check(WebhookSource.GITHUB, headers, NOW).accepted()).isTrue();
+        assertThat(guard.check(WebhookSource.GITHUB, headers, NOW).reason()).isEqualTo(RejectReason.REPLAYED_DELIVERY);
+    }
+
+    @Test
     void shouldRejectDiscourseDeliveryWhenEventIdSeenBefore() {
         DeliveryReplayGuard guard = new DeliveryReplayGuard();
         Map<String, String> headers = Map.of("X-Discourse-Event-Id", "42");

@@ -1,0 +1,225 @@
+package org.communitypulse.ingest.http;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.communitypulse.ingest.webhook.WebhookSource;
+
+/**
+ * Settings of {@link WebhookServer}. Secrets never appear here: only the names of files holding them (the
+ * secrets themselves come from the environment, see {@link org.communitypulse.ingest.webhook.WebhookSecrets}).
+ */
+public final class WebhookServerConfig extends AbstractConfig {
+
+    /** Community ids become part of event ids, which are joined with ':'; keep them simple. */
+    public static final Pattern COMMUNITY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+
+    public static final String HOST_CONFIG = "pulse.webhooks.host";
+    public static final String HOST_DOC = "Interface to listen on.";
+    public static final String HOST_DEFAULT = "0.0.0.0";
+
+    public static final String PORT_CONFIG = "pulse.webhooks.port";
+    public static final String PORT_DOC = "HTTP port; 0 picks a free one (see WebhookServer.port()).";
+    public static final int PORT_DEFAULT = 8088;
+
+    public static final String MAX_BODY_BYTES_CONFIG = "pulse.webhooks.max.body.bytes";
+    public static final String MAX_BODY_BYTES_DOC =
+            "Largest accepted request body; larger ones get 413 before any signature work.";
+    public static final int MAX_BODY_BYTES_DEFAULT = 2 * 1024 * 1024;
+
+    public static final String PUBLISH_TIMEOUT_MS_CONFIG = "pulse.webhooks.publish.timeout.ms";
+    public static final String PUBLISH_TIMEOUT_MS_DOC = "How long a request waits for Kafka to acknowledge its "
+            + "events before answering 503; also bounds the producer's delivery timeout so a 503 means not stored.";
+    public static final int PUBLISH_TIMEOUT_MS_DEFAULT = 5_000;
+
+    public static final String RETRY_AFTER_SECONDS_CONFIG = "pulse.webhooks.retry.after.seconds";
+    public static final String RETRY_AFTER_SECONDS_DOC = "Retry-After value sent with 503 when Kafka is down.";
+    public static final int RETRY_AFTER_SECONDS_DEFAULT = 30;
+
+    public static final String READY_TIMEOUT_MS_CONFIG = "pulse.webhooks.ready.timeout.ms";
+    public static final String READY_TIMEOUT_MS_DOC = "How long GET /ready waits for Kafka to answer.";
+    public static final int READY_TIMEOUT_MS_DEFAULT = 2_000;
+
+    public static final String REPLAY_TTL_MS_CONFIG = "pulse.webhooks.replay.ttl.ms";
+    public static final String REPLAY_TTL_MS_DOC = "How long an accepted delivery id is remembered.";
+    public static final long REPLAY_TTL_MS_DEFAULT = 24L * 60 * 60 * 1000;
+
+    public static final String REPLAY_MAX_ENTRIES_CONFIG = "pulse.webhooks.replay.max.entries";
+    public static final String REPLAY_MAX_ENTRIES_DOC = "Most delivery ids remembered (oldest forgotten first).";
+    public static final int REPLAY_MAX_ENTRIES_DEFAULT = 100_000;
+
+    public static final String SLACK_TOLERANCE_SECONDS_CONFIG = "pulse.webhooks.slack.tolerance.seconds";
+    public static final String SLACK_TOLERANCE_SECONDS_DOC =
+            "Largest distance between X-Slack-Request-Timestamp and now (Slack recommends 5 minutes).";
+    public static final int SLACK_TOLERANCE_SECONDS_DEFAULT = 300;
+
+    public static final String DEFAULT_COMMUNITY_CONFIG = "pulse.webhooks.default.community";
+    public static final String DEFAULT_COMMUNITY_DOC = "Community for requests whose path names none and whose "
+            + "platform key is not in the platform's communities list; unset: such requests get 422.";
+
+    public static final String PSEUDONYMISE_CONFIG = "pulse.webhooks.pseudonymise";
+    public static final String PSEUDONYMISE_DOC = "Hash member ids with the pseudonymisation key (PULSE_PSEUDONYM_KEY "
+            + "or PULSE_PSEUDONYM_KEY_FILE, or " + "pulse.webhooks.pseudonym.key.file) before publishing. On by "
+            + "default whenever a key is configured; without a key ids are published as the platform gives them.";
+    public static final boolean PSEUDONYMISE_DEFAULT = true;
+
+    public static final String PSEUDONYM_KEY_FILE_CONFIG = "pulse.webhooks.pseudonym.key.file";
+    public static final String PSEUDONYM_KEY_FILE_DOC = "File holding the pseudonymisation key (at least 16 bytes); "
+            + "an alternative to the PULSE_PSEUDONYM_KEY / PULSE_PSEUDONYM_KEY_FILE environment variables.";
+
+    /** Environment variable holding the pseudonymisation key itself. */
+    public static final String PSEUDONYM_KEY_ENV = "PULSE_PSEUDONYM_KEY";
+    /** Environment variable naming a file holding the pseudonymisation key. */
+    public static final String PSEUDONYM_KEY_FILE_ENV = "PULSE_PSEUDONYM_KEY_FILE";
+
+    private static final ConfigDef CONFIG = define();
+
+    public WebhookServerConfig(Map<String, ?> props) {
+        super(CONFIG, props, false);
+        String fallback = defaultCommunity();
+        if (fallback != null) {
+            requireCommunityId(DEFAULT_COMMUNITY_CONFIG, fallback);
+        }
+        for (WebhookSource source : WebhookSource.values()) {
+            communities(source);
+        }
+    }
+
+    /** Name of the setting naming a secret file for {@code source}, e.g. {@code pulse.webhooks.github.secret.file}. */
+    public static String secretFileConfig(WebhookSource source) {
+        return "pulse.webhooks." + source.name().toLowerCase(Locale.ROOT) + ".secret.file";
+    }
+
+    /** Name of the setting mapping platform keys to communities for {@code source}. */
+    public static String communitiesConfig(WebhookSource source) {
+        return "pulse.webhooks." + source.name().toLowerCase(Locale.ROOT) + ".communities";
+    }
+
+    private static ConfigDef define() {
+        ConfigDef def = new ConfigDef()
+                .define(HOST_CONFIG, Type.STRING, HOST_DEFAULT, new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                        HOST_DOC)
+                .define(PORT_CONFIG, Type.INT, PORT_DEFAULT, Range.between(0, 65_535), Importance.HIGH, PORT_DOC)
+                .define(MAX_BODY_BYTES_CONFIG, Type.INT, MAX_BODY_BYTES_DEFAULT, Range.atLeast(1024),
+                        Importance.MEDIUM, MAX_BODY_BYTES_DOC)
+                .define(PUBLISH_TIMEOUT_MS_CONFIG, Type.INT, PUBLISH_TIMEOUT_MS_DEFAULT, Range.between(100, 120_000),
+                        Importance.MEDIUM, PUBLISH_TIMEOUT_MS_DOC)
+                .define(RETRY_AFTER_SECONDS_CONFIG, Type.INT, RETRY_AFTER_SECONDS_DEFAULT, Range.atLeast(1),
+                        Importance.LOW, RETRY_AFTER_SECONDS_DOC)
+                .define(READY_TIMEOUT_MS_CONFIG, Type.INT, READY_TIMEOUT_MS_DEFAULT, Range.atLeast(1),
+                        Importance.LOW, READY_TIMEOUT_MS_DOC)
+                .define(REPLAY_TTL_MS_CONFIG, Type.LONG, REPLAY_TTL_MS_DEFAULT, Range.atLeast(1), Importance.LOW,
+                        REPLAY_TTL_MS_DOC)
+                .define(REPLAY_MAX_ENTRIES_CONFIG, Type.INT, REPLAY_MAX_ENTRIES_DEFAULT, Range.atLeast(1),
+                        Importance.LOW, REPLAY_MAX_ENTRIES_DOC)
+                .define(SLACK_TOLERANCE_SECONDS_CONFIG, Type.INT, SLACK_TOLERANCE_SECONDS_DEFAULT,
+                        Range.between(1, 3600), Importance.LOW, SLACK_TOLERANCE_SECONDS_DOC)
+                .define(DEFAULT_COMMUNITY_CONFIG, Type.STRING, null, Importance.HIGH, DEFAULT_COMMUNITY_DOC)
+                .define(PSEUDONYMISE_CONFIG, Type.BOOLEAN, PSEUDONYMISE_DEFAULT, Importance.HIGH, PSEUDONYMISE_DOC)
+                .define(PSEUDONYM_KEY_FILE_CONFIG, Type.STRING, null, Importance.MEDIUM, PSEUDONYM_KEY_FILE_DOC);
+        for (WebhookSource source : WebhookSource.values()) {
+            def.define(secretFileConfig(source), Type.STRING, null, Importance.HIGH,
+                    "File holding the " + source + " signing secret; an alternative to " + source.secretVariable()
+                            + " / " + source.secretFileVariable() + " (setting it and either variable is an error).");
+            def.define(communitiesConfig(source), Type.LIST, List.of(), Importance.MEDIUM,
+                    "Comma-separated <key>=<community> pairs resolving a request without a community in its path: "
+                            + communityKeyDoc(source) + ".");
+        }
+        return def;
+    }
+
+    private static String communityKeyDoc(WebhookSource source) {
+        return switch (source) {
+            case DISCOURSE -> "key = the X-Discourse-Instance header (forum base URL)";
+            case SLACK -> "key = the payload's team_id";
+            case GITHUB -> "key = repository full_name (owner/repo), else organization login, else repository owner";
+        };
+    }
+
+    private static void requireCommunityId(String setting, String value) {
+        if (!COMMUNITY_ID.matcher(value).matches()) {
+            throw new ConfigException(setting, value, "community ids match " + COMMUNITY_ID.pattern());
+        }
+    }
+
+    /** The definition, for documentation. */
+    public static ConfigDef configDef() {
+        return new ConfigDef(CONFIG);
+    }
+
+    public String host() {
+        return getString(HOST_CONFIG);
+    }
+
+    public int port() {
+        return getInt(PORT_CONFIG);
+    }
+
+    public int maxBodyBytes() {
+        return getInt(MAX_BODY_BYTES_CONFIG);
+    }
+
+    public int publishTimeoutMs() {
+        return getInt(PUBLISH_TIMEOUT_MS_CONFIG);
+    }
+
+    public int retryAfterSeconds() {
+        return getInt(RETRY_AFTER_SECONDS_CONFIG);
+    }
+
+    public int readyTimeoutMs() {
+        return getInt(READY_TIMEOUT_MS_CONFIG);
+    }
+
+    public long replayTtlMs() {
+        return getLong(REPLAY_TTL_MS_CONFIG);
+    }
+
+    public int replayMaxEntries() {
+        return getInt(REPLAY_MAX_ENTRIES_CONFIG);
+    }
+
+    public int slackToleranceSeconds() {
+        return getInt(SLACK_TOLERANCE_SECONDS_CONFIG);
+    }
+
+    public String defaultCommunity() {
+        return getString(DEFAULT_COMMUNITY_CONFIG);
+    }
+
+    public boolean pseudonymise() {
+        return getBoolean(PSEUDONYMISE_CONFIG);
+    }
+
+    public String pseudonymKeyFile() {
+        return getString(PSEUDONYM_KEY_FILE_CONFIG);
+    }
+
+    public String secretFile(WebhookSource source) {
+        return getString(secretFileConfig(source));
+    }
+
+    /** Platform key to community for {@code source}. */
+    public Map<String, String> communities(WebhookSource source) {
+        String setting = communitiesConfig(source);
+        Map<String, String> map = new HashMap<>();
+        for (String pair : getList(setting)) {
+            int eq = pair.lastIndexOf('=');
+            if (eq <= 0 || eq == pair.length() - 1) {
+                throw new ConfigException(setting, pair, "entries are <key>=<community>");
+            }
+            String community = pair.substring(eq + 1).strip();
+            requireCommunityId(setting, community);
+            map.put(pair.substring(0, eq).strip(), community);
+        }
+        return map;
+    }
+}

@@ -1,0 +1,99 @@
+package org.communitypulse.ingest.webhook.internals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import org.communitypulse.ingest.webhook.MalformedPayloadException;
+
+/**
+ * Field access for webhook payloads that turns every surprise (absent, null, wrong type, bad date) into a
+ * {@link MalformedPayloadException} naming the field, so mappers never throw anything else.
+ */
+public final class Payloads {
+
+    /** Timestamps before this are unit mistakes, not community activity. */
+    private static final long MAX_EPOCH_SECONDS = 32_503_680_000L; // year 3000
+
+    private Payloads() {
+    }
+
+    /** The object at {@code field}; throws if absent or not an object. */
+    public static JsonNode object(JsonNode parent, String field) {
+        JsonNode node = parent == null ? null : parent.get(field);
+        if (node == null || !node.isObject()) {
+            throw new MalformedPayloadException("payload needs an object '" + field + "'");
+        }
+        return node;
+    }
+
+    /** The object at {@code field}, or {@code null} when absent or not an object. */
+    public static JsonNode optObject(JsonNode parent, String field) {
+        JsonNode node = parent == null ? null : parent.get(field);
+        return node != null && node.isObject() ? node : null;
+    }
+
+    /** A string or number at {@code field} as text; throws if absent, null, empty or structured. */
+    public static String text(JsonNode parent, String field) {
+        String value = optText(parent, field);
+        if (value == null) {
+            throw new MalformedPayloadException("payload needs a string or number '" + field + "'");
+        }
+        return value;
+    }
+
+    /** A string or number at {@code field} as text, or {@code null}. */
+    public static String optText(JsonNode parent, String field) {
+        JsonNode node = parent == null ? null : parent.get(field);
+        if (node == null || !(node.isTextual() || node.isIntegralNumber())) {
+            return null;
+        }
+        String value = node.asText();
+        return value.isEmpty() ? null : value;
+    }
+
+    /** A boolean at {@code field}; absent or non-boolean is {@code false}. */
+    public static boolean flag(JsonNode parent, String field) {
+        JsonNode node = parent == null ? null : parent.get(field);
+        return node != null && node.isBoolean() && node.booleanValue();
+    }
+
+    /** An integer at {@code field}, or {@code fallback}. */
+    public static long optLong(JsonNode parent, String field, long fallback) {
+        JsonNode node = parent == null ? null : parent.get(field);
+        return node != null && node.canConvertToLong() && node.isIntegralNumber() ? node.longValue() : fallback;
+    }
+
+    /** An ISO-8601 date-time at {@code field}, or {@code fallback} when absent; throws when unparseable. */
+    public static Instant isoTime(JsonNode parent, String field, Instant fallback) {
+        String value = optText(parent, field);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new MalformedPayloadException("'" + field + "' is not an ISO-8601 date-time");
+        }
+    }
+
+    /** Epoch seconds with an optional fraction (Slack {@code ts}), or {@code fallback}; throws when malformed. */
+    public static Instant epochSeconds(String value, String field, Instant fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            if (value.length() > 32) {
+                throw new NumberFormatException();
+            }
+            BigDecimal seconds = new BigDecimal(value);
+            if (seconds.signum() < 0 || seconds.compareTo(BigDecimal.valueOf(MAX_EPOCH_SECONDS)) > 0) {
+                throw new NumberFormatException();
+            }
+            return Instant.ofEpochMilli(seconds.movePointRight(3).longValue());
+        } catch (NumberFormatException e) {
+            throw new MalformedPayloadException("'" + field + "' is not epoch seconds");
+        }
+    }
+}
