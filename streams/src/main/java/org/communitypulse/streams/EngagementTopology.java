@@ -61,6 +61,19 @@ public final class EngagementTopology {
     public static final String RETENTION_SINK = "engagement-retention-sink";
     public static final String MEMBER_LEVELS_SINK = "member-levels-sink";
     public static final String ALERTS_SINK = "alerts-sink";
+    /**
+     * Queryable copies of the latest emitted records, for interactive queries: String keys
+     * {@code communityId NUL suffix} (suffix: ISO day for daily and trailing, cohort Monday for
+     * retention, member id for levels, condition name for alerts), so one community is a prefix range
+     * and lives on the task (and instance) that owns the community's activity partition.
+     */
+    public static final String DAILY_VIEW_STORE = "daily-view-store";
+    public static final String TRAILING_VIEW_STORE = "trailing-view-store";
+    public static final String RETENTION_VIEW_STORE = "retention-view-store";
+    public static final String MEMBER_LEVELS_VIEW_STORE = "member-levels-view-store";
+    public static final String ALERTS_VIEW_STORE = "alerts-view-store";
+    /** Separator between community id and the rest of a view-store key. */
+    public static final char VIEW_KEY_SEPARATOR = '\u0000';
 
     private EngagementTopology() {
     }
@@ -86,8 +99,10 @@ public final class EngagementTopology {
         EngagementProcessor.Children outputs =
                 new EngagementProcessor.Children(DAILY_SINK, TRAILING_SINK, RETENTION_SINK, MEMBER_LEVELS_SINK,
                         ALERTS_SINK);
+        EngagementProcessor.Views views = new EngagementProcessor.Views(DAILY_VIEW_STORE, TRAILING_VIEW_STORE,
+                RETENTION_VIEW_STORE, MEMBER_LEVELS_VIEW_STORE, ALERTS_VIEW_STORE);
         topology.addProcessor(ENGAGEMENT, () -> new EngagementProcessor(DAY_STORE, THREAD_STORE, MEMBER_STORE,
-                COMMUNITY_STORE, COHORT_STORE, outputs, engagement, alerting, intake.clock()), INTAKE);
+                COMMUNITY_STORE, COHORT_STORE, outputs, views, engagement, alerting, intake.clock()), INTAKE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DAY_STORE),
                 serdes.forKey(CommunityDayKey.class), serdes.forValue(DailyEngagementState.class)), ENGAGEMENT);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(THREAD_STORE),
@@ -98,6 +113,12 @@ public final class EngagementTopology {
                 Serdes.String(), serdes.forValue(CommunityState.class)), ENGAGEMENT);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COHORT_STORE),
                 serdes.forKey(CommunityDayKey.class), serdes.forValue(CohortState.class)), ENGAGEMENT);
+
+        addView(topology, DAILY_VIEW_STORE, topics.dailyEngagement());
+        addView(topology, TRAILING_VIEW_STORE, topics.trailingEngagement());
+        addView(topology, RETENTION_VIEW_STORE, topics.retention());
+        addView(topology, MEMBER_LEVELS_VIEW_STORE, topics.memberLevels());
+        addView(topology, ALERTS_VIEW_STORE, topics.alerts());
 
         addSink(topology, DAILY_SINK, topics.dailyEngagement());
         addSink(topology, TRAILING_SINK, topics.trailingEngagement());
@@ -127,6 +148,11 @@ public final class EngagementTopology {
             }
         }
         return pending;
+    }
+
+    private static <K, V> void addView(Topology topology, String store, Topic<K, V> topic) {
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.String(),
+                topic.valueSerde()), ENGAGEMENT);
     }
 
     private static <K, V> void addSink(Topology topology, String name, Topic<K, V> topic) {

@@ -5,6 +5,7 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.Alert;
 import org.communitypulse.schemas.avro.AlertKey;
@@ -32,7 +33,12 @@ public final class EngagementProcessor implements Processor<String, ActivityEven
     public record Children(String daily, String trailing, String retention, String members, String alerts) {
     }
 
+    /** Names of the queryable stores holding the latest emitted record per key. */
+    public record Views(String daily, String trailing, String retention, String members, String alerts) {
+    }
+
     private final EngagementStores.Names storeNames;
+    private final Views views;
     private final Children children;
     private final EngagementSettings settings;
     private final AlertSettings alertSettings;
@@ -40,10 +46,11 @@ public final class EngagementProcessor implements Processor<String, ActivityEven
     private EngagementFolder folder;
 
     public EngagementProcessor(String dayStore, String threadStore, String memberStore, String communityStore,
-                               String cohortStore, Children children, EngagementSettings settings,
+                               String cohortStore, Children children, Views views, EngagementSettings settings,
                                AlertSettings alertSettings, Clock clock) {
         this.storeNames = new EngagementStores.Names(dayStore, threadStore, memberStore, communityStore, cohortStore);
         this.children = children;
+        this.views = views;
         this.settings = settings;
         this.alertSettings = alertSettings;
         this.clock = clock;
@@ -54,7 +61,7 @@ public final class EngagementProcessor implements Processor<String, ActivityEven
         EngagementStores stores = storeNames.open(context);
         this.folder = new EngagementFolder(stores, settings);
         EngagementEmitter emitter = new EngagementEmitter(stores, settings, alertSettings, clock);
-        EngagementEmitter.Output output = new ForwardingOutput(context, children);
+        EngagementEmitter.Output output = new ForwardingOutput(context, children, ViewStores.open(context, views));
         context.schedule(settings.emitInterval(), PunctuationType.WALL_CLOCK_TIME, now -> emitter.emitAll(output, now));
     }
 
@@ -68,37 +75,68 @@ public final class EngagementProcessor implements Processor<String, ActivityEven
         folder.fold(record.value());
     }
 
-    /** Forwards each record to its sink, stamped with the emission (wall-clock) time. */
-    private record ForwardingOutput(ProcessorContext<Object, Object> context, Children children)
+    /** The view stores, opened. */
+    private record ViewStores(KeyValueStore<String, DailyEngagement> daily,
+                              KeyValueStore<String, TrailingEngagement> trailing,
+                              KeyValueStore<String, CohortRetention> retention,
+                              KeyValueStore<String, MemberEngagement> members,
+                              KeyValueStore<String, Alert> alerts) {
+
+        static ViewStores open(ProcessorContext<Object, Object> context, Views names) {
+            return new ViewStores(context.getStateStore(names.daily()), context.getStateStore(names.trailing()),
+                    context.getStateStore(names.retention()), context.getStateStore(names.members()),
+                    context.getStateStore(names.alerts()));
+        }
+    }
+
+    /**
+     * Forwards each record to its sink, stamped with the emission (wall-clock) time, and keeps the
+     * latest one per key in its view store for interactive queries.
+     */
+    private record ForwardingOutput(ProcessorContext<Object, Object> context, Children children, ViewStores views)
             implements EngagementEmitter.Output {
 
         @Override
         public void daily(CommunityDayKey key, DailyEngagement value) {
+            views.daily().put(viewKey(key.getCommunityId(), key.getDay().toString()), value);
             send(key, value, children.daily());
         }
 
         @Override
         public void trailing(CommunityDayKey key, TrailingEngagement value) {
+            views.trailing().put(viewKey(key.getCommunityId(), key.getDay().toString()), value);
             send(key, value, children.trailing());
         }
 
         @Override
         public void retention(CommunityDayKey key, CohortRetention value) {
+            String viewKey = viewKey(key.getCommunityId(), key.getDay().toString());
+            if (value == null) {
+                views.retention().delete(viewKey);
+            } else {
+                views.retention().put(viewKey, value);
+            }
             send(key, value, children.retention());
         }
 
         @Override
         public void member(MemberKey key, MemberEngagement value) {
+            views.members().put(viewKey(key.getCommunityId(), key.getMemberId()), value);
             send(key, value, children.members());
         }
 
         @Override
         public void alert(AlertKey key, Alert value) {
+            views.alerts().put(viewKey(key.getCommunityId(), key.getCondition().name()), value);
             send(key, value, children.alerts());
         }
 
         private void send(Object key, Object value, String child) {
             context.forward(new Record<>(key, value, context.currentSystemTimeMs()), child);
+        }
+
+        private static String viewKey(String community, String suffix) {
+            return EngagementStores.scoped(community, suffix);
         }
     }
 }

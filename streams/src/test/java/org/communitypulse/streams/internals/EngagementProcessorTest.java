@@ -17,6 +17,10 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.communitypulse.schemas.avro.ActivityEvent;
+import org.communitypulse.schemas.avro.Alert;
+import org.communitypulse.schemas.avro.CohortRetention;
+import org.communitypulse.schemas.avro.MemberEngagement;
+import org.communitypulse.schemas.avro.TrailingEngagement;
 import org.communitypulse.schemas.avro.CohortState;
 import org.communitypulse.schemas.avro.CommunityDayKey;
 import org.communitypulse.schemas.avro.CommunityState;
@@ -52,7 +56,13 @@ class EngagementProcessorTest {
         addStore("members", Serdes.String(), serdes().forValue(MemberState.class));
         addStore("communities", Serdes.String(), serdes().forValue(CommunityState.class));
         addStore("cohorts", serdes().forKey(CommunityDayKey.class), serdes().forValue(CohortState.class));
+        addStore("v-daily", Serdes.String(), serdes().forValue(DailyEngagement.class));
+        addStore("v-trailing", Serdes.String(), serdes().forValue(TrailingEngagement.class));
+        addStore("v-retention", Serdes.String(), serdes().forValue(CohortRetention.class));
+        addStore("v-members", Serdes.String(), serdes().forValue(MemberEngagement.class));
+        addStore("v-alerts", Serdes.String(), serdes().forValue(Alert.class));
         processor = new EngagementProcessor("days", "threads", "members", "communities", "cohorts", CHILDREN,
+                new EngagementProcessor.Views("v-daily", "v-trailing", "v-retention", "v-members", "v-alerts"),
                 EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false), CLOCK);
         processor.init(context);
     }
@@ -109,6 +119,9 @@ class EngagementProcessorTest {
         assertThat(daily.getReplies()).isEqualTo(2);
         assertThat(daily.getFirstResponseP50Seconds()).isEqualTo(3_600);
         assertThat(EngagementProcessor.hasPendingWork(communityState())).isFalse();
+        // The same record is kept for interactive queries under "community NUL day".
+        KeyValueStore<String, DailyEngagement> view = context.getStateStore("v-daily");
+        assertThat(view.get("bikes\u00002024-05-30")).isEqualTo(daily);
     }
 
     @Test
