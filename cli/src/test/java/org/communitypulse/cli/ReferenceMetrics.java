@@ -36,7 +36,7 @@ import java.util.function.Consumer;
  *
  * <p>Stack Exchange dumps carry no role events, so every member is a peer: peer counts equal the
  * totals and the staff flag is always false. Quantile ranks and top-k sizes use integer arithmetic,
- * as the spec's {@code ceil(p·n)} means it (in doubles {@code 0.1 * 30} is above 3).
+ * so the spec's {@code ceil(p·n)} is exact whatever {@code n}, with no floating-point rounding.
  *
  * <p>The results are JSON shaped like {@code pulse replay}'s output lines (same topic names, key and
  * value field names; dates ISO, timestamps ISO instants, no {@code updatedAt}), so an IT compares the
@@ -176,7 +176,7 @@ final class ReferenceMetrics {
     // ---------------------------------------------------------------- computation
 
     /** A thread as its THREAD_CREATED says, with its first response (by anyone but its author), if any. */
-    private record Thread(LocalDate day, long createdMillis, Long firstResponseMillis) {
+    private record StartedThread(LocalDate day, long createdMillis, Long firstResponseMillis) {
 
         /** The spec's first response time in whole seconds, or null when nobody else replied. */
         Long firstResponseSeconds() {
@@ -191,13 +191,13 @@ final class ReferenceMetrics {
 
     private void compute() {
         LocalDate latestDay = events.stream().map(Event::day).max(Comparator.naturalOrder()).orElseThrow();
-        List<Thread> threads = threads();
+        List<StartedThread> threads = threads();
         Map<LocalDate, List<Event>> byDay = new TreeMap<>();
         for (Event e : events) {
             byDay.computeIfAbsent(e.day(), d -> new ArrayList<>()).add(e);
         }
-        Map<LocalDate, List<Thread>> threadsByDay = new HashMap<>();
-        for (Thread t : threads) {
+        Map<LocalDate, List<StartedThread>> threadsByDay = new HashMap<>();
+        for (StartedThread t : threads) {
             threadsByDay.computeIfAbsent(t.day(), d -> new ArrayList<>()).add(t);
         }
         for (Map.Entry<LocalDate, List<Event>> day : byDay.entrySet()) {
@@ -224,14 +224,14 @@ final class ReferenceMetrics {
     }
 
     /** Threads from THREAD_CREATED events; responses are replies in the same thread by someone else. */
-    private List<Thread> threads() {
+    private List<StartedThread> threads() {
         Map<String, List<Event>> repliesByThread = new HashMap<>();
         for (Event e : events) {
             if (e.type() == Type.REPLY_CREATED && e.thread() != null) {
                 repliesByThread.computeIfAbsent(e.thread(), t -> new ArrayList<>()).add(e);
             }
         }
-        List<Thread> threads = new ArrayList<>();
+        List<StartedThread> threads = new ArrayList<>();
         for (Event created : events) {
             if (created.type() != Type.THREAD_CREATED) {
                 continue;
@@ -246,12 +246,12 @@ final class ReferenceMetrics {
                     }
                 }
             }
-            threads.add(new Thread(created.day(), created.atMillis(), first));
+            threads.add(new StartedThread(created.day(), created.atMillis(), first));
         }
         return threads;
     }
 
-    private ObjectNode daily(LocalDate day, List<Event> dayEvents, List<Thread> dayThreads) {
+    private ObjectNode daily(LocalDate day, List<Event> dayEvents, List<StartedThread> dayThreads) {
         long threads = 0;
         long replies = 0;
         long answers = 0;
@@ -283,7 +283,7 @@ final class ReferenceMetrics {
         List<Long> responseSeconds = new ArrayList<>();
         long within24h = 0;
         long within7d = 0;
-        for (Thread t : dayThreads) {
+        for (StartedThread t : dayThreads) {
             Long seconds = t.firstResponseSeconds();
             if (seconds != null) {
                 responseSeconds.add(seconds);
@@ -322,7 +322,7 @@ final class ReferenceMetrics {
     }
 
     private ObjectNode trailing(LocalDate d, Map<LocalDate, List<Event>> byDay,
-                                Map<LocalDate, Map<String, Long>> contributionsByDay, List<Thread> threads) {
+                                Map<LocalDate, Map<String, Long>> contributionsByDay, List<StartedThread> threads) {
         Set<String> week = new HashSet<>();
         Map<String, Long> month = new HashMap<>();
         long dauSum = 0;
@@ -354,7 +354,7 @@ final class ReferenceMetrics {
         List<Long> ranked = new ArrayList<>(month.values());
         ranked.sort(Comparator.reverseOrder());
         long open = 0;
-        for (Thread t : threads) {
+        for (StartedThread t : threads) {
             if (!t.day().isAfter(d) && !t.day().isBefore(d.minusDays(27)) && !t.respondedBy(d)) {
                 open++;
             }
