@@ -31,6 +31,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.communitypulse.embedded.ApicurioRegistry;
 import org.communitypulse.embedded.EmbeddedKafkaCluster;
 import org.communitypulse.ingest.ConsoleProgress;
@@ -40,6 +41,7 @@ import org.communitypulse.ingest.KafkaEventSink;
 import org.communitypulse.ingest.ProgressListener;
 import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
+import org.communitypulse.streams.EngagementTopology;
 import org.communitypulse.streams.PulseStreamsApp;
 import org.communitypulse.streams.PulseStreamsConfig;
 
@@ -61,6 +63,7 @@ final class ReplayRunner {
     private static final Duration STREAMS_START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
     private static final long POLL_MS = 100;
+    private static final Duration SETTLE_CHECK = Duration.ofMillis(500);
 
     /** Feeds one source's history into the pipeline. */
     @FunctionalInterface
@@ -100,7 +103,8 @@ final class ReplayRunner {
 
     /** The metric topics a replay writes out: add each new metric topic of {@link Topics} here. */
     static List<Topic<?, ?>> metricTopics(Topics topics) {
-        return List.of(topics.dailyEngagement());
+        return List.of(topics.dailyEngagement(), topics.trailingEngagement(), topics.retention(),
+                topics.memberLevels());
     }
 
     /** Runs the replay and writes {@code out} (replaced atomically, so a failed replay leaves no half file). */
@@ -125,6 +129,8 @@ final class ReplayRunner {
 
             try (Admin admin = Admin.create(kafka.clientConfig())) {
                 awaitProcessed(new StreamsCatchUp(admin, applicationId, app.topics().activity().name()), app);
+                awaitEmitted(new StreamsCatchUp(admin, applicationId, app.topics().activity().name()), app, timeout);
+                log.println("metric records emitted and committed");
                 Map<String, Map<String, JsonNode[]>> latest = readLatest(kafka, admin, metricTopics(app.topics()));
                 long written = write(latest, out);
                 return new Result(summary, written, Duration.ofNanos(System.nanoTime() - started));
@@ -169,6 +175,35 @@ final class ReplayRunner {
                         + progress.total() + " records within " + timeout.toSeconds() + " s");
             }
             TimeUnit.MILLISECONDS.sleep(POLL_MS);
+        }
+    }
+
+    /**
+     * Blocks until the metric records of everything processed are emitted and committed. Records are
+     * emitted by a wall-clock punctuator after their events are processed, so "every input committed"
+     * is not enough: no community may have periods waiting, and no output partition may have an open
+     * transaction, twice in a row {@link #SETTLE_CHECK} apart (the second check covers records still
+     * in the producer's buffer during the first).
+     */
+    static void awaitEmitted(StreamsCatchUp catchUp, PulseStreamsApp app, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<String> outputs = metricTopics(app.topics()).stream().map(Topic::name).toList();
+        int quietChecks = 0;
+        long pending = -1;
+        while (quietChecks < 2) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("Kafka Streams did not emit its last metric records within "
+                        + timeout.toSeconds() + " s (" + pending + " communities pending)");
+            }
+            try {
+                pending = EngagementTopology.pendingCommunities(app.streams());
+            } catch (InvalidStateStoreException e) {
+                // Rebalancing or restoring: the store answers again in a moment.
+                pending = -1;
+            }
+            boolean quiet = pending == 0 && catchUp.progress().done() && catchUp.noOpenTransactions(outputs);
+            quietChecks = quiet ? quietChecks + 1 : 0;
+            TimeUnit.MILLISECONDS.sleep(quiet ? SETTLE_CHECK.toMillis() : POLL_MS);
         }
     }
 

@@ -110,6 +110,32 @@ final class StreamsCatchUp {
         return new Progress(processed, total, done);
     }
 
+    /**
+     * Whether no partition of {@code topics} has an open transaction: its read_committed end (last
+     * stable offset) equals its read_uncommitted end (high watermark).
+     */
+    boolean noOpenTransactions(List<String> topics) {
+        try {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (TopicPartition tp : partitions(admin, topics)) {
+                latest.put(tp, OffsetSpec.latest());
+            }
+            Map<TopicPartition, ListOffsetsResultInfo> stable = admin
+                    .listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+                    .get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Map<TopicPartition, ListOffsetsResultInfo> high = admin
+                    .listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all()
+                    .get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return stable.entrySet().stream()
+                    .allMatch(e -> e.getValue().offset() == high.get(e.getKey()).offset());
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("Cannot read the end offsets of " + topics + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Partitions of {@code topics}, for callers that read them to their end. */
     static List<TopicPartition> partitions(Admin admin, List<String> topics) throws Exception {
         return admin.describeTopics(topics).allTopicNames().get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS).values()

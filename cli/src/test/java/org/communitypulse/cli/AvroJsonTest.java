@@ -11,7 +11,7 @@ import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.communitypulse.schemas.avro.DailyEngagement;
+import org.communitypulse.schemas.avro.CohortRetention;
 import org.junit.jupiter.api.Test;
 
 /** The JSON a replay writes: readable logical types, plain unions, omitted wall-clock fields. */
@@ -19,26 +19,26 @@ class AvroJsonTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private static DailyEngagement engagement() {
-        return new DailyEngagement("c1", LocalDate.of(2011, 3, 4), 1L, 2L, 3L, 4L, 5L, 6L, 21L,
+    private static CohortRetention retention() {
+        return new CohortRetention("c1", LocalDate.of(2011, 3, 7), 21L, 6L, 6 / 21.0, true,
                 Instant.parse("2024-05-06T07:08:09.123Z"));
     }
 
     @Test
     void shouldRenderDayAsIsoDateAndTimestampAsIsoInstantWhenGivenASpecificRecord() throws Exception {
-        String json = JSON.writeValueAsString(new AvroJson(Set.of()).toJson(engagement()));
+        String json = JSON.writeValueAsString(new AvroJson(Set.of()).toJson(retention()));
 
-        assertThat(json).isEqualTo("{\"communityId\":\"c1\",\"day\":\"2011-03-04\",\"threads\":1,\"replies\":2,"
-                + "\"reactions\":3,\"acceptedAnswers\":4,\"newMembers\":5,\"activeMembers\":6,\"events\":21,"
+        assertThat(json).isEqualTo("{\"communityId\":\"c1\",\"cohortWeek\":\"2011-03-07\",\"cohortSize\":21,"
+                + "\"retained\":6,\"retainedShare\":0.2857142857142857,\"complete\":true,"
                 + "\"updatedAt\":\"2024-05-06T07:08:09.123Z\"}");
     }
 
     @Test
     void shouldLeaveOutTheNamedFieldsWhenAskedTo() {
-        var node = new AvroJson(ReplayRunner.WALL_CLOCK_FIELDS).toJson(engagement());
+        var node = new AvroJson(ReplayRunner.WALL_CLOCK_FIELDS).toJson(retention());
 
         assertThat(node.has("updatedAt")).isFalse();
-        assertThat(node.get("events").asLong()).isEqualTo(21);
+        assertThat(node.get("cohortSize").asLong()).isEqualTo(21);
     }
 
     @Test

@@ -105,6 +105,8 @@ class DuplicatesAndRestoreIT {
                 assertThat(System.nanoTime()).as("Streams caught up within 3 minutes").isLessThan(deadline);
                 TimeUnit.MILLISECONDS.sleep(200);
             }
+            // Metric records follow their events by up to one emission interval.
+            ReplayRunner.awaitEmitted(catchUp, app, Duration.ofMinutes(1));
         }
     }
 

@@ -6,7 +6,11 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.CommunityDayKey;
+import org.communitypulse.schemas.avro.CohortRetention;
 import org.communitypulse.schemas.avro.DailyEngagement;
+import org.communitypulse.schemas.avro.MemberEngagement;
+import org.communitypulse.schemas.avro.MemberKey;
+import org.communitypulse.schemas.avro.TrailingEngagement;
 import org.communitypulse.schemas.serde.AvroSerdes;
 
 /**
@@ -25,6 +29,9 @@ public final class Topics {
     private final Topic<byte[], byte[]> activityDeadLetters;
     private final Topic<String, ActivityEvent> activityLate;
     private final Topic<CommunityDayKey, DailyEngagement> dailyEngagement;
+    private final Topic<CommunityDayKey, TrailingEngagement> trailingEngagement;
+    private final Topic<CommunityDayKey, CohortRetention> retention;
+    private final Topic<MemberKey, MemberEngagement> memberLevels;
 
     public Topics(String prefix, AvroSerdes serdes) {
         this.prefix = Objects.requireNonNull(prefix, "prefix");
@@ -36,6 +43,12 @@ public final class Topics {
         this.activityLate = new Topic<>(prefix + "activity.late", communityKey, serdes.forValue(ActivityEvent.class));
         this.dailyEngagement = new Topic<>(prefix + "engagement.daily",
                 serdes.forKey(CommunityDayKey.class), serdes.forValue(DailyEngagement.class));
+        this.trailingEngagement = new Topic<>(prefix + "engagement.trailing",
+                serdes.forKey(CommunityDayKey.class), serdes.forValue(TrailingEngagement.class));
+        this.retention = new Topic<>(prefix + "engagement.retention",
+                serdes.forKey(CommunityDayKey.class), serdes.forValue(CohortRetention.class));
+        this.memberLevels = new Topic<>(prefix + "members.levels",
+                serdes.forKey(MemberKey.class), serdes.forValue(MemberEngagement.class));
     }
 
     public String prefix() {
@@ -62,8 +75,29 @@ public final class Topics {
         return dailyEngagement;
     }
 
+    /** Output: 7- and 28-day windows ending on each day, one record per calendar day. */
+    public Topic<CommunityDayKey, TrailingEngagement> trailingEngagement() {
+        return trailingEngagement;
+    }
+
+    /** Output: retention of each weekly cohort of first-time contributors (key day = the cohort's Monday). */
+    public Topic<CommunityDayKey, CohortRetention> retention() {
+        return retention;
+    }
+
+    /** Output: every contributing member's engagement level (compacted). */
+    public Topic<MemberKey, MemberEngagement> memberLevels() {
+        return memberLevels;
+    }
+
+    /** The metric topics: each holds the latest value per key, so they are compacted. */
+    public List<String> metricNames() {
+        return List.of(dailyEngagement.name(), trailingEngagement.name(), retention.name(), memberLevels.name());
+    }
+
     /** Names of every topic the pipeline reads or writes, for creating them up front. */
     public List<String> names() {
-        return List.of(activity.name(), activityDeadLetters.name(), activityLate.name(), dailyEngagement.name());
+        return List.of(activity.name(), activityDeadLetters.name(), activityLate.name(), dailyEngagement.name(),
+                trailingEngagement.name(), retention.name(), memberLevels.name());
     }
 }

@@ -1,27 +1,41 @@
 package org.communitypulse.streams;
 
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
+import org.communitypulse.schemas.avro.CohortState;
 import org.communitypulse.schemas.avro.CommunityDayKey;
+import org.communitypulse.schemas.avro.CommunityState;
 import org.communitypulse.schemas.avro.DailyEngagementState;
+import org.communitypulse.schemas.avro.MemberState;
+import org.communitypulse.schemas.avro.ThreadState;
 import org.communitypulse.schemas.serde.AvroSerdes;
-import org.communitypulse.streams.internals.DailyEngagementProcessor;
+import org.communitypulse.streams.internals.EngagementProcessor;
 import org.communitypulse.streams.internals.EventValidator;
 import org.communitypulse.streams.internals.IntakeProcessor;
 
 /**
- * Intake and daily engagement.
+ * Intake and the engagement metrics (see {@code docs/metrics.md}).
  *
  * <p>Input: {@code <prefix>activity} ({@code String} community id, {@code ActivityEvent}), read as raw
  * bytes so unreadable records can be dead-lettered.
  *
- * <p>Outputs:
+ * <p>Outputs (the latest record per key is the metric):
  * <ul>
- *   <li>{@code <prefix>engagement.daily}: ({@code CommunityDayKey}, {@code DailyEngagement}), one update per
- *       counted event; the latest record per key is the day's value.</li>
- *   <li>{@code <prefix>activity.dlq}: original key and value bytes with {@code pulse.dlq.*} headers.</li>
+ *   <li>{@code <prefix>engagement.daily}: ({@code CommunityDayKey}, {@code DailyEngagement});</li>
+ *   <li>{@code <prefix>engagement.trailing}: ({@code CommunityDayKey}, {@code TrailingEngagement}), every
+ *       calendar day from a community's first active day to its latest day;</li>
+ *   <li>{@code <prefix>engagement.retention}: ({@code CommunityDayKey} of the cohort's Monday,
+ *       {@code CohortRetention}), a tombstone when a cohort turns out empty;</li>
+ *   <li>{@code <prefix>members.levels}: ({@code MemberKey}, {@code MemberEngagement});</li>
+ *   <li>{@code <prefix>activity.dlq}: original key and value bytes with {@code pulse.dlq.*} headers;</li>
  *   <li>{@code <prefix>activity.late}: ({@code String}, {@code ActivityEvent}) beyond the lateness horizon.</li>
  * </ul>
  *
@@ -35,40 +49,83 @@ public final class EngagementTopology {
     public static final String DEDUP_STORE = "activity-dedup-store";
     public static final String DEAD_LETTER_SINK = "activity-dead-letter-sink";
     public static final String LATE_SINK = "activity-late-sink";
-    public static final String DAILY_ENGAGEMENT = "daily-engagement";
-    public static final String DAILY_ENGAGEMENT_STORE = "daily-engagement-store";
-    public static final String DAILY_ENGAGEMENT_SINK = "daily-engagement-sink";
+    public static final String ENGAGEMENT = "engagement";
+    public static final String DAY_STORE = "engagement-day-store";
+    public static final String THREAD_STORE = "engagement-thread-store";
+    public static final String MEMBER_STORE = "engagement-member-store";
+    public static final String COMMUNITY_STORE = "engagement-community-store";
+    public static final String COHORT_STORE = "engagement-cohort-store";
+    public static final String DAILY_SINK = "engagement-daily-sink";
+    public static final String TRAILING_SINK = "engagement-trailing-sink";
+    public static final String RETENTION_SINK = "engagement-retention-sink";
+    public static final String MEMBER_LEVELS_SINK = "member-levels-sink";
 
     private EngagementTopology() {
     }
 
-    public static Topology build(Topics topics, AvroSerdes serdes, IntakeSettings settings) {
+    public static Topology build(Topics topics, AvroSerdes serdes, IntakeSettings intake,
+                                 EngagementSettings engagement) {
         Topology topology = new Topology();
         topology.addSource(ACTIVITY_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.activity().name());
 
-        EventValidator validator = new EventValidator(settings.clock(), settings.maxFutureSkew());
-        IntakeProcessor.Children children =
-                new IntakeProcessor.Children(DAILY_ENGAGEMENT, LATE_SINK, DEAD_LETTER_SINK);
+        EventValidator validator = new EventValidator(intake.clock(), intake.maxFutureSkew());
+        IntakeProcessor.Children children = new IntakeProcessor.Children(ENGAGEMENT, LATE_SINK, DEAD_LETTER_SINK);
         topology.addProcessor(INTAKE, () -> new IntakeProcessor(DEDUP_STORE,
-                topics.activity().valueSerde().deserializer(), validator, settings.latenessHorizon(), children),
+                topics.activity().valueSerde().deserializer(), validator, intake.latenessHorizon(), children),
                 ACTIVITY_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEDUP_STORE),
                 Serdes.String(), Serdes.Long()), INTAKE);
-
         topology.addSink(DEAD_LETTER_SINK, topics.activityDeadLetters().name(),
                 Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), INTAKE);
         topology.addSink(LATE_SINK, topics.activityLate().name(),
                 topics.activityLate().keySerde().serializer(), topics.activityLate().valueSerde().serializer(), INTAKE);
 
-        topology.addProcessor(DAILY_ENGAGEMENT,
-                () -> new DailyEngagementProcessor(DAILY_ENGAGEMENT_STORE, settings.clock()), INTAKE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DAILY_ENGAGEMENT_STORE),
-                serdes.forKey(CommunityDayKey.class), serdes.forValue(DailyEngagementState.class)),
-                DAILY_ENGAGEMENT);
-        topology.addSink(DAILY_ENGAGEMENT_SINK, topics.dailyEngagement().name(),
-                topics.dailyEngagement().keySerde().serializer(), topics.dailyEngagement().valueSerde().serializer(),
-                DAILY_ENGAGEMENT);
+        EngagementProcessor.Children outputs =
+                new EngagementProcessor.Children(DAILY_SINK, TRAILING_SINK, RETENTION_SINK, MEMBER_LEVELS_SINK);
+        topology.addProcessor(ENGAGEMENT, () -> new EngagementProcessor(DAY_STORE, THREAD_STORE, MEMBER_STORE,
+                COMMUNITY_STORE, COHORT_STORE, outputs, engagement, intake.clock()), INTAKE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DAY_STORE),
+                serdes.forKey(CommunityDayKey.class), serdes.forValue(DailyEngagementState.class)), ENGAGEMENT);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(THREAD_STORE),
+                Serdes.String(), serdes.forValue(ThreadState.class)), ENGAGEMENT);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MEMBER_STORE),
+                Serdes.String(), serdes.forValue(MemberState.class)), ENGAGEMENT);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COMMUNITY_STORE),
+                Serdes.String(), serdes.forValue(CommunityState.class)), ENGAGEMENT);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COHORT_STORE),
+                serdes.forKey(CommunityDayKey.class), serdes.forValue(CohortState.class)), ENGAGEMENT);
+
+        addSink(topology, DAILY_SINK, topics.dailyEngagement());
+        addSink(topology, TRAILING_SINK, topics.trailingEngagement());
+        addSink(topology, RETENTION_SINK, topics.retention());
+        addSink(topology, MEMBER_LEVELS_SINK, topics.memberLevels());
         return topology;
+    }
+
+    /**
+     * Communities of this instance whose changed periods have not been emitted yet. A replay waits for 0
+     * (after every input record is processed) before it reads the outputs: records are emitted by a
+     * wall-clock punctuator, not as each event is processed.
+     *
+     * @throws org.apache.kafka.streams.errors.InvalidStateStoreException while the store is not queryable
+     *         (rebalancing, restoring): ask again
+     */
+    public static long pendingCommunities(KafkaStreams streams) {
+        ReadOnlyKeyValueStore<String, CommunityState> store = streams.store(
+                StoreQueryParameters.fromNameAndType(COMMUNITY_STORE, QueryableStoreTypes.keyValueStore()));
+        long pending = 0;
+        try (KeyValueIterator<String, CommunityState> it = store.all()) {
+            while (it.hasNext()) {
+                if (EngagementProcessor.hasPendingWork(it.next().value)) {
+                    pending++;
+                }
+            }
+        }
+        return pending;
+    }
+
+    private static <K, V> void addSink(Topology topology, String name, Topic<K, V> topic) {
+        topology.addSink(name, topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer(), ENGAGEMENT);
     }
 }

@@ -42,7 +42,8 @@ public final class PulseStreamsApp implements AutoCloseable {
         this.registry = new RestSchemaRegistryClient(config.schemaRegistryUrl());
         AvroSerdes serdes = new AvroSerdes(registry, true);
         this.topics = new Topics(config.topicPrefix(), serdes);
-        Topology topology = EngagementTopology.build(topics, serdes, IntakeSettings.from(config));
+        Topology topology = EngagementTopology.build(topics, serdes, IntakeSettings.from(config),
+                EngagementSettings.from(config));
         Properties props = config.streamsProperties();
         this.streams = new KafkaStreams(topology, props);
     }

@@ -60,6 +60,23 @@ public final class PulseStreamsConfig extends AbstractConfig {
     public static final String PARTITIONS_CONFIG = "topic.partitions";
     public static final String PARTITIONS_DOC = "Partitions of the pipeline topics when this application creates them.";
 
+    public static final String METRICS_EMIT_INTERVAL_CONFIG = "metrics.emit.interval.ms";
+    public static final String METRICS_EMIT_INTERVAL_DOC =
+            "How often (wall-clock) the metric records of the periods that changed are recomputed and emitted. "
+                    + "Shorter: fresher dashboards; longer: fewer records when events arrive in bursts.";
+
+    public static final String STAFF_ROLES_CONFIG = "staff.roles";
+    public static final String STAFF_ROLES_DOC =
+            "Roles (ROLE_GRANTED/ROLE_REVOKED attributes.role, case-insensitive) whose holders are staff, not peers, "
+                    + "in the peer-support metrics.";
+    public static final String STAFF_ROLES_DEFAULT = "sponsor,community-manager,moderator,admin,staff";
+
+    public static final String CONTRIBUTOR_MIN_CONFIG = "member.level.contributor.min";
+    public static final String CONTRIBUTOR_MIN_DOC = "Contributions over 28 days from which a member is a CONTRIBUTOR.";
+
+    public static final String CHAMPION_MIN_CONFIG = "member.level.champion.min";
+    public static final String CHAMPION_MIN_DOC = "Contributions over 28 days from which a member is a CHAMPION.";
+
     /** Prefix of pass-through Kafka Streams settings. */
     public static final String STREAMS_PREFIX = "streams.";
 
@@ -77,7 +94,14 @@ public final class PulseStreamsConfig extends AbstractConfig {
                     Importance.LOW, MAX_FUTURE_SKEW_DOC)
             .define(COMMIT_INTERVAL_CONFIG, Type.LONG, 100L, Range.atLeast(0L), Importance.MEDIUM, COMMIT_INTERVAL_DOC)
             .define(NUM_STANDBY_REPLICAS_CONFIG, Type.INT, 0, Range.atLeast(0), Importance.LOW, NUM_STANDBY_REPLICAS_DOC)
-            .define(PARTITIONS_CONFIG, Type.INT, 3, Range.atLeast(1), Importance.LOW, PARTITIONS_DOC);
+            .define(PARTITIONS_CONFIG, Type.INT, 3, Range.atLeast(1), Importance.LOW, PARTITIONS_DOC)
+            .define(METRICS_EMIT_INTERVAL_CONFIG, Type.LONG, 1000L, Range.atLeast(10L), Importance.MEDIUM,
+                    METRICS_EMIT_INTERVAL_DOC)
+            .define(STAFF_ROLES_CONFIG, Type.LIST, STAFF_ROLES_DEFAULT, Importance.MEDIUM, STAFF_ROLES_DOC)
+            .define(CONTRIBUTOR_MIN_CONFIG, Type.INT, EngagementSettings.DEFAULT_CONTRIBUTOR_MIN, Range.atLeast(1),
+                    Importance.LOW, CONTRIBUTOR_MIN_DOC)
+            .define(CHAMPION_MIN_CONFIG, Type.INT, EngagementSettings.DEFAULT_CHAMPION_MIN, Range.atLeast(1),
+                    Importance.LOW, CHAMPION_MIN_DOC);
 
     public PulseStreamsConfig(Map<?, ?> originals) {
         super(CONFIG, originals, false);
@@ -111,6 +135,22 @@ public final class PulseStreamsConfig extends AbstractConfig {
 
     public Duration maxFutureSkew() {
         return Duration.ofMillis(getLong(MAX_FUTURE_SKEW_CONFIG));
+    }
+
+    public Duration metricsEmitInterval() {
+        return Duration.ofMillis(getLong(METRICS_EMIT_INTERVAL_CONFIG));
+    }
+
+    public java.util.List<String> staffRoles() {
+        return getList(STAFF_ROLES_CONFIG);
+    }
+
+    public int contributorMin() {
+        return getInt(CONTRIBUTOR_MIN_CONFIG);
+    }
+
+    public int championMin() {
+        return getInt(CHAMPION_MIN_CONFIG);
     }
 
     public int topicPartitions() {

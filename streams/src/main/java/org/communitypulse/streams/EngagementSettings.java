@@ -1,0 +1,54 @@
+package org.communitypulse.streams;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * What the engagement metrics need beyond the events: when to emit, who is staff, and the member
+ * level thresholds. See {@code docs/metrics.md}.
+ *
+ * @param emitInterval   wall-clock interval of the punctuator that emits changed periods
+ * @param staffRoles     lower-case role names whose holders are staff, not peers
+ * @param contributorMin contributions over 28 days that make a CONTRIBUTOR
+ * @param championMin    contributions over 28 days that make a CHAMPION
+ */
+public record EngagementSettings(Duration emitInterval, Set<String> staffRoles, int contributorMin, int championMin) {
+
+    public static final int DEFAULT_CONTRIBUTOR_MIN = 5;
+    public static final int DEFAULT_CHAMPION_MIN = 20;
+
+    public EngagementSettings {
+        if (emitInterval.isNegative() || emitInterval.isZero()) {
+            throw new ConfigException("emit interval must be positive: " + emitInterval);
+        }
+        if (championMin < contributorMin) {
+            throw new ConfigException(PulseStreamsConfig.CHAMPION_MIN_CONFIG, championMin,
+                    "must be at least " + PulseStreamsConfig.CONTRIBUTOR_MIN_CONFIG + " (" + contributorMin + ")");
+        }
+        staffRoles = normalise(staffRoles);
+    }
+
+    public static EngagementSettings defaults() {
+        return new EngagementSettings(Duration.ofSeconds(1),
+                Set.of(PulseStreamsConfig.STAFF_ROLES_DEFAULT.split(",")), DEFAULT_CONTRIBUTOR_MIN, DEFAULT_CHAMPION_MIN);
+    }
+
+    public static EngagementSettings from(PulseStreamsConfig config) {
+        return new EngagementSettings(config.metricsEmitInterval(), Set.copyOf(config.staffRoles()),
+                config.contributorMin(), config.championMin());
+    }
+
+    /** Whether {@code role} (any case, surrounding blanks ignored) is a staff role. */
+    public boolean isStaffRole(String role) {
+        return role != null && staffRoles.contains(role.trim().toLowerCase(Locale.ROOT));
+    }
+
+    private static Set<String> normalise(Collection<String> roles) {
+        return roles.stream().map(r -> r.trim().toLowerCase(Locale.ROOT)).filter(r -> !r.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
+    }
+}

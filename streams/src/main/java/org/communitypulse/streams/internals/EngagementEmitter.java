@@ -1,0 +1,488 @@
+package org.communitypulse.streams.internals;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.communitypulse.schemas.avro.CohortRetention;
+import org.communitypulse.schemas.avro.CohortState;
+import org.communitypulse.schemas.avro.CommunityDayKey;
+import org.communitypulse.schemas.avro.CommunityState;
+import org.communitypulse.schemas.avro.DailyEngagement;
+import org.communitypulse.schemas.avro.DailyEngagementState;
+import org.communitypulse.schemas.avro.EngagementLevel;
+import org.communitypulse.schemas.avro.MemberDay;
+import org.communitypulse.schemas.avro.MemberEngagement;
+import org.communitypulse.schemas.avro.MemberKey;
+import org.communitypulse.schemas.avro.MemberState;
+import org.communitypulse.schemas.avro.TrailingEngagement;
+import org.communitypulse.streams.EngagementSettings;
+
+/**
+ * Recomputes the records of every dirty period from the state and hands them to an {@link Output};
+ * run by a wall-clock punctuator. Recomputing from state (rather than patching the last record)
+ * is what makes a late event, a shuffled replay and an in-order one end with the same records.
+ */
+final class EngagementEmitter {
+
+    /** Where recomputed records go; a null retention value removes a cohort that became empty. */
+    interface Output {
+        void daily(CommunityDayKey key, DailyEngagement value);
+
+        void trailing(CommunityDayKey key, TrailingEngagement value);
+
+        void retention(CommunityDayKey key, CohortRetention value);
+
+        void member(MemberKey key, MemberEngagement value);
+    }
+
+    private static final int WEEK_DAYS = 7;
+    private static final int WINDOW_DAYS = EngagementFolder.WINDOW_DAYS;
+    private static final long SECONDS_24H = 86_400;
+    private static final long SECONDS_7D = 7 * SECONDS_24H;
+    private static final DailyEngagementState EMPTY_DAY = EngagementStores.emptyDay();
+
+    private final EngagementStores stores;
+    private final EngagementSettings settings;
+    private final Clock clock;
+
+    EngagementEmitter(EngagementStores stores, EngagementSettings settings, Clock clock) {
+        this.stores = stores;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** Emits the dirty periods of every community of this task and clears them. */
+    void emitAll(Output out) {
+        List<KeyValue<String, CommunityState>> pending = new ArrayList<>();
+        try (KeyValueIterator<String, CommunityState> it = stores.communities().all()) {
+            it.forEachRemaining(kv -> {
+                if (EngagementStores.hasPendingWork(kv.value)) {
+                    pending.add(kv);
+                }
+            });
+        }
+        for (KeyValue<String, CommunityState> kv : pending) {
+            emit(new View(kv.key, kv.value), out);
+            CommunityState cs = kv.value;
+            cs.getDailyDirty().clear();
+            cs.getTrailingDirty().clear();
+            cs.getCohortDirty().clear();
+            cs.getMembersDirty().clear();
+            cs.setLevelsAsOf(cs.getLatestDay());
+            stores.communities().put(kv.key, cs);
+        }
+    }
+
+    private void emit(View view, Output out) {
+        for (int day : view.cs.getDailyDirty()) {
+            DailyEngagementState ds = stores.days().get(EngagementStores.dayKey(view.community, day));
+            if (ds != null) {
+                out.daily(EngagementStores.dayKey(view.community, day), daily(view, day, ds));
+            }
+        }
+        trailing(view, out);
+        for (int monday : view.cs.getCohortDirty()) {
+            retention(view, monday, out);
+        }
+        members(view, out);
+    }
+
+    private DailyEngagement daily(View view, int day, DailyEngagementState ds) {
+        long staffAccepted = 0;
+        for (Map.Entry<String, Integer> e : ds.getAcceptedAuthors().entrySet()) {
+            if (view.isStaff(e.getKey(), day)) {
+                staffAccepted += e.getValue();
+            }
+        }
+        long peerReplies = view.peerReplies(day);
+        long peerAccepted = ds.getAcceptedAnswers() - staffAccepted;
+        long[] seconds = view.responseSeconds(day);
+        long within24h = Arrays.stream(seconds).filter(s -> s <= SECONDS_24H).count();
+        long within7d = Arrays.stream(seconds).filter(s -> s <= SECONDS_7D).count();
+        return DailyEngagement.newBuilder()
+                .setCommunityId(view.community)
+                .setDay(java.time.LocalDate.ofEpochDay(day))
+                .setThreads(ds.getThreads())
+                .setReplies(ds.getReplies())
+                .setAnswers(ds.getAnswers())
+                .setComments(ds.getComments())
+                .setOtherReplies(ds.getOtherReplies())
+                .setReactions(ds.getReactions())
+                .setAcceptedAnswers(ds.getAcceptedAnswers())
+                .setNewMembers(ds.getNewMembers())
+                .setActiveMembers(ds.getMembers().size())
+                .setEvents(ds.getEvents())
+                .setPeerReplies(peerReplies)
+                .setPeerReplyShare(ratio(peerReplies, ds.getReplies()))
+                .setPeerAcceptedAnswers(peerAccepted)
+                .setPeerAcceptedShare(ratio(peerAccepted, ds.getAcceptedAnswers()))
+                .setThreadsResponded(seconds.length)
+                .setThreadsUnanswered(ds.getThreads() - seconds.length)
+                .setFirstResponseP50Seconds(nearestRank(seconds, 50))
+                .setFirstResponseP90Seconds(nearestRank(seconds, 90))
+                .setRespondedWithin24hShare(ratio(within24h, ds.getThreads()))
+                .setRespondedWithin7dShare(ratio(within7d, ds.getThreads()))
+                .setUpdatedAt(clock.instant())
+                .build();
+    }
+
+    private void trailing(View view, Output out) {
+        Integer first = view.cs.getFirstActiveDay();
+        Integer latest = view.cs.getLatestDay();
+        if (first == null || latest == null) {
+            return;
+        }
+        List<Integer> dirty = view.cs.getTrailingDirty();
+        int i = 0;
+        while (i < dirty.size()) {
+            // Runs of consecutive days slide one window instead of rebuilding it for each day.
+            int from = dirty.get(i);
+            int to = from;
+            while (i + 1 < dirty.size() && dirty.get(i + 1) == to + 1) {
+                i++;
+                to++;
+            }
+            i++;
+            from = Math.max(from, first);
+            to = Math.min(to, latest);
+            if (from <= to) {
+                new TrailingWindow(view, from).slideTo(to, out);
+            }
+        }
+    }
+
+    /** The 7- and 28-day windows ending on one day, moved forward a day at a time. */
+    private final class TrailingWindow {
+        private final View view;
+        private final Map<String, Integer> contributions28 = new HashMap<>();
+        private final Map<String, Integer> contributions7 = new HashMap<>();
+        private final long[] sums28 = new long[Sum.values().length];
+        private final long[] sums7 = new long[Sum.values().length];
+        private int end;
+
+        TrailingWindow(View view, int end) {
+            this.view = view;
+            this.end = end;
+            for (int d = end - WINDOW_DAYS + 1; d <= end; d++) {
+                add(d, contributions28, sums28);
+                if (d > end - WEEK_DAYS) {
+                    add(d, contributions7, sums7);
+                }
+            }
+        }
+
+        void slideTo(int last, Output out) {
+            out.trailing(EngagementStores.dayKey(view.community, end), record());
+            while (end < last) {
+                end++;
+                add(end, contributions28, sums28);
+                add(end, contributions7, sums7);
+                remove(end - WINDOW_DAYS, contributions28, sums28);
+                remove(end - WEEK_DAYS, contributions7, sums7);
+                out.trailing(EngagementStores.dayKey(view.community, end), record());
+            }
+        }
+
+        private void add(int day, Map<String, Integer> members, long[] sums) {
+            apply(day, members, sums, 1);
+        }
+
+        private void remove(int day, Map<String, Integer> members, long[] sums) {
+            apply(day, members, sums, -1);
+        }
+
+        private void apply(int day, Map<String, Integer> members, long[] sums, int sign) {
+            DailyEngagementState ds = view.day(day);
+            for (Map.Entry<String, MemberDay> e : ds.getMembers().entrySet()) {
+                int c = e.getValue().getContributions() * sign;
+                members.merge(e.getKey(), c, (a, b) -> a + b == 0 ? null : a + b);
+                sums[Sum.CONTRIBUTIONS.ordinal()] += c;
+            }
+            sums[Sum.THREADS.ordinal()] += sign * ds.getThreads();
+            sums[Sum.REPLIES.ordinal()] += sign * ds.getReplies();
+            sums[Sum.PEER_REPLIES.ordinal()] += sign * view.peerReplies(day);
+            sums[Sum.DAU.ordinal()] += sign * ds.getMembers().size();
+        }
+
+        private TrailingEngagement record() {
+            long mau = contributions28.size();
+            long contributions = sums28[Sum.CONTRIBUTIONS.ordinal()];
+            long replies = sums28[Sum.REPLIES.ordinal()];
+            return TrailingEngagement.newBuilder()
+                    .setCommunityId(view.community)
+                    .setDay(java.time.LocalDate.ofEpochDay(end))
+                    .setDau(view.day(end).getMembers().size())
+                    .setWau(contributions7.size())
+                    .setMau(mau)
+                    .setStickiness(mau == 0 ? null : sums28[Sum.DAU.ordinal()] / (double) WINDOW_DAYS / mau)
+                    .setThreads7d(sums7[Sum.THREADS.ordinal()])
+                    .setReplies7d(sums7[Sum.REPLIES.ordinal()])
+                    .setThreads28d(sums28[Sum.THREADS.ordinal()])
+                    .setReplies28d(replies)
+                    .setContributions28d(contributions)
+                    .setTop1PercentShare(topShare(1, contributions))
+                    .setTop10PercentShare(topShare(10, contributions))
+                    .setPeerReplyShare28d(ratio(sums28[Sum.PEER_REPLIES.ordinal()], replies))
+                    .setOpenThreads(openThreads())
+                    .setUpdatedAt(clock.instant())
+                    .build();
+        }
+
+        private Double topShare(int percent, long total) {
+            int n = contributions28.size();
+            if (n == 0 || total == 0) {
+                return null;
+            }
+            int[] counts = contributions28.values().stream().mapToInt(Integer::intValue).sorted().toArray();
+            int k = ceilPercent(percent, n);
+            long top = 0;
+            for (int j = n - k; j < n; j++) {
+                top += counts[j];
+            }
+            return top / (double) total;
+        }
+
+        /** Threads started in the window with no response before the end of its last day. */
+        private long openThreads() {
+            long endOfDay = Days.startMillis(end + 1);
+            long open = 0;
+            for (int d = end - WINDOW_DAYS + 1; d <= end; d++) {
+                long[] at = view.responseTimes(d);
+                int firstLate = lowerBound(at, endOfDay);
+                open += at.length - firstLate;
+            }
+            return open;
+        }
+    }
+
+    private enum Sum { THREADS, REPLIES, CONTRIBUTIONS, PEER_REPLIES, DAU }
+
+    private void retention(View view, int monday, Output out) {
+        CommunityDayKey key = EngagementStores.dayKey(view.community, monday);
+        CohortState cohort = stores.cohorts().get(key);
+        if (cohort == null) {
+            return;
+        }
+        if (cohort.getMembers().isEmpty()) {
+            // Everyone moved to an earlier cohort (late events): the cohort never existed.
+            stores.cohorts().delete(key);
+            out.retention(key, null);
+            return;
+        }
+        long retained = 0;
+        for (String member : cohort.getMembers()) {
+            MemberState ms = stores.members().get(EngagementStores.scoped(view.community, member));
+            if (ms != null && SortedLists.anyIn(ms.getDays(), monday + EngagementFolder.FOLLOW_UP_FROM,
+                    monday + EngagementFolder.FOLLOW_UP_TO)) {
+                retained++;
+            }
+        }
+        long size = cohort.getMembers().size();
+        out.retention(key, CohortRetention.newBuilder()
+                .setCommunityId(view.community)
+                .setCohortWeek(java.time.LocalDate.ofEpochDay(monday))
+                .setCohortSize(size)
+                .setRetained(retained)
+                .setRetainedShare(ratio(retained, size))
+                .setComplete(view.cs.getLatestDay() >= monday + EngagementFolder.FOLLOW_UP_TO - 1)
+                .setUpdatedAt(clock.instant())
+                .build());
+    }
+
+    private void members(View view, Output out) {
+        Integer asOf = view.cs.getLatestDay();
+        if (asOf == null) {
+            return;
+        }
+        List<KeyValue<String, MemberState>> candidates = new ArrayList<>();
+        if (!asOf.equals(view.cs.getLevelsAsOf())) {
+            // The community's clock moved: every level may decay, not only those of members who acted.
+            try (KeyValueIterator<String, MemberState> it = stores.members()
+                    .prefixScan(EngagementStores.communityPrefix(view.community), new StringSerializer())) {
+                it.forEachRemaining(candidates::add);
+            }
+        } else {
+            for (String member : view.cs.getMembersDirty()) {
+                String key = EngagementStores.scoped(view.community, member);
+                MemberState ms = stores.members().get(key);
+                if (ms != null) {
+                    candidates.add(KeyValue.pair(key, ms));
+                }
+            }
+        }
+        for (KeyValue<String, MemberState> kv : candidates) {
+            MemberState ms = kv.value;
+            if (ms.getFirstContributionAt() == null) {
+                continue;
+            }
+            String member = EngagementStores.unscoped(kv.key);
+            MemberEngagement level = level(view, member, ms, asOf);
+            long fingerprint = fingerprint(level);
+            if (!Objects.equals(ms.getEmittedFingerprint(), fingerprint)) {
+                out.member(new MemberKey(view.community, member), level);
+                ms.setEmittedFingerprint(fingerprint);
+                stores.members().put(kv.key, ms);
+            }
+        }
+    }
+
+    private MemberEngagement level(View view, String member, MemberState ms, int asOf) {
+        int from = asOf - WINDOW_DAYS + 1;
+        long recent = 0;
+        List<Integer> days = ms.getDays();
+        for (int j = 0; j < days.size(); j++) {
+            if (days.get(j) >= from && days.get(j) <= asOf) {
+                recent += ms.getDayContributions().get(j);
+            }
+        }
+        EngagementLevel level;
+        if (recent >= settings.championMin()) {
+            level = EngagementLevel.CHAMPION;
+        } else if (recent >= settings.contributorMin()) {
+            level = EngagementLevel.CONTRIBUTOR;
+        } else if (Days.of(ms.getFirstContributionAt()) >= from) {
+            level = EngagementLevel.NEWCOMER;
+        } else if (recent >= 1) {
+            level = EngagementLevel.PARTICIPANT;
+        } else {
+            level = EngagementLevel.INACTIVE;
+        }
+        return MemberEngagement.newBuilder()
+                .setCommunityId(view.community)
+                .setMemberId(member)
+                .setLevel(level)
+                .setContributions28d(recent)
+                .setContributionsTotal(ms.getContributionsTotal())
+                .setFirstContributionAt(java.time.Instant.ofEpochMilli(ms.getFirstContributionAt()))
+                .setLastContributionAt(java.time.Instant.ofEpochMilli(ms.getLastContributionAt()))
+                .setStaff(view.isStaff(member, asOf))
+                .setAsOfDay(java.time.LocalDate.ofEpochDay(asOf))
+                .build();
+    }
+
+    /** 64-bit FNV-1a of the record's JSON form: a changed level is re-emitted, an unchanged one is not. */
+    static long fingerprint(MemberEngagement level) {
+        long h = 0xcbf29ce484222325L;
+        String s = level.toString();
+        for (int j = 0; j < s.length(); j++) {
+            h ^= s.charAt(j);
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+
+    /** One community's state as read during one emission, with the lookups cached. */
+    private final class View {
+        final String community;
+        final CommunityState cs;
+        private final Map<Integer, DailyEngagementState> days = new HashMap<>();
+        private final Map<String, StaffCalendar> staff = new HashMap<>();
+        private final Map<Integer, long[]> responseTimes = new HashMap<>();
+        private final Map<Integer, Long> peerReplies = new HashMap<>();
+
+        View(String community, CommunityState cs) {
+            this.community = community;
+            this.cs = cs;
+        }
+
+        DailyEngagementState day(int day) {
+            return days.computeIfAbsent(day, d -> {
+                DailyEngagementState ds = stores.days().get(EngagementStores.dayKey(community, d));
+                return ds == null ? EMPTY_DAY : ds;
+            });
+        }
+
+        boolean isStaff(String member, int day) {
+            if (!SortedLists.contains(cs.getStaffMembers(), member)) {
+                return false;
+            }
+            return staff.computeIfAbsent(member, m -> {
+                MemberState ms = stores.members().get(EngagementStores.scoped(community, m));
+                return ms == null ? StaffCalendar.NEVER : StaffCalendar.of(ms.getRoleChanges());
+            }).isStaffOn(day);
+        }
+
+        long peerReplies(int day) {
+            return peerReplies.computeIfAbsent(day, d -> {
+                DailyEngagementState ds = day(d);
+                long staffReplies = 0;
+                for (Map.Entry<String, MemberDay> e : ds.getMembers().entrySet()) {
+                    if (e.getValue().getReplies() > 0 && isStaff(e.getKey(), d)) {
+                        staffReplies += e.getValue().getReplies();
+                    }
+                }
+                return ds.getReplies() - staffReplies;
+            });
+        }
+
+        /** First-response instants of the threads started that day, ascending; Long.MAX_VALUE = none yet. */
+        long[] responseTimes(int day) {
+            return responseTimes.computeIfAbsent(day, d -> {
+                List<String> threads = day(d).getThreadIds();
+                long[] at = new long[threads.size()];
+                for (int j = 0; j < at.length; j++) {
+                    Long first = ThreadResponses.firstResponseAt(
+                            stores.threads().get(EngagementStores.scoped(community, threads.get(j))));
+                    at[j] = first == null ? Long.MAX_VALUE : first;
+                }
+                Arrays.sort(at);
+                return at;
+            });
+        }
+
+        /** First response times in seconds of the day's responded threads, ascending. */
+        long[] responseSeconds(int day) {
+            List<String> threads = day(day).getThreadIds();
+            long[] seconds = new long[threads.size()];
+            int n = 0;
+            for (String thread : threads) {
+                Long s = ThreadResponses.firstResponseSeconds(
+                        stores.threads().get(EngagementStores.scoped(community, thread)));
+                if (s != null) {
+                    seconds[n++] = s;
+                }
+            }
+            long[] result = Arrays.copyOf(seconds, n);
+            Arrays.sort(result);
+            return result;
+        }
+    }
+
+    /** {@code ceil(percent/100 · n)} in integers, so no rounding error can move a rank. */
+    static int ceilPercent(int percent, int n) {
+        return (percent * n + 99) / 100;
+    }
+
+    /** Nearest-rank percentile of ascending values; null when there are none. */
+    static Long nearestRank(long[] ascending, int percent) {
+        if (ascending.length == 0) {
+            return null;
+        }
+        return ascending[Math.max(1, ceilPercent(percent, ascending.length)) - 1];
+    }
+
+    private static Double ratio(long part, long whole) {
+        return whole == 0 ? null : part / (double) whole;
+    }
+
+    private static int lowerBound(long[] sorted, long value) {
+        int lo = 0;
+        int hi = sorted.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid] < value) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+}

@@ -1,0 +1,285 @@
+package org.communitypulse.streams.internals;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.Objects;
+import org.communitypulse.schemas.avro.ActivityEvent;
+import org.communitypulse.schemas.avro.CohortState;
+import org.communitypulse.schemas.avro.CommunityDayKey;
+import org.communitypulse.schemas.avro.CommunityState;
+import org.communitypulse.schemas.avro.DailyEngagementState;
+import org.communitypulse.schemas.avro.EventType;
+import org.communitypulse.schemas.avro.MemberDay;
+import org.communitypulse.schemas.avro.MemberState;
+import org.communitypulse.schemas.avro.RoleChange;
+import org.communitypulse.schemas.avro.ThreadState;
+import org.communitypulse.streams.EngagementSettings;
+
+/**
+ * Folds one accepted, deduplicated event into the engagement state and marks the periods whose
+ * records it changes as dirty; {@link EngagementEmitter} recomputes those later.
+ *
+ * <p>Every update is commutative (counts, set unions, minima, maxima), and every period an event
+ * can influence is marked, so the state and the final records do not depend on arrival order.
+ */
+final class EngagementFolder {
+
+    /** Days in the longer trailing window: an event on day d changes the windows ending d .. d+27. */
+    static final int WINDOW_DAYS = 28;
+    /** A cohort's follow-up: its members are retained by a contribution in weeks 1 to 4 after it. */
+    static final int FOLLOW_UP_FROM = 7;
+    static final int FOLLOW_UP_TO = 35;
+
+    private static final String KIND = "kind";
+    private static final String ROLE = "role";
+    private static final String ANSWER_AUTHOR = "answerAuthorId";
+
+    private final EngagementStores stores;
+    private final EngagementSettings settings;
+
+    EngagementFolder(EngagementStores stores, EngagementSettings settings) {
+        this.stores = stores;
+        this.settings = settings;
+    }
+
+    void fold(ActivityEvent event) {
+        String community = event.getCommunityId();
+        long at = event.getOccurredAt().toEpochMilli();
+        int day = Days.of(at);
+        CommunityState cs = stores.communities().get(community);
+        if (cs == null) {
+            cs = EngagementStores.emptyCommunity();
+        }
+        extendLatest(community, cs, day);
+
+        CommunityDayKey dayKey = EngagementStores.dayKey(community, day);
+        DailyEngagementState ds = stores.days().get(dayKey);
+        if (ds == null) {
+            ds = EngagementStores.emptyDay();
+        }
+        ds.setEvents(ds.getEvents() + 1);
+        SortedLists.add(cs.getDailyDirty(), day);
+        String actor = blankToNull(event.getActorId());
+        String thread = blankToNull(event.getThreadId());
+        switch (event.getType()) {
+            case THREAD_CREATED -> {
+                ds.setThreads(ds.getThreads() + 1);
+                if (thread != null) {
+                    started(community, cs, ds, day, thread, actor, at);
+                }
+                contribution(community, cs, ds, actor, day, at, false);
+                markTrailing(cs, day, day + WINDOW_DAYS - 1);
+            }
+            case REPLY_CREATED -> {
+                ds.setReplies(ds.getReplies() + 1);
+                countKind(ds, event.getAttributes().get(KIND));
+                if (thread != null) {
+                    replied(community, cs, thread, actor, at);
+                }
+                contribution(community, cs, ds, actor, day, at, true);
+                markTrailing(cs, day, day + WINDOW_DAYS - 1);
+            }
+            case REACTION_ADDED -> ds.setReactions(ds.getReactions() + 1);
+            case ANSWER_ACCEPTED -> {
+                ds.setAcceptedAnswers(ds.getAcceptedAnswers() + 1);
+                String author = blankToNull(event.getAttributes().get(ANSWER_AUTHOR));
+                if (author != null) {
+                    ds.getAcceptedAuthors().merge(author, 1, Integer::sum);
+                    MemberState ms = member(community, author);
+                    SortedLists.add(ms.getAcceptedDays(), day);
+                    stores.members().put(EngagementStores.scoped(community, author), ms);
+                }
+            }
+            case MEMBER_JOINED -> ds.setNewMembers(ds.getNewMembers() + 1);
+            case ROLE_GRANTED, ROLE_REVOKED -> roleChanged(community, cs, actor, event, at);
+            default -> {
+                // Counted in events only; other topologies give these their meaning.
+            }
+        }
+        stores.days().put(dayKey, ds);
+        stores.communities().put(community, cs);
+    }
+
+    private void extendLatest(String community, CommunityState cs, int day) {
+        Integer old = cs.getLatestDay();
+        if (old != null && day <= old) {
+            return;
+        }
+        cs.setLatestDay(day);
+        if (old == null) {
+            return;
+        }
+        // Days that now exist get trailing records (the series is dense, quiet days included).
+        markTrailing(cs, old + 1, day);
+        // Cohorts whose follow-up has just been completely seen flip to complete.
+        int firstCohort = Days.mondayOf(old - FOLLOW_UP_TO + 2);
+        for (int monday = firstCohort; monday <= day - FOLLOW_UP_TO + 1; monday += 7) {
+            if (cs.getFirstActiveDay() != null && monday + 7 > cs.getFirstActiveDay()
+                    && stores.cohorts().get(EngagementStores.dayKey(community, monday)) != null) {
+                SortedLists.add(cs.getCohortDirty(), monday);
+            }
+        }
+    }
+
+    private static void countKind(DailyEngagementState ds, String kind) {
+        if ("answer".equals(kind)) {
+            ds.setAnswers(ds.getAnswers() + 1);
+        } else if ("comment".equals(kind)) {
+            ds.setComments(ds.getComments() + 1);
+        } else {
+            ds.setOtherReplies(ds.getOtherReplies() + 1);
+        }
+    }
+
+    /**
+     * A thread is started by its earliest THREAD_CREATED (a source may report one twice under two
+     * event ids); only that day lists it, so its response time is counted once, on one day.
+     */
+    private void started(String community, CommunityState cs, DailyEngagementState ds, int day, String thread,
+                         String actor, long at) {
+        ThreadState ts = thread(community, thread);
+        Long previous = ts.getCreatedAt();
+        if (previous != null && previous <= at) {
+            return;
+        }
+        ThreadResponses.started(ts, actor, at);
+        stores.threads().put(EngagementStores.scoped(community, thread), ts);
+        SortedLists.add(ds.getThreadIds(), thread);
+        if (previous != null && Days.of(previous) != day) {
+            int oldDay = Days.of(previous);
+            CommunityDayKey oldKey = EngagementStores.dayKey(community, oldDay);
+            DailyEngagementState old = stores.days().get(oldKey);
+            if (old != null && SortedLists.remove(old.getThreadIds(), thread)) {
+                stores.days().put(oldKey, old);
+            }
+            SortedLists.add(cs.getDailyDirty(), oldDay);
+            markTrailing(cs, oldDay, oldDay + WINDOW_DAYS - 1);
+        }
+    }
+
+    private void replied(String community, CommunityState cs, String thread, String actor, long at) {
+        ThreadState ts = thread(community, thread);
+        Long before = ThreadResponses.firstResponseAt(ts);
+        ThreadResponses.replied(ts, actor, at);
+        stores.threads().put(EngagementStores.scoped(community, thread), ts);
+        Long after = ThreadResponses.firstResponseAt(ts);
+        if (ts.getCreatedAt() != null && !Objects.equals(before, after)) {
+            // The thread's start day owns its response time, and the open backlog of the 28 days after it.
+            int started = Days.of(ts.getCreatedAt());
+            SortedLists.add(cs.getDailyDirty(), started);
+            markTrailing(cs, started, started + WINDOW_DAYS - 1);
+        }
+    }
+
+    private void contribution(String community, CommunityState cs, DailyEngagementState ds, String actor, int day,
+                              long at, boolean reply) {
+        if (actor == null) {
+            return;
+        }
+        MemberDay md = ds.getMembers().computeIfAbsent(actor, a -> new MemberDay(0, 0));
+        md.setContributions(md.getContributions() + 1);
+        if (reply) {
+            md.setReplies(md.getReplies() + 1);
+        }
+        MemberState ms = member(community, actor);
+        int index = SortedLists.add(ms.getDays(), day);
+        if (ms.getDayContributions().size() < ms.getDays().size()) {
+            ms.getDayContributions().add(index, 0);
+        }
+        ms.getDayContributions().set(index, ms.getDayContributions().get(index) + 1);
+        ms.setContributionsTotal(ms.getContributionsTotal() + 1);
+        if (ms.getLastContributionAt() == null || at > ms.getLastContributionAt()) {
+            ms.setLastContributionAt(at);
+        }
+        Long oldFirst = ms.getFirstContributionAt();
+        if (oldFirst == null || at < oldFirst) {
+            ms.setFirstContributionAt(at);
+            moveCohort(community, cs, actor, oldFirst == null ? null : Days.mondayOf(Days.of(oldFirst)),
+                    Days.mondayOf(day));
+        }
+        int cohort = Days.mondayOf(Days.of(ms.getFirstContributionAt()));
+        if (day >= cohort + FOLLOW_UP_FROM && day < cohort + FOLLOW_UP_TO) {
+            SortedLists.add(cs.getCohortDirty(), cohort);
+        }
+        stores.members().put(EngagementStores.scoped(community, actor), ms);
+        SortedLists.add(cs.getMembersDirty(), actor);
+
+        Integer firstActive = cs.getFirstActiveDay();
+        if (firstActive == null || day < firstActive) {
+            cs.setFirstActiveDay(day);
+            // Days before the old first active day join the dense trailing series.
+            int to = firstActive == null ? cs.getLatestDay() : firstActive - 1;
+            markTrailing(cs, day, to);
+        }
+    }
+
+    private void moveCohort(String community, CommunityState cs, String actor, Integer from, int to) {
+        if (from != null && from == to) {
+            return;
+        }
+        if (from != null) {
+            CommunityDayKey key = EngagementStores.dayKey(community, from);
+            CohortState old = stores.cohorts().get(key);
+            if (old != null && SortedLists.remove(old.getMembers(), actor)) {
+                stores.cohorts().put(key, old);
+                SortedLists.add(cs.getCohortDirty(), from);
+            }
+        }
+        CommunityDayKey key = EngagementStores.dayKey(community, to);
+        CohortState cohort = stores.cohorts().get(key);
+        if (cohort == null) {
+            cohort = new CohortState(new ArrayList<>());
+        }
+        SortedLists.add(cohort.getMembers(), actor);
+        stores.cohorts().put(key, cohort);
+        SortedLists.add(cs.getCohortDirty(), to);
+    }
+
+    private void roleChanged(String community, CommunityState cs, String actor, ActivityEvent event, long at) {
+        String role = event.getAttributes().get(ROLE);
+        if (actor == null || !settings.isStaffRole(role)) {
+            return;
+        }
+        MemberState ms = member(community, actor);
+        ms.getRoleChanges().add(new RoleChange(role.trim().toLowerCase(Locale.ROOT), at,
+                event.getType() == EventType.ROLE_GRANTED));
+        // Canonical order keeps the stored state independent of arrival order.
+        ms.getRoleChanges().sort(Comparator.comparingLong(RoleChange::getAt)
+                .thenComparing(RoleChange::getRole).thenComparing(RoleChange::getGranted));
+        stores.members().put(EngagementStores.scoped(community, actor), ms);
+        SortedLists.add(cs.getStaffMembers(), actor);
+        SortedLists.add(cs.getMembersDirty(), actor);
+        // Staff status colours every day this member replied on or had an answer accepted.
+        for (int d : ms.getDays()) {
+            SortedLists.add(cs.getDailyDirty(), d);
+            markTrailing(cs, d, d + WINDOW_DAYS - 1);
+        }
+        for (int d : ms.getAcceptedDays()) {
+            SortedLists.add(cs.getDailyDirty(), d);
+        }
+    }
+
+    /** Marks the trailing records of {@code [from, to]} that exist: between first active and latest day. */
+    private static void markTrailing(CommunityState cs, int from, int to) {
+        if (cs.getFirstActiveDay() == null || cs.getLatestDay() == null) {
+            return;
+        }
+        SortedLists.addRange(cs.getTrailingDirty(), Math.max(from, cs.getFirstActiveDay()),
+                Math.min(to, cs.getLatestDay()));
+    }
+
+    private ThreadState thread(String community, String thread) {
+        ThreadState ts = stores.threads().get(EngagementStores.scoped(community, thread));
+        return ts == null ? ThreadResponses.empty() : ts;
+    }
+
+    private MemberState member(String community, String member) {
+        MemberState ms = stores.members().get(EngagementStores.scoped(community, member));
+        return ms == null ? EngagementStores.emptyMember() : ms;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

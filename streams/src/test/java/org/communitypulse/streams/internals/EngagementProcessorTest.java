@@ -1,0 +1,129 @@
+package org.communitypulse.streams.internals;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedForward;
+import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedPunctuator;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.communitypulse.schemas.avro.ActivityEvent;
+import org.communitypulse.schemas.avro.CohortState;
+import org.communitypulse.schemas.avro.CommunityDayKey;
+import org.communitypulse.schemas.avro.CommunityState;
+import org.communitypulse.schemas.avro.DailyEngagement;
+import org.communitypulse.schemas.avro.DailyEngagementState;
+import org.communitypulse.schemas.avro.EventType;
+import org.communitypulse.schemas.avro.MemberState;
+import org.communitypulse.schemas.avro.SourcePlatform;
+import org.communitypulse.schemas.avro.ThreadState;
+import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
+import org.communitypulse.schemas.serde.AvroSerdes;
+import org.communitypulse.streams.EngagementSettings;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The processor alone: state on process, records only when its wall-clock punctuator fires. */
+class EngagementProcessorTest {
+
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2024-06-01T00:00:00Z"), ZoneOffset.UTC);
+    private static final EngagementProcessor.Children CHILDREN =
+            new EngagementProcessor.Children("daily", "trailing", "retention", "members");
+
+    private MockProcessorContext<Object, Object> context;
+    private EngagementProcessor processor;
+
+    @BeforeEach
+    void setUp() {
+        context = new MockProcessorContext<>();
+        context.setCurrentSystemTimeMs(CLOCK.millis());
+        addStore("days", serdes().forKey(CommunityDayKey.class), serdes().forValue(DailyEngagementState.class));
+        addStore("threads", Serdes.String(), serdes().forValue(ThreadState.class));
+        addStore("members", Serdes.String(), serdes().forValue(MemberState.class));
+        addStore("communities", Serdes.String(), serdes().forValue(CommunityState.class));
+        addStore("cohorts", serdes().forKey(CommunityDayKey.class), serdes().forValue(CohortState.class));
+        processor = new EngagementProcessor("days", "threads", "members", "communities", "cohorts", CHILDREN,
+                EngagementSettings.defaults(), CLOCK);
+        processor.init(context);
+    }
+
+    /**
+     * A registry per store: the mock context serialises every store under one topic name, and one
+     * registry subject cannot hold five unrelated schemas.
+     */
+    private static AvroSerdes serdes() {
+        return new AvroSerdes(new InMemorySchemaRegistryClient(), true);
+    }
+
+    private <K, V> void addStore(String name, Serde<K> keys, Serde<V> values) {
+        KeyValueStore<K, V> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), keys, values)
+                .withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+    }
+
+    private void process(String id, EventType type, String actor, String at) {
+        ActivityEvent event = ActivityEvent.newBuilder().setEventId(id).setCommunityId("bikes")
+                .setSource(SourcePlatform.GENERATOR).setType(type).setActorId(actor).setThreadId("t")
+                .setOccurredAt(Instant.parse(at)).setAttributes(Map.of()).build();
+        processor.process(new Record<>("bikes", event, 0L));
+    }
+
+    private CapturedPunctuator punctuator() {
+        assertThat(context.scheduledPunctuators()).hasSize(1);
+        return context.scheduledPunctuators().get(0);
+    }
+
+    @Test
+    void shouldScheduleAWallClockPunctuatorAtTheEmitIntervalWhenInitialised() {
+        CapturedPunctuator p = punctuator();
+        assertThat(p.getType()).isEqualTo(PunctuationType.WALL_CLOCK_TIME);
+        assertThat(p.getInterval()).isEqualTo(EngagementSettings.defaults().emitInterval());
+    }
+
+    @Test
+    void shouldForwardNothingUntilThePunctuatorFiresAndThenOneRecordPerChangedPeriod() {
+        process("e1", EventType.THREAD_CREATED, "alice", "2024-05-30T10:00:00Z");
+        process("e2", EventType.REPLY_CREATED, "bob", "2024-05-30T11:00:00Z");
+        process("e3", EventType.REPLY_CREATED, "carol", "2024-05-30T12:00:00Z");
+        assertThat(context.forwarded()).isEmpty();
+
+        punctuator().getPunctuator().punctuate(CLOCK.millis());
+
+        List<CapturedForward<?, ?>> forwarded = context.forwarded();
+        assertThat(forwarded).extracting(f -> f.childName().orElseThrow())
+                .containsExactlyInAnyOrder("daily", "trailing", "retention", "members", "members", "members");
+        DailyEngagement daily = (DailyEngagement) forwarded.stream()
+                .filter(f -> f.childName().orElseThrow().equals("daily")).findFirst().orElseThrow()
+                .record().value();
+        assertThat(daily.getReplies()).isEqualTo(2);
+        assertThat(daily.getFirstResponseP50Seconds()).isEqualTo(3_600);
+        assertThat(EngagementProcessor.hasPendingWork(communityState())).isFalse();
+    }
+
+    @Test
+    void shouldForwardNothingWhenThePunctuatorFiresWithNoChangeSinceTheLastEmission() {
+        process("e1", EventType.THREAD_CREATED, "alice", "2024-05-30T10:00:00Z");
+        assertThat(EngagementProcessor.hasPendingWork(communityState())).isTrue();
+        punctuator().getPunctuator().punctuate(CLOCK.millis());
+        context.resetForwards();
+
+        punctuator().getPunctuator().punctuate(CLOCK.millis() + 1_000);
+
+        assertThat(context.forwarded()).isEmpty();
+    }
+
+    private CommunityState communityState() {
+        KeyValueStore<String, CommunityState> store = context.getStateStore("communities");
+        return store.get("bikes");
+    }
+}
