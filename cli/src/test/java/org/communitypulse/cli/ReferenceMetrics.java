@@ -38,6 +38,11 @@ import java.util.function.Consumer;
  * totals and the staff flag is always false. Quantile ranks and top-k sizes use integer arithmetic,
  * so the spec's {@code ceil(p·n)} is exact whatever {@code n}, with no floating-point rounding.
  *
+ * <p>Where the spec leaves room, for events the Stack Exchange mapping never makes: a THREAD_CREATED
+ * without a {@code threadId} is a started thread that stays open (it counts in {@code openThreads}),
+ * and a second THREAD_CREATED of a thread counts in {@code threads} (so in {@code threadsUnanswered})
+ * but is not a start of its own, so not in {@code openThreads}.
+ *
  * <p>The results are JSON shaped like {@code pulse replay}'s output lines (same topic names, key and
  * value field names; dates ISO, timestamps ISO instants, no {@code updatedAt}), so an IT compares the
  * two field by field.
@@ -223,27 +228,33 @@ final class ReferenceMetrics {
         levels(latestDay);
     }
 
-    /** Threads from THREAD_CREATED events; responses are replies in the same thread by someone else. */
+    /**
+     * The threads started: per {@code threadId} its earliest THREAD_CREATED (ties by event id; a later
+     * one counts in {@code threads} but does not restart the thread), plus every THREAD_CREATED without a
+     * {@code threadId}, which can never get a response. Responses are replies in the same thread by
+     * someone other than the starter (any reply when the starter is unknown).
+     */
     private List<StartedThread> threads() {
         Map<String, List<Event>> repliesByThread = new HashMap<>();
+        Map<String, Event> starts = new HashMap<>();
+        List<StartedThread> threads = new ArrayList<>();
         for (Event e : events) {
             if (e.type() == Type.REPLY_CREATED && e.thread() != null) {
                 repliesByThread.computeIfAbsent(e.thread(), t -> new ArrayList<>()).add(e);
+            } else if (e.type() == Type.THREAD_CREATED && e.thread() == null) {
+                threads.add(new StartedThread(e.day(), e.atMillis(), null));
+            } else if (e.type() == Type.THREAD_CREATED) {
+                starts.merge(e.thread(), e, (a, b) -> Comparator.comparingLong(Event::atMillis)
+                        .thenComparing(Event::id).compare(a, b) <= 0 ? a : b);
             }
         }
-        List<StartedThread> threads = new ArrayList<>();
-        for (Event created : events) {
-            if (created.type() != Type.THREAD_CREATED) {
-                continue;
-            }
+        for (Event created : starts.values()) {
             Long first = null;
-            if (created.thread() != null) {
-                for (Event reply : repliesByThread.getOrDefault(created.thread(), List.of())) {
-                    boolean response = created.actor() == null || reply.actor() == null
-                            || !reply.actor().equals(created.actor());
-                    if (response && (first == null || reply.atMillis() < first)) {
-                        first = reply.atMillis();
-                    }
+            for (Event reply : repliesByThread.getOrDefault(created.thread(), List.of())) {
+                boolean response = created.actor() == null || reply.actor() == null
+                        || !reply.actor().equals(created.actor());
+                if (response && (first == null || reply.atMillis() < first)) {
+                    first = reply.atMillis();
                 }
             }
             threads.add(new StartedThread(created.day(), created.atMillis(), first));

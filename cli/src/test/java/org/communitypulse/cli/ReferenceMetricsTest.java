@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -228,6 +229,37 @@ class ReferenceMetricsTest {
         assertThat(diffs).hasSize(2);
         assertThat(diffs.get(0)).contains("day=2024-01-01", "threads: expected 2, actual 3");
         assertThat(diffs.get(1)).contains("missing key");
+    }
+
+    @Test
+    void shouldStartThreadOnceAndKeepThreadlessOnesOpenWhenEventsRepeatOrLackThread() {
+        // Events no Stack Exchange row can give: a second THREAD_CREATED of thread t (counted, but t
+        // stays a's thread, first answered by b after 25 h), one without a thread, a repeated id (first
+        // wins) and a stamp before 2000 (dead-lettered by the intake).
+        long jan1 = Instant.parse("2024-01-01T10:00:00Z").toEpochMilli();
+        long hour = 3_600_000L;
+        ReferenceMetrics m = ReferenceMetrics.fromEvents(COMMUNITY, List.of(
+                event("1", ReferenceMetrics.Type.THREAD_CREATED, "a", "t", jan1),
+                event("2", ReferenceMetrics.Type.THREAD_CREATED, "b", "t", jan1 + 24 * hour),
+                event("3", ReferenceMetrics.Type.REPLY_CREATED, "b", "t", jan1 + 25 * hour),
+                event("4", ReferenceMetrics.Type.THREAD_CREATED, "c", null, jan1 + 2 * hour),
+                event("3", ReferenceMetrics.Type.REPLY_CREATED, "a", "t", jan1 + hour),
+                event("5", ReferenceMetrics.Type.REPLY_CREATED, "d", "t", 0)));
+        assertThat(m.events()).hasSize(4);
+        assertThat(fields(m.daily("2024-01-01"))).containsAllEntriesOf(ordered("threads", 2,
+                "threadsResponded", 1, "threadsUnanswered", 1, "firstResponseP50Seconds", 90_000,
+                "respondedWithin24hShare", 0.0, "respondedWithin7dShare", 0.5));
+        assertThat(fields(m.daily("2024-01-02"))).containsAllEntriesOf(ordered("threads", 1, "replies", 1,
+                "threadsResponded", 0, "threadsUnanswered", 1, "firstResponseP50Seconds", null,
+                "respondedWithin7dShare", 0.0));
+        assertThat(m.trailing("2024-01-01").get("openThreads").asLong()).isEqualTo(2);
+        assertThat(m.trailing("2024-01-02").get("openThreads").asLong()).isEqualTo(1);
+    }
+
+    private static ReferenceMetrics.Event event(String id, ReferenceMetrics.Type type, String actor, String thread,
+                                                long at) {
+        return new ReferenceMetrics.Event("test/" + id, type, actor, thread, at,
+                type == ReferenceMetrics.Type.REPLY_CREATED ? "answer" : null, null);
     }
 
     private void write(String file, String root, String... rows) throws IOException {
