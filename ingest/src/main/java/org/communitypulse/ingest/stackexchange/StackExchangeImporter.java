@@ -26,8 +26,9 @@ import org.communitypulse.schemas.avro.ActivityEvent;
  * {@code Votes.xml}, {@code PostHistory.xml}, {@code Badges.xml}) into an {@link EventSink}.
  *
  * <p>Files are streamed line by line (a dump holds one {@code <row/>} per line), so memory stays
- * constant apart from a compact post -> question index built while reading Posts.xml, which is read
- * first. A missing file is reported in the summary; a malformed row is reported with its file and
+ * constant apart from two compact indexes built while reading Posts.xml, which is read first: post ->
+ * question (for the thread of comments, votes and history rows) and post -> owner (for the author of
+ * an accepted answer), about 8 bytes per post each. A missing file is reported in the summary; a malformed row is reported with its file and
  * line and skipped; a failing sink stops the import with its {@link ImportException}.
  * See {@link StackExchangeRowMapper} for what each row becomes.
  */
@@ -72,6 +73,7 @@ public final class StackExchangeImporter {
         private final long startNanos = System.nanoTime();
         private final long totalBytes;
         private PostThreadIndex.Builder posts = new PostThreadIndex.Builder();
+        private PostOwnerIndex.Builder postOwners = new PostOwnerIndex.Builder();
         private StackExchangeRowMapper mapper;
         private long bytesOfFinishedFiles;
 
@@ -103,9 +105,11 @@ public final class StackExchangeImporter {
                 }
                 if (file == DumpFile.POSTS) {
                     PostThreadIndex index = posts.build();
-                    // The builder's unsorted pairs are no longer needed; let them go before the big files.
+                    PostOwnerIndex ownerIndex = postOwners.build();
+                    // The builders' unsorted pairs are no longer needed; let them go before the big files.
                     posts = null;
-                    mapper = new StackExchangeRowMapper(communityId, index::threadOf);
+                    postOwners = null;
+                    mapper = new StackExchangeRowMapper(communityId, index::threadOf, ownerIndex::ownerOf);
                 }
             }
             sink.flush();
@@ -163,7 +167,9 @@ public final class StackExchangeImporter {
                 ActivityEvent event = mapped.event();
                 if (file == DumpFile.POSTS) {
                     // The mapper has checked both are integers.
-                    posts.add(Integer.parseInt(row.get("Id").strip()), Integer.parseInt(event.getThreadId()));
+                    int postId = Integer.parseInt(row.get("Id").strip());
+                    posts.add(postId, Integer.parseInt(event.getThreadId()));
+                    postOwners.add(postId, row.get("OwnerUserId"));
                 }
                 sink.send(event);
                 summary.event(event.getType());

@@ -16,7 +16,8 @@ import org.communitypulse.schemas.avro.SourcePlatform;
 
 /**
  * Turns one row of a Stack Exchange dump (its attributes) into an {@link ActivityEvent}, a skip or a
- * rejection. Pure: no I/O, no Kafka; the only outside knowledge is which question a post belongs to.
+ * rejection. Pure: no I/O, no Kafka; the only outside knowledge is which question a post belongs to
+ * and who wrote it.
  *
  * <p>Mapping (ids are kept as the dump gives them, e.g. {@code "123"}; times are UTC):
  * <ul>
@@ -29,7 +30,9 @@ import org.communitypulse.schemas.avro.SourcePlatform;
  *   <li>Comments: REPLY_CREATED, parent = {@code PostId}, thread = that post's question,
  *       {@code kind=comment};</li>
  *   <li>Votes: upvote ({@code VoteTypeId=2}) is REACTION_ADDED with {@code reaction=upvote}; accept
- *       ({@code VoteTypeId=1}) is ANSWER_ACCEPTED on the answer; other vote types are skipped;</li>
+ *       ({@code VoteTypeId=1}) is ANSWER_ACCEPTED on the answer, with {@code answerAuthorId} = the
+ *       answer's {@code OwnerUserId} when known (omitted for a deleted or unknown author), so metrics
+ *       can tell whose answers get accepted; other vote types are skipped;</li>
  *   <li>PostHistory types 10-15 are MODERATION_ACTION with {@code action=closed|reopened|deleted|
  *       undeleted|locked|unlocked}; other history types are skipped;</li>
  *   <li>Badges: BADGE_AWARDED to {@code UserId} with {@code badge=Name}.</li>
@@ -49,6 +52,19 @@ public final class StackExchangeRowMapper {
         ThreadLookup NONE = postId -> -1;
     }
 
+    /** Knows who wrote each post. */
+    @FunctionalInterface
+    public interface OwnerLookup {
+        /** The {@code OwnerUserId} of a post as the dump writes it, or null if the post or its owner is unknown. */
+        String ownerOf(int postId);
+
+        /** A lookup that knows no owner. */
+        OwnerLookup NONE = postId -> null;
+    }
+
+    /** Attribute of ANSWER_ACCEPTED events naming the accepted answer's author. */
+    public static final String ANSWER_AUTHOR_ATTRIBUTE = "answerAuthorId";
+
     /** Note attached to events whose post is not in Posts.xml. */
     public static final String NOTE_THREAD_UNKNOWN = "thread unknown (post not in Posts.xml)";
 
@@ -58,14 +74,27 @@ public final class StackExchangeRowMapper {
 
     private final String communityId;
     private final ThreadLookup threads;
+    private final OwnerLookup owners;
 
     /**
+     * A mapper that knows no post owners: accepted answers get no {@code answerAuthorId}.
+     *
      * @param communityId community the events belong to (also part of their ids)
      * @param threads     post -> question lookup, built from Posts.xml
      */
     public StackExchangeRowMapper(String communityId, ThreadLookup threads) {
+        this(communityId, threads, OwnerLookup.NONE);
+    }
+
+    /**
+     * @param communityId community the events belong to (also part of their ids)
+     * @param threads     post -> question lookup, built from Posts.xml
+     * @param owners      post -> owner lookup, built from Posts.xml
+     */
+    public StackExchangeRowMapper(String communityId, ThreadLookup threads, OwnerLookup owners) {
         this.communityId = Objects.requireNonNull(communityId, "communityId");
         this.threads = Objects.requireNonNull(threads, "threads");
+        this.owners = Objects.requireNonNull(owners, "owners");
         // Fail now rather than on the first row if the id cannot be part of event ids.
         EventIds.of(SourcePlatform.STACK_EXCHANGE, communityId, "check", "0");
     }
@@ -125,18 +154,20 @@ public final class StackExchangeRowMapper {
 
     private RowOutcome vote(String id, Map<String, String> row) throws BadRowException {
         int type = integer(row, "VoteTypeId");
+        if (type != 1 && type != 2) {
+            return new RowOutcome.Skipped("vote type " + type);
+        }
+        int postId = integer(row, "PostId");
         EventType eventType;
         Map<String, String> attributes;
         if (type == 2) {
             eventType = EventType.REACTION_ADDED;
             attributes = Map.of("reaction", "upvote");
-        } else if (type == 1) {
-            eventType = EventType.ANSWER_ACCEPTED;
-            attributes = Map.of();
         } else {
-            return new RowOutcome.Skipped("vote type " + type);
+            eventType = EventType.ANSWER_ACCEPTED;
+            String author = owners.ownerOf(postId);
+            attributes = author == null ? Map.of() : Map.of(ANSWER_AUTHOR_ATTRIBUTE, author);
         }
-        int postId = integer(row, "PostId");
         int thread = threads.threadOf(postId);
         return mappedInThread(event(DumpFile.VOTES, id, eventType, optional(row, "UserId"), threadId(thread),
                 Integer.toString(postId), time(row, "CreationDate"), null, attributes), thread);

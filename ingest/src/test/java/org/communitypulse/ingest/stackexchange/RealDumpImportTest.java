@@ -133,4 +133,29 @@ class RealDumpImportTest {
         }
         assertThat(summary.notes().getOrDefault(StackExchangeRowMapper.NOTE_THREAD_UNKNOWN, 0L)).isEqualTo(unknown);
     }
+
+    @Test
+    void shouldNameTheAnswerOwnerOnEveryAcceptedAnswerWhenImportingRealDump() throws IOException {
+        Map<String, String> ownerOfPost = new HashMap<>();
+        for (String post : rows("Posts.xml")) {
+            String owner = attr(post, "OwnerUserId");
+            if (owner != null && Set.of("1", "2").contains(attr(post, "PostTypeId"))) {
+                ownerOfPost.put(attr(post, "Id"), owner);
+            }
+        }
+        // Accept votes carry no row id in the event; the accepted post (parent) identifies each one.
+        Map<String, String> expected = new HashMap<>();
+        for (String vote : rows("Votes.xml")) {
+            if ("1".equals(attr(vote, "VoteTypeId"))) {
+                expected.put(attr(vote, "PostId"), String.valueOf(ownerOfPost.get(attr(vote, "PostId"))));
+            }
+        }
+        Map<String, String> actual = events.stream().filter(e -> e.getType() == EventType.ANSWER_ACCEPTED)
+                .collect(Collectors.toMap(ActivityEvent::getParentId,
+                        e -> String.valueOf(e.getAttributes().get(StackExchangeRowMapper.ANSWER_AUTHOR_ATTRIBUTE)),
+                        (a, b) -> a));
+        assertThat(actual).isEqualTo(expected);
+        assertThat(actual.values()).as("the dump has accepted answers of known authors")
+                .anyMatch(owner -> !owner.equals("null"));
+    }
 }

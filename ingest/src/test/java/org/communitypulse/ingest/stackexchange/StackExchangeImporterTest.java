@@ -74,6 +74,8 @@ class StackExchangeImporterTest {
                 .filter(e -> e.getType() == EventType.ANSWER_ACCEPTED).findFirst().orElseThrow();
         assertThat(accepted.getParentId()).isEqualTo("3");
         assertThat(accepted.getThreadId()).isEqualTo("1");
+        // Answer 3's OwnerUserId, remembered from Posts.xml.
+        assertThat(accepted.getAttributes()).isEqualTo(Map.of(StackExchangeRowMapper.ANSWER_AUTHOR_ATTRIBUTE, "47"));
         List<String> actions = sink.events().stream().filter(e -> e.getType() == EventType.MODERATION_ACTION)
                 .map(e -> e.getAttributes().get("action") + "@" + e.getThreadId()).toList();
         assertThat(actions).containsExactly("closed@2", "reopened@2", "deleted@2");

@@ -19,8 +19,11 @@ class StackExchangeRowMapperTest {
     /** Questions 1 and 2; answer 3 belongs to 1, answer 8 to 2; anything else is unknown. */
     private static final Map<Integer, Integer> THREADS = Map.of(1, 1, 2, 2, 3, 1, 8, 2);
 
-    private final StackExchangeRowMapper mapper =
-            new StackExchangeRowMapper(COMMUNITY, postId -> THREADS.getOrDefault(postId, -1));
+    /** Answer 3 was written by user 47 and question 1 by user 21; answer 8's author is deleted. */
+    private static final Map<Integer, String> OWNERS = Map.of(1, "21", 3, "47");
+
+    private final StackExchangeRowMapper mapper = new StackExchangeRowMapper(COMMUNITY,
+            postId -> THREADS.getOrDefault(postId, -1), OWNERS::get);
     private final XmlRowParser parser = new XmlRowParser();
 
     private RowOutcome map(DumpFile file, String line) throws Exception {
@@ -157,6 +160,38 @@ class StackExchangeRowMapperTest {
         assertThat(e.getType()).isEqualTo(EventType.ANSWER_ACCEPTED);
         assertThat(e.getParentId()).isEqualTo("8");
         assertThat(e.getThreadId()).isEqualTo("2");
+        assertThat(e.getEventId()).isEqualTo(id("vote", "102"));
+    }
+
+    @Test
+    void shouldNameAnswerAuthorWhenAcceptedAnswerHasKnownOwner() throws Exception {
+        ActivityEvent e = event(DumpFile.VOTES,
+                "<row Id=\"107\" PostId=\"3\" VoteTypeId=\"1\" CreationDate=\"2010-08-29T00:00:00.000\" />");
+        assertThat(e.getAttributes()).isEqualTo(Map.of(StackExchangeRowMapper.ANSWER_AUTHOR_ATTRIBUTE, "47"));
+        // The voter is not the author: accept votes carry no UserId in dumps.
+        assertThat(e.getActorId()).isNull();
+        assertThat(e.getEventId()).isEqualTo(id("vote", "107"));
+    }
+
+    @Test
+    void shouldOmitAnswerAuthorWhenOwnerIsDeletedOrPostUnknown() throws Exception {
+        assertThat(event(DumpFile.VOTES,
+                "<row Id=\"102\" PostId=\"8\" VoteTypeId=\"1\" CreationDate=\"2010-08-29T00:00:00.000\" />")
+                .getAttributes()).isEmpty();
+        assertThat(event(DumpFile.VOTES,
+                "<row Id=\"108\" PostId=\"999\" VoteTypeId=\"1\" CreationDate=\"2010-08-29T00:00:00.000\" />")
+                .getAttributes()).isEmpty();
+    }
+
+    @Test
+    void shouldNotNameAuthorWhenVoteIsAnUpvoteOrMapperKnowsNoOwners() throws Exception {
+        assertThat(event(DumpFile.VOTES,
+                "<row Id=\"101\" PostId=\"3\" VoteTypeId=\"2\" CreationDate=\"2010-08-26T00:00:00.000\" />")
+                .getAttributes()).doesNotContainKey(StackExchangeRowMapper.ANSWER_AUTHOR_ATTRIBUTE);
+        StackExchangeRowMapper withoutOwners = new StackExchangeRowMapper(COMMUNITY, postId -> 1);
+        RowOutcome outcome = withoutOwners.map(DumpFile.VOTES, parser.parse(
+                "<row Id=\"107\" PostId=\"3\" VoteTypeId=\"1\" CreationDate=\"2010-08-29T00:00:00.000\" />"));
+        assertThat(((RowOutcome.Mapped) outcome).event().getAttributes()).isEmpty();
     }
 
     @Test
