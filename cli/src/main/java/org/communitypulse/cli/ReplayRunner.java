@@ -41,6 +41,7 @@ import org.communitypulse.ingest.KafkaEventSink;
 import org.communitypulse.ingest.ProgressListener;
 import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
+import org.communitypulse.streams.AlertGate;
 import org.communitypulse.streams.EngagementTopology;
 import org.communitypulse.streams.PulseStreamsApp;
 import org.communitypulse.streams.PulseStreamsConfig;
@@ -113,10 +114,12 @@ final class ReplayRunner {
         Path work = Files.createTempDirectory("pulse-replay-");
         String applicationId = "pulse-replay-" + UUID.randomUUID();
         log.println("Starting embedded Kafka, schema registry and Kafka Streams ...");
+        // Alerts judge each day once: not before the whole (out-of-order) history is in.
+        AlertGate alerts = AlertGate.closed();
         // Closed in reverse order: Streams before the broker, or its close waits for a broker that is gone.
         try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start();
              ApicurioRegistry registry = ApicurioRegistry.builder().logDir(work.resolve("registry-logs")).start();
-             PulseStreamsApp app = new PulseStreamsApp(streamsConfig(kafka, registry, applicationId, work))) {
+             PulseStreamsApp app = new PulseStreamsApp(streamsConfig(kafka, registry, applicationId, work), alerts)) {
             app.start();
             app.awaitRunning(STREAMS_START_TIMEOUT);
 
@@ -128,8 +131,10 @@ final class ReplayRunner {
             log.println(summary.render());
 
             try (Admin admin = Admin.create(kafka.clientConfig())) {
-                awaitProcessed(new StreamsCatchUp(admin, applicationId, app.topics().activity().name()), app);
-                awaitEmitted(new StreamsCatchUp(admin, applicationId, app.topics().activity().name()), app, timeout);
+                StreamsCatchUp catchUp = new StreamsCatchUp(admin, applicationId, app.topics().activity().name());
+                awaitProcessed(catchUp, app);
+                alerts.open();
+                awaitEmitted(catchUp, app, timeout, true);
                 log.println("metric records emitted and committed");
                 Map<String, Map<String, JsonNode[]>> latest = readLatest(kafka, admin, metricTopics(app.topics()));
                 long written = write(latest, out);
@@ -190,6 +195,12 @@ final class ReplayRunner {
      * in the producer's buffer during the first).
      */
     static void awaitEmitted(StreamsCatchUp catchUp, PulseStreamsApp app, Duration timeout) throws Exception {
+        awaitEmitted(catchUp, app, timeout, false);
+    }
+
+    /** As above; with {@code alertsDue}, also until every community's alerts are judged up to its latest day. */
+    static void awaitEmitted(StreamsCatchUp catchUp, PulseStreamsApp app, Duration timeout, boolean alertsDue)
+            throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<String> outputs = metricTopics(app.topics()).stream().map(Topic::name).toList();
         int quietChecks = 0;
@@ -200,7 +211,7 @@ final class ReplayRunner {
                         + timeout.toSeconds() + " s (" + pending + " communities pending)");
             }
             try {
-                pending = EngagementTopology.pendingCommunities(app.streams());
+                pending = EngagementTopology.pendingCommunities(app.streams(), alertsDue);
             } catch (InvalidStateStoreException e) {
                 // Rebalancing or restoring: the store answers again in a moment.
                 pending = -1;

@@ -454,7 +454,6 @@ final class ReferenceMetrics {
             v.put("firstContributionAt", Instant.ofEpochMilli(first).toString());
             v.put("lastContributionAt", Instant.ofEpochMilli(last).toString());
             v.put("staff", false);
-            v.put("asOfDay", asOf.toString());
             put(LEVELS, memberKey(member), v);
         });
     }

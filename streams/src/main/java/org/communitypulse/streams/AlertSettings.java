@@ -20,21 +20,29 @@ package org.communitypulse.streams;
  * @param backlogRecover       BACKLOG_GROWING recovers at or below this
  * @param fireAfterDays        consecutive days a condition must hold before it fires
  * @param resolveAfterDays     consecutive recovered days before it resolves
+ * @param gate                 holds evaluation back while a backfill is incomplete ({@link AlertGate})
  */
 public record AlertSettings(boolean wallClock, int silenceDays, double baselineRatio, double baselineRecoverRatio,
                             double baselineMin, double responseShareMin, double responseRecoverShare,
                             int responseMinThreads, int backlogMax, int backlogRecover, int fireAfterDays,
-                            int resolveAfterDays) {
+                            int resolveAfterDays, AlertGate gate) {
 
     public static AlertSettings defaults() {
-        return new AlertSettings(true, 3, 0.3, 0.6, 5.0, 0.5, 0.6, 5, 10, 7, 1, 2);
+        return new AlertSettings(true, 3, 0.3, 0.6, 5.0, 0.5, 0.6, 5, 10, 7, 1, 2, AlertGate.opened());
+    }
+
+    /** The same thresholds behind another gate. */
+    public AlertSettings withGate(AlertGate other) {
+        return new AlertSettings(wallClock, silenceDays, baselineRatio, baselineRecoverRatio, baselineMin,
+                responseShareMin, responseRecoverShare, responseMinThreads, backlogMax, backlogRecover, fireAfterDays,
+                resolveAfterDays, other);
     }
 
     /** The defaults with the clock driven by event time only, as a replay needs. */
     public AlertSettings withWallClock(boolean wallClock) {
         return new AlertSettings(wallClock, silenceDays, baselineRatio, baselineRecoverRatio, baselineMin,
                 responseShareMin, responseRecoverShare, responseMinThreads, backlogMax, backlogRecover, fireAfterDays,
-                resolveAfterDays);
+                resolveAfterDays, gate);
     }
 
     public static AlertSettings from(PulseStreamsConfig config) {
@@ -49,6 +57,6 @@ public record AlertSettings(boolean wallClock, int silenceDays, double baselineR
                 config.getInt(PulseStreamsConfig.ALERT_BACKLOG_MAX_CONFIG),
                 config.getInt(PulseStreamsConfig.ALERT_BACKLOG_RECOVER_CONFIG),
                 config.getInt(PulseStreamsConfig.ALERT_FIRE_AFTER_DAYS_CONFIG),
-                config.getInt(PulseStreamsConfig.ALERT_RESOLVE_AFTER_DAYS_CONFIG));
+                config.getInt(PulseStreamsConfig.ALERT_RESOLVE_AFTER_DAYS_CONFIG), AlertGate.opened());
     }
 }

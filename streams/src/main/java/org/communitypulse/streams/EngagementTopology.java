@@ -4,7 +4,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.Stores;
@@ -56,6 +55,7 @@ public final class EngagementTopology {
     public static final String MEMBER_STORE = "engagement-member-store";
     public static final String COMMUNITY_STORE = "engagement-community-store";
     public static final String COHORT_STORE = "engagement-cohort-store";
+    public static final String DIRTY_STORE = "engagement-dirty-store";
     public static final String DAILY_SINK = "engagement-daily-sink";
     public static final String TRAILING_SINK = "engagement-trailing-sink";
     public static final String RETENTION_SINK = "engagement-retention-sink";
@@ -102,7 +102,8 @@ public final class EngagementTopology {
         EngagementProcessor.Views views = new EngagementProcessor.Views(DAILY_VIEW_STORE, TRAILING_VIEW_STORE,
                 RETENTION_VIEW_STORE, MEMBER_LEVELS_VIEW_STORE, ALERTS_VIEW_STORE);
         topology.addProcessor(ENGAGEMENT, () -> new EngagementProcessor(DAY_STORE, THREAD_STORE, MEMBER_STORE,
-                COMMUNITY_STORE, COHORT_STORE, outputs, views, engagement, alerting, intake.clock()), INTAKE);
+                COMMUNITY_STORE, COHORT_STORE, DIRTY_STORE, outputs, views, engagement, alerting, intake.clock()),
+                INTAKE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DAY_STORE),
                 serdes.forKey(CommunityDayKey.class), serdes.forValue(DailyEngagementState.class)), ENGAGEMENT);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(THREAD_STORE),
@@ -114,6 +115,8 @@ public final class EngagementTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COHORT_STORE),
                 serdes.forKey(CommunityDayKey.class), serdes.forValue(CohortState.class)), ENGAGEMENT);
 
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DIRTY_STORE),
+                Serdes.String(), Serdes.ByteArray()), ENGAGEMENT);
         addView(topology, DAILY_VIEW_STORE, topics.dailyEngagement());
         addView(topology, TRAILING_VIEW_STORE, topics.trailingEngagement());
         addView(topology, RETENTION_VIEW_STORE, topics.retention());
@@ -137,17 +140,20 @@ public final class EngagementTopology {
      *         (rebalancing, restoring): ask again
      */
     public static long pendingCommunities(KafkaStreams streams) {
-        ReadOnlyKeyValueStore<String, CommunityState> store = streams.store(
+        return pendingCommunities(streams, false);
+    }
+
+    /**
+     * As {@link #pendingCommunities(KafkaStreams)}; with {@code alertsDue}, communities whose alerts
+     * are not judged up to the day before their latest day count as pending too (a replay after
+     * opening its {@link AlertGate}).
+     */
+    public static long pendingCommunities(KafkaStreams streams, boolean alertsDue) {
+        ReadOnlyKeyValueStore<String, CommunityState> communities = streams.store(
                 StoreQueryParameters.fromNameAndType(COMMUNITY_STORE, QueryableStoreTypes.keyValueStore()));
-        long pending = 0;
-        try (KeyValueIterator<String, CommunityState> it = store.all()) {
-            while (it.hasNext()) {
-                if (EngagementProcessor.hasPendingWork(it.next().value)) {
-                    pending++;
-                }
-            }
-        }
-        return pending;
+        ReadOnlyKeyValueStore<String, byte[]> dirty = streams.store(
+                StoreQueryParameters.fromNameAndType(DIRTY_STORE, QueryableStoreTypes.keyValueStore()));
+        return EngagementProcessor.pendingCommunities(communities, dirty, alertsDue);
     }
 
     private static <K, V> void addView(Topology topology, String store, Topic<K, V> topic) {

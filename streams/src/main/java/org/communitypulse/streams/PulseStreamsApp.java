@@ -48,12 +48,17 @@ public final class PulseStreamsApp implements AutoCloseable {
     private volatile PulseHttpServer http;
 
     public PulseStreamsApp(PulseStreamsConfig config) {
+        this(config, AlertGate.opened());
+    }
+
+    /** An application whose alert evaluation waits for {@code alertGate} to open (replays of backfills). */
+    public PulseStreamsApp(PulseStreamsConfig config, AlertGate alertGate) {
         this.config = config;
         this.registry = new RestSchemaRegistryClient(config.schemaRegistryUrl());
         AvroSerdes serdes = new AvroSerdes(registry, true);
         this.topics = new Topics(config.topicPrefix(), serdes);
         Topology topology = EngagementTopology.build(topics, serdes, IntakeSettings.from(config),
-                EngagementSettings.from(config), AlertSettings.from(config));
+                EngagementSettings.from(config), AlertSettings.from(config).withGate(alertGate));
         Properties props = config.streamsProperties();
         this.streams = new KafkaStreams(topology, props);
         this.meters = new StreamsMeters(streams, config.applicationId());

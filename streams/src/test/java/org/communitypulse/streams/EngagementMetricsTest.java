@@ -234,7 +234,6 @@ class EngagementMetricsTest {
         assertThat(alice.getLevel()).isEqualTo(EngagementLevel.PARTICIPANT);
         assertThat(alice.getContributions28d()).isEqualTo(1);
         assertThat(alice.getContributionsTotal()).isEqualTo(3);
-        assertThat(alice.getAsOfDay()).isEqualTo(LocalDate.parse("2024-05-06"));
         MemberEngagement bob = out.members().get(new MemberKey(C, "bob"));
         assertThat(bob.getLevel()).isEqualTo(EngagementLevel.INACTIVE);
         assertThat(bob.getStaff()).isTrue();

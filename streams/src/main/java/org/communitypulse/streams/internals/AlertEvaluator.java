@@ -41,7 +41,7 @@ final class AlertEvaluator {
     /** Evaluates every completed day after the last evaluated one up to {@code throughDay}. */
     void evaluateThrough(CommunityView view, int throughDay, Output out) {
         CommunityState cs = view.cs;
-        if (cs.getFirstActiveDay() == null) {
+        if (cs.getFirstActiveDay() == null || !settings.gate().isOpen()) {
             return;
         }
         int from = cs.getAlertsEvaluatedThrough() == null ? cs.getFirstActiveDay()

@@ -45,18 +45,22 @@ final class EngagementEmitter {
 
     private static final int WEEK_DAYS = 7;
     private static final int WINDOW_DAYS = EngagementFolder.WINDOW_DAYS;
+    /** Beyond this jump of a community's clock, re-evaluating every member is cheaper than reading the days. */
+    private static final int MAX_LEVEL_CATCH_UP_DAYS = 365;
     private static final long SECONDS_24H = 86_400;
     private static final long SECONDS_7D = 7 * SECONDS_24H;
 
     private final EngagementStores stores;
+    private final DirtyPeriods dirty;
     private final EngagementSettings settings;
     private final AlertSettings alertSettings;
     private final AlertEvaluator alerts;
     private final Clock clock;
 
-    EngagementEmitter(EngagementStores stores, EngagementSettings settings, AlertSettings alertSettings,
-                      Clock clock) {
+    EngagementEmitter(EngagementStores stores, DirtyPeriods dirty, EngagementSettings settings,
+                      AlertSettings alertSettings, Clock clock) {
         this.stores = stores;
+        this.dirty = dirty;
         this.settings = settings;
         this.alertSettings = alertSettings;
         this.alerts = new AlertEvaluator(alertSettings);
@@ -71,6 +75,7 @@ final class EngagementEmitter {
      *                        {@link AlertSettings#wallClock()} is set
      */
     void emitAll(Output out, long wallClockMillis) {
+        Map<String, DirtyPeriods.Pending> pending = dirty.drain();
         List<KeyValue<String, CommunityState>> communities = new ArrayList<>();
         int clockDay = alertSettings.wallClock() ? Days.of(wallClockMillis) : Integer.MIN_VALUE;
         try (KeyValueIterator<String, CommunityState> it = stores.communities().all()) {
@@ -87,12 +92,9 @@ final class EngagementEmitter {
             CommunityState cs = kv.value;
             CommunityView view = new CommunityView(stores, kv.key, cs);
             boolean changed = false;
-            if (EngagementStores.hasPendingWork(cs)) {
-                emit(view, out);
-                cs.getDailyDirty().clear();
-                cs.getTrailingDirty().clear();
-                cs.getCohortDirty().clear();
-                cs.getMembersDirty().clear();
+            DirtyPeriods.Pending marks = pending.get(kv.key);
+            if (marks != null || EngagementStores.levelsPending(cs)) {
+                emit(view, marks == null ? new DirtyPeriods.Pending() : marks, out);
                 cs.setLevelsAsOf(cs.getLatestDay());
                 changed = true;
             }
@@ -106,18 +108,18 @@ final class EngagementEmitter {
         }
     }
 
-    private void emit(CommunityView view, Output out) {
-        for (int day : view.cs.getDailyDirty()) {
+    private void emit(CommunityView view, DirtyPeriods.Pending marks, Output out) {
+        for (int day : marks.daily) {
             DailyEngagementState ds = stores.days().get(EngagementStores.dayKey(view.community, day));
             if (ds != null) {
                 out.daily(EngagementStores.dayKey(view.community, day), daily(view, day, ds));
             }
         }
-        trailing(view, out);
-        for (int monday : view.cs.getCohortDirty()) {
+        trailing(view, new ArrayList<>(marks.trailing), out);
+        for (int monday : marks.cohorts) {
             retention(view, monday, out);
         }
-        members(view, out);
+        members(view, marks.members, out);
     }
 
     private DailyEngagement daily(CommunityView view, int day, DailyEngagementState ds) {
@@ -159,13 +161,12 @@ final class EngagementEmitter {
                 .build();
     }
 
-    private void trailing(CommunityView view, Output out) {
+    private void trailing(CommunityView view, List<Integer> dirty, Output out) {
         Integer first = view.cs.getFirstActiveDay();
         Integer latest = view.cs.getLatestDay();
         if (first == null || latest == null) {
             return;
         }
-        List<Integer> dirty = view.cs.getTrailingDirty();
         int i = 0;
         while (i < dirty.size()) {
             // Runs of consecutive days slide one window instead of rebuilding it for each day.
@@ -310,25 +311,34 @@ final class EngagementEmitter {
                 .build());
     }
 
-    private void members(CommunityView view, Output out) {
+    private void members(CommunityView view, java.util.Collection<String> dirtyMembers, Output out) {
         Integer asOf = view.cs.getLatestDay();
         if (asOf == null) {
             return;
         }
         List<KeyValue<String, MemberState>> candidates = new ArrayList<>();
-        if (!asOf.equals(view.cs.getLevelsAsOf())) {
-            // The community's clock moved: every level may decay, not only those of members who acted.
+        Integer previous = view.cs.getLevelsAsOf();
+        java.util.Set<String> names = new java.util.TreeSet<>(dirtyMembers);
+        if (previous == null || asOf - previous > MAX_LEVEL_CATCH_UP_DAYS) {
+            // First evaluation, or a long jump: every member, once.
             try (KeyValueIterator<String, MemberState> it = stores.members()
                     .prefixScan(EngagementStores.communityPrefix(view.community), new StringSerializer())) {
                 it.forEachRemaining(candidates::add);
             }
-        } else {
-            for (String member : view.cs.getMembersDirty()) {
-                String key = EngagementStores.scoped(view.community, member);
-                MemberState ms = stores.members().get(key);
-                if (ms != null) {
-                    candidates.add(KeyValue.pair(key, ms));
-                }
+            names.clear();
+        } else if (!asOf.equals(previous)) {
+            // The clock moved: only members with a contribution since the old window began can change
+            // level (they leave the window or stop being newcomers), and staff whose role may end.
+            for (int d = previous - WINDOW_DAYS; d <= asOf; d++) {
+                names.addAll(view.day(d).getMembers().keySet());
+            }
+            names.addAll(view.cs.getStaffMembers());
+        }
+        for (String member : names) {
+            String key = EngagementStores.scoped(view.community, member);
+            MemberState ms = stores.members().get(key);
+            if (ms != null) {
+                candidates.add(KeyValue.pair(key, ms));
             }
         }
         for (KeyValue<String, MemberState> kv : candidates) {
@@ -377,7 +387,6 @@ final class EngagementEmitter {
                 .setFirstContributionAt(java.time.Instant.ofEpochMilli(ms.getFirstContributionAt()))
                 .setLastContributionAt(java.time.Instant.ofEpochMilli(ms.getLastContributionAt()))
                 .setStaff(view.isStaff(member, asOf))
-                .setAsOfDay(java.time.LocalDate.ofEpochDay(asOf))
                 .build();
     }
 

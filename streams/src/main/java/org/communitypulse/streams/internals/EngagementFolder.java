@@ -36,10 +36,12 @@ final class EngagementFolder {
     private static final String ANSWER_AUTHOR = "answerAuthorId";
 
     private final EngagementStores stores;
+    private final DirtyPeriods dirty;
     private final EngagementSettings settings;
 
-    EngagementFolder(EngagementStores stores, EngagementSettings settings) {
+    EngagementFolder(EngagementStores stores, DirtyPeriods dirty, EngagementSettings settings) {
         this.stores = stores;
+        this.dirty = dirty;
         this.settings = settings;
     }
 
@@ -47,10 +49,13 @@ final class EngagementFolder {
         String community = event.getCommunityId();
         long at = event.getOccurredAt().toEpochMilli();
         int day = Days.of(at);
-        CommunityState cs = stores.communities().get(community);
-        if (cs == null) {
-            cs = EngagementStores.emptyCommunity();
-        }
+        CommunityState stored = stores.communities().get(community);
+        CommunityState cs = stored == null ? EngagementStores.emptyCommunity() : stored;
+        // The community record changes rarely (a new latest day, a first contribution, a staff member):
+        // written only then, not on every event.
+        Integer firstActive = cs.getFirstActiveDay();
+        Integer latest = cs.getLatestDay();
+        int staff = cs.getStaffMembers().size();
         extendLatest(community, cs, day);
 
         CommunityDayKey dayKey = EngagementStores.dayKey(community, day);
@@ -59,7 +64,7 @@ final class EngagementFolder {
             ds = EngagementStores.emptyDay();
         }
         ds.setEvents(ds.getEvents() + 1);
-        SortedLists.add(cs.getDailyDirty(), day);
+        dirty.mark(community, DirtyPeriods.Kind.DAILY, day);
         String actor = blankToNull(event.getActorId());
         String thread = blankToNull(event.getThreadId());
         switch (event.getType()) {
@@ -69,7 +74,7 @@ final class EngagementFolder {
                     started(community, cs, ds, day, thread, actor, at);
                 }
                 contribution(community, cs, ds, actor, day, at, false);
-                markTrailing(cs, day, day + WINDOW_DAYS - 1);
+                markTrailing(community, cs, day, day + WINDOW_DAYS - 1);
             }
             case REPLY_CREATED -> {
                 ds.setReplies(ds.getReplies() + 1);
@@ -78,7 +83,7 @@ final class EngagementFolder {
                     replied(community, cs, thread, actor, at);
                 }
                 contribution(community, cs, ds, actor, day, at, true);
-                markTrailing(cs, day, day + WINDOW_DAYS - 1);
+                markTrailing(community, cs, day, day + WINDOW_DAYS - 1);
             }
             case REACTION_ADDED -> ds.setReactions(ds.getReactions() + 1);
             case ANSWER_ACCEPTED -> {
@@ -98,7 +103,10 @@ final class EngagementFolder {
             }
         }
         stores.days().put(dayKey, ds);
-        stores.communities().put(community, cs);
+        if (stored == null || !Objects.equals(firstActive, cs.getFirstActiveDay())
+                || !Objects.equals(latest, cs.getLatestDay()) || staff != cs.getStaffMembers().size()) {
+            stores.communities().put(community, cs);
+        }
     }
 
     private void extendLatest(String community, CommunityState cs, int day) {
@@ -111,13 +119,13 @@ final class EngagementFolder {
             return;
         }
         // Days that now exist get trailing records (the series is dense, quiet days included).
-        markTrailing(cs, old + 1, day);
+        markTrailing(community, cs, old + 1, day);
         // Cohorts whose follow-up has just been completely seen flip to complete.
         int firstCohort = Days.mondayOf(old - FOLLOW_UP_TO + 2);
         for (int monday = firstCohort; monday <= day - FOLLOW_UP_TO + 1; monday += 7) {
             if (cs.getFirstActiveDay() != null && monday + 7 > cs.getFirstActiveDay()
                     && stores.cohorts().get(EngagementStores.dayKey(community, monday)) != null) {
-                SortedLists.add(cs.getCohortDirty(), monday);
+                dirty.mark(community, DirtyPeriods.Kind.COHORT, monday);
             }
         }
     }
@@ -153,8 +161,8 @@ final class EngagementFolder {
             if (old != null && SortedLists.remove(old.getThreadIds(), thread)) {
                 stores.days().put(oldKey, old);
             }
-            SortedLists.add(cs.getDailyDirty(), oldDay);
-            markTrailing(cs, oldDay, oldDay + WINDOW_DAYS - 1);
+            dirty.mark(community, DirtyPeriods.Kind.DAILY, oldDay);
+            markTrailing(community, cs, oldDay, oldDay + WINDOW_DAYS - 1);
         }
     }
 
@@ -167,8 +175,8 @@ final class EngagementFolder {
         if (ts.getCreatedAt() != null && !Objects.equals(before, after)) {
             // The thread's start day owns its response time, and the open backlog of the 28 days after it.
             int started = Days.of(ts.getCreatedAt());
-            SortedLists.add(cs.getDailyDirty(), started);
-            markTrailing(cs, started, started + WINDOW_DAYS - 1);
+            dirty.mark(community, DirtyPeriods.Kind.DAILY, started);
+            markTrailing(community, cs, started, started + WINDOW_DAYS - 1);
         }
     }
 
@@ -200,17 +208,17 @@ final class EngagementFolder {
         }
         int cohort = Days.mondayOf(Days.of(ms.getFirstContributionAt()));
         if (day >= cohort + FOLLOW_UP_FROM && day < cohort + FOLLOW_UP_TO) {
-            SortedLists.add(cs.getCohortDirty(), cohort);
+            dirty.mark(community, DirtyPeriods.Kind.COHORT, cohort);
         }
         stores.members().put(EngagementStores.scoped(community, actor), ms);
-        SortedLists.add(cs.getMembersDirty(), actor);
+        dirty.mark(community, DirtyPeriods.Kind.MEMBER, actor);
 
         Integer firstActive = cs.getFirstActiveDay();
         if (firstActive == null || day < firstActive) {
             cs.setFirstActiveDay(day);
             // Days before the old first active day join the dense trailing series.
             int to = firstActive == null ? cs.getLatestDay() : firstActive - 1;
-            markTrailing(cs, day, to);
+            markTrailing(community, cs, day, to);
         }
     }
 
@@ -223,7 +231,7 @@ final class EngagementFolder {
             CohortState old = stores.cohorts().get(key);
             if (old != null && SortedLists.remove(old.getMembers(), actor)) {
                 stores.cohorts().put(key, old);
-                SortedLists.add(cs.getCohortDirty(), from);
+                dirty.mark(community, DirtyPeriods.Kind.COHORT, from);
             }
         }
         CommunityDayKey key = EngagementStores.dayKey(community, to);
@@ -233,7 +241,7 @@ final class EngagementFolder {
         }
         SortedLists.add(cohort.getMembers(), actor);
         stores.cohorts().put(key, cohort);
-        SortedLists.add(cs.getCohortDirty(), to);
+        dirty.mark(community, DirtyPeriods.Kind.COHORT, to);
     }
 
     private void roleChanged(String community, CommunityState cs, String actor, ActivityEvent event, long at) {
@@ -249,23 +257,23 @@ final class EngagementFolder {
                 .thenComparing(RoleChange::getRole).thenComparing(RoleChange::getGranted));
         stores.members().put(EngagementStores.scoped(community, actor), ms);
         SortedLists.add(cs.getStaffMembers(), actor);
-        SortedLists.add(cs.getMembersDirty(), actor);
+        dirty.mark(community, DirtyPeriods.Kind.MEMBER, actor);
         // Staff status colours every day this member replied on or had an answer accepted.
         for (int d : ms.getDays()) {
-            SortedLists.add(cs.getDailyDirty(), d);
-            markTrailing(cs, d, d + WINDOW_DAYS - 1);
+            dirty.mark(community, DirtyPeriods.Kind.DAILY, d);
+            markTrailing(community, cs, d, d + WINDOW_DAYS - 1);
         }
         for (int d : ms.getAcceptedDays()) {
-            SortedLists.add(cs.getDailyDirty(), d);
+            dirty.mark(community, DirtyPeriods.Kind.DAILY, d);
         }
     }
 
     /** Marks the trailing records of {@code [from, to]} that exist: between first active and latest day. */
-    private static void markTrailing(CommunityState cs, int from, int to) {
+    private void markTrailing(String community, CommunityState cs, int from, int to) {
         if (cs.getFirstActiveDay() == null || cs.getLatestDay() == null) {
             return;
         }
-        SortedLists.addRange(cs.getTrailingDirty(), Math.max(from, cs.getFirstActiveDay()),
+        dirty.markRange(community, DirtyPeriods.Kind.TRAILING, Math.max(from, cs.getFirstActiveDay()),
                 Math.min(to, cs.getLatestDay()));
     }
 

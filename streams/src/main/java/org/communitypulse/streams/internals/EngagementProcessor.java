@@ -46,9 +46,11 @@ public final class EngagementProcessor implements Processor<String, ActivityEven
     private EngagementFolder folder;
 
     public EngagementProcessor(String dayStore, String threadStore, String memberStore, String communityStore,
-                               String cohortStore, Children children, Views views, EngagementSettings settings,
+                               String cohortStore, String dirtyStore, Children children, Views views,
+                               EngagementSettings settings,
                                AlertSettings alertSettings, Clock clock) {
-        this.storeNames = new EngagementStores.Names(dayStore, threadStore, memberStore, communityStore, cohortStore);
+        this.storeNames = new EngagementStores.Names(dayStore, threadStore, memberStore, communityStore, cohortStore,
+                dirtyStore);
         this.children = children;
         this.views = views;
         this.settings = settings;
@@ -59,15 +61,38 @@ public final class EngagementProcessor implements Processor<String, ActivityEven
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         EngagementStores stores = storeNames.open(context);
-        this.folder = new EngagementFolder(stores, settings);
-        EngagementEmitter emitter = new EngagementEmitter(stores, settings, alertSettings, clock);
+        DirtyPeriods dirty = new DirtyPeriods(stores.dirty());
+        this.folder = new EngagementFolder(stores, dirty, settings);
+        EngagementEmitter emitter = new EngagementEmitter(stores, dirty, settings, alertSettings, clock);
         EngagementEmitter.Output output = new ForwardingOutput(context, children, ViewStores.open(context, views));
         context.schedule(settings.emitInterval(), PunctuationType.WALL_CLOCK_TIME, now -> emitter.emitAll(output, now));
     }
 
-    /** Whether a community's state has periods waiting for the next emission. */
-    public static boolean hasPendingWork(org.communitypulse.schemas.avro.CommunityState state) {
-        return EngagementStores.hasPendingWork(state);
+    /**
+     * Communities with records waiting for the next emission, given the community and dirty-period
+     * stores as any reader sees them (interactive queries included). With {@code alertsDue}, a
+     * community whose alerts have not been judged up to the day before its latest day is pending too.
+     */
+    public static long pendingCommunities(org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String,
+            org.communitypulse.schemas.avro.CommunityState> communities,
+                                          org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, byte[]> dirty,
+                                          boolean alertsDue) {
+        java.util.Set<String> pending;
+        try (var marks = dirty.all()) {
+            pending = DirtyPeriods.communitiesIn(marks);
+        }
+        try (var all = communities.all()) {
+            all.forEachRemaining(kv -> {
+                org.communitypulse.schemas.avro.CommunityState cs = kv.value;
+                boolean alertsPending = alertsDue && cs.getFirstActiveDay() != null && cs.getLatestDay() != null
+                        && (cs.getAlertsEvaluatedThrough() == null
+                        || cs.getAlertsEvaluatedThrough() < cs.getLatestDay() - 1);
+                if (EngagementStores.levelsPending(cs) || alertsPending) {
+                    pending.add(kv.key);
+                }
+            });
+        }
+        return pending.size();
     }
 
     @Override

@@ -22,19 +22,22 @@ import org.communitypulse.schemas.avro.ThreadState;
  * @param members     per-member active days, role changes and last emitted level
  * @param communities extent in time and dirty periods, one entry per community
  * @param cohorts     members of each weekly first-contribution cohort
+ * @param dirty       periods waiting to be emitted ({@link DirtyPeriods})
  */
 record EngagementStores(KeyValueStore<CommunityDayKey, DailyEngagementState> days,
                         KeyValueStore<String, ThreadState> threads,
                         KeyValueStore<String, MemberState> members,
                         KeyValueStore<String, CommunityState> communities,
-                        KeyValueStore<CommunityDayKey, CohortState> cohorts) {
+                        KeyValueStore<CommunityDayKey, CohortState> cohorts,
+                        KeyValueStore<String, byte[]> dirty) {
 
     /** Store names, in the order of the record components. */
-    record Names(String days, String threads, String members, String communities, String cohorts) {
+    record Names(String days, String threads, String members, String communities, String cohorts, String dirty) {
 
         EngagementStores open(ProcessingContext context) {
             return new EngagementStores(context.getStateStore(days), context.getStateStore(threads),
-                    context.getStateStore(members), context.getStateStore(communities), context.getStateStore(cohorts));
+                    context.getStateStore(members), context.getStateStore(communities), context.getStateStore(cohorts),
+                    context.getStateStore(dirty));
         }
     }
 
@@ -67,14 +70,12 @@ record EngagementStores(KeyValueStore<CommunityDayKey, DailyEngagementState> day
     }
 
     static CommunityState emptyCommunity() {
-        return new CommunityState(null, null, null, new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
-                new ArrayList<>(), new ArrayList<>(), null, new HashMap<>(), new HashMap<>(), new HashMap<>());
+        return new CommunityState(null, null, null, new ArrayList<>(), null, new HashMap<>(), new HashMap<>(),
+                new HashMap<>());
     }
 
-    /** Whether the community has records to recompute (what a replay waits for before reading outputs). */
-    static boolean hasPendingWork(CommunityState state) {
-        return !state.getDailyDirty().isEmpty() || !state.getTrailingDirty().isEmpty()
-                || !state.getCohortDirty().isEmpty() || !state.getMembersDirty().isEmpty()
-                || state.getLatestDay() != null && !state.getLatestDay().equals(state.getLevelsAsOf());
+    /** Whether the community's clock moved since member levels were last evaluated. */
+    static boolean levelsPending(CommunityState state) {
+        return state.getLatestDay() != null && !state.getLatestDay().equals(state.getLevelsAsOf());
     }
 }
