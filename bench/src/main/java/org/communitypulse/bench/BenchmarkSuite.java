@@ -1,0 +1,126 @@
+package org.communitypulse.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.communitypulse.cli.PipelineBenchmark;
+import org.communitypulse.embedded.ApicurioRegistry;
+import org.communitypulse.embedded.EmbeddedKafkaCluster;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs every benchmark in one JVM session on one broker, so the ratios compare like with like, and
+ * writes {@code results.json} and {@code results.png} to {@code --out}.
+ *
+ * <p>Arguments: {@code --sizes=1000000,5000000} (events preloaded per throughput run),
+ * {@code --rates=1000,5000} (events/s for latency runs), {@code --latency-seconds=60},
+ * {@code --members=5000} (per community, 20 communities), {@code --jmh=true}, {@code --out=DIR}.
+ */
+public final class BenchmarkSuite {
+
+    private BenchmarkSuite() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new LinkedHashMap<>(Map.of("sizes", "1000000,5000000", "rates", "1000,5000",
+                "latency-seconds", "60", "members", "5000", "jmh", "true", "out", "target/bench"));
+        for (String arg : args) {
+            String[] kv = arg.replaceFirst("^--", "").split("=", 2);
+            if (kv.length != 2 || !options.containsKey(kv[0])) {
+                throw new IllegalArgumentException("Unknown argument " + arg + "; known: " + options.keySet());
+            }
+            options.put(kv[0], kv[1]);
+        }
+        Path out = Path.of(options.get("out")).toAbsolutePath();
+        Files.createDirectories(out);
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("startedAt", Instant.now().toString());
+        results.put("machine", machine());
+        results.put("options", options);
+
+        List<Map<String, Object>> throughput = new ArrayList<>();
+        List<Map<String, Object>> latency = new ArrayList<>();
+        Path work = Files.createTempDirectory("pulse-bench-");
+        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start();
+             ApicurioRegistry registry = ApicurioRegistry.builder().logDir(work.resolve("registry")).start()) {
+            PipelineBenchmark bench = new PipelineBenchmark(kafka, registry, work);
+            for (long size : longs(options.get("sizes"))) {
+                throughput.add(bench.throughput(size, Integer.parseInt(options.get("members"))));
+                write(out, results, throughput, latency, List.of());
+            }
+            for (long rate : longs(options.get("rates"))) {
+                for (long emitMs : new long[] {1000, 200}) {
+                    latency.add(bench.latency((int) rate, Integer.parseInt(options.get("latency-seconds")), emitMs));
+                    write(out, results, throughput, latency, List.of());
+                }
+            }
+        }
+        List<Map<String, Object>> jmh = Boolean.parseBoolean(options.get("jmh")) ? jmh() : List.of();
+        write(out, results, throughput, latency, jmh);
+        ResultsPlot.write(throughput, latency, out.resolve("results.png"));
+        System.out.println("[bench] results: " + out.resolve("results.json") + ", " + out.resolve("results.png"));
+    }
+
+    private static List<Map<String, Object>> jmh() throws Exception {
+        Options opts = new OptionsBuilder()
+                .include(SerdeBenchmark.class.getSimpleName())
+                .include(EngagementProcessorBenchmark.class.getSimpleName())
+                .forks(1).warmupIterations(3).warmupTime(TimeValue.seconds(2))
+                .measurementIterations(5).measurementTime(TimeValue.seconds(2))
+                .jvmArgs("-Xmx2g")
+                .build();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (RunResult r : new Runner(opts).run()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("benchmark", r.getParams().getBenchmark());
+            row.put("opsPerSecond", r.getPrimaryResult().getScore());
+            row.put("error99", r.getPrimaryResult().getScoreError());
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private static void write(Path out, Map<String, Object> results, List<Map<String, Object>> throughput,
+                              List<Map<String, Object>> latency, List<Map<String, Object>> jmh) throws Exception {
+        results.put("throughput", throughput);
+        results.put("latency", latency);
+        results.put("jmh", jmh);
+        results.put("machineLoadAtWrite", loadAverage());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("results.json").toFile(),
+                results);
+    }
+
+    private static Map<String, Object> machine() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("java", System.getProperty("java.version"));
+        m.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
+        m.put("loadAverageAtStart", loadAverage());
+        return m;
+    }
+
+    /** The 1-minute load average: a benchmark on a busy machine says so in its results. */
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    private static long[] longs(String csv) {
+        return Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).mapToLong(Long::parseLong)
+                .toArray();
+    }
+}

@@ -1,0 +1,99 @@
+package org.communitypulse.bench;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.communitypulse.ingest.generator.SimulatedActivity;
+import org.communitypulse.ingest.generator.SimulationPlan;
+import org.communitypulse.schemas.avro.ActivityEvent;
+import org.communitypulse.schemas.avro.Alert;
+import org.communitypulse.schemas.avro.CohortRetention;
+import org.communitypulse.schemas.avro.CohortState;
+import org.communitypulse.schemas.avro.CommunityDayKey;
+import org.communitypulse.schemas.avro.CommunityState;
+import org.communitypulse.schemas.avro.DailyEngagement;
+import org.communitypulse.schemas.avro.DailyEngagementState;
+import org.communitypulse.schemas.avro.MemberEngagement;
+import org.communitypulse.schemas.avro.MemberState;
+import org.communitypulse.schemas.avro.ThreadState;
+import org.communitypulse.schemas.avro.TrailingEngagement;
+import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
+import org.communitypulse.schemas.serde.AvroSerdes;
+import org.communitypulse.streams.AlertSettings;
+import org.communitypulse.streams.EngagementSettings;
+import org.communitypulse.streams.internals.EngagementProcessor;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The per-record aggregation step: one generated event folded into the engagement state (day,
+ * thread, member, cohort and community stores, serialised with the real Avro serdes), without
+ * Kafka. In-memory stores, so this is the CPU cost, not RocksDB's.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+public class EngagementProcessorBenchmark {
+
+    private EngagementProcessor processor;
+    private List<ActivityEvent> events;
+    private int next;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        events = new SimulatedActivity(new SimulationPlan(SimulationPlan.numberedCommunities(5), 2_000,
+                LocalDate.parse("2024-01-01"), 365, 42, Map.of())).events().limit(200_000).toList();
+        MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
+        context.setCurrentSystemTimeMs(0);
+        addStore(context, "days", serdes().forKey(CommunityDayKey.class), serdes().forValue(DailyEngagementState.class));
+        addStore(context, "threads", Serdes.String(), serdes().forValue(ThreadState.class));
+        addStore(context, "members", Serdes.String(), serdes().forValue(MemberState.class));
+        addStore(context, "communities", Serdes.String(), serdes().forValue(CommunityState.class));
+        addStore(context, "cohorts", serdes().forKey(CommunityDayKey.class), serdes().forValue(CohortState.class));
+        addStore(context, "dirty", Serdes.String(), Serdes.ByteArray());
+        addStore(context, "v-daily", Serdes.String(), serdes().forValue(DailyEngagement.class));
+        addStore(context, "v-trailing", Serdes.String(), serdes().forValue(TrailingEngagement.class));
+        addStore(context, "v-retention", Serdes.String(), serdes().forValue(CohortRetention.class));
+        addStore(context, "v-members", Serdes.String(), serdes().forValue(MemberEngagement.class));
+        addStore(context, "v-alerts", Serdes.String(), serdes().forValue(Alert.class));
+        processor = new EngagementProcessor("days", "threads", "members", "communities", "cohorts", "dirty",
+                new EngagementProcessor.Children("d", "t", "r", "m", "a"),
+                new EngagementProcessor.Views("v-daily", "v-trailing", "v-retention", "v-members", "v-alerts"),
+                EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false), Clock.systemUTC());
+        processor.init(context);
+    }
+
+    /** One registry per store: the mock context serialises every store under one topic name. */
+    private static AvroSerdes serdes() {
+        return new AvroSerdes(new InMemorySchemaRegistryClient(), true);
+    }
+
+    private static <K, V> void addStore(MockProcessorContext<Object, Object> context, String name, Serde<K> keys,
+                                        Serde<V> values) {
+        KeyValueStore<K, V> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), keys, values)
+                .withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+    }
+
+    @Benchmark
+    public void foldOneEvent() {
+        ActivityEvent event = events.get(next);
+        next = next + 1 == events.size() ? 0 : next + 1;
+        processor.process(new Record<>(event.getCommunityId(), event, 0L));
+    }
+}

@@ -1,0 +1,295 @@
+package org.communitypulse.cli;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.communitypulse.embedded.ApicurioRegistry;
+import org.communitypulse.embedded.EmbeddedKafkaCluster;
+import org.communitypulse.ingest.KafkaEventSink;
+import org.communitypulse.ingest.generator.SimulatedActivity;
+import org.communitypulse.ingest.generator.SimulationPlan;
+import org.communitypulse.schemas.Topics;
+import org.communitypulse.schemas.avro.ActivityEvent;
+import org.communitypulse.schemas.avro.CommunityDayKey;
+import org.communitypulse.schemas.avro.DailyEngagement;
+import org.communitypulse.schemas.avro.EventType;
+import org.communitypulse.schemas.avro.SourcePlatform;
+import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
+import org.communitypulse.schemas.serde.AvroSerdes;
+import org.communitypulse.streams.PulseStreamsApp;
+import org.communitypulse.streams.PulseStreamsConfig;
+
+/**
+ * The end-to-end measurements: throughput of the whole pipeline against a plain consumer on the
+ * same broker and topic, live latency from produce to the metric record that counts the event, and
+ * the state it keeps. Lives in the cli package to reuse the replay's catch-up logic
+ * ({@link StreamsCatchUp}, {@link ReplayRunner#awaitEmitted}).
+ */
+public final class PipelineBenchmark {
+
+    private static final int PARTITIONS = 3;
+    private static final int COMMUNITIES = 20;
+    private static final Duration TIMEOUT = Duration.ofMinutes(60);
+
+    private final EmbeddedKafkaCluster kafka;
+    private final ApicurioRegistry registry;
+    private final Path work;
+
+    public PipelineBenchmark(EmbeddedKafkaCluster kafka, ApicurioRegistry registry, Path work) {
+        this.kafka = kafka;
+        this.registry = registry;
+        this.work = work;
+    }
+
+    /** Preloads {@code events} generated events, reads them with a plain consumer, then runs the pipeline over them. */
+    public Map<String, Object> throughput(long events, int membersPerCommunity) throws Exception {
+        String prefix = "bench-" + events + "-" + UUID.randomUUID().toString().substring(0, 6) + ".";
+        AvroSerdes serdes = new AvroSerdes(new RestSchemaRegistryClient(registry.ccompatUrl()), true);
+        Topics topics = new Topics(prefix, serdes);
+        PulseStreamsApp.createTopics(kafka.bootstrapServers(), topics.names(), PARTITIONS);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("events", events);
+
+        SimulationPlan plan = new SimulationPlan(SimulationPlan.numberedCommunities(COMMUNITIES), membersPerCommunity,
+                LocalDate.parse("2020-01-01"), 3650, 42, Map.of());
+        Set<String> members = new HashSet<>();
+        long t0 = System.nanoTime();
+        try (KafkaEventSink sink = new KafkaEventSink(kafka.bootstrapServers(), topics.activity(), Map.of());
+             Stream<ActivityEvent> stream = new SimulatedActivity(plan).events().limit(events)) {
+            stream.forEach(e -> {
+                if (e.getActorId() != null) {
+                    members.add(e.getCommunityId() + "/" + e.getActorId());
+                }
+                sink.send(e);
+            });
+            sink.flush();
+        }
+        double ingestSeconds = seconds(t0);
+        result.put("members", members.size());
+        result.put("ingestSeconds", ingestSeconds);
+        log("preloaded %,d events (%,d members) in %.1f s", events, members.size(), ingestSeconds);
+
+        long t1 = System.nanoTime();
+        long read = plainConsumer(topics);
+        double consumerSeconds = seconds(t1);
+        result.put("consumerSeconds", consumerSeconds);
+        result.put("consumerEventsPerSecond", read / consumerSeconds);
+        log("plain consumer read and deserialised %,d records in %.1f s", read, consumerSeconds);
+
+        Path stateDir = work.resolve("state-" + events);
+        String appId = prefix + "app";
+        try (PulseStreamsApp app = new PulseStreamsApp(config(prefix, appId, stateDir, 1000));
+             Admin admin = Admin.create(kafka.clientConfig())) {
+            long t2 = System.nanoTime();
+            app.start();
+            app.awaitRunning(Duration.ofMinutes(2));
+            StreamsCatchUp catchUp = new StreamsCatchUp(admin, appId, topics.activity().name());
+            while (!catchUp.progress().done()) {
+                Thread.sleep(200);
+            }
+            double processedSeconds = seconds(t2);
+            ReplayRunner.awaitEmitted(catchUp, app, TIMEOUT);
+            double pipelineSeconds = seconds(t2);
+            result.put("pipelineInputCommittedSeconds", processedSeconds);
+            result.put("pipelineSeconds", pipelineSeconds);
+            result.put("pipelineEventsPerSecond", events / pipelineSeconds);
+            result.put("pipelineToConsumerRatio", (events / pipelineSeconds) / (read / consumerSeconds));
+            System.gc();
+            result.put("heapUsedBytesAfterGc", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+            long stateBytes = sizeOf(stateDir);
+            result.put("stateBytes", stateBytes);
+            result.put("stateBytesPerMillionEvents", stateBytes * 1_000_000.0 / events);
+            result.put("stateBytesPerHundredThousandMembers", stateBytes * 100_000.0 / Math.max(1, members.size()));
+            log("pipeline: input committed after %.1f s, all metrics emitted after %.1f s (%.0f events/s, %.2f of the "
+                    + "plain consumer); state %,d bytes", processedSeconds, pipelineSeconds, events / pipelineSeconds,
+                    result.get("pipelineToConsumerRatio"), stateBytes);
+        }
+        return result;
+    }
+
+    private long plainConsumer(Topics topics) {
+        Deserializer<ActivityEvent> values = topics.activity().valueSerde().deserializer();
+        Map<String, Object> config = new HashMap<>(kafka.clientConfig());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
+        long read = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(topics.activity().name())
+                    .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            long checksum = 0;
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    // Deserialise fully, as the pipeline must: the limit is reading plus decoding.
+                    checksum += values.deserialize(r.topic(), r.headers(), r.value()).getEventId().length();
+                    read++;
+                }
+            }
+            if (checksum == 0) {
+                throw new IllegalStateException("read nothing");
+            }
+        }
+        return read;
+    }
+
+    /**
+     * Produces at {@code rate} events/s for {@code seconds} and measures, for each event, the time from
+     * its send to the first committed daily record whose {@code events} count includes it.
+     */
+    public Map<String, Object> latency(int rate, int seconds, long emitIntervalMs) throws Exception {
+        String prefix = "lat-" + rate + "-" + emitIntervalMs + "-" + UUID.randomUUID().toString().substring(0, 6) + ".";
+        AvroSerdes serdes = new AvroSerdes(new RestSchemaRegistryClient(registry.ccompatUrl()), true);
+        Topics topics = new Topics(prefix, serdes);
+        PulseStreamsApp.createTopics(kafka.bootstrapServers(), topics.names(), PARTITIONS);
+        String appId = prefix + "app";
+        Map<String, List<Long>> sentNanos = new ConcurrentHashMap<>();
+        Map<String, Integer> matched = new HashMap<>();
+        List<Long> latencies = new ArrayList<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        long warmupUntil = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        try (PulseStreamsApp app = new PulseStreamsApp(config(prefix, appId, work.resolve("lat-" + prefix), emitIntervalMs))) {
+            app.start();
+            app.awaitRunning(Duration.ofMinutes(2));
+            Thread reader = new Thread(() -> readDaily(topics, sentNanos, matched, latencies, stop, warmupUntil));
+            reader.start();
+            try (KafkaEventSink sink = new KafkaEventSink(kafka.bootstrapServers(), topics.activity(), Map.of())) {
+                long start = System.nanoTime();
+                long total = (long) rate * seconds;
+                java.util.Random random = new java.util.Random(7);
+                for (long i = 0; i < total; i++) {
+                    long due = start + i * 1_000_000_000L / rate;
+                    while (System.nanoTime() < due) {
+                        Thread.onSpinWait();
+                    }
+                    String community = "c" + (i % COMMUNITIES);
+                    ActivityEvent e = ActivityEvent.newBuilder().setEventId(prefix + i).setCommunityId(community)
+                            .setSource(SourcePlatform.GENERATOR)
+                            .setType(random.nextInt(4) == 0 ? EventType.THREAD_CREATED : EventType.REPLY_CREATED)
+                            .setActorId("m" + random.nextInt(2000)).setThreadId("t" + (i / 4))
+                            .setOccurredAt(Instant.now()).setAttributes(Map.of()).build();
+                    // The community's events are counted in send order: its partition keeps that order.
+                    sentNanos.computeIfAbsent(community, c -> java.util.Collections.synchronizedList(new ArrayList<>()))
+                            .add(System.nanoTime());
+                    sink.send(e);
+                }
+                sink.flush();
+            }
+            Thread.sleep(Math.max(3_000, 4 * emitIntervalMs));
+            stop.set(true);
+            reader.join();
+        }
+        long[] sorted;
+        synchronized (latencies) {
+            sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("rate", rate);
+        result.put("seconds", seconds);
+        result.put("emitIntervalMs", emitIntervalMs);
+        result.put("measuredEvents", sorted.length);
+        result.put("p50Ms", percentile(sorted, 50));
+        result.put("p99Ms", percentile(sorted, 99));
+        result.put("maxMs", sorted.length == 0 ? null : sorted[sorted.length - 1] / 1e6);
+        log("latency at %,d events/s, emit every %d ms: p50 %.0f ms, p99 %.0f ms, max %.0f ms over %,d events", rate,
+                emitIntervalMs, result.get("p50Ms"), result.get("p99Ms"), result.get("maxMs"), sorted.length);
+        return result;
+    }
+
+    private void readDaily(Topics topics, Map<String, List<Long>> sentNanos, Map<String, Integer> matched,
+                           List<Long> latencies, AtomicBoolean stop, long warmupUntil) {
+        Map<String, Object> config = new HashMap<>(kafka.clientConfig());
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<CommunityDayKey, DailyEngagement> consumer = new KafkaConsumer<>(config,
+                topics.dailyEngagement().keySerde().deserializer(),
+                topics.dailyEngagement().valueSerde().deserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(topics.dailyEngagement().name())
+                    .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            while (!stop.get()) {
+                for (ConsumerRecord<CommunityDayKey, DailyEngagement> r : consumer.poll(Duration.ofMillis(20))) {
+                    long now = System.nanoTime();
+                    String community = r.key().getCommunityId();
+                    List<Long> sent = sentNanos.get(community);
+                    if (sent == null) {
+                        continue;
+                    }
+                    int from = matched.getOrDefault(community, 0);
+                    int upTo = (int) Math.min(r.value().getEvents(), sent.size());
+                    for (int i = from; i < upTo; i++) {
+                        long sentAt = sent.get(i);
+                        if (sentAt >= warmupUntil) {
+                            synchronized (latencies) {
+                                latencies.add(now - sentAt);
+                            }
+                        }
+                    }
+                    matched.put(community, Math.max(from, upTo));
+                }
+            }
+        }
+    }
+
+    private PulseStreamsConfig config(String prefix, String appId, Path stateDir, long emitIntervalMs) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(PulseStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(PulseStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.ccompatUrl());
+        props.put(PulseStreamsConfig.TOPIC_PREFIX_CONFIG, prefix);
+        props.put(PulseStreamsConfig.APPLICATION_ID_CONFIG, appId);
+        props.put(PulseStreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(PulseStreamsConfig.HTTP_PORT_CONFIG, PulseStreamsConfig.HTTP_PORT_DISABLED);
+        props.put(PulseStreamsConfig.ALERT_WALL_CLOCK_CONFIG, false);
+        props.put(PulseStreamsConfig.METRICS_EMIT_INTERVAL_CONFIG, emitIntervalMs);
+        return new PulseStreamsConfig(props);
+    }
+
+    private static Double percentile(long[] sorted, int p) {
+        if (sorted.length == 0) {
+            return null;
+        }
+        int rank = (int) Math.max(1, (p * (long) sorted.length + 99) / 100);
+        return sorted[rank - 1] / 1e6;
+    }
+
+    private static long sizeOf(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    static void log(String format, Object... args) {
+        System.out.printf("[bench] " + format + "%n", args);
+    }
+}
