@@ -234,7 +234,16 @@ public final class AlertDeliveryService implements AutoCloseable {
      * process died between the receiver's 2xx and the commit (the consumers are still closed, leaving the group).
      */
     void crash() {
+        beginCrash();
         shutDown(true);
+    }
+
+    /**
+     * The non-blocking half of {@link #crash()}: from now on no acknowledged delivery is committed. A test
+     * receiver calls it just before answering 2xx, to hit the window between acknowledgement and commit.
+     */
+    void beginCrash() {
+        workers.forEach(ReceiverWorker::crash);
     }
 
     private synchronized void shutDown(boolean crash) {
