@@ -72,7 +72,12 @@ final class AlertsCommand implements Runnable {
                 Topics topics = new Topics(connection.topicPrefix, new AvroSerdes(registry, false));
                 try (AlertDeliveryService service = new AlertDeliveryService(settings.delivery(), System.getenv(),
                         topics, settings.clients()).start()) {
-                    Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "pulse-alerts-shutdown"));
+                    // Close inside the hook: the JVM exits when its hooks end, and a clean close commits the
+                    // delivery in flight (otherwise it would be sent again after the restart).
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                        service.close();
+                        stopped.countDown();
+                    }, "pulse-alerts-shutdown"));
                     System.out.println("Delivering " + topics.alerts().name() + " at " + connection.bootstrapServers
                             + " to " + (service.receivers().isEmpty() ? "no receiver (gauge only)" : service.receivers())
                             + "; dead letters to " + AlertDeliveryService.deadLetterTopic(topics)
