@@ -92,6 +92,9 @@ public final class AlertDeliveryConfig extends AbstractConfig {
     public AlertDeliveryConfig(Map<String, ?> props) {
         // doLog=false: a receiver entry may hold a secret URL and AbstractConfig would log it.
         super(CONFIG, props, false);
+        if (getLong(BACKOFF_MAX_MS_CONFIG) < getLong(BACKOFF_INITIAL_MS_CONFIG)) {
+            throw new ConfigException(BACKOFF_MAX_MS_CONFIG + " must be at least " + BACKOFF_INITIAL_MS_CONFIG);
+        }
         Set<String> names = new HashSet<>();
         for (String entry : getList(RECEIVERS_CONFIG)) {
             String name = split(entry)[0];
@@ -103,7 +106,7 @@ public final class AlertDeliveryConfig extends AbstractConfig {
 
     private static ConfigDef define() {
         return new ConfigDef()
-                .define(RECEIVERS_CONFIG, Type.LIST, List.of(), AlertDeliveryConfig::validateReceivers,
+                .define(RECEIVERS_CONFIG, Type.LIST, List.of(), new ReceiversValidator(),
                         Importance.HIGH, RECEIVERS_DOC)
                 .define(GROUP_ID_PREFIX_CONFIG, Type.STRING, GROUP_ID_PREFIX_DEFAULT, new ConfigDef.NonEmptyString(),
                         Importance.MEDIUM, GROUP_ID_PREFIX_DOC)
@@ -129,9 +132,21 @@ public final class AlertDeliveryConfig extends AbstractConfig {
     }
 
     /** Checks the shape of every entry; messages name the entry, never its location (it may be a secret). */
-    private static void validateReceivers(String key, Object value) {
-        @SuppressWarnings("unchecked")
-        List<String> entries = (List<String>) value;
+    private static final class ReceiversValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String key, Object value) {
+            @SuppressWarnings("unchecked")
+            List<String> entries = (List<String>) value;
+            validateReceivers(key, entries);
+        }
+
+        @Override
+        public String toString() {
+            return "<name>=<slack|json>:<http(s) URL|env:VARIABLE|file:path>, ...";
+        }
+    }
+
+    private static void validateReceivers(String key, List<String> entries) {
         for (String entry : entries) {
             String[] parts = split(entry);
             if (!Receiver.NAME.matcher(parts[0]).matches()) {

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
@@ -58,6 +59,8 @@ public final class AlertDeliveryService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AlertDeliveryService.class);
     /** Small batches: each record is a blocking HTTP call followed by a synchronous commit anyway. */
     private static final int MAX_POLL_RECORDS = 50;
+    /** How long start() waits for the dead-letter topic to be created. */
+    private static final int TOPIC_TIMEOUT_MS = 15_000;
 
     private final AlertDeliveryConfig config;
     private final Topics topics;
@@ -129,10 +132,11 @@ public final class AlertDeliveryService implements AutoCloseable {
     }
 
     private void createDeadLetterTopic() {
-        try (Admin admin = Admin.create(clientConfig)) {
+        Admin admin = Admin.create(clientConfig);
+        try {
             // Broker defaults for partitions and replicas: dead letters are few and read by people.
-            admin.createTopics(List.of(new NewTopic(deadLetterTopic(topics), Optional.empty(), Optional.empty())))
-                    .all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(deadLetterTopic(topics), Optional.empty(), Optional.empty())),
+                    new CreateTopicsOptions().timeoutMs(TOPIC_TIMEOUT_MS)).all().get(TOPIC_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 LOG.warn("Could not create {} ({}); dead letters rely on the broker creating it",
@@ -142,6 +146,9 @@ public final class AlertDeliveryService implements AutoCloseable {
             LOG.warn("Could not create {} in time; dead letters rely on the broker creating it", deadLetterTopic(topics));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            // Without a bound, close waits for the abandoned call's own (longer) timeout.
+            admin.close(Duration.ofSeconds(1));
         }
     }
 

@@ -60,6 +60,9 @@ class AlertDeliveryConfigTest {
         assertThatThrownBy(() -> new AlertDeliveryConfig(Map.of(AlertDeliveryConfig.RECEIVERS_CONFIG,
                 "ops=json:http://a/x,ops=slack:http://b/y")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("twice");
+        assertThatThrownBy(() -> new AlertDeliveryConfig(Map.of(AlertDeliveryConfig.BACKOFF_INITIAL_MS_CONFIG, "5000",
+                AlertDeliveryConfig.BACKOFF_MAX_MS_CONFIG, "1000")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(AlertDeliveryConfig.BACKOFF_MAX_MS_CONFIG);
     }
 
     @Test

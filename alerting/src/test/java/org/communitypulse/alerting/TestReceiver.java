@@ -26,6 +26,11 @@ final class TestReceiver implements AutoCloseable {
     record Request(int number, String deliveryId, String body, int status) {
     }
 
+    static {
+        // The JDK server otherwise leaves Nagle on: ~40 ms delayed-ACK stalls would dominate the latency figures.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final HttpServer server;
     private final List<Request> requests = new ArrayList<>();
     private final AtomicInteger counter = new AtomicInteger();
