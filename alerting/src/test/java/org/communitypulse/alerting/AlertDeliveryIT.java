@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -197,11 +198,21 @@ class AlertDeliveryIT {
         produce(alerts, true);
         Map<String, Object> settings = Map.of(AlertDeliveryConfig.RECEIVERS_CONFIG, "ops=json:" + receiver.url());
         AlertDeliveryService first = start(settings, Map.of());
-        // Stop from outside while deliveries are in full flow (not between batches).
-        await().atMost(60, TimeUnit.SECONDS).until(() -> receiver.delivered().size() >= 70);
-        first.close();
+        // Stop while request 70 is in flight, in the middle of a poll batch: it is answered, committed, and the last.
+        AtomicReference<Thread> closer = new AtomicReference<>();
+        receiver.answer((n, id) -> {
+            if (n == 70) {
+                Thread thread = new Thread(first::close, "it-closer");
+                thread.start();
+                closer.set(thread);
+            }
+            return 200;
+        });
+        await().atMost(60, TimeUnit.SECONDS).until(() -> closer.get() != null);
+        closer.get().join(TimeUnit.SECONDS.toMillis(30));
         int beforeRestart = receiver.delivered().size();
-        assertThat(beforeRestart).isBetween(70, alerts.size() - 1);
+        assertThat(beforeRestart).isEqualTo(70);
+        receiver.answer((n, id) -> 200);
 
         AlertDeliveryService second = start(settings, Map.of());
         await().atMost(60, TimeUnit.SECONDS).until(() -> receiver.delivered().size() >= alerts.size());
@@ -219,11 +230,11 @@ class AlertDeliveryIT {
         produce(alerts, true);
         Map<String, Object> settings = Map.of(AlertDeliveryConfig.RECEIVERS_CONFIG, "ops=slack:" + receiver.url());
         AlertDeliveryService first = start(settings, Map.of());
-        String[] inFlight = new String[1];
+        AtomicReference<String> inFlight = new AtomicReference<>();
         receiver.answer((n, id) -> {
             if (n == 90) {
                 // The worst moment: the receiver has the alert and says so, the commit never happens.
-                inFlight[0] = id;
+                inFlight.set(id);
                 first.beginCrash();
             }
             return 200;
@@ -237,7 +248,7 @@ class AlertDeliveryIT {
         await().atMost(60, TimeUnit.SECONDS).until(() -> receiver.delivered().size() >= alerts.size() + 1);
 
         // Exactly one re-send, of the alert in the window, with the same delivery id (receivers deduplicate by it).
-        assertThat(receiver.duplicates()).containsExactly(Map.entry(inFlight[0], 2));
+        assertThat(receiver.duplicates()).containsExactly(Map.entry(inFlight.get(), 2));
         assertThat(receiver.delivered()).hasSize(alerts.size() + 1);
         assertThat(receiver.delivered().stream().distinct().toList())
                 .containsExactlyInAnyOrderElementsOf(ids(alerts));
