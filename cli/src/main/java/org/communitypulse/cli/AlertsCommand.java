@@ -70,8 +70,9 @@ final class AlertsCommand implements Runnable {
             try (SchemaRegistryClient registry = serdeConfig.newClient()) {
                 // Reading only: the writer (Streams) registers the schemas.
                 Topics topics = new Topics(connection.topicPrefix, new AvroSerdes(registry, false));
-                try (AlertDeliveryService service = new AlertDeliveryService(settings.delivery(), System.getenv(),
-                        topics, settings.clients()).start()) {
+                AlertDeliveryService service = new AlertDeliveryService(settings.delivery(), System.getenv(), topics,
+                        settings.clients()).start();
+                try {
                     // Close inside the hook: the JVM exits when its hooks end, and a clean close commits the
                     // delivery in flight (otherwise it would be sent again after the restart).
                     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -89,6 +90,8 @@ final class AlertsCommand implements Runnable {
                                     service.failure().get());
                         }
                     }
+                } finally {
+                    service.close();
                 }
             }
             return 0;

@@ -2,6 +2,7 @@ package org.communitypulse.alerting.internals;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.LocalDate;
@@ -42,7 +43,7 @@ class AlertFormatsTest {
         assertThat(body.get("since").asText()).isEqualTo("2026-03-02");
         assertThat(body.get("day").asText()).isEqualTo("2026-03-04");
         assertThat(body.get("summary").asText()).isEqualTo("No thread or reply for 3 days");
-        assertThat(JSON.convertValue(body.get("evidence"), Map.class))
+        assertThat(JSON.convertValue(body.get("evidence"), new TypeReference<Map<String, String>>() { }))
                 .isEqualTo(Map.of("silentDays", "3", "activityBefore", "12"));
         // Sorted evidence keys: the same alert always gives the same bytes.
         assertThat(body.get("evidence").fieldNames()).toIterable().containsExactly("activityBefore", "silentDays");
