@@ -1,0 +1,295 @@
+package org.communitypulse.alerting;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Settings of {@link AlertDeliveryService}. Every key is also read from the environment as the key in upper
+ * case with dots as underscores ({@code pulse.alerts.receivers} is {@code PULSE_ALERTS_RECEIVERS}).
+ *
+ * <p>Receiver URLs can be secrets (a Slack incoming-webhook URL is its own credential): an entry may name an
+ * environment variable ({@code env:VAR}) or a file ({@code file:/run/secrets/x}) instead of the URL, and no
+ * error message or log line of this class or the service ever contains a URL's path or query.
+ */
+public final class AlertDeliveryConfig extends AbstractConfig {
+
+    public static final String RECEIVERS_CONFIG = "pulse.alerts.receivers";
+    public static final String RECEIVERS_DOC = "Comma-separated receivers, each <name>=<format>:<location>: format "
+            + "slack or json; location an http(s) URL, env:<VARIABLE> (the URL is in that environment variable) or "
+            + "file:<path> (the URL is in that file). E.g. ops=slack:env:PULSE_SLACK_WEBHOOK_URL,"
+            + "audit=json:http://audit:8080/alerts. Each receiver has its own consumer group and offsets. Empty: "
+            + "nothing is delivered, only the firing gauge is served.";
+
+    public static final String GROUP_ID_PREFIX_CONFIG = "pulse.alerts.group.id.prefix";
+    public static final String GROUP_ID_PREFIX_DOC = "Consumer group of receiver <name> is <prefix><name>; its "
+            + "committed offset is the receiver's delivery position.";
+    public static final String GROUP_ID_PREFIX_DEFAULT = "pulse-alerts-";
+
+    public static final String START_FROM_CONFIG = "pulse.alerts.start.from";
+    public static final String START_FROM_DOC = "Where a receiver without a committed offset (a new one) starts: "
+            + "earliest (every alert still in the topic) or latest (only alerts written from now on).";
+    public static final String START_FROM_DEFAULT = "earliest";
+
+    public static final String CONNECT_TIMEOUT_MS_CONFIG = "pulse.alerts.connect.timeout.ms";
+    public static final String CONNECT_TIMEOUT_MS_DOC = "TCP connect timeout of one delivery attempt.";
+    public static final int CONNECT_TIMEOUT_MS_DEFAULT = 5_000;
+
+    public static final String REQUEST_TIMEOUT_MS_CONFIG = "pulse.alerts.request.timeout.ms";
+    public static final String REQUEST_TIMEOUT_MS_DOC = "How long one attempt waits for the receiver's answer "
+            + "before it counts as a timeout and is retried.";
+    public static final int REQUEST_TIMEOUT_MS_DEFAULT = 10_000;
+
+    public static final String BACKOFF_INITIAL_MS_CONFIG = "pulse.alerts.backoff.initial.ms";
+    public static final String BACKOFF_INITIAL_MS_DOC = "Wait before the first retry.";
+    public static final long BACKOFF_INITIAL_MS_DEFAULT = 1_000;
+
+    public static final String BACKOFF_MAX_MS_CONFIG = "pulse.alerts.backoff.max.ms";
+    public static final String BACKOFF_MAX_MS_DOC = "Longest wait between two attempts (also caps Retry-After).";
+    public static final long BACKOFF_MAX_MS_DEFAULT = 300_000;
+
+    public static final String BACKOFF_MULTIPLIER_CONFIG = "pulse.alerts.backoff.multiplier";
+    public static final String BACKOFF_MULTIPLIER_DOC = "Factor by which the wait grows after each failed attempt.";
+    public static final double BACKOFF_MULTIPLIER_DEFAULT = 2.0;
+
+    public static final String BACKOFF_JITTER_CONFIG = "pulse.alerts.backoff.jitter";
+    public static final String BACKOFF_JITTER_DOC = "Share of each wait that is random: a wait w becomes a uniform "
+            + "value in [w*(1-jitter), w], so receivers recovering from an outage are not hit in lockstep.";
+    public static final double BACKOFF_JITTER_DEFAULT = 0.5;
+
+    public static final String HTTP_HOST_CONFIG = "pulse.alerts.http.host";
+    public static final String HTTP_HOST_DOC = "Interface of the /metrics, /health and /ready endpoints.";
+    public static final String HTTP_HOST_DEFAULT = "0.0.0.0";
+
+    public static final String HTTP_PORT_CONFIG = "pulse.alerts.http.port";
+    public static final String HTTP_PORT_DOC = "Port of the /metrics, /health and /ready endpoints; 0 picks a free "
+            + "one, -1 serves none.";
+    public static final int HTTP_PORT_DEFAULT = 7073;
+
+    /** Prefix of every key, and (upper-cased) of the environment variables. */
+    public static final String PREFIX = "pulse.alerts.";
+
+    private static final String ENV_SCHEME = "env:";
+    private static final String FILE_SCHEME = "file:";
+    private static final ConfigDef CONFIG = define();
+
+    public AlertDeliveryConfig(Map<String, ?> props) {
+        // doLog=false: a receiver entry may hold a secret URL and AbstractConfig would log it.
+        super(CONFIG, props, false);
+        if (getLong(BACKOFF_MAX_MS_CONFIG) < getLong(BACKOFF_INITIAL_MS_CONFIG)) {
+            throw new ConfigException(BACKOFF_MAX_MS_CONFIG + " must be at least " + BACKOFF_INITIAL_MS_CONFIG);
+        }
+        Set<String> names = new HashSet<>();
+        for (String entry : getList(RECEIVERS_CONFIG)) {
+            String name = split(entry)[0];
+            if (!names.add(name)) {
+                throw new ConfigException(RECEIVERS_CONFIG + ": receiver " + name + " is listed twice");
+            }
+        }
+    }
+
+    private static ConfigDef define() {
+        return new ConfigDef()
+                .define(RECEIVERS_CONFIG, Type.LIST, List.of(), new ReceiversValidator(),
+                        Importance.HIGH, RECEIVERS_DOC)
+                .define(GROUP_ID_PREFIX_CONFIG, Type.STRING, GROUP_ID_PREFIX_DEFAULT, new ConfigDef.NonEmptyString(),
+                        Importance.MEDIUM, GROUP_ID_PREFIX_DOC)
+                .define(START_FROM_CONFIG, Type.STRING, START_FROM_DEFAULT,
+                        ConfigDef.CaseInsensitiveValidString.in("earliest", "latest"), Importance.MEDIUM,
+                        START_FROM_DOC)
+                .define(CONNECT_TIMEOUT_MS_CONFIG, Type.INT, CONNECT_TIMEOUT_MS_DEFAULT, Range.between(10, 600_000),
+                        Importance.LOW, CONNECT_TIMEOUT_MS_DOC)
+                .define(REQUEST_TIMEOUT_MS_CONFIG, Type.INT, REQUEST_TIMEOUT_MS_DEFAULT, Range.between(10, 600_000),
+                        Importance.MEDIUM, REQUEST_TIMEOUT_MS_DOC)
+                .define(BACKOFF_INITIAL_MS_CONFIG, Type.LONG, BACKOFF_INITIAL_MS_DEFAULT, Range.atLeast(1),
+                        Importance.MEDIUM, BACKOFF_INITIAL_MS_DOC)
+                .define(BACKOFF_MAX_MS_CONFIG, Type.LONG, BACKOFF_MAX_MS_DEFAULT, Range.atLeast(1), Importance.MEDIUM,
+                        BACKOFF_MAX_MS_DOC)
+                .define(BACKOFF_MULTIPLIER_CONFIG, Type.DOUBLE, BACKOFF_MULTIPLIER_DEFAULT, Range.between(1, 10),
+                        Importance.LOW, BACKOFF_MULTIPLIER_DOC)
+                .define(BACKOFF_JITTER_CONFIG, Type.DOUBLE, BACKOFF_JITTER_DEFAULT, Range.between(0, 1),
+                        Importance.LOW, BACKOFF_JITTER_DOC)
+                .define(HTTP_HOST_CONFIG, Type.STRING, HTTP_HOST_DEFAULT, new ConfigDef.NonEmptyString(),
+                        Importance.LOW, HTTP_HOST_DOC)
+                .define(HTTP_PORT_CONFIG, Type.INT, HTTP_PORT_DEFAULT, Range.between(-1, 65_535), Importance.MEDIUM,
+                        HTTP_PORT_DOC);
+    }
+
+    /** Checks the shape of every entry; messages name the entry, never its location (it may be a secret). */
+    private static final class ReceiversValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String key, Object value) {
+            @SuppressWarnings("unchecked")
+            List<String> entries = (List<String>) value;
+            validateReceivers(key, entries);
+        }
+
+        @Override
+        public String toString() {
+            return "<name>=<slack|json>:<http(s) URL|env:VARIABLE|file:path>, ...";
+        }
+    }
+
+    private static void validateReceivers(String key, List<String> entries) {
+        for (String entry : entries) {
+            String[] parts = split(entry);
+            if (!Receiver.NAME.matcher(parts[0]).matches()) {
+                throw new ConfigException(key + ": receiver name '" + parts[0] + "' must match "
+                        + Receiver.NAME.pattern());
+            }
+            try {
+                ReceiverFormat.parse(parts[1]);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(key + ": receiver " + parts[0] + ": " + e.getMessage());
+            }
+            String location = parts[2];
+            if (!location.startsWith(ENV_SCHEME) && !location.startsWith(FILE_SCHEME)
+                    && !location.startsWith("http://") && !location.startsWith("https://")) {
+                throw new ConfigException(key + ": receiver " + parts[0]
+                        + ": location must be an http(s) URL, env:<VARIABLE> or file:<path>");
+            }
+        }
+    }
+
+    /** {@code name=format:location} into its three parts. */
+    private static String[] split(String entry) {
+        int eq = entry.indexOf('=');
+        int colon = eq < 0 ? -1 : entry.indexOf(':', eq);
+        if (eq <= 0 || colon < 0 || colon == entry.length() - 1) {
+            // Only the part before '=' may be shown: the rest can be a secret URL.
+            String shown = eq > 0 ? entry.substring(0, eq).trim() : "#" + Math.abs(entry.hashCode() % 1000);
+            throw new ConfigException(RECEIVERS_CONFIG + ": entry " + shown
+                    + " is not <name>=<slack|json>:<url|env:VAR|file:path>");
+        }
+        return new String[] {entry.substring(0, eq).trim(), entry.substring(eq + 1, colon).trim(),
+                entry.substring(colon + 1).trim()};
+    }
+
+    /** The definition, for documentation. */
+    public static ConfigDef configDef() {
+        return new ConfigDef(CONFIG);
+    }
+
+    /** {@code PULSE_ALERTS_RECEIVERS} for {@code pulse.alerts.receivers}. */
+    public static String environmentVariable(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    /** The settings that {@code environment} holds, by {@link #environmentVariable}; other variables are ignored. */
+    public static Map<String, String> fromEnvironment(Map<String, String> environment) {
+        Map<String, String> settings = new TreeMap<>();
+        for (String key : CONFIG.names()) {
+            String value = environment.get(environmentVariable(key));
+            if (value != null) {
+                settings.put(key, value);
+            }
+        }
+        return settings;
+    }
+
+    /**
+     * The receivers with their URLs resolved: {@code env:VAR} from {@code environment}, {@code file:path} read
+     * now (trimmed).
+     *
+     * @throws ConfigException naming the receiver and the variable or file, never the URL
+     */
+    public List<Receiver> receivers(Map<String, String> environment) {
+        List<Receiver> receivers = new ArrayList<>();
+        for (String entry : getList(RECEIVERS_CONFIG)) {
+            String[] parts = split(entry);
+            String name = parts[0];
+            String url = resolve(name, parts[2], environment);
+            URI uri;
+            try {
+                uri = URI.create(url);
+                receivers.add(new Receiver(name, ReceiverFormat.parse(parts[1]), uri));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(RECEIVERS_CONFIG + ": receiver " + name
+                        + ": the URL is not an absolute http(s) URL");
+            }
+        }
+        return List.copyOf(receivers);
+    }
+
+    private static String resolve(String name, String location, Map<String, String> environment) {
+        if (location.startsWith(ENV_SCHEME)) {
+            String variable = location.substring(ENV_SCHEME.length());
+            String value = environment.get(variable);
+            if (value == null || value.isBlank()) {
+                throw new ConfigException(RECEIVERS_CONFIG + ": receiver " + name + ": environment variable "
+                        + variable + " is not set");
+            }
+            return value.trim();
+        }
+        if (location.startsWith(FILE_SCHEME)) {
+            String file = location.substring(FILE_SCHEME.length());
+            try {
+                String value = Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
+                if (value.isEmpty()) {
+                    throw new ConfigException(RECEIVERS_CONFIG + ": receiver " + name + ": file " + file + " is empty");
+                }
+                return value;
+            } catch (IOException e) {
+                throw new ConfigException(RECEIVERS_CONFIG + ": receiver " + name + ": cannot read file " + file
+                        + " (" + e.getClass().getSimpleName() + ")");
+            }
+        }
+        return location;
+    }
+
+    public String groupId(Receiver receiver) {
+        return getString(GROUP_ID_PREFIX_CONFIG) + receiver.name();
+    }
+
+    public String startFrom() {
+        return getString(START_FROM_CONFIG).toLowerCase(Locale.ROOT);
+    }
+
+    public Duration connectTimeout() {
+        return Duration.ofMillis(getInt(CONNECT_TIMEOUT_MS_CONFIG));
+    }
+
+    public Duration requestTimeout() {
+        return Duration.ofMillis(getInt(REQUEST_TIMEOUT_MS_CONFIG));
+    }
+
+    public Duration backoffInitial() {
+        return Duration.ofMillis(getLong(BACKOFF_INITIAL_MS_CONFIG));
+    }
+
+    public Duration backoffMax() {
+        return Duration.ofMillis(getLong(BACKOFF_MAX_MS_CONFIG));
+    }
+
+    public double backoffMultiplier() {
+        return getDouble(BACKOFF_MULTIPLIER_CONFIG);
+    }
+
+    public double backoffJitter() {
+        return getDouble(BACKOFF_JITTER_CONFIG);
+    }
+
+    public String httpHost() {
+        return getString(HTTP_HOST_CONFIG);
+    }
+
+    public int httpPort() {
+        return getInt(HTTP_PORT_CONFIG);
+    }
+}

@@ -1,0 +1,128 @@
+package org.communitypulse.alerting.internals;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The delivery service's meters (Prometheus names in brackets). Tag values come from fixed sets: receiver names
+ * from the configuration, reasons from {@link Attempt} and the dead-letter reasons, community and condition from
+ * the alert records (one series per community and condition, like the alerts themselves).
+ */
+public final class DeliveryMetrics {
+
+    /** [pulse_alerts_delivered_total] records acknowledged with 2xx, by receiver and state. */
+    public static final String DELIVERED = "pulse.alerts.delivered";
+    /** [pulse_alerts_retried_total] failed attempts that will be retried, by receiver and reason. */
+    public static final String RETRIED = "pulse.alerts.retried";
+    /** [pulse_alerts_failed_total] records given up (dead-lettered), by receiver and reason. */
+    public static final String FAILED = "pulse.alerts.failed";
+    /** [pulse_alerts_delivery_latency_seconds] first attempt to 2xx, retries included, by receiver. */
+    public static final String LATENCY = "pulse.alerts.delivery.latency";
+    /** [pulse_alerts_delivery_age_seconds] record timestamp (written by Streams) to 2xx, by receiver. */
+    public static final String AGE = "pulse.alerts.delivery.age";
+    /** [pulse_alerts_receiver_retrying] 1 while a receiver's queue is blocked retrying one alert. */
+    public static final String RETRYING = "pulse.alerts.receiver.retrying";
+    /** [pulse_alerts_commit_failures_total] offsets not committed after a 2xx (that alert is sent again). */
+    public static final String COMMIT_FAILURES = "pulse.alerts.commit.failures";
+    /** [pulse_alerts_firing] 1 while an alert of the community and condition is FIRING, 0 once RESOLVED. */
+    public static final String FIRING = "pulse.alerts.firing";
+    /** [pulse_alerts_unreadable_total] alert records the firing gauge could not read. */
+    public static final String UNREADABLE = "pulse.alerts.unreadable";
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<String, AtomicInteger> retrying = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> firing = new ConcurrentHashMap<>();
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Registers a receiver's series at zero, so rates and "never delivered" are visible from the start. */
+    public void receiver(String receiver) {
+        retrying(receiver);
+        Counter.builder(DELIVERED).tag("receiver", receiver).tag("state", "FIRING").register(registry);
+        Counter.builder(DELIVERED).tag("receiver", receiver).tag("state", "RESOLVED").register(registry);
+    }
+
+    public void delivered(String receiver, String state, Duration latency, Duration age) {
+        Counter.builder(DELIVERED).description("Alerts acknowledged by the receiver with 2xx")
+                .tag("receiver", receiver).tag("state", state).register(registry).increment();
+        timer(LATENCY, "First attempt to acknowledgement, retries included", receiver).record(latency);
+        timer(AGE, "From the alert record's timestamp to its acknowledgement", receiver)
+                .record(age.isNegative() ? Duration.ZERO : age);
+    }
+
+    public void retried(String receiver, String reason) {
+        Counter.builder(RETRIED).description("Failed delivery attempts that are retried")
+                .tag("receiver", receiver).tag("reason", reason).register(registry).increment();
+    }
+
+    public void failed(String receiver, String reason) {
+        Counter.builder(FAILED).description("Alerts given up and written to the dead-letter topic")
+                .tag("receiver", receiver).tag("reason", reason).register(registry).increment();
+    }
+
+    public void commitFailed(String receiver) {
+        Counter.builder(COMMIT_FAILURES).description("Offsets not committed after a delivery (it is sent again)")
+                .tag("receiver", receiver).register(registry).increment();
+    }
+
+    public void retrying(String receiver, boolean blocked) {
+        retrying(receiver).set(blocked ? 1 : 0);
+    }
+
+    private AtomicInteger retrying(String receiver) {
+        return retrying.computeIfAbsent(receiver, r -> {
+            AtomicInteger value = new AtomicInteger();
+            Gauge.builder(RETRYING, value, AtomicInteger::get)
+                    .description("1 while the receiver's queue is blocked retrying an alert")
+                    .tag("receiver", r).register(registry);
+            return value;
+        });
+    }
+
+    /** Sets the firing gauge of one community and condition. */
+    public void firing(String community, String condition, boolean isFiring) {
+        firing.computeIfAbsent(community + '\u0000' + condition, k -> {
+            AtomicInteger value = new AtomicInteger();
+            Gauge.builder(FIRING, value, AtomicInteger::get)
+                    .description("1 while an alert of this community and condition is FIRING")
+                    .tag("community", community).tag("condition", condition).register(registry);
+            return value;
+        }).set(isFiring ? 1 : 0);
+    }
+
+    public void unreadable(String reason) {
+        Counter.builder(UNREADABLE).description("Alert records the firing gauge could not read")
+                .tag("reason", reason).register(registry).increment();
+    }
+
+    private Timer timer(String name, String description, String receiver) {
+        return Timer.builder(name).description(description).tag("receiver", receiver)
+                .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofHours(1))
+                .register(registry);
+    }
+
+    /** Sum of a counter over all its series, or those matching {@code tags} (key, value, ...). */
+    public double count(String name, String... tags) {
+        return registry.find(name).tags(tags).counters().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /** Value of the firing gauge, or -1 when the community and condition have never been seen. */
+    public int firingValue(String community, String condition) {
+        AtomicInteger value = firing.get(community + '\u0000' + condition);
+        return value == null ? -1 : value.get();
+    }
+
+    public void close() {
+        registry.close();
+    }
+}
