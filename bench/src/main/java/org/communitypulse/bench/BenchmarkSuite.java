@@ -25,7 +25,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <p>Arguments: {@code --sizes=1000000,5000000} (events preloaded per throughput run),
  * {@code --rates=1000,5000} (events/s for latency runs), {@code --latency-seconds=60},
- * {@code --members=5000} (per community, 20 communities), {@code --jmh=true}, {@code --out=DIR}.
+ * {@code --members=5000} (per community, 20 communities), {@code --settings=100x1,1000x2} (Streams commit
+ * interval in ms x stream threads, each a full round: the live default and the batch setting), {@code --jmh=true}, {@code --out=DIR}.
  */
 public final class BenchmarkSuite {
 
@@ -34,7 +35,8 @@ public final class BenchmarkSuite {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new LinkedHashMap<>(Map.of("sizes", "1000000,5000000", "rates", "1000,5000",
-                "latency-seconds", "60", "members", "5000", "jmh", "true", "out", "target/bench"));
+                "latency-seconds", "60", "members", "5000", "jmh", "true", "out", "target/bench",
+                "settings", "100x1,1000x2"));
         for (String arg : args) {
             String[] kv = arg.replaceFirst("^--", "").split("=", 2);
             if (kv.length != 2 || !options.containsKey(kv[0])) {
@@ -54,15 +56,20 @@ public final class BenchmarkSuite {
         Path work = Files.createTempDirectory("pulse-bench-");
         try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start();
              ApicurioRegistry registry = ApicurioRegistry.builder().logDir(work.resolve("registry")).start()) {
-            PipelineBenchmark bench = new PipelineBenchmark(kafka, registry, work);
-            for (long size : longs(options.get("sizes"))) {
-                throughput.add(bench.throughput(size, Integer.parseInt(options.get("members"))));
-                write(out, results, throughput, latency, List.of());
-            }
-            for (long rate : longs(options.get("rates"))) {
-                for (long emitMs : new long[] {1000, 200}) {
-                    latency.add(bench.latency((int) rate, Integer.parseInt(options.get("latency-seconds")), emitMs));
+            for (String setting : options.get("settings").split(",")) {
+                String[] parts = setting.trim().split("x");
+                PipelineBenchmark bench = new PipelineBenchmark(kafka, registry, work, Long.parseLong(parts[0]),
+                        Integer.parseInt(parts[1]));
+                for (long size : longs(options.get("sizes"))) {
+                    throughput.add(bench.throughput(size, Integer.parseInt(options.get("members"))));
                     write(out, results, throughput, latency, List.of());
+                }
+                for (long rate : longs(options.get("rates"))) {
+                    for (long emitMs : new long[] {1000, 200}) {
+                        latency.add(bench.latency((int) rate, Integer.parseInt(options.get("latency-seconds")),
+                                emitMs));
+                        write(out, results, throughput, latency, List.of());
+                    }
                 }
             }
         }

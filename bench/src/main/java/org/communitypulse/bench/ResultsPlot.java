@@ -34,10 +34,12 @@ final class ResultsPlot {
         g.fillRect(0, 0, WIDTH, HEIGHT);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         panel(g, 40, "Throughput (events/s): plain consumer vs pipeline", throughput,
-                r -> label((Number) r.get("events")) + " events", "consumerEventsPerSecond", CONSUMER,
+                r -> label((Number) r.get("events")) + ", " + r.get("commitIntervalMs") + "ms x" + r.get("streamThreads"),
+                "consumerEventsPerSecond", CONSUMER,
                 "pipelineEventsPerSecond", PIPELINE);
         panel(g, 540, "Latency produce -> metric (ms): p50, p99", latency,
-                r -> label((Number) r.get("rate")) + "/s, emit " + r.get("emitIntervalMs") + " ms", "p50Ms", P50,
+                r -> label((Number) r.get("rate")) + "/s e" + r.get("emitIntervalMs") + " c" + r.get("commitIntervalMs"),
+                "p50Ms", P50,
                 "p99Ms", P99);
         g.dispose();
         ImageIO.write(image, "png", png.toFile());

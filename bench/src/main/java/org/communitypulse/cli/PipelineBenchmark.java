@@ -56,11 +56,20 @@ public final class PipelineBenchmark {
     private final EmbeddedKafkaCluster kafka;
     private final ApicurioRegistry registry;
     private final Path work;
+    private final long commitIntervalMs;
+    private final int threads;
 
-    public PipelineBenchmark(EmbeddedKafkaCluster kafka, ApicurioRegistry registry, Path work) {
+    /**
+     * @param commitIntervalMs the Streams commit interval: under exactly-once each commit is a
+     *                         transaction (flush, offsets, end marker), the main cost at small intervals
+     */
+    public PipelineBenchmark(EmbeddedKafkaCluster kafka, ApicurioRegistry registry, Path work, long commitIntervalMs,
+                             int threads) {
         this.kafka = kafka;
         this.registry = registry;
         this.work = work;
+        this.commitIntervalMs = commitIntervalMs;
+        this.threads = threads;
     }
 
     /** Preloads {@code events} generated events, reads them with a plain consumer, then runs the pipeline over them. */
@@ -71,6 +80,8 @@ public final class PipelineBenchmark {
         PulseStreamsApp.createTopics(kafka.bootstrapServers(), topics.names(), PARTITIONS);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("events", events);
+        result.put("commitIntervalMs", commitIntervalMs);
+        result.put("streamThreads", threads);
 
         SimulationPlan plan = new SimulationPlan(SimulationPlan.numberedCommunities(COMMUNITIES), membersPerCommunity,
                 LocalDate.parse("2020-01-01"), 3650, 42, Map.of());
@@ -212,6 +223,8 @@ public final class PipelineBenchmark {
         result.put("rate", rate);
         result.put("seconds", seconds);
         result.put("emitIntervalMs", emitIntervalMs);
+        result.put("commitIntervalMs", commitIntervalMs);
+        result.put("streamThreads", threads);
         result.put("measuredEvents", sorted.length);
         result.put("p50Ms", percentile(sorted, 50));
         result.put("p99Ms", percentile(sorted, 99));
@@ -268,6 +281,9 @@ public final class PipelineBenchmark {
         props.put(PulseStreamsConfig.HTTP_PORT_CONFIG, PulseStreamsConfig.HTTP_PORT_DISABLED);
         props.put(PulseStreamsConfig.ALERT_WALL_CLOCK_CONFIG, false);
         props.put(PulseStreamsConfig.METRICS_EMIT_INTERVAL_CONFIG, emitIntervalMs);
+        props.put(PulseStreamsConfig.COMMIT_INTERVAL_CONFIG, commitIntervalMs);
+        props.put(PulseStreamsConfig.STREAMS_PREFIX + org.apache.kafka.streams.StreamsConfig.NUM_STREAM_THREADS_CONFIG,
+                threads);
         return new PulseStreamsConfig(props);
     }
 

@@ -31,6 +31,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.communitypulse.embedded.ApicurioRegistry;
 import org.communitypulse.embedded.EmbeddedKafkaCluster;
@@ -65,6 +66,8 @@ final class ReplayRunner {
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
     private static final long POLL_MS = 100;
     private static final Duration SETTLE_CHECK = Duration.ofMillis(500);
+    private static final long BATCH_COMMIT_INTERVAL_MS = 1_000;
+    private static final int BATCH_STREAM_THREADS = 2;
 
     /** Feeds one source's history into the pipeline. */
     @FunctionalInterface
@@ -155,6 +158,9 @@ final class ReplayRunner {
         props.put(PulseStreamsConfig.STATE_DIR_CONFIG, work.resolve("streams").toAbsolutePath().toString());
         // History has its own clock: alerts follow the events' time, not today's date.
         props.put(PulseStreamsConfig.ALERT_WALL_CLOCK_CONFIG, false);
+        // Throughput over latency: each exactly-once commit is a transaction round trip (bench: docs/benchmarks.md).
+        props.put(PulseStreamsConfig.COMMIT_INTERVAL_CONFIG, BATCH_COMMIT_INTERVAL_MS);
+        props.put(PulseStreamsConfig.STREAMS_PREFIX + StreamsConfig.NUM_STREAM_THREADS_CONFIG, BATCH_STREAM_THREADS);
         // A batch run serves no dashboard or scrape; a fixed port could clash with a running pipeline.
         props.put(PulseStreamsConfig.HTTP_PORT_CONFIG, PulseStreamsConfig.HTTP_PORT_DISABLED);
         return new PulseStreamsConfig(props);
