@@ -1,0 +1,91 @@
+package org.communitypulse.cli;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * When a Streams application in another process is finished with its input: the state stores that
+ * {@link ReplayRunner#awaitEmitted} asks are out of reach there, so the broker has to tell. Finished
+ * means every input record committed, then the output topics' ends unchanged for longer than
+ * {@value #QUIET_INTERVALS} emission intervals (metric records follow their events by up to one
+ * interval of the wall-clock punctuator) with no transaction open on them.
+ */
+final class SettledOutputs {
+
+    static final int QUIET_INTERVALS = 3;
+    private static final long POLL_MS = 200;
+
+    private SettledOutputs() {
+    }
+
+    /**
+     * Blocks until settled; fails early (with {@code diagnostics}) if {@code alive} turns false.
+     *
+     * @param emitInterval the application's {@code metrics.emit.interval.ms}
+     */
+    static void await(Admin admin, StreamsCatchUp catchUp, List<String> outputs, Duration emitInterval,
+                      Duration timeout, Supplier<Boolean> alive, Supplier<String> diagnostics) throws Exception {
+        long quietNanos = emitInterval.multipliedBy(QUIET_INTERVALS).toNanos() + TimeUnit.MILLISECONDS.toNanos(500);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<TopicPartition, Long> last = Map.of();
+        long unchangedSince = System.nanoTime();
+        while (true) {
+            if (!alive.get()) {
+                throw new IllegalStateException("Streams process died before its outputs settled:\n" + diagnostics.get());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Outputs did not settle within " + timeout + " (progress "
+                        + catchUp.progress() + "):\n" + diagnostics.get());
+            }
+            Map<TopicPartition, Long> ends = highWatermarks(admin, outputs);
+            if (!ends.equals(last) || !catchUp.progress().done()) {
+                last = ends;
+                unchangedSince = System.nanoTime();
+            } else if (System.nanoTime() - unchangedSince > quietNanos && catchUp.noOpenTransactions(outputs)) {
+                return;
+            }
+            TimeUnit.MILLISECONDS.sleep(POLL_MS);
+        }
+    }
+
+    /** Blocks until {@code catchUp} reports at least {@code records} input records committed. */
+    static void awaitProcessed(StreamsCatchUp catchUp, long records, Duration timeout, Supplier<Boolean> alive,
+                               Supplier<String> diagnostics) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            StreamsCatchUp.Progress progress = catchUp.progress();
+            if (progress.processed() >= records || progress.done()) {
+                return;
+            }
+            if (!alive.get()) {
+                throw new IllegalStateException("Streams process died at " + progress + ":\n" + diagnostics.get());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("Streams did not commit " + records + " records within " + timeout
+                        + " (" + progress + "):\n" + diagnostics.get());
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+    }
+
+    /** Read_uncommitted ends: they move with every record written, committed or not. */
+    private static Map<TopicPartition, Long> highWatermarks(Admin admin, List<String> topics) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (TopicPartition tp : StreamsCatchUp.partitions(admin, topics)) {
+            latest.put(tp, OffsetSpec.latest());
+        }
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all()
+                .get(20, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp, info.offset()));
+        return ends;
+    }
+}
