@@ -13,15 +13,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.communitypulse.embedded.ApicurioRegistry;
 import org.communitypulse.embedded.KafkaCluster;
 import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
+import org.communitypulse.schemas.avro.CommunityState;
 import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.PulseStreamsApp;
@@ -71,19 +77,28 @@ class HardKillIT {
         ReliabilityInput input = ReliabilityInput.fromSystemProperties(seed);
         System.out.println("[hard-kill] input: " + input.describe());
 
-        long cleanStarted = System.nanoTime();
-        OutputSnapshot clean = cleanRun(input, tmp.resolve("clean-state"));
-        long cleanMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cleanStarted);
-
+        // The reference run goes on beside the killed one: most of either is waiting, not computing.
+        long[] cleanMs = new long[1];
+        CompletableFuture<OutputSnapshot> cleanRun = CompletableFuture.supplyAsync(() -> {
+            long started = System.nanoTime();
+            try {
+                return cleanRun(input, tmp.resolve("clean-state"));
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            } finally {
+                cleanMs[0] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            }
+        });
         long faultyStarted = System.nanoTime();
         KilledRun killed = killedRun(input, kills, new Random(seed), tmp);
         long faultyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - faultyStarted);
         OutputSnapshot faulty = killed.snapshot();
+        OutputSnapshot clean = result(cleanRun);
 
         System.out.printf("[hard-kill] clean run %d ms; killed run %d ms with %d kills (%d on wiped state) at %s;"
                         + " %d keys and %d alert records compared; accepted %d, dead-lettered %d, late %d, "
                         + "dedup ids %d; records read clean %d / faulty %d%n",
-                cleanMs, faultyMs, kills, killed.wipes(), killed.killPoints(), clean.keys(), clean.alertRecords(),
+                cleanMs[0], faultyMs, kills, killed.wipes(), killed.killPoints(), clean.keys(), clean.alertRecords(),
                 faulty.acceptedEvents(), faulty.deadLetters(), faulty.lateEvents(), faulty.dedupIds(),
                 clean.recordsRead(), faulty.recordsRead());
 
@@ -137,13 +152,22 @@ class HardKillIT {
         String appId = prefix + "app";
         Path state = tmp.resolve("killed-state");
         Path log = tmp.resolve("streams-process.log");
-        Topics topics;
         try (RestSchemaRegistryClient client = new RestSchemaRegistryClient(registry.ccompatUrl())) {
-            topics = new Topics(prefix, new AvroSerdes(client, true));
+            AvroSerdes serdes = new AvroSerdes(client, true);
+            Topics topics = new Topics(prefix, serdes);
             PulseStreamsApp.createTopics(kafka.bootstrapServers(), topics.names(), 3);
             // The whole input is there before the first start: a long replay, killed as it goes.
             input.sendTo(kafka.bootstrapServers(), topics.activity());
+            Deserializer<CommunityState> communityState = serdes.forValue(CommunityState.class).deserializer();
+            return killedRun(input, kills, random, prefix, topics,
+                    () -> SettledOutputs.pendingInChangelog(kafka.bootstrapServers(), appId, communityState),
+                    state, log);
         }
+    }
+
+    private static KilledRun killedRun(ReliabilityInput input, int kills, Random random, String prefix, Topics topics,
+                                       Supplier<Long> pending, Path state, Path log) throws Exception {
+        String appId = prefix + "app";
         Map<String, String> config = Map.of(
                 PulseStreamsConfig.ALERT_WALL_CLOCK_CONFIG, "false",
                 PulseStreamsConfig.HTTP_PORT_CONFIG, Integer.toString(PulseStreamsConfig.HTTP_PORT_DISABLED),
@@ -161,6 +185,7 @@ class HardKillIT {
 
         List<String> described = new ArrayList<>();
         int wipes = 0;
+        long started = System.nanoTime();
         try (Admin admin = Admin.create(kafka.clientConfig())) {
             StreamsCatchUp catchUp = new StreamsCatchUp(admin, appId, topics.activity().name());
             for (int k = 0; k < kills; k++) {
@@ -176,6 +201,9 @@ class HardKillIT {
                     process.kill();
                     boolean wipe = (k + 1) % WIPE_EVERY == 2;
                     described.add(String.format("%.0f%%%s", 100.0 * at / input.records(), wipe ? "+wipe" : ""));
+                    System.out.printf("[hard-kill] kill %d of %d (pid %d) at %d of %d records committed, %d s into the run%s%n",
+                            k + 1, kills, process.pid(), at, input.records(),
+                            TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started), wipe ? "; state wiped" : "");
                     if (wipe) {
                         deleteRecursively(state);
                         wipes++;
@@ -187,11 +215,25 @@ class HardKillIT {
             try (StreamsProcess process = StreamsProcess.start(kafka.bootstrapServers(), registry.ccompatUrl(), prefix,
                     appId, state, config, log)) {
                 SettledOutputs.await(admin, catchUp, ReplayRunner.metricTopics(topics).stream().map(Topic::name).toList(),
-                        EMIT_INTERVAL, RUN_TIMEOUT, process::isAlive, () -> process.logTail(40));
+                        EMIT_INTERVAL, pending, RUN_TIMEOUT, process::isAlive, () -> process.logTail(40));
                 OutputSnapshot snapshot = OutputSnapshot.read(kafka.bootstrapServers(), topics, appId,
                         Duration.ofMinutes(2));
                 return new KilledRun(snapshot, described, wipes);
             }
+        }
+    }
+
+    /** The value of {@code future}, or what it failed with (an assertion error stays one). */
+    static <T> T result(CompletableFuture<T> future) throws Exception {
+        try {
+            return future.get(RUN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof CompletionException && e.getCause().getCause() != null
+                    ? e.getCause().getCause() : e.getCause();
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw cause instanceof Exception exception ? exception : e;
         }
     }
 

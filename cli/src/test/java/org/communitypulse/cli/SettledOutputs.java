@@ -1,5 +1,6 @@
 package org.communitypulse.cli;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -11,13 +12,23 @@ import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.communitypulse.schemas.avro.CommunityState;
+import org.communitypulse.streams.EngagementTopology;
+import org.communitypulse.streams.internals.EngagementProcessor;
 
 /**
  * When a Streams application in another process is finished with its input: the state stores that
  * {@link ReplayRunner#awaitEmitted} asks are out of reach there, so the broker has to tell. Finished
- * means every input record committed, then the output topics' ends unchanged for longer than
- * {@value #QUIET_INTERVALS} emission intervals (metric records follow their events by up to one
- * interval of the wall-clock punctuator) with no transaction open on them.
+ * means every input record committed; no community with pending (processed, not yet emitted) periods
+ * in the committed changelog of the community store; and the output topics' ends unchanged for longer
+ * than {@value #QUIET_INTERVALS} emission intervals with no transaction open on them.
+ *
+ * <p>The changelog check is what makes this safe after a restart: a quiet period alone passes while a
+ * restarted instance is still rejoining its group and restoring, before it emits what was pending when
+ * its predecessor was killed (measured: a run read too early missed the last day of three communities).
+ * Under exactly-once the pending marks are cleared in the same transaction that writes the emitted
+ * records, so "none pending, committed" means "everything emitted, committed".
  */
 final class SettledOutputs {
 
@@ -33,7 +44,8 @@ final class SettledOutputs {
      * @param emitInterval the application's {@code metrics.emit.interval.ms}
      */
     static void await(Admin admin, StreamsCatchUp catchUp, List<String> outputs, Duration emitInterval,
-                      Duration timeout, Supplier<Boolean> alive, Supplier<String> diagnostics) throws Exception {
+                      Supplier<Long> pendingCommunities, Duration timeout, Supplier<Boolean> alive,
+                      Supplier<String> diagnostics) throws Exception {
         long quietNanos = emitInterval.multipliedBy(QUIET_INTERVALS).toNanos() + TimeUnit.MILLISECONDS.toNanos(500);
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<TopicPartition, Long> last = Map.of();
@@ -50,7 +62,8 @@ final class SettledOutputs {
             if (!ends.equals(last) || !catchUp.progress().done()) {
                 last = ends;
                 unchangedSince = System.nanoTime();
-            } else if (System.nanoTime() - unchangedSince > quietNanos && catchUp.noOpenTransactions(outputs)) {
+            } else if (System.nanoTime() - unchangedSince > quietNanos && catchUp.noOpenTransactions(outputs)
+                    && pendingCommunities.get() == 0) {
                 return;
             }
             TimeUnit.MILLISECONDS.sleep(POLL_MS);
@@ -75,6 +88,31 @@ final class SettledOutputs {
             }
             TimeUnit.MILLISECONDS.sleep(100);
         }
+    }
+
+    /**
+     * Communities whose latest committed state in the community store's changelog has periods not yet
+     * emitted: the broker's copy of what {@link EngagementTopology#pendingCommunities} asks the store.
+     */
+    static long pendingInChangelog(String bootstrapServers, String applicationId,
+                                   Deserializer<CommunityState> deserializer) {
+        String changelog = applicationId + "-" + EngagementTopology.COMMUNITY_STORE + "-changelog";
+        Map<String, byte[]> latest = new HashMap<>();
+        try {
+            OutputSnapshot.readAll(bootstrapServers, changelog, Duration.ofMinutes(1), r -> {
+                String key = new String(r.key(), StandardCharsets.UTF_8);
+                if (r.value() == null) {
+                    latest.remove(key);
+                } else {
+                    latest.put(key, r.value());
+                }
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot read " + changelog + ": " + e.getMessage(), e);
+        }
+        return latest.values().stream()
+                .filter(v -> EngagementProcessor.hasPendingWork(deserializer.deserialize(changelog, v)))
+                .count();
     }
 
     /** Read_uncommitted ends: they move with every record written, committed or not. */
