@@ -123,7 +123,7 @@ class HardKillIT {
     }
 
     /** The reference: one in-process instance, never disturbed; its intake counters must add up too. */
-    private static OutputSnapshot cleanRun(ReliabilityInput input, Path state) throws Exception {
+    static OutputSnapshot cleanRun(ReliabilityInput input, Path state) throws Exception {
         String prefix = "clean-" + UUID.randomUUID().toString().substring(0, 8) + ".";
         String appId = prefix + "app";
         try (PulseStreamsApp app = new PulseStreamsApp(SharedPlatform.streamsConfig(prefix, appId, state,
@@ -131,8 +131,8 @@ class HardKillIT {
                         PulseStreamsConfig.HTTP_PORT_CONFIG, PulseStreamsConfig.HTTP_PORT_DISABLED)))) {
             app.start();
             app.awaitRunning(Duration.ofSeconds(90));
-            input.sendTo(kafka.bootstrapServers(), app.topics().activity());
-            try (Admin admin = Admin.create(kafka.clientConfig())) {
+            input.sendTo(SharedPlatform.kafka().bootstrapServers(), app.topics().activity());
+            try (Admin admin = Admin.create(SharedPlatform.kafka().clientConfig())) {
                 ReplayRunner.awaitEmitted(new StreamsCatchUp(admin, appId, app.topics().activity().name()), app,
                         RUN_TIMEOUT);
             }
@@ -140,7 +140,7 @@ class HardKillIT {
                     + metric(app, "dead-lettered-total");
             assertThat(counted).as("accepted + duplicates + late + dead-lettered counters").isEqualTo(input.records());
             assertThat(metric(app, "duplicates-total")).as("duplicates counter").isEqualTo(input.duplicates());
-            return OutputSnapshot.read(kafka.bootstrapServers(), app.topics(), appId, Duration.ofMinutes(2));
+            return OutputSnapshot.read(SharedPlatform.kafka().bootstrapServers(), app.topics(), appId, Duration.ofMinutes(2));
         }
     }
 
