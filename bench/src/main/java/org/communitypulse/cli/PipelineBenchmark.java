@@ -129,7 +129,11 @@ public final class PipelineBenchmark {
             result.put("pipelineToConsumerRatio", (events / pipelineSeconds) / (read / consumerSeconds));
             System.gc();
             result.put("heapUsedBytesAfterGc", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-            long stateBytes = sizeOf(stateDir);
+            // RocksDB keeps recent writes in memtables, so the state directory understates the state;
+            // the changelog topics hold all of it (before compaction) and are what a restore reads.
+            long localBytes = sizeOf(stateDir);
+            long stateBytes = changelogBytes(admin, appId);
+            result.put("localStateDirBytes", localBytes);
             result.put("stateBytes", stateBytes);
             result.put("stateBytesPerMillionEvents", stateBytes * 1_000_000.0 / events);
             result.put("stateBytesPerHundredThousandMembers", stateBytes * 100_000.0 / Math.max(1, members.size()));
@@ -285,6 +289,28 @@ public final class PipelineBenchmark {
         props.put(PulseStreamsConfig.STREAMS_PREFIX + org.apache.kafka.streams.StreamsConfig.NUM_STREAM_THREADS_CONFIG,
                 threads);
         return new PulseStreamsConfig(props);
+    }
+
+    /** Bytes on the broker of every changelog topic of the application, per store. */
+    private static long changelogBytes(Admin admin, String appId) throws Exception {
+        java.util.Set<String> changelogs = new java.util.HashSet<>();
+        for (String name : admin.listTopics().names().get()) {
+            if (name.startsWith(appId + "-") && name.endsWith("-changelog")) {
+                changelogs.add(name);
+            }
+        }
+        long bytes = 0;
+        for (var dirs : admin.describeLogDirs(admin.describeCluster().nodes().get().stream().map(n -> n.id())
+                .toList()).allDescriptions().get().values()) {
+            for (var dir : dirs.values()) {
+                for (var replica : dir.replicaInfos().entrySet()) {
+                    if (changelogs.contains(replica.getKey().topic())) {
+                        bytes += replica.getValue().size();
+                    }
+                }
+            }
+        }
+        return bytes;
     }
 
     private static Double percentile(long[] sorted, int p) {
