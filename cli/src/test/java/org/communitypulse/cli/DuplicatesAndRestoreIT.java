@@ -2,7 +2,6 @@ package org.communitypulse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -17,8 +16,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
-import org.communitypulse.embedded.ApicurioRegistry;
-import org.communitypulse.embedded.KafkaCluster;
 import org.communitypulse.ingest.ImportSummary;
 import org.communitypulse.ingest.KafkaEventSink;
 import org.communitypulse.ingest.ProgressListener;
@@ -27,8 +24,6 @@ import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.avro.CommunityDayKey;
 import org.communitypulse.schemas.avro.DailyEngagement;
 import org.communitypulse.streams.PulseStreamsApp;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,24 +32,15 @@ import org.junit.jupiter.api.io.TempDir;
  * an instance whose local state is gone rebuilds it from the changelogs, so a third import still
  * changes nothing.
  */
-class DuplicatesAndRestoreIT {
+class DuplicatesAndRestoreIT extends PlatformTestBase {
 
     private static final String COMMUNITY = "bicycles.meta";
 
-    private static KafkaCluster kafka;
-    private static ApicurioRegistry registry;
-
-    @BeforeAll
-    static void platform() {
-        kafka = SharedPlatform.kafka();
-        registry = SharedPlatform.registry();
-    }
 
     @Test
     void shouldChangeNoMetricWhenTheDumpIsReimportedBeforeAndAfterLocalStateIsWiped(
             @TempDir Path firstState, @TempDir Path wipedState) throws Exception {
-        Path dump = Path.of(System.getProperty("pulse.shared.data", "../../shared/data"), "stackexchange", COMMUNITY);
-        Assumptions.assumeTrue(Files.isDirectory(dump), "real dump not present at " + dump);
+        Path dump = realDump(COMMUNITY);
         String prefix = "dup-" + UUID.randomUUID().toString().substring(0, 8) + ".";
         String appId = prefix + "app";
 

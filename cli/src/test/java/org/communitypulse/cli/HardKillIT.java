@@ -23,8 +23,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.communitypulse.embedded.ApicurioRegistry;
-import org.communitypulse.embedded.KafkaCluster;
 import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.avro.CommunityState;
@@ -32,7 +30,6 @@ import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.PulseStreamsApp;
 import org.communitypulse.streams.PulseStreamsConfig;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Short by default ({@value #DEFAULT_KILLS} kills, about 24,000 events); the {@code reliability}
  * profile sets {@value #KILLS} and the input size ({@link ReliabilityInput}).
  */
-class HardKillIT {
+class HardKillIT extends PlatformTestBase {
 
     static final String KILLS = "pulse.reliability.kills";
     static final String SEED = "pulse.reliability.seed";
@@ -60,14 +57,6 @@ class HardKillIT {
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(20);
     private static final int SHOWN = 20;
 
-    private static KafkaCluster kafka;
-    private static ApicurioRegistry registry;
-
-    @BeforeAll
-    static void platform() {
-        kafka = SharedPlatform.kafka();
-        registry = SharedPlatform.registry();
-    }
 
     @Test
     void shouldEqualACleanRunRecordForRecordWhenStreamsIsKilledHardAtRandomPoints(@TempDir Path tmp)

@@ -15,24 +15,13 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.communitypulse.embedded.ApicurioRegistry;
-import org.communitypulse.embedded.KafkaCluster;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code pulse import stackexchange} as a user runs it: exit codes, and events on the topic. */
-class ImportCommandIT {
+class ImportCommandIT extends PlatformTestBase {
 
-    private static KafkaCluster kafka;
-    private static ApicurioRegistry registry;
-
-    @BeforeAll
-    static void platform() {
-        kafka = SharedPlatform.kafka();
-        registry = SharedPlatform.registry();
-    }
 
     @Test
     void shouldExitOneAndImportTheValidRowsWhenSomeRowsAreMalformed(@TempDir Path dump) throws Exception {

@@ -21,8 +21,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.communitypulse.embedded.ApicurioRegistry;
-import org.communitypulse.embedded.KafkaCluster;
 import org.communitypulse.schemas.DeadLetterHeaders;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.DailyEngagement;
@@ -30,7 +28,6 @@ import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.SourcePlatform;
 import org.communitypulse.streams.PulseStreamsApp;
 import org.communitypulse.streams.PulseStreamsConfig;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,16 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Poison input on the real broker and registry: each bad record reaches the dead-letter topic with
  * its reason and source offset, the good ones are counted, and processing goes on.
  */
-class PoisonInputIT {
+class PoisonInputIT extends PlatformTestBase {
 
-    private static KafkaCluster kafka;
-    private static ApicurioRegistry registry;
-
-    @BeforeAll
-    static void platform() {
-        kafka = SharedPlatform.kafka();
-        registry = SharedPlatform.registry();
-    }
 
     @Test
     void shouldDeadLetterEachBadRecordWithItsReasonAndOffsetWhenGoodRecordsSurroundIt(@TempDir Path state)

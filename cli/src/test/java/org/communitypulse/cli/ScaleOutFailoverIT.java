@@ -13,8 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.communitypulse.embedded.ApicurioRegistry;
-import org.communitypulse.embedded.KafkaCluster;
 import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.avro.CommunityState;
@@ -22,7 +20,6 @@ import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.PulseStreamsApp;
 import org.communitypulse.streams.PulseStreamsConfig;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,20 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
  * one is killed hard in the middle of the input, the two survivors take its partitions over, and the
  * final outputs equal a single undisturbed instance's, record for record.
  */
-class ScaleOutFailoverIT {
+class ScaleOutFailoverIT extends PlatformTestBase {
 
     private static final int INSTANCES = 3;
     private static final Duration EMIT_INTERVAL = Duration.ofSeconds(1);
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
 
-    private static KafkaCluster kafka;
-    private static ApicurioRegistry registry;
-
-    @BeforeAll
-    static void platform() {
-        kafka = SharedPlatform.kafka();
-        registry = SharedPlatform.registry();
-    }
 
     @Test
     void shouldEqualASingleInstanceRunWhenOneOfThreeInstancesIsKilledMidway(@TempDir Path tmp) throws Exception {

@@ -25,8 +25,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.communitypulse.embedded.ApicurioRegistry;
-import org.communitypulse.embedded.KafkaCluster;
 import org.communitypulse.ingest.KafkaEventSink;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.EventType;
@@ -36,7 +34,6 @@ import org.communitypulse.schemas.registry.SchemaRegistryException;
 import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.PulseStreamsApp;
 import org.communitypulse.streams.PulseStreamsConfig;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,19 +44,11 @@ import org.junit.jupiter.api.io.TempDir;
  * an incompatible change is refused by the registry with a clear error, and no record with it is written.
  * The schemas are in {@code src/test/resources/evolution}.
  */
-class SchemaEvolutionIT {
+class SchemaEvolutionIT extends PlatformTestBase {
 
     private static final String COMMUNITY = "evolving";
     private static final Instant DAY = Instant.parse("2026-03-02T10:00:00Z");
 
-    private static KafkaCluster kafka;
-    private static ApicurioRegistry registry;
-
-    @BeforeAll
-    static void platform() {
-        kafka = SharedPlatform.kafka();
-        registry = SharedPlatform.registry();
-    }
 
     @Test
     void shouldCountNewerProducersEventsAndLetOlderReadersReadCurrentOnesWhenSchemasEvolveCompatibly(

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -17,8 +16,6 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.communitypulse.embedded.ApicurioRegistry;
-import org.communitypulse.embedded.KafkaCluster;
 import org.communitypulse.ingest.ImportSummary;
 import org.communitypulse.ingest.KafkaEventSink;
 import org.communitypulse.ingest.ProgressListener;
@@ -27,8 +24,6 @@ import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.avro.CommunityDayKey;
 import org.communitypulse.schemas.avro.DailyEngagement;
 import org.communitypulse.streams.PulseStreamsApp;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,23 +32,14 @@ import org.junit.jupiter.api.io.TempDir;
  * registry, the importer and the exactly-once Streams application, and every day's engagement
  * record must equal what this test counts straight from the XML with its own, independent parse.
  */
-class StackExchangeEndToEndIT {
+class StackExchangeEndToEndIT extends PlatformTestBase {
 
     private static final String COMMUNITY = "bicycles.meta";
 
-    private static KafkaCluster kafka;
-    private static ApicurioRegistry registry;
-
-    @BeforeAll
-    static void platform() {
-        kafka = SharedPlatform.kafka();
-        registry = SharedPlatform.registry();
-    }
 
     @Test
     void shouldMatchCountsFromTheXmlWhenTheRealDumpIsReplayed(@TempDir Path stateDir) throws Exception {
-        Path dump = Path.of(System.getProperty("pulse.shared.data", "../../shared/data"), "stackexchange", COMMUNITY);
-        Assumptions.assumeTrue(Files.isDirectory(dump), "real dump not present at " + dump);
+        Path dump = realDump(COMMUNITY);
         Map<LocalDate, Expected> expected = expectedFromXml(dump);
 
         String prefix = "e2e-" + UUID.randomUUID().toString().substring(0, 8) + ".";
