@@ -13,17 +13,18 @@ import org.communitypulse.schemas.serde.AvroSerdeConfig;
  */
 public abstract class AbstractAvroDeserializer<T> implements Deserializer<T> {
 
-    private SchemaRegistryClient client;
-    private boolean ownsClient;
+    private final SerdeRegistryClient registry;
     private boolean isKey;
     private AvroRecordReader reader;
 
     /** For creation by class name: {@link #configure} must be called before use. */
     protected AbstractAvroDeserializer() {
+        this.registry = SerdeRegistryClient.fromConfiguration();
     }
 
     /** Bound to {@code reader} over a client the caller keeps owning; {@link #configure} then only sets key/value. */
     protected AbstractAvroDeserializer(AvroRecordReader reader, boolean isKey) {
+        this.registry = SerdeRegistryClient.lent(null);
         this.reader = reader;
         this.isKey = isKey;
     }
@@ -34,14 +35,10 @@ public abstract class AbstractAvroDeserializer<T> implements Deserializer<T> {
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
         this.isKey = isKey;
-        if (reader != null && !ownsClient) {
-            return;
+        if (!registry.isLent()) {
+            AvroSerdeConfig config = registry.configure(configs);
+            reader = newReader(registry.client(), config, isKey);
         }
-        AvroSerdeConfig config = new AvroSerdeConfig(configs);
-        closeOwnedClient();
-        client = config.newClient();
-        ownsClient = true;
-        reader = newReader(client, config, isKey);
     }
 
     @Override
@@ -57,12 +54,6 @@ public abstract class AbstractAvroDeserializer<T> implements Deserializer<T> {
 
     @Override
     public void close() {
-        closeOwnedClient();
-    }
-
-    private void closeOwnedClient() {
-        if (ownsClient && client != null) {
-            client.close();
-        }
+        registry.close();
     }
 }

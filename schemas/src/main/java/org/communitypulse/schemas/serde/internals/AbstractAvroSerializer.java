@@ -14,18 +14,18 @@ import org.communitypulse.schemas.serde.AvroSerdeConfig;
  */
 public abstract class AbstractAvroSerializer<T extends IndexedRecord> implements Serializer<T> {
 
-    private SchemaRegistryClient client;
-    private boolean ownsClient;
+    private final SerdeRegistryClient registry;
     private boolean isKey;
     private AvroRecordWriter writer;
 
     /** For creation by class name: {@link #configure} must be called before use. */
     protected AbstractAvroSerializer() {
+        this.registry = SerdeRegistryClient.fromConfiguration();
     }
 
     /** Bound to {@code client}, which the caller keeps owning; {@link #configure} then only sets key/value. */
     protected AbstractAvroSerializer(SchemaRegistryClient client, boolean autoRegister, boolean isKey) {
-        this.client = client;
+        this.registry = SerdeRegistryClient.lent(client);
         this.isKey = isKey;
         this.writer = new AvroRecordWriter(client, autoRegister);
     }
@@ -33,14 +33,10 @@ public abstract class AbstractAvroSerializer<T extends IndexedRecord> implements
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
         this.isKey = isKey;
-        if (writer != null && !ownsClient) {
-            return;
+        if (!registry.isLent()) {
+            AvroSerdeConfig config = registry.configure(configs);
+            writer = new AvroRecordWriter(registry.client(), config.autoRegisterSchemas());
         }
-        AvroSerdeConfig config = new AvroSerdeConfig(configs);
-        closeOwnedClient();
-        client = config.newClient();
-        ownsClient = true;
-        writer = new AvroRecordWriter(client, config.autoRegisterSchemas());
     }
 
     @Override
@@ -54,12 +50,6 @@ public abstract class AbstractAvroSerializer<T extends IndexedRecord> implements
 
     @Override
     public void close() {
-        closeOwnedClient();
-    }
-
-    private void closeOwnedClient() {
-        if (ownsClient && client != null) {
-            client.close();
-        }
+        registry.close();
     }
 }
