@@ -1,7 +1,7 @@
 // Community Pulse dashboard: plain JavaScript over the JSON API (docs/dashboard.md), live via server-sent events.
 (function () {
   'use strict';
-  const state = { communities: [], sort: { key: 'communityId', dir: 1 }, current: null, currentSummary: null,
+  const state = { communities: [], unreachable: [], sort: { key: 'communityId', dir: 1 }, current: null, currentSummary: null,
     charts: {}, renders: 0, loading: false, reloadAgain: false };
   const $ = (sel) => document.querySelector(sel);
   const RANGE_DAYS = 90;
@@ -69,7 +69,8 @@
       th.classList.toggle('sorted-desc', th.dataset.sort === key && dir === -1);
     });
     $('#empty').hidden = state.communities.length > 0;
-    $('#list-status').textContent = rows.length + ' of ' + state.communities.length + ' communities';
+    $('#list-status').textContent = rows.length + ' of ' + state.communities.length + ' communities' +
+      (state.unreachable.length ? ' (incomplete: no answer from ' + state.unreachable.join(', ') + ')' : '');
   }
 
   // ---- one community -------------------------------------------------------------------------------
@@ -85,7 +86,8 @@
     const opts = { width, height: 220, title: undefined, legend: { live: false },
       scales: { x: { time: true } },
       axes: [{}, { values: (u, vals) => vals.map((v) => yFmt ? yFmt(v) : v) }],
-      series: [{}].concat(series) };
+      // Points as well as lines: a series with one day of data (a new community) has no line to draw.
+      series: [{}].concat(series.map((s) => Object.assign({ points: { show: true, size: 4 }, spanGaps: false }, s))) };
     const data = [xs].concat(ys);
     if (state.charts[id]) state.charts[id].destroy();
     el.innerHTML = '';
@@ -145,7 +147,7 @@
     chart('chart-response', 'First response', [
       { label: 'Median', stroke: '#6366f1' }, { label: '90th percentile', stroke: '#ef4444' }], xs,
     [col(byDay, 'firstResponseP50Seconds', null).map(hours), col(byDay, 'firstResponseP90Seconds', null).map(hours)],
-    (v) => v.toFixed(1));
+    (v) => v >= 1 || v === 0 ? v.toFixed(v >= 10 || v === 0 ? 0 : 1) + ' h' : (v * 60).toFixed(v * 60 >= 1 ? 0 : 1) + ' min');
     chart('chart-peer', 'Peer support', [
       { label: 'Peer reply share (day)', stroke: '#10b981' }, { label: 'Peer reply share (28 d)', stroke: '#064e3b' },
       { label: 'Peer accepted share (day)', stroke: '#a855f7' }], xs,
@@ -191,6 +193,7 @@
 
   function onCommunities(doc) {
     state.communities = doc.communities;
+    state.unreachable = doc.unreachable || [];
     if (!state.current) {
       renderList();
       return;

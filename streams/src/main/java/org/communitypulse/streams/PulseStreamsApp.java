@@ -70,10 +70,14 @@ public final class PulseStreamsApp implements AutoCloseable {
         Properties props = config.streamsProperties(httpPort);
         this.streams = new KafkaStreams(topology, props);
         this.meters = new StreamsMeters(streams, config.applicationId());
-        String server = props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG, "");
-        this.dashboard = new Dashboard(streams, new StreamsViewStores(streams, topics.activity().name()),
-                server.isBlank() ? Optional.empty() : Optional.of(HostInfo.buildFromEndpoint(server)));
-        httpExtensions.add(dashboard);
+        if (httpPort == PulseStreamsConfig.HTTP_PORT_DISABLED) {
+            this.dashboard = null;
+        } else {
+            String server = props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG, "");
+            this.dashboard = new Dashboard(streams, new StreamsViewStores(streams, topics.activity().name()),
+                    server.isBlank() ? Optional.empty() : Optional.of(HostInfo.buildFromEndpoint(server)));
+            httpExtensions.add(dashboard);
+        }
     }
 
     /**
@@ -186,7 +190,9 @@ public final class PulseStreamsApp implements AutoCloseable {
     public void close() {
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(CLOSE_TIMEOUT));
-        dashboard.close();
+        if (dashboard != null) {
+            dashboard.close();
+        }
         PulseHttpServer server = http;
         if (server != null) {
             server.close();
