@@ -80,14 +80,16 @@
     return out;
   }
 
-  function chart(id, title, series, xs, ys, yFmt) {
+  function chart(id, title, series, xs, ys, yFmt, yRange) {
     const el = document.getElementById(id);
     const width = Math.max(300, el.clientWidth || 500);
     const opts = { width, height: 220, title: undefined, legend: { live: false },
-      scales: { x: { time: true } },
+      scales: yRange ? { x: { time: true }, y: { range: yRange } } : { x: { time: true } },
       axes: [{}, { values: (u, vals) => vals.map((v) => yFmt ? yFmt(v) : v) }],
-      // Points as well as lines: a series with one day of data (a new community) has no line to draw.
-      series: [{}].concat(series.map((s) => Object.assign({ points: { show: true, size: 4 }, spanGaps: false }, s))) };
+      // Lines across days without a value (no thread, no reply); points where a series has too few values
+      // for a line (a new community's first day).
+      series: [{}].concat(series.map((s, i) => Object.assign({ spanGaps: true,
+        points: ys[i].filter((v) => v !== null).length < 3 ? { show: true, size: 5 } : {} }, s))) };
     const data = [xs].concat(ys);
     if (state.charts[id]) state.charts[id].destroy();
     el.innerHTML = '';
@@ -152,7 +154,7 @@
       { label: 'Peer reply share (day)', stroke: '#10b981' }, { label: 'Peer reply share (28 d)', stroke: '#064e3b' },
       { label: 'Peer accepted share (day)', stroke: '#a855f7' }], xs,
     [col(byDay, 'peerReplyShare', null), col(tByDay, 'peerReplyShare28d', null), col(byDay, 'peerAcceptedShare', null)],
-    (v) => (100 * v).toFixed(0) + '%');
+    (v) => (100 * v).toFixed(0) + '%', [0, 1]);
     chart('chart-active', 'Active members', [
       { label: 'DAU', stroke: '#3b82f6' }, { label: 'WAU', stroke: '#10b981' }, { label: 'MAU', stroke: '#6366f1' }], xs,
     [col(tByDay, 'dau', null), col(tByDay, 'wau', null), col(tByDay, 'mau', null)]);
