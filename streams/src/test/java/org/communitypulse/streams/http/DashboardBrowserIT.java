@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.WebElement;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -85,24 +85,28 @@ class DashboardBrowserIT {
             long loadStart = System.nanoTime();
             browser.get("http://127.0.0.1:" + port + "/");
             ChromeDriver page = browser;
-            await().atMost(Duration.ofSeconds(20)).until(() -> rows(page).size() == 3);
+            await().atMost(Duration.ofSeconds(20)).until(() -> rows(page, "id").size() == 3);
             long loadMillis = (System.nanoTime() - loadStart) / 1_000_000;
             System.out.println("Page load to communities listed: " + loadMillis + " ms");
-            assertThat(rows(page)).extracting(r -> r.getAttribute("data-id")).containsExactly("alpha", "beta", "gamma");
-            assertThat(rows(page)).extracting(r -> r.getAttribute("data-health")).containsOnly("healthy");
+            assertThat(rows(page, "id")).containsExactly("alpha", "beta", "gamma");
+            assertThat(rows(page, "health")).containsOnly("healthy");
             assertThat(page.findElements(By.cssSelector("#communities svg.spark"))).hasSize(3);
 
             page.findElement(By.id("filter")).sendKeys("et");
-            await().atMost(Duration.ofSeconds(5)).until(() -> rows(page).size() == 1);
-            assertThat(rows(page).get(0).getAttribute("data-id")).isEqualTo("beta");
+            await().atMost(Duration.ofSeconds(5)).until(() -> rows(page, "id").equals(List.of("beta")));
             page.findElement(By.id("filter")).clear();
             page.executeScript("document.getElementById('filter').dispatchEvent(new Event('input'))");
-            await().atMost(Duration.ofSeconds(5)).until(() -> rows(page).size() == 3);
+            await().atMost(Duration.ofSeconds(5)).until(() -> rows(page, "id").size() == 3);
             page.findElement(By.cssSelector("th[data-sort='communityId']")).click();
-            await().atMost(Duration.ofSeconds(5)).until(() -> "gamma".equals(rows(page).get(0).getAttribute("data-id")));
+            await().atMost(Duration.ofSeconds(5)).until(() -> rows(page, "id").equals(List.of("gamma", "beta", "alpha")));
             screenshot(page, "DashboardBrowserIT-communities.png");
 
-            rows(page).stream().filter(r -> "alpha".equals(r.getAttribute("data-id"))).findFirst().orElseThrow().click();
+            // Live updates re-render the list, so an element found a moment ago may be gone: find and click again.
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(StaleElementReferenceException.class)
+                    .until(() -> {
+                        page.findElement(By.cssSelector("#communities tbody tr[data-id='alpha'] td.name")).click();
+                        return true;
+                    });
             await().atMost(Duration.ofSeconds(20)).until(() ->
                     "1".equals(text(page, "kpi-replies28d")) && page.findElements(By.cssSelector("#chart-activity canvas")).size() == 1);
             assertThat(text(page, "c-name")).isEqualTo("alpha");
@@ -142,8 +146,11 @@ class DashboardBrowserIT {
         return new ChromeDriver(service, options);
     }
 
-    private static List<WebElement> rows(ChromeDriver page) {
-        return page.findElements(By.cssSelector("#communities tbody tr[data-id]"));
+    /** One data attribute of every listed row, read in one script (rows are re-rendered on live updates). */
+    @SuppressWarnings("unchecked")
+    private static List<String> rows(ChromeDriver page, String attribute) {
+        return (List<String>) page.executeScript("return [...document.querySelectorAll("
+                + "'#communities tbody tr[data-id]')].map(r => r.dataset[arguments[0]]);", attribute);
     }
 
     private static String text(ChromeDriver page, String id) {
