@@ -1,5 +1,6 @@
 package org.communitypulse.cli;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,16 +17,25 @@ import org.communitypulse.embedded.ApicurioRegistry;
 import org.communitypulse.embedded.EmbeddedKafkaCluster;
 import org.communitypulse.ingest.KafkaEventSink;
 import org.communitypulse.ingest.generator.ActivityGenerator;
+import org.communitypulse.ingest.http.WebhookServer;
+import org.communitypulse.ingest.http.WebhookServerConfig;
+import org.communitypulse.schemas.avro.ActivityEvent;
+import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
+import org.communitypulse.schemas.registry.SchemaRegistryClient;
 import org.communitypulse.streams.PulseStreamsApp;
 import org.communitypulse.streams.PulseStreamsConfig;
+import org.communitypulse.streams.http.Dashboard;
+import org.communitypulse.streams.http.PulseHttpServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code pulse run}: the whole pipeline on this machine, no Docker. Starts an embedded KRaft broker
- * and Apicurio registry (unless pointed at existing ones), the Streams application, and feeds it
- * from the generator or a Stack Exchange dump; prints live engagement until Ctrl-C. State lives in
- * {@code --data-dir}, so a second run continues where the first stopped.
+ * and Apicurio registry (unless pointed at existing ones), the Streams application with the
+ * dashboard, the webhook receiver, and feeds it from the generator or a Stack Exchange dump; prints
+ * the URLs and live engagement until Ctrl-C, then stops the generator, the webhook receiver, Streams,
+ * the registry and the broker, in that order. State lives in {@code --data-dir}, so a second run
+ * continues where the first stopped.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run the whole pipeline locally (embedded Kafka and schema registry, no Docker).")
@@ -55,7 +65,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--communities", defaultValue = "3", description = "Generated communities. Default: ${DEFAULT-VALUE}.")
     int communities;
 
-    @Option(names = "--rate", defaultValue = "20", description = "Generated events per second. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--rate", defaultValue = "20",
+            description = "Generated events per second; 0: no generator (webhooks only). Default: ${DEFAULT-VALUE}.")
     int rate;
 
     @Option(names = "--duration", description = "Stop after this many seconds (default: run until Ctrl-C).")
@@ -63,6 +74,14 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--topic-prefix", defaultValue = "pulse.", description = "Prefix of the pipeline's topics. Default: ${DEFAULT-VALUE}.")
     String topicPrefix;
+
+    @Option(names = "--http-port", defaultValue = "7070",
+            description = "Port of the dashboard, its API and the Streams /metrics. Default: ${DEFAULT-VALUE}.")
+    int httpPort;
+
+    @Option(names = "--webhook-port", defaultValue = "8080",
+            description = "Port of the webhook receiver (POST /webhooks/<platform>/<community>). Default: ${DEFAULT-VALUE}.")
+    int webhookPort;
 
     /** Closed first to last: each component is added at the front, so the last started stops first. */
     private final List<AutoCloseable> toClose = new ArrayList<>();
@@ -88,6 +107,7 @@ final class RunCommand implements Callable<Integer> {
             props.put(PulseStreamsConfig.TOPIC_PREFIX_CONFIG, topicPrefix);
             props.put(PulseStreamsConfig.STATE_DIR_CONFIG, dataDir.resolve("streams").toAbsolutePath().toString());
             props.put(PulseStreamsConfig.PARTITIONS_CONFIG, 3);
+            props.put(PulseStreamsConfig.HTTP_PORT_CONFIG, httpPort);
             PulseStreamsApp app = new PulseStreamsApp(new PulseStreamsConfig(props));
             // Closed before the broker and registry it talks to: a Streams app closed after its broker
             // cannot leave its group or finish its transaction, and the next run waits for both to time out.
@@ -97,8 +117,19 @@ final class RunCommand implements Callable<Integer> {
 
             EngagementWatcher watcher = new EngagementWatcher(bootstrap, app.topics().dailyEngagement());
             toClose.add(0, watcher);
+            registerActivitySchema(registry, app);
+            Path secrets = dataDir.resolve("webhooks").toAbsolutePath();
+            WebhookServer webhooks = startWebhooks(bootstrap, app, secrets);
+            String dashboard = "http://localhost:" + app.httpPort().orElseThrow();
+            String ingest = "http://localhost:" + webhooks.port();
             System.out.println();
             System.out.println("Community Pulse is running.");
+            System.out.println("  Dashboard               : " + dashboard + "/");
+            System.out.println("  Dashboard API           : " + dashboard + Dashboard.COMMUNITIES_PATH);
+            System.out.println("  Metrics (Prometheus)    : " + dashboard + PulseHttpServer.METRICS_PATH + " (pipeline), "
+                    + ingest + "/metrics (webhooks)");
+            System.out.println("  Webhooks                : POST " + ingest + "/webhooks/{github,slack,discourse}/<community>");
+            System.out.println("  Webhook secrets         : " + secretsDescription(secrets));
             System.out.println("  Kafka bootstrap servers : " + bootstrap);
             System.out.println("  Schema registry         : " + registry);
             System.out.println("  Input topic             : " + app.topics().activity().name());
@@ -113,7 +144,7 @@ final class RunCommand implements Callable<Integer> {
                 if (code == 2) {
                     return 2;
                 }
-            } else {
+            } else if (rate > 0) {
                 startGenerator(bootstrap, app, stopping);
             }
             watcher.start();
@@ -145,6 +176,37 @@ final class RunCommand implements Callable<Integer> {
                 .dataDir(dataDir.resolve("registry")).logDir(dataDir.resolve("logs")).port(registryPort).start();
         toClose.add(0, registry);
         return registry.ccompatUrl();
+    }
+
+    /**
+     * Registers the activity value schema before the webhook receiver and the generator start: each would
+     * register it on its first send, and Apicurio answers one of two simultaneous first registrations of a
+     * subject with 409, which the receiver would report to the platform as 503.
+     */
+    private static void registerActivitySchema(String registryUrl, PulseStreamsApp app) {
+        try (SchemaRegistryClient client = new RestSchemaRegistryClient(registryUrl)) {
+            // The serdes' subject (TopicNameStrategy): <topic>-value.
+            client.register(app.topics().activity().name() + "-value", ActivityEvent.getClassSchema());
+        }
+    }
+
+    /** The webhook receiver, publishing to the pipeline's activity topic; closed before Streams. */
+    private WebhookServer startWebhooks(String bootstrap, PulseStreamsApp app, Path secrets) throws IOException {
+        Map<String, String> extra = new HashMap<>();
+        LocalWebhookSecrets.settings(secrets, System.getenv()).forEach((key, value) -> extra.put(key, value.toString()));
+        WebhooksCommand.Settings settings = WebhooksCommand.settings(webhookPort, WebhookServerConfig.HOST_DEFAULT, null, extra);
+        WebhookServer server = WebhookServer.forKafka(settings.server(), System.getenv(), bootstrap,
+                app.topics().activity(), settings.producer()).start();
+        toClose.add(0, server);
+        return server;
+    }
+
+    private static String secretsDescription(Path secrets) {
+        if (!Files.isDirectory(secrets)) {
+            return "from the environment (PULSE_<PLATFORM>_SECRET)";
+        }
+        return secrets + "/<platform>.secret (generated for local use, kept across runs; "
+                + "PULSE_<PLATFORM>_SECRET overrides)";
     }
 
     private void startGenerator(String bootstrap, PulseStreamsApp app, AtomicBoolean stopping) {

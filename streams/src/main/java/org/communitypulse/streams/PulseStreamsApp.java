@@ -2,10 +2,14 @@ package org.communitypulse.streams;
 
 import io.javalin.config.JavalinConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -18,13 +22,17 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.HostInfo;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
 import org.communitypulse.schemas.registry.SchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
+import org.communitypulse.streams.http.Dashboard;
 import org.communitypulse.streams.http.PulseHttpServer;
 import org.communitypulse.streams.http.StreamsMeters;
+import org.communitypulse.streams.query.StreamsViewStores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * Runs the pipeline's topologies as one Kafka Streams application: creates the topics it needs,
  * starts, and closes cleanly (with a timeout and leaving the group, so a restart does not wait for
  * a session timeout). Unless {@code http.port} is -1 it also serves /metrics, /health and /ready
- * ({@link PulseHttpServer}), plus whatever {@link #httpExtension} adds.
+ * ({@link PulseHttpServer}), the dashboard and its API ({@link Dashboard}), plus whatever
+ * {@link #httpExtension} adds.
  */
 public final class PulseStreamsApp implements AutoCloseable {
 
@@ -45,6 +54,9 @@ public final class PulseStreamsApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final StreamsMeters meters;
     private final List<Consumer<JavalinConfig>> httpExtensions = new ArrayList<>();
+    /** The port the HTTP server binds (0 resolved to a free one up front, since it is advertised), or -1. */
+    private final int httpPort;
+    private final Dashboard dashboard;
     private volatile PulseHttpServer http;
 
     public PulseStreamsApp(PulseStreamsConfig config) {
@@ -59,9 +71,35 @@ public final class PulseStreamsApp implements AutoCloseable {
         this.topics = new Topics(config.topicPrefix(), serdes);
         Topology topology = EngagementTopology.build(topics, serdes, IntakeSettings.from(config),
                 EngagementSettings.from(config), AlertSettings.from(config).withGate(alertGate));
-        Properties props = config.streamsProperties();
+        this.httpPort = resolveHttpPort(config);
+        Properties props = config.streamsProperties(httpPort);
         this.streams = new KafkaStreams(topology, props);
         this.meters = new StreamsMeters(streams, config.applicationId());
+        if (httpPort == PulseStreamsConfig.HTTP_PORT_DISABLED) {
+            this.dashboard = null;
+        } else {
+            String server = props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG, "");
+            this.dashboard = new Dashboard(streams, new StreamsViewStores(streams, topics.activity().name()),
+                    server.isBlank() ? Optional.empty() : Optional.of(HostInfo.buildFromEndpoint(server)));
+            httpExtensions.add(dashboard);
+        }
+    }
+
+    /**
+     * Port 0 becomes a free port now rather than at bind time: other instances must be told the port
+     * ({@code application.server}) before Kafka Streams starts. The port could be taken in between;
+     * binding then fails loudly.
+     */
+    private static int resolveHttpPort(PulseStreamsConfig config) {
+        int port = config.httpPort().orElse(PulseStreamsConfig.HTTP_PORT_DISABLED);
+        if (port != 0 || config.httpAdvertisedHost().isEmpty()) {
+            return port;
+        }
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot find a free HTTP port", e);
+        }
     }
 
     public Topics topics() {
@@ -96,13 +134,13 @@ public final class PulseStreamsApp implements AutoCloseable {
     public void start() {
         createTopics(config.bootstrapServers(), topics.names(), config.topicPartitions());
         // Before Streams, so that /ready answers 503 (not "connection refused") while partitions are assigned.
-        config.httpPort().ifPresent(port -> {
+        if (httpPort != PulseStreamsConfig.HTTP_PORT_DISABLED) {
             PulseHttpServer.Builder builder = PulseHttpServer.builder(meters.registry(), streams::state);
             httpExtensions.forEach(builder::extension);
-            http = builder.start(port);
-            LOG.info("HTTP server on port {}: {}, {}, {}", http.port(), PulseHttpServer.METRICS_PATH,
-                    PulseHttpServer.HEALTH_PATH, PulseHttpServer.READY_PATH);
-        });
+            http = builder.start(httpPort);
+            LOG.info("HTTP server on port {}: dashboard /, {}, {}, {}, {}", http.port(), Dashboard.COMMUNITIES_PATH,
+                    PulseHttpServer.METRICS_PATH, PulseHttpServer.HEALTH_PATH, PulseHttpServer.READY_PATH);
+        }
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("Stream thread failed; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
@@ -157,6 +195,9 @@ public final class PulseStreamsApp implements AutoCloseable {
     public void close() {
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(CLOSE_TIMEOUT));
+        if (dashboard != null) {
+            dashboard.close();
+        }
         PulseHttpServer server = http;
         if (server != null) {
             server.close();

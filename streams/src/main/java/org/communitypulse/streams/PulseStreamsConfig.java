@@ -143,6 +143,13 @@ public final class PulseStreamsConfig extends AbstractConfig {
     /** {@value} as {@link #HTTP_PORT_CONFIG}: no HTTP server. */
     public static final int HTTP_PORT_DISABLED = -1;
 
+    public static final String HTTP_ADVERTISED_HOST_CONFIG = "http.advertised.host";
+    public static final String HTTP_ADVERTISED_HOST_DOC = "Host name under which the other instances reach this "
+            + "instance's HTTP server, to forward dashboard and API requests for communities it holds: Kafka Streams' "
+            + "application.server becomes this host and the HTTP port (a pass-through streams.application.server "
+            + "wins). Empty: not advertised, so each instance answers only for the communities it holds.";
+    public static final String HTTP_ADVERTISED_HOST_DEFAULT = "localhost";
+
     /** Prefix of pass-through Kafka Streams settings. */
     public static final String STREAMS_PREFIX = "streams.";
 
@@ -198,7 +205,9 @@ public final class PulseStreamsConfig extends AbstractConfig {
             .define(ALERT_RESOLVE_AFTER_DAYS_CONFIG, Type.INT, 2, Range.atLeast(1),
                     Importance.LOW, ALERT_RESOLVE_AFTER_DAYS_DOC)
             .define(HTTP_PORT_CONFIG, Type.INT, HTTP_PORT_DEFAULT, Range.between(HTTP_PORT_DISABLED, 65_535),
-                    Importance.MEDIUM, HTTP_PORT_DOC);
+                    Importance.MEDIUM, HTTP_PORT_DOC)
+            .define(HTTP_ADVERTISED_HOST_CONFIG, Type.STRING, HTTP_ADVERTISED_HOST_DEFAULT, Importance.MEDIUM,
+                    HTTP_ADVERTISED_HOST_DOC);
 
     public PulseStreamsConfig(Map<?, ?> originals) {
         super(CONFIG, originals, false);
@@ -260,6 +269,12 @@ public final class PulseStreamsConfig extends AbstractConfig {
         return port == HTTP_PORT_DISABLED ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(port);
     }
 
+    /** Empty when not advertised. */
+    public java.util.Optional<String> httpAdvertisedHost() {
+        String host = getString(HTTP_ADVERTISED_HOST_CONFIG);
+        return host == null || host.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(host.trim());
+    }
+
     /** The environment variable that sets {@code key}, e.g. {@code PULSE_TOPIC_PREFIX} for {@code topic.prefix}. */
     public static String environmentVariable(String key) {
         return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
@@ -291,6 +306,14 @@ public final class PulseStreamsConfig extends AbstractConfig {
 
     /** The Kafka Streams properties this configuration implies: exactly-once v2 always. */
     public Properties streamsProperties() {
+        return streamsProperties(httpPort().orElse(HTTP_PORT_DISABLED));
+    }
+
+    /**
+     * As {@link #streamsProperties()}, advertising {@code boundHttpPort} (the port actually bound when
+     * {@code http.port} is 0) as {@code application.server}; nothing is advertised when it is negative.
+     */
+    public Properties streamsProperties(int boundHttpPort) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
@@ -302,6 +325,10 @@ public final class PulseStreamsConfig extends AbstractConfig {
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        if (boundHttpPort > 0) {
+            httpAdvertisedHost().ifPresent(host ->
+                    props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, host + ":" + boundHttpPort));
+        }
         Map<String, Object> passThrough = new HashMap<>(originalsWithPrefix(STREAMS_PREFIX));
         props.putAll(passThrough);
         return props;

@@ -1,0 +1,179 @@
+package org.communitypulse.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.communitypulse.ingest.webhook.WebhookSource;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's one local command ({@code ./pulse run}) as a separate process: it comes up with the
+ * dashboard and the webhook receiver, a signed GitHub webhook makes its community appear and then
+ * change in the dashboard API, and SIGTERM stops everything cleanly.
+ */
+class RunCommandIT {
+
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Test
+    void shouldServeTheDashboardAndCountWebhooksWhenStartedAsTheReadmeSays(@TempDir Path data) throws Exception {
+        Path launcher = ROOT.resolve("pulse");
+        Assumptions.assumeTrue(Files.isRegularFile(ROOT.resolve("cli/target/pulse.jar"))
+                && Files.isDirectory(ROOT.resolve("embedded/target/apicurio")),
+                "needs the packaged cli/target/pulse.jar and embedded/target/apicurio (failsafe runs after package)");
+        int kafkaPort = freePort();
+        int registryPort = freePort();
+        int httpPort = freePort();
+        int webhookPort = freePort();
+        List<String> command = List.of(launcher.toString(), "run", "--data-dir", data.toString(),
+                "--kafka-port", String.valueOf(kafkaPort), "--registry-port", String.valueOf(registryPort),
+                "--http-port", String.valueOf(httpPort), "--webhook-port", String.valueOf(webhookPort),
+                "--communities", "1", "--rate", "2", "--topic-prefix", "run-it.");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
+        // The launcher would build when asked to; here the jar exists and must be used as is.
+        builder.environment().remove("PULSE_REBUILD");
+        // The secrets come from the data directory (generated there), not from the environment.
+        for (WebhookSource source : WebhookSource.values()) {
+            builder.environment().remove(source.secretVariable());
+            builder.environment().remove(source.secretFileVariable());
+        }
+        long start = System.nanoTime();
+        Process process = builder.start();
+        List<String> output = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    output.add(line);
+                }
+            } catch (IOException e) {
+                output.add("(output closed: " + e + ")");
+            }
+        }, "run-it-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().untilAsserted(() -> {
+                assertThat(process.isAlive()).as("pulse run alive; output:\n" + String.join("\n", output)).isTrue();
+                assertThat(get(httpPort, "/api/communities").statusCode()).isEqualTo(200);
+            });
+            System.out.println("pulse run: dashboard answering after " + (System.nanoTime() - start) / 1_000_000 + " ms");
+            await().atMost(Duration.ofSeconds(10)).until(() -> output.contains("Press Ctrl-C to stop."));
+            assertThat(String.join("\n", output)).contains(
+                    "Dashboard               : http://localhost:" + httpPort + "/",
+                    "http://localhost:" + httpPort + "/metrics",
+                    "POST http://localhost:" + webhookPort + "/webhooks/{github,slack,discourse}/<community>");
+            assertThat(get(httpPort, "/").body()).contains("Community Pulse");
+
+            String secret = Files.readString(data.resolve("webhooks").resolve("github.secret")).trim();
+            assertThat(String.join("\n", output)).as("secrets are never printed").doesNotContain(secret);
+            String community = "octo-" + UUID.randomUUID().toString().substring(0, 6);
+            String now = Instant.now().minusSeconds(30).toString();
+            String issue = "{\"id\":1001,\"number\":1,\"created_at\":\"" + now + "\",\"user\":{\"id\":42,\"login\":\"ann\"}}";
+            String repository = "{\"id\":7,\"full_name\":\"octo/demo\",\"owner\":{\"login\":\"octo\"}}";
+            HttpResponse<String> opened = github(webhookPort, secret, community, "issues",
+                    "{\"action\":\"opened\",\"issue\":" + issue + ",\"repository\":" + repository + "}");
+            assertThat(opened.statusCode()).as(opened.body()).isEqualTo(200);
+            assertThat(opened.body()).contains("accepted");
+
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                    assertThat(trailing(httpPort, community).path("threads28d").asLong()).isEqualTo(1));
+            String comment = "{\"id\":2001,\"created_at\":\"" + Instant.now().minusSeconds(10)
+                    + "\",\"user\":{\"id\":43,\"login\":\"bob\"}}";
+            long t0 = System.nanoTime();
+            HttpResponse<String> commented = github(webhookPort, secret, community, "issue_comment",
+                    "{\"action\":\"created\",\"issue\":" + issue + ",\"comment\":" + comment + ",\"repository\":"
+                            + repository + "}");
+            assertThat(commented.statusCode()).as(commented.body()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+                JsonNode trailing = trailing(httpPort, community);
+                assertThat(trailing.path("replies28d").asLong()).isEqualTo(1);
+                assertThat(trailing.path("dau").asLong()).isEqualTo(2);
+            });
+            System.out.println("pulse run: webhook -> dashboard API " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            assertThat(get(webhookPort, "/metrics").body()).contains("pulse_webhook");
+        } finally {
+            process.destroy(); // SIGTERM, as Ctrl-C's shutdown path
+            long stopStart = System.nanoTime();
+            boolean exited = process.waitFor(90, TimeUnit.SECONDS);
+            System.out.println("pulse run: " + (exited ? "exited with " + process.exitValue() : "still running") + " "
+                    + (System.nanoTime() - stopStart) / 1_000_000 + " ms after SIGTERM");
+            if (!exited) {
+                process.destroyForcibly();
+            }
+            reader.join(5_000);
+            Files.write(Path.of("target", "RunCommandIT-output.log"), output);
+            assertThat(exited).as("pulse run stops within 90 s of SIGTERM").isTrue();
+        }
+        // The JVM reports death by SIGTERM as 143 once its shutdown hooks have run; 0 if it returned first.
+        assertThat(process.exitValue()).as("exit code; output:\n" + String.join("\n", output)).isIn(0, 143);
+        assertThat(output).noneMatch(line -> line.startsWith("While stopping:"));
+        for (int port : new int[] {kafkaPort, registryPort, httpPort, webhookPort}) {
+            try (ServerSocket socket = new ServerSocket(port)) {
+                assertThat(socket.getLocalPort()).as("port released").isEqualTo(port);
+            }
+        }
+    }
+
+    private JsonNode trailing(int port, String community) throws Exception {
+        HttpResponse<String> response = get(port, "/api/communities");
+        assertThat(response.statusCode()).isEqualTo(200);
+        for (JsonNode c : JSON.readTree(response.body()).path("communities")) {
+            if (c.path("communityId").asText().equals(community)) {
+                return c.path("trailing");
+            }
+        }
+        return JSON.createObjectNode();
+    }
+
+    private HttpResponse<String> github(int port, String secret, String community, String event, String body)
+            throws Exception {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String signature = "sha256=" + HexFormat.of().formatHex(mac.doFinal(bytes));
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/webhooks/github/" + community))
+                .header("Content-Type", "application/json").header("X-GitHub-Event", event)
+                .header("X-GitHub-Delivery", UUID.randomUUID().toString()).header("X-Hub-Signature-256", signature)
+                .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,271 @@
+package org.communitypulse.streams.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.staticfiles.Location;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.communitypulse.streams.EngagementTopology;
+import org.communitypulse.streams.http.internals.LiveUpdates;
+import org.communitypulse.streams.http.internals.PeerClient;
+import org.communitypulse.streams.query.CommunityQueries;
+import org.communitypulse.streams.query.ViewStores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The health dashboard: a JSON API over the view stores, server-sent events when the communities
+ * change, and the web page (static files from {@code /public} on the classpath, libraries as WebJars).
+ * Any instance answers any request: a community's questions go to the instance holding its partition
+ * (Kafka Streams metadata, each instance advertising its HTTP address as {@code application.server}),
+ * and the list of communities is gathered from every instance. See {@code docs/dashboard.md}.
+ */
+public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
+
+    public static final String COMMUNITIES_PATH = "/api/communities";
+    public static final String EVENTS_PATH = "/api/events";
+    /** SSE event carrying the same document as {@value #COMMUNITIES_PATH}. */
+    public static final String COMMUNITIES_EVENT = "communities";
+    /** {@code ?scope=local}: only this instance's communities (what instances ask each other). */
+    public static final String SCOPE_PARAM = "scope";
+    public static final String SCOPE_LOCAL = "local";
+    public static final Duration POLL_INTERVAL = Duration.ofMillis(500);
+    /** Seconds a client should wait before retrying while state is being rebalanced or restored. */
+    public static final String RETRY_AFTER_SECONDS = "1";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Dashboard.class);
+    private static final String JSON = "application/json";
+    private static final StringSerializer KEYS = new StringSerializer();
+
+    private final KafkaStreams streams;
+    private final Optional<HostInfo> self;
+    private final CommunityQueries queries;
+    private final PeerClient peers = new PeerClient();
+    private final ObjectMapper json = new ObjectMapper();
+    private final LiveUpdates live;
+
+    /**
+     * @param self this instance's advertised HTTP address ({@code application.server}); empty: answer
+     *             from local state only (one instance, or instances that cannot reach each other)
+     */
+    public Dashboard(KafkaStreams streams, ViewStores stores, Optional<HostInfo> self) {
+        this.streams = streams;
+        this.self = self;
+        this.queries = new CommunityQueries(stores);
+        this.live = new LiveUpdates(COMMUNITIES_EVENT, () -> write(gather()), POLL_INTERVAL);
+    }
+
+    @Override
+    public void accept(JavalinConfig config) {
+        config.staticFiles.add(files -> {
+            files.hostedPath = "/";
+            files.directory = "/public";
+            files.location = Location.CLASSPATH;
+        });
+        config.staticFiles.enableWebjars();
+        config.router.mount(routes -> {
+            routes.get(COMMUNITIES_PATH, ctx -> {
+                if (SCOPE_LOCAL.equals(ctx.queryParam(SCOPE_PARAM))) {
+                    ObjectNode node = json.createObjectNode();
+                    node.putArray("communities").addAll(queries.summaries());
+                    respond(ctx, node);
+                } else {
+                    respond(ctx, gather());
+                }
+            });
+            routes.get(COMMUNITIES_PATH + "/{id}", ctx -> community(ctx, id -> queries.summary(id)));
+            routes.get(COMMUNITIES_PATH + "/{id}/daily", ctx -> community(ctx,
+                    id -> queries.daily(id, date(ctx, "from"), date(ctx, "to"))));
+            routes.get(COMMUNITIES_PATH + "/{id}/trailing", ctx -> community(ctx,
+                    id -> queries.trailing(id, date(ctx, "from"), date(ctx, "to"))));
+            routes.get(COMMUNITIES_PATH + "/{id}/retention", ctx -> community(ctx, queries::retention));
+            routes.get(COMMUNITIES_PATH + "/{id}/members", ctx -> community(ctx,
+                    id -> queries.members(id, top(ctx))));
+            routes.get(COMMUNITIES_PATH + "/{id}/alerts", ctx -> community(ctx, queries::alertTimeline));
+            routes.sse(EVENTS_PATH, live::connect);
+        });
+        config.router.mount(routes -> {
+            routes.exception(InvalidStateStoreException.class, (e, ctx) -> unavailable(ctx,
+                    "state is being rebalanced or restored; retry shortly"));
+            routes.exception(BadRequest.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));
+            routes.exception(IllegalArgumentException.class,
+                    (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));
+        });
+    }
+
+    /** Connected live-update clients. */
+    public int liveClients() {
+        return live.clients();
+    }
+
+    /** Answers locally when this instance holds the community, else forwards to the one that does. */
+    private void community(Context ctx, java.util.function.Function<String, Optional<ObjectNode>> query)
+            throws IOException, InterruptedException {
+        String id = ctx.pathParam("id");
+        if (id.isEmpty() || id.chars().anyMatch(Character::isISOControl)) {
+            throw new BadRequest("invalid community id");
+        }
+        Optional<HostInfo> owner = owner(id);
+        if (owner.isPresent()) {
+            if (ctx.header(PeerClient.FORWARDED_HEADER) != null) {
+                // Two instances disagree about who holds the key: metadata is in flux, not worth a loop.
+                unavailable(ctx, "partition assignment is changing; retry shortly");
+                return;
+            }
+            forward(ctx, owner.get());
+            return;
+        }
+        Optional<ObjectNode> answer = query.apply(id);
+        if (answer.isEmpty()) {
+            error(ctx, HttpStatus.NOT_FOUND, "no metrics for community " + id);
+        } else {
+            respond(ctx, answer.get());
+        }
+    }
+
+    /** The instance holding {@code community}, when it is another one. */
+    private Optional<HostInfo> owner(String community) {
+        if (self.isEmpty()) {
+            return Optional.empty();
+        }
+        KeyQueryMetadata metadata = streams.queryMetadataForKey(EngagementTopology.TRAILING_VIEW_STORE, community, KEYS);
+        if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)
+                || HostInfo.unavailable().equals(metadata.activeHost())) {
+            throw new InvalidStateStoreException("no instance holds " + community + " right now");
+        }
+        return self.get().equals(metadata.activeHost()) ? Optional.empty() : Optional.of(metadata.activeHost());
+    }
+
+    private void forward(Context ctx, HostInfo owner) throws InterruptedException {
+        String target = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
+        try {
+            PeerClient.Answer answer = peers.get(owner, target);
+            answer.retryAfter().ifPresent(value -> ctx.header("Retry-After", value));
+            ctx.status(answer.status()).contentType(JSON).result(answer.body());
+        } catch (IOException e) {
+            LOG.warn("Instance {}:{} did not answer {}: {}", owner.host(), owner.port(), ctx.path(), e.toString());
+            unavailable(ctx, "the instance holding this community did not answer; retry shortly");
+        }
+    }
+
+    /**
+     * Every instance's communities, by id. An instance that does not answer makes the answer
+     * {@code partial} (listed in {@code unreachable}) rather than failing it.
+     */
+    private ObjectNode gather() {
+        Map<String, JsonNode> byId = new LinkedHashMap<>();
+        queries.summaries().forEach(summary -> byId.put(summary.get("communityId").asText(), summary));
+        List<String> unreachable = new ArrayList<>();
+        int instances = 1;
+        if (self.isPresent()) {
+            for (StreamsMetadata peer : streams.metadataForAllStreamsClients()) {
+                if (peer.hostInfo().equals(self.get())) {
+                    continue;
+                }
+                instances++;
+                try {
+                    PeerClient.Answer answer = peers.get(peer.hostInfo(),
+                            COMMUNITIES_PATH + "?" + SCOPE_PARAM + "=" + SCOPE_LOCAL);
+                    if (answer.status() != 200) {
+                        throw new IOException("status " + answer.status());
+                    }
+                    for (JsonNode summary : json.readTree(answer.body()).path("communities")) {
+                        // While partitions move, two instances may both report one: keep the fresher.
+                        byId.merge(summary.path("communityId").asText(), summary, (a, b) ->
+                                a.path("updatedAt").asText().compareTo(b.path("updatedAt").asText()) >= 0 ? a : b);
+                    }
+                } catch (IOException e) {
+                    unreachable.add(peer.hostInfo().host() + ":" + peer.hostInfo().port());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InvalidStateStoreException("interrupted while asking " + peer.hostInfo());
+                }
+            }
+        }
+        ObjectNode node = json.createObjectNode();
+        ArrayNode list = node.putArray("communities");
+        byId.keySet().stream().sorted().forEach(id -> list.add(byId.get(id)));
+        node.put("instances", instances);
+        node.put("partial", !unreachable.isEmpty());
+        ArrayNode missing = node.putArray("unreachable");
+        unreachable.forEach(missing::add);
+        return node;
+    }
+
+    private static LocalDate date(Context ctx, String param) {
+        String value = ctx.queryParam(param);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            throw new BadRequest(param + " must be an ISO date (yyyy-mm-dd)");
+        }
+    }
+
+    private static int top(Context ctx) {
+        String value = ctx.queryParam("top");
+        if (value == null || value.isBlank()) {
+            return CommunityQueries.DEFAULT_TOP_MEMBERS;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new BadRequest("top must be a number");
+        }
+    }
+
+    private void respond(Context ctx, JsonNode body) throws JsonProcessingException {
+        ctx.contentType(JSON).result(write(body));
+    }
+
+    private String write(JsonNode body) {
+        try {
+            return json.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void error(Context ctx, HttpStatus status, String message) {
+        ctx.status(status).contentType(JSON).result(write(json.createObjectNode().put("error", message)));
+    }
+
+    private void unavailable(Context ctx, String message) {
+        ctx.header("Retry-After", RETRY_AFTER_SECONDS);
+        error(ctx, HttpStatus.SERVICE_UNAVAILABLE, message);
+    }
+
+    @Override
+    public void close() {
+        live.close();
+    }
+
+    /** A request parameter that cannot be used: 400 with the message. */
+    private static final class BadRequest extends RuntimeException {
+        BadRequest(String message) {
+            super(message);
+        }
+    }
+}

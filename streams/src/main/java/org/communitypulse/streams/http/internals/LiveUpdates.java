@@ -1,0 +1,109 @@
+package org.communitypulse.streams.http.internals;
+
+import io.javalin.http.sse.SseClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pushes a snapshot to every connected server-sent-events client whenever it changes. The snapshot is
+ * recomputed every poll interval, only while someone listens: the view stores offer no change
+ * notification, and comparing a small JSON document twice a second is cheap.
+ */
+public final class LiveUpdates implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LiveUpdates.class);
+    /** Ticks between comments sent to idle clients, which also finds disconnected ones. */
+    private static final int KEEP_ALIVE_TICKS = 30;
+
+    private final String event;
+    private final Supplier<String> snapshot;
+    private final List<SseClient> clients = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService poller;
+    private volatile String last;
+    private int ticks;
+
+    /**
+     * @param event    SSE event name of the pushes
+     * @param snapshot the current document; throwing means "not available now" (rebalancing): try next tick
+     */
+    public LiveUpdates(String event, Supplier<String> snapshot, Duration interval) {
+        this.event = event;
+        this.snapshot = snapshot;
+        this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pulse-dashboard-live");
+            t.setDaemon(true);
+            return t;
+        });
+        poller.scheduleWithFixedDelay(this::tick, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Registers a client; it gets the latest snapshot now (if any) and every change after. */
+    public void connect(SseClient client) {
+        client.keepAlive();
+        client.onClose(() -> clients.remove(client));
+        clients.add(client);
+        String current = last;
+        if (current != null) {
+            send(client, current);
+        }
+    }
+
+    public int clients() {
+        return clients.size();
+    }
+
+    private void tick() {
+        if (clients.isEmpty()) {
+            last = null;
+            return;
+        }
+        String now;
+        try {
+            now = snapshot.get();
+        } catch (RuntimeException e) {
+            LOG.debug("Live snapshot not available now: {}", e.toString());
+            return;
+        }
+        if (!Objects.equals(now, last)) {
+            last = now;
+            clients.forEach(client -> send(client, now));
+        } else if (++ticks % KEEP_ALIVE_TICKS == 0) {
+            clients.forEach(client -> {
+                try {
+                    client.sendComment("keep-alive");
+                } catch (RuntimeException e) {
+                    clients.remove(client);
+                }
+            });
+        }
+    }
+
+    private void send(SseClient client, String data) {
+        try {
+            client.sendEvent(event, data);
+        } catch (RuntimeException e) {
+            clients.remove(client);
+        }
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+        clients.forEach(client -> {
+            try {
+                client.close();
+            } catch (RuntimeException e) {
+                LOG.debug("Closing an SSE client: {}", e.toString());
+            }
+        });
+        clients.clear();
+    }
+}

@@ -1,0 +1,267 @@
+package org.communitypulse.streams.query;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.communitypulse.schemas.avro.Alert;
+import org.communitypulse.schemas.avro.AlertCondition;
+import org.communitypulse.schemas.avro.AlertState;
+import org.communitypulse.schemas.avro.CohortRetention;
+import org.communitypulse.schemas.avro.DailyEngagement;
+import org.communitypulse.schemas.avro.EngagementLevel;
+import org.communitypulse.schemas.avro.MemberEngagement;
+import org.communitypulse.schemas.avro.TrailingEngagement;
+import org.communitypulse.streams.EngagementTopology;
+import org.communitypulse.streams.query.internals.RecordJson;
+
+/**
+ * The dashboard's questions, answered from this instance's view stores as JSON (see
+ * {@code docs/dashboard.md}). A community lives on one partition, so its questions are prefix ranges
+ * of one store; listing communities walks each partition's keys, jumping from community to community.
+ *
+ * @see org.communitypulse.streams.EngagementTopology#DAILY_VIEW_STORE
+ */
+public final class CommunityQueries {
+
+    /** Days of daily activity (threads + replies) in a summary's sparkline, ending on the latest day. */
+    public static final int SPARKLINE_DAYS = 28;
+    /** Days of a range when the request gives no {@code from}: the 90 days ending on {@code to}. */
+    public static final int DEFAULT_RANGE_DAYS = 90;
+    /** Longest range one request may ask for (about ten years). */
+    public static final int MAX_RANGE_DAYS = 3660;
+    public static final int DEFAULT_TOP_MEMBERS = 10;
+    public static final int MAX_TOP_MEMBERS = 100;
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final char SEP = EngagementTopology.VIEW_KEY_SEPARATOR;
+    /** The character after {@link #SEP}: {@code community + END} bounds the community's keys from above. */
+    private static final char END = (char) (SEP + 1);
+
+    private final ViewStores stores;
+
+    public CommunityQueries(ViewStores stores) {
+        this.stores = stores;
+    }
+
+    /** Summaries of every community held here, by id. */
+    public List<ObjectNode> summaries() {
+        TreeSet<String> ids = new TreeSet<>();
+        for (ReadOnlyKeyValueStore<String, TrailingEngagement> partition :
+                stores.<TrailingEngagement>partitions(EngagementTopology.TRAILING_VIEW_STORE)) {
+            ids.addAll(communityIds(partition));
+        }
+        List<ObjectNode> result = new ArrayList<>();
+        for (String id : ids) {
+            summary(id).ifPresent(result::add);
+        }
+        return result;
+    }
+
+    /**
+     * One community: its latest trailing record, health state and the alerts firing, and the sparkline;
+     * empty when this instance holds no metrics for it.
+     */
+    public Optional<ObjectNode> summary(String community) {
+        Optional<TrailingEngagement> latest = latestTrailing(community);
+        if (latest.isEmpty()) {
+            return Optional.empty();
+        }
+        TrailingEngagement trailing = latest.get();
+        LocalDate last = trailing.getDay();
+        LocalDate first = last.minusDays(SPARKLINE_DAYS - 1L);
+        long[] activity = new long[SPARKLINE_DAYS];
+        Instant updated = trailing.getUpdatedAt();
+        for (DailyEngagement day : this.<DailyEngagement>range(EngagementTopology.DAILY_VIEW_STORE, community,
+                first.toString(), last.toString())) {
+            int i = (int) ChronoUnit.DAYS.between(first, day.getDay());
+            if (i >= 0 && i < SPARKLINE_DAYS) {
+                activity[i] = day.getThreads() + day.getReplies();
+            }
+            if (day.getUpdatedAt().isAfter(updated)) {
+                updated = day.getUpdatedAt();
+            }
+        }
+        List<Alert> alerts = alerts(community);
+        TreeSet<AlertCondition> firing = new TreeSet<>();
+        for (Alert alert : alerts) {
+            if (alert.getState() == AlertState.FIRING) {
+                firing.add(alert.getCondition());
+            }
+        }
+        ObjectNode node = NODES.objectNode();
+        node.put("communityId", community);
+        node.put("latestDay", last.toString());
+        node.put("health", HealthState.of(firing).label());
+        ArrayNode firingNode = node.putArray("firingAlerts");
+        firing.forEach(c -> firingNode.add(c.name()));
+        node.set("trailing", RecordJson.of(trailing));
+        node.put("sparklineFrom", first.toString());
+        ArrayNode spark = node.putArray("sparkline");
+        for (long v : activity) {
+            spark.add(v);
+        }
+        node.put("updatedAt", updated.toString());
+        return Optional.of(node);
+    }
+
+    /** Daily records of {@code [from, to]} (days without activity have none); empty for an unknown community. */
+    public Optional<ObjectNode> daily(String community, LocalDate from, LocalDate to) {
+        return ranged(EngagementTopology.DAILY_VIEW_STORE, community, from, to);
+    }
+
+    /** Trailing records of {@code [from, to]}; empty for an unknown community. */
+    public Optional<ObjectNode> trailing(String community, LocalDate from, LocalDate to) {
+        return ranged(EngagementTopology.TRAILING_VIEW_STORE, community, from, to);
+    }
+
+    /** Every weekly cohort, oldest first. */
+    public Optional<ObjectNode> retention(String community) {
+        if (latestTrailing(community).isEmpty()) {
+            return Optional.empty();
+        }
+        ObjectNode node = NODES.objectNode().put("communityId", community);
+        ArrayNode cohorts = node.putArray("cohorts");
+        for (CohortRetention cohort : this.<CohortRetention>range(EngagementTopology.RETENTION_VIEW_STORE,
+                community, "", null)) {
+            cohorts.add(RecordJson.of(cohort));
+        }
+        return Optional.of(node);
+    }
+
+    /** Members per level (staff counted apart as well) and the {@code top} members by contributions over 28 days. */
+    public Optional<ObjectNode> members(String community, int top) {
+        if (top < 1 || top > MAX_TOP_MEMBERS) {
+            throw new IllegalArgumentException("top must be between 1 and " + MAX_TOP_MEMBERS);
+        }
+        if (latestTrailing(community).isEmpty()) {
+            return Optional.empty();
+        }
+        Map<EngagementLevel, Long> levels = new EnumMap<>(EngagementLevel.class);
+        for (EngagementLevel level : EngagementLevel.values()) {
+            if (level != EngagementLevel.UNKNOWN_LEVEL) {
+                levels.put(level, 0L);
+            }
+        }
+        long staff = 0;
+        long total = 0;
+        List<MemberEngagement> all = this.range(EngagementTopology.MEMBER_LEVELS_VIEW_STORE, community, "", null);
+        for (MemberEngagement member : all) {
+            levels.merge(member.getLevel(), 1L, Long::sum);
+            total++;
+            if (member.getStaff()) {
+                staff++;
+            }
+        }
+        all.sort(Comparator.comparingLong(MemberEngagement::getContributions28d).reversed()
+                .thenComparing(Comparator.comparingLong(MemberEngagement::getContributionsTotal).reversed())
+                .thenComparing(m -> m.getMemberId().toString()));
+        ObjectNode node = NODES.objectNode().put("communityId", community).put("members", total).put("staff", staff);
+        ObjectNode levelNode = node.putObject("levels");
+        levels.forEach((level, count) -> levelNode.put(level.name(), count));
+        ArrayNode topNode = node.putArray("top");
+        all.stream().limit(top).forEach(m -> topNode.add(RecordJson.of(m)));
+        return Optional.of(node);
+    }
+
+    /** The latest record of each alert condition (FIRING or RESOLVED), oldest start first, and the health state. */
+    public Optional<ObjectNode> alertTimeline(String community) {
+        if (latestTrailing(community).isEmpty()) {
+            return Optional.empty();
+        }
+        List<Alert> alerts = alerts(community);
+        alerts.sort(Comparator.comparing(Alert::getSince).thenComparing(a -> a.getCondition().name()));
+        TreeSet<AlertCondition> firing = new TreeSet<>();
+        ObjectNode node = NODES.objectNode().put("communityId", community);
+        ArrayNode list = NODES.arrayNode();
+        for (Alert alert : alerts) {
+            list.add(RecordJson.of(alert));
+            if (alert.getState() == AlertState.FIRING) {
+                firing.add(alert.getCondition());
+            }
+        }
+        node.put("health", HealthState.of(firing).label());
+        node.set("alerts", list);
+        return Optional.of(node);
+    }
+
+    private Optional<ObjectNode> ranged(String store, String community, LocalDate from, LocalDate to) {
+        Optional<TrailingEngagement> latest = latestTrailing(community);
+        if (latest.isEmpty()) {
+            return Optional.empty();
+        }
+        LocalDate end = to != null ? to : latest.get().getDay();
+        LocalDate start = from != null ? from : end.minusDays(DEFAULT_RANGE_DAYS - 1L);
+        if (start.isAfter(end)) {
+            throw new IllegalArgumentException("from (" + start + ") is after to (" + end + ")");
+        }
+        if (ChronoUnit.DAYS.between(start, end) >= MAX_RANGE_DAYS) {
+            throw new IllegalArgumentException("range longer than " + MAX_RANGE_DAYS + " days");
+        }
+        ObjectNode node = NODES.objectNode().put("communityId", community)
+                .put("from", start.toString()).put("to", end.toString());
+        ArrayNode days = node.putArray("days");
+        for (Object record : range(store, community, start.toString(), end.toString())) {
+            days.add(RecordJson.of((org.apache.avro.specific.SpecificRecord) record));
+        }
+        return Optional.of(node);
+    }
+
+    private Optional<TrailingEngagement> latestTrailing(String community) {
+        ReadOnlyKeyValueStore<String, TrailingEngagement> store = stores.store(EngagementTopology.TRAILING_VIEW_STORE);
+        try (KeyValueIterator<String, TrailingEngagement> it = store.reverseRange(community + SEP, community + END)) {
+            return it.hasNext() ? Optional.of(it.next().value) : Optional.empty();
+        }
+    }
+
+    private List<Alert> alerts(String community) {
+        return range(EngagementTopology.ALERTS_VIEW_STORE, community, "", null);
+    }
+
+    /** Values of {@code community}'s keys with suffix in {@code [from, to]}; {@code to} null: to the end. */
+    private <V> List<V> range(String storeName, String community, String from, String to) {
+        ReadOnlyKeyValueStore<String, V> store = stores.store(storeName);
+        List<V> values = new ArrayList<>();
+        String upper = to == null ? community + END : community + SEP + to;
+        try (KeyValueIterator<String, V> it = store.range(community + SEP + from, upper)) {
+            while (it.hasNext()) {
+                KeyValue<String, V> entry = it.next();
+                if (entry.value != null) {
+                    values.add(entry.value);
+                }
+            }
+        }
+        return values;
+    }
+
+    /** The communities of one partition, each found with one short range: the first key after the previous one. */
+    private static List<String> communityIds(ReadOnlyKeyValueStore<String, ?> partition) {
+        List<String> ids = new ArrayList<>();
+        String from = null;
+        while (true) {
+            String key;
+            try (KeyValueIterator<String, ?> it = from == null ? partition.all() : partition.range(from, null)) {
+                if (!it.hasNext()) {
+                    return ids;
+                }
+                key = it.next().key;
+            }
+            int sep = key.indexOf(SEP);
+            String community = sep < 0 ? key : key.substring(0, sep);
+            ids.add(community);
+            from = community + END;
+        }
+    }
+}

@@ -1,0 +1,237 @@
+// Community Pulse dashboard: plain JavaScript over the JSON API (docs/dashboard.md), live via server-sent events.
+(function () {
+  'use strict';
+  const state = { communities: [], unreachable: [], sort: { key: 'communityId', dir: 1 }, current: null, currentSummary: null,
+    charts: {}, renders: 0, loading: false, reloadAgain: false };
+  const $ = (sel) => document.querySelector(sel);
+  const RANGE_DAYS = 90;
+
+  function fmt(v, digits) {
+    if (v === null || v === undefined) return '–';
+    if (typeof v === 'number' && digits !== undefined) return v.toFixed(digits);
+    return String(v);
+  }
+  const pct = (v) => (v === null || v === undefined) ? '–' : (100 * v).toFixed(0) + '%';
+  const healthText = { healthy: 'Healthy', at_risk: 'At risk', stalled: 'Stalled' };
+  const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+
+  async function getJson(url) {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const r = await fetch(url, { headers: { Accept: 'application/json' } });
+      if (r.status === 503) { // rebalancing: the server says when to retry
+        await new Promise((ok) => setTimeout(ok, 1000 * (Number(r.headers.get('Retry-After')) || 1)));
+        continue;
+      }
+      if (!r.ok) throw new Error(url + ': ' + r.status);
+      return r.json();
+    }
+    throw new Error(url + ': unavailable');
+  }
+
+  // ---- list of communities -------------------------------------------------------------------------
+  function row(c) {
+    const t = c.trailing || {};
+    return { communityId: c.communityId, health: c.health, dau: t.dau, wau: t.wau, mau: t.mau,
+      stickiness: t.stickiness, openThreads: t.openThreads, activity28d: c.sparkline.reduce((a, b) => a + b, 0),
+      latestDay: c.latestDay, sparkline: c.sparkline };
+  }
+
+  function sparkline(values) {
+    const w = 120, h = 24, max = Math.max(1, ...values);
+    const pts = values.map((v, i) => (i * w / (values.length - 1)).toFixed(1) + ',' + (h - 2 - v * (h - 4) / max).toFixed(1));
+    return '<svg class="spark" width="' + w + '" height="' + h + '" viewBox="0 0 ' + w + ' ' + h + '">' +
+      '<polyline fill="none" stroke="#3b82f6" stroke-width="1.5" points="' + pts.join(' ') + '"/></svg>';
+  }
+
+  function renderList() {
+    const text = $('#filter').value.trim().toLowerCase();
+    const health = $('#health-filter').value;
+    const { key, dir } = state.sort;
+    const rows = state.communities.map(row)
+      .filter((r) => (!text || r.communityId.toLowerCase().includes(text)) && (!health || r.health === health))
+      .sort((a, b) => {
+        const x = a[key], y = b[key];
+        if (x === y) return a.communityId < b.communityId ? -1 : 1;
+        if (x === null || x === undefined) return 1;
+        if (y === null || y === undefined) return -1;
+        return (x < y ? -1 : 1) * dir;
+      });
+    $('#communities tbody').innerHTML = rows.map((r) =>
+      '<tr data-id="' + esc(r.communityId) + '" data-health="' + r.health + '">' +
+      '<td class="name">' + esc(r.communityId) + '</td>' +
+      '<td><span class="badge ' + r.health + '">' + healthText[r.health] + '</span></td>' +
+      '<td class="num">' + fmt(r.dau) + '</td><td class="num">' + fmt(r.wau) + '</td><td class="num">' + fmt(r.mau) + '</td>' +
+      '<td class="num">' + pct(r.stickiness) + '</td><td class="num">' + fmt(r.openThreads) + '</td>' +
+      '<td class="num">' + sparkline(r.sparkline) + ' <span class="activity">' + r.activity28d + '</span></td>' +
+      '<td>' + esc(r.latestDay) + '</td></tr>').join('');
+    document.querySelectorAll('#communities th[data-sort]').forEach((th) => {
+      th.classList.toggle('sorted-asc', th.dataset.sort === key && dir === 1);
+      th.classList.toggle('sorted-desc', th.dataset.sort === key && dir === -1);
+    });
+    $('#empty').hidden = state.communities.length > 0;
+    $('#list-status').textContent = rows.length + ' of ' + state.communities.length + ' communities' +
+      (state.unreachable.length ? ' (incomplete: no answer from ' + state.unreachable.join(', ') + ')' : '');
+  }
+
+  // ---- one community -------------------------------------------------------------------------------
+  function days(from, to) {
+    const out = [];
+    for (let t = Date.parse(from); t <= Date.parse(to); t += 86400000) out.push(new Date(t).toISOString().slice(0, 10));
+    return out;
+  }
+
+  function chart(id, title, series, xs, ys, yFmt, yRange) {
+    const el = document.getElementById(id);
+    const width = Math.max(300, el.clientWidth || 500);
+    const opts = { width, height: 220, title: undefined, legend: { live: false },
+      scales: yRange ? { x: { time: true }, y: { range: yRange } } : { x: { time: true } },
+      axes: [{}, { values: (u, vals) => vals.map((v) => yFmt ? yFmt(v) : v) }],
+      // Lines across days without a value (no thread, no reply); points where a series has too few values
+      // for a line (a new community's first day).
+      series: [{}].concat(series.map((s, i) => Object.assign({ spanGaps: true,
+        points: ys[i].filter((v) => v !== null).length < 3 ? { show: true, size: 5 } : {} }, s))) };
+    const data = [xs].concat(ys);
+    if (state.charts[id]) state.charts[id].destroy();
+    el.innerHTML = '';
+    state.charts[id] = new uPlot(opts, data, el);
+    el.dataset.points = String(ys.map((s) => s.filter((v) => v !== null).reduce((a, b) => a + b, 0)).join(','));
+  }
+
+  async function loadCommunity(id) {
+    if (state.loading) { state.reloadAgain = true; return; }
+    state.loading = true;
+    try {
+      const base = '/api/communities/' + encodeURIComponent(id);
+      const summary = await getJson(base);
+      const to = summary.latestDay;
+      const from = new Date(Date.parse(to) - (RANGE_DAYS - 1) * 86400000).toISOString().slice(0, 10);
+      const q = '?from=' + from + '&to=' + to;
+      const [daily, trailing, members, retention, alerts] = await Promise.all([
+        getJson(base + '/daily' + q), getJson(base + '/trailing' + q), getJson(base + '/members?top=10'),
+        getJson(base + '/retention'), getJson(base + '/alerts')]);
+      if (state.current !== id) return;
+      renderCommunity(summary, daily, trailing, members, retention, alerts, from, to);
+    } catch (e) {
+      $('#c-updated').textContent = 'unavailable (' + e.message + ')';
+    } finally {
+      state.loading = false;
+      if (state.reloadAgain) { state.reloadAgain = false; if (state.current) loadCommunity(state.current); }
+    }
+  }
+
+  function renderCommunity(s, daily, trailing, members, retention, alerts, from, to) {
+    const t = s.trailing;
+    $('#c-name').textContent = s.communityId;
+    const badge = $('#c-health');
+    badge.className = 'badge ' + s.health;
+    badge.textContent = healthText[s.health] + (s.firingAlerts.length ? ': ' + s.firingAlerts.join(', ') : '');
+    $('#c-day').textContent = s.latestDay;
+    $('#c-updated').textContent = new Date(s.updatedAt).toLocaleTimeString();
+    $('#kpi-dau').textContent = fmt(t.dau);
+    $('#kpi-wau').textContent = fmt(t.wau);
+    $('#kpi-mau').textContent = fmt(t.mau);
+    $('#kpi-stickiness').textContent = pct(t.stickiness);
+    $('#kpi-threads28d').textContent = fmt(t.threads28d);
+    $('#kpi-replies28d').textContent = fmt(t.replies28d);
+    $('#kpi-open').textContent = fmt(t.openThreads);
+    $('#kpi-peer').textContent = pct(t.peerReplyShare28d);
+
+    const ds = days(from, to);
+    const xs = ds.map((d) => Date.parse(d) / 1000);
+    const byDay = Object.fromEntries(daily.days.map((d) => [d.day, d]));
+    const tByDay = Object.fromEntries(trailing.days.map((d) => [d.day, d]));
+    const col = (m, f, dflt) => ds.map((d) => (m[d] && m[d][f] !== null && m[d][f] !== undefined) ? m[d][f] : dflt);
+    const hours = (v) => v === null ? null : v / 3600;
+    chart('chart-activity', 'Activity', [
+      { label: 'Threads', stroke: '#3b82f6' }, { label: 'Replies', stroke: '#10b981' },
+      { label: 'Reactions', stroke: '#f59e0b' }], xs,
+    [col(byDay, 'threads', 0), col(byDay, 'replies', 0), col(byDay, 'reactions', 0)]);
+    chart('chart-response', 'First response', [
+      { label: 'Median', stroke: '#6366f1' }, { label: '90th percentile', stroke: '#ef4444' }], xs,
+    [col(byDay, 'firstResponseP50Seconds', null).map(hours), col(byDay, 'firstResponseP90Seconds', null).map(hours)],
+    (v) => v >= 1 || v === 0 ? v.toFixed(v >= 10 || v === 0 ? 0 : 1) + ' h' : (v * 60).toFixed(v * 60 >= 1 ? 0 : 1) + ' min');
+    chart('chart-peer', 'Peer support', [
+      { label: 'Peer reply share (day)', stroke: '#10b981' }, { label: 'Peer reply share (28 d)', stroke: '#064e3b' },
+      { label: 'Peer accepted share (day)', stroke: '#a855f7' }], xs,
+    [col(byDay, 'peerReplyShare', null), col(tByDay, 'peerReplyShare28d', null), col(byDay, 'peerAcceptedShare', null)],
+    (v) => (100 * v).toFixed(0) + '%', [0, 1]);
+    chart('chart-active', 'Active members', [
+      { label: 'DAU', stroke: '#3b82f6' }, { label: 'WAU', stroke: '#10b981' }, { label: 'MAU', stroke: '#6366f1' }], xs,
+    [col(tByDay, 'dau', null), col(tByDay, 'wau', null), col(tByDay, 'mau', null)]);
+
+    const maxLevel = Math.max(1, ...Object.values(members.levels));
+    $('#levels').innerHTML = Object.entries(members.levels).reverse().map(([level, n]) =>
+      '<div class="levels-row" data-level="' + level + '"><span class="name">' + level.toLowerCase() + '</span>' +
+      '<span class="count">' + n + '</span><span class="bar" style="width:' + (200 * n / maxLevel).toFixed(0) + 'px"></span></div>').join('') +
+      '<p class="muted">' + members.members + ' members, ' + members.staff + ' staff</p>';
+    $('#top-members tbody').innerHTML = members.top.map((m) => '<tr><td>' + esc(m.memberId) + (m.staff ? ' (staff)' : '') +
+      '</td><td>' + m.level.toLowerCase() + '</td><td class="num">' + m.contributions28d + '</td><td class="num">' +
+      m.contributionsTotal + '</td></tr>').join('');
+    $('#retention tbody').innerHTML = retention.cohorts.slice(-12).reverse().map((c) => '<tr><td>' + c.cohortWeek +
+      (c.complete ? '' : ' <span class="muted">(open)</span>') + '</td><td class="num">' + c.cohortSize + '</td><td class="num">' +
+      c.retained + '</td><td><span class="bar" style="width:' + (120 * (c.retainedShare || 0)).toFixed(0) + 'px"></span> ' +
+      pct(c.retainedShare) + '</td></tr>').join('') || '<tr><td colspan="4" class="muted">No cohort yet</td></tr>';
+    $('#alerts').innerHTML = alerts.alerts.slice().reverse().map((a) => '<li class="' + a.state + '"><strong>' + a.condition +
+      '</strong> ' + a.severity.toLowerCase() + ', ' + a.state.toLowerCase() + ' — since ' + a.since +
+      (a.state === 'RESOLVED' ? ', resolved on ' + a.day : ', evaluated ' + a.day) + '<br><span class="muted">' +
+      esc(a.summary) + '</span></li>').join('') || '<li class="muted">No alert has fired.</li>';
+    state.renders++;
+    document.getElementById('community-view').dataset.renders = String(state.renders);
+  }
+
+  // ---- routing and live updates --------------------------------------------------------------------
+  function route() {
+    const m = location.hash.match(/^#\/c\/(.+)$/);
+    state.current = m ? decodeURIComponent(m[1]) : null;
+    $('#list-view').hidden = !!state.current;
+    $('#community-view').hidden = !state.current;
+    if (state.current) {
+      state.currentSummary = null;
+      loadCommunity(state.current);
+    } else {
+      renderList();
+    }
+  }
+
+  function onCommunities(doc) {
+    state.communities = doc.communities;
+    state.unreachable = doc.unreachable || [];
+    if (!state.current) {
+      renderList();
+      return;
+    }
+    const s = doc.communities.find((c) => c.communityId === state.current);
+    const text = s ? JSON.stringify(s) : null;
+    if (text !== state.currentSummary) {
+      state.currentSummary = text;
+      loadCommunity(state.current);
+    }
+  }
+
+  function connect() {
+    const live = $('#live');
+    const events = new EventSource('/api/events');
+    events.addEventListener('communities', (e) => {
+      live.className = 'live on';
+      live.textContent = 'live, updated ' + new Date().toLocaleTimeString();
+      onCommunities(JSON.parse(e.data));
+    });
+    events.onopen = () => { live.className = 'live on'; live.textContent = 'live'; };
+    events.onerror = () => { live.className = 'live off'; live.textContent = 'reconnecting…'; };
+  }
+
+  document.querySelectorAll('#communities th[data-sort]').forEach((th) => th.addEventListener('click', () => {
+    state.sort = { key: th.dataset.sort, dir: state.sort.key === th.dataset.sort ? -state.sort.dir : 1 };
+    renderList();
+  }));
+  $('#filter').addEventListener('input', renderList);
+  $('#health-filter').addEventListener('change', renderList);
+  $('#communities tbody').addEventListener('click', (e) => {
+    const tr = e.target.closest('tr[data-id]');
+    if (tr) location.hash = '#/c/' + encodeURIComponent(tr.dataset.id);
+  });
+  window.addEventListener('hashchange', route);
+  getJson('/api/communities').then(onCommunities).catch(() => {});
+  route();
+  connect();
+})();

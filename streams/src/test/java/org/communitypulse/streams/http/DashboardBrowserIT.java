@@ -1,0 +1,165 @@
+package org.communitypulse.streams.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.communitypulse.streams.http.DashboardIT.reply;
+import static org.communitypulse.streams.http.DashboardIT.thread;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.communitypulse.embedded.ApicurioRegistry;
+import org.communitypulse.embedded.KafkaCluster;
+import org.communitypulse.embedded.KafkaClusters;
+import org.communitypulse.schemas.avro.ActivityEvent;
+import org.communitypulse.streams.PulseStreamsApp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The dashboard in headless Chromium (Debian's chromium and chromium-driver): the list shows the
+ * communities, filters and sorts them, opens one, and its numbers and charts change after new events
+ * are produced, pushed by server-sent events. Screenshots go to {@code target/} as test artifacts.
+ */
+class DashboardBrowserIT {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    private static KafkaCluster kafka;
+    private static ApicurioRegistry registry;
+
+    @BeforeAll
+    static void platform() {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "Browser test skipped: " + CHROMIUM + " and " + CHROMEDRIVER + " are needed "
+                        + "(apt-get install chromium chromium-driver; .ci/run installs them)");
+        kafka = KafkaClusters.start();
+        registry = ApicurioRegistry.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (registry != null) {
+            registry.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void shouldShowCommunitiesAndUpdateTheChartsWhenNewEventsArrive(@TempDir Path state, @TempDir Path profile)
+            throws Exception {
+        String prefix = "browser-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        Instant at = Instant.now().minusSeconds(120);
+        List<ActivityEvent> events = new ArrayList<>();
+        for (String c : List.of("alpha", "beta", "gamma")) {
+            events.add(thread(c + "-t1", c, c + "-ann", at));
+            events.add(reply(c + "-r1", c, c + "-bob", c + "-t1", at.plusSeconds(30)));
+        }
+        ChromeDriver browser = null;
+        try (PulseStreamsApp app = DashboardPipeline.start(kafka, registry, prefix, state, 2)) {
+            int port = app.httpPort().orElseThrow();
+            app.awaitRunning(Duration.ofSeconds(90));
+            DashboardPipeline.produce(kafka, app, events);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() ->
+                    DashboardPipeline.json(port, Dashboard.COMMUNITIES_PATH).path("communities").size() == 3);
+
+            browser = chromium(profile);
+            long loadStart = System.nanoTime();
+            browser.get("http://127.0.0.1:" + port + "/");
+            ChromeDriver page = browser;
+            await().atMost(Duration.ofSeconds(20)).until(() -> rows(page, "id").size() == 3);
+            long loadMillis = (System.nanoTime() - loadStart) / 1_000_000;
+            System.out.println("Page load to communities listed: " + loadMillis + " ms");
+            assertThat(rows(page, "id")).containsExactly("alpha", "beta", "gamma");
+            assertThat(rows(page, "health")).containsOnly("healthy");
+            assertThat(page.findElements(By.cssSelector("#communities svg.spark"))).hasSize(3);
+
+            page.findElement(By.id("filter")).sendKeys("et");
+            await().atMost(Duration.ofSeconds(5)).until(() -> rows(page, "id").equals(List.of("beta")));
+            page.findElement(By.id("filter")).clear();
+            page.executeScript("document.getElementById('filter').dispatchEvent(new Event('input'))");
+            await().atMost(Duration.ofSeconds(5)).until(() -> rows(page, "id").size() == 3);
+            page.findElement(By.cssSelector("th[data-sort='communityId']")).click();
+            await().atMost(Duration.ofSeconds(5)).until(() -> rows(page, "id").equals(List.of("gamma", "beta", "alpha")));
+            screenshot(page, "DashboardBrowserIT-communities.png");
+
+            // Live updates re-render the list, so an element found a moment ago may be gone: find and click again.
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(StaleElementReferenceException.class)
+                    .until(() -> {
+                        page.findElement(By.cssSelector("#communities tbody tr[data-id='alpha'] td.name")).click();
+                        return true;
+                    });
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    "1".equals(text(page, "kpi-replies28d")) && page.findElements(By.cssSelector("#chart-activity canvas")).size() == 1);
+            assertThat(text(page, "c-name")).isEqualTo("alpha");
+            assertThat(text(page, "c-health")).startsWith("Healthy");
+            String pointsBefore = page.findElement(By.id("chart-activity")).getAttribute("data-points");
+            screenshot(page, "DashboardBrowserIT-alpha-before.png");
+
+            long t0 = System.nanoTime();
+            DashboardPipeline.produce(kafka, app, List.of(
+                    reply("alpha-r2", "alpha", "alpha-cy", "alpha-t1", Instant.now().minusSeconds(5)),
+                    reply("alpha-r3", "alpha", "alpha-dee", "alpha-t1", Instant.now().minusSeconds(4))));
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> "3".equals(text(page, "kpi-replies28d")));
+            long updateMillis = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("Events produced -> page updated: " + updateMillis + " ms");
+            assertThat(page.findElement(By.id("chart-activity")).getAttribute("data-points")).isNotEqualTo(pointsBefore);
+            assertThat(text(page, "kpi-dau")).isEqualTo("4");
+            assertThat(page.findElements(By.cssSelector("#levels .levels-row"))).isNotEmpty();
+            assertThat(page.findElement(By.id("live")).getAttribute("class")).contains("on");
+            screenshot(page, "DashboardBrowserIT-alpha-after.png");
+            assertThat(updateMillis).as("ms from produce to the page showing it").isLessThan(5_000);
+        } finally {
+            if (browser != null) {
+                browser.quit();
+            }
+        }
+    }
+
+    private static ChromeDriver chromium(Path profile) {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--no-first-run", "--window-size=1400,1000", "--user-data-dir=" + profile.toAbsolutePath());
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(CHROMEDRIVER.toString())).usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
+    }
+
+    /** One data attribute of every listed row, read in one script (rows are re-rendered on live updates). */
+    @SuppressWarnings("unchecked")
+    private static List<String> rows(ChromeDriver page, String attribute) {
+        return (List<String>) page.executeScript("return [...document.querySelectorAll("
+                + "'#communities tbody tr[data-id]')].map(r => r.dataset[arguments[0]]);", attribute);
+    }
+
+    private static String text(ChromeDriver page, String id) {
+        return page.findElement(By.id(id)).getText().trim();
+    }
+
+    private static void screenshot(ChromeDriver page, String name) throws Exception {
+        File shot = page.getScreenshotAs(OutputType.FILE);
+        Files.createDirectories(Path.of("target"));
+        Files.copy(shot.toPath(), Path.of("target", name), StandardCopyOption.REPLACE_EXISTING);
+    }
+}

@@ -1,0 +1,89 @@
+package org.communitypulse.streams.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.communitypulse.embedded.ApicurioRegistry;
+import org.communitypulse.embedded.KafkaCluster;
+import org.communitypulse.schemas.avro.ActivityEvent;
+import org.communitypulse.streams.PulseStreamsApp;
+import org.communitypulse.streams.PulseStreamsConfig;
+
+/** Starts Streams instances with the dashboard on the real broker, feeds them events and asks their HTTP API. */
+final class DashboardPipeline {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private DashboardPipeline() {
+    }
+
+    /** An instance of application {@code prefix + "app"} on topics {@code prefix*}, HTTP on a free port. */
+    static PulseStreamsApp start(KafkaCluster kafka, ApicurioRegistry registry, String prefix, Path state,
+                                 int partitions) throws Exception {
+        Map<String, Object> props = new HashMap<>();
+        props.put(PulseStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(PulseStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.ccompatUrl());
+        props.put(PulseStreamsConfig.TOPIC_PREFIX_CONFIG, prefix);
+        props.put(PulseStreamsConfig.APPLICATION_ID_CONFIG, prefix + "app");
+        props.put(PulseStreamsConfig.STATE_DIR_CONFIG, state.toString());
+        props.put(PulseStreamsConfig.PARTITIONS_CONFIG, partitions);
+        props.put(PulseStreamsConfig.HTTP_PORT_CONFIG, 0);
+        PulseStreamsApp app = new PulseStreamsApp(new PulseStreamsConfig(props));
+        app.start();
+        return app;
+    }
+
+    static void produce(KafkaCluster kafka, PulseStreamsApp app, List<ActivityEvent> events) throws Exception {
+        String topic = app.topics().activity().name();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (ActivityEvent event : events) {
+                byte[] value = app.topics().activity().valueSerde().serializer().serialize(topic, event);
+                producer.send(new ProducerRecord<>(topic, event.getCommunityId().toString()
+                        .getBytes(StandardCharsets.UTF_8), value)).get(20, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    static HttpResponse<String> get(int port, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The body of a 200 answer as JSON. */
+    static JsonNode json(int port, String path) throws Exception {
+        HttpResponse<String> response = get(port, path);
+        assertThat(response.statusCode()).as(path + " -> " + response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        return JSON.readTree(response.body());
+    }
+
+    /** {@code /api/communities}' entry for {@code community}, or a missing node. */
+    static JsonNode summary(JsonNode communities, String community) {
+        for (JsonNode c : communities.path("communities")) {
+            if (c.path("communityId").asText().equals(community)) {
+                return c;
+            }
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+}

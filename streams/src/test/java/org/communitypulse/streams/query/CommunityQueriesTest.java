@@ -1,0 +1,148 @@
+package org.communitypulse.streams.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.communitypulse.schemas.Topics;
+import org.communitypulse.schemas.avro.ActivityEvent;
+import org.communitypulse.schemas.avro.AlertCondition;
+import org.communitypulse.schemas.avro.EventType;
+import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
+import org.communitypulse.schemas.serde.AvroSerdes;
+import org.communitypulse.streams.AlertSettings;
+import org.communitypulse.streams.EngagementSettings;
+import org.communitypulse.streams.EngagementTopology;
+import org.communitypulse.streams.IntakeSettings;
+import org.communitypulse.streams.TestEvents;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The dashboard's questions over the view stores the topology fills (TopologyTestDriver, one partition). */
+class CommunityQueriesTest {
+
+    @TempDir
+    Path state;
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, ActivityEvent> activity;
+    private CommunityQueries queries;
+
+    private void start() {
+        AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
+        Topics topics = new Topics("q.", serdes);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "community-queries-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+        driver = new TopologyTestDriver(EngagementTopology.build(topics, serdes, IntakeSettings.defaults(),
+                EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false)), props);
+        activity = driver.createInputTopic(topics.activity().name(), topics.activity().keySerde().serializer(),
+                topics.activity().valueSerde().serializer());
+        queries = new CommunityQueries(new ViewStores() {
+            @Override
+            public <V> ReadOnlyKeyValueStore<String, V> store(String name) {
+                return driver.getKeyValueStore(name);
+            }
+
+            @Override
+            public <V> List<ReadOnlyKeyValueStore<String, V>> partitions(String name) {
+                return List.of(store(name));
+            }
+        });
+    }
+
+    @AfterEach
+    void close() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    private void pipe(String id, String community, EventType type, String actor, String at) {
+        ActivityEvent event = TestEvents.event(id, community, type, actor, Instant.parse(at));
+        event.setThreadId(type == EventType.THREAD_CREATED ? id : community + "-t");
+        activity.pipeInput(community, event);
+    }
+
+    private void emit() {
+        driver.advanceWallClockTime(EngagementSettings.defaults().emitInterval());
+    }
+
+    @Test
+    void shouldListEachCommunityOnceWithItsHealthWhenIdsArePrefixesOfEachOther() {
+        start();
+        pipe("b1", "b", EventType.THREAD_CREATED, "x", "2026-01-01T10:00:00Z");
+        pipe("a1", "a", EventType.THREAD_CREATED, "x", "2026-01-10T10:00:00Z");
+        pipe("a2", "a", EventType.REPLY_CREATED, "y", "2026-01-10T11:00:00Z");
+        pipe("ab1", "ab", EventType.THREAD_CREATED, "z", "2026-01-09T10:00:00Z");
+        emit();
+
+        List<ObjectNode> all = queries.summaries();
+
+        assertThat(all).extracting(s -> s.get("communityId").asText()).containsExactly("a", "ab", "b");
+        ObjectNode a = all.get(0);
+        assertThat(a.get("latestDay").asText()).isEqualTo("2026-01-10");
+        assertThat(a.get("health").asText()).isEqualTo("healthy");
+        assertThat(a.get("trailing").get("dau").asLong()).isEqualTo(2);
+        assertThat(a.get("sparkline")).hasSize(CommunityQueries.SPARKLINE_DAYS);
+        assertThat(a.get("sparkline").get(CommunityQueries.SPARKLINE_DAYS - 1).asLong()).isEqualTo(2);
+        // Each sparkline ends on its own community's latest day.
+        assertThat(all.get(1).get("latestDay").asText()).isEqualTo("2026-01-09");
+        assertThat(all.get(1).get("sparkline").get(CommunityQueries.SPARKLINE_DAYS - 1).asLong()).isEqualTo(1);
+        // Silent since Jan 1 while the task's clock (its newest event) is Jan 10.
+        assertThat(all.get(2).get("health").asText()).isEqualTo("stalled");
+        assertThat(all.get(2).get("firingAlerts").toString()).contains("NO_ACTIVITY");
+    }
+
+    @Test
+    void shouldReturnTheInclusiveRangeWhenFromAndToAreGiven() {
+        start();
+        for (int day = 1; day <= 9; day++) {
+            pipe("t" + day, "c", EventType.THREAD_CREATED, "m" + day, "2026-03-0" + day + "T10:00:00Z");
+        }
+        emit();
+
+        ObjectNode daily = queries.daily("c", LocalDate.parse("2026-03-03"), LocalDate.parse("2026-03-05")).orElseThrow();
+        assertThat(daily.get("days")).extracting(d -> d.get("day").asText())
+                .containsExactly("2026-03-03", "2026-03-04", "2026-03-05");
+        ObjectNode trailing = queries.trailing("c", null, null).orElseThrow();
+        assertThat(trailing.get("to").asText()).isEqualTo("2026-03-09");
+        assertThat(trailing.get("from").asText()).isEqualTo("2025-12-10");
+        assertThat(trailing.get("days")).hasSize(9);
+        assertThat(trailing.get("days").get(8).get("threads7d").asLong()).isEqualTo(7);
+        assertThat(queries.daily("nobody", null, null)).isEmpty();
+        assertThat(queries.members("c", 3).orElseThrow().get("top")).hasSize(3);
+    }
+
+    @Test
+    void shouldRefuseRangesWhenBackwardsOrTooLong() {
+        start();
+        pipe("t1", "c", EventType.THREAD_CREATED, "m", "2026-03-01T10:00:00Z");
+        emit();
+
+        assertThatThrownBy(() -> queries.daily("c", LocalDate.parse("2026-03-02"), LocalDate.parse("2026-03-01")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("after");
+        assertThatThrownBy(() -> queries.daily("c", LocalDate.parse("2000-01-01"), LocalDate.parse("2026-03-01")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("longer than");
+        assertThatThrownBy(() -> queries.members("c", 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void shouldDeriveHealthFromFiringAlertsWhenAsked() {
+        assertThat(HealthState.of(List.of())).isEqualTo(HealthState.HEALTHY);
+        assertThat(HealthState.of(List.of(AlertCondition.BACKLOG_GROWING))).isEqualTo(HealthState.AT_RISK);
+        assertThat(HealthState.of(List.of(AlertCondition.BELOW_BASELINE, AlertCondition.NO_ACTIVITY)))
+                .isEqualTo(HealthState.STALLED);
+        assertThat(HealthState.AT_RISK.label()).isEqualTo("at_risk");
+    }
+}
