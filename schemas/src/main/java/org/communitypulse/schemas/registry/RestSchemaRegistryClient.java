@@ -86,6 +86,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
                 .build();
     }
 
+    private static final int HTTP_CONFLICT = 409;
+
     /** The base URLs in the order they are tried. */
     public List<String> baseUrls() {
         return baseUrls;
@@ -98,8 +100,23 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
-        JsonNode answer = send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema),
-                "schema for subject " + subject);
+        JsonNode answer;
+        try {
+            answer = send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema),
+                    "schema for subject " + subject);
+        } catch (SchemaRegistryException e) {
+            if (e.status() != HTTP_CONFLICT) {
+                throw e;
+            }
+            // 409 is either "incompatible" or, with Apicurio, a concurrent registration of the same
+            // schema by another client. In the second case the schema is there now: look it up.
+            try {
+                return getId(subject, schema);
+            } catch (SchemaRegistryException lookup) {
+                e.addSuppressed(lookup);
+                throw e;
+            }
+        }
         int id = requiredInt(answer, "id", "schema for subject " + subject);
         remember(key, id);
         return id;
