@@ -250,8 +250,7 @@ public final class SlackExportImporter implements FileImporter {
         change.put("type", "user_change");
         change.set("user", user);
         String updated = optText(user, "updated");
-        return mapper.map(null, envelope(change, IMPORT_EVENT_ID, updated == null ? "0" : updated), communityId,
-                null);
+        return mapper.map(null, envelope(change, IMPORT_EVENT_ID, updated), communityId, null);
     }
 
     private static ObjectNode envelope(ObjectNode event, String eventId, String eventTime) {

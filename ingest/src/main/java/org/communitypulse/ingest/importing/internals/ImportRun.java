@@ -63,6 +63,11 @@ public final class ImportRun {
             reject(file, line, e.getMessage());
             return;
         }
+        // Mappers fall back to the caller's time; an import without one must not send a timeless event.
+        if (result.events().stream().anyMatch(event -> event.getOccurredAt() == null)) {
+            reject(file, line, "no time: the item carries no date and the export gives none");
+            return;
+        }
         emit(result);
     }
 
