@@ -12,6 +12,7 @@ import org.communitypulse.ingest.ImportException;
 import org.communitypulse.ingest.ImportSummary;
 import org.communitypulse.ingest.KafkaEventSink;
 import org.communitypulse.ingest.cloudevents.CloudEventsImporter;
+import org.communitypulse.ingest.discourse.DiscourseExportImporter;
 import org.communitypulse.ingest.importing.FileImporter;
 import org.communitypulse.ingest.stackexchange.StackExchangeImporter;
 import org.communitypulse.schemas.Topics;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Mixin;
 /** {@code pulse import <source>}: backfill history into the activity topic. */
 @Command(name = "import", mixinStandardHelpOptions = true, description = "Import community history into Kafka.",
         subcommands = {ImportCommand.StackExchange.class, ImportCommand.GitHub.class, ImportCommand.Slack.class,
-                ImportCommand.CloudEvents.class})
+                ImportCommand.CloudEvents.class, ImportCommand.Discourse.class})
 final class ImportCommand implements Runnable {
 
     @Override
@@ -98,6 +99,24 @@ final class ImportCommand implements Runnable {
         }
     }
 
+    @Command(name = "discourse", mixinStandardHelpOptions = true,
+            description = "Import saved Discourse API JSON: /t/{id}.json topics and /admin/users/list/*.json user lists.")
+    static final class Discourse implements Callable<Integer> {
+
+        @Mixin
+        ExportDirOptions export;
+
+        @Mixin
+        ConnectionOptions connection;
+
+        @Override
+        public Integer call() {
+            return importWith(export.community, connection.bootstrapServers, connection.registryUrl,
+                    connection.topicPrefix, (sink, progress) -> new DiscourseExportImporter(MemberPseudonymiser.none())
+                            .run(export.dir, export.community, sink, progress));
+        }
+    }
+
     /** Runs the import and prints its summary; exit code 0, or 1 if rows were rejected, 2 on failure. */
     static int importStackExchange(Path dumpDir, String community, String bootstrap, String registryUrl, String prefix) {
         return importWith(community, bootstrap, registryUrl, prefix,
@@ -133,6 +152,17 @@ final class ImportCommand implements Runnable {
         Path file;
 
         @Option(names = "--community", required = true, description = "Community id (no ':'), e.g. octo.")
+        String community;
+    }
+
+    /** The arguments naming an export folder and its community. */
+    static final class ExportDirOptions {
+
+        @Option(names = "--dir", required = true, paramLabel = "DIR",
+                description = "Folder of saved API responses (searched recursively for *.json).")
+        Path dir;
+
+        @Option(names = "--community", required = true, description = "Community id (no ':'), e.g. forum.")
         String community;
     }
 

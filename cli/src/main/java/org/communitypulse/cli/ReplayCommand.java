@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.communitypulse.ingest.discourse.DiscourseExportImporter;
 import org.communitypulse.ingest.importing.FileImporter;
+import org.communitypulse.ingest.webhook.MemberPseudonymiser;
 import org.communitypulse.ingest.stackexchange.StackExchangeImporter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,7 +22,7 @@ import picocli.CommandLine.Option;
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = "Replay history through an in-process pipeline and write the final metrics as JSON lines.",
         subcommands = {ReplayCommand.StackExchange.class, ReplayCommand.GitHub.class, ReplayCommand.Slack.class,
-                ReplayCommand.CloudEvents.class})
+                ReplayCommand.CloudEvents.class, ReplayCommand.Discourse.class})
 final class ReplayCommand implements Runnable {
 
     @Override
@@ -105,6 +107,27 @@ final class ReplayCommand implements Runnable {
         @Override
         ImportCommand.ExportSource source() {
             return ImportCommand.ExportSource.CLOUDEVENTS;
+        }
+    }
+
+    @Command(name = "discourse", mixinStandardHelpOptions = true,
+            description = "Replay saved Discourse API JSON (topics and user lists).")
+    static final class Discourse implements Callable<Integer> {
+
+        @Mixin
+        ImportCommand.ExportDirOptions export;
+
+        @Mixin
+        ReplayOptions options;
+
+        @Override
+        public Integer call() {
+            if (!Files.isDirectory(export.dir)) {
+                System.err.println("pulse replay failed: no folder at " + export.dir.toAbsolutePath());
+                return 2;
+            }
+            return replay(options, (sink, progress) -> new DiscourseExportImporter(MemberPseudonymiser.none())
+                    .run(export.dir, export.community, sink, progress));
         }
     }
 
