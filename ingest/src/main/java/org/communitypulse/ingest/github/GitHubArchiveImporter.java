@@ -81,7 +81,8 @@ public final class GitHubArchiveImporter implements FileImporter {
 
     static ObjectNode toWebhookPayload(JsonNode event, String webhookName) {
         JsonNode repo = object(event, "repo");
-        ObjectNode payload = object(event, "payload").deepCopy();
+        // The line's tree is ours and used once: amend it in place rather than copy it.
+        ObjectNode payload = (ObjectNode) object(event, "payload");
         ObjectNode repository = JsonNodeFactory.instance.objectNode();
         repository.set("id", repo.get("id"));
         repository.set("full_name", repo.get("name"));

@@ -219,12 +219,12 @@ public final class SlackExportImporter implements FileImporter {
             join.put("event_ts", ts);
             return mapper.map(null, envelope(join, "export:" + ts, ts), communityId, null);
         }
-        ObjectNode event = ((ObjectNode) message).deepCopy();
+        // The element's tree is ours and used once: amend it in place rather than copy it.
+        ObjectNode event = (ObjectNode) message;
+        JsonNode reactions = event.remove("reactions");
         event.put("channel", channel);
         event.put("channel_type", "channel");
-        event.remove("reactions");
         MappingResult result = mapper.map(null, envelope(event, IMPORT_EVENT_ID, ts), communityId, null);
-        JsonNode reactions = message.get("reactions");
         if (reactions == null || !reactions.isArray() || reactions.isEmpty()) {
             return result;
         }

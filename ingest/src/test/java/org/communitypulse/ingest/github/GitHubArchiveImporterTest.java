@@ -136,6 +136,38 @@ class GitHubArchiveImporterTest {
         assertThat(summary.rejectedRows().get(0).toString()).startsWith("Posts.xml:1: not valid JSON");
     }
 
+    @Test
+    void shouldReportRowsEventsAndBytesUpToTheWholeFileWhenImporting() throws IOException {
+        String lines = Files.readString(ImportSamples.path("github", "events.jsonl"));
+        Path file = Files.writeString(temp.resolve("many.jsonl"), lines.repeat(100));
+        List<ProgressListener.Progress> updates = new java.util.ArrayList<>();
+        List<ImportSummary> finished = new java.util.ArrayList<>();
+        ProgressListener listener = new ProgressListener() {
+            @Override
+            public void update(Progress progress) {
+                updates.add(progress);
+            }
+
+            @Override
+            public void finished(ImportSummary summary) {
+                finished.add(summary);
+            }
+        };
+
+        ImportSummary summary = importer.run(file, COMMUNITY, new CollectingEventSink(), listener);
+
+        // Every 256 rows, and once at the end of the file.
+        assertThat(updates).hasSize(900 / 256 + 1);
+        assertThat(updates).allSatisfy(p -> assertThat(p.totalBytes()).isEqualTo(Files.size(file)));
+        assertThat(updates.get(0).rowsRead()).isEqualTo(256);
+        assertThat(updates.get(0).eta()).isNotNull();
+        ProgressListener.Progress last = updates.get(updates.size() - 1);
+        assertThat(last.rowsRead()).isEqualTo(900);
+        assertThat(last.eventsProduced()).isEqualTo(600);
+        assertThat(last.percent()).isEqualTo(100.0);
+        assertThat(finished).containsExactly(summary);
+    }
+
     private static Path gzip(Path source, Path target) throws IOException {
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(target))) {
             Files.copy(source, out);
