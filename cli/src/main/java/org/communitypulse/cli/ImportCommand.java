@@ -3,7 +3,12 @@ package org.communitypulse.cli;
 import java.nio.file.Path;
 import org.communitypulse.ingest.github.GitHubArchiveImporter;
 import org.communitypulse.ingest.slack.SlackExportImporter;
+import org.communitypulse.ingest.http.WebhookServerConfig;
 import org.communitypulse.ingest.webhook.MemberPseudonymiser;
+import org.communitypulse.ingest.webhook.WebhookSecret;
+import org.communitypulse.ingest.webhook.WebhookSecretException;
+import org.communitypulse.ingest.webhook.WebhookSecrets;
+import org.communitypulse.ingest.webhook.WebhookSource;
 import picocli.CommandLine.Option;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -64,7 +69,13 @@ final class ImportCommand implements Runnable {
 
         @Override
         public Integer call() {
-            FileImporter importer = source().importer();
+            FileImporter importer;
+            try {
+                importer = source().importer(pseudonymiser(System.getenv()));
+            } catch (WebhookSecretException e) {
+                System.err.println("Import failed: " + e.getMessage());
+                return 2;
+            }
             return importWith(export.community, connection.bootstrapServers, connection.registryUrl,
                     connection.topicPrefix, (sink, progress) -> importer.run(export.file, export.community, sink,
                             progress));
@@ -111,9 +122,53 @@ final class ImportCommand implements Runnable {
 
         @Override
         public Integer call() {
+            MemberPseudonymiser members;
+            try {
+                members = pseudonymiser(System.getenv());
+            } catch (WebhookSecretException e) {
+                System.err.println("Import failed: " + e.getMessage());
+                return 2;
+            }
             return importWith(export.community, connection.bootstrapServers, connection.registryUrl,
-                    connection.topicPrefix, (sink, progress) -> new DiscourseExportImporter(MemberPseudonymiser.none())
+                    connection.topicPrefix, (sink, progress) -> new DiscourseExportImporter(members)
                             .run(export.dir, export.community, sink, progress));
+        }
+    }
+
+    /**
+     * The member-id hashing of {@code pulse webhooks}, from the same variables ({@code PULSE_PSEUDONYM_KEY} or
+     * {@code PULSE_PSEUDONYM_KEY_FILE}), so an item imported and received by webhook has the same actor as well
+     * as the same event id. No key: ids are kept.
+     *
+     * @throws WebhookSecretException when both are set or the key is unusable (the message never holds the key)
+     */
+    static MemberPseudonymiser pseudonymiser(Map<String, String> env) {
+        String direct = env.get(WebhookServerConfig.PSEUDONYM_KEY_ENV);
+        String file = env.get(WebhookServerConfig.PSEUDONYM_KEY_FILE_ENV);
+        if (direct != null && file != null) {
+            throw new WebhookSecretException("both " + WebhookServerConfig.PSEUDONYM_KEY_ENV + " and "
+                    + WebhookServerConfig.PSEUDONYM_KEY_FILE_ENV + " are set; set only one");
+        }
+        if (direct == null && file == null) {
+            return MemberPseudonymiser.none();
+        }
+        // The secret loader (strict UTF-8, trimmed file, redacted errors) under a borrowed variable name.
+        Map<String, String> keyEnv = new java.util.HashMap<>();
+        if (direct != null) {
+            keyEnv.put(WebhookSource.GITHUB.secretVariable(), direct);
+        } else {
+            keyEnv.put(WebhookSource.GITHUB.secretFileVariable(), file);
+        }
+        WebhookSecret key;
+        try {
+            key = WebhookSecrets.fromEnvironment(keyEnv).require(WebhookSource.GITHUB);
+        } catch (WebhookSecretException e) {
+            throw new WebhookSecretException("pseudonymisation key is unusable (blank or unreadable file)");
+        }
+        try {
+            return MemberPseudonymiser.keyed(key);
+        } catch (IllegalArgumentException e) {
+            throw new WebhookSecretException(e.getMessage());
         }
     }
 
@@ -172,11 +227,11 @@ final class ImportCommand implements Runnable {
         SLACK,
         CLOUDEVENTS;
 
-        FileImporter importer() {
-            // Import keeps platform member ids as they are (as the Stack Exchange importer does).
+        /** The importer; {@code members} hashes platform member ids (CloudEvents carry ids as given). */
+        FileImporter importer(MemberPseudonymiser members) {
             return switch (this) {
-                case GITHUB -> new GitHubArchiveImporter(MemberPseudonymiser.none());
-                case SLACK -> new SlackExportImporter(MemberPseudonymiser.none());
+                case GITHUB -> new GitHubArchiveImporter(members);
+                case SLACK -> new SlackExportImporter(members);
                 case CLOUDEVENTS -> new CloudEventsImporter();
             };
         }

@@ -79,7 +79,8 @@ final class ReplayCommand implements Runnable {
                 System.err.println("pulse replay failed: no file at " + export.file.toAbsolutePath());
                 return 2;
             }
-            FileImporter importer = source().importer();
+            // A replay stays in this JVM: member ids need no hashing there.
+            FileImporter importer = source().importer(MemberPseudonymiser.none());
             return replay(options, (sink, progress) -> importer.run(export.file, export.community, sink, progress));
         }
     }
