@@ -36,7 +36,8 @@ import org.communitypulse.ingest.webhook.MemberPseudonymiser;
  * channel (named after the channel) of daily files {@code YYYY-MM-DD.json}, each a JSON array of messages.
  *
  * <p>The zip is streamed twice and never unpacked: the first pass reads {@code channels.json} (folder name ->
- * channel id, the only state kept, one entry per channel) and {@code users.json}; the second streams each daily
+ * channel id, the only state kept, one entry per channel) and {@code users.json}, stopping once it has both;
+ * the second streams each daily
  * file with Jackson's streaming parser, one message object at a time. Each item is wrapped in the Events API
  * envelope the webhook would have delivered and mapped by {@link SlackPayloadMapper}, so ids agree with webhooks:
  * <ul>
@@ -72,11 +73,13 @@ public final class SlackExportImporter implements FileImporter {
             throw new ImportException("No Slack export zip at " + input);
         }
         long size = JsonLines.size(input);
-        // Two passes over the zip: progress counts both.
-        ImportRun run = new ImportRun(communityId, sink, progress, 2 * size);
+        // Progress follows the second pass, which reads the whole zip; the first usually stops early.
+        ImportRun run = new ImportRun(communityId, sink, progress, size);
         String zipName = input.getFileName().toString();
         Map<String, String> channelIds = new HashMap<>();
-        ZipPass first = new ZipPass(zipName, run, 0);
+        // Pass 1 stops once both lists are read and stays silent about a broken zip: pass 2 reads at least as
+        // far and reports the break once.
+        ZipPass first = new ZipPass(zipName, run, false);
         boolean sawChannels = first.read(input, (entry, parser) -> {
             if (entry.equals(CHANNELS)) {
                 first.readArray(parser, entry, (line, channel) -> channelIds.put(text(channel, "name"),
@@ -92,7 +95,7 @@ public final class SlackExportImporter implements FileImporter {
         if (!sawChannels) {
             run.summary().missingFile(CHANNELS);
         }
-        ZipPass second = new ZipPass(zipName, run, size);
+        ZipPass second = new ZipPass(zipName, run, true);
         second.read(input, (entry, parser) -> {
             int slash = entry.indexOf('/');
             if (slash <= 0 || !entry.endsWith(".json") || entry.indexOf('/', slash + 1) >= 0) {
@@ -124,19 +127,21 @@ public final class SlackExportImporter implements FileImporter {
     private final class ZipPass {
         private final String zipName;
         private final ImportRun run;
-        private final long bytesBefore;
+        private final boolean whole;
         private CountingInputStream counting;
         private long rows;
 
-        ZipPass(String zipName, ImportRun run, long bytesBefore) {
+        /** {@code whole}: read every entry and report a broken zip; otherwise stop after the two lists. */
+        ZipPass(String zipName, ImportRun run, boolean whole) {
             this.zipName = zipName;
             this.run = run;
-            this.bytesBefore = bytesBefore;
+            this.whole = whole;
         }
 
         /** Streams the zip, giving each entry to {@code reader}; returns whether {@code channels.json} was seen. */
         boolean read(Path input, EntryReader reader) {
             boolean sawChannels = false;
+            boolean sawUsers = false;
             String entryName = "(start)";
             try (CountingInputStream in = new CountingInputStream(Files.newInputStream(input));
                  ZipInputStream zip = new ZipInputStream(new BufferedInputStream(in, 1 << 16))) {
@@ -157,15 +162,23 @@ public final class SlackExportImporter implements FileImporter {
                                     "not valid JSON: " + e.getOriginalMessage());
                         }
                         sawChannels |= entryName.equals(CHANNELS);
+                        sawUsers |= entryName.equals(USERS);
+                        if (!whole && sawChannels && sawUsers) {
+                            break;
+                        }
                     }
-                    if (!any) {
+                    if (!any && whole) {
                         run.reject(zipName, 0, "not a zip file, or an empty one (expected a Slack workspace export)");
                     }
                 } catch (IOException e) {
-                    run.reject(zipName + "!" + entryName, 0,
-                            "zip ends abruptly (truncated or corrupt archive?): " + e.getMessage());
+                    if (whole) {
+                        run.reject(zipName + "!" + entryName, 0,
+                                "zip ends abruptly (truncated or corrupt archive?): " + e.getMessage());
+                    }
                 }
-                run.at(zipName, rows, bytesBefore + in.count(), true);
+                if (whole) {
+                    run.at(zipName, rows, in.count(), true);
+                }
             } catch (IOException e) {
                 throw new ImportException("Could not read " + input + ": " + e.getMessage(), e);
             }
@@ -198,7 +211,9 @@ public final class SlackExportImporter implements FileImporter {
                         run.reject(entry, line, e.getMessage());
                     }
                 }
-                run.at(zipName, rows, bytesBefore + counting.count(), false);
+                if (whole) {
+                    run.at(zipName, rows, counting.count(), false);
+                }
             }
             // Rows per channel folder, not per daily file: a workspace has thousands of days.
             int slash = entry.indexOf('/');
