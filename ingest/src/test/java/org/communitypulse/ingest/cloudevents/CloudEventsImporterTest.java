@@ -2,6 +2,9 @@ package org.communitypulse.ingest.cloudevents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import org.communitypulse.ingest.CollectingEventSink;
@@ -13,6 +16,7 @@ import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.SourcePlatform;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CloudEventsImporterTest {
 
@@ -62,6 +66,16 @@ class CloudEventsImporterTest {
                 "bad.jsonl:6: needs data.occurredAt or the CloudEvents 'time' attribute",
                 "bad.jsonl:7: data.communityId 'other' differs from the imported community 'makers'",
                 "bad.jsonl:8: datacontenttype must be application/json but was \"application/xml\"");
+    }
+
+    @Test
+    void shouldIgnoreByteOrderMarkWhenFileSavedWithOne(@TempDir Path tmp) throws IOException {
+        Path file = Files.writeString(tmp.resolve("bom.jsonl"), "\uFEFF"
+                + Files.readString(ImportSamples.path("cloudevents", "activity.jsonl")));
+        CollectingEventSink sink = new CollectingEventSink();
+        ImportSummary summary = importer.run(file, COMMUNITY, sink, ProgressListener.NONE);
+        assertThat(summary.rejectedTotal()).isZero();
+        assertThat(sink.events()).hasSize(3);
     }
 
     @Test

@@ -25,6 +25,7 @@ public final class JsonLines {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int GZIP_MAGIC_1 = 0x1f;
     private static final int GZIP_MAGIC_2 = 0x8b;
+    private static final char BOM = '\uFEFF';
 
     private JsonLines() {
     }
@@ -47,6 +48,10 @@ public final class JsonLines {
                 String line;
                 while ((line = reader.readLine()) != null) {
                     lineNumber++;
+                    if (lineNumber == 1 && !line.isEmpty() && line.charAt(0) == BOM) {
+                        // Editors on Windows save UTF-8 with a byte-order mark; it is not part of the JSON.
+                        line = line.substring(1);
+                    }
                     if (line.isBlank()) {
                         continue;
                     }
