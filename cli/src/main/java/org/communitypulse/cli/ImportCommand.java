@@ -1,12 +1,24 @@
 package org.communitypulse.cli;
 
 import java.nio.file.Path;
+import org.communitypulse.ingest.github.GitHubArchiveImporter;
+import org.communitypulse.ingest.slack.SlackExportImporter;
+import org.communitypulse.ingest.http.WebhookServerConfig;
+import org.communitypulse.ingest.webhook.MemberPseudonymiser;
+import org.communitypulse.ingest.webhook.WebhookSecret;
+import org.communitypulse.ingest.webhook.WebhookSecretException;
+import org.communitypulse.ingest.webhook.WebhookSecrets;
+import org.communitypulse.ingest.webhook.WebhookSource;
+import picocli.CommandLine.Option;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.communitypulse.ingest.ConsoleProgress;
 import org.communitypulse.ingest.ImportException;
 import org.communitypulse.ingest.ImportSummary;
 import org.communitypulse.ingest.KafkaEventSink;
+import org.communitypulse.ingest.cloudevents.CloudEventsImporter;
+import org.communitypulse.ingest.discourse.DiscourseExportImporter;
+import org.communitypulse.ingest.importing.FileImporter;
 import org.communitypulse.ingest.stackexchange.StackExchangeImporter;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
@@ -18,7 +30,8 @@ import picocli.CommandLine.Mixin;
 
 /** {@code pulse import <source>}: backfill history into the activity topic. */
 @Command(name = "import", mixinStandardHelpOptions = true, description = "Import community history into Kafka.",
-        subcommands = {ImportCommand.StackExchange.class})
+        subcommands = {ImportCommand.StackExchange.class, ImportCommand.GitHub.class, ImportCommand.Slack.class,
+                ImportCommand.CloudEvents.class, ImportCommand.Discourse.class})
 final class ImportCommand implements Runnable {
 
     @Override
@@ -43,13 +56,140 @@ final class ImportCommand implements Runnable {
         }
     }
 
+    /** Options of the file-based sources. */
+    abstract static class FileSource implements Callable<Integer> {
+
+        @Mixin
+        ExportFileOptions export;
+
+        @Mixin
+        ConnectionOptions connection;
+
+        abstract ExportSource source();
+
+        @Override
+        public Integer call() {
+            FileImporter importer;
+            try {
+                importer = source().importer(pseudonymiser(System.getenv()));
+            } catch (WebhookSecretException e) {
+                System.err.println("Import failed: " + e.getMessage());
+                return 2;
+            }
+            return importWith(export.community, connection.bootstrapServers, connection.registryUrl,
+                    connection.topicPrefix, (sink, progress) -> importer.run(export.file, export.community, sink,
+                            progress));
+        }
+    }
+
+    @Command(name = "github", mixinStandardHelpOptions = true,
+            description = "Import GitHub events as JSON lines in the Events API shape (GH Archive), plain or gzip.")
+    static final class GitHub extends FileSource {
+        @Override
+        ExportSource source() {
+            return ExportSource.GITHUB;
+        }
+    }
+
+    @Command(name = "slack", mixinStandardHelpOptions = true,
+            description = "Import a Slack workspace export zip (channels.json, users.json, channel folders).")
+    static final class Slack extends FileSource {
+        @Override
+        ExportSource source() {
+            return ExportSource.SLACK;
+        }
+    }
+
+    @Command(name = "cloudevents", mixinStandardHelpOptions = true,
+            description = "Import JSON lines of CloudEvents 1.0 of type " + CloudEventsImporter.ACTIVITY_TYPE
+                    + " whose data is an activity event.")
+    static final class CloudEvents extends FileSource {
+        @Override
+        ExportSource source() {
+            return ExportSource.CLOUDEVENTS;
+        }
+    }
+
+    @Command(name = "discourse", mixinStandardHelpOptions = true,
+            description = "Import saved Discourse API JSON: /t/{id}.json topics and /admin/users/list/*.json user lists.")
+    static final class Discourse implements Callable<Integer> {
+
+        @Mixin
+        ExportDirOptions export;
+
+        @Mixin
+        ConnectionOptions connection;
+
+        @Override
+        public Integer call() {
+            MemberPseudonymiser members;
+            try {
+                members = pseudonymiser(System.getenv());
+            } catch (WebhookSecretException e) {
+                System.err.println("Import failed: " + e.getMessage());
+                return 2;
+            }
+            return importWith(export.community, connection.bootstrapServers, connection.registryUrl,
+                    connection.topicPrefix, (sink, progress) -> new DiscourseExportImporter(members)
+                            .run(export.dir, export.community, sink, progress));
+        }
+    }
+
+    /**
+     * The member-id hashing of {@code pulse webhooks}, from the same variables ({@code PULSE_PSEUDONYM_KEY} or
+     * {@code PULSE_PSEUDONYM_KEY_FILE}), so an item imported and received by webhook has the same actor as well
+     * as the same event id. No key: ids are kept.
+     *
+     * @throws WebhookSecretException when both are set or the key is unusable (the message never holds the key)
+     */
+    static MemberPseudonymiser pseudonymiser(Map<String, String> env) {
+        String direct = env.get(WebhookServerConfig.PSEUDONYM_KEY_ENV);
+        String file = env.get(WebhookServerConfig.PSEUDONYM_KEY_FILE_ENV);
+        if (direct != null && file != null) {
+            throw new WebhookSecretException("both " + WebhookServerConfig.PSEUDONYM_KEY_ENV + " and "
+                    + WebhookServerConfig.PSEUDONYM_KEY_FILE_ENV + " are set; set only one");
+        }
+        if (direct == null && file == null) {
+            return MemberPseudonymiser.none();
+        }
+        // The secret loader (strict UTF-8, trimmed file, redacted errors) under a borrowed variable name.
+        Map<String, String> keyEnv = new java.util.HashMap<>();
+        if (direct != null) {
+            keyEnv.put(WebhookSource.GITHUB.secretVariable(), direct);
+        } else {
+            keyEnv.put(WebhookSource.GITHUB.secretFileVariable(), file);
+        }
+        WebhookSecret key;
+        try {
+            key = WebhookSecrets.fromEnvironment(keyEnv).require(WebhookSource.GITHUB);
+        } catch (WebhookSecretException e) {
+            throw new WebhookSecretException("pseudonymisation key is unusable (blank or unreadable file)");
+        }
+        try {
+            return MemberPseudonymiser.keyed(key);
+        } catch (IllegalArgumentException e) {
+            throw new WebhookSecretException(e.getMessage());
+        }
+    }
+
     /** Runs the import and prints its summary; exit code 0, or 1 if rows were rejected, 2 on failure. */
     static int importStackExchange(Path dumpDir, String community, String bootstrap, String registryUrl, String prefix) {
+        return importWith(community, bootstrap, registryUrl, prefix,
+                (sink, progress) -> new StackExchangeImporter().run(dumpDir, community, sink, progress));
+    }
+
+    /** Runs one import step against Kafka and prints its summary; exit code 0, 1 if rows were rejected, 2 on failure. */
+    static int importWith(String community, String bootstrap, String registryUrl, String prefix,
+                          ReplayRunner.ImportStep step) {
+        if (community.isEmpty() || community.indexOf(':') >= 0) {
+            System.err.println("Import failed: --community must be non-empty and contain no ':'");
+            return 2;
+        }
         try (SchemaRegistryClient registry = new RestSchemaRegistryClient(registryUrl)) {
             Topics topics = new Topics(prefix, new AvroSerdes(registry, true));
             ImportSummary summary;
             try (KafkaEventSink sink = new KafkaEventSink(bootstrap, topics.activity(), Map.of())) {
-                summary = new StackExchangeImporter().run(dumpDir, community, sink, ConsoleProgress.toStderr());
+                summary = step.importInto(sink, ConsoleProgress.toStderr());
             }
             System.out.println(summary.render());
             System.out.println("Published to topic " + topics.activity().name() + " at " + bootstrap);
@@ -57,6 +197,43 @@ final class ImportCommand implements Runnable {
         } catch (ImportException | SchemaRegistryException | org.apache.kafka.common.KafkaException e) {
             System.err.println("Import failed: " + e.getMessage());
             return 2;
+        }
+    }
+
+    /** The arguments naming an export file and its community, shared by {@code import} and {@code replay}. */
+    static final class ExportFileOptions {
+
+        @Option(names = "--file", required = true, paramLabel = "FILE", description = "The export file.")
+        Path file;
+
+        @Option(names = "--community", required = true, description = "Community id (no ':'), e.g. octo.")
+        String community;
+    }
+
+    /** The arguments naming an export folder and its community. */
+    static final class ExportDirOptions {
+
+        @Option(names = "--dir", required = true, paramLabel = "DIR",
+                description = "Folder of saved API responses (searched recursively for *.json).")
+        Path dir;
+
+        @Option(names = "--community", required = true, description = "Community id (no ':'), e.g. forum.")
+        String community;
+    }
+
+    /** The file-based import sources, shared by {@code pulse import} and {@code pulse replay}. */
+    enum ExportSource {
+        GITHUB,
+        SLACK,
+        CLOUDEVENTS;
+
+        /** The importer; {@code members} hashes platform member ids (CloudEvents carry ids as given). */
+        FileImporter importer(MemberPseudonymiser members) {
+            return switch (this) {
+                case GITHUB -> new GitHubArchiveImporter(members);
+                case SLACK -> new SlackExportImporter(members);
+                case CLOUDEVENTS -> new CloudEventsImporter();
+            };
         }
     }
 }

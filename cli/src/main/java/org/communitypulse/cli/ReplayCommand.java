@@ -6,6 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.communitypulse.ingest.discourse.DiscourseExportImporter;
+import org.communitypulse.ingest.importing.FileImporter;
+import org.communitypulse.ingest.webhook.MemberPseudonymiser;
 import org.communitypulse.ingest.stackexchange.StackExchangeImporter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,7 +21,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = "Replay history through an in-process pipeline and write the final metrics as JSON lines.",
-        subcommands = {ReplayCommand.StackExchange.class})
+        subcommands = {ReplayCommand.StackExchange.class, ReplayCommand.GitHub.class, ReplayCommand.Slack.class,
+                ReplayCommand.CloudEvents.class, ReplayCommand.Discourse.class})
 final class ReplayCommand implements Runnable {
 
     @Override
@@ -55,6 +59,76 @@ final class ReplayCommand implements Runnable {
                 return 2;
             }
             return replay(options, (sink, progress) -> new StackExchangeImporter().run(dump.dumpDir, dump.community, sink, progress));
+        }
+    }
+
+    /** A file-based source: the same importer as {@code pulse import}. */
+    abstract static class FileSource implements Callable<Integer> {
+
+        @Mixin
+        ImportCommand.ExportFileOptions export;
+
+        @Mixin
+        ReplayOptions options;
+
+        abstract ImportCommand.ExportSource source();
+
+        @Override
+        public Integer call() {
+            if (!Files.isRegularFile(export.file)) {
+                System.err.println("pulse replay failed: no file at " + export.file.toAbsolutePath());
+                return 2;
+            }
+            // A replay stays in this JVM: member ids need no hashing there.
+            FileImporter importer = source().importer(MemberPseudonymiser.none());
+            return replay(options, (sink, progress) -> importer.run(export.file, export.community, sink, progress));
+        }
+    }
+
+    @Command(name = "github", mixinStandardHelpOptions = true,
+            description = "Replay GitHub events as JSON lines in the Events API shape (GH Archive), plain or gzip.")
+    static final class GitHub extends FileSource {
+        @Override
+        ImportCommand.ExportSource source() {
+            return ImportCommand.ExportSource.GITHUB;
+        }
+    }
+
+    @Command(name = "slack", mixinStandardHelpOptions = true, description = "Replay a Slack workspace export zip.")
+    static final class Slack extends FileSource {
+        @Override
+        ImportCommand.ExportSource source() {
+            return ImportCommand.ExportSource.SLACK;
+        }
+    }
+
+    @Command(name = "cloudevents", mixinStandardHelpOptions = true,
+            description = "Replay JSON lines of CloudEvents carrying activity events.")
+    static final class CloudEvents extends FileSource {
+        @Override
+        ImportCommand.ExportSource source() {
+            return ImportCommand.ExportSource.CLOUDEVENTS;
+        }
+    }
+
+    @Command(name = "discourse", mixinStandardHelpOptions = true,
+            description = "Replay saved Discourse API JSON (topics and user lists).")
+    static final class Discourse implements Callable<Integer> {
+
+        @Mixin
+        ImportCommand.ExportDirOptions export;
+
+        @Mixin
+        ReplayOptions options;
+
+        @Override
+        public Integer call() {
+            if (!Files.isDirectory(export.dir)) {
+                System.err.println("pulse replay failed: no folder at " + export.dir.toAbsolutePath());
+                return 2;
+            }
+            return replay(options, (sink, progress) -> new DiscourseExportImporter(MemberPseudonymiser.none())
+                    .run(export.dir, export.community, sink, progress));
         }
     }
 

@@ -1,0 +1,223 @@
+package org.communitypulse.ingest.discourse;
+
+import static org.communitypulse.ingest.webhook.internals.Payloads.optText;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+import org.communitypulse.ingest.EventSink;
+import org.communitypulse.ingest.ImportException;
+import org.communitypulse.ingest.ImportSummary;
+import org.communitypulse.ingest.ProgressListener;
+import org.communitypulse.ingest.importing.FileImporter;
+import org.communitypulse.ingest.importing.internals.ImportRun;
+import org.communitypulse.ingest.internals.CountingInputStream;
+import org.communitypulse.ingest.webhook.MalformedPayloadException;
+import org.communitypulse.ingest.webhook.MappingResult;
+import org.communitypulse.ingest.webhook.MemberPseudonymiser;
+
+/**
+ * Imports saved Discourse API responses from a folder (searched recursively, {@code *.json} in name order):
+ * <ul>
+ *   <li>topics, {@code /t/{id}.json}: an object with {@code post_stream.posts}; each post is mapped as the
+ *       {@code post_created} webhook would be (post 1 is the topic, same id as {@code topic_created});</li>
+ *   <li>user lists, {@code /admin/users/list/{flag}.json}: an array of users (or an object with {@code users});
+ *       each is a {@code user_created} (joined at {@code created_at}), its trust level a {@code user_promoted},
+ *       and its admin/moderator flag a membership of Discourse's automatic {@code admins}/{@code moderators}
+ *       group. A list says only the state when it was saved, so those role events carry the file's
+ *       modification time.</li>
+ * </ul>
+ * User lists are streamed element by element; a topic file is read whole (Discourse pages post streams, so one
+ * file holds at most a page of posts). Likes are counted per post in the API without who liked, so they are
+ * not imported. Other JSON files are skipped and counted; a malformed file is rejected with its line.
+ */
+public final class DiscourseExportImporter implements FileImporter {
+
+    /** Discourse's automatic group ids ({@code Group::AUTO_GROUPS}). */
+    static final int ADMINS_GROUP = 1;
+    static final int MODERATORS_GROUP = 2;
+
+    private final DiscoursePayloadMapper mapper;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public DiscourseExportImporter(MemberPseudonymiser members) {
+        this.mapper = new DiscoursePayloadMapper(Objects.requireNonNull(members, "members"));
+    }
+
+    @Override
+    public ImportSummary run(Path input, String communityId, EventSink sink, ProgressListener progress) {
+        if (!Files.isDirectory(input)) {
+            throw new ImportException("Not a folder of saved Discourse API JSON: " + input);
+        }
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(input)) {
+            files = walk.filter(Files::isRegularFile).filter(p -> p.getFileName().toString().endsWith(".json"))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new ImportException("Could not list " + input + ": " + e.getMessage(), e);
+        }
+        long total = 0;
+        for (Path file : files) {
+            total += size(file);
+        }
+        ImportRun run = new ImportRun(communityId, sink, progress, total);
+        for (Path file : files) {
+            readFile(input.relativize(file).toString().replace('\\', '/'), file, communityId, run);
+        }
+        return run.finish();
+    }
+
+    private void readFile(String name, Path file, String communityId, ImportRun run) {
+        long rows = 0;
+        try (CountingInputStream in = new CountingInputStream(Files.newInputStream(file));
+             JsonParser parser = json.getFactory().createParser((InputStream) in)) {
+            try {
+                JsonToken first = parser.nextToken();
+                if (first == JsonToken.START_ARRAY) {
+                    rows = users(parser, name, communityId, run, asOf(file), in);
+                } else if (first == JsonToken.START_OBJECT) {
+                    JsonNode root = parser.readValueAsTree();
+                    if (root.has("post_stream")) {
+                        rows = topic(root, name, communityId, run);
+                    } else if (root.path("users").isArray() && !root.has("directory_items")) {
+                        rows = usersOf(root.get("users"), name, communityId, run, asOf(file));
+                    } else {
+                        run.summary().skipped("discourse:file neither topic nor user list");
+                    }
+                } else {
+                    run.reject(name, parser.currentLocation().getLineNr(), "not a JSON object or array");
+                }
+            } catch (JsonProcessingException e) {
+                run.reject(name, e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
+                        "not valid JSON (truncated file?): " + e.getOriginalMessage());
+            }
+            run.fileDone(name, rows, in.count());
+        } catch (IOException e) {
+            throw new ImportException("Could not read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private long topic(JsonNode topic, String name, String communityId, ImportRun run) {
+        JsonNode posts = topic.path("post_stream").path("posts");
+        if (!posts.isArray()) {
+            run.reject(name, 1, "post_stream.posts must be an array");
+            return 0;
+        }
+        long rows = 0;
+        for (JsonNode post : posts) {
+            rows++;
+            if (!post.isObject()) {
+                run.reject(name, 1, "post " + rows + " of post_stream is not an object");
+                continue;
+            }
+            ObjectNode payload = post.deepCopy();
+            // The webhook's post carries its topic's category and archetype; the topic JSON holds them once.
+            if (!payload.has("category_id") && topic.has("category_id")) {
+                payload.set("category_id", topic.get("category_id"));
+            }
+            if (!payload.has("topic_archetype") && topic.has("archetype")) {
+                payload.set("topic_archetype", topic.get("archetype"));
+            }
+            if (!payload.has("topic_id") && topic.has("id")) {
+                payload.set("topic_id", topic.get("id"));
+            }
+            String where = "post " + (optText(post, "id") == null ? "#" + rows : optText(post, "id"));
+            run.mapRow(name, 1, () -> {
+                try {
+                    return mapper.map("post_created", wrap("post", payload), communityId, null);
+                } catch (MalformedPayloadException e) {
+                    throw new MalformedPayloadException(where + ": " + e.getMessage());
+                }
+            });
+        }
+        return rows;
+    }
+
+    private long users(JsonParser parser, String name, String communityId, ImportRun run, Instant asOf,
+                       CountingInputStream in) throws IOException {
+        long rows = 0;
+        JsonToken token;
+        while ((token = parser.nextToken()) != JsonToken.END_ARRAY) {
+            if (token == null) {
+                run.reject(name, parser.currentLocation().getLineNr(), "array not closed (truncated file?)");
+                break;
+            }
+            long line = parser.currentLocation().getLineNr();
+            JsonNode user = parser.readValueAsTree();
+            rows++;
+            user(user, name, line, communityId, run, asOf);
+            run.row(name, rows, in.count());
+        }
+        return rows;
+    }
+
+    private long usersOf(JsonNode users, String name, String communityId, ImportRun run, Instant asOf) {
+        long rows = 0;
+        for (JsonNode user : users) {
+            rows++;
+            user(user, name, 1, communityId, run, asOf);
+        }
+        return rows;
+    }
+
+    private void user(JsonNode user, String name, long line, String communityId, ImportRun run, Instant asOf) {
+        if (user == null || !user.isObject()) {
+            run.reject(name, line, "expected a user object");
+            return;
+        }
+        run.mapRow(name, line, () -> {
+            List<org.communitypulse.schemas.avro.ActivityEvent> events = new ArrayList<>(
+                    mapper.map("user_created", wrap("user", user), communityId, null).events());
+            if (user.path("trust_level").canConvertToLong() && user.path("trust_level").asLong() > 0) {
+                ObjectNode promoted = JsonNodeFactory.instance.objectNode();
+                promoted.set("id", user.get("id"));
+                promoted.set("trust_level", user.get("trust_level"));
+                events.addAll(mapper.map("user_promoted", wrap("user_promoted", promoted), communityId, asOf)
+                        .events());
+            }
+            for (int group : new int[] {ADMINS_GROUP, MODERATORS_GROUP}) {
+                String flag = group == ADMINS_GROUP ? "admin" : "moderator";
+                if (user.path(flag).asBoolean(false)) {
+                    ObjectNode membership = JsonNodeFactory.instance.objectNode();
+                    membership.set("user_id", user.get("id"));
+                    membership.put("group_id", group);
+                    membership.put("group_name", flag + "s");
+                    events.addAll(mapper.map("user_added_to_group", wrap("group_user", membership), communityId,
+                            asOf).events());
+                }
+            }
+            return MappingResult.mapped(events);
+        });
+    }
+
+    private static ObjectNode wrap(String field, JsonNode body) {
+        ObjectNode payload = JsonNodeFactory.instance.objectNode();
+        payload.set(field, body);
+        return payload;
+    }
+
+    private static Instant asOf(Path file) throws IOException {
+        return Files.getLastModifiedTime(file).toInstant();
+    }
+
+    private static long size(Path path) {
+        try {
+            return Files.size(path);
+        } catch (IOException e) {
+            throw new ImportException("Could not read " + path + ": " + e.getMessage(), e);
+        }
+    }
+}
