@@ -88,13 +88,9 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         String community = event.getCommunityId();
         byte[] stored = store.get(community);
         RolesState state = stored == null ? new RolesState() : read(stored);
-        String rejected;
         boolean roleFamily = isRoleFamily(event.getType());
-        if (roleFamily) {
-            rejected = apply(state, event);
-            if (rejected != null) {
-                return;
-            }
+        if (roleFamily && REJECTED.equals(apply(state, event))) {
+            return;
         }
         long at = event.getOccurredAt().toEpochMilli();
         long previous = state.latestEventAt;
@@ -122,7 +118,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         return previous == Long.MIN_VALUE || Math.floorDiv(previous, 86_400_000L) != Math.floorDiv(latest, 86_400_000L);
     }
 
-    /** Adds the event to the state, or dead-letters it and returns the reason (state untouched). */
+    /** Adds the event to the state, or counts it as ignored, or dead-letters it (state untouched). */
     private String apply(RolesState state, ActivityEvent event) {
         String member = event.getActorId();
         long at = event.getOccurredAt().toEpochMilli();
@@ -147,14 +143,14 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
                         .merge(policy.trim(), at, Math::max);
             }
             default -> {
-                String rejection = applyRoleChange(state, event, member, at, attributes);
-                if (rejection != null) {
-                    return rejection;
+                String outcome = applyRoleChange(state, event, member, at, attributes);
+                if (outcome != null) {
+                    return outcome;
                 }
             }
         }
         metrics.applied();
-        return null;
+        return APPLIED;
     }
 
     private String applyRoleChange(RolesState state, ActivityEvent event, String member, long at,
@@ -177,7 +173,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
             } else if (config.isIgnored(role)) {
                 if (level == null) {
                     metrics.ignored();
-                    return null;
+                    return IGNORED;
                 }
             } else {
                 return reject(event, RolesRejectReason.UNKNOWN_ROLE, "role '" + role + "' is not configured (known: "
@@ -289,6 +285,10 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
                 + "|" + roles.getAcknowledgedPolicies();
     }
 
+    private static final String APPLIED = "applied";
+    private static final String IGNORED = "ignored";
+    private static final String REJECTED = "rejected";
+
     private String reject(ActivityEvent event, RolesRejectReason reason, String detail) {
         metrics.deadLettered(reason);
         RecordHeaders headers = new RecordHeaders();
@@ -303,7 +303,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         byte[] key = event.getCommunityId().getBytes(StandardCharsets.UTF_8);
         byte[] value = eventSerializer.serialize(activityTopic, event);
         context.forward(new Record<>(key, value, event.getOccurredAt().toEpochMilli(), headers), children.deadLetter());
-        return reason.name();
+        return REJECTED;
     }
 
     private static RolesState read(byte[] bytes) {
