@@ -1,12 +1,14 @@
 package org.communitypulse.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.communitypulse.ingest.ConsoleProgress;
 import org.communitypulse.ingest.ImportException;
 import org.communitypulse.ingest.ImportSummary;
 import org.communitypulse.ingest.KafkaEventSink;
+import org.communitypulse.ingest.register.RegisterImporter;
 import org.communitypulse.ingest.stackexchange.StackExchangeImporter;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
@@ -15,10 +17,11 @@ import org.communitypulse.schemas.registry.SchemaRegistryException;
 import org.communitypulse.schemas.serde.AvroSerdes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code pulse import <source>}: backfill history into the activity topic. */
 @Command(name = "import", mixinStandardHelpOptions = true, description = "Import community history into Kafka.",
-        subcommands = {ImportCommand.StackExchange.class})
+        subcommands = {ImportCommand.StackExchange.class, ImportCommand.Register.class})
 final class ImportCommand implements Runnable {
 
     @Override
@@ -40,6 +43,38 @@ final class ImportCommand implements Runnable {
         public Integer call() {
             return importStackExchange(dump.dumpDir, dump.community, connection.bootstrapServers, connection.registryUrl,
                     connection.topicPrefix);
+        }
+    }
+
+    @Command(name = "register", mixinStandardHelpOptions = true,
+            description = "Import a role register (CSV: member,role,granted_at,revoked_at,account) and/or training "
+                    + "records (CSV: member,course,completed_at,score); the header tells which.")
+    static final class Register implements Callable<Integer> {
+
+        @Option(names = "--file", required = true, description = "A register or training CSV; repeatable.")
+        List<Path> files;
+
+        @Option(names = "--community", required = true, description = "Community id the roles belong to.")
+        String community;
+
+        @Mixin
+        ConnectionOptions connection;
+
+        @Override
+        public Integer call() {
+            try (SchemaRegistryClient registry = new RestSchemaRegistryClient(connection.registryUrl)) {
+                Topics topics = new Topics(connection.topicPrefix, new AvroSerdes(registry, true));
+                ImportSummary summary;
+                try (KafkaEventSink sink = new KafkaEventSink(connection.bootstrapServers, topics.activity(), Map.of())) {
+                    summary = new RegisterImporter().run(files, community, sink);
+                }
+                System.out.println(summary.render());
+                System.out.println("Published to topic " + topics.activity().name() + " at " + connection.bootstrapServers);
+                return summary.rejectedTotal() == 0 ? 0 : 1;
+            } catch (ImportException | SchemaRegistryException | org.apache.kafka.common.KafkaException e) {
+                System.err.println("Import failed: " + e.getMessage());
+                return 2;
+            }
         }
     }
 

@@ -1,6 +1,5 @@
 package org.communitypulse.streams;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,19 +34,15 @@ public record RolesConfig(List<Role> teamRoles, List<Level> levels, List<KeyRole
     public static final String CORPORATE_USER = "corporate-user";
     public static final String ACCOUNT_MANAGER = "account-manager";
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Role(String id, String name, String fulfils, String consequence, boolean required) {
     }
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Level(String id, String name, String requirements) {
     }
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record KeyRole(String id, String name, String duties) {
     }
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Rules(List<String> requiredTraining, int trainingValidDays, int trainingExpiringWithinDays,
                         int activeWithinDays, String accountManagerRequiresLevel, int futureGrantToleranceHours,
                         List<String> officialAccounts) {
@@ -113,6 +108,11 @@ public record RolesConfig(List<Role> teamRoles, List<Level> levels, List<KeyRole
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         try {
             return yaml.readValue(in, RolesConfig.class);
+        } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+            if (e.getCause() instanceof ConfigException invalid) {
+                throw new ConfigException(origin + ": " + invalid.getMessage());
+            }
+            throw new ConfigException("invalid roles configuration " + origin + ": " + e.getOriginalMessage());
         } catch (JacksonException e) {
             throw new ConfigException("invalid roles configuration " + origin + ": " + e.getOriginalMessage());
         }
