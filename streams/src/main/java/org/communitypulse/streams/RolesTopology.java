@@ -26,6 +26,7 @@ public final class RolesTopology {
 
     public static final String ROLES = "roles";
     public static final String ROLES_STORE = "roles-community-store";
+    public static final String ROLES_ACTIVITY_STORE = "roles-activity-store";
     public static final String MEMBER_ROLES_SINK = "member-roles-sink";
     public static final String COVERAGE_SINK = "role-coverage-sink";
     public static final String VIOLATIONS_SINK = "policy-violations-sink";
@@ -40,10 +41,12 @@ public final class RolesTopology {
         RolesProcessor.Children children = new RolesProcessor.Children(MEMBER_ROLES_SINK, COVERAGE_SINK,
                 VIOLATIONS_SINK, TRAINING_SINK, DEAD_LETTER_SINK);
         String activity = topics.activity().name();
-        topology.addProcessor(ROLES, () -> new RolesProcessor(ROLES_STORE, config,
+        topology.addProcessor(ROLES, () -> new RolesProcessor(ROLES_STORE, ROLES_ACTIVITY_STORE, config,
                 topics.activity().valueSerde().serializer(), activity, children), parent);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ROLES_STORE),
                 Serdes.String(), Serdes.ByteArray()), ROLES);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ROLES_ACTIVITY_STORE),
+                Serdes.String(), Serdes.Long()), ROLES);
         addSink(topology, MEMBER_ROLES_SINK, topics.memberRoles());
         addSink(topology, COVERAGE_SINK, topics.roleCoverage());
         addSink(topology, VIOLATIONS_SINK, topics.policyViolations());

@@ -41,6 +41,10 @@ import org.communitypulse.streams.RolesConfig;
  * evaluation when they move its clock to a new UTC day (expiries, inactivity) or come from a role
  * holder (their activity changes coverage). Communities without any role-family event are not evaluated.
  *
+ * <p>Stores: {@code storeName}, community to its role history ({@link RolesState}, JSON);
+ * {@code activityStoreName}, small entries per community (clock, whether roles are in use) and per
+ * member (last event time, whether they ever held a role).
+ *
  * <p>Input: {@code (communityId, ActivityEvent)} accepted by the intake. Refused events go to
  * {@link Children#deadLetter()} as Confluent-framed bytes with {@link DeadLetterHeaders}.
  */
@@ -55,6 +59,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final String storeName;
+    private final String activityStoreName;
     private final RolesConfig config;
     private final RolesEvaluator evaluator;
     private final Serializer<ActivityEvent> eventSerializer;
@@ -63,11 +68,13 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
 
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, byte[]> store;
+    private KeyValueStore<String, Long> activity;
     private RolesMetrics metrics;
 
-    public RolesProcessor(String storeName, RolesConfig config, Serializer<ActivityEvent> eventSerializer,
+    public RolesProcessor(String storeName, String activityStoreName, RolesConfig config, Serializer<ActivityEvent> eventSerializer,
                           String activityTopic, Children children) {
         this.storeName = storeName;
+        this.activityStoreName = activityStoreName;
         this.config = config;
         this.evaluator = new RolesEvaluator(config);
         this.eventSerializer = eventSerializer;
@@ -79,6 +86,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
+        this.activity = context.getStateStore(activityStoreName);
         this.metrics = new RolesMetrics(context.metrics());
     }
 
@@ -86,27 +94,80 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
     public void process(Record<Object, Object> record) {
         ActivityEvent event = (ActivityEvent) record.value();
         String community = event.getCommunityId();
-        byte[] stored = store.get(community);
-        RolesState state = stored == null ? new RolesState() : read(stored);
+        long at = event.getOccurredAt().toEpochMilli();
+        String actor = event.getActorId();
         boolean roleFamily = isRoleFamily(event.getType());
-        if (roleFamily && REJECTED.equals(apply(state, event))) {
+        RolesState state = null;
+        if (roleFamily) {
+            state = load(community);
+            String outcome = apply(state, event);
+            if (REJECTED.equals(outcome)) {
+                return;
+            }
+            if (APPLIED.equals(outcome)) {
+                activity.put(key(community, IN_USE), 1L);
+                if (event.getType() == EventType.ROLE_GRANTED || event.getType() == EventType.ROLE_REVOKED) {
+                    activity.put(key(community, HOLDER + actor), 1L);
+                }
+            }
+        }
+        // Every event moves the clock and its actor's activity: cheap entries of their own, so posts of
+        // communities (and members) without roles never touch the role history.
+        Long previous = activity.get(key(community, LATEST));
+        long latest = previous == null ? at : Math.max(previous, at);
+        activity.put(key(community, LATEST), latest);
+        Long first = activity.get(key(community, FIRST));
+        if (first == null || at < first) {
+            activity.put(key(community, FIRST), at);
+        }
+        if (actor != null) {
+            Long last = activity.get(key(community, ACTIVE + actor));
+            if (last == null || at > last) {
+                activity.put(key(community, ACTIVE + actor), at);
+            }
+        }
+        if (activity.get(key(community, IN_USE)) == null) {
             return;
         }
-        long at = event.getOccurredAt().toEpochMilli();
-        long previous = state.latestEventAt;
-        state.firstEventAt = Math.min(state.firstEventAt, at);
-        state.latestEventAt = Math.max(state.latestEventAt, at);
-        String actor = event.getActorId();
-        boolean holder = false;
-        if (actor != null) {
-            state.lastActive.merge(actor, at, Math::max);
-            holder = state.changes.stream().anyMatch(c -> c.member().equals(actor));
-        }
-        boolean inUse = !state.changes.isEmpty() || !state.completions.isEmpty() || !state.acknowledgements.isEmpty();
-        if (inUse && (roleFamily || holder || newDay(previous, state.latestEventAt))) {
+        boolean holder = actor != null && activity.get(key(community, HOLDER + actor)) != null;
+        if (roleFamily || holder || newDay(previous == null ? Long.MIN_VALUE : previous, latest)) {
+            if (state == null) {
+                state = load(community);
+            }
+            clock(community, state);
+            for (RolesState.Change c : state.changes) {
+                Long last = activity.get(key(community, ACTIVE + c.member()));
+                if (last != null) {
+                    state.lastActive.put(c.member(), last);
+                }
+            }
             emit(community, state, event, record.timestamp());
+            store.put(community, write(state));
         }
-        store.put(community, write(state));
+    }
+
+    private static final String FIRST = "first";
+    private static final String LATEST = "latest";
+    private static final String IN_USE = "in-use";
+    private static final String HOLDER = "h:";
+    private static final String ACTIVE = "a:";
+
+    private static String key(String community, String suffix) {
+        return community + '\u0000' + suffix;
+    }
+
+    private RolesState load(String community) {
+        byte[] stored = store.get(community);
+        RolesState state = stored == null ? new RolesState() : read(stored);
+        clock(community, state);
+        return state;
+    }
+
+    private void clock(String community, RolesState state) {
+        Long first = activity.get(key(community, FIRST));
+        Long latest = activity.get(key(community, LATEST));
+        state.firstEventAt = first == null ? Long.MAX_VALUE : first;
+        state.latestEventAt = latest == null ? Long.MIN_VALUE : latest;
     }
 
     static boolean isRoleFamily(EventType type) {

@@ -1,5 +1,6 @@
 package org.communitypulse.streams.internals;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,13 +26,17 @@ public final class RolesState {
     public record Completion(String eventId, String member, String course, long at) {
     }
 
+    /** The community's clock, kept in the activity store and filled in before use. */
+    @JsonIgnore
     public long firstEventAt = Long.MAX_VALUE;
+    @JsonIgnore
     public long latestEventAt = Long.MIN_VALUE;
     public List<Change> changes = new ArrayList<>();
     public List<Completion> completions = new ArrayList<>();
     /** member -> policy -> acknowledged at (latest). */
     public Map<String, Map<String, Long>> acknowledgements = new TreeMap<>();
-    /** member -> latest occurredAt of any of their events in the community. */
+    /** Role holders' latest occurredAt in the community, from the activity store, filled in before evaluation. */
+    @JsonIgnore
     public Map<String, Long> lastActive = new HashMap<>();
 
     /** What was last emitted, so only changes are forwarded: member -> fingerprint. */

@@ -40,8 +40,12 @@ class RolesProcessorTest {
                 .withLoggingDisabled().build();
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
+        KeyValueStore<String, Long> activity = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("activity"),
+                Serdes.String(), Serdes.Long()).withLoggingDisabled().build();
+        activity.init(context.getStateStoreContext(), activity);
+        context.addStateStore(activity);
         // The dead-letter value only has to be the event's bytes; the event id is enough to check.
-        processor = new RolesProcessor(STORE, RolesConfig.defaults(),
+        processor = new RolesProcessor(STORE, "activity", RolesConfig.defaults(),
                 (topic, event) -> event.getEventId().getBytes(), "activity", CHILDREN);
         processor.init(context);
     }
