@@ -1,6 +1,7 @@
 package org.communitypulse.streams;
 
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -96,7 +97,7 @@ public final class EngagementTopology {
 
         EventValidator validator = new EventValidator(intake.clock(), intake.maxFutureSkew());
         IntakeProcessor.Children children = new IntakeProcessor.Children(
-                java.util.stream.Stream.concat(java.util.stream.Stream.of(ENGAGEMENT), moreValidChildren.stream()).toList(),
+                Stream.concat(Stream.of(ENGAGEMENT), moreValidChildren.stream()).toList(),
                 LATE_SINK, DEAD_LETTER_SINK);
         topology.addProcessor(INTAKE, () -> new IntakeProcessor(DEDUP_STORE,
                 topics.activity().valueSerde().deserializer(), validator, intake.latenessHorizon(), children),
