@@ -1,15 +1,7 @@
 package org.communitypulse.cli;
 
 import java.nio.file.Path;
-import org.communitypulse.ingest.github.GitHubArchiveImporter;
-import org.communitypulse.ingest.slack.SlackExportImporter;
-import org.communitypulse.ingest.http.WebhookServerConfig;
-import org.communitypulse.ingest.webhook.MemberPseudonymiser;
-import org.communitypulse.ingest.webhook.WebhookSecret;
-import org.communitypulse.ingest.webhook.WebhookSecretException;
-import org.communitypulse.ingest.webhook.WebhookSecrets;
-import org.communitypulse.ingest.webhook.WebhookSource;
-import picocli.CommandLine.Option;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.communitypulse.ingest.ConsoleProgress;
@@ -18,8 +10,17 @@ import org.communitypulse.ingest.ImportSummary;
 import org.communitypulse.ingest.KafkaEventSink;
 import org.communitypulse.ingest.cloudevents.CloudEventsImporter;
 import org.communitypulse.ingest.discourse.DiscourseExportImporter;
+import org.communitypulse.ingest.github.GitHubArchiveImporter;
+import org.communitypulse.ingest.http.WebhookServerConfig;
 import org.communitypulse.ingest.importing.FileImporter;
+import org.communitypulse.ingest.register.RegisterImporter;
+import org.communitypulse.ingest.slack.SlackExportImporter;
 import org.communitypulse.ingest.stackexchange.StackExchangeImporter;
+import org.communitypulse.ingest.webhook.MemberPseudonymiser;
+import org.communitypulse.ingest.webhook.WebhookSecret;
+import org.communitypulse.ingest.webhook.WebhookSecretException;
+import org.communitypulse.ingest.webhook.WebhookSecrets;
+import org.communitypulse.ingest.webhook.WebhookSource;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
 import org.communitypulse.schemas.registry.SchemaRegistryClient;
@@ -27,11 +28,12 @@ import org.communitypulse.schemas.registry.SchemaRegistryException;
 import org.communitypulse.schemas.serde.AvroSerdes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code pulse import <source>}: backfill history into the activity topic. */
 @Command(name = "import", mixinStandardHelpOptions = true, description = "Import community history into Kafka.",
         subcommands = {ImportCommand.StackExchange.class, ImportCommand.GitHub.class, ImportCommand.Slack.class,
-                ImportCommand.CloudEvents.class, ImportCommand.Discourse.class})
+                ImportCommand.CloudEvents.class, ImportCommand.Discourse.class, ImportCommand.Register.class})
 final class ImportCommand implements Runnable {
 
     @Override
@@ -132,6 +134,38 @@ final class ImportCommand implements Runnable {
             return importWith(export.community, connection.bootstrapServers, connection.registryUrl,
                     connection.topicPrefix, (sink, progress) -> new DiscourseExportImporter(members)
                             .run(export.dir, export.community, sink, progress));
+        }
+    }
+
+    @Command(name = "register", mixinStandardHelpOptions = true,
+            description = "Import a role register (CSV: member,role,granted_at,revoked_at,account) and/or training "
+                    + "records (CSV: member,course,completed_at,score); the header tells which.")
+    static final class Register implements Callable<Integer> {
+
+        @Option(names = "--file", required = true, description = "A register or training CSV; repeatable.")
+        List<Path> files;
+
+        @Option(names = "--community", required = true, description = "Community id the roles belong to.")
+        String community;
+
+        @Mixin
+        ConnectionOptions connection;
+
+        @Override
+        public Integer call() {
+            try (SchemaRegistryClient registry = new RestSchemaRegistryClient(connection.registryUrl)) {
+                Topics topics = new Topics(connection.topicPrefix, new AvroSerdes(registry, true));
+                ImportSummary summary;
+                try (KafkaEventSink sink = new KafkaEventSink(connection.bootstrapServers, topics.activity(), Map.of())) {
+                    summary = new RegisterImporter().run(files, community, sink);
+                }
+                System.out.println(summary.render());
+                System.out.println("Published to topic " + topics.activity().name() + " at " + connection.bootstrapServers);
+                return summary.rejectedTotal() == 0 ? 0 : 1;
+            } catch (ImportException | SchemaRegistryException | org.apache.kafka.common.KafkaException e) {
+                System.err.println("Import failed: " + e.getMessage());
+                return 2;
+            }
         }
     }
 

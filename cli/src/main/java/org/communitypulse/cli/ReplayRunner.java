@@ -108,7 +108,8 @@ final class ReplayRunner {
     /** The metric topics a replay writes out: add each new metric topic of {@link Topics} here. */
     static List<Topic<?, ?>> metricTopics(Topics topics) {
         return List.of(topics.dailyEngagement(), topics.trailingEngagement(), topics.retention(),
-                topics.memberLevels(), topics.alerts());
+                topics.memberLevels(), topics.alerts(), topics.memberRoles(), topics.roleCoverage(),
+                topics.policyViolations(), topics.trainingMetrics());
     }
 
     /** Runs the replay and writes {@code out} (replaced atomically, so a failed replay leaves no half file). */

@@ -13,6 +13,12 @@ import org.communitypulse.schemas.avro.DailyEngagement;
 import org.communitypulse.schemas.avro.MemberEngagement;
 import org.communitypulse.schemas.avro.MemberKey;
 import org.communitypulse.schemas.avro.TrailingEngagement;
+import org.communitypulse.schemas.avro.CommunityRoleKey;
+import org.communitypulse.schemas.avro.MemberRoles;
+import org.communitypulse.schemas.avro.PolicyViolation;
+import org.communitypulse.schemas.avro.RoleCoverage;
+import org.communitypulse.schemas.avro.TrainingMetrics;
+import org.communitypulse.schemas.avro.ViolationKey;
 import org.communitypulse.schemas.serde.AvroSerdes;
 
 /**
@@ -35,6 +41,10 @@ public final class Topics {
     private final Topic<CommunityDayKey, CohortRetention> retention;
     private final Topic<MemberKey, MemberEngagement> memberLevels;
     private final Topic<AlertKey, Alert> alerts;
+    private final Topic<MemberKey, MemberRoles> memberRoles;
+    private final Topic<CommunityRoleKey, RoleCoverage> roleCoverage;
+    private final Topic<ViolationKey, PolicyViolation> policyViolations;
+    private final Topic<String, TrainingMetrics> trainingMetrics;
 
     public Topics(String prefix, AvroSerdes serdes) {
         this.prefix = Objects.requireNonNull(prefix, "prefix");
@@ -53,6 +63,14 @@ public final class Topics {
         this.memberLevels = new Topic<>(prefix + "members.levels",
                 serdes.forKey(MemberKey.class), serdes.forValue(MemberEngagement.class));
         this.alerts = new Topic<>(prefix + "alerts", serdes.forKey(AlertKey.class), serdes.forValue(Alert.class));
+        this.memberRoles = new Topic<>(prefix + "members.roles",
+                serdes.forKey(MemberKey.class), serdes.forValue(MemberRoles.class));
+        this.roleCoverage = new Topic<>(prefix + "roles.coverage",
+                serdes.forKey(CommunityRoleKey.class), serdes.forValue(RoleCoverage.class));
+        this.policyViolations = new Topic<>(prefix + "policy.violations",
+                serdes.forKey(ViolationKey.class), serdes.forValue(PolicyViolation.class));
+        this.trainingMetrics = new Topic<>(prefix + "training.metrics", communityKey,
+                serdes.forValue(TrainingMetrics.class));
     }
 
     public String prefix() {
@@ -99,14 +117,36 @@ public final class Topics {
         return alerts;
     }
 
+    /** Output: current roles, level, accounts and valid trainings of every member with any (compacted). */
+    public Topic<MemberKey, MemberRoles> memberRoles() {
+        return memberRoles;
+    }
+
+    /** Output: holders, active holders and vacancy of every configured role per community (compacted). */
+    public Topic<CommunityRoleKey, RoleCoverage> roleCoverage() {
+        return roleCoverage;
+    }
+
+    /** Output: policy-violation lifecycle (OPENED, RESOLVED) per community, rule and subject. */
+    public Topic<ViolationKey, PolicyViolation> policyViolations() {
+        return policyViolations;
+    }
+
+    /** Output: training metrics per community (compacted). */
+    public Topic<String, TrainingMetrics> trainingMetrics() {
+        return trainingMetrics;
+    }
+
     /** The metric topics: each holds the latest value per key, so they are compacted. */
     public List<String> metricNames() {
-        return List.of(dailyEngagement.name(), trailingEngagement.name(), retention.name(), memberLevels.name());
+        return List.of(dailyEngagement.name(), trailingEngagement.name(), retention.name(), memberLevels.name(),
+                memberRoles.name(), roleCoverage.name(), trainingMetrics.name());
     }
 
     /** Names of every topic the pipeline reads or writes, for creating them up front. */
     public List<String> names() {
         return List.of(activity.name(), activityDeadLetters.name(), activityLate.name(), dailyEngagement.name(),
-                trailingEngagement.name(), retention.name(), memberLevels.name(), alerts.name());
+                trailingEngagement.name(), retention.name(), memberLevels.name(), alerts.name(), memberRoles.name(),
+                roleCoverage.name(), policyViolations.name(), trainingMetrics.name());
     }
 }

@@ -1,5 +1,7 @@
 package org.communitypulse.streams;
 
+import java.util.List;
+import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -80,12 +82,23 @@ public final class EngagementTopology {
 
     public static Topology build(Topics topics, AvroSerdes serdes, IntakeSettings intake,
                                  EngagementSettings engagement, AlertSettings alerting) {
+        return build(topics, serdes, intake, engagement, alerting, List.of());
+    }
+
+    /**
+     * As the five-argument build, with {@code moreValidChildren}: further nodes (added by the caller
+     * with {@link #INTAKE} as parent) that receive every accepted event too.
+     */
+    static Topology build(Topics topics, AvroSerdes serdes, IntakeSettings intake, EngagementSettings engagement,
+                          AlertSettings alerting, List<String> moreValidChildren) {
         Topology topology = new Topology();
         topology.addSource(ACTIVITY_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.activity().name());
 
         EventValidator validator = new EventValidator(intake.clock(), intake.maxFutureSkew());
-        IntakeProcessor.Children children = new IntakeProcessor.Children(ENGAGEMENT, LATE_SINK, DEAD_LETTER_SINK);
+        IntakeProcessor.Children children = new IntakeProcessor.Children(
+                Stream.concat(Stream.of(ENGAGEMENT), moreValidChildren.stream()).toList(),
+                LATE_SINK, DEAD_LETTER_SINK);
         topology.addProcessor(INTAKE, () -> new IntakeProcessor(DEDUP_STORE,
                 topics.activity().valueSerde().deserializer(), validator, intake.latenessHorizon(), children),
                 ACTIVITY_SOURCE);

@@ -69,8 +69,8 @@ public final class PulseStreamsApp implements AutoCloseable {
         this.registry = new RestSchemaRegistryClient(config.schemaRegistryUrl());
         AvroSerdes serdes = new AvroSerdes(registry, true);
         this.topics = new Topics(config.topicPrefix(), serdes);
-        Topology topology = EngagementTopology.build(topics, serdes, IntakeSettings.from(config),
-                EngagementSettings.from(config), AlertSettings.from(config).withGate(alertGate));
+        Topology topology = PulseTopology.build(topics, serdes, IntakeSettings.from(config),
+                EngagementSettings.from(config), AlertSettings.from(config).withGate(alertGate), config.rolesConfig());
         this.httpPort = resolveHttpPort(config);
         Properties props = config.streamsProperties(httpPort);
         this.streams = new KafkaStreams(topology, props);

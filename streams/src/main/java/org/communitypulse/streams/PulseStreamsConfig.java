@@ -75,6 +75,11 @@ public final class PulseStreamsConfig extends AbstractConfig {
                     + "in the peer-support metrics.";
     public static final String STAFF_ROLES_DEFAULT = "sponsor,community-manager,moderator,admin,staff";
 
+    public static final String ROLES_CONFIG_FILE_CONFIG = "roles.config.file";
+    public static final String ROLES_CONFIG_FILE_DOC =
+            "YAML file with the organisation's team roles, access levels, key roles and rules (see docs/roles.md); "
+                    + RolesConfig.BUILT_IN + " is the documented default shipped with the pipeline.";
+
     public static final String CONTRIBUTOR_MIN_CONFIG = "member.level.contributor.min";
     public static final String CONTRIBUTOR_MIN_DOC = "Contributions over 28 days from which a member is a CONTRIBUTOR.";
 
@@ -179,6 +184,8 @@ public final class PulseStreamsConfig extends AbstractConfig {
             .define(METRICS_EMIT_INTERVAL_CONFIG, Type.LONG, 1000L, Range.atLeast(10L), Importance.MEDIUM,
                     METRICS_EMIT_INTERVAL_DOC)
             .define(STAFF_ROLES_CONFIG, Type.LIST, STAFF_ROLES_DEFAULT, Importance.MEDIUM, STAFF_ROLES_DOC)
+            .define(ROLES_CONFIG_FILE_CONFIG, Type.STRING, RolesConfig.BUILT_IN, new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM, ROLES_CONFIG_FILE_DOC)
             .define(CONTRIBUTOR_MIN_CONFIG, Type.INT, EngagementSettings.DEFAULT_CONTRIBUTOR_MIN, Range.atLeast(1),
                     Importance.LOW, CONTRIBUTOR_MIN_DOC)
             .define(CHAMPION_MIN_CONFIG, Type.INT, EngagementSettings.DEFAULT_CHAMPION_MIN, Range.atLeast(1),
@@ -245,6 +252,11 @@ public final class PulseStreamsConfig extends AbstractConfig {
 
     public Duration metricsEmitInterval() {
         return Duration.ofMillis(getLong(METRICS_EMIT_INTERVAL_CONFIG));
+    }
+
+    /** The roles configuration named by {@code roles.config.file}, loaded and validated. */
+    public RolesConfig rolesConfig() {
+        return RolesConfig.load(getString(ROLES_CONFIG_FILE_CONFIG));
     }
 
     public java.util.List<String> staffRoles() {

@@ -2,6 +2,7 @@ package org.communitypulse.streams.internals;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -19,7 +20,7 @@ import org.communitypulse.schemas.avro.ActivityEvent;
  * late events. Raw bytes come in so that unreadable records reach the dead-letter topic instead of
  * killing the stream thread in the deserialiser.
  *
- * <p>{@link Children}: {@code valid} gets {@code (communityId, ActivityEvent)}, {@code late}
+ * <p>{@link Children}: each of {@code valid} gets {@code (communityId, ActivityEvent)}, {@code late}
  * gets late events, {@code deadLetter} gets the original bytes with {@link DeadLetterHeaders}.
  *
  * <p>Store {@code dedupStore}: event id to occurredAt millis, plus one reserved entry holding the
@@ -28,7 +29,15 @@ import org.communitypulse.schemas.avro.ActivityEvent;
 public final class IntakeProcessor implements Processor<byte[], byte[], Object, Object> {
 
     /** Names of the downstream nodes that receive each kind of outcome. */
-    public record Children(String valid, String late, String deadLetter) {
+    public record Children(List<String> valid, String late, String deadLetter) {
+        public Children {
+            valid = List.copyOf(valid);
+        }
+
+        /** One family of valid-event consumers. */
+        public Children(String valid, String late, String deadLetter) {
+            this(List.of(valid), late, deadLetter);
+        }
     }
 
     /** Cannot collide with an event id: ids are never blank and never start with NUL. */
@@ -94,7 +103,9 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
             return;
         }
         metrics.accepted();
-        context.forward(out, children.valid());
+        for (String child : children.valid()) {
+            context.forward(out, child);
+        }
     }
 
     private boolean isLate(long occurredAt) {

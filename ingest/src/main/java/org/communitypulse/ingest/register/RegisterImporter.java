@@ -1,0 +1,189 @@
+package org.communitypulse.ingest.register;
+
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.RuntimeJsonMappingException;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.communitypulse.ingest.EventIds;
+import org.communitypulse.ingest.EventSink;
+import org.communitypulse.ingest.ImportException;
+import org.communitypulse.ingest.ImportSummary;
+import org.communitypulse.schemas.avro.ActivityEvent;
+import org.communitypulse.schemas.avro.EventType;
+import org.communitypulse.schemas.avro.SourcePlatform;
+
+/**
+ * Imports an organisation's role register and training records (CSV with a header row) as
+ * ROLE_GRANTED / ROLE_REVOKED / TRAINING_COMPLETED events, so the roles family sees them like
+ * connector events. The header decides the kind of file:
+ * <ul>
+ *   <li>register: {@code member, role, granted_at, revoked_at, account} ({@code role} holds a role or a
+ *       level; {@code revoked_at} and {@code account} may be empty);</li>
+ *   <li>training: {@code member, course, completed_at, score} ({@code score} may be empty).</li>
+ * </ul>
+ * Times are ISO-8601 instants or dates (start of the UTC day). Ids are stable (EventIds over the row's
+ * content), so re-importing a register publishes nothing new. Malformed rows are rejected with their
+ * line number and reason; the rest is imported.
+ */
+public final class RegisterImporter {
+
+    static final Set<String> REGISTER_COLUMNS = Set.of("member", "role", "granted_at", "revoked_at", "account");
+    static final Set<String> TRAINING_COLUMNS = Set.of("member", "course", "completed_at", "score");
+    private static final SourcePlatform SOURCE = SourcePlatform.OTHER;
+
+    public ImportSummary run(List<Path> files, String communityId, EventSink sink) {
+        long started = System.nanoTime();
+        Map<EventType, Long> byType = new EnumMap<>(EventType.class);
+        Map<String, Long> rowsRead = new LinkedHashMap<>();
+        List<ImportSummary.RejectedRow> rejected = new ArrayList<>();
+        long[] rejectedTotal = {0};
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+                 MappingIterator<Map<String, String>> rows = new CsvMapper()
+                         .enable(CsvParser.Feature.TRIM_SPACES)
+                         .readerForMapOf(String.class)
+                         .with(CsvSchema.emptySchema().withHeader())
+                         .readValues(reader)) {
+                Set<String> header = Set.copyOf(((CsvSchema) rows.getParserSchema()).getColumnNames());
+                boolean training = header.containsAll(Set.of("member", "course", "completed_at"));
+                if (!training && !header.containsAll(Set.of("member", "role", "granted_at"))) {
+                    throw new ImportException(name + ": header " + header + " is neither a register ("
+                            + REGISTER_COLUMNS + ") nor training records (" + TRAINING_COLUMNS + ")");
+                }
+                long count = 0;
+                while (true) {
+                    Map<String, String> row;
+                    long line;
+                    try {
+                        if (!rows.hasNextValue()) {
+                            break;
+                        }
+                        // The row's START_OBJECT sits where the previous record ended (its line break), so +1;
+                        // unlike the location after reading, this also holds for a last line without a newline.
+                        line = rows.getParser().currentTokenLocation().getLineNr() + 1;
+                        row = rows.nextValue();
+                    } catch (RuntimeJsonMappingException | IOException e) {
+                        rejectedTotal[0]++;
+                        keep(rejected, new ImportSummary.RejectedRow(name, rows.getCurrentLocation().getLineNr(),
+                                "unreadable row: " + e.getMessage()));
+                        continue;
+                    }
+                    count++;
+                    try {
+                        List<ActivityEvent> events = training ? training(communityId, row) : register(communityId, row);
+                        for (ActivityEvent event : events) {
+                            sink.send(event);
+                            byType.merge(event.getType(), 1L, Long::sum);
+                        }
+                    } catch (IllegalArgumentException e) {
+                        rejectedTotal[0]++;
+                        keep(rejected, new ImportSummary.RejectedRow(name, line, e.getMessage()));
+                    }
+                }
+                rowsRead.put(name, count);
+            } catch (IOException e) {
+                throw new ImportException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }
+        sink.flush();
+        return new ImportSummary(communityId, byType, rowsRead, List.of(), Map.of(), Map.of(), rejected,
+                rejectedTotal[0], Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private static void keep(List<ImportSummary.RejectedRow> rejected, ImportSummary.RejectedRow row) {
+        if (rejected.size() < ImportSummary.MAX_REJECTED_KEPT) {
+            rejected.add(row);
+        }
+    }
+
+    static List<ActivityEvent> register(String communityId, Map<String, String> row) {
+        String member = required(row, "member");
+        String role = required(row, "role");
+        Instant granted = time(row, "granted_at");
+        String revokedText = optional(row, "revoked_at");
+        String account = optional(row, "account");
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("role", role);
+        if (account != null) {
+            attributes.put("account", account);
+        }
+        String item = member + '|' + role + '|' + (account == null ? "" : account) + '|' + granted;
+        List<ActivityEvent> events = new ArrayList<>();
+        events.add(event(communityId, "register-grant", item, EventType.ROLE_GRANTED, member, granted, attributes));
+        if (revokedText != null) {
+            Instant revoked = time(row, "revoked_at");
+            if (revoked.isBefore(granted)) {
+                throw new IllegalArgumentException("revoked_at " + revoked + " is before granted_at " + granted);
+            }
+            events.add(event(communityId, "register-revoke", item, EventType.ROLE_REVOKED, member, revoked, attributes));
+        }
+        return events;
+    }
+
+    static List<ActivityEvent> training(String communityId, Map<String, String> row) {
+        String member = required(row, "member");
+        String course = required(row, "course");
+        Instant completed = time(row, "completed_at");
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("course", course);
+        String score = optional(row, "score");
+        if (score != null) {
+            try {
+                Double.parseDouble(score);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("score '" + score + "' is not a number");
+            }
+            attributes.put("score", score);
+        }
+        return List.of(event(communityId, "training", member + '|' + course + '|' + completed,
+                EventType.TRAINING_COMPLETED, member, completed, attributes));
+    }
+
+    private static ActivityEvent event(String communityId, String kind, String item, EventType type, String member,
+                                       Instant at, Map<String, String> attributes) {
+        return ActivityEvent.newBuilder().setEventId(EventIds.of(SOURCE, communityId, kind, item))
+                .setCommunityId(communityId).setSource(SOURCE).setType(type).setActorId(member).setOccurredAt(at)
+                .setAttributes(attributes).build();
+    }
+
+    private static String required(Map<String, String> row, String column) {
+        String value = optional(row, column);
+        if (value == null) {
+            throw new IllegalArgumentException(column + " is empty");
+        }
+        return value;
+    }
+
+    private static String optional(Map<String, String> row, String column) {
+        String value = row.get(column);
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static Instant time(Map<String, String> row, String column) {
+        String text = required(row, column);
+        try {
+            return text.length() == 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant()
+                    : Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(column + " '" + text + "' is not an ISO-8601 instant or date");
+        }
+    }
+}

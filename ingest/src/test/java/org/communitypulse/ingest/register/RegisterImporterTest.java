@@ -1,0 +1,89 @@
+package org.communitypulse.ingest.register;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.communitypulse.ingest.CollectingEventSink;
+import org.communitypulse.ingest.ImportException;
+import org.communitypulse.ingest.ImportSummary;
+import org.communitypulse.schemas.avro.ActivityEvent;
+import org.communitypulse.schemas.avro.EventType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RegisterImporterTest {
+
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String text) throws IOException {
+        return Files.writeString(dir.resolve(name), text);
+    }
+
+    @Test
+    void shouldPublishGrantsRevokesAndTrainingsWithStableIdsWhenFilesAreValid() throws IOException {
+        Path register = write("roles.csv", """
+                member,role,granted_at,revoked_at,account
+                ann,Sponsor,2024-01-01,,
+                bob,account-manager,2024-02-01T09:00:00Z,2024-03-01T09:00:00Z,@acme
+                """);
+        Path trainings = write("training.csv", """
+                member,course,completed_at,score
+                ann,social-media-guidelines,2024-01-05,88
+                """);
+        CollectingEventSink first = new CollectingEventSink();
+        ImportSummary summary = new RegisterImporter().run(List.of(register, trainings), "acme", first);
+
+        assertThat(summary.rejectedTotal()).isZero();
+        assertThat(summary.events(EventType.ROLE_GRANTED)).isEqualTo(2);
+        assertThat(summary.events(EventType.ROLE_REVOKED)).isEqualTo(1);
+        assertThat(summary.events(EventType.TRAINING_COMPLETED)).isEqualTo(1);
+        List<ActivityEvent> events = first.events();
+        assertThat(events).extracting(e -> e.getType() + " " + e.getActorId() + " " + e.getOccurredAt() + " "
+                + e.getAttributes()).containsExactly(
+                "ROLE_GRANTED ann 2024-01-01T00:00:00Z {role=Sponsor}",
+                "ROLE_GRANTED bob 2024-02-01T09:00:00Z {role=account-manager, account=@acme}",
+                "ROLE_REVOKED bob 2024-03-01T09:00:00Z {role=account-manager, account=@acme}",
+                "TRAINING_COMPLETED ann 2024-01-05T00:00:00Z {course=social-media-guidelines, score=88}");
+        assertThat(events).extracting(ActivityEvent::getEventId).doesNotHaveDuplicates();
+
+        CollectingEventSink again = new CollectingEventSink();
+        new RegisterImporter().run(List.of(register, trainings), "acme", again);
+        assertThat(again.events()).extracting(ActivityEvent::getEventId)
+                .containsExactlyElementsOf(events.stream().map(ActivityEvent::getEventId).toList());
+    }
+
+    @Test
+    void shouldRejectMalformedRowsWithTheirLineNumbersWhenTheRestIsValid() throws IOException {
+        Path register = write("roles.csv", """
+                member,role,granted_at,revoked_at,account
+                ann,sponsor,2024-01-01,,
+                ,sponsor,2024-01-01,,
+                cid,sponsor,yesterday,,
+                dan,sponsor,2024-02-01,2024-01-01,
+                eve,community-manager,2024-01-03,,
+                """);
+        CollectingEventSink sink = new CollectingEventSink();
+        ImportSummary summary = new RegisterImporter().run(List.of(register), "acme", sink);
+
+        assertThat(summary.rejectedTotal()).isEqualTo(3);
+        assertThat(summary.rejectedRows()).extracting(Object::toString).containsExactly(
+                "roles.csv:3: member is empty",
+                "roles.csv:4: granted_at 'yesterday' is not an ISO-8601 instant or date",
+                "roles.csv:5: revoked_at 2024-01-01T00:00:00Z is before granted_at 2024-02-01T00:00:00Z");
+        assertThat(sink.events()).extracting(ActivityEvent::getActorId).containsExactly("ann", "eve");
+        assertThat(sink.events().get(1).getOccurredAt()).isEqualTo(Instant.parse("2024-01-03T00:00:00Z"));
+    }
+
+    @Test
+    void shouldFailWithTheExpectedColumnsWhenTheHeaderIsUnknown() throws IOException {
+        Path file = write("other.csv", "a,b\n1,2\n");
+        assertThatThrownBy(() -> new RegisterImporter().run(List.of(file), "acme", new CollectingEventSink()))
+                .isInstanceOf(ImportException.class).hasMessageContaining("other.csv").hasMessageContaining("course");
+    }
+}

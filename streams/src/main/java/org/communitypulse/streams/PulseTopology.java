@@ -1,0 +1,20 @@
+package org.communitypulse.streams;
+
+import java.util.List;
+import org.apache.kafka.streams.Topology;
+import org.communitypulse.schemas.Topics;
+import org.communitypulse.schemas.serde.AvroSerdes;
+
+/** The whole pipeline: one intake feeding the engagement family ({@link EngagementTopology}) and the roles family ({@link RolesTopology}). */
+public final class PulseTopology {
+
+    private PulseTopology() {
+    }
+
+    public static Topology build(Topics topics, AvroSerdes serdes, IntakeSettings intake, EngagementSettings engagement,
+                                 AlertSettings alerting, RolesConfig roles) {
+        Topology topology = EngagementTopology.build(topics, serdes, intake, engagement, alerting,
+                List.of(RolesTopology.ROLES));
+        return RolesTopology.addTo(topology, EngagementTopology.INTAKE, topics, roles);
+    }
+}

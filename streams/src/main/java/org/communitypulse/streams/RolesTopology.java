@@ -1,0 +1,61 @@
+package org.communitypulse.streams;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+import org.communitypulse.schemas.Topic;
+import org.communitypulse.schemas.Topics;
+import org.communitypulse.streams.internals.RolesProcessor;
+
+/**
+ * Roles, access levels, training and policy (see {@code docs/roles.md} and {@code docs/metrics.md}).
+ *
+ * <p>Input: the events the intake accepted (deduplicated, valid, not late), from {@link EngagementTopology#INTAKE}.
+ * State: one store entry per community (the activity topic is keyed by community, so no repartition).
+ *
+ * <p>Outputs:
+ * <ul>
+ *   <li>{@code <prefix>members.roles}: ({@code MemberKey}, {@code MemberRoles}), compacted;</li>
+ *   <li>{@code <prefix>roles.coverage}: ({@code CommunityRoleKey}, {@code RoleCoverage}), compacted;</li>
+ *   <li>{@code <prefix>policy.violations}: ({@code ViolationKey}, {@code PolicyViolation}), OPENED and RESOLVED;</li>
+ *   <li>{@code <prefix>training.metrics}: ({@code String} community, {@code TrainingMetrics}), compacted;</li>
+ *   <li>{@code <prefix>activity.dlq}: refused role events, {@code pulse.dlq.rejected.by=streams.roles}.</li>
+ * </ul>
+ */
+public final class RolesTopology {
+
+    public static final String ROLES = "roles";
+    public static final String ROLES_STORE = "roles-community-store";
+    public static final String ROLES_ACTIVITY_STORE = "roles-activity-store";
+    public static final String MEMBER_ROLES_SINK = "member-roles-sink";
+    public static final String COVERAGE_SINK = "role-coverage-sink";
+    public static final String VIOLATIONS_SINK = "policy-violations-sink";
+    public static final String TRAINING_SINK = "training-metrics-sink";
+    public static final String DEAD_LETTER_SINK = "roles-dead-letter-sink";
+
+    private RolesTopology() {
+    }
+
+    /** Adds the roles family to {@code topology}, under {@code parent} (the intake). */
+    public static Topology addTo(Topology topology, String parent, Topics topics, RolesConfig config) {
+        RolesProcessor.Children children = new RolesProcessor.Children(MEMBER_ROLES_SINK, COVERAGE_SINK,
+                VIOLATIONS_SINK, TRAINING_SINK, DEAD_LETTER_SINK);
+        String activity = topics.activity().name();
+        topology.addProcessor(ROLES, () -> new RolesProcessor(ROLES_STORE, ROLES_ACTIVITY_STORE, config,
+                topics.activity().valueSerde().serializer(), activity, children), parent);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ROLES_STORE),
+                Serdes.String(), Serdes.ByteArray()), ROLES);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ROLES_ACTIVITY_STORE),
+                Serdes.String(), Serdes.Long()), ROLES);
+        addSink(topology, MEMBER_ROLES_SINK, topics.memberRoles());
+        addSink(topology, COVERAGE_SINK, topics.roleCoverage());
+        addSink(topology, VIOLATIONS_SINK, topics.policyViolations());
+        addSink(topology, TRAINING_SINK, topics.trainingMetrics());
+        addSink(topology, DEAD_LETTER_SINK, topics.activityDeadLetters());
+        return topology;
+    }
+
+    private static <K, V> void addSink(Topology topology, String name, Topic<K, V> topic) {
+        topology.addSink(name, topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer(), ROLES);
+    }
+}

@@ -1,0 +1,385 @@
+package org.communitypulse.streams.internals;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.communitypulse.schemas.DeadLetterHeaders;
+import org.communitypulse.schemas.avro.ActivityEvent;
+import org.communitypulse.schemas.avro.CommunityRoleKey;
+import org.communitypulse.schemas.avro.EventType;
+import org.communitypulse.schemas.avro.MemberKey;
+import org.communitypulse.schemas.avro.MemberRoles;
+import org.communitypulse.schemas.avro.PolicyViolation;
+import org.communitypulse.schemas.avro.RoleCoverage;
+import org.communitypulse.schemas.avro.TrainingMetrics;
+import org.communitypulse.schemas.avro.ViolationKey;
+import org.communitypulse.schemas.avro.ViolationState;
+import org.communitypulse.streams.RolesConfig;
+
+/**
+ * The roles family: applies ROLE_GRANTED / ROLE_REVOKED / TRAINING_COMPLETED / POLICY_ACKNOWLEDGED to
+ * the community's {@link RolesState} and, per event, re-evaluates the community as of its event-time
+ * clock (the latest occurredAt seen), forwarding only what changed.
+ *
+ * <p>Why per event and not on a punctuator: role events are rare next to posts, and emitting at once
+ * lets each violation carry the event that resolved it. Other events of a community only trigger an
+ * evaluation when they move its clock to a new UTC day (expiries, inactivity) or come from a role
+ * holder (their activity changes coverage). Communities without any role-family event are not evaluated.
+ *
+ * <p>Stores: {@code storeName}, community to its role history ({@link RolesState}, JSON);
+ * {@code activityStoreName}, small entries per community (clock, whether roles are in use) and per
+ * member (last event time, whether they ever held a role).
+ *
+ * <p>Input: {@code (communityId, ActivityEvent)} accepted by the intake. Refused events go to
+ * {@link Children#deadLetter()} as Confluent-framed bytes with {@link DeadLetterHeaders}.
+ */
+public final class RolesProcessor implements Processor<Object, Object, Object, Object> {
+
+    /** Names of the downstream nodes. */
+    public record Children(String memberRoles, String coverage, String violations, String training,
+                           String deadLetter) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final String storeName;
+    private final String activityStoreName;
+    private final RolesConfig config;
+    private final RolesEvaluator evaluator;
+    private final Serializer<ActivityEvent> eventSerializer;
+    private final String activityTopic;
+    private final Children children;
+
+    private ProcessorContext<Object, Object> context;
+    private KeyValueStore<String, byte[]> store;
+    private KeyValueStore<String, Long> activity;
+    private RolesMetrics metrics;
+
+    public RolesProcessor(String storeName, String activityStoreName, RolesConfig config, Serializer<ActivityEvent> eventSerializer,
+                          String activityTopic, Children children) {
+        this.storeName = storeName;
+        this.activityStoreName = activityStoreName;
+        this.config = config;
+        this.evaluator = new RolesEvaluator(config);
+        this.eventSerializer = eventSerializer;
+        this.activityTopic = activityTopic;
+        this.children = children;
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.store = context.getStateStore(storeName);
+        this.activity = context.getStateStore(activityStoreName);
+        this.metrics = new RolesMetrics(context.metrics());
+    }
+
+    @Override
+    public void process(Record<Object, Object> record) {
+        ActivityEvent event = (ActivityEvent) record.value();
+        String community = event.getCommunityId();
+        long at = event.getOccurredAt().toEpochMilli();
+        String actor = event.getActorId();
+        boolean roleFamily = isRoleFamily(event.getType());
+        RolesState state = null;
+        if (roleFamily) {
+            state = load(community);
+            String outcome = apply(state, event);
+            if (REJECTED.equals(outcome)) {
+                return;
+            }
+            if (APPLIED.equals(outcome)) {
+                activity.put(key(community, IN_USE), 1L);
+                if (event.getType() == EventType.ROLE_GRANTED || event.getType() == EventType.ROLE_REVOKED) {
+                    activity.put(key(community, HOLDER + actor), 1L);
+                }
+            }
+        }
+        // Every event moves the clock and its actor's activity: cheap entries of their own, so posts of
+        // communities (and members) without roles never touch the role history.
+        Long previous = activity.get(key(community, LATEST));
+        long latest = previous == null ? at : Math.max(previous, at);
+        activity.put(key(community, LATEST), latest);
+        Long first = activity.get(key(community, FIRST));
+        if (first == null || at < first) {
+            activity.put(key(community, FIRST), at);
+        }
+        if (actor != null) {
+            Long last = activity.get(key(community, ACTIVE + actor));
+            if (last == null || at > last) {
+                activity.put(key(community, ACTIVE + actor), at);
+            }
+        }
+        if (activity.get(key(community, IN_USE)) == null) {
+            return;
+        }
+        boolean holder = actor != null && activity.get(key(community, HOLDER + actor)) != null;
+        if (roleFamily || holder || newDay(previous == null ? Long.MIN_VALUE : previous, latest)) {
+            if (state == null) {
+                state = load(community);
+            }
+            clock(community, state);
+            for (RolesState.Change c : state.changes) {
+                Long last = activity.get(key(community, ACTIVE + c.member()));
+                if (last != null) {
+                    state.lastActive.put(c.member(), last);
+                }
+            }
+            emit(community, state, event, record.timestamp());
+            store.put(community, write(state));
+        }
+    }
+
+    private static final String FIRST = "first";
+    private static final String LATEST = "latest";
+    private static final String IN_USE = "in-use";
+    private static final String HOLDER = "h:";
+    private static final String ACTIVE = "a:";
+
+    private static String key(String community, String suffix) {
+        return community + '\u0000' + suffix;
+    }
+
+    private RolesState load(String community) {
+        byte[] stored = store.get(community);
+        RolesState state = stored == null ? new RolesState() : read(stored);
+        clock(community, state);
+        return state;
+    }
+
+    private void clock(String community, RolesState state) {
+        Long first = activity.get(key(community, FIRST));
+        Long latest = activity.get(key(community, LATEST));
+        state.firstEventAt = first == null ? Long.MAX_VALUE : first;
+        state.latestEventAt = latest == null ? Long.MIN_VALUE : latest;
+    }
+
+    static boolean isRoleFamily(EventType type) {
+        return type == EventType.ROLE_GRANTED || type == EventType.ROLE_REVOKED
+                || type == EventType.TRAINING_COMPLETED || type == EventType.POLICY_ACKNOWLEDGED;
+    }
+
+    private static boolean newDay(long previous, long latest) {
+        return previous == Long.MIN_VALUE || Math.floorDiv(previous, 86_400_000L) != Math.floorDiv(latest, 86_400_000L);
+    }
+
+    /** Adds the event to the state, or counts it as ignored, or dead-letters it (state untouched). */
+    private String apply(RolesState state, ActivityEvent event) {
+        String member = event.getActorId();
+        long at = event.getOccurredAt().toEpochMilli();
+        Map<String, String> attributes = event.getAttributes();
+        if (member == null || member.isBlank()) {
+            return reject(event, RolesRejectReason.MISSING_MEMBER, event.getType() + " has no actorId");
+        }
+        switch (event.getType()) {
+            case TRAINING_COMPLETED -> {
+                String course = RolesConfig.normalise(attributes.get("course"));
+                if (course == null || course.isBlank()) {
+                    return reject(event, RolesRejectReason.MISSING_ATTRIBUTE, "TRAINING_COMPLETED has no attributes.course");
+                }
+                state.completions.add(new RolesState.Completion(event.getEventId(), member, course, at));
+            }
+            case POLICY_ACKNOWLEDGED -> {
+                String policy = attributes.get("policy");
+                if (policy == null || policy.isBlank()) {
+                    return reject(event, RolesRejectReason.MISSING_ATTRIBUTE, "POLICY_ACKNOWLEDGED has no attributes.policy");
+                }
+                state.acknowledgements.computeIfAbsent(member, m -> new java.util.TreeMap<>())
+                        .merge(policy.trim(), at, Math::max);
+            }
+            default -> {
+                String outcome = applyRoleChange(state, event, member, at, attributes);
+                if (outcome != null) {
+                    return outcome;
+                }
+            }
+        }
+        metrics.applied();
+        return APPLIED;
+    }
+
+    private String applyRoleChange(RolesState state, ActivityEvent event, String member, long at,
+                                   Map<String, String> attributes) {
+        boolean granted = event.getType() == EventType.ROLE_GRANTED;
+        String role = RolesConfig.normalise(attributes.get("role"));
+        String level = RolesConfig.normalise(attributes.get("level"));
+        String account = attributes.get("account") == null || attributes.get("account").isBlank() ? null
+                : attributes.get("account").trim();
+        if ((role == null || role.isBlank()) && (level == null || level.isBlank())) {
+            return reject(event, RolesRejectReason.MISSING_ROLE, event.getType() + " has neither attributes.role nor attributes.level");
+        }
+        List<RolesState.Change> changes = new ArrayList<>();
+        if (role != null && !role.isBlank()) {
+            if (config.isRole(role)) {
+                changes.add(new RolesState.Change(event.getEventId(), member, RolesEvaluator.ROLE, role, account, granted, at));
+            } else if (config.isLevel(role) && level == null) {
+                // A register line names "role or level" in one column.
+                level = role;
+            } else if (config.isIgnored(role)) {
+                if (level == null) {
+                    metrics.ignored();
+                    return IGNORED;
+                }
+            } else {
+                return reject(event, RolesRejectReason.UNKNOWN_ROLE, "role '" + role + "' is not configured (known: "
+                        + config.roleNames().keySet() + "; see roles.config.file)");
+            }
+        }
+        if (level != null && !level.isBlank()) {
+            if (!config.isLevel(level)) {
+                return reject(event, RolesRejectReason.UNKNOWN_LEVEL, "level '" + level + "' is not configured");
+            }
+            changes.add(new RolesState.Change(event.getEventId(), member, RolesEvaluator.LEVEL, level, account, granted, at));
+        }
+        if (granted && state.latestEventAt != Long.MIN_VALUE
+                && at > state.latestEventAt + config.rules().futureGrantTolerance().toMillis()) {
+            return reject(event, RolesRejectReason.FUTURE_GRANT, "granted at " + Instant.ofEpochMilli(at)
+                    + ", after the community's latest event " + Instant.ofEpochMilli(state.latestEventAt)
+                    + " plus the tolerance of " + config.rules().futureGrantToleranceHours() + "h");
+        }
+        if (!granted) {
+            Map<String, Boolean> held = new HashMap<>();
+            RolesEvaluator.holdings(state.changes, at).forEach(h ->
+                    held.put(RolesEvaluator.lineKey(new RolesState.Change("", h.member(), h.kind(), h.id(),
+                            h.account(), true, 0)), h.held()));
+            for (RolesState.Change c : changes) {
+                if (!held.getOrDefault(RolesEvaluator.lineKey(c), false)) {
+                    return reject(event, RolesRejectReason.REVOKE_WITHOUT_GRANT, member + " did not hold " + c.kind()
+                            + " '" + c.id() + "'" + (account == null ? "" : " for account '" + account + "'")
+                            + " at " + Instant.ofEpochMilli(at));
+                }
+            }
+        }
+        state.changes.addAll(changes);
+        return null;
+    }
+
+    private void emit(String community, RolesState state, ActivityEvent cause, long timestamp) {
+        RolesEvaluator.Evaluation eval = evaluator.evaluate(community, state, state.latestEventAt);
+        eval.members().forEach((member, roles) -> {
+            String fingerprint = fingerprint(roles);
+            if (!fingerprint.equals(state.emittedMembers.get(member))) {
+                state.emittedMembers.put(member, fingerprint);
+                context.forward(new Record<>(new MemberKey(community, member), roles, timestamp), children.memberRoles());
+            }
+        });
+        eval.coverage().forEach((role, coverage) -> {
+            String fingerprint = coverage.getHolders() + "|" + coverage.getActiveHolders() + "|" + coverage.getFilled()
+                    + "|" + coverage.getVacantSince();
+            if (!fingerprint.equals(state.emittedCoverage.get(role))) {
+                state.emittedCoverage.put(role, fingerprint);
+                context.forward(new Record<>(new CommunityRoleKey(community, role), coverage, timestamp),
+                        children.coverage());
+            }
+        });
+        Map<String, RolesEvaluator.Violation> now = eval.violations();
+        now.forEach((key, v) -> {
+            // An open violation keeps its first openedAt: OPENED and RESOLVED must share one id.
+            if (!state.openViolations.containsKey(key)) {
+                state.openViolations.put(key, v.openedAt());
+                forwardViolation(community, v.rule(), v.subjectType(), v.subject(), ViolationState.OPENED, v.openedAt(),
+                        null, v.evidence(), timestamp);
+            }
+        });
+        for (String key : new ArrayList<>(state.openViolations.keySet())) {
+            if (!now.containsKey(key)) {
+                long openedAt = state.openViolations.remove(key);
+                int sep = key.indexOf('\u0000');
+                String rule = key.substring(0, sep);
+                Map<String, String> evidence = new LinkedHashMap<>();
+                evidence.put("resolvedBy", cause.getEventId());
+                evidence.put("resolvedByType", cause.getType().name());
+                // The event that ended it; never before the opening (a late event can undo a violation entirely).
+                long resolvedAt = Math.max(openedAt, cause.getOccurredAt().toEpochMilli());
+                forwardViolation(community, rule, subjectType(rule), key.substring(sep + 1), ViolationState.RESOLVED,
+                        openedAt, resolvedAt, evidence, timestamp);
+            }
+        }
+        TrainingMetrics training = eval.training();
+        String fingerprint = training.getCorporateUsers() + "|" + training.getTrainedCorporateUsers() + "|"
+                + training.getExpiring() + "|" + training.getExpired() + "|" + training.getWeekly();
+        if (!fingerprint.equals(state.emittedTraining)) {
+            state.emittedTraining = fingerprint;
+            context.forward(new Record<>(community, training, timestamp), children.training());
+        }
+    }
+
+    private static String subjectType(String rule) {
+        return switch (rule) {
+            case RolesEvaluator.RULE_ACCOUNT_WITHOUT_MANAGER -> "account";
+            case RolesEvaluator.RULE_ROLE_VACANT -> "role";
+            default -> "member";
+        };
+    }
+
+    private void forwardViolation(String community, String rule, String subjectType, String subject,
+                                  ViolationState status, long openedAt, Long resolvedAt, Map<String, String> evidence,
+                                  long timestamp) {
+        String id = community + "/" + rule + "/" + subject + "/" + Instant.ofEpochMilli(openedAt).atZone(ZoneOffset.UTC)
+                .toInstant();
+        PolicyViolation value = PolicyViolation.newBuilder().setViolationId(id).setCommunityId(community).setRule(rule)
+                .setSubjectType(subjectType).setSubject(subject).setState(status)
+                .setOpenedAt(Instant.ofEpochMilli(openedAt))
+                .setResolvedAt(resolvedAt == null ? null : Instant.ofEpochMilli(resolvedAt))
+                .setEvidence(new LinkedHashMap<>(evidence)).build();
+        context.forward(new Record<>(new ViolationKey(community, rule, subject), value, timestamp), children.violations());
+    }
+
+    private static String fingerprint(MemberRoles roles) {
+        return roles.getRoles() + "|" + roles.getLevel() + "|" + roles.getAccounts() + "|" + roles.getValidTrainings()
+                + "|" + roles.getAcknowledgedPolicies();
+    }
+
+    private static final String APPLIED = "applied";
+    private static final String IGNORED = "ignored";
+    private static final String REJECTED = "rejected";
+
+    private String reject(ActivityEvent event, RolesRejectReason reason, String detail) {
+        metrics.deadLettered(reason);
+        RecordHeaders headers = new RecordHeaders();
+        DeadLetterHeaders.put(headers, DeadLetterHeaders.REASON, reason.name());
+        DeadLetterHeaders.put(headers, DeadLetterHeaders.DETAIL, detail);
+        DeadLetterHeaders.put(headers, DeadLetterHeaders.REJECTED_BY, "streams.roles");
+        context.recordMetadata().ifPresent(meta -> {
+            DeadLetterHeaders.put(headers, DeadLetterHeaders.SOURCE_TOPIC, meta.topic());
+            DeadLetterHeaders.put(headers, DeadLetterHeaders.SOURCE_PARTITION, Integer.toString(meta.partition()));
+            DeadLetterHeaders.put(headers, DeadLetterHeaders.SOURCE_OFFSET, Long.toString(meta.offset()));
+        });
+        byte[] key = event.getCommunityId().getBytes(StandardCharsets.UTF_8);
+        byte[] value = eventSerializer.serialize(activityTopic, event);
+        context.forward(new Record<>(key, value, event.getOccurredAt().toEpochMilli(), headers), children.deadLetter());
+        return REJECTED;
+    }
+
+    private static RolesState read(byte[] bytes) {
+        try {
+            return JSON.readValue(bytes, RolesState.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable roles state", e);
+        }
+    }
+
+    private static byte[] write(RolesState state) {
+        try {
+            return JSON.writeValueAsBytes(state);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

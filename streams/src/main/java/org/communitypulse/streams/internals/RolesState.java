@@ -1,0 +1,49 @@
+package org.communitypulse.streams.internals;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Everything the roles family knows about one community, stored as one JSON value per community.
+ * The full role and training history is kept (not a running summary) so that every output can be
+ * recomputed from the set of events, whatever order they arrived in.
+ *
+ * <p>Mutable with public fields: it is a serialisation shape, only touched by {@link RolesProcessor}
+ * and {@link RolesEvaluator}.
+ */
+public final class RolesState {
+
+    /** One ROLE_GRANTED or ROLE_REVOKED. {@code kind} is {@code role} or {@code level}; account may be null. */
+    public record Change(String eventId, String member, String kind, String id, String account, boolean granted,
+                         long at) {
+    }
+
+    /** One TRAINING_COMPLETED. */
+    public record Completion(String eventId, String member, String course, long at) {
+    }
+
+    /** The community's clock, kept in the activity store and filled in before use. */
+    @JsonIgnore
+    public long firstEventAt = Long.MAX_VALUE;
+    @JsonIgnore
+    public long latestEventAt = Long.MIN_VALUE;
+    public List<Change> changes = new ArrayList<>();
+    public List<Completion> completions = new ArrayList<>();
+    /** member -> policy -> acknowledged at (latest). */
+    public Map<String, Map<String, Long>> acknowledgements = new TreeMap<>();
+    /** Role holders' latest occurredAt in the community, from the activity store, filled in before evaluation. */
+    @JsonIgnore
+    public Map<String, Long> lastActive = new HashMap<>();
+
+    /** What was last emitted, so only changes are forwarded: member -> fingerprint. */
+    public Map<String, String> emittedMembers = new HashMap<>();
+    /** role -> fingerprint. */
+    public Map<String, String> emittedCoverage = new HashMap<>();
+    /** violation key (rule NUL subject) -> openedAt of the open violation. */
+    public Map<String, Long> openViolations = new TreeMap<>();
+    public String emittedTraining;
+}

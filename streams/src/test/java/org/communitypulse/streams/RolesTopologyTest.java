@@ -1,0 +1,312 @@
+package org.communitypulse.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.communitypulse.streams.TestEvents.event;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Random;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.communitypulse.schemas.DeadLetterHeaders;
+import org.communitypulse.schemas.Topics;
+import org.communitypulse.schemas.avro.ActivityEvent;
+import org.communitypulse.schemas.avro.CommunityRoleKey;
+import org.communitypulse.schemas.avro.EventType;
+import org.communitypulse.schemas.avro.MemberKey;
+import org.communitypulse.schemas.avro.MemberRoles;
+import org.communitypulse.schemas.avro.PolicyViolation;
+import org.communitypulse.schemas.avro.RoleCoverage;
+import org.communitypulse.schemas.avro.TrainingMetrics;
+import org.communitypulse.schemas.avro.ViolationKey;
+import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
+import org.communitypulse.schemas.serde.AvroSerdes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Scripted role histories through the whole pipeline topology (intake, engagement, roles) with the shipped roles.yaml. */
+class RolesTopologyTest {
+
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2030-01-01T00:00:00Z"), ZoneOffset.UTC);
+    private static final String C = "acme-community";
+
+    @TempDir
+    Path stateDir;
+
+    private final AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
+    private final Topics topics = new Topics("r.", serdes);
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, ActivityEvent> activity;
+    private TestOutputTopic<MemberKey, MemberRoles> members;
+    private TestOutputTopic<CommunityRoleKey, RoleCoverage> coverage;
+    private TestOutputTopic<ViolationKey, PolicyViolation> violations;
+    private TestOutputTopic<String, TrainingMetrics> training;
+    private TestOutputTopic<byte[], byte[]> deadLetters;
+    private int seq;
+
+    private void start() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "roles-topology-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("run-" + seq++).toString());
+        driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
+                new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK), EngagementSettings.defaults(),
+                AlertSettings.defaults().withWallClock(false), RolesConfig.defaults()), props);
+        activity = driver.createInputTopic(topics.activity().name(), topics.activity().keySerde().serializer(),
+                topics.activity().valueSerde().serializer());
+        members = out(topics.memberRoles());
+        coverage = out(topics.roleCoverage());
+        violations = out(topics.policyViolations());
+        training = out(topics.trainingMetrics());
+        deadLetters = driver.createOutputTopic(topics.activityDeadLetters().name(), Serdes.ByteArray().deserializer(),
+                Serdes.ByteArray().deserializer());
+    }
+
+    private <K, V> TestOutputTopic<K, V> out(org.communitypulse.schemas.Topic<K, V> topic) {
+        return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+    }
+
+    @AfterEach
+    void close() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    private static ActivityEvent roleEvent(String id, EventType type, String member, String at, String... attributes) {
+        ActivityEvent e = event(id, C, type, member, Instant.parse(at));
+        Map<String, String> map = new HashMap<>();
+        for (int i = 0; i < attributes.length; i += 2) {
+            map.put(attributes[i], attributes[i + 1]);
+        }
+        e.setAttributes(map);
+        return e;
+    }
+
+    private void pipe(ActivityEvent... events) {
+        for (ActivityEvent e : events) {
+            activity.pipeInput(e.getCommunityId(), e);
+        }
+    }
+
+    /** Violation records as "STATE rule subject openedAt resolvedAt", in emission order. */
+    private List<String> violationLog() {
+        return violations.readValuesToList().stream().map(v -> v.getState() + " " + v.getRule() + " " + v.getSubject()
+                + " " + v.getOpenedAt() + " " + v.getResolvedAt()).toList();
+    }
+
+    private static final String UNTRAINED = "corporate-user-untrained";
+
+    @Test
+    void shouldOpenAndResolveTrainingViolationsAtEventTimeWhenGrantTrainExpireRevoke() {
+        start();
+        pipe(roleEvent("g1", EventType.ROLE_GRANTED, "alice", "2024-01-01T10:00:00Z", "level", "corporate-user"));
+        assertThat(violationLog()).containsExactly(
+                "OPENED " + UNTRAINED + " alice 2024-01-01T10:00:00Z null",
+                "OPENED required-role-vacant community-manager 2024-01-01T10:00:00Z null",
+                "OPENED required-role-vacant sponsor 2024-01-01T10:00:00Z null",
+                "OPENED required-role-vacant technical-developer-designer 2024-01-01T10:00:00Z null");
+        MemberRoles alice = members.readValue();
+        assertThat(alice.getLevel()).isEqualTo("corporate-user");
+        assertThat(alice.getValidTrainings()).isEmpty();
+        assertThat(coverage.readKeyValuesToMap()).hasSize(10)
+                .allSatisfy((k, v) -> assertThat(v.getFilled()).isFalse());
+        TrainingMetrics t = training.readValue();
+        assertThat(t.getCorporateUsers()).isEqualTo(1);
+        assertThat(t.getTrainedCorporateUsers()).isZero();
+        assertThat(t.getTrainedShare()).isEqualTo(0.0);
+
+        pipe(roleEvent("t1", EventType.TRAINING_COMPLETED, "alice", "2024-01-10T09:00:00Z",
+                "course", "Social-Media-Guidelines", "score", "91"));
+        assertThat(violationLog()).containsExactly(
+                "RESOLVED " + UNTRAINED + " alice 2024-01-01T10:00:00Z 2024-01-10T09:00:00Z");
+        assertThat(members.readValue().getValidTrainings()).containsExactly("social-media-guidelines");
+        t = training.readValue();
+        assertThat(t.getTrainedShare()).isEqualTo(1.0);
+        assertThat(t.getWeekly()).singleElement().satisfies(w -> {
+            assertThat(w.getCourse()).isEqualTo("social-media-guidelines");
+            assertThat(w.getWeekStart()).hasToString("2024-01-08");
+            assertThat(w.getCompletions()).isEqualTo(1);
+        });
+
+        // Any event moving the community's clock past the expiry (365 days) opens it at the expiry instant.
+        pipe(event("p1", C, EventType.THREAD_CREATED, "bob", Instant.parse("2025-01-20T00:00:00Z")));
+        assertThat(violationLog()).containsExactly("OPENED " + UNTRAINED + " alice 2025-01-09T09:00:00Z null");
+        t = training.readValue();
+        assertThat(t.getExpired()).isEqualTo(1);
+        assertThat(t.getTrainedCorporateUsers()).isZero();
+
+        pipe(roleEvent("r1", EventType.ROLE_REVOKED, "alice", "2025-01-25T12:00:00Z", "level", "corporate-user"));
+        assertThat(violationLog()).containsExactly(
+                "RESOLVED " + UNTRAINED + " alice 2025-01-09T09:00:00Z 2025-01-25T12:00:00Z");
+        assertThat(members.readKeyValuesToMap().get(new MemberKey(C, "alice")).getLevel()).isEqualTo("basic");
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldTrackAccountManagersWhenAnAccountLosesAndRegainsItsManager() {
+        start();
+        pipe(roleEvent("g1", EventType.ROLE_GRANTED, "carol", "2024-03-01T09:00:00Z", "level", "corporate-user"),
+                roleEvent("t1", EventType.TRAINING_COMPLETED, "carol", "2024-03-01T10:00:00Z",
+                        "course", "social-media-guidelines"),
+                roleEvent("g2", EventType.ROLE_GRANTED, "carol", "2024-03-02T09:00:00Z",
+                        "level", "account-manager", "account", "@acme"));
+        violations.readValuesToList();
+        assertThat(members.readKeyValuesToMap().get(new MemberKey(C, "carol")).getAccounts()).containsExactly("@acme");
+
+        pipe(roleEvent("r1", EventType.ROLE_REVOKED, "carol", "2024-04-01T09:00:00Z",
+                "level", "account-manager", "account", "@acme"));
+        assertThat(violationLog()).containsExactly("OPENED account-without-manager @acme 2024-04-01T09:00:00Z null");
+
+        pipe(roleEvent("g3", EventType.ROLE_GRANTED, "dave", "2024-04-05T09:00:00Z",
+                "level", "account-manager", "account", "@acme"));
+        assertThat(violationLog()).containsExactlyInAnyOrder(
+                "RESOLVED account-without-manager @acme 2024-04-01T09:00:00Z 2024-04-05T09:00:00Z",
+                "OPENED account-manager-not-corporate-user dave 2024-04-05T09:00:00Z null",
+                // dave is above Corporate User, so the training rule applies to him too.
+                "OPENED " + UNTRAINED + " dave 2024-04-05T09:00:00Z null");
+
+        pipe(roleEvent("g4", EventType.ROLE_GRANTED, "dave", "2024-04-06T09:00:00Z", "level", "corporate-user"),
+                roleEvent("t2", EventType.TRAINING_COMPLETED, "dave", "2024-04-07T09:00:00Z",
+                        "course", "social-media-guidelines"));
+        assertThat(violationLog()).containsExactly(
+                "RESOLVED account-manager-not-corporate-user dave 2024-04-05T09:00:00Z 2024-04-06T09:00:00Z",
+                "RESOLVED " + UNTRAINED + " dave 2024-04-05T09:00:00Z 2024-04-07T09:00:00Z");
+    }
+
+    @Test
+    void shouldMarkRequiredRoleVacantFromWhenItsOnlyHolderWentInactiveWhenTheClockPassesTheWindow() {
+        start();
+        pipe(roleEvent("g1", EventType.ROLE_GRANTED, "erin", "2024-01-01T00:00:00Z", "role", "Sponsor"),
+                event("p1", C, EventType.THREAD_CREATED, "erin", Instant.parse("2024-01-05T00:00:00Z")));
+        RoleCoverage sponsor = coverage.readKeyValuesToMap().get(new CommunityRoleKey(C, "sponsor"));
+        assertThat(sponsor.getFilled()).isTrue();
+        assertThat(sponsor.getActiveHolders()).containsExactly("erin");
+        assertThat(sponsor.getVacantSince()).isNull();
+        assertThat(violationLog()).noneMatch(v -> v.contains(" sponsor "));
+
+        // 30 days after erin's last event nobody covers the role any more.
+        pipe(event("p2", C, EventType.THREAD_CREATED, "frank", Instant.parse("2024-03-01T00:00:00Z")));
+        sponsor = coverage.readKeyValuesToMap().get(new CommunityRoleKey(C, "sponsor"));
+        assertThat(sponsor.getFilled()).isFalse();
+        assertThat(sponsor.getHolders()).containsExactly("erin");
+        assertThat(sponsor.getActiveHolders()).isEmpty();
+        assertThat(sponsor.getVacantSince()).isEqualTo(Instant.parse("2024-02-04T00:00:00Z"));
+        assertThat(violationLog()).containsExactly("OPENED required-role-vacant sponsor 2024-02-04T00:00:00Z null");
+
+        pipe(event("p3", C, EventType.REPLY_CREATED, "erin", Instant.parse("2024-03-02T08:00:00Z")));
+        assertThat(violationLog()).containsExactly(
+                "RESOLVED required-role-vacant sponsor 2024-02-04T00:00:00Z 2024-03-02T08:00:00Z");
+        assertThat(coverage.readKeyValuesToMap().get(new CommunityRoleKey(C, "sponsor")).getFilled()).isTrue();
+    }
+
+    @Test
+    void shouldDeadLetterBadRoleEventsWithReasonWhenRoleUnknownRevokedWithoutGrantOrFutureDated() {
+        start();
+        pipe(roleEvent("g1", EventType.ROLE_GRANTED, "alice", "2024-01-01T10:00:00Z", "role", "sponsor"));
+        List<String> before = violationLog();
+        members.readValuesToList();
+        coverage.readValuesToList();
+        training.readValuesToList();
+
+        pipe(roleEvent("b1", EventType.ROLE_GRANTED, "bob", "2024-01-02T10:00:00Z", "role", "chief-wizard"),
+                roleEvent("b2", EventType.ROLE_GRANTED, "bob", "2024-01-02T10:00:00Z", "level", "platinum"),
+                roleEvent("b3", EventType.ROLE_REVOKED, "bob", "2024-01-02T10:00:00Z", "role", "sponsor"),
+                roleEvent("b4", EventType.ROLE_GRANTED, "bob", "2024-03-01T10:00:00Z", "role", "sponsor"),
+                roleEvent("b5", EventType.ROLE_GRANTED, "bob", "2024-01-02T10:00:00Z"),
+                roleEvent("b6", EventType.TRAINING_COMPLETED, "bob", "2024-01-02T10:00:00Z"),
+                // A platform role from a connector: not an organisation role, counted as ignored.
+                roleEvent("i1", EventType.ROLE_GRANTED, "bob", "2024-01-02T10:00:00Z", "role", "trust_level_2"));
+        List<TestRecord<byte[], byte[]>> dead = deadLetters.readRecordsToList();
+        assertThat(dead).extracting(r -> DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.REASON))
+                .containsExactly("UNKNOWN_ROLE", "UNKNOWN_LEVEL", "REVOKE_WITHOUT_GRANT", "FUTURE_GRANT",
+                        "MISSING_ROLE", "MISSING_ATTRIBUTE");
+        assertThat(dead).allSatisfy(r -> {
+            assertThat(DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.REJECTED_BY)).isEqualTo("streams.roles");
+            assertThat(DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.DETAIL)).isNotBlank();
+            assertThat(DeadLetterHeaders.get(r.headers(), DeadLetterHeaders.SOURCE_TOPIC))
+                    .isEqualTo(topics.activity().name());
+        });
+        ActivityEvent first = topics.activity().valueSerde().deserializer().deserialize(topics.activity().name(),
+                dead.get(0).value());
+        assertThat(first.getEventId()).isEqualTo("b1");
+        // Nothing else moved: no role output at all for the refused events.
+        assertThat(violationLog()).isEmpty();
+        assertThat(members.isEmpty()).isTrue();
+        assertThat(before).isNotEmpty();
+        assertThat(metric("dead-lettered", "roles.UNKNOWN_ROLE")).isEqualTo(1.0);
+        assertThat(metric("dead-lettered", "roles.FUTURE_GRANT")).isEqualTo(1.0);
+        assertThat(metric("ignored", "roles")).isEqualTo(1.0);
+        assertThat(metric("applied", "roles")).isEqualTo(1.0);
+    }
+
+    @Test
+    void shouldEndInTheSameStateWhenTheSameHistoryArrivesInAnotherOrder() {
+        List<ActivityEvent> history = new ArrayList<>(List.of(
+                roleEvent("g1", EventType.ROLE_GRANTED, "alice", "2024-01-01T10:00:00Z", "level", "corporate-user"),
+                roleEvent("g2", EventType.ROLE_GRANTED, "alice", "2024-01-02T10:00:00Z", "role", "sponsor"),
+                roleEvent("t1", EventType.TRAINING_COMPLETED, "alice", "2024-01-03T10:00:00Z",
+                        "course", "social-media-guidelines"),
+                roleEvent("g3", EventType.ROLE_GRANTED, "bob", "2024-01-04T10:00:00Z",
+                        "level", "account-manager", "account", "@acme"),
+                roleEvent("g4", EventType.ROLE_GRANTED, "bob", "2024-01-05T10:00:00Z", "role", "community-manager"),
+                roleEvent("a1", EventType.POLICY_ACKNOWLEDGED, "bob", "2024-01-05T11:00:00Z", "policy", "privacy-notice"),
+                event("p1", C, EventType.THREAD_CREATED, "carol", Instant.parse("2024-01-20T10:00:00Z"))));
+        start();
+        history.forEach(this::pipe);
+        Map<MemberKey, String> inOrderMembers = withoutAsOf(members.readKeyValuesToMap());
+        Map<CommunityRoleKey, String> inOrderCoverage = withoutAsOf(coverage.readKeyValuesToMap());
+        Map<String, String> inOrderTraining = withoutAsOf(training.readKeyValuesToMap());
+        driver.close();
+
+        // Shuffled, but the latest event still last so every run is evaluated as of the same instant.
+        List<ActivityEvent> shuffled = new ArrayList<>(history.subList(0, history.size() - 1));
+        Collections.shuffle(shuffled, new Random(7));
+        shuffled.add(history.get(history.size() - 1));
+        start();
+        shuffled.forEach(this::pipe);
+        assertThat(withoutAsOf(members.readKeyValuesToMap())).isEqualTo(inOrderMembers);
+        assertThat(withoutAsOf(coverage.readKeyValuesToMap())).isEqualTo(inOrderCoverage);
+        assertThat(withoutAsOf(training.readKeyValuesToMap())).isEqualTo(inOrderTraining);
+        assertThat(inOrderMembers.get(new MemberKey(C, "bob"))).contains("\"acknowledgedPolicies\": [\"privacy-notice\"]");
+    }
+
+    /**
+     * Records as JSON text without asOf: asOf says when a record was computed (the clock at its last change),
+     * which legitimately differs between arrival orders; every other field must not.
+     */
+    private static <K, V> Map<K, String> withoutAsOf(Map<K, V> records) {
+        Map<K, String> out = new HashMap<>();
+        records.forEach((k, v) -> out.put(k, v.toString().replaceAll("\"asOf\": \"[^\"]*\"", "")));
+        return out;
+    }
+
+    private double metric(String name, String entity) {
+        double sum = 0;
+        for (Map.Entry<MetricName, ? extends Metric> m : driver.metrics().entrySet()) {
+            MetricName n = m.getKey();
+            if (n.group().equals("stream-pulse-metrics") && n.name().equals(name + "-total")
+                    && entity.equals(n.tags().get("pulse-id"))) {
+                sum += ((Number) m.getValue().metricValue()).doubleValue();
+            }
+        }
+        return sum;
+    }
+}
