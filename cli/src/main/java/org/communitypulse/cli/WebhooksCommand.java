@@ -26,7 +26,7 @@ final class WebhooksCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
-    @Option(names = "--port", defaultValue = "${env:PULSE_WEBHOOKS_PORT:-8088}",
+    @Option(names = "--port", defaultValue = "${env:PULSE_WEBHOOKS_PORT:-8080}",
             description = "HTTP port (env PULSE_WEBHOOKS_PORT). Default: ${DEFAULT-VALUE}.")
     int port;
 

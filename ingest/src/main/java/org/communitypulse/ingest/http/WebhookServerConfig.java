@@ -28,7 +28,7 @@ public final class WebhookServerConfig extends AbstractConfig {
 
     public static final String PORT_CONFIG = "pulse.webhooks.port";
     public static final String PORT_DOC = "HTTP port; 0 picks a free one (see WebhookServer.port()).";
-    public static final int PORT_DEFAULT = 8088;
+    public static final int PORT_DEFAULT = 8080;
 
     public static final String MAX_BODY_BYTES_CONFIG = "pulse.webhooks.max.body.bytes";
     public static final String MAX_BODY_BYTES_DOC =
