@@ -15,8 +15,10 @@ import org.apache.kafka.common.config.ConfigException;
  * @param staffRoles     lower-case role names whose holders are staff, not peers
  * @param contributorMin contributions over 28 days that make a CONTRIBUTOR
  * @param championMin    contributions over 28 days that make a CHAMPION
+ * @param observer       told of counted events and emission latency (operational metrics)
  */
-public record EngagementSettings(Duration emitInterval, Set<String> staffRoles, int contributorMin, int championMin) {
+public record EngagementSettings(Duration emitInterval, Set<String> staffRoles, int contributorMin, int championMin,
+                                 PipelineObserver observer) {
 
     public static final int DEFAULT_CONTRIBUTOR_MIN = 5;
     public static final int DEFAULT_CHAMPION_MIN = 20;
@@ -34,12 +36,18 @@ public record EngagementSettings(Duration emitInterval, Set<String> staffRoles, 
 
     public static EngagementSettings defaults() {
         return new EngagementSettings(Duration.ofSeconds(1),
-                Set.of(PulseStreamsConfig.STAFF_ROLES_DEFAULT.split(",")), DEFAULT_CONTRIBUTOR_MIN, DEFAULT_CHAMPION_MIN);
+                Set.of(PulseStreamsConfig.STAFF_ROLES_DEFAULT.split(",")), DEFAULT_CONTRIBUTOR_MIN, DEFAULT_CHAMPION_MIN,
+                PipelineObserver.NONE);
     }
 
     public static EngagementSettings from(PulseStreamsConfig config) {
         return new EngagementSettings(config.metricsEmitInterval(), Set.copyOf(config.staffRoles()),
-                config.contributorMin(), config.championMin());
+                config.contributorMin(), config.championMin(), PipelineObserver.NONE);
+    }
+
+    /** The same settings reporting to {@code other}. */
+    public EngagementSettings withObserver(PipelineObserver other) {
+        return new EngagementSettings(emitInterval, staffRoles, contributorMin, championMin, other);
     }
 
     /** Whether {@code role} (any case, surrounding blanks ignored) is a staff role. */

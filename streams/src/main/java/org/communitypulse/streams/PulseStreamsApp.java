@@ -31,6 +31,7 @@ import org.communitypulse.schemas.registry.SchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.http.Dashboard;
 import org.communitypulse.streams.http.PulseHttpServer;
+import org.communitypulse.streams.http.MicrometerPipelineObserver;
 import org.communitypulse.streams.http.StreamsMeters;
 import org.communitypulse.streams.query.StreamsViewStores;
 import org.slf4j.Logger;
@@ -69,12 +70,17 @@ public final class PulseStreamsApp implements AutoCloseable {
         this.registry = new RestSchemaRegistryClient(config.schemaRegistryUrl());
         AvroSerdes serdes = new AvroSerdes(registry, true);
         this.topics = new Topics(config.topicPrefix(), serdes);
+        DeferredObserver observer = new DeferredObserver();
         Topology topology = PulseTopology.build(topics, serdes, IntakeSettings.from(config),
-                EngagementSettings.from(config), AlertSettings.from(config).withGate(alertGate), config.rolesConfig());
+                EngagementSettings.from(config).withObserver(observer), AlertSettings.from(config).withGate(alertGate),
+                config.rolesConfig());
         this.httpPort = resolveHttpPort(config);
         Properties props = config.streamsProperties(httpPort);
         this.streams = new KafkaStreams(topology, props);
         this.meters = new StreamsMeters(streams, config.applicationId());
+        // The registry needs the KafkaStreams instance, which needs the topology: wire the observer last
+        // (nothing is processed before start()).
+        observer.target = new MicrometerPipelineObserver(meters.registry());
         if (httpPort == PulseStreamsConfig.HTTP_PORT_DISABLED) {
             this.dashboard = null;
         } else {
@@ -82,6 +88,22 @@ public final class PulseStreamsApp implements AutoCloseable {
             this.dashboard = new Dashboard(streams, new StreamsViewStores(streams, topics.activity().name()),
                     server.isBlank() ? Optional.empty() : Optional.of(HostInfo.buildFromEndpoint(server)));
             httpExtensions.add(dashboard);
+        }
+    }
+
+    /** Forwards to the Micrometer observer once the meter registry exists. */
+    private static final class DeferredObserver implements PipelineObserver {
+        private volatile PipelineObserver target = PipelineObserver.NONE;
+
+        @Override
+        public void accepted(org.communitypulse.schemas.avro.EventType type,
+                             org.communitypulse.schemas.avro.SourcePlatform source) {
+            target.accepted(type, source);
+        }
+
+        @Override
+        public void emitted(long millis) {
+            target.emitted(millis);
         }
     }
 

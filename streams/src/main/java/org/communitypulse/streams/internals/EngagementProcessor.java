@@ -44,6 +44,7 @@ public final class EngagementProcessor implements Processor<String, ActivityEven
     private final AlertSettings alertSettings;
     private final Clock clock;
     private EngagementFolder folder;
+    private final LatencySamples latency = new LatencySamples();
 
     public EngagementProcessor(String dayStore, String threadStore, String memberStore, String communityStore,
                                String cohortStore, String dirtyStore, Children children, Views views,
@@ -65,7 +66,10 @@ public final class EngagementProcessor implements Processor<String, ActivityEven
         this.folder = new EngagementFolder(stores, dirty, settings);
         EngagementEmitter emitter = new EngagementEmitter(stores, dirty, settings, alertSettings, clock);
         EngagementEmitter.Output output = new ForwardingOutput(context, children, ViewStores.open(context, views));
-        context.schedule(settings.emitInterval(), PunctuationType.WALL_CLOCK_TIME, now -> emitter.emitAll(output, now));
+        context.schedule(settings.emitInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
+            emitter.emitAll(output, now);
+            latency.report(now);
+        });
     }
 
     /**
@@ -97,7 +101,43 @@ public final class EngagementProcessor implements Processor<String, ActivityEven
 
     @Override
     public void process(Record<String, ActivityEvent> record) {
-        folder.fold(record.value());
+        ActivityEvent event = record.value();
+        folder.fold(event);
+        settings.observer().accepted(event.getType(), event.getSource());
+        latency.sample(event.getOccurredAt().toEpochMilli());
+    }
+
+    /**
+     * Event times folded since the last emission, a bounded reservoir of them: at emission each
+     * sample's age is the event-to-metric latency.
+     */
+    private final class LatencySamples {
+        private static final int CAPACITY = 1_024;
+        private final long[] samples = new long[CAPACITY];
+        private final java.util.Random random = new java.util.Random(17);
+        private int size;
+        private long seen;
+
+        void sample(long occurredAt) {
+            seen++;
+            if (size < CAPACITY) {
+                samples[size++] = occurredAt;
+            } else {
+                // Reservoir sampling keeps every event equally likely to be measured.
+                long slot = (long) (random.nextDouble() * seen);
+                if (slot < CAPACITY) {
+                    samples[(int) slot] = occurredAt;
+                }
+            }
+        }
+
+        void report(long now) {
+            for (int i = 0; i < size; i++) {
+                settings.observer().emitted(now - samples[i]);
+            }
+            size = 0;
+            seen = 0;
+        }
     }
 
     /** The view stores, opened. */

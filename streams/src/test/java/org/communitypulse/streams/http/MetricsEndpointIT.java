@@ -123,6 +123,13 @@ class MetricsEndpointIT {
                 assertThat(scrape.sum(DEAD_LETTERED, Map.of("reason", "MISSING_FIELD"))).isEqualTo(0.0);
                 assertThat(scrape.sum(DEAD_LETTERED)).as("all dead letters").isEqualTo(4.0);
                 assertThat(scrape.sum(LATE)).isEqualTo(0.0);
+                // The pipeline's own meters: accepted events by type and source (TestEvents: GENERATOR) ...
+                assertThat(scrape.sum("pulse_events_total", Map.of("type", "THREAD_CREATED", "source", "GENERATOR")))
+                        .isEqualTo(1.0);
+                assertThat(scrape.sum("pulse_events_total", Map.of("type", "REPLY_CREATED"))).isEqualTo(2.0);
+                // ... and every counted event measured once from its time to the emission of its metrics.
+                assertThat(scrape.sum("pulse_event_to_metric_seconds_count")).isEqualTo(3.0);
+                assertThat(scrape.sum("pulse_event_to_metric_seconds_bucket", Map.of("le", "+Inf"))).isEqualTo(3.0);
             });
             String body = get(port, PulseHttpServer.METRICS_PATH).body();
             // Kept as a test artifact: the metric names the Grafana dashboard and alert rules use.

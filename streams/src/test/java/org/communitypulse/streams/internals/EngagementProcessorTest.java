@@ -34,6 +34,7 @@ import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.AlertSettings;
 import org.communitypulse.streams.EngagementSettings;
+import org.communitypulse.streams.PipelineObserver;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +52,15 @@ class EngagementProcessorTest {
     void setUp() {
         context = new MockProcessorContext<>();
         context.setCurrentSystemTimeMs(CLOCK.millis());
+        setUpStores();
+        processor = new EngagementProcessor("days", "threads", "members", "communities", "cohorts", "dirty",
+                CHILDREN,
+                new EngagementProcessor.Views("v-daily", "v-trailing", "v-retention", "v-members", "v-alerts"),
+                EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false), CLOCK);
+        processor.init(context);
+    }
+
+    private void setUpStores() {
         addStore("days", serdes().forKey(CommunityDayKey.class), serdes().forValue(DailyEngagementState.class));
         addStore("threads", Serdes.String(), serdes().forValue(ThreadState.class));
         addStore("members", Serdes.String(), serdes().forValue(MemberState.class));
@@ -62,11 +72,6 @@ class EngagementProcessorTest {
         addStore("v-retention", Serdes.String(), serdes().forValue(CohortRetention.class));
         addStore("v-members", Serdes.String(), serdes().forValue(MemberEngagement.class));
         addStore("v-alerts", Serdes.String(), serdes().forValue(Alert.class));
-        processor = new EngagementProcessor("days", "threads", "members", "communities", "cohorts", "dirty",
-                CHILDREN,
-                new EngagementProcessor.Views("v-daily", "v-trailing", "v-retention", "v-members", "v-alerts"),
-                EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false), CLOCK);
-        processor.init(context);
     }
 
     /**
@@ -89,6 +94,40 @@ class EngagementProcessorTest {
                 .setSource(SourcePlatform.GENERATOR).setType(type).setActorId(actor).setThreadId("t")
                 .setOccurredAt(Instant.parse(at)).setAttributes(Map.of()).build();
         processor.process(new Record<>("bikes", event, 0L));
+    }
+
+    @Test
+    void shouldReportEachCountedEventAndItsAgeAtEmissionWhenAnObserverIsSet() {
+        List<String> accepted = new java.util.ArrayList<>();
+        List<Long> ages = new java.util.ArrayList<>();
+        MockProcessorContext<Object, Object> observed = new MockProcessorContext<>();
+        observed.setCurrentSystemTimeMs(CLOCK.millis());
+        context = observed;
+        setUpStores();
+        EngagementProcessor watched = new EngagementProcessor("days", "threads", "members", "communities", "cohorts",
+                "dirty", CHILDREN,
+                new EngagementProcessor.Views("v-daily", "v-trailing", "v-retention", "v-members", "v-alerts"),
+                EngagementSettings.defaults().withObserver(new PipelineObserver() {
+                    @Override
+                    public void accepted(EventType type, SourcePlatform source) {
+                        accepted.add(type + "/" + source);
+                    }
+
+                    @Override
+                    public void emitted(long millis) {
+                        ages.add(millis);
+                    }
+                }), AlertSettings.defaults().withWallClock(false), CLOCK);
+        watched.init(observed);
+        processor = watched;
+        process("e1", EventType.THREAD_CREATED, "alice", "2024-05-31T23:00:00Z");
+        process("e2", EventType.REPLY_CREATED, "bob", "2024-05-31T23:30:00Z");
+
+        observed.scheduledPunctuators().get(0).getPunctuator().punctuate(CLOCK.millis());
+
+        assertThat(accepted).containsExactly("THREAD_CREATED/GENERATOR", "REPLY_CREATED/GENERATOR");
+        // CLOCK is 2024-06-01T00:00Z: one hour and half an hour after the events.
+        assertThat(ages).containsExactlyInAnyOrder(3_600_000L, 1_800_000L);
     }
 
     private CapturedPunctuator punctuator() {
