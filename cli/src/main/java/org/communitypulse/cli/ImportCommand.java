@@ -17,10 +17,7 @@ import org.communitypulse.ingest.register.RegisterImporter;
 import org.communitypulse.ingest.slack.SlackExportImporter;
 import org.communitypulse.ingest.stackexchange.StackExchangeImporter;
 import org.communitypulse.ingest.webhook.MemberPseudonymiser;
-import org.communitypulse.ingest.webhook.WebhookSecret;
 import org.communitypulse.ingest.webhook.WebhookSecretException;
-import org.communitypulse.ingest.webhook.WebhookSecrets;
-import org.communitypulse.ingest.webhook.WebhookSource;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
 import org.communitypulse.schemas.registry.SchemaRegistryClient;
@@ -177,33 +174,9 @@ final class ImportCommand implements Runnable {
      * @throws WebhookSecretException when both are set or the key is unusable (the message never holds the key)
      */
     static MemberPseudonymiser pseudonymiser(Map<String, String> env) {
-        String direct = env.get(WebhookServerConfig.PSEUDONYM_KEY_ENV);
-        String file = env.get(WebhookServerConfig.PSEUDONYM_KEY_FILE_ENV);
-        if (direct != null && file != null) {
-            throw new WebhookSecretException("both " + WebhookServerConfig.PSEUDONYM_KEY_ENV + " and "
-                    + WebhookServerConfig.PSEUDONYM_KEY_FILE_ENV + " are set; set only one");
-        }
-        if (direct == null && file == null) {
-            return MemberPseudonymiser.none();
-        }
-        // The secret loader (strict UTF-8, trimmed file, redacted errors) under a borrowed variable name.
-        Map<String, String> keyEnv = new java.util.HashMap<>();
-        if (direct != null) {
-            keyEnv.put(WebhookSource.GITHUB.secretVariable(), direct);
-        } else {
-            keyEnv.put(WebhookSource.GITHUB.secretFileVariable(), file);
-        }
-        WebhookSecret key;
-        try {
-            key = WebhookSecrets.fromEnvironment(keyEnv).require(WebhookSource.GITHUB);
-        } catch (WebhookSecretException e) {
-            throw new WebhookSecretException("pseudonymisation key is unusable (blank or unreadable file)");
-        }
-        try {
-            return MemberPseudonymiser.keyed(key);
-        } catch (IllegalArgumentException e) {
-            throw new WebhookSecretException(e.getMessage());
-        }
+        return MemberPseudonymiser.fromKey(env.get(WebhookServerConfig.PSEUDONYM_KEY_ENV),
+                WebhookServerConfig.PSEUDONYM_KEY_ENV, env.get(WebhookServerConfig.PSEUDONYM_KEY_FILE_ENV),
+                WebhookServerConfig.PSEUDONYM_KEY_FILE_ENV);
     }
 
     /** Runs the import and prints its summary; exit code 0, or 1 if rows were rejected, 2 on failure. */

@@ -135,31 +135,11 @@ public final class WebhookServer implements AutoCloseable {
         String direct = env.get(WebhookServerConfig.PSEUDONYM_KEY_ENV);
         String file = config.pseudonymKeyFile() != null ? config.pseudonymKeyFile()
                 : env.get(WebhookServerConfig.PSEUDONYM_KEY_FILE_ENV);
-        if (direct != null && file != null) {
-            throw new WebhookSecretException("both " + WebhookServerConfig.PSEUDONYM_KEY_ENV + " and a key file are "
-                    + "set; set only one");
+        // Two keys are refused even with pseudonymisation switched off: the configuration is ambiguous.
+        if (config.pseudonymise() || direct != null && file != null) {
+            return MemberPseudonymiser.fromKey(direct, WebhookServerConfig.PSEUDONYM_KEY_ENV, file, "a key file");
         }
-        if (!config.pseudonymise() || (direct == null && file == null)) {
-            return MemberPseudonymiser.none();
-        }
-        // Reuse the secret loader (strict UTF-8, trimmed file, redacted errors) under a private variable name.
-        Map<String, String> keyEnv = new HashMap<>();
-        if (direct != null) {
-            keyEnv.put(WebhookSource.GITHUB.secretVariable(), direct);
-        } else {
-            keyEnv.put(WebhookSource.GITHUB.secretFileVariable(), file);
-        }
-        WebhookSecret key;
-        try {
-            key = WebhookSecrets.fromEnvironment(keyEnv).require(WebhookSource.GITHUB);
-        } catch (WebhookSecretException e) {
-            throw new WebhookSecretException("pseudonymisation key is unusable (blank or unreadable file)");
-        }
-        try {
-            return MemberPseudonymiser.keyed(key);
-        } catch (IllegalArgumentException e) {
-            throw new WebhookSecretException(e.getMessage());
-        }
+        return MemberPseudonymiser.none();
     }
 
     private static SignatureVerifier verifier(WebhookSource source, WebhookSecret secret, WebhookServerConfig config) {

@@ -47,6 +47,44 @@ public final class MemberPseudonymiser {
         return new MemberPseudonymiser(secret.hmacKey());
     }
 
+    /**
+     * The pseudonymiser for a key given either directly or as the path of a file holding it (at most one
+     * of the two); neither keeps ids as they are. The key is read like a webhook secret (strict UTF-8,
+     * trimmed file, errors that never contain it).
+     *
+     * @param direct     the key itself, or null
+     * @param directName where {@code direct} came from, for error messages (e.g. an environment variable)
+     * @param file       path of a file holding the key, or null
+     * @param fileName   where {@code file} came from, for error messages
+     * @throws WebhookSecretException when both are set or the key is unusable
+     */
+    public static MemberPseudonymiser fromKey(String direct, String directName, String file, String fileName) {
+        if (direct != null && file != null) {
+            throw new WebhookSecretException("both " + directName + " and " + fileName + " are set; set only one");
+        }
+        if (direct == null && file == null) {
+            return none();
+        }
+        // The secret loader under a borrowed variable name: one way to read a key, for secrets and this.
+        java.util.Map<String, String> keyEnv = new java.util.HashMap<>();
+        if (direct != null) {
+            keyEnv.put(WebhookSource.GITHUB.secretVariable(), direct);
+        } else {
+            keyEnv.put(WebhookSource.GITHUB.secretFileVariable(), file);
+        }
+        WebhookSecret key;
+        try {
+            key = WebhookSecrets.fromEnvironment(keyEnv).require(WebhookSource.GITHUB);
+        } catch (WebhookSecretException e) {
+            throw new WebhookSecretException("pseudonymisation key is unusable (blank or unreadable file)");
+        }
+        try {
+            return keyed(key);
+        } catch (IllegalArgumentException e) {
+            throw new WebhookSecretException(e.getMessage());
+        }
+    }
+
     /** Whether ids are hashed. */
     public boolean enabled() {
         return key != null;
