@@ -10,7 +10,6 @@ import org.communitypulse.schemas.avro.AlertSeverity;
 import org.communitypulse.schemas.avro.AlertState;
 import org.communitypulse.schemas.avro.CommunityState;
 import org.communitypulse.schemas.avro.DailyEngagementState;
-import org.communitypulse.schemas.avro.ThreadState;
 import org.communitypulse.streams.AlertSettings;
 
 /**
@@ -139,11 +138,9 @@ final class AlertEvaluator {
         long within24h = 0;
         // Threads of the 7 days before D: each has had its full 24 hours by the end of D.
         for (int d = day - RESPONSE_WINDOW_DAYS; d < day; d++) {
-            for (String thread : view.day(d).getThreadIds()) {
-                threads++;
-                ThreadState ts = view.thread(thread);
-                Long seconds = ThreadResponses.firstResponseSeconds(ts);
-                if (seconds != null && seconds <= SECONDS_24H) {
+            threads += view.day(d).getThreadIds().size();
+            for (long seconds : view.responseSeconds(d)) {
+                if (seconds <= SECONDS_24H) {
                     within24h++;
                 }
             }

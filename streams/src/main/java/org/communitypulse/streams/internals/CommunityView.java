@@ -20,7 +20,7 @@ final class CommunityView {
     final CommunityState cs;
     private final Map<Integer, DailyEngagementState> days = new HashMap<>();
     private final Map<String, StaffCalendar> staff = new HashMap<>();
-    private final Map<Integer, long[]> responseTimes = new HashMap<>();
+    private final Map<Integer, DayResponses> responses = new HashMap<>();
     private final Map<Integer, Long> peerReplies = new HashMap<>();
 
     CommunityView(EngagementStores stores, String community, CommunityState cs) {
@@ -59,40 +59,40 @@ final class CommunityView {
         });
     }
 
-    /** First-response instants of the threads started that day, ascending; Long.MAX_VALUE = none yet. */
-    long[] responseTimes(int day) {
-        return responseTimes.computeIfAbsent(day, d -> {
+    /**
+     * The first responses of the threads started on one day, read once per emission and shared by the
+     * daily record, the open backlog and the alerts.
+     *
+     * @param responseAt first-response instants, ascending; Long.MAX_VALUE for a thread with none yet
+     * @param seconds    first response times in seconds of the responded threads, ascending
+     */
+    private record DayResponses(long[] responseAt, long[] seconds) {
+    }
+
+    private DayResponses responses(int day) {
+        return responses.computeIfAbsent(day, d -> {
             List<String> threads = day(d).getThreadIds();
             long[] at = new long[threads.size()];
+            long[] seconds = new long[threads.size()];
+            int responded = 0;
             for (int j = 0; j < at.length; j++) {
-                Long first = ThreadResponses.firstResponseAt(
-                        stores.threads().get(EngagementStores.scoped(community, threads.get(j))));
+                ThreadState ts = stores.threads().get(EngagementStores.scoped(community, threads.get(j)));
+                Long first = ThreadResponses.firstResponseAt(ts);
                 at[j] = first == null ? Long.MAX_VALUE : first;
+                if (first != null) {
+                    seconds[responded++] = ThreadResponses.firstResponseSeconds(ts);
+                }
             }
             Arrays.sort(at);
-            return at;
+            long[] respondedSeconds = Arrays.copyOf(seconds, responded);
+            Arrays.sort(respondedSeconds);
+            return new DayResponses(at, respondedSeconds);
         });
     }
 
     /** First response times in seconds of the day's responded threads, ascending. */
     long[] responseSeconds(int day) {
-        List<String> threads = day(day).getThreadIds();
-        long[] seconds = new long[threads.size()];
-        int n = 0;
-        for (String thread : threads) {
-            Long s = ThreadResponses.firstResponseSeconds(
-                    stores.threads().get(EngagementStores.scoped(community, thread)));
-            if (s != null) {
-                seconds[n++] = s;
-            }
-        }
-        long[] result = Arrays.copyOf(seconds, n);
-        Arrays.sort(result);
-        return result;
-    }
-
-    ThreadState thread(String threadId) {
-        return stores.threads().get(EngagementStores.scoped(community, threadId));
+        return responses(day).seconds();
     }
 
     /** Threads started in the 28 days ending {@code day} with no response before the end of that day. */
@@ -100,7 +100,7 @@ final class CommunityView {
         long endOfDay = Days.startMillis(day + 1);
         long open = 0;
         for (int d = day - EngagementFolder.WINDOW_DAYS + 1; d <= day; d++) {
-            long[] at = responseTimes(d);
+            long[] at = responses(d).responseAt();
             open += at.length - lowerBound(at, endOfDay);
         }
         return open;
