@@ -106,8 +106,8 @@ class BrokerRestartIT {
                             RUN_TIMEOUT);
                 }
                 faulty = OutputSnapshot.read(kafka.bootstrapServers(), app.topics(), appId, Duration.ofMinutes(2));
-                counters = new long[] {HardKillIT.metric(app, "accepted-total"), HardKillIT.metric(app, "duplicates-total"),
-                        HardKillIT.metric(app, "late-total"), HardKillIT.metric(app, "dead-lettered-total")};
+                counters = new long[] {PlatformTestBase.metric(app, "accepted-total"), PlatformTestBase.metric(app, "duplicates-total"),
+                        PlatformTestBase.metric(app, "late-total"), PlatformTestBase.metric(app, "dead-lettered-total")};
             }
 
             OutputSnapshot clean = HardKillIT.result(cleanRun);

@@ -9,12 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.communitypulse.ingest.ImportSummary;
 import org.communitypulse.ingest.KafkaEventSink;
@@ -35,6 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 class DuplicatesAndRestoreIT extends PlatformTestBase {
 
     private static final String COMMUNITY = "bicycles.meta";
+    /** Catching up on the whole dump, then emitting its metric records. */
+    private static final Duration AWAIT = Duration.ofMinutes(4);
 
 
     @Test
@@ -48,11 +46,11 @@ class DuplicatesAndRestoreIT extends PlatformTestBase {
         long imported;
         try (PulseStreamsApp app = start(prefix, appId, firstState)) {
             imported = importDump(dump, app).totalEvents();
-            awaitProcessed(appId, app);
+            awaitProcessedAndEmitted(appId, app, AWAIT);
             afterFirst = latest(app.topics().dailyEngagement());
 
             importDump(dump, app);
-            awaitProcessed(appId, app);
+            awaitProcessedAndEmitted(appId, app, AWAIT);
             assertThat(latest(app.topics().dailyEngagement())).as("after importing the dump twice")
                     .isEqualTo(afterFirst);
             assertThat(metric(app, "duplicates-total")).isEqualTo(imported);
@@ -63,7 +61,7 @@ class DuplicatesAndRestoreIT extends PlatformTestBase {
         // Same application id, empty state directory: as if the instance's disk had been lost.
         try (PulseStreamsApp app = start(prefix, appId, wipedState)) {
             importDump(dump, app);
-            awaitProcessed(appId, app);
+            awaitProcessedAndEmitted(appId, app, AWAIT);
             assertThat(latest(app.topics().dailyEngagement())).as("after restoring from changelogs and importing again")
                     .isEqualTo(afterFirst);
             assertThat(metric(app, "duplicates-total")).isEqualTo(imported);
@@ -81,30 +79,6 @@ class DuplicatesAndRestoreIT extends PlatformTestBase {
         try (KafkaEventSink sink = new KafkaEventSink(kafka.bootstrapServers(), app.topics().activity(), Map.of())) {
             return new StackExchangeImporter().run(dump, COMMUNITY, sink, ProgressListener.NONE);
         }
-    }
-
-    private static void awaitProcessed(String appId, PulseStreamsApp app) throws Exception {
-        try (Admin admin = Admin.create(kafka.clientConfig())) {
-            StreamsCatchUp catchUp = new StreamsCatchUp(admin, appId, app.topics().activity().name());
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-            while (!catchUp.progress().done()) {
-                assertThat(System.nanoTime()).as("Streams caught up within 3 minutes").isLessThan(deadline);
-                TimeUnit.MILLISECONDS.sleep(200);
-            }
-            // Metric records follow their events by up to one emission interval.
-            ReplayRunner.awaitEmitted(catchUp, app, Duration.ofMinutes(1));
-        }
-    }
-
-    /** Sum of a pulse intake metric over all tasks and threads of the instance. */
-    private static long metric(PulseStreamsApp app, String name) {
-        double sum = 0;
-        for (Map.Entry<MetricName, ? extends Metric> e : app.streams().metrics().entrySet()) {
-            if (e.getKey().group().equals("stream-pulse-metrics") && e.getKey().name().equals(name)) {
-                sum += ((Number) e.getValue().metricValue()).doubleValue();
-            }
-        }
-        return (long) sum;
     }
 
     /** Latest committed value per day, without the wall-clock updatedAt, read to the end of the topic. */

@@ -20,8 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
@@ -224,17 +222,6 @@ class HardKillIT extends PlatformTestBase {
             }
             throw cause instanceof Exception exception ? exception : e;
         }
-    }
-
-    /** Sum of a pulse intake metric over all tasks and threads of the instance. */
-    static long metric(PulseStreamsApp app, String name) {
-        double sum = 0;
-        for (Map.Entry<MetricName, ? extends Metric> e : app.streams().metrics().entrySet()) {
-            if (e.getKey().group().equals("stream-pulse-metrics") && e.getKey().name().equals(name)) {
-                sum += ((Number) e.getValue().metricValue()).doubleValue();
-            }
-        }
-        return (long) sum;
     }
 
     static void deleteRecursively(Path dir) throws IOException {

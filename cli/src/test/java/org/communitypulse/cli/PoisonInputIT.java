@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -65,7 +64,7 @@ class PoisonInputIT extends PlatformTestBase {
                 send(producer, topic, good2);
             }
 
-            awaitProcessed(appId, topic, app);
+            awaitProcessedAndEmitted(appId, app, Duration.ofMinutes(3));
             List<ConsumerRecord<byte[], byte[]>> dead = readAll(app.topics().activityDeadLetters().name(), 5);
             assertThat(dead).hasSize(5);
             List<String> reasons = new ArrayList<>();
@@ -111,19 +110,6 @@ class PoisonInputIT extends PlatformTestBase {
     private static long send(KafkaProducer<byte[], byte[]> producer, String topic, byte[] value) throws Exception {
         RecordMetadata meta = producer.send(new ProducerRecord<>(topic, "c1".getBytes(), value)).get(20, TimeUnit.SECONDS);
         return meta.offset();
-    }
-
-    private static void awaitProcessed(String appId, String inputTopic, PulseStreamsApp app) throws Exception {
-        try (Admin admin = Admin.create(kafka.clientConfig())) {
-            StreamsCatchUp catchUp = new StreamsCatchUp(admin, appId, inputTopic);
-            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-            while (!catchUp.progress().done()) {
-                assertThat(System.nanoTime()).as("Streams caught up within 2 minutes").isLessThan(deadline);
-                TimeUnit.MILLISECONDS.sleep(200);
-            }
-            // Metric records follow their events by up to one emission interval.
-            ReplayRunner.awaitEmitted(catchUp, app, Duration.ofMinutes(1));
-        }
     }
 
     /** Every committed record of a topic, in offset order (single partition topics here). */

@@ -89,7 +89,7 @@ class SchemaEvolutionIT extends PlatformTestBase {
             assertThat(out.acceptedEvents()).as("events counted, whatever schema wrote them").isEqualTo(3);
             String daily = out.latest().get("engagement.daily").values().iterator().next();
             assertThat(daily).contains("\"threads\":1", "\"replies\":1", "\"reactions\":1");
-            assertThat(HardKillIT.metric(app, "accepted-total")).isEqualTo(3);
+            assertThat(PlatformTestBase.metric(app, "accepted-total")).isEqualTo(3);
 
             // An older consumer resolves every record of the topic, of either writer, against its own schema.
             List<GenericRecord> old = new ArrayList<>();
