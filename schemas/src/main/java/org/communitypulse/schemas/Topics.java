@@ -13,7 +13,9 @@ import org.communitypulse.schemas.avro.DailyEngagement;
 import org.communitypulse.schemas.avro.MemberEngagement;
 import org.communitypulse.schemas.avro.MemberKey;
 import org.communitypulse.schemas.avro.TrailingEngagement;
+import org.communitypulse.schemas.avro.CommunityHealth;
 import org.communitypulse.schemas.avro.CommunityRoleKey;
+import org.communitypulse.schemas.avro.MaturityScorecard;
 import org.communitypulse.schemas.avro.MemberRoles;
 import org.communitypulse.schemas.avro.PolicyViolation;
 import org.communitypulse.schemas.avro.RoleCoverage;
@@ -45,6 +47,8 @@ public final class Topics {
     private final Topic<CommunityRoleKey, RoleCoverage> roleCoverage;
     private final Topic<ViolationKey, PolicyViolation> policyViolations;
     private final Topic<String, TrainingMetrics> trainingMetrics;
+    private final Topic<CommunityDayKey, MaturityScorecard> maturityScorecard;
+    private final Topic<CommunityDayKey, CommunityHealth> communityHealth;
 
     public Topics(String prefix, AvroSerdes serdes) {
         this.prefix = Objects.requireNonNull(prefix, "prefix");
@@ -71,6 +75,10 @@ public final class Topics {
                 serdes.forKey(ViolationKey.class), serdes.forValue(PolicyViolation.class));
         this.trainingMetrics = new Topic<>(prefix + "training.metrics", communityKey,
                 serdes.forValue(TrainingMetrics.class));
+        this.maturityScorecard = new Topic<>(prefix + "maturity.scorecard",
+                serdes.forKey(CommunityDayKey.class), serdes.forValue(MaturityScorecard.class));
+        this.communityHealth = new Topic<>(prefix + "community.health",
+                serdes.forKey(CommunityDayKey.class), serdes.forValue(CommunityHealth.class));
     }
 
     public String prefix() {
@@ -137,16 +145,28 @@ public final class Topics {
         return trainingMetrics;
     }
 
+    /** Output: the eight-competency maturity scorecard per community and ISO week (key day = Monday; compacted). */
+    public Topic<CommunityDayKey, MaturityScorecard> maturityScorecard() {
+        return maturityScorecard;
+    }
+
+    /** Output: health score, state and components per community and ISO week (key day = Monday; compacted). */
+    public Topic<CommunityDayKey, CommunityHealth> communityHealth() {
+        return communityHealth;
+    }
+
     /** The metric topics: each holds the latest value per key, so they are compacted. */
     public List<String> metricNames() {
         return List.of(dailyEngagement.name(), trailingEngagement.name(), retention.name(), memberLevels.name(),
-                memberRoles.name(), roleCoverage.name(), trainingMetrics.name());
+                memberRoles.name(), roleCoverage.name(), trainingMetrics.name(), maturityScorecard.name(),
+                communityHealth.name());
     }
 
     /** Names of every topic the pipeline reads or writes, for creating them up front. */
     public List<String> names() {
         return List.of(activity.name(), activityDeadLetters.name(), activityLate.name(), dailyEngagement.name(),
                 trailingEngagement.name(), retention.name(), memberLevels.name(), alerts.name(), memberRoles.name(),
-                roleCoverage.name(), policyViolations.name(), trainingMetrics.name());
+                roleCoverage.name(), policyViolations.name(), trainingMetrics.name(), maturityScorecard.name(),
+                communityHealth.name());
     }
 }
