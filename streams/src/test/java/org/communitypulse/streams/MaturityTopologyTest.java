@@ -244,6 +244,30 @@ class MaturityTopologyTest {
         assertThat(cm.getPreviousStage()).isEqualTo(before.getCompetencies().get(3).getStage());
     }
 
+    @Test
+    void shouldRescoreTheFormerLatestWeekWhenALaterWeekBegins() {
+        start(withGoals());
+        ActivityEvent monday = TestEvents.event("e1", "late", EventType.THREAD_CREATED, "ann",
+                WEEK.atTime(10, 0).toInstant(ZoneOffset.UTC));
+        monday.setThreadId("e1");
+        pipe(List.of(monday));
+        emit();
+        MaturityScorecard open = scorecards.readKeyValuesToMap().get(new CommunityDayKey("late", WEEK));
+        assertThat(open.getPeriodEnd()).isEqualTo(WEEK);
+        assertThat(open.getComplete()).isFalse();
+
+        ActivityEvent later = TestEvents.event("e2", "late", EventType.REACTION_ADDED, "bob",
+                WEEK.plusDays(9).atTime(10, 0).toInstant(ZoneOffset.UTC));
+        pipe(List.of(later));
+        emit();
+        Map<CommunityDayKey, MaturityScorecard> cards = scorecards.readKeyValuesToMap();
+        MaturityScorecard closed = cards.get(new CommunityDayKey("late", WEEK));
+        assertThat(closed.getPeriodEnd()).isEqualTo(WEEK.plusDays(6));
+        assertThat(closed.getComplete()).isTrue();
+        assertThat(cards.get(new CommunityDayKey("late", WEEK.plusWeeks(1))).getPreviousOverallScore())
+                .isEqualTo(closed.getOverallScore());
+    }
+
     private static Map<CommunityDayKey, MaturityScorecard> withoutTime(Map<CommunityDayKey, MaturityScorecard> in) {
         Map<CommunityDayKey, MaturityScorecard> out = new HashMap<>();
         in.forEach((k, v) -> out.put(k, MaturityScorecard.newBuilder(v).setUpdatedAt(Instant.EPOCH).build()));

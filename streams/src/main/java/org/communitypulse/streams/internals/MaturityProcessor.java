@@ -145,6 +145,9 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         int monday = Days.mondayOf(day);
 
         Span span = read(state.get(spanKey(community)), Span.class, Span::new);
+        // The week that was the latest is read at its Sunday now, no longer at the latest day: re-score it.
+        int rescoreFrom = span.latestAt != Long.MIN_VALUE && at > span.latestAt
+                ? Math.min(monday, Days.mondayOf(Days.of(span.latestAt))) : monday;
         span.firstAt = Math.min(span.firstAt, at);
         span.latestAt = Math.max(span.latestAt, at);
         state.put(spanKey(community), write(span));
@@ -177,8 +180,8 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
             }
         }
         Long from = dirty.get(community);
-        if (from == null || monday < from) {
-            dirty.put(community, (long) monday);
+        if (from == null || rescoreFrom < from) {
+            dirty.put(community, (long) rescoreFrom);
         }
     }
 

@@ -111,6 +111,14 @@ class DashboardBrowserIT {
                     "1".equals(text(page, "kpi-replies28d")) && page.findElements(By.cssSelector("#chart-activity canvas")).size() == 1);
             assertThat(text(page, "c-name")).isEqualTo("alpha");
             assertThat(text(page, "c-health")).startsWith("Healthy");
+            // The maturity radar: one point per competency, and the table with each one's stage.
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    page.findElements(By.cssSelector("#radar svg.radar circle")).size() == 8);
+            assertThat(page.findElements(By.cssSelector("#maturity-table tbody tr[data-competency]"))).hasSize(8);
+            assertThat(text(page, "maturity-overall")).contains("stage");
+            page.executeScript("document.getElementById('maturity-overall').scrollIntoView()");
+            screenshot(page, "DashboardBrowserIT-alpha-maturity.png");
+            page.executeScript("window.scrollTo(0, 0)");
             String pointsBefore = page.findElement(By.id("chart-activity")).getAttribute("data-points");
             screenshot(page, "DashboardBrowserIT-alpha-before.png");
 
