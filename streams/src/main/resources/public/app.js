@@ -218,15 +218,16 @@
     return svg + '</svg>';
   }
 
+  // Scores shown rounded down: a stage-1 score of 24.9999 must not read as the stage-2 floor of 25.
   function renderMaturity(card, health) {
     $('#radar').innerHTML = radar(card.competencies);
     const change = (v) => v === null || v === undefined ? '' : (v > 0 ? ' ▲' : v < 0 ? ' ▼' : '');
     $('#maturity-overall').textContent = 'Week of ' + card.periodStart + ': stage ' + card.overallStage + ' ' +
-      card.overallStageName + ', score ' + card.overallScore.toFixed(0) + change(card.scoreChange) +
+      card.overallStageName + ', score ' + Math.floor(card.overallScore) + change(card.scoreChange) +
       (health ? ' — health ' + health.score.toFixed(0) + ' (' + health.state.toLowerCase().replace('_', ' ') + ')' : '');
     $('#maturity-table tbody').innerHTML = card.competencies.map((comp) => '<tr data-competency="' + esc(comp.competency) +
       '"><td>' + esc(comp.name) + '</td><td>' + comp.stage + ' ' + esc(comp.stageName) + '</td><td class="num">' +
-      comp.score.toFixed(0) + change(comp.scoreChange) + '</td><td class="muted">' + comp.evidence.map((e) =>
+      Math.floor(comp.score) + change(comp.scoreChange) + '</td><td class="muted">' + comp.evidence.map((e) =>
         esc(e.signal) + ' ' + (e.value === null ? '–' : fmt(e.value, 2)) + ' (' + e.thresholds.join(' / ') + ')').join('; ') +
       '</td></tr>').join('');
   }

@@ -33,6 +33,8 @@ class MaturityIT {
         Path out = tmp.resolve("metrics.jsonl");
         ReplayRunner.Result result = new ReplayRunner(Duration.ofMinutes(5), System.err)
                 .run((sink, progress) -> new StackExchangeImporter().run(dump, COMMUNITY, sink, progress), out);
+        System.out.printf("Replayed %d events into %d records in %d ms%n", result.summary().totalEvents(),
+                result.recordsWritten(), result.elapsed().toMillis());
         Map<String, Map<String, JsonNode[]>> topics = MetricsFile.read(out);
 
         Map<String, JsonNode> trailing = byDay(topics.get(ReferenceMetrics.TRAILING));
