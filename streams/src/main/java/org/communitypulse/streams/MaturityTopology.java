@@ -48,7 +48,7 @@ public final class MaturityTopology {
                                  RolesConfig roles, Duration interval, Clock clock) {
         MaturityProcessor.Stores stores = new MaturityProcessor.Stores(STATE_STORE, DIRTY_STORE, SCORECARD_VIEW_STORE,
                 HEALTH_VIEW_STORE, EngagementTopology.DAILY_VIEW_STORE, EngagementTopology.TRAILING_VIEW_STORE,
-                EngagementTopology.DIRTY_STORE, RolesTopology.ROLES_STORE);
+                EngagementTopology.DIRTY_STORE, EngagementTopology.THREAD_STORE, RolesTopology.ROLES_STORE);
         MaturityProcessor.Children children = new MaturityProcessor.Children(SCORECARD_SINK, HEALTH_SINK);
         topology.addProcessor(MATURITY, () -> new MaturityProcessor(stores, children, config, roles, interval, clock),
                 parent);
@@ -61,7 +61,8 @@ public final class MaturityTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HEALTH_VIEW_STORE),
                 Serdes.String(), topics.communityHealth().valueSerde()), MATURITY);
         topology.connectProcessorAndStateStores(MATURITY, EngagementTopology.DAILY_VIEW_STORE,
-                EngagementTopology.TRAILING_VIEW_STORE, EngagementTopology.DIRTY_STORE, RolesTopology.ROLES_STORE);
+                EngagementTopology.TRAILING_VIEW_STORE, EngagementTopology.DIRTY_STORE, EngagementTopology.THREAD_STORE,
+                RolesTopology.ROLES_STORE);
         addSink(topology, SCORECARD_SINK, topics.maturityScorecard());
         addSink(topology, HEALTH_SINK, topics.communityHealth());
         return topology;

@@ -268,6 +268,34 @@ class MaturityTopologyTest {
                 .isEqualTo(closed.getOverallScore());
     }
 
+    @Test
+    void shouldRescoreTheThreadsWeekWhenAReplyInALaterWeekAnswersIt() {
+        start(withGoals());
+        ActivityEvent sunday = TestEvents.event("t1", "answers", EventType.THREAD_CREATED, "ann",
+                WEEK.plusDays(6).atTime(23, 0).toInstant(ZoneOffset.UTC));
+        sunday.setThreadId("t1");
+        // The next week has begun already, so only the reply's thread can send the scorer back to WEEK.
+        ActivityEvent next = TestEvents.event("x1", "answers", EventType.REACTION_ADDED, "cy",
+                WEEK.plusDays(7).atTime(0, 30).toInstant(ZoneOffset.UTC));
+        pipe(List.of(sunday, next));
+        emit();
+        assertThat(evidence(scorecards.readKeyValuesToMap().get(new CommunityDayKey("answers", WEEK)),
+                "responded_within_24h_share").getValue()).isEqualTo(0.0);
+
+        ActivityEvent monday = TestEvents.event("r1", "answers", EventType.REPLY_CREATED, "bob",
+                WEEK.plusDays(7).atTime(1, 0).toInstant(ZoneOffset.UTC));
+        monday.setThreadId("t1");
+        pipe(List.of(monday));
+        emit();
+        assertThat(evidence(scorecards.readKeyValuesToMap().get(new CommunityDayKey("answers", WEEK)),
+                "responded_within_24h_share").getValue()).isEqualTo(1.0);
+    }
+
+    private static SignalEvidence evidence(MaturityScorecard card, String signal) {
+        return card.getCompetencies().stream().flatMap(c -> c.getEvidence().stream())
+                .filter(e -> e.getSignal().equals(signal)).findFirst().orElseThrow();
+    }
+
     private static Map<CommunityDayKey, MaturityScorecard> withoutTime(Map<CommunityDayKey, MaturityScorecard> in) {
         Map<CommunityDayKey, MaturityScorecard> out = new HashMap<>();
         in.forEach((k, v) -> out.put(k, MaturityScorecard.newBuilder(v).setUpdatedAt(Instant.EPOCH).build()));

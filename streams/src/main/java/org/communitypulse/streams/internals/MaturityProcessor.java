@@ -30,6 +30,7 @@ import org.communitypulse.schemas.avro.CommunityHealth;
 import org.communitypulse.schemas.avro.DailyEngagement;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.MaturityScorecard;
+import org.communitypulse.schemas.avro.ThreadState;
 import org.communitypulse.schemas.avro.TrailingEngagement;
 import org.communitypulse.streams.MaturityConfig;
 import org.communitypulse.streams.RolesConfig;
@@ -50,7 +51,8 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
 
     /** Stores this processor owns or reads. */
     public record Stores(String state, String dirty, String scorecardView, String healthView,
-                         String engagementDaily, String engagementTrailing, String engagementDirty, String roles) {
+                         String engagementDaily, String engagementTrailing, String engagementDirty,
+                         String engagementThreads, String roles) {
     }
 
     /** Downstream node names. */
@@ -96,6 +98,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     private ReadOnlyKeyValueStore<String, DailyEngagement> daily;
     private ReadOnlyKeyValueStore<String, TrailingEngagement> trailing;
     private ReadOnlyKeyValueStore<String, byte[]> engagementDirty;
+    private ReadOnlyKeyValueStore<String, ThreadState> threads;
     private ReadOnlyKeyValueStore<String, byte[]> roles;
 
     public MaturityProcessor(Stores names, Children children, MaturityConfig config, RolesConfig rolesConfig,
@@ -120,6 +123,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         this.daily = context.getStateStore(names.engagementDaily());
         this.trailing = context.getStateStore(names.engagementTrailing());
         this.engagementDirty = context.getStateStore(names.engagementDirty());
+        this.threads = context.getStateStore(names.engagementThreads());
         this.roles = context.getStateStore(names.roles());
         context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, now -> emitAll());
     }
@@ -166,6 +170,15 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
             week.programmed++;
         }
         state.put(weekKey, write(week));
+
+        if (event.getType() == EventType.REPLY_CREATED && event.getThreadId() != null) {
+            // A reply can answer a thread of an earlier week: the response shares of the day the thread was
+            // started change (the engagement processor, first under the intake, already folded this reply).
+            ThreadState thread = threads.get(EngagementStores.scoped(community, event.getThreadId()));
+            if (thread != null && thread.getCreatedAt() != null) {
+                rescoreFrom = Math.min(rescoreFrom, Days.mondayOf(Days.of(thread.getCreatedAt())));
+            }
+        }
 
         if (actor != null) {
             if (event.getType() == EventType.THREAD_CREATED) {
