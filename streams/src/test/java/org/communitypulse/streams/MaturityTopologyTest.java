@@ -291,6 +291,24 @@ class MaturityTopologyTest {
                 "responded_within_24h_share").getValue()).isEqualTo(1.0);
     }
 
+    @Test
+    void shouldNotCountAnAcknowledgementInWeeksBeforeItWasMade() {
+        start(withGoals());
+        ActivityEvent grant = TestEvents.event("g1", "policy", EventType.ROLE_GRANTED, "cm",
+                WINDOW.atTime(9, 0).toInstant(ZoneOffset.UTC));
+        grant.setAttributes(Map.of("role", "community-manager"));
+        ActivityEvent ack = TestEvents.event("a1", "policy", EventType.POLICY_ACKNOWLEDGED, "cm",
+                WEEK.atTime(9, 0).toInstant(ZoneOffset.UTC));
+        ack.setAttributes(Map.of("policy", "guidelines"));
+        pipe(List.of(ack, grant));
+        emit();
+        Map<CommunityDayKey, MaturityScorecard> cards = scorecards.readKeyValuesToMap();
+        assertThat(evidence(cards.get(new CommunityDayKey("policy", WEEK.minusWeeks(1))), "guideline_acknowledged_share")
+                .getValue()).isEqualTo(0.0);
+        assertThat(evidence(cards.get(new CommunityDayKey("policy", WEEK)), "guideline_acknowledged_share")
+                .getValue()).isEqualTo(1.0);
+    }
+
     private static SignalEvidence evidence(MaturityScorecard card, String signal) {
         return card.getCompetencies().stream().flatMap(c -> c.getEvidence().stream())
                 .filter(e -> e.getSignal().equals(signal)).findFirst().orElseThrow();

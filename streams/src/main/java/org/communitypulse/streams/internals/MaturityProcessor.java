@@ -383,7 +383,22 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
                 rolesState.lastActive.put(c.member(), last);
             }
         }
-        RolesEvaluator.Evaluation eval = rolesEvaluator.evaluate(community, rolesState, asOf);
+        // The roles family evaluates at its latest clock and keeps every acknowledgement; a past week must not
+        // see acknowledgements made after it (each counts from its member's latest acknowledgement of the policy).
+        Map<String, Map<String, Long>> allAcknowledgements = rolesState.acknowledgements;
+        Map<String, Map<String, Long>> acknowledgedByThen = new java.util.TreeMap<>();
+        allAcknowledgements.forEach((member, policies) -> policies.forEach((policy, at) -> {
+            if (at <= asOf) {
+                acknowledgedByThen.computeIfAbsent(member, m -> new java.util.TreeMap<>()).put(policy, at);
+            }
+        }));
+        rolesState.acknowledgements = acknowledgedByThen;
+        RolesEvaluator.Evaluation eval;
+        try {
+            eval = rolesEvaluator.evaluate(community, rolesState, asOf);
+        } finally {
+            rolesState.acknowledgements = allAcknowledgements;
+        }
         int teamRoles = rolesConfig.teamRoles().size();
         int teamFilled = 0;
         int required = 0;
