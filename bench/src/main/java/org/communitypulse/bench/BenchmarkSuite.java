@@ -91,6 +91,8 @@ public final class BenchmarkSuite {
         for (RunResult r : new Runner(opts).run()) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("benchmark", r.getParams().getBenchmark());
+            // Parameterised benchmarks (e.g. objectCacheEntries) get one row per value.
+            r.getParams().getParamsKeys().forEach(key -> row.put(key, r.getParams().getParam(key)));
             row.put("opsPerSecond", r.getPrimaryResult().getScore());
             row.put("error99", r.getPrimaryResult().getScoreError());
             rows.add(row);

@@ -23,6 +23,7 @@ import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.internals.EngagementProcessor;
 import org.communitypulse.streams.internals.EventValidator;
 import org.communitypulse.streams.internals.IntakeProcessor;
+import org.communitypulse.streams.internals.ObjectCachingStoreBuilder;
 
 /**
  * Intake and the engagement metrics (see {@code docs/metrics.md}).
@@ -119,15 +120,15 @@ public final class EngagementTopology {
         topology.addProcessor(ENGAGEMENT, () -> new EngagementProcessor(DAY_STORE, THREAD_STORE, MEMBER_STORE,
                 COMMUNITY_STORE, COHORT_STORE, DIRTY_STORE, outputs, views, engagement, alerting, intake.clock()),
                 INTAKE);
-        topology.addStateStore(cached(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DAY_STORE),
+        topology.addStateStore(objectCached(engagement, Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DAY_STORE),
                 serdes.forKey(CommunityDayKey.class), serdes.forValue(DailyEngagementState.class))), ENGAGEMENT);
-        topology.addStateStore(cached(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(THREAD_STORE),
+        topology.addStateStore(objectCached(engagement, Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(THREAD_STORE),
                 Serdes.String(), serdes.forValue(ThreadState.class))), ENGAGEMENT);
-        topology.addStateStore(cached(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MEMBER_STORE),
+        topology.addStateStore(objectCached(engagement, Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MEMBER_STORE),
                 Serdes.String(), serdes.forValue(MemberState.class))), ENGAGEMENT);
         topology.addStateStore(cached(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COMMUNITY_STORE),
                 Serdes.String(), serdes.forValue(CommunityState.class))), ENGAGEMENT);
-        topology.addStateStore(cached(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COHORT_STORE),
+        topology.addStateStore(objectCached(engagement, Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COHORT_STORE),
                 serdes.forKey(CommunityDayKey.class), serdes.forValue(CohortState.class))), ENGAGEMENT);
 
         topology.addStateStore(cached(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DIRTY_STORE),
@@ -179,6 +180,12 @@ public final class EngagementTopology {
      */
     private static <K, V> StoreBuilder<KeyValueStore<K, V>> cached(StoreBuilder<KeyValueStore<K, V>> builder) {
         return builder.withCachingEnabled();
+    }
+
+    /** Fold state read and written on every event: kept as objects between commits, then cached as bytes. */
+    private static <K, V> StoreBuilder<KeyValueStore<K, V>> objectCached(EngagementSettings engagement,
+                                                                         StoreBuilder<KeyValueStore<K, V>> builder) {
+        return new ObjectCachingStoreBuilder<>(cached(builder), engagement.stateCacheEntries());
     }
 
     private static <K, V> void addView(Topology topology, String store, Topic<K, V> topic) {

@@ -80,6 +80,11 @@ public final class PulseStreamsConfig extends AbstractConfig {
             "YAML file with the organisation's team roles, access levels, key roles and rules (see docs/roles.md); "
                     + RolesConfig.BUILT_IN + " is the documented default shipped with the pipeline.";
 
+    public static final String STATE_CACHE_ENTRIES_CONFIG = "state.object.cache.entries";
+    public static final String STATE_CACHE_ENTRIES_DOC = "Day, member, thread and cohort entries the engagement "
+            + "fold keeps as objects between commits, per store and stream task (least recently used are written "
+            + "down first). Bigger saves re-reading and re-serialising busy entries on every event; each entry "
+            + "costs its size in heap (a day of a busy community is the largest, a few KB).";
     public static final String CONTRIBUTOR_MIN_CONFIG = "member.level.contributor.min";
     public static final String CONTRIBUTOR_MIN_DOC = "Contributions over 28 days from which a member is a CONTRIBUTOR.";
 
@@ -186,6 +191,8 @@ public final class PulseStreamsConfig extends AbstractConfig {
             .define(STAFF_ROLES_CONFIG, Type.LIST, STAFF_ROLES_DEFAULT, Importance.MEDIUM, STAFF_ROLES_DOC)
             .define(ROLES_CONFIG_FILE_CONFIG, Type.STRING, RolesConfig.BUILT_IN, new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM, ROLES_CONFIG_FILE_DOC)
+            .define(STATE_CACHE_ENTRIES_CONFIG, Type.INT, EngagementSettings.DEFAULT_STATE_CACHE_ENTRIES,
+                    Range.atLeast(1), Importance.LOW, STATE_CACHE_ENTRIES_DOC)
             .define(CONTRIBUTOR_MIN_CONFIG, Type.INT, EngagementSettings.DEFAULT_CONTRIBUTOR_MIN, Range.atLeast(1),
                     Importance.LOW, CONTRIBUTOR_MIN_DOC)
             .define(CHAMPION_MIN_CONFIG, Type.INT, EngagementSettings.DEFAULT_CHAMPION_MIN, Range.atLeast(1),
@@ -261,6 +268,10 @@ public final class PulseStreamsConfig extends AbstractConfig {
 
     public java.util.List<String> staffRoles() {
         return getList(STAFF_ROLES_CONFIG);
+    }
+
+    public int stateCacheEntries() {
+        return getInt(STATE_CACHE_ENTRIES_CONFIG);
     }
 
     public int contributorMin() {
