@@ -39,7 +39,6 @@ public final class DailyComparison {
             m.put("differingRecords", differing);
             m.put("onlyInPipeline", onlyPipeline);
             m.put("onlyInPeer", onlyPeer);
-            m.put("fieldsCompared", FIELDS);
             m.put("examples", examples);
             return m;
         }

@@ -110,11 +110,14 @@ public final class PostgresCluster implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         try {
             if (Files.exists(data().resolve("postmaster.pid"))) {
                 run(bin.resolve("pg_ctl").toString(), "-D", data().toString(), "-m", "fast", "-w", "stop");
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping PostgreSQL", e);
         } finally {
             delete(dir);
         }

@@ -48,7 +48,7 @@ final class Scaling {
         row.put("events", events);
         row.put("members", members);
         for (String key : List.of("heapUsedBytesAfterGc", "heapGrowthBytes", "localStateDirBytesAfterClose",
-                "stateBytes")) {
+                "localStateSstBytesAfterClose", "stateBytes")) {
             double bytes = number(f, key).doubleValue();
             row.put(key, (long) bytes);
             row.put(key + "PerMillionEvents", bytes * 1_000_000.0 / events);
@@ -60,10 +60,12 @@ final class Scaling {
         return row;
     }
 
-    /** How each memory figure grows with the number of members, events fixed. */
-    static Map<String, Object> memoryGrowth(List<Map<String, Object>> memory) {
+    /** How each memory figure grows with the number of members, events fixed; failed points left out. */
+    static Map<String, Object> memoryGrowth(List<Map<String, Object>> rows) {
+        List<Map<String, Object>> memory = rows.stream().filter(r -> !r.containsKey("error")).toList();
         Map<String, Object> out = new LinkedHashMap<>();
-        for (String key : List.of("localStateDirBytesAfterClose", "stateBytes", "heapGrowthBytes")) {
+        for (String key : List.of("localStateDirBytesAfterClose", "localStateSstBytesAfterClose", "stateBytes",
+                "heapGrowthBytes")) {
             out.put(key, growth(memory, "members", key));
         }
         return out;

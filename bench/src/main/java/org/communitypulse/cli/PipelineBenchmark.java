@@ -27,6 +27,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.communitypulse.bench.DailyComparison;
 import org.communitypulse.embedded.ApicurioRegistry;
 import org.communitypulse.embedded.EmbeddedKafkaCluster;
@@ -41,6 +42,7 @@ import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.SourcePlatform;
 import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
+import org.communitypulse.streams.EngagementTopology;
 import org.communitypulse.streams.PulseStreamsApp;
 import org.communitypulse.streams.PulseStreamsConfig;
 
@@ -55,6 +57,7 @@ public final class PipelineBenchmark {
     private static final int PARTITIONS = 3;
     private static final int COMMUNITIES = 20;
     private static final Duration TIMEOUT = Duration.ofMinutes(60);
+    private static final long QUIET_POLL_MS = 50;
 
     private final EmbeddedKafkaCluster kafka;
     private final ApicurioRegistry registry;
@@ -83,10 +86,16 @@ public final class PipelineBenchmark {
                       Map<String, Map<String, Object>> dailyAfterIncrement) {
     }
 
-    /** The generated input of every throughput run: 20 communities, seed 42; its first n events are a run's input. */
+    /**
+     * The generated input of every throughput run: 20 communities, seed 42; its first n events are a
+     * run's input. The window ends in 2021: at about 7,400 events a day, 20M events span some 2,700
+     * days, and a window starting in 2020 would run past today, where the intake rejects events from
+     * the future. 2012-01-04 is a Wednesday like 2020-01-01, the start of earlier runs, so the events
+     * are the same, shifted by whole weeks.
+     */
     public static SimulationPlan plan(int membersPerCommunity) {
         return new SimulationPlan(SimulationPlan.numberedCommunities(COMMUNITIES), membersPerCommunity,
-                LocalDate.parse("2020-01-01"), 3650, 42, Map.of());
+                LocalDate.parse("2012-01-04"), 3650, 42, Map.of());
     }
 
     /**
@@ -134,7 +143,8 @@ public final class PipelineBenchmark {
         result.put("consumerEventsPerSecond", read / consumerSeconds);
         log("plain consumer read and deserialised %,d records in %.1f s", read, consumerSeconds);
 
-        Path stateDir = work.resolve("state-" + events);
+        // One directory per run: runs of the same size (other settings, the memory series) must not add up.
+        Path stateDir = work.resolve("state-" + prefix.substring(0, prefix.length() - 1));
         String appId = prefix + "app";
         Map<String, Map<String, Object>> daily;
         Map<String, Map<String, Object>> dailyAfterIncrement = null;
@@ -180,6 +190,8 @@ public final class PipelineBenchmark {
         // Closing flushes RocksDB's memtables: the directory now holds all of the local state, of the
         // preloaded events and the increment.
         long closedBytes = sizeOf(stateDir);
+        // The SST files are the data; the rest is RocksDB's logs, options and Streams' checkpoints.
+        result.put("localStateSstBytesAfterClose", sizeOf(stateDir, ".sst"));
         long stateEvents = events + ((Number) result.getOrDefault("incrementEvents", 0L)).longValue();
         result.put("localStateDirBytesAfterClose", closedBytes);
         result.put("localStateBytesPerMillionEvents", closedBytes * 1_000_000.0 / stateEvents);
@@ -201,14 +213,39 @@ public final class PipelineBenchmark {
             }
             sink.flush();
         }
+        double seconds = awaitFirstQuiet(catchUp, app, t);
+        // The replay's wait confirms with settle checks (about a second more); the figure is the first quiet moment.
         ReplayRunner.awaitEmitted(catchUp, app, TIMEOUT);
-        double seconds = seconds(t);
         result.put("incrementEvents", sent);
         result.put("incrementSeconds", seconds);
+        result.put("incrementSettledSeconds", seconds(t));
         result.put("incrementMicrosPerEvent", seconds * 1e6 / Math.max(1, sent));
         log("increment: %,d more events produced and their metrics emitted in %.2f s (%.0f µs per event)", sent,
                 seconds, seconds * 1e6 / Math.max(1, sent));
         return readDaily(topics);
+    }
+
+    /**
+     * Seconds from {@code since} to the first moment the input is committed to its end, no community has
+     * periods left to emit and no output transaction is open: the increment's metrics are out.
+     */
+    private static double awaitFirstQuiet(StreamsCatchUp catchUp, PulseStreamsApp app, long since)
+            throws Exception {
+        List<String> outputs = ReplayRunner.metricTopics(app.topics()).stream().map(t -> t.name()).toList();
+        long deadline = since + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            long pending;
+            try {
+                pending = EngagementTopology.pendingCommunities(app.streams());
+            } catch (InvalidStateStoreException e) {
+                pending = -1;
+            }
+            if (pending == 0 && catchUp.progress().done() && catchUp.noOpenTransactions(outputs)) {
+                return seconds(since);
+            }
+            Thread.sleep(QUIET_POLL_MS);
+        }
+        throw new java.util.concurrent.TimeoutException("the increment's metrics were not emitted within " + TIMEOUT);
     }
 
     /** The latest committed daily record per key, as the fields the batch peer is compared on. */
@@ -425,8 +462,13 @@ public final class PipelineBenchmark {
     }
 
     private static long sizeOf(Path dir) throws IOException {
+        return sizeOf(dir, "");
+    }
+
+    private static long sizeOf(Path dir, String suffix) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+            return files.filter(Files::isRegularFile).filter(f -> f.getFileName().toString().endsWith(suffix))
+                    .mapToLong(f -> f.toFile().length()).sum();
         }
     }
 
