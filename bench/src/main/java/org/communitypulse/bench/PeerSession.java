@@ -84,6 +84,10 @@ final class PeerSession implements AutoCloseable {
         row.put("peerFullRecomputeSeconds", peer.figures().get("fullRecomputeSeconds"));
         row.put("peerFullRecomputeMicrosPerEvent", peer.figures().get("fullRecomputeMicrosPerEvent"));
         row.put("peerIncrementMicrosPerEvent", peer.figures().get("incrementMicrosPerEvent"));
+        // Below this many new events per batch, feeding them to the pipeline costs less time than one
+        // full recompute: the pipeline's amortised cost per event against the recompute of everything.
+        double full = ((Number) peer.figures().get("fullRecomputeSeconds")).doubleValue();
+        row.put("breakEvenBatchEvents", Math.round(full * 1e6 / (pipelineSeconds * 1e6 / events)));
         row.put("peer", peer.figures());
         DailyComparison.Result check = DailyComparison.compare(run.daily(), peer.daily());
         row.put("check", check.toMap());

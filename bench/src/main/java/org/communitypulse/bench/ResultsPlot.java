@@ -89,10 +89,10 @@ final class ResultsPlot {
         g.setColor(colourA);
         g.fillRect(x0, y0 + HEIGHT - 30, 12, 12);
         g.setColor(colourB);
-        g.fillRect(x0 + 210, y0 + HEIGHT - 30, 12, 12);
+        g.fillRect(x0 + 240, y0 + HEIGHT - 30, 12, 12);
         g.setColor(Color.BLACK);
         g.drawString(a, x0 + 16, y0 + HEIGHT - 20);
-        g.drawString(b, x0 + 226, y0 + HEIGHT - 20);
+        g.drawString(b, x0 + 256, y0 + HEIGHT - 20);
     }
 
     private static void bar(Graphics2D g, int x, int w, int bottom, int top, double share, Color colour, double v) {

@@ -121,6 +121,26 @@ class BatchPeerTest {
     }
 
     @Test
+    void shouldSkipThePeerWithTheReasonWhenPostgresIsNotInstalled() throws Exception {
+        String previous = System.getProperty(PostgresCluster.BIN_PROPERTY);
+        System.setProperty(PostgresCluster.BIN_PROPERTY, stateDir.resolve("no-postgres-here").toString());
+        Map<String, Object> results = new HashMap<>();
+        try (PeerSession session = PeerSession.open("auto", results)) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> status = (Map<String, Object>) results.get("batchPeerStatus");
+            assertThat((String) status.get("skipped")).contains("PostgreSQL is not installed")
+                    .contains("apt-get install postgresql");
+            assertThat(session.compare(null, 1, 1, 0)).isEmpty();
+        } finally {
+            if (previous == null) {
+                System.clearProperty(PostgresCluster.BIN_PROPERTY);
+            } else {
+                System.setProperty(PostgresCluster.BIN_PROPERTY, previous);
+            }
+        }
+    }
+
+    @Test
     void shouldEscapeCopyTextWhenValuesHoldTabsNewlinesOrBackslashes() {
         assertThat(BatchPeer.escape("a\tb\nc\\d")).isEqualTo("a\\tb\\nc\\\\d");
     }
