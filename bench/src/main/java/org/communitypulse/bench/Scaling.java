@@ -14,7 +14,8 @@ import java.util.TreeMap;
  */
 final class Scaling {
 
-    private static final double MB = 1024.0 * 1024.0;
+    /** Decimal megabytes, as in docs/benchmarks.md. */
+    private static final double MB = 1_000_000.0;
 
     private Scaling() {
     }
