@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -245,7 +246,7 @@ public final class PipelineBenchmark {
             }
             Thread.sleep(QUIET_POLL_MS);
         }
-        throw new java.util.concurrent.TimeoutException("the increment's metrics were not emitted within " + TIMEOUT);
+        throw new TimeoutException("the increment's metrics were not emitted within " + TIMEOUT);
     }
 
     /** The latest committed daily record per key, as the fields the batch peer is compared on. */
