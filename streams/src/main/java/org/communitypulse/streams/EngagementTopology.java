@@ -101,7 +101,7 @@ public final class EngagementTopology {
         EventValidator validator = new EventValidator(intake.clock(), intake.maxFutureSkew());
         IntakeProcessor.Children children = new IntakeProcessor.Children(
                 Stream.concat(Stream.of(ENGAGEMENT), moreValidChildren.stream()).toList(),
-                LATE_SINK, DEAD_LETTER_SINK);
+                LATE_SINK, DEAD_LETTER_SINK, IdentityTopology.IDENTITY);
         topology.addProcessor(INTAKE, () -> new IntakeProcessor(DEDUP_STORE,
                 topics.activity().valueSerde().deserializer(), validator, intake.latenessHorizon(), children),
                 ACTIVITY_SOURCE);
@@ -112,14 +112,17 @@ public final class EngagementTopology {
         topology.addSink(LATE_SINK, topics.activityLate().name(),
                 topics.activityLate().keySerde().serializer(), topics.activityLate().valueSerde().serializer(), INTAKE);
 
+        IdentityTopology.addTo(topology, INTAKE, topics, ENGAGEMENT);
+
         EngagementProcessor.Children outputs =
                 new EngagementProcessor.Children(DAILY_SINK, TRAILING_SINK, RETENTION_SINK, MEMBER_LEVELS_SINK,
                         ALERTS_SINK);
         EngagementProcessor.Views views = new EngagementProcessor.Views(DAILY_VIEW_STORE, TRAILING_VIEW_STORE,
                 RETENTION_VIEW_STORE, MEMBER_LEVELS_VIEW_STORE, ALERTS_VIEW_STORE);
         topology.addProcessor(ENGAGEMENT, () -> new EngagementProcessor(DAY_STORE, THREAD_STORE, MEMBER_STORE,
-                COMMUNITY_STORE, COHORT_STORE, DIRTY_STORE, outputs, views, engagement, alerting, intake.clock()),
-                INTAKE);
+                COMMUNITY_STORE, COHORT_STORE, DIRTY_STORE, IdentityTopology.IDENTITY_STORE, outputs, views, engagement,
+                alerting, intake.clock()), INTAKE, IdentityTopology.IDENTITY);
+        topology.connectProcessorAndStateStores(ENGAGEMENT, IdentityTopology.IDENTITY_STORE);
         topology.addStateStore(objectCached(engagement, Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DAY_STORE),
                 serdes.forKey(CommunityDayKey.class), serdes.forValue(DailyEngagementState.class))), ENGAGEMENT);
         topology.addStateStore(objectCached(engagement, Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(THREAD_STORE),
