@@ -246,6 +246,28 @@ class IdentityResolutionTest {
     }
 
     @Test
+    void shouldTreatEveryIdentityOfAStaffMemberAsStaffWhenOneIdentityHoldsTheRole() {
+        ActivityEvent grant = event(SourcePlatform.DISCOURSE, EventType.ROLE_GRANTED, "d-alice", "2024-03-31T00:00:00Z",
+                Map.of("role", "moderator"));
+        ActivityEvent reply = event(SourcePlatform.SLACK, EventType.REPLY_CREATED, "s-alice", "2024-04-02T20:00:00Z",
+                Map.of());
+        reply.setThreadId("thread-d-dave");
+        List<ActivityEvent> activity = activity();
+        activity.add(grant);
+        activity.add(reply);
+
+        Pipeline unresolved = new Pipeline().send(activity);
+        assertThat(unresolved.latest(unresolved.topics.dailyEngagement()).get(APRIL_2).getPeerReplies()).isEqualTo(1);
+
+        List<ActivityEvent> events = new ArrayList<>(activity);
+        events.addAll(observations());
+        Pipeline p = new Pipeline().send(events);
+        // s-alice is alice, a moderator on Discourse: her Slack reply is not peer support.
+        assertThat(p.latest(p.topics.dailyEngagement()).get(APRIL_2).getPeerReplies()).isZero();
+        assertThat(p.level("d-alice").getStaff()).isTrue();
+    }
+
+    @Test
     void shouldResolveTheSameMembersAndMetricsWhenEventsArriveInAnyOrder() {
         List<ActivityEvent> events = observations();
         events.addAll(activity());

@@ -51,7 +51,14 @@ final class EngagementFolder {
         this.dirty = dirty;
         this.settings = settings;
         this.identities = identities;
+        this.resolved = identities == null ? new java.util.HashSet<>() : identities.activeCommunities();
     }
+
+    /**
+     * Communities with any link or erasure, known without a lookup per event: loaded when the task starts and
+     * extended by each {@link IdentityChange} (the identity processor sends one whenever it activates one).
+     */
+    private final java.util.Set<String> resolved;
 
     void fold(ActivityEvent event) {
         String community = event.getCommunityId();
@@ -73,7 +80,7 @@ final class EngagementFolder {
         }
         ds.setEvents(ds.getEvents() + 1);
         dirty.mark(community, DirtyPeriods.Kind.DAILY, day);
-        MemberResolver members = MemberResolver.of(identities, community);
+        MemberResolver members = MemberResolver.of(identities, community, resolved.contains(community));
         // The state is kept per platform identity (members are resolved when records are computed), except
         // that an erased member's identities are no one: their new events count as anonymous.
         String actor = forgetErased(members, blankToNull(event.getActorId()));
@@ -307,6 +314,7 @@ final class EngagementFolder {
      */
     void identityChanged(IdentityChange change) {
         String community = change.community();
+        resolved.add(community);
         CommunityState cs = stores.communities().get(community);
         if (cs == null) {
             return;

@@ -81,6 +81,15 @@ final class IdentityStore {
         return store.get("c" + SEPARATOR + community) != null;
     }
 
+    /** Every community of this task with links or erasures (a prefix scan: once, when a task starts). */
+    java.util.Set<String> activeCommunities() {
+        java.util.Set<String> communities = new java.util.HashSet<>();
+        try (var it = store.prefixScan("c" + SEPARATOR, new org.apache.kafka.common.serialization.StringSerializer())) {
+            it.forEachRemaining(kv -> communities.add(kv.key.substring(2)));
+        }
+        return communities;
+    }
+
     void activate(String community) {
         if (!active(community)) {
             store.put("c" + SEPARATOR + community, new byte[0]);

@@ -12,7 +12,7 @@ import java.util.Map;
 final class MemberResolver {
 
     /** For the engagement state without identity resolution (the store is not wired in). */
-    static final MemberResolver NONE = new MemberResolver(null, null);
+    static final MemberResolver NONE = new MemberResolver(null, null, false);
 
     private final IdentityStore store;
     private final String community;
@@ -21,14 +21,19 @@ final class MemberResolver {
     private final Map<String, List<String>> identities = new HashMap<>();
     private final Map<String, Boolean> erased = new HashMap<>();
 
-    private MemberResolver(IdentityStore store, String community) {
+    private MemberResolver(IdentityStore store, String community, boolean active) {
         this.store = store;
         this.community = community;
-        this.active = store != null && store.active(community);
+        this.active = active;
     }
 
     static MemberResolver of(IdentityStore store, String community) {
-        return store == null ? NONE : new MemberResolver(store, community);
+        return store == null ? NONE : new MemberResolver(store, community, store.active(community));
+    }
+
+    /** When the caller already knows whether the community has any link or erasure (no lookup). */
+    static MemberResolver of(IdentityStore store, String community, boolean active) {
+        return store == null || !active ? NONE : new MemberResolver(store, community, true);
     }
 
     /** Whether any identity of the community is linked or erased; if not, every method is the identity. */
