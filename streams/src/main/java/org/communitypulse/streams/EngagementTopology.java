@@ -38,7 +38,9 @@ import org.communitypulse.streams.internals.ObjectCachingStoreBuilder;
  *       calendar day from a community's first active day to its latest day;</li>
  *   <li>{@code <prefix>engagement.retention}: ({@code CommunityDayKey} of the cohort's Monday,
  *       {@code CohortRetention}), a tombstone when a cohort turns out empty;</li>
- *   <li>{@code <prefix>members.levels}: ({@code MemberKey}, {@code MemberEngagement});</li>
+ *   <li>{@code <prefix>members.levels}: ({@code MemberKey}, {@code MemberEngagement}), one per member (identities
+ *       resolved by the {@link IdentityTopology} nodes, added here: the engagement node reads their store);</li>
+ *   <li>{@code <prefix>identities}, {@code <prefix>identities.suggestions}: see {@link IdentityTopology};</li>
  *   <li>{@code <prefix>alerts}: ({@code AlertKey}, {@code Alert}), FIRING and RESOLVED, once each;</li>
  *   <li>{@code <prefix>activity.dlq}: original key and value bytes with {@code pulse.dlq.*} headers;</li>
  *   <li>{@code <prefix>activity.late}: ({@code String}, {@code ActivityEvent}) beyond the lateness horizon.</li>
