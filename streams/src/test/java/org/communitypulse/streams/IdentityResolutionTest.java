@@ -285,6 +285,59 @@ class IdentityResolutionTest {
         }
     }
 
+    /**
+     * A property on random activity: spreading each person's posts over two platform identities and linking them
+     * gives the member counts, levels and retention of one identity per person.
+     */
+    @Test
+    void shouldCountMembersAsOneIdentityPerPersonWhenEachPersonsActivityIsSpreadOverTwoLinkedIdentities() {
+        int size = Integer.getInteger("identity.test.events", 3_000);
+        Random random = new Random(5);
+        List<ActivityEvent> single = new ArrayList<>();
+        List<ActivityEvent> spread = new ArrayList<>();
+        java.util.Set<String> people = new java.util.TreeSet<>();
+        Instant start = Instant.parse("2024-02-01T00:00:00Z");
+        for (int i = 0; i < size; i++) {
+            String person = "m" + random.nextInt(Math.max(10, size / 20));
+            people.add(person);
+            EventType type = random.nextBoolean() ? EventType.THREAD_CREATED : EventType.REPLY_CREATED;
+            Instant at = start.plusSeconds(random.nextInt(90 * 86_400));
+            ActivityEvent e = ActivityEvent.newBuilder().setEventId("r" + i).setCommunityId(C)
+                    .setSource(SourcePlatform.DISCOURSE).setType(type).setActorId(person)
+                    .setThreadId("t" + random.nextInt(size / 3 + 1)).setOccurredAt(at).build();
+            single.add(e);
+            // Half of each person's posts come from their Slack identity "x-<person>" (sorts after "m...").
+            spread.add(random.nextBoolean() ? e : ActivityEvent.newBuilder(e).setSource(SourcePlatform.SLACK)
+                    .setActorId("x-" + person).build());
+        }
+        for (String person : people) {
+            spread.add(observed(SourcePlatform.DISCOURSE, person, Map.of(IdentityAttributes.MAPPING_ID, person)));
+            spread.add(observed(SourcePlatform.SLACK, "x-" + person, Map.of(IdentityAttributes.MAPPING_ID, person)));
+        }
+        Collections.shuffle(spread, new Random(9));
+
+        long t0 = System.nanoTime();
+        Pipeline one = new Pipeline().send(single);
+        long t1 = System.nanoTime();
+        Pipeline two = new Pipeline().send(spread);
+        long t2 = System.nanoTime();
+        System.out.printf("[identity] %d events: one identity per person %d ms, two linked identities per person "
+                + "(+%d observations) %d ms%n", size, (t1 - t0) / 1_000_000, 2 * people.size(), (t2 - t1) / 1_000_000);
+
+        assertThat(two.latest(two.topics.memberLevels())).isEqualTo(one.latest(one.topics.memberLevels()));
+        assertThat(two.latest(two.topics.retention())).isEqualTo(one.latest(one.topics.retention()));
+        Map<CommunityDayKey, String> members = new TreeMap<>(java.util.Comparator.comparing(k -> k.getDay()));
+        one.latest(one.topics.trailingEngagement()).forEach((k, v) -> members.put(k, v.getDau() + "/" + v.getWau()
+                + "/" + v.getMau() + "/" + v.getContributions28d() + "/" + v.getTop10PercentShare()));
+        Map<CommunityDayKey, String> resolved = new TreeMap<>(java.util.Comparator.comparing(k -> k.getDay()));
+        two.latest(two.topics.trailingEngagement()).forEach((k, v) -> resolved.put(k, v.getDau() + "/" + v.getWau()
+                + "/" + v.getMau() + "/" + v.getContributions28d() + "/" + v.getTop10PercentShare()));
+        members.forEach((k, v) -> assertThat(resolved.get(k)).as(k.toString()).isEqualTo(v));
+        one.latest(one.topics.dailyEngagement()).forEach((k, v) -> assertThat(
+                two.latest(two.topics.dailyEngagement()).get(k).getActiveMembers()).as(k.toString())
+                .isEqualTo(v.getActiveMembers()));
+    }
+
     private static Map<String, String> members(Pipeline p) {
         return p.latest(p.topics.identities()).values().stream().collect(Collectors.toMap(
                 i -> i.getIdentityId().toString(), i -> i.getMemberId() + " " + reasons(i), (a, b) -> a, TreeMap::new));

@@ -253,7 +253,7 @@ final class EngagementEmitter {
             return TrailingEngagement.newBuilder()
                     .setCommunityId(view.community)
                     .setDay(java.time.LocalDate.ofEpochDay(end))
-                    .setDau(view.day(end).getMembers().size())
+                    .setDau(view.activeMembers(end))
                     .setWau(contributions7.size())
                     .setMau(mau)
                     .setStickiness(mau == 0 ? null : sums28[Sum.DAU.ordinal()] / (double) WINDOW_DAYS / mau)
