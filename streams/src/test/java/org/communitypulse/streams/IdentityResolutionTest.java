@@ -425,6 +425,8 @@ class IdentityResolutionTest {
                 observed(SourcePlatform.SLACK, "s-alice", Map.of(IdentityAttributes.DISPLAY_NAME, "Alice A.")));
         assertThat(p.identity("s-alice")).isNull();
         assertThat(p.level("s-alice")).isNull();
+        assertThat(p.driver.metrics().entrySet()).filteredOn(e -> e.getKey().name().equals("observations-of-erased-total"))
+                .singleElement().satisfies(e -> assertThat(e.getValue().metricValue()).isEqualTo(1.0));
         assertThat(p.latest(p.topics.dailyEngagement()).get(APRIL_2).getActiveMembers()).isEqualTo(5);
         assertThat(p.latest(p.topics.dailyEngagement()).get(APRIL_2).getThreads()).isEqualTo(9);
     }

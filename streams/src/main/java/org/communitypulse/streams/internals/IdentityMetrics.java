@@ -17,6 +17,7 @@ final class IdentityMetrics {
     private final Sensor splits;
     private final Sensor suggestions;
     private final Sensor erasures;
+    private final Sensor forgotten;
     private final Map<IdentityRejectReason, Sensor> deadLettered = new EnumMap<>(IdentityRejectReason.class);
 
     IdentityMetrics(StreamsMetrics metrics) {
@@ -24,6 +25,8 @@ final class IdentityMetrics {
         splits = metrics.addRateTotalSensor(IntakeMetrics.SCOPE, ENTITY, "splits", Sensor.RecordingLevel.INFO);
         suggestions = metrics.addRateTotalSensor(IntakeMetrics.SCOPE, ENTITY, "suggestions", Sensor.RecordingLevel.INFO);
         erasures = metrics.addRateTotalSensor(IntakeMetrics.SCOPE, ENTITY, "erasures", Sensor.RecordingLevel.INFO);
+        forgotten = metrics.addRateTotalSensor(IntakeMetrics.SCOPE, ENTITY, "observations-of-erased",
+                Sensor.RecordingLevel.INFO);
         for (IdentityRejectReason reason : IdentityRejectReason.values()) {
             deadLettered.put(reason, metrics.addRateTotalSensor(IntakeMetrics.SCOPE, ENTITY + "." + reason.name(),
                     "dead-lettered", Sensor.RecordingLevel.INFO, "reason", reason.name()));
@@ -44,6 +47,11 @@ final class IdentityMetrics {
 
     void erased() {
         erasures.record();
+    }
+
+    /** An observation of an erased identity, not kept. */
+    void observedErased() {
+        forgotten.record();
     }
 
     void deadLettered(IdentityRejectReason reason) {

@@ -118,6 +118,7 @@ public final class IdentityProcessor implements Processor<String, ActivityEvent,
         IdentityStore.IdentityEntry entry = entry(community, id);
         if (entry.erased) {
             // A forgotten member stays forgotten: what the platform still says about them is not kept.
+            metrics.observedErased();
             return;
         }
         Map<String, String> attributes = event.getAttributes();
