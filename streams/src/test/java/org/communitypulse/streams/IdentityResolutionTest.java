@@ -389,6 +389,25 @@ class IdentityResolutionTest {
     }
 
     @Test
+    void shouldStopLinkingAndSuggestingOnEvidenceWhenTooManyIdentitiesShareIt() {
+        List<ActivityEvent> events = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            SourcePlatform source = i % 2 == 0 ? SourcePlatform.SLACK : SourcePlatform.GITHUB;
+            events.add(observed(source, String.format("team-%02d", i), Map.of(IdentityAttributes.EMAIL_HASH, "h-team",
+                    IdentityAttributes.EMAIL_VERIFIED, "true", IdentityAttributes.DISPLAY_NAME, "Admin")));
+        }
+        Pipeline p = new Pipeline().send(events);
+
+        // The first 20 share the mailbox and are linked (a safety net, not a judgement); the rest are left alone.
+        assertThat(p.identity("team-19").getMemberId()).isEqualTo("team-00");
+        assertThat(p.identity("team-20").getMemberId()).isEqualTo("team-20");
+        assertThat(p.identity("team-24").getMemberId()).isEqualTo("team-24");
+        assertThat(p.latest(p.topics.identitySuggestions())).isEmpty();
+        assertThat(p.driver.metrics().entrySet()).filteredOn(e -> e.getKey().name().equals("evidence-too-common-total"))
+                .singleElement().satisfies(e -> assertThat(e.getValue().metricValue()).isEqualTo(10.0));
+    }
+
+    @Test
     void shouldDeadLetterIdentityCommandsThatCannotApply() {
         Pipeline p = new Pipeline().send(observations());
         TestOutputTopic<byte[], byte[]> dlq = p.driver.createOutputTopic(p.topics.activityDeadLetters().name(),

@@ -18,6 +18,7 @@ final class IdentityMetrics {
     private final Sensor suggestions;
     private final Sensor erasures;
     private final Sensor forgotten;
+    private final Sensor tooCommon;
     private final Map<IdentityRejectReason, Sensor> deadLettered = new EnumMap<>(IdentityRejectReason.class);
 
     IdentityMetrics(StreamsMetrics metrics) {
@@ -26,6 +27,8 @@ final class IdentityMetrics {
         suggestions = metrics.addRateTotalSensor(IntakeMetrics.SCOPE, ENTITY, "suggestions", Sensor.RecordingLevel.INFO);
         erasures = metrics.addRateTotalSensor(IntakeMetrics.SCOPE, ENTITY, "erasures", Sensor.RecordingLevel.INFO);
         forgotten = metrics.addRateTotalSensor(IntakeMetrics.SCOPE, ENTITY, "observations-of-erased",
+                Sensor.RecordingLevel.INFO);
+        tooCommon = metrics.addRateTotalSensor(IntakeMetrics.SCOPE, ENTITY, "evidence-too-common",
                 Sensor.RecordingLevel.INFO);
         for (IdentityRejectReason reason : IdentityRejectReason.values()) {
             deadLettered.put(reason, metrics.addRateTotalSensor(IntakeMetrics.SCOPE, ENTITY + "." + reason.name(),
@@ -52,6 +55,11 @@ final class IdentityMetrics {
     /** An observation of an erased identity, not kept. */
     void observedErased() {
         forgotten.record();
+    }
+
+    /** Evidence already shared by too many identities to say anything about a person. */
+    void tooCommon() {
+        tooCommon.record();
     }
 
     void deadLettered(IdentityRejectReason reason) {

@@ -52,6 +52,13 @@ public final class IdentityProcessor implements Processor<String, ActivityEvent,
     public record Children(String identities, String suggestions, String engagement, String deadLetter) {
     }
 
+    /**
+     * Evidence shared by this many identities says nothing about a person (a team mailbox, a mapping row
+     * pasted for a whole department, the display name "admin"): further identities are neither linked nor
+     * suggested on it, and the index entry stays bounded.
+     */
+    static final int MAX_SHARING = 20;
+
     private final String storeName;
     private final Serializer<ActivityEvent> eventSerializer;
     private final String activityTopic;
@@ -168,6 +175,10 @@ public final class IdentityProcessor implements Processor<String, ActivityEvent,
         for (String[] e : fresh) {
             char kind = e[0].charAt(0);
             TreeSet<String> sharing = store.sharing(community, kind, e[1]);
+            if (sharing.size() >= MAX_SHARING) {
+                metrics.tooCommon();
+                continue;
+            }
             TreeSet<String> others = new TreeSet<>(sharing);
             others.remove(id);
             sharing.add(id);
