@@ -11,6 +11,7 @@ import org.communitypulse.ingest.KafkaEventSink;
 import org.communitypulse.ingest.cloudevents.CloudEventsImporter;
 import org.communitypulse.ingest.discourse.DiscourseExportImporter;
 import org.communitypulse.ingest.github.GitHubArchiveImporter;
+import org.communitypulse.ingest.identity.IdentityMappingImporter;
 import org.communitypulse.ingest.http.WebhookServerConfig;
 import org.communitypulse.ingest.importing.FileImporter;
 import org.communitypulse.ingest.register.RegisterImporter;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Option;
 /** {@code pulse import <source>}: backfill history into the activity topic. */
 @Command(name = "import", mixinStandardHelpOptions = true, description = "Import community history into Kafka.",
         subcommands = {ImportCommand.StackExchange.class, ImportCommand.GitHub.class, ImportCommand.Slack.class,
-                ImportCommand.CloudEvents.class, ImportCommand.Discourse.class, ImportCommand.Register.class})
+                ImportCommand.CloudEvents.class, ImportCommand.Discourse.class, ImportCommand.Register.class,
+                ImportCommand.Identities.class})
 final class ImportCommand implements Runnable {
 
     @Override
@@ -163,6 +165,33 @@ final class ImportCommand implements Runnable {
                 System.err.println("Import failed: " + e.getMessage());
                 return 2;
             }
+        }
+    }
+
+    @Command(name = "identities", mixinStandardHelpOptions = true,
+            description = "Import an explicit identity mapping (CSV: person,source,user_id[,username,display_name,"
+                    + "email,email_verified,mapped_at]): identities with the same person become one member. "
+                    + "user_id is pseudonymised and email hashed with PULSE_PSEUDONYM_KEY, as the importers do.")
+    static final class Identities implements Callable<Integer> {
+
+        @Mixin
+        ExportFileOptions export;
+
+        @Mixin
+        ConnectionOptions connection;
+
+        @Override
+        public Integer call() {
+            MemberPseudonymiser members;
+            try {
+                members = pseudonymiser(System.getenv());
+            } catch (WebhookSecretException e) {
+                System.err.println("Import failed: " + e.getMessage());
+                return 2;
+            }
+            return importWith(export.community, connection.bootstrapServers, connection.registryUrl,
+                    connection.topicPrefix, (sink, progress) -> new IdentityMappingImporter(members,
+                            java.time.Clock.systemUTC()).run(export.file, export.community, sink));
         }
     }
 

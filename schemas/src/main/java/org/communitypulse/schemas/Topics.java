@@ -10,6 +10,10 @@ import org.communitypulse.schemas.avro.Alert;
 import org.communitypulse.schemas.avro.AlertKey;
 import org.communitypulse.schemas.avro.CohortRetention;
 import org.communitypulse.schemas.avro.DailyEngagement;
+import org.communitypulse.schemas.avro.Identity;
+import org.communitypulse.schemas.avro.IdentityKey;
+import org.communitypulse.schemas.avro.IdentitySuggestion;
+import org.communitypulse.schemas.avro.IdentitySuggestionKey;
 import org.communitypulse.schemas.avro.MemberEngagement;
 import org.communitypulse.schemas.avro.MemberKey;
 import org.communitypulse.schemas.avro.TrailingEngagement;
@@ -45,6 +49,8 @@ public final class Topics {
     private final Topic<CommunityRoleKey, RoleCoverage> roleCoverage;
     private final Topic<ViolationKey, PolicyViolation> policyViolations;
     private final Topic<String, TrainingMetrics> trainingMetrics;
+    private final Topic<IdentityKey, Identity> identities;
+    private final Topic<IdentitySuggestionKey, IdentitySuggestion> identitySuggestions;
 
     public Topics(String prefix, AvroSerdes serdes) {
         this.prefix = Objects.requireNonNull(prefix, "prefix");
@@ -71,6 +77,10 @@ public final class Topics {
                 serdes.forKey(ViolationKey.class), serdes.forValue(PolicyViolation.class));
         this.trainingMetrics = new Topic<>(prefix + "training.metrics", communityKey,
                 serdes.forValue(TrainingMetrics.class));
+        this.identities = new Topic<>(prefix + "identities", serdes.forKey(IdentityKey.class),
+                serdes.forValue(Identity.class));
+        this.identitySuggestions = new Topic<>(prefix + "identities.suggestions",
+                serdes.forKey(IdentitySuggestionKey.class), serdes.forValue(IdentitySuggestion.class));
     }
 
     public String prefix() {
@@ -137,16 +147,28 @@ public final class Topics {
         return trainingMetrics;
     }
 
+    /** Output: every platform identity with its member id and the reason and time of each link (compacted). */
+    public Topic<IdentityKey, Identity> identities() {
+        return identities;
+    }
+
+    /** Output: pairs of identities that look like one person on weak evidence, for a person to accept (compacted). */
+    public Topic<IdentitySuggestionKey, IdentitySuggestion> identitySuggestions() {
+        return identitySuggestions;
+    }
+
     /** The metric topics: each holds the latest value per key, so they are compacted. */
     public List<String> metricNames() {
         return List.of(dailyEngagement.name(), trailingEngagement.name(), retention.name(), memberLevels.name(),
-                memberRoles.name(), roleCoverage.name(), trainingMetrics.name());
+                memberRoles.name(), roleCoverage.name(), trainingMetrics.name(), identities.name(),
+                identitySuggestions.name());
     }
 
     /** Names of every topic the pipeline reads or writes, for creating them up front. */
     public List<String> names() {
         return List.of(activity.name(), activityDeadLetters.name(), activityLate.name(), dailyEngagement.name(),
                 trailingEngagement.name(), retention.name(), memberLevels.name(), alerts.name(), memberRoles.name(),
-                roleCoverage.name(), policyViolations.name(), trainingMetrics.name());
+                roleCoverage.name(), policyViolations.name(), trainingMetrics.name(), identities.name(),
+                identitySuggestions.name());
     }
 }

@@ -38,7 +38,9 @@ import org.communitypulse.streams.internals.ObjectCachingStoreBuilder;
  *       calendar day from a community's first active day to its latest day;</li>
  *   <li>{@code <prefix>engagement.retention}: ({@code CommunityDayKey} of the cohort's Monday,
  *       {@code CohortRetention}), a tombstone when a cohort turns out empty;</li>
- *   <li>{@code <prefix>members.levels}: ({@code MemberKey}, {@code MemberEngagement});</li>
+ *   <li>{@code <prefix>members.levels}: ({@code MemberKey}, {@code MemberEngagement}), one per member (identities
+ *       resolved by the {@link IdentityTopology} nodes, added here: the engagement node reads their store);</li>
+ *   <li>{@code <prefix>identities}, {@code <prefix>identities.suggestions}: see {@link IdentityTopology};</li>
  *   <li>{@code <prefix>alerts}: ({@code AlertKey}, {@code Alert}), FIRING and RESOLVED, once each;</li>
  *   <li>{@code <prefix>activity.dlq}: original key and value bytes with {@code pulse.dlq.*} headers;</li>
  *   <li>{@code <prefix>activity.late}: ({@code String}, {@code ActivityEvent}) beyond the lateness horizon.</li>
@@ -101,7 +103,7 @@ public final class EngagementTopology {
         EventValidator validator = new EventValidator(intake.clock(), intake.maxFutureSkew());
         IntakeProcessor.Children children = new IntakeProcessor.Children(
                 Stream.concat(Stream.of(ENGAGEMENT), moreValidChildren.stream()).toList(),
-                LATE_SINK, DEAD_LETTER_SINK);
+                LATE_SINK, DEAD_LETTER_SINK, IdentityTopology.IDENTITY);
         topology.addProcessor(INTAKE, () -> new IntakeProcessor(DEDUP_STORE,
                 topics.activity().valueSerde().deserializer(), validator, intake.latenessHorizon(), children),
                 ACTIVITY_SOURCE);
@@ -112,14 +114,17 @@ public final class EngagementTopology {
         topology.addSink(LATE_SINK, topics.activityLate().name(),
                 topics.activityLate().keySerde().serializer(), topics.activityLate().valueSerde().serializer(), INTAKE);
 
+        IdentityTopology.addTo(topology, INTAKE, topics, ENGAGEMENT);
+
         EngagementProcessor.Children outputs =
                 new EngagementProcessor.Children(DAILY_SINK, TRAILING_SINK, RETENTION_SINK, MEMBER_LEVELS_SINK,
                         ALERTS_SINK);
         EngagementProcessor.Views views = new EngagementProcessor.Views(DAILY_VIEW_STORE, TRAILING_VIEW_STORE,
                 RETENTION_VIEW_STORE, MEMBER_LEVELS_VIEW_STORE, ALERTS_VIEW_STORE);
         topology.addProcessor(ENGAGEMENT, () -> new EngagementProcessor(DAY_STORE, THREAD_STORE, MEMBER_STORE,
-                COMMUNITY_STORE, COHORT_STORE, DIRTY_STORE, outputs, views, engagement, alerting, intake.clock()),
-                INTAKE);
+                COMMUNITY_STORE, COHORT_STORE, DIRTY_STORE, IdentityTopology.IDENTITY_STORE, outputs, views, engagement,
+                alerting, intake.clock()), INTAKE, IdentityTopology.IDENTITY);
+        topology.connectProcessorAndStateStores(ENGAGEMENT, IdentityTopology.IDENTITY_STORE);
         topology.addStateStore(objectCached(engagement, Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DAY_STORE),
                 serdes.forKey(CommunityDayKey.class), serdes.forValue(DailyEngagementState.class))), ENGAGEMENT);
         topology.addStateStore(objectCached(engagement, Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(THREAD_STORE),

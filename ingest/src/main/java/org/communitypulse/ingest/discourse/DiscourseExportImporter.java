@@ -27,7 +27,9 @@ import org.communitypulse.ingest.importing.internals.ImportRun;
 import org.communitypulse.ingest.internals.CountingInputStream;
 import org.communitypulse.ingest.webhook.MalformedPayloadException;
 import org.communitypulse.ingest.webhook.MappingResult;
+import org.communitypulse.ingest.identity.IdentityObservations;
 import org.communitypulse.ingest.webhook.MemberPseudonymiser;
+import org.communitypulse.schemas.avro.SourcePlatform;
 
 /**
  * Imports saved Discourse API responses from a folder (searched recursively, {@code *.json} in name order):
@@ -51,10 +53,12 @@ public final class DiscourseExportImporter implements FileImporter {
     static final int MODERATORS_GROUP = 2;
 
     private final DiscoursePayloadMapper mapper;
+    private final MemberPseudonymiser members;
     private final ObjectMapper json = new ObjectMapper();
 
     public DiscourseExportImporter(MemberPseudonymiser members) {
         this.mapper = new DiscoursePayloadMapper(Objects.requireNonNull(members, "members"));
+        this.members = members;
     }
 
     @Override
@@ -199,8 +203,19 @@ public final class DiscourseExportImporter implements FileImporter {
                             asOf).events());
                 }
             }
+            // Evidence for identity resolution: Discourse activates an account once its email is confirmed.
+            Instant seen = events.isEmpty() ? asOf : events.get(0).getOccurredAt();
+            IdentityObservations.observed(SourcePlatform.DISCOURSE, members, communityId,
+                    new IdentityObservations.Profile(user.path("id").asText(null), textOrNull(user, "username"),
+                            textOrNull(user, "name"), textOrNull(user, "email"), user.path("active").asBoolean(false)),
+                    seen, run.summary()).ifPresent(events::add);
             return MappingResult.mapped(events);
         });
+    }
+
+    private static String textOrNull(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || !value.isValueNode() || value.isNull() ? null : value.asText();
     }
 
     private static ObjectNode wrap(String field, JsonNode body) {
