@@ -71,9 +71,11 @@ public final class PulseStreamsConfig extends AbstractConfig {
 
     public static final String STAFF_ROLES_CONFIG = "staff.roles";
     public static final String STAFF_ROLES_DOC =
-            "Roles (ROLE_GRANTED/ROLE_REVOKED attributes.role, case-insensitive) whose holders are staff, not peers, "
-                    + "in the peer-support metrics.";
-    public static final String STAFF_ROLES_DEFAULT = "sponsor,community-manager,moderator,admin,staff";
+            "Roles or levels (ROLE_GRANTED/ROLE_REVOKED attributes.role or attributes.level, case-insensitive) whose "
+                    + "holders are staff, not peers, in the peer-support metrics. Empty (the default): the roles and "
+                    + "levels that roles.config.file marks staff, and its platform_staff_roles (see docs/roles.md); "
+                    + "a list replaces that set.";
+    public static final String STAFF_ROLES_DEFAULT = "";
 
     public static final String ROLES_CONFIG_FILE_CONFIG = "roles.config.file";
     public static final String ROLES_CONFIG_FILE_DOC =
@@ -259,8 +261,10 @@ public final class PulseStreamsConfig extends AbstractConfig {
         return RolesConfig.load(getString(ROLES_CONFIG_FILE_CONFIG));
     }
 
-    public java.util.List<String> staffRoles() {
-        return getList(STAFF_ROLES_CONFIG);
+    /** {@code staff.roles}, or when it is empty the staff roles and levels of {@link #rolesConfig()}. */
+    public java.util.Set<String> staffRoles() {
+        java.util.List<String> listed = getList(STAFF_ROLES_CONFIG);
+        return listed.isEmpty() ? rolesConfig().staffIds() : java.util.Set.copyOf(listed);
     }
 
     public int contributorMin() {
