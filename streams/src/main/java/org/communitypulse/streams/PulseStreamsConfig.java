@@ -143,6 +143,16 @@ public final class PulseStreamsConfig extends AbstractConfig {
     public static final String ALERT_RESOLVE_AFTER_DAYS_DOC =
             "Consecutive recovered days before a firing alert resolves (hysteresis).";
 
+    public static final String ALERT_ROLE_VACANT_GRACE_DAYS_CONFIG = "alert.role.vacant.grace.days";
+    public static final String ALERT_ROLE_VACANT_GRACE_DAYS_DOC =
+            "REQUIRED_ROLE_VACANT fires once a required role (roles.config.file) has had no active holder for this "
+                    + "many days.";
+
+    public static final String ALERT_VIOLATION_OPEN_DAYS_CONFIG = "alert.violation.open.days";
+    public static final String ALERT_VIOLATION_OPEN_DAYS_DOC =
+            "VIOLATION_OPEN_TOO_LONG fires once a policy violation (other than required-role-vacant) has been "
+                    + "open for this many days.";
+
     public static final String HTTP_PORT_CONFIG = "http.port";
     public static final String HTTP_PORT_DOC = "Port of the HTTP server with /metrics (Prometheus), /health and /ready "
             + "(200 only while Kafka Streams is RUNNING). 0 picks a free port; -1 disables the server.";
@@ -213,6 +223,10 @@ public final class PulseStreamsConfig extends AbstractConfig {
                     Importance.LOW, ALERT_FIRE_AFTER_DAYS_DOC)
             .define(ALERT_RESOLVE_AFTER_DAYS_CONFIG, Type.INT, 2, Range.atLeast(1),
                     Importance.LOW, ALERT_RESOLVE_AFTER_DAYS_DOC)
+            .define(ALERT_ROLE_VACANT_GRACE_DAYS_CONFIG, Type.INT, RoleAlertSettings.DEFAULT_VACANT_GRACE_DAYS,
+                    Range.atLeast(0), Importance.LOW, ALERT_ROLE_VACANT_GRACE_DAYS_DOC)
+            .define(ALERT_VIOLATION_OPEN_DAYS_CONFIG, Type.INT, RoleAlertSettings.DEFAULT_VIOLATION_OPEN_DAYS,
+                    Range.atLeast(0), Importance.LOW, ALERT_VIOLATION_OPEN_DAYS_DOC)
             .define(HTTP_PORT_CONFIG, Type.INT, HTTP_PORT_DEFAULT, Range.between(HTTP_PORT_DISABLED, 65_535),
                     Importance.MEDIUM, HTTP_PORT_DOC)
             .define(HTTP_ADVERTISED_HOST_CONFIG, Type.STRING, HTTP_ADVERTISED_HOST_DEFAULT, Importance.MEDIUM,

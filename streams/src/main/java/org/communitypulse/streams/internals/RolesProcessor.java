@@ -29,7 +29,13 @@ import org.communitypulse.schemas.avro.RoleCoverage;
 import org.communitypulse.schemas.avro.TrainingMetrics;
 import org.communitypulse.schemas.avro.ViolationKey;
 import org.communitypulse.schemas.avro.ViolationState;
+import org.communitypulse.schemas.avro.Alert;
+import org.communitypulse.schemas.avro.AlertKey;
+import org.communitypulse.streams.AlertSettings;
+import org.communitypulse.streams.RoleAlertSettings;
 import org.communitypulse.streams.RolesConfig;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.state.KeyValueIterator;
 
 /**
  * The roles family: applies ROLE_GRANTED / ROLE_REVOKED / TRAINING_COMPLETED / POLICY_ACKNOWLEDGED to
@@ -40,6 +46,8 @@ import org.communitypulse.streams.RolesConfig;
  * lets each violation carry the event that resolved it. Other events of a community only trigger an
  * evaluation when they move its clock to a new UTC day (expiries, inactivity) or come from a role
  * holder (their activity changes coverage). Communities without any role-family event are not evaluated.
+ * The role alerts are the exception: a vacancy grows old without any event, so they are judged per completed
+ * day by a wall-clock punctuator ({@link RoleAlerts}), on the clock of the engagement alerts.
  *
  * <p>Stores: {@code storeName}, community to its role history ({@link RolesState}, JSON);
  * {@code activityStoreName}, small entries per community (clock, whether roles are in use) and per
@@ -50,9 +58,21 @@ import org.communitypulse.streams.RolesConfig;
  */
 public final class RolesProcessor implements Processor<Object, Object, Object, Object> {
 
-    /** Names of the downstream nodes. */
+    /** Names of the downstream nodes; {@code alerts} may be null when the role alerts are not judged. */
     public record Children(String memberRoles, String coverage, String violations, String training,
-                           String deadLetter) {
+                           String deadLetter, String alerts) {
+
+        public Children(String memberRoles, String coverage, String violations, String training, String deadLetter) {
+            this(memberRoles, coverage, violations, training, deadLetter, null);
+        }
+    }
+
+    /**
+     * How the role alerts are judged: the lifecycle and clock of the engagement alerts, the thresholds, the
+     * punctuation interval and the view store that keeps the latest alert per (community, condition).
+     */
+    public record Alerting(AlertSettings lifecycle, RoleAlertSettings thresholds, java.time.Duration interval,
+                           String viewStore) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -65,6 +85,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
     private final Serializer<ActivityEvent> eventSerializer;
     private final String activityTopic;
     private final Children children;
+    private final Alerting alerting;
 
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, byte[]> store;
@@ -73,6 +94,13 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
 
     public RolesProcessor(String storeName, String activityStoreName, RolesConfig config, Serializer<ActivityEvent> eventSerializer,
                           String activityTopic, Children children) {
+        this(storeName, activityStoreName, config, eventSerializer, activityTopic, children, null);
+    }
+
+    /** As the six-argument constructor; with {@code alerting} (and {@link Children#alerts()}) the role alerts are judged. */
+    public RolesProcessor(String storeName, String activityStoreName, RolesConfig config, Serializer<ActivityEvent> eventSerializer,
+                          String activityTopic, Children children, Alerting alerting) {
+        this.alerting = alerting;
         this.storeName = storeName;
         this.activityStoreName = activityStoreName;
         this.config = config;
@@ -88,6 +116,90 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         this.store = context.getStateStore(storeName);
         this.activity = context.getStateStore(activityStoreName);
         this.metrics = new RolesMetrics(context.metrics());
+        if (alerting != null) {
+            RoleAlerts alerts = new RoleAlerts(evaluator, alerting.lifecycle(), alerting.thresholds());
+            KeyValueStore<String, Alert> view = alerting.viewStore() == null ? null
+                    : context.getStateStore(alerting.viewStore());
+            RoleAlerts.Output out = (key, value) -> {
+                if (view != null) {
+                    view.put(key.getCommunityId() + '\u0000' + key.getCondition().name(), value);
+                }
+                context.forward(new Record<>(key, value, context.currentSystemTimeMs()), children.alerts());
+            };
+            // Wall-clock scheduled like the engagement emitter: silence (a vacancy growing old) needs no event.
+            context.schedule(alerting.interval(), PunctuationType.WALL_CLOCK_TIME, now -> judgeAlerts(alerts, out, now));
+        }
+    }
+
+    /**
+     * Judges every completed day not judged yet of every community using roles on this task. The clock is the
+     * task's newest event day, and with {@link AlertSettings#wallClock()} today's UTC date too, as for the
+     * engagement alerts: only days before the clock's day are judged.
+     */
+    private void judgeAlerts(RoleAlerts alerts, RoleAlerts.Output out, long now) {
+        if (!alerting.lifecycle().gate().isOpen()) {
+            return;
+        }
+        Long taskLatest = activity.get(TASK_LATEST);
+        int clockDay = alerting.lifecycle().wallClock() ? Days.of(now) : Integer.MIN_VALUE;
+        if (taskLatest != null) {
+            clockDay = Math.max(clockDay, Days.of(taskLatest));
+        }
+        int through = clockDay - 1;
+        Map<String, Long> due = new LinkedHashMap<>();
+        try (KeyValueIterator<String, Long> it = activity.range(ALERT_INDEX, ALERT_INDEX_END)) {
+            it.forEachRemaining(kv -> {
+                if (kv.value < through) {
+                    due.put(kv.key.substring(ALERT_INDEX.length()), kv.value);
+                }
+            });
+        }
+        due.forEach((community, judged) -> {
+            RolesState state = load(community);
+            int from = judged == NOT_JUDGED ? RoleAlerts.firstDay(state) : (int) (judged + 1);
+            if (from > through) {
+                return;
+            }
+            for (int day = from; day <= through; day++) {
+                alerts.judge(community, state, day, (member, d) -> lastActiveAsOf(community, member, d), out);
+            }
+            store.put(community, write(state));
+            activity.put(ALERT_INDEX + community, (long) through);
+        });
+    }
+
+    /** Communities whose role alerts are behind the day before their latest event (a replay waits for 0). */
+    public static long pendingAlerts(org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, Long> activity) {
+        long pending = 0;
+        try (KeyValueIterator<String, Long> it = activity.range(ALERT_INDEX, ALERT_INDEX_END)) {
+            while (it.hasNext()) {
+                var kv = it.next();
+                Long latest = activity.get(key(kv.key.substring(ALERT_INDEX.length()), LATEST));
+                if (latest != null && kv.value < Days.of(latest) - 1) {
+                    pending++;
+                }
+            }
+        }
+        return pending;
+    }
+
+    private long lastActiveAsOf(String community, String member, int day) {
+        String prefix = key(community, DAY + member + '\u0000');
+        try (KeyValueIterator<String, Long> it = activity.reverseRange(prefix, prefix + dayKey(day))) {
+            return it.hasNext() ? it.next().value : Long.MIN_VALUE;
+        }
+    }
+
+    private static String dayKey(int day) {
+        return String.format(java.util.Locale.ROOT, "%08d", Math.max(0, day));
+    }
+
+    private void recordHolderDay(String community, String member, long at) {
+        String dayKey = key(community, DAY + member + '\u0000' + dayKey(Days.of(at)));
+        Long known = activity.get(dayKey);
+        if (known == null || at > known) {
+            activity.put(dayKey, at);
+        }
     }
 
     @Override
@@ -106,7 +218,18 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
             }
             if (APPLIED.equals(outcome)) {
                 activity.put(key(community, IN_USE), 1L);
+                if (alerting != null && activity.get(ALERT_INDEX + community) == null) {
+                    activity.put(ALERT_INDEX + community, NOT_JUDGED);
+                }
                 if (event.getType() == EventType.ROLE_GRANTED || event.getType() == EventType.ROLE_REVOKED) {
+                    if (activity.get(key(community, HOLDER + actor)) == null) {
+                        // Activity before the first grant was not kept per day: its latest moment is enough,
+                        // a holder's coverage starts at the grant anyway.
+                        Long before = activity.get(key(community, ACTIVE + actor));
+                        if (before != null) {
+                            recordHolderDay(community, actor, before);
+                        }
+                    }
                     activity.put(key(community, HOLDER + actor), 1L);
                 }
             }
@@ -124,6 +247,16 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
             Long last = activity.get(key(community, ACTIVE + actor));
             if (last == null || at > last) {
                 activity.put(key(community, ACTIVE + actor), at);
+            }
+            // Holders' activity per day, so a past day's coverage can be judged as it was then.
+            if (alerting != null && activity.get(key(community, HOLDER + actor)) != null) {
+                recordHolderDay(community, actor, at);
+            }
+        }
+        if (alerting != null) {
+            Long taskLatest = activity.get(TASK_LATEST);
+            if (taskLatest == null || at > taskLatest) {
+                activity.put(TASK_LATEST, at);
             }
         }
         if (activity.get(key(community, IN_USE)) == null) {
@@ -151,6 +284,12 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
     private static final String IN_USE = "in-use";
     private static final String HOLDER = "h:";
     private static final String ACTIVE = "a:";
+    private static final String DAY = "d:";
+    /** Task-wide keys start with \u0001, which no community id does: the alert clock and the alert index. */
+    private static final String TASK_LATEST = "\u0001latest";
+    private static final String ALERT_INDEX = "\u0001alerts\u0000";
+    private static final String ALERT_INDEX_END = "\u0001alerts\u0001";
+    private static final long NOT_JUDGED = Long.MIN_VALUE;
 
     private static String key(String community, String suffix) {
         return community + '\u0000' + suffix;
@@ -331,14 +470,19 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
     private void forwardViolation(String community, String rule, String subjectType, String subject,
                                   ViolationState status, long openedAt, Long resolvedAt, Map<String, String> evidence,
                                   long timestamp) {
-        String id = community + "/" + rule + "/" + subject + "/" + Instant.ofEpochMilli(openedAt).atZone(ZoneOffset.UTC)
-                .toInstant();
+        String id = violationId(community, rule, subject, openedAt);
         PolicyViolation value = PolicyViolation.newBuilder().setViolationId(id).setCommunityId(community).setRule(rule)
                 .setSubjectType(subjectType).setSubject(subject).setState(status)
                 .setOpenedAt(Instant.ofEpochMilli(openedAt))
                 .setResolvedAt(resolvedAt == null ? null : Instant.ofEpochMilli(resolvedAt))
                 .setEvidence(new LinkedHashMap<>(evidence)).build();
         context.forward(new Record<>(new ViolationKey(community, rule, subject), value, timestamp), children.violations());
+    }
+
+    /** community/rule/subject/openedAt: what OPENED and RESOLVED of one violation share. */
+    static String violationId(String community, String rule, String subject, long openedAt) {
+        return community + "/" + rule + "/" + subject + "/" + Instant.ofEpochMilli(openedAt).atZone(ZoneOffset.UTC)
+                .toInstant();
     }
 
     private static String fingerprint(MemberRoles roles) {
