@@ -218,4 +218,13 @@ class RoleAlertsTest {
         assertThat(replay(history).stream().map(Step::of).filter(s -> s.condition()
                 == AlertCondition.REQUIRED_ROLE_VACANT)).isEmpty();
     }
+
+    @Test
+    void shouldNotJudgeACommunityWhenItHasTrainingRecordsButNoRegister() {
+        List<List<ActivityEvent>> history = history(14);
+        history.forEach(day -> day.removeIf(e -> e.getType() == EventType.ROLE_GRANTED
+                || e.getType() == EventType.ROLE_REVOKED));
+
+        assertThat(replay(history)).isEmpty();
+    }
 }

@@ -79,13 +79,10 @@ final class RoleAlerts {
         step(community, state, AlertCondition.VIOLATION_OPEN_TOO_LONG, violations(community, eval, asOf), day, out);
     }
 
-    /** The first day {@link #judge} should look at: the day of the community's first role-family event. */
+    /** The first day {@link #judge} should look at: the day of the community's first grant or revoke. */
     static int firstDay(RolesState state) {
         long first = Long.MAX_VALUE;
         for (RolesState.Change c : state.changes) {
-            first = Math.min(first, c.at());
-        }
-        for (RolesState.Completion c : state.completions) {
             first = Math.min(first, c.at());
         }
         return first == Long.MAX_VALUE ? Integer.MAX_VALUE : Days.of(first);

@@ -157,14 +157,14 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         due.forEach((community, judged) -> {
             RolesState state = load(community);
             int from = judged == NOT_JUDGED ? RoleAlerts.firstDay(state) : (int) (judged + 1);
-            if (from > through) {
-                return;
-            }
             for (int day = from; day <= through; day++) {
                 alerts.judge(community, state, day, (member, d) -> lastActiveAsOf(community, member, d), out);
             }
-            store.put(community, write(state));
-            activity.put(ALERT_INDEX + community, (long) through);
+            if (from <= through) {
+                store.put(community, write(state));
+            }
+            // Days before the first role change are never judged, even when the clock reaches them later.
+            activity.put(ALERT_INDEX + community, (long) Math.max(through, from - 1));
         });
     }
 
@@ -218,10 +218,11 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
             }
             if (APPLIED.equals(outcome)) {
                 activity.put(key(community, IN_USE), 1L);
-                if (alerting != null && activity.get(ALERT_INDEX + community) == null) {
-                    activity.put(ALERT_INDEX + community, NOT_JUDGED);
-                }
                 if (event.getType() == EventType.ROLE_GRANTED || event.getType() == EventType.ROLE_REVOKED) {
+                    // Role alerts start with the register: training records alone say nothing about vacancies.
+                    if (alerting != null && activity.get(ALERT_INDEX + community) == null) {
+                        activity.put(ALERT_INDEX + community, NOT_JUDGED);
+                    }
                     if (activity.get(key(community, HOLDER + actor)) == null) {
                         // Activity before the first grant was not kept per day: its latest moment is enough,
                         // a holder's coverage starts at the grant anyway.
