@@ -34,6 +34,16 @@ public final class RolesTopology {
     public static final String TRAINING_SINK = "training-metrics-sink";
     public static final String DEAD_LETTER_SINK = "roles-dead-letter-sink";
     public static final String ALERTS_SINK = "roles-alerts-sink";
+    /**
+     * Queryable views for the dashboard, keyed {@code communityId NUL suffix} like the engagement views and
+     * living on the same partitions: suffix the role id; {@code rule NUL subject} of each open violation
+     * (removed when it resolves); {@link #TRAINING_VIEW_SUFFIX} for the training metrics.
+     */
+    public static final String COVERAGE_VIEW_STORE = "role-coverage-view-store";
+    public static final String OPEN_VIOLATIONS_VIEW_STORE = "open-violations-view-store";
+    public static final String TRAINING_VIEW_STORE = "training-view-store";
+    /** Key suffix of a community's training metrics in {@link #TRAINING_VIEW_STORE}. */
+    public static final String TRAINING_VIEW_SUFFIX = "training";
 
     private RolesTopology() {
     }
@@ -58,7 +68,11 @@ public final class RolesTopology {
                 EngagementTopology.ALERTS_VIEW_STORE) : null;
         String activity = topics.activity().name();
         topology.addProcessor(ROLES, () -> new RolesProcessor(ROLES_STORE, ROLES_ACTIVITY_STORE, config,
-                topics.activity().valueSerde().serializer(), activity, children, judging), parent);
+                topics.activity().valueSerde().serializer(), activity, children, judging,
+                new RolesProcessor.Views(COVERAGE_VIEW_STORE, OPEN_VIOLATIONS_VIEW_STORE, TRAINING_VIEW_STORE)), parent);
+        addView(topology, COVERAGE_VIEW_STORE, topics.roleCoverage());
+        addView(topology, OPEN_VIOLATIONS_VIEW_STORE, topics.policyViolations());
+        addView(topology, TRAINING_VIEW_STORE, topics.trainingMetrics());
         if (alerts) {
             topology.connectProcessorAndStateStores(ROLES, EngagementTopology.ALERTS_VIEW_STORE);
             addSink(topology, ALERTS_SINK, topics.alerts());
@@ -85,6 +99,11 @@ public final class RolesTopology {
     public static long pendingAlerts(org.apache.kafka.streams.KafkaStreams streams) {
         return RolesProcessor.pendingAlerts(streams.store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(
                 ROLES_ACTIVITY_STORE, org.apache.kafka.streams.state.QueryableStoreTypes.<String, Long>keyValueStore())));
+    }
+
+    private static <K, V> void addView(Topology topology, String store, Topic<K, V> topic) {
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.String(),
+                topic.valueSerde()), ROLES);
     }
 
     private static <K, V> void addSink(Topology topology, String name, Topic<K, V> topic) {

@@ -68,6 +68,14 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
     }
 
     /**
+     * Queryable copies for the dashboard (String keys {@code communityId NUL suffix}, as the engagement views):
+     * coverage by role, open violations by {@code rule NUL subject} (removed when resolved), training metrics
+     * under the suffix {@code training}. Null names: no view.
+     */
+    public record Views(String coverage, String openViolations, String training) {
+    }
+
+    /**
      * How the role alerts are judged: the lifecycle and clock of the engagement alerts, the thresholds, the
      * punctuation interval and the view store that keeps the latest alert per (community, condition).
      */
@@ -86,6 +94,10 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
     private final String activityTopic;
     private final Children children;
     private final Alerting alerting;
+    private final Views views;
+    private KeyValueStore<String, RoleCoverage> coverageView;
+    private KeyValueStore<String, PolicyViolation> violationsView;
+    private KeyValueStore<String, TrainingMetrics> trainingView;
 
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, byte[]> store;
@@ -100,7 +112,14 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
     /** As the six-argument constructor; with {@code alerting} (and {@link Children#alerts()}) the role alerts are judged. */
     public RolesProcessor(String storeName, String activityStoreName, RolesConfig config, Serializer<ActivityEvent> eventSerializer,
                           String activityTopic, Children children, Alerting alerting) {
+        this(storeName, activityStoreName, config, eventSerializer, activityTopic, children, alerting, null);
+    }
+
+    /** As the seven-argument constructor, keeping the latest outputs in {@code views} too. */
+    public RolesProcessor(String storeName, String activityStoreName, RolesConfig config, Serializer<ActivityEvent> eventSerializer,
+                          String activityTopic, Children children, Alerting alerting, Views views) {
         this.alerting = alerting;
+        this.views = views;
         this.storeName = storeName;
         this.activityStoreName = activityStoreName;
         this.config = config;
@@ -116,6 +135,11 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         this.store = context.getStateStore(storeName);
         this.activity = context.getStateStore(activityStoreName);
         this.metrics = new RolesMetrics(context.metrics());
+        if (views != null) {
+            coverageView = views.coverage() == null ? null : context.getStateStore(views.coverage());
+            violationsView = views.openViolations() == null ? null : context.getStateStore(views.openViolations());
+            trainingView = views.training() == null ? null : context.getStateStore(views.training());
+        }
         if (alerting != null) {
             RoleAlerts alerts = new RoleAlerts(evaluator, alerting.lifecycle(), alerting.thresholds());
             KeyValueStore<String, Alert> view = alerting.viewStore() == null ? null
@@ -424,6 +448,9 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
                     + "|" + coverage.getVacantSince();
             if (!fingerprint.equals(state.emittedCoverage.get(role))) {
                 state.emittedCoverage.put(role, fingerprint);
+                if (coverageView != null) {
+                    coverageView.put(key(community, role), coverage);
+                }
                 context.forward(new Record<>(new CommunityRoleKey(community, role), coverage, timestamp),
                         children.coverage());
             }
@@ -456,6 +483,9 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
                 + training.getExpiring() + "|" + training.getExpired() + "|" + training.getWeekly();
         if (!fingerprint.equals(state.emittedTraining)) {
             state.emittedTraining = fingerprint;
+            if (trainingView != null) {
+                trainingView.put(key(community, org.communitypulse.streams.RolesTopology.TRAINING_VIEW_SUFFIX), training);
+            }
             context.forward(new Record<>(community, training, timestamp), children.training());
         }
     }
@@ -477,6 +507,14 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
                 .setOpenedAt(Instant.ofEpochMilli(openedAt))
                 .setResolvedAt(resolvedAt == null ? null : Instant.ofEpochMilli(resolvedAt))
                 .setEvidence(new LinkedHashMap<>(evidence)).build();
+        if (violationsView != null) {
+            String viewKey = key(community, rule + '\u0000' + subject);
+            if (status == ViolationState.OPENED) {
+                violationsView.put(viewKey, value);
+            } else {
+                violationsView.delete(viewKey);
+            }
+        }
         context.forward(new Record<>(new ViolationKey(community, rule, subject), value, timestamp), children.violations());
     }
 
