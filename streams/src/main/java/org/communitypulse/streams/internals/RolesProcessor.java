@@ -44,8 +44,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  *
  * <p>Why per event and not on a punctuator: role events are rare next to posts, and emitting at once
  * lets each violation carry the event that resolved it. Other events of a community only trigger an
- * evaluation when they move its clock to a new UTC day (expiries, inactivity) or come from a role
- * holder (their activity changes coverage). Communities without any role-family event are not evaluated.
+ * evaluation when they move its clock to a new UTC day (expiries, inactivity) or are a role holder's first
+ * activity of a UTC day (their activity changes coverage). Communities without any role-family event are not evaluated.
  * The role alerts are the exception: a vacancy grows old without any event, so they are judged per completed
  * day by a wall-clock punctuator ({@link RoleAlerts}), on the clock of the engagement alerts.
  *
@@ -268,10 +268,12 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         if (first == null || at < first) {
             activity.put(key(community, FIRST), at);
         }
+        boolean actorNewDay = false;
         if (actor != null) {
             Long last = activity.get(key(community, ACTIVE + actor));
             if (last == null || at > last) {
                 activity.put(key(community, ACTIVE + actor), at);
+                actorNewDay = last == null || Math.floorDiv(at, 86_400_000L) != Math.floorDiv(last, 86_400_000L);
             }
             // Holders' activity per day, so a past day's coverage can be judged as it was then.
             if (alerting != null && activity.get(key(community, HOLDER + actor)) != null) {
@@ -287,7 +289,10 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         if (activity.get(key(community, IN_USE)) == null) {
             return;
         }
-        boolean holder = actor != null && activity.get(key(community, HOLDER + actor)) != null;
+        // A holder already active earlier the same day changes nothing: coverage only moves when a holder's
+        // activity reaches a new day (they may cover a role again). Busy holders would otherwise re-evaluate
+        // the whole community on every post.
+        boolean holder = actorNewDay && activity.get(key(community, HOLDER + actor)) != null;
         if (roleFamily || holder || newDay(previous == null ? Long.MIN_VALUE : previous, latest)) {
             if (state == null) {
                 state = load(community);
