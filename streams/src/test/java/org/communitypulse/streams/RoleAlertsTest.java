@@ -227,4 +227,39 @@ class RoleAlertsTest {
 
         assertThat(replay(history)).isEmpty();
     }
+
+    /**
+     * A sponsor who falls silent: ann posts on days 0 to 5 and again on day 40; bob and dev, the other required
+     * roles, post every day. Active within 30 days, so the role is vacant from day 35 08:00 (ann's last post on
+     * day 5 plus 30 days); 3 days' grace: fires on day 38; ann is back on day 40: resolves on day 41. A replay
+     * knows ann's day-40 post while judging days 35 to 39 and must still see them as live did.
+     */
+    @Test
+    void shouldGiveTheSameVacancyLiveAsInReplayWhenAHolderFallsSilentAndComesBack() {
+        List<List<ActivityEvent>> history = new ArrayList<>();
+        for (int d = 0; d < 44; d++) {
+            List<ActivityEvent> day = new ArrayList<>();
+            if (d <= 5 || d == 40) {
+                day.add(event(EventType.THREAD_CREATED, "ann", "a" + d, at(d, 8), Map.of()));
+            }
+            day.add(event(EventType.THREAD_CREATED, "bob", "b" + d, at(d, 10), Map.of()));
+            day.add(event(EventType.REPLY_CREATED, "dev", "b" + d, at(d, 11), Map.of()));
+            if (d == 0) {
+                day.add(event(EventType.ROLE_GRANTED, "ann", null, at(0, 9), Map.of("role", "sponsor")));
+                day.add(event(EventType.ROLE_GRANTED, "bob", null, at(0, 9), Map.of("role", "community-manager")));
+                day.add(event(EventType.ROLE_GRANTED, "dev", null, at(0, 9),
+                        Map.of("role", "technical-developer-designer")));
+            }
+            history.add(day);
+        }
+        List<Alert> replayed = replay(history);
+        List<Alert> live = live(history, 0);
+
+        assertThat(replayed.stream().map(Step::of).toList()).containsExactly(
+                new Step(38, AlertCondition.REQUIRED_ROLE_VACANT, AlertState.FIRING, 38),
+                new Step(41, AlertCondition.REQUIRED_ROLE_VACANT, AlertState.RESOLVED, 38));
+        assertThat(replayed.get(0).getEvidence()).containsEntry("vacantSince.sponsor", "2024-02-05T08:00:00Z");
+        assertThat(live.stream().filter(a -> a.getDay().isBefore(DAY_0.plusDays(43))).toList())
+                .containsExactlyElementsOf(replayed);
+    }
 }
