@@ -165,6 +165,9 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
             return;
         }
         Long taskLatest = activity.get(TASK_LATEST);
+        if (taskLatest == null && !alerting.lifecycle().wallClock()) {
+            return;
+        }
         int clockDay = alerting.lifecycle().wallClock() ? Days.of(now) : Integer.MIN_VALUE;
         if (taskLatest != null) {
             clockDay = Math.max(clockDay, Days.of(taskLatest));
