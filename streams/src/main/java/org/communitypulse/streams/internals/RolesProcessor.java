@@ -14,12 +14,15 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.communitypulse.schemas.DeadLetterHeaders;
 import org.communitypulse.schemas.avro.ActivityEvent;
+import org.communitypulse.schemas.avro.Alert;
 import org.communitypulse.schemas.avro.CommunityRoleKey;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.MemberKey;
@@ -29,13 +32,9 @@ import org.communitypulse.schemas.avro.RoleCoverage;
 import org.communitypulse.schemas.avro.TrainingMetrics;
 import org.communitypulse.schemas.avro.ViolationKey;
 import org.communitypulse.schemas.avro.ViolationState;
-import org.communitypulse.schemas.avro.Alert;
-import org.communitypulse.schemas.avro.AlertKey;
 import org.communitypulse.streams.AlertSettings;
 import org.communitypulse.streams.RoleAlertSettings;
 import org.communitypulse.streams.RolesConfig;
-import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.state.KeyValueIterator;
 
 /**
  * The roles family: applies ROLE_GRANTED / ROLE_REVOKED / TRAINING_COMPLETED / POLICY_ACKNOWLEDGED to
