@@ -137,11 +137,12 @@ final class ImportCommand implements Runnable {
     }
 
     @Command(name = "register", mixinStandardHelpOptions = true,
-            description = "Import a role register (CSV: member,role,granted_at,revoked_at,account) and/or training "
-                    + "records (CSV: member,course,completed_at,score); the header tells which.")
+            description = "Import a role register (member,role,granted_at,revoked_at,account) and/or training "
+                    + "records (member,course,completed_at,score) as CSV (the header tells which) or JSON lines "
+                    + "(.jsonl/.ndjson/.json or a first '{'; each object's keys tell which).")
     static final class Register implements Callable<Integer> {
 
-        @Option(names = "--file", required = true, description = "A register or training CSV; repeatable.")
+        @Option(names = "--file", required = true, description = "A register or training file, CSV or JSON lines; repeatable.")
         List<Path> files;
 
         @Option(names = "--community", required = true, description = "Community id the roles belong to.")

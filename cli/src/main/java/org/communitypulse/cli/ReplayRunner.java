@@ -46,6 +46,7 @@ import org.communitypulse.streams.AlertGate;
 import org.communitypulse.streams.EngagementTopology;
 import org.communitypulse.streams.PulseStreamsApp;
 import org.communitypulse.streams.PulseStreamsConfig;
+import org.communitypulse.streams.RolesTopology;
 
 /**
  * Replays history through the whole pipeline inside this JVM and writes the final metrics: a
@@ -218,7 +219,8 @@ final class ReplayRunner {
                         + timeout.toSeconds() + " s (" + pending + " communities pending)");
             }
             try {
-                pending = EngagementTopology.pendingCommunities(app.streams(), alertsDue);
+                pending = EngagementTopology.pendingCommunities(app.streams(), alertsDue)
+                        + (alertsDue ? RolesTopology.pendingAlerts(app.streams()) : 0);
             } catch (InvalidStateStoreException e) {
                 // Rebalancing or restoring: the store answers again in a moment.
                 pending = -1;

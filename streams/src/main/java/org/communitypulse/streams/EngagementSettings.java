@@ -12,7 +12,8 @@ import org.apache.kafka.common.config.ConfigException;
  * level thresholds. See {@code docs/metrics.md}.
  *
  * @param emitInterval   wall-clock interval of the punctuator that emits changed periods
- * @param staffRoles     lower-case role names whose holders are staff, not peers
+ * @param staffRoles     lower-case role or level ids whose holders are staff, not peers (by default those
+ *                       roles.yaml marks staff, see {@link RolesConfig#staffIds()})
  * @param contributorMin contributions over 28 days that make a CONTRIBUTOR
  * @param championMin    contributions over 28 days that make a CHAMPION
  * @param observer       told of counted events and emission latency (operational metrics)
@@ -42,12 +43,12 @@ public record EngagementSettings(Duration emitInterval, Set<String> staffRoles, 
 
     public static EngagementSettings defaults() {
         return new EngagementSettings(Duration.ofSeconds(1),
-                Set.of(PulseStreamsConfig.STAFF_ROLES_DEFAULT.split(",")), DEFAULT_CONTRIBUTOR_MIN, DEFAULT_CHAMPION_MIN,
+                RolesConfig.defaults().staffIds(), DEFAULT_CONTRIBUTOR_MIN, DEFAULT_CHAMPION_MIN,
                 PipelineObserver.NONE, DEFAULT_STATE_CACHE_ENTRIES);
     }
 
     public static EngagementSettings from(PulseStreamsConfig config) {
-        return new EngagementSettings(config.metricsEmitInterval(), Set.copyOf(config.staffRoles()),
+        return new EngagementSettings(config.metricsEmitInterval(), config.staffRoles(),
                 config.contributorMin(), config.championMin(), PipelineObserver.NONE, config.stateCacheEntries());
     }
 

@@ -13,8 +13,15 @@ public final class PulseTopology {
 
     public static Topology build(Topics topics, AvroSerdes serdes, IntakeSettings intake, EngagementSettings engagement,
                                  AlertSettings alerting, RolesConfig roles) {
+        return build(topics, serdes, intake, engagement, alerting, roles, RoleAlertSettings.defaults());
+    }
+
+    /** As above, with the thresholds of the roles family's alerts (judged on the engagement alerts' clock). */
+    public static Topology build(Topics topics, AvroSerdes serdes, IntakeSettings intake, EngagementSettings engagement,
+                                 AlertSettings alerting, RolesConfig roles, RoleAlertSettings roleAlerts) {
         Topology topology = EngagementTopology.build(topics, serdes, intake, engagement, alerting,
                 List.of(RolesTopology.ROLES));
-        return RolesTopology.addTo(topology, EngagementTopology.INTAKE, topics, roles);
+        return RolesTopology.addTo(topology, EngagementTopology.INTAKE, topics, roles, alerting, roleAlerts,
+                engagement.emitInterval());
     }
 }

@@ -102,6 +102,8 @@ public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
             routes.get(COMMUNITIES_PATH + "/{id}/members", ctx -> community(ctx,
                     id -> queries.members(id, top(ctx))));
             routes.get(COMMUNITIES_PATH + "/{id}/alerts", ctx -> community(ctx, queries::alertTimeline));
+            routes.get(COMMUNITIES_PATH + "/{id}/roles", ctx -> community(ctx, queries::roles));
+            routes.get(COMMUNITIES_PATH + "/{id}/violations", ctx -> community(ctx, queries::openViolations));
             routes.sse(EVENTS_PATH, live::connect);
         });
         config.router.mount(routes -> {

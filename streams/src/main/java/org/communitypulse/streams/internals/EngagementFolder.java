@@ -2,6 +2,7 @@ package org.communitypulse.streams.internals;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import org.communitypulse.schemas.avro.ActivityEvent;
@@ -33,6 +34,10 @@ final class EngagementFolder {
 
     private static final String KIND = "kind";
     private static final String ROLE = "role";
+    private static final String LEVEL = "level";
+    private static final String ACCOUNT = "account";
+    private static final List<String> STAFF_ATTRIBUTES = List.of(ROLE, LEVEL);
+    private static final char ACCOUNT_SEPARATOR = '@';
     private static final String ANSWER_AUTHOR = "answerAuthorId";
 
     private final EngagementStores stores;
@@ -274,13 +279,27 @@ final class EngagementFolder {
 
     private void roleChanged(String community, CommunityState cs, String actor, ActivityEvent event, long at,
                              MemberResolver members) {
-        String role = event.getAttributes().get(ROLE);
-        if (actor == null || !settings.isStaffRole(role)) {
+        if (actor == null) {
+            return;
+        }
+        // A register names a role or a level (in attributes.role or attributes.level); either can be staff.
+        List<String> lines = new ArrayList<>();
+        String account = blankToNull(event.getAttributes().get(ACCOUNT));
+        for (String attribute : STAFF_ATTRIBUTES) {
+            String id = event.getAttributes().get(attribute);
+            if (settings.isStaffRole(id)) {
+                String normalised = id.trim().toLowerCase(Locale.ROOT);
+                // One interval per account: revoking one account's manager must not end the other's.
+                lines.add(account == null ? normalised : normalised + ACCOUNT_SEPARATOR + account.trim());
+            }
+        }
+        if (lines.isEmpty()) {
             return;
         }
         MemberState ms = member(community, actor);
-        ms.getRoleChanges().add(new RoleChange(role.trim().toLowerCase(Locale.ROOT), at,
-                event.getType() == EventType.ROLE_GRANTED));
+        for (String line : lines) {
+            ms.getRoleChanges().add(new RoleChange(line, at, event.getType() == EventType.ROLE_GRANTED));
+        }
         // Canonical order keeps the stored state independent of arrival order.
         ms.getRoleChanges().sort(Comparator.comparingLong(RoleChange::getAt)
                 .thenComparing(RoleChange::getRole).thenComparing(RoleChange::getGranted));
