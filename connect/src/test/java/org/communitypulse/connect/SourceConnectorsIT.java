@@ -191,6 +191,31 @@ class SourceConnectorsIT {
     }
 
     @Test
+    void shouldPublishLargeFileCompletelyWhenUnthrottled() throws Exception {
+        String prefix = "it-bulk.";
+        String topic = prefix + "activity";
+        connect.kafka().createTopic(topic, 1);
+        Path file = cloudEvents("bulk", 50_000);
+        List<String> expected = importedIds(file, "makers");
+
+        Map<String, String> props = base(prefix, "makers");
+        props.put("connector.class", FileImportSourceConnector.class.getName());
+        props.put("tasks.max", "1");
+        props.put(FileImportConfig.SOURCE_CONFIG, "cloudevents");
+        props.put(FileImportConfig.PATHS_CONFIG, file.toString());
+        long start = System.nanoTime();
+        connect.configureConnector("file-bulk", props);
+        await().atMost(PATIENCE).until(() -> published(topic) >= expected.size());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        // A figure for docs/connect.md; 2 shared cores, broker and two workers in this JVM.
+        System.out.printf("file connector: %,d events in %.1f s (%,.0f events/s) from connector creation%n",
+                expected.size(), seconds, expected.size() / seconds);
+        awaitSettled(topic, expected.size());
+        assertThat(ids(events(topic, "makers"))).containsExactlyElementsOf(expected);
+        connect.deleteConnector("file-bulk");
+    }
+
+    @Test
     void shouldResumeEachFileOnAnotherWorkerWhenWorkerRemovedMidImport() throws Exception {
         String prefix = "it-worker.";
         String topic = prefix + "activity";
