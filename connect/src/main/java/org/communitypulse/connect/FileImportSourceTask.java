@@ -55,7 +55,8 @@ public final class FileImportSourceTask extends SourceTask {
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Path current;
-    private ImportWorker worker;
+    /** Volatile: stop() runs on another thread than poll(). */
+    private volatile ImportWorker worker;
     private Event held;
     /** Records made but not yet handed over (kept when the registry was unreachable). */
     private List<Item> pending = List.of();
@@ -192,8 +193,9 @@ public final class FileImportSourceTask extends SourceTask {
     @Override
     public void stop() {
         stopped.countDown();
-        if (worker != null) {
-            worker.close();
+        ImportWorker running = worker;
+        if (running != null) {
+            running.close();
         }
         if (records != null) {
             records.close();

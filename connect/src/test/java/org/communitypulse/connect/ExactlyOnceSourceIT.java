@@ -110,7 +110,7 @@ class ExactlyOnceSourceIT {
         props.put("exactly.once.support", "required");
         props.put(FileImportConfig.SOURCE_CONFIG, "cloudevents");
         props.put(FileImportConfig.PATHS_CONFIG, file.toString());
-        props.put(FileImportConfig.MAX_EVENTS_PER_SECOND_CONFIG, "500");
+        props.put(FileImportConfig.MAX_EVENTS_PER_SECOND_CONFIG, "250");
         props.put(PulseConnectConfig.BATCH_SIZE_CONFIG, "50");
         props.put(PulseConnectConfig.COMMUNITY_CONFIG, "makers");
         props.put(PulseConnectConfig.TOPIC_PREFIX_CONFIG, "it-eos.");

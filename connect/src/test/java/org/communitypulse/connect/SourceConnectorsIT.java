@@ -168,7 +168,8 @@ class SourceConnectorsIT {
         props.put("tasks.max", "1");
         props.put(FileImportConfig.SOURCE_CONFIG, "cloudevents");
         props.put(FileImportConfig.PATHS_CONFIG, file.toString());
-        props.put(FileImportConfig.MAX_EVENTS_PER_SECOND_CONFIG, "600");
+        // About 10 s for the file: time to stop it midway even on a loaded machine.
+        props.put(FileImportConfig.MAX_EVENTS_PER_SECOND_CONFIG, "300");
         props.put(PulseConnectConfig.BATCH_SIZE_CONFIG, "50");
         connect.configureConnector("file-stop", props);
         connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("file-stop", 1, "file connector runs");
