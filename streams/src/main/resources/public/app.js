@@ -111,6 +111,7 @@
         getJson(base + '/retention'), getJson(base + '/alerts')]);
       if (state.current !== id) return;
       renderCommunity(summary, daily, trailing, members, retention, alerts, from, to);
+      await loadRoles(base, id);
     } catch (e) {
       $('#c-updated').textContent = 'unavailable (' + e.message + ')';
     } finally {
@@ -178,6 +179,31 @@
     loadMaturity(s.communityId);
     state.renders++;
     document.getElementById('community-view').dataset.renders = String(state.renders);
+  }
+
+  // ---- roles: coverage, training and open violations ------------------------------------------------
+  async function loadRoles(base, id) {
+    const [roles, violations] = await Promise.all([getJson(base + '/roles'), getJson(base + '/violations')]);
+    if (state.current !== id) return;
+    const since = (t) => t ? t.slice(0, 16).replace('T', ' ') : '–';
+    $('#roles-summary').textContent = roles.roles.length ? '— ' + roles.vacantRequired + ' of ' + roles.requiredRoles +
+      ' required roles vacant' : '';
+    $('#role-coverage tbody').innerHTML = roles.roles.map((r) => '<tr data-role="' + esc(r.role) + '" class="' +
+      (r.filled ? 'filled' : 'vacant') + '"><td>' + esc(r.roleName) + '</td><td>' + (r.required ? 'yes' : '') +
+      '</td><td>' + r.holders.map(esc).join(', ') + '</td><td>' + r.activeHolders.map(esc).join(', ') + '</td><td>' +
+      (r.filled ? '<span class="badge healthy">filled</span>' : '<span class="badge ' + (r.required ? 'stalled' : 'at_risk') +
+      '">vacant</span> since ' + since(r.vacantSince)) + '</td></tr>').join('') ||
+      '<tr><td colspan="5" class="muted">No role register for this community.</td></tr>';
+    const t = roles.training;
+    $('#training-summary').textContent = t ? 'Training: ' + t.trainedCorporateUsers + ' of ' + t.corporateUsers +
+      ' Corporate Users trained (' + pct(t.trainedShare) + '), ' + t.expiring + ' expiring, ' + t.expired + ' expired' : '';
+    $('#violations-count').textContent = '(' + violations.count + ')';
+    $('#open-violations tbody').innerHTML = violations.open.map((v) => '<tr data-rule="' + esc(v.rule) + '"><td>' +
+      esc(v.rule) + '</td><td>' + esc(v.subjectType) + ' ' + esc(v.subject) + '</td><td>' + since(v.openedAt) +
+      '</td><td class="muted">' + Object.entries(v.evidence).map(([k, x]) => esc(k) + ': ' + esc(x)).join('; ') +
+      '</td></tr>').join('') || '<tr><td colspan="4" class="muted">No open violation.</td></tr>';
+    const card = document.getElementById('roles-card');
+    card.dataset.renders = String(Number(card.dataset.renders || 0) + 1);
   }
 
   // ---- maturity scorecard (docs/maturity.md) ------------------------------------------------------

@@ -26,9 +26,15 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <p>Arguments: {@code --sizes=1000000,5000000} (events preloaded per throughput run),
  * {@code --rates=1000,5000} (events/s for latency runs), {@code --latency-seconds=60},
  * {@code --members=5000} (per community, 20 communities), {@code --settings=100x1,1000x2} (Streams commit
- * interval in ms x stream threads, each a full round: the live default and the batch setting), {@code --jmh=true}, {@code --out=DIR}.
+ * interval in ms x stream threads, each a full round: the live default and the batch setting), {@code --jmh=true}, {@code --out=DIR},
+ * {@code --peer=auto} (the PostgreSQL batch peer: {@code auto} runs it when PostgreSQL is installed and says why
+ * not otherwise, {@code true} requires it, {@code false} skips it), {@code --increment=0.01} (share of each size
+ * appended after the run, for the incremental cost), {@code --memory-members=1000,5000,20000} and
+ * {@code --memory-events=200000} (the memory series: state at several member counts for a fixed number of events).
  */
 public final class BenchmarkSuite {
+
+    private static final int MEMORY_ATTEMPTS = 2;
 
     private BenchmarkSuite() {
     }
@@ -37,6 +43,8 @@ public final class BenchmarkSuite {
         Map<String, String> options = new LinkedHashMap<>(Map.of("sizes", "1000000,5000000", "rates", "1000,5000",
                 "latency-seconds", "60", "members", "5000", "jmh", "true", "out", "target/bench",
                 "settings", "100x1,1000x2"));
+        options.putAll(Map.of("peer", "auto", "increment", "0.01", "memory-members", "1000,5000,20000",
+                "memory-events", "200000"));
         for (String arg : args) {
             String[] kv = arg.replaceFirst("^--", "").split("=", 2);
             if (kv.length != 2 || !options.containsKey(kv[0])) {
@@ -53,30 +61,77 @@ public final class BenchmarkSuite {
 
         List<Map<String, Object>> throughput = new ArrayList<>();
         List<Map<String, Object>> latency = new ArrayList<>();
+        List<Map<String, Object>> memory = new ArrayList<>();
+        List<Map<String, Object>> peerRows = new ArrayList<>();
+        results.put("throughput", throughput);
+        results.put("latency", latency);
+        results.put("memory", memory);
+        results.put("batchPeer", peerRows);
+        int members = Integer.parseInt(options.get("members"));
+        double incrementShare = Double.parseDouble(options.get("increment"));
         Path work = Files.createTempDirectory("pulse-bench-");
         try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start();
-             ApicurioRegistry registry = ApicurioRegistry.builder().logDir(work.resolve("registry")).start()) {
+             ApicurioRegistry registry = ApicurioRegistry.builder().logDir(work.resolve("registry")).start();
+             PeerSession peer = PeerSession.open(options.get("peer"), results)) {
+            boolean first = true;
             for (String setting : options.get("settings").split(",")) {
                 String[] parts = setting.trim().split("x");
                 PipelineBenchmark bench = new PipelineBenchmark(kafka, registry, work, Long.parseLong(parts[0]),
                         Integer.parseInt(parts[1]));
                 for (long size : longs(options.get("sizes"))) {
-                    throughput.add(bench.throughput(size, Integer.parseInt(options.get("members"))));
-                    write(out, results, throughput, latency, List.of());
+                    long increment = incrementShare > 0 ? Math.max(1, Math.round(size * incrementShare)) : 0;
+                    PipelineBenchmark.Run run = bench.throughput(size, members, increment);
+                    throughput.add(run.figures());
+                    peer.compare(run, size, members, increment).ifPresent(peerRows::add);
+                    results.put("scaling", Scaling.of(throughput, peerRows));
+                    write(out, results);
                 }
+                if (first) {
+                    // The memory series needs one setting only: the state is the same under both.
+                    for (long m : longs(options.get("memory-members"))) {
+                        memory.add(memoryRun(bench, Long.parseLong(options.get("memory-events")), (int) m));
+                        results.put("memoryGrowth", Scaling.memoryGrowth(memory));
+                        write(out, results);
+                    }
+                }
+                first = false;
                 for (long rate : longs(options.get("rates"))) {
                     for (long emitMs : new long[] {1000, 200}) {
                         latency.add(bench.latency((int) rate, Integer.parseInt(options.get("latency-seconds")),
                                 emitMs));
-                        write(out, results, throughput, latency, List.of());
+                        write(out, results);
                     }
                 }
             }
         }
-        List<Map<String, Object>> jmh = Boolean.parseBoolean(options.get("jmh")) ? jmh() : List.of();
-        write(out, results, throughput, latency, jmh);
-        ResultsPlot.write(throughput, latency, out.resolve("results.png"));
+        results.put("jmh", Boolean.parseBoolean(options.get("jmh")) ? jmh() : List.of());
+        write(out, results);
+        ResultsPlot.write(throughput, latency, peerRows, memory.stream().filter(r -> !r.containsKey("error")).toList(),
+                out.resolve("results.png"));
         System.out.println("[bench] results: " + out.resolve("results.json") + ", " + out.resolve("results.png"));
+    }
+
+    /**
+     * One point of the memory series, tried twice. A point that fails both times (on a starved machine
+     * the preload's producer has timed out) is recorded with its error and the series goes on: the
+     * other points still show the shape.
+     */
+    private static Map<String, Object> memoryRun(PipelineBenchmark bench, long events, int members) {
+        Exception last = null;
+        for (int attempt = 1; attempt <= MEMORY_ATTEMPTS; attempt++) {
+            try {
+                return Scaling.memoryRow(bench.throughput(events, members, 0).figures());
+            } catch (Exception e) {
+                last = e;
+                System.out.println("[bench] memory run with " + members + " members per community FAILED (attempt "
+                        + attempt + " of " + MEMORY_ATTEMPTS + "): " + e);
+            }
+        }
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("membersPerCommunity", members);
+        row.put("events", events);
+        row.put("error", String.valueOf(last));
+        return row;
     }
 
     private static List<Map<String, Object>> jmh() throws Exception {
@@ -91,6 +146,8 @@ public final class BenchmarkSuite {
         for (RunResult r : new Runner(opts).run()) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("benchmark", r.getParams().getBenchmark());
+            // Parameterised benchmarks (e.g. objectCacheEntries) get one row per value.
+            r.getParams().getParamsKeys().forEach(key -> row.put(key, r.getParams().getParam(key)));
             row.put("opsPerSecond", r.getPrimaryResult().getScore());
             row.put("error99", r.getPrimaryResult().getScoreError());
             rows.add(row);
@@ -98,11 +155,8 @@ public final class BenchmarkSuite {
         return rows;
     }
 
-    private static void write(Path out, Map<String, Object> results, List<Map<String, Object>> throughput,
-                              List<Map<String, Object>> latency, List<Map<String, Object>> jmh) throws Exception {
-        results.put("throughput", throughput);
-        results.put("latency", latency);
-        results.put("jmh", jmh);
+    /** Written after every measurement, so an interrupted run keeps what it measured. */
+    private static void write(Path out, Map<String, Object> results) throws Exception {
         results.put("machineLoadAtWrite", loadAverage());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("results.json").toFile(),
                 results);
@@ -126,7 +180,7 @@ public final class BenchmarkSuite {
         }
     }
 
-    private static long[] longs(String csv) {
+    static long[] longs(String csv) {
         return Arrays.stream(csv.split(",")).map(String::trim).filter(s -> !s.isEmpty()).mapToLong(Long::parseLong)
                 .toArray();
     }

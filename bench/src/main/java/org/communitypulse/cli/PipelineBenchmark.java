@@ -10,12 +10,15 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -25,6 +28,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.communitypulse.bench.DailyComparison;
 import org.communitypulse.embedded.ApicurioRegistry;
 import org.communitypulse.embedded.EmbeddedKafkaCluster;
 import org.communitypulse.ingest.KafkaEventSink;
@@ -38,6 +43,7 @@ import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.SourcePlatform;
 import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
+import org.communitypulse.streams.EngagementTopology;
 import org.communitypulse.streams.PulseStreamsApp;
 import org.communitypulse.streams.PulseStreamsConfig;
 
@@ -52,6 +58,7 @@ public final class PipelineBenchmark {
     private static final int PARTITIONS = 3;
     private static final int COMMUNITIES = 20;
     private static final Duration TIMEOUT = Duration.ofMinutes(60);
+    private static final long QUIET_POLL_MS = 50;
 
     private final EmbeddedKafkaCluster kafka;
     private final ApicurioRegistry registry;
@@ -72,8 +79,32 @@ public final class PipelineBenchmark {
         this.threads = threads;
     }
 
-    /** Preloads {@code events} generated events, reads them with a plain consumer, then runs the pipeline over them. */
-    public Map<String, Object> throughput(long events, int membersPerCommunity) throws Exception {
+    /**
+     * One throughput run: its figures, and the pipeline's latest daily records (as compared fields, by
+     * {@link DailyComparison#key}) after the preloaded events and after the increment (null without one).
+     */
+    public record Run(Map<String, Object> figures, Map<String, Map<String, Object>> daily,
+                      Map<String, Map<String, Object>> dailyAfterIncrement) {
+    }
+
+    /**
+     * The generated input of every throughput run: 20 communities, seed 42; its first n events are a
+     * run's input. The window ends in 2021: at about 7,400 events a day, 20M events span some 2,700
+     * days, and a window starting in 2020 would run past today, where the intake rejects events from
+     * the future. 2012-01-04 is a Wednesday like 2020-01-01, the start of earlier runs, so the events
+     * are the same, shifted by whole weeks.
+     */
+    public static SimulationPlan plan(int membersPerCommunity) {
+        return new SimulationPlan(SimulationPlan.numberedCommunities(COMMUNITIES), membersPerCommunity,
+                LocalDate.parse("2012-01-04"), 3650, 42, Map.of());
+    }
+
+    /**
+     * Preloads {@code events} generated events, reads them with a plain consumer, then runs the pipeline
+     * over them; then, with the application still running, produces the next {@code increment} events of
+     * the same plan and measures the time until their metrics are emitted (the incremental cost).
+     */
+    public Run throughput(long events, int membersPerCommunity, long increment) throws Exception {
         String prefix = "bench-" + events + "-" + UUID.randomUUID().toString().substring(0, 6) + ".";
         AvroSerdes serdes = new AvroSerdes(new RestSchemaRegistryClient(registry.ccompatUrl()), true);
         Topics topics = new Topics(prefix, serdes);
@@ -83,21 +114,25 @@ public final class PipelineBenchmark {
         result.put("commitIntervalMs", commitIntervalMs);
         result.put("streamThreads", threads);
 
-        SimulationPlan plan = new SimulationPlan(SimulationPlan.numberedCommunities(COMMUNITIES), membersPerCommunity,
-                LocalDate.parse("2020-01-01"), 3650, 42, Map.of());
+        result.put("membersPerCommunity", membersPerCommunity);
         Set<String> members = new HashSet<>();
+        // One iterator for the preload and the increment: the increment continues the same history.
+        Iterator<ActivityEvent> generated = new SimulatedActivity(plan(membersPerCommunity)).iterator();
+        Instant lastOccurredAt = null;
         long t0 = System.nanoTime();
-        try (KafkaEventSink sink = new KafkaEventSink(kafka.bootstrapServers(), topics.activity(), Map.of());
-             Stream<ActivityEvent> stream = new SimulatedActivity(plan).events().limit(events)) {
-            stream.forEach(e -> {
+        try (KafkaEventSink sink = new KafkaEventSink(kafka.bootstrapServers(), topics.activity(), Map.of())) {
+            for (long i = 0; i < events && generated.hasNext(); i++) {
+                ActivityEvent e = generated.next();
                 if (e.getActorId() != null) {
                     members.add(e.getCommunityId() + "/" + e.getActorId());
                 }
+                lastOccurredAt = e.getOccurredAt();
                 sink.send(e);
-            });
+            }
             sink.flush();
         }
         double ingestSeconds = seconds(t0);
+        result.put("lastOccurredAt", String.valueOf(lastOccurredAt));
         result.put("members", members.size());
         result.put("ingestSeconds", ingestSeconds);
         log("preloaded %,d events (%,d members) in %.1f s", events, members.size(), ingestSeconds);
@@ -109,8 +144,13 @@ public final class PipelineBenchmark {
         result.put("consumerEventsPerSecond", read / consumerSeconds);
         log("plain consumer read and deserialised %,d records in %.1f s", read, consumerSeconds);
 
-        Path stateDir = work.resolve("state-" + events);
+        // One directory per run: runs of the same size (other settings, the memory series) must not add up.
+        Path stateDir = work.resolve("state-" + prefix.substring(0, prefix.length() - 1));
         String appId = prefix + "app";
+        Map<String, Map<String, Object>> daily;
+        Map<String, Map<String, Object>> dailyAfterIncrement = null;
+        long heapBaseline = heapAfterGc();
+        result.put("heapUsedBytesBeforeStart", heapBaseline);
         try (PulseStreamsApp app = new PulseStreamsApp(config(prefix, appId, stateDir, 1000));
              Admin admin = Admin.create(kafka.clientConfig())) {
             long t2 = System.nanoTime();
@@ -127,8 +167,11 @@ public final class PipelineBenchmark {
             result.put("pipelineSeconds", pipelineSeconds);
             result.put("pipelineEventsPerSecond", events / pipelineSeconds);
             result.put("pipelineToConsumerRatio", (events / pipelineSeconds) / (read / consumerSeconds));
-            System.gc();
-            result.put("heapUsedBytesAfterGc", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+            long heap = heapAfterGc();
+            result.put("heapUsedBytesAfterGc", heap);
+            // The harness JVM also holds the broker and the registry client: the growth over the
+            // baseline taken just before the start is the application's share.
+            result.put("heapGrowthBytes", heap - heapBaseline);
             // RocksDB keeps recent writes in memtables, so the state directory understates the state;
             // the changelog topics hold all of it (before compaction) and are what a restore reads.
             long localBytes = sizeOf(stateDir);
@@ -140,8 +183,106 @@ public final class PipelineBenchmark {
             log("pipeline: input committed after %.1f s, all metrics emitted after %.1f s (%.0f events/s, %.2f of the "
                     + "plain consumer); state %,d bytes", processedSeconds, pipelineSeconds, events / pipelineSeconds,
                     result.get("pipelineToConsumerRatio"), stateBytes);
+            daily = readDaily(topics);
+            if (increment > 0) {
+                dailyAfterIncrement = increment(generated, increment, topics, catchUp, app, result);
+            }
         }
-        return result;
+        // Closing flushes RocksDB's memtables: the directory now holds all of the local state, of the
+        // preloaded events and the increment.
+        long closedBytes = sizeOf(stateDir);
+        // The SST files are the data; the rest is RocksDB's logs, options and Streams' checkpoints.
+        result.put("localStateSstBytesAfterClose", sizeOf(stateDir, ".sst"));
+        long stateEvents = events + ((Number) result.getOrDefault("incrementEvents", 0L)).longValue();
+        result.put("localStateDirBytesAfterClose", closedBytes);
+        result.put("localStateBytesPerMillionEvents", closedBytes * 1_000_000.0 / stateEvents);
+        result.put("localStateBytesPerHundredThousandMembers", closedBytes * 100_000.0 / Math.max(1, members.size()));
+        result.put("heapGrowthBytesPerHundredThousandMembers",
+                ((Number) result.get("heapGrowthBytes")).longValue() * 100_000.0 / Math.max(1, members.size()));
+        return new Run(result, daily, dailyAfterIncrement);
+    }
+
+    /** Produces the next {@code increment} events into the running pipeline and times them to their metrics. */
+    private Map<String, Map<String, Object>> increment(Iterator<ActivityEvent> generated, long increment,
+                                                        Topics topics, StreamsCatchUp catchUp, PulseStreamsApp app,
+                                                        Map<String, Object> result) throws Exception {
+        long sent = 0;
+        long t = System.nanoTime();
+        try (KafkaEventSink sink = new KafkaEventSink(kafka.bootstrapServers(), topics.activity(), Map.of())) {
+            for (; sent < increment && generated.hasNext(); sent++) {
+                sink.send(generated.next());
+            }
+            sink.flush();
+        }
+        double seconds = awaitFirstQuiet(catchUp, app, t);
+        // The replay's wait confirms with settle checks (about a second more); the figure is the first quiet moment.
+        ReplayRunner.awaitEmitted(catchUp, app, TIMEOUT);
+        result.put("incrementEvents", sent);
+        result.put("incrementSeconds", seconds);
+        result.put("incrementSettledSeconds", seconds(t));
+        result.put("incrementMicrosPerEvent", seconds * 1e6 / Math.max(1, sent));
+        log("increment: %,d more events produced and their metrics emitted in %.2f s (%.0f µs per event)", sent,
+                seconds, seconds * 1e6 / Math.max(1, sent));
+        return readDaily(topics);
+    }
+
+    /**
+     * Seconds from {@code since} to the first moment the input is committed to its end, no community has
+     * periods left to emit and no output transaction is open: the increment's metrics are out.
+     */
+    private static double awaitFirstQuiet(StreamsCatchUp catchUp, PulseStreamsApp app, long since)
+            throws Exception {
+        List<String> outputs = ReplayRunner.metricTopics(app.topics()).stream().map(t -> t.name()).toList();
+        long deadline = since + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            long pending;
+            try {
+                pending = EngagementTopology.pendingCommunities(app.streams());
+            } catch (InvalidStateStoreException e) {
+                pending = -1;
+            }
+            if (pending == 0 && catchUp.progress().done() && catchUp.noOpenTransactions(outputs)) {
+                return seconds(since);
+            }
+            Thread.sleep(QUIET_POLL_MS);
+        }
+        throw new TimeoutException("the increment's metrics were not emitted within " + TIMEOUT);
+    }
+
+    /** The latest committed daily record per key, as the fields the batch peer is compared on. */
+    private Map<String, Map<String, Object>> readDaily(Topics topics) {
+        Map<String, Object> config = new HashMap<>(kafka.clientConfig());
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
+        Map<String, Map<String, Object>> latest = new TreeMap<>();
+        try (KafkaConsumer<CommunityDayKey, DailyEngagement> consumer = new KafkaConsumer<>(config,
+                topics.dailyEngagement().keySerde().deserializer(),
+                topics.dailyEngagement().valueSerde().deserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(topics.dailyEngagement().name())
+                    .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            // Under read_committed the end offsets are the last stable offsets: everything committed.
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                for (ConsumerRecord<CommunityDayKey, DailyEngagement> r : consumer.poll(Duration.ofMillis(200))) {
+                    String key = DailyComparison.key(r.key().getCommunityId(), r.key().getDay().toEpochDay());
+                    if (r.value() == null) {
+                        latest.remove(key);
+                    } else {
+                        latest.put(key, DailyComparison.fields(r.value()));
+                    }
+                }
+            }
+        }
+        return latest;
+    }
+
+    private static long heapAfterGc() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     private long plainConsumer(Topics topics) {
@@ -322,8 +463,13 @@ public final class PipelineBenchmark {
     }
 
     private static long sizeOf(Path dir) throws IOException {
+        return sizeOf(dir, "");
+    }
+
+    private static long sizeOf(Path dir, String suffix) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+            return files.filter(Files::isRegularFile).filter(f -> f.getFileName().toString().endsWith(suffix))
+                    .mapToLong(f -> f.toFile().length()).sum();
         }
     }
 

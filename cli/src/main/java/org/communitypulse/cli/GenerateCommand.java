@@ -16,6 +16,7 @@ import org.communitypulse.ingest.ConsoleProgress;
 import org.communitypulse.ingest.ImportException;
 import org.communitypulse.ingest.KafkaEventSink;
 import org.communitypulse.ingest.ProgressListener;
+import org.communitypulse.ingest.generator.OrganisationPlan;
 import org.communitypulse.ingest.generator.SimulatedActivity;
 import org.communitypulse.ingest.generator.SimulationPlan;
 import org.communitypulse.schemas.Topics;
@@ -53,6 +54,12 @@ final class GenerateCommand implements Callable<Integer> {
             description = "Community whose activity fades to zero at DATE, e.g. community-2@2026-01-20 (repeatable).")
     List<String> stalls = new ArrayList<>();
 
+    @Option(names = "--organisation",
+            description = "Also generate each community's organisation: role register, Corporate Users, account "
+                    + "managers, turnover, trainings and acknowledgements, with the shipped roles.yaml ids "
+                    + "(docs/roles.md). The posts are the same with or without it.")
+    boolean organisation;
+
     @Option(names = "--rate", defaultValue = "0",
             description = "Events per second for live pacing; 0 = as fast as possible. Default: ${DEFAULT-VALUE}.")
     int rate;
@@ -88,7 +95,8 @@ final class GenerateCommand implements Callable<Integer> {
         long intervalNanos = rate > 0 ? TimeUnit.SECONDS.toNanos(1) / rate : 0;
         long due = startNanos;
         long sent = 0;
-        Iterator<ActivityEvent> events = new SimulatedActivity(plan).iterator();
+        Iterator<ActivityEvent> events = new SimulatedActivity(plan,
+                organisation ? OrganisationPlan.defaults() : null).iterator();
         while (events.hasNext()) {
             ActivityEvent event = events.next();
             if (intervalNanos > 0) {

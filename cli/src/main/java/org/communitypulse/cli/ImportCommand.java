@@ -9,8 +9,11 @@ import org.communitypulse.ingest.ImportException;
 import org.communitypulse.ingest.ImportSummary;
 import org.communitypulse.ingest.KafkaEventSink;
 import org.communitypulse.ingest.cloudevents.CloudEventsImporter;
+import org.communitypulse.ingest.discourse.DiscourseApiClient;
+import org.communitypulse.ingest.discourse.DiscourseApiImporter;
 import org.communitypulse.ingest.discourse.DiscourseExportImporter;
 import org.communitypulse.ingest.github.GitHubArchiveImporter;
+import org.communitypulse.ingest.identity.IdentityMappingImporter;
 import org.communitypulse.ingest.http.WebhookServerConfig;
 import org.communitypulse.ingest.importing.FileImporter;
 import org.communitypulse.ingest.register.RegisterImporter;
@@ -30,7 +33,8 @@ import picocli.CommandLine.Option;
 /** {@code pulse import <source>}: backfill history into the activity topic. */
 @Command(name = "import", mixinStandardHelpOptions = true, description = "Import community history into Kafka.",
         subcommands = {ImportCommand.StackExchange.class, ImportCommand.GitHub.class, ImportCommand.Slack.class,
-                ImportCommand.CloudEvents.class, ImportCommand.Discourse.class, ImportCommand.Register.class})
+                ImportCommand.CloudEvents.class, ImportCommand.Discourse.class, ImportCommand.Register.class,
+                ImportCommand.Identities.class})
 final class ImportCommand implements Runnable {
 
     @Override
@@ -110,11 +114,40 @@ final class ImportCommand implements Runnable {
     }
 
     @Command(name = "discourse", mixinStandardHelpOptions = true,
-            description = "Import saved Discourse API JSON: /t/{id}.json topics and /admin/users/list/*.json user lists.")
+            description = {"Import Discourse: saved API JSON (--dir: /t/{id}.json topics, /admin/users/list/*.json "
+                    + "user lists) or a live forum through its API (--url, with an API key from --api-key-file or "
+                    + "$" + Discourse.API_KEY_ENV + ")."})
     static final class Discourse implements Callable<Integer> {
 
-        @Mixin
-        ExportDirOptions export;
+        /** Environment variable holding the API key when --api-key-file is not given. */
+        static final String API_KEY_ENV = "PULSE_DISCOURSE_API_KEY";
+        /** Environment variable naming the API user when --api-username is not given. */
+        static final String API_USERNAME_ENV = "PULSE_DISCOURSE_API_USERNAME";
+        static final String DEFAULT_API_USERNAME = "system";
+
+        @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+        Input input;
+
+        static final class Input {
+            @Option(names = "--dir", paramLabel = "DIR",
+                    description = "Folder of saved API responses (searched recursively for *.json).")
+            Path dir;
+
+            @Option(names = "--url", paramLabel = "URL",
+                    description = "The forum's base URL, e.g. https://forum.example.org: read through the API.")
+            java.net.URI url;
+        }
+
+        @Option(names = "--api-key-file", paramLabel = "FILE",
+                description = "File holding the API key (else $" + API_KEY_ENV + "); the key is never printed.")
+        Path apiKeyFile;
+
+        @Option(names = "--api-username", paramLabel = "USER",
+                description = "User the key acts as (else $" + API_USERNAME_ENV + ", else system).")
+        String apiUsername;
+
+        @Option(names = "--community", required = true, description = "Community id (no ':'), e.g. forum.")
+        String community;
 
         @Mixin
         ConnectionOptions connection;
@@ -122,24 +155,62 @@ final class ImportCommand implements Runnable {
         @Override
         public Integer call() {
             MemberPseudonymiser members;
+            DiscourseApiClient api = null;
             try {
                 members = pseudonymiser(System.getenv());
-            } catch (WebhookSecretException e) {
+                if (input.url != null) {
+                    api = new DiscourseApiClient(apiSettings(System.getenv()));
+                }
+            } catch (WebhookSecretException | IllegalArgumentException e) {
                 System.err.println("Import failed: " + e.getMessage());
                 return 2;
             }
-            return importWith(export.community, connection.bootstrapServers, connection.registryUrl,
+            if (api != null) {
+                DiscourseApiClient client = api;
+                return importWith(community, connection.bootstrapServers, connection.registryUrl,
+                        connection.topicPrefix, (sink, progress) -> new DiscourseApiImporter(members)
+                                .run(client, community, sink, progress));
+            }
+            return importWith(community, connection.bootstrapServers, connection.registryUrl,
                     connection.topicPrefix, (sink, progress) -> new DiscourseExportImporter(members)
-                            .run(export.dir, export.community, sink, progress));
+                            .run(input.dir, community, sink, progress));
+        }
+
+        /** URL, key (file or environment, never both) and user. */
+        DiscourseApiClient.Settings apiSettings(Map<String, String> env) {
+            String fromEnv = env.get(API_KEY_ENV);
+            String key;
+            if (apiKeyFile != null && fromEnv != null && !fromEnv.isEmpty()) {
+                throw new IllegalArgumentException("Give the Discourse API key once: --api-key-file or $"
+                        + API_KEY_ENV + ", not both");
+            } else if (apiKeyFile != null) {
+                try {
+                    key = java.nio.file.Files.readString(apiKeyFile).strip();
+                } catch (java.io.IOException e) {
+                    throw new IllegalArgumentException("Cannot read the Discourse API key file " + apiKeyFile
+                            + ": " + e.getMessage());
+                }
+                if (key.isEmpty()) {
+                    throw new IllegalArgumentException("The Discourse API key file " + apiKeyFile + " is empty");
+                }
+            } else if (fromEnv != null && !fromEnv.isBlank()) {
+                key = fromEnv.strip();
+            } else {
+                throw new IllegalArgumentException("--url needs an API key: --api-key-file FILE or $" + API_KEY_ENV);
+            }
+            String user = apiUsername != null ? apiUsername
+                    : env.getOrDefault(API_USERNAME_ENV, DEFAULT_API_USERNAME);
+            return DiscourseApiClient.Settings.of(input.url, key, user);
         }
     }
 
     @Command(name = "register", mixinStandardHelpOptions = true,
-            description = "Import a role register (CSV: member,role,granted_at,revoked_at,account) and/or training "
-                    + "records (CSV: member,course,completed_at,score); the header tells which.")
+            description = "Import a role register (member,role,granted_at,revoked_at,account) and/or training "
+                    + "records (member,course,completed_at,score) as CSV (the header tells which) or JSON lines "
+                    + "(.jsonl/.ndjson/.json or a first '{'; each object's keys tell which).")
     static final class Register implements Callable<Integer> {
 
-        @Option(names = "--file", required = true, description = "A register or training CSV; repeatable.")
+        @Option(names = "--file", required = true, description = "A register or training file, CSV or JSON lines; repeatable.")
         List<Path> files;
 
         @Option(names = "--community", required = true, description = "Community id the roles belong to.")
@@ -163,6 +234,33 @@ final class ImportCommand implements Runnable {
                 System.err.println("Import failed: " + e.getMessage());
                 return 2;
             }
+        }
+    }
+
+    @Command(name = "identities", mixinStandardHelpOptions = true,
+            description = "Import an explicit identity mapping (CSV: person,source,user_id[,username,display_name,"
+                    + "email,email_verified,mapped_at]): identities with the same person become one member. "
+                    + "user_id is pseudonymised and email hashed with PULSE_PSEUDONYM_KEY, as the importers do.")
+    static final class Identities implements Callable<Integer> {
+
+        @Mixin
+        ExportFileOptions export;
+
+        @Mixin
+        ConnectionOptions connection;
+
+        @Override
+        public Integer call() {
+            MemberPseudonymiser members;
+            try {
+                members = pseudonymiser(System.getenv());
+            } catch (WebhookSecretException e) {
+                System.err.println("Import failed: " + e.getMessage());
+                return 2;
+            }
+            return importWith(export.community, connection.bootstrapServers, connection.registryUrl,
+                    connection.topicPrefix, (sink, progress) -> new IdentityMappingImporter(members,
+                            java.time.Clock.systemUTC()).run(export.file, export.community, sink));
         }
     }
 

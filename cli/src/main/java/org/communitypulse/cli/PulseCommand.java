@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "pulse", mixinStandardHelpOptions = true, version = "Community Pulse 0.1.0",
         description = "Community health analytics on Kafka Streams.",
         subcommands = {RunCommand.class, ImportCommand.class, GenerateCommand.class, StreamsCommand.class, ReplayCommand.class,
-                WebhooksCommand.class, AlertsCommand.class})
+                WebhooksCommand.class, AlertsCommand.class, IdentityCommand.class})
 public final class PulseCommand implements Runnable {
 
     @CommandLine.Spec

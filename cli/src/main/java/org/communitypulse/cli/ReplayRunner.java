@@ -47,6 +47,7 @@ import org.communitypulse.streams.EngagementTopology;
 import org.communitypulse.streams.MaturityTopology;
 import org.communitypulse.streams.PulseStreamsApp;
 import org.communitypulse.streams.PulseStreamsConfig;
+import org.communitypulse.streams.RolesTopology;
 
 /**
  * Replays history through the whole pipeline inside this JVM and writes the final metrics: a
@@ -222,6 +223,7 @@ final class ReplayRunner {
             try {
                 // The maturity family scores a community after its engagement records are out: wait for both.
                 pending = EngagementTopology.pendingCommunities(app.streams(), alertsDue)
+                        + (alertsDue ? RolesTopology.pendingAlerts(app.streams()) : 0)
                         + MaturityTopology.pendingCommunities(app.streams());
             } catch (InvalidStateStoreException e) {
                 // Rebalancing or restoring: the store answers again in a moment.

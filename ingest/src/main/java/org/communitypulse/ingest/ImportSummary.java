@@ -182,7 +182,14 @@ public record ImportSummary(String communityId, Map<EventType, Long> eventsByTyp
         }
 
         public Builder note(String reason) {
-            notes.merge(reason, 1L, Long::sum);
+            return note(reason, 1);
+        }
+
+        /** Adds {@code count} to a note (e.g. requests retried); a count of 0 adds nothing. */
+        public Builder note(String reason, long count) {
+            if (count != 0) {
+                notes.merge(reason, count, Long::sum);
+            }
             return this;
         }
 

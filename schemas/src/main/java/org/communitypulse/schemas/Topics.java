@@ -10,6 +10,10 @@ import org.communitypulse.schemas.avro.Alert;
 import org.communitypulse.schemas.avro.AlertKey;
 import org.communitypulse.schemas.avro.CohortRetention;
 import org.communitypulse.schemas.avro.DailyEngagement;
+import org.communitypulse.schemas.avro.Identity;
+import org.communitypulse.schemas.avro.IdentityKey;
+import org.communitypulse.schemas.avro.IdentitySuggestion;
+import org.communitypulse.schemas.avro.IdentitySuggestionKey;
 import org.communitypulse.schemas.avro.MemberEngagement;
 import org.communitypulse.schemas.avro.MemberKey;
 import org.communitypulse.schemas.avro.TrailingEngagement;
@@ -47,6 +51,8 @@ public final class Topics {
     private final Topic<CommunityRoleKey, RoleCoverage> roleCoverage;
     private final Topic<ViolationKey, PolicyViolation> policyViolations;
     private final Topic<String, TrainingMetrics> trainingMetrics;
+    private final Topic<IdentityKey, Identity> identities;
+    private final Topic<IdentitySuggestionKey, IdentitySuggestion> identitySuggestions;
     private final Topic<CommunityDayKey, MaturityScorecard> maturityScorecard;
     private final Topic<CommunityDayKey, CommunityHealth> communityHealth;
 
@@ -75,6 +81,10 @@ public final class Topics {
                 serdes.forKey(ViolationKey.class), serdes.forValue(PolicyViolation.class));
         this.trainingMetrics = new Topic<>(prefix + "training.metrics", communityKey,
                 serdes.forValue(TrainingMetrics.class));
+        this.identities = new Topic<>(prefix + "identities", serdes.forKey(IdentityKey.class),
+                serdes.forValue(Identity.class));
+        this.identitySuggestions = new Topic<>(prefix + "identities.suggestions",
+                serdes.forKey(IdentitySuggestionKey.class), serdes.forValue(IdentitySuggestion.class));
         this.maturityScorecard = new Topic<>(prefix + "maturity.scorecard",
                 serdes.forKey(CommunityDayKey.class), serdes.forValue(MaturityScorecard.class));
         this.communityHealth = new Topic<>(prefix + "community.health",
@@ -145,6 +155,16 @@ public final class Topics {
         return trainingMetrics;
     }
 
+    /** Output: every platform identity with its member id and the reason and time of each link (compacted). */
+    public Topic<IdentityKey, Identity> identities() {
+        return identities;
+    }
+
+    /** Output: pairs of identities that look like one person on weak evidence, for a person to accept (compacted). */
+    public Topic<IdentitySuggestionKey, IdentitySuggestion> identitySuggestions() {
+        return identitySuggestions;
+    }
+
     /** Output: the eight-competency maturity scorecard per community and ISO week (key day = Monday; compacted). */
     public Topic<CommunityDayKey, MaturityScorecard> maturityScorecard() {
         return maturityScorecard;
@@ -158,15 +178,15 @@ public final class Topics {
     /** The metric topics: each holds the latest value per key, so they are compacted. */
     public List<String> metricNames() {
         return List.of(dailyEngagement.name(), trailingEngagement.name(), retention.name(), memberLevels.name(),
-                memberRoles.name(), roleCoverage.name(), trainingMetrics.name(), maturityScorecard.name(),
-                communityHealth.name());
+                memberRoles.name(), roleCoverage.name(), trainingMetrics.name(), identities.name(),
+                identitySuggestions.name(), maturityScorecard.name(), communityHealth.name());
     }
 
     /** Names of every topic the pipeline reads or writes, for creating them up front. */
     public List<String> names() {
         return List.of(activity.name(), activityDeadLetters.name(), activityLate.name(), dailyEngagement.name(),
                 trailingEngagement.name(), retention.name(), memberLevels.name(), alerts.name(), memberRoles.name(),
-                roleCoverage.name(), policyViolations.name(), trainingMetrics.name(), maturityScorecard.name(),
-                communityHealth.name());
+                roleCoverage.name(), policyViolations.name(), trainingMetrics.name(), identities.name(),
+                identitySuggestions.name(), maturityScorecard.name(), communityHealth.name());
     }
 }

@@ -12,16 +12,19 @@ import org.apache.kafka.common.config.ConfigException;
  * level thresholds. See {@code docs/metrics.md}.
  *
  * @param emitInterval   wall-clock interval of the punctuator that emits changed periods
- * @param staffRoles     lower-case role names whose holders are staff, not peers
+ * @param staffRoles     lower-case role or level ids whose holders are staff, not peers (by default those
+ *                       roles.yaml marks staff, see {@link RolesConfig#staffIds()})
  * @param contributorMin contributions over 28 days that make a CONTRIBUTOR
  * @param championMin    contributions over 28 days that make a CHAMPION
  * @param observer       told of counted events and emission latency (operational metrics)
+ * @param stateCacheEntries fold state entries kept as objects between commits, per store and task
  */
 public record EngagementSettings(Duration emitInterval, Set<String> staffRoles, int contributorMin, int championMin,
-                                 PipelineObserver observer) {
+                                 PipelineObserver observer, int stateCacheEntries) {
 
     public static final int DEFAULT_CONTRIBUTOR_MIN = 5;
     public static final int DEFAULT_CHAMPION_MIN = 20;
+    public static final int DEFAULT_STATE_CACHE_ENTRIES = 10_000;
 
     public EngagementSettings {
         if (emitInterval.isNegative() || emitInterval.isZero()) {
@@ -31,23 +34,32 @@ public record EngagementSettings(Duration emitInterval, Set<String> staffRoles, 
             throw new ConfigException(PulseStreamsConfig.CHAMPION_MIN_CONFIG, championMin,
                     "must be at least " + PulseStreamsConfig.CONTRIBUTOR_MIN_CONFIG + " (" + contributorMin + ")");
         }
+        if (stateCacheEntries < 1) {
+            throw new ConfigException(PulseStreamsConfig.STATE_CACHE_ENTRIES_CONFIG, stateCacheEntries,
+                    "must be at least 1");
+        }
         staffRoles = normalise(staffRoles);
     }
 
     public static EngagementSettings defaults() {
         return new EngagementSettings(Duration.ofSeconds(1),
-                Set.of(PulseStreamsConfig.STAFF_ROLES_DEFAULT.split(",")), DEFAULT_CONTRIBUTOR_MIN, DEFAULT_CHAMPION_MIN,
-                PipelineObserver.NONE);
+                RolesConfig.defaults().staffIds(), DEFAULT_CONTRIBUTOR_MIN, DEFAULT_CHAMPION_MIN,
+                PipelineObserver.NONE, DEFAULT_STATE_CACHE_ENTRIES);
     }
 
     public static EngagementSettings from(PulseStreamsConfig config) {
-        return new EngagementSettings(config.metricsEmitInterval(), Set.copyOf(config.staffRoles()),
-                config.contributorMin(), config.championMin(), PipelineObserver.NONE);
+        return new EngagementSettings(config.metricsEmitInterval(), config.staffRoles(),
+                config.contributorMin(), config.championMin(), PipelineObserver.NONE, config.stateCacheEntries());
     }
 
     /** The same settings reporting to {@code other}. */
     public EngagementSettings withObserver(PipelineObserver other) {
-        return new EngagementSettings(emitInterval, staffRoles, contributorMin, championMin, other);
+        return new EngagementSettings(emitInterval, staffRoles, contributorMin, championMin, other, stateCacheEntries);
+    }
+
+    /** The same settings with another object-cache size (1 evicts on every access: tests use it). */
+    public EngagementSettings withStateCacheEntries(int entries) {
+        return new EngagementSettings(emitInterval, staffRoles, contributorMin, championMin, observer, entries);
     }
 
     /** Whether {@code role} (any case, surrounding blanks ignored) is a staff role. */

@@ -7,7 +7,9 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
@@ -21,6 +23,7 @@ import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.internals.EngagementProcessor;
 import org.communitypulse.streams.internals.EventValidator;
 import org.communitypulse.streams.internals.IntakeProcessor;
+import org.communitypulse.streams.internals.ObjectCachingStoreBuilder;
 
 /**
  * Intake and the engagement metrics (see {@code docs/metrics.md}).
@@ -35,7 +38,9 @@ import org.communitypulse.streams.internals.IntakeProcessor;
  *       calendar day from a community's first active day to its latest day;</li>
  *   <li>{@code <prefix>engagement.retention}: ({@code CommunityDayKey} of the cohort's Monday,
  *       {@code CohortRetention}), a tombstone when a cohort turns out empty;</li>
- *   <li>{@code <prefix>members.levels}: ({@code MemberKey}, {@code MemberEngagement});</li>
+ *   <li>{@code <prefix>members.levels}: ({@code MemberKey}, {@code MemberEngagement}), one per member (identities
+ *       resolved by the {@link IdentityTopology} nodes, added here: the engagement node reads their store);</li>
+ *   <li>{@code <prefix>identities}, {@code <prefix>identities.suggestions}: see {@link IdentityTopology};</li>
  *   <li>{@code <prefix>alerts}: ({@code AlertKey}, {@code Alert}), FIRING and RESOLVED, once each;</li>
  *   <li>{@code <prefix>activity.dlq}: original key and value bytes with {@code pulse.dlq.*} headers;</li>
  *   <li>{@code <prefix>activity.late}: ({@code String}, {@code ActivityEvent}) beyond the lateness horizon.</li>
@@ -98,16 +103,18 @@ public final class EngagementTopology {
         EventValidator validator = new EventValidator(intake.clock(), intake.maxFutureSkew());
         IntakeProcessor.Children children = new IntakeProcessor.Children(
                 Stream.concat(Stream.of(ENGAGEMENT), moreValidChildren.stream()).toList(),
-                LATE_SINK, DEAD_LETTER_SINK);
+                LATE_SINK, DEAD_LETTER_SINK, IdentityTopology.IDENTITY);
         topology.addProcessor(INTAKE, () -> new IntakeProcessor(DEDUP_STORE,
                 topics.activity().valueSerde().deserializer(), validator, intake.latenessHorizon(), children),
                 ACTIVITY_SOURCE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEDUP_STORE),
-                Serdes.String(), Serdes.Long()), INTAKE);
+        topology.addStateStore(cached(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEDUP_STORE),
+                Serdes.String(), Serdes.Long())), INTAKE);
         topology.addSink(DEAD_LETTER_SINK, topics.activityDeadLetters().name(),
                 Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), INTAKE);
         topology.addSink(LATE_SINK, topics.activityLate().name(),
                 topics.activityLate().keySerde().serializer(), topics.activityLate().valueSerde().serializer(), INTAKE);
+
+        IdentityTopology.addTo(topology, INTAKE, topics, ENGAGEMENT);
 
         EngagementProcessor.Children outputs =
                 new EngagementProcessor.Children(DAILY_SINK, TRAILING_SINK, RETENTION_SINK, MEMBER_LEVELS_SINK,
@@ -115,21 +122,22 @@ public final class EngagementTopology {
         EngagementProcessor.Views views = new EngagementProcessor.Views(DAILY_VIEW_STORE, TRAILING_VIEW_STORE,
                 RETENTION_VIEW_STORE, MEMBER_LEVELS_VIEW_STORE, ALERTS_VIEW_STORE);
         topology.addProcessor(ENGAGEMENT, () -> new EngagementProcessor(DAY_STORE, THREAD_STORE, MEMBER_STORE,
-                COMMUNITY_STORE, COHORT_STORE, DIRTY_STORE, outputs, views, engagement, alerting, intake.clock()),
-                INTAKE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DAY_STORE),
-                serdes.forKey(CommunityDayKey.class), serdes.forValue(DailyEngagementState.class)), ENGAGEMENT);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(THREAD_STORE),
-                Serdes.String(), serdes.forValue(ThreadState.class)), ENGAGEMENT);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MEMBER_STORE),
-                Serdes.String(), serdes.forValue(MemberState.class)), ENGAGEMENT);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COMMUNITY_STORE),
-                Serdes.String(), serdes.forValue(CommunityState.class)), ENGAGEMENT);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COHORT_STORE),
-                serdes.forKey(CommunityDayKey.class), serdes.forValue(CohortState.class)), ENGAGEMENT);
+                COMMUNITY_STORE, COHORT_STORE, DIRTY_STORE, IdentityTopology.IDENTITY_STORE, outputs, views, engagement,
+                alerting, intake.clock()), INTAKE, IdentityTopology.IDENTITY);
+        topology.connectProcessorAndStateStores(ENGAGEMENT, IdentityTopology.IDENTITY_STORE);
+        topology.addStateStore(objectCached(engagement, Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DAY_STORE),
+                serdes.forKey(CommunityDayKey.class), serdes.forValue(DailyEngagementState.class))), ENGAGEMENT);
+        topology.addStateStore(objectCached(engagement, Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(THREAD_STORE),
+                Serdes.String(), serdes.forValue(ThreadState.class))), ENGAGEMENT);
+        topology.addStateStore(objectCached(engagement, Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MEMBER_STORE),
+                Serdes.String(), serdes.forValue(MemberState.class))), ENGAGEMENT);
+        topology.addStateStore(cached(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COMMUNITY_STORE),
+                Serdes.String(), serdes.forValue(CommunityState.class))), ENGAGEMENT);
+        topology.addStateStore(objectCached(engagement, Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COHORT_STORE),
+                serdes.forKey(CommunityDayKey.class), serdes.forValue(CohortState.class))), ENGAGEMENT);
 
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DIRTY_STORE),
-                Serdes.String(), Serdes.ByteArray()), ENGAGEMENT);
+        topology.addStateStore(cached(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DIRTY_STORE),
+                Serdes.String(), Serdes.ByteArray())), ENGAGEMENT);
         addView(topology, DAILY_VIEW_STORE, topics.dailyEngagement());
         addView(topology, TRAILING_VIEW_STORE, topics.trailingEngagement());
         addView(topology, RETENTION_VIEW_STORE, topics.retention());
@@ -167,6 +175,22 @@ public final class EngagementTopology {
         ReadOnlyKeyValueStore<String, byte[]> dirty = streams.store(
                 StoreQueryParameters.fromNameAndType(DIRTY_STORE, QueryableStoreTypes.keyValueStore()));
         return EngagementProcessor.pendingCommunities(communities, dirty, alertsDue);
+    }
+
+    /**
+     * The fold writes the same day, member and thread entries many times between two commits. The record
+     * cache keeps the latest bytes per key and hands one write per key to RocksDB and the changelog at
+     * commit (or on eviction), instead of one per event; exactly-once is unchanged, because the cache is
+     * flushed before the transaction commits.
+     */
+    private static <K, V> StoreBuilder<KeyValueStore<K, V>> cached(StoreBuilder<KeyValueStore<K, V>> builder) {
+        return builder.withCachingEnabled();
+    }
+
+    /** Fold state read and written on every event: kept as objects between commits, then cached as bytes. */
+    private static <K, V> StoreBuilder<KeyValueStore<K, V>> objectCached(EngagementSettings engagement,
+                                                                         StoreBuilder<KeyValueStore<K, V>> builder) {
+        return new ObjectCachingStoreBuilder<>(cached(builder), engagement.stateCacheEntries());
     }
 
     private static <K, V> void addView(Topology topology, String store, Topic<K, V> topic) {

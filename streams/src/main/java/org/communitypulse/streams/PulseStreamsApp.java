@@ -73,7 +73,7 @@ public final class PulseStreamsApp implements AutoCloseable {
         DeferredObserver observer = new DeferredObserver();
         Topology topology = PulseTopology.build(topics, serdes, IntakeSettings.from(config),
                 EngagementSettings.from(config).withObserver(observer), AlertSettings.from(config).withGate(alertGate),
-                config.rolesConfig(), config.maturityConfig());
+                config.rolesConfig(), RoleAlertSettings.from(config), config.maturityConfig());
         this.httpPort = resolveHttpPort(config);
         Properties props = config.streamsProperties(httpPort);
         this.streams = new KafkaStreams(topology, props);
@@ -154,7 +154,8 @@ public final class PulseStreamsApp implements AutoCloseable {
 
     /** Creates the pipeline topics if missing, then starts processing. */
     public void start() {
-        createTopics(config.bootstrapServers(), topics.names(), config.topicPartitions());
+        createTopics(config.bootstrapServers(), topics.names(), config.topicPartitions(),
+                java.util.Set.copyOf(topics.metricNames()));
         // Before Streams, so that /ready answers 503 (not "connection refused") while partitions are assigned.
         if (httpPort != PulseStreamsConfig.HTTP_PORT_DISABLED) {
             PulseHttpServer.Builder builder = PulseHttpServer.builder(meters.registry(), streams::state);
@@ -187,13 +188,27 @@ public final class PulseStreamsApp implements AutoCloseable {
 
     /** Creates {@code names} with {@code partitions} partitions where they do not exist yet. */
     public static void createTopics(String bootstrapServers, List<String> names, int partitions) {
+        createTopics(bootstrapServers, names, partitions, java.util.Set.of());
+    }
+
+    /**
+     * As {@link #createTopics(String, List, int)}; those in {@code compacted} get {@code cleanup.policy=compact}:
+     * they hold the latest value per key, and a tombstone (an erased member) must remove the older values.
+     */
+    public static void createTopics(String bootstrapServers, List<String> names, int partitions,
+                                    java.util.Set<String> compacted) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000))) {
             List<NewTopic> wanted = new ArrayList<>();
             for (String name : names) {
                 // Replication -1: the broker's default, 1 on a laptop, 3 in production clusters.
-                wanted.add(new NewTopic(name, java.util.Optional.of(partitions), java.util.Optional.empty()));
+                NewTopic topic = new NewTopic(name, java.util.Optional.of(partitions), java.util.Optional.empty());
+                if (compacted.contains(name)) {
+                    topic.configs(Map.of(org.apache.kafka.common.config.TopicConfig.CLEANUP_POLICY_CONFIG,
+                            org.apache.kafka.common.config.TopicConfig.CLEANUP_POLICY_COMPACT));
+                }
+                wanted.add(topic);
             }
             admin.createTopics(wanted).values().forEach((name, future) -> {
                 try {

@@ -71,9 +71,11 @@ public final class PulseStreamsConfig extends AbstractConfig {
 
     public static final String STAFF_ROLES_CONFIG = "staff.roles";
     public static final String STAFF_ROLES_DOC =
-            "Roles (ROLE_GRANTED/ROLE_REVOKED attributes.role, case-insensitive) whose holders are staff, not peers, "
-                    + "in the peer-support metrics.";
-    public static final String STAFF_ROLES_DEFAULT = "sponsor,community-manager,moderator,admin,staff";
+            "Roles or levels (ROLE_GRANTED/ROLE_REVOKED attributes.role or attributes.level, case-insensitive) whose "
+                    + "holders are staff, not peers, in the peer-support metrics. Empty (the default): the roles and "
+                    + "levels that roles.config.file marks staff, and its platform_staff_roles (see docs/roles.md); "
+                    + "a list replaces that set.";
+    public static final String STAFF_ROLES_DEFAULT = "";
 
     public static final String ROLES_CONFIG_FILE_CONFIG = "roles.config.file";
     public static final String ROLES_CONFIG_FILE_DOC =
@@ -86,6 +88,11 @@ public final class PulseStreamsConfig extends AbstractConfig {
                     + "docs/maturity.md); " + MaturityConfig.BUILT_IN + " is the documented default shipped with the "
                     + "pipeline.";
 
+    public static final String STATE_CACHE_ENTRIES_CONFIG = "state.object.cache.entries";
+    public static final String STATE_CACHE_ENTRIES_DOC = "Day, member, thread and cohort entries the engagement "
+            + "fold keeps as objects between commits, per store and stream task (least recently used are written "
+            + "down first). Bigger saves re-reading and re-serialising busy entries on every event; each entry "
+            + "costs its size in heap (a day of a busy community is the largest, a few KB).";
     public static final String CONTRIBUTOR_MIN_CONFIG = "member.level.contributor.min";
     public static final String CONTRIBUTOR_MIN_DOC = "Contributions over 28 days from which a member is a CONTRIBUTOR.";
 
@@ -147,6 +154,16 @@ public final class PulseStreamsConfig extends AbstractConfig {
     public static final String ALERT_RESOLVE_AFTER_DAYS_DOC =
             "Consecutive recovered days before a firing alert resolves (hysteresis).";
 
+    public static final String ALERT_ROLE_VACANT_GRACE_DAYS_CONFIG = "alert.role.vacant.grace.days";
+    public static final String ALERT_ROLE_VACANT_GRACE_DAYS_DOC =
+            "REQUIRED_ROLE_VACANT fires once a required role (roles.config.file) has had no active holder for this "
+                    + "many days.";
+
+    public static final String ALERT_VIOLATION_OPEN_DAYS_CONFIG = "alert.violation.open.days";
+    public static final String ALERT_VIOLATION_OPEN_DAYS_DOC =
+            "VIOLATION_OPEN_TOO_LONG fires once a policy violation (other than required-role-vacant) has been "
+                    + "open for this many days.";
+
     public static final String HTTP_PORT_CONFIG = "http.port";
     public static final String HTTP_PORT_DOC = "Port of the HTTP server with /metrics (Prometheus), /health and /ready "
             + "(200 only while Kafka Streams is RUNNING). 0 picks a free port; -1 disables the server.";
@@ -194,6 +211,8 @@ public final class PulseStreamsConfig extends AbstractConfig {
                     Importance.MEDIUM, ROLES_CONFIG_FILE_DOC)
             .define(MATURITY_CONFIG_FILE_CONFIG, Type.STRING, MaturityConfig.BUILT_IN, new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM, MATURITY_CONFIG_FILE_DOC)
+            .define(STATE_CACHE_ENTRIES_CONFIG, Type.INT, EngagementSettings.DEFAULT_STATE_CACHE_ENTRIES,
+                    Range.atLeast(1), Importance.LOW, STATE_CACHE_ENTRIES_DOC)
             .define(CONTRIBUTOR_MIN_CONFIG, Type.INT, EngagementSettings.DEFAULT_CONTRIBUTOR_MIN, Range.atLeast(1),
                     Importance.LOW, CONTRIBUTOR_MIN_DOC)
             .define(CHAMPION_MIN_CONFIG, Type.INT, EngagementSettings.DEFAULT_CHAMPION_MIN, Range.atLeast(1),
@@ -219,6 +238,10 @@ public final class PulseStreamsConfig extends AbstractConfig {
                     Importance.LOW, ALERT_FIRE_AFTER_DAYS_DOC)
             .define(ALERT_RESOLVE_AFTER_DAYS_CONFIG, Type.INT, 2, Range.atLeast(1),
                     Importance.LOW, ALERT_RESOLVE_AFTER_DAYS_DOC)
+            .define(ALERT_ROLE_VACANT_GRACE_DAYS_CONFIG, Type.INT, RoleAlertSettings.DEFAULT_VACANT_GRACE_DAYS,
+                    Range.atLeast(0), Importance.LOW, ALERT_ROLE_VACANT_GRACE_DAYS_DOC)
+            .define(ALERT_VIOLATION_OPEN_DAYS_CONFIG, Type.INT, RoleAlertSettings.DEFAULT_VIOLATION_OPEN_DAYS,
+                    Range.atLeast(0), Importance.LOW, ALERT_VIOLATION_OPEN_DAYS_DOC)
             .define(HTTP_PORT_CONFIG, Type.INT, HTTP_PORT_DEFAULT, Range.between(HTTP_PORT_DISABLED, 65_535),
                     Importance.MEDIUM, HTTP_PORT_DOC)
             .define(HTTP_ADVERTISED_HOST_CONFIG, Type.STRING, HTTP_ADVERTISED_HOST_DEFAULT, Importance.MEDIUM,
@@ -272,8 +295,14 @@ public final class PulseStreamsConfig extends AbstractConfig {
         return MaturityConfig.load(getString(MATURITY_CONFIG_FILE_CONFIG));
     }
 
-    public java.util.List<String> staffRoles() {
-        return getList(STAFF_ROLES_CONFIG);
+    /** {@code staff.roles}, or when it is empty the staff roles and levels of {@link #rolesConfig()}. */
+    public java.util.Set<String> staffRoles() {
+        java.util.List<String> listed = getList(STAFF_ROLES_CONFIG);
+        return listed.isEmpty() ? rolesConfig().staffIds() : java.util.Set.copyOf(listed);
+    }
+
+    public int stateCacheEntries() {
+        return getInt(STATE_CACHE_ENTRIES_CONFIG);
     }
 
     public int contributorMin() {

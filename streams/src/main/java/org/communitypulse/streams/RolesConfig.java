@@ -25,7 +25,7 @@ import org.apache.kafka.common.config.ConfigException;
  * points at an organisation's own copy. Ids are compared lower-cased.
  */
 public record RolesConfig(List<Role> teamRoles, List<Level> levels, List<KeyRole> keyRoles, Rules rules,
-                          List<String> ignoredRoles) {
+                          List<String> ignoredRoles, List<String> platformStaffRoles) {
 
     /** Value of {@code roles.config.file} meaning the file shipped with the pipeline. */
     public static final String BUILT_IN = "builtin:roles.yaml";
@@ -34,13 +34,37 @@ public record RolesConfig(List<Role> teamRoles, List<Level> levels, List<KeyRole
     public static final String CORPORATE_USER = "corporate-user";
     public static final String ACCOUNT_MANAGER = "account-manager";
 
-    public record Role(String id, String name, String fulfils, String consequence, boolean required) {
+    /** {@code staff} (default true): holders are staff, not peers, in the peer-support metrics. */
+    public record Role(String id, String name, String fulfils, String consequence, boolean required, Boolean staff) {
+        public Role {
+            staff = staff == null || staff;
+        }
+
+        public Role(String id, String name, String fulfils, String consequence, boolean required) {
+            this(id, name, fulfils, consequence, required, null);
+        }
     }
 
-    public record Level(String id, String name, String requirements) {
+    /** {@code staff} (default false): whether holding this level makes a member staff. */
+    public record Level(String id, String name, String requirements, Boolean staff) {
+        public Level {
+            staff = staff != null && staff;
+        }
+
+        public Level(String id, String name, String requirements) {
+            this(id, name, requirements, null);
+        }
     }
 
-    public record KeyRole(String id, String name, String duties) {
+    /** {@code staff} (default true), as for team roles. */
+    public record KeyRole(String id, String name, String duties, Boolean staff) {
+        public KeyRole {
+            staff = staff == null || staff;
+        }
+
+        public KeyRole(String id, String name, String duties) {
+            this(id, name, duties, null);
+        }
     }
 
     public record Rules(List<String> requiredTraining, int trainingValidDays, int trainingExpiringWithinDays,
@@ -69,6 +93,8 @@ public record RolesConfig(List<Role> teamRoles, List<Level> levels, List<KeyRole
         levels = List.copyOf(levels == null ? List.of() : levels);
         keyRoles = List.copyOf(keyRoles == null ? List.of() : keyRoles);
         ignoredRoles = ignoredRoles == null ? List.of() : ignoredRoles.stream().map(RolesConfig::normalise).toList();
+        platformStaffRoles = platformStaffRoles == null ? List.of()
+                : platformStaffRoles.stream().map(RolesConfig::normalise).toList();
         if (rules == null) {
             throw new ConfigException("roles configuration has no 'rules' section");
         }
@@ -153,6 +179,20 @@ public record RolesConfig(List<Role> teamRoles, List<Level> levels, List<KeyRole
 
     public String lowestLevel() {
         return normalise(levels.get(0).id());
+    }
+
+    /**
+     * Ids whose holders are staff, not peers, in the engagement metrics (the default of {@code staff.roles}):
+     * team and key roles and levels marked {@code staff}, and {@code platform_staff_roles} (platform roles such as
+     * a forum's moderators, which the roles family itself ignores).
+     */
+    public java.util.Set<String> staffIds() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        teamRoles.stream().filter(Role::staff).forEach(r -> out.add(normalise(r.id())));
+        keyRoles.stream().filter(KeyRole::staff).forEach(r -> out.add(normalise(r.id())));
+        levels.stream().filter(Level::staff).forEach(l -> out.add(normalise(l.id())));
+        out.addAll(platformStaffRoles);
+        return java.util.Collections.unmodifiableSet(out);
     }
 
     public List<String> requiredRoles() {

@@ -19,7 +19,8 @@ import org.communitypulse.streams.internals.RolesProcessor;
  *   <li>{@code <prefix>roles.coverage}: ({@code CommunityRoleKey}, {@code RoleCoverage}), compacted;</li>
  *   <li>{@code <prefix>policy.violations}: ({@code ViolationKey}, {@code PolicyViolation}), OPENED and RESOLVED;</li>
  *   <li>{@code <prefix>training.metrics}: ({@code String} community, {@code TrainingMetrics}), compacted;</li>
- *   <li>{@code <prefix>activity.dlq}: refused role events, {@code pulse.dlq.rejected.by=streams.roles}.</li>
+ *   <li>{@code <prefix>activity.dlq}: refused role events, {@code pulse.dlq.rejected.by=streams.roles};</li>
+ *   <li>{@code <prefix>alerts}: REQUIRED_ROLE_VACANT and VIOLATION_OPEN_TOO_LONG, FIRING and RESOLVED.</li>
  * </ul>
  */
 public final class RolesTopology {
@@ -32,17 +33,50 @@ public final class RolesTopology {
     public static final String VIOLATIONS_SINK = "policy-violations-sink";
     public static final String TRAINING_SINK = "training-metrics-sink";
     public static final String DEAD_LETTER_SINK = "roles-dead-letter-sink";
+    public static final String ALERTS_SINK = "roles-alerts-sink";
+    /**
+     * Queryable views for the dashboard, keyed {@code communityId NUL suffix} like the engagement views and
+     * living on the same partitions: suffix the role id; {@code rule NUL subject} of each open violation
+     * (removed when it resolves); {@link #TRAINING_VIEW_SUFFIX} for the training metrics.
+     */
+    public static final String COVERAGE_VIEW_STORE = "role-coverage-view-store";
+    public static final String OPEN_VIOLATIONS_VIEW_STORE = "open-violations-view-store";
+    public static final String TRAINING_VIEW_STORE = "training-view-store";
+    /** Key suffix of a community's training metrics in {@link #TRAINING_VIEW_STORE}. */
+    public static final String TRAINING_VIEW_SUFFIX = "training";
 
     private RolesTopology() {
     }
 
-    /** Adds the roles family to {@code topology}, under {@code parent} (the intake). */
+    /** Adds the roles family to {@code topology}, under {@code parent} (the intake), without its alerts. */
     public static Topology addTo(Topology topology, String parent, Topics topics, RolesConfig config) {
+        return addTo(topology, parent, topics, config, null, null, null);
+    }
+
+    /**
+     * Adds the roles family with its alert conditions (REQUIRED_ROLE_VACANT, VIOLATION_OPEN_TOO_LONG), written
+     * to {@code <prefix>alerts} with the lifecycle of {@code alerting}, judged every {@code interval}. The
+     * latest alert per (community, condition) also goes to {@link EngagementTopology#ALERTS_VIEW_STORE}, which
+     * {@code topology} must already have (the dashboard reads every alert from there).
+     */
+    public static Topology addTo(Topology topology, String parent, Topics topics, RolesConfig config,
+                                 AlertSettings alerting, RoleAlertSettings thresholds, java.time.Duration interval) {
+        boolean alerts = alerting != null;
         RolesProcessor.Children children = new RolesProcessor.Children(MEMBER_ROLES_SINK, COVERAGE_SINK,
-                VIOLATIONS_SINK, TRAINING_SINK, DEAD_LETTER_SINK);
+                VIOLATIONS_SINK, TRAINING_SINK, DEAD_LETTER_SINK, alerts ? ALERTS_SINK : null);
+        RolesProcessor.Alerting judging = alerts ? new RolesProcessor.Alerting(alerting, thresholds, interval,
+                EngagementTopology.ALERTS_VIEW_STORE) : null;
         String activity = topics.activity().name();
         topology.addProcessor(ROLES, () -> new RolesProcessor(ROLES_STORE, ROLES_ACTIVITY_STORE, config,
-                topics.activity().valueSerde().serializer(), activity, children), parent);
+                topics.activity().valueSerde().serializer(), activity, children, judging,
+                new RolesProcessor.Views(COVERAGE_VIEW_STORE, OPEN_VIOLATIONS_VIEW_STORE, TRAINING_VIEW_STORE)), parent);
+        addView(topology, COVERAGE_VIEW_STORE, topics.roleCoverage());
+        addView(topology, OPEN_VIOLATIONS_VIEW_STORE, topics.policyViolations());
+        addView(topology, TRAINING_VIEW_STORE, topics.trainingMetrics());
+        if (alerts) {
+            topology.connectProcessorAndStateStores(ROLES, EngagementTopology.ALERTS_VIEW_STORE);
+            addSink(topology, ALERTS_SINK, topics.alerts());
+        }
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ROLES_STORE),
                 Serdes.String(), Serdes.ByteArray()), ROLES);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ROLES_ACTIVITY_STORE),
@@ -53,6 +87,23 @@ public final class RolesTopology {
         addSink(topology, TRAINING_SINK, topics.trainingMetrics());
         addSink(topology, DEAD_LETTER_SINK, topics.activityDeadLetters());
         return topology;
+    }
+
+    /**
+     * Communities of this instance whose role alerts are not judged up to the day before their latest event:
+     * a replay waits for 0 after opening its {@link AlertGate}, as with
+     * {@link EngagementTopology#pendingCommunities(org.apache.kafka.streams.KafkaStreams, boolean)}.
+     *
+     * @throws org.apache.kafka.streams.errors.InvalidStateStoreException while the store is not queryable
+     */
+    public static long pendingAlerts(org.apache.kafka.streams.KafkaStreams streams) {
+        return RolesProcessor.pendingAlerts(streams.store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(
+                ROLES_ACTIVITY_STORE, org.apache.kafka.streams.state.QueryableStoreTypes.<String, Long>keyValueStore())));
+    }
+
+    private static <K, V> void addView(Topology topology, String store, Topic<K, V> topic) {
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.String(),
+                topic.valueSerde()), ROLES);
     }
 
     private static <K, V> void addSink(Topology topology, String name, Topic<K, V> topic) {

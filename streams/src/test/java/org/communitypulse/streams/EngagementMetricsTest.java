@@ -68,13 +68,16 @@ class EngagementMetricsTest {
     }
 
     private Outputs run(List<ActivityEvent> events) {
+        return run(events, EngagementSettings.defaults());
+    }
+
+    private Outputs run(List<ActivityEvent> events, EngagementSettings settings) {
         AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
         Topics topics = new Topics("t.", serdes);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "engagement-metrics-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDirs.resolve("run-" + runs++).toString());
-        EngagementSettings settings = EngagementSettings.defaults();
         TopologyTestDriver driver = new TopologyTestDriver(EngagementTopology.build(topics, serdes,
                 new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK), settings,
                 AlertSettings.defaults().withWallClock(false)), props);
@@ -294,6 +297,19 @@ class EngagementMetricsTest {
             assertSame("retention, seed " + seed, again.retention(), inOrder.retention());
             assertSame("members, seed " + seed, again.members(), inOrder.members());
         }
+    }
+
+    @Test
+    void shouldEmitIdenticalOutputsWhenTheStateCacheEvictsOnEveryAccess() {
+        List<ActivityEvent> events = randomCommunity(new Random(5), 400);
+        Outputs cached = run(events);
+        // One entry per store: every read of another key writes the previous one down and drops it.
+        Outputs evicting = run(events, EngagementSettings.defaults().withStateCacheEntries(1));
+        assertThat(cached.daily()).isNotEmpty();
+        assertSame("daily", evicting.daily(), cached.daily());
+        assertSame("trailing", evicting.trailing(), cached.trailing());
+        assertSame("retention", evicting.retention(), cached.retention());
+        assertSame("members", evicting.members(), cached.members());
     }
 
     /** Equal maps, or a failure naming the first keys that differ (a whole-map diff is unreadable). */

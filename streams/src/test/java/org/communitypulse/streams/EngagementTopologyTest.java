@@ -237,7 +237,9 @@ class EngagementTopologyTest {
 
     private static List<ActivityEvent> randomEvents(Random random, int count) {
         String[] communities = {"bikes", "cooking", "chess"};
-        EventType[] types = Arrays.stream(EventType.values()).filter(t -> t != EventType.UNKNOWN)
+        // Identity events are not activity: they have a family of their own (IdentityResolutionTest).
+        EventType[] types = Arrays.stream(EventType.values()).filter(t -> t != EventType.UNKNOWN
+                        && !org.communitypulse.streams.internals.IdentityProcessor.isIdentityEvent(t))
                 .toArray(EventType[]::new);
         Instant start = Instant.parse("2024-05-29T00:00:00Z");
         List<ActivityEvent> events = new ArrayList<>();

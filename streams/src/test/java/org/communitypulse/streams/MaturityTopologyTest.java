@@ -150,8 +150,8 @@ class MaturityTopologyTest {
                 .containsEntry("threads", 10.0).containsEntry("respondedWithin24h", 8.0);
         assertThat(evidence.get("responded_within_24h_share").getThresholds()).containsExactly(0.5, 0.75, 0.9);
         assertThat(evidence.get("responded_within_24h_share").getStage()).isEqualTo(3);
-        // 6 of 8 replies by peers: the product manager is not in staff.roles, so engagement counts them as a peer.
-        assertThat(evidence.get("peer_reply_share_28d").getValue()).isEqualTo(0.75);
+        // 5 of 8 replies by peers (sponsor, community manager and product manager are staff by roles.yaml).
+        assertThat(evidence.get("peer_reply_share_28d").getValue()).isEqualTo(0.625);
         // Sponsor, community manager and product manager active: 3 of 7 team roles, 2 of 3 required ones.
         assertThat(evidence.get("team_roles_active_share").getInputs()).containsEntry("teamRolesFilled", 3.0);
         assertThat(evidence.get("required_roles_filled_share").getValue()).isEqualTo(2.0 / 3);

@@ -1,20 +1,15 @@
 package org.communitypulse.ingest.discourse;
 
-import static org.communitypulse.ingest.webhook.internals.Payloads.optText;
-
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -25,9 +20,8 @@ import org.communitypulse.ingest.ProgressListener;
 import org.communitypulse.ingest.importing.FileImporter;
 import org.communitypulse.ingest.importing.internals.ImportRun;
 import org.communitypulse.ingest.internals.CountingInputStream;
-import org.communitypulse.ingest.webhook.MalformedPayloadException;
-import org.communitypulse.ingest.webhook.MappingResult;
 import org.communitypulse.ingest.webhook.MemberPseudonymiser;
+import org.communitypulse.schemas.avro.SourcePlatform;
 
 /**
  * Imports saved Discourse API responses from a folder (searched recursively, {@code *.json} in name order):
@@ -46,15 +40,11 @@ import org.communitypulse.ingest.webhook.MemberPseudonymiser;
  */
 public final class DiscourseExportImporter implements FileImporter {
 
-    /** Discourse's automatic group ids ({@code Group::AUTO_GROUPS}). */
-    static final int ADMINS_GROUP = 1;
-    static final int MODERATORS_GROUP = 2;
-
-    private final DiscoursePayloadMapper mapper;
+    private final DiscourseItems items;
     private final ObjectMapper json = new ObjectMapper();
 
     public DiscourseExportImporter(MemberPseudonymiser members) {
-        this.mapper = new DiscoursePayloadMapper(Objects.requireNonNull(members, "members"));
+        this.items = new DiscourseItems(Objects.requireNonNull(members, "members"));
     }
 
     @Override
@@ -123,25 +113,7 @@ public final class DiscourseExportImporter implements FileImporter {
                 run.reject(name, 1, "post " + rows + " of post_stream is not an object");
                 continue;
             }
-            ObjectNode payload = post.deepCopy();
-            // The webhook's post carries its topic's category and archetype; the topic JSON holds them once.
-            if (!payload.has("category_id") && topic.has("category_id")) {
-                payload.set("category_id", topic.get("category_id"));
-            }
-            if (!payload.has("topic_archetype") && topic.has("archetype")) {
-                payload.set("topic_archetype", topic.get("archetype"));
-            }
-            if (!payload.has("topic_id") && topic.has("id")) {
-                payload.set("topic_id", topic.get("id"));
-            }
-            String where = "post " + (optText(post, "id") == null ? "#" + rows : optText(post, "id"));
-            run.mapRow(name, 1, () -> {
-                try {
-                    return mapper.map("post_created", wrap("post", payload), communityId, null);
-                } catch (MalformedPayloadException e) {
-                    throw new MalformedPayloadException(where + ": " + e.getMessage());
-                }
-            });
+            run.mapRow(name, 1, () -> items.post(topic, post, communityId));
         }
         return rows;
     }
@@ -174,39 +146,7 @@ public final class DiscourseExportImporter implements FileImporter {
     }
 
     private void user(JsonNode user, String name, long line, String communityId, ImportRun run, Instant asOf) {
-        if (user == null || !user.isObject()) {
-            run.reject(name, line, "expected a user object");
-            return;
-        }
-        run.mapRow(name, line, () -> {
-            List<org.communitypulse.schemas.avro.ActivityEvent> events = new ArrayList<>(
-                    mapper.map("user_created", wrap("user", user), communityId, null).events());
-            if (user.path("trust_level").canConvertToLong() && user.path("trust_level").asLong() > 0) {
-                ObjectNode promoted = JsonNodeFactory.instance.objectNode();
-                promoted.set("id", user.get("id"));
-                promoted.set("trust_level", user.get("trust_level"));
-                events.addAll(mapper.map("user_promoted", wrap("user_promoted", promoted), communityId, asOf)
-                        .events());
-            }
-            for (int group : new int[] {ADMINS_GROUP, MODERATORS_GROUP}) {
-                String flag = group == ADMINS_GROUP ? "admin" : "moderator";
-                if (user.path(flag).asBoolean(false)) {
-                    ObjectNode membership = JsonNodeFactory.instance.objectNode();
-                    membership.set("user_id", user.get("id"));
-                    membership.put("group_id", group);
-                    membership.put("group_name", flag + "s");
-                    events.addAll(mapper.map("user_added_to_group", wrap("group_user", membership), communityId,
-                            asOf).events());
-                }
-            }
-            return MappingResult.mapped(events);
-        });
-    }
-
-    private static ObjectNode wrap(String field, JsonNode body) {
-        ObjectNode payload = JsonNodeFactory.instance.objectNode();
-        payload.set(field, body);
-        return payload;
+        run.mapRow(name, line, () -> items.user(user, communityId, asOf, run.summary()));
     }
 
     private static Instant asOf(Path file) throws IOException {

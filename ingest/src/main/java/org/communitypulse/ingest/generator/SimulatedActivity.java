@@ -51,13 +51,30 @@ public final class SimulatedActivity {
     private static final double UNANSWERED_SHARE = 0.15;
 
     private static final String[] ROLES = {"moderator", "helper", "mentor"};
+    private static final long ORGANISATION_SALT = 0x6f7267616e69L;
     private static final String[] COURSES = {"onboarding", "moderation-101", "safety-basics"};
     private static final String[] POLICIES = {"code-of-conduct-2026", "privacy-notice", "content-policy"};
 
     private final SimulationPlan plan;
+    private final OrganisationPlan organisation;
 
     public SimulatedActivity(SimulationPlan plan) {
+        this(plan, null);
+    }
+
+    /**
+     * With {@code organisation} (may be null), each community also gets the role register, access levels,
+     * official accounts, trainings and acknowledgements of an organisation, drawn from a random of its own:
+     * the activity is the same as without it.
+     */
+    public SimulatedActivity(SimulationPlan plan, OrganisationPlan organisation) {
         this.plan = java.util.Objects.requireNonNull(plan, "plan");
+        this.organisation = organisation;
+    }
+
+    /** The member id the generator gives member {@code index} of {@code community} (the first three are staff). */
+    static String memberId(String community, int index) {
+        return index < STAFF ? community + "-staff-" + index : community + "-m" + index;
     }
 
     /** All events of the window in time order (ties in generation order); lazily generated, day by day. */
@@ -87,6 +104,7 @@ public final class SimulatedActivity {
     /** Walks the window a day at a time, emitting each day's events sorted by time. */
     private final class DayIterator implements Iterator<ActivityEvent> {
         private final List<CommunitySim> sims = new ArrayList<>();
+        private final List<OrganisationSim> organisations = new ArrayList<>();
         private int day;
         private Iterator<ActivityEvent> today = java.util.Collections.emptyIterator();
 
@@ -94,6 +112,14 @@ public final class SimulatedActivity {
             SplittableRandom root = new SplittableRandom(plan.seed());
             for (String community : plan.communities()) {
                 sims.add(new CommunitySim(community, root.split()));
+            }
+            if (organisation != null) {
+                // A root of its own, so adding the organisation leaves the activity unchanged.
+                SplittableRandom organisationRoot = new SplittableRandom(plan.seed() ^ ORGANISATION_SALT);
+                for (String community : plan.communities()) {
+                    organisations.add(new OrganisationSim(community, organisation, organisationRoot.split(),
+                            plan.membersPerCommunity(), plan.days(), plan.seed()));
+                }
             }
         }
 
@@ -103,6 +129,13 @@ public final class SimulatedActivity {
                 List<ActivityEvent> events = new ArrayList<>();
                 for (CommunitySim sim : sims) {
                     sim.simulate(day, events);
+                }
+                Instant windowStart = plan.start().atStartOfDay(ZoneOffset.UTC).toInstant();
+                for (OrganisationSim org : organisations) {
+                    // A community that has stalled has no organisation events either.
+                    if (stallFactor(org.community(), plan.start().plusDays(day)) > 0) {
+                        org.simulate(day, windowStart, events);
+                    }
                 }
                 // Stable sort: equal instants keep generation order, so the order is reproducible.
                 events.sort(Comparator.comparing(ActivityEvent::getOccurredAt));
@@ -296,7 +329,7 @@ public final class SimulatedActivity {
         }
 
         private String member(int index) {
-            return index < STAFF ? community + "-staff-" + index : community + "-m" + index;
+            return memberId(community, index);
         }
 
         private String pick(String[] values) {

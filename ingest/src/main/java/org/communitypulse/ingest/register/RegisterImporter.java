@@ -30,9 +30,10 @@ import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.SourcePlatform;
 
 /**
- * Imports an organisation's role register and training records (CSV with a header row) as
- * ROLE_GRANTED / ROLE_REVOKED / TRAINING_COMPLETED events, so the roles family sees them like
- * connector events. The header decides the kind of file:
+ * Imports an organisation's role register and training records (CSV with a header row, or JSON lines:
+ * one object per line with the same names as keys) as ROLE_GRANTED / ROLE_REVOKED / TRAINING_COMPLETED
+ * events, so the roles family sees them like connector events. A CSV header decides the kind of file, a JSON
+ * object's keys the kind of its line:
  * <ul>
  *   <li>register: {@code member, role, granted_at, revoked_at, account} ({@code role} holds a role or a
  *       level; {@code revoked_at} and {@code account} may be empty);</li>
@@ -47,6 +48,7 @@ public final class RegisterImporter {
     static final Set<String> REGISTER_COLUMNS = Set.of("member", "role", "granted_at", "revoked_at", "account");
     static final Set<String> TRAINING_COLUMNS = Set.of("member", "course", "completed_at", "score");
     private static final SourcePlatform SOURCE = SourcePlatform.OTHER;
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     public ImportSummary run(List<Path> files, String communityId, EventSink sink) {
         long started = System.nanoTime();
@@ -56,48 +58,25 @@ public final class RegisterImporter {
         long[] rejectedTotal = {0};
         for (Path file : files) {
             String name = file.getFileName().toString();
-            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-                 MappingIterator<Map<String, String>> rows = new CsvMapper()
-                         .enable(CsvParser.Feature.TRIM_SPACES)
-                         .readerForMapOf(String.class)
-                         .with(CsvSchema.emptySchema().withHeader())
-                         .readValues(reader)) {
-                Set<String> header = Set.copyOf(((CsvSchema) rows.getParserSchema()).getColumnNames());
-                boolean training = header.containsAll(Set.of("member", "course", "completed_at"));
-                if (!training && !header.containsAll(Set.of("member", "role", "granted_at"))) {
-                    throw new ImportException(name + ": header " + header + " is neither a register ("
-                            + REGISTER_COLUMNS + ") nor training records (" + TRAINING_COLUMNS + ")");
-                }
-                long count = 0;
-                while (true) {
-                    Map<String, String> row;
-                    long line;
-                    try {
-                        if (!rows.hasNextValue()) {
-                            break;
-                        }
-                        // The row's START_OBJECT sits where the previous record ended (its line break), so +1;
-                        // unlike the location after reading, this also holds for a last line without a newline.
-                        line = rows.getParser().currentTokenLocation().getLineNr() + 1;
-                        row = rows.nextValue();
-                    } catch (RuntimeJsonMappingException | IOException e) {
-                        rejectedTotal[0]++;
-                        keep(rejected, new ImportSummary.RejectedRow(name, rows.getCurrentLocation().getLineNr(),
-                                "unreadable row: " + e.getMessage()));
-                        continue;
+            RowHandler handler = (line, row, training) -> {
+                try {
+                    List<ActivityEvent> events = training ? training(communityId, row) : register(communityId, row);
+                    for (ActivityEvent event : events) {
+                        sink.send(event);
+                        byType.merge(event.getType(), 1L, Long::sum);
                     }
-                    count++;
-                    try {
-                        List<ActivityEvent> events = training ? training(communityId, row) : register(communityId, row);
-                        for (ActivityEvent event : events) {
-                            sink.send(event);
-                            byType.merge(event.getType(), 1L, Long::sum);
-                        }
-                    } catch (IllegalArgumentException e) {
-                        rejectedTotal[0]++;
-                        keep(rejected, new ImportSummary.RejectedRow(name, line, e.getMessage()));
-                    }
+                } catch (IllegalArgumentException e) {
+                    rejectedTotal[0]++;
+                    keep(rejected, new ImportSummary.RejectedRow(name, line, e.getMessage()));
                 }
+            };
+            RowHandler.Rejections unreadable = (line, reason) -> {
+                rejectedTotal[0]++;
+                keep(rejected, new ImportSummary.RejectedRow(name, line, reason));
+            };
+            try {
+                long count = isJsonLines(file) ? readJsonLines(file, handler, unreadable)
+                        : readCsv(file, name, handler, unreadable);
                 rowsRead.put(name, count);
             } catch (IOException e) {
                 throw new ImportException("cannot read " + file + ": " + e.getMessage(), e);
@@ -106,6 +85,131 @@ public final class RegisterImporter {
         sink.flush();
         return new ImportSummary(communityId, byType, rowsRead, List.of(), Map.of(), Map.of(), rejected,
                 rejectedTotal[0], Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** Receives each readable row with its 1-based line number and whether it is a training record. */
+    private interface RowHandler {
+        void row(long line, Map<String, String> row, boolean training);
+
+        /** Receives rows that could not be read at all. */
+        interface Rejections {
+            void reject(long line, String reason);
+        }
+    }
+
+    /**
+     * JSON lines when the name ends in {@code .jsonl}, {@code .ndjson} or {@code .json}, or the first
+     * non-blank character is an opening brace (a CSV header never starts with one).
+     */
+    static boolean isJsonLines(Path file) throws IOException {
+        String lower = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (lower.endsWith(".jsonl") || lower.endsWith(".ndjson") || lower.endsWith(".json")) {
+            return true;
+        }
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            int c;
+            do {
+                c = reader.read();
+            } while (c != -1 && (Character.isWhitespace(c) || c == '\uFEFF'));
+            return c == '{';
+        }
+    }
+
+    /** CSV with a header row, which decides the kind of every row. Returns the rows read. */
+    private static long readCsv(Path file, String name, RowHandler handler, RowHandler.Rejections unreadable)
+            throws IOException {
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+             MappingIterator<Map<String, String>> rows = new CsvMapper()
+                     .enable(CsvParser.Feature.TRIM_SPACES)
+                     .readerForMapOf(String.class)
+                     .with(CsvSchema.emptySchema().withHeader())
+                     .readValues(reader)) {
+            Set<String> header = Set.copyOf(((CsvSchema) rows.getParserSchema()).getColumnNames());
+            boolean training = header.containsAll(Set.of("member", "course", "completed_at"));
+            if (!training && !header.containsAll(Set.of("member", "role", "granted_at"))) {
+                throw new ImportException(name + ": header " + header + " is neither a register ("
+                        + REGISTER_COLUMNS + ") nor training records (" + TRAINING_COLUMNS + ")");
+            }
+            long count = 0;
+            while (true) {
+                Map<String, String> row;
+                long line;
+                try {
+                    if (!rows.hasNextValue()) {
+                        break;
+                    }
+                    // The row's START_OBJECT sits where the previous record ended (its line break), so +1;
+                    // unlike the location after reading, this also holds for a last line without a newline.
+                    line = rows.getParser().currentTokenLocation().getLineNr() + 1;
+                    row = rows.nextValue();
+                } catch (RuntimeJsonMappingException | IOException e) {
+                    unreadable.reject(rows.getCurrentLocation().getLineNr(), "unreadable row: " + e.getMessage());
+                    continue;
+                }
+                count++;
+                handler.row(line, row, training);
+            }
+            return count;
+        }
+    }
+
+    /**
+     * One JSON object per line with the CSV's column names as keys (strings, numbers or null); each object's
+     * keys decide its kind ({@code course}: training, {@code role}: register), so one file may hold both.
+     * Blank lines are skipped. Returns the rows read (blank lines not counted).
+     */
+    private static long readJsonLines(Path file, RowHandler handler, RowHandler.Rejections unreadable)
+            throws IOException {
+        long count = 0;
+        long line = 0;
+        try (java.io.BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String text;
+            while ((text = reader.readLine()) != null) {
+                line++;
+                if (line == 1 && text.startsWith("\uFEFF")) {
+                    text = text.substring(1);
+                }
+                if (text.isBlank()) {
+                    continue;
+                }
+                count++;
+                com.fasterxml.jackson.databind.JsonNode node;
+                try {
+                    node = JSON.readTree(text);
+                } catch (IOException e) {
+                    unreadable.reject(line, "unreadable JSON: " + e.getMessage().lines().findFirst().orElse(""));
+                    continue;
+                }
+                if (node == null || !node.isObject()) {
+                    unreadable.reject(line, "not a JSON object");
+                    continue;
+                }
+                Map<String, String> row = new LinkedHashMap<>();
+                String problem = null;
+                for (var field : node.properties()) {
+                    com.fasterxml.jackson.databind.JsonNode value = field.getValue();
+                    if (value.isNull()) {
+                        continue;
+                    }
+                    if (!value.isValueNode()) {
+                        problem = field.getKey() + " is not a string or a number";
+                        break;
+                    }
+                    row.put(field.getKey(), value.asText());
+                }
+                if (problem != null) {
+                    unreadable.reject(line, problem);
+                } else if (row.containsKey("course")) {
+                    handler.row(line, row, true);
+                } else if (row.containsKey("role")) {
+                    handler.row(line, row, false);
+                } else {
+                    unreadable.reject(line, "neither a register line (" + REGISTER_COLUMNS + ") nor a training record ("
+                            + TRAINING_COLUMNS + ")");
+                }
+            }
+        }
+        return count;
     }
 
     private static void keep(List<ImportSummary.RejectedRow> rejected, ImportSummary.RejectedRow row) {

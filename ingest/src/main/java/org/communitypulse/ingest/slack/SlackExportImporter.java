@@ -29,6 +29,9 @@ import org.communitypulse.ingest.importing.internals.JsonLines;
 import org.communitypulse.ingest.internals.CountingInputStream;
 import org.communitypulse.ingest.webhook.MalformedPayloadException;
 import org.communitypulse.ingest.webhook.MappingResult;
+import java.time.Instant;
+import org.communitypulse.ingest.identity.IdentityObservations;
+import org.communitypulse.schemas.avro.SourcePlatform;
 import org.communitypulse.ingest.webhook.MemberPseudonymiser;
 
 /**
@@ -59,10 +62,12 @@ public final class SlackExportImporter implements FileImporter {
     private static final String IMPORT_EVENT_ID = "export";
 
     private final SlackPayloadMapper mapper;
+    private final MemberPseudonymiser members;
     private final ObjectMapper json = new ObjectMapper();
 
     public SlackExportImporter(MemberPseudonymiser members) {
         this.mapper = new SlackPayloadMapper(Objects.requireNonNull(members, "members"));
+        this.members = members;
         // The zip stream must stay open between entries.
         json.getFactory().disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
     }
@@ -87,7 +92,10 @@ public final class SlackExportImporter implements FileImporter {
                 return true;
             }
             if (entry.equals(USERS)) {
-                first.readArray(parser, entry, (line, user) -> run.mapRow(entry, line, () -> user(user, communityId)));
+                first.readArray(parser, entry, (line, user) -> {
+                    run.mapRow(entry, line, () -> user(user, communityId));
+                    observe(user, communityId, run);
+                });
                 return true;
             }
             return false;
@@ -266,6 +274,28 @@ public final class SlackExportImporter implements FileImporter {
         change.set("user", user);
         String updated = optText(user, "updated");
         return mapper.map(null, envelope(change, IMPORT_EVENT_ID, updated), communityId, null);
+    }
+
+    /** Identity evidence from the user's profile (docs/identity.md); its time is the profile's {@code updated}. */
+    private void observe(JsonNode user, String communityId, ImportRun run) {
+        if (!user.isObject() || !user.path("updated").canConvertToLong()) {
+            return;
+        }
+        JsonNode profile = user.path("profile");
+        String display = firstText(profile.path("display_name"), user.path("real_name"), profile.path("real_name"));
+        IdentityObservations.observed(SourcePlatform.SLACK, members, communityId,
+                new IdentityObservations.Profile(firstText(user.path("id")), firstText(user.path("name")), display,
+                        firstText(profile.path("email")), user.path("is_email_confirmed").asBoolean(false)),
+                Instant.ofEpochSecond(user.path("updated").asLong()), run.summary()).ifPresent(run::emit);
+    }
+
+    private static String firstText(JsonNode... nodes) {
+        for (JsonNode node : nodes) {
+            if (node.isTextual() && !node.asText().isBlank()) {
+                return node.asText();
+            }
+        }
+        return null;
     }
 
     private static ObjectNode envelope(ObjectNode event, String eventId, String eventTime) {

@@ -99,6 +99,24 @@ public final class MemberPseudonymiser {
         return "m-" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(tag, TAG_BYTES));
     }
 
+    /**
+     * The keyed hash under which an email travels (never the email itself): {@code "e-" + base64url(first 16 bytes
+     * of HMAC-SHA256(key, "email:" + email trimmed and lower-cased))}. The same address gives the same hash on
+     * every platform, which is what links a person's identities; without the key it cannot be recomputed from a
+     * guessed address.
+     *
+     * @throws IllegalStateException when no key is configured: an unkeyed hash of an email is as good as the email
+     */
+    public String emailHash(String email) {
+        if (key == null) {
+            throw new IllegalStateException("emails need the pseudonymisation key (PULSE_PSEUDONYM_KEY): "
+                    + "they are never published in clear or with an unkeyed hash");
+        }
+        String normalised = email.trim().toLowerCase(java.util.Locale.ROOT);
+        byte[] tag = HmacSha256.compute(key, ("email:" + normalised).getBytes(StandardCharsets.UTF_8));
+        return "e-" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(tag, TAG_BYTES));
+    }
+
     @Override
     public String toString() {
         return key == null ? "MemberPseudonymiser[off]" : "MemberPseudonymiser[keyed, redacted]";

@@ -55,8 +55,32 @@ class DiscourseExportImporterTest {
                 + e.getAttributes().get("role")).containsExactlyInAnyOrder("42:trust_level_2", "42:group:admins",
                 "43:trust_level_3", "43:group:moderators");
 
-        assertThat(summary.totalEvents()).isEqualTo(9);
+        // Identity evidence from the user list; the email is left out (no pseudonymisation key), and counted.
+        assertThat(ofType(events, EventType.IDENTITY_OBSERVED)).extracting(e -> e.getActorId() + ":"
+                + e.getAttributes().get("username") + ":" + e.getAttributes().get("displayName"))
+                .containsExactly("42:alice:Alice", "43:bob:Bob", "44:carol:null");
+        assertThat(events.toString()).doesNotContain("alice@example.org");
+        assertThat(summary.notes()).containsEntry(
+                org.communitypulse.ingest.identity.IdentityObservations.EMAIL_WITHOUT_KEY, 1L);
+
+        assertThat(summary.totalEvents()).isEqualTo(12);
         assertThat(summary.skippedByReason()).containsEntry("discourse:post_created.post_type_3", 1L);
+    }
+
+    @Test
+    void shouldPublishAKeyedEmailHashAsVerifiedWhenTheAccountIsActiveAndAKeyIsSet() {
+        MemberPseudonymiser keyed = MemberPseudonymiser.keyed(
+                org.communitypulse.ingest.webhook.WebhookSecret.of("0123456789abcdef-identity-key"));
+        CollectingEventSink sink = new CollectingEventSink();
+        new DiscourseExportImporter(keyed).run(ImportSamples.path("discourse", "saved"), COMMUNITY, sink,
+                ProgressListener.NONE);
+
+        ActivityEvent alice = ofType(sink.events(), EventType.IDENTITY_OBSERVED).get(0);
+        assertThat(alice.getActorId()).isEqualTo(keyed.apply(org.communitypulse.schemas.avro.SourcePlatform.DISCOURSE,
+                "42"));
+        assertThat(alice.getAttributes()).containsEntry("emailHash", keyed.emailHash("Alice@Example.org "))
+                .containsEntry("emailVerified", "true");
+        assertThat(sink.events().toString()).doesNotContain("alice@example.org");
     }
 
     @Test
@@ -74,7 +98,7 @@ class DiscourseExportImporterTest {
         ImportSummary summary = importSaved(new CollectingEventSink());
         assertThat(summary.rejectedTotal()).isEqualTo(3);
         assertThat(summary.rejectedRows()).extracting(Object::toString)
-                .contains("admin/users/list/active.json:32: payload needs a string or number 'id'",
+                .contains("admin/users/list/active.json:33: payload needs a string or number 'id'",
                         "t/1001.json:1: post 5007: 'created_at' is not an ISO-8601 date-time")
                 .anySatisfy(row -> assertThat(row).startsWith("t/broken.json:1: not valid JSON (truncated file?)"));
     }

@@ -183,4 +183,47 @@ class SimulatedActivityTest {
     static LocalDate day(Instant at) {
         return at.atZone(ZoneOffset.UTC).toLocalDate();
     }
+
+    @Test
+    void shouldAddAConsistentOrganisationWithoutChangingTheActivityWhenAnOrganisationIsPlanned() {
+        List<ActivityEvent> withOrganisation = new SimulatedActivity(PLAN, OrganisationPlan.defaults()).events().toList();
+        Set<String> organisationTypes = Set.of("ROLE_GRANTED", "ROLE_REVOKED", "TRAINING_COMPLETED", "POLICY_ACKNOWLEDGED");
+        List<ActivityEvent> organisation = withOrganisation.stream()
+                .filter(e -> organisationTypes.contains(e.getType().name())
+                        && !in(e.getAttributes().get("role"), "moderator", "helper", "mentor")
+                        && !in(e.getAttributes().get("course"), "onboarding", "moderation-101", "safety-basics")
+                        && !in(e.getAttributes().get("policy"), "code-of-conduct-2026", "privacy-notice", "content-policy"))
+                .toList();
+        // The activity is untouched: removing the organisation's events gives the plain generator's output.
+        List<ActivityEvent> rest = withOrganisation.stream().filter(e -> !organisation.contains(e)).toList();
+        assertThat(rest).isEqualTo(events);
+        assertThat(withOrganisation).extracting(ActivityEvent::getEventId).doesNotHaveDuplicates();
+        for (int i = 1; i < withOrganisation.size(); i++) {
+            assertThat(withOrganisation.get(i).getOccurredAt()).isAfterOrEqualTo(withOrganisation.get(i - 1).getOccurredAt());
+        }
+        // Every revoke follows a grant of the same line, and the three required roles start held by staff.
+        Map<String, Boolean> held = new HashMap<>();
+        for (ActivityEvent e : organisation) {
+            String line = e.getActorId() + "|" + e.getAttributes().get("role") + "|" + e.getAttributes().get("level")
+                    + "|" + e.getAttributes().get("account");
+            if (e.getType() == EventType.ROLE_GRANTED) {
+                held.put(line, true);
+            } else if (e.getType() == EventType.ROLE_REVOKED) {
+                assertThat(held.get(line)).as("revoke of %s", line).isTrue();
+                held.put(line, false);
+            }
+        }
+        assertThat(organisation).filteredOn(e -> "sponsor".equals(e.getAttributes().get("role"))
+                && e.getType() == EventType.ROLE_GRANTED).extracting(ActivityEvent::getActorId)
+                .contains("community-1-staff-0", "community-3-staff-0");
+        // 5% of 500 members are Corporate Users in each community.
+        assertThat(organisation).filteredOn(e -> "corporate-user".equals(e.getAttributes().get("level"))
+                && e.getCommunityId().equals("community-1")).hasSize(25);
+        assertThat(organisation).filteredOn(e -> e.getType() == EventType.ROLE_REVOKED).isNotEmpty();
+        assertThat(organisation).filteredOn(e -> e.getType() == EventType.TRAINING_COMPLETED).isNotEmpty();
+    }
+
+    private static boolean in(String value, String... values) {
+        return value != null && List.of(values).contains(value);
+    }
 }

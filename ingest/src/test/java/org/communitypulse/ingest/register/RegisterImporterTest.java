@@ -86,4 +86,73 @@ class RegisterImporterTest {
         assertThatThrownBy(() -> new RegisterImporter().run(List.of(file), "acme", new CollectingEventSink()))
                 .isInstanceOf(ImportException.class).hasMessageContaining("other.csv").hasMessageContaining("course");
     }
+
+    @Test
+    void shouldPublishTheSameEventsAsTheCsvWhenTheRecordsComeAsJsonLines() throws IOException {
+        Path csvRegister = write("roles.csv", """
+                member,role,granted_at,revoked_at,account
+                bob,account-manager,2024-02-01T09:00:00Z,2024-03-01T09:00:00Z,@acme
+                """);
+        Path csvTraining = write("training.csv", """
+                member,course,completed_at,score
+                ann,social-media-guidelines,2024-01-05,88
+                cy,social-media-guidelines,2024-01-06,
+                """);
+        // One file may mix both kinds; numbers and nulls are accepted as values.
+        Path jsonl = write("register.jsonl", """
+                {"member": "bob", "role": "account-manager", "granted_at": "2024-02-01T09:00:00Z", "revoked_at": "2024-03-01T09:00:00Z", "account": "@acme"}
+
+                {"member": "ann", "course": "social-media-guidelines", "completed_at": "2024-01-05", "score": 88}
+                {"member": "cy", "course": "social-media-guidelines", "completed_at": "2024-01-06", "score": null}
+                """);
+        CollectingEventSink fromCsv = new CollectingEventSink();
+        new RegisterImporter().run(List.of(csvRegister, csvTraining), "acme", fromCsv);
+        CollectingEventSink fromJson = new CollectingEventSink();
+        ImportSummary summary = new RegisterImporter().run(List.of(jsonl), "acme", fromJson);
+
+        assertThat(summary.rejectedTotal()).isZero();
+        assertThat(summary.rowsReadByFile()).containsEntry("register.jsonl", 3L);
+        assertThat(fromJson.events()).hasSize(4).containsExactlyElementsOf(fromCsv.events());
+    }
+
+    @Test
+    void shouldRejectJsonLinesWithTheirLineNumbersWhenTheRestIsValid() throws IOException {
+        Path jsonl = write("training.ndjson", """
+                {"member": "ann", "course": "social-media-guidelines", "completed_at": "2024-01-05"}
+                {"member": "bob", "course": "social-media-guidelines"
+                [1, 2]
+                {"member": "cy"}
+                {"member": "dan", "course": "c", "completed_at": "yesterday"}
+                {"member": {"id": 1}, "role": "sponsor", "granted_at": "2024-01-01"}
+                {"member": "eve", "course": "c", "completed_at": "2024-01-07", "score": "high"}
+
+                {"member": "fay", "role": "sponsor", "granted_at": "2024-01-08"}
+                """);
+        CollectingEventSink sink = new CollectingEventSink();
+        ImportSummary summary = new RegisterImporter().run(List.of(jsonl), "acme", sink);
+
+        assertThat(summary.rejectedTotal()).isEqualTo(6);
+        assertThat(summary.rejectedRows()).extracting(ImportSummary.RejectedRow::line).containsExactly(2L, 3L, 4L, 5L, 6L, 7L);
+        assertThat(summary.rejectedRows()).extracting(ImportSummary.RejectedRow::reason).satisfiesExactly(
+                r -> assertThat(r).startsWith("unreadable JSON"),
+                r -> assertThat(r).isEqualTo("not a JSON object"),
+                r -> assertThat(r).startsWith("neither a register line").contains("training record"),
+                r -> assertThat(r).isEqualTo("completed_at 'yesterday' is not an ISO-8601 instant or date"),
+                r -> assertThat(r).isEqualTo("member is not a string or a number"),
+                r -> assertThat(r).isEqualTo("score 'high' is not a number"));
+        assertThat(summary.rejectedRows()).allSatisfy(r -> assertThat(r.file()).isEqualTo("training.ndjson"));
+        assertThat(sink.events()).extracting(ActivityEvent::getActorId).containsExactly("ann", "fay");
+    }
+
+    @Test
+    void shouldReadJsonLinesWhenTheNameDoesNotSayButTheContentStartsWithABrace() throws IOException {
+        Path file = write("export.txt", "\n  {\"member\": \"ann\", \"role\": \"sponsor\", \"granted_at\": \"2024-01-01\"}\n");
+        CollectingEventSink sink = new CollectingEventSink();
+
+        ImportSummary summary = new RegisterImporter().run(List.of(file), "acme", sink);
+
+        assertThat(summary.rejectedTotal()).isZero();
+        assertThat(sink.events()).singleElement().satisfies(e -> assertThat(e.getType()).isEqualTo(EventType.ROLE_GRANTED));
+        assertThat(RegisterImporter.isJsonLines(write("roles.csv", "member,role,granted_at\n"))).isFalse();
+    }
 }

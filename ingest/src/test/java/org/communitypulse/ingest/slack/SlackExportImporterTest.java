@@ -70,7 +70,12 @@ class SlackExportImporterTest {
         assertThat(events.get(EventType.MEMBER_LEFT)).extracting(ActivityEvent::getActorId)
                 .containsExactly("U333CCC333");
 
-        assertThat(summary.totalEvents()).isEqualTo(7);
+        // Identity evidence from users.json: username and display name.
+        assertThat(events.get(EventType.IDENTITY_OBSERVED)).extracting(e -> e.getActorId() + ":"
+                + e.getAttributes().get("username") + ":" + e.getAttributes().get("displayName"))
+                .containsExactly("U123ABC456:spengler:Egon Spengler", "U222BBB222:zuul:Zuul", "U333CCC333:gozer:null");
+
+        assertThat(summary.totalEvents()).isEqualTo(10);
         assertThat(summary.skippedByReason()).containsEntry("slack:message.bot_message", 1L)
                 .containsEntry("slack:folder not in channels.json", 1L)
                 .containsEntry("slack:user_change.profile", 1L);

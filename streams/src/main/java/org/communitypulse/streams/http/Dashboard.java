@@ -105,6 +105,8 @@ public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
             routes.get(COMMUNITIES_PATH + "/{id}/members", ctx -> community(ctx,
                     id -> queries.members(id, top(ctx))));
             routes.get(COMMUNITIES_PATH + "/{id}/alerts", ctx -> community(ctx, queries::alertTimeline));
+            routes.get(COMMUNITIES_PATH + "/{id}/roles", ctx -> community(ctx, queries::roles));
+            routes.get(COMMUNITIES_PATH + "/{id}/violations", ctx -> community(ctx, queries::openViolations));
             routes.get(COMMUNITIES_PATH + "/{id}/maturity", ctx -> community(ctx,
                     id -> queries.maturity().scorecards(id, date(ctx, "from"), date(ctx, "to"))));
             routes.get(COMMUNITIES_PATH + "/{id}/health", ctx -> community(ctx,

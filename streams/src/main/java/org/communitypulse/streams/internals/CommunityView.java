@@ -22,11 +22,32 @@ final class CommunityView {
     private final Map<String, StaffCalendar> staff = new HashMap<>();
     private final Map<Integer, DayResponses> responses = new HashMap<>();
     private final Map<Integer, Long> peerReplies = new HashMap<>();
+    private final Map<Integer, Integer> activeMembers = new HashMap<>();
+    /** Platform identity to member: contributions are per identity in the state, members are counted. */
+    final MemberResolver members;
 
     CommunityView(EngagementStores stores, String community, CommunityState cs) {
+        this(stores, community, cs, MemberResolver.NONE);
+    }
+
+    CommunityView(EngagementStores stores, String community, CommunityState cs, MemberResolver members) {
         this.stores = stores;
         this.community = community;
         this.cs = cs;
+        this.members = members;
+    }
+
+    /** Distinct members (not identities) with a contribution on {@code day}. */
+    int activeMembers(int day) {
+        return activeMembers.computeIfAbsent(day, d -> {
+            Map<String, MemberDay> identities = day(d).getMembers();
+            if (!members.active()) {
+                return identities.size();
+            }
+            java.util.Set<String> distinct = new java.util.HashSet<>();
+            identities.keySet().forEach(id -> distinct.add(members.memberOf(id)));
+            return distinct.size();
+        });
     }
 
     DailyEngagementState day(int day) {
@@ -36,7 +57,20 @@ final class CommunityView {
         });
     }
 
-    boolean isStaff(String member, int day) {
+    /** Whether the member of this identity holds a staff role on {@code day} under any of its identities. */
+    boolean isStaff(String identity, int day) {
+        if (!members.active()) {
+            return isIdentityStaff(identity, day);
+        }
+        for (String id : members.linkedTo(identity)) {
+            if (isIdentityStaff(id, day)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean isIdentityStaff(String member, int day) {
         if (!SortedLists.contains(cs.getStaffMembers(), member)) {
             return false;
         }

@@ -56,9 +56,17 @@ final class EngagementEmitter {
     private final AlertSettings alertSettings;
     private final AlertEvaluator alerts;
     private final Clock clock;
+    /** Identity resolution, or null: without it every platform identity is a member. */
+    private final IdentityStore identities;
 
     EngagementEmitter(EngagementStores stores, DirtyPeriods dirty, EngagementSettings settings,
                       AlertSettings alertSettings, Clock clock) {
+        this(stores, dirty, settings, alertSettings, clock, null);
+    }
+
+    EngagementEmitter(EngagementStores stores, DirtyPeriods dirty, EngagementSettings settings,
+                      AlertSettings alertSettings, Clock clock, IdentityStore identities) {
+        this.identities = identities;
         this.stores = stores;
         this.dirty = dirty;
         this.settings = settings;
@@ -90,7 +98,7 @@ final class EngagementEmitter {
         }
         for (KeyValue<String, CommunityState> kv : communities) {
             CommunityState cs = kv.value;
-            CommunityView view = new CommunityView(stores, kv.key, cs);
+            CommunityView view = new CommunityView(stores, kv.key, cs, MemberResolver.of(identities, kv.key));
             boolean changed = false;
             DirtyPeriods.Pending marks = pending.get(kv.key);
             if (marks != null || EngagementStores.levelsPending(cs)) {
@@ -145,7 +153,7 @@ final class EngagementEmitter {
                 .setReactions(ds.getReactions())
                 .setAcceptedAnswers(ds.getAcceptedAnswers())
                 .setNewMembers(ds.getNewMembers())
-                .setActiveMembers(ds.getMembers().size())
+                .setActiveMembers(view.activeMembers(day))
                 .setEvents(ds.getEvents())
                 .setPeerReplies(peerReplies)
                 .setPeerReplyShare(ratio(peerReplies, ds.getReplies()))
@@ -229,13 +237,13 @@ final class EngagementEmitter {
             DailyEngagementState ds = view.day(day);
             for (Map.Entry<String, MemberDay> e : ds.getMembers().entrySet()) {
                 int c = e.getValue().getContributions() * sign;
-                members.merge(e.getKey(), c, (a, b) -> a + b == 0 ? null : a + b);
+                members.merge(view.members.memberOf(e.getKey()), c, (a, b) -> a + b == 0 ? null : a + b);
                 sums[Sum.CONTRIBUTIONS.ordinal()] += c;
             }
             sums[Sum.THREADS.ordinal()] += sign * ds.getThreads();
             sums[Sum.REPLIES.ordinal()] += sign * ds.getReplies();
             sums[Sum.PEER_REPLIES.ordinal()] += sign * view.peerReplies(day);
-            sums[Sum.DAU.ordinal()] += sign * ds.getMembers().size();
+            sums[Sum.DAU.ordinal()] += sign * view.activeMembers(day);
         }
 
         private TrailingEngagement record() {
@@ -245,7 +253,7 @@ final class EngagementEmitter {
             return TrailingEngagement.newBuilder()
                     .setCommunityId(view.community)
                     .setDay(java.time.LocalDate.ofEpochDay(end))
-                    .setDau(view.day(end).getMembers().size())
+                    .setDau(view.activeMembers(end))
                     .setWau(contributions7.size())
                     .setMau(mau)
                     .setStickiness(mau == 0 ? null : sums28[Sum.DAU.ordinal()] / (double) WINDOW_DAYS / mau)
@@ -292,14 +300,35 @@ final class EngagementEmitter {
             return;
         }
         long retained = 0;
-        for (String member : cohort.getMembers()) {
-            MemberState ms = stores.members().get(EngagementStores.scoped(view.community, member));
-            if (ms != null && SortedLists.anyIn(ms.getDays(), monday + EngagementFolder.FOLLOW_UP_FROM,
-                    monday + EngagementFolder.FOLLOW_UP_TO)) {
-                retained++;
+        long size = 0;
+        java.util.Set<String> counted = new java.util.HashSet<>();
+        for (String identity : cohort.getMembers()) {
+            // The cohort lists identities by their own first week; a member belongs to the earliest of its
+            // identities' weeks and is counted once there.
+            String member = view.members.memberOf(identity);
+            if (!counted.add(member)) {
+                continue;
+            }
+            List<MemberState> states = statesOf(view, member);
+            Long first = combined(states).getFirstContributionAt();
+            if (first == null || Days.mondayOf(Days.of(first)) != monday) {
+                continue;
+            }
+            size++;
+            for (MemberState ms : states) {
+                if (SortedLists.anyIn(ms.getDays(), monday + EngagementFolder.FOLLOW_UP_FROM,
+                        monday + EngagementFolder.FOLLOW_UP_TO)) {
+                    retained++;
+                    break;
+                }
             }
         }
-        long size = cohort.getMembers().size();
+        if (size == 0) {
+            // Every identity listed belongs to a member of an earlier cohort (merged): no cohort this week,
+            // until a split brings it back. The state stays.
+            out.retention(key, null);
+            return;
+        }
         out.retention(key, CohortRetention.newBuilder()
                 .setCommunityId(view.community)
                 .setCohortWeek(java.time.LocalDate.ofEpochDay(monday))
@@ -316,16 +345,14 @@ final class EngagementEmitter {
         if (asOf == null) {
             return;
         }
-        List<KeyValue<String, MemberState>> candidates = new ArrayList<>();
         Integer previous = view.cs.getLevelsAsOf();
         java.util.Set<String> names = new java.util.TreeSet<>(dirtyMembers);
         if (previous == null || asOf - previous > MAX_LEVEL_CATCH_UP_DAYS) {
             // First evaluation, or a long jump: every member, once.
             try (KeyValueIterator<String, MemberState> it = stores.members()
                     .prefixScan(EngagementStores.communityPrefix(view.community), new StringSerializer())) {
-                it.forEachRemaining(candidates::add);
+                it.forEachRemaining(kv -> names.add(EngagementStores.unscoped(kv.key)));
             }
-            names.clear();
         } else if (!asOf.equals(previous)) {
             // The clock moved: only members with a contribution since the old window began can change
             // level (they leave the window or stop being newcomers), and staff whose role may end.
@@ -334,27 +361,90 @@ final class EngagementEmitter {
             }
             names.addAll(view.cs.getStaffMembers());
         }
-        for (String member : names) {
-            String key = EngagementStores.scoped(view.community, member);
-            MemberState ms = stores.members().get(key);
-            if (ms != null) {
-                candidates.add(KeyValue.pair(key, ms));
+        // Names are platform identities; levels are per member, keyed by the member id.
+        java.util.Set<String> members = new java.util.TreeSet<>();
+        for (String identity : names) {
+            if (view.members.erased(identity)) {
+                out.member(new MemberKey(view.community, identity), null);
+            } else {
+                members.add(view.members.memberOf(identity));
             }
         }
-        for (KeyValue<String, MemberState> kv : candidates) {
-            MemberState ms = kv.value;
-            if (ms.getFirstContributionAt() == null) {
+        for (String member : members) {
+            List<String> ids = view.members.identitiesOf(member);
+            for (String id : ids) {
+                // An identity merged into another member has no level of its own any more.
+                String key = EngagementStores.scoped(view.community, id);
+                MemberState ms = id.equals(member) ? null : stores.members().get(key);
+                if (ms != null && ms.getEmittedFingerprint() != null) {
+                    out.member(new MemberKey(view.community, id), null);
+                    ms.setEmittedFingerprint(null);
+                    stores.members().put(key, ms);
+                }
+            }
+            List<MemberState> states = statesOf(view, member);
+            MemberState combined = combined(states);
+            String key = EngagementStores.scoped(view.community, member);
+            MemberState own = stores.members().get(key);
+            if (combined.getFirstContributionAt() == null) {
+                if (own != null && own.getEmittedFingerprint() != null) {
+                    // It had a level only through identities a split has taken away.
+                    out.member(new MemberKey(view.community, member), null);
+                    own.setEmittedFingerprint(null);
+                    stores.members().put(key, own);
+                }
                 continue;
             }
-            String member = EngagementStores.unscoped(kv.key);
-            MemberEngagement level = level(view, member, ms, asOf);
+            MemberEngagement level = level(view, member, combined, asOf);
             long fingerprint = fingerprint(level);
-            if (!Objects.equals(ms.getEmittedFingerprint(), fingerprint)) {
+            if (own == null || !Objects.equals(own.getEmittedFingerprint(), fingerprint)) {
                 out.member(new MemberKey(view.community, member), level);
-                ms.setEmittedFingerprint(fingerprint);
-                stores.members().put(kv.key, ms);
+                MemberState keep = own == null ? EngagementStores.emptyMember() : own;
+                keep.setEmittedFingerprint(fingerprint);
+                stores.members().put(key, keep);
             }
         }
+    }
+
+    /** The states of a member's identities that have any. */
+    private List<MemberState> statesOf(CommunityView view, String member) {
+        List<MemberState> states = new ArrayList<>();
+        for (String id : view.members.identitiesOf(member)) {
+            MemberState ms = stores.members().get(EngagementStores.scoped(view.community, id));
+            if (ms != null) {
+                states.add(ms);
+            }
+        }
+        return states;
+    }
+
+    /** One member's state from its identities': days and contributions added up, extremes of the times. */
+    static MemberState combined(List<MemberState> states) {
+        if (states.isEmpty()) {
+            return EngagementStores.emptyMember();
+        }
+        if (states.size() == 1) {
+            return states.get(0);
+        }
+        java.util.TreeMap<Integer, Integer> days = new java.util.TreeMap<>();
+        MemberState c = EngagementStores.emptyMember();
+        for (MemberState ms : states) {
+            for (int j = 0; j < ms.getDays().size(); j++) {
+                days.merge(ms.getDays().get(j), ms.getDayContributions().get(j), Integer::sum);
+            }
+            c.setContributionsTotal(c.getContributionsTotal() + ms.getContributionsTotal());
+            if (ms.getFirstContributionAt() != null && (c.getFirstContributionAt() == null
+                    || ms.getFirstContributionAt() < c.getFirstContributionAt())) {
+                c.setFirstContributionAt(ms.getFirstContributionAt());
+            }
+            if (ms.getLastContributionAt() != null && (c.getLastContributionAt() == null
+                    || ms.getLastContributionAt() > c.getLastContributionAt())) {
+                c.setLastContributionAt(ms.getLastContributionAt());
+            }
+        }
+        c.getDays().addAll(days.keySet());
+        c.getDayContributions().addAll(days.values());
+        return c;
     }
 
     private MemberEngagement level(CommunityView view, String member, MemberState ms, int asOf) {

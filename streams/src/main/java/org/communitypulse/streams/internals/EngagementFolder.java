@@ -2,6 +2,7 @@ package org.communitypulse.streams.internals;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import org.communitypulse.schemas.avro.ActivityEvent;
@@ -33,17 +34,36 @@ final class EngagementFolder {
 
     private static final String KIND = "kind";
     private static final String ROLE = "role";
+    private static final String LEVEL = "level";
+    private static final String ACCOUNT = "account";
+    private static final List<String> STAFF_ATTRIBUTES = List.of(ROLE, LEVEL);
+    private static final char ACCOUNT_SEPARATOR = '@';
     private static final String ANSWER_AUTHOR = "answerAuthorId";
 
     private final EngagementStores stores;
     private final DirtyPeriods dirty;
     private final EngagementSettings settings;
+    /** Identity resolution, or null: without it every platform identity is a member. */
+    private final IdentityStore identities;
 
     EngagementFolder(EngagementStores stores, DirtyPeriods dirty, EngagementSettings settings) {
+        this(stores, dirty, settings, null);
+    }
+
+    EngagementFolder(EngagementStores stores, DirtyPeriods dirty, EngagementSettings settings,
+                     IdentityStore identities) {
         this.stores = stores;
         this.dirty = dirty;
         this.settings = settings;
+        this.identities = identities;
+        this.resolved = identities == null ? new java.util.HashSet<>() : identities.activeCommunities();
     }
+
+    /**
+     * Communities with any link or erasure, known without a lookup per event: loaded when the task starts and
+     * extended by each {@link IdentityChange} (the identity processor sends one whenever it activates one).
+     */
+    private final java.util.Set<String> resolved;
 
     void fold(ActivityEvent event) {
         String community = event.getCommunityId();
@@ -65,7 +85,10 @@ final class EngagementFolder {
         }
         ds.setEvents(ds.getEvents() + 1);
         dirty.mark(community, DirtyPeriods.Kind.DAILY, day);
-        String actor = blankToNull(event.getActorId());
+        MemberResolver members = MemberResolver.of(identities, community, resolved.contains(community));
+        // The state is kept per platform identity (members are resolved when records are computed), except
+        // that an erased member's identities are no one: their new events count as anonymous.
+        String actor = forgetErased(members, blankToNull(event.getActorId()));
         String thread = blankToNull(event.getThreadId());
         switch (event.getType()) {
             case THREAD_CREATED -> {
@@ -73,7 +96,7 @@ final class EngagementFolder {
                 if (thread != null) {
                     started(community, cs, ds, day, thread, actor, at);
                 }
-                contribution(community, cs, ds, actor, day, at, false);
+                contribution(community, cs, ds, actor, day, at, false, members);
                 markTrailing(community, cs, day, day + WINDOW_DAYS - 1);
             }
             case REPLY_CREATED -> {
@@ -82,13 +105,13 @@ final class EngagementFolder {
                 if (thread != null) {
                     replied(community, cs, thread, actor, at);
                 }
-                contribution(community, cs, ds, actor, day, at, true);
+                contribution(community, cs, ds, actor, day, at, true, members);
                 markTrailing(community, cs, day, day + WINDOW_DAYS - 1);
             }
             case REACTION_ADDED -> ds.setReactions(ds.getReactions() + 1);
             case ANSWER_ACCEPTED -> {
                 ds.setAcceptedAnswers(ds.getAcceptedAnswers() + 1);
-                String author = blankToNull(event.getAttributes().get(ANSWER_AUTHOR));
+                String author = forgetErased(members, blankToNull(event.getAttributes().get(ANSWER_AUTHOR)));
                 if (author != null) {
                     ds.getAcceptedAuthors().merge(author, 1, Integer::sum);
                     MemberState ms = member(community, author);
@@ -97,7 +120,7 @@ final class EngagementFolder {
                 }
             }
             case MEMBER_JOINED -> ds.setNewMembers(ds.getNewMembers() + 1);
-            case ROLE_GRANTED, ROLE_REVOKED -> roleChanged(community, cs, actor, event, at);
+            case ROLE_GRANTED, ROLE_REVOKED -> roleChanged(community, cs, actor, event, at, members);
             default -> {
                 // Counted in events only; other topologies give these their meaning.
             }
@@ -181,7 +204,7 @@ final class EngagementFolder {
     }
 
     private void contribution(String community, CommunityState cs, DailyEngagementState ds, String actor, int day,
-                              long at, boolean reply) {
+                              long at, boolean reply, MemberResolver members) {
         if (actor == null) {
             return;
         }
@@ -211,6 +234,16 @@ final class EngagementFolder {
             dirty.mark(community, DirtyPeriods.Kind.COHORT, cohort);
         }
         stores.members().put(EngagementStores.scoped(community, actor), ms);
+        for (String linked : members.linkedTo(actor)) {
+            // A linked member's cohort is the earliest of its identities': this day may retain it.
+            MemberState other = linked.equals(actor) ? null : stores.members().get(EngagementStores.scoped(community, linked));
+            if (other != null && other.getFirstContributionAt() != null) {
+                int theirs = Days.mondayOf(Days.of(other.getFirstContributionAt()));
+                if (day >= theirs + FOLLOW_UP_FROM && day < theirs + FOLLOW_UP_TO) {
+                    dirty.mark(community, DirtyPeriods.Kind.COHORT, theirs);
+                }
+            }
+        }
         dirty.mark(community, DirtyPeriods.Kind.MEMBER, actor);
 
         Integer firstActive = cs.getFirstActiveDay();
@@ -244,21 +277,46 @@ final class EngagementFolder {
         dirty.mark(community, DirtyPeriods.Kind.COHORT, to);
     }
 
-    private void roleChanged(String community, CommunityState cs, String actor, ActivityEvent event, long at) {
-        String role = event.getAttributes().get(ROLE);
-        if (actor == null || !settings.isStaffRole(role)) {
+    private void roleChanged(String community, CommunityState cs, String actor, ActivityEvent event, long at,
+                             MemberResolver members) {
+        if (actor == null) {
+            return;
+        }
+        // A register names a role or a level (in attributes.role or attributes.level); either can be staff.
+        List<String> lines = new ArrayList<>();
+        String account = blankToNull(event.getAttributes().get(ACCOUNT));
+        for (String attribute : STAFF_ATTRIBUTES) {
+            String id = event.getAttributes().get(attribute);
+            if (settings.isStaffRole(id)) {
+                String normalised = id.trim().toLowerCase(Locale.ROOT);
+                // One interval per account: revoking one account's manager must not end the other's.
+                lines.add(account == null ? normalised : normalised + ACCOUNT_SEPARATOR + account.trim());
+            }
+        }
+        if (lines.isEmpty()) {
             return;
         }
         MemberState ms = member(community, actor);
-        ms.getRoleChanges().add(new RoleChange(role.trim().toLowerCase(Locale.ROOT), at,
-                event.getType() == EventType.ROLE_GRANTED));
+        for (String line : lines) {
+            ms.getRoleChanges().add(new RoleChange(line, at, event.getType() == EventType.ROLE_GRANTED));
+        }
         // Canonical order keeps the stored state independent of arrival order.
         ms.getRoleChanges().sort(Comparator.comparingLong(RoleChange::getAt)
                 .thenComparing(RoleChange::getRole).thenComparing(RoleChange::getGranted));
         stores.members().put(EngagementStores.scoped(community, actor), ms);
         SortedLists.add(cs.getStaffMembers(), actor);
         dirty.mark(community, DirtyPeriods.Kind.MEMBER, actor);
-        // Staff status colours every day this member replied on or had an answer accepted.
+        // Staff status colours every day this member (any of their identities) replied on or had an answer accepted.
+        for (String linked : members.linkedTo(actor)) {
+            MemberState of = linked.equals(actor) ? ms : stores.members().get(EngagementStores.scoped(community, linked));
+            if (of != null) {
+                markDaysOf(community, cs, of);
+            }
+            dirty.mark(community, DirtyPeriods.Kind.MEMBER, linked);
+        }
+    }
+
+    private void markDaysOf(String community, CommunityState cs, MemberState ms) {
         for (int d : ms.getDays()) {
             dirty.mark(community, DirtyPeriods.Kind.DAILY, d);
             markTrailing(community, cs, d, d + WINDOW_DAYS - 1);
@@ -266,6 +324,65 @@ final class EngagementFolder {
         for (int d : ms.getAcceptedDays()) {
             dirty.mark(community, DirtyPeriods.Kind.DAILY, d);
         }
+    }
+
+    /**
+     * A merge or split: the identities may count as another member now, so everything they contributed to is
+     * recomputed from the (unchanged) per-identity state. An erasure: their state goes, they leave the day,
+     * cohort and staff lists, and their level is withdrawn at the next emission.
+     */
+    void identityChanged(IdentityChange change) {
+        String community = change.community();
+        resolved.add(community);
+        CommunityState cs = stores.communities().get(community);
+        if (cs == null) {
+            return;
+        }
+        int staff = cs.getStaffMembers().size();
+        for (String id : change.identities()) {
+            dirty.mark(community, DirtyPeriods.Kind.MEMBER, id);
+            String key = EngagementStores.scoped(community, id);
+            MemberState ms = stores.members().get(key);
+            if (ms == null) {
+                continue;
+            }
+            markDaysOf(community, cs, ms);
+            if (ms.getFirstContributionAt() != null) {
+                dirty.mark(community, DirtyPeriods.Kind.COHORT, Days.mondayOf(Days.of(ms.getFirstContributionAt())));
+            }
+            if (change.erased()) {
+                forget(community, cs, id, ms);
+                stores.members().delete(key);
+            }
+        }
+        if (staff != cs.getStaffMembers().size()) {
+            stores.communities().put(community, cs);
+        }
+    }
+
+    /** Removes an erased identity from the day, cohort and staff state (its thread ids stay: see docs/identity.md). */
+    private void forget(String community, CommunityState cs, String id, MemberState ms) {
+        java.util.TreeSet<Integer> days = new java.util.TreeSet<>(ms.getDays());
+        days.addAll(ms.getAcceptedDays());
+        for (int d : days) {
+            CommunityDayKey key = EngagementStores.dayKey(community, d);
+            DailyEngagementState ds = stores.days().get(key);
+            if (ds != null && (ds.getMembers().remove(id) != null | ds.getAcceptedAuthors().remove(id) != null)) {
+                stores.days().put(key, ds);
+            }
+        }
+        if (ms.getFirstContributionAt() != null) {
+            CommunityDayKey key = EngagementStores.dayKey(community, Days.mondayOf(Days.of(ms.getFirstContributionAt())));
+            CohortState cohort = stores.cohorts().get(key);
+            if (cohort != null && SortedLists.remove(cohort.getMembers(), id)) {
+                stores.cohorts().put(key, cohort);
+            }
+        }
+        SortedLists.remove(cs.getStaffMembers(), id);
+    }
+
+    private static String forgetErased(MemberResolver members, String identity) {
+        return identity != null && members.erased(identity) ? null : identity;
     }
 
     /** Marks the trailing records of {@code [from, to]} that exist: between first active and latest day. */

@@ -27,7 +27,7 @@ import org.communitypulse.streams.EngagementSettings;
  * this task: no repartition topic. Wall-clock punctuation (not stream time) so that the last
  * changes of a replay, and of a community that has fallen silent, are still emitted.
  */
-public final class EngagementProcessor implements Processor<String, ActivityEvent, Object, Object> {
+public final class EngagementProcessor implements Processor<String, Object, Object, Object> {
 
     /** Downstream node names per output. */
     public record Children(String daily, String trailing, String retention, String members, String alerts) {
@@ -43,6 +43,7 @@ public final class EngagementProcessor implements Processor<String, ActivityEven
     private final EngagementSettings settings;
     private final AlertSettings alertSettings;
     private final Clock clock;
+    private final String identityStore;
     private EngagementFolder folder;
     private final LatencySamples latency = new LatencySamples();
 
@@ -50,6 +51,19 @@ public final class EngagementProcessor implements Processor<String, ActivityEven
                                String cohortStore, String dirtyStore, Children children, Views views,
                                EngagementSettings settings,
                                AlertSettings alertSettings, Clock clock) {
+        this(dayStore, threadStore, memberStore, communityStore, cohortStore, dirtyStore, null, children, views,
+                settings, alertSettings, clock);
+    }
+
+    /**
+     * With {@code identityStore} (the {@link IdentityProcessor}'s store, or null for none): contributions are
+     * counted per member, not per platform identity, and {@link IdentityChange}s from that processor mark what
+     * a merge, split or erasure changes.
+     */
+    public EngagementProcessor(String dayStore, String threadStore, String memberStore, String communityStore,
+                               String cohortStore, String dirtyStore, String identityStore, Children children,
+                               Views views, EngagementSettings settings, AlertSettings alertSettings, Clock clock) {
+        this.identityStore = identityStore;
         this.storeNames = new EngagementStores.Names(dayStore, threadStore, memberStore, communityStore, cohortStore,
                 dirtyStore);
         this.children = children;
@@ -63,8 +77,9 @@ public final class EngagementProcessor implements Processor<String, ActivityEven
     public void init(ProcessorContext<Object, Object> context) {
         EngagementStores stores = storeNames.open(context);
         DirtyPeriods dirty = new DirtyPeriods(stores.dirty());
-        this.folder = new EngagementFolder(stores, dirty, settings);
-        EngagementEmitter emitter = new EngagementEmitter(stores, dirty, settings, alertSettings, clock);
+        IdentityStore identities = identityStore == null ? null : new IdentityStore(context.getStateStore(identityStore));
+        this.folder = new EngagementFolder(stores, dirty, settings, identities);
+        EngagementEmitter emitter = new EngagementEmitter(stores, dirty, settings, alertSettings, clock, identities);
         EngagementEmitter.Output output = new ForwardingOutput(context, children, ViewStores.open(context, views));
         context.schedule(settings.emitInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
             emitter.emitAll(output, now);
@@ -100,8 +115,16 @@ public final class EngagementProcessor implements Processor<String, ActivityEven
     }
 
     @Override
-    public void process(Record<String, ActivityEvent> record) {
-        ActivityEvent event = record.value();
+    public void process(Record<String, Object> record) {
+        if (record.value() instanceof IdentityChange change) {
+            folder.identityChanged(change);
+            return;
+        }
+        ActivityEvent event = (ActivityEvent) record.value();
+        if (IdentityProcessor.isIdentityEvent(event.getType())) {
+            // Not activity: a merge dated today must not move the community's latest day or its event counts.
+            return;
+        }
         folder.fold(event);
         settings.observer().accepted(event.getType(), event.getSource());
         latency.sample(event.getOccurredAt().toEpochMilli());
@@ -186,7 +209,12 @@ public final class EngagementProcessor implements Processor<String, ActivityEven
 
         @Override
         public void member(MemberKey key, MemberEngagement value) {
-            views.members().put(viewKey(key.getCommunityId(), key.getMemberId()), value);
+            String viewKey = viewKey(key.getCommunityId(), key.getMemberId());
+            if (value == null) {
+                views.members().delete(viewKey);
+            } else {
+                views.members().put(viewKey, value);
+            }
             send(key, value, children.members());
         }
 

@@ -18,7 +18,8 @@ public final class EventValidator {
     /** Events about a person are meaningless without the person. */
     private static final Set<EventType> NEED_ACTOR = EnumSet.of(EventType.MEMBER_JOINED, EventType.MEMBER_LEFT,
             EventType.ROLE_GRANTED, EventType.ROLE_REVOKED, EventType.TRAINING_COMPLETED,
-            EventType.POLICY_ACKNOWLEDGED, EventType.BADGE_AWARDED);
+            EventType.POLICY_ACKNOWLEDGED, EventType.BADGE_AWARDED, EventType.IDENTITY_OBSERVED,
+            EventType.IDENTITY_MERGED, EventType.IDENTITY_SPLIT, EventType.MEMBER_ERASED);
 
     private final Clock clock;
     private final Duration maxFutureSkew;

@@ -28,10 +28,19 @@ import org.communitypulse.schemas.avro.ActivityEvent;
  */
 public final class IntakeProcessor implements Processor<byte[], byte[], Object, Object> {
 
-    /** Names of the downstream nodes that receive each kind of outcome. */
-    public record Children(List<String> valid, String late, String deadLetter) {
+    /**
+     * Names of the downstream nodes that receive each kind of outcome. {@code identity}, when set, receives
+     * the identity events ({@link IdentityProcessor#isIdentityEvent}) instead of {@code valid}: they are not
+     * activity, and no other family should count them.
+     */
+    public record Children(List<String> valid, String late, String deadLetter, String identity) {
         public Children {
             valid = List.copyOf(valid);
+        }
+
+        /** Without an identity family: identity events go to {@code valid} like any other. */
+        public Children(List<String> valid, String late, String deadLetter) {
+            this(valid, late, deadLetter, null);
         }
 
         /** One family of valid-event consumers. */
@@ -103,6 +112,10 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
             return;
         }
         metrics.accepted();
+        if (children.identity() != null && IdentityProcessor.isIdentityEvent(event.getType())) {
+            context.forward(out, children.identity());
+            return;
+        }
         for (String child : children.valid()) {
             context.forward(out, child);
         }

@@ -14,12 +14,15 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.communitypulse.schemas.DeadLetterHeaders;
 import org.communitypulse.schemas.avro.ActivityEvent;
+import org.communitypulse.schemas.avro.Alert;
 import org.communitypulse.schemas.avro.CommunityRoleKey;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.MemberKey;
@@ -29,6 +32,8 @@ import org.communitypulse.schemas.avro.RoleCoverage;
 import org.communitypulse.schemas.avro.TrainingMetrics;
 import org.communitypulse.schemas.avro.ViolationKey;
 import org.communitypulse.schemas.avro.ViolationState;
+import org.communitypulse.streams.AlertSettings;
+import org.communitypulse.streams.RoleAlertSettings;
 import org.communitypulse.streams.RolesConfig;
 
 /**
@@ -38,8 +43,10 @@ import org.communitypulse.streams.RolesConfig;
  *
  * <p>Why per event and not on a punctuator: role events are rare next to posts, and emitting at once
  * lets each violation carry the event that resolved it. Other events of a community only trigger an
- * evaluation when they move its clock to a new UTC day (expiries, inactivity) or come from a role
- * holder (their activity changes coverage). Communities without any role-family event are not evaluated.
+ * evaluation when they move its clock to a new UTC day (expiries, inactivity) or are a role holder's first
+ * activity of a UTC day (their activity changes coverage). Communities without any role-family event are not evaluated.
+ * The role alerts are the exception: a vacancy grows old without any event, so they are judged per completed
+ * day by a wall-clock punctuator ({@link RoleAlerts}), on the clock of the engagement alerts.
  *
  * <p>Stores: {@code storeName}, community to its role history ({@link RolesState}, JSON);
  * {@code activityStoreName}, small entries per community (clock, whether roles are in use) and per
@@ -50,9 +57,29 @@ import org.communitypulse.streams.RolesConfig;
  */
 public final class RolesProcessor implements Processor<Object, Object, Object, Object> {
 
-    /** Names of the downstream nodes. */
+    /** Names of the downstream nodes; {@code alerts} may be null when the role alerts are not judged. */
     public record Children(String memberRoles, String coverage, String violations, String training,
-                           String deadLetter) {
+                           String deadLetter, String alerts) {
+
+        public Children(String memberRoles, String coverage, String violations, String training, String deadLetter) {
+            this(memberRoles, coverage, violations, training, deadLetter, null);
+        }
+    }
+
+    /**
+     * Queryable copies for the dashboard (String keys {@code communityId NUL suffix}, as the engagement views):
+     * coverage by role, open violations by {@code rule NUL subject} (removed when resolved), training metrics
+     * under the suffix {@code training}. Null names: no view.
+     */
+    public record Views(String coverage, String openViolations, String training) {
+    }
+
+    /**
+     * How the role alerts are judged: the lifecycle and clock of the engagement alerts, the thresholds, the
+     * punctuation interval and the view store that keeps the latest alert per (community, condition).
+     */
+    public record Alerting(AlertSettings lifecycle, RoleAlertSettings thresholds, java.time.Duration interval,
+                           String viewStore) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -65,6 +92,11 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
     private final Serializer<ActivityEvent> eventSerializer;
     private final String activityTopic;
     private final Children children;
+    private final Alerting alerting;
+    private final Views views;
+    private KeyValueStore<String, RoleCoverage> coverageView;
+    private KeyValueStore<String, PolicyViolation> violationsView;
+    private KeyValueStore<String, TrainingMetrics> trainingView;
 
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, byte[]> store;
@@ -73,6 +105,20 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
 
     public RolesProcessor(String storeName, String activityStoreName, RolesConfig config, Serializer<ActivityEvent> eventSerializer,
                           String activityTopic, Children children) {
+        this(storeName, activityStoreName, config, eventSerializer, activityTopic, children, null);
+    }
+
+    /** As the six-argument constructor; with {@code alerting} (and {@link Children#alerts()}) the role alerts are judged. */
+    public RolesProcessor(String storeName, String activityStoreName, RolesConfig config, Serializer<ActivityEvent> eventSerializer,
+                          String activityTopic, Children children, Alerting alerting) {
+        this(storeName, activityStoreName, config, eventSerializer, activityTopic, children, alerting, null);
+    }
+
+    /** As the seven-argument constructor, keeping the latest outputs in {@code views} too. */
+    public RolesProcessor(String storeName, String activityStoreName, RolesConfig config, Serializer<ActivityEvent> eventSerializer,
+                          String activityTopic, Children children, Alerting alerting, Views views) {
+        this.alerting = alerting;
+        this.views = views;
         this.storeName = storeName;
         this.activityStoreName = activityStoreName;
         this.config = config;
@@ -88,6 +134,98 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         this.store = context.getStateStore(storeName);
         this.activity = context.getStateStore(activityStoreName);
         this.metrics = new RolesMetrics(context.metrics());
+        if (views != null) {
+            coverageView = views.coverage() == null ? null : context.getStateStore(views.coverage());
+            violationsView = views.openViolations() == null ? null : context.getStateStore(views.openViolations());
+            trainingView = views.training() == null ? null : context.getStateStore(views.training());
+        }
+        if (alerting != null) {
+            RoleAlerts alerts = new RoleAlerts(evaluator, alerting.lifecycle(), alerting.thresholds());
+            KeyValueStore<String, Alert> view = alerting.viewStore() == null ? null
+                    : context.getStateStore(alerting.viewStore());
+            RoleAlerts.Output out = (key, value) -> {
+                if (view != null) {
+                    view.put(key.getCommunityId() + '\u0000' + key.getCondition().name(), value);
+                }
+                context.forward(new Record<>(key, value, context.currentSystemTimeMs()), children.alerts());
+            };
+            // Wall-clock scheduled like the engagement emitter: silence (a vacancy growing old) needs no event.
+            context.schedule(alerting.interval(), PunctuationType.WALL_CLOCK_TIME, now -> judgeAlerts(alerts, out, now));
+        }
+    }
+
+    /**
+     * Judges every completed day not judged yet of every community using roles on this task. The clock is the
+     * task's newest event day, and with {@link AlertSettings#wallClock()} today's UTC date too, as for the
+     * engagement alerts: only days before the clock's day are judged.
+     */
+    private void judgeAlerts(RoleAlerts alerts, RoleAlerts.Output out, long now) {
+        if (!alerting.lifecycle().gate().isOpen()) {
+            return;
+        }
+        Long taskLatest = activity.get(TASK_LATEST);
+        if (taskLatest == null && !alerting.lifecycle().wallClock()) {
+            return;
+        }
+        int clockDay = alerting.lifecycle().wallClock() ? Days.of(now) : Integer.MIN_VALUE;
+        if (taskLatest != null) {
+            clockDay = Math.max(clockDay, Days.of(taskLatest));
+        }
+        int through = clockDay - 1;
+        Map<String, Long> due = new LinkedHashMap<>();
+        try (KeyValueIterator<String, Long> it = activity.range(ALERT_INDEX, ALERT_INDEX_END)) {
+            it.forEachRemaining(kv -> {
+                if (kv.value < through) {
+                    due.put(kv.key.substring(ALERT_INDEX.length()), kv.value);
+                }
+            });
+        }
+        due.forEach((community, judged) -> {
+            RolesState state = load(community);
+            int from = judged == NOT_JUDGED ? RoleAlerts.firstDay(state) : (int) (judged + 1);
+            for (int day = from; day <= through; day++) {
+                alerts.judge(community, state, day, (member, d) -> lastActiveAsOf(community, member, d), out);
+            }
+            if (from <= through) {
+                store.put(community, write(state));
+            }
+            // Days before the first role change are never judged, even when the clock reaches them later.
+            activity.put(ALERT_INDEX + community, (long) Math.max(through, from - 1));
+        });
+    }
+
+    /** Communities whose role alerts are behind the day before their latest event (a replay waits for 0). */
+    public static long pendingAlerts(org.apache.kafka.streams.state.ReadOnlyKeyValueStore<String, Long> activity) {
+        long pending = 0;
+        try (KeyValueIterator<String, Long> it = activity.range(ALERT_INDEX, ALERT_INDEX_END)) {
+            while (it.hasNext()) {
+                var kv = it.next();
+                Long latest = activity.get(key(kv.key.substring(ALERT_INDEX.length()), LATEST));
+                if (latest != null && kv.value < Days.of(latest) - 1) {
+                    pending++;
+                }
+            }
+        }
+        return pending;
+    }
+
+    private long lastActiveAsOf(String community, String member, int day) {
+        String prefix = key(community, DAY + member + '\u0000');
+        try (KeyValueIterator<String, Long> it = activity.reverseRange(prefix, prefix + dayKey(day))) {
+            return it.hasNext() ? it.next().value : Long.MIN_VALUE;
+        }
+    }
+
+    private static String dayKey(int day) {
+        return String.format(java.util.Locale.ROOT, "%08d", Math.max(0, day));
+    }
+
+    private void recordHolderDay(String community, String member, long at) {
+        String dayKey = key(community, DAY + member + '\u0000' + dayKey(Days.of(at)));
+        Long known = activity.get(dayKey);
+        if (known == null || at > known) {
+            activity.put(dayKey, at);
+        }
     }
 
     @Override
@@ -107,6 +245,18 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
             if (APPLIED.equals(outcome)) {
                 activity.put(key(community, IN_USE), 1L);
                 if (event.getType() == EventType.ROLE_GRANTED || event.getType() == EventType.ROLE_REVOKED) {
+                    // Role alerts start with the register: training records alone say nothing about vacancies.
+                    if (alerting != null && activity.get(ALERT_INDEX + community) == null) {
+                        activity.put(ALERT_INDEX + community, NOT_JUDGED);
+                    }
+                    if (activity.get(key(community, HOLDER + actor)) == null) {
+                        // Activity before the first grant was not kept per day: its latest moment is enough,
+                        // a holder's coverage starts at the grant anyway.
+                        Long before = activity.get(key(community, ACTIVE + actor));
+                        if (before != null) {
+                            recordHolderDay(community, actor, before);
+                        }
+                    }
                     activity.put(key(community, HOLDER + actor), 1L);
                 }
             }
@@ -120,16 +270,31 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         if (first == null || at < first) {
             activity.put(key(community, FIRST), at);
         }
+        boolean actorNewDay = false;
         if (actor != null) {
             Long last = activity.get(key(community, ACTIVE + actor));
             if (last == null || at > last) {
                 activity.put(key(community, ACTIVE + actor), at);
+                actorNewDay = last == null || Math.floorDiv(at, 86_400_000L) != Math.floorDiv(last, 86_400_000L);
+            }
+            // Holders' activity per day, so a past day's coverage can be judged as it was then.
+            if (alerting != null && activity.get(key(community, HOLDER + actor)) != null) {
+                recordHolderDay(community, actor, at);
+            }
+        }
+        if (alerting != null) {
+            Long taskLatest = activity.get(TASK_LATEST);
+            if (taskLatest == null || at > taskLatest) {
+                activity.put(TASK_LATEST, at);
             }
         }
         if (activity.get(key(community, IN_USE)) == null) {
             return;
         }
-        boolean holder = actor != null && activity.get(key(community, HOLDER + actor)) != null;
+        // A holder already active earlier the same day changes nothing: coverage only moves when a holder's
+        // activity reaches a new day (they may cover a role again). Busy holders would otherwise re-evaluate
+        // the whole community on every post.
+        boolean holder = actorNewDay && activity.get(key(community, HOLDER + actor)) != null;
         if (roleFamily || holder || newDay(previous == null ? Long.MIN_VALUE : previous, latest)) {
             if (state == null) {
                 state = load(community);
@@ -151,6 +316,12 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
     private static final String IN_USE = "in-use";
     private static final String HOLDER = "h:";
     private static final String ACTIVE = "a:";
+    private static final String DAY = "d:";
+    /** Task-wide keys start with \u0001, which no community id does: the alert clock and the alert index. */
+    private static final String TASK_LATEST = "\u0001latest";
+    private static final String ALERT_INDEX = "\u0001alerts\u0000";
+    private static final String ALERT_INDEX_END = "\u0001alerts\u0001";
+    private static final long NOT_JUDGED = Long.MIN_VALUE;
 
     private static String key(String community, String suffix) {
         return community + '\u0000' + suffix;
@@ -284,6 +455,9 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
                     + "|" + coverage.getVacantSince();
             if (!fingerprint.equals(state.emittedCoverage.get(role))) {
                 state.emittedCoverage.put(role, fingerprint);
+                if (coverageView != null) {
+                    coverageView.put(key(community, role), coverage);
+                }
                 context.forward(new Record<>(new CommunityRoleKey(community, role), coverage, timestamp),
                         children.coverage());
             }
@@ -316,6 +490,9 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
                 + training.getExpiring() + "|" + training.getExpired() + "|" + training.getWeekly();
         if (!fingerprint.equals(state.emittedTraining)) {
             state.emittedTraining = fingerprint;
+            if (trainingView != null) {
+                trainingView.put(key(community, org.communitypulse.streams.RolesTopology.TRAINING_VIEW_SUFFIX), training);
+            }
             context.forward(new Record<>(community, training, timestamp), children.training());
         }
     }
@@ -331,14 +508,27 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
     private void forwardViolation(String community, String rule, String subjectType, String subject,
                                   ViolationState status, long openedAt, Long resolvedAt, Map<String, String> evidence,
                                   long timestamp) {
-        String id = community + "/" + rule + "/" + subject + "/" + Instant.ofEpochMilli(openedAt).atZone(ZoneOffset.UTC)
-                .toInstant();
+        String id = violationId(community, rule, subject, openedAt);
         PolicyViolation value = PolicyViolation.newBuilder().setViolationId(id).setCommunityId(community).setRule(rule)
                 .setSubjectType(subjectType).setSubject(subject).setState(status)
                 .setOpenedAt(Instant.ofEpochMilli(openedAt))
                 .setResolvedAt(resolvedAt == null ? null : Instant.ofEpochMilli(resolvedAt))
                 .setEvidence(new LinkedHashMap<>(evidence)).build();
+        if (violationsView != null) {
+            String viewKey = key(community, rule + '\u0000' + subject);
+            if (status == ViolationState.OPENED) {
+                violationsView.put(viewKey, value);
+            } else {
+                violationsView.delete(viewKey);
+            }
+        }
         context.forward(new Record<>(new ViolationKey(community, rule, subject), value, timestamp), children.violations());
+    }
+
+    /** community/rule/subject/openedAt: what OPENED and RESOLVED of one violation share. */
+    static String violationId(String community, String rule, String subject, long openedAt) {
+        return community + "/" + rule + "/" + subject + "/" + Instant.ofEpochMilli(openedAt).atZone(ZoneOffset.UTC)
+                .toInstant();
     }
 
     private static String fingerprint(MemberRoles roles) {

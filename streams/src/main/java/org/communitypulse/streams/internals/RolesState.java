@@ -46,4 +46,9 @@ public final class RolesState {
     /** violation key (rule NUL subject) -> openedAt of the open violation. */
     public Map<String, Long> openViolations = new TreeMap<>();
     public String emittedTraining;
+
+    /** Firing role alerts: condition name to the epoch day it held since. */
+    public Map<String, Integer> openAlerts = new TreeMap<>();
+    /** Condition name to consecutive days it held (closed) or recovered (open): the hysteresis. */
+    public Map<String, Integer> alertStreaks = new TreeMap<>();
 }

@@ -23,8 +23,12 @@ import org.communitypulse.schemas.avro.CohortRetention;
 import org.communitypulse.schemas.avro.DailyEngagement;
 import org.communitypulse.schemas.avro.EngagementLevel;
 import org.communitypulse.schemas.avro.MemberEngagement;
+import org.communitypulse.schemas.avro.PolicyViolation;
+import org.communitypulse.schemas.avro.RoleCoverage;
+import org.communitypulse.schemas.avro.TrainingMetrics;
 import org.communitypulse.schemas.avro.TrailingEngagement;
 import org.communitypulse.streams.EngagementTopology;
+import org.communitypulse.streams.RolesTopology;
 import org.communitypulse.streams.query.internals.RecordJson;
 
 /**
@@ -209,6 +213,46 @@ public final class CommunityQueries {
         return Optional.of(node);
     }
 
+    /**
+     * Role coverage (required roles first, then by id), how many required roles are vacant, and the training
+     * metrics (null before any training or Corporate User); empty for an unknown community. A community without
+     * role events has no roles listed.
+     */
+    public Optional<ObjectNode> roles(String community) {
+        if (latestTrailing(community).isEmpty()) {
+            return Optional.empty();
+        }
+        List<RoleCoverage> coverage = range(RolesTopology.COVERAGE_VIEW_STORE, community, "", null);
+        coverage.sort(Comparator.comparing((RoleCoverage c) -> !c.getRequired()).thenComparing(RoleCoverage::getRole));
+        ObjectNode node = NODES.objectNode().put("communityId", community);
+        node.put("requiredRoles", coverage.stream().filter(RoleCoverage::getRequired).count());
+        node.put("vacantRequired", coverage.stream().filter(c -> c.getRequired() && !c.getFilled()).count());
+        node.put("filledRoles", coverage.stream().filter(RoleCoverage::getFilled).count());
+        ArrayNode roles = node.putArray("roles");
+        coverage.forEach(c -> roles.add(RecordJson.of(c)));
+        List<TrainingMetrics> training = range(RolesTopology.TRAINING_VIEW_STORE, community,
+                RolesTopology.TRAINING_VIEW_SUFFIX, RolesTopology.TRAINING_VIEW_SUFFIX);
+        if (training.isEmpty()) {
+            node.putNull("training");
+        } else {
+            node.set("training", RecordJson.of(training.get(0)));
+        }
+        return Optional.of(node);
+    }
+
+    /** The policy violations open now, oldest first; empty for an unknown community. */
+    public Optional<ObjectNode> openViolations(String community) {
+        if (latestTrailing(community).isEmpty()) {
+            return Optional.empty();
+        }
+        List<PolicyViolation> open = range(RolesTopology.OPEN_VIOLATIONS_VIEW_STORE, community, "", null);
+        open.sort(Comparator.comparing(PolicyViolation::getOpenedAt).thenComparing(PolicyViolation::getViolationId));
+        ObjectNode node = NODES.objectNode().put("communityId", community).put("count", open.size());
+        ArrayNode list = node.putArray("open");
+        open.forEach(v -> list.add(RecordJson.of(v)));
+        return Optional.of(node);
+    }
+
     private Optional<ObjectNode> ranged(String store, String community, LocalDate from, LocalDate to) {
         Optional<TrailingEngagement> latest = latestTrailing(community);
         if (latest.isEmpty()) {
@@ -242,10 +286,16 @@ public final class CommunityQueries {
         return range(EngagementTopology.ALERTS_VIEW_STORE, community, "", null);
     }
 
-    /** Values of {@code community}'s keys with suffix in {@code [from, to]}; {@code to} null: to the end. */
+    /**
+     * Values of {@code community}'s keys with suffix in {@code [from, to]}; {@code to} null: to the end. A store
+     * the topology does not have (an engagement-only topology has no roles views) holds nothing.
+     */
     private <V> List<V> range(String storeName, String community, String from, String to) {
         ReadOnlyKeyValueStore<String, V> store = stores.store(storeName);
         List<V> values = new ArrayList<>();
+        if (store == null) {
+            return values;
+        }
         String upper = to == null ? community + END : community + SEP + to;
         try (KeyValueIterator<String, V> it = store.range(community + SEP + from, upper)) {
             while (it.hasNext()) {

@@ -73,6 +73,9 @@ class DashboardBrowserIT {
             events.add(thread(c + "-t1", c, c + "-ann", at));
             events.add(reply(c + "-r1", c, c + "-bob", c + "-t1", at.plusSeconds(30)));
         }
+        // alpha keeps a register: a sponsor, and a Corporate User without the required training.
+        events.add(DashboardIT.role("alpha-g1", "alpha", "alpha-sue", at.plusSeconds(40), "role", "sponsor"));
+        events.add(DashboardIT.role("alpha-g2", "alpha", "alpha-carl", at.plusSeconds(41), "level", "corporate-user"));
         ChromeDriver browser = null;
         try (PulseStreamsApp app = DashboardPipeline.start(kafka, registry, prefix, state, 2)) {
             int port = app.httpPort().orElseThrow();
@@ -111,6 +114,21 @@ class DashboardBrowserIT {
                     "1".equals(text(page, "kpi-replies28d")) && page.findElements(By.cssSelector("#chart-activity canvas")).size() == 1);
             assertThat(text(page, "c-name")).isEqualTo("alpha");
             assertThat(text(page, "c-health")).startsWith("Healthy");
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    page.findElements(By.cssSelector("#role-coverage tbody tr[data-role]")).size() == 10);
+            assertThat(page.findElement(By.cssSelector("#role-coverage tr[data-role='sponsor']")).getAttribute("class"))
+                    .isEqualTo("filled");
+            assertThat(page.findElement(By.cssSelector("#role-coverage tr[data-role='sponsor']")).getText())
+                    .contains("alpha-sue");
+            assertThat(page.findElement(By.cssSelector("#role-coverage tr[data-role='community-manager']"))
+                    .getAttribute("class")).isEqualTo("vacant");
+            assertThat(text(page, "roles-summary")).contains("2 of 3 required roles vacant");
+            assertThat(text(page, "training-summary")).contains("0 of 1 Corporate Users trained");
+            assertThat(text(page, "violations-count")).isEqualTo("(3)");
+            assertThat(page.findElement(By.cssSelector("#open-violations tr[data-rule='corporate-user-untrained']"))
+                    .getText()).contains("alpha-carl");
+            page.executeScript("document.getElementById('roles-card').scrollIntoView()");
+            screenshot(page, "DashboardBrowserIT-alpha-roles.png");
             // The maturity radar: one point per competency, and the table with each one's stage.
             await().atMost(Duration.ofSeconds(20)).until(() ->
                     page.findElements(By.cssSelector("#radar svg.radar circle")).size() == 8);

@@ -69,6 +69,13 @@ class DashboardIT {
         return e;
     }
 
+    /** A ROLE_GRANTED of {@code attribute} ({@code role} or {@code level}) {@code value} to {@code actor}. */
+    static ActivityEvent role(String id, String community, String actor, Instant at, String attribute, String value) {
+        ActivityEvent e = TestEvents.event(id, community, EventType.ROLE_GRANTED, actor, at);
+        e.setAttributes(java.util.Map.of(attribute, value));
+        return e;
+    }
+
     static ActivityEvent reply(String id, String community, String actor, String thread, Instant at) {
         ActivityEvent e = TestEvents.event(id, community, EventType.REPLY_CREATED, actor, at);
         e.setThreadId(thread);
@@ -95,6 +102,8 @@ class DashboardIT {
         for (int i = 0; i < 12; i++) {
             events.add(thread("b" + i, backlog, "m" + i, twoDaysAgo.plusSeconds(i)));
         }
+        events.add(role("bg1", backlog, "sue", twoDaysAgo.plusSeconds(100), "role", "sponsor"));
+        events.add(role("bg2", backlog, "carl", twoDaysAgo.plusSeconds(101), "level", "corporate-user"));
 
         try (PulseStreamsApp app = DashboardPipeline.start(kafka, registry, prefix, state, 2)) {
             int port = app.httpPort().orElseThrow();
@@ -164,6 +173,22 @@ class DashboardIT {
             assertThat(alerts.path("alerts").get(0).path("evidence").isObject()).isTrue();
             assertThat(json(port, base + live + "/alerts").path("alerts")).isEmpty();
 
+            JsonNode roles = json(port, base + backlog + "/roles");
+            assertThat(roles.path("roles")).hasSize(10);
+            assertThat(roles.path("requiredRoles").asLong()).isEqualTo(3);
+            assertThat(roles.path("vacantRequired").asLong()).isEqualTo(2);
+            JsonNode sponsor = roles.path("roles").get(1);
+            assertThat(sponsor.path("role").asText()).isEqualTo("sponsor");
+            assertThat(sponsor.path("holders").get(0).asText()).isEqualTo("sue");
+            assertThat(sponsor.path("filled").asBoolean()).isTrue();
+            assertThat(roles.path("training").path("corporateUsers").asInt()).isEqualTo(1);
+            JsonNode violations = json(port, base + backlog + "/violations");
+            assertThat(violations.path("count").asInt()).isEqualTo(3);
+            assertThat(violations.path("open").findValuesAsText("rule")).containsExactlyInAnyOrder(
+                    "corporate-user-untrained", "required-role-vacant", "required-role-vacant");
+            assertThat(json(port, base + live + "/roles").path("roles")).isEmpty();
+            assertThat(json(port, base + live + "/violations").path("count").asInt()).isZero();
+            assertThat(get(port, base + "nobody/roles").statusCode()).isEqualTo(404);
             assertThat(get(port, base + "nobody/daily").statusCode()).isEqualTo(404);
             assertThat(get(port, base + "nobody").statusCode()).isEqualTo(404);
             HttpResponse<String> badDate = get(port, base + live + "/daily?from=yesterday");
@@ -221,6 +246,7 @@ class DashboardIT {
             String c = "c" + i;
             communities.add(c);
             events.add(thread(c + "-t", c, "a" + i, at));
+            events.add(role(c + "-g", c, "s" + i, at, "role", "sponsor"));
             for (int r = 0; r <= i; r++) {
                 events.add(reply(c + "-r" + r, c, "r" + r, c + "-t", at.plusSeconds(r + 1)));
             }
@@ -252,10 +278,16 @@ class DashboardIT {
                 }
             });
             for (String c : communities) {
-                for (String question : List.of("", "/daily", "/trailing", "/members", "/retention", "/alerts")) {
+                for (String question : List.of("", "/daily", "/trailing", "/members", "/retention", "/alerts", "/roles",
+                        "/violations")) {
                     String path = Dashboard.COMMUNITIES_PATH + "/" + c + question;
                     assertThat(json(portA, path)).as(path).isEqualTo(json(portB, path));
                 }
+            }
+            for (int i = 0; i < 8; i++) {
+                String path = Dashboard.COMMUNITIES_PATH + "/c" + i + "/roles";
+                assertThat(json(portA, path).path("roles").get(1).path("holders").get(0).asText()).as(path)
+                        .isEqualTo("s" + i);
             }
             assertThat(json(portB, Dashboard.COMMUNITIES_PATH + "/c7/daily").path("days").get(0)
                     .path("replies").asLong()).isEqualTo(8);

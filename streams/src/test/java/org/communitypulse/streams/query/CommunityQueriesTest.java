@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -23,6 +24,8 @@ import org.communitypulse.streams.AlertSettings;
 import org.communitypulse.streams.EngagementSettings;
 import org.communitypulse.streams.EngagementTopology;
 import org.communitypulse.streams.IntakeSettings;
+import org.communitypulse.streams.PulseTopology;
+import org.communitypulse.streams.RolesConfig;
 import org.communitypulse.streams.TestEvents;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -38,14 +41,22 @@ class CommunityQueriesTest {
     private CommunityQueries queries;
 
     private void start() {
+        start(false);
+    }
+
+    /** With {@code roles}, the whole pipeline (engagement and roles families), as the application runs it. */
+    private void start(boolean roles) {
         AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
         Topics topics = new Topics("q.", serdes);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "community-queries-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
-        driver = new TopologyTestDriver(EngagementTopology.build(topics, serdes, IntakeSettings.defaults(),
-                EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false)), props);
+        driver = new TopologyTestDriver(roles
+                ? PulseTopology.build(topics, serdes, IntakeSettings.defaults(), EngagementSettings.defaults(),
+                        AlertSettings.defaults().withWallClock(false), RolesConfig.defaults())
+                : EngagementTopology.build(topics, serdes, IntakeSettings.defaults(),
+                        EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false)), props);
         activity = driver.createInputTopic(topics.activity().name(), topics.activity().keySerde().serializer(),
                 topics.activity().valueSerde().serializer());
         queries = new CommunityQueries(new ViewStores() {
@@ -144,5 +155,64 @@ class CommunityQueriesTest {
         assertThat(HealthState.of(List.of(AlertCondition.BELOW_BASELINE, AlertCondition.NO_ACTIVITY)))
                 .isEqualTo(HealthState.STALLED);
         assertThat(HealthState.AT_RISK.label()).isEqualTo("at_risk");
+    }
+
+    private void grant(String id, String community, EventType type, String member, String at, Map<String, String> what) {
+        ActivityEvent event = TestEvents.event(id, community, type, member, Instant.parse(at));
+        event.setAttributes(what);
+        activity.pipeInput(community, event);
+    }
+
+    @Test
+    void shouldAnswerRoleCoverageAndOpenViolationsWhenTheRegisterHasBeenProcessed() {
+        start(true);
+        pipe("t1", "acme", EventType.THREAD_CREATED, "x", "2026-02-01T08:00:00Z");
+        grant("g1", "acme", EventType.ROLE_GRANTED, "ann", "2026-02-01T09:00:00Z", Map.of("role", "sponsor"));
+        grant("g2", "acme", EventType.ROLE_GRANTED, "carl", "2026-02-01T09:00:00Z", Map.of("level", "corporate-user"));
+        grant("g3", "acme", EventType.ROLE_GRANTED, "dora", "2026-02-01T09:00:00Z", Map.of("level", "corporate-user"));
+        grant("c1", "acme", EventType.TRAINING_COMPLETED, "dora", "2026-02-02T09:00:00Z",
+                Map.of("course", "social-media-guidelines"));
+        pipe("t2", "acme", EventType.THREAD_CREATED, "x", "2026-02-03T08:00:00Z");
+        emit();
+
+        ObjectNode roles = queries.roles("acme").orElseThrow();
+        // Seven team roles and three key roles; sponsor is the only required one filled.
+        assertThat(roles.get("roles")).hasSize(10);
+        assertThat(roles.get("requiredRoles").asLong()).isEqualTo(3);
+        assertThat(roles.get("vacantRequired").asLong()).isEqualTo(2);
+        assertThat(roles.get("filledRoles").asLong()).isEqualTo(1);
+        assertThat(roles.get("roles")).extracting(r -> r.get("role").asText()).startsWith("community-manager",
+                "sponsor", "technical-developer-designer");
+        assertThat(roles.get("roles").get(1).get("holders")).extracting(h -> h.asText()).containsExactly("ann");
+        assertThat(roles.get("roles").get(1).get("vacantSince").isNull()).isTrue();
+        assertThat(roles.get("roles").get(0).get("vacantSince").asText()).isEqualTo("2026-02-01T08:00:00Z");
+        assertThat(roles.get("training").get("corporateUsers").asInt()).isEqualTo(2);
+        assertThat(roles.get("training").get("trainedCorporateUsers").asInt()).isEqualTo(1);
+
+        ObjectNode violations = queries.openViolations("acme").orElseThrow();
+        // carl is untrained; community-manager and technical-developer-designer are vacant.
+        assertThat(violations.get("count").asInt()).isEqualTo(3);
+        assertThat(violations.get("open")).extracting(v -> v.get("rule").asText() + ":" + v.get("subject").asText())
+                .containsExactlyInAnyOrder("corporate-user-untrained:carl", "required-role-vacant:community-manager",
+                        "required-role-vacant:technical-developer-designer");
+        assertThat(violations.get("open")).allSatisfy(v -> assertThat(v.get("state").asText()).isEqualTo("OPENED"));
+
+        // Training carl resolves his violation: it leaves the open list.
+        grant("c2", "acme", EventType.TRAINING_COMPLETED, "carl", "2026-02-03T09:00:00Z",
+                Map.of("course", "social-media-guidelines"));
+        emit();
+        assertThat(queries.openViolations("acme").orElseThrow().get("count").asInt()).isEqualTo(2);
+        assertThat(queries.roles("nobody")).isEmpty();
+        assertThat(queries.openViolations("nobody")).isEmpty();
+    }
+
+    @Test
+    void shouldListNoRolesWhenTheTopologyHasNoRolesFamily() {
+        start(false);
+        pipe("t1", "c", EventType.THREAD_CREATED, "m", "2026-03-01T10:00:00Z");
+        emit();
+
+        assertThat(queries.roles("c").orElseThrow().get("roles")).isEmpty();
+        assertThat(queries.openViolations("c").orElseThrow().get("count").asInt()).isZero();
     }
 }

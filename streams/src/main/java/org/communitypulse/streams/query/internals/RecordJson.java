@@ -49,6 +49,11 @@ public final class RecordJson {
         if (value instanceof Boolean b) {
             return NODES.booleanNode(b);
         }
+        if (value instanceof java.util.Collection<?> items) {
+            com.fasterxml.jackson.databind.node.ArrayNode array = NODES.arrayNode();
+            items.forEach(item -> array.add(value(item)));
+            return array;
+        }
         if (value instanceof Map<?, ?> map) {
             ObjectNode node = NODES.objectNode();
             Map<String, Object> sorted = new TreeMap<>();

@@ -1,0 +1,92 @@
+package org.communitypulse.connect;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.communitypulse.ingest.discourse.DiscourseApiClient;
+
+/** Configuration of {@link DiscoursePollerSourceConnector}. */
+public final class DiscoursePollerConfig extends PulseConnectConfig {
+
+    public static final String URL_CONFIG = "discourse.url";
+    public static final String URL_DOC = "The forum's base URL, e.g. https://forum.example.org.";
+
+    public static final String API_KEY_CONFIG = "discourse.api.key";
+    public static final String API_KEY_DOC = "Discourse API key (sent as the Api-Key header, never logged); "
+            + "best given through a config provider, e.g. ${file:/secrets/discourse.properties:key}.";
+
+    public static final String API_USERNAME_CONFIG = "discourse.api.username";
+    public static final String API_USERNAME_DOC = "User the key acts as (Api-Username).";
+    public static final String API_USERNAME_DEFAULT = "system";
+
+    public static final String POLL_INTERVAL_MS_CONFIG = "poll.interval.ms";
+    public static final String POLL_INTERVAL_MS_DOC = "Time between two reads of the forum's latest posts.";
+    public static final long POLL_INTERVAL_MS_DEFAULT = 60_000;
+
+    public static final String START_AFTER_POST_ID_CONFIG = "discourse.start.after.post.id";
+    public static final String START_AFTER_POST_ID_DOC = "On the very first start (no offset yet), publish only "
+            + "posts with a greater id; 0 reads the whole forum back (held in memory until published: for a big "
+            + "forum, import its history with pulse import discourse --url and start after its newest post).";
+
+    public static final String MAX_RETRIES_CONFIG = "discourse.max.retries";
+    public static final String MAX_RETRIES_DOC = "Retries of one request after HTTP 429 (waiting Retry-After), "
+            + "502/503/504 or a network failure (backing off 1 s doubling to 60 s); then the poll is given up "
+            + "and tried again at the next interval.";
+
+    public static final ConfigDef CONFIG_DEF = baseConfigDef()
+            .define(URL_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, DiscoursePollerConfig::url,
+                    Importance.HIGH, URL_DOC)
+            .define(API_KEY_CONFIG, Type.PASSWORD, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, API_KEY_DOC)
+            .define(API_USERNAME_CONFIG, Type.STRING, API_USERNAME_DEFAULT, new ConfigDef.NonEmptyString(),
+                    Importance.MEDIUM, API_USERNAME_DOC)
+            .define(POLL_INTERVAL_MS_CONFIG, Type.LONG, POLL_INTERVAL_MS_DEFAULT, ConfigDef.Range.atLeast(100),
+                    Importance.MEDIUM, POLL_INTERVAL_MS_DOC)
+            .define(START_AFTER_POST_ID_CONFIG, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
+                    START_AFTER_POST_ID_DOC)
+            .define(MAX_RETRIES_CONFIG, Type.INT, DiscourseApiClient.Settings.DEFAULT_MAX_RETRIES,
+                    ConfigDef.Range.between(0, 100), Importance.LOW, MAX_RETRIES_DOC);
+
+    public DiscoursePollerConfig(Map<?, ?> originals) {
+        super(CONFIG_DEF, originals);
+    }
+
+    public URI url() {
+        return URI.create(getString(URL_CONFIG).trim());
+    }
+
+    public Duration pollInterval() {
+        return Duration.ofMillis(getLong(POLL_INTERVAL_MS_CONFIG));
+    }
+
+    public long startAfterPostId() {
+        return getLong(START_AFTER_POST_ID_CONFIG);
+    }
+
+    /** Client settings; the key stays in the Password until here. */
+    public DiscourseApiClient.Settings apiSettings() {
+        try {
+            return new DiscourseApiClient.Settings(url(), getPassword(API_KEY_CONFIG).value(),
+                    getString(API_USERNAME_CONFIG), DiscourseApiClient.Settings.DEFAULT_REQUEST_TIMEOUT,
+                    getInt(MAX_RETRIES_CONFIG), DiscourseApiClient.Settings.DEFAULT_INITIAL_BACKOFF,
+                    DiscourseApiClient.Settings.DEFAULT_MAX_BACKOFF);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    private static void url(String name, Object value) {
+        String url = value == null ? "" : ((String) value).trim();
+        try {
+            URI uri = URI.create(url);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new ConfigException(name, value, "must be http(s)://host[/path]");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(name, value, "not a URL: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,249 @@
+package org.communitypulse.ingest.discourse;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Reads JSON from a Discourse forum's REST API ({@code https://docs.discourse.org}), authenticated with the
+ * {@code Api-Key} and {@code Api-Username} headers.
+ *
+ * <p>Rate limits are waited out: an HTTP 429 is retried after its {@code Retry-After} (seconds or an HTTP date),
+ * else Discourse's {@code extras.wait_seconds}, else an exponential backoff; 502/503/504 and connection failures
+ * are retried with the backoff too. After {@link Settings#maxRetries()} attempts, or at once for any other
+ * status, a {@link DiscourseApiException} names the URL and what to check. The key is only ever put in the
+ * request header, never in a URL, a message or a log line.
+ */
+public final class DiscourseApiClient {
+
+    /** Header carrying the API key. */
+    public static final String API_KEY_HEADER = "Api-Key";
+    /** Header carrying the user the key acts as. */
+    public static final String API_USERNAME_HEADER = "Api-Username";
+
+    /** How to reach the forum and how patient to be. */
+    public record Settings(URI baseUrl, String apiKey, String apiUsername, Duration requestTimeout, int maxRetries,
+                           Duration initialBackoff, Duration maxBackoff) {
+
+        public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+        public static final int DEFAULT_MAX_RETRIES = 8;
+        public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(1);
+        public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(60);
+
+        public Settings {
+            Objects.requireNonNull(baseUrl, "baseUrl");
+            Objects.requireNonNull(apiKey, "apiKey");
+            Objects.requireNonNull(apiUsername, "apiUsername");
+            if (!"http".equals(baseUrl.getScheme()) && !"https".equals(baseUrl.getScheme())) {
+                throw new IllegalArgumentException("Discourse URL must be http(s)://host[/path], was " + baseUrl);
+            }
+            if (apiKey.isBlank()) {
+                throw new IllegalArgumentException("Discourse API key is empty");
+            }
+            if (apiUsername.isBlank()) {
+                throw new IllegalArgumentException("Discourse API username is empty");
+            }
+            if (maxRetries < 0) {
+                throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
+            }
+        }
+
+        /** The defaults: 30 s per request, 8 retries, backoff 1 s doubling to 60 s. */
+        public static Settings of(URI baseUrl, String apiKey, String apiUsername) {
+            return new Settings(baseUrl, apiKey, apiUsername, DEFAULT_REQUEST_TIMEOUT, DEFAULT_MAX_RETRIES,
+                    DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF);
+        }
+
+        /** Never shows the key. */
+        @Override
+        public String toString() {
+            return "Settings[baseUrl=" + baseUrl + ", apiUsername=" + apiUsername + ", apiKey=(hidden)]";
+        }
+    }
+
+    /** Waits; {@code Thread::sleep} outside tests. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    private final Settings settings;
+    private final String base;
+    private final HttpClient http;
+    private final Sleeper sleeper;
+    private final ObjectMapper json = new ObjectMapper();
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder retries = new LongAdder();
+    private final LongAdder rateLimited = new LongAdder();
+    private final LongAdder bytes = new LongAdder();
+
+    public DiscourseApiClient(Settings settings) {
+        this(settings, duration -> Thread.sleep(duration.toMillis()));
+    }
+
+    public DiscourseApiClient(Settings settings, Sleeper sleeper) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        String url = settings.baseUrl().toString();
+        this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this.http = HttpClient.newBuilder().connectTimeout(settings.requestTimeout())
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+    }
+
+    /** The forum's base URL, without a trailing slash. */
+    public String baseUrl() {
+        return base;
+    }
+
+    /**
+     * GETs {@code pathAndQuery} (e.g. {@code /latest.json?page=2}) and parses the body.
+     *
+     * @throws DiscourseApiException when the forum refuses, is not found, keeps failing or answers non-JSON
+     */
+    public JsonNode get(String pathAndQuery) {
+        String url = base + pathAndQuery;
+        HttpRequest request;
+        try {
+            request = HttpRequest.newBuilder(URI.create(url)).timeout(settings.requestTimeout())
+                    .header("Accept", "application/json")
+                    .header(API_KEY_HEADER, settings.apiKey())
+                    .header(API_USERNAME_HEADER, settings.apiUsername())
+                    .GET().build();
+        } catch (IllegalArgumentException e) {
+            throw new DiscourseApiException(0, "Not a valid Discourse URL: " + url);
+        }
+        Duration backoff = settings.initialBackoff();
+        for (int attempt = 0; ; attempt++) {
+            requests.increment();
+            HttpResponse<byte[]> response;
+            try {
+                response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            } catch (IOException e) {
+                if (attempt >= settings.maxRetries()) {
+                    throw new DiscourseApiException("GET " + url + " failed after " + (attempt + 1)
+                            + " attempts: " + e, e);
+                }
+                backoff = pause(backoff, null);
+                continue;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DiscourseApiException("GET " + url + " interrupted", e);
+            }
+            int status = response.statusCode();
+            bytes.add(response.body().length);
+            if (status == 200) {
+                return parse(url, response.body());
+            }
+            boolean retriable = status == 429 || status == 502 || status == 503 || status == 504;
+            if (!retriable || attempt >= settings.maxRetries()) {
+                throw failure(url, status, attempt + 1);
+            }
+            if (status == 429) {
+                rateLimited.increment();
+            }
+            backoff = pause(backoff, status == 429 ? retryAfter(response) : null);
+        }
+    }
+
+    /** Waits for {@code hint} when the forum gave one, else for {@code backoff}; returns the next backoff. */
+    private Duration pause(Duration backoff, Duration hint) {
+        retries.increment();
+        Duration wait = hint != null ? hint : backoff;
+        try {
+            sleeper.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DiscourseApiException("Interrupted while waiting to retry the Discourse API", e);
+        }
+        Duration next = backoff.multipliedBy(2);
+        return next.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : next;
+    }
+
+    /** {@code Retry-After} as seconds or an HTTP date, else Discourse's {@code extras.wait_seconds}. */
+    private Duration retryAfter(HttpResponse<byte[]> response) {
+        Optional<String> header = response.headers().firstValue("Retry-After");
+        if (header.isPresent()) {
+            String value = header.get().trim();
+            try {
+                return capped(Duration.ofSeconds(Long.parseLong(value)));
+            } catch (NumberFormatException notSeconds) {
+                try {
+                    ZonedDateTime at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
+                    Duration until = Duration.between(ZonedDateTime.now(at.getZone()), at);
+                    return capped(until.isNegative() ? Duration.ZERO : until);
+                } catch (DateTimeParseException notDate) {
+                    // fall through to the body's hint
+                }
+            }
+        }
+        try {
+            JsonNode wait = json.readTree(response.body()).path("extras").path("wait_seconds");
+            if (wait.canConvertToLong()) {
+                return capped(Duration.ofSeconds(wait.asLong()));
+            }
+        } catch (IOException notJson) {
+            // no hint: the caller backs off
+        }
+        return null;
+    }
+
+    /** A hint is obeyed up to ten minutes: longer looks like a misconfigured proxy, not a rate limit. */
+    private static Duration capped(Duration wait) {
+        Duration max = Duration.ofMinutes(10);
+        return wait.compareTo(max) > 0 ? max : wait;
+    }
+
+    private JsonNode parse(String url, byte[] body) {
+        try {
+            return json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new DiscourseApiException(200, "GET " + url + " did not return JSON (is this a Discourse forum?): "
+                    + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new DiscourseApiException("GET " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    private DiscourseApiException failure(String url, int status, int attempts) {
+        String hint = switch (status) {
+            case 401 -> "the forum refused the API key: check the key and the API username";
+            case 403 -> "the API user may not read this (an admin key is needed for /admin/... lists)";
+            case 404 -> "not found: check the forum URL (its base address, e.g. https://forum.example.org)";
+            case 429 -> "still rate limited after " + attempts + " attempts";
+            default -> status >= 500 ? "the forum failed (" + attempts + " attempts)" : "unexpected answer";
+        };
+        return new DiscourseApiException(status, "GET " + url + " returned HTTP " + status + ": " + hint);
+    }
+
+    /** Requests sent, retries included. */
+    public long requests() {
+        return requests.sum();
+    }
+
+    /** Requests repeated after a 429, a 5xx gateway error or a connection failure. */
+    public long retries() {
+        return retries.sum();
+    }
+
+    /** Answers that were HTTP 429. */
+    public long rateLimited() {
+        return rateLimited.sum();
+    }
+
+    /** Bytes of response bodies received. */
+    public long bytesRead() {
+        return bytes.sum();
+    }
+}
