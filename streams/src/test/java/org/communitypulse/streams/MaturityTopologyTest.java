@@ -309,6 +309,29 @@ class MaturityTopologyTest {
                 .getValue()).isEqualTo(1.0);
     }
 
+    @Test
+    void shouldGiveEveryWeekRoleSignalsWhenACommunityStartsUsingRoles() {
+        start(withGoals());
+        ActivityEvent before = TestEvents.event("p1", "adopter", EventType.REACTION_ADDED, "ann",
+                WEEK.minusWeeks(1).atTime(10, 0).toInstant(ZoneOffset.UTC));
+        ActivityEvent now = TestEvents.event("p2", "adopter", EventType.REACTION_ADDED, "ann",
+                WEEK.atTime(10, 0).toInstant(ZoneOffset.UTC));
+        pipe(List.of(before, now));
+        emit();
+        assertThat(evidence(scorecards.readKeyValuesToMap().get(new CommunityDayKey("adopter", WEEK.minusWeeks(1))),
+                "team_roles_active_share").getValue()).isNull();
+
+        ActivityEvent grant = TestEvents.event("g1", "adopter", EventType.ROLE_GRANTED, "cm",
+                WEEK.atTime(11, 0).toInstant(ZoneOffset.UTC));
+        grant.setAttributes(Map.of("role", "community-manager"));
+        pipe(List.of(grant));
+        emit();
+        // The week before the first grant now reads "no role filled", as a replay with the grant from the start would.
+        MaturityScorecard earlier = scorecards.readKeyValuesToMap().get(new CommunityDayKey("adopter", WEEK.minusWeeks(1)));
+        assertThat(evidence(earlier, "team_roles_active_share").getValue()).isEqualTo(0.0);
+        assertThat(evidence(earlier, "required_roles_filled_share").getValue()).isEqualTo(0.0);
+    }
+
     private static SignalEvidence evidence(MaturityScorecard card, String signal) {
         return card.getCompetencies().stream().flatMap(c -> c.getEvidence().stream())
                 .filter(e -> e.getSignal().equals(signal)).findFirst().orElseThrow();

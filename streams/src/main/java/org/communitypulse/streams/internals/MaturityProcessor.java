@@ -171,6 +171,12 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         }
         state.put(weekKey, write(week));
 
+        if (isRoleFamily(event.getType()) && state.get(rolesKey(community)) == null && roles.get(community) != null) {
+            // The community has just started to use roles: every week now has role signals (0 before its first
+            // grant) where it had none, whichever week this event fell in.
+            state.put(rolesKey(community), new byte[0]);
+            rescoreFrom = Math.min(rescoreFrom, Days.mondayOf(Days.of(span.firstAt)));
+        }
         if (event.getType() == EventType.REPLY_CREATED && event.getThreadId() != null) {
             // A reply can answer a thread of an earlier week: the response shares of the day the thread was
             // started change (the engagement processor, first under the intake, already folded this reply).
@@ -468,6 +474,16 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
 
     static String viewKey(String community, int epochDay) {
         return EngagementStores.scoped(community, LocalDate.ofEpochDay(epochDay).toString());
+    }
+
+    private static boolean isRoleFamily(EventType type) {
+        return type == EventType.ROLE_GRANTED || type == EventType.ROLE_REVOKED
+                || type == EventType.TRAINING_COMPLETED || type == EventType.POLICY_ACKNOWLEDGED;
+    }
+
+    /** Marks that the roles family keeps state for the community (it has started to use roles). */
+    private static String rolesKey(String community) {
+        return community + SEP + 'u';
     }
 
     private static String spanKey(String community) {
