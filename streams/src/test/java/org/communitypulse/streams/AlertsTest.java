@@ -2,7 +2,6 @@ package org.communitypulse.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,13 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.function.IntUnaryOperator;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.Alert;
 import org.communitypulse.schemas.avro.AlertCondition;
@@ -26,11 +22,8 @@ import org.communitypulse.schemas.avro.AlertKey;
 import org.communitypulse.schemas.avro.AlertState;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.SourcePlatform;
-import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
-import org.communitypulse.schemas.serde.AvroSerdes;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Alerts on scripted histories, with the clock simulated: event time in replay mode, the test
@@ -42,17 +35,10 @@ class AlertsTest {
     /** A Monday. */
     private static final LocalDate DAY_0 = LocalDate.parse("2024-01-01");
 
-    @TempDir
-    Path stateDirs;
+    @RegisterExtension
+    final PipelineDriver.Drivers pipelines = new PipelineDriver.Drivers("alerts-test");
 
-    private final List<TopologyTestDriver> drivers = new ArrayList<>();
-    private int runs;
     private int ids;
-
-    @AfterEach
-    void close() {
-        drivers.forEach(TopologyTestDriver::close);
-    }
 
     /** One step of a lifecycle as the tests read it: day index, condition, state, since index. */
     private record Step(int day, AlertCondition condition, AlertState state, int since) {
@@ -68,20 +54,12 @@ class AlertsTest {
         final TestOutputTopic<AlertKey, Alert> alerts;
 
         Run(boolean wallClock) {
-            AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
-            Topics topics = new Topics("t.", serdes);
-            Properties props = new Properties();
-            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "alerts-test");
-            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-            props.put(StreamsConfig.STATE_DIR_CONFIG, stateDirs.resolve("run-" + runs++).toString());
-            driver = new TopologyTestDriver(EngagementTopology.build(topics, serdes,
+            PipelineDriver pipeline = pipelines.start((topics, serdes) -> EngagementTopology.build(topics, serdes,
                     new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK), EngagementSettings.defaults(),
-                    AlertSettings.defaults().withWallClock(wallClock)), props, DAY_0.atStartOfDay().toInstant(ZoneOffset.UTC));
-            drivers.add(driver);
-            in = driver.createInputTopic(topics.activity().name(), topics.activity().keySerde().serializer(),
-                    topics.activity().valueSerde().serializer());
-            alerts = driver.createOutputTopic(topics.alerts().name(), topics.alerts().keySerde().deserializer(),
-                    topics.alerts().valueSerde().deserializer());
+                    AlertSettings.defaults().withWallClock(wallClock)), DAY_0.atStartOfDay().toInstant(ZoneOffset.UTC));
+            driver = pipeline.driver;
+            in = pipeline.activity;
+            alerts = pipeline.output(pipeline.topics.alerts());
         }
 
         List<Step> steps() {

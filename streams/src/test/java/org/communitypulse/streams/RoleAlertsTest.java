@@ -2,7 +2,6 @@ package org.communitypulse.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,12 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.Alert;
 import org.communitypulse.schemas.avro.AlertCondition;
@@ -26,11 +22,8 @@ import org.communitypulse.schemas.avro.AlertSeverity;
 import org.communitypulse.schemas.avro.AlertState;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.SourcePlatform;
-import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
-import org.communitypulse.schemas.serde.AvroSerdes;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * REQUIRED_ROLE_VACANT and VIOLATION_OPEN_TOO_LONG on scripted role histories through the whole pipeline,
@@ -44,17 +37,10 @@ class RoleAlertsTest {
     private static final String C = "acme";
     private static final RoleAlertSettings THRESHOLDS = new RoleAlertSettings(3, 5);
 
-    @TempDir
-    Path stateDirs;
+    @RegisterExtension
+    final PipelineDriver.Drivers pipelines = new PipelineDriver.Drivers("role-alerts-test");
 
-    private final List<TopologyTestDriver> drivers = new ArrayList<>();
-    private int runs;
     private int ids;
-
-    @AfterEach
-    void close() {
-        drivers.forEach(TopologyTestDriver::close);
-    }
 
     private record Step(int day, AlertCondition condition, AlertState state, int since) {
         static Step of(Alert a) {
@@ -69,21 +55,13 @@ class RoleAlertsTest {
         final TestOutputTopic<AlertKey, Alert> alerts;
 
         Run(boolean wallClock) {
-            AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
-            Topics topics = new Topics("t.", serdes);
-            Properties props = new Properties();
-            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "role-alerts-test");
-            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-            props.put(StreamsConfig.STATE_DIR_CONFIG, stateDirs.resolve("run-" + runs++).toString());
-            driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
+            PipelineDriver pipeline = pipelines.start((topics, serdes) -> PulseTopology.build(topics, serdes,
                     new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK), EngagementSettings.defaults(),
-                    AlertSettings.defaults().withWallClock(wallClock), RolesConfig.defaults(), THRESHOLDS), props,
+                    AlertSettings.defaults().withWallClock(wallClock), RolesConfig.defaults(), THRESHOLDS),
                     DAY_0.atStartOfDay().toInstant(ZoneOffset.UTC));
-            drivers.add(driver);
-            in = driver.createInputTopic(topics.activity().name(), topics.activity().keySerde().serializer(),
-                    topics.activity().valueSerde().serializer());
-            alerts = driver.createOutputTopic(topics.alerts().name(), topics.alerts().keySerde().deserializer(),
-                    topics.alerts().valueSerde().deserializer());
+            driver = pipeline.driver;
+            in = pipeline.activity;
+            alerts = pipeline.output(pipeline.topics.alerts());
         }
 
         /** Alert records of the role conditions only (the engagement ones share the topic). */
