@@ -23,7 +23,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.communitypulse.embedded.ApicurioRegistry;
-import org.communitypulse.ingest.EventSink;
+import org.communitypulse.ingest.CollectingEventSink;
 import org.communitypulse.ingest.ImportSummary;
 import org.communitypulse.ingest.ProgressListener;
 import org.communitypulse.ingest.discourse.DiscourseItems;
@@ -131,23 +131,11 @@ class SourceConnectorsIT {
 
     /** The ids {@code pulse import} makes of the file, in order. */
     private static List<String> importedIds(Path file, String community) {
-        List<String> ids = new ArrayList<>();
-        ImportSummary summary = ImportSource.CLOUDEVENTS.run(file, community, new EventSink() {
-            @Override
-            public void send(ActivityEvent event) {
-                ids.add(event.getEventId());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        }, ProgressListener.NONE, MemberPseudonymiser.none());
+        CollectingEventSink imported = new CollectingEventSink();
+        ImportSummary summary = ImportSource.CLOUDEVENTS.run(file, community, imported, ProgressListener.NONE,
+                MemberPseudonymiser.none());
         assertThat(summary.rejectedTotal()).isEqualTo(2);
-        return ids;
+        return ids(imported.events());
     }
 
     private static List<String> ids(List<ActivityEvent> events) {
