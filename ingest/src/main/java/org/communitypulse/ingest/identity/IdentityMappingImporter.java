@@ -1,5 +1,8 @@
 package org.communitypulse.ingest.identity;
 
+import static org.communitypulse.ingest.internals.CsvRows.optional;
+import static org.communitypulse.ingest.internals.CsvRows.required;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -120,18 +123,5 @@ public final class IdentityMappingImporter {
         if (value != null) {
             attributes.put(key, value);
         }
-    }
-
-    private static String required(Map<String, String> row, String column) {
-        String value = optional(row, column);
-        if (value == null) {
-            throw new IllegalArgumentException(column + " is empty");
-        }
-        return value;
-    }
-
-    private static String optional(Map<String, String> row, String column) {
-        String value = row.get(column);
-        return value == null || value.isBlank() ? null : value.trim();
     }
 }

@@ -83,6 +83,21 @@ public final class CsvRows implements Closeable {
         return count;
     }
 
+    /** The trimmed value of {@code column}; throws IllegalArgumentException naming it when empty or missing. */
+    public static String required(Map<String, String> row, String column) {
+        String value = optional(row, column);
+        if (value == null) {
+            throw new IllegalArgumentException(column + " is empty");
+        }
+        return value;
+    }
+
+    /** The trimmed value of {@code column}, null when empty or missing. */
+    public static String optional(Map<String, String> row, String column) {
+        String value = row.get(column);
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
     @Override
     public void close() throws IOException {
         try {

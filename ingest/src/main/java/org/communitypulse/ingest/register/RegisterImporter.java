@@ -1,5 +1,8 @@
 package org.communitypulse.ingest.register;
 
+import static org.communitypulse.ingest.internals.CsvRows.optional;
+import static org.communitypulse.ingest.internals.CsvRows.required;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -238,19 +241,6 @@ public final class RegisterImporter {
         return ActivityEvent.newBuilder().setEventId(EventIds.of(SOURCE, communityId, kind, item))
                 .setCommunityId(communityId).setSource(SOURCE).setType(type).setActorId(member).setOccurredAt(at)
                 .setAttributes(attributes).build();
-    }
-
-    private static String required(Map<String, String> row, String column) {
-        String value = optional(row, column);
-        if (value == null) {
-            throw new IllegalArgumentException(column + " is empty");
-        }
-        return value;
-    }
-
-    private static String optional(Map<String, String> row, String column) {
-        String value = row.get(column);
-        return value == null || value.isBlank() ? null : value.trim();
     }
 
     private static Instant time(Map<String, String> row, String column) {
