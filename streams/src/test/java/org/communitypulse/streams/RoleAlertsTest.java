@@ -33,7 +33,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RoleAlertsTest {
 
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2024-06-01T00:00:00Z"), ZoneOffset.UTC);
-    private static final LocalDate DAY_0 = LocalDate.parse("2024-01-01");
+    private static final LocalDate DAY_0 = AlertStep.DAY_0;
     private static final String C = "acme";
     private static final RoleAlertSettings THRESHOLDS = new RoleAlertSettings(3, 5);
 
@@ -41,13 +41,6 @@ class RoleAlertsTest {
     final PipelineDriver.Drivers pipelines = new PipelineDriver.Drivers("role-alerts-test");
 
     private int ids;
-
-    private record Step(int day, AlertCondition condition, AlertState state, int since) {
-        static Step of(Alert a) {
-            return new Step((int) (a.getDay().toEpochDay() - DAY_0.toEpochDay()), a.getCondition(), a.getState(),
-                    (int) (a.getSince().toEpochDay() - DAY_0.toEpochDay()));
-        }
-    }
 
     private final class Run {
         final TopologyTestDriver driver;
@@ -112,15 +105,15 @@ class RoleAlertsTest {
         return history;
     }
 
-    private static final List<Step> EXPECTED = List.of(
+    private static final List<AlertStep> EXPECTED = List.of(
             // Vacant since day 2 10:00; 3 days' grace end on day 5 10:00.
-            new Step(5, AlertCondition.REQUIRED_ROLE_VACANT, AlertState.FIRING, 5),
+            new AlertStep(5, AlertCondition.REQUIRED_ROLE_VACANT, AlertState.FIRING, 5),
             // Open since day 0 09:00; 5 days end on day 5 09:00.
-            new Step(5, AlertCondition.VIOLATION_OPEN_TOO_LONG, AlertState.FIRING, 5),
+            new AlertStep(5, AlertCondition.VIOLATION_OPEN_TOO_LONG, AlertState.FIRING, 5),
             // Filled on day 8: recovered on days 8 and 9.
-            new Step(9, AlertCondition.REQUIRED_ROLE_VACANT, AlertState.RESOLVED, 5),
+            new AlertStep(9, AlertCondition.REQUIRED_ROLE_VACANT, AlertState.RESOLVED, 5),
             // Trained on day 10: recovered on days 10 and 11.
-            new Step(11, AlertCondition.VIOLATION_OPEN_TOO_LONG, AlertState.RESOLVED, 5));
+            new AlertStep(11, AlertCondition.VIOLATION_OPEN_TOO_LONG, AlertState.RESOLVED, 5));
 
     private List<Alert> replay(List<List<ActivityEvent>> history) {
         Run run = new Run(false);
@@ -148,7 +141,7 @@ class RoleAlertsTest {
     void shouldFireAfterTheGraceAndResolveAfterTheNewGrantWhenARequiredRoleIsRevokedAndAViolationStaysOpen() {
         List<Alert> alerts = replay(history(14));
 
-        assertThat(alerts.stream().map(Step::of).toList()).containsExactlyElementsOf(EXPECTED);
+        assertThat(alerts.stream().map(AlertStep::of).toList()).containsExactlyElementsOf(EXPECTED);
         Alert vacant = alerts.get(0);
         assertThat(vacant.getAlertId()).isEqualTo("acme/REQUIRED_ROLE_VACANT/2024-01-06");
         assertThat(vacant.getSeverity()).isEqualTo(AlertSeverity.WARNING);
@@ -173,7 +166,7 @@ class RoleAlertsTest {
         // Replay judges up to the day before its last event (day 13); live has also judged day 13 by then.
         assertThat(live.stream().filter(a -> a.getDay().isBefore(DAY_0.plusDays(14))).toList())
                 .containsExactlyElementsOf(replayed);
-        assertThat(replayed.stream().map(Step::of).toList()).containsExactlyElementsOf(EXPECTED);
+        assertThat(replayed.stream().map(AlertStep::of).toList()).containsExactlyElementsOf(EXPECTED);
     }
 
     @Test
@@ -181,9 +174,9 @@ class RoleAlertsTest {
         // Nothing after day 2: only the wall clock passes midnight.
         List<Alert> live = live(history(3), 4);
 
-        assertThat(live.stream().map(Step::of).toList()).containsExactly(
-                new Step(5, AlertCondition.REQUIRED_ROLE_VACANT, AlertState.FIRING, 5),
-                new Step(5, AlertCondition.VIOLATION_OPEN_TOO_LONG, AlertState.FIRING, 5));
+        assertThat(live.stream().map(AlertStep::of).toList()).containsExactly(
+                new AlertStep(5, AlertCondition.REQUIRED_ROLE_VACANT, AlertState.FIRING, 5),
+                new AlertStep(5, AlertCondition.VIOLATION_OPEN_TOO_LONG, AlertState.FIRING, 5));
     }
 
     @Test
@@ -193,7 +186,7 @@ class RoleAlertsTest {
         history.get(8).removeIf(e -> e.getType() == EventType.ROLE_GRANTED);
         history.get(4).add(event(EventType.ROLE_GRANTED, "eve", null, at(4, 11), Map.of("role", "sponsor")));
 
-        assertThat(replay(history).stream().map(Step::of).filter(s -> s.condition()
+        assertThat(replay(history).stream().map(AlertStep::of).filter(s -> s.condition()
                 == AlertCondition.REQUIRED_ROLE_VACANT)).isEmpty();
     }
 
@@ -233,9 +226,9 @@ class RoleAlertsTest {
         List<Alert> replayed = replay(history);
         List<Alert> live = live(history, 0);
 
-        assertThat(replayed.stream().map(Step::of).toList()).containsExactly(
-                new Step(38, AlertCondition.REQUIRED_ROLE_VACANT, AlertState.FIRING, 38),
-                new Step(41, AlertCondition.REQUIRED_ROLE_VACANT, AlertState.RESOLVED, 38));
+        assertThat(replayed.stream().map(AlertStep::of).toList()).containsExactly(
+                new AlertStep(38, AlertCondition.REQUIRED_ROLE_VACANT, AlertState.FIRING, 38),
+                new AlertStep(41, AlertCondition.REQUIRED_ROLE_VACANT, AlertState.RESOLVED, 38));
         assertThat(replayed.get(0).getEvidence()).containsEntry("vacantSince.sponsor", "2024-02-05T08:00:00Z");
         assertThat(live.stream().filter(a -> a.getDay().isBefore(DAY_0.plusDays(43))).toList())
                 .containsExactlyElementsOf(replayed);
