@@ -90,6 +90,16 @@ class SourceConnectorsIT {
         return props;
     }
 
+    /** The file connector on {@code paths} (comma-separated CloudEvents files) for community makers. */
+    private static Map<String, String> fileImport(String prefix, int tasks, String paths) {
+        Map<String, String> props = base(prefix, "makers");
+        props.put("connector.class", FileImportSourceConnector.class.getName());
+        props.put("tasks.max", Integer.toString(tasks));
+        props.put(FileImportConfig.SOURCE_CONFIG, "cloudevents");
+        props.put(FileImportConfig.PATHS_CONFIG, paths);
+        return props;
+    }
+
     private static long published(String topic) {
         try {
             return connect.kafka().endOffset(new TopicPartition(topic, 0));
@@ -151,11 +161,7 @@ class SourceConnectorsIT {
         List<String> expected = importedIds(file, "makers");
         assertThat(expected).hasSize(3000).doesNotHaveDuplicates();
 
-        Map<String, String> props = base(prefix, "makers");
-        props.put("connector.class", FileImportSourceConnector.class.getName());
-        props.put("tasks.max", "1");
-        props.put(FileImportConfig.SOURCE_CONFIG, "cloudevents");
-        props.put(FileImportConfig.PATHS_CONFIG, file.toString());
+        Map<String, String> props = fileImport(prefix, 1, file.toString());
         // About 10 s for the file: time to stop it midway even on a loaded machine.
         props.put(FileImportConfig.MAX_EVENTS_PER_SECOND_CONFIG, "300");
         props.put(PulseConnectConfig.BATCH_SIZE_CONFIG, "50");
@@ -187,11 +193,7 @@ class SourceConnectorsIT {
         Path file = cloudEvents("bulk", 50_000);
         List<String> expected = importedIds(file, "makers");
 
-        Map<String, String> props = base(prefix, "makers");
-        props.put("connector.class", FileImportSourceConnector.class.getName());
-        props.put("tasks.max", "1");
-        props.put(FileImportConfig.SOURCE_CONFIG, "cloudevents");
-        props.put(FileImportConfig.PATHS_CONFIG, file.toString());
+        Map<String, String> props = fileImport(prefix, 1, file.toString());
         long start = System.nanoTime();
         connect.configureConnector("file-bulk", props);
         await().atMost(PATIENCE).until(() -> published(topic) >= expected.size());
@@ -214,11 +216,7 @@ class SourceConnectorsIT {
         List<String> expectedFirst = importedIds(first, "makers");
         List<String> expectedSecond = importedIds(second, "makers");
 
-        Map<String, String> props = base(prefix, "makers");
-        props.put("connector.class", FileImportSourceConnector.class.getName());
-        props.put("tasks.max", "2");
-        props.put(FileImportConfig.SOURCE_CONFIG, "cloudevents");
-        props.put(FileImportConfig.PATHS_CONFIG, first + "," + second);
+        Map<String, String> props = fileImport(prefix, 2, first + "," + second);
         props.put(FileImportConfig.MAX_EVENTS_PER_SECOND_CONFIG, "300");
         props.put(PulseConnectConfig.BATCH_SIZE_CONFIG, "50");
         connect.configureConnector("file-worker", props);
