@@ -259,11 +259,7 @@ public final class PipelineBenchmark {
         try (KafkaConsumer<CommunityDayKey, DailyEngagement> consumer = new KafkaConsumer<>(config,
                 topics.dailyEngagement().keySerde().deserializer(),
                 topics.dailyEngagement().valueSerde().deserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(topics.dailyEngagement().name())
-                    .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            List<TopicPartition> partitions = assignFromStart(consumer, topics.dailyEngagement().name());
             // Under read_committed the end offsets are the last stable offsets: everything committed.
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
@@ -285,6 +281,15 @@ public final class PipelineBenchmark {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
+    /** Assigns the consumer every partition of {@code topic}, read from the beginning; returns them. */
+    private static List<TopicPartition> assignFromStart(KafkaConsumer<?, ?> consumer, String topic) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return partitions;
+    }
+
     private long plainConsumer(Topics topics) {
         Deserializer<ActivityEvent> values = topics.activity().valueSerde().deserializer();
         Map<String, Object> config = new HashMap<>(kafka.clientConfig());
@@ -293,11 +298,7 @@ public final class PipelineBenchmark {
         long read = 0;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(topics.activity().name())
-                    .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            List<TopicPartition> partitions = assignFromStart(consumer, topics.activity().name());
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             long checksum = 0;
             while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
@@ -387,11 +388,7 @@ public final class PipelineBenchmark {
         try (KafkaConsumer<CommunityDayKey, DailyEngagement> consumer = new KafkaConsumer<>(config,
                 topics.dailyEngagement().keySerde().deserializer(),
                 topics.dailyEngagement().valueSerde().deserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(topics.dailyEngagement().name())
-                    .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            List<TopicPartition> partitions = assignFromStart(consumer, topics.dailyEngagement().name());
             while (!stop.get()) {
                 for (ConsumerRecord<CommunityDayKey, DailyEngagement> r : consumer.poll(Duration.ofMillis(20))) {
                     long now = System.nanoTime();

@@ -61,18 +61,25 @@ final class IdentityCommand implements Runnable {
         @Mixin
         ConnectionOptions connection;
 
+        @Parameters(index = "0", paramLabel = "IDENTITY", description = "An identity id (as on the identities topic).")
+        String identity;
+
         Clock clock = Clock.systemUTC();
 
-        abstract EventType type();
+        private final EventType type;
 
-        abstract String identity();
+        Publish(EventType type) {
+            this.type = type;
+        }
 
         /** The second identity of a merge or split, null otherwise. */
-        abstract String other();
+        String other() {
+            return null;
+        }
 
         @Override
         public Integer call() {
-            if (identity().isBlank() || other() != null && (other().isBlank() || other().equals(identity()))) {
+            if (identity.isBlank() || other() != null && (other().isBlank() || other().equals(identity))) {
                 System.err.println("Identity command failed: give two different, non-blank identity ids");
                 return 2;
             }
@@ -81,7 +88,7 @@ final class IdentityCommand implements Runnable {
             // A command is an act, not a fact about a source item: each one is new (a merge after a split must
             // not be taken for a duplicate of the first merge).
             ActivityEvent event = ActivityEvent.newBuilder().setEventId("pulse-identity-" + UUID.randomUUID())
-                    .setCommunityId(community).setSource(SourcePlatform.OTHER).setType(type()).setActorId(identity())
+                    .setCommunityId(community).setSource(SourcePlatform.OTHER).setType(type).setActorId(identity)
                     .setOccurredAt(clock.instant()).setAttributes(attributes).build();
             try (SchemaRegistryClient registry = new RestSchemaRegistryClient(connection.registryUrl)) {
                 Topics topics = new Topics(connection.topicPrefix, new AvroSerdes(registry, true));
@@ -89,7 +96,7 @@ final class IdentityCommand implements Runnable {
                     sink.send(event);
                     sink.flush();
                 }
-                System.out.println(type() + " " + identity() + (other() == null ? "" : " " + other()) + " in "
+                System.out.println(type + " " + identity + (other() == null ? "" : " " + other()) + " in "
                         + community + " published to " + topics.activity().name() + " (event " + event.getEventId()
                         + "); `pulse identity show` reflects it once the pipeline has applied it");
                 return 0;
@@ -100,23 +107,14 @@ final class IdentityCommand implements Runnable {
         }
     }
 
-    @Command(name = "merge", mixinStandardHelpOptions = true,
-            description = "Make two identities one member (reason MANUAL); e.g. to accept a suggestion.")
-    static final class Merge extends Publish {
-        @Parameters(index = "0", paramLabel = "IDENTITY", description = "An identity id (as on the identities topic).")
-        String identity;
-
-        @Parameters(index = "1", paramLabel = "OTHER", description = "The identity to merge with it.")
+    /** The commands that act on two identities. */
+    abstract static class PublishPair extends Publish {
+        @Parameters(index = "1", paramLabel = "OTHER", description = "The other identity: the one to merge with or "
+                + "split from IDENTITY.")
         String other;
 
-        @Override
-        EventType type() {
-            return EventType.IDENTITY_MERGED;
-        }
-
-        @Override
-        String identity() {
-            return identity;
+        PublishPair(EventType type) {
+            super(type);
         }
 
         @Override
@@ -125,29 +123,20 @@ final class IdentityCommand implements Runnable {
         }
     }
 
+    @Command(name = "merge", mixinStandardHelpOptions = true,
+            description = "Make two identities one member (reason MANUAL); e.g. to accept a suggestion.")
+    static final class Merge extends PublishPair {
+        Merge() {
+            super(EventType.IDENTITY_MERGED);
+        }
+    }
+
     @Command(name = "split", mixinStandardHelpOptions = true,
             description = "Undo a merge of two identities; with no manual merge between them, cut their direct "
                     + "evidence links and keep evidence from linking them again.")
-    static final class Split extends Publish {
-        @Parameters(index = "0", paramLabel = "IDENTITY")
-        String identity;
-
-        @Parameters(index = "1", paramLabel = "OTHER")
-        String other;
-
-        @Override
-        EventType type() {
-            return EventType.IDENTITY_SPLIT;
-        }
-
-        @Override
-        String identity() {
-            return identity;
-        }
-
-        @Override
-        String other() {
-            return other;
+    static final class Split extends PublishPair {
+        Split() {
+            super(EventType.IDENTITY_SPLIT);
         }
     }
 
@@ -155,22 +144,8 @@ final class IdentityCommand implements Runnable {
             description = "Forget the member of this identity (all its identities): tombstones on the member-level "
                     + "topics, state removed, and its future events count as anonymous.")
     static final class Erase extends Publish {
-        @Parameters(index = "0", paramLabel = "IDENTITY")
-        String identity;
-
-        @Override
-        EventType type() {
-            return EventType.MEMBER_ERASED;
-        }
-
-        @Override
-        String identity() {
-            return identity;
-        }
-
-        @Override
-        String other() {
-            return null;
+        Erase() {
+            super(EventType.MEMBER_ERASED);
         }
     }
 

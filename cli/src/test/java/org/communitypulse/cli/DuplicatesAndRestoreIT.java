@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.communitypulse.ingest.ImportSummary;
@@ -84,12 +83,8 @@ class DuplicatesAndRestoreIT extends PlatformTestBase {
     /** Latest committed value per day, without the wall-clock updatedAt, read to the end of the topic. */
     private static Map<LocalDate, List<Long>> latest(Topic<CommunityDayKey, DailyEngagement> topic) {
         Map<LocalDate, List<Long>> days = new TreeMap<>();
-        try (KafkaConsumer<CommunityDayKey, DailyEngagement> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "read-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+        try (KafkaConsumer<CommunityDayKey, DailyEngagement> consumer = new KafkaConsumer<>(
+                SharedPlatform.committedReader(), topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);

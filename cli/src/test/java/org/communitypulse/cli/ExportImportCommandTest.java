@@ -3,9 +3,6 @@ package org.communitypulse.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.communitypulse.ingest.webhook.MemberPseudonymiser;
 import org.communitypulse.ingest.webhook.WebhookSecret;
@@ -15,29 +12,10 @@ import org.junit.jupiter.api.Test;
 
 class ExportImportCommandTest {
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run pulse(String... args) {
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
-        try {
-            int code = PulseCommand.commandLine().execute(args);
-            return new Run(code, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
-    }
-
     @Test
     void shouldListEverySourceWhenImportAndReplayAskedForHelp() {
         for (String command : new String[] {"import", "replay"}) {
-            Run run = pulse(command, "--help");
+            PulseRun run = PulseRun.of(command, "--help");
             assertThat(run.code()).isZero();
             assertThat(run.out()).contains("stackexchange", "github", "slack", "cloudevents", "discourse");
         }
@@ -45,7 +23,7 @@ class ExportImportCommandTest {
 
     @Test
     void shouldFailWithClearMessageBeforeConnectingWhenCommunityHasColon() {
-        Run run = pulse("import", "github", "--file", "events.jsonl", "--community", "a:b",
+        PulseRun run = PulseRun.of("import", "github", "--file", "events.jsonl", "--community", "a:b",
                 "--bootstrap-servers", "localhost:1", "--registry-url", "http://localhost:1");
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).contains("--community must be non-empty and contain no ':'");
@@ -72,7 +50,8 @@ class ExportImportCommandTest {
 
     @Test
     void shouldFailWithExitCodeTwoWhenReplayFileMissing() {
-        Run run = pulse("replay", "slack", "--file", "no-such-export.zip", "--community", "c", "--out", "x.jsonl");
+        PulseRun run = PulseRun.of("replay", "slack", "--file", "no-such-export.zip", "--community", "c", "--out",
+                "x.jsonl");
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.err()).contains("no file at").contains("no-such-export.zip");
     }

@@ -2,9 +2,6 @@ package org.communitypulse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,24 +27,11 @@ class ExportReplayIT {
                 ok.formatted("e4", 2, "REPLY_CREATED", "carol")) + "\n");
         Path out = tmp.resolve("metrics.jsonl");
 
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = PulseCommand.commandLine().execute("replay", "cloudevents", "--file", file.toString(),
-                    "--community", COMMUNITY, "--out", out.toString(), "--timeout", "120");
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
+        PulseRun run = PulseRun.of("replay", "cloudevents", "--file", file.toString(), "--community", COMMUNITY,
+                "--out", out.toString(), "--timeout", "120");
 
-        String err = stderr.toString(StandardCharsets.UTF_8);
-        assertThat(code).as("stderr: %s", err).isEqualTo(1);
-        assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("Replayed 3 events");
+        assertThat(run.code()).as("stderr: %s", run.err()).isEqualTo(1);
+        assertThat(run.out()).contains("Replayed 3 events");
         List<String> daily = Files.readAllLines(out).stream()
                 .filter(line -> line.startsWith("{\"topic\":\"pulse.engagement.daily\"")).toList();
         assertThat(daily).hasSize(2);

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,11 +43,11 @@ class ReplayCommandIT {
 
         Path first = tmp.resolve("first.jsonl");
         long started = System.nanoTime();
-        Run run = replay(dump, first);
+        PulseRun run = replay(dump, first);
         Duration firstTook = Duration.ofNanos(System.nanoTime() - started);
         System.out.println("Replay took " + firstTook.toMillis() + " ms");
 
-        assertThat(run.code).as("exit code; stderr tail:%n%s", tail(run.err)).isZero();
+        assertThat(run.code()).as("exit code; stderr tail:%n%s", tail(run.err())).isZero();
         List<String> all = Files.readAllLines(first, StandardCharsets.UTF_8);
         // Every metric topic is written, each as a block sorted by key; the daily one is checked here in detail.
         assertThat(all.stream().map(ReplayCommandIT::topicOf).distinct().toList())
@@ -77,8 +75,8 @@ class ReplayCommandIT {
         assertThat(byDay.keySet()).containsAll(expected.keySet()).hasSizeGreaterThan(1000);
         assertThat(anyRowDays).containsAll(byDay.keySet());
         // Every imported event was processed: the day records add up to the import's total.
-        Matcher replayed = REPLAYED.matcher(run.out);
-        assertThat(replayed.find()).as("result line in %s", run.out).isTrue();
+        Matcher replayed = REPLAYED.matcher(run.out());
+        assertThat(replayed.find()).as("result line in %s", run.out()).isTrue();
         assertThat(eventSum).isEqualTo(Long.parseLong(replayed.group(1)));
         assertThat((long) all.size()).isEqualTo(Long.parseLong(replayed.group(2)));
 
@@ -91,39 +89,23 @@ class ReplayCommandIT {
         }
 
         Path second = tmp.resolve("second.jsonl");
-        Run again = replay(dump, second);
-        assertThat(again.code).as("exit code of the second replay; stderr tail:%n%s", tail(again.err)).isZero();
+        PulseRun again = replay(dump, second);
+        assertThat(again.code()).as("exit code of the second replay; stderr tail:%n%s", tail(again.err())).isZero();
         assertThat(Files.readAllBytes(second)).as("second replay, same bytes").isEqualTo(Files.readAllBytes(first));
     }
 
     @Test
     void shouldExitTwoWithoutStartingAnythingWhenTheDumpFolderIsMissing(@TempDir Path tmp) {
-        Run run = replay(tmp.resolve("no-such-dump"), tmp.resolve("out.jsonl"));
+        PulseRun run = replay(tmp.resolve("no-such-dump"), tmp.resolve("out.jsonl"));
 
-        assertThat(run.code).isEqualTo(2);
-        assertThat(run.err).contains("pulse replay failed: no dump folder at");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.err()).contains("pulse replay failed: no dump folder at");
         assertThat(tmp.resolve("out.jsonl")).doesNotExist();
     }
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run replay(Path dump, Path out) {
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            code = PulseCommand.commandLine().execute("replay", "stackexchange", dump.toString(),
-                    "--community", COMMUNITY, "--out", out.toString());
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
-        return new Run(code, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
+    private static PulseRun replay(Path dump, Path out) {
+        return PulseRun.of("replay", "stackexchange", dump.toString(), "--community", COMMUNITY, "--out",
+                out.toString());
     }
 
     private static String tail(String text) {

@@ -3,6 +3,8 @@ package org.communitypulse.cli;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.communitypulse.embedded.ApicurioRegistry;
 import org.communitypulse.embedded.KafkaCluster;
 import org.communitypulse.embedded.KafkaClusters;
@@ -45,6 +47,15 @@ final class SharedPlatform {
         props.put(PulseStreamsConfig.HTTP_PORT_CONFIG, 0);
         props.putAll(extra);
         return new PulseStreamsConfig(props);
+    }
+
+    /** Consumer settings reading every committed record of the shared broker from the start, in a group of its own. */
+    static Map<String, Object> committedReader() {
+        return Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "read-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     }
 
     private static void start() {

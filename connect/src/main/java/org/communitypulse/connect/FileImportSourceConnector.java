@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
-import org.apache.kafka.connect.source.ExactlyOnceSupport;
-import org.apache.kafka.connect.source.SourceConnector;
 
 /**
  * The importers of {@code pulse import} as a Kafka Connect source: {@code import.source} names the importer,
@@ -16,21 +14,11 @@ import org.apache.kafka.connect.source.SourceConnector;
  * spreads them over its workers; each task reads its paths one at a time and records how far it got in Connect's
  * offsets (see {@link FileImportSourceTask}).
  */
-public final class FileImportSourceConnector extends SourceConnector {
-
-    private Map<String, String> props;
+public final class FileImportSourceConnector extends PulseSourceConnector<FileImportConfig> {
 
     @Override
-    public String version() {
-        return Versions.VERSION;
-    }
-
-    @Override
-    public void start(Map<String, String> props) {
-        FileImportConfig config = new FileImportConfig(props);
-        Converters.require(props);
-        config.pseudonymiser();
-        this.props = Map.copyOf(props);
+    FileImportConfig parse(Map<String, String> props) {
+        return new FileImportConfig(props);
     }
 
     @Override
@@ -40,7 +28,7 @@ public final class FileImportSourceConnector extends SourceConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        List<String> paths = new FileImportConfig(props).paths();
+        List<String> paths = parse(props()).paths();
         int tasks = Math.max(1, Math.min(maxTasks, paths.size()));
         List<List<String>> groups = new ArrayList<>();
         for (int i = 0; i < tasks; i++) {
@@ -52,21 +40,11 @@ public final class FileImportSourceConnector extends SourceConnector {
         }
         List<Map<String, String>> configs = new ArrayList<>();
         for (List<String> group : groups) {
-            Map<String, String> task = new HashMap<>(props);
+            Map<String, String> task = new HashMap<>(props());
             task.put(FileImportConfig.TASK_PATHS_CONFIG, String.join(",", group));
             configs.add(task);
         }
         return configs;
-    }
-
-    /** Offsets are derived from the input alone, so a transactional worker can commit them with the records. */
-    @Override
-    public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> connectorConfig) {
-        return ExactlyOnceSupport.SUPPORTED;
-    }
-
-    @Override
-    public void stop() {
     }
 
     @Override

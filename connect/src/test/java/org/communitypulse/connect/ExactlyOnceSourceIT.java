@@ -17,7 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.communitypulse.embedded.ApicurioRegistry;
-import org.communitypulse.ingest.EventSink;
+import org.communitypulse.ingest.CollectingEventSink;
 import org.communitypulse.ingest.ProgressListener;
 import org.communitypulse.ingest.webhook.MemberPseudonymiser;
 import org.communitypulse.schemas.avro.ActivityEvent;
@@ -88,21 +88,9 @@ class ExactlyOnceSourceIT {
                     + "{\"type\":\"REPLY_CREATED\",\"actorId\":\"m" + i % 11 + "\",\"threadId\":\"t-" + i / 3 + "\"}}");
         }
         Path file = Files.write(dir.resolve("eos.jsonl"), lines);
-        List<String> expected = new ArrayList<>();
-        ImportSource.CLOUDEVENTS.run(file, "makers", new EventSink() {
-            @Override
-            public void send(ActivityEvent event) {
-                expected.add(event.getEventId());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        }, ProgressListener.NONE, MemberPseudonymiser.none());
+        CollectingEventSink imported = new CollectingEventSink();
+        ImportSource.CLOUDEVENTS.run(file, "makers", imported, ProgressListener.NONE, MemberPseudonymiser.none());
+        List<String> expected = imported.events().stream().map(ActivityEvent::getEventId).toList();
 
         Map<String, String> props = new HashMap<>();
         props.put("connector.class", FileImportSourceConnector.class.getName());

@@ -19,7 +19,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.connect.util.clusters.EmbeddedKafkaCluster;
 import org.communitypulse.embedded.ApicurioRegistry;
-import org.communitypulse.ingest.EventSink;
+import org.communitypulse.ingest.CollectingEventSink;
 import org.communitypulse.ingest.ProgressListener;
 import org.communitypulse.ingest.webhook.MemberPseudonymiser;
 import org.communitypulse.schemas.avro.ActivityEvent;
@@ -156,21 +156,8 @@ class PluginDirectoryIT {
     }
 
     private static List<String> importedIds(ImportSource source, Path file) {
-        List<String> ids = new ArrayList<>();
-        source.run(file, "acme", new EventSink() {
-            @Override
-            public void send(ActivityEvent event) {
-                ids.add(event.getEventId());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        }, ProgressListener.NONE, MemberPseudonymiser.none());
-        return ids;
+        CollectingEventSink imported = new CollectingEventSink();
+        source.run(file, "acme", imported, ProgressListener.NONE, MemberPseudonymiser.none());
+        return imported.events().stream().map(ActivityEvent::getEventId).toList();
     }
 }

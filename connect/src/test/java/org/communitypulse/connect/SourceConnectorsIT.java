@@ -23,7 +23,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorOffset;
 import org.apache.kafka.connect.util.clusters.EmbeddedConnectCluster;
 import org.communitypulse.embedded.ApicurioRegistry;
-import org.communitypulse.ingest.EventSink;
+import org.communitypulse.ingest.CollectingEventSink;
 import org.communitypulse.ingest.ImportSummary;
 import org.communitypulse.ingest.ProgressListener;
 import org.communitypulse.ingest.discourse.DiscourseItems;
@@ -90,6 +90,16 @@ class SourceConnectorsIT {
         return props;
     }
 
+    /** The file connector on {@code paths} (comma-separated CloudEvents files) for community makers. */
+    private static Map<String, String> fileImport(String prefix, int tasks, String paths) {
+        Map<String, String> props = base(prefix, "makers");
+        props.put("connector.class", FileImportSourceConnector.class.getName());
+        props.put("tasks.max", Integer.toString(tasks));
+        props.put(FileImportConfig.SOURCE_CONFIG, "cloudevents");
+        props.put(FileImportConfig.PATHS_CONFIG, paths);
+        return props;
+    }
+
     private static long published(String topic) {
         try {
             return connect.kafka().endOffset(new TopicPartition(topic, 0));
@@ -131,23 +141,11 @@ class SourceConnectorsIT {
 
     /** The ids {@code pulse import} makes of the file, in order. */
     private static List<String> importedIds(Path file, String community) {
-        List<String> ids = new ArrayList<>();
-        ImportSummary summary = ImportSource.CLOUDEVENTS.run(file, community, new EventSink() {
-            @Override
-            public void send(ActivityEvent event) {
-                ids.add(event.getEventId());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        }, ProgressListener.NONE, MemberPseudonymiser.none());
+        CollectingEventSink imported = new CollectingEventSink();
+        ImportSummary summary = ImportSource.CLOUDEVENTS.run(file, community, imported, ProgressListener.NONE,
+                MemberPseudonymiser.none());
         assertThat(summary.rejectedTotal()).isEqualTo(2);
-        return ids;
+        return ids(imported.events());
     }
 
     private static List<String> ids(List<ActivityEvent> events) {
@@ -163,11 +161,7 @@ class SourceConnectorsIT {
         List<String> expected = importedIds(file, "makers");
         assertThat(expected).hasSize(3000).doesNotHaveDuplicates();
 
-        Map<String, String> props = base(prefix, "makers");
-        props.put("connector.class", FileImportSourceConnector.class.getName());
-        props.put("tasks.max", "1");
-        props.put(FileImportConfig.SOURCE_CONFIG, "cloudevents");
-        props.put(FileImportConfig.PATHS_CONFIG, file.toString());
+        Map<String, String> props = fileImport(prefix, 1, file.toString());
         // About 10 s for the file: time to stop it midway even on a loaded machine.
         props.put(FileImportConfig.MAX_EVENTS_PER_SECOND_CONFIG, "300");
         props.put(PulseConnectConfig.BATCH_SIZE_CONFIG, "50");
@@ -199,11 +193,7 @@ class SourceConnectorsIT {
         Path file = cloudEvents("bulk", 50_000);
         List<String> expected = importedIds(file, "makers");
 
-        Map<String, String> props = base(prefix, "makers");
-        props.put("connector.class", FileImportSourceConnector.class.getName());
-        props.put("tasks.max", "1");
-        props.put(FileImportConfig.SOURCE_CONFIG, "cloudevents");
-        props.put(FileImportConfig.PATHS_CONFIG, file.toString());
+        Map<String, String> props = fileImport(prefix, 1, file.toString());
         long start = System.nanoTime();
         connect.configureConnector("file-bulk", props);
         await().atMost(PATIENCE).until(() -> published(topic) >= expected.size());
@@ -226,11 +216,7 @@ class SourceConnectorsIT {
         List<String> expectedFirst = importedIds(first, "makers");
         List<String> expectedSecond = importedIds(second, "makers");
 
-        Map<String, String> props = base(prefix, "makers");
-        props.put("connector.class", FileImportSourceConnector.class.getName());
-        props.put("tasks.max", "2");
-        props.put(FileImportConfig.SOURCE_CONFIG, "cloudevents");
-        props.put(FileImportConfig.PATHS_CONFIG, first + "," + second);
+        Map<String, String> props = fileImport(prefix, 2, first + "," + second);
         props.put(FileImportConfig.MAX_EVENTS_PER_SECOND_CONFIG, "300");
         props.put(PulseConnectConfig.BATCH_SIZE_CONFIG, "50");
         connect.configureConnector("file-worker", props);

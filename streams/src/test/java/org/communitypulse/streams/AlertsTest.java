@@ -2,7 +2,6 @@ package org.communitypulse.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,13 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.function.IntUnaryOperator;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.Alert;
 import org.communitypulse.schemas.avro.AlertCondition;
@@ -26,11 +22,8 @@ import org.communitypulse.schemas.avro.AlertKey;
 import org.communitypulse.schemas.avro.AlertState;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.SourcePlatform;
-import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
-import org.communitypulse.schemas.serde.AvroSerdes;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Alerts on scripted histories, with the clock simulated: event time in replay mode, the test
@@ -39,28 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
 class AlertsTest {
 
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2024-06-01T00:00:00Z"), ZoneOffset.UTC);
-    /** A Monday. */
-    private static final LocalDate DAY_0 = LocalDate.parse("2024-01-01");
+    private static final LocalDate DAY_0 = AlertStep.DAY_0;
 
-    @TempDir
-    Path stateDirs;
+    @RegisterExtension
+    final PipelineDriver.Drivers pipelines = new PipelineDriver.Drivers("alerts-test");
 
-    private final List<TopologyTestDriver> drivers = new ArrayList<>();
-    private int runs;
     private int ids;
-
-    @AfterEach
-    void close() {
-        drivers.forEach(TopologyTestDriver::close);
-    }
-
-    /** One step of a lifecycle as the tests read it: day index, condition, state, since index. */
-    private record Step(int day, AlertCondition condition, AlertState state, int since) {
-        static Step of(Alert a) {
-            return new Step((int) (a.getDay().toEpochDay() - DAY_0.toEpochDay()), a.getCondition(), a.getState(),
-                    (int) (a.getSince().toEpochDay() - DAY_0.toEpochDay()));
-        }
-    }
 
     private final class Run {
         final TopologyTestDriver driver;
@@ -68,25 +45,17 @@ class AlertsTest {
         final TestOutputTopic<AlertKey, Alert> alerts;
 
         Run(boolean wallClock) {
-            AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
-            Topics topics = new Topics("t.", serdes);
-            Properties props = new Properties();
-            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "alerts-test");
-            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-            props.put(StreamsConfig.STATE_DIR_CONFIG, stateDirs.resolve("run-" + runs++).toString());
-            driver = new TopologyTestDriver(EngagementTopology.build(topics, serdes,
+            PipelineDriver pipeline = pipelines.start((topics, serdes) -> EngagementTopology.build(topics, serdes,
                     new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK), EngagementSettings.defaults(),
-                    AlertSettings.defaults().withWallClock(wallClock)), props, DAY_0.atStartOfDay().toInstant(ZoneOffset.UTC));
-            drivers.add(driver);
-            in = driver.createInputTopic(topics.activity().name(), topics.activity().keySerde().serializer(),
-                    topics.activity().valueSerde().serializer());
-            alerts = driver.createOutputTopic(topics.alerts().name(), topics.alerts().keySerde().deserializer(),
-                    topics.alerts().valueSerde().deserializer());
+                    AlertSettings.defaults().withWallClock(wallClock)), DAY_0.atStartOfDay().toInstant(ZoneOffset.UTC));
+            driver = pipeline.driver;
+            in = pipeline.activity;
+            alerts = pipeline.output(pipeline.topics.alerts());
         }
 
-        List<Step> steps() {
+        List<AlertStep> steps() {
             driver.advanceWallClockTime(Duration.ofSeconds(1));
-            return alerts.readValuesToList().stream().map(Step::of).toList();
+            return alerts.readValuesToList().stream().map(AlertStep::of).toList();
         }
     }
 
@@ -122,20 +91,20 @@ class AlertsTest {
         return history;
     }
 
-    private List<Step> replay(List<List<ActivityEvent>> history) {
+    private List<AlertStep> replay(List<List<ActivityEvent>> history) {
         Run run = new Run(false);
         history.forEach(day -> day.forEach(e -> run.in.pipeInput("bikes", e)));
         return run.steps();
     }
 
     /** The same history as it would arrive live: each day's events during that day, midnight passing on the wall clock. */
-    private List<Step> live(List<List<ActivityEvent>> history) {
+    private List<AlertStep> live(List<List<ActivityEvent>> history) {
         Run run = new Run(true);
-        List<Step> steps = new ArrayList<>();
+        List<AlertStep> steps = new ArrayList<>();
         for (List<ActivityEvent> day : history) {
             day.forEach(e -> run.in.pipeInput("bikes", e));
             run.driver.advanceWallClockTime(Duration.ofDays(1));
-            steps.addAll(run.alerts.readValuesToList().stream().map(Step::of).toList());
+            steps.addAll(run.alerts.readValuesToList().stream().map(AlertStep::of).toList());
         }
         return steps;
     }
@@ -149,19 +118,19 @@ class AlertsTest {
     void shouldFireOnceAndResolveOnceWhenACommunityGoesSilentAndComesBack() {
         assertThat(replay(silentAndBack())).containsExactly(
                 // Day 40 has 0 threads and replies against 6 on each of the four Mondays... before it.
-                new Step(40, AlertCondition.BELOW_BASELINE, AlertState.FIRING, 40),
+                new AlertStep(40, AlertCondition.BELOW_BASELINE, AlertState.FIRING, 40),
                 // Three complete silent days.
-                new Step(42, AlertCondition.NO_ACTIVITY, AlertState.FIRING, 40),
+                new AlertStep(42, AlertCondition.NO_ACTIVITY, AlertState.FIRING, 40),
                 // The first busy day ends the silence.
-                new Step(50, AlertCondition.NO_ACTIVITY, AlertState.RESOLVED, 40),
+                new AlertStep(50, AlertCondition.NO_ACTIVITY, AlertState.RESOLVED, 40),
                 // Days 50 and 51 are back to normal (their baseline, with a silent week in it, is too thin to judge).
-                new Step(51, AlertCondition.BELOW_BASELINE, AlertState.RESOLVED, 40));
+                new AlertStep(51, AlertCondition.BELOW_BASELINE, AlertState.RESOLVED, 40));
     }
 
     @Test
     void shouldGiveTheSameAlertsLiveAsInReplayWhenTheHistoryIsTheSame() {
         List<List<ActivityEvent>> history = silentAndBack();
-        List<Step> live = live(history);
+        List<AlertStep> live = live(history);
         assertThat(live).isNotEmpty().isEqualTo(replay(history));
     }
 
@@ -175,15 +144,15 @@ class AlertsTest {
     @Test
     void shouldFireOnceWithoutFlappingWhenACommunitySlowlyDeclines() {
         // 20 threads a day, one fewer every third day, down to none from day 60 on.
-        List<Step> steps = replay(history(70, d -> Math.max(0, 20 - d / 3)));
+        List<AlertStep> steps = replay(history(70, d -> Math.max(0, 20 - d / 3)));
 
-        assertThat(steps).extracting(Step::condition, Step::state).containsExactly(
+        assertThat(steps).extracting(AlertStep::condition, AlertStep::state).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(AlertCondition.BELOW_BASELINE, AlertState.FIRING),
                 org.assertj.core.groups.Tuple.tuple(AlertCondition.NO_ACTIVITY, AlertState.FIRING));
-        Step below = steps.get(0);
+        AlertStep below = steps.get(0);
         // Fires only once a day is under 30% of its baseline: 2 threads (4 activity) against about 16.
         assertThat(below.day()).isBetween(50, 60);
-        assertThat(steps.get(1)).isEqualTo(new Step(62, AlertCondition.NO_ACTIVITY, AlertState.FIRING, 60));
+        assertThat(steps.get(1)).isEqualTo(new AlertStep(62, AlertCondition.NO_ACTIVITY, AlertState.FIRING, 60));
     }
 
     @Test
@@ -202,11 +171,11 @@ class AlertsTest {
         history.add(List.of(event(EventType.MEMBER_JOINED, "late", null,
                 DAY_0.plusDays(40).atTime(8, 0).toInstant(ZoneOffset.UTC))));
 
-        List<Step> steps = replay(history);
+        List<AlertStep> steps = replay(history);
         // Day 33: 4 open threads? No: days 30-33 give 12 >= 10 open threads.
-        assertThat(steps).contains(new Step(33, AlertCondition.BACKLOG_GROWING, AlertState.FIRING, 33));
+        assertThat(steps).contains(new AlertStep(33, AlertCondition.BACKLOG_GROWING, AlertState.FIRING, 33));
         // Day 34: the 7 days before (27-33) hold 9 answered and 12 unanswered threads: 43% < 50%.
-        assertThat(steps).contains(new Step(34, AlertCondition.SLOW_FIRST_RESPONSE, AlertState.FIRING, 34));
-        assertThat(steps).extracting(Step::state).doesNotContain(AlertState.RESOLVED);
+        assertThat(steps).contains(new AlertStep(34, AlertCondition.SLOW_FIRST_RESPONSE, AlertState.FIRING, 34));
+        assertThat(steps).extracting(AlertStep::state).doesNotContain(AlertState.RESOLVED);
     }
 }

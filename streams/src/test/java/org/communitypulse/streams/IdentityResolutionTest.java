@@ -2,7 +2,6 @@ package org.communitypulse.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,11 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -39,11 +36,8 @@ import org.communitypulse.schemas.avro.MemberEngagement;
 import org.communitypulse.schemas.avro.MemberKey;
 import org.communitypulse.schemas.avro.SourcePlatform;
 import org.communitypulse.schemas.avro.SuggestionReason;
-import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
-import org.communitypulse.schemas.serde.AvroSerdes;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Identity resolution on a scripted community spanning Discourse, Slack and GitHub (see docs/identity.md):
@@ -60,17 +54,10 @@ class IdentityResolutionTest {
     private static final String C = "acme";
     private static final CommunityDayKey APRIL_2 = new CommunityDayKey(C, LocalDate.parse("2024-04-02"));
 
-    @TempDir
-    Path stateDirs;
+    @RegisterExtension
+    final PipelineDriver.Drivers pipelines = new PipelineDriver.Drivers("identity-test");
 
-    private final List<TopologyTestDriver> drivers = new ArrayList<>();
-    private int runs;
     private int ids;
-
-    @AfterEach
-    void close() {
-        drivers.forEach(TopologyTestDriver::close);
-    }
 
     /** One pipeline and the latest record per key of every output it wrote so far. */
     private final class Pipeline {
@@ -81,21 +68,15 @@ class IdentityResolutionTest {
         final Map<Topic<?, ?>, Map<Object, Object>> latest = new LinkedHashMap<>();
 
         Pipeline() {
-            AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
-            topics = new Topics("t.", serdes);
-            Properties props = new Properties();
-            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "identity-test");
-            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-            props.put(StreamsConfig.STATE_DIR_CONFIG, stateDirs.resolve("run-" + runs++).toString());
-            driver = new TopologyTestDriver(EngagementTopology.build(topics, serdes,
+            PipelineDriver pipeline = pipelines.start((topics, serdes) -> EngagementTopology.build(topics, serdes,
                     new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK), EngagementSettings.defaults(),
-                    AlertSettings.defaults().withWallClock(false)), props);
-            drivers.add(driver);
-            in = driver.createInputTopic(topics.activity().name(), topics.activity().keySerde().serializer(),
-                    topics.activity().valueSerde().serializer());
+                    AlertSettings.defaults().withWallClock(false)));
+            topics = pipeline.topics;
+            driver = pipeline.driver;
+            in = pipeline.activity;
             for (Topic<?, ?> t : List.of(topics.dailyEngagement(), topics.trailingEngagement(), topics.retention(),
                     topics.memberLevels(), topics.identities(), topics.identitySuggestions())) {
-                outs.put(t, driver.createOutputTopic(t.name(), t.keySerde().deserializer(), t.valueSerde().deserializer()));
+                outs.put(t, pipeline.output(t));
                 latest.put(t, new HashMap<>());
             }
         }

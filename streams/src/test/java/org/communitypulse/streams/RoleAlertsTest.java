@@ -2,7 +2,6 @@ package org.communitypulse.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,12 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.Alert;
 import org.communitypulse.schemas.avro.AlertCondition;
@@ -26,11 +22,8 @@ import org.communitypulse.schemas.avro.AlertSeverity;
 import org.communitypulse.schemas.avro.AlertState;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.SourcePlatform;
-import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
-import org.communitypulse.schemas.serde.AvroSerdes;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * REQUIRED_ROLE_VACANT and VIOLATION_OPEN_TOO_LONG on scripted role histories through the whole pipeline,
@@ -40,28 +33,14 @@ import org.junit.jupiter.api.io.TempDir;
 class RoleAlertsTest {
 
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2024-06-01T00:00:00Z"), ZoneOffset.UTC);
-    private static final LocalDate DAY_0 = LocalDate.parse("2024-01-01");
+    private static final LocalDate DAY_0 = AlertStep.DAY_0;
     private static final String C = "acme";
     private static final RoleAlertSettings THRESHOLDS = new RoleAlertSettings(3, 5);
 
-    @TempDir
-    Path stateDirs;
+    @RegisterExtension
+    final PipelineDriver.Drivers pipelines = new PipelineDriver.Drivers("role-alerts-test");
 
-    private final List<TopologyTestDriver> drivers = new ArrayList<>();
-    private int runs;
     private int ids;
-
-    @AfterEach
-    void close() {
-        drivers.forEach(TopologyTestDriver::close);
-    }
-
-    private record Step(int day, AlertCondition condition, AlertState state, int since) {
-        static Step of(Alert a) {
-            return new Step((int) (a.getDay().toEpochDay() - DAY_0.toEpochDay()), a.getCondition(), a.getState(),
-                    (int) (a.getSince().toEpochDay() - DAY_0.toEpochDay()));
-        }
-    }
 
     private final class Run {
         final TopologyTestDriver driver;
@@ -69,21 +48,13 @@ class RoleAlertsTest {
         final TestOutputTopic<AlertKey, Alert> alerts;
 
         Run(boolean wallClock) {
-            AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
-            Topics topics = new Topics("t.", serdes);
-            Properties props = new Properties();
-            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "role-alerts-test");
-            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-            props.put(StreamsConfig.STATE_DIR_CONFIG, stateDirs.resolve("run-" + runs++).toString());
-            driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
+            PipelineDriver pipeline = pipelines.start((topics, serdes) -> PulseTopology.build(topics, serdes,
                     new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK), EngagementSettings.defaults(),
-                    AlertSettings.defaults().withWallClock(wallClock), RolesConfig.defaults(), THRESHOLDS), props,
+                    AlertSettings.defaults().withWallClock(wallClock), RolesConfig.defaults(), THRESHOLDS),
                     DAY_0.atStartOfDay().toInstant(ZoneOffset.UTC));
-            drivers.add(driver);
-            in = driver.createInputTopic(topics.activity().name(), topics.activity().keySerde().serializer(),
-                    topics.activity().valueSerde().serializer());
-            alerts = driver.createOutputTopic(topics.alerts().name(), topics.alerts().keySerde().deserializer(),
-                    topics.alerts().valueSerde().deserializer());
+            driver = pipeline.driver;
+            in = pipeline.activity;
+            alerts = pipeline.output(pipeline.topics.alerts());
         }
 
         /** Alert records of the role conditions only (the engagement ones share the topic). */
@@ -134,15 +105,15 @@ class RoleAlertsTest {
         return history;
     }
 
-    private static final List<Step> EXPECTED = List.of(
+    private static final List<AlertStep> EXPECTED = List.of(
             // Vacant since day 2 10:00; 3 days' grace end on day 5 10:00.
-            new Step(5, AlertCondition.REQUIRED_ROLE_VACANT, AlertState.FIRING, 5),
+            new AlertStep(5, AlertCondition.REQUIRED_ROLE_VACANT, AlertState.FIRING, 5),
             // Open since day 0 09:00; 5 days end on day 5 09:00.
-            new Step(5, AlertCondition.VIOLATION_OPEN_TOO_LONG, AlertState.FIRING, 5),
+            new AlertStep(5, AlertCondition.VIOLATION_OPEN_TOO_LONG, AlertState.FIRING, 5),
             // Filled on day 8: recovered on days 8 and 9.
-            new Step(9, AlertCondition.REQUIRED_ROLE_VACANT, AlertState.RESOLVED, 5),
+            new AlertStep(9, AlertCondition.REQUIRED_ROLE_VACANT, AlertState.RESOLVED, 5),
             // Trained on day 10: recovered on days 10 and 11.
-            new Step(11, AlertCondition.VIOLATION_OPEN_TOO_LONG, AlertState.RESOLVED, 5));
+            new AlertStep(11, AlertCondition.VIOLATION_OPEN_TOO_LONG, AlertState.RESOLVED, 5));
 
     private List<Alert> replay(List<List<ActivityEvent>> history) {
         Run run = new Run(false);
@@ -170,7 +141,7 @@ class RoleAlertsTest {
     void shouldFireAfterTheGraceAndResolveAfterTheNewGrantWhenARequiredRoleIsRevokedAndAViolationStaysOpen() {
         List<Alert> alerts = replay(history(14));
 
-        assertThat(alerts.stream().map(Step::of).toList()).containsExactlyElementsOf(EXPECTED);
+        assertThat(alerts.stream().map(AlertStep::of).toList()).containsExactlyElementsOf(EXPECTED);
         Alert vacant = alerts.get(0);
         assertThat(vacant.getAlertId()).isEqualTo("acme/REQUIRED_ROLE_VACANT/2024-01-06");
         assertThat(vacant.getSeverity()).isEqualTo(AlertSeverity.WARNING);
@@ -195,7 +166,7 @@ class RoleAlertsTest {
         // Replay judges up to the day before its last event (day 13); live has also judged day 13 by then.
         assertThat(live.stream().filter(a -> a.getDay().isBefore(DAY_0.plusDays(14))).toList())
                 .containsExactlyElementsOf(replayed);
-        assertThat(replayed.stream().map(Step::of).toList()).containsExactlyElementsOf(EXPECTED);
+        assertThat(replayed.stream().map(AlertStep::of).toList()).containsExactlyElementsOf(EXPECTED);
     }
 
     @Test
@@ -203,9 +174,9 @@ class RoleAlertsTest {
         // Nothing after day 2: only the wall clock passes midnight.
         List<Alert> live = live(history(3), 4);
 
-        assertThat(live.stream().map(Step::of).toList()).containsExactly(
-                new Step(5, AlertCondition.REQUIRED_ROLE_VACANT, AlertState.FIRING, 5),
-                new Step(5, AlertCondition.VIOLATION_OPEN_TOO_LONG, AlertState.FIRING, 5));
+        assertThat(live.stream().map(AlertStep::of).toList()).containsExactly(
+                new AlertStep(5, AlertCondition.REQUIRED_ROLE_VACANT, AlertState.FIRING, 5),
+                new AlertStep(5, AlertCondition.VIOLATION_OPEN_TOO_LONG, AlertState.FIRING, 5));
     }
 
     @Test
@@ -215,7 +186,7 @@ class RoleAlertsTest {
         history.get(8).removeIf(e -> e.getType() == EventType.ROLE_GRANTED);
         history.get(4).add(event(EventType.ROLE_GRANTED, "eve", null, at(4, 11), Map.of("role", "sponsor")));
 
-        assertThat(replay(history).stream().map(Step::of).filter(s -> s.condition()
+        assertThat(replay(history).stream().map(AlertStep::of).filter(s -> s.condition()
                 == AlertCondition.REQUIRED_ROLE_VACANT)).isEmpty();
     }
 
@@ -255,9 +226,9 @@ class RoleAlertsTest {
         List<Alert> replayed = replay(history);
         List<Alert> live = live(history, 0);
 
-        assertThat(replayed.stream().map(Step::of).toList()).containsExactly(
-                new Step(38, AlertCondition.REQUIRED_ROLE_VACANT, AlertState.FIRING, 38),
-                new Step(41, AlertCondition.REQUIRED_ROLE_VACANT, AlertState.RESOLVED, 38));
+        assertThat(replayed.stream().map(AlertStep::of).toList()).containsExactly(
+                new AlertStep(38, AlertCondition.REQUIRED_ROLE_VACANT, AlertState.FIRING, 38),
+                new AlertStep(41, AlertCondition.REQUIRED_ROLE_VACANT, AlertState.RESOLVED, 38));
         assertThat(replayed.get(0).getEvidence()).containsEntry("vacantSince.sponsor", "2024-02-05T08:00:00Z");
         assertThat(live.stream().filter(a -> a.getDay().isBefore(DAY_0.plusDays(43))).toList())
                 .containsExactlyElementsOf(replayed);

@@ -1,14 +1,9 @@
 package org.communitypulse.ingest.identity;
 
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.RuntimeJsonMappingException;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvParser;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import static org.communitypulse.ingest.internals.CsvRows.optional;
+import static org.communitypulse.ingest.internals.CsvRows.required;
+
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +17,7 @@ import org.communitypulse.ingest.EventIds;
 import org.communitypulse.ingest.EventSink;
 import org.communitypulse.ingest.ImportException;
 import org.communitypulse.ingest.ImportSummary;
+import org.communitypulse.ingest.internals.CsvRows;
 import org.communitypulse.ingest.webhook.MemberPseudonymiser;
 import org.communitypulse.schemas.IdentityAttributes;
 import org.communitypulse.schemas.avro.ActivityEvent;
@@ -60,32 +56,13 @@ public final class IdentityMappingImporter {
         long started = System.nanoTime();
         ImportSummary.Builder summary = new ImportSummary.Builder(communityId);
         String name = file.getFileName().toString();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-             MappingIterator<Map<String, String>> rows = new CsvMapper()
-                     .enable(CsvParser.Feature.TRIM_SPACES)
-                     .readerForMapOf(String.class)
-                     .with(CsvSchema.emptySchema().withHeader())
-                     .readValues(reader)) {
-            Set<String> header = Set.copyOf(((CsvSchema) rows.getParserSchema()).getColumnNames());
+        try (CsvRows rows = CsvRows.open(file)) {
+            Set<String> header = rows.header();
             if (!header.containsAll(REQUIRED)) {
                 throw new ImportException(name + ": header " + header + " lacks " + REQUIRED
                         + " (optional: username, display_name, email, email_verified, mapped_at)");
             }
-            long count = 0;
-            while (true) {
-                Map<String, String> row;
-                long line;
-                try {
-                    if (!rows.hasNextValue()) {
-                        break;
-                    }
-                    line = rows.getParser().currentTokenLocation().getLineNr() + 1;
-                    row = rows.nextValue();
-                } catch (RuntimeJsonMappingException | IOException e) {
-                    summary.rejected(name, rows.getCurrentLocation().getLineNr(), "unreadable row: " + e.getMessage());
-                    continue;
-                }
-                count++;
+            long count = rows.forEach((line, row) -> {
                 try {
                     ActivityEvent event = event(communityId, row);
                     sink.send(event);
@@ -93,7 +70,7 @@ public final class IdentityMappingImporter {
                 } catch (IllegalArgumentException | IllegalStateException e) {
                     summary.rejected(name, line, e.getMessage());
                 }
-            }
+            }, (line, reason) -> summary.rejected(name, line, reason));
             summary.rowsRead(name, count);
         } catch (IOException e) {
             throw new ImportException("cannot read " + file + ": " + e.getMessage(), e);
@@ -146,18 +123,5 @@ public final class IdentityMappingImporter {
         if (value != null) {
             attributes.put(key, value);
         }
-    }
-
-    private static String required(Map<String, String> row, String column) {
-        String value = optional(row, column);
-        if (value == null) {
-            throw new IllegalArgumentException(column + " is empty");
-        }
-        return value;
-    }
-
-    private static String optional(Map<String, String> row, String column) {
-        String value = row.get(column);
-        return value == null || value.isBlank() ? null : value.trim();
     }
 }

@@ -1,10 +1,8 @@
 package org.communitypulse.ingest.register;
 
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.RuntimeJsonMappingException;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvParser;
-import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import static org.communitypulse.ingest.internals.CsvRows.optional;
+import static org.communitypulse.ingest.internals.CsvRows.required;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +23,7 @@ import org.communitypulse.ingest.EventIds;
 import org.communitypulse.ingest.EventSink;
 import org.communitypulse.ingest.ImportException;
 import org.communitypulse.ingest.ImportSummary;
+import org.communitypulse.ingest.internals.CsvRows;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.SourcePlatform;
@@ -118,38 +117,14 @@ public final class RegisterImporter {
     /** CSV with a header row, which decides the kind of every row. Returns the rows read. */
     private static long readCsv(Path file, String name, RowHandler handler, RowHandler.Rejections unreadable)
             throws IOException {
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-             MappingIterator<Map<String, String>> rows = new CsvMapper()
-                     .enable(CsvParser.Feature.TRIM_SPACES)
-                     .readerForMapOf(String.class)
-                     .with(CsvSchema.emptySchema().withHeader())
-                     .readValues(reader)) {
-            Set<String> header = Set.copyOf(((CsvSchema) rows.getParserSchema()).getColumnNames());
+        try (CsvRows rows = CsvRows.open(file)) {
+            Set<String> header = rows.header();
             boolean training = header.containsAll(Set.of("member", "course", "completed_at"));
             if (!training && !header.containsAll(Set.of("member", "role", "granted_at"))) {
                 throw new ImportException(name + ": header " + header + " is neither a register ("
                         + REGISTER_COLUMNS + ") nor training records (" + TRAINING_COLUMNS + ")");
             }
-            long count = 0;
-            while (true) {
-                Map<String, String> row;
-                long line;
-                try {
-                    if (!rows.hasNextValue()) {
-                        break;
-                    }
-                    // The row's START_OBJECT sits where the previous record ended (its line break), so +1;
-                    // unlike the location after reading, this also holds for a last line without a newline.
-                    line = rows.getParser().currentTokenLocation().getLineNr() + 1;
-                    row = rows.nextValue();
-                } catch (RuntimeJsonMappingException | IOException e) {
-                    unreadable.reject(rows.getCurrentLocation().getLineNr(), "unreadable row: " + e.getMessage());
-                    continue;
-                }
-                count++;
-                handler.row(line, row, training);
-            }
-            return count;
+            return rows.forEach((line, row) -> handler.row(line, row, training), unreadable::reject);
         }
     }
 
@@ -266,19 +241,6 @@ public final class RegisterImporter {
         return ActivityEvent.newBuilder().setEventId(EventIds.of(SOURCE, communityId, kind, item))
                 .setCommunityId(communityId).setSource(SOURCE).setType(type).setActorId(member).setOccurredAt(at)
                 .setAttributes(attributes).build();
-    }
-
-    private static String required(Map<String, String> row, String column) {
-        String value = optional(row, column);
-        if (value == null) {
-            throw new IllegalArgumentException(column + " is empty");
-        }
-        return value;
-    }
-
-    private static String optional(Map<String, String> row, String column) {
-        String value = row.get(column);
-        return value == null || value.isBlank() ? null : value.trim();
     }
 
     private static Instant time(Map<String, String> row, String column) {

@@ -1,6 +1,5 @@
 package org.communitypulse.streams.internals;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -11,12 +10,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.communitypulse.schemas.DeadLetterHeaders;
 import org.communitypulse.schemas.IdentityAttributes;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.EventType;
@@ -496,18 +493,8 @@ public final class IdentityProcessor implements Processor<String, ActivityEvent,
 
     private void reject(ActivityEvent event, IdentityRejectReason reason, String detail) {
         metrics.deadLettered(reason);
-        RecordHeaders headers = new RecordHeaders();
-        DeadLetterHeaders.put(headers, DeadLetterHeaders.REASON, reason.name());
-        DeadLetterHeaders.put(headers, DeadLetterHeaders.DETAIL, detail);
-        DeadLetterHeaders.put(headers, DeadLetterHeaders.REJECTED_BY, "streams.identities");
-        context.recordMetadata().ifPresent(meta -> {
-            DeadLetterHeaders.put(headers, DeadLetterHeaders.SOURCE_TOPIC, meta.topic());
-            DeadLetterHeaders.put(headers, DeadLetterHeaders.SOURCE_PARTITION, Integer.toString(meta.partition()));
-            DeadLetterHeaders.put(headers, DeadLetterHeaders.SOURCE_OFFSET, Long.toString(meta.offset()));
-        });
-        byte[] key = event.getCommunityId().getBytes(StandardCharsets.UTF_8);
-        byte[] value = eventSerializer.serialize(activityTopic, event);
-        context.forward(new Record<>(key, value, event.getOccurredAt().toEpochMilli(), headers), children.deadLetter());
+        context.forward(DeadLetterRecords.of(event, eventSerializer, activityTopic, reason, detail, "streams.identities",
+                context.recordMetadata()), children.deadLetter());
     }
 
     private static String blankToNull(String s) {

@@ -135,15 +135,8 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
 
     private void deadLetter(Record<byte[], byte[]> record, RejectReason reason, String detail) {
         metrics.deadLettered(reason);
-        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-        DeadLetterHeaders.put(headers, DeadLetterHeaders.REASON, reason.name());
-        DeadLetterHeaders.put(headers, DeadLetterHeaders.DETAIL, detail);
-        DeadLetterHeaders.put(headers, DeadLetterHeaders.REJECTED_BY, "streams.intake");
-        context.recordMetadata().ifPresent(meta -> {
-            DeadLetterHeaders.put(headers, DeadLetterHeaders.SOURCE_TOPIC, meta.topic());
-            DeadLetterHeaders.put(headers, DeadLetterHeaders.SOURCE_PARTITION, Integer.toString(meta.partition()));
-            DeadLetterHeaders.put(headers, DeadLetterHeaders.SOURCE_OFFSET, Long.toString(meta.offset()));
-        });
+        RecordHeaders headers = DeadLetterRecords.headers(new RecordHeaders(record.headers().toArray()), reason, detail,
+                "streams.intake", context.recordMetadata());
         context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers), children.deadLetter());
     }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -12,7 +11,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -542,18 +540,8 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
 
     private String reject(ActivityEvent event, RolesRejectReason reason, String detail) {
         metrics.deadLettered(reason);
-        RecordHeaders headers = new RecordHeaders();
-        DeadLetterHeaders.put(headers, DeadLetterHeaders.REASON, reason.name());
-        DeadLetterHeaders.put(headers, DeadLetterHeaders.DETAIL, detail);
-        DeadLetterHeaders.put(headers, DeadLetterHeaders.REJECTED_BY, "streams.roles");
-        context.recordMetadata().ifPresent(meta -> {
-            DeadLetterHeaders.put(headers, DeadLetterHeaders.SOURCE_TOPIC, meta.topic());
-            DeadLetterHeaders.put(headers, DeadLetterHeaders.SOURCE_PARTITION, Integer.toString(meta.partition()));
-            DeadLetterHeaders.put(headers, DeadLetterHeaders.SOURCE_OFFSET, Long.toString(meta.offset()));
-        });
-        byte[] key = event.getCommunityId().getBytes(StandardCharsets.UTF_8);
-        byte[] value = eventSerializer.serialize(activityTopic, event);
-        context.forward(new Record<>(key, value, event.getOccurredAt().toEpochMilli(), headers), children.deadLetter());
+        context.forward(DeadLetterRecords.of(event, eventSerializer, activityTopic, reason, detail, "streams.roles",
+                context.recordMetadata()), children.deadLetter());
         return REJECTED;
     }
 

@@ -14,15 +14,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.communitypulse.embedded.ApicurioRegistry;
-import org.communitypulse.embedded.KafkaCluster;
-import org.communitypulse.embedded.KafkaClusters;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.streams.PulseStreamsApp;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -41,27 +36,11 @@ class DashboardBrowserIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
-    private static KafkaCluster kafka;
-    private static ApicurioRegistry registry;
-
-    @BeforeAll
-    static void platform() {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "Browser test skipped: " + CHROMIUM + " and " + CHROMEDRIVER + " are needed "
-                        + "(apt-get install chromium chromium-driver; .ci/run installs them)");
-        kafka = KafkaClusters.start();
-        registry = ApicurioRegistry.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (registry != null) {
-            registry.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final RealPlatform PLATFORM = new RealPlatform(
+            () -> Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+            "Browser test skipped: " + CHROMIUM + " and " + CHROMEDRIVER + " are needed "
+                    + "(apt-get install chromium chromium-driver; .ci/run installs them)");
 
     @Test
     void shouldShowCommunitiesAndUpdateTheChartsWhenNewEventsArrive(@TempDir Path state, @TempDir Path profile)
@@ -77,10 +56,10 @@ class DashboardBrowserIT {
         events.add(DashboardIT.role("alpha-g1", "alpha", "alpha-sue", at.plusSeconds(40), "role", "sponsor"));
         events.add(DashboardIT.role("alpha-g2", "alpha", "alpha-carl", at.plusSeconds(41), "level", "corporate-user"));
         ChromeDriver browser = null;
-        try (PulseStreamsApp app = DashboardPipeline.start(kafka, registry, prefix, state, 2)) {
+        try (PulseStreamsApp app = DashboardPipeline.start(PLATFORM.kafka(), PLATFORM.registry(), prefix, state, 2)) {
             int port = app.httpPort().orElseThrow();
             app.awaitRunning(Duration.ofSeconds(90));
-            DashboardPipeline.produce(kafka, app, events);
+            DashboardPipeline.produce(PLATFORM.kafka(), app, events);
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() ->
                     DashboardPipeline.json(port, Dashboard.COMMUNITIES_PATH).path("communities").size() == 3);
 
@@ -141,7 +120,7 @@ class DashboardBrowserIT {
             screenshot(page, "DashboardBrowserIT-alpha-before.png");
 
             long t0 = System.nanoTime();
-            DashboardPipeline.produce(kafka, app, List.of(
+            DashboardPipeline.produce(PLATFORM.kafka(), app, List.of(
                     reply("alpha-r2", "alpha", "alpha-cy", "alpha-t1", Instant.now().minusSeconds(5)),
                     reply("alpha-r3", "alpha", "alpha-dee", "alpha-t1", Instant.now().minusSeconds(4))));
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))

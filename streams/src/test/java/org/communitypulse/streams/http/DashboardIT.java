@@ -25,16 +25,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.communitypulse.embedded.ApicurioRegistry;
-import org.communitypulse.embedded.KafkaCluster;
-import org.communitypulse.embedded.KafkaClusters;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.streams.PulseStreamsApp;
 import org.communitypulse.streams.TestEvents;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,24 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DashboardIT {
 
-    private static KafkaCluster kafka;
-    private static ApicurioRegistry registry;
-
-    @BeforeAll
-    static void platform() {
-        kafka = KafkaClusters.start();
-        registry = ApicurioRegistry.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (registry != null) {
-            registry.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final RealPlatform PLATFORM = new RealPlatform();
 
     static ActivityEvent thread(String id, String community, String actor, Instant at) {
         ActivityEvent e = TestEvents.event(id, community, EventType.THREAD_CREATED, actor, at);
@@ -105,10 +85,10 @@ class DashboardIT {
         events.add(role("bg1", backlog, "sue", twoDaysAgo.plusSeconds(100), "role", "sponsor"));
         events.add(role("bg2", backlog, "carl", twoDaysAgo.plusSeconds(101), "level", "corporate-user"));
 
-        try (PulseStreamsApp app = DashboardPipeline.start(kafka, registry, prefix, state, 2)) {
+        try (PulseStreamsApp app = DashboardPipeline.start(PLATFORM.kafka(), PLATFORM.registry(), prefix, state, 2)) {
             int port = app.httpPort().orElseThrow();
             app.awaitRunning(Duration.ofSeconds(90));
-            DashboardPipeline.produce(kafka, app, events);
+            DashboardPipeline.produce(PLATFORM.kafka(), app, events);
 
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
                 JsonNode all = json(port, Dashboard.COMMUNITIES_PATH);
@@ -218,7 +198,7 @@ class DashboardIT {
             stream.thenAccept(response -> response.body().forEach(lines::add));
             assertThat(nextCommunities(lines, Duration.ofSeconds(10))).as("snapshot on connect").isNotNull();
             long t0 = System.nanoTime();
-            DashboardPipeline.produce(kafka, app, List.of(reply("l4", live, "dee", "l1", Instant.now())));
+            DashboardPipeline.produce(PLATFORM.kafka(), app, List.of(reply("l4", live, "dee", "l1", Instant.now())));
             long deadline = t0 + TimeUnit.SECONDS.toNanos(10);
             JsonNode changed = null;
             while (changed == null && System.nanoTime() < deadline) {
@@ -251,13 +231,13 @@ class DashboardIT {
                 events.add(reply(c + "-r" + r, c, "r" + r, c + "-t", at.plusSeconds(r + 1)));
             }
         }
-        try (PulseStreamsApp a = DashboardPipeline.start(kafka, registry, prefix, stateA, 4);
-             PulseStreamsApp b = DashboardPipeline.start(kafka, registry, prefix, stateB, 4)) {
+        try (PulseStreamsApp a = DashboardPipeline.start(PLATFORM.kafka(), PLATFORM.registry(), prefix, stateA, 4);
+             PulseStreamsApp b = DashboardPipeline.start(PLATFORM.kafka(), PLATFORM.registry(), prefix, stateB, 4)) {
             int portA = a.httpPort().orElseThrow();
             int portB = b.httpPort().orElseThrow();
             a.awaitRunning(Duration.ofSeconds(90));
             b.awaitRunning(Duration.ofSeconds(90));
-            DashboardPipeline.produce(kafka, a, events);
+            DashboardPipeline.produce(PLATFORM.kafka(), a, events);
 
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
                 Set<String> localA = ids(json(portA, Dashboard.COMMUNITIES_PATH + "?scope=local"));

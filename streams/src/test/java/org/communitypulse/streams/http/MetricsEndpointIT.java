@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -26,17 +25,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.communitypulse.embedded.ApicurioRegistry;
-import org.communitypulse.embedded.KafkaCluster;
-import org.communitypulse.embedded.KafkaClusters;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.streams.PulseStreamsApp;
-import org.communitypulse.streams.PulseStreamsConfig;
 import org.communitypulse.streams.TestEvents;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -53,40 +47,16 @@ class MetricsEndpointIT {
 
     private static final Path DEPLOY = Path.of("..", "deploy");
 
-    private static KafkaCluster kafka;
-    private static ApicurioRegistry registry;
+    @RegisterExtension
+    static final RealPlatform PLATFORM = new RealPlatform();
+
     private final HttpClient client = HttpClient.newHttpClient();
-
-    @BeforeAll
-    static void platform() {
-        kafka = KafkaClusters.start();
-        registry = ApicurioRegistry.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (registry != null) {
-            registry.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
 
     @Test
     void shouldExposeIntakeCountersWithTheirValuesWhenGoodAndBadRecordsArrive(@TempDir Path state) throws Exception {
         String prefix = "http-" + UUID.randomUUID().toString().substring(0, 8) + ".";
         String appId = prefix + "app";
-        Map<String, Object> props = new HashMap<>();
-        props.put(PulseStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(PulseStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.ccompatUrl());
-        props.put(PulseStreamsConfig.TOPIC_PREFIX_CONFIG, prefix);
-        props.put(PulseStreamsConfig.APPLICATION_ID_CONFIG, appId);
-        props.put(PulseStreamsConfig.STATE_DIR_CONFIG, state.toString());
-        props.put(PulseStreamsConfig.PARTITIONS_CONFIG, 1);
-        props.put(PulseStreamsConfig.HTTP_PORT_CONFIG, 0);
-        try (PulseStreamsApp app = new PulseStreamsApp(new PulseStreamsConfig(props))) {
-            app.start();
+        try (PulseStreamsApp app = DashboardPipeline.start(PLATFORM.kafka(), PLATFORM.registry(), prefix, state, 1)) {
             int port = app.httpPort().orElseThrow();
             assertThat(get(port, PulseHttpServer.HEALTH_PATH).statusCode()).isEqualTo(200);
             app.awaitRunning(Duration.ofSeconds(90));
@@ -97,7 +67,7 @@ class MetricsEndpointIT {
             Instant at = Instant.parse("2026-01-05T10:00:00Z");
             ActivityEvent first = TestEvents.event("e1", "c1", EventType.THREAD_CREATED, "a1", at);
             try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, PLATFORM.kafka().bootstrapServers()),
                     new ByteArraySerializer(), new ByteArraySerializer())) {
                 send(producer, topic, "c1", serialize(app, first));
                 send(producer, topic, "c1", serialize(app,
