@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.communitypulse.cli.PipelineBenchmark;
-import org.communitypulse.streams.PulseStreamsConfig;
+import org.communitypulse.streams.EngagementSettings;
 
 /**
  * The batch peer for one suite run: a PostgreSQL cluster when one can be started, else nothing (with
@@ -24,7 +24,7 @@ final class PeerSession implements AutoCloseable {
     private PeerSession(PostgresCluster cluster) {
         this.cluster = cluster;
         this.bench = cluster == null ? null : new PeerBenchmark(cluster,
-                List.of(PulseStreamsConfig.STAFF_ROLES_DEFAULT.split(",")));
+                EngagementSettings.defaults().staffRoles());
     }
 
     /**

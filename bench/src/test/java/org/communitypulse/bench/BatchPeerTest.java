@@ -30,7 +30,6 @@ import org.communitypulse.streams.AlertSettings;
 import org.communitypulse.streams.EngagementSettings;
 import org.communitypulse.streams.EngagementTopology;
 import org.communitypulse.streams.IntakeSettings;
-import org.communitypulse.streams.PulseStreamsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -84,7 +83,7 @@ class BatchPeerTest {
         Map<String, Map<String, Object>> pipeline = pipeline(events);
         Map<String, Map<String, Object>> peer;
         try (BatchPeer batch = new BatchPeer(cluster.connect(),
-                List.of(PulseStreamsConfig.STAFF_ROLES_DEFAULT.split(",")))) {
+                EngagementSettings.defaults().staffRoles())) {
             assertThat(batch.load(events.iterator(), Long.MAX_VALUE)).isEqualTo(events.size());
             batch.recompute();
             peer = batch.daily();
