@@ -12,7 +12,7 @@
     return String(v);
   }
   const pct = (v) => (v === null || v === undefined) ? '–' : (100 * v).toFixed(0) + '%';
-  const healthText = { healthy: 'Healthy', at_risk: 'At risk', stalled: 'Stalled' };
+  const healthText = { thriving: 'Thriving', healthy: 'Healthy', at_risk: 'At risk', stalled: 'Stalled' };
   const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 
   async function getJson(url) {
@@ -176,6 +176,7 @@
       '</strong> ' + a.severity.toLowerCase() + ', ' + a.state.toLowerCase() + ' — since ' + a.since +
       (a.state === 'RESOLVED' ? ', resolved on ' + a.day : ', evaluated ' + a.day) + '<br><span class="muted">' +
       esc(a.summary) + '</span></li>').join('') || '<li class="muted">No alert has fired.</li>';
+    loadMaturity(s.communityId);
     state.renders++;
     document.getElementById('community-view').dataset.renders = String(state.renders);
   }
@@ -203,6 +204,58 @@
       '</td></tr>').join('') || '<tr><td colspan="4" class="muted">No open violation.</td></tr>';
     const card = document.getElementById('roles-card');
     card.dataset.renders = String(Number(card.dataset.renders || 0) + 1);
+  }
+
+  // ---- maturity scorecard (docs/maturity.md) ------------------------------------------------------
+  async function loadMaturity(id) {
+    const base = '/api/communities/' + encodeURIComponent(id);
+    try {
+      const [cards, health] = await Promise.all([getJson(base + '/maturity'), getJson(base + '/health')]);
+      if (state.current !== id) return;
+      renderMaturity(cards.scorecards[cards.scorecards.length - 1], health.health[health.health.length - 1]);
+    } catch (e) {
+      $('#maturity-table tbody').innerHTML = '<tr><td colspan="4" class="muted">No scorecard yet</td></tr>';
+      $('#radar').innerHTML = '';
+    }
+  }
+
+  // An eight-axis radar: one axis per competency, 0 at the centre and 100 at the rim; rings at the stage bands.
+  function radar(competencies) {
+    const size = 300, c = size / 2, r = 110, n = competencies.length;
+    const point = (i, v) => {
+      const a = -Math.PI / 2 + 2 * Math.PI * i / n;
+      return [c + r * v / 100 * Math.cos(a), c + r * v / 100 * Math.sin(a)];
+    };
+    let svg = '<svg class="radar" width="' + size + '" height="' + size + '" viewBox="0 0 ' + size + ' ' + size + '">';
+    for (const ring of [25, 50, 75, 100]) {
+      svg += '<polygon class="ring" points="' + competencies.map((_, i) => point(i, ring).join(',')).join(' ') + '"/>';
+    }
+    competencies.forEach((comp, i) => {
+      const [x, y] = point(i, 100);
+      const [lx, ly] = point(i, 122);
+      svg += '<line class="axis" x1="' + c + '" y1="' + c + '" x2="' + x + '" y2="' + y + '"/>';
+      svg += '<text x="' + lx + '" y="' + ly + '" text-anchor="middle" dominant-baseline="middle">' + esc(comp.name) + '</text>';
+    });
+    svg += '<polygon class="area" points="' + competencies.map((comp, i) => point(i, comp.score).join(',')).join(' ') + '"/>';
+    competencies.forEach((comp, i) => {
+      const [x, y] = point(i, comp.score);
+      svg += '<circle cx="' + x + '" cy="' + y + '" r="3" data-competency="' + esc(comp.competency) + '"/>';
+    });
+    return svg + '</svg>';
+  }
+
+  // Scores shown rounded down: a stage-1 score of 24.9999 must not read as the stage-2 floor of 25.
+  function renderMaturity(card, health) {
+    $('#radar').innerHTML = radar(card.competencies);
+    const change = (v) => v === null || v === undefined ? '' : (v > 0 ? ' ▲' : v < 0 ? ' ▼' : '');
+    $('#maturity-overall').textContent = 'Week of ' + card.periodStart + ': stage ' + card.overallStage + ' ' +
+      card.overallStageName + ', score ' + Math.floor(card.overallScore) + change(card.scoreChange) +
+      (health ? ' — health ' + health.score.toFixed(0) + ' (' + health.state.toLowerCase().replace('_', ' ') + ')' : '');
+    $('#maturity-table tbody').innerHTML = card.competencies.map((comp) => '<tr data-competency="' + esc(comp.competency) +
+      '"><td>' + esc(comp.name) + '</td><td>' + comp.stage + ' ' + esc(comp.stageName) + '</td><td class="num">' +
+      Math.floor(comp.score) + change(comp.scoreChange) + '</td><td class="muted">' + comp.evidence.map((e) =>
+        esc(e.signal) + ' ' + (e.value === null ? '–' : fmt(e.value, 2)) + ' (' + e.thresholds.join(' / ') + ')').join('; ') +
+      '</td></tr>').join('');
   }
 
   // ---- routing and live updates --------------------------------------------------------------------

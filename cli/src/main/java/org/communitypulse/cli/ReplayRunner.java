@@ -44,6 +44,7 @@ import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.streams.AlertGate;
 import org.communitypulse.streams.EngagementTopology;
+import org.communitypulse.streams.MaturityTopology;
 import org.communitypulse.streams.PulseStreamsApp;
 import org.communitypulse.streams.PulseStreamsConfig;
 import org.communitypulse.streams.RolesTopology;
@@ -110,7 +111,8 @@ final class ReplayRunner {
     static List<Topic<?, ?>> metricTopics(Topics topics) {
         return List.of(topics.dailyEngagement(), topics.trailingEngagement(), topics.retention(),
                 topics.memberLevels(), topics.alerts(), topics.memberRoles(), topics.roleCoverage(),
-                topics.policyViolations(), topics.trainingMetrics());
+                topics.policyViolations(), topics.trainingMetrics(), topics.maturityScorecard(),
+                topics.communityHealth());
     }
 
     /** Runs the replay and writes {@code out} (replaced atomically, so a failed replay leaves no half file). */
@@ -219,8 +221,10 @@ final class ReplayRunner {
                         + timeout.toSeconds() + " s (" + pending + " communities pending)");
             }
             try {
+                // The maturity family scores a community after its engagement records are out: wait for both.
                 pending = EngagementTopology.pendingCommunities(app.streams(), alertsDue)
-                        + (alertsDue ? RolesTopology.pendingAlerts(app.streams()) : 0);
+                        + (alertsDue ? RolesTopology.pendingAlerts(app.streams()) : 0)
+                        + MaturityTopology.pendingCommunities(app.streams());
             } catch (InvalidStateStoreException e) {
                 // Rebalancing or restoring: the store answers again in a moment.
                 pending = -1;

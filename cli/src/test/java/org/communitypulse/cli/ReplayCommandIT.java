@@ -51,8 +51,8 @@ class ReplayCommandIT {
         List<String> all = Files.readAllLines(first, StandardCharsets.UTF_8);
         // Every metric topic is written, each as a block sorted by key; the daily one is checked here in detail.
         assertThat(all.stream().map(ReplayCommandIT::topicOf).distinct().toList())
-                .containsExactly("pulse.alerts", "pulse.engagement.daily", "pulse.engagement.retention",
-                        "pulse.engagement.trailing",
+                .containsExactly("pulse.alerts", "pulse.community.health", "pulse.engagement.daily",
+                        "pulse.engagement.retention", "pulse.engagement.trailing", "pulse.maturity.scorecard",
                         "pulse.members.levels");
         List<String> lines = all.stream().filter(l -> topicOf(l).equals(TOPIC)).toList();
         Map<String, JsonNode> byDay = new TreeMap<>();

@@ -17,6 +17,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.communitypulse.schemas.avro.CommunityState;
 import org.communitypulse.streams.EngagementTopology;
+import org.communitypulse.streams.MaturityTopology;
 
 /**
  * When a Streams application in another process is finished with its input: the state stores that
@@ -93,7 +94,8 @@ final class SettledOutputs {
 
     /**
      * Communities with periods not yet emitted according to the committed changelogs: marks in the
-     * dirty-period store, or a clock move whose member levels are not re-evaluated yet. The broker's
+     * dirty-period store or the maturity dirty store, or a clock move whose member levels are not
+     * re-evaluated yet. The broker's
      * copy of what {@link EngagementTopology#pendingCommunities} asks the stores.
      */
     static long pendingInChangelog(String bootstrapServers, String applicationId,
@@ -104,6 +106,10 @@ final class SettledOutputs {
                 + "-changelog").keySet()) {
             pending.add(mark.substring(0, mark.indexOf('\u0000')));
         }
+        // The maturity family scores a community after its engagement records are out: its own marks
+        // (community -> earliest week to re-score) must be gone too.
+        pending.addAll(latest(bootstrapServers, applicationId + "-" + MaturityTopology.DIRTY_STORE + "-changelog")
+                .keySet());
         latest(bootstrapServers, communities).forEach((community, bytes) -> {
             CommunityState cs = deserializer.deserialize(communities, bytes);
             if (cs.getLatestDay() != null && !cs.getLatestDay().equals(cs.getLevelsAsOf())) {

@@ -17,7 +17,9 @@ import org.communitypulse.schemas.avro.IdentitySuggestionKey;
 import org.communitypulse.schemas.avro.MemberEngagement;
 import org.communitypulse.schemas.avro.MemberKey;
 import org.communitypulse.schemas.avro.TrailingEngagement;
+import org.communitypulse.schemas.avro.CommunityHealth;
 import org.communitypulse.schemas.avro.CommunityRoleKey;
+import org.communitypulse.schemas.avro.MaturityScorecard;
 import org.communitypulse.schemas.avro.MemberRoles;
 import org.communitypulse.schemas.avro.PolicyViolation;
 import org.communitypulse.schemas.avro.RoleCoverage;
@@ -51,6 +53,8 @@ public final class Topics {
     private final Topic<String, TrainingMetrics> trainingMetrics;
     private final Topic<IdentityKey, Identity> identities;
     private final Topic<IdentitySuggestionKey, IdentitySuggestion> identitySuggestions;
+    private final Topic<CommunityDayKey, MaturityScorecard> maturityScorecard;
+    private final Topic<CommunityDayKey, CommunityHealth> communityHealth;
 
     public Topics(String prefix, AvroSerdes serdes) {
         this.prefix = Objects.requireNonNull(prefix, "prefix");
@@ -81,6 +85,10 @@ public final class Topics {
                 serdes.forValue(Identity.class));
         this.identitySuggestions = new Topic<>(prefix + "identities.suggestions",
                 serdes.forKey(IdentitySuggestionKey.class), serdes.forValue(IdentitySuggestion.class));
+        this.maturityScorecard = new Topic<>(prefix + "maturity.scorecard",
+                serdes.forKey(CommunityDayKey.class), serdes.forValue(MaturityScorecard.class));
+        this.communityHealth = new Topic<>(prefix + "community.health",
+                serdes.forKey(CommunityDayKey.class), serdes.forValue(CommunityHealth.class));
     }
 
     public String prefix() {
@@ -157,11 +165,21 @@ public final class Topics {
         return identitySuggestions;
     }
 
+    /** Output: the eight-competency maturity scorecard per community and ISO week (key day = Monday; compacted). */
+    public Topic<CommunityDayKey, MaturityScorecard> maturityScorecard() {
+        return maturityScorecard;
+    }
+
+    /** Output: health score, state and components per community and ISO week (key day = Monday; compacted). */
+    public Topic<CommunityDayKey, CommunityHealth> communityHealth() {
+        return communityHealth;
+    }
+
     /** The metric topics: each holds the latest value per key, so they are compacted. */
     public List<String> metricNames() {
         return List.of(dailyEngagement.name(), trailingEngagement.name(), retention.name(), memberLevels.name(),
                 memberRoles.name(), roleCoverage.name(), trainingMetrics.name(), identities.name(),
-                identitySuggestions.name());
+                identitySuggestions.name(), maturityScorecard.name(), communityHealth.name());
     }
 
     /** Names of every topic the pipeline reads or writes, for creating them up front. */
@@ -169,6 +187,6 @@ public final class Topics {
         return List.of(activity.name(), activityDeadLetters.name(), activityLate.name(), dailyEngagement.name(),
                 trailingEngagement.name(), retention.name(), memberLevels.name(), alerts.name(), memberRoles.name(),
                 roleCoverage.name(), policyViolations.name(), trainingMetrics.name(), identities.name(),
-                identitySuggestions.name());
+                identitySuggestions.name(), maturityScorecard.name(), communityHealth.name());
     }
 }

@@ -73,7 +73,7 @@ public final class PulseStreamsApp implements AutoCloseable {
         DeferredObserver observer = new DeferredObserver();
         Topology topology = PulseTopology.build(topics, serdes, IntakeSettings.from(config),
                 EngagementSettings.from(config).withObserver(observer), AlertSettings.from(config).withGate(alertGate),
-                config.rolesConfig(), RoleAlertSettings.from(config));
+                config.rolesConfig(), RoleAlertSettings.from(config), config.maturityConfig());
         this.httpPort = resolveHttpPort(config);
         Properties props = config.streamsProperties(httpPort);
         this.streams = new KafkaStreams(topology, props);

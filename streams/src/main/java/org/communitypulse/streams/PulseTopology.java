@@ -5,23 +5,42 @@ import org.apache.kafka.streams.Topology;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.serde.AvroSerdes;
 
-/** The whole pipeline: one intake feeding the engagement family ({@link EngagementTopology}) and the roles family ({@link RolesTopology}). */
+/**
+ * The whole pipeline: one intake feeding the engagement family ({@link EngagementTopology}), the roles family
+ * ({@link RolesTopology}) and the maturity family ({@link MaturityTopology}).
+ */
 public final class PulseTopology {
 
     private PulseTopology() {
     }
 
+    /** With the default role alert thresholds and the shipped maturity rules. */
     public static Topology build(Topics topics, AvroSerdes serdes, IntakeSettings intake, EngagementSettings engagement,
                                  AlertSettings alerting, RolesConfig roles) {
-        return build(topics, serdes, intake, engagement, alerting, roles, RoleAlertSettings.defaults());
+        return build(topics, serdes, intake, engagement, alerting, roles, RoleAlertSettings.defaults(),
+                MaturityConfig.defaults());
     }
 
     /** As above, with the thresholds of the roles family's alerts (judged on the engagement alerts' clock). */
     public static Topology build(Topics topics, AvroSerdes serdes, IntakeSettings intake, EngagementSettings engagement,
                                  AlertSettings alerting, RolesConfig roles, RoleAlertSettings roleAlerts) {
+        return build(topics, serdes, intake, engagement, alerting, roles, roleAlerts, MaturityConfig.defaults());
+    }
+
+    /** As the six-argument build, with the maturity rules ({@code maturity.yaml}). */
+    public static Topology build(Topics topics, AvroSerdes serdes, IntakeSettings intake, EngagementSettings engagement,
+                                 AlertSettings alerting, RolesConfig roles, MaturityConfig maturity) {
+        return build(topics, serdes, intake, engagement, alerting, roles, RoleAlertSettings.defaults(), maturity);
+    }
+
+    public static Topology build(Topics topics, AvroSerdes serdes, IntakeSettings intake, EngagementSettings engagement,
+                                 AlertSettings alerting, RolesConfig roles, RoleAlertSettings roleAlerts,
+                                 MaturityConfig maturity) {
         Topology topology = EngagementTopology.build(topics, serdes, intake, engagement, alerting,
-                List.of(RolesTopology.ROLES));
-        return RolesTopology.addTo(topology, EngagementTopology.INTAKE, topics, roles, alerting, roleAlerts,
+                List.of(RolesTopology.ROLES, MaturityTopology.MATURITY));
+        RolesTopology.addTo(topology, EngagementTopology.INTAKE, topics, roles, alerting, roleAlerts,
                 engagement.emitInterval());
+        return MaturityTopology.addTo(topology, EngagementTopology.INTAKE, topics, maturity, roles,
+                engagement.emitInterval(), intake.clock());
     }
 }

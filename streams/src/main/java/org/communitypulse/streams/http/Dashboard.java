@@ -29,6 +29,7 @@ import org.communitypulse.streams.EngagementTopology;
 import org.communitypulse.streams.http.internals.LiveUpdates;
 import org.communitypulse.streams.http.internals.PeerClient;
 import org.communitypulse.streams.query.CommunityQueries;
+import org.communitypulse.streams.query.MaturityQueries;
 import org.communitypulse.streams.query.ViewStores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,8 @@ public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
 
     public static final String COMMUNITIES_PATH = "/api/communities";
     public static final String EVENTS_PATH = "/api/events";
+    /** Every community's latest scorecard and health with their percentiles among all communities. */
+    public static final String BENCHMARK_PATH = "/api/benchmark";
     /** SSE event carrying the same document as {@value #COMMUNITIES_PATH}. */
     public static final String COMMUNITIES_EVENT = "communities";
     /** {@code ?scope=local}: only this instance's communities (what instances ask each other). */
@@ -104,6 +107,18 @@ public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
             routes.get(COMMUNITIES_PATH + "/{id}/alerts", ctx -> community(ctx, queries::alertTimeline));
             routes.get(COMMUNITIES_PATH + "/{id}/roles", ctx -> community(ctx, queries::roles));
             routes.get(COMMUNITIES_PATH + "/{id}/violations", ctx -> community(ctx, queries::openViolations));
+            routes.get(COMMUNITIES_PATH + "/{id}/maturity", ctx -> community(ctx,
+                    id -> queries.maturity().scorecards(id, date(ctx, "from"), date(ctx, "to"))));
+            routes.get(COMMUNITIES_PATH + "/{id}/health", ctx -> community(ctx,
+                    id -> queries.maturity().health(id, date(ctx, "from"), date(ctx, "to"))));
+            routes.get(BENCHMARK_PATH, ctx -> {
+                ObjectNode all = gather();
+                List<JsonNode> summaries = new ArrayList<>();
+                all.path("communities").forEach(c -> summaries.add(c.deepCopy()));
+                ObjectNode node = MaturityQueries.benchmark(summaries);
+                node.put("partial", all.path("partial").asBoolean());
+                respond(ctx, node);
+            });
             routes.sse(EVENTS_PATH, live::connect);
         });
         config.router.mount(routes -> {

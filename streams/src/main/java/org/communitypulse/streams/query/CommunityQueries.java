@@ -55,9 +55,20 @@ public final class CommunityQueries {
     private static final char END = (char) (SEP + 1);
 
     private final ViewStores stores;
+    private final MaturityQueries maturity;
 
     public CommunityQueries(ViewStores stores) {
         this.stores = stores;
+        this.maturity = new MaturityQueries(stores);
+    }
+
+    /** The maturity scorecard and health questions over the same stores. */
+    public MaturityQueries maturity() {
+        return maturity;
+    }
+
+    private HealthState health(String community, TreeSet<AlertCondition> firing) {
+        return HealthState.of(firing, maturity.latestHealth(community).map(h -> h.getState()).orElse(null));
     }
 
     /** Summaries of every community held here, by id. */
@@ -108,7 +119,7 @@ public final class CommunityQueries {
         ObjectNode node = NODES.objectNode();
         node.put("communityId", community);
         node.put("latestDay", last.toString());
-        node.put("health", HealthState.of(firing).label());
+        node.put("health", health(community, firing).label());
         ArrayNode firingNode = node.putArray("firingAlerts");
         firing.forEach(c -> firingNode.add(c.name()));
         node.set("trailing", RecordJson.of(trailing));
@@ -117,6 +128,7 @@ public final class CommunityQueries {
         for (long v : activity) {
             spark.add(v);
         }
+        maturity.summary(community).ifPresent(m -> node.set("maturity", m));
         node.put("updatedAt", updated.toString());
         return Optional.of(node);
     }
@@ -196,7 +208,7 @@ public final class CommunityQueries {
                 firing.add(alert.getCondition());
             }
         }
-        node.put("health", HealthState.of(firing).label());
+        node.put("health", health(community, firing).label());
         node.set("alerts", list);
         return Optional.of(node);
     }

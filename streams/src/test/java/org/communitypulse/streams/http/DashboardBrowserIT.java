@@ -108,6 +108,14 @@ class DashboardBrowserIT {
                     .getText()).contains("alpha-carl");
             page.executeScript("document.getElementById('roles-card').scrollIntoView()");
             screenshot(page, "DashboardBrowserIT-alpha-roles.png");
+            // The maturity radar: one point per competency, and the table with each one's stage.
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    page.findElements(By.cssSelector("#radar svg.radar circle")).size() == 8);
+            assertThat(page.findElements(By.cssSelector("#maturity-table tbody tr[data-competency]"))).hasSize(8);
+            assertThat(text(page, "maturity-overall")).contains("stage");
+            page.executeScript("document.getElementById('maturity-overall').scrollIntoView()");
+            screenshot(page, "DashboardBrowserIT-alpha-maturity.png");
+            page.executeScript("window.scrollTo(0, 0)");
             String pointsBefore = page.findElement(By.id("chart-activity")).getAttribute("data-points");
             screenshot(page, "DashboardBrowserIT-alpha-before.png");
 

@@ -61,6 +61,11 @@ public final class RecordJson {
             sorted.forEach((k, v) -> node.set(k, value(v)));
             return node;
         }
+        if (value instanceof java.util.Collection<?> items) {
+            com.fasterxml.jackson.databind.node.ArrayNode array = NODES.arrayNode();
+            items.forEach(item -> array.add(value(item)));
+            return array;
+        }
         // CharSequence (Utf8), enums, LocalDate, Instant: their toString is the ISO / symbol form.
         return NODES.textNode(value.toString());
     }

@@ -1,0 +1,85 @@
+package org.communitypulse.streams;
+
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.Stores;
+import org.communitypulse.schemas.Topic;
+import org.communitypulse.schemas.Topics;
+import org.communitypulse.streams.internals.MaturityProcessor;
+
+/**
+ * The Community Maturity Model scorecard and the health score (see {@code docs/maturity.md}).
+ *
+ * <p>Input: the events the intake accepted, from {@link EngagementTopology#INTAKE}, plus read access to the
+ * engagement view stores and the roles state of the same task (the activity topic is keyed by community,
+ * so everything a community's scorecard needs is on one task: no repartition topic).
+ *
+ * <p>Outputs, per community and ISO week (key {@code CommunityDayKey} of the week's Monday):
+ * <ul>
+ *   <li>{@code <prefix>maturity.scorecard}: {@code MaturityScorecard}, compacted;</li>
+ *   <li>{@code <prefix>community.health}: {@code CommunityHealth}, compacted.</li>
+ * </ul>
+ */
+public final class MaturityTopology {
+
+    public static final String MATURITY = "maturity";
+    public static final String STATE_STORE = "maturity-state-store";
+    public static final String DIRTY_STORE = "maturity-dirty-store";
+    /** Latest scorecard per {@code communityId NUL Monday} (ISO date), for interactive queries. */
+    public static final String SCORECARD_VIEW_STORE = "maturity-scorecard-view-store";
+    /** Latest health record per {@code communityId NUL Monday}, for interactive queries. */
+    public static final String HEALTH_VIEW_STORE = "community-health-view-store";
+    public static final String SCORECARD_SINK = "maturity-scorecard-sink";
+    public static final String HEALTH_SINK = "community-health-sink";
+
+    private MaturityTopology() {
+    }
+
+    /**
+     * Adds the maturity family under {@code parent} (the intake). The engagement family and the roles family
+     * must already be in {@code topology}: their stores are read.
+     */
+    public static Topology addTo(Topology topology, String parent, Topics topics, MaturityConfig config,
+                                 RolesConfig roles, Duration interval, Clock clock) {
+        MaturityProcessor.Stores stores = new MaturityProcessor.Stores(STATE_STORE, DIRTY_STORE, SCORECARD_VIEW_STORE,
+                HEALTH_VIEW_STORE, EngagementTopology.DAILY_VIEW_STORE, EngagementTopology.TRAILING_VIEW_STORE,
+                EngagementTopology.DIRTY_STORE, EngagementTopology.THREAD_STORE, RolesTopology.ROLES_STORE);
+        MaturityProcessor.Children children = new MaturityProcessor.Children(SCORECARD_SINK, HEALTH_SINK);
+        topology.addProcessor(MATURITY, () -> new MaturityProcessor(stores, children, config, roles, interval, clock),
+                parent);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE),
+                Serdes.String(), Serdes.ByteArray()), MATURITY);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DIRTY_STORE),
+                Serdes.String(), Serdes.Long()), MATURITY);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SCORECARD_VIEW_STORE),
+                Serdes.String(), topics.maturityScorecard().valueSerde()), MATURITY);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HEALTH_VIEW_STORE),
+                Serdes.String(), topics.communityHealth().valueSerde()), MATURITY);
+        topology.connectProcessorAndStateStores(MATURITY, EngagementTopology.DAILY_VIEW_STORE,
+                EngagementTopology.TRAILING_VIEW_STORE, EngagementTopology.DIRTY_STORE, EngagementTopology.THREAD_STORE,
+                RolesTopology.ROLES_STORE);
+        addSink(topology, SCORECARD_SINK, topics.maturityScorecard());
+        addSink(topology, HEALTH_SINK, topics.communityHealth());
+        return topology;
+    }
+
+    /**
+     * Communities of this instance whose scorecards have not been emitted yet: a replay waits for 0 (and for
+     * {@link EngagementTopology#pendingCommunities}) before it reads the outputs.
+     *
+     * @throws org.apache.kafka.streams.errors.InvalidStateStoreException while the store is not queryable
+     */
+    public static long pendingCommunities(KafkaStreams streams) {
+        return MaturityProcessor.pendingCommunities(streams.store(
+                StoreQueryParameters.fromNameAndType(DIRTY_STORE, QueryableStoreTypes.keyValueStore())));
+    }
+
+    private static <K, V> void addSink(Topology topology, String name, Topic<K, V> topic) {
+        topology.addSink(name, topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer(), MATURITY);
+    }
+}

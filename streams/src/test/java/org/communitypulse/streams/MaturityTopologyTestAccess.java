@@ -1,0 +1,19 @@
+package org.communitypulse.streams;
+
+import java.util.List;
+import org.communitypulse.schemas.avro.ActivityEvent;
+
+/** The scripted stage communities of {@link MaturityTopologyTest}, for tests in other packages. */
+public final class MaturityTopologyTestAccess {
+
+    private MaturityTopologyTestAccess() {
+    }
+
+    public static List<ActivityEvent> events(int stage) {
+        return MaturityTopologyTest.ScriptedCommunity.events(stage);
+    }
+
+    public static MaturityConfig withGoals() {
+        return MaturityTopologyTest.withGoals();
+    }
+}
