@@ -47,7 +47,7 @@ public final class IdentityTopology {
         topology.addProcessor(IDENTITY, () -> new IdentityProcessor(IDENTITY_STORE,
                 topics.activity().valueSerde().serializer(), activity, children), parent);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IDENTITY_STORE),
-                Serdes.String(), Serdes.ByteArray()), IDENTITY);
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), IDENTITY);
         addSink(topology, IDENTITIES_SINK, topics.identities());
         addSink(topology, SUGGESTIONS_SINK, topics.identitySuggestions());
         addSink(topology, DEAD_LETTER_SINK, topics.activityDeadLetters());

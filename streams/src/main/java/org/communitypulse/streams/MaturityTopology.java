@@ -52,10 +52,11 @@ public final class MaturityTopology {
         MaturityProcessor.Children children = new MaturityProcessor.Children(SCORECARD_SINK, HEALTH_SINK);
         topology.addProcessor(MATURITY, () -> new MaturityProcessor(stores, children, config, roles, interval, clock),
                 parent);
+        // Record caches: every event writes the community's state and dirty weeks; one write per key per commit.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE),
-                Serdes.String(), Serdes.ByteArray()), MATURITY);
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), MATURITY);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DIRTY_STORE),
-                Serdes.String(), Serdes.Long()), MATURITY);
+                Serdes.String(), Serdes.Long()).withCachingEnabled(), MATURITY);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SCORECARD_VIEW_STORE),
                 Serdes.String(), topics.maturityScorecard().valueSerde()), MATURITY);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HEALTH_VIEW_STORE),

@@ -77,10 +77,12 @@ public final class RolesTopology {
             topology.connectProcessorAndStateStores(ROLES, EngagementTopology.ALERTS_VIEW_STORE);
             addSink(topology, ALERTS_SINK, topics.alerts());
         }
+        // Record caches: the activity store is read and written several times per event (the community's
+        // clock, the actor's last activity), and would otherwise send each write to RocksDB and the changelog.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ROLES_STORE),
-                Serdes.String(), Serdes.ByteArray()), ROLES);
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), ROLES);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ROLES_ACTIVITY_STORE),
-                Serdes.String(), Serdes.Long()), ROLES);
+                Serdes.String(), Serdes.Long()).withCachingEnabled(), ROLES);
         addSink(topology, MEMBER_ROLES_SINK, topics.memberRoles());
         addSink(topology, COVERAGE_SINK, topics.roleCoverage());
         addSink(topology, VIOLATIONS_SINK, topics.policyViolations());
