@@ -114,7 +114,9 @@ public final class EngagementTopology {
         topology.addSink(LATE_SINK, topics.activityLate().name(),
                 topics.activityLate().keySerde().serializer(), topics.activityLate().valueSerde().serializer(), INTAKE);
 
-        IdentityTopology.addTo(topology, INTAKE, topics, ENGAGEMENT);
+        // The roles node forgets erased members too (docs/identity.md); it is added later, by PulseTopology.
+        IdentityTopology.addTo(topology, INTAKE, topics, ENGAGEMENT, moreValidChildren.contains(RolesTopology.ROLES)
+                ? List.of(RolesTopology.ROLES) : List.of());
 
         EngagementProcessor.Children outputs =
                 new EngagementProcessor.Children(DAILY_SINK, TRAILING_SINK, RETENTION_SINK, MEMBER_LEVELS_SINK,

@@ -1,5 +1,6 @@
 package org.communitypulse.streams;
 
+import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
@@ -38,11 +39,12 @@ public final class IdentityTopology {
     /**
      * Adds the identity family under {@code parent} (the intake); {@code engagement} is the node that receives
      * identity changes and must be added afterwards with {@link #IDENTITY} among its parents and
-     * {@link #IDENTITY_STORE} connected.
+     * {@link #IDENTITY_STORE} connected. {@code erasures}: nodes also told of erasures, added afterwards
+     * with {@link #IDENTITY} among their parents.
      */
-    static void addTo(Topology topology, String parent, Topics topics, String engagement) {
+    static void addTo(Topology topology, String parent, Topics topics, String engagement, List<String> erasures) {
         IdentityProcessor.Children children = new IdentityProcessor.Children(IDENTITIES_SINK, SUGGESTIONS_SINK,
-                engagement, DEAD_LETTER_SINK);
+                engagement, DEAD_LETTER_SINK, erasures);
         String activity = topics.activity().name();
         topology.addProcessor(IDENTITY, () -> new IdentityProcessor(IDENTITY_STORE,
                 topics.activity().valueSerde().serializer(), activity, children), parent);

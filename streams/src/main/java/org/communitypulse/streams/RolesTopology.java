@@ -48,7 +48,11 @@ public final class RolesTopology {
     private RolesTopology() {
     }
 
-    /** Adds the roles family to {@code topology}, under {@code parent} (the intake), without its alerts. */
+    /**
+     * Adds the roles family to {@code topology}, under {@code parent} (the intake) and the identity node (for
+     * erasures: {@code topology} must come from {@link EngagementTopology#build} with {@link #ROLES} among its
+     * extra children), without its alerts.
+     */
     public static Topology addTo(Topology topology, String parent, Topics topics, RolesConfig config) {
         return addTo(topology, parent, topics, config, null, null, null);
     }
@@ -69,7 +73,8 @@ public final class RolesTopology {
         String activity = topics.activity().name();
         topology.addProcessor(ROLES, () -> new RolesProcessor(ROLES_STORE, ROLES_ACTIVITY_STORE, config,
                 topics.activity().valueSerde().serializer(), activity, children, judging,
-                new RolesProcessor.Views(COVERAGE_VIEW_STORE, OPEN_VIOLATIONS_VIEW_STORE, TRAINING_VIEW_STORE)), parent);
+                new RolesProcessor.Views(COVERAGE_VIEW_STORE, OPEN_VIOLATIONS_VIEW_STORE, TRAINING_VIEW_STORE)), parent,
+                IdentityTopology.IDENTITY);
         addView(topology, COVERAGE_VIEW_STORE, topics.roleCoverage());
         addView(topology, OPEN_VIOLATIONS_VIEW_STORE, topics.policyViolations());
         addView(topology, TRAINING_VIEW_STORE, topics.trainingMetrics());

@@ -309,4 +309,55 @@ class RolesTopologyTest {
         }
         return sum;
     }
+
+    @Test
+    void shouldTombstoneAndVacateWhenTheOnlyHolderIsErased() {
+        start();
+        pipe(roleEvent("g1", EventType.ROLE_GRANTED, "alice", "2024-01-01T10:00:00Z", "role", "community-manager"),
+                roleEvent("g2", EventType.ROLE_GRANTED, "alice", "2024-01-01T10:00:00Z", "level", "corporate-user"),
+                roleEvent("t1", EventType.TRAINING_COMPLETED, "alice", "2024-01-02T09:00:00Z",
+                        "course", "Social-Media-Guidelines"),
+                roleEvent("g3", EventType.ROLE_GRANTED, "bob", "2024-01-02T10:00:00Z", "level", "corporate-user"));
+        assertThat(coverage.readKeyValuesToMap().get(new CommunityRoleKey(C, "community-manager")).getHolders())
+                .containsExactly("alice");
+        assertThat(training.readValuesToList()).last().satisfies(t -> {
+            assertThat(t.getCorporateUsers()).isEqualTo(2);
+            assertThat(t.getExpiring() + t.getTrainedCorporateUsers()).isPositive();
+        });
+        members.readKeyValuesToMap();
+        violationLog();
+
+        pipe(event("e1", C, EventType.MEMBER_ERASED, "alice", Instant.parse("2024-01-05T12:00:00Z")));
+
+        List<org.apache.kafka.streams.KeyValue<MemberKey, MemberRoles>> memberRecords = members.readKeyValuesToList();
+        assertThat(memberRecords).singleElement().satisfies(kv -> {
+            assertThat(kv.key).isEqualTo(new MemberKey(C, "alice"));
+            assertThat(kv.value).isNull();
+        });
+        RoleCoverage manager = coverage.readKeyValuesToMap().get(new CommunityRoleKey(C, "community-manager"));
+        assertThat(manager.getHolders()).isEmpty();
+        assertThat(manager.getFilled()).isFalse();
+        // Vacant from the erasure, not retroactively: the organisation learns when the seat emptied.
+        assertThat(manager.getVacantSince()).isEqualTo(Instant.parse("2024-01-05T12:00:00Z"));
+        TrainingMetrics after = training.readValuesToList().get(0);
+        assertThat(after.getCorporateUsers()).isEqualTo(1);
+        assertThat(after.getTrainedCorporateUsers()).isZero();
+        assertThat(after.getExpiring()).isZero();
+        assertThat(violationLog()).contains("OPENED required-role-vacant community-manager 2024-01-05T12:00:00Z null")
+                .noneMatch(v -> v.contains("alice"));
+
+        // Later role events of the forgotten identity are ignored (counted), a grant to someone else refills.
+        pipe(roleEvent("g4", EventType.ROLE_GRANTED, "alice", "2024-01-06T10:00:00Z", "role", "community-manager"),
+                roleEvent("g5", EventType.ROLE_GRANTED, "bob", "2024-01-06T11:00:00Z", "role", "community-manager"));
+        assertThat(members.readKeyValuesToList()).extracting(kv -> kv.key.getMemberId().toString())
+                .containsOnly("bob");
+        RoleCoverage refilled = coverage.readKeyValuesToMap().get(new CommunityRoleKey(C, "community-manager"));
+        assertThat(refilled.getHolders()).containsExactly("bob");
+        assertThat(refilled.getFilled()).isTrue();
+        assertThat(violationLog()).containsExactly(
+                "RESOLVED required-role-vacant community-manager 2024-01-05T12:00:00Z 2024-01-06T11:00:00Z");
+        assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(driver.metrics().entrySet()).filteredOn(e -> e.getKey().name().equals("events-of-erased-total"))
+                .singleElement().satisfies(e -> assertThat(e.getValue().metricValue()).isEqualTo(1.0));
+    }
 }

@@ -45,8 +45,19 @@ import org.communitypulse.schemas.avro.SuggestionReason;
  */
 public final class IdentityProcessor implements Processor<String, ActivityEvent, Object, Object> {
 
-    /** Downstream node names. */
-    public record Children(String identities, String suggestions, String engagement, String deadLetter) {
+    /**
+     * Downstream node names. {@code erasures}: further nodes told of each erasure (the same {@link IdentityChange}
+     * as the engagement node), e.g. the roles node; they must have this node among their parents.
+     */
+    public record Children(String identities, String suggestions, String engagement, String deadLetter,
+                           List<String> erasures) {
+        public Children {
+            erasures = List.copyOf(erasures);
+        }
+
+        public Children(String identities, String suggestions, String engagement, String deadLetter) {
+            this(identities, suggestions, engagement, deadLetter, List.of());
+        }
     }
 
     /**
@@ -111,7 +122,7 @@ public final class IdentityProcessor implements Processor<String, ActivityEvent,
                     split(community, identity, other, event, at);
                 }
             }
-            case MEMBER_ERASED -> erase(community, identity, at);
+            case MEMBER_ERASED -> erase(community, identity, event.getEventId(), at);
             default -> {
                 // The intake routes only identity events here.
             }
@@ -365,7 +376,7 @@ public final class IdentityProcessor implements Processor<String, ActivityEvent,
             .thenComparing(l -> l.evidence() == null ? "" : l.evidence()).thenComparingLong(IdentityStore.Link::at);
 
     /** Forgets the whole member of {@code identity}: every identity of it, its evidence and its suggestions. */
-    private void erase(String community, String identity, long at) {
+    private void erase(String community, String identity, String eventId, long at) {
         IdentityStore.IdentityEntry first = entry(community, identity);
         String member = memberOf(identity, first);
         IdentityStore.Group group = store.group(community, member);
@@ -395,8 +406,11 @@ public final class IdentityProcessor implements Processor<String, ActivityEvent,
         }
         store.activate(community);
         metrics.erased();
-        context.forward(new Record<>(community, new IdentityChange(community, identities, true), at),
-                children.engagement());
+        IdentityChange change = new IdentityChange(community, identities, true, eventId);
+        context.forward(new Record<>(community, change, at), children.engagement());
+        for (String node : children.erasures()) {
+            context.forward(new Record<>(community, change, at), node);
+        }
     }
 
     private void suggest(String community, String a, String b, SuggestionReason reason, String evidence, long at) {

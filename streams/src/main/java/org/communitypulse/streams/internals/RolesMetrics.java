@@ -15,11 +15,16 @@ final class RolesMetrics {
 
     private final Sensor applied;
     private final Sensor ignored;
+    private final Sensor erasures;
+    private final Sensor erasedIgnored;
     private final Map<RolesRejectReason, Sensor> deadLettered = new EnumMap<>(RolesRejectReason.class);
 
     RolesMetrics(StreamsMetrics metrics) {
         applied = metrics.addRateTotalSensor(IntakeMetrics.SCOPE, ENTITY, "applied", Sensor.RecordingLevel.INFO);
         ignored = metrics.addRateTotalSensor(IntakeMetrics.SCOPE, ENTITY, "ignored", Sensor.RecordingLevel.INFO);
+        erasures = metrics.addRateTotalSensor(IntakeMetrics.SCOPE, ENTITY, "erasures", Sensor.RecordingLevel.INFO);
+        erasedIgnored = metrics.addRateTotalSensor(IntakeMetrics.SCOPE, ENTITY, "events-of-erased",
+                Sensor.RecordingLevel.INFO);
         for (RolesRejectReason reason : RolesRejectReason.values()) {
             deadLettered.put(reason, metrics.addRateTotalSensor(IntakeMetrics.SCOPE, ENTITY + "." + reason.name(),
                     "dead-lettered", Sensor.RecordingLevel.INFO, "reason", reason.name()));
@@ -32,6 +37,15 @@ final class RolesMetrics {
 
     void ignored() {
         ignored.record();
+    }
+
+    void erasure() {
+        erasures.record();
+    }
+
+    /** A role event of an erased identity, not kept (also counted as ignored). */
+    void erasedIgnored() {
+        erasedIgnored.record();
     }
 
     void deadLettered(RolesRejectReason reason) {

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -228,10 +229,26 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
 
     @Override
     public void process(Record<Object, Object> record) {
+        if (record.value() instanceof IdentityChange change) {
+            if (change.erased()) {
+                erase(change, record.timestamp());
+            }
+            return;
+        }
         ActivityEvent event = (ActivityEvent) record.value();
         String community = event.getCommunityId();
         long at = event.getOccurredAt().toEpochMilli();
         String actor = event.getActorId();
+        if (actor != null && activity.get(key(community, ERASED + actor)) != null) {
+            // A forgotten member: their role events are not kept and their activity covers nothing; the event
+            // still moves the community's clock (it happened), as an anonymous one.
+            if (isRoleFamily(event.getType())) {
+                metrics.ignored();
+                metrics.erasedIgnored();
+                return;
+            }
+            actor = null;
+        }
         boolean roleFamily = isRoleFamily(event.getType());
         RolesState state = null;
         if (roleFamily) {
@@ -304,9 +321,93 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
                     state.lastActive.put(c.member(), last);
                 }
             }
-            emit(community, state, event, record.timestamp());
+            emit(community, state, event.getEventId(), event.getType().name(), at, record.timestamp());
             store.put(community, write(state));
         }
+    }
+
+    /**
+     * Forgets the erased identities: their trainings and acknowledgements go, their role history is kept under
+     * an anonymous placeholder holder revoked at the erasure's time (so a role they held becomes vacant from then,
+     * not retroactively), their {@code members.roles} records get tombstones and their activity entries are
+     * deleted; a marker per identity makes later role events of theirs ignored. Then the community is re-evaluated.
+     */
+    private void erase(IdentityChange change, long timestamp) {
+        String community = change.community();
+        // The erasure happened in the community: it moves the clock like any event, so the evaluation below
+        // sees the role vacant from the erasure on.
+        long at = timestamp;
+        Long previous = activity.get(key(community, LATEST));
+        activity.put(key(community, LATEST), previous == null ? at : Math.max(previous, at));
+        Long first = activity.get(key(community, FIRST));
+        if (first == null || at < first) {
+            activity.put(key(community, FIRST), at);
+        }
+        if (alerting != null) {
+            Long taskLatest = activity.get(TASK_LATEST);
+            if (taskLatest == null || at > taskLatest) {
+                activity.put(TASK_LATEST, at);
+            }
+        }
+        String causeId = change.eventId() == null ? "" : change.eventId();
+        java.util.Set<String> erased = new java.util.HashSet<>(change.identities());
+        metrics.erasure();
+        for (String id : erased) {
+            activity.put(key(community, ERASED + id), at);
+            activity.delete(key(community, ACTIVE + id));
+            activity.delete(key(community, HOLDER + id));
+            String prefix = key(community, DAY + id + '\u0000');
+            List<String> days = new ArrayList<>();
+            try (KeyValueIterator<String, Long> it = activity.range(prefix, prefix + '\uffff')) {
+                it.forEachRemaining(kv -> days.add(kv.key));
+            }
+            days.forEach(activity::delete);
+        }
+        if (activity.get(key(community, IN_USE)) == null) {
+            // No role history to forget: the markers above are enough.
+            return;
+        }
+        RolesState state = load(community);
+        state.completions.removeIf(c -> erased.contains(c.member()));
+        state.acknowledgements.keySet().removeAll(erased);
+        List<RolesState.Change> anonymised = new ArrayList<>();
+        Map<String, String> placeholders = new TreeMap<>();
+        for (RolesState.Change c : state.changes) {
+            if (!erased.contains(c.member())) {
+                anonymised.add(c);
+                continue;
+            }
+            if (c.at() >= at) {
+                // Dated at or after the erasure: ignored, as if it arrived after it.
+                continue;
+            }
+            // One placeholder per erased identity and erasure: distinct from every member id (NUL first).
+            String holder = placeholders.computeIfAbsent(c.member(),
+                    m -> "\u0000erased:" + at + ":" + (state.erasedHolders++));
+            anonymised.add(new RolesState.Change(c.eventId(), holder, c.kind(), c.id(), c.account(), c.granted(), c.at()));
+        }
+        if (!placeholders.isEmpty()) {
+            for (RolesEvaluator.Holding h : RolesEvaluator.holdings(anonymised, at)) {
+                if (h.held() && placeholders.containsValue(h.member())) {
+                    anonymised.add(new RolesState.Change(causeId, h.member(), h.kind(), h.id(), h.account(),
+                            false, at));
+                }
+            }
+        }
+        state.changes = anonymised;
+        for (String id : erased) {
+            if (state.emittedMembers.remove(id) != null) {
+                context.forward(new Record<>(new MemberKey(community, id), null, timestamp), children.memberRoles());
+            }
+        }
+        for (RolesState.Change c : state.changes) {
+            Long last = activity.get(key(community, ACTIVE + c.member()));
+            if (last != null) {
+                state.lastActive.put(c.member(), last);
+            }
+        }
+        emit(community, state, causeId, EventType.MEMBER_ERASED.name(), at, timestamp);
+        store.put(community, write(state));
     }
 
     private static final String FIRST = "first";
@@ -315,6 +416,9 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
     private static final String HOLDER = "h:";
     private static final String ACTIVE = "a:";
     private static final String DAY = "d:";
+    /** Erased identity to the erasure's time: its later role events are ignored, its activity not kept. */
+    private static final String ERASED = "e:";
+    private static final String ERASED_HOLDER = "\u0000erased:";
     /** Task-wide keys start with \u0001, which no community id does: the alert clock and the alert index. */
     private static final String TASK_LATEST = "\u0001latest";
     private static final String ALERT_INDEX = "\u0001alerts\u0000";
@@ -439,9 +543,13 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         return null;
     }
 
-    private void emit(String community, RolesState state, ActivityEvent cause, long timestamp) {
+    private void emit(String community, RolesState state, String causeId, String causeType, long causeAt,
+                      long timestamp) {
         RolesEvaluator.Evaluation eval = evaluator.evaluate(community, state, state.latestEventAt);
         eval.members().forEach((member, roles) -> {
+            if (member.startsWith(ERASED_HOLDER)) {
+                return;
+            }
             String fingerprint = fingerprint(roles);
             if (!fingerprint.equals(state.emittedMembers.get(member))) {
                 state.emittedMembers.put(member, fingerprint);
@@ -475,10 +583,10 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
                 int sep = key.indexOf('\u0000');
                 String rule = key.substring(0, sep);
                 Map<String, String> evidence = new LinkedHashMap<>();
-                evidence.put("resolvedBy", cause.getEventId());
-                evidence.put("resolvedByType", cause.getType().name());
+                evidence.put("resolvedBy", causeId);
+                evidence.put("resolvedByType", causeType);
                 // The event that ended it; never before the opening (a late event can undo a violation entirely).
-                long resolvedAt = Math.max(openedAt, cause.getOccurredAt().toEpochMilli());
+                long resolvedAt = Math.max(openedAt, causeAt);
                 forwardViolation(community, rule, subjectType(rule), key.substring(sep + 1), ViolationState.RESOLVED,
                         openedAt, resolvedAt, evidence, timestamp);
             }

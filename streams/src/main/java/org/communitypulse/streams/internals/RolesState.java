@@ -46,6 +46,8 @@ public final class RolesState {
     /** violation key (rule NUL subject) -> openedAt of the open violation. */
     public Map<String, Long> openViolations = new TreeMap<>();
     public String emittedTraining;
+    /** Placeholders handed out to erased holders so far (their role history is kept anonymously). */
+    public long erasedHolders;
 
     /** Firing role alerts: condition name to the epoch day it held since. */
     public Map<String, Integer> openAlerts = new TreeMap<>();
