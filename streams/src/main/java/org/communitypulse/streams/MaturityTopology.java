@@ -22,7 +22,9 @@ import org.communitypulse.streams.internals.MaturityProcessor;
  * <p>Outputs, per community and ISO week (key {@code CommunityDayKey} of the week's Monday):
  * <ul>
  *   <li>{@code <prefix>maturity.scorecard}: {@code MaturityScorecard}, compacted;</li>
- *   <li>{@code <prefix>community.health}: {@code CommunityHealth}, compacted.</li>
+ *   <li>{@code <prefix>community.health}: {@code CommunityHealth}, compacted;</li>
+ *   <li>{@code <prefix>alerts} (when built with alert settings): HEALTH_AT_RISK, FIRING and RESOLVED, judged on
+ *       completed weeks' health records (see {@code docs/alerts.md}).</li>
  * </ul>
  */
 public final class MaturityTopology {
