@@ -223,7 +223,8 @@ final class ReplayRunner {
             try {
                 // The maturity family scores a community after its engagement records are out: wait for both.
                 pending = EngagementTopology.pendingCommunities(app.streams(), alertsDue)
-                        + (alertsDue ? RolesTopology.pendingAlerts(app.streams()) : 0)
+                        + (alertsDue ? RolesTopology.pendingAlerts(app.streams())
+                                + MaturityTopology.pendingAlerts(app.streams()) : 0)
                         + MaturityTopology.pendingCommunities(app.streams());
             } catch (InvalidStateStoreException e) {
                 // Rebalancing or restoring: the store answers again in a moment.

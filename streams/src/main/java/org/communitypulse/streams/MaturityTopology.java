@@ -22,7 +22,9 @@ import org.communitypulse.streams.internals.MaturityProcessor;
  * <p>Outputs, per community and ISO week (key {@code CommunityDayKey} of the week's Monday):
  * <ul>
  *   <li>{@code <prefix>maturity.scorecard}: {@code MaturityScorecard}, compacted;</li>
- *   <li>{@code <prefix>community.health}: {@code CommunityHealth}, compacted.</li>
+ *   <li>{@code <prefix>community.health}: {@code CommunityHealth}, compacted;</li>
+ *   <li>{@code <prefix>alerts} (when built with alert settings): HEALTH_AT_RISK, FIRING and RESOLVED, judged on
+ *       completed weeks' health records (see {@code docs/alerts.md}).</li>
  * </ul>
  */
 public final class MaturityTopology {
@@ -36,6 +38,9 @@ public final class MaturityTopology {
     public static final String HEALTH_VIEW_STORE = "community-health-view-store";
     public static final String SCORECARD_SINK = "maturity-scorecard-sink";
     public static final String HEALTH_SINK = "community-health-sink";
+    /** HEALTH_AT_RISK lifecycle per community (JSON). */
+    public static final String HEALTH_ALERT_STORE = "maturity-health-alert-store";
+    public static final String ALERTS_SINK = "maturity-alerts-sink";
 
     private MaturityTopology() {
     }
@@ -46,11 +51,26 @@ public final class MaturityTopology {
      */
     public static Topology addTo(Topology topology, String parent, Topics topics, MaturityConfig config,
                                  RolesConfig roles, Duration interval, Clock clock) {
+        return addTo(topology, parent, topics, config, roles, interval, clock, null, 0);
+    }
+
+    /**
+     * As above; with {@code alerting} not null, also judges HEALTH_AT_RISK for every completed week (resolving
+     * after {@code resolveAfterWeeks} healthy weeks) behind {@code alerting}'s gate, written to
+     * {@code <prefix>alerts} and to {@link EngagementTopology#ALERTS_VIEW_STORE}, which {@code topology} must have.
+     */
+    public static Topology addTo(Topology topology, String parent, Topics topics, MaturityConfig config,
+                                 RolesConfig roles, Duration interval, Clock clock, AlertSettings alerting,
+                                 int resolveAfterWeeks) {
+        MaturityProcessor.Alerting judging = alerting == null ? null : new MaturityProcessor.Alerting(
+                HEALTH_ALERT_STORE, EngagementTopology.ALERTS_VIEW_STORE, ALERTS_SINK, resolveAfterWeeks,
+                alerting.gate());
         MaturityProcessor.Stores stores = new MaturityProcessor.Stores(STATE_STORE, DIRTY_STORE, SCORECARD_VIEW_STORE,
                 HEALTH_VIEW_STORE, EngagementTopology.DAILY_VIEW_STORE, EngagementTopology.TRAILING_VIEW_STORE,
                 EngagementTopology.DIRTY_STORE, EngagementTopology.THREAD_STORE, RolesTopology.ROLES_STORE);
         MaturityProcessor.Children children = new MaturityProcessor.Children(SCORECARD_SINK, HEALTH_SINK);
-        topology.addProcessor(MATURITY, () -> new MaturityProcessor(stores, children, config, roles, interval, clock),
+        topology.addProcessor(MATURITY, () -> new MaturityProcessor(stores, children, config, roles, interval, clock,
+                judging),
                 parent);
         // Record caches: every event writes the community's state and dirty weeks; one write per key per commit.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE),
@@ -66,6 +86,12 @@ public final class MaturityTopology {
                 RolesTopology.ROLES_STORE);
         addSink(topology, SCORECARD_SINK, topics.maturityScorecard());
         addSink(topology, HEALTH_SINK, topics.communityHealth());
+        if (judging != null) {
+            topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HEALTH_ALERT_STORE),
+                    Serdes.String(), Serdes.ByteArray()), MATURITY);
+            topology.connectProcessorAndStateStores(MATURITY, EngagementTopology.ALERTS_VIEW_STORE);
+            addSink(topology, ALERTS_SINK, topics.alerts());
+        }
         return topology;
     }
 
@@ -78,6 +104,21 @@ public final class MaturityTopology {
     public static long pendingCommunities(KafkaStreams streams) {
         return MaturityProcessor.pendingCommunities(streams.store(
                 StoreQueryParameters.fromNameAndType(DIRTY_STORE, QueryableStoreTypes.keyValueStore())));
+    }
+
+    /**
+     * Communities whose completed weeks are not all judged for HEALTH_AT_RISK: a replay waits for 0 after
+     * opening its {@link AlertGate}. 0 when the topology has no alerts.
+     *
+     * @throws org.apache.kafka.streams.errors.InvalidStateStoreException while the store is not queryable
+     */
+    public static long pendingAlerts(KafkaStreams streams) {
+        try {
+            return MaturityProcessor.pendingAlerts(streams.store(
+                    StoreQueryParameters.fromNameAndType(HEALTH_ALERT_STORE, QueryableStoreTypes.keyValueStore())));
+        } catch (org.apache.kafka.streams.errors.UnknownStateStoreException e) {
+            return 0; // built without alerts
+        }
     }
 
     private static <K, V> void addSink(Topology topology, String name, Topic<K, V> topic) {

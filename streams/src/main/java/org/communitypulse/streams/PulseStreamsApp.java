@@ -73,7 +73,8 @@ public final class PulseStreamsApp implements AutoCloseable {
         DeferredObserver observer = new DeferredObserver();
         Topology topology = PulseTopology.build(topics, serdes, IntakeSettings.from(config),
                 EngagementSettings.from(config).withObserver(observer), AlertSettings.from(config).withGate(alertGate),
-                config.rolesConfig(), RoleAlertSettings.from(config), config.maturityConfig());
+                config.rolesConfig(), RoleAlertSettings.from(config), config.maturityConfig(),
+                config.getInt(PulseStreamsConfig.ALERT_HEALTH_RESOLVE_AFTER_WEEKS_CONFIG));
         this.httpPort = resolveHttpPort(config);
         Properties props = config.streamsProperties(httpPort);
         this.streams = new KafkaStreams(topology, props);

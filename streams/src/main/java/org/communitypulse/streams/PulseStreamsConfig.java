@@ -164,6 +164,12 @@ public final class PulseStreamsConfig extends AbstractConfig {
             "VIOLATION_OPEN_TOO_LONG fires once a policy violation (other than required-role-vacant) has been "
                     + "open for this many days.";
 
+    public static final String ALERT_HEALTH_RESOLVE_AFTER_WEEKS_CONFIG = "alert.health.resolve.after.weeks";
+    public static final String ALERT_HEALTH_RESOLVE_AFTER_WEEKS_DOC =
+            "HEALTH_AT_RISK (health state AT_RISK or STALLED for a completed ISO week) resolves after this many "
+                    + "consecutive completed weeks that are HEALTHY or THRIVING (hysteresis).";
+    public static final int DEFAULT_ALERT_HEALTH_RESOLVE_AFTER_WEEKS = 2;
+
     public static final String HTTP_PORT_CONFIG = "http.port";
     public static final String HTTP_PORT_DOC = "Port of the HTTP server with /metrics (Prometheus), /health and /ready "
             + "(200 only while Kafka Streams is RUNNING). 0 picks a free port; -1 disables the server.";
@@ -242,6 +248,8 @@ public final class PulseStreamsConfig extends AbstractConfig {
                     Range.atLeast(0), Importance.LOW, ALERT_ROLE_VACANT_GRACE_DAYS_DOC)
             .define(ALERT_VIOLATION_OPEN_DAYS_CONFIG, Type.INT, RoleAlertSettings.DEFAULT_VIOLATION_OPEN_DAYS,
                     Range.atLeast(0), Importance.LOW, ALERT_VIOLATION_OPEN_DAYS_DOC)
+            .define(ALERT_HEALTH_RESOLVE_AFTER_WEEKS_CONFIG, Type.INT, DEFAULT_ALERT_HEALTH_RESOLVE_AFTER_WEEKS,
+                    Range.atLeast(1), Importance.LOW, ALERT_HEALTH_RESOLVE_AFTER_WEEKS_DOC)
             .define(HTTP_PORT_CONFIG, Type.INT, HTTP_PORT_DEFAULT, Range.between(HTTP_PORT_DISABLED, 65_535),
                     Importance.MEDIUM, HTTP_PORT_DOC)
             .define(HTTP_ADVERTISED_HOST_CONFIG, Type.STRING, HTTP_ADVERTISED_HOST_DEFAULT, Importance.MEDIUM,

@@ -36,11 +36,19 @@ public final class PulseTopology {
     public static Topology build(Topics topics, AvroSerdes serdes, IntakeSettings intake, EngagementSettings engagement,
                                  AlertSettings alerting, RolesConfig roles, RoleAlertSettings roleAlerts,
                                  MaturityConfig maturity) {
+        return build(topics, serdes, intake, engagement, alerting, roles, roleAlerts, maturity,
+                PulseStreamsConfig.DEFAULT_ALERT_HEALTH_RESOLVE_AFTER_WEEKS);
+    }
+
+    /** As above, HEALTH_AT_RISK resolving after {@code healthResolveAfterWeeks} healthy weeks. */
+    public static Topology build(Topics topics, AvroSerdes serdes, IntakeSettings intake, EngagementSettings engagement,
+                                 AlertSettings alerting, RolesConfig roles, RoleAlertSettings roleAlerts,
+                                 MaturityConfig maturity, int healthResolveAfterWeeks) {
         Topology topology = EngagementTopology.build(topics, serdes, intake, engagement, alerting,
                 List.of(RolesTopology.ROLES, MaturityTopology.MATURITY));
         RolesTopology.addTo(topology, EngagementTopology.INTAKE, topics, roles, alerting, roleAlerts,
                 engagement.emitInterval());
         return MaturityTopology.addTo(topology, EngagementTopology.INTAKE, topics, maturity, roles,
-                engagement.emitInterval(), intake.clock());
+                engagement.emitInterval(), intake.clock(), alerting, healthResolveAfterWeeks);
     }
 }

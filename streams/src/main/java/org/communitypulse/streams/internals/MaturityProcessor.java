@@ -59,6 +59,14 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     public record Children(String scorecard, String health) {
     }
 
+    /**
+     * HEALTH_AT_RISK judging (see {@link HealthAlerts}): the lifecycle store (per community), the alerts view
+     * store, the alerts sink node, the resolve hysteresis in weeks and the gate of the other alerts.
+     */
+    public record Alerting(String lifecycleStore, String viewStore, String sink, int resolveAfterWeeks,
+                           org.communitypulse.streams.AlertGate gate) {
+    }
+
     private static final char SEP = '\u0000';
     private static final char END = '\u0001';
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -89,6 +97,8 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     private final RolesEvaluator rolesEvaluator;
     private final Duration interval;
     private final Clock clock;
+    private final Alerting alerting;
+    private final HealthAlerts healthAlerts;
 
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, byte[]> state;
@@ -100,9 +110,19 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     private ReadOnlyKeyValueStore<String, byte[]> engagementDirty;
     private ReadOnlyKeyValueStore<String, ThreadState> threads;
     private ReadOnlyKeyValueStore<String, byte[]> roles;
+    private KeyValueStore<String, byte[]> lifecycles;
+    private KeyValueStore<String, org.communitypulse.schemas.avro.Alert> alertsView;
 
     public MaturityProcessor(Stores names, Children children, MaturityConfig config, RolesConfig rolesConfig,
                              Duration interval, Clock clock) {
+        this(names, children, config, rolesConfig, interval, clock, null);
+    }
+
+    /** With HEALTH_AT_RISK judged on each emission when {@code alerting} is not null. */
+    public MaturityProcessor(Stores names, Children children, MaturityConfig config, RolesConfig rolesConfig,
+                             Duration interval, Clock clock, Alerting alerting) {
+        this.alerting = alerting;
+        this.healthAlerts = alerting == null ? null : new HealthAlerts(alerting.resolveAfterWeeks());
         this.names = names;
         this.children = children;
         this.config = config;
@@ -125,6 +145,10 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         this.engagementDirty = context.getStateStore(names.engagementDirty());
         this.threads = context.getStateStore(names.engagementThreads());
         this.roles = context.getStateStore(names.roles());
+        if (alerting != null) {
+            this.lifecycles = context.getStateStore(alerting.lifecycleStore());
+            this.alertsView = alerting.viewStore() == null ? null : context.getStateStore(alerting.viewStore());
+        }
         context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, now -> emitAll());
     }
 
@@ -216,6 +240,55 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
             emit(entry.key, entry.value.intValue());
             dirty.delete(entry.key);
         }
+        judgeHealth();
+    }
+
+    /** Communities whose completed weeks are not all judged for HEALTH_AT_RISK yet (a replay waits for 0). */
+    public static long pendingAlerts(ReadOnlyKeyValueStore<String, byte[]> lifecycles) {
+        long n = 0;
+        try (KeyValueIterator<String, byte[]> it = lifecycles.all()) {
+            while (it.hasNext()) {
+                HealthAlerts.Lifecycle life = read(it.next().value, HealthAlerts.Lifecycle.class,
+                        HealthAlerts.Lifecycle::new);
+                n += life.due != null && (life.next == null || life.next <= life.due) ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Judges, in week order, every completed week with a health record that is not judged yet, once the gate
+     * is open (a replay opens it when the whole history is in). A week once judged stays judged: a late event
+     * re-scores its health record but does not rewrite an alert already written.
+     */
+    private void judgeHealth() {
+        if (alerting == null || !alerting.gate().isOpen()) {
+            return;
+        }
+        List<KeyValue<String, byte[]>> all = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = lifecycles.all()) {
+            it.forEachRemaining(all::add);
+        }
+        for (KeyValue<String, byte[]> entry : all) {
+            HealthAlerts.Lifecycle life = read(entry.value, HealthAlerts.Lifecycle.class, HealthAlerts.Lifecycle::new);
+            if (life.due == null || life.next == null || life.next > life.due) {
+                continue;
+            }
+            String community = entry.key;
+            for (; life.next <= life.due; life.next += 7) {
+                CommunityHealth health = healths.get(viewKey(community, life.next));
+                if (health == null || !health.getComplete()) {
+                    continue; // cannot happen for a week up to due; skipping keeps a replay's wait finite
+                }
+                healthAlerts.judge(health, life, (key, value) -> {
+                    if (alertsView != null) {
+                        alertsView.put(key.getCommunityId() + SEP + key.getCondition().name(), value);
+                    }
+                    context.forward(new Record<>(key, value, clock.millis()), alerting.sink());
+                });
+            }
+            lifecycles.put(community, write(life));
+        }
     }
 
     private boolean engagementPending(String community) {
@@ -254,6 +327,18 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
                 healths.put(key, health);
                 context.forward(new Record<>(outKey, health, now.toEpochMilli()), children.health());
             }
+        }
+        if (alerting != null) {
+            // The newest week whose Sunday has an event at or after it is complete: judging must reach it.
+            int lastComplete = Days.mondayOf(latestDay) + 6 == latestDay ? Days.mondayOf(latestDay)
+                    : Days.mondayOf(latestDay) - 7;
+            HealthAlerts.Lifecycle life = read(lifecycles.get(community), HealthAlerts.Lifecycle.class,
+                    HealthAlerts.Lifecycle::new);
+            if (life.next == null) {
+                life.next = Days.mondayOf(firstDay);
+            }
+            life.due = life.due == null ? lastComplete : Math.max(life.due, lastComplete);
+            lifecycles.put(community, write(life));
         }
     }
 
