@@ -1,15 +1,7 @@
 package org.communitypulse.streams;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -211,18 +203,7 @@ public record MaturityConfig(List<String> stages, List<Competency> competencies,
 
     /** Loads {@code location}: {@link #BUILT_IN} or a file path. */
     public static MaturityConfig load(String location) {
-        if (location == null || location.isBlank() || BUILT_IN.equals(location)) {
-            try (InputStream in = MaturityConfig.class.getResourceAsStream("maturity.yaml")) {
-                return parse(in, BUILT_IN);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        try (InputStream in = Files.newInputStream(Path.of(location))) {
-            return parse(in, location);
-        } catch (IOException e) {
-            throw new ConfigException("cannot read maturity configuration " + location + ": " + e.getMessage());
-        }
+        return YamlConfigFiles.load(location, BUILT_IN, "maturity.yaml", MaturityConfig.class, "maturity");
     }
 
     /** The shipped defaults. */
@@ -232,19 +213,6 @@ public record MaturityConfig(List<String> stages, List<Competency> competencies,
 
     /** Parses YAML text (tests, and {@link #load}). */
     public static MaturityConfig parse(InputStream in, String origin) throws IOException {
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
-                .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-                // A misspelt key would otherwise silently fall back to a default rule.
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-        try {
-            return yaml.readValue(in, MaturityConfig.class);
-        } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
-            if (e.getCause() instanceof ConfigException invalid) {
-                throw new ConfigException(origin + ": " + invalid.getMessage());
-            }
-            throw new ConfigException("invalid maturity configuration " + origin + ": " + e.getOriginalMessage());
-        } catch (JacksonException e) {
-            throw new ConfigException("invalid maturity configuration " + origin + ": " + e.getOriginalMessage());
-        }
+        return YamlConfigFiles.parse(in, origin, MaturityConfig.class, "maturity");
     }
 }
