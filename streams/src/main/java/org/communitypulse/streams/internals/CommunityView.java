@@ -1,14 +1,11 @@
 package org.communitypulse.streams.internals;
 
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.communitypulse.schemas.avro.CommunityState;
 import org.communitypulse.schemas.avro.DailyEngagementState;
 import org.communitypulse.schemas.avro.MemberDay;
 import org.communitypulse.schemas.avro.MemberState;
-import org.communitypulse.schemas.avro.ThreadState;
 
 /** One community's state as read during one emission, with the lookups cached. */
 final class CommunityView {
@@ -20,17 +17,20 @@ final class CommunityView {
     final CommunityState cs;
     private final Map<Integer, DailyEngagementState> days = new HashMap<>();
     private final Map<String, StaffCalendar> staff = new HashMap<>();
-    private final Map<Integer, DayResponses> responses = new HashMap<>();
+    private final FirstResponses responses;
     private final Map<Integer, Long> peerReplies = new HashMap<>();
     private final Map<Integer, Integer> activeMembers = new HashMap<>();
     /** Platform identity to member: contributions are per identity in the state, members are counted. */
     final MemberResolver members;
 
     CommunityView(EngagementStores stores, String community, CommunityState cs) {
-        this(stores, community, cs, MemberResolver.NONE);
+        this(stores, community, cs, MemberResolver.NONE, new FirstResponses());
     }
 
-    CommunityView(EngagementStores stores, String community, CommunityState cs, MemberResolver members) {
+    /** @param responses first responses per day, kept by the emitter across emissions */
+    CommunityView(EngagementStores stores, String community, CommunityState cs, MemberResolver members,
+                  FirstResponses responses) {
+        this.responses = responses;
         this.stores = stores;
         this.community = community;
         this.cs = cs;
@@ -93,35 +93,9 @@ final class CommunityView {
         });
     }
 
-    /**
-     * The first responses of the threads started on one day, read once per emission and shared by the
-     * daily record, the open backlog and the alerts.
-     *
-     * @param responseAt first-response instants, ascending; Long.MAX_VALUE for a thread with none yet
-     * @param seconds    first response times in seconds of the responded threads, ascending
-     */
-    private record DayResponses(long[] responseAt, long[] seconds) {
-    }
-
-    private DayResponses responses(int day) {
-        return responses.computeIfAbsent(day, d -> {
-            List<String> threads = day(d).getThreadIds();
-            long[] at = new long[threads.size()];
-            long[] seconds = new long[threads.size()];
-            int responded = 0;
-            for (int j = 0; j < at.length; j++) {
-                ThreadState ts = stores.threads().get(EngagementStores.scoped(community, threads.get(j)));
-                Long first = ThreadResponses.firstResponseAt(ts);
-                at[j] = first == null ? Long.MAX_VALUE : first;
-                if (first != null) {
-                    seconds[responded++] = ThreadResponses.firstResponseSeconds(ts);
-                }
-            }
-            Arrays.sort(at);
-            long[] respondedSeconds = Arrays.copyOf(seconds, responded);
-            Arrays.sort(respondedSeconds);
-            return new DayResponses(at, respondedSeconds);
-        });
+    /** The first responses of the threads started on one day, shared by the daily record, backlog and alerts. */
+    private FirstResponses.Day responses(int day) {
+        return responses.of(stores, community, day, day(day).getThreadIds());
     }
 
     /** First response times in seconds of the day's responded threads, ascending. */

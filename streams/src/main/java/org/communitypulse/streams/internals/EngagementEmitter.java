@@ -58,6 +58,8 @@ final class EngagementEmitter {
     private final Clock clock;
     /** Identity resolution, or null: without it every platform identity is a member. */
     private final IdentityStore identities;
+    /** Kept across emissions; rebuilt from the stores after a restart, as the emitter is. */
+    private final FirstResponses responses = new FirstResponses();
 
     EngagementEmitter(EngagementStores stores, DirtyPeriods dirty, EngagementSettings settings,
                       AlertSettings alertSettings, Clock clock) {
@@ -98,9 +100,14 @@ final class EngagementEmitter {
         }
         for (KeyValue<String, CommunityState> kv : communities) {
             CommunityState cs = kv.value;
-            CommunityView view = new CommunityView(stores, kv.key, cs, MemberResolver.of(identities, kv.key));
-            boolean changed = false;
             DirtyPeriods.Pending marks = pending.get(kv.key);
+            if (marks != null) {
+                // A day is marked whenever one of its threads starts, moves or gets its first response.
+                marks.daily.forEach(day -> responses.invalidate(kv.key, day));
+            }
+            CommunityView view = new CommunityView(stores, kv.key, cs, MemberResolver.of(identities, kv.key),
+                    responses);
+            boolean changed = false;
             if (marks != null || EngagementStores.levelsPending(cs)) {
                 emit(view, marks == null ? new DirtyPeriods.Pending() : marks, out);
                 cs.setLevelsAsOf(cs.getLatestDay());
@@ -354,9 +361,16 @@ final class EngagementEmitter {
                 it.forEachRemaining(kv -> names.add(EngagementStores.unscoped(kv.key)));
             }
         } else if (!asOf.equals(previous)) {
-            // The clock moved: only members with a contribution since the old window began can change
-            // level (they leave the window or stop being newcomers), and staff whose role may end.
-            for (int d = previous - WINDOW_DAYS; d <= asOf; d++) {
+            // The clock moved from `previous` to `asOf`. A member's level changes only through the days that
+            // left its 28-day window (contributions dropping out, a newcomer's first day ageing out), the days
+            // that entered it (their contributors are marked dirty by the fold anyway; read again as a
+            // safety net) and the staff whose role may end. Reading every day of the window instead made
+            // each clock tick re-evaluate every member active in the last four weeks.
+            int leftTo = Math.min(asOf - WINDOW_DAYS, previous);
+            for (int d = previous - WINDOW_DAYS; d <= leftTo; d++) {
+                names.addAll(view.day(d).getMembers().keySet());
+            }
+            for (int d = Math.max(previous + 1, leftTo + 1); d <= asOf; d++) {
                 names.addAll(view.day(d).getMembers().keySet());
             }
             names.addAll(view.cs.getStaffMembers());
@@ -480,13 +494,34 @@ final class EngagementEmitter {
                 .build();
     }
 
-    /** 64-bit FNV-1a of the record's JSON form: a changed level is re-emitted, an unchanged one is not. */
+    /**
+     * 64-bit FNV-1a over the record's fields (not its JSON form: building that string for every member
+     * the clock touched was 7% of the stream thread): a changed level is re-emitted, an unchanged one
+     * is not. Every field of the record is hashed.
+     */
     static long fingerprint(MemberEngagement level) {
         long h = 0xcbf29ce484222325L;
-        String s = level.toString();
+        h = mix(h, level.getCommunityId());
+        h = mix(h, level.getMemberId());
+        h = mix(h, level.getLevel().ordinal());
+        h = mix(h, level.getContributions28d());
+        h = mix(h, level.getContributionsTotal());
+        h = mix(h, level.getFirstContributionAt().toEpochMilli());
+        h = mix(h, level.getLastContributionAt().toEpochMilli());
+        return mix(h, level.getStaff() ? 1 : 0);
+    }
+
+    private static long mix(long h, CharSequence s) {
         for (int j = 0; j < s.length(); j++) {
-            h ^= s.charAt(j);
-            h *= 0x100000001b3L;
+            h = (h ^ s.charAt(j)) * 0x100000001b3L;
+        }
+        // A separator, so that ("ab", "c") and ("a", "bc") differ.
+        return (h ^ 0xff) * 0x100000001b3L;
+    }
+
+    private static long mix(long h, long v) {
+        for (int shift = 0; shift < Long.SIZE; shift += Byte.SIZE) {
+            h = (h ^ ((v >>> shift) & 0xff)) * 0x100000001b3L;
         }
         return h;
     }

@@ -1,7 +1,7 @@
 package org.communitypulse.streams.internals;
 
-import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
@@ -45,6 +45,11 @@ public final class ObjectCachingKeyValueStore<K, V> extends WrappedStateStore<Ke
 
     private final int maxEntries;
     private final LinkedHashMap<K, Entry<V>> cache;
+    /**
+     * Keys of the dirty entries, in the order they became dirty: a commit visits only these, not the
+     * whole cache (ten commits a second over 10,000 clean entries per store was a sixth of the thread).
+     */
+    private final LinkedHashSet<K> dirtyKeys = new LinkedHashSet<>();
 
     public ObjectCachingKeyValueStore(KeyValueStore<K, V> inner, int maxEntries) {
         super(inner);
@@ -68,6 +73,7 @@ public final class ObjectCachingKeyValueStore<K, V> extends WrappedStateStore<Ke
     @Override
     public void init(StateStoreContext context, StateStore root) {
         cache.clear();
+        dirtyKeys.clear();
         super.init(context, root);
     }
 
@@ -84,6 +90,7 @@ public final class ObjectCachingKeyValueStore<K, V> extends WrappedStateStore<Ke
     @Override
     public void put(K key, V value) {
         Entry<V> entry = cache.get(key);
+        dirtyKeys.add(key);
         if (entry == null) {
             cache.put(key, new Entry<>(value, true));
         } else {
@@ -167,12 +174,14 @@ public final class ObjectCachingKeyValueStore<K, V> extends WrappedStateStore<Ke
     @Override
     public void clearCache() {
         cache.clear();
+        dirtyKeys.clear();
         super.clearCache();
     }
 
     @Override
     public void close() {
         cache.clear();
+        dirtyKeys.clear();
         super.close();
     }
 
@@ -182,14 +191,27 @@ public final class ObjectCachingKeyValueStore<K, V> extends WrappedStateStore<Ke
     }
 
     private void writeDownDirty() {
-        Iterator<Map.Entry<K, Entry<V>>> it = cache.entrySet().iterator();
-        while (it.hasNext()) {
-            Map.Entry<K, Entry<V>> e = it.next();
-            writeDown(e.getKey(), e.getValue());
+        if (dirtyKeys.isEmpty()) {
+            return;
+        }
+        for (K key : dirtyKeys) {
+            Entry<V> entry = cache.get(key);
+            if (entry != null) {
+                write(key, entry);
+            }
+        }
+        dirtyKeys.clear();
+    }
+
+    /** Eviction: the evicted entry's write goes down now, and it is dirty no more. */
+    private void writeDown(K key, Entry<V> entry) {
+        if (entry.dirty) {
+            write(key, entry);
+            dirtyKeys.remove(key);
         }
     }
 
-    private void writeDown(K key, Entry<V> entry) {
+    private void write(K key, Entry<V> entry) {
         if (!entry.dirty) {
             return;
         }
