@@ -107,8 +107,10 @@ public final class EngagementTopology {
         topology.addProcessor(INTAKE, () -> new IntakeProcessor(DEDUP_STORE,
                 topics.activity().valueSerde().deserializer(), validator, intake.latenessHorizon(), children),
                 ACTIVITY_SOURCE);
-        topology.addStateStore(cached(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEDUP_STORE),
-                Serdes.String(), Serdes.Long())), INTAKE);
+        // Every event reads and writes its id here and the lateness clock's one hot key: object-cached
+        // (one write per key per commit, no sorted byte-map lookups), since the ids are nearly all new.
+        topology.addStateStore(objectCached(engagement, Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DEDUP_STORE), Serdes.String(), Serdes.Long())), INTAKE);
         topology.addSink(DEAD_LETTER_SINK, topics.activityDeadLetters().name(),
                 Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), INTAKE);
         topology.addSink(LATE_SINK, topics.activityLate().name(),

@@ -115,4 +115,33 @@ class ObjectCachingKeyValueStoreTest {
         assertThat(store.get("missing")).isNull();
         assertThat(store.cachedEntries()).isEqualTo(1);
     }
+
+    @Test
+    void shouldWriteOnlyEntriesChangedSinceTheLastFlushWhenTheTaskFlushes() {
+        store.put("a", new StringBuilder("1"));
+        store.flushCache();
+        // Written around the cache: a flush that rewrote clean entries would put "1" back.
+        inner.put("a", new StringBuilder("below"));
+        store.put("b", new StringBuilder("2"));
+
+        store.flushCache();
+
+        assertThat(inner.get("a")).hasToString("below");
+        assertThat(inner.get("b")).hasToString("2");
+    }
+
+    @Test
+    void shouldNotWriteAnEvictedEntryAgainWhenTheTaskFlushes() {
+        store.put("a", new StringBuilder("1"));
+        store.put("b", new StringBuilder("2"));
+        store.put("c", new StringBuilder("3"));
+        assertThat(inner.get("a")).as("evicted, so written down").hasToString("1");
+        inner.put("a", new StringBuilder("below"));
+
+        store.flushCache();
+
+        assertThat(inner.get("a")).hasToString("below");
+        assertThat(inner.get("b")).hasToString("2");
+        assertThat(inner.get("c")).hasToString("3");
+    }
 }
