@@ -93,7 +93,7 @@ public final class AvroRecordWriter {
     private DatumWriter<Object> writer(Schema schema, IndexedRecord record) {
         // Generated classes carry their own model (with logical-type conversions such as Instant).
         GenericData model = record instanceof SpecificRecord
-                ? SpecificData.getForClass(record.getClass()) : GenericData.get();
+                ? AvroRecordReader.fastModel(record.getClass()) : GenericData.get();
         return writers.computeIfAbsent(new WriterKey(schema, model), k -> k.model() instanceof SpecificData specific
                 ? (DatumWriter<Object>) (DatumWriter<?>) new SpecificDatumWriter<>(k.schema(), specific)
                 : new GenericDatumWriter<>(k.schema(), k.model()));
