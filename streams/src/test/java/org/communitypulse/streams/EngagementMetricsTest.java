@@ -300,6 +300,28 @@ class EngagementMetricsTest {
     }
 
     @Test
+    void shouldCountTheWeeksCohortBeforeItsFollowUpWhenAMemberMovesToAnEarlierWeek() {
+        List<ActivityEvent> events = List.of(
+                event("x", EventType.THREAD_CREATED, "xavier", "tx", "2024-04-09T10:00:00Z", Map.of()),
+                event("y", EventType.THREAD_CREATED, "yan", "ty", "2024-04-10T10:00:00Z", Map.of()),
+                event("z", EventType.REPLY_CREATED, "zoe", "tx", "2024-04-11T10:00:00Z", Map.of()),
+                // Late: yan's first contribution was the week before, so yan leaves the 04-08 cohort.
+                event("y0", EventType.REPLY_CREATED, "yan", "tx", "2024-04-02T10:00:00Z", Map.of()));
+
+        Outputs out = run(events);
+
+        // The latest day (04-11) is before the 04-08 cohort's follow-up (from 04-15): xavier and zoe, none retained.
+        CohortRetention current = out.retention().get(day("2024-04-08"));
+        assertThat(current.getCohortSize()).isEqualTo(2);
+        assertThat(current.getRetained()).isZero();
+        assertThat(current.getComplete()).isFalse();
+        // yan's cohort is 04-01, and 04-10 is in its follow-up: retained.
+        CohortRetention earlier = out.retention().get(day("2024-04-01"));
+        assertThat(earlier.getCohortSize()).isEqualTo(1);
+        assertThat(earlier.getRetained()).isEqualTo(1);
+    }
+
+    @Test
     void shouldEmitIdenticalOutputsWhenTheStateCacheEvictsOnEveryAccess() {
         List<ActivityEvent> events = randomCommunity(new Random(5), 400);
         Outputs cached = run(events);

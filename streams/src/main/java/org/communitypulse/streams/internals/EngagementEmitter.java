@@ -308,6 +308,37 @@ final class EngagementEmitter {
         }
         long retained = 0;
         long size = 0;
+        if (!view.members.active() && view.cs.getLatestDay() < monday + EngagementFolder.FOLLOW_UP_FROM) {
+            // The live case: this week's cohort, re-emitted as it grows. With no identity links every listed
+            // identity is a member whose first week this is (the fold moves it when that changes), and no day
+            // of the follow-up exists yet, so no one is retained: no member state needs reading.
+            size = cohort.getMembers().size();
+        } else {
+            long[] counts = countCohort(view, monday, cohort);
+            size = counts[0];
+            retained = counts[1];
+        }
+        if (size == 0) {
+            // Every identity listed belongs to a member of an earlier cohort (merged): no cohort this week,
+            // until a split brings it back. The state stays.
+            out.retention(key, null);
+            return;
+        }
+        out.retention(key, CohortRetention.newBuilder()
+                .setCommunityId(view.community)
+                .setCohortWeek(java.time.LocalDate.ofEpochDay(monday))
+                .setCohortSize(size)
+                .setRetained(retained)
+                .setRetainedShare(ratio(retained, size))
+                .setComplete(view.cs.getLatestDay() >= monday + EngagementFolder.FOLLOW_UP_TO - 1)
+                .setUpdatedAt(clock.instant())
+                .build());
+    }
+
+    /** The cohort's size and retained members, from the member states: {size, retained}. */
+    private long[] countCohort(CommunityView view, int monday, CohortState cohort) {
+        long retained = 0;
+        long size = 0;
         java.util.Set<String> counted = new java.util.HashSet<>();
         for (String identity : cohort.getMembers()) {
             // The cohort lists identities by their own first week; a member belongs to the earliest of its
@@ -330,21 +361,7 @@ final class EngagementEmitter {
                 }
             }
         }
-        if (size == 0) {
-            // Every identity listed belongs to a member of an earlier cohort (merged): no cohort this week,
-            // until a split brings it back. The state stays.
-            out.retention(key, null);
-            return;
-        }
-        out.retention(key, CohortRetention.newBuilder()
-                .setCommunityId(view.community)
-                .setCohortWeek(java.time.LocalDate.ofEpochDay(monday))
-                .setCohortSize(size)
-                .setRetained(retained)
-                .setRetainedShare(ratio(retained, size))
-                .setComplete(view.cs.getLatestDay() >= monday + EngagementFolder.FOLLOW_UP_TO - 1)
-                .setUpdatedAt(clock.instant())
-                .build());
+        return new long[] {size, retained};
     }
 
     private void members(CommunityView view, java.util.Collection<String> dirtyMembers, Output out) {
