@@ -30,7 +30,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@code --peer=auto} (the PostgreSQL batch peer: {@code auto} runs it when PostgreSQL is installed and says why
  * not otherwise, {@code true} requires it, {@code false} skips it), {@code --increment=0.01} (share of each size
  * appended after the run, for the incremental cost), {@code --memory-members=1000,5000,20000} and
- * {@code --memory-events=200000} (the memory series: state at several member counts for a fixed number of events).
+ * {@code --memory-events=200000} (the memory series: state at several member counts for a fixed number of events),
+ * {@code --large-sizes=20000000} (default none: sizes run after the others with the last setting only, for the
+ * growth curve without a long round of every setting).
  */
 public final class BenchmarkSuite {
 
@@ -44,7 +46,7 @@ public final class BenchmarkSuite {
                 "latency-seconds", "60", "members", "5000", "jmh", "true", "out", "target/bench",
                 "settings", "100x1,1000x2"));
         options.putAll(Map.of("peer", "auto", "increment", "0.01", "memory-members", "1000,5000,20000",
-                "memory-events", "200000"));
+                "memory-events", "200000", "large-sizes", ""));
         for (String arg : args) {
             String[] kv = arg.replaceFirst("^--", "").split("=", 2);
             if (kv.length != 2 || !options.containsKey(kv[0])) {
@@ -74,16 +76,11 @@ public final class BenchmarkSuite {
              ApicurioRegistry registry = ApicurioRegistry.builder().logDir(work.resolve("registry")).start();
              PeerSession peer = PeerSession.open(options.get("peer"), results)) {
             boolean first = true;
-            for (String setting : options.get("settings").split(",")) {
-                String[] parts = setting.trim().split("x");
-                PipelineBenchmark bench = new PipelineBenchmark(kafka, registry, work, Long.parseLong(parts[0]),
-                        Integer.parseInt(parts[1]));
+            String[] settings = options.get("settings").split(",");
+            for (String setting : settings) {
+                PipelineBenchmark bench = bench(kafka, registry, work, setting);
                 for (long size : longs(options.get("sizes"))) {
-                    long increment = incrementShare > 0 ? Math.max(1, Math.round(size * incrementShare)) : 0;
-                    PipelineBenchmark.Run run = bench.throughput(size, members, increment);
-                    throughput.add(run.figures());
-                    peer.compare(run, size, members, increment).ifPresent(peerRows::add);
-                    results.put("scaling", Scaling.of(throughput, peerRows));
+                    throughputRun(bench, size, members, incrementShare, throughput, peer, peerRows, results);
                     write(out, results);
                 }
                 if (first) {
@@ -103,12 +100,37 @@ public final class BenchmarkSuite {
                     }
                 }
             }
+            // The growth curve at sizes too long for every setting: the last (the batch setting, the fastest) only.
+            PipelineBenchmark last = bench(kafka, registry, work, settings[settings.length - 1]);
+            for (long size : longs(options.get("large-sizes"))) {
+                throughputRun(last, size, members, incrementShare, throughput, peer, peerRows, results);
+                write(out, results);
+            }
         }
         results.put("jmh", Boolean.parseBoolean(options.get("jmh")) ? jmh() : List.of());
         write(out, results);
         ResultsPlot.write(throughput, latency, peerRows, memory.stream().filter(r -> !r.containsKey("error")).toList(),
                 out.resolve("results.png"));
         System.out.println("[bench] results: " + out.resolve("results.json") + ", " + out.resolve("results.png"));
+    }
+
+    /** The benchmark of one setting, {@code <commit interval ms>x<stream threads>}. */
+    private static PipelineBenchmark bench(EmbeddedKafkaCluster kafka, ApicurioRegistry registry, Path work,
+                                           String setting) {
+        String[] parts = setting.trim().split("x");
+        return new PipelineBenchmark(kafka, registry, work, Long.parseLong(parts[0]), Integer.parseInt(parts[1]));
+    }
+
+    /** One throughput run of {@code size} events, its peer comparison, and the updated scaling summary. */
+    private static void throughputRun(PipelineBenchmark bench, long size, int members, double incrementShare,
+                                      List<Map<String, Object>> throughput, PeerSession peer,
+                                      List<Map<String, Object>> peerRows, Map<String, Object> results)
+            throws Exception {
+        long increment = incrementShare > 0 ? Math.max(1, Math.round(size * incrementShare)) : 0;
+        PipelineBenchmark.Run run = bench.throughput(size, members, increment);
+        throughput.add(run.figures());
+        peer.compare(run, size, members, increment).ifPresent(peerRows::add);
+        results.put("scaling", Scaling.of(throughput, peerRows));
     }
 
     /**
@@ -120,7 +142,7 @@ public final class BenchmarkSuite {
         Exception last = null;
         for (int attempt = 1; attempt <= MEMORY_ATTEMPTS; attempt++) {
             try {
-                return Scaling.memoryRow(bench.throughput(events, members, 0).figures());
+                return Scaling.memoryRow(bench.throughput(events, members, 0, false).figures());
             } catch (Exception e) {
                 last = e;
                 System.out.println("[bench] memory run with " + members + " members per community FAILED (attempt "

@@ -13,8 +13,9 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 
 /**
- * A four-panel PNG drawn with Java2D (no plotting library needed): throughput, latency percentiles, the
- * per-event cost of the pipeline against the batch peer, and the state at several member counts.
+ * A four-panel PNG drawn with Java2D (no plotting library needed): throughput (plain consumer, Streams
+ * floor, pipeline), latency percentiles, the per-event cost of the pipeline against the batch peer, and
+ * the state at several member counts.
  */
 final class ResultsPlot {
 
@@ -23,6 +24,7 @@ final class ResultsPlot {
     private static final int HEIGHT = 420;
     private static final Color CONSUMER = new Color(0x8DA0CB);
     private static final Color PIPELINE = new Color(0xFC8D62);
+    private static final Color FLOOR = new Color(0xA6D854);
     private static final Color P50 = new Color(0x66C2A5);
     private static final Color P99 = new Color(0xE78AC3);
 
@@ -37,22 +39,23 @@ final class ResultsPlot {
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, WIDTH, 2 * HEIGHT);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        panel(g, 40, 0, "Throughput (events/s): plain consumer vs pipeline", throughput,
+        panel(g, 40, 0, "Throughput (events/s): plain consumer, Streams floor, pipeline", throughput,
                 r -> label((Number) r.get("events")) + ", " + r.get("commitIntervalMs") + "ms x" + r.get("streamThreads"),
-                "consumerEventsPerSecond", CONSUMER,
-                "pipelineEventsPerSecond", PIPELINE);
+                new Series("consumerEventsPerSecond", CONSUMER),
+                new Series("streamsFloorEventsPerSecond", FLOOR),
+                new Series("pipelineEventsPerSecond", PIPELINE));
         panel(g, 540, 0, "Latency produce -> metric (ms): p50, p99", latency,
                 r -> label((Number) r.get("rate")) + "/s e" + r.get("emitIntervalMs") + " c" + r.get("commitIntervalMs"),
-                "p50Ms", P50,
-                "p99Ms", P99);
+                new Series("p50Ms", P50),
+                new Series("p99Ms", P99));
         panel(g, 40, HEIGHT, "Cost per new event (µs), 1% appended: pipeline vs batch peer", peer,
                 r -> label((Number) r.get("events")) + ", " + r.get("commitIntervalMs") + "ms x" + r.get("streamThreads"),
-                "pipelineIncrementMicrosPerEvent", PIPELINE,
-                "peerIncrementMicrosPerEvent", CONSUMER);
+                new Series("pipelineIncrementMicrosPerEvent", PIPELINE),
+                new Series("peerIncrementMicrosPerEvent", CONSUMER));
         panel(g, 540, HEIGHT, "State (MB) by members per community, events fixed", memory,
                 r -> r.get("membersPerCommunity") + "/c, " + label((Number) r.get("members")),
-                "localStateMB", P50,
-                "heapGrowthMB", P99);
+                new Series("localStateMB", P50),
+                new Series("heapGrowthMB", P99));
         g.dispose();
         ImageIO.write(image, "png", png.toFile());
     }
@@ -61,8 +64,12 @@ final class ResultsPlot {
         String label(Map<String, Object> row);
     }
 
+    /** One bar per row: the figure {@code key}, drawn in {@code colour}. */
+    private record Series(String key, Color colour) {
+    }
+
     private static void panel(Graphics2D g, int x0, int y0, String title, List<Map<String, Object>> rows,
-                              Labeller labeller, String a, Color colourA, String b, Color colourB) {
+                              Labeller labeller, Series... series) {
         int top = y0 + 50;
         int bottom = y0 + HEIGHT - 70;
         int width = 420;
@@ -70,29 +77,43 @@ final class ResultsPlot {
         g.drawString(title, x0, y0 + 25);
         double max = 1;
         for (Map<String, Object> r : rows) {
-            max = Math.max(max, Math.max(value(r, a), value(r, b)));
+            for (Series s : series) {
+                max = Math.max(max, value(r, s.key()));
+            }
         }
         g.setStroke(new BasicStroke(1));
         g.drawLine(x0, bottom, x0 + width, bottom);
         g.drawLine(x0, top, x0, bottom);
         g.drawString(format(max), x0 + 4, top + 10);
         int slot = rows.isEmpty() ? width : width / rows.size();
-        int bar = Math.max(8, slot / 3);
+        // The bars of a row fill two thirds of its slot, leaving a gap before the next row.
+        int bar = Math.max(8, 2 * slot / (3 * series.length));
         for (int i = 0; i < rows.size(); i++) {
             Map<String, Object> r = rows.get(i);
             int x = x0 + i * slot + slot / 6;
-            bar(g, x, bar, bottom, top, value(r, a) / max, colourA, value(r, a));
-            bar(g, x + bar, bar, bottom, top, value(r, b) / max, colourB, value(r, b));
+            for (int k = 0; k < series.length; k++) {
+                double v = value(r, series[k].key());
+                bar(g, x + k * bar, bar, bottom, top, v / max, series[k].colour(), v);
+            }
             g.setColor(Color.BLACK);
             g.drawString(labeller.label(r), x, bottom + 16 + (i % 2) * 14);
         }
-        g.setColor(colourA);
-        g.fillRect(x0, y0 + HEIGHT - 30, 12, 12);
-        g.setColor(colourB);
-        g.fillRect(x0 + 240, y0 + HEIGHT - 30, 12, 12);
-        g.setColor(Color.BLACK);
-        g.drawString(a, x0 + 16, y0 + HEIGHT - 20);
-        g.drawString(b, x0 + 256, y0 + HEIGHT - 20);
+        // The legend under the panel, entries side by side, wrapped onto a second line when they do not fit.
+        int x = x0;
+        int y = y0 + HEIGHT - 36;
+        for (Series s : series) {
+            int text = 16 + g.getFontMetrics().stringWidth(s.key());
+            // May run into the 80-pixel gap before the next panel, not into the panel.
+            if (x > x0 && x + text > x0 + width + 60) {
+                x = x0;
+                y += 16;
+            }
+            g.setColor(s.colour());
+            g.fillRect(x, y, 12, 12);
+            g.setColor(Color.BLACK);
+            g.drawString(s.key(), x + 16, y + 10);
+            x += text + 20;
+        }
     }
 
     private static void bar(Graphics2D g, int x, int w, int bottom, int top, double share, Color colour, double v) {

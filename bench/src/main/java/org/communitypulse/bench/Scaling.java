@@ -20,7 +20,10 @@ final class Scaling {
     private Scaling() {
     }
 
-    /** Per Streams setting, the pipeline's time for each size against the smallest; and the peer's recompute. */
+    /**
+     * Per Streams setting, the pipeline's and the Streams floor's time for each size against the smallest;
+     * and the peer's recompute.
+     */
     static Map<String, Object> of(List<Map<String, Object>> throughput, List<Map<String, Object>> peerRows) {
         Map<String, List<Map<String, Object>>> bySetting = new TreeMap<>();
         for (Map<String, Object> r : throughput) {
@@ -29,8 +32,16 @@ final class Scaling {
         }
         Map<String, Object> out = new LinkedHashMap<>();
         Map<String, Object> pipeline = new LinkedHashMap<>();
-        bySetting.forEach((setting, rows) -> pipeline.put(setting, growth(rows, "events", "pipelineSeconds")));
+        Map<String, Object> floor = new LinkedHashMap<>();
+        bySetting.forEach((setting, rows) -> {
+            pipeline.put(setting, growth(rows, "events", "pipelineSeconds"));
+            List<Map<String, Object>> floorRows = rows.stream().filter(r -> r.containsKey("streamsFloorSeconds"))
+                    .toList();
+            floor.put(setting, growth(floorRows, "events", "streamsFloorSeconds"));
+        });
         out.put("pipeline", pipeline);
+        // The framework's own time, same settings: does the pipeline grow faster than Streams itself?
+        out.put("streamsFloor", floor);
         Map<Object, Map<String, Object>> peerBySize = new TreeMap<>();
         for (Map<String, Object> r : peerRows) {
             peerBySize.putIfAbsent(((Number) r.get("events")).longValue(), r);

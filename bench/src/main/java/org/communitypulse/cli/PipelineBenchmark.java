@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -28,8 +29,14 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.communitypulse.bench.DailyComparison;
+import org.communitypulse.bench.StreamsFloorTopology;
 import org.communitypulse.embedded.ApicurioRegistry;
 import org.communitypulse.embedded.EmbeddedKafkaCluster;
 import org.communitypulse.ingest.KafkaEventSink;
@@ -48,8 +55,8 @@ import org.communitypulse.streams.PulseStreamsApp;
 import org.communitypulse.streams.PulseStreamsConfig;
 
 /**
- * The end-to-end measurements: throughput of the whole pipeline against a plain consumer on the
- * same broker and topic, live latency from produce to the metric record that counts the event, and
+ * The end-to-end measurements: throughput of the whole pipeline against a plain consumer and a
+ * minimal exactly-once Streams application (the Streams floor) on the same broker and topic, live latency from produce to the metric record that counts the event, and
  * the state it keeps. Lives in the cli package to reuse the replay's catch-up logic
  * ({@link StreamsCatchUp}, {@link ReplayRunner#awaitEmitted}).
  */
@@ -105,6 +112,14 @@ public final class PipelineBenchmark {
      * the same plan and measures the time until their metrics are emitted (the incremental cost).
      */
     public Run throughput(long events, int membersPerCommunity, long increment) throws Exception {
+        return throughput(events, membersPerCommunity, increment, true);
+    }
+
+    /**
+     * As {@link #throughput(long, int, long)}; without {@code withFloor} the Streams floor is not run
+     * (the memory series needs the pipeline's state only).
+     */
+    public Run throughput(long events, int membersPerCommunity, long increment, boolean withFloor) throws Exception {
         String prefix = "bench-" + events + "-" + UUID.randomUUID().toString().substring(0, 6) + ".";
         AvroSerdes serdes = new AvroSerdes(new RestSchemaRegistryClient(registry.ccompatUrl()), true);
         Topics topics = new Topics(prefix, serdes);
@@ -143,6 +158,9 @@ public final class PipelineBenchmark {
         result.put("consumerSeconds", consumerSeconds);
         result.put("consumerEventsPerSecond", read / consumerSeconds);
         log("plain consumer read and deserialised %,d records in %.1f s", read, consumerSeconds);
+        if (withFloor) {
+            streamsFloor(topics, prefix, events, read / consumerSeconds, result);
+        }
 
         // One directory per run: runs of the same size (other settings, the memory series) must not add up.
         Path stateDir = work.resolve("state-" + prefix.substring(0, prefix.length() - 1));
@@ -167,6 +185,9 @@ public final class PipelineBenchmark {
             result.put("pipelineSeconds", pipelineSeconds);
             result.put("pipelineEventsPerSecond", events / pipelineSeconds);
             result.put("pipelineToConsumerRatio", (events / pipelineSeconds) / (read / consumerSeconds));
+            if (result.get("streamsFloorEventsPerSecond") instanceof Double floorRate) {
+                result.put("pipelineVsStreamsFloor", (events / pipelineSeconds) / floorRate);
+            }
             long heap = heapAfterGc();
             result.put("heapUsedBytesAfterGc", heap);
             // The harness JVM also holds the broker and the registry client: the growth over the
@@ -183,6 +204,9 @@ public final class PipelineBenchmark {
             log("pipeline: input committed after %.1f s, all metrics emitted after %.1f s (%.0f events/s, %.2f of the "
                     + "plain consumer); state %,d bytes", processedSeconds, pipelineSeconds, events / pipelineSeconds,
                     result.get("pipelineToConsumerRatio"), stateBytes);
+            if (result.containsKey("pipelineVsStreamsFloor")) {
+                log("pipeline at %.2f of the Streams floor's rate", result.get("pipelineVsStreamsFloor"));
+            }
             daily = readDaily(topics);
             if (increment > 0) {
                 dailyAfterIncrement = increment(generated, increment, topics, catchUp, app, result);
@@ -200,6 +224,61 @@ public final class PipelineBenchmark {
         result.put("heapGrowthBytesPerHundredThousandMembers",
                 ((Number) result.get("heapGrowthBytes")).longValue() * 100_000.0 / Math.max(1, members.size()));
         return new Run(result, daily, dailyAfterIncrement);
+    }
+
+    /**
+     * Times the Streams floor ({@link StreamsFloorTopology}) over the preloaded topic with the pipeline's
+     * Streams settings (exactly-once v2, commit interval, threads), from start until its committed
+     * offsets cover every input record, as the pipeline's "input committed" is detected.
+     */
+    private void streamsFloor(Topics topics, String prefix, long events, double consumerRate,
+                              Map<String, Object> result) throws Exception {
+        String appId = prefix + "floor";
+        Path stateDir = work.resolve("floor-state-" + prefix.substring(0, prefix.length() - 1));
+        Properties props = config(prefix, appId, stateDir, 1000).streamsProperties();
+        long counted;
+        long t = System.nanoTime();
+        try (KafkaStreams streams = new KafkaStreams(StreamsFloorTopology.build(topics.activity()), props);
+             Admin admin = Admin.create(kafka.clientConfig())) {
+            streams.start();
+            StreamsCatchUp catchUp = new StreamsCatchUp(admin, appId, topics.activity().name());
+            long deadline = t + TIMEOUT.toNanos();
+            while (!catchUp.progress().done()) {
+                if (streams.state() == KafkaStreams.State.ERROR || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the Streams floor did not commit its input: " + streams.state());
+                }
+                Thread.sleep(QUIET_POLL_MS);
+            }
+            double seconds = seconds(t);
+            result.put("streamsFloorSeconds", seconds);
+            result.put("streamsFloorEventsPerSecond", events / seconds);
+            result.put("streamsFloorVsConsumer", (events / seconds) / consumerRate);
+            counted = floorCount(streams);
+        }
+        result.put("streamsFloorCounted", counted);
+        log("Streams floor (exactly-once, count per community in a logged store): input committed after %.1f s "
+                + "(%.0f events/s, %.2f of the plain consumer); counted %,d", result.get("streamsFloorSeconds"),
+                result.get("streamsFloorEventsPerSecond"), result.get("streamsFloorVsConsumer"), counted);
+        if (counted != events) {
+            log("WARNING: the Streams floor counted %,d events, not %,d", counted, events);
+        }
+    }
+
+    /** The floor's counts summed over its store; -1 when the store cannot be queried. */
+    private static long floorCount(KafkaStreams streams) {
+        try {
+            ReadOnlyKeyValueStore<String, Long> store = streams.store(StoreQueryParameters.fromNameAndType(
+                    StreamsFloorTopology.STORE, QueryableStoreTypes.keyValueStore()));
+            long sum = 0;
+            try (KeyValueIterator<String, Long> all = store.all()) {
+                while (all.hasNext()) {
+                    sum += all.next().value;
+                }
+            }
+            return sum;
+        } catch (InvalidStateStoreException e) {
+            return -1;
+        }
     }
 
     /** Produces the next {@code increment} events into the running pipeline and times them to their metrics. */
