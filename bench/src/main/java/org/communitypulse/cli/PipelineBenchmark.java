@@ -36,6 +36,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.communitypulse.bench.DailyComparison;
+import org.communitypulse.bench.LatencyHistogram;
 import org.communitypulse.bench.StreamsFloorTopology;
 import org.communitypulse.embedded.ApicurioRegistry;
 import org.communitypulse.embedded.EmbeddedKafkaCluster;
@@ -453,9 +454,13 @@ public final class PipelineBenchmark {
         result.put("commitIntervalMs", commitIntervalMs);
         result.put("streamThreads", threads);
         result.put("measuredEvents", sorted.length);
-        result.put("p50Ms", percentile(sorted, 50));
-        result.put("p99Ms", percentile(sorted, 99));
+        result.put("p50Ms", LatencyHistogram.percentileMs(sorted, 500));
+        result.put("p90Ms", LatencyHistogram.percentileMs(sorted, 900));
+        result.put("p99Ms", LatencyHistogram.percentileMs(sorted, 990));
+        result.put("p999Ms", LatencyHistogram.percentileMs(sorted, 999));
         result.put("maxMs", sorted.length == 0 ? null : sorted[sorted.length - 1] / 1e6);
+        // The whole distribution, on edges shared by every run, so runs can be laid over each other.
+        result.put("histogram", LatencyHistogram.buckets(sorted));
         log("latency at %,d events/s, emit every %d ms: p50 %.0f ms, p99 %.0f ms, max %.0f ms over %,d events", rate,
                 emitIntervalMs, result.get("p50Ms"), result.get("p99Ms"), result.get("maxMs"), sorted.length);
         return result;
@@ -530,14 +535,6 @@ public final class PipelineBenchmark {
             }
         }
         return bytes;
-    }
-
-    private static Double percentile(long[] sorted, int p) {
-        if (sorted.length == 0) {
-            return null;
-        }
-        int rank = (int) Math.max(1, (p * (long) sorted.length + 99) / 100);
-        return sorted[rank - 1] / 1e6;
     }
 
     private static long sizeOf(Path dir) throws IOException {
