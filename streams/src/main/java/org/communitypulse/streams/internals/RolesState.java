@@ -12,8 +12,8 @@ import java.util.TreeMap;
  * The full role and training history is kept (not a running summary) so that every output can be
  * recomputed from the set of events, whatever order they arrived in.
  *
- * <p>Mutable with public fields: it is a serialisation shape, only touched by {@link RolesProcessor}
- * and {@link RolesEvaluator}.
+ * <p>Mutable with public fields: it is a serialisation shape, only changed by {@link RolesProcessor}
+ * and {@link RolesEvaluator} (the maturity processor reads a {@link #sharedHistory()}).
  */
 public final class RolesState {
 
@@ -53,4 +53,24 @@ public final class RolesState {
     public Map<String, Integer> openAlerts = new TreeMap<>();
     /** Condition name to consecutive days it held (closed) or recovered (open): the hysteresis. */
     public Map<String, Integer> alertStreaks = new TreeMap<>();
+
+    /**
+     * A state sharing this one's stored fields, with its own clock and activity (unset): for a reader of the
+     * roles store's cached object (the maturity processor), whose clock and activity must not leak into what the
+     * roles processor sees. The shared collections must not be changed through it.
+     */
+    RolesState sharedHistory() {
+        RolesState copy = new RolesState();
+        copy.changes = changes;
+        copy.completions = completions;
+        copy.acknowledgements = acknowledgements;
+        copy.emittedMembers = emittedMembers;
+        copy.emittedCoverage = emittedCoverage;
+        copy.openViolations = openViolations;
+        copy.emittedTraining = emittedTraining;
+        copy.erasedHolders = erasedHolders;
+        copy.openAlerts = openAlerts;
+        copy.alertStreaks = alertStreaks;
+        return copy;
+    }
 }
