@@ -474,7 +474,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
                 if (policy == null || policy.isBlank()) {
                     return reject(event, RolesRejectReason.MISSING_ATTRIBUTE, "POLICY_ACKNOWLEDGED has no attributes.policy");
                 }
-                state.acknowledgements.computeIfAbsent(member, m -> new java.util.TreeMap<>())
+                state.acknowledgements.computeIfAbsent(member, m -> new LinkedHashMap<>())
                         .merge(policy.trim(), at, Math::max);
             }
             default -> {
