@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -271,7 +272,8 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
             it.forEachRemaining(all::add);
         }
         for (KeyValue<String, byte[]> entry : all) {
-            HealthAlerts.Lifecycle life = JsonSerde.read(entry.value, HealthAlerts.Lifecycle.class, HealthAlerts.Lifecycle::new);
+            HealthAlerts.Lifecycle life = JsonSerde.read(entry.value, HealthAlerts.Lifecycle.class,
+                    HealthAlerts.Lifecycle::new);
             if (life.due == null || life.next == null || life.next > life.due) {
                 continue;
             }
@@ -307,11 +309,18 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         int latestDay = Days.of(span.latestAt);
         RolesState rolesState = rolesState(community, span);
         Instant now = Instant.ofEpochMilli(clock.millis());
-        for (int monday = Math.max(fromMonday, Days.mondayOf(firstDay)); monday <= latestDay; monday += 7) {
+        int firstMonday = Math.max(fromMonday, Days.mondayOf(firstDay));
+        // The askers and repliers of every week any scored week's window reaches, in one range read per kind
+        // (a range read writes the object cache's dirty entries down first: not one per week and kind).
+        int scanFrom = firstMonday - 7 * (WINDOW_WEEKS - 1);
+        Marks marks = firstMonday > latestDay ? new Marks(Map.of(), Map.of())
+                : new Marks(marks(community, 'a', scanFrom, Days.mondayOf(latestDay)),
+                        marks(community, 'r', scanFrom, Days.mondayOf(latestDay)));
+        for (int monday = firstMonday; monday <= latestDay; monday += 7) {
             int end = Math.min(monday + 6, latestDay);
             MaturityScorer.Period period = new MaturityScorer.Period(community, LocalDate.ofEpochDay(monday),
                     LocalDate.ofEpochDay(end), latestDay >= monday + 6);
-            Measured measured = measure(community, monday, end, firstDay, span, rolesState);
+            Measured measured = measure(community, monday, end, firstDay, span, rolesState, marks);
             String key = viewKey(community, monday);
             String previousKey = viewKey(community, monday - 7);
             MaturityScorecard card = scorer.scorecard(period, measured.signals, scorecards.get(previousKey), now);
@@ -357,7 +366,8 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     }
 
     /** Every signal of the catalogue for the week starting {@code monday}, read at {@code end}. */
-    private Measured measure(String community, int monday, int end, int firstDay, Span span, RolesState rolesState) {
+    private Measured measure(String community, int monday, int end, int firstDay, Span span, RolesState rolesState,
+                             Marks marks) {
         Map<String, Double> values = new LinkedHashMap<>();
         Map<String, Map<String, Double>> inputs = new LinkedHashMap<>();
         TrailingEngagement t = trailing.get(viewKey(community, end));
@@ -400,7 +410,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         inputs.put("responded_within_7d_share", Map.of("threads", (double) threads, "respondedWithin7d",
                 (double) within7d));
 
-        ownSignals(community, monday, end, firstDay, values, inputs);
+        ownSignals(community, monday, end, firstDay, marks, values, inputs);
         if (rolesState != null) {
             roleSignals(community, rolesState, Math.min(Days.startMillis(end + 1) - 1, span.latestAt), values, inputs);
         }
@@ -408,8 +418,8 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     }
 
     /** Signals from this processor's own counters over the period's week and the three before it. */
-    private void ownSignals(String community, int monday, int end, int firstDay, Map<String, Double> values,
-                            Map<String, Map<String, Double>> inputs) {
+    private void ownSignals(String community, int monday, int end, int firstDay, Marks marks,
+                            Map<String, Double> values, Map<String, Map<String, Double>> inputs) {
         long events = 0;
         long complete = 0;
         long programmed = 0;
@@ -434,8 +444,8 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
                     current.addAll(week.sources);
                 }
             }
-            collect(memberMarkPrefix(community, 'a', w), askers);
-            collect(memberMarkPrefix(community, 'r', w), repliers);
+            askers.addAll(marks.askers().getOrDefault(w, Set.of()));
+            repliers.addAll(marks.repliers().getOrDefault(w, Set.of()));
         }
         int observed = end - Math.max(firstDay, windowStart) + 1;
         values.put("active_day_share_28d", observed <= 0 ? null : (double) activeDays / observed);
@@ -457,12 +467,24 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
                 "askersOrRepliers", (double) either.size()));
     }
 
-    private void collect(String prefix, Set<String> into) {
-        try (KeyValueIterator<String, Object> it = state.range(prefix, prefix.substring(0, prefix.length() - 1) + END)) {
+    /** Members who started a thread ({@code askers}) or replied ({@code repliers}), by the week's Monday. */
+    private record Marks(Map<Integer, Set<String>> askers, Map<Integer, Set<String>> repliers) {
+    }
+
+    /** The members marked {@code kind} in the weeks from {@code fromMonday} to {@code toMonday}, by week. */
+    private Map<Integer, Set<String>> marks(String community, char kind, int fromMonday, int toMonday) {
+        Map<Integer, Set<String>> byWeek = new HashMap<>();
+        String head = community + SEP + kind + SEP;
+        try (KeyValueIterator<String, Object> it = state.range(memberMarkPrefix(community, kind, fromMonday),
+                head + LocalDate.ofEpochDay(toMonday) + END)) {
             while (it.hasNext()) {
-                into.add(it.next().key.substring(prefix.length()));
+                String key = it.next().key;
+                int sep = key.indexOf(SEP, head.length());
+                int monday = (int) LocalDate.parse(key.substring(head.length(), sep)).toEpochDay();
+                byWeek.computeIfAbsent(monday, w -> new HashSet<>()).add(key.substring(sep + 1));
             }
         }
+        return byWeek;
     }
 
     /** Leadership, management and governance signals from the roles family's state, evaluated at {@code asOf}. */
