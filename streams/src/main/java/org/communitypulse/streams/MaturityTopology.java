@@ -10,7 +10,9 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.Stores;
 import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
+import org.communitypulse.streams.internals.JsonSerde;
 import org.communitypulse.streams.internals.MaturityProcessor;
+import org.communitypulse.streams.internals.ObjectCachingStoreBuilder;
 
 /**
  * The Community Maturity Model scorecard and the health score (see {@code docs/maturity.md}).
@@ -62,6 +64,17 @@ public final class MaturityTopology {
     public static Topology addTo(Topology topology, String parent, Topics topics, MaturityConfig config,
                                  RolesConfig roles, Duration interval, Clock clock, AlertSettings alerting,
                                  int resolveAfterWeeks) {
+        return addTo(topology, parent, topics, config, roles, interval, clock, alerting, resolveAfterWeeks,
+                EngagementSettings.DEFAULT_STATE_CACHE_ENTRIES);
+    }
+
+    /**
+     * As above, keeping up to {@code stateCacheEntries} entries of the per-event state (spans, weeks, marks) as
+     * objects between commits ({@link PulseStreamsConfig#STATE_CACHE_ENTRIES_CONFIG}).
+     */
+    public static Topology addTo(Topology topology, String parent, Topics topics, MaturityConfig config,
+                                 RolesConfig roles, Duration interval, Clock clock, AlertSettings alerting,
+                                 int resolveAfterWeeks, int stateCacheEntries) {
         MaturityProcessor.Alerting judging = alerting == null ? null : new MaturityProcessor.Alerting(
                 HEALTH_ALERT_STORE, EngagementTopology.ALERTS_VIEW_STORE, ALERTS_SINK, resolveAfterWeeks,
                 alerting.gate());
@@ -72,9 +85,13 @@ public final class MaturityTopology {
         topology.addProcessor(MATURITY, () -> new MaturityProcessor(stores, children, config, roles, interval, clock,
                 judging),
                 parent);
-        // Record caches: every event writes the community's state and dirty weeks; one write per key per commit.
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STATE_STORE),
-                Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), MATURITY);
+        // Every event reads and writes the community's span and week: kept as objects between commits, written
+        // down once per commit. The emitter's range reads write the dirty entries down first; the store is not
+        // queried from other threads.
+        topology.addStateStore(new ObjectCachingStoreBuilder<>(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(), JsonSerde.mixed()), stateCacheEntries),
+                MATURITY);
+        // Record cache: queried from other threads (pendingCommunities), so not object-cached.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DIRTY_STORE),
                 Serdes.String(), Serdes.Long()).withCachingEnabled(), MATURITY);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SCORECARD_VIEW_STORE),

@@ -47,8 +47,9 @@ public final class PulseTopology {
         Topology topology = EngagementTopology.build(topics, serdes, intake, engagement, alerting,
                 List.of(RolesTopology.ROLES, MaturityTopology.MATURITY));
         RolesTopology.addTo(topology, EngagementTopology.INTAKE, topics, roles, alerting, roleAlerts,
-                engagement.emitInterval());
+                engagement.emitInterval(), engagement.stateCacheEntries());
         return MaturityTopology.addTo(topology, EngagementTopology.INTAKE, topics, maturity, roles,
-                engagement.emitInterval(), intake.clock(), alerting, healthResolveAfterWeeks);
+                engagement.emitInterval(), intake.clock(), alerting, healthResolveAfterWeeks,
+                engagement.stateCacheEntries());
     }
 }

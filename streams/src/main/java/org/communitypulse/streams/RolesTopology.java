@@ -5,7 +5,10 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
+import org.communitypulse.streams.internals.JsonSerde;
+import org.communitypulse.streams.internals.ObjectCachingStoreBuilder;
 import org.communitypulse.streams.internals.RolesProcessor;
+import org.communitypulse.streams.internals.RolesState;
 
 /**
  * Roles, access levels, training and policy (see {@code docs/roles.md} and {@code docs/metrics.md}).
@@ -65,6 +68,17 @@ public final class RolesTopology {
      */
     public static Topology addTo(Topology topology, String parent, Topics topics, RolesConfig config,
                                  AlertSettings alerting, RoleAlertSettings thresholds, java.time.Duration interval) {
+        return addTo(topology, parent, topics, config, alerting, thresholds, interval,
+                EngagementSettings.DEFAULT_STATE_CACHE_ENTRIES);
+    }
+
+    /**
+     * As above, keeping up to {@code stateCacheEntries} communities' role histories as objects between commits
+     * ({@link PulseStreamsConfig#STATE_CACHE_ENTRIES_CONFIG}).
+     */
+    public static Topology addTo(Topology topology, String parent, Topics topics, RolesConfig config,
+                                 AlertSettings alerting, RoleAlertSettings thresholds, java.time.Duration interval,
+                                 int stateCacheEntries) {
         boolean alerts = alerting != null;
         RolesProcessor.Children children = new RolesProcessor.Children(MEMBER_ROLES_SINK, COVERAGE_SINK,
                 VIOLATIONS_SINK, TRAINING_SINK, DEAD_LETTER_SINK, alerts ? ALERTS_SINK : null);
@@ -82,10 +96,14 @@ public final class RolesTopology {
             topology.connectProcessorAndStateStores(ROLES, EngagementTopology.ALERTS_VIEW_STORE);
             addSink(topology, ALERTS_SINK, topics.alerts());
         }
-        // Record caches: the activity store is read and written several times per event (the community's
+        // The role history is kept as an object between commits (written down once per commit, not parsed and
+        // re-serialised per event). It is never range-scanned nor queried from other threads, as that cache needs.
+        topology.addStateStore(new ObjectCachingStoreBuilder<>(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ROLES_STORE), Serdes.String(), JsonSerde.of(RolesState.class)),
+                stateCacheEntries), ROLES);
+        // Record cache: the activity store is read and written several times per event (the community's
         // clock, the actor's last activity), and would otherwise send each write to RocksDB and the changelog.
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ROLES_STORE),
-                Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), ROLES);
+        // Not object-cached: replays range-scan and query it from other threads (pendingAlerts).
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ROLES_ACTIVITY_STORE),
                 Serdes.String(), Serdes.Long()).withCachingEnabled(), ROLES);
         addSink(topology, MEMBER_ROLES_SINK, topics.memberRoles());

@@ -332,6 +332,35 @@ class MaturityTopologyTest {
         assertThat(evidence(earlier, "required_roles_filled_share").getValue()).isEqualTo(0.0);
     }
 
+    @Test
+    void shouldCountAskersAndRepliersOfTheFourWeekWindowWhenScoringEachWeek() {
+        start(withGoals());
+        pipe(List.of(
+                post("b0", EventType.THREAD_CREATED, "bob", "t0", WEEK.minusWeeks(4)), // before WEEK's window
+                post("a1", EventType.THREAD_CREATED, "ann", "t1", WEEK.minusWeeks(3)),
+                post("b1", EventType.REPLY_CREATED, "bob", "t1", WEEK.minusWeeks(1)),
+                post("a2", EventType.REPLY_CREATED, "ann", "t1", WEEK),
+                post("c1", EventType.THREAD_CREATED, "cy", "t2", WEEK.plusDays(2)),
+                post("d1", EventType.THREAD_CREATED, "dan", "t3", WEEK.plusWeeks(1))));
+        emit();
+
+        Map<CommunityDayKey, MaturityScorecard> cards = scorecards.readKeyValuesToMap();
+        // WEEK: askers ann (3 weeks before) and cy, repliers bob and ann: only ann did both.
+        SignalEvidence week = evidence(cards.get(new CommunityDayKey("window", WEEK)), "reciprocity_28d");
+        assertThat(week.getValue()).isEqualTo(1.0 / 3);
+        assertThat(week.getInputs()).containsEntry("askersAndRepliers", 1.0).containsEntry("askersOrRepliers", 3.0);
+        // The week after: ann's thread left the window; askers cy and dan, repliers bob and ann.
+        SignalEvidence next = evidence(cards.get(new CommunityDayKey("window", WEEK.plusWeeks(1))), "reciprocity_28d");
+        assertThat(next.getValue()).isEqualTo(0.0);
+        assertThat(next.getInputs()).containsEntry("askersOrRepliers", 4.0);
+    }
+
+    private static ActivityEvent post(String id, EventType type, String actor, String thread, LocalDate day) {
+        ActivityEvent e = TestEvents.event(id, "window", type, actor, day.atTime(10, 0).toInstant(ZoneOffset.UTC));
+        e.setThreadId(thread);
+        return e;
+    }
+
     private static SignalEvidence evidence(MaturityScorecard card, String signal) {
         return card.getCompetencies().stream().flatMap(c -> c.getEvidence().stream())
                 .filter(e -> e.getSignal().equals(signal)).findFirst().orElseThrow();

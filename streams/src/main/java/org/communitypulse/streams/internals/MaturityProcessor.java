@@ -1,15 +1,12 @@
 package org.communitypulse.streams.internals;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -69,8 +66,8 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
 
     private static final char SEP = '\u0000';
     private static final char END = '\u0001';
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    /** The value of a presence mark (never changed: stores keep it as is). */
+    private static final byte[] MARK = new byte[0];
     private static final int WINDOW_WEEKS = 4;
 
     /** Counters of one community and ISO week. Mutable: a serialisation shape. */
@@ -101,7 +98,12 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     private final HealthAlerts healthAlerts;
 
     private ProcessorContext<Object, Object> context;
-    private KeyValueStore<String, byte[]> state;
+    /**
+     * Spans and weeks as objects (or their stored JSON bytes until first written), marks and member days as
+     * bytes: see {@link JsonSerde#mixed()}. With the topology's object cache a read returns the cached object,
+     * so every change is followed by a put.
+     */
+    private KeyValueStore<String, Object> state;
     private KeyValueStore<String, Long> dirty;
     private KeyValueStore<String, MaturityScorecard> scorecards;
     private KeyValueStore<String, CommunityHealth> healths;
@@ -109,7 +111,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     private ReadOnlyKeyValueStore<String, TrailingEngagement> trailing;
     private ReadOnlyKeyValueStore<String, byte[]> engagementDirty;
     private ReadOnlyKeyValueStore<String, ThreadState> threads;
-    private ReadOnlyKeyValueStore<String, byte[]> roles;
+    private ReadOnlyKeyValueStore<String, RolesState> roles;
     private KeyValueStore<String, byte[]> lifecycles;
     private KeyValueStore<String, org.communitypulse.schemas.avro.Alert> alertsView;
 
@@ -172,16 +174,16 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         int day = Days.of(at);
         int monday = Days.mondayOf(day);
 
-        Span span = read(state.get(spanKey(community)), Span.class, Span::new);
+        Span span = JsonSerde.read(state.get(spanKey(community)), Span.class, Span::new);
         // The week that was the latest is read at its Sunday now, no longer at the latest day: re-score it.
         int rescoreFrom = span.latestAt != Long.MIN_VALUE && at > span.latestAt
                 ? Math.min(monday, Days.mondayOf(Days.of(span.latestAt))) : monday;
         span.firstAt = Math.min(span.firstAt, at);
         span.latestAt = Math.max(span.latestAt, at);
-        state.put(spanKey(community), write(span));
+        state.put(spanKey(community), span);
 
         String weekKey = weekKey(community, monday);
-        Week week = read(state.get(weekKey), Week.class, Week::new);
+        Week week = JsonSerde.read(state.get(weekKey), Week.class, Week::new);
         week.events++;
         week.activeDays |= 1 << (day - monday);
         week.sources.add(event.getSource().name());
@@ -193,12 +195,12 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         if (event.getType() == EventType.THREAD_CREATED && config.programmedContent().matches(event.getAttributes())) {
             week.programmed++;
         }
-        state.put(weekKey, write(week));
+        state.put(weekKey, week);
 
         if (isRoleFamily(event.getType()) && state.get(rolesKey(community)) == null && roles.get(community) != null) {
             // The community has just started to use roles: every week now has role signals (0 before its first
             // grant) where it had none, whichever week this event fell in.
-            state.put(rolesKey(community), new byte[0]);
+            state.put(rolesKey(community), MARK);
             rescoreFrom = Math.min(rescoreFrom, Days.mondayOf(Days.of(span.firstAt)));
         }
         if (event.getType() == EventType.REPLY_CREATED && event.getThreadId() != null) {
@@ -212,12 +214,12 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
 
         if (actor != null) {
             if (event.getType() == EventType.THREAD_CREATED) {
-                state.put(memberMarkKey(community, 'a', monday, actor), new byte[0]);
+                state.put(memberMarkKey(community, 'a', monday, actor), MARK);
             } else if (event.getType() == EventType.REPLY_CREATED) {
-                state.put(memberMarkKey(community, 'r', monday, actor), new byte[0]);
+                state.put(memberMarkKey(community, 'r', monday, actor), MARK);
             }
             String dayKey = memberDayKey(community, actor, day);
-            byte[] last = state.get(dayKey);
+            byte[] last = (byte[]) state.get(dayKey);
             if (last == null || ByteBuffer.wrap(last).getLong() < at) {
                 state.put(dayKey, ByteBuffer.allocate(Long.BYTES).putLong(at).array());
             }
@@ -248,7 +250,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         long n = 0;
         try (KeyValueIterator<String, byte[]> it = lifecycles.all()) {
             while (it.hasNext()) {
-                HealthAlerts.Lifecycle life = read(it.next().value, HealthAlerts.Lifecycle.class,
+                HealthAlerts.Lifecycle life = JsonSerde.read(it.next().value, HealthAlerts.Lifecycle.class,
                         HealthAlerts.Lifecycle::new);
                 n += life.due != null && (life.next == null || life.next <= life.due) ? 1 : 0;
             }
@@ -270,7 +272,8 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
             it.forEachRemaining(all::add);
         }
         for (KeyValue<String, byte[]> entry : all) {
-            HealthAlerts.Lifecycle life = read(entry.value, HealthAlerts.Lifecycle.class, HealthAlerts.Lifecycle::new);
+            HealthAlerts.Lifecycle life = JsonSerde.read(entry.value, HealthAlerts.Lifecycle.class,
+                    HealthAlerts.Lifecycle::new);
             if (life.due == null || life.next == null || life.next > life.due) {
                 continue;
             }
@@ -287,7 +290,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
                     context.forward(new Record<>(key, value, clock.millis()), alerting.sink());
                 });
             }
-            lifecycles.put(community, write(life));
+            lifecycles.put(community, JsonSerde.write(life));
         }
     }
 
@@ -298,7 +301,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     }
 
     private void emit(String community, int fromMonday) {
-        Span span = read(state.get(spanKey(community)), Span.class, Span::new);
+        Span span = JsonSerde.read(state.get(spanKey(community)), Span.class, Span::new);
         if (span.latestAt == Long.MIN_VALUE) {
             return;
         }
@@ -306,11 +309,18 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         int latestDay = Days.of(span.latestAt);
         RolesState rolesState = rolesState(community, span);
         Instant now = Instant.ofEpochMilli(clock.millis());
-        for (int monday = Math.max(fromMonday, Days.mondayOf(firstDay)); monday <= latestDay; monday += 7) {
+        int firstMonday = Math.max(fromMonday, Days.mondayOf(firstDay));
+        // The askers and repliers of every week any scored week's window reaches, in one range read per kind
+        // (a range read writes the object cache's dirty entries down first: not one per week and kind).
+        int scanFrom = firstMonday - 7 * (WINDOW_WEEKS - 1);
+        Marks marks = firstMonday > latestDay ? new Marks(Map.of(), Map.of())
+                : new Marks(marks(community, 'a', scanFrom, Days.mondayOf(latestDay)),
+                        marks(community, 'r', scanFrom, Days.mondayOf(latestDay)));
+        for (int monday = firstMonday; monday <= latestDay; monday += 7) {
             int end = Math.min(monday + 6, latestDay);
             MaturityScorer.Period period = new MaturityScorer.Period(community, LocalDate.ofEpochDay(monday),
                     LocalDate.ofEpochDay(end), latestDay >= monday + 6);
-            Measured measured = measure(community, monday, end, firstDay, span, rolesState);
+            Measured measured = measure(community, monday, end, firstDay, span, rolesState, marks);
             String key = viewKey(community, monday);
             String previousKey = viewKey(community, monday - 7);
             MaturityScorecard card = scorer.scorecard(period, measured.signals, scorecards.get(previousKey), now);
@@ -332,13 +342,13 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
             // The newest week whose Sunday has an event at or after it is complete: judging must reach it.
             int lastComplete = Days.mondayOf(latestDay) + 6 == latestDay ? Days.mondayOf(latestDay)
                     : Days.mondayOf(latestDay) - 7;
-            HealthAlerts.Lifecycle life = read(lifecycles.get(community), HealthAlerts.Lifecycle.class,
+            HealthAlerts.Lifecycle life = JsonSerde.read(lifecycles.get(community), HealthAlerts.Lifecycle.class,
                     HealthAlerts.Lifecycle::new);
             if (life.next == null) {
                 life.next = Days.mondayOf(firstDay);
             }
             life.due = life.due == null ? lastComplete : Math.max(life.due, lastComplete);
-            lifecycles.put(community, write(life));
+            lifecycles.put(community, JsonSerde.write(life));
         }
     }
 
@@ -356,7 +366,8 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     }
 
     /** Every signal of the catalogue for the week starting {@code monday}, read at {@code end}. */
-    private Measured measure(String community, int monday, int end, int firstDay, Span span, RolesState rolesState) {
+    private Measured measure(String community, int monday, int end, int firstDay, Span span, RolesState rolesState,
+                             Marks marks) {
         Map<String, Double> values = new LinkedHashMap<>();
         Map<String, Map<String, Double>> inputs = new LinkedHashMap<>();
         TrailingEngagement t = trailing.get(viewKey(community, end));
@@ -399,7 +410,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         inputs.put("responded_within_7d_share", Map.of("threads", (double) threads, "respondedWithin7d",
                 (double) within7d));
 
-        ownSignals(community, monday, end, firstDay, values, inputs);
+        ownSignals(community, monday, end, firstDay, marks, values, inputs);
         if (rolesState != null) {
             roleSignals(community, rolesState, Math.min(Days.startMillis(end + 1) - 1, span.latestAt), values, inputs);
         }
@@ -407,8 +418,8 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     }
 
     /** Signals from this processor's own counters over the period's week and the three before it. */
-    private void ownSignals(String community, int monday, int end, int firstDay, Map<String, Double> values,
-                            Map<String, Map<String, Double>> inputs) {
+    private void ownSignals(String community, int monday, int end, int firstDay, Marks marks,
+                            Map<String, Double> values, Map<String, Map<String, Double>> inputs) {
         long events = 0;
         long complete = 0;
         long programmed = 0;
@@ -420,9 +431,9 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         Set<String> repliers = new HashSet<>();
         int windowStart = monday - 7 * (WINDOW_WEEKS - 1);
         for (int w = windowStart; w <= monday; w += 7) {
-            byte[] raw = state.get(weekKey(community, w));
-            if (raw != null) {
-                Week week = read(raw, Week.class, Week::new);
+            Object stored = state.get(weekKey(community, w));
+            if (stored != null) {
+                Week week = JsonSerde.read(stored, Week.class, Week::new);
                 events += week.events;
                 complete += week.complete;
                 programmed += week.programmed;
@@ -433,8 +444,8 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
                     current.addAll(week.sources);
                 }
             }
-            collect(memberMarkPrefix(community, 'a', w), askers);
-            collect(memberMarkPrefix(community, 'r', w), repliers);
+            askers.addAll(marks.askers().getOrDefault(w, Set.of()));
+            repliers.addAll(marks.repliers().getOrDefault(w, Set.of()));
         }
         int observed = end - Math.max(firstDay, windowStart) + 1;
         values.put("active_day_share_28d", observed <= 0 ? null : (double) activeDays / observed);
@@ -456,12 +467,24 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
                 "askersOrRepliers", (double) either.size()));
     }
 
-    private void collect(String prefix, Set<String> into) {
-        try (KeyValueIterator<String, byte[]> it = state.range(prefix, prefix.substring(0, prefix.length() - 1) + END)) {
+    /** Members who started a thread ({@code askers}) or replied ({@code repliers}), by the week's Monday. */
+    private record Marks(Map<Integer, Set<String>> askers, Map<Integer, Set<String>> repliers) {
+    }
+
+    /** The members marked {@code kind} in the weeks from {@code fromMonday} to {@code toMonday}, by week. */
+    private Map<Integer, Set<String>> marks(String community, char kind, int fromMonday, int toMonday) {
+        Map<Integer, Set<String>> byWeek = new HashMap<>();
+        String head = community + SEP + kind + SEP;
+        try (KeyValueIterator<String, Object> it = state.range(memberMarkPrefix(community, kind, fromMonday),
+                head + LocalDate.ofEpochDay(toMonday) + END)) {
             while (it.hasNext()) {
-                into.add(it.next().key.substring(prefix.length()));
+                String key = it.next().key;
+                int sep = key.indexOf(SEP, head.length());
+                int monday = (int) LocalDate.parse(key.substring(head.length(), sep)).toEpochDay();
+                byWeek.computeIfAbsent(monday, w -> new HashSet<>()).add(key.substring(sep + 1));
             }
         }
+        return byWeek;
     }
 
     /** Leadership, management and governance signals from the roles family's state, evaluated at {@code asOf}. */
@@ -534,10 +557,10 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     /** The member's latest event at or before {@code asOf}, from the per-day marks. */
     private Long lastActive(String community, String member, long asOf) {
         String prefix = community + SEP + 'm' + SEP + member + SEP;
-        try (KeyValueIterator<String, byte[]> it = state.reverseRange(prefix,
+        try (KeyValueIterator<String, Object> it = state.reverseRange(prefix,
                 prefix + LocalDate.ofEpochDay(Days.of(asOf)))) {
             while (it.hasNext()) {
-                long at = ByteBuffer.wrap(it.next().value).getLong();
+                long at = ByteBuffer.wrap((byte[]) it.next().value).getLong();
                 if (at <= asOf) {
                     return at;
                 }
@@ -547,11 +570,12 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     }
 
     private RolesState rolesState(String community, Span span) {
-        byte[] raw = roles.get(community);
-        if (raw == null) {
+        RolesState stored = roles.get(community);
+        if (stored == null) {
             return null;
         }
-        RolesState s = read(raw, RolesState.class, RolesState::new);
+        // The roles store's cached object: this clock and the activity filled in later are the copy's own.
+        RolesState s = stored.sharedHistory();
         s.firstEventAt = span.firstAt;
         s.latestEventAt = span.latestAt;
         return s;
@@ -589,24 +613,5 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
 
     private static String memberDayKey(String community, String member, int day) {
         return community + SEP + 'm' + SEP + member + SEP + LocalDate.ofEpochDay(day);
-    }
-
-    private static <T> T read(byte[] raw, Class<T> type, java.util.function.Supplier<T> empty) {
-        if (raw == null) {
-            return empty.get();
-        }
-        try {
-            return JSON.readValue(raw, type);
-        } catch (IOException e) {
-            throw new UncheckedIOException("unreadable maturity state", e);
-        }
-    }
-
-    private static byte[] write(Object value) {
-        try {
-            return JSON.writeValueAsBytes(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,9 +1,5 @@
 package org.communitypulse.streams.internals;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -47,7 +43,8 @@ import org.communitypulse.streams.RolesConfig;
  * The role alerts are the exception: a vacancy grows old without any event, so they are judged per completed
  * day by a wall-clock punctuator ({@link RoleAlerts}), on the clock of the engagement alerts.
  *
- * <p>Stores: {@code storeName}, community to its role history ({@link RolesState}, JSON);
+ * <p>Stores: {@code storeName}, community to its role history ({@link RolesState}, JSON through
+ * {@link JsonSerde}; object-cached between commits when built by the topology);
  * {@code activityStoreName}, small entries per community (clock, whether roles are in use) and per
  * member (last event time, whether they ever held a role).
  *
@@ -81,9 +78,6 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
                            String viewStore) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
     private final String storeName;
     private final String activityStoreName;
     private final RolesConfig config;
@@ -98,7 +92,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
     private KeyValueStore<String, TrainingMetrics> trainingView;
 
     private ProcessorContext<Object, Object> context;
-    private KeyValueStore<String, byte[]> store;
+    private KeyValueStore<String, RolesState> store;
     private KeyValueStore<String, Long> activity;
     private RolesMetrics metrics;
 
@@ -186,7 +180,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
                 alerts.judge(community, state, day, (member, d) -> lastActiveAsOf(community, member, d), out);
             }
             if (from <= through) {
-                store.put(community, write(state));
+                store.put(community, state);
             }
             // Days before the first role change are never judged, even when the clock reaches them later.
             activity.put(ALERT_INDEX + community, (long) Math.max(through, from - 1));
@@ -322,7 +316,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
                 }
             }
             emit(community, state, event.getEventId(), event.getType().name(), at, record.timestamp());
-            store.put(community, write(state));
+            store.put(community, state);
         }
     }
 
@@ -407,7 +401,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
             }
         }
         emit(community, state, causeId, EventType.MEMBER_ERASED.name(), at, timestamp);
-        store.put(community, write(state));
+        store.put(community, state);
     }
 
     private static final String FIRST = "first";
@@ -429,9 +423,16 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         return community + '\u0000' + suffix;
     }
 
+    /**
+     * The community's state: the store's cached object (see {@link ObjectCachingKeyValueStore}), so every
+     * change to it is followed by a put. Its unstored fields are reset here as a freshly read value had them.
+     */
     private RolesState load(String community) {
-        byte[] stored = store.get(community);
-        RolesState state = stored == null ? new RolesState() : read(stored);
+        RolesState state = store.get(community);
+        if (state == null) {
+            state = new RolesState();
+        }
+        state.lastActive.clear();
         clock(community, state);
         return state;
     }
@@ -473,7 +474,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
                 if (policy == null || policy.isBlank()) {
                     return reject(event, RolesRejectReason.MISSING_ATTRIBUTE, "POLICY_ACKNOWLEDGED has no attributes.policy");
                 }
-                state.acknowledgements.computeIfAbsent(member, m -> new java.util.TreeMap<>())
+                state.acknowledgements.computeIfAbsent(member, m -> new LinkedHashMap<>())
                         .merge(policy.trim(), at, Math::max);
             }
             default -> {
@@ -651,21 +652,5 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         context.forward(DeadLetterRecords.of(event, eventSerializer, activityTopic, reason, detail, "streams.roles",
                 context.recordMetadata()), children.deadLetter());
         return REJECTED;
-    }
-
-    private static RolesState read(byte[] bytes) {
-        try {
-            return JSON.readValue(bytes, RolesState.class);
-        } catch (IOException e) {
-            throw new UncheckedIOException("unreadable roles state", e);
-        }
-    }
-
-    private static byte[] write(RolesState state) {
-        try {
-            return JSON.writeValueAsBytes(state);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
