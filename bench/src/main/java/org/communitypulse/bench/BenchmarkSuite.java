@@ -100,18 +100,26 @@ public final class BenchmarkSuite {
                     }
                 }
             }
+            // JMH before the large sizes, and the plot after each step from here: a 20M run takes long enough
+            // that one may stop it, and everything measured until then is kept, plot included.
+            results.put("jmh", Boolean.parseBoolean(options.get("jmh")) ? jmh() : List.of());
+            writeWithPlot(out, results, throughput, latency, peerRows, memory);
             // The growth curve at sizes too long for every setting: the last (the batch setting, the fastest) only.
             PipelineBenchmark last = bench(kafka, registry, work, settings[settings.length - 1]);
             for (long size : longs(options.get("large-sizes"))) {
                 throughputRun(last, size, members, incrementShare, throughput, peer, peerRows, results);
-                write(out, results);
+                writeWithPlot(out, results, throughput, latency, peerRows, memory);
             }
         }
-        results.put("jmh", Boolean.parseBoolean(options.get("jmh")) ? jmh() : List.of());
+        System.out.println("[bench] results: " + out.resolve("results.json") + ", " + out.resolve("results.png"));
+    }
+
+    private static void writeWithPlot(Path out, Map<String, Object> results, List<Map<String, Object>> throughput,
+                                      List<Map<String, Object>> latency, List<Map<String, Object>> peerRows,
+                                      List<Map<String, Object>> memory) throws Exception {
         write(out, results);
         ResultsPlot.write(throughput, latency, peerRows, memory.stream().filter(r -> !r.containsKey("error")).toList(),
                 out.resolve("results.png"));
-        System.out.println("[bench] results: " + out.resolve("results.json") + ", " + out.resolve("results.png"));
     }
 
     /** The benchmark of one setting, {@code <commit interval ms>x<stream threads>}. */

@@ -84,6 +84,16 @@ final class CommunityView {
         return peerReplies.computeIfAbsent(day, d -> {
             DailyEngagementState ds = day(d);
             long staffReplies = 0;
+            if (!members.active()) {
+                // Staff are few and a busy day's members many: look the staff up in the day, not the reverse.
+                for (String id : cs.getStaffMembers()) {
+                    MemberDay md = ds.getMembers().get(id);
+                    if (md != null && md.getReplies() > 0 && isIdentityStaff(id, d)) {
+                        staffReplies += md.getReplies();
+                    }
+                }
+                return ds.getReplies() - staffReplies;
+            }
             for (Map.Entry<String, MemberDay> e : ds.getMembers().entrySet()) {
                 if (e.getValue().getReplies() > 0 && isStaff(e.getKey(), d)) {
                     staffReplies += e.getValue().getReplies();

@@ -458,13 +458,15 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         values.put("source_freshness_share", sources.isEmpty() ? null : (double) current.size() / sources.size());
         inputs.put("source_freshness_share", Map.of("sourcesThisWeek", (double) current.size(),
                 "sources28d", (double) sources.size()));
-        Set<String> both = new HashSet<>(askers);
-        both.retainAll(repliers);
-        Set<String> either = new HashSet<>(askers);
-        either.addAll(repliers);
-        values.put("reciprocity_28d", either.isEmpty() ? null : (double) both.size() / either.size());
-        inputs.put("reciprocity_28d", Map.of("askersAndRepliers", (double) both.size(),
-                "askersOrRepliers", (double) either.size()));
+        // Counted, not built: two more copies of every asker per emission showed in the live profile.
+        long both = 0;
+        for (String asker : askers) {
+            both += repliers.contains(asker) ? 1 : 0;
+        }
+        long either = askers.size() + repliers.size() - both;
+        values.put("reciprocity_28d", either == 0 ? null : (double) both / either);
+        inputs.put("reciprocity_28d", Map.of("askersAndRepliers", (double) both,
+                "askersOrRepliers", (double) either));
     }
 
     /** Members who started a thread ({@code askers}) or replied ({@code repliers}), by the week's Monday. */
