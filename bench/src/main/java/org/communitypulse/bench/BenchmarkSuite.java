@@ -168,6 +168,7 @@ public final class BenchmarkSuite {
         Options opts = new OptionsBuilder()
                 .include(SerdeBenchmark.class.getSimpleName())
                 .include(EngagementProcessorBenchmark.class.getSimpleName())
+                .include(MappingBenchmark.class.getSimpleName())
                 .forks(1).warmupIterations(3).warmupTime(TimeValue.seconds(2))
                 .measurementIterations(5).measurementTime(TimeValue.seconds(2))
                 .jvmArgs("-Xmx2g")

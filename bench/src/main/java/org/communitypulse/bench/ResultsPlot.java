@@ -40,6 +40,24 @@ final class ResultsPlot {
     private ResultsPlot() {
     }
 
+    /**
+     * Draws the PNG of an existing results file: {@code ResultsPlot <results.json> <results.png>}, e.g. to
+     * re-plot a published run after a change to the drawing.
+     */
+    @SuppressWarnings("unchecked")
+    public static void main(String[] args) throws IOException {
+        if (args.length != 2) {
+            throw new IllegalArgumentException("usage: ResultsPlot <results.json> <results.png>");
+        }
+        Map<String, Object> results = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
+                Path.of(args[0]).toFile(), Map.class);
+        List<Map<String, Object>> memory = ((List<Map<String, Object>>) results.getOrDefault("memory", List.of()))
+                .stream().filter(r -> !r.containsKey("error")).toList();
+        write((List<Map<String, Object>>) results.getOrDefault("throughput", List.of()),
+                (List<Map<String, Object>>) results.getOrDefault("latency", List.of()),
+                (List<Map<String, Object>>) results.getOrDefault("batchPeer", List.of()), memory, Path.of(args[1]));
+    }
+
     static void write(List<Map<String, Object>> throughput, List<Map<String, Object>> latency,
                       List<Map<String, Object>> peer, List<Map<String, Object>> memory, Path png) throws IOException {
         BufferedImage image = new BufferedImage(WIDTH, ROWS * HEIGHT, BufferedImage.TYPE_INT_RGB);
@@ -54,7 +72,7 @@ final class ResultsPlot {
                 new Series("streamsFloorEventsPerSecond", FLOOR),
                 new Series("pipelineEventsPerSecond", PIPELINE));
         panel(g, 540, 0, "Latency produce -> metric (ms): p50, p99", latency,
-                r -> label((Number) r.get("rate")) + "/s e" + r.get("emitIntervalMs") + " c" + r.get("commitIntervalMs"),
+                r -> label((Number) r.get("rate")) + " e" + r.get("emitIntervalMs") + " c" + r.get("commitIntervalMs"),
                 new Series("p50Ms", P50),
                 new Series("p99Ms", P99));
         panel(g, 40, HEIGHT, "Cost per new event (µs), 1% appended: pipeline vs batch peer", peer,
@@ -98,16 +116,31 @@ final class ResultsPlot {
         int slot = rows.isEmpty() ? width : width / rows.size();
         // The bars of a row fill two thirds of its slot, leaving a gap before the next row.
         int bar = Math.max(8, 2 * slot / (3 * series.length));
+        Font font = g.getFont();
+        // Many rows (eight latency runs): smaller figures and labels, so neighbours do not run into each other.
+        Font small = font.deriveFont(slot < 80 ? 10f : font.getSize2D());
+        for (int i = 0; i < rows.size(); i++) {
+            int x = x0 + i * slot + slot / 6;
+            for (int k = 0; k < series.length; k++) {
+                double v = value(rows.get(i), series[k].key());
+                bar(g, x + k * bar, bar, bottom, top, v / max, series[k].colour());
+            }
+        }
+        g.setFont(small);
+        // Figures after all bars, so a taller neighbouring bar does not paint over them.
         for (int i = 0; i < rows.size(); i++) {
             Map<String, Object> r = rows.get(i);
             int x = x0 + i * slot + slot / 6;
             for (int k = 0; k < series.length; k++) {
                 double v = value(r, series[k].key());
-                bar(g, x + k * bar, bar, bottom, top, v / max, series[k].colour(), v);
+                int h = (int) Math.round((bottom - top) * v / max);
+                g.setColor(Color.DARK_GRAY);
+                g.drawString(format(v), x + k * bar, bottom - h - 3 - (bar < 28 ? (k % 2) * 11 : 0));
             }
             g.setColor(Color.BLACK);
             g.drawString(labeller.label(r), x, bottom + 16 + (i % 2) * 14);
         }
+        g.setFont(font);
         // The legend under the panel, entries side by side, wrapped onto a second line when they do not fit.
         int x = x0;
         int y = y0 + HEIGHT - 36;
@@ -230,12 +263,10 @@ final class ResultsPlot {
         return ms < 1_000 ? Long.toString(ms) : ms % 1_000 == 0 ? (ms / 1_000) + "s" : (ms / 1_000.0) + "s";
     }
 
-    private static void bar(Graphics2D g, int x, int w, int bottom, int top, double share, Color colour, double v) {
+    private static void bar(Graphics2D g, int x, int w, int bottom, int top, double share, Color colour) {
         int h = (int) Math.round((bottom - top) * share);
         g.setColor(colour);
         g.fillRect(x, bottom - h, w - 2, h);
-        g.setColor(Color.DARK_GRAY);
-        g.drawString(format(v), x, bottom - h - 3);
     }
 
     private static String format(double v) {
