@@ -226,6 +226,39 @@ public final class PulseStreamsApp implements AutoCloseable {
                             + " within 20 s", e);
                 }
             });
+            awaitLeaders(admin, names);
+        }
+    }
+
+    /**
+     * Waits (up to 10 s) until every partition of {@code names} has a leader. A producer that starts the moment
+     * a topic exists gets NOT_LEADER_OR_FOLLOWER for its first batches; an idempotent one retrying them was
+     * seen to end in an out-of-order-sequence error and a send that never completed. Returns quietly on
+     * timeout: producers still retry.
+     */
+    private static void awaitLeaders(Admin admin, List<String> names) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            try {
+                boolean ready = admin.describeTopics(names).allTopicNames().get(5, TimeUnit.SECONDS).values().stream()
+                        .flatMap(d -> d.partitions().stream())
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                if (ready) {
+                    return;
+                }
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                // Metadata not there yet (e.g. UNKNOWN_TOPIC_OR_PARTITION just after creation): ask again.
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
