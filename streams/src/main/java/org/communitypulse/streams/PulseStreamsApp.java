@@ -238,27 +238,24 @@ public final class PulseStreamsApp implements AutoCloseable {
      */
     private static void awaitLeaders(Admin admin, List<String> names) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            try {
-                boolean ready = admin.describeTopics(names).allTopicNames().get(5, TimeUnit.SECONDS).values().stream()
-                        .flatMap(d -> d.partitions().stream())
-                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        try {
+            while (System.nanoTime() < deadline) {
+                boolean ready;
+                try {
+                    ready = admin.describeTopics(names).allTopicNames().get(5, TimeUnit.SECONDS).values().stream()
+                            .flatMap(d -> d.partitions().stream())
+                            .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                } catch (ExecutionException | TimeoutException e) {
+                    // Metadata not there yet (e.g. UNKNOWN_TOPIC_OR_PARTITION just after creation): ask again.
+                    ready = false;
+                }
                 if (ready) {
                     return;
                 }
                 Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (ExecutionException | TimeoutException e) {
-                // Metadata not there yet (e.g. UNKNOWN_TOPIC_OR_PARTITION just after creation): ask again.
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

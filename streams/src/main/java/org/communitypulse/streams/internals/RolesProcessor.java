@@ -272,13 +272,8 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         }
         // Every event moves the clock and its actor's activity: cheap entries of their own, so posts of
         // communities (and members) without roles never touch the role history.
-        Long previous = activity.get(key(community, LATEST));
+        Long previous = moveClocks(community, at);
         long latest = previous == null ? at : Math.max(previous, at);
-        activity.put(key(community, LATEST), latest);
-        Long first = activity.get(key(community, FIRST));
-        if (first == null || at < first) {
-            activity.put(key(community, FIRST), at);
-        }
         boolean actorNewDay = false;
         if (actor != null) {
             Long last = activity.get(key(community, ACTIVE + actor));
@@ -289,12 +284,6 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
             // Holders' activity per day, so a past day's coverage can be judged as it was then.
             if (alerting != null && activity.get(key(community, HOLDER + actor)) != null) {
                 recordHolderDay(community, actor, at);
-            }
-        }
-        if (alerting != null) {
-            Long taskLatest = activity.get(TASK_LATEST);
-            if (taskLatest == null || at > taskLatest) {
-                activity.put(TASK_LATEST, at);
             }
         }
         if (activity.get(key(community, IN_USE)) == null) {
@@ -321,16 +310,10 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
     }
 
     /**
-     * Forgets the erased identities: their trainings and acknowledgements go, their role history is kept under
-     * an anonymous placeholder holder revoked at the erasure's time (so a role they held becomes vacant from then,
-     * not retroactively), their {@code members.roles} records get tombstones and their activity entries are
-     * deleted; a marker per identity makes later role events of theirs ignored. Then the community is re-evaluated.
+     * Moves the community's first and latest times, and the task's clock for the role alerts, to include
+     * {@code at}; returns the community's latest time before it (null for its first event).
      */
-    private void erase(IdentityChange change, long timestamp) {
-        String community = change.community();
-        // The erasure happened in the community: it moves the clock like any event, so the evaluation below
-        // sees the role vacant from the erasure on.
-        long at = timestamp;
+    private Long moveClocks(String community, long at) {
         Long previous = activity.get(key(community, LATEST));
         activity.put(key(community, LATEST), previous == null ? at : Math.max(previous, at));
         Long first = activity.get(key(community, FIRST));
@@ -343,6 +326,21 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
                 activity.put(TASK_LATEST, at);
             }
         }
+        return previous;
+    }
+
+    /**
+     * Forgets the erased identities: their trainings and acknowledgements go, their role history is kept under
+     * an anonymous placeholder holder revoked at the erasure's time (so a role they held becomes vacant from then,
+     * not retroactively), their {@code members.roles} records get tombstones and their activity entries are
+     * deleted; a marker per identity makes later role events of theirs ignored. Then the community is re-evaluated.
+     */
+    private void erase(IdentityChange change, long timestamp) {
+        String community = change.community();
+        // The erasure happened in the community: it moves the clock like any event, so the evaluation below
+        // sees the role vacant from the erasure on.
+        long at = timestamp;
+        moveClocks(community, at);
         String causeId = change.eventId() == null ? "" : change.eventId();
         java.util.Set<String> erased = new java.util.HashSet<>(change.identities());
         metrics.erasure();
