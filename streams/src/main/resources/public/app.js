@@ -74,18 +74,41 @@
   }
 
   // ---- one community -------------------------------------------------------------------------------
+  // Axis labels of durations given in hours, in one unit for the whole axis (not "0 h" under "6 min"): hours
+  // when the largest tick is an hour or more, else minutes, else seconds.
+  function durations(hours) {
+    const max = Math.max(0, ...hours.filter(Number.isFinite).map(Math.abs));
+    const [unit, per] = max >= 1 ? ['h', 1] : max >= 1 / 60 ? ['min', 60] : ['s', 3600];
+    return hours.map((v) => +(v * per).toFixed(1) + ' ' + unit);
+  }
+
   function days(from, to) {
     const out = [];
     for (let t = Date.parse(from); t <= Date.parse(to); t += 86400000) out.push(new Date(t).toISOString().slice(0, 10));
     return out;
   }
 
+  // A y axis as wide as its widest tick label: uPlot's fixed default (50 px) cut "12 min" to "2 min" at the
+  // chart's left edge. uPlot calls this with each layout pass's labels (the ticks can change between passes,
+  // as the plot's height settles), so the size always fits the labels drawn.
+  function yAxisSize(u, values, axisIdx) {
+    const axis = u.axes[axisIdx];
+    let size = axis.ticks.size + axis.gap;
+    if (values && values.length) {
+      u.ctx.font = axis.font[0];
+      // The font is scaled by the device pixel ratio, the axis size is in CSS pixels.
+      size += Math.max(...values.map((v) => u.ctx.measureText(String(v)).width)) / uPlot.pxRatio;
+    }
+    return Math.ceil(size) + 2;
+  }
+
+  // yFmt formats all ticks of the axis at once (a unit can depend on the largest).
   function chart(id, title, series, xs, ys, yFmt, yRange) {
     const el = document.getElementById(id);
     const width = Math.max(300, el.clientWidth || 500);
     const opts = { width, height: 220, title: undefined, legend: { live: false },
       scales: yRange ? { x: { time: true }, y: { range: yRange } } : { x: { time: true } },
-      axes: [{}, { values: (u, vals) => vals.map((v) => yFmt ? yFmt(v) : v) }],
+      axes: [{}, { values: (u, vals) => yFmt ? yFmt(vals) : vals, size: yAxisSize }],
       // Lines across days without a value (no thread, no reply); points where a series has too few values
       // for a line (a new community's first day).
       series: [{}].concat(series.map((s, i) => Object.assign({ spanGaps: true,
@@ -150,12 +173,12 @@
     chart('chart-response', 'First response', [
       { label: 'Median', stroke: '#6366f1' }, { label: '90th percentile', stroke: '#ef4444' }], xs,
     [col(byDay, 'firstResponseP50Seconds', null).map(hours), col(byDay, 'firstResponseP90Seconds', null).map(hours)],
-    (v) => v >= 1 || v === 0 ? v.toFixed(v >= 10 || v === 0 ? 0 : 1) + ' h' : (v * 60).toFixed(v * 60 >= 1 ? 0 : 1) + ' min');
+    durations);
     chart('chart-peer', 'Peer support', [
       { label: 'Peer reply share (day)', stroke: '#10b981' }, { label: 'Peer reply share (28 d)', stroke: '#064e3b' },
       { label: 'Peer accepted share (day)', stroke: '#a855f7' }], xs,
     [col(byDay, 'peerReplyShare', null), col(tByDay, 'peerReplyShare28d', null), col(byDay, 'peerAcceptedShare', null)],
-    (v) => (100 * v).toFixed(0) + '%', [0, 1]);
+    (vals) => vals.map((v) => (100 * v).toFixed(0) + '%'), [0, 1]);
     chart('chart-active', 'Active members', [
       { label: 'DAU', stroke: '#3b82f6' }, { label: 'WAU', stroke: '#10b981' }, { label: 'MAU', stroke: '#6366f1' }], xs,
     [col(tByDay, 'dau', null), col(tByDay, 'wau', null), col(tByDay, 'mau', null)]);

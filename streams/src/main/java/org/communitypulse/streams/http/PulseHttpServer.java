@@ -27,13 +27,20 @@ public final class PulseHttpServer implements AutoCloseable {
     public static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final Javalin javalin;
+    private final List<String> routes;
 
-    private PulseHttpServer(Javalin javalin) {
+    private PulseHttpServer(Javalin javalin, List<String> routes) {
         this.javalin = javalin;
+        this.routes = List.copyOf(routes);
     }
 
     public static Builder builder(PrometheusMeterRegistry registry, Supplier<KafkaStreams.State> streamsState) {
         return new Builder(registry, streamsState);
+    }
+
+    /** Every route served, as method and path ({@code GET /api/communities/{id}}), in the order added. */
+    public List<String> routes() {
+        return routes;
     }
 
     /** The port it listens on (the chosen one when started with port 0). */
@@ -65,8 +72,11 @@ public final class PulseHttpServer implements AutoCloseable {
         }
 
         public PulseHttpServer start(int port) {
+            List<String> served = new ArrayList<>();
             Javalin javalin = Javalin.create(config -> {
                 config.showJavalinBanner = false;
+                // Before any route: Javalin reports the routes added after a listener, not those before it.
+                config.events.handlerAdded(h -> served.add(h.getHttpMethod() + " " + h.getPath()));
                 config.router.mount(routes -> {
                     routes.get(METRICS_PATH, ctx -> ctx.contentType(PROMETHEUS_CONTENT_TYPE).result(registry.scrape()));
                     routes.get(HEALTH_PATH, ctx -> ctx.result("UP"));
@@ -84,7 +94,7 @@ public final class PulseHttpServer implements AutoCloseable {
                 javalin.stop();
                 throw new IllegalStateException("Cannot start the HTTP server on port " + port + ": " + e.getMessage(), e);
             }
-            return new PulseHttpServer(javalin);
+            return new PulseHttpServer(javalin, served);
         }
     }
 }

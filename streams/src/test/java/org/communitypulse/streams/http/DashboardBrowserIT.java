@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.streams.PulseStreamsApp;
@@ -46,11 +47,13 @@ class DashboardBrowserIT {
     void shouldShowCommunitiesAndUpdateTheChartsWhenNewEventsArrive(@TempDir Path state, @TempDir Path profile)
             throws Exception {
         String prefix = "browser-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        Instant at = Instant.now().minusSeconds(120);
+        Instant at = Instant.now().minusSeconds(900);
         List<ActivityEvent> events = new ArrayList<>();
         for (String c : List.of("alpha", "beta", "gamma")) {
             events.add(thread(c + "-t1", c, c + "-ann", at));
-            events.add(reply(c + "-r1", c, c + "-bob", c + "-t1", at.plusSeconds(30)));
+            // alpha's first response takes 12 minutes: the widest first-response axis labels ("12 min" and its
+            // neighbours), once clipped to "1 min" at the chart's left edge.
+            events.add(reply(c + "-r1", c, c + "-bob", c + "-t1", at.plusSeconds("alpha".equals(c) ? 720 : 30)));
         }
         // alpha keeps a register: a sponsor, and a Corporate User without the required training.
         events.add(DashboardIT.role("alpha-g1", "alpha", "alpha-sue", at.plusSeconds(40), "role", "sponsor"));
@@ -82,6 +85,7 @@ class DashboardBrowserIT {
             page.findElement(By.cssSelector("th[data-sort='communityId']")).click();
             await().atMost(Duration.ofSeconds(5)).until(() -> rows(page, "id").equals(List.of("gamma", "beta", "alpha")));
             screenshot(page, "DashboardBrowserIT-communities.png");
+            recordChartTexts(page);
 
             // Live updates re-render the list, so an element found a moment ago may be gone: find and click again.
             await().atMost(Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(StaleElementReferenceException.class)
@@ -115,6 +119,9 @@ class DashboardBrowserIT {
             assertThat(text(page, "maturity-overall")).contains("stage");
             page.executeScript("document.getElementById('maturity-overall').scrollIntoView()");
             screenshot(page, "DashboardBrowserIT-alpha-maturity.png");
+            page.executeScript("document.getElementById('chart-response').scrollIntoView()");
+            screenshot(page, "DashboardBrowserIT-alpha-first-response.png");
+            assertNoChartTextClipped(page);
             page.executeScript("window.scrollTo(0, 0)");
             String pointsBefore = page.findElement(By.id("chart-activity")).getAttribute("data-points");
             screenshot(page, "DashboardBrowserIT-alpha-before.png");
@@ -132,6 +139,7 @@ class DashboardBrowserIT {
             assertThat(page.findElements(By.cssSelector("#levels .levels-row"))).isNotEmpty();
             assertThat(page.findElement(By.id("live")).getAttribute("class")).contains("on");
             screenshot(page, "DashboardBrowserIT-alpha-after.png");
+            assertNoChartTextClipped(page);
             assertThat(updateMillis).as("ms from produce to the page showing it").isLessThan(5_000);
         } finally {
             if (browser != null) {
@@ -156,6 +164,46 @@ class DashboardBrowserIT {
     private static List<String> rows(ChromeDriver page, String attribute) {
         return (List<String>) page.executeScript("return [...document.querySelectorAll("
                 + "'#communities tbody tr[data-id]')].map(r => r.dataset[arguments[0]]);", attribute);
+    }
+
+    /**
+     * From now on, records every text a chart draws on its canvas with the box it occupies (uPlot draws tick
+     * labels on the canvas, not as elements): the measured glyph box at the drawing position and alignment,
+     * through the canvas transform, in canvas pixels.
+     */
+    private static void recordChartTexts(ChromeDriver page) {
+        page.executeScript("""
+                window.chartTexts = [];
+                const fillText = CanvasRenderingContext2D.prototype.fillText;
+                CanvasRenderingContext2D.prototype.fillText = function (text, x, y, maxWidth) {
+                  const chart = this.canvas.closest('[id^="chart-"]');
+                  if (chart) {
+                    const m = this.measureText(text), t = this.getTransform();
+                    const a = t.transformPoint(new DOMPoint(x - m.actualBoundingBoxLeft, y));
+                    const b = t.transformPoint(new DOMPoint(x + m.actualBoundingBoxRight, y));
+                    window.chartTexts.push({ chart: chart.id, text: String(text), left: Math.min(a.x, b.x),
+                      right: Math.max(a.x, b.x), canvasWidth: this.canvas.width });
+                  }
+                  return fillText.apply(this, arguments);
+                };""");
+    }
+
+    /** No chart text (axis tick labels above all) drawn past its canvas's left or right edge. */
+    @SuppressWarnings("unchecked")
+    private static void assertNoChartTextClipped(ChromeDriver page) {
+        List<Map<String, Object>> texts = (List<Map<String, Object>>) page.executeScript("return window.chartTexts;");
+        List<String> clipped = texts.stream()
+                .filter(t -> ((Number) t.get("left")).doubleValue() < 0
+                        || ((Number) t.get("right")).doubleValue() > ((Number) t.get("canvasWidth")).doubleValue())
+                .map(t -> t.get("chart") + ": '" + t.get("text") + "' from x=" + t.get("left") + " to "
+                        + t.get("right") + " (canvas 0 to " + t.get("canvasWidth") + ")")
+                .distinct().toList();
+        List<String> responseLabels = texts.stream().filter(t -> "chart-response".equals(t.get("chart")))
+                .map(t -> (String) t.get("text")).filter(t -> t.matches("[0-9.]+ (h|min|s)")).distinct().toList();
+        System.out.println("First-response axis labels drawn: " + responseLabels);
+        assertThat(responseLabels).as("first-response axis labels").contains("12 min");
+        assertThat(responseLabels).as("first-response axis labels, all in one unit").allMatch(t -> t.endsWith(" min"));
+        assertThat(clipped).as("chart texts drawn outside their canvas").isEmpty();
     }
 
     private static String text(ChromeDriver page, String id) {
