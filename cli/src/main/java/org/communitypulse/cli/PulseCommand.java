@@ -4,11 +4,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code pulse} command: a thin entry point; each subcommand delegates to a module's API. */
-@Command(name = "pulse", mixinStandardHelpOptions = true, version = "Community Pulse 0.1.0",
+@Command(name = "pulse", mixinStandardHelpOptions = true, version = "Community Pulse " + PulseCommand.VERSION,
         description = "Community health analytics on Kafka Streams.",
         subcommands = {RunCommand.class, ImportCommand.class, GenerateCommand.class, StreamsCommand.class, ReplayCommand.class,
-                WebhooksCommand.class, AlertsCommand.class, IdentityCommand.class})
+                WebhooksCommand.class, AlertsCommand.class, IdentityCommand.class, SchemasCommand.class})
 public final class PulseCommand implements Runnable {
+
+    static final String VERSION = "0.1.0";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

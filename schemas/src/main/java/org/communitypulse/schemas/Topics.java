@@ -182,11 +182,15 @@ public final class Topics {
                 identitySuggestions.name(), maturityScorecard.name(), communityHealth.name());
     }
 
+    /** Every topic the pipeline reads or writes, input first. */
+    public List<Topic<?, ?>> all() {
+        return List.of(activity, activityDeadLetters, activityLate, dailyEngagement, trailingEngagement, retention,
+                memberLevels, alerts, memberRoles, roleCoverage, policyViolations, trainingMetrics, identities,
+                identitySuggestions, maturityScorecard, communityHealth);
+    }
+
     /** Names of every topic the pipeline reads or writes, for creating them up front. */
     public List<String> names() {
-        return List.of(activity.name(), activityDeadLetters.name(), activityLate.name(), dailyEngagement.name(),
-                trailingEngagement.name(), retention.name(), memberLevels.name(), alerts.name(), memberRoles.name(),
-                roleCoverage.name(), policyViolations.name(), trainingMetrics.name(), identities.name(),
-                identitySuggestions.name(), maturityScorecard.name(), communityHealth.name());
+        return all().stream().map(Topic::name).toList();
     }
 }

@@ -9,41 +9,97 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityResult;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 import org.apache.avro.specific.SpecificData;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The release gate: every schema must stay BACKWARD compatible with its last released version, i.e.
  * the current schema can read everything written with the released one (old topic data, changelogs,
- * producers not yet upgraded). The baselines live in {@code src/main/avro-released/<version>/}; the
- * newest version folder is the one checked (see the README there).
+ * producers not yet upgraded). The baselines live in {@code src/main/avro-released/<version>/}; every
+ * version folder is checked, and the newest one must hold every schema in {@code src/main/avro}, so a new
+ * schema cannot be published without a baseline (see the README there).
  */
 class ReleasedSchemaCompatibilityTest {
 
     private static final Path RELEASED = Path.of(System.getProperty("basedir", "."), "src/main/avro-released");
+    private static final Path CURRENT = Path.of(System.getProperty("basedir", "."), "src/main/avro");
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String GENERATED_PACKAGE = "org.communitypulse.schemas.avro";
 
-    @Test
-    void shouldReadReleasedDataWhenCurrentSchemasChange() throws IOException {
-        Path newest = newestRelease();
-        Map<String, Schema> released = releasedSchemas(newest);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("releases")
+    void shouldReadReleasedDataWhenCurrentSchemasChange(String version) throws IOException {
+        Map<String, Schema> released = releasedSchemas(RELEASED.resolve(version));
         // A missing or emptied baseline must not pass silently.
-        assertThat(released).containsKeys("ActivityEvent", "CommunityDayKey", "DailyEngagement",
-                "DailyEngagementState", "EventType", "SourcePlatform");
+        assertThat(released).as("baselines in %s", version).containsKeys("ActivityEvent", "CommunityDayKey",
+                "DailyEngagement", "DailyEngagementState", "EventType", "SourcePlatform");
 
         released.forEach((name, releasedSchema) -> {
             Schema current = currentSchema(name);
             assertThat(backwardIncompatibility(current, releasedSchema))
-                    .as("%s must read data written with its released schema (%s)", name, newest.getFileName())
+                    .as("%s must read data written with its released schema (%s)", name, version)
                     .isEmpty();
         });
+    }
+
+    /** Older releases stay checked too: their data may still sit in topics and changelogs. */
+    static Stream<String> releases() throws IOException {
+        try (Stream<Path> dirs = Files.list(RELEASED)) {
+            return dirs.filter(Files::isDirectory).map(dir -> dir.getFileName().toString())
+                    .sorted(ReleasedSchemaCompatibilityTest::compareVersions).toList().stream();
+        }
+    }
+
+    @Test
+    void shouldHaveBaselineForEveryPublishedSchemaInNewestRelease() throws IOException {
+        Set<String> published = publishedSchemaNames(CURRENT);
+        // Guards the scan itself: an empty scan would make the check below vacuous.
+        assertThat(published).contains("ActivityEvent", "Alert", "TrailingEngagement", "MaturityScorecard",
+                "EventType", "SourcePlatform");
+
+        Path newest = newestRelease();
+        assertThat(withoutBaseline(published, releasedSchemas(newest).keySet()))
+                .as("schemas in src/main/avro without a baseline in %s: copy them there (see avro-released/README.md)",
+                        newest.getFileName())
+                .isEmpty();
+    }
+
+    @Test
+    void shouldReportSchemaWithoutBaselineWhenNewSchemaIsAdded() {
+        assertThat(withoutBaseline(Set.of("ActivityEvent", "Brand", "New"), Set.of("ActivityEvent", "Brand")))
+                .containsExactly("New");
+        assertThat(withoutBaseline(Set.of("ActivityEvent"), Set.of("ActivityEvent", "Removed"))).isEmpty();
+    }
+
+    /** Top-level schema names of every {@code .avsc} under {@code dir}: the types the project publishes. */
+    static Set<String> publishedSchemaNames(Path dir) throws IOException {
+        Set<String> names = new TreeSet<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".avsc")).toList()) {
+                JsonNode json = JSON.readTree(file.toFile());
+                names.add(json.path("name").asText(file.getFileName().toString().replace(".avsc", "")));
+            }
+        }
+        return names;
+    }
+
+    static Set<String> withoutBaseline(Set<String> published, Set<String> baselines) {
+        Set<String> missing = new TreeSet<>(published);
+        missing.removeAll(baselines);
+        return missing;
     }
 
     @Test

@@ -47,7 +47,7 @@ class HttpDocTest {
         try (Dashboard dashboard = new Dashboard(null, null, Optional.empty());
              PulseHttpServer server = PulseHttpServer.builder(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                      () -> KafkaStreams.State.RUNNING).extension(dashboard).start(0)) {
-            return new TreeSet<>(server.routes());
+            return new TreeSet<>(server.endpoints());
         }
     }
 
