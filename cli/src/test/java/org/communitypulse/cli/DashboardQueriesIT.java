@@ -59,11 +59,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every query of every Grafana dashboard selects data from a running pipeline: the Streams application, the webhook
+ * Every query of every Grafana dashboard and every Prometheus rule selects data from a running pipeline: the Streams application, the webhook
  * service and the alert delivery service run in this JVM on the real broker and registry, are fed a little of
  * everything (accepted, duplicate and dead-lettered events, webhook deliveries accepted, replayed, refused and
  * unmapped, alerts delivered, retried and given up), and their /metrics are scraped. Each series selector of each
- * panel target and template variable must match at least one scraped sample, label values included, once the
+ * panel target, template variable and rule (deploy/prometheus/alerts.yml) must match at least one scraped sample, label values included, once the
  * labels Prometheus adds at scrape time (deploy/prometheus/prometheus.yml: job, service, instance) are added, and
  * the series Prometheus makes itself ({@code up} per target, {@code ALERTS} per rule of alerts.yml) are added too.
  */
@@ -95,9 +95,11 @@ class DashboardQueriesIT extends PlatformTestBase {
     }
 
     @Test
-    void shouldSelectDataWithEveryDashboardQueryWhenThePipelineRuns(@TempDir Path state) throws Exception {
+    void shouldSelectDataWithEveryDashboardAndAlertRuleQueryWhenThePipelineRuns(@TempDir Path state) throws Exception {
         long t0 = System.nanoTime();
-        List<Query> queries = dashboardQueries();
+        List<Query> queries = new ArrayList<>(dashboardQueries());
+        int dashboardQueries = queries.size();
+        queries.addAll(alertRuleQueries());
         Map<String, Map<String, String>> targets = scrapeTargetLabels();
 
         String prefix = "dash-" + UUID.randomUUID().toString().substring(0, 8) + ".";
@@ -133,7 +135,7 @@ class DashboardQueriesIT extends PlatformTestBase {
                     }
                 }
             }
-            assertThat(unmatched).as("dashboard selectors without a matching series").isEmpty();
+            assertThat(unmatched).as("dashboard and alert rule selectors without a matching series").isEmpty();
         });
         // Template variables must also find values of the label they list.
         List<Sample> samples = scrape(ports, targets);
@@ -150,9 +152,10 @@ class DashboardQueriesIT extends PlatformTestBase {
                         && !s.labels().getOrDefault(m.group(2), "").isEmpty());
             }
         }
-        System.out.printf("[dashboard-it] %d dashboards, %d queries, %d selectors all matched among %d samples; "
-                        + "pipeline up in %d ms, data matched %d ms after feeding, %d ms in all%n",
-                dashboardFiles().size(), queries.size(), report.size(), samples.size(),
+        System.out.printf("[dashboard-it] %d dashboards with %d queries and %d alert rules: %d selectors all matched "
+                        + "among %d samples; pipeline up in %d ms, data matched %d ms after feeding, %d ms in all%n",
+                dashboardFiles().size(), dashboardQueries, queries.size() - dashboardQueries, report.size(),
+                samples.size(),
                 (started - t0) / 1_000_000, (System.nanoTime() - started) / 1_000_000, (System.nanoTime() - t0) / 1_000_000);
         Files.write(Path.of("target", "DashboardQueriesIT-selectors.txt"), report);
     }
@@ -216,6 +219,19 @@ class DashboardQueriesIT extends PlatformTestBase {
                     queries.add(new Query(name + " / " + panel.path("title").asText() + " / "
                             + target.path("refId").asText(), target.path("expr").asText()));
                 }
+            }
+        }
+        assertThat(queries).isNotEmpty();
+        return queries;
+    }
+
+    /** Every alerting and recording rule's expr of deploy/prometheus/alerts.yml. */
+    private static List<Query> alertRuleQueries() throws IOException {
+        List<Query> queries = new ArrayList<>();
+        for (JsonNode group : YAML.readTree(DEPLOY.resolve("prometheus/alerts.yml").toFile()).path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                queries.add(new Query("alerts.yml / " + rule.path(rule.has("alert") ? "alert" : "record").asText(),
+                        rule.path("expr").asText()));
             }
         }
         assertThat(queries).isNotEmpty();
