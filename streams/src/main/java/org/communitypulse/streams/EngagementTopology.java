@@ -105,7 +105,8 @@ public final class EngagementTopology {
                 Stream.concat(Stream.of(ENGAGEMENT), moreValidChildren.stream()).toList(),
                 LATE_SINK, DEAD_LETTER_SINK, IdentityTopology.IDENTITY);
         topology.addProcessor(INTAKE, () -> new IntakeProcessor(DEDUP_STORE,
-                topics.activity().valueSerde().deserializer(), validator, intake.latenessHorizon(), children),
+                topics.activity().valueSerde().deserializer(), validator, intake.latenessHorizon(), children,
+                engagement.observer()),
                 ACTIVITY_SOURCE);
         // Every event reads and writes its id here and the lateness clock's one hot key: object-cached
         // (one write per key per commit, no sorted byte-map lookups), since the ids are nearly all new.

@@ -106,6 +106,11 @@ public final class PulseStreamsApp implements AutoCloseable {
         public void emitted(long millis) {
             target.emitted(millis);
         }
+
+        @Override
+        public void intake(IntakeOutcome outcome, org.communitypulse.streams.internals.RejectReason reason) {
+            target.intake(outcome, reason);
+        }
     }
 
     /**

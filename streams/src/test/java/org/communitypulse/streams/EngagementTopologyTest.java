@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.communitypulse.streams.TestEvents.copy;
 import static org.communitypulse.streams.TestEvents.event;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -38,6 +39,8 @@ import org.communitypulse.schemas.avro.DailyEngagement;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
+import org.communitypulse.streams.PipelineObserver.IntakeOutcome;
+import org.communitypulse.streams.http.MicrometerPipelineObserver;
 import org.communitypulse.streams.internals.RejectReason;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -70,6 +73,8 @@ class EngagementTopologyTest {
         final TestOutputTopic<CommunityDayKey, DailyEngagement> daily;
         final TestOutputTopic<byte[], byte[]> deadLetters;
         final TestOutputTopic<String, ActivityEvent> late;
+        /** Where the process-wide intake counter ({@code pulse_intake_events_total}) is registered. */
+        final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
         Run(IntakeSettings settings) {
             Properties props = new Properties();
@@ -77,7 +82,8 @@ class EngagementTopologyTest {
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
             props.put(StreamsConfig.STATE_DIR_CONFIG, stateDirs.resolve("run-" + runs++).toString());
             driver = new TopologyTestDriver(
-                    EngagementTopology.build(topics, serdes, settings, EngagementSettings.defaults(),
+                    EngagementTopology.build(topics, serdes, settings,
+                    EngagementSettings.defaults().withObserver(new MicrometerPipelineObserver(meters)),
                     AlertSettings.defaults().withWallClock(false)), props);
             drivers.add(driver);
             activity = driver.createInputTopic(topics.activity().name(),
@@ -130,6 +136,16 @@ class EngagementTopologyTest {
 
         double metric(String name) {
             return metric(name, Map.of());
+        }
+
+        /** The Micrometer intake counter of one outcome and reason ({@code none} unless dead-lettered). */
+        double intake(IntakeOutcome outcome, String reason) {
+            return meters.get(MicrometerPipelineObserver.INTAKE_EVENTS).tag("outcome", outcome.label())
+                    .tag("reason", reason).counter().count();
+        }
+
+        double intake(IntakeOutcome outcome) {
+            return intake(outcome, MicrometerPipelineObserver.NO_REASON);
         }
     }
 
@@ -208,6 +224,9 @@ class EngagementTopologyTest {
         assertThat(counts(updates.get(0).value())).isEqualTo(engagement("bikes", DAY_1, 1, 1, 0, 0, 0, 2, 2));
         assertThat(run.metric("duplicates-total")).isEqualTo(2.0);
         assertThat(run.metric("accepted-total")).isEqualTo(2.0);
+        assertThat(run.intake(IntakeOutcome.DUPLICATE)).isEqualTo(2.0);
+        assertThat(run.intake(IntakeOutcome.ACCEPTED)).isEqualTo(2.0);
+        assertThat(run.intake(IntakeOutcome.LATE)).isZero();
     }
 
     @Test
@@ -337,7 +356,16 @@ class EngagementTopologyTest {
         for (RejectReason reason : RejectReason.values()) {
             assertThat(run.metric("dead-lettered-total", Map.of("reason", reason.name()))).as(reason.name())
                     .isEqualTo(expectedByReason.getOrDefault(reason, 0L).doubleValue());
+            assertThat(run.intake(IntakeOutcome.DEAD_LETTERED, reason.name())).as("pulse_intake_events_total " + reason)
+                    .isEqualTo(expectedByReason.getOrDefault(reason, 0L).doubleValue());
         }
+        // One process-wide counter: three outcomes without a reason, one dead_lettered series per reason, no other.
+        assertThat(run.meters.find(MicrometerPipelineObserver.INTAKE_EVENTS).counters())
+                .hasSize(3 + RejectReason.values().length);
+        assertThat(run.meters.find(MicrometerPipelineObserver.INTAKE_EVENTS).tag("reason", "none").counters())
+                .extracting(c -> c.getId().getTag("outcome")).containsExactlyInAnyOrder("accepted", "duplicate", "late");
+        assertThat(run.intake(IntakeOutcome.ACCEPTED)).isEqualTo(2.0);
+        assertThat(run.intake(IntakeOutcome.DUPLICATE)).isEqualTo(1.0);
         double accepted = run.metric("accepted-total");
         double duplicates = run.metric("duplicates-total");
         double deadLettered = run.metric("dead-lettered-total");
@@ -364,6 +392,8 @@ class EngagementTopologyTest {
                 key("bikes", LocalDate.parse("2024-05-25")));
         assertThat(run.metric("late-total")).isEqualTo(1.0);
         assertThat(run.metric("accepted-total")).isEqualTo(2.0);
+        assertThat(run.intake(IntakeOutcome.LATE)).isEqualTo(1.0);
+        assertThat(run.intake(IntakeOutcome.ACCEPTED)).isEqualTo(2.0);
     }
 
     @Test

@@ -17,13 +17,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class DeliveryMetrics {
 
-    /** [pulse_alerts_delivered_total] records acknowledged with 2xx, by receiver and state. */
-    public static final String DELIVERED = "pulse.alerts.delivered";
     /** [pulse_alerts_retried_total] failed attempts that will be retried, by receiver and reason. */
     public static final String RETRIED = "pulse.alerts.retried";
     /** [pulse_alerts_failed_total] records given up (dead-lettered), by receiver and reason. */
     public static final String FAILED = "pulse.alerts.failed";
-    /** [pulse_alerts_delivery_latency_seconds] first attempt to 2xx, retries included, by receiver. */
+    /**
+     * [pulse_alerts_delivery_latency_seconds] first attempt to 2xx, retries included, by receiver and state; its
+     * {@code _count} is the number of alerts delivered (there is no separate counter of them).
+     */
     public static final String LATENCY = "pulse.alerts.delivery.latency";
     /** [pulse_alerts_delivery_age_seconds] record timestamp (written by Streams) to 2xx, by receiver. */
     public static final String AGE = "pulse.alerts.delivery.age";
@@ -47,16 +48,29 @@ public final class DeliveryMetrics {
     /** Registers a receiver's series at zero, so rates and "never delivered" are visible from the start. */
     public void receiver(String receiver) {
         retrying(receiver);
-        Counter.builder(DELIVERED).tag("receiver", receiver).tag("state", "FIRING").register(registry);
-        Counter.builder(DELIVERED).tag("receiver", receiver).tag("state", "RESOLVED").register(registry);
+        latency(receiver, "FIRING");
+        latency(receiver, "RESOLVED");
+        age(receiver);
     }
 
     public void delivered(String receiver, String state, Duration latency, Duration age) {
-        Counter.builder(DELIVERED).description("Alerts acknowledged by the receiver with 2xx")
-                .tag("receiver", receiver).tag("state", state).register(registry).increment();
-        timer(LATENCY, "First attempt to acknowledgement, retries included", receiver).record(latency);
-        timer(AGE, "From the alert record's timestamp to its acknowledgement", receiver)
-                .record(age.isNegative() ? Duration.ZERO : age);
+        latency(receiver, state).record(latency);
+        age(receiver).record(age.isNegative() ? Duration.ZERO : age);
+    }
+
+    /** Alerts acknowledged with 2xx (the latency timer's count), over every series or those matching {@code tags}. */
+    public long delivered(String... tags) {
+        return registry.find(LATENCY).tags(tags).timers().stream().mapToLong(Timer::count).sum();
+    }
+
+    private Timer latency(String receiver, String state) {
+        return timer(Timer.builder(LATENCY).description("Alerts acknowledged with 2xx: first attempt to "
+                + "acknowledgement, retries included").tag("receiver", receiver).tag("state", state));
+    }
+
+    private Timer age(String receiver) {
+        return timer(Timer.builder(AGE).description("From the alert record's timestamp to its acknowledgement")
+                .tag("receiver", receiver));
     }
 
     public void retried(String receiver, String reason) {
@@ -104,9 +118,8 @@ public final class DeliveryMetrics {
                 .tag("reason", reason).register(registry).increment();
     }
 
-    private Timer timer(String name, String description, String receiver) {
-        return Timer.builder(name).description(description).tag("receiver", receiver)
-                .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
+    private Timer timer(Timer.Builder builder) {
+        return builder.publishPercentiles(0.5, 0.99).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofHours(1))
                 .register(registry);
     }

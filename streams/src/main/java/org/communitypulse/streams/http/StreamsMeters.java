@@ -1,6 +1,8 @@
 package org.communitypulse.streams.http;
 
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -16,11 +18,14 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.apache.kafka.streams.KafkaStreams;
+import org.communitypulse.streams.internals.IntakeMetrics;
 
 /**
  * The Prometheus registry of one Streams instance: JVM and process meters, and every Kafka Streams
  * and client metric through Micrometer's {@link KafkaStreamsMetrics} binder, which includes the
- * pipeline's own counters (custom Streams metrics, group {@code stream-pulse-metrics}).
+ * pipeline's custom Streams metrics (group {@code stream-pulse-metrics}) except the intake's: those are
+ * per-thread copies of {@code pulse_intake_events_total} ({@link MicrometerPipelineObserver}) and would
+ * show the same counts twice.
  */
 public final class StreamsMeters implements AutoCloseable {
 
@@ -33,6 +38,10 @@ public final class StreamsMeters implements AutoCloseable {
      */
     public static final Duration KAFKA_METRICS_REFRESH = Duration.ofSeconds(5);
 
+    /** The binder's name prefix of group {@code stream-pulse-metrics}, and its tag key of the entity. */
+    private static final String CUSTOM_PREFIX = "kafka.stream." + IntakeMetrics.SCOPE + ".";
+    private static final String ENTITY_TAG = IntakeMetrics.SCOPE + ".id";
+
     private final PrometheusMeterRegistry registry;
     private final KafkaStreamsMetrics kafkaStreamsMetrics;
     private final JvmGcMetrics gcMetrics;
@@ -40,7 +49,8 @@ public final class StreamsMeters implements AutoCloseable {
 
     public StreamsMeters(KafkaStreams streams, String applicationId) {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        registry.config().commonTags(APPLICATION_TAG, applicationId);
+        registry.config().commonTags(APPLICATION_TAG, applicationId)
+                .meterFilter(MeterFilter.deny(StreamsMeters::isIntakeSensor));
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics = new JvmGcMetrics();
@@ -56,6 +66,13 @@ public final class StreamsMeters implements AutoCloseable {
         });
         kafkaStreamsMetrics = new KafkaStreamsMetrics(streams, List.<Tag>of(), refresher, KAFKA_METRICS_REFRESH);
         kafkaStreamsMetrics.bindTo(registry);
+    }
+
+    /** A meter the binder made of one of the intake's Streams sensors ({@link IntakeMetrics}). */
+    static boolean isIntakeSensor(Meter.Id id) {
+        String entity = id.getTag(ENTITY_TAG);
+        return id.getName().startsWith(CUSTOM_PREFIX) && entity != null
+                && (entity.equals(IntakeMetrics.ENTITY) || entity.startsWith(IntakeMetrics.ENTITY + "."));
     }
 
     public PrometheusMeterRegistry registry() {

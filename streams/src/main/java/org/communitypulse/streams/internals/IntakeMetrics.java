@@ -6,14 +6,17 @@ import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.StreamsMetrics;
 
 /**
- * The intake's counters, registered as Kafka Streams custom metrics (group {@code stream-pulse-metrics},
- * entity {@code intake}, or {@code intake.<REASON>} for dead letters), so they appear wherever Streams
- * metrics go: JMX, {@code KafkaStreams#metrics()}, and the Micrometer binder.
+ * The intake's per-thread counters, registered as Kafka Streams custom metrics (group
+ * {@code stream-pulse-metrics}, tag {@code pulse-id} = entity {@code intake}, or {@code intake.<REASON>} for dead
+ * letters): JMX and {@code KafkaStreams#metrics()} show them. They restart with each stream thread, so Prometheus
+ * gets the process-wide {@code pulse_intake_events_total} instead ({@code MicrometerPipelineObserver}), and
+ * {@code StreamsMeters} keeps these out of /metrics.
  */
-final class IntakeMetrics {
+public final class IntakeMetrics {
 
-    static final String SCOPE = "pulse";
-    static final String ENTITY = "intake";
+    /** Streams' scope of the pipeline's custom metrics; its entity travels in the tag {@code <SCOPE>-id}. */
+    public static final String SCOPE = "pulse";
+    public static final String ENTITY = "intake";
 
     private final Sensor accepted;
     private final Sensor duplicates;

@@ -14,6 +14,8 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.communitypulse.schemas.DeadLetterHeaders;
 import org.communitypulse.schemas.avro.ActivityEvent;
+import org.communitypulse.streams.PipelineObserver;
+import org.communitypulse.streams.PipelineObserver.IntakeOutcome;
 
 /**
  * The gate every activity record passes: deserialise, validate, deduplicate by event id, divert
@@ -57,6 +59,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
     private final EventValidator validator;
     private final Optional<Duration> latenessHorizon;
     private final Children children;
+    private final PipelineObserver observer;
 
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, Long> seen;
@@ -64,11 +67,18 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
 
     public IntakeProcessor(String dedupStoreName, Deserializer<ActivityEvent> deserializer, EventValidator validator,
                            Optional<Duration> latenessHorizon, Children children) {
+        this(dedupStoreName, deserializer, validator, latenessHorizon, children, PipelineObserver.NONE);
+    }
+
+    /** As above, also telling {@code observer} each record's outcome (the process-wide intake counter). */
+    public IntakeProcessor(String dedupStoreName, Deserializer<ActivityEvent> deserializer, EventValidator validator,
+                           Optional<Duration> latenessHorizon, Children children, PipelineObserver observer) {
         this.dedupStoreName = dedupStoreName;
         this.deserializer = deserializer;
         this.validator = validator;
         this.latenessHorizon = latenessHorizon;
         this.children = children;
+        this.observer = observer;
     }
 
     @Override
@@ -102,16 +112,19 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
         if (seen.get(event.getEventId()) != null) {
             // Re-imports and redeliveries are expected, not errors: drop silently but count.
             metrics.duplicate();
+            observer.intake(IntakeOutcome.DUPLICATE, null);
             return;
         }
         seen.put(event.getEventId(), occurredAt);
         Record<Object, Object> out = new Record<>(event.getCommunityId(), event, record.timestamp(), record.headers());
         if (isLate(occurredAt)) {
             metrics.late();
+            observer.intake(IntakeOutcome.LATE, null);
             context.forward(out, children.late());
             return;
         }
         metrics.accepted();
+        observer.intake(IntakeOutcome.ACCEPTED, null);
         if (children.identity() != null && IdentityProcessor.isIdentityEvent(event.getType())) {
             context.forward(out, children.identity());
             return;
@@ -135,6 +148,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
 
     private void deadLetter(Record<byte[], byte[]> record, RejectReason reason, String detail) {
         metrics.deadLettered(reason);
+        observer.intake(IntakeOutcome.DEAD_LETTERED, reason);
         RecordHeaders headers = DeadLetterRecords.headers(new RecordHeaders(record.headers().toArray()), reason, detail,
                 "streams.intake", context.recordMetadata());
         context.forward(new Record<>(record.key(), record.value(), record.timestamp(), headers), children.deadLetter());

@@ -13,10 +13,11 @@ import java.util.regex.Pattern;
  * The receiver's meters. Tag values come from fixed sets (platforms, outcomes, reject reasons, event types),
  * except the unmapped {@code kind}, which includes the event-name header. Platforms do not sign that header, so
  * kinds are limited to a plain alphabet and a fixed number of distinct values; the rest count as {@code other}.
+ * Requests are counted by the latency timer alone: its {@code pulse_webhook_latency_seconds_count} is the request
+ * count by platform and outcome.
  */
 public final class WebhookMetrics {
 
-    public static final String REQUESTS = "pulse.webhook.requests";
     public static final String LATENCY = "pulse.webhook.latency";
     public static final String REJECTS = "pulse.webhook.rejects";
     public static final String PUBLISHED = "pulse.webhook.events.published";
@@ -36,9 +37,8 @@ public final class WebhookMetrics {
     }
 
     public void request(String platform, Outcome outcome, long nanos) {
-        Counter.builder(REQUESTS).description("Webhook requests by platform and outcome")
-                .tag("platform", platform).tag("outcome", outcome.label()).register(registry).increment();
-        Timer.builder(LATENCY).description("Time from request to answer, Kafka acknowledgement included")
+        Timer.builder(LATENCY).description("Webhook requests by platform and outcome: time from request to answer, "
+                        + "Kafka acknowledgement included")
                 .tag("platform", platform).tag("outcome", outcome.label())
                 .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
