@@ -21,7 +21,9 @@ import org.communitypulse.schemas.avro.CommunityHealth;
 import org.communitypulse.schemas.avro.CommunityRoleKey;
 import org.communitypulse.schemas.avro.MaturityScorecard;
 import org.communitypulse.schemas.avro.MemberRoles;
+import org.communitypulse.schemas.avro.PlatformDayCount;
 import org.communitypulse.schemas.avro.PolicyViolation;
+import org.communitypulse.schemas.avro.Reconciliation;
 import org.communitypulse.schemas.avro.RoleCoverage;
 import org.communitypulse.schemas.avro.TrainingMetrics;
 import org.communitypulse.schemas.avro.ViolationKey;
@@ -55,6 +57,8 @@ public final class Topics {
     private final Topic<IdentitySuggestionKey, IdentitySuggestion> identitySuggestions;
     private final Topic<CommunityDayKey, MaturityScorecard> maturityScorecard;
     private final Topic<CommunityDayKey, CommunityHealth> communityHealth;
+    private final Topic<CommunityDayKey, PlatformDayCount> platformCounts;
+    private final Topic<CommunityDayKey, Reconciliation> reconciliation;
 
     public Topics(String prefix, AvroSerdes serdes) {
         this.prefix = Objects.requireNonNull(prefix, "prefix");
@@ -89,6 +93,10 @@ public final class Topics {
                 serdes.forKey(CommunityDayKey.class), serdes.forValue(MaturityScorecard.class));
         this.communityHealth = new Topic<>(prefix + "community.health",
                 serdes.forKey(CommunityDayKey.class), serdes.forValue(CommunityHealth.class));
+        this.platformCounts = new Topic<>(prefix + "platform.counts",
+                serdes.forKey(CommunityDayKey.class), serdes.forValue(PlatformDayCount.class));
+        this.reconciliation = new Topic<>(prefix + "reconciliation",
+                serdes.forKey(CommunityDayKey.class), serdes.forValue(Reconciliation.class));
     }
 
     public String prefix() {
@@ -182,11 +190,24 @@ public final class Topics {
                 identitySuggestions.name(), maturityScorecard.name(), communityHealth.name());
     }
 
+    /**
+     * Input of reconciliation: per community and day, what a platform's API says (written by the pollers beside
+     * their activity events).
+     */
+    public Topic<CommunityDayKey, PlatformDayCount> platformCounts() {
+        return platformCounts;
+    }
+
+    /** Per community and day, the platform's count against the pipeline's, and any gap. */
+    public Topic<CommunityDayKey, Reconciliation> reconciliation() {
+        return reconciliation;
+    }
+
     /** Every topic the pipeline reads or writes, input first. */
     public List<Topic<?, ?>> all() {
         return List.of(activity, activityDeadLetters, activityLate, dailyEngagement, trailingEngagement, retention,
                 memberLevels, alerts, memberRoles, roleCoverage, policyViolations, trainingMetrics, identities,
-                identitySuggestions, maturityScorecard, communityHealth);
+                identitySuggestions, maturityScorecard, communityHealth, platformCounts, reconciliation);
     }
 
     /** Names of every topic the pipeline reads or writes, for creating them up front. */
