@@ -47,12 +47,14 @@ public final class ApicurioRegistry implements AutoCloseable {
     private final int port;
     private final Path logFile;
     private final Thread shutdownHook;
+    private final boolean stopOnJvmExit;
 
-    private ApicurioRegistry(Process process, int port, Path logFile) {
+    private ApicurioRegistry(Process process, int port, Path logFile, boolean stopOnJvmExit) {
         this.process = process;
         this.port = port;
         this.logFile = logFile;
         this.shutdownHook = new Thread(this::stopProcess, "pulse-apicurio-stop-" + process.pid());
+        this.stopOnJvmExit = stopOnJvmExit;
     }
 
     /** Starts a registry with in-memory storage on a free port. */
@@ -104,6 +106,9 @@ public final class ApicurioRegistry implements AutoCloseable {
     @Override
     public void close() {
         stopProcess();
+        if (!stopOnJvmExit) {
+            return;
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException e) {
@@ -135,9 +140,20 @@ public final class ApicurioRegistry implements AutoCloseable {
         private int port;
         private Duration startupTimeout = Duration.ofSeconds(60);
         private String maxHeap = "256m";
+        private boolean stopOnJvmExit = true;
         private final List<String> extraJvmArgs = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * Whether a JVM shutdown hook stops the registry (default true). Turn it off when the caller closes
+         * it from its own hook, in order: hooks run concurrently, so the registry would go while clients
+         * still use it.
+         */
+        public Builder stopOnJvmExit(boolean stop) {
+            this.stopOnJvmExit = stop;
+            return this;
         }
 
         /** The runner jar, or the directory holding it; default: {@value #HOME_PROPERTY} or a search upward. */
@@ -208,8 +224,10 @@ public final class ApicurioRegistry implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("Could not start " + String.join(" ", command), e);
             }
-            ApicurioRegistry registry = new ApicurioRegistry(process, httpPort, log);
-            Runtime.getRuntime().addShutdownHook(registry.shutdownHook);
+            ApicurioRegistry registry = new ApicurioRegistry(process, httpPort, log, stopOnJvmExit);
+            if (stopOnJvmExit) {
+                Runtime.getRuntime().addShutdownHook(registry.shutdownHook);
+            }
             try {
                 HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
                 awaitReady(registry, http, startupTimeout);
