@@ -48,14 +48,14 @@ final class WebhooksCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Settings settings = settings(port, host, community, extra);
         CountDownLatch stopped = new CountDownLatch(1);
-        try (SchemaRegistryClient registry = new RestSchemaRegistryClient(connection.registryUrl)) {
+        try (SchemaRegistryClient registry = new RestSchemaRegistryClient(connection.registryUrl())) {
             Topics topics = new Topics(connection.topicPrefix, new AvroSerdes(registry, true));
             try (WebhookServer server = WebhookServer.forKafka(settings.server(), System.getenv(),
-                    connection.bootstrapServers, topics.activity(), settings.producer()).start()) {
+                    connection.bootstrapServers(), topics.activity(), settings.producer()).start()) {
                 Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "pulse-webhooks-shutdown"));
                 System.out.println("Receiving webhooks for " + server.enabledSources() + " on port " + server.port()
                         + " (POST /webhooks/<platform>[/<community>], GET /health /ready /metrics); publishing to "
-                        + topics.activity().name() + " at " + connection.bootstrapServers + "; member ids "
+                        + topics.activity().name() + " at " + connection.bootstrapServers() + "; member ids "
                         + (server.pseudonymised() ? "pseudonymised" : "NOT pseudonymised (no key set)")
                         + ". Ctrl-C to stop.");
                 stopped.await();
