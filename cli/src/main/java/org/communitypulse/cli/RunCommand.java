@@ -95,7 +95,11 @@ final class RunCommand implements Callable<Integer> {
             + "--registry-url (or PULSE_BOOTSTRAP_SERVERS and PULSE_SCHEMA_REGISTRY_URL)";
 
     /** Closed first to last: each component is added at the front, so the last started stops first. */
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final List<Step> toClose = new ArrayList<>();
+
+    /** One component's stop, named for the closing line that says where the time went. */
+    private record Step(String name, AutoCloseable action) {
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -120,12 +124,12 @@ final class RunCommand implements Callable<Integer> {
             PulseStreamsApp app = new PulseStreamsApp(new PulseStreamsConfig(props));
             // Closed before the broker and registry it talks to: a Streams app closed after its broker
             // cannot leave its group or finish its transaction, and the next run waits for both to time out.
-            toClose.add(0, () -> app.close(STREAMS_CLOSE_TIMEOUT));
+            toClose.add(0, new Step("streams", () -> app.close(STREAMS_CLOSE_TIMEOUT)));
             app.start();
             app.awaitRunning(Duration.ofSeconds(60));
 
             EngagementWatcher watcher = new EngagementWatcher(bootstrap, app.topics().dailyEngagement());
-            toClose.add(0, watcher);
+            toClose.add(0, new Step("watcher", watcher));
             registerActivitySchema(registry, app);
             Path secrets = dataDir.resolve("webhooks").toAbsolutePath();
             WebhookServer webhooks = startWebhooks(bootstrap, app, secrets);
@@ -177,7 +181,7 @@ final class RunCommand implements Callable<Integer> {
         EmbeddedStack.require("pulse run without --bootstrap-servers (or PULSE_BOOTSTRAP_SERVERS)", USE_EXISTING);
         System.out.println("Starting embedded Kafka (KRaft) on localhost:" + kafkaPort + " ...");
         EmbeddedStack.Service kafka = EmbeddedStack.kafka(dataDir.resolve("kafka"), kafkaPort, false);
-        toClose.add(0, kafka);
+        toClose.add(0, new Step("kafka", kafka));
         return kafka.address();
     }
 
@@ -186,7 +190,7 @@ final class RunCommand implements Callable<Integer> {
         System.out.println("Starting schema registry (Apicurio, Confluent-compatible API) on port " + registryPort + " ...");
         EmbeddedStack.Service registry = EmbeddedStack.registry(dataDir.resolve("registry"), dataDir.resolve("logs"),
                 registryPort, false);
-        toClose.add(0, registry);
+        toClose.add(0, new Step("registry", registry));
         return registry.address();
     }
 
@@ -209,7 +213,7 @@ final class RunCommand implements Callable<Integer> {
         WebhooksCommand.Settings settings = WebhooksCommand.settings(webhookPort, WebhookServerConfig.HOST_DEFAULT, null, extra);
         WebhookServer server = WebhookServer.forKafka(settings.server(), System.getenv(), bootstrap,
                 app.topics().activity(), settings.producer()).start();
-        toClose.add(0, server);
+        toClose.add(0, new Step("webhooks", server));
         return server;
     }
 
@@ -229,7 +233,7 @@ final class RunCommand implements Callable<Integer> {
         // A fresh seed per run: a restart continues with new activity instead of repeating ids.
         ActivityGenerator generator = new ActivityGenerator(ids, 500, System.currentTimeMillis());
         KafkaEventSink sink = new KafkaEventSink(bootstrap, app.topics().activity(), Map.of());
-        toClose.add(0, sink);
+        toClose.add(0, new Step("producer", sink));
         Thread thread = new Thread(() -> {
             long intervalNanos = TimeUnit.SECONDS.toNanos(1) / Math.max(1, rate);
             long next = System.nanoTime();
@@ -249,10 +253,10 @@ final class RunCommand implements Callable<Integer> {
         thread.setDaemon(true);
         thread.start();
         // Stopped and waited for before its producer closes under it.
-        toClose.add(0, () -> {
+        toClose.add(0, new Step("generator", () -> {
             thread.interrupt();
             thread.join(THREAD_STOP_WAIT.toMillis());
-        });
+        }));
         System.out.println("Generating " + rate + " events/s for " + ids + ".");
     }
 
@@ -261,14 +265,18 @@ final class RunCommand implements Callable<Integer> {
             return;
         }
         long started = System.nanoTime();
-        for (AutoCloseable c : toClose) {
+        List<String> times = new ArrayList<>();
+        for (Step step : toClose) {
+            long stepStarted = System.nanoTime();
             try {
-                c.close();
+                step.action().close();
             } catch (Exception e) {
-                System.err.println("While stopping: " + e.getMessage());
+                System.err.println("While stopping " + step.name() + ": " + e.getMessage());
             }
+            times.add(step.name() + " " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stepStarted));
         }
         toClose.clear();
-        System.out.println("Stopped in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms.");
+        System.out.println("Stopped in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms ("
+                + String.join(", ", times) + " ms).");
     }
 }
