@@ -1,8 +1,7 @@
 package org.communitypulse.cli;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,37 +9,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The packaged pulse command as a separate process, the way it ships: {@code target/pulse.jar} with
  * {@code target/lib} (what the Docker image holds), optionally {@code target/lib-embedded} (what ./pulse adds).
- * Collects standard output and error together.
+ * Standard output and error go together to a log file.
  */
 final class PulseProcess implements AutoCloseable {
 
     static final Path TARGET = Path.of("target").toAbsolutePath();
 
     private final Process process;
-    private final List<String> output = new CopyOnWriteArrayList<>();
-    private final Thread reader;
+    private final Path log;
 
-    private PulseProcess(Process process) {
+    private PulseProcess(Process process, Path log) {
         this.process = process;
-        this.reader = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = lines.readLine()) != null) {
-                    output.add(line);
-                }
-            } catch (IOException e) {
-                output.add("(output closed: " + e + ")");
-            }
-        }, "pulse-process-output");
-        reader.setDaemon(true);
-        reader.start();
+        this.log = log;
     }
 
     /** Whether the build has packaged the command (failsafe runs after package). */
@@ -59,10 +44,20 @@ final class PulseProcess implements AutoCloseable {
                 + (withEmbedded ? ":" + TARGET.resolve("lib-embedded") + "/*" : ""));
         command.add(PulseCommand.class.getName());
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        return launch(new ProcessBuilder(command), environment);
+    }
+
+    /**
+     * Starts {@code builder}'s command with its output and error in a log file under target/ (a file, not a
+     * pipe: the JDK closes a pipe under a reading thread when the process exits, losing the last lines, which
+     * here are the stop's). Its PULSE_* variables are those of {@code environment} only, none of this JVM's.
+     */
+    static PulseProcess launch(ProcessBuilder builder, Map<String, String> environment) throws IOException {
         builder.environment().keySet().removeIf(name -> name.startsWith("PULSE_"));
         builder.environment().putAll(environment);
-        return new PulseProcess(builder.start());
+        Path log = Files.createTempFile(Files.createDirectories(TARGET.resolve("pulse-processes")), "pulse-", ".log");
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
+        return new PulseProcess(builder.start(), log);
     }
 
     /** Waits for the exit (at most {@code timeout}) and returns the exit code; fails on a timeout. */
@@ -71,7 +66,6 @@ final class PulseProcess implements AutoCloseable {
             process.destroyForcibly();
             throw new AssertionError("pulse still running after " + timeout + "; output:\n" + output());
         }
-        reader.join(5_000);
         return process.exitValue();
     }
 
@@ -85,7 +79,6 @@ final class PulseProcess implements AutoCloseable {
             process.destroyForcibly();
             throw new AssertionError("pulse still running " + timeout + " after SIGTERM; output:\n" + output());
         }
-        reader.join(5_000);
         return took;
     }
 
@@ -97,12 +90,21 @@ final class PulseProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Every line written so far. */
     List<String> lines() {
-        return List.copyOf(output);
+        try {
+            return Files.readAllLines(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     String output() {
-        return String.join("\n", output);
+        return String.join("\n", lines());
+    }
+
+    Path log() {
+        return log;
     }
 
     @Override

@@ -20,6 +20,8 @@ class RegistryUrlIT {
     @Test
     void shouldPublishWithTheRootUrlGiven() {
         String prefix = "registry-root-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        // The pipeline's topics are created by Streams; generate only publishes.
+        SharedPlatform.kafka().createTopics(1, prefix + "activity");
 
         PulseRun run = PulseRun.of("generate", "--communities", "1", "--members", "20", "--days", "2",
                 "--bootstrap-servers", SharedPlatform.kafka().bootstrapServers(),
