@@ -82,6 +82,16 @@ final class PulseProcess implements AutoCloseable {
         return took;
     }
 
+    /** {@code kill -9}: no shutdown hook runs. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }
