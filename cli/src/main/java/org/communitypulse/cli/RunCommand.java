@@ -171,7 +171,11 @@ final class RunCommand implements Callable<Integer> {
             return 0;
         } finally {
             if (!stopping.get()) {
-                Runtime.getRuntime().removeShutdownHook(hook);
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // A signal arrived just now: the hook is running; closeAll below waits for it and finds nothing left.
+                }
                 closeAll();
             }
         }
