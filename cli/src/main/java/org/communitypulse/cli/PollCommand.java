@@ -15,7 +15,10 @@ import org.communitypulse.ingest.http.WebhookServerConfig;
 import org.communitypulse.ingest.discourse.DiscourseApiClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code pulse poll <platform>}: the catch-up pollers of the Connect plugin, run without a Connect worker
@@ -45,6 +48,13 @@ final class PollCommand implements Runnable {
 
         @Option(names = "--once", description = "Poll until caught up, then exit (for cron and scripts).")
         boolean once;
+
+        /** @throws ParameterException (a usage error) when an option is out of range */
+        void validate(CommandSpec spec) {
+            if (intervalSeconds < 1) {
+                throw new ParameterException(spec.commandLine(), "--interval must be at least 1 second");
+            }
+        }
     }
 
     @Command(name = "discourse", mixinStandardHelpOptions = true,
@@ -75,14 +85,18 @@ final class PollCommand implements Runnable {
         @Mixin
         ConnectionOptions connection;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() {
+            poll.validate(spec);
             DiscourseApiClient.Settings api;
             try {
                 api = ImportCommand.Discourse.apiSettings(url, apiKeyFile, apiUsername, System.getenv());
             } catch (IllegalArgumentException e) {
                 System.err.println("Poll failed: " + e.getMessage());
-                return 2;
+                return ExitCodes.FAILED;
             }
             Map<String, String> props = taskProps(community, connection, System.getenv());
             props.put(DiscoursePollerConfig.URL_CONFIG, url.toString());
@@ -99,7 +113,7 @@ final class PollCommand implements Runnable {
         Map<String, String> props = new HashMap<>();
         props.put(PulseConnectConfig.COMMUNITY_CONFIG, community);
         props.put(PulseConnectConfig.TOPIC_PREFIX_CONFIG, connection.topicPrefix);
-        props.put(PulseConnectConfig.REGISTRY_URL_CONFIG, connection.registryUrl);
+        props.put(PulseConnectConfig.REGISTRY_URL_CONFIG, connection.registryUrl());
         String key = env.get(WebhookServerConfig.PSEUDONYM_KEY_ENV);
         if (key != null && !key.isEmpty()) {
             props.put(PulseConnectConfig.PSEUDONYM_KEY_CONFIG, key);
@@ -112,24 +126,20 @@ final class PollCommand implements Runnable {
     }
 
     /**
-     * Runs a poller until Ctrl-C/SIGTERM (or, with --once, until caught up); exit code 0, 2 on failure.
+     * Runs a poller until Ctrl-C/SIGTERM (or, with --once, until caught up); exit code 0, 2 on failure (130/143 after Ctrl-C/SIGTERM, once stopped cleanly).
      * Offsets go to {@code <state-dir>/<name>.offsets.json}.
      */
     static int runPoller(PollingSourceTask<?> task, Map<String, String> props, String name, PollOptions poll,
                          ConnectionOptions connection) {
-        if (poll.intervalSeconds < 1) {
-            System.err.println("Poll failed: --interval must be at least 1 second");
-            return 2;
-        }
         Path offsets = poll.stateDir.resolve(name.replaceAll("[^A-Za-z0-9._-]", "_") + ".offsets.json");
         StandaloneSourceRunner runner;
         try {
-            Producer<byte[], byte[]> producer = StandaloneSourceRunner.producer(connection.bootstrapServers, Map.of());
+            Producer<byte[], byte[]> producer = StandaloneSourceRunner.producer(connection.bootstrapServers(), Map.of());
             runner = new StandaloneSourceRunner(task, props, offsets, producer,
                     line -> System.err.println("pulse poll " + name + ": " + line));
         } catch (RuntimeException e) {
             System.err.println("Poll failed: " + e.getMessage());
-            return 2;
+            return ExitCodes.FAILED;
         }
         // The JVM halts when its hooks return: wait until the batch in flight is sent and its offsets saved.
         Thread hook = new Thread(() -> {
@@ -143,15 +153,15 @@ final class PollCommand implements Runnable {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             long sent = runner.run(poll.once);
-            System.out.println("Published " + sent + " record(s) at " + connection.bootstrapServers
+            System.out.println("Published " + sent + " record(s) at " + connection.bootstrapServers()
                     + "; offsets in " + offsets.toAbsolutePath());
-            return 0;
+            return ExitCodes.OK;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return 2;
+            return ExitCodes.FAILED;
         } catch (RuntimeException e) {
             System.err.println("Poll failed: " + e.getMessage());
-            return 2;
+            return ExitCodes.FAILED;
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
