@@ -58,7 +58,8 @@ final class PollCommand implements Runnable {
     }
 
     @Command(name = "discourse", mixinStandardHelpOptions = true,
-            description = "Follow a Discourse forum's new posts through its API (key from --api-key-file or $"
+            description = "Follow a Discourse forum's new topics, posts, likes and members through its API and publish "
+                    + "its threads and replies per day (key from --api-key-file or $"
                     + ImportCommand.Discourse.API_KEY_ENV + ").")
     static final class Discourse implements Callable<Integer> {
 
@@ -78,6 +79,13 @@ final class PollCommand implements Runnable {
                 description = "User the key acts as (else $" + ImportCommand.Discourse.API_USERNAME_ENV
                         + ", else system).")
         String apiUsername;
+
+        @Option(names = "--no-users",
+                description = "Do not follow new members (they need an admin API key).")
+        boolean noUsers;
+
+        @Option(names = "--no-likes", description = "Do not follow likes (one request per post whose likes grew).")
+        boolean noLikes;
 
         @Mixin
         PollOptions poll;
@@ -102,6 +110,8 @@ final class PollCommand implements Runnable {
             props.put(DiscoursePollerConfig.URL_CONFIG, url.toString());
             props.put(DiscoursePollerConfig.API_KEY_CONFIG, api.apiKey());
             props.put(DiscoursePollerConfig.API_USERNAME_CONFIG, api.apiUsername());
+            props.put(DiscoursePollerConfig.FOLLOW_USERS_CONFIG, Boolean.toString(!noUsers));
+            props.put(DiscoursePollerConfig.FOLLOW_LIKES_CONFIG, Boolean.toString(!noLikes));
             props.put(DiscoursePollerConfig.POLL_INTERVAL_MS_CONFIG,
                     Long.toString(Duration.ofSeconds(poll.intervalSeconds).toMillis()));
             return runPoller(new DiscoursePollerSourceTask(), props, "discourse-" + community, poll, connection);
