@@ -38,7 +38,8 @@ import org.communitypulse.ingest.internals.RetryAfter;
 public final class SlackApiClient {
 
     /** Slack's documented Web API base. */
-    public static final URI DEFAULT_BASE_URL = URI.create("https://slack.com/api/");
+    public static final String DEFAULT_BASE = "https://slack.com/api/";
+    public static final URI DEFAULT_BASE_URL = URI.create(DEFAULT_BASE);
 
     private static final Set<String> TIER_2 = Set.of("users.list", "conversations.list");
     private static final Set<String> RETRIABLE_ERRORS = Set.of("ratelimited", "internal_error", "fatal_error",
