@@ -25,6 +25,12 @@ public final class SlackPollerSourceConnector extends PulseSourceConnector<Slack
         super.check(config);
     }
 
+    /** Day counts have Avro keys: the connector serializes every key itself. */
+    @Override
+    String keyConverter() {
+        return PulseConnectConfig.POLLER_KEY_CONVERTER;
+    }
+
     @Override
     public Class<? extends Task> taskClass() {
         return SlackPollerSourceTask.class;

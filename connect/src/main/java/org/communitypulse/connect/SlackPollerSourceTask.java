@@ -11,13 +11,13 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.communitypulse.connect.internals.DayCountRecords;
 import org.communitypulse.connect.internals.EventRecords;
 import org.communitypulse.ingest.slack.SlackApiClient;
 import org.communitypulse.ingest.slack.SlackApiException;
 import org.communitypulse.ingest.slack.SlackPoller;
 import org.communitypulse.ingest.slack.SlackPoller.ChannelState;
 import org.communitypulse.schemas.avro.ActivityEvent;
+import org.communitypulse.schemas.avro.PlatformDayCount;
 import org.communitypulse.schemas.avro.SourcePlatform;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +47,6 @@ public final class SlackPollerSourceTask extends PollingSourceTask<SlackPollerCo
     private SlackApiClient api;
     private SlackPoller poller;
     private EventRecords events;
-    private DayCountRecords counts;
     private final Map<String, ChannelState> channels = new LinkedHashMap<>();
     private Map<String, String> membersPartition;
     private long membersUpdated;
@@ -76,8 +75,8 @@ public final class SlackPollerSourceTask extends PollingSourceTask<SlackPollerCo
             }
         });
         poller = new SlackPoller(api, config.pseudonymiser(), config.threadWindow());
-        events = new EventRecords(config);
-        counts = new DayCountRecords(config);
+        // Bytes keys: the day counts are keyed by an Avro CommunityDayKey (key.converter=ByteArrayConverter).
+        events = new EventRecords(config, true);
         Instant start = clock.get().minus(config.initialLookback());
         for (String channel : config.channels()) {
             Map<String, Object> offset = context.offsetStorageReader().offset(channelPartition(channel));
@@ -88,7 +87,7 @@ public final class SlackPollerSourceTask extends PollingSourceTask<SlackPollerCo
         membersUpdated = offset != null && offset.get(OFFSET_UPDATED) instanceof Number n ? n.longValue()
                 : start.getEpochSecond();
         LOG.info("Following {} channel(s) of {} for community '{}' into {} and {}", channels.size(), api.baseUrl(),
-                config.community(), events.topic(), counts.topic());
+                config.community(), events.topic(), events.countsTopic());
     }
 
     @Override
@@ -148,8 +147,8 @@ public final class SlackPollerSourceTask extends PollingSourceTask<SlackPollerCo
         // Every message created before the poll's upper bound has been read (threads older than the window aside).
         Instant complete = states.stream().map(s -> SlackPoller.instant(s.ts())).min(Instant::compareTo)
                 .orElse(now);
-        days.forEach((day, items) -> out.add(counts.record(community, day, SourcePlatform.SLACK, items, now,
-                complete)));
+        days.forEach((day, items) -> out.add(events.dayCount(null, null, new PlatformDayCount(community, day,
+                SourcePlatform.SLACK, items, now, complete))));
         channels.putAll(next);
         membersUpdated = updated;
         published += out.size();
@@ -177,9 +176,6 @@ public final class SlackPollerSourceTask extends PollingSourceTask<SlackPollerCo
     protected void doStop() {
         if (events != null) {
             events.close();
-        }
-        if (counts != null) {
-            counts.close();
         }
     }
 }
