@@ -1,6 +1,7 @@
 package org.communitypulse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.IntFunction;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.avro.generic.GenericData;
@@ -99,7 +101,7 @@ class SlackGapIT extends PlatformTestBase {
                     if (phase == 2) {
                         gap = receiver(app);
                     }
-                    for (ObjectNode[] message : producePhase(slack, phase, base, step)) {
+                    for (ObjectNode[] message : producePhase(slack, phase, n -> base.plusMillis(step * n))) {
                         assertThat(deliver(ref.port(), "ref", message[0], message[1])).isTrue();
                         if (deliver(phase == 1 ? -1 : gap.port(), "gap", message[0], message[1])) {
                             delivered++;
@@ -158,10 +160,51 @@ class SlackGapIT extends PlatformTestBase {
                         .satisfies(c -> assertThat(c.getItems()).isEqualTo(script.size()));
                 System.out.printf("[slack-gap-it] %d messages (%d threads, %d replies), %d deliveries to gap, %d lost; "
                                 + "poller sent %d records in %d ms with %d history, %d replies, %d users.list calls, "
-                                + "%d answered 429, 0 early; %d ms in all%n", script.size(), threads, replies,
+                                + "%d answered 429, 0 early%n", script.size(), threads, replies,
                         delivered, lost, sent, pollMillis, slack.calls("conversations.history"),
-                        slack.calls("conversations.replies"), slack.calls("users.list"), slack.rateLimited(),
-                        (System.nanoTime() - t0) / 1_000_000);
+                        slack.calls("conversations.replies"), slack.calls("users.list"), slack.rateLimited());
+
+                // A second outage, and the next poll from the saved offsets with the client's pace under the budget:
+                // only the new messages are sent, and Slack never has to say 429.
+                Instant later = Instant.now().minusMillis(1500);
+                List<ObjectNode[]> fourth = producePhase(slack, 3, n -> later.plusMillis(10L * (n - 39)));
+                for (ObjectNode[] message : fourth) {
+                    assertThat(deliver(ref.port(), "ref", message[0], message[1])).isTrue();
+                }
+                Instant newest = SlackPoller.instant(fourth.get(fourth.size() - 1)[0].path("ts").asText());
+                await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(newest.plusSeconds(3)));
+                int limitedBefore = slack.rateLimited();
+                int callsBefore = slack.calls("conversations.history") + slack.calls("conversations.replies");
+                int repliesBefore = slack.calls("conversations.replies");
+                props.put(SlackPollerConfig.TIER2_CONFIG, "80");
+                props.put(SlackPollerConfig.TIER3_CONFIG, "80");
+                long sentAgain;
+                long againStart = System.nanoTime();
+                try (var producer = StandaloneSourceRunner.producer(kafka.bootstrapServers(), Map.of())) {
+                    sentAgain = new StandaloneSourceRunner(new SlackPollerSourceTask(), props,
+                            dir.resolve("slack-gap.offsets.json"), producer,
+                            line -> System.out.println("[slack-gap-it] " + line)).run(true);
+                }
+                long againMillis = (System.nanoTime() - againStart) / 1_000_000;
+                int calls = slack.calls("conversations.history") + slack.calls("conversations.replies") - callsBefore;
+                assertThat(sentAgain).as("the new messages and one day count, nothing sent before")
+                        .isEqualTo(fourth.size() + 1);
+                assertThat(slack.rateLimited()).as("429s with the pace under the budget").isEqualTo(limitedBefore);
+                assertThat(slack.earlyRetries()).isZero();
+                // 80 a minute: 750 ms apart per method, so n replies calls take at least (n - 1) * 750 ms.
+                int repliesCalls = slack.calls("conversations.replies") - repliesBefore;
+                assertThat(repliesCalls).as("threads whose latest_reply moved").isGreaterThanOrEqualTo(2);
+                assertThat(againMillis).isGreaterThanOrEqualTo((repliesCalls - 1) * 750L);
+
+                awaitProcessedAndEmitted(prefix + "app", app, Duration.ofMinutes(2));
+                Map<LocalDate, DailyEngagement> gapAgain = daily(app, "gap");
+                assertThat(comparable(gapAgain)).as("after the second outage and poll")
+                        .isEqualTo(comparable(daily(app, "ref")));
+                assertThat(gapAgain.values().stream().mapToLong(DailyEngagement::getEvents).sum())
+                        .isEqualTo(script.size());
+                System.out.printf("[slack-gap-it] second outage: %d messages, poll sent %d records in %d ms with %d "
+                                + "history/replies calls, no 429; %d ms in all%n", fourth.size(), sentAgain,
+                        againMillis, calls, (System.nanoTime() - t0) / 1_000_000);
             }
         }
     }
@@ -171,13 +214,13 @@ class SlackGapIT extends PlatformTestBase {
      * of earlier phases (which the history API shows only as a moved latest_reply). Returns listed message and
      * channel pairs, in order.
      */
-    private List<ObjectNode[]> producePhase(FakeSlackWorkspace slack, int phase, Instant base, long stepMillis) {
+    private List<ObjectNode[]> producePhase(FakeSlackWorkspace slack, int phase, IntFunction<Instant> at) {
         List<ObjectNode[]> produced = new ArrayList<>();
         int first = phase * 13;
         String[] users = {"U0ANN", "U0BOB", "U0CAT", "U0DAN"};
         for (int i = 0; i < 13; i++) {
             int n = first + i;
-            String ts = SlackPoller.ts(base.plusMillis(stepMillis * n));
+            String ts = SlackPoller.ts(at.apply(n));
             String channel = n % 3 == 2 ? OTHER : CHANNEL;
             String user = users[n % users.length];
             ObjectNode message;

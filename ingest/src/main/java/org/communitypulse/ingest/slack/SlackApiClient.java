@@ -202,6 +202,10 @@ public final class SlackApiClient {
             if (cursor.isEmpty()) {
                 return items;
             }
+            if (cursor.equals(page.get("cursor"))) {
+                throw new SlackApiException("invalid_cursor", method + " returned the cursor it was given: "
+                        + "stopping rather than reading the same page forever");
+            }
             page.put("cursor", cursor);
         }
     }
