@@ -169,7 +169,16 @@ public final class SlackPoller {
                 replies.put("latest", upper.toPlainString());
                 replies.put("inclusive", "true");
                 replies.put("limit", Integer.toString(PAGE));
-                for (JsonNode reply : api.pages("conversations.replies", replies, "messages")) {
+                List<JsonNode> thread;
+                try {
+                    thread = api.pages("conversations.replies", replies, "messages");
+                } catch (SlackApiException e) {
+                    if ("thread_not_found".equals(e.error())) {
+                        continue; // deleted since the history was read: nothing left to count
+                    }
+                    throw e;
+                }
+                for (JsonNode reply : thread) {
                     String replyTs = reply.path("ts").asText("");
                     if (!replyTs.isEmpty() && !replyTs.equals(ts) && inRange(replyTs, cursor, upper)) {
                         fresh.put(replyTs, reply);

@@ -92,6 +92,21 @@ class SlackPollerTest {
     }
 
     @Test
+    void shouldSkipAThreadDeletedBetweenHistoryAndRepliesWhenSlackAnswersThreadNotFound() {
+        Instant now = Instant.parse("2026-12-07T12:00:00Z");
+        String parent = SlackPoller.ts(now.minusSeconds(600));
+        slack.post("C123ABC456", "U1", parent, "deleted in a moment");
+        slack.reply("C123ABC456", parent, "U2", SlackPoller.ts(now.minusSeconds(300)), "reply");
+        slack.answerOnce("conversations.replies", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                .objectNode().put("ok", false).put("error", "thread_not_found"));
+
+        SlackPoller.ChannelRead read = poller.read(SlackPoller.ChannelState.start("C123ABC456",
+                now.minusSeconds(3600)), COMMUNITY, now);
+
+        assertThat(read.items()).extracting(i -> i.event().getType()).containsExactly(EventType.THREAD_CREATED);
+    }
+
+    @Test
     void shouldMissRepliesToThreadsOlderThanTheWindowWhenOnlyThreadsInTheWindowAreFollowed() {
         Instant now = Instant.parse("2026-12-07T12:00:00Z");
         String ancient = SlackPoller.ts(now.minus(Duration.ofDays(5)));
