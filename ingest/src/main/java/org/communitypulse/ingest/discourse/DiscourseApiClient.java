@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
@@ -73,8 +74,7 @@ public final class DiscourseApiClient {
 
     /** Waits; {@code Thread::sleep} outside tests. */
     @FunctionalInterface
-    public interface Sleeper {
-        void sleep(Duration duration) throws InterruptedException;
+    public interface Sleeper extends org.communitypulse.ingest.internals.Sleeper {
     }
 
     private final Settings settings;
@@ -165,12 +165,13 @@ public final class DiscourseApiClient {
             Thread.currentThread().interrupt();
             throw new DiscourseApiException("Interrupted while waiting to retry the Discourse API", e);
         }
-        return RetryAfter.next(backoff, settings.maxBackoff());
+        Duration next = backoff.multipliedBy(2);
+        return next.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : next;
     }
 
     /** {@code Retry-After} as seconds or an HTTP date, else Discourse's {@code extras.wait_seconds}. */
     private Duration retryAfter(HttpResponse<byte[]> response) {
-        Optional<Duration> header = RetryAfter.parse(response.headers().firstValue("Retry-After"));
+        Optional<Duration> header = RetryAfter.parse(response.headers().firstValue("Retry-After"), Clock.systemUTC());
         if (header.isPresent()) {
             return header.get();
         }

@@ -1,5 +1,6 @@
 package org.communitypulse.ingest.internals;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -7,44 +8,41 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
- * The waits the API clients share: the {@code Retry-After} header (RFC 9110: seconds or an HTTP date), capped, and
- * the exponential backoff used when a server gives no hint.
+ * How long an API asks to be left alone: the {@code Retry-After} header (RFC 9110: delay seconds or an HTTP date),
+ * shared by the platform API clients so they read it alike.
  */
 public final class RetryAfter {
 
     /** A hint is obeyed up to ten minutes: longer looks like a misconfigured proxy, not a rate limit. */
-    public static final Duration MAX_HINT = Duration.ofMinutes(10);
+    public static final Duration MAX_WAIT = Duration.ofMinutes(10);
 
     private RetryAfter() {
     }
 
-    /** The header's wait, capped at {@link #MAX_HINT}; empty when absent or unreadable. */
-    public static Optional<Duration> parse(Optional<String> header) {
+    /** The wait the header asks for, capped at {@link #MAX_WAIT}, or empty when absent or unreadable. */
+    public static Optional<Duration> parse(Optional<String> header, Clock clock) {
         if (header.isEmpty()) {
             return Optional.empty();
         }
         String value = header.get().trim();
         try {
-            return Optional.of(capped(Duration.ofSeconds(Math.max(0, Long.parseLong(value)))));
+            return Optional.of(capped(Duration.ofSeconds(Long.parseLong(value))));
         } catch (NumberFormatException notSeconds) {
             try {
                 ZonedDateTime at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
-                Duration until = Duration.between(ZonedDateTime.now(at.getZone()), at);
-                return Optional.of(capped(until.isNegative() ? Duration.ZERO : until));
+                Duration until = Duration.between(clock.instant(), at.toInstant());
+                return Optional.of(capped(until));
             } catch (DateTimeParseException notDate) {
                 return Optional.empty();
             }
         }
     }
 
-    /** {@code wait} or {@link #MAX_HINT}, the shorter. */
+    /** {@code wait} within zero and {@link #MAX_WAIT}. */
     public static Duration capped(Duration wait) {
-        return wait.compareTo(MAX_HINT) > 0 ? MAX_HINT : wait;
-    }
-
-    /** The backoff after {@code backoff}: doubled, at most {@code max}. */
-    public static Duration next(Duration backoff, Duration max) {
-        Duration next = backoff.multipliedBy(2);
-        return next.compareTo(max) > 0 ? max : next;
+        if (wait.isNegative()) {
+            return Duration.ZERO;
+        }
+        return wait.compareTo(MAX_WAIT) > 0 ? MAX_WAIT : wait;
     }
 }

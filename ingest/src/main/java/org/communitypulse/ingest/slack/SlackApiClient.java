@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.communitypulse.ingest.internals.RetryAfter;
+import org.communitypulse.ingest.internals.Sleeper;
 
 /**
  * Calls Slack Web API methods ({@code https://api.slack.com/methods}) with a bot token in the
@@ -33,7 +35,7 @@ import org.communitypulse.ingest.internals.RetryAfter;
  * does (HTTP 429, or {@code ok:false} with {@code ratelimited}) waits the {@code Retry-After} seconds Slack asks
  * for. 5xx answers and connection failures are retried with a backoff; after {@link Settings#maxRetries()}
  * attempts, or at once for any other {@code ok:false} error, a {@link SlackApiException} says what to check. All
- * waits go through the {@link Sleeper}, so a stopping task ends them.
+ * waits go through the {@link Sleeper}, so a stopping task ends them (it must throw InterruptedException then).
  */
 public final class SlackApiClient {
 
@@ -90,12 +92,6 @@ public final class SlackApiClient {
         }
     }
 
-    /** Waits; must end early (InterruptedException) when the caller stops. */
-    @FunctionalInterface
-    public interface Sleeper {
-        void sleep(Duration duration) throws InterruptedException;
-    }
-
     private final Settings settings;
     private final String base;
     private final HttpClient http;
@@ -109,7 +105,7 @@ public final class SlackApiClient {
     private final LongAdder paced = new LongAdder();
 
     public SlackApiClient(Settings settings) {
-        this(settings, duration -> Thread.sleep(duration.toMillis()), System::nanoTime);
+        this(settings, Sleeper.THREAD, System::nanoTime);
     }
 
     public SlackApiClient(Settings settings, Sleeper sleeper) {
@@ -165,7 +161,8 @@ public final class SlackApiClient {
                 throw new SlackApiException("interrupted", method + " interrupted", e);
             }
             int status = response.statusCode();
-            Optional<Duration> hint = RetryAfter.parse(response.headers().firstValue("Retry-After"));
+            Optional<Duration> hint = RetryAfter.parse(response.headers().firstValue("Retry-After"),
+                    Clock.systemUTC());
             String error;
             if (status == 200) {
                 JsonNode body = parse(method, response.body());
@@ -227,7 +224,8 @@ public final class SlackApiClient {
     /** Waits for {@code hint} when Slack gave one, else for {@code backoff}; returns the next backoff. */
     private Duration pause(Duration backoff, Duration hint, String method) {
         sleep(hint != null ? hint : backoff, method);
-        return RetryAfter.next(backoff, settings.maxBackoff());
+        Duration next = backoff.multipliedBy(2);
+        return next.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : next;
     }
 
     private void sleep(Duration wait, String method) {
