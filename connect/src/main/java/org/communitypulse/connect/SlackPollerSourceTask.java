@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Source partitions: {@code {workspace, channel, community}} per channel, with the {@link ChannelState} as
  * offset (cursor ts, start ts, per-day counts), each record carrying the state up to its own message; and
- * {@code {workspace, members, community}} with the latest profile {@code updated} read. Day counts carry no
+ * {@code {workspace, members, community}} with (a second before) the profile {@code updated} of each member record. Day counts carry no
  * offset. A token, scope or channel error (invalid_auth, missing_scope, not_in_channel, channel_not_found) fails
  * the task naming the fix; rate limits and outages are retried by the client and then at the next interval.
  */
@@ -135,9 +135,11 @@ public final class SlackPollerSourceTask extends PollingSourceTask<SlackPollerCo
         long updated = membersUpdated;
         if (config().members()) {
             SlackPoller.MembersRead members = poller.members(membersUpdated, community);
-            Map<String, Object> offset = new HashMap<>();
-            offset.put(OFFSET_UPDATED, members.updated());
             for (ActivityEvent event : members.events()) {
+                // Events come oldest first; a second before the event's own, so that a restart after a partial
+                // commit reads the rest of that second again (repeats share ids and are deduplicated).
+                Map<String, Object> offset = new HashMap<>();
+                offset.put(OFFSET_UPDATED, event.getOccurredAt().getEpochSecond() - 1);
                 out.add(events.record(membersPartition, offset, event));
             }
             updated = members.updated();

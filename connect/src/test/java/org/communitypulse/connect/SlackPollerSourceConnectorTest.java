@@ -49,6 +49,12 @@ class SlackPollerSourceConnectorTest {
     }
 
     @Test
+    void shouldBeListedForServiceLoadingWhenThePluginIsScanned() {
+        assertThat(java.util.ServiceLoader.load(org.apache.kafka.connect.source.SourceConnector.class).stream()
+                .map(java.util.ServiceLoader.Provider::type)).contains(SlackPollerSourceConnector.class);
+    }
+
+    @Test
     void shouldReportBadValuesWhenValidated() {
         Map<String, String> props = props("slack.com/api");
         props.put(SlackPollerConfig.CHANNELS_CONFIG, "#general");
