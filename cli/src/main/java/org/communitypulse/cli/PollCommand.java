@@ -10,6 +10,8 @@ import org.communitypulse.connect.DiscoursePollerConfig;
 import org.communitypulse.connect.DiscoursePollerSourceTask;
 import org.communitypulse.connect.PollingSourceTask;
 import org.communitypulse.connect.PulseConnectConfig;
+import org.communitypulse.connect.SlackPollerConfig;
+import org.communitypulse.connect.SlackPollerSourceTask;
 import org.communitypulse.connect.standalone.StandaloneSourceRunner;
 import org.communitypulse.ingest.http.WebhookServerConfig;
 import org.communitypulse.ingest.discourse.DiscourseApiClient;
@@ -26,7 +28,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "poll", mixinStandardHelpOptions = true,
         description = "Follow a platform's API and publish what webhooks may have missed (no Kafka Connect needed).",
-        subcommands = {PollCommand.Discourse.class})
+        subcommands = {PollCommand.Discourse.class, PollCommand.Slack.class})
 final class PollCommand implements Runnable {
 
     @Override
@@ -115,6 +117,73 @@ final class PollCommand implements Runnable {
             props.put(DiscoursePollerConfig.POLL_INTERVAL_MS_CONFIG,
                     Long.toString(Duration.ofSeconds(poll.intervalSeconds).toMillis()));
             return runPoller(new DiscoursePollerSourceTask(), props, "discourse-" + community, poll, connection);
+        }
+    }
+
+    @Command(name = "slack", mixinStandardHelpOptions = true,
+            description = "Follow Slack channels through the Web API: conversations.history, the replies of threads "
+                    + "that moved, users.list (token from --token-file or $" + Slack.TOKEN_ENV + ").")
+    static final class Slack implements Callable<Integer> {
+
+        static final String TOKEN_ENV = "PULSE_SLACK_TOKEN";
+
+        @Option(names = "--channels", required = true, split = ",", paramLabel = "ID",
+                description = "Channel ids to follow, comma separated (e.g. C0123ABCD,C0456EFGH).")
+        java.util.List<String> channels;
+
+        @Option(names = "--community", required = true, description = "Community id (no ':'), e.g. workspace.")
+        String community;
+
+        @Option(names = "--token-file", paramLabel = "FILE",
+                description = "File holding the bot token (else $" + TOKEN_ENV + "); the token is never printed.")
+        Path tokenFile;
+
+        @Option(names = "--api-url", paramLabel = "URL", defaultValue = SlackPollerConfig.API_URL_DEFAULT,
+                description = "Slack Web API base. Default: ${DEFAULT-VALUE}.")
+        String apiUrl;
+
+        @Option(names = "--lookback-hours", paramLabel = "HOURS",
+                defaultValue = "" + SlackPollerConfig.LOOKBACK_HOURS_DEFAULT,
+                description = "First run only: read this far back. Default: ${DEFAULT-VALUE}.")
+        int lookbackHours;
+
+        @Option(names = "--thread-window-hours", paramLabel = "HOURS",
+                defaultValue = "" + SlackPollerConfig.THREAD_WINDOW_HOURS_DEFAULT,
+                description = "Follow new replies of threads started this recently. Default: ${DEFAULT-VALUE}.")
+        int threadWindowHours;
+
+        @Option(names = "--skip-members", description = "Do not read users.list (admin roles, deactivations).")
+        boolean skipMembers;
+
+        @Mixin
+        PollOptions poll;
+
+        @Mixin
+        ConnectionOptions connection;
+
+        @Override
+        public Integer call() {
+            String envToken = System.getenv(TOKEN_ENV);
+            boolean fromEnv = envToken != null && !envToken.isBlank();
+            if (fromEnv == (tokenFile != null)) {
+                System.err.println("Poll failed: give the token with --token-file FILE or $" + TOKEN_ENV
+                        + " (exactly one)");
+                return 2;
+            }
+            Map<String, String> props = taskProps(community, connection, System.getenv());
+            props.put(SlackPollerConfig.CHANNELS_CONFIG, String.join(",", channels));
+            props.put(SlackPollerConfig.API_URL_CONFIG, apiUrl);
+            if (fromEnv) {
+                props.put(SlackPollerConfig.TOKEN_CONFIG, envToken.trim());
+            } else {
+                props.put(SlackPollerConfig.TOKEN_FILE_CONFIG, tokenFile.toString());
+            }
+            props.put(SlackPollerConfig.LOOKBACK_HOURS_CONFIG, Integer.toString(lookbackHours));
+            props.put(SlackPollerConfig.THREAD_WINDOW_HOURS_CONFIG, Integer.toString(threadWindowHours));
+            props.put(SlackPollerConfig.MEMBERS_CONFIG, Boolean.toString(!skipMembers));
+            props.put(SlackPollerConfig.POLL_INTERVAL_MS_CONFIG,
+                    Long.toString(Duration.ofSeconds(poll.intervalSeconds).toMillis()));
+            return runPoller(new SlackPollerSourceTask(), props, "slack-" + community, poll, connection);
         }
     }
 

@@ -30,8 +30,10 @@ class ConnectDocsTest {
         String docs = docs();
         assertDocumented(FileImportConfig.CONFIG_DEF, docs);
         assertDocumented(DiscoursePollerConfig.CONFIG_DEF, docs);
+        assertDocumented(SlackPollerConfig.CONFIG_DEF, docs);
         assertThat(docs).contains(FileImportSourceConnector.class.getName(),
-                DiscoursePollerSourceConnector.class.getName(), PulseConnectConfig.VALUE_CONVERTER,
+                DiscoursePollerSourceConnector.class.getName(), SlackPollerSourceConnector.class.getName(),
+                PulseConnectConfig.VALUE_CONVERTER,
                 PulseConnectConfig.KEY_CONVERTER);
     }
 }

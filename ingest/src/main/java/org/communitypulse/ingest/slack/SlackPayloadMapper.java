@@ -81,7 +81,9 @@ public final class SlackPayloadMapper implements PayloadMapper {
     private MappingResult message(JsonNode event, Envelope context) {
         String subtype = optText(event, "subtype");
         String channel = text(event, "channel");
-        if (PRIVATE_CHANNEL_TYPES.contains(optText(event, "channel_type"))) {
+        // Set.of refuses contains(null): messages read back from the history API carry no channel_type.
+        String channelType = optText(event, "channel_type");
+        if (channelType != null && PRIVATE_CHANNEL_TYPES.contains(channelType)) {
             return MappingResult.unmapped("slack:message.direct");
         }
         JsonNode message = event;

@@ -62,6 +62,16 @@ class SlackPayloadMapperTest {
     }
 
     @Test
+    void shouldMapMessageWhenChannelTypeIsAbsent() {
+        ObjectNode payload = (ObjectNode) WebhookSamples.json("slack", "message");
+        ((ObjectNode) payload.path("event")).remove("channel_type");
+
+        List<ActivityEvent> events = mapper.map(null, payload, COMMUNITY, RECEIVED).events();
+
+        assertThat(events).singleElement().isEqualTo(single("message"));
+    }
+
+    @Test
     void shouldLeaveSystemSubtypesUnmappedWhenChannelJoinMessage() {
         assertThat(map("message.channel_join").unmapped()).isEqualTo("slack:message.channel_join");
     }
