@@ -122,17 +122,25 @@ final class ReconciliationProcessor implements Processor<String, Object, Object,
             }
         }
         for (Map.Entry<String, List<String>> community : days.entrySet()) {
+            List<String> changed = new ArrayList<>();
             for (String dayKey : community.getValue()) {
                 Reconciliation current = view.get(dayKey);
+                if (current == null) {
+                    continue;
+                }
                 Reconciliation next = Reconciler.recount(current, count(dayKey, current.getSource()));
                 if (next != current) {
                     view.put(dayKey, next);
                 }
+                changed.add(dayKey);
             }
             LocalDate upTo = Reconciler.completeUpTo(daysOf(community.getKey()));
-            for (String dayKey : community.getValue()) {
-                Reconciliation out = Reconciliation.newBuilder(view.get(dayKey)).setCompleteUpTo(upTo).build();
-                view.put(dayKey, out);
+            for (String dayKey : changed) {
+                Reconciliation out = view.get(dayKey);
+                if (!java.util.Objects.equals(out.getCompleteUpTo(), upTo)) {
+                    out = Reconciliation.newBuilder(out).setCompleteUpTo(upTo).build();
+                    view.put(dayKey, out);
+                }
                 context.forward(new Record<>(new CommunityDayKey(out.getCommunityId(), out.getDay()), out, now),
                         names.reconciliationSink());
             }
