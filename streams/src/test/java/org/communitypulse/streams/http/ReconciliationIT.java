@@ -100,6 +100,10 @@ class ReconciliationIT {
             assertThat(whileOpen.at("/gaps/0/day").asText()).isEqualTo(DAY.toString());
             assertThat(whileOpen.at("/gaps/0/missing").asLong()).isEqualTo(2);
             assertThat(outputs.dataGaps()).as("one poll is not a confirmed gap").isEmpty();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(missingItems(port, GAPPY)).isEqualTo(2.0);
+                assertThat(missingItems(port, WHOLE)).isEqualTo(0.0);
+            });
 
             // The next poll still sees 5.
             observe(producer, topics, GAPPY, SourcePlatform.GITHUB, 5, POLL_2);
@@ -132,7 +136,17 @@ class ReconciliationIT {
             JsonNode summary = DashboardPipeline.summary(DashboardPipeline.json(port, Dashboard.COMMUNITIES_PATH),
                     GAPPY);
             assertThat(summary.at("/reconciliation/missing").asLong()).isZero();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(missingItems(port, GAPPY)).isEqualTo(0.0));
         }
+    }
+
+    /** {@code pulse_reconciliation_missing_items{community}} as scraped; NaN when the series is absent. */
+    private static double missingItems(int port, String community) throws Exception {
+        PrometheusScrape scrape = PrometheusScrape.parse(DashboardPipeline.get(port, PulseHttpServer.METRICS_PATH).body());
+        boolean present = scrape.samples().stream().anyMatch(s -> s.name().equals("pulse_reconciliation_missing_items")
+                && community.equals(s.labels().get("community")));
+        return present ? scrape.sum("pulse_reconciliation_missing_items", Map.of("community", community)) : Double.NaN;
     }
 
     private List<ActivityEvent> posts(String community, SourcePlatform source, int n) {
