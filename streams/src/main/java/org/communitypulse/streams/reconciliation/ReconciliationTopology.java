@@ -33,6 +33,7 @@ public final class ReconciliationTopology {
 
     public static final String RECONCILIATION = "reconciliation";
     public static final String PLATFORM_SOURCE = "reconciliation-platform-source";
+    /** Reads the counts from bytes (skipping unreadable ones, see {@code PlatformCountReader}), keyed by community. */
     public static final String PLATFORM_BY_COMMUNITY = "reconciliation-platform-by-community";
     /** The repartition's name: topic {@code <application.id>-reconciliation-platform-repartition}. */
     public static final String PLATFORM_REPARTITION = "reconciliation-platform";
@@ -56,8 +57,9 @@ public final class ReconciliationTopology {
      */
     public static void addPlatformCounts(StreamsBuilder builder, Topics topics) {
         Topic<CommunityDayKey, PlatformDayCount> counts = topics.platformCounts();
-        builder.stream(counts.name(), Consumed.with(counts.keySerde(), counts.valueSerde()).withName(PLATFORM_SOURCE))
-                .selectKey((key, value) -> value.getCommunityId(), Named.as(PLATFORM_BY_COMMUNITY))
+        builder.stream(counts.name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(PLATFORM_SOURCE))
+                .process(() -> new PlatformCountReader(counts.valueSerde().deserializer()),
+                        Named.as(PLATFORM_BY_COMMUNITY))
                 .repartition(Repartitioned.<String, PlatformDayCount>as(PLATFORM_REPARTITION)
                         .withKeySerde(Serdes.String()).withValueSerde(counts.valueSerde()));
     }

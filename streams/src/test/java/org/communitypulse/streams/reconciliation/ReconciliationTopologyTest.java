@@ -295,6 +295,26 @@ class ReconciliationTopologyTest {
         assertThat(dataGapAlerts()).extracting(Alert::getState).containsExactly(AlertState.FIRING);
     }
 
+    @Test
+    void unreadableOrSenselessPlatformCountsAreSkippedAndTheNextOneIsJudged() {
+        start(AlertGate.opened());
+        TestInputTopic<byte[], byte[]> raw = driver.createInputTopic(topics.platformCounts().name(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer());
+        raw.pipeInput(new byte[] {1}, new byte[] {0, 0, 0, 0, 9, 42});
+        raw.pipeInput(new byte[] {1}, (byte[]) null);
+        platform.pipeInput(new CommunityDayKey(C, DAY), PlatformDayCount.newBuilder().setCommunityId(" ").setDay(DAY)
+                .setSource(SOURCE).setItems(1).setObservedAt(POLL_1).setCompleteThrough(POLL_1).build());
+        platform.pipeInput(new CommunityDayKey(C, DAY), PlatformDayCount.newBuilder().setCommunityId(C).setDay(DAY)
+                .setSource(SOURCE).setItems(-1).setObservedAt(POLL_1).setCompleteThrough(POLL_1).build());
+        posts(DAY, 1);
+        observe(DAY, 1, POLL_2);
+        emit();
+        Reconciliation day = single();
+        assertThat(day.getStatus()).isEqualTo(ReconciliationStatus.COMPLETE);
+        assertThat(day.getCheckedAt()).isEqualTo(POLL_2);
+    }
+
     private KeyValueStore<String, Reconciliation> view() {
         return driver.getKeyValueStore(ReconciliationTopology.VIEW_STORE);
     }
