@@ -158,6 +158,10 @@ class CommunityQueriesTest {
         assertThat(HealthState.of(List.of(AlertCondition.BACKLOG_GROWING))).isEqualTo(HealthState.AT_RISK);
         assertThat(HealthState.of(List.of(AlertCondition.BELOW_BASELINE, AlertCondition.NO_ACTIVITY)))
                 .isEqualTo(HealthState.STALLED);
+        assertThat(HealthState.of(List.of(AlertCondition.DATA_GAP))).as("missing data is not ill health")
+                .isEqualTo(HealthState.HEALTHY);
+        assertThat(HealthState.of(List.of(AlertCondition.DATA_GAP), org.communitypulse.schemas.avro.HealthStatus.THRIVING))
+                .isEqualTo(HealthState.THRIVING);
         assertThat(HealthState.AT_RISK.label()).isEqualTo("at_risk");
     }
 
@@ -254,6 +258,15 @@ class CommunityQueriesTest {
         assertThat(inSummary.get("missing").asLong()).isEqualTo(2);
         assertThat(queries.reconciliation("other").orElseThrow().get("checkedDays").asInt())
                 .as("another community's days are not this one's").isZero();
+
+        // The next poll still misses the items: DATA_GAP fires, listed, without changing the community's health.
+        String healthBefore = queries.summary("r").orElseThrow().get("health").asText();
+        observe("r", "2026-03-02", 3, "2026-03-05T10:05:00Z");
+        emit();
+        ObjectNode withGap = queries.summary("r").orElseThrow();
+        assertThat(withGap.get("firingAlerts").toString()).contains(AlertCondition.DATA_GAP.name());
+        assertThat(withGap.get("health").asText()).isEqualTo(healthBefore);
+        assertThat(withGap.at("/reconciliation/notClosedDays").asInt()).isEqualTo(1);
 
         pipe("t3", "r", EventType.REPLY_CREATED, "n", "2026-03-02T11:00:00Z");
         pipe("t4", "r", EventType.REPLY_CREATED, "n", "2026-03-02T12:00:00Z");
