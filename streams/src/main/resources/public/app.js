@@ -33,7 +33,8 @@
     const t = c.trailing || {};
     return { communityId: c.communityId, health: c.health, dau: t.dau, wau: t.wau, mau: t.mau,
       stickiness: t.stickiness, openThreads: t.openThreads, activity28d: c.sparkline.reduce((a, b) => a + b, 0),
-      latestDay: c.latestDay, sparkline: c.sparkline };
+      latestDay: c.latestDay, sparkline: c.sparkline, reconciliation: c.reconciliation,
+      completeUpTo: c.reconciliation ? c.reconciliation.completeUpTo : undefined };
   }
 
   function sparkline(values) {
@@ -41,6 +42,14 @@
     const pts = values.map((v, i) => (i * w / (values.length - 1)).toFixed(1) + ',' + (h - 2 - v * (h - 4) / max).toFixed(1));
     return '<svg class="spark" width="' + w + '" height="' + h + '" viewBox="0 0 ' + w + ' ' + h + '">' +
       '<polyline fill="none" stroke="#3b82f6" stroke-width="1.5" points="' + pts.join(' ') + '"/></svg>';
+  }
+
+  // The list's reconciliation cell: the day data is complete up to, and the items missing after it, if any.
+  function completeness(rec) {
+    if (!rec) return '<span class="muted">–</span>';
+    const upTo = rec.completeUpTo ? esc(rec.completeUpTo) : '<span class="muted">none</span>';
+    return upTo + (rec.gapDays ? ' <span class="badge ' + (rec.notClosedDays ? 'stalled' : 'at_risk') +
+      '" title="' + rec.gapDays + ' day(s) with items missing">' + rec.missing + ' missing</span>' : '');
   }
 
   function renderList() {
@@ -63,7 +72,7 @@
       '<td class="num">' + fmt(r.dau) + '</td><td class="num">' + fmt(r.wau) + '</td><td class="num">' + fmt(r.mau) + '</td>' +
       '<td class="num">' + pct(r.stickiness) + '</td><td class="num">' + fmt(r.openThreads) + '</td>' +
       '<td class="num">' + sparkline(r.sparkline) + ' <span class="activity">' + r.activity28d + '</span></td>' +
-      '<td>' + esc(r.latestDay) + '</td></tr>').join('');
+      '<td>' + esc(r.latestDay) + '</td><td class="reconciliation">' + completeness(r.reconciliation) + '</td></tr>').join('');
     document.querySelectorAll('#communities th[data-sort]').forEach((th) => {
       th.classList.toggle('sorted-asc', th.dataset.sort === key && dir === 1);
       th.classList.toggle('sorted-desc', th.dataset.sort === key && dir === -1);
@@ -135,6 +144,7 @@
       if (state.current !== id) return;
       renderCommunity(summary, daily, trailing, members, retention, alerts, from, to);
       await loadRoles(base, id);
+      await loadReconciliation(base, id);
     } catch (e) {
       $('#c-updated').textContent = 'unavailable (' + e.message + ')';
     } finally {
@@ -226,6 +236,27 @@
       '</td><td class="muted">' + Object.entries(v.evidence).map(([k, x]) => esc(k) + ': ' + esc(x)).join('; ') +
       '</td></tr>').join('') || '<tr><td colspan="4" class="muted">No open violation.</td></tr>';
     const card = document.getElementById('roles-card');
+    card.dataset.renders = String(Number(card.dataset.renders || 0) + 1);
+  }
+
+  // ---- reconciliation with the platforms' own counts (docs/metrics.md#reconciliation) -----------------
+  async function loadReconciliation(base, id) {
+    const rec = await getJson(base + '/reconciliation');
+    if (state.current !== id) return;
+    const at = (t) => t ? t.slice(0, 16).replace('T', ' ') : '–';
+    $('#reconciliation-summary').textContent = rec.checkedDays ? '— ' + rec.checkedDays + ' day(s) checked, latest check ' +
+      at(rec.latestCheck) : '— no platform counts yet';
+    $('#reconciliation-complete').innerHTML = rec.checkedDays ? 'Complete up to <strong>' +
+      (rec.completeUpTo ? esc(rec.completeUpTo) : 'no day yet') + '</strong>' + (rec.gapDays ? '; ' + rec.gaps.slice(0, 5)
+        .map((g) => 'missing <strong>' + g.missing + '</strong> item(s) on day ' + esc(g.day)).join(', ') +
+        (rec.gapDays > 5 ? ' and ' + (rec.gapDays - 5) + ' more day(s)' : '') : '; nothing missing') : '';
+    $('#reconciliation-gaps tbody').innerHTML = rec.gaps.map((g) => '<tr data-day="' + esc(g.day) + '" class="' + g.status +
+      '"><td>' + esc(g.day) + '</td><td>' + (g.status === 'GAP_NOT_CLOSED' ? '<span class="badge stalled">not closed</span>' :
+      '<span class="badge at_risk">open</span>') + '</td><td class="num">' + g.platformItems + '</td><td class="num">' +
+      g.pipelineItems + '</td><td class="num missing">' + g.missing + '</td><td>' +
+      at(g.gapSince) + '</td><td>' + at(g.checkedAt) + '</td></tr>').join('') ||
+      '<tr><td colspan="7" class="muted">No gap.</td></tr>';
+    const card = document.getElementById('reconciliation-card');
     card.dataset.renders = String(Number(card.dataset.renders || 0) + 1);
   }
 

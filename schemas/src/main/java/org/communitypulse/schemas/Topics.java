@@ -183,11 +183,14 @@ public final class Topics {
         return communityHealth;
     }
 
-    /** The metric topics: each holds the latest value per key, so they are compacted. */
+    /**
+     * The metric topics: each holds the latest value per key, so they are compacted. The reconciliation is one
+     * (latest per community and day); the platform counts are an input, kept as written.
+     */
     public List<String> metricNames() {
         return List.of(dailyEngagement.name(), trailingEngagement.name(), retention.name(), memberLevels.name(),
                 memberRoles.name(), roleCoverage.name(), trainingMetrics.name(), identities.name(),
-                identitySuggestions.name(), maturityScorecard.name(), communityHealth.name());
+                identitySuggestions.name(), maturityScorecard.name(), communityHealth.name(), reconciliation.name());
     }
 
     /**

@@ -5,7 +5,9 @@ import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -99,6 +101,22 @@ public final class EngagementTopology {
         Topology topology = new Topology();
         topology.addSource(ACTIVITY_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.activity().name());
+        return addTo(topology, topics, serdes, intake, engagement, alerting, moreValidChildren);
+    }
+
+    /**
+     * Reads the activity topic as raw bytes in the node {@link #ACTIVITY_SOURCE} of a DSL builder (for a topology
+     * with DSL parts: only the DSL declares internal topics). Call it first: sub-topologies are numbered in the
+     * order of their sources, and the activity one must stay 0, the id of its tasks and state directories.
+     */
+    static void addSource(StreamsBuilder builder, Topics topics) {
+        builder.stream(topics.activity().name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
+                .withName(ACTIVITY_SOURCE));
+    }
+
+    /** As the build with extra children, adding to {@code topology}, which already has {@link #addSource}. */
+    static Topology addTo(Topology topology, Topics topics, AvroSerdes serdes, IntakeSettings intake,
+                          EngagementSettings engagement, AlertSettings alerting, List<String> moreValidChildren) {
 
         EventValidator validator = new EventValidator(intake.clock(), intake.maxFutureSkew());
         IntakeProcessor.Children children = new IntakeProcessor.Children(

@@ -31,6 +31,7 @@ import org.communitypulse.schemas.registry.SchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.http.Dashboard;
 import org.communitypulse.streams.http.PulseHttpServer;
+import org.communitypulse.streams.http.ReconciliationGauge;
 import org.communitypulse.streams.http.MicrometerPipelineObserver;
 import org.communitypulse.streams.http.StreamsMeters;
 import org.communitypulse.streams.query.StreamsViewStores;
@@ -58,6 +59,7 @@ public final class PulseStreamsApp implements AutoCloseable {
     /** The port the HTTP server binds (0 resolved to a free one up front, since it is advertised), or -1. */
     private final int httpPort;
     private final Dashboard dashboard;
+    private final ReconciliationGauge reconciliationGauge;
     private volatile PulseHttpServer http;
 
     public PulseStreamsApp(PulseStreamsConfig config) {
@@ -82,6 +84,8 @@ public final class PulseStreamsApp implements AutoCloseable {
         // The registry needs the KafkaStreams instance, which needs the topology: wire the observer last
         // (nothing is processed before start()).
         observer.target = new MicrometerPipelineObserver(meters.registry());
+        this.reconciliationGauge = new ReconciliationGauge(meters.registry(),
+                new StreamsViewStores(streams, topics.activity().name()));
         if (httpPort == PulseStreamsConfig.HTTP_PORT_DISABLED) {
             this.dashboard = null;
         } else {
@@ -276,6 +280,7 @@ public final class PulseStreamsApp implements AutoCloseable {
     public void close(Duration timeout) {
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(timeout));
+        reconciliationGauge.close();
         if (dashboard != null) {
             dashboard.close();
         }

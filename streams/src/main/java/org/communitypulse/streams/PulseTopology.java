@@ -1,13 +1,17 @@
 package org.communitypulse.streams;
 
 import java.util.List;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.serde.AvroSerdes;
+import org.communitypulse.streams.reconciliation.ReconciliationSettings;
+import org.communitypulse.streams.reconciliation.ReconciliationTopology;
 
 /**
  * The whole pipeline: one intake feeding the engagement family ({@link EngagementTopology}), the roles family
- * ({@link RolesTopology}) and the maturity family ({@link MaturityTopology}).
+ * ({@link RolesTopology}), the maturity family ({@link MaturityTopology}) and the reconciliation with the
+ * platforms' own counts ({@link ReconciliationTopology}).
  */
 public final class PulseTopology {
 
@@ -44,12 +48,18 @@ public final class PulseTopology {
     public static Topology build(Topics topics, AvroSerdes serdes, IntakeSettings intake, EngagementSettings engagement,
                                  AlertSettings alerting, RolesConfig roles, RoleAlertSettings roleAlerts,
                                  MaturityConfig maturity, int healthResolveAfterWeeks) {
-        Topology topology = EngagementTopology.build(topics, serdes, intake, engagement, alerting,
-                List.of(RolesTopology.ROLES, MaturityTopology.MATURITY));
+        StreamsBuilder builder = new StreamsBuilder();
+        EngagementTopology.addSource(builder, topics);
+        ReconciliationTopology.addPlatformCounts(builder, topics);
+        Topology topology = EngagementTopology.addTo(builder.build(), topics, serdes, intake, engagement, alerting,
+                List.of(RolesTopology.ROLES, MaturityTopology.MATURITY, ReconciliationTopology.RECONCILIATION));
         RolesTopology.addTo(topology, EngagementTopology.INTAKE, topics, roles, alerting, roleAlerts,
                 engagement.emitInterval(), engagement.stateCacheEntries());
-        return MaturityTopology.addTo(topology, EngagementTopology.INTAKE, topics, maturity, roles,
+        MaturityTopology.addTo(topology, EngagementTopology.INTAKE, topics, maturity, roles,
                 engagement.emitInterval(), intake.clock(), alerting, healthResolveAfterWeeks,
                 engagement.stateCacheEntries());
+        return ReconciliationTopology.addTo(topology, EngagementTopology.INTAKE, topics,
+                new ReconciliationSettings(engagement.emitInterval(), alerting.gate()),
+                EngagementTopology.ALERTS_VIEW_STORE);
     }
 }

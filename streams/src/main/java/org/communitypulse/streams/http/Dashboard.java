@@ -107,6 +107,7 @@ public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
             routes.get(COMMUNITIES_PATH + "/{id}/alerts", ctx -> community(ctx, queries::alertTimeline));
             routes.get(COMMUNITIES_PATH + "/{id}/roles", ctx -> community(ctx, queries::roles));
             routes.get(COMMUNITIES_PATH + "/{id}/violations", ctx -> community(ctx, queries::openViolations));
+            routes.get(COMMUNITIES_PATH + "/{id}/reconciliation", ctx -> community(ctx, queries::reconciliation));
             routes.get(COMMUNITIES_PATH + "/{id}/maturity", ctx -> community(ctx,
                     id -> queries.maturity().scorecards(id, date(ctx, "from"), date(ctx, "to"))));
             routes.get(COMMUNITIES_PATH + "/{id}/health", ctx -> community(ctx,

@@ -24,11 +24,14 @@ import org.communitypulse.schemas.avro.DailyEngagement;
 import org.communitypulse.schemas.avro.EngagementLevel;
 import org.communitypulse.schemas.avro.MemberEngagement;
 import org.communitypulse.schemas.avro.PolicyViolation;
+import org.communitypulse.schemas.avro.Reconciliation;
+import org.communitypulse.schemas.avro.ReconciliationStatus;
 import org.communitypulse.schemas.avro.RoleCoverage;
 import org.communitypulse.schemas.avro.TrainingMetrics;
 import org.communitypulse.schemas.avro.TrailingEngagement;
 import org.communitypulse.streams.EngagementTopology;
 import org.communitypulse.streams.RolesTopology;
+import org.communitypulse.streams.reconciliation.ReconciliationTopology;
 import org.communitypulse.streams.query.internals.RecordJson;
 
 /**
@@ -129,6 +132,10 @@ public final class CommunityQueries {
             spark.add(v);
         }
         maturity.summary(community).ifPresent(m -> node.set("maturity", m));
+        List<Reconciliation> checked = reconciliationDays(community);
+        if (!checked.isEmpty()) {
+            node.set("reconciliation", reconciliationSummary(NODES.objectNode(), checked));
+        }
         node.put("updatedAt", updated.toString());
         return Optional.of(node);
     }
@@ -253,6 +260,75 @@ public final class CommunityQueries {
         return Optional.of(node);
     }
 
+    /**
+     * The reconciliation with the platform's own counts (see {@code docs/metrics.md#reconciliation}): the day up to
+     * which every checked day is complete, the totals, and every checked day that is not complete, oldest first;
+     * empty for a community with neither metrics nor checked days.
+     */
+    public Optional<ObjectNode> reconciliation(String community) {
+        List<Reconciliation> checked = reconciliationDays(community);
+        if (checked.isEmpty() && latestTrailing(community).isEmpty()) {
+            return Optional.empty();
+        }
+        ObjectNode node = NODES.objectNode().put("communityId", community);
+        reconciliationSummary(node, checked);
+        ArrayNode gaps = node.putArray("gaps");
+        checked.stream().filter(r -> r.getStatus() != ReconciliationStatus.COMPLETE)
+                .forEach(r -> gaps.add(RecordJson.of(r)));
+        return Optional.of(node);
+    }
+
+    private List<Reconciliation> reconciliationDays(String community) {
+        return range(ReconciliationTopology.VIEW_STORE, community, "", null);
+    }
+
+    /**
+     * completeUpTo is worked out here from every checked day, not read from a record: a record's value is the one of
+     * its own emission, and a day that did not change since keeps an older one.
+     */
+    private static ObjectNode reconciliationSummary(ObjectNode node, List<Reconciliation> checked) {
+        LocalDate upTo = null;
+        boolean unbroken = true;
+        long missing = 0;
+        int gapDays = 0;
+        int notClosed = 0;
+        Instant latestCheck = null;
+        for (Reconciliation day : checked) {
+            boolean complete = day.getStatus() == ReconciliationStatus.COMPLETE;
+            unbroken &= complete;
+            if (unbroken) {
+                upTo = day.getDay();
+            }
+            if (!complete) {
+                gapDays++;
+                missing += day.getMissing();
+            }
+            if (day.getStatus() == ReconciliationStatus.GAP_NOT_CLOSED) {
+                notClosed++;
+            }
+            if (latestCheck == null || day.getCheckedAt().isAfter(latestCheck)) {
+                latestCheck = day.getCheckedAt();
+            }
+        }
+        if (upTo == null) {
+            node.putNull("completeUpTo");
+        } else {
+            node.put("completeUpTo", upTo.toString());
+        }
+        node.put("checkedDays", checked.size());
+        if (checked.isEmpty()) {
+            node.putNull("lastCheckedDay");
+            node.putNull("latestCheck");
+        } else {
+            node.put("lastCheckedDay", checked.get(checked.size() - 1).getDay().toString());
+            node.put("latestCheck", latestCheck.toString());
+        }
+        node.put("gapDays", gapDays);
+        node.put("notClosedDays", notClosed);
+        node.put("missing", missing);
+        return node;
+    }
+
     private Optional<ObjectNode> ranged(String store, String community, LocalDate from, LocalDate to) {
         Optional<TrailingEngagement> latest = latestTrailing(community);
         if (latest.isEmpty()) {
@@ -291,7 +367,12 @@ public final class CommunityQueries {
      * the topology does not have (an engagement-only topology has no roles views) holds nothing.
      */
     private <V> List<V> range(String storeName, String community, String from, String to) {
-        ReadOnlyKeyValueStore<String, V> store = stores.store(storeName);
+        ReadOnlyKeyValueStore<String, V> store;
+        try {
+            store = stores.store(storeName);
+        } catch (org.apache.kafka.streams.errors.UnknownStateStoreException e) {
+            store = null;
+        }
         List<V> values = new ArrayList<>();
         if (store == null) {
             return values;

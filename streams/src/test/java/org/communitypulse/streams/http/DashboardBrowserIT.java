@@ -5,12 +5,15 @@ import static org.awaitility.Awaitility.await;
 import static org.communitypulse.streams.http.DashboardIT.reply;
 import static org.communitypulse.streams.http.DashboardIT.thread;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +68,17 @@ class DashboardBrowserIT {
             DashboardPipeline.produce(PLATFORM.kafka(), app, events);
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() ->
                     DashboardPipeline.json(port, Dashboard.COMMUNITIES_PATH).path("communities").size() == 3);
+            // The platform lists one item more than the pipeline has on alpha's first day, as many on beta's;
+            // gamma is not reconciled.
+            LocalDate day = LocalDate.ofInstant(at, ZoneOffset.UTC);
+            DashboardPipeline.observe(PLATFORM.kafka(), app, List.of(
+                    DashboardPipeline.count("alpha", day, posts(events, "alpha", day) + 1),
+                    DashboardPipeline.count("beta", day, posts(events, "beta", day))));
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> {
+                JsonNode all = DashboardPipeline.json(port, Dashboard.COMMUNITIES_PATH);
+                return DashboardPipeline.summary(all, "alpha").at("/reconciliation/missing").asLong() == 1
+                        && DashboardPipeline.summary(all, "beta").has("reconciliation");
+            });
 
             browser = chromium(profile);
             long loadStart = System.nanoTime();
@@ -76,6 +90,9 @@ class DashboardBrowserIT {
             assertThat(rows(page, "id")).containsExactly("alpha", "beta", "gamma");
             assertThat(rows(page, "health")).containsOnly("healthy");
             assertThat(page.findElements(By.cssSelector("#communities svg.spark"))).hasSize(3);
+            assertThat(reconciliationCell(page, "alpha")).isEqualTo("none 1 missing");
+            assertThat(reconciliationCell(page, "beta")).isEqualTo(day.toString());
+            assertThat(reconciliationCell(page, "gamma")).isEqualTo("–");
 
             page.findElement(By.id("filter")).sendKeys("et");
             await().atMost(Duration.ofSeconds(5)).until(() -> rows(page, "id").equals(List.of("beta")));
@@ -110,6 +127,15 @@ class DashboardBrowserIT {
             assertThat(text(page, "violations-count")).isEqualTo("(3)");
             assertThat(page.findElement(By.cssSelector("#open-violations tr[data-rule='corporate-user-untrained']"))
                     .getText()).contains("alpha-carl");
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    page.findElements(By.cssSelector("#reconciliation-gaps tbody tr[data-day='" + day + "']")).size() == 1);
+            assertThat(text(page, "reconciliation-complete"))
+                    .isEqualTo("Complete up to no day yet; missing 1 item(s) on day " + day);
+            assertThat(page.findElement(By.cssSelector("#reconciliation-gaps tr[data-day='" + day + "']")).getText())
+                    .contains("open").contains(" " + (posts(events, "alpha", day) + 1) + " "
+                            + posts(events, "alpha", day) + " 1 ");
+            page.executeScript("document.getElementById('reconciliation-card').scrollIntoView()");
+            screenshot(page, "DashboardBrowserIT-alpha-reconciliation.png");
             page.executeScript("document.getElementById('roles-card').scrollIntoView()");
             screenshot(page, "DashboardBrowserIT-alpha-roles.png");
             // The maturity radar: one point per competency, and the table with each one's stage.
@@ -204,6 +230,20 @@ class DashboardBrowserIT {
         assertThat(responseLabels).as("first-response axis labels").contains("12 min");
         assertThat(responseLabels).as("first-response axis labels, all in one unit").allMatch(t -> t.endsWith(" min"));
         assertThat(clipped).as("chart texts drawn outside their canvas").isEmpty();
+    }
+
+    /** Threads and replies of {@code community} on {@code day} among {@code events}. */
+    private static long posts(List<ActivityEvent> events, String community, LocalDate day) {
+        return events.stream().filter(e -> e.getCommunityId().equals(community)
+                && (e.getType() == org.communitypulse.schemas.avro.EventType.THREAD_CREATED
+                || e.getType() == org.communitypulse.schemas.avro.EventType.REPLY_CREATED)
+                && LocalDate.ofInstant(e.getOccurredAt(), ZoneOffset.UTC).equals(day)).count();
+    }
+
+    /** The list's "Complete up to" cell of {@code community}, read in one script (rows are re-rendered live). */
+    private static String reconciliationCell(ChromeDriver page, String community) {
+        return ((String) page.executeScript("return document.querySelector(\"#communities tbody tr[data-id='\" + "
+                + "arguments[0] + \"'] td.reconciliation\").textContent;", community)).trim();
     }
 
     private static String text(ChromeDriver page, String id) {

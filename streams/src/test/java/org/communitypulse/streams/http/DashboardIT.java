@@ -257,9 +257,32 @@ class DashboardIT {
                     assertThat(summary(fromA, "c" + i).path("trailing").path("replies28d").asLong()).isEqualTo(i + 1);
                 }
             });
+            // Platform counts go through the repartition by community: each must meet its community's activity
+            // on the task (and instance) holding it. Odd communities miss one item.
+            java.time.LocalDate day = java.time.LocalDate.ofInstant(at, java.time.ZoneOffset.UTC);
+            List<org.communitypulse.schemas.avro.PlatformDayCount> counts = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                String c = "c" + i;
+                long posts = events.stream().filter(e -> e.getCommunityId().equals(c)
+                        && e.getType() != org.communitypulse.schemas.avro.EventType.ROLE_GRANTED
+                        && java.time.LocalDate.ofInstant(e.getOccurredAt(), java.time.ZoneOffset.UTC).equals(day))
+                        .count();
+                counts.add(DashboardPipeline.count(c, day, posts + i % 2));
+            }
+            DashboardPipeline.observe(PLATFORM.kafka(), a, counts);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                for (int i = 0; i < 8; i++) {
+                    JsonNode reconciliation = json(i % 2 == 0 ? portA : portB,
+                            Dashboard.COMMUNITIES_PATH + "/c" + i + "/reconciliation");
+                    assertThat(reconciliation.path("checkedDays").asInt()).as("c" + i).isEqualTo(1);
+                    assertThat(reconciliation.path("missing").asLong()).as("c" + i).isEqualTo(i % 2);
+                    assertThat(reconciliation.path("completeUpTo").asText()).as("c" + i)
+                            .isEqualTo(i % 2 == 0 ? day.toString() : "null");
+                }
+            });
             for (String c : communities) {
                 for (String question : List.of("", "/daily", "/trailing", "/members", "/retention", "/alerts", "/roles",
-                        "/violations")) {
+                        "/violations", "/reconciliation")) {
                     String path = Dashboard.COMMUNITIES_PATH + "/" + c + question;
                     assertThat(json(portA, path)).as(path).isEqualTo(json(portB, path));
                 }

@@ -63,6 +63,31 @@ final class DashboardPipeline {
         }
     }
 
+    /** Publishes platform counts on {@code <prefix>platform.counts}, as a poller does. */
+    static void observe(KafkaCluster kafka, PulseStreamsApp app, List<org.communitypulse.schemas.avro.PlatformDayCount>
+            counts) throws Exception {
+        var topic = app.topics().platformCounts();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (org.communitypulse.schemas.avro.PlatformDayCount count : counts) {
+                byte[] key = topic.keySerde().serializer().serialize(topic.name(),
+                        new org.communitypulse.schemas.avro.CommunityDayKey(count.getCommunityId(), count.getDay()));
+                byte[] value = topic.valueSerde().serializer().serialize(topic.name(), count);
+                producer.send(new ProducerRecord<>(topic.name(), key, value)).get(20, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** A platform count of {@code items} for {@code community}'s {@code day}, observed now (TestEvents' source). */
+    static org.communitypulse.schemas.avro.PlatformDayCount count(String community, java.time.LocalDate day,
+                                                                  long items) {
+        java.time.Instant now = java.time.Instant.now();
+        return org.communitypulse.schemas.avro.PlatformDayCount.newBuilder().setCommunityId(community).setDay(day)
+                .setSource(org.communitypulse.schemas.avro.SourcePlatform.GENERATOR).setItems(items)
+                .setObservedAt(now).setCompleteThrough(now).build();
+    }
+
     static HttpResponse<String> get(int port, String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());

@@ -38,6 +38,8 @@ class CommunityQueriesTest {
     Path state;
     private TopologyTestDriver driver;
     private TestInputTopic<String, ActivityEvent> activity;
+    private TestInputTopic<org.communitypulse.schemas.avro.CommunityDayKey,
+            org.communitypulse.schemas.avro.PlatformDayCount> platformCounts;
     private CommunityQueries queries;
 
     private void start() {
@@ -59,6 +61,8 @@ class CommunityQueriesTest {
                         EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false)), props);
         activity = driver.createInputTopic(topics.activity().name(), topics.activity().keySerde().serializer(),
                 topics.activity().valueSerde().serializer());
+        platformCounts = driver.createInputTopic(topics.platformCounts().name(),
+                topics.platformCounts().keySerde().serializer(), topics.platformCounts().valueSerde().serializer());
         queries = new CommunityQueries(new ViewStores() {
             @Override
             public <V> ReadOnlyKeyValueStore<String, V> store(String name) {
@@ -154,6 +158,10 @@ class CommunityQueriesTest {
         assertThat(HealthState.of(List.of(AlertCondition.BACKLOG_GROWING))).isEqualTo(HealthState.AT_RISK);
         assertThat(HealthState.of(List.of(AlertCondition.BELOW_BASELINE, AlertCondition.NO_ACTIVITY)))
                 .isEqualTo(HealthState.STALLED);
+        assertThat(HealthState.of(List.of(AlertCondition.DATA_GAP))).as("missing data is not ill health")
+                .isEqualTo(HealthState.HEALTHY);
+        assertThat(HealthState.of(List.of(AlertCondition.DATA_GAP), org.communitypulse.schemas.avro.HealthStatus.THRIVING))
+                .isEqualTo(HealthState.THRIVING);
         assertThat(HealthState.AT_RISK.label()).isEqualTo("at_risk");
     }
 
@@ -214,5 +222,75 @@ class CommunityQueriesTest {
 
         assertThat(queries.roles("c").orElseThrow().get("roles")).isEmpty();
         assertThat(queries.openViolations("c").orElseThrow().get("count").asInt()).isZero();
+    }
+
+    @Test
+    void shouldAnswerCompleteUpToAndTheOpenGapsOfTheReconciliation() {
+        start(true);
+        pipe("t1", "r", EventType.THREAD_CREATED, "m", "2026-03-01T10:00:00Z");
+        pipe("t2", "r", EventType.THREAD_CREATED, "m", "2026-03-02T10:00:00Z");
+        pipe("p1", "other", EventType.THREAD_CREATED, "m", "2026-03-02T10:00:00Z");
+        emit();
+        ObjectNode none = queries.reconciliation("r").orElseThrow();
+        assertThat(none.get("checkedDays").asInt()).isZero();
+        assertThat(none.get("completeUpTo").isNull()).isTrue();
+        assertThat(none.get("gaps")).isEmpty();
+        assertThat(queries.summary("r").orElseThrow().has("reconciliation")).isFalse();
+
+        observe("r", "2026-03-01", 1, "2026-03-05T10:00:00Z");
+        observe("r", "2026-03-02", 3, "2026-03-05T10:00:00Z");
+        observe("r", "2026-03-03", 0, "2026-03-05T10:00:00Z");
+        emit();
+
+        ObjectNode r = queries.reconciliation("r").orElseThrow();
+        assertThat(r.get("checkedDays").asInt()).isEqualTo(3);
+        assertThat(r.get("completeUpTo").asText()).isEqualTo("2026-03-01");
+        assertThat(r.get("lastCheckedDay").asText()).isEqualTo("2026-03-03");
+        assertThat(r.get("latestCheck").asText()).isEqualTo("2026-03-05T10:00:00Z");
+        assertThat(r.get("gapDays").asInt()).isEqualTo(1);
+        assertThat(r.get("missing").asLong()).isEqualTo(2);
+        assertThat(r.get("gaps")).hasSize(1);
+        assertThat(r.get("gaps").get(0).get("day").asText()).isEqualTo("2026-03-02");
+        assertThat(r.get("gaps").get(0).get("status").asText()).isEqualTo("GAP_OPEN");
+        assertThat(r.get("gaps").get(0).get("pipelineItems").asLong()).isEqualTo(1);
+        ObjectNode inSummary = (ObjectNode) queries.summary("r").orElseThrow().get("reconciliation");
+        assertThat(inSummary.get("completeUpTo").asText()).isEqualTo("2026-03-01");
+        assertThat(inSummary.get("missing").asLong()).isEqualTo(2);
+        assertThat(queries.reconciliation("other").orElseThrow().get("checkedDays").asInt())
+                .as("another community's days are not this one's").isZero();
+
+        // The next poll still misses the items: DATA_GAP fires, listed, without changing the community's health.
+        String healthBefore = queries.summary("r").orElseThrow().get("health").asText();
+        observe("r", "2026-03-02", 3, "2026-03-05T10:05:00Z");
+        emit();
+        ObjectNode withGap = queries.summary("r").orElseThrow();
+        assertThat(withGap.get("firingAlerts").toString()).contains(AlertCondition.DATA_GAP.name());
+        assertThat(withGap.get("health").asText()).isEqualTo(healthBefore);
+        assertThat(withGap.at("/reconciliation/notClosedDays").asInt()).isEqualTo(1);
+
+        pipe("t3", "r", EventType.REPLY_CREATED, "n", "2026-03-02T11:00:00Z");
+        pipe("t4", "r", EventType.REPLY_CREATED, "n", "2026-03-02T12:00:00Z");
+        emit();
+        ObjectNode closed = queries.reconciliation("r").orElseThrow();
+        assertThat(closed.get("completeUpTo").asText()).isEqualTo("2026-03-03");
+        assertThat(closed.get("gaps")).isEmpty();
+        assertThat(queries.reconciliation("nobody")).isEmpty();
+    }
+
+    @Test
+    void shouldAnswerAnEmptyReconciliationWhenTheTopologyHasNoReconciliationFamily() {
+        start(false);
+        pipe("t1", "c", EventType.THREAD_CREATED, "m", "2026-03-01T10:00:00Z");
+        emit();
+        assertThat(queries.reconciliation("c").orElseThrow().get("checkedDays").asInt()).isZero();
+    }
+
+    private void observe(String community, String day, long items, String observedAt) {
+        LocalDate date = LocalDate.parse(day);
+        platformCounts.pipeInput(new org.communitypulse.schemas.avro.CommunityDayKey(community, date),
+                org.communitypulse.schemas.avro.PlatformDayCount.newBuilder().setCommunityId(community).setDay(date)
+                        .setSource(org.communitypulse.schemas.avro.SourcePlatform.GENERATOR).setItems(items)
+                        .setObservedAt(Instant.parse(observedAt)).setCompleteThrough(Instant.parse(observedAt))
+                        .build());
     }
 }
