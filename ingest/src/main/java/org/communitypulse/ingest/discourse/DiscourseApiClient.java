@@ -9,12 +9,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
+import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
+import org.communitypulse.ingest.internals.RetryAfter;
 
 /**
  * Reads JSON from a Discourse forum's REST API ({@code https://docs.discourse.org}), authenticated with the
@@ -75,8 +74,7 @@ public final class DiscourseApiClient {
 
     /** Waits; {@code Thread::sleep} outside tests. */
     @FunctionalInterface
-    public interface Sleeper {
-        void sleep(Duration duration) throws InterruptedException;
+    public interface Sleeper extends org.communitypulse.ingest.internals.Sleeper {
     }
 
     private final Settings settings;
@@ -173,36 +171,19 @@ public final class DiscourseApiClient {
 
     /** {@code Retry-After} as seconds or an HTTP date, else Discourse's {@code extras.wait_seconds}. */
     private Duration retryAfter(HttpResponse<byte[]> response) {
-        Optional<String> header = response.headers().firstValue("Retry-After");
+        Optional<Duration> header = RetryAfter.parse(response.headers().firstValue("Retry-After"), Clock.systemUTC());
         if (header.isPresent()) {
-            String value = header.get().trim();
-            try {
-                return capped(Duration.ofSeconds(Long.parseLong(value)));
-            } catch (NumberFormatException notSeconds) {
-                try {
-                    ZonedDateTime at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
-                    Duration until = Duration.between(ZonedDateTime.now(at.getZone()), at);
-                    return capped(until.isNegative() ? Duration.ZERO : until);
-                } catch (DateTimeParseException notDate) {
-                    // fall through to the body's hint
-                }
-            }
+            return header.get();
         }
         try {
             JsonNode wait = json.readTree(response.body()).path("extras").path("wait_seconds");
             if (wait.canConvertToLong()) {
-                return capped(Duration.ofSeconds(wait.asLong()));
+                return RetryAfter.capped(Duration.ofSeconds(wait.asLong()));
             }
         } catch (IOException notJson) {
             // no hint: the caller backs off
         }
         return null;
-    }
-
-    /** A hint is obeyed up to ten minutes: longer looks like a misconfigured proxy, not a rate limit. */
-    private static Duration capped(Duration wait) {
-        Duration max = Duration.ofMinutes(10);
-        return wait.compareTo(max) > 0 ? max : wait;
     }
 
     private JsonNode parse(String url, byte[] body) {
