@@ -178,6 +178,12 @@ final class ImportCommand implements Runnable {
 
         /** URL, key (file or environment, never both) and user. */
         DiscourseApiClient.Settings apiSettings(Map<String, String> env) {
+            return apiSettings(input.url, apiKeyFile, apiUsername, env);
+        }
+
+        /** Shared with {@code pulse poll discourse}: the same key sources, the same checks. */
+        static DiscourseApiClient.Settings apiSettings(java.net.URI url, Path apiKeyFile, String apiUsername,
+                                                       Map<String, String> env) {
             String fromEnv = env.get(API_KEY_ENV);
             String key;
             if (apiKeyFile != null && fromEnv != null && !fromEnv.isEmpty()) {
@@ -200,7 +206,7 @@ final class ImportCommand implements Runnable {
             }
             String user = apiUsername != null ? apiUsername
                     : env.getOrDefault(API_USERNAME_ENV, DEFAULT_API_USERNAME);
-            return DiscourseApiClient.Settings.of(input.url, key, user);
+            return DiscourseApiClient.Settings.of(url, key, user);
         }
     }
 

@@ -7,13 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.source.SourceTask;
 import org.communitypulse.connect.internals.EventRecords;
 import org.communitypulse.ingest.discourse.DiscourseApiClient;
 import org.communitypulse.ingest.discourse.DiscourseApiException;
@@ -35,124 +29,98 @@ import org.slf4j.LoggerFactory;
  * skipped. A refused key, a forbidden or missing URL (401/403/404) fails the task with the URL; a forum that is
  * down or keeps rate limiting is logged and tried again at the next interval.
  */
-public final class DiscoursePollerSourceTask extends SourceTask {
+public final class DiscoursePollerSourceTask extends PollingSourceTask<DiscoursePollerConfig> {
 
     public static final String PARTITION_FORUM = "forum";
     public static final String PARTITION_COMMUNITY = "community";
     public static final String OFFSET_POST_ID = "post_id";
 
     private static final Logger LOG = LoggerFactory.getLogger(DiscoursePollerSourceTask.class);
-    private static final Duration MAX_WAIT = Duration.ofMillis(500);
     /** The poller reads /posts.json, which holds posts alone: the topic fields come with each post. */
     private static final JsonNode NO_TOPIC = JsonNodeFactory.instance.objectNode();
 
-    private DiscoursePollerConfig config;
     private DiscourseApiClient api;
     private DiscoursePostFeed feed;
     private DiscourseItems items;
     private EventRecords records;
     private Map<String, String> partition;
-    private final CountDownLatch stopped = new CountDownLatch(1);
 
     private long lastPostId;
-    private long nextPollNanos;
-    private List<SourceRecord> pending = List.of();
     private long published;
     private long skipped;
     private long rejected;
 
     @Override
-    public String version() {
-        return Versions.VERSION;
+    protected DiscoursePollerConfig parseConfig(Map<String, String> props) {
+        return new DiscoursePollerConfig(props);
     }
 
     @Override
-    public void start(Map<String, String> props) {
-        config = new DiscoursePollerConfig(props);
+    protected void doStart(DiscoursePollerConfig config) {
         // Waits for retries end at once when the task is stopped.
         api = new DiscourseApiClient(config.apiSettings(), wait -> {
-            if (stopped.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (awaitStop(wait)) {
                 throw new InterruptedException("task stopped");
             }
         });
         feed = new DiscoursePostFeed(api);
-        items = new DiscourseItems(config.pseudonymiser());
+        items = new DiscourseItems(config().pseudonymiser());
         records = new EventRecords(config);
         // A HashMap, not Map.of: see FileImportSourceTask.partition (offsets are found by the serialized map).
         partition = new HashMap<>();
         partition.put(PARTITION_FORUM, api.baseUrl());
-        partition.put(PARTITION_COMMUNITY, config.community());
+        partition.put(PARTITION_COMMUNITY, config().community());
         Map<String, Object> offset = context.offsetStorageReader().offset(partition);
         lastPostId = offset != null && offset.get(OFFSET_POST_ID) instanceof Number n ? n.longValue()
                 : config.startAfterPostId();
-        nextPollNanos = System.nanoTime();
-        LOG.info("Following {} for community '{}' into {}, after post {}", api.baseUrl(), config.community(),
+        LOG.info("Following {} for community '{}' into {}, after post {}", api.baseUrl(), config().community(),
                 records.topic(), lastPostId);
     }
 
     @Override
-    public List<SourceRecord> poll() throws InterruptedException {
-        if (!pending.isEmpty()) {
-            return handOver();
+    protected Duration pollInterval() {
+        return config().pollInterval();
+    }
+
+    @Override
+    protected String describe() {
+        return api.baseUrl() + " (community '" + config().community() + "')";
+    }
+
+    /** A refused key, a forbidden or missing URL fails the task; a forum that is down or rate limits is retried. */
+    @Override
+    protected Failure classify(Exception e) {
+        if (e instanceof DiscourseApiException api) {
+            return api.status() == 401 || api.status() == 403 || api.status() == 404 ? Failure.FATAL
+                    : Failure.TRANSIENT;
         }
-        long wait = nextPollNanos - System.nanoTime();
-        if (wait > 0) {
-            // Return now and then even while idle, so Connect can pause, stop and commit offsets.
-            stopped.await(Math.min(TimeUnit.NANOSECONDS.toMillis(wait) + 1, MAX_WAIT.toMillis()),
-                    TimeUnit.MILLISECONDS);
-            return null;
-        }
-        nextPollNanos = System.nanoTime() + config.pollInterval().toNanos();
-        List<JsonNode> posts;
-        try {
-            posts = feed.postsAfter(lastPostId);
-        } catch (DiscourseApiException e) {
-            if (e.status() == 401 || e.status() == 403 || e.status() == 404) {
-                throw new ConnectException(e.getMessage(), e);
-            }
-            if (stopped.getCount() == 0) {
-                return null;
-            }
-            LOG.warn("Could not read {}: {}; trying again in {} ms", api.baseUrl(), e.getMessage(),
-                    config.pollInterval().toMillis());
-            return null;
-        }
+        return super.classify(e);
+    }
+
+    @Override
+    protected List<SourceRecord> fetch() {
+        List<JsonNode> posts = feed.postsAfter(lastPostId);
         List<SourceRecord> out = new ArrayList<>();
-        try {
-            for (JsonNode post : posts) {
-                out.addAll(map(post));
-            }
-        } catch (SerializationException e) {
-            // Nothing was handed over and lastPostId has not moved: the next poll reads the same posts again.
-            nextPollNanos = System.nanoTime();
-            throw new RetriableException("Could not serialize events for " + records.topic() + ": "
-                    + e.getMessage(), e);
+        // A SerializationException here leaves lastPostId where it was: the retry reads the same posts again.
+        for (JsonNode post : posts) {
+            out.addAll(map(post));
         }
         for (JsonNode post : posts) {
             lastPostId = Math.max(lastPostId, DiscoursePostFeed.idOf(post));
         }
+        published += out.size();
         if (!posts.isEmpty()) {
             LOG.info("{}: {} new post(s), {} event(s); so far {} published, {} skipped, {} rejected; last post {}",
-                    api.baseUrl(), posts.size(), out.size(), published + out.size(), skipped, rejected, lastPostId);
+                    api.baseUrl(), posts.size(), out.size(), published, skipped, rejected, lastPostId);
         }
-        pending = out;
-        return handOver();
-    }
-
-    /** Hands over at most a batch, keeping the rest for the next poll. */
-    private List<SourceRecord> handOver() {
-        int n = Math.min(pending.size(), config.batchSize());
-        List<SourceRecord> batch = new ArrayList<>(pending.subList(0, n));
-        pending = new ArrayList<>(pending.subList(n, pending.size()));
-        published += batch.size();
-        return batch.isEmpty() ? null : batch;
+        return out;
     }
 
     private List<SourceRecord> map(JsonNode post) {
         long id = DiscoursePostFeed.idOf(post);
         MappingResult result;
         try {
-            result = items.post(NO_TOPIC, post, config.community());
+            result = items.post(NO_TOPIC, post, config().community());
         } catch (MalformedPayloadException | IllegalArgumentException e) {
             rejected++;
             LOG.warn("{}/posts.json: post {} rejected ({} so far): {}", api.baseUrl(), id, rejected, e.getMessage());
@@ -178,8 +146,7 @@ public final class DiscoursePollerSourceTask extends SourceTask {
     }
 
     @Override
-    public void stop() {
-        stopped.countDown();
+    protected void doStop() {
         if (records != null) {
             records.close();
         }

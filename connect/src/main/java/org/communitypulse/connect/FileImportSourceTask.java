@@ -8,13 +8,9 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.source.SourceTask;
 import org.communitypulse.connect.internals.EventRecords;
 import org.communitypulse.connect.internals.ImportWorker;
 import org.communitypulse.connect.internals.ImportWorker.Event;
@@ -35,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * done is not read again. The last event of a path is held back until the importer has finished, so that its
  * record can carry {@code done=true}.
  */
-public final class FileImportSourceTask extends SourceTask {
+public final class FileImportSourceTask extends PollingSourceTask<FileImportConfig> {
 
     public static final String PARTITION_SOURCE = "source";
     public static final String PARTITION_PATH = "path";
@@ -44,15 +40,11 @@ public final class FileImportSourceTask extends SourceTask {
     public static final String OFFSET_DONE = "done";
 
     private static final Logger LOG = LoggerFactory.getLogger(FileImportSourceTask.class);
-    /** Longest a poll() waits for events, so Connect regains control (pause, stop, offset commits). */
-    private static final Duration MAX_WAIT = Duration.ofMillis(500);
-
     private FileImportConfig config;
     private MemberPseudonymiser members;
     private EventRecords records;
     private Throttle throttle;
     private final Deque<Path> paths = new ArrayDeque<>();
-    private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Path current;
     /** Volatile: stop() runs on another thread than poll(). */
@@ -62,13 +54,13 @@ public final class FileImportSourceTask extends SourceTask {
     private List<Item> pending = List.of();
 
     @Override
-    public String version() {
-        return Versions.VERSION;
+    protected FileImportConfig parseConfig(Map<String, String> props) {
+        return FileImportConfig.forTask(props);
     }
 
     @Override
-    public void start(Map<String, String> props) {
-        config = FileImportConfig.forTask(props);
+    protected void doStart(FileImportConfig config) {
+        this.config = config;
         members = config.pseudonymiser();
         records = new EventRecords(config);
         throttle = new Throttle(config.maxEventsPerSecond(), System::nanoTime);
@@ -90,31 +82,38 @@ public final class FileImportSourceTask extends SourceTask {
     }
 
     @Override
-    public List<SourceRecord> poll() throws InterruptedException {
+    protected String describe() {
+        return (current == null ? "the " + config.source().configName() + " files" : current + " ("
+                + config.source().configName() + ")") + " for community '" + config.community() + "'";
+    }
+
+    /** The importer's own failures arrive as a ConnectException naming the path: fatal, as the default says. */
+    @Override
+    protected List<SourceRecord> fetch() throws InterruptedException {
         if (worker == null && pending.isEmpty() && !openNext()) {
             // Everything is imported: idle without spinning until Connect stops the task.
-            stopped.await(MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            return null;
+            awaitStop(MAX_WAIT);
+            return List.of();
         }
+        fetchAgainNow();
         List<Item> items = pending;
         pending = List.of();
         if (items.isEmpty()) {
             int allowance = throttle.allowance(config.batchSize());
             if (allowance == 0) {
-                stopped.await(10, TimeUnit.MILLISECONDS);
-                return null;
+                awaitStop(Duration.ofMillis(10));
+                return List.of();
             }
             items = worker.drain(allowance, MAX_WAIT);
         }
         try {
             List<SourceRecord> out = toRecords(items);
             throttle.used(out.size());
-            return out.isEmpty() ? null : out;
+            return out;
         } catch (SerializationException e) {
-            // The registry is down or refuses the schema: keep the items and let Connect call poll() again.
+            // The registry is down or refuses the schema: keep the items for the retried fetch.
             pending = items;
-            throw new RetriableException("Could not serialize events for " + records.topic() + ": "
-                    + e.getMessage(), e);
+            throw e;
         }
     }
 
@@ -191,8 +190,7 @@ public final class FileImportSourceTask extends SourceTask {
     }
 
     @Override
-    public void stop() {
-        stopped.countDown();
+    protected void doStop() {
         ImportWorker running = worker;
         if (running != null) {
             running.close();

@@ -1,0 +1,163 @@
+package org.communitypulse.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.producer.Producer;
+import org.communitypulse.connect.DiscoursePollerConfig;
+import org.communitypulse.connect.DiscoursePollerSourceTask;
+import org.communitypulse.connect.PollingSourceTask;
+import org.communitypulse.connect.PulseConnectConfig;
+import org.communitypulse.connect.standalone.StandaloneSourceRunner;
+import org.communitypulse.ingest.http.WebhookServerConfig;
+import org.communitypulse.ingest.discourse.DiscourseApiClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code pulse poll <platform>}: the catch-up pollers of the Connect plugin, run without a Connect worker
+ * ({@link StandaloneSourceRunner}): same records, same offsets, kept in a JSON file under {@code --state-dir}.
+ */
+@Command(name = "poll", mixinStandardHelpOptions = true,
+        description = "Follow a platform's API and publish what webhooks may have missed (no Kafka Connect needed).",
+        subcommands = {PollCommand.Discourse.class})
+final class PollCommand implements Runnable {
+
+    @Override
+    public void run() {
+        new picocli.CommandLine(this).usage(System.out);
+    }
+
+    /** Options every poller takes. */
+    static final class PollOptions {
+
+        @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "60",
+                description = "Seconds between two reads of the API. Default: ${DEFAULT-VALUE}.")
+        long intervalSeconds;
+
+        @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "${env:PULSE_POLL_STATE_DIR:-.pulse/poll}",
+                description = "Where the offsets (what was published) are kept (env PULSE_POLL_STATE_DIR). "
+                        + "Default: ${DEFAULT-VALUE}.")
+        Path stateDir;
+
+        @Option(names = "--once", description = "Poll until caught up, then exit (for cron and scripts).")
+        boolean once;
+    }
+
+    @Command(name = "discourse", mixinStandardHelpOptions = true,
+            description = "Follow a Discourse forum's new posts through its API (key from --api-key-file or $"
+                    + ImportCommand.Discourse.API_KEY_ENV + ").")
+    static final class Discourse implements Callable<Integer> {
+
+        @Option(names = "--url", required = true, paramLabel = "URL",
+                description = "The forum's base URL, e.g. https://forum.example.org.")
+        java.net.URI url;
+
+        @Option(names = "--community", required = true, description = "Community id (no ':'), e.g. forum.")
+        String community;
+
+        @Option(names = "--api-key-file", paramLabel = "FILE",
+                description = "File holding the API key (else $" + ImportCommand.Discourse.API_KEY_ENV
+                        + "); the key is never printed.")
+        Path apiKeyFile;
+
+        @Option(names = "--api-username", paramLabel = "USER",
+                description = "User the key acts as (else $" + ImportCommand.Discourse.API_USERNAME_ENV
+                        + ", else system).")
+        String apiUsername;
+
+        @Mixin
+        PollOptions poll;
+
+        @Mixin
+        ConnectionOptions connection;
+
+        @Override
+        public Integer call() {
+            DiscourseApiClient.Settings api;
+            try {
+                api = ImportCommand.Discourse.apiSettings(url, apiKeyFile, apiUsername, System.getenv());
+            } catch (IllegalArgumentException e) {
+                System.err.println("Poll failed: " + e.getMessage());
+                return 2;
+            }
+            Map<String, String> props = taskProps(community, connection, System.getenv());
+            props.put(DiscoursePollerConfig.URL_CONFIG, url.toString());
+            props.put(DiscoursePollerConfig.API_KEY_CONFIG, api.apiKey());
+            props.put(DiscoursePollerConfig.API_USERNAME_CONFIG, api.apiUsername());
+            props.put(DiscoursePollerConfig.POLL_INTERVAL_MS_CONFIG,
+                    Long.toString(Duration.ofSeconds(poll.intervalSeconds).toMillis()));
+            return runPoller(new DiscoursePollerSourceTask(), props, "discourse-" + community, poll, connection);
+        }
+    }
+
+    /** The properties every poller shares: community, topics, registry and member-id hashing from the environment. */
+    static Map<String, String> taskProps(String community, ConnectionOptions connection, Map<String, String> env) {
+        Map<String, String> props = new HashMap<>();
+        props.put(PulseConnectConfig.COMMUNITY_CONFIG, community);
+        props.put(PulseConnectConfig.TOPIC_PREFIX_CONFIG, connection.topicPrefix);
+        props.put(PulseConnectConfig.REGISTRY_URL_CONFIG, connection.registryUrl);
+        String key = env.get(WebhookServerConfig.PSEUDONYM_KEY_ENV);
+        if (key != null && !key.isEmpty()) {
+            props.put(PulseConnectConfig.PSEUDONYM_KEY_CONFIG, key);
+        }
+        String keyFile = env.get(WebhookServerConfig.PSEUDONYM_KEY_FILE_ENV);
+        if (keyFile != null && !keyFile.isEmpty()) {
+            props.put(PulseConnectConfig.PSEUDONYM_KEY_FILE_CONFIG, keyFile);
+        }
+        return props;
+    }
+
+    /**
+     * Runs a poller until Ctrl-C/SIGTERM (or, with --once, until caught up); exit code 0, 2 on failure.
+     * Offsets go to {@code <state-dir>/<name>.offsets.json}.
+     */
+    static int runPoller(PollingSourceTask<?> task, Map<String, String> props, String name, PollOptions poll,
+                         ConnectionOptions connection) {
+        if (poll.intervalSeconds < 1) {
+            System.err.println("Poll failed: --interval must be at least 1 second");
+            return 2;
+        }
+        Path offsets = poll.stateDir.resolve(name.replaceAll("[^A-Za-z0-9._-]", "_") + ".offsets.json");
+        StandaloneSourceRunner runner;
+        try {
+            Producer<byte[], byte[]> producer = StandaloneSourceRunner.producer(connection.bootstrapServers, Map.of());
+            runner = new StandaloneSourceRunner(task, props, offsets, producer,
+                    line -> System.err.println("pulse poll " + name + ": " + line));
+        } catch (RuntimeException e) {
+            System.err.println("Poll failed: " + e.getMessage());
+            return 2;
+        }
+        // The JVM halts when its hooks return: wait until the batch in flight is sent and its offsets saved.
+        Thread hook = new Thread(() -> {
+            runner.stop();
+            try {
+                runner.awaitFinished(Duration.ofSeconds(60));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "pulse-poll-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            long sent = runner.run(poll.once);
+            System.out.println("Published " + sent + " record(s) at " + connection.bootstrapServers
+                    + "; offsets in " + offsets.toAbsolutePath());
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 2;
+        } catch (RuntimeException e) {
+            System.err.println("Poll failed: " + e.getMessage());
+            return 2;
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Already running: it waits for this run to finish.
+            }
+        }
+    }
+}
