@@ -5,6 +5,9 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -30,8 +33,9 @@ import org.communitypulse.ingest.webhook.MappingResult;
  * have no {@code since}: they are read for each pull request the issues list returns (a submitted review updates
  * its pull request). Discussions come from GraphQL, newest update first, until one older than the position.
  *
- * <p>Items updated before the position but after {@code countFrom} are read too and returned as
- * {@link Item#counted() counted only}: a poller needs every item of a day to count it, not only the new ones.
+ * <p>A poller needs every item of a day to count it, not only the new ones: a {@code recount} read (the first of a
+ * task) starts each list at the beginning of its cursor's UTC day and returns the items before the cursor as
+ * {@link Item#counted() counted only}.
  */
 public final class GitHubCatchUp {
 
@@ -232,12 +236,12 @@ public final class GitHubCatchUp {
     }
 
     /**
-     * Everything in {@code repository} updated since {@code from}, and the items updated since {@code countFrom}
-     * (when earlier) for counting.
+     * Everything in {@code repository} updated since {@code from}; with {@code recount}, also the items updated
+     * earlier on the UTC day of each list's cursor, for counting (see {@link #countsFrom}).
      *
      * @throws GitHubApiException when a list cannot be read
      */
-    public Read read(String repository, Position from, Instant countFrom, String community) {
+    public Read read(String repository, Position from, boolean recount, String community) {
         JsonNode repo = repositories.computeIfAbsent(repository, name -> api.get("/repos/" + name).body());
         Instant readAt = clock.instant();
         List<Item> out = new ArrayList<>();
@@ -245,7 +249,7 @@ public final class GitHubCatchUp {
         String base = "/repos/" + repository;
 
         List<JsonNode> issues = list(base + "/issues?state=all&sort=updated&direction=asc&per_page=100",
-                from.cursor(Stream.ISSUES).since(), countFrom);
+                from.cursor(Stream.ISSUES).since(), recount);
         for (JsonNode issue : issues) {
             String key = issue.path("number").asText();
             List<Item> reviews = new ArrayList<>();
@@ -260,24 +264,24 @@ public final class GitHubCatchUp {
                     () -> items.issue(repo, issue, community, readAt), reviews);
         }
         for (JsonNode comment : list(base + "/issues/comments?sort=updated&direction=asc&per_page=100",
-                from.cursor(Stream.ISSUE_COMMENTS).since(), countFrom)) {
+                from.cursor(Stream.ISSUE_COMMENTS).since(), recount)) {
             position = add(out, Stream.ISSUE_COMMENTS, comment.path("id").asText(), comment, position,
                     () -> items.issueComment(repo, comment, community, readAt), List.of());
         }
         for (JsonNode comment : list(base + "/pulls/comments?sort=updated&direction=asc&per_page=100",
-                from.cursor(Stream.REVIEW_COMMENTS).since(), countFrom)) {
+                from.cursor(Stream.REVIEW_COMMENTS).since(), recount)) {
             position = add(out, Stream.REVIEW_COMMENTS, comment.path("id").asText(), comment, position,
                     () -> items.reviewComment(repo, comment, community, readAt), List.of());
         }
         if (discussions) {
-            position = readDiscussions(repository, repo, from, countFrom, community, readAt, out, position);
+            position = readDiscussions(repository, repo, from, recount, community, readAt, out, position);
         }
         return new Read(repository, out, position);
     }
 
-    /** A list since the earlier of the cursor and the count start, in ascending {@code updated_at}. */
-    private List<JsonNode> list(String path, Instant since, Instant countFrom) {
-        Instant from = since.isBefore(countFrom) ? since : countFrom;
+    /** A list since the cursor (its day's start to recount), in ascending {@code updated_at}. */
+    private List<JsonNode> list(String path, Instant since, boolean recount) {
+        Instant from = recount ? startOfDay(since) : since;
         String url = from.equals(Instant.EPOCH) ? path : path + "&since=" + from;
         List<JsonNode> all = new ArrayList<>(api.getAll(url));
         // GitHub already sorts so; sorting again keeps the cursor right should a page boundary shift under edits.
@@ -307,10 +311,10 @@ public final class GitHubCatchUp {
         }
     }
 
-    private Position readDiscussions(String repository, JsonNode repo, Position from, Instant countFrom,
+    private Position readDiscussions(String repository, JsonNode repo, Position from, boolean recount,
                                      String community, Instant readAt, List<Item> out, Position position) {
         Cursor cursor = from.cursor(Stream.DISCUSSIONS);
-        Instant oldest = cursor.since().isBefore(countFrom) ? cursor.since() : countFrom;
+        Instant oldest = recount ? startOfDay(cursor.since()) : cursor.since();
         String[] owner = repository.split("/", 2);
         List<JsonNode> updated = new ArrayList<>();
         String after = null;
@@ -350,6 +354,19 @@ public final class GitHubCatchUp {
                     () -> items.discussion(repo, discussion, community, readAt), comments);
         }
         return position;
+    }
+
+    /**
+     * The first UTC day whose items a {@code recount} read of {@code from} returns in full: the latest of the
+     * lists' cursor days (an item created on a day has been updated since that day's start).
+     */
+    public static LocalDate countsFrom(Position from) {
+        return from.cursors().values().stream().map(cursor -> LocalDate.ofInstant(cursor.since(), ZoneOffset.UTC))
+                .max(Comparator.naturalOrder()).orElse(LocalDate.EPOCH);
+    }
+
+    static Instant startOfDay(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.DAYS);
     }
 
     /** {@code updated_at} (REST) or {@code updatedAt} (GraphQL); an item without one sorts first. */

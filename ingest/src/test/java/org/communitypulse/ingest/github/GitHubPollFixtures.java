@@ -7,14 +7,14 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /** The recorded GitHub answers of {@code src/test/resources/github-poll} (sources in its README). */
-final class GitHubPollFixtures {
+public final class GitHubPollFixtures {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private GitHubPollFixtures() {
     }
 
-    static JsonNode json(String path) {
+    public static JsonNode json(String path) {
         try (InputStream in = GitHubPollFixtures.class.getResourceAsStream("/github-poll/" + path)) {
             if (in == null) {
                 throw new IllegalArgumentException("no fixture " + path);
@@ -25,11 +25,11 @@ final class GitHubPollFixtures {
         }
     }
 
-    static JsonNode webhook(String eventAndAction) {
+    public static JsonNode webhook(String eventAndAction) {
         return json("webhooks/" + eventAndAction + ".json");
     }
 
-    static JsonNode rest(String name) {
+    public static JsonNode rest(String name) {
         return json("rest/" + name + ".json");
     }
 }
