@@ -18,15 +18,20 @@ final class Converters {
 
     /** @throws ConfigException naming the converter to set */
     static void require(Map<String, String> props) {
+        require(props, PulseConnectConfig.KEY_CONVERTER);
+    }
+
+    /** @param keyConverter the key converter the connector's records need */
+    static void require(Map<String, String> props, String keyConverter) {
         check(props, VALUE_CONVERTER_CONFIG, PulseConnectConfig.VALUE_CONVERTER);
-        check(props, KEY_CONVERTER_CONFIG, PulseConnectConfig.KEY_CONVERTER);
+        check(props, KEY_CONVERTER_CONFIG, keyConverter);
     }
 
     private static void check(Map<String, String> props, String key, String expected) {
         String actual = props.get(key);
         if (!expected.equals(actual == null ? null : actual.trim())) {
-            throw new ConfigException(key, actual, "Community Pulse connectors publish ready-made Avro (Confluent "
-                    + "wire format) keyed by community id: set " + key + "=" + expected + " in the connector config");
+            throw new ConfigException(key, actual, "Community Pulse connectors publish ready-made records (Avro "
+                    + "values in the Confluent wire format): set " + key + "=" + expected + " in the connector config");
         }
     }
 }

@@ -37,6 +37,22 @@ public final class DiscoursePollerConfig extends PulseConnectConfig {
             + "502/503/504 or a network failure (backing off 1 s doubling to 60 s); then the poll is given up "
             + "and tried again at the next interval.";
 
+    public static final String FOLLOW_USERS_CONFIG = "discourse.follow.users";
+    public static final String FOLLOW_USERS_DOC = "Also publish new members (MEMBER_JOINED and what pulse import "
+            + "discourse makes of a user) from /admin/users/list/active.json, newest first down to the last "
+            + "published user; needs an admin API key (a 403 fails the task with this hint).";
+
+    public static final String FOLLOW_LIKES_CONFIG = "discourse.follow.likes";
+    public static final String FOLLOW_LIKES_DOC = "Also publish likes (REACTION_ADDED): for each post on the pages "
+            + "a poll reads whose like count grew, one request to /post_action_users.json. Dated when read, as the "
+            + "webhook dates them when received.";
+
+    public static final String COUNTS_DAYS_CONFIG = "discourse.counts.days";
+    public static final String COUNTS_DAYS_DOC = "Days (today included) whose running count of threads and replies "
+            + "is kept in the source offset and published on <prefix>platform.counts; a post created before them "
+            + "that appears later starts its day's count afresh.";
+    public static final int COUNTS_DAYS_DEFAULT = 35;
+
     public static final ConfigDef CONFIG_DEF = baseConfigDef()
             .define(URL_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, DiscoursePollerConfig::url,
                     Importance.HIGH, URL_DOC)
@@ -48,7 +64,11 @@ public final class DiscoursePollerConfig extends PulseConnectConfig {
             .define(START_AFTER_POST_ID_CONFIG, Type.LONG, 0L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
                     START_AFTER_POST_ID_DOC)
             .define(MAX_RETRIES_CONFIG, Type.INT, DiscourseApiClient.Settings.DEFAULT_MAX_RETRIES,
-                    ConfigDef.Range.between(0, 100), Importance.LOW, MAX_RETRIES_DOC);
+                    ConfigDef.Range.between(0, 100), Importance.LOW, MAX_RETRIES_DOC)
+            .define(FOLLOW_USERS_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, FOLLOW_USERS_DOC)
+            .define(FOLLOW_LIKES_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, FOLLOW_LIKES_DOC)
+            .define(COUNTS_DAYS_CONFIG, Type.INT, COUNTS_DAYS_DEFAULT, ConfigDef.Range.between(1, 366),
+                    Importance.LOW, COUNTS_DAYS_DOC);
 
     public DiscoursePollerConfig(Map<?, ?> originals) {
         super(CONFIG_DEF, originals);
@@ -64,6 +84,18 @@ public final class DiscoursePollerConfig extends PulseConnectConfig {
 
     public long startAfterPostId() {
         return getLong(START_AFTER_POST_ID_CONFIG);
+    }
+
+    public boolean followUsers() {
+        return getBoolean(FOLLOW_USERS_CONFIG);
+    }
+
+    public boolean followLikes() {
+        return getBoolean(FOLLOW_LIKES_CONFIG);
+    }
+
+    public int countsDays() {
+        return getInt(COUNTS_DAYS_CONFIG);
     }
 
     /** Client settings; the key stays in the Password until here. */

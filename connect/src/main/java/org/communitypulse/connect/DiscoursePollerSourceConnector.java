@@ -18,6 +18,11 @@ public final class DiscoursePollerSourceConnector extends PulseSourceConnector<D
     }
 
     @Override
+    String keyConverter() {
+        return PulseConnectConfig.POLLER_KEY_CONVERTER;
+    }
+
+    @Override
     void check(DiscoursePollerConfig config) {
         config.apiSettings();
         super.check(config);

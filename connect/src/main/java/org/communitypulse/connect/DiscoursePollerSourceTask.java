@@ -2,43 +2,78 @@ package org.communitypulse.connect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.communitypulse.connect.internals.EventRecords;
+import org.communitypulse.ingest.ImportSummary;
 import org.communitypulse.ingest.discourse.DiscourseApiClient;
 import org.communitypulse.ingest.discourse.DiscourseApiException;
+import org.communitypulse.ingest.discourse.DiscourseApiImporter;
 import org.communitypulse.ingest.discourse.DiscourseItems;
 import org.communitypulse.ingest.discourse.DiscoursePostFeed;
 import org.communitypulse.ingest.webhook.MalformedPayloadException;
 import org.communitypulse.ingest.webhook.MappingResult;
 import org.communitypulse.schemas.avro.ActivityEvent;
+import org.communitypulse.schemas.avro.EventType;
+import org.communitypulse.schemas.avro.PlatformDayCount;
+import org.communitypulse.schemas.avro.SourcePlatform;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every {@code poll.interval.ms}, reads the posts newer than the last published one ({@link DiscoursePostFeed})
- * and publishes them oldest first, mapped by {@link DiscourseItems} (post 1 of a topic is the topic).
+ * Every {@code poll.interval.ms}, reads what is new on a forum and publishes it with the event ids of the
+ * webhooks ({@link DiscourseItems}), oldest first:
+ * <ul>
+ *   <li>posts newer than the last published one ({@link DiscoursePostFeed}, {@code /posts.json}); post 1 of a
+ *       topic is the topic ({@code THREAD_CREATED} with the topic's id, as {@code topic_created}), the others
+ *       replies;</li>
+ *   <li>likes ({@code REACTION_ADDED}, {@code like:<post>/<user>} as {@code post_liked}) of the posts on the pages
+ *       read whose like count ({@code actions_summary} entry 2) grew since the task last looked, from
+ *       {@code /post_action_users.json?id=<post>&post_action_type_id=2}; dated when read, as the webhook dates
+ *       them when received;</li>
+ *   <li>users newer than the last published one ({@code /admin/users/list/active.json?order=created}, newest
+ *       first; an admin key): {@code MEMBER_JOINED} and what {@code pulse import discourse} makes of a user;</li>
+ *   <li>after each poll, a {@link PlatformDayCount} for today and every day a post read was created on: the
+ *       threads and replies created that day, counted from the posts read.</li>
+ * </ul>
  *
- * <p>Source partition {@code {forum, community}}; offset {@code {post_id}} of the post a record came from, so a
- * restart goes on after the last post Connect committed. A post that cannot be mapped is logged with its id and
- * counted, never published half; one the pipeline does not count (whispers, small actions) is counted as
- * skipped. A refused key, a forbidden or missing URL (401/403/404) fails the task with the URL; a forum that is
- * down or keeps rate limiting is logged and tried again at the next interval.
+ * <p>Source partition {@code {forum, community}}; offset {@code {post_id, user_id, day_counts}}: the last post
+ * and user published and the running count per day of the last {@code discourse.counts.days} days, so a restart
+ * goes on after what Connect committed with exact counts. Like counts are kept in memory only: after a restart
+ * the likes of the latest posts are read and published again, and the pipeline drops them as duplicates.
  */
 public final class DiscoursePollerSourceTask extends PollingSourceTask<DiscoursePollerConfig> {
 
     public static final String PARTITION_FORUM = "forum";
     public static final String PARTITION_COMMUNITY = "community";
     public static final String OFFSET_POST_ID = "post_id";
+    public static final String OFFSET_USER_ID = "user_id";
+    /** Running threads+replies per UTC day: {@code 2026-01-31=12,2026-02-01=3}. */
+    public static final String OFFSET_DAY_COUNTS = "day_counts";
+
+    static final String LIKERS_PATH = "/post_action_users.json";
+    /** Discourse's post action type of a like. */
+    static final int LIKE = 2;
 
     private static final Logger LOG = LoggerFactory.getLogger(DiscoursePollerSourceTask.class);
     /** The poller reads /posts.json, which holds posts alone: the topic fields come with each post. */
     private static final JsonNode NO_TOPIC = JsonNodeFactory.instance.objectNode();
 
+    private final Clock clock;
     private DiscourseApiClient api;
     private DiscoursePostFeed feed;
     private DiscourseItems items;
@@ -46,9 +81,22 @@ public final class DiscoursePollerSourceTask extends PollingSourceTask<Discourse
     private Map<String, String> partition;
 
     private long lastPostId;
+    private long lastUserId;
+    /** No offset yet and history skipped: the first poll only notes the newest user. */
+    private boolean usersBaseline;
+    private NavigableMap<LocalDate, Long> dayCounts = new TreeMap<>();
+    private final Map<Long, Long> likesSeen = new HashMap<>();
     private long published;
     private long skipped;
     private long rejected;
+
+    public DiscoursePollerSourceTask() {
+        this(Clock.systemUTC());
+    }
+
+    DiscoursePollerSourceTask(Clock clock) {
+        this.clock = clock;
+    }
 
     @Override
     protected DiscoursePollerConfig parseConfig(Map<String, String> props) {
@@ -64,17 +112,22 @@ public final class DiscoursePollerSourceTask extends PollingSourceTask<Discourse
             }
         });
         feed = new DiscoursePostFeed(api);
-        items = new DiscourseItems(config().pseudonymiser());
-        records = new EventRecords(config);
+        items = new DiscourseItems(config.pseudonymiser());
+        records = new EventRecords(config, true);
         // A HashMap, not Map.of: see FileImportSourceTask.partition (offsets are found by the serialized map).
         partition = new HashMap<>();
         partition.put(PARTITION_FORUM, api.baseUrl());
-        partition.put(PARTITION_COMMUNITY, config().community());
+        partition.put(PARTITION_COMMUNITY, config.community());
         Map<String, Object> offset = context.offsetStorageReader().offset(partition);
         lastPostId = offset != null && offset.get(OFFSET_POST_ID) instanceof Number n ? n.longValue()
                 : config.startAfterPostId();
-        LOG.info("Following {} for community '{}' into {}, after post {}", api.baseUrl(), config().community(),
-                records.topic(), lastPostId);
+        lastUserId = offset != null && offset.get(OFFSET_USER_ID) instanceof Number n ? n.longValue() : 0;
+        usersBaseline = offset == null && config.startAfterPostId() > 0;
+        dayCounts = offset != null && offset.get(OFFSET_DAY_COUNTS) instanceof String s ? parseCounts(s)
+                : new TreeMap<>();
+        LOG.info("Following {} for community '{}' into {}, after post {} and user {}{}", api.baseUrl(),
+                config.community(), records.topic(), lastPostId, lastUserId,
+                config.followUsers() ? "" : " (users not followed)");
     }
 
     @Override
@@ -90,59 +143,236 @@ public final class DiscoursePollerSourceTask extends PollingSourceTask<Discourse
     /** A refused key, a forbidden or missing URL fails the task; a forum that is down or rate limits is retried. */
     @Override
     protected Failure classify(Exception e) {
-        if (e instanceof DiscourseApiException api) {
-            return api.status() == 401 || api.status() == 403 || api.status() == 404 ? Failure.FATAL
-                    : Failure.TRANSIENT;
+        if (e instanceof DiscourseApiException apiFailure) {
+            int status = apiFailure.status();
+            return status == 401 || status == 403 || status == 404 ? Failure.FATAL : Failure.TRANSIENT;
         }
         return super.classify(e);
     }
 
+    /**
+     * Reads everything first, then makes the records in order while the cursors move on a copy: a failure
+     * anywhere (the forum, the registry) leaves the task's position untouched for the retry.
+     */
     @Override
     protected List<SourceRecord> fetch() {
-        List<JsonNode> posts = feed.postsAfter(lastPostId);
+        Instant now = clock.instant();
+        List<JsonNode> read = new ArrayList<>();
+        List<JsonNode> posts = feed.postsAfter(lastPostId, read);
+        List<JsonNode> users = config().followUsers() ? usersAfter(lastUserId) : List.of();
+        Map<Long, List<JsonNode>> likers = config().followLikes() ? newLikers(read) : Map.of();
+
+        Position at = new Position(lastPostId, lastUserId, new TreeMap<>(dayCounts));
+        Set<LocalDate> touched = new TreeSet<>();
+        touched.add(now.atZone(ZoneOffset.UTC).toLocalDate());
         List<SourceRecord> out = new ArrayList<>();
-        // A SerializationException here leaves lastPostId where it was: the retry reads the same posts again.
         for (JsonNode post : posts) {
-            out.addAll(map(post));
+            List<ActivityEvent> events = events("post " + DiscoursePostFeed.idOf(post),
+                    () -> items.post(NO_TOPIC, post, config().community()));
+            at.postId = Math.max(at.postId, DiscoursePostFeed.idOf(post));
+            for (ActivityEvent event : events) {
+                if (event.getType() == EventType.THREAD_CREATED || event.getType() == EventType.REPLY_CREATED) {
+                    LocalDate day = event.getOccurredAt().atZone(ZoneOffset.UTC).toLocalDate();
+                    at.counts.merge(day, 1L, Long::sum);
+                    touched.add(day);
+                }
+            }
+            add(out, events, at);
         }
-        for (JsonNode post : posts) {
-            lastPostId = Math.max(lastPostId, DiscoursePostFeed.idOf(post));
+        ImportSummary.Builder summary = new ImportSummary.Builder(config().community());
+        long newestUser = at.userId;
+        for (JsonNode user : users) {
+            long id = user.path("id").asLong(-1);
+            newestUser = Math.max(newestUser, id);
+            if (!usersBaseline) {
+                at.userId = Math.max(at.userId, id);
+                add(out, events("user " + id, () -> items.user(user, config().community(), now, summary)), at);
+            }
         }
-        published += out.size();
-        if (!posts.isEmpty()) {
-            LOG.info("{}: {} new post(s), {} event(s); so far {} published, {} skipped, {} rejected; last post {}",
-                    api.baseUrl(), posts.size(), out.size(), published, skipped, rejected, lastPostId);
+        at.userId = Math.max(at.userId, newestUser);
+        Map<Long, Long> likeCounts = new HashMap<>();
+        for (JsonNode post : read) {
+            long id = DiscoursePostFeed.idOf(post);
+            List<JsonNode> who = likers.get(id);
+            if (who == null) {
+                continue;
+            }
+            likeCounts.put(id, likeCount(post));
+            for (JsonNode liker : who) {
+                add(out, events("like of post " + id + " by " + liker.path("id").asText("?"),
+                        () -> items.like(post, liker, config().community(), now)), at);
+            }
+        }
+        prune(at.counts, now);
+        Map<String, Object> offset = at.offset();
+        for (LocalDate day : touched) {
+            out.add(records.dayCount(partition, offset, PlatformDayCount.newBuilder()
+                    .setCommunityId(config().community()).setDay(day).setSource(SourcePlatform.DISCOURSE)
+                    .setItems(at.counts.getOrDefault(day, 0L)).setObservedAt(now).setCompleteThrough(now).build()));
+        }
+        // Every record is made: only now does the task move on.
+        lastPostId = at.postId;
+        lastUserId = at.userId;
+        dayCounts = at.counts;
+        usersBaseline = false;
+        likesSeen.putAll(likeCounts);
+        long events = out.size() - touched.size();
+        published += events;
+        if (events > 0) {
+            LOG.info("{}: {} new post(s), {} user(s), {} liked post(s): {} event(s); so far {} published, "
+                    + "{} skipped, {} rejected; last post {}, last user {}", api.baseUrl(), posts.size(),
+                    users.size(), likeCounts.size(), events, published, skipped, rejected, lastPostId, lastUserId);
         }
         return out;
     }
 
-    private List<SourceRecord> map(JsonNode post) {
-        long id = DiscoursePostFeed.idOf(post);
+    /** The users with an id greater than {@code afterUserId}, oldest first. */
+    private List<JsonNode> usersAfter(long afterUserId) {
+        TreeMap<Long, JsonNode> newer = new TreeMap<>();
+        for (int page = 1; ; page++) {
+            // Without asc the list is newest first (Discourse treats any asc value as ascending).
+            String path = DiscourseApiImporter.USERS_PATH + "?order=created&page=" + page;
+            JsonNode list;
+            try {
+                list = api.get(path);
+            } catch (DiscourseApiException e) {
+                if (e.status() == 403 || e.status() == 404) {
+                    throw new ConnectException(api.baseUrl() + path + " answered " + e.status()
+                            + ": following users needs an admin API key; set "
+                            + DiscoursePollerConfig.FOLLOW_USERS_CONFIG + "=false to follow posts and likes only", e);
+                }
+                throw e;
+            }
+            if (!list.isArray() || list.isEmpty()) {
+                return new ArrayList<>(newer.values());
+            }
+            boolean reachedKnown = false;
+            for (JsonNode user : list) {
+                long id = user.path("id").asLong(-1);
+                if (id > afterUserId) {
+                    newer.put(id, user);
+                } else {
+                    reachedKnown = true;
+                }
+            }
+            if (reachedKnown || usersBaseline) {
+                return new ArrayList<>(newer.values());
+            }
+        }
+    }
+
+    /** Who liked each post of {@code read} whose like count grew since last seen (a request per such post). */
+    private Map<Long, List<JsonNode>> newLikers(List<JsonNode> read) {
+        Map<Long, List<JsonNode>> likers = new LinkedHashMap<>();
+        for (JsonNode post : read) {
+            long id = DiscoursePostFeed.idOf(post);
+            long count = likeCount(post);
+            if (id < 0 || likers.containsKey(id) || count <= likesSeen.getOrDefault(id, 0L)) {
+                continue;
+            }
+            JsonNode users = api.get(LIKERS_PATH + "?id=" + id + "&post_action_type_id=" + LIKE)
+                    .path("post_action_users");
+            List<JsonNode> who = new ArrayList<>();
+            users.forEach(who::add);
+            likers.put(id, who);
+        }
+        return likers;
+    }
+
+    /** The likes of a post: {@code like_count} when given, else the count of its {@code actions_summary} entry 2. */
+    static long likeCount(JsonNode post) {
+        if (post.path("like_count").canConvertToLong()) {
+            return post.get("like_count").asLong();
+        }
+        for (JsonNode action : post.path("actions_summary")) {
+            if (action.path("id").asInt(-1) == LIKE) {
+                return action.path("count").asLong(0);
+            }
+        }
+        return 0;
+    }
+
+    private interface Mapping {
+        MappingResult map();
+    }
+
+    /** The events of one item; an item that cannot be mapped is logged with what it is and counted, never sent half. */
+    private List<ActivityEvent> events(String what, Mapping mapping) {
         MappingResult result;
         try {
-            result = items.post(NO_TOPIC, post, config().community());
+            result = mapping.map();
         } catch (MalformedPayloadException | IllegalArgumentException e) {
             rejected++;
-            LOG.warn("{}/posts.json: post {} rejected ({} so far): {}", api.baseUrl(), id, rejected, e.getMessage());
+            LOG.warn("{}: {} rejected ({} so far): {}", api.baseUrl(), what, rejected, e.getMessage());
             return List.of();
         }
         if (result.isUnmapped()) {
             skipped++;
-            LOG.debug("post {} skipped: {}", id, result.unmapped());
+            LOG.debug("{} skipped: {}", what, result.unmapped());
             return List.of();
         }
-        Map<String, Object> offset = new HashMap<>();
-        offset.put(OFFSET_POST_ID, id);
-        List<SourceRecord> out = new ArrayList<>();
+        List<ActivityEvent> out = new ArrayList<>();
         for (ActivityEvent event : result.events()) {
             if (event.getOccurredAt() == null) {
                 rejected++;
-                LOG.warn("post {} rejected: no created_at", id);
-                continue;
+                LOG.warn("{} rejected: no created_at", what);
+            } else {
+                out.add(event);
             }
-            out.add(records.record(partition, offset, event));
         }
         return out;
+    }
+
+    private void add(List<SourceRecord> out, List<ActivityEvent> events, Position at) {
+        Map<String, Object> offset = at.offset();
+        for (ActivityEvent event : events) {
+            out.add(records.record(partition, offset, event));
+        }
+    }
+
+    /** Keeps the counts of the last {@code discourse.counts.days} days: the offset stays small. */
+    private void prune(NavigableMap<LocalDate, Long> counts, Instant now) {
+        LocalDate oldest = now.atZone(ZoneOffset.UTC).toLocalDate().minusDays(config().countsDays() - 1L);
+        counts.headMap(oldest, false).clear();
+    }
+
+    static NavigableMap<LocalDate, Long> parseCounts(String encoded) {
+        NavigableMap<LocalDate, Long> counts = new TreeMap<>();
+        for (String entry : encoded.split(",")) {
+            int eq = entry.indexOf('=');
+            if (eq > 0) {
+                counts.put(LocalDate.parse(entry.substring(0, eq).trim()), Long.parseLong(entry.substring(eq + 1).trim()));
+            }
+        }
+        return counts;
+    }
+
+    static String formatCounts(Map<LocalDate, Long> counts) {
+        StringBuilder out = new StringBuilder();
+        counts.forEach((day, n) -> out.append(out.length() == 0 ? "" : ",").append(day).append('=').append(n));
+        return out.toString();
+    }
+
+    /** Where the task is once the records made so far are published. */
+    private static final class Position {
+        long postId;
+        long userId;
+        final NavigableMap<LocalDate, Long> counts;
+
+        Position(long postId, long userId, NavigableMap<LocalDate, Long> counts) {
+            this.postId = postId;
+            this.userId = userId;
+            this.counts = counts;
+        }
+
+        /** Connect offsets hold primitives only: the counts as one string. */
+        Map<String, Object> offset() {
+            Map<String, Object> offset = new HashMap<>();
+            offset.put(OFFSET_POST_ID, postId);
+            offset.put(OFFSET_USER_ID, userId);
+            offset.put(OFFSET_DAY_COUNTS, formatCounts(counts));
+            return offset;
+        }
     }
 
     @Override

@@ -55,6 +55,11 @@ public class PulseConnectConfig extends AbstractConfig {
     /** The keys and converters every Pulse connector needs, to tell users when theirs differ. */
     public static final String VALUE_CONVERTER = "org.apache.kafka.connect.converters.ByteArrayConverter";
     public static final String KEY_CONVERTER = "org.apache.kafka.connect.storage.StringConverter";
+    /**
+     * The pollers' key converter: besides events they publish PlatformDayCount records keyed by an Avro
+     * CommunityDayKey, so they serialize every key themselves (the community id as UTF-8, as StringConverter).
+     */
+    public static final String POLLER_KEY_CONVERTER = "org.apache.kafka.connect.converters.ByteArrayConverter";
 
     /** The shared definitions; each connector adds its own. */
     public static ConfigDef baseConfigDef() {

@@ -21,13 +21,18 @@ abstract class PulseSourceConnector<C extends PulseConnectConfig> extends Source
     @Override
     public void start(Map<String, String> props) {
         C config = parse(props);
-        Converters.require(props);
+        Converters.require(props, keyConverter());
         check(config);
         this.props = Map.copyOf(props);
     }
 
     /** The connector's configuration; throws ConfigException when the properties do not parse. */
     abstract C parse(Map<String, String> props);
+
+    /** The key converter the records need: StringConverter, ByteArrayConverter for pollers (day counts). */
+    String keyConverter() {
+        return PulseConnectConfig.KEY_CONVERTER;
+    }
 
     /** Builds what the tasks will build from the configuration, so that it fails here when it cannot. */
     void check(C config) {

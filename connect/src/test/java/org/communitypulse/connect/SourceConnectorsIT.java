@@ -254,6 +254,10 @@ class SourceConnectorsIT {
             props.put(DiscoursePollerConfig.URL_CONFIG, forum.url());
             props.put(DiscoursePollerConfig.API_KEY_CONFIG, FakeForum.KEY);
             props.put(DiscoursePollerConfig.POLL_INTERVAL_MS_CONFIG, "300");
+            // It also publishes day counts keyed by Avro CommunityDayKey, so it serializes keys itself.
+            props.put(Converters.KEY_CONVERTER_CONFIG, PulseConnectConfig.POLLER_KEY_CONVERTER);
+            // This forum serves posts only (users need an admin key and have their own test).
+            props.put(DiscoursePollerConfig.FOLLOW_USERS_CONFIG, "false");
             connect.configureConnector("poller", props);
             connect.assertions().assertConnectorAndExactlyNumTasksAreRunning("poller", 1, "poller runs");
             awaitSettled(topic, 9);

@@ -66,6 +66,29 @@ public final class DiscourseItems {
     }
 
     /**
+     * One like of a post, as {@code post_liked}: {@code REACTION_ADDED} with the webhook's id
+     * ({@code like:<post>/<user>}). Discourse's lists of likers ({@code /post_action_users.json}) do not date a
+     * like, nor does the webhook: both use the time it was seen.
+     *
+     * @param post  the liked post (its id, topic_id and category_id are used)
+     * @param liker the user who liked it ({@code id})
+     * @param seen  when the like was read
+     * @throws MalformedPayloadException when the post or the user lacks an id
+     */
+    public MappingResult like(JsonNode post, JsonNode liker, String communityId, Instant seen) {
+        ObjectNode like = JsonNodeFactory.instance.objectNode();
+        ObjectNode likedPost = JsonNodeFactory.instance.objectNode();
+        for (String field : new String[] {"id", "topic_id", "category_id"}) {
+            if (post != null && post.has(field)) {
+                likedPost.set(field, post.get(field));
+            }
+        }
+        like.set("post", likedPost);
+        like.set("user", liker == null ? JsonNodeFactory.instance.objectNode() : liker);
+        return mapper.map("post_liked", wrap("like", like), communityId, seen);
+    }
+
+    /**
      * One user of an admin user list: {@code MEMBER_JOINED} at {@code created_at}, its trust level above 0 a
      * {@code ROLE_GRANTED trust_level_N}, its admin/moderator flag a membership of the automatic group, and
      * an {@code IDENTITY_OBSERVED} with its username, name and keyed email hash (see docs/identity.md).

@@ -31,6 +31,14 @@ public final class DiscoursePostFeed {
      * @throws DiscourseApiException when a page cannot be read
      */
     public List<JsonNode> postsAfter(long afterPostId) {
+        return postsAfter(afterPostId, new ArrayList<>());
+    }
+
+    /**
+     * As {@link #postsAfter(long)}, also adding to {@code read} every post of the pages it read, older ones
+     * included (the latest page always: where a poller sees new likes on recent posts without more requests).
+     */
+    public List<JsonNode> postsAfter(long afterPostId, List<JsonNode> read) {
         TreeMap<Long, JsonNode> newer = new TreeMap<>();
         List<JsonNode> withoutId = new ArrayList<>();
         Long before = null;
@@ -42,6 +50,7 @@ public final class DiscoursePostFeed {
             }
             long oldest = Long.MAX_VALUE;
             for (JsonNode post : page) {
+                read.add(post);
                 if (!post.path("id").canConvertToLong()) {
                     withoutId.add(post);
                     continue;
