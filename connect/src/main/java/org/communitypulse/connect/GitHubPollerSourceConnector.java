@@ -24,6 +24,12 @@ public final class GitHubPollerSourceConnector extends PulseSourceConnector<GitH
         super.check(config);
     }
 
+    /** Day counts are keyed by an Avro CommunityDayKey: the task serializes every key itself. */
+    @Override
+    String keyConverter() {
+        return PulseConnectConfig.POLLER_KEY_CONVERTER;
+    }
+
     @Override
     public Class<? extends Task> taskClass() {
         return GitHubPollerSourceTask.class;

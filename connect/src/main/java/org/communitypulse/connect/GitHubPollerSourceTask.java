@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,6 +24,8 @@ import org.communitypulse.ingest.github.GitHubPayloadMapper;
 import org.communitypulse.ingest.github.GitHubRestItems;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.EventType;
+import org.communitypulse.schemas.avro.PlatformDayCount;
+import org.communitypulse.schemas.avro.SourcePlatform;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,9 @@ public final class GitHubPollerSourceTask extends PollingSourceTask<GitHubPoller
     public static final String PARTITION_API = "api";
     public static final String PARTITION_REPOSITORY = "repository";
     public static final String PARTITION_COMMUNITY = "community";
+    /** Partition key of the day-count records (value {@code days}), beside api and community. */
+    public static final String PARTITION_COUNTS = "counts";
+    public static final String OFFSET_OBSERVED_AT = "observed_at";
     /** Days of counts kept in memory (and so published when an old item is touched). */
     static final int COUNT_DAYS = 31;
 
@@ -64,7 +68,7 @@ public final class GitHubPollerSourceTask extends PollingSourceTask<GitHubPoller
     /** Per UTC day, the event ids of the threads and replies listed as created then. */
     private final TreeMap<LocalDate, Set<String>> dayItems = new TreeMap<>();
     private LocalDate countsFrom = LocalDate.EPOCH;
-    private Set<LocalDate> lastTouched = Set.of();
+    private SortedMap<LocalDate, Long> lastCounts = new TreeMap<>();
     private Instant lastReadAt = Instant.EPOCH;
     private long published;
     private long rejected;
@@ -92,7 +96,7 @@ public final class GitHubPollerSourceTask extends PollingSourceTask<GitHubPoller
         }, clock);
         catchUp = new GitHubCatchUp(api, new GitHubRestItems(new GitHubPayloadMapper(config.pseudonymiser())), clock,
                 config.discussions());
-        records = new EventRecords(config);
+        records = new EventRecords(config, true);
         LOG.info("Following {} at {} for community '{}' into {}", config.repositories(), api.baseUrl(),
                 config.community(), records.topic());
     }
@@ -171,44 +175,63 @@ public final class GitHubPollerSourceTask extends PollingSourceTask<GitHubPoller
             }
             next.put(repository, result.position());
         }
+        LocalDate today = LocalDate.ofInstant(readAt, ZoneOffset.UTC);
+        LocalDate oldestKept = today.minusDays(COUNT_DAYS);
+        LocalDate complete = oldestKept.isAfter(from) ? oldestKept : from;
+        Set<LocalDate> touched = new TreeSet<>(counted.keySet());
+        touched.add(today);
+        touched.removeIf(day -> day.isBefore(complete));
+        SortedMap<LocalDate, Long> counts = new TreeMap<>();
+        for (LocalDate day : touched) {
+            Set<String> ids = new HashSet<>(dayItems.getOrDefault(day, Set.of()));
+            ids.addAll(counted.getOrDefault(day, Set.of()));
+            counts.put(day, (long) ids.size());
+        }
+        out.addAll(countRecords(counts, readAt));
         // Every record was made: only now does the state move (a failed fetch reads the same items again).
         positions.putAll(next);
         recounted.addAll(next.keySet());
-        countsFrom = from;
-        Set<LocalDate> touched = new TreeSet<>();
-        touched.add(LocalDate.ofInstant(readAt, ZoneOffset.UTC));
-        counted.forEach((day, ids) -> {
-            dayItems.computeIfAbsent(day, d -> new HashSet<>()).addAll(ids);
-            touched.add(day);
-        });
-        LocalDate oldestKept = LocalDate.ofInstant(readAt, ZoneOffset.UTC).minusDays(COUNT_DAYS);
-        dayItems.headMap(oldestKept).clear();
-        if (oldestKept.isAfter(countsFrom)) {
-            countsFrom = oldestKept;
-        }
-        touched.removeIf(day -> day.isBefore(countsFrom));
-        lastTouched = touched;
+        countsFrom = complete;
+        counted.forEach((day, ids) -> dayItems.computeIfAbsent(day, d -> new HashSet<>()).addAll(ids));
+        dayItems.headMap(complete).clear();
+        lastCounts = counts;
         lastReadAt = readAt;
-        published += out.size();
-        if (!out.isEmpty()) {
+        published += out.size() - counts.size();
+        if (out.size() > counts.size()) {
             LOG.info("{}: {} item(s) read, {} event(s) to publish; so far {} published, {} rejected; {} requests "
-                            + "({} not modified, {} rate-limit waits)", describe(), read, out.size(), published,
-                    rejected, api.requests(), api.notModified(), api.rateLimitWaits());
+                            + "({} not modified, {} rate-limit waits)", describe(), read, out.size() - counts.size(),
+                    published, rejected, api.requests(), api.notModified(), api.rateLimitWaits());
         }
         return out;
     }
 
     /**
      * The threads and replies the API listed as created on each day the last fetch touched (today and the days of
-     * the items it read), from the first day this task has read in full; read with the instant the fetch began,
-     * before which every item has been read.
+     * the items it read), from the first day this task has read in full (at most {@value #COUNT_DAYS} days back).
      */
     public SortedMap<LocalDate, Long> dayCounts() {
-        TreeMap<LocalDate, Long> counts = new TreeMap<>();
-        for (LocalDate day : lastTouched) {
-            counts.put(day, (long) dayItems.getOrDefault(day, Set.of()).size());
-        }
-        return counts;
+        return lastCounts;
+    }
+
+    /**
+     * A {@link PlatformDayCount} per counted day, {@code completeThrough} the instant the fetch began (every item
+     * updated before it has been read). Their partition is the community's (not a
+     * repository's): the counts are of all its repositories together, rebuilt by each task from the API, so the
+     * offset only records when they were observed.
+     */
+    private List<SourceRecord> countRecords(SortedMap<LocalDate, Long> counts, Instant readAt) {
+        Map<String, String> partition = new HashMap<>();
+        partition.put(PARTITION_API, api.baseUrl());
+        partition.put(PARTITION_COMMUNITY, config().community());
+        partition.put(PARTITION_COUNTS, "days");
+        Map<String, Object> offset = new HashMap<>();
+        offset.put(OFFSET_OBSERVED_AT, readAt.toString());
+        List<SourceRecord> out = new ArrayList<>();
+        Instant now = clock.instant();
+        counts.forEach((day, items) -> out.add(records.dayCount(partition, offset, PlatformDayCount.newBuilder()
+                .setCommunityId(config().community()).setDay(day).setSource(SourcePlatform.GITHUB).setItems(items)
+                .setObservedAt(now).setCompleteThrough(readAt).build())));
+        return out;
     }
 
     /** When the last successful fetch began. */

@@ -30,8 +30,10 @@ class ConnectDocsTest {
         String docs = docs();
         assertDocumented(FileImportConfig.CONFIG_DEF, docs);
         assertDocumented(DiscoursePollerConfig.CONFIG_DEF, docs);
+        assertDocumented(GitHubPollerConfig.CONFIG_DEF, docs);
         assertThat(docs).contains(FileImportSourceConnector.class.getName(),
-                DiscoursePollerSourceConnector.class.getName(), PulseConnectConfig.VALUE_CONVERTER,
+                DiscoursePollerSourceConnector.class.getName(), GitHubPollerSourceConnector.class.getName(),
+                PulseConnectConfig.VALUE_CONVERTER,
                 PulseConnectConfig.KEY_CONVERTER);
     }
 }
