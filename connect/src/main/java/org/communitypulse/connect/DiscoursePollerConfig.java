@@ -38,8 +38,8 @@ public final class DiscoursePollerConfig extends PulseConnectConfig {
             + "and tried again at the next interval.";
 
     public static final String FOLLOW_USERS_CONFIG = "discourse.follow.users";
-    public static final String FOLLOW_USERS_DOC = "Also publish new members (MEMBER_JOINED and what pulse import "
-            + "discourse makes of a user) from /admin/users/list/active.json, newest first down to the last "
+    public static final String FOLLOW_USERS_DOC = "Also publish new members (MEMBER_JOINED at their created_at, as "
+            + "the user_created webhook) from /admin/users/list/active.json, newest first down to the last "
             + "published user; needs an admin API key (a 403 fails the task with this hint).";
 
     public static final String FOLLOW_LIKES_CONFIG = "discourse.follow.likes";

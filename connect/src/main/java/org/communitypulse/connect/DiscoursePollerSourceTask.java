@@ -19,7 +19,6 @@ import java.util.TreeSet;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.communitypulse.connect.internals.EventRecords;
-import org.communitypulse.ingest.ImportSummary;
 import org.communitypulse.ingest.discourse.DiscourseApiClient;
 import org.communitypulse.ingest.discourse.DiscourseApiException;
 import org.communitypulse.ingest.discourse.DiscourseApiImporter;
@@ -46,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *       {@code /post_action_users.json?id=<post>&post_action_type_id=2}; dated when read, as the webhook dates
  *       them when received;</li>
  *   <li>users newer than the last published one ({@code /admin/users/list/active.json?order=created}, newest
- *       first; an admin key): {@code MEMBER_JOINED} and what {@code pulse import discourse} makes of a user;</li>
+ *       first; an admin key): {@code MEMBER_JOINED} at their {@code created_at}, as {@code user_created};</li>
  *   <li>after each poll, a {@link PlatformDayCount} for today and every day a post read was created on: the
  *       threads and replies created that day, counted from the posts read.</li>
  * </ul>
@@ -179,14 +178,13 @@ public final class DiscoursePollerSourceTask extends PollingSourceTask<Discourse
             }
             add(out, events, at);
         }
-        ImportSummary.Builder summary = new ImportSummary.Builder(config().community());
         long newestUser = at.userId;
         for (JsonNode user : users) {
             long id = user.path("id").asLong(-1);
             newestUser = Math.max(newestUser, id);
             if (!usersBaseline) {
                 at.userId = Math.max(at.userId, id);
-                add(out, events("user " + id, () -> items.user(user, config().community(), now, summary)), at);
+                add(out, events("user " + id, () -> items.joined(user, config().community())), at);
             }
         }
         at.userId = Math.max(at.userId, newestUser);

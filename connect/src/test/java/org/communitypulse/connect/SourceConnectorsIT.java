@@ -245,6 +245,8 @@ class SourceConnectorsIT {
         String prefix = "it-poller.";
         String topic = prefix + "activity";
         connect.kafka().createTopic(topic, 1);
+        // Where the poller's day counts go (the pipeline creates it; this broker creates no topic on its own).
+        connect.kafka().createTopic(prefix + "platform.counts", 1);
         try (FakeForum forum = new FakeForum()) {
             // Posts 1..10: topics 100 and 101 opened, replies, one whisper (post_type 4, not counted).
             addPosts(forum, 1, 10);
@@ -279,6 +281,7 @@ class SourceConnectorsIT {
             assertThat(((Number) lastPost).longValue()).isEqualTo(30);
             assertThat(forum.requests()).contains("/posts.json?before=27");
             assertThat(forum.rateLimited()).as("both 429s were answered and waited out").isEqualTo(2);
+            assertThat(published(prefix + "platform.counts")).as("a day count after each poll").isPositive();
             // Before the forum goes away, so the task is not left waiting on a dead server.
             connect.deleteConnector("poller");
         }

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -124,11 +125,18 @@ public final class StandaloneSourceRunner {
 
     private void send(List<SourceRecord> batch) throws InterruptedException {
         List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
-        for (SourceRecord record : batch) {
-            acks.add(producer.send(new ProducerRecord<>(record.topic(), record.kafkaPartition(), record.timestamp(),
-                    bytes(record.key(), "key"), bytes(record.value(), "value"), headers(record))));
+        try {
+            for (SourceRecord record : batch) {
+                acks.add(producer.send(new ProducerRecord<>(record.topic(), record.kafkaPartition(),
+                        record.timestamp(), bytes(record.key(), "key"), bytes(record.value(), "value"),
+                        headers(record))));
+            }
+            producer.flush();
+        } catch (ConnectException e) {
+            throw e;
+        } catch (KafkaException e) {
+            throw new ConnectException("Could not send records to Kafka: " + e.getMessage(), e);
         }
-        producer.flush();
         List<RecordMetadata> metadata = new ArrayList<>(batch.size());
         for (int i = 0; i < acks.size(); i++) {
             try {

@@ -89,6 +89,20 @@ public final class DiscourseItems {
     }
 
     /**
+     * A user as {@code user_created} announces it: {@code MEMBER_JOINED} at {@code created_at}, nothing more,
+     * so a poller that closes a webhook gap publishes exactly what the webhook would have (the trust level, groups
+     * and identity evidence of {@link #user} are dated when read, which a poller would repeat every restart).
+     *
+     * @throws MalformedPayloadException when the user lacks an id
+     */
+    public MappingResult joined(JsonNode user, String communityId) {
+        if (user == null || !user.isObject()) {
+            throw new MalformedPayloadException("expected a user object");
+        }
+        return mapper.map("user_created", wrap("user", user), communityId, null);
+    }
+
+    /**
      * One user of an admin user list: {@code MEMBER_JOINED} at {@code created_at}, its trust level above 0 a
      * {@code ROLE_GRANTED trust_level_N}, its admin/moderator flag a membership of the automatic group, and
      * an {@code IDENTITY_OBSERVED} with its username, name and keyed email hash (see docs/identity.md).

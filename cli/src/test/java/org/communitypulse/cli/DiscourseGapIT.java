@@ -1,0 +1,232 @@
+package org.communitypulse.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.communitypulse.connect.DiscoursePollerConfig;
+import org.communitypulse.connect.DiscoursePollerSourceTask;
+import org.communitypulse.connect.PulseConnectConfig;
+import org.communitypulse.connect.standalone.FileOffsetStore;
+import org.communitypulse.connect.standalone.StandaloneSourceRunner;
+import org.communitypulse.ingest.http.WebhookServer;
+import org.communitypulse.ingest.http.WebhookServerConfig;
+import org.communitypulse.ingest.webhook.WebhookSource;
+import org.communitypulse.schemas.Topic;
+import org.communitypulse.schemas.Topics;
+import org.communitypulse.schemas.avro.ActivityEvent;
+import org.communitypulse.schemas.avro.CommunityDayKey;
+import org.communitypulse.schemas.avro.DailyEngagement;
+import org.communitypulse.schemas.avro.PlatformDayCount;
+import org.communitypulse.streams.PulseStreamsApp;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The issue's "done means" for Discourse: two pipelines (own topics, Streams app and webhook receiver) follow the
+ * same forum. The reference one receives every webhook. The other one's receiver is down for a window while the
+ * forum goes on creating users, topics, replies and likes, whose deliveries are lost; after the receiver is
+ * back, {@code pulse poll discourse}'s runner reads the forum's API (which rate limits it) and closes the gap.
+ * The daily metrics of both are then equal record for record, and everything the poller published that had
+ * arrived by webhook before is counted as a duplicate by the pipeline, not as a new event.
+ */
+class DiscourseGapIT extends PlatformTestBase {
+
+    private static final String COMMUNITY = "forum";
+    private static final String SECRET = "discourse-gap-it-secret";
+    private static final Duration AWAIT = Duration.ofMinutes(3);
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    @Test
+    void shouldCloseTheWebhookGapWithThePollerSoDailyMetricsEqualThoseOfAnUndisturbedRun(
+            @TempDir Path referenceState, @TempDir Path gapState, @TempDir Path pollState) throws Exception {
+        String run = FakeDiscourse.randomSuffix();
+        PulseStreamsApp reference = app("dgap-ref-" + run + ".", referenceState);
+        PulseStreamsApp gapped = app("dgap-gap-" + run + ".", gapState);
+        FakeDiscourse forum = new FakeDiscourse(SECRET);
+        toClose.add(forum);
+        forum.subscribe("reference", endpoint(receiver(reference.topics())));
+        WebhookServer gappedReceiver = receiver(gapped.topics());
+        forum.subscribe("gapped", endpoint(gappedReceiver));
+
+        // Before the outage: both receive everything.
+        long alice = forum.user("alice");
+        long bob = forum.user("bob");
+        long firstTopic = forum.topic(alice, "How do I configure the thing?");
+        long bobsReply = forum.reply(bob, firstTopic);
+        forum.like(alice, bobsReply);
+        assertThat(forum.failedDeliveries("gapped")).isZero();
+
+        // The outage: the forum goes on, the deliveries to the gapped receiver fail and are lost.
+        gappedReceiver.close();
+        long carol = forum.user("carol");
+        long secondTopic = forum.topic(carol, "Where is the changelog?");
+        forum.reply(alice, secondTopic);
+        long carolsReply = forum.reply(carol, firstTopic);
+        forum.like(bob, carolsReply);
+        forum.like(carol, bobsReply);
+        forum.like(alice, forum.firstPost(secondTopic));
+        for (int i = 0; i < 6; i++) {
+            forum.reply(i % 2 == 0 ? bob : carol, secondTopic);
+        }
+        int lost = forum.failedDeliveries("gapped");
+        // 1 user + 2 of the new topic + 1 + 1 replies + 3 likes + 6 replies.
+        assertThat(lost).isEqualTo(14);
+
+        // Back up (on a new port); then the poller catches up, against an API limit of 4 requests in 5.
+        forum.subscribe("gapped", endpoint(receiver(gapped.topics())));
+        forum.budget(5);
+        long sent = poll(forum, gapped.topics().prefix(), pollState);
+
+        awaitProcessedAndEmitted(reference.topics().prefix() + "app", reference, AWAIT);
+        awaitProcessedAndEmitted(gapped.topics().prefix() + "app", gapped, AWAIT);
+
+        Map<LocalDate, DailyEngagement> expected = latest(reference.topics().dailyEngagement());
+        assertThat(expected).isNotEmpty();
+        assertThat(latest(gapped.topics().dailyEngagement())).as("daily metrics after the poller closed the gap")
+                .isEqualTo(expected);
+
+        // Every record on the gapped activity topic beyond the distinct event ids was counted as a duplicate.
+        List<ActivityEvent> gappedEvents = events(gapped.topics().activity());
+        Set<String> distinct = new HashSet<>();
+        gappedEvents.forEach(e -> distinct.add(e.getEventId()));
+        Set<String> referenceIds = new HashSet<>();
+        events(reference.topics().activity()).forEach(e -> referenceIds.add(e.getEventId()));
+        assertThat(distinct).as("the same items, by event id").isEqualTo(referenceIds);
+        long duplicates = gappedEvents.size() - distinct.size();
+        assertThat(metric(gapped, "duplicates-total")).isEqualTo(duplicates);
+        assertThat(metric(gapped, "accepted-total")).isEqualTo(distinct.size());
+        // The poller read the forum from its start: what the webhooks had delivered came again, as duplicates
+        // (2 users, the first topic, its reply, the like; the topic's two webhooks were one event already).
+        long polledEvents = sent - pollCountRecords(gapped.topics());
+        long beforeOutage = 5;
+        assertThat(polledEvents).isEqualTo(distinct.size());
+        assertThat(duplicates).isEqualTo(beforeOutage + 1);
+
+        // The API's limit was honoured: each 429 was waited out for its Retry-After before the next request.
+        assertThat(forum.rateLimited()).isGreaterThan(0);
+        assertThat(forum.retryAfterWaitsMillis()).hasSize(forum.rateLimited()).allMatch(ms -> ms >= 950);
+        // /posts.json: 3 pages of 5 and the empty one after; users: 1 page and the empty one after; likers of the
+        // 3 liked posts: 9 answered, plus one repeat per 429.
+        assertThat(forum.requests() - forum.rateLimited()).isEqualTo(9);
+        assertThat(forum.rateLimited()).isEqualTo(2);
+
+        // The platform's own count of threads and replies per day, for reconciliation.
+        Map<LocalDate, Long> platform = platformCounts(gapped.topics());
+        Map<LocalDate, Long> pipeline = new TreeMap<>();
+        expected.forEach((day, daily) -> pipeline.put(day, daily.getThreads() + daily.getReplies()));
+        assertThat(platform).isEqualTo(pipeline);
+    }
+
+    private long poll(FakeDiscourse forum, String prefix, Path state) throws InterruptedException {
+        Map<String, String> props = new HashMap<>();
+        props.put(PulseConnectConfig.COMMUNITY_CONFIG, COMMUNITY);
+        props.put(PulseConnectConfig.TOPIC_PREFIX_CONFIG, prefix);
+        props.put(PulseConnectConfig.REGISTRY_URL_CONFIG, registry.ccompatUrl());
+        props.put(DiscoursePollerConfig.URL_CONFIG, forum.url().toString());
+        props.put(DiscoursePollerConfig.API_KEY_CONFIG, FakeDiscourse.KEY);
+        props.put(DiscoursePollerConfig.POLL_INTERVAL_MS_CONFIG, "1000");
+        Path offsets = state.resolve("discourse-forum.offsets.json");
+        List<String> progress = new ArrayList<>();
+        StandaloneSourceRunner runner = new StandaloneSourceRunner(new DiscoursePollerSourceTask(), props, offsets,
+                StandaloneSourceRunner.producer(kafka.bootstrapServers(), Map.of()), progress::add);
+        long sent = runner.run(true);
+        assertThat(progress).last().asString().contains(sent + " record(s) sent", "caught up");
+        // The offsets were saved once acknowledged: a second run has nothing new but today's count.
+        assertThat(new FileOffsetStore(offsets).offset(Map.of(DiscoursePollerSourceTask.PARTITION_FORUM,
+                forum.url().toString(), DiscoursePollerSourceTask.PARTITION_COMMUNITY, COMMUNITY)))
+                .containsKeys(DiscoursePollerSourceTask.OFFSET_POST_ID, DiscoursePollerSourceTask.OFFSET_USER_ID);
+        return sent;
+    }
+
+    private PulseStreamsApp app(String prefix, Path state) throws Exception {
+        PulseStreamsApp app = new PulseStreamsApp(SharedPlatform.streamsConfig(prefix, prefix + "app", state,
+                Map.of()));
+        toClose.add(app);
+        app.start();
+        app.awaitRunning(Duration.ofSeconds(90));
+        return app;
+    }
+
+    private WebhookServer receiver(Topics topics) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(WebhookServerConfig.PORT_CONFIG, 0);
+        props.put(WebhookServerConfig.HOST_CONFIG, "127.0.0.1");
+        WebhookServer server = WebhookServer.forKafka(new WebhookServerConfig(props),
+                Map.of(WebhookSource.DISCOURSE.secretVariable(), SECRET), kafka.bootstrapServers(),
+                topics.activity(), Map.of()).start();
+        toClose.add(server);
+        return server;
+    }
+
+    private static URI endpoint(WebhookServer server) {
+        return URI.create("http://127.0.0.1:" + server.port() + "/webhooks/discourse/" + COMMUNITY);
+    }
+
+    /** Latest committed value per day, without the wall-clock updatedAt. */
+    private static Map<LocalDate, DailyEngagement> latest(Topic<CommunityDayKey, DailyEngagement> topic) {
+        Map<LocalDate, DailyEngagement> days = new TreeMap<>();
+        for (ConsumerRecord<CommunityDayKey, DailyEngagement> r : readAll(topic)) {
+            days.put(r.key().getDay(), DailyEngagement.newBuilder(r.value()).setUpdatedAt(Instant.EPOCH).build());
+        }
+        return days;
+    }
+
+    private static List<ActivityEvent> events(Topic<String, ActivityEvent> topic) {
+        List<ActivityEvent> out = new ArrayList<>();
+        readAll(topic).forEach(r -> out.add(r.value()));
+        return out;
+    }
+
+    /** The last PlatformDayCount per day. */
+    private static Map<LocalDate, Long> platformCounts(Topics topics) {
+        Map<LocalDate, Long> out = new TreeMap<>();
+        for (ConsumerRecord<CommunityDayKey, PlatformDayCount> r : readAll(topics.platformCounts())) {
+            assertThat(r.value().getCommunityId()).isEqualTo(COMMUNITY);
+            out.put(r.value().getDay(), r.value().getItems());
+        }
+        return out;
+    }
+
+    private static long pollCountRecords(Topics topics) {
+        return readAll(topics.platformCounts()).size();
+    }
+
+    private static <K, V> List<ConsumerRecord<K, V>> readAll(Topic<K, V> topic) {
+        List<ConsumerRecord<K, V>> out = new ArrayList<>();
+        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(SharedPlatform.committedReader(),
+                topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                consumer.poll(Duration.ofMillis(500)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+}
