@@ -83,7 +83,7 @@ class GitHubGapIT extends PlatformTestBase {
                 // The outage: the second receiver is down, its deliveries fail (GitHub would not retry them).
                 int downPort = gapHooks.port();
                 gapHooks.close();
-                List<Delivery> during = duringOutage(github);
+                List<Delivery> during = duringOutage(github, before.subList(5, 7));
                 for (Delivery delivery : during) {
                     assertThat(send(calmHooks.port(), delivery)).isEqualTo(200);
                     assertThatThrownBy(() -> send(downPort, delivery)).isInstanceOf(IOException.class);
@@ -176,24 +176,33 @@ class GitHubGapIT extends PlatformTestBase {
         out.add(github.open(true, 13, T.plusSeconds(7_200)));
         out.add(github.review(2, 11, T.plusSeconds(10_800)));
         out.add(github.reviewComment(2, 12, T.plusSeconds(10_800)));
+        Delivery discussion = github.discuss(14, T.plusSeconds(14_400), true);
+        out.add(discussion);
+        out.add(github.discussionComment(number(discussion, "discussion"), null, 15, T.plusSeconds(18_000)));
         return out;
     }
 
-    private static List<Delivery> duringOutage(FakeGitHub github) {
+    private static List<Delivery> duringOutage(FakeGitHub github, List<Delivery> discussion) {
         Instant day2 = T.plusSeconds(86_400);
         List<Delivery> out = new ArrayList<>();
-        out.add(github.open(false, 14, day2));
-        out.add(github.comment(3, 11, day2.plusSeconds(3_600)));
+        Delivery issue = github.open(false, 14, day2);
+        out.add(issue);
+        out.add(github.comment(number(issue, "issue"), 11, day2.plusSeconds(3_600)));
         // Same instant as the comment before: the cursor must not lose one of them.
         out.add(github.comment(1, 15, day2.plusSeconds(3_600)));
-        out.add(github.open(true, 12, day2.plusSeconds(7_200)));
-        out.add(github.review(4, 13, day2.plusSeconds(10_800)));
-        out.add(github.reviewComment(4, 11, day2.plusSeconds(10_860)));
+        Delivery pull = github.open(true, 12, day2.plusSeconds(7_200));
+        out.add(pull);
+        out.add(github.review(number(pull, "pull_request"), 13, day2.plusSeconds(10_800)));
+        out.add(github.reviewComment(number(pull, "pull_request"), 11, day2.plusSeconds(10_860)));
         out.add(github.comment(2, 14, day2.plusSeconds(14_400)));
+        long answer = discussion.get(1).payload().get("comment").get("id").asLong();
+        out.add(github.discussionComment(number(discussion.get(0), "discussion"), answer, 14,
+                day2.plusSeconds(15_000)));
+        out.add(github.discuss(13, day2.plusSeconds(16_000), false));
         for (int i = 0; i < 6; i++) {
             Delivery opened = github.open(false, 20 + i, day2.plusSeconds(18_000 + 60L * i));
             out.add(opened);
-            out.add(github.comment(opened.payload().get("issue").get("number").asInt(), 11,
+            out.add(github.comment(number(opened, "issue"), 11,
                     day2.plusSeconds(18_030 + 60L * i)));
         }
         return out;
@@ -204,9 +213,13 @@ class GitHubGapIT extends PlatformTestBase {
         List<Delivery> out = new ArrayList<>();
         Delivery opened = github.open(false, 16, day3);
         out.add(opened);
-        out.add(github.comment(opened.payload().get("issue").get("number").asInt(), 12, day3.plusSeconds(600)));
+        out.add(github.comment(number(opened, "issue"), 12, day3.plusSeconds(600)));
         out.add(github.review(2, 15, day3.plusSeconds(3_600)));
         return out;
+    }
+
+    private static int number(Delivery delivery, String item) {
+        return delivery.payload().get(item).get("number").asInt();
     }
 
     // ------------------------------------------------------------------ the pipeline and its input

@@ -1,10 +1,12 @@
 package org.communitypulse.connect;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -69,7 +71,6 @@ public final class GitHubPollerSourceTask extends PollingSourceTask<GitHubPoller
     private final TreeMap<LocalDate, Set<String>> dayItems = new TreeMap<>();
     private LocalDate countsFrom = LocalDate.EPOCH;
     private SortedMap<LocalDate, Long> lastCounts = new TreeMap<>();
-    private Instant lastReadAt = Instant.EPOCH;
     private long published;
     private long rejected;
 
@@ -102,7 +103,7 @@ public final class GitHubPollerSourceTask extends PollingSourceTask<GitHubPoller
     }
 
     @Override
-    protected java.time.Duration pollInterval() {
+    protected Duration pollInterval() {
         return config().pollInterval();
     }
 
@@ -195,7 +196,6 @@ public final class GitHubPollerSourceTask extends PollingSourceTask<GitHubPoller
         counted.forEach((day, ids) -> dayItems.computeIfAbsent(day, d -> new HashSet<>()).addAll(ids));
         dayItems.headMap(complete).clear();
         lastCounts = counts;
-        lastReadAt = readAt;
         published += out.size() - counts.size();
         if (out.size() > counts.size()) {
             LOG.info("{}: {} item(s) read, {} event(s) to publish; so far {} published, {} rejected; {} requests "
@@ -210,7 +210,7 @@ public final class GitHubPollerSourceTask extends PollingSourceTask<GitHubPoller
      * the items it read), from the first day this task has read in full (at most {@value #COUNT_DAYS} days back).
      */
     public SortedMap<LocalDate, Long> dayCounts() {
-        return lastCounts;
+        return Collections.unmodifiableSortedMap(lastCounts);
     }
 
     /**
@@ -232,16 +232,6 @@ public final class GitHubPollerSourceTask extends PollingSourceTask<GitHubPoller
                 .setCommunityId(config().community()).setDay(day).setSource(SourcePlatform.GITHUB).setItems(items)
                 .setObservedAt(now).setCompleteThrough(readAt).build())));
         return out;
-    }
-
-    /** When the last successful fetch began. */
-    public Instant completeThrough() {
-        return lastReadAt;
-    }
-
-    /** The API client, for its request counters. */
-    GitHubApiClient api() {
-        return api;
     }
 
     @Override

@@ -37,7 +37,8 @@ import java.util.function.Predicate;
  * {@code 304} on a matching {@code If-None-Match} (not counted against the limit), a primary rate limit of
  * {@link #limit} requests per window ({@code X-RateLimit-Limit/Remaining/Reset}; a request beyond it gets 403
  * and is counted as {@link #overLimit()}), scripted secondary limits (403 with {@code Retry-After}), 401 without
- * the token. Discussions (GraphQL) answer an empty list. Public for the connect and cli tests (test-jar).
+ * the token. Discussions answer the poller's GraphQL query (newest update first, paged with {@code after}).
+ * Public for the connect and cli tests (test-jar).
  */
 public final class FakeGitHub implements AutoCloseable {
 
@@ -67,6 +68,8 @@ public final class FakeGitHub implements AutoCloseable {
     private final List<ObjectNode> comments = new ArrayList<>();
     private final List<ObjectNode> reviewComments = new ArrayList<>();
     private final Map<Long, List<ObjectNode>> reviews = new HashMap<>();
+    /** Discussions as GitHub's GraphQL answers them (the poller's query), comments nested. */
+    private final List<ObjectNode> discussions = new ArrayList<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private long nextId = 5000;
     private int nextNumber = 1;
@@ -176,6 +179,73 @@ public final class FakeGitHub implements AutoCloseable {
         return new Delivery("pull_request_review_comment", payload);
     }
 
+    /** Starts a discussion (a Q&A one when {@code answerable}); numbered with the issues, as on GitHub. */
+    public synchronized Delivery discuss(long user, Instant at, boolean answerable) {
+        int number = nextNumber++;
+        ObjectNode node = JSON.createObjectNode();
+        node.put("number", number).put("createdAt", at.toString()).put("updatedAt", at.toString());
+        node.set("author", author(user));
+        node.putObject("category").put("isAnswerable", answerable);
+        node.putObject("comments").putArray("nodes");
+        discussions.add(node);
+        ObjectNode payload = envelope("created", user);
+        payload.set("discussion", discussionPayload(node));
+        return new Delivery("discussion", payload);
+    }
+
+    /** Comments on discussion {@code number}, or replies to comment {@code parentId} (null: top level). */
+    public synchronized Delivery discussionComment(int number, Long parentId, long user, Instant at) {
+        ObjectNode discussion = discussions.stream().filter(d -> d.get("number").asInt() == number).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no discussion " + number));
+        long id = nextId++;
+        ObjectNode comment = JSON.createObjectNode();
+        comment.put("databaseId", id).put("createdAt", at.toString()).put("updatedAt", at.toString());
+        comment.set("author", author(user));
+        ArrayNode top = (ArrayNode) discussion.get("comments").get("nodes");
+        if (parentId == null) {
+            comment.putObject("replies").putArray("nodes");
+            top.add(comment);
+        } else {
+            comment.putObject("replyTo").put("databaseId", parentId);
+            for (JsonNode candidate : top) {
+                if (candidate.get("databaseId").asLong() == parentId) {
+                    ((ArrayNode) candidate.get("replies").get("nodes")).add(comment);
+                }
+            }
+        }
+        discussion.put("updatedAt", at.toString());
+        ObjectNode payload = envelope("created", user);
+        payload.set("discussion", discussionPayload(discussion));
+        ObjectNode webhookComment = JSON.createObjectNode();
+        webhookComment.put("id", id).put("created_at", at.toString()).put("updated_at", at.toString());
+        if (parentId != null) {
+            webhookComment.put("parent_id", parentId);
+        } else {
+            webhookComment.putNull("parent_id");
+        }
+        webhookComment.set("user", user(user));
+        payload.set("comment", webhookComment);
+        return new Delivery("discussion_comment", payload);
+    }
+
+    /** The webhook's {@code discussion} object of a GraphQL node, as in GitHub's documented payload. */
+    private ObjectNode discussionPayload(ObjectNode node) {
+        int number = node.get("number").asInt();
+        ObjectNode discussion = JSON.createObjectNode();
+        discussion.put("number", number).put("title", "Discussion " + number)
+                .put("html_url", "https://github.com/" + FULL_NAME + "/discussions/" + number)
+                .put("created_at", node.get("createdAt").asText()).put("updated_at", node.get("updatedAt").asText());
+        discussion.set("user", user(node.get("author").get("databaseId").asLong()));
+        discussion.putObject("category").put("is_answerable", node.get("category").get("isAnswerable").asBoolean());
+        return discussion;
+    }
+
+    private static ObjectNode author(long id) {
+        ObjectNode author = JSON.createObjectNode();
+        author.put("databaseId", id).put("login", "user" + id);
+        return author;
+    }
+
     /** Edits issue {@code number} at {@code at} (only its {@code updated_at} changes: the poller sees it again). */
     public synchronized void edit(int number, Instant at) {
         touch(issue(number), at);
@@ -246,7 +316,8 @@ public final class FakeGitHub implements AutoCloseable {
         URI uri = exchange.getRequestURI();
         String query = uri.getRawQuery() == null ? "" : URLDecoder.decode(uri.getRawQuery(), StandardCharsets.UTF_8);
         String key = uri.getPath() + (query.isEmpty() ? "" : "?" + query);
-        exchange.getRequestBody().readAllBytes();
+        byte[] requestBody = exchange.getRequestBody().readAllBytes();
+        JsonNode graphqlBody = requestBody.length == 0 ? JSON.createObjectNode() : JSON.readTree(requestBody);
         if (!("Bearer " + TOKEN).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
             reply(exchange, key, 401, "{\"message\":\"Bad credentials\"}", null);
             return;
@@ -269,7 +340,7 @@ public final class FakeGitHub implements AutoCloseable {
                     + "minutes before you try again.\"}", null);
             return;
         }
-        String body = body(uri.getPath(), params(query), exchange);
+        String body = body(uri.getPath(), params(query), exchange, graphqlBody);
         if (body == null) {
             remaining--;
             rateHeaders(exchange);
@@ -297,11 +368,11 @@ public final class FakeGitHub implements AutoCloseable {
         exchange.getResponseHeaders().set("X-RateLimit-Resource", "core");
     }
 
-    private String body(String path, Map<String, String> params, HttpExchange exchange) throws IOException {
+    private String body(String path, Map<String, String> params, HttpExchange exchange, JsonNode graphqlBody)
+            throws IOException {
         String repo = "/repos/" + FULL_NAME;
         if ("POST".equals(exchange.getRequestMethod()) && "/graphql".equals(path)) {
-            return "{\"data\":{\"repository\":{\"discussions\":{\"pageInfo\":{\"hasNextPage\":false,"
-                    + "\"endCursor\":null},\"nodes\":[]}}}}";
+            return discussionsPage(graphqlBody);
         }
         if (path.equals(repo)) {
             return JSON.writeValueAsString(repository);
@@ -326,6 +397,28 @@ public final class FakeGitHub implements AutoCloseable {
             return of == null ? null : page(of, "submitted_at", params, path, exchange);
         }
         return null;
+    }
+
+    /**
+     * {@code repository.discussions(first, after, orderBy: UPDATED_AT DESC)}: the query's own variables decide
+     * the page ({@code after} is the index reached, as an opaque cursor).
+     */
+    private String discussionsPage(JsonNode request) throws IOException {
+        JsonNode variables = request.path("variables");
+        if (!OWNER.equals(variables.path("owner").asText()) || !NAME.equals(variables.path("name").asText())) {
+            return "{\"data\":{\"repository\":null},\"errors\":[{\"type\":\"NOT_FOUND\",\"message\":"
+                    + "\"Could not resolve to a Repository\"}]}";
+        }
+        List<ObjectNode> newest = discussions.stream()
+                .sorted(Comparator.comparing((ObjectNode d) -> d.get("updatedAt").asText()).reversed()).toList();
+        int from = variables.hasNonNull("after") ? Integer.parseInt(variables.get("after").asText()) : 0;
+        int to = Math.min(newest.size(), from + pageSize);
+        ObjectNode answer = JSON.createObjectNode();
+        ObjectNode connection = answer.putObject("data").putObject("repository").putObject("discussions");
+        connection.putObject("pageInfo").put("hasNextPage", to < newest.size()).put("endCursor", String.valueOf(to));
+        ArrayNode nodes = connection.putArray("nodes");
+        newest.subList(Math.min(from, to), to).forEach(nodes::add);
+        return JSON.writeValueAsString(answer);
     }
 
     private String page(List<ObjectNode> items, String order, Map<String, String> params, String path,

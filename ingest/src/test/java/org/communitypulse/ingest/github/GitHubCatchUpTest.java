@@ -103,4 +103,31 @@ class GitHubCatchUpTest {
             assertThat(next.items()).filteredOn(item -> !item.counted()).hasSize(2);
         }
     }
+
+    @Test
+    void shouldGiveWebhookIdsWhenDiscussionsAndCommentsReadThroughGraphql() throws Exception {
+        try (FakeGitHub github = new FakeGitHub(1000, 60_000, 2)) {
+            FakeGitHub.Delivery qa = github.discuss(7, T0, true);
+            int number = qa.payload().get("discussion").get("number").asInt();
+            FakeGitHub.Delivery answer = github.discussionComment(number, null, 8, T0.plusSeconds(60));
+            long answerId = answer.payload().get("comment").get("id").asLong();
+            FakeGitHub.Delivery reply = github.discussionComment(number, answerId, 7, T0.plusSeconds(120));
+            FakeGitHub.Delivery other = github.discuss(9, T0.plusSeconds(30), false);
+            FakeGitHub.Delivery older = github.discuss(9, T0.minusSeconds(30), false);
+            GitHubCatchUp catchUp = catchUp(github);
+            GitHubCatchUp.Read read = catchUp.read(FakeGitHub.FULL_NAME, Position.startingAt(Instant.EPOCH), false,
+                    COMMUNITY);
+            assertThat(published(read)).containsExactlyInAnyOrderElementsOf(
+                    webhookIds(List.of(qa, answer, reply, other, older)));
+            List<ActivityEvent> events = read.items().stream().flatMap(i -> i.mapping().events().stream()).toList();
+            assertThat(events).filteredOn(e -> e.getEventId().equals(webhookIds(List.of(answer)).get(0)))
+                    .singleElement().satisfies(e -> assertThat(e.getAttributes()).containsEntry("kind", "answer"));
+
+            // Pages of 2, newest update first: the read stops at the cursor; a new reply moves its discussion.
+            assertThat(published(catchUp.read(FakeGitHub.FULL_NAME, read.position(), false, COMMUNITY))).isEmpty();
+            FakeGitHub.Delivery late = github.discussionComment(number, answerId, 9, T0.plusSeconds(600));
+            assertThat(published(catchUp.read(FakeGitHub.FULL_NAME, read.position(), false, COMMUNITY)))
+                    .contains(webhookIds(List.of(late)).get(0)).hasSize(4);
+        }
+    }
 }
