@@ -11,7 +11,9 @@ RUN groupadd --system pulse && useradd --system --gid pulse --home-dir /app puls
     && mkdir -p /var/lib/pulse/streams && chown -R pulse:pulse /var/lib/pulse
 
 WORKDIR /app
-# Dependencies first: they change less often than our jar, so the layer is reused.
+# Dependencies first: they change less often than our jar, so the layer is reused. lib/ holds no embedded
+# broker or registry (those are in cli/target/lib-embedded, for ./pulse run and replay on a workstation):
+# `pulse run` here needs PULSE_BOOTSTRAP_SERVERS and PULSE_SCHEMA_REGISTRY_URL.
 COPY cli/target/lib/ /app/lib/
 COPY cli/target/pulse.jar /app/pulse.jar
 

@@ -19,7 +19,10 @@ function rejects(name, breakIt, expected) {
 test('routes are read from the HTTP servers\' sources', () => {
   const streams = routes(fs.readFileSync(path.join(REPO,
     'streams/src/main/java/org/communitypulse/streams/http/PulseHttpServer.java'), 'utf8'));
-  assert.deepStrictEqual([...streams].sort(), ['/health', '/metrics', '/ready']);
+  // The probes and the scrape need these three; the server may serve more (the OpenAPI document, the dashboard).
+  for (const route of ['/health', '/metrics', '/ready']) {
+    assert.ok(streams.has(route), `${route} not found among ${[...streams]}`);
+  }
   assert.deepStrictEqual([...routes('static final String X_PATH = "/x"; app.get(X_PATH, h); app.get("/y", h);')],
     ['/x', '/y']);
 });

@@ -66,7 +66,7 @@ final class AlertsCommand implements Runnable {
             Settings settings = settings(connection, receivers, port, extra, System.getenv());
             CountDownLatch stopped = new CountDownLatch(1);
             AvroSerdeConfig serdeConfig = new AvroSerdeConfig(
-                    Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, connection.registryUrl));
+                    Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, connection.registryUrl()));
             try (SchemaRegistryClient registry = serdeConfig.newClient()) {
                 // Reading only: the writer (Streams) registers the schemas.
                 Topics topics = new Topics(connection.topicPrefix, new AvroSerdes(registry, false));
@@ -79,7 +79,7 @@ final class AlertsCommand implements Runnable {
                         service.close();
                         stopped.countDown();
                     }, "pulse-alerts-shutdown"));
-                    System.out.println("Delivering " + topics.alerts().name() + " at " + connection.bootstrapServers
+                    System.out.println("Delivering " + topics.alerts().name() + " at " + connection.bootstrapServers()
                             + " to " + (service.receivers().isEmpty() ? "no receiver (gauge only)" : service.receivers())
                             + "; dead letters to " + AlertDeliveryService.deadLetterTopic(topics)
                             + (settings.delivery().httpPort() >= 0 ? "; GET /metrics /health /ready on port "
@@ -122,7 +122,7 @@ final class AlertsCommand implements Runnable {
         if (port != null) {
             delivery.put(AlertDeliveryConfig.HTTP_PORT_CONFIG, port);
         }
-        clients.put("bootstrap.servers", connection.bootstrapServers);
+        clients.put("bootstrap.servers", connection.bootstrapServers());
         return new Settings(new AlertDeliveryConfig(delivery), clients);
     }
 }

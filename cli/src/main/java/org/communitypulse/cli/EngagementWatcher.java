@@ -17,6 +17,7 @@ import org.communitypulse.schemas.avro.DailyEngagement;
 final class EngagementWatcher implements AutoCloseable {
 
     private static final Duration PRINT_EVERY = Duration.ofSeconds(5);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
 
     private final KafkaConsumer<CommunityDayKey, DailyEngagement> consumer;
     private final Topic<CommunityDayKey, DailyEngagement> topic;
@@ -36,8 +37,10 @@ final class EngagementWatcher implements AutoCloseable {
         thread.setDaemon(true);
     }
 
-    void start() {
-        thread.start();
+    synchronized void start() {
+        if (running) {
+            thread.start();
+        }
     }
 
     private void loop() {
@@ -56,13 +59,15 @@ final class EngagementWatcher implements AutoCloseable {
                     }
                 }
             } catch (org.apache.kafka.common.errors.WakeupException | IllegalStateException e) {
-                return;
+                break;
             }
             if (System.nanoTime() >= nextPrint && !latest.isEmpty()) {
                 print(latest);
                 nextPrint = System.nanoTime() + PRINT_EVERY.toNanos();
             }
         }
+        // A consumer is closed by the thread that polls it (it is not thread-safe).
+        consumer.close(CLOSE_TIMEOUT);
     }
 
     private static boolean hasConversation(DailyEngagement v) {
@@ -76,17 +81,21 @@ final class EngagementWatcher implements AutoCloseable {
         System.out.println();
     }
 
+    /** Stops the loop and closes the consumer, waiting at most about two seconds. */
     @Override
     public void close() {
-        running = false;
+        synchronized (this) {
+            running = false;
+            if (!thread.isAlive()) {
+                consumer.close(CLOSE_TIMEOUT);
+                return;
+            }
+        }
         consumer.wakeup();
         try {
-            thread.join(5_000);
+            thread.join(CLOSE_TIMEOUT.multipliedBy(2).toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        if (!thread.isAlive()) {
-            return;
         }
     }
 }

@@ -71,18 +71,18 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() {
         SimulationPlan plan = new SimulationPlan(SimulationPlan.numberedCommunities(communities), members, start, days,
                 seed, parseStalls(stalls));
-        try (SchemaRegistryClient registry = new RestSchemaRegistryClient(connection.registryUrl)) {
+        try (SchemaRegistryClient registry = new RestSchemaRegistryClient(connection.registryUrl())) {
             Topics topics = new Topics(connection.topicPrefix, new AvroSerdes(registry, true));
             Map<EventType, Long> byType = new EnumMap<>(EventType.class);
             long startNanos;
-            try (KafkaEventSink sink = new KafkaEventSink(connection.bootstrapServers, topics.activity(), Map.of())) {
+            try (KafkaEventSink sink = new KafkaEventSink(connection.bootstrapServers(), topics.activity(), Map.of())) {
                 // Timed from the first send: the reachability check is not generation.
                 startNanos = System.nanoTime();
                 publish(plan, sink, byType, startNanos);
             }
             Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
             System.out.println(summary(plan, byType, elapsed));
-            System.out.println("Published to topic " + topics.activity().name() + " at " + connection.bootstrapServers);
+            System.out.println("Published to topic " + topics.activity().name() + " at " + connection.bootstrapServers());
             return 0;
         } catch (ImportException | SchemaRegistryException | org.apache.kafka.common.KafkaException e) {
             System.err.println("Generate failed: " + e.getMessage());

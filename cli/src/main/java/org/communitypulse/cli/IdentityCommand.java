@@ -90,9 +90,9 @@ final class IdentityCommand implements Runnable {
             ActivityEvent event = ActivityEvent.newBuilder().setEventId("pulse-identity-" + UUID.randomUUID())
                     .setCommunityId(community).setSource(SourcePlatform.OTHER).setType(type).setActorId(identity)
                     .setOccurredAt(clock.instant()).setAttributes(attributes).build();
-            try (SchemaRegistryClient registry = new RestSchemaRegistryClient(connection.registryUrl)) {
+            try (SchemaRegistryClient registry = new RestSchemaRegistryClient(connection.registryUrl())) {
                 Topics topics = new Topics(connection.topicPrefix, new AvroSerdes(registry, true));
-                try (KafkaEventSink sink = new KafkaEventSink(connection.bootstrapServers, topics.activity(), Map.of())) {
+                try (KafkaEventSink sink = new KafkaEventSink(connection.bootstrapServers(), topics.activity(), Map.of())) {
                     sink.send(event);
                     sink.flush();
                 }
@@ -170,7 +170,7 @@ final class IdentityCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (SchemaRegistryClient registry = new RestSchemaRegistryClient(connection.registryUrl)) {
+            try (SchemaRegistryClient registry = new RestSchemaRegistryClient(connection.registryUrl())) {
                 Topics topics = new Topics(connection.topicPrefix, new AvroSerdes(registry, true));
                 Map<String, Identity> identities = new TreeMap<>();
                 readLatest(topics.identities(), timeout).values().stream()
@@ -218,7 +218,7 @@ final class IdentityCommand implements Runnable {
         /** The latest value per key of a compacted topic, read to its committed end; tombstones remove keys. */
         private <K, V> Map<K, V> readLatest(Topic<K, V> topic, Duration timeout) throws TimeoutException {
             Map<String, Object> config = new HashMap<>();
-            config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.bootstrapServers);
+            config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.bootstrapServers());
             config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
             // The pipeline writes exactly-once: only committed records are the truth.
             config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -54,7 +54,7 @@ final class ImportCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return importStackExchange(dump.dumpDir, dump.community, connection.bootstrapServers, connection.registryUrl,
+            return importStackExchange(dump.dumpDir, dump.community, connection.bootstrapServers(), connection.registryUrl(),
                     connection.topicPrefix);
         }
     }
@@ -79,7 +79,7 @@ final class ImportCommand implements Runnable {
                 System.err.println("Import failed: " + e.getMessage());
                 return 2;
             }
-            return importWith(export.community, connection.bootstrapServers, connection.registryUrl,
+            return importWith(export.community, connection.bootstrapServers(), connection.registryUrl(),
                     connection.topicPrefix, (sink, progress) -> importer.run(export.file, export.community, sink,
                             progress));
         }
@@ -167,11 +167,11 @@ final class ImportCommand implements Runnable {
             }
             if (api != null) {
                 DiscourseApiClient client = api;
-                return importWith(community, connection.bootstrapServers, connection.registryUrl,
+                return importWith(community, connection.bootstrapServers(), connection.registryUrl(),
                         connection.topicPrefix, (sink, progress) -> new DiscourseApiImporter(members)
                                 .run(client, community, sink, progress));
             }
-            return importWith(community, connection.bootstrapServers, connection.registryUrl,
+            return importWith(community, connection.bootstrapServers(), connection.registryUrl(),
                     connection.topicPrefix, (sink, progress) -> new DiscourseExportImporter(members)
                             .run(input.dir, community, sink, progress));
         }
@@ -227,14 +227,14 @@ final class ImportCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (SchemaRegistryClient registry = new RestSchemaRegistryClient(connection.registryUrl)) {
+            try (SchemaRegistryClient registry = new RestSchemaRegistryClient(connection.registryUrl())) {
                 Topics topics = new Topics(connection.topicPrefix, new AvroSerdes(registry, true));
                 ImportSummary summary;
-                try (KafkaEventSink sink = new KafkaEventSink(connection.bootstrapServers, topics.activity(), Map.of())) {
+                try (KafkaEventSink sink = new KafkaEventSink(connection.bootstrapServers(), topics.activity(), Map.of())) {
                     summary = new RegisterImporter().run(files, community, sink);
                 }
                 System.out.println(summary.render());
-                System.out.println("Published to topic " + topics.activity().name() + " at " + connection.bootstrapServers);
+                System.out.println("Published to topic " + topics.activity().name() + " at " + connection.bootstrapServers());
                 return summary.rejectedTotal() == 0 ? 0 : 1;
             } catch (ImportException | SchemaRegistryException | org.apache.kafka.common.KafkaException e) {
                 System.err.println("Import failed: " + e.getMessage());
@@ -264,7 +264,7 @@ final class ImportCommand implements Runnable {
                 System.err.println("Import failed: " + e.getMessage());
                 return 2;
             }
-            return importWith(export.community, connection.bootstrapServers, connection.registryUrl,
+            return importWith(export.community, connection.bootstrapServers(), connection.registryUrl(),
                     connection.topicPrefix, (sink, progress) -> new IdentityMappingImporter(members,
                             java.time.Clock.systemUTC()).run(export.file, export.community, sink));
         }

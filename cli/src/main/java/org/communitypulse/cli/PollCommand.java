@@ -20,7 +20,10 @@ import org.communitypulse.ingest.http.WebhookServerConfig;
 import org.communitypulse.ingest.discourse.DiscourseApiClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code pulse poll <platform>}: the catch-up pollers of the Connect plugin, run without a Connect worker
@@ -50,10 +53,18 @@ final class PollCommand implements Runnable {
 
         @Option(names = "--once", description = "Poll until caught up, then exit (for cron and scripts).")
         boolean once;
+
+        /** @throws ParameterException (a usage error) when an option is out of range */
+        void validate(CommandSpec spec) {
+            if (intervalSeconds < 1) {
+                throw new ParameterException(spec.commandLine(), "--interval must be at least 1 second");
+            }
+        }
     }
 
     @Command(name = "discourse", mixinStandardHelpOptions = true,
-            description = "Follow a Discourse forum's new posts through its API (key from --api-key-file or $"
+            description = "Follow a Discourse forum's new topics, posts, likes and members through its API and publish "
+                    + "its threads and replies per day (key from --api-key-file or $"
                     + ImportCommand.Discourse.API_KEY_ENV + ").")
     static final class Discourse implements Callable<Integer> {
 
@@ -74,25 +85,38 @@ final class PollCommand implements Runnable {
                         + ", else system).")
         String apiUsername;
 
+        @Option(names = "--no-users",
+                description = "Do not follow new members (they need an admin API key).")
+        boolean noUsers;
+
+        @Option(names = "--no-likes", description = "Do not follow likes (one request per post whose likes grew).")
+        boolean noLikes;
+
         @Mixin
         PollOptions poll;
 
         @Mixin
         ConnectionOptions connection;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() {
+            poll.validate(spec);
             DiscourseApiClient.Settings api;
             try {
                 api = ImportCommand.Discourse.apiSettings(url, apiKeyFile, apiUsername, System.getenv());
             } catch (IllegalArgumentException e) {
                 System.err.println("Poll failed: " + e.getMessage());
-                return 2;
+                return ExitCodes.FAILED;
             }
             Map<String, String> props = taskProps(community, connection, System.getenv());
             props.put(DiscoursePollerConfig.URL_CONFIG, url.toString());
             props.put(DiscoursePollerConfig.API_KEY_CONFIG, api.apiKey());
             props.put(DiscoursePollerConfig.API_USERNAME_CONFIG, api.apiUsername());
+            props.put(DiscoursePollerConfig.FOLLOW_USERS_CONFIG, Boolean.toString(!noUsers));
+            props.put(DiscoursePollerConfig.FOLLOW_LIKES_CONFIG, Boolean.toString(!noLikes));
             props.put(DiscoursePollerConfig.POLL_INTERVAL_MS_CONFIG,
                     Long.toString(Duration.ofSeconds(poll.intervalSeconds).toMillis()));
             return runPoller(new DiscoursePollerSourceTask(), props, "discourse-" + community, poll, connection);
@@ -136,8 +160,12 @@ final class PollCommand implements Runnable {
         @Mixin
         ConnectionOptions connection;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() {
+            poll.validate(spec);
             Map<String, String> props = taskProps(community, connection, System.getenv());
             props.put(GitHubPollerConfig.URL_CONFIG, apiUrl.toString());
             props.put(GitHubPollerConfig.REPOSITORIES_CONFIG,
@@ -148,7 +176,7 @@ final class PollCommand implements Runnable {
                 String token = System.getenv(TOKEN_ENV);
                 if (token == null || token.isBlank()) {
                     System.err.println("Poll failed: give --token-file FILE or set $" + TOKEN_ENV);
-                    return 2;
+                    return ExitCodes.FAILED;
                 }
                 props.put(GitHubPollerConfig.TOKEN_CONFIG, token.trim());
             }
@@ -163,7 +191,7 @@ final class PollCommand implements Runnable {
                 new GitHubPollerConfig(props).apiSettings();
             } catch (ConfigException e) {
                 System.err.println("Poll failed: " + e.getMessage());
-                return 2;
+                return ExitCodes.FAILED;
             }
             return runPoller(new GitHubPollerSourceTask(), props, "github-" + community,
                     poll, connection);
@@ -175,7 +203,7 @@ final class PollCommand implements Runnable {
         Map<String, String> props = new HashMap<>();
         props.put(PulseConnectConfig.COMMUNITY_CONFIG, community);
         props.put(PulseConnectConfig.TOPIC_PREFIX_CONFIG, connection.topicPrefix);
-        props.put(PulseConnectConfig.REGISTRY_URL_CONFIG, connection.registryUrl);
+        props.put(PulseConnectConfig.REGISTRY_URL_CONFIG, connection.registryUrl());
         String key = env.get(WebhookServerConfig.PSEUDONYM_KEY_ENV);
         if (key != null && !key.isEmpty()) {
             props.put(PulseConnectConfig.PSEUDONYM_KEY_CONFIG, key);
@@ -188,24 +216,20 @@ final class PollCommand implements Runnable {
     }
 
     /**
-     * Runs a poller until Ctrl-C/SIGTERM (or, with --once, until caught up); exit code 0, 2 on failure.
+     * Runs a poller until Ctrl-C/SIGTERM (or, with --once, until caught up); exit code 0, 2 on failure (130/143 after Ctrl-C/SIGTERM, once stopped cleanly).
      * Offsets go to {@code <state-dir>/<name>.offsets.json}.
      */
     static int runPoller(PollingSourceTask<?> task, Map<String, String> props, String name, PollOptions poll,
                          ConnectionOptions connection) {
-        if (poll.intervalSeconds < 1) {
-            System.err.println("Poll failed: --interval must be at least 1 second");
-            return 2;
-        }
         Path offsets = poll.stateDir.resolve(name.replaceAll("[^A-Za-z0-9._-]", "_") + ".offsets.json");
         StandaloneSourceRunner runner;
         try {
-            Producer<byte[], byte[]> producer = StandaloneSourceRunner.producer(connection.bootstrapServers, Map.of());
+            Producer<byte[], byte[]> producer = StandaloneSourceRunner.producer(connection.bootstrapServers(), Map.of());
             runner = new StandaloneSourceRunner(task, props, offsets, producer,
                     line -> System.err.println("pulse poll " + name + ": " + line));
         } catch (RuntimeException e) {
             System.err.println("Poll failed: " + e.getMessage());
-            return 2;
+            return ExitCodes.FAILED;
         }
         // The JVM halts when its hooks return: wait until the batch in flight is sent and its offsets saved.
         Thread hook = new Thread(() -> {
@@ -219,15 +243,15 @@ final class PollCommand implements Runnable {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             long sent = runner.run(poll.once);
-            System.out.println("Published " + sent + " record(s) at " + connection.bootstrapServers
+            System.out.println("Published " + sent + " record(s) at " + connection.bootstrapServers()
                     + "; offsets in " + offsets.toAbsolutePath());
-            return 0;
+            return ExitCodes.OK;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return 2;
+            return ExitCodes.FAILED;
         } catch (RuntimeException e) {
             System.err.println("Poll failed: " + e.getMessage());
-            return 2;
+            return ExitCodes.FAILED;
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

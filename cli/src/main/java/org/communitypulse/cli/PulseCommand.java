@@ -4,13 +4,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code pulse} command: a thin entry point; each subcommand delegates to a module's API. */
-@Command(name = "pulse", mixinStandardHelpOptions = true, version = "Community Pulse " + PulseCommand.VERSION,
+@Command(name = "pulse", mixinStandardHelpOptions = true, versionProvider = PulseVersion.class,
         description = "Community health analytics on Kafka Streams.",
-        subcommands = {RunCommand.class, ImportCommand.class, PollCommand.class, GenerateCommand.class, StreamsCommand.class, ReplayCommand.class,
-                WebhooksCommand.class, AlertsCommand.class, IdentityCommand.class, SchemasCommand.class})
+        subcommands = {RunCommand.class, ImportCommand.class, PollCommand.class, GenerateCommand.class,
+                StreamsCommand.class, ReplayCommand.class, WebhooksCommand.class, AlertsCommand.class,
+                IdentityCommand.class, SchemasCommand.class, CompletionCommand.class})
 public final class PulseCommand implements Runnable {
-
-    static final String VERSION = "0.1.0";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -24,16 +23,29 @@ public final class PulseCommand implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** The configured command line; failures print one clear line (stack trace with PULSE_DEBUG=1). */
+    /**
+     * The configured command line: failures print one clear line (stack trace with PULSE_DEBUG=1), usage
+     * errors exit with {@link ExitCodes#USAGE}, and every command's help lists the exit codes.
+     */
     static CommandLine commandLine() {
-        return new CommandLine(new PulseCommand())
+        CommandLine commandLine = new CommandLine(new PulseCommand())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     cmd.getErr().println("pulse " + cmd.getCommandName() + " failed: " + e.getMessage());
                     if ("1".equals(System.getenv("PULSE_DEBUG"))) {
                         e.printStackTrace(cmd.getErr());
                     }
-                    return 2;
+                    return ExitCodes.FAILED;
                 });
+        documentExitCodes(commandLine);
+        return commandLine;
+    }
+
+    private static void documentExitCodes(CommandLine commandLine) {
+        commandLine.getCommandSpec().exitCodeOnInvalidInput(ExitCodes.USAGE);
+        commandLine.getCommandSpec().usageMessage()
+                .exitCodeListHeading("%nExit codes:%n")
+                .exitCodeList(ExitCodes.descriptions());
+        commandLine.getSubcommands().values().forEach(PulseCommand::documentExitCodes);
     }
 }

@@ -23,6 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,8 +34,6 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.communitypulse.embedded.ApicurioRegistry;
-import org.communitypulse.embedded.EmbeddedKafkaCluster;
 import org.communitypulse.ingest.ConsoleProgress;
 import org.communitypulse.ingest.EventSink;
 import org.communitypulse.ingest.ImportSummary;
@@ -117,6 +116,7 @@ final class ReplayRunner {
 
     /** Runs the replay and writes {@code out} (replaced atomically, so a failed replay leaves no half file). */
     Result run(ImportStep step, Path out) throws Exception {
+        EmbeddedStack.require("pulse replay", "");
         long started = System.nanoTime();
         Path work = Files.createTempDirectory("pulse-replay-");
         String applicationId = "pulse-replay-" + UUID.randomUUID();
@@ -124,26 +124,28 @@ final class ReplayRunner {
         // Alerts judge each day once: not before the whole (out-of-order) history is in.
         AlertGate alerts = AlertGate.closed();
         // Closed in reverse order: Streams before the broker, or its close waits for a broker that is gone.
-        try (EmbeddedKafkaCluster kafka = EmbeddedKafkaCluster.start();
-             ApicurioRegistry registry = ApicurioRegistry.builder().logDir(work.resolve("registry-logs")).start();
-             PulseStreamsApp app = new PulseStreamsApp(streamsConfig(kafka, registry, applicationId, work), alerts)) {
+        try (EmbeddedStack.Service kafka = EmbeddedStack.kafka(null, 0, true);
+             EmbeddedStack.Service registry = EmbeddedStack.registry(null, work.resolve("registry-logs"), 0, true);
+             PulseStreamsApp app = new PulseStreamsApp(streamsConfig(kafka.address(), registry.address(),
+                     applicationId, work), alerts)) {
             app.start();
             app.awaitRunning(STREAMS_START_TIMEOUT);
 
             ImportSummary summary;
-            try (KafkaEventSink sink = new KafkaEventSink(kafka.bootstrapServers(), app.topics().activity(), Map.of())) {
+            try (KafkaEventSink sink = new KafkaEventSink(kafka.address(), app.topics().activity(), Map.of())) {
                 summary = step.importInto(sink, ConsoleProgress.toStderr());
                 sink.flush();
             }
             log.println(summary.render());
 
-            try (Admin admin = Admin.create(kafka.clientConfig())) {
+            try (Admin admin = Admin.create(clientConfig(kafka.address()))) {
                 StreamsCatchUp catchUp = new StreamsCatchUp(admin, applicationId, app.topics().activity().name());
                 awaitProcessed(catchUp, app);
                 alerts.open();
                 awaitEmitted(catchUp, app, timeout, true);
                 log.println("metric records emitted and committed");
-                Map<String, Map<String, JsonNode[]>> latest = readLatest(kafka, admin, metricTopics(app.topics()));
+                Map<String, Map<String, JsonNode[]>> latest = readLatest(kafka.address(), admin,
+                        metricTopics(app.topics()));
                 long written = write(latest, out);
                 return new Result(summary, written, Duration.ofNanos(System.nanoTime() - started));
             }
@@ -152,11 +154,17 @@ final class ReplayRunner {
         }
     }
 
-    private static PulseStreamsConfig streamsConfig(EmbeddedKafkaCluster kafka, ApicurioRegistry registry,
+    private static Map<String, Object> clientConfig(String bootstrapServers) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return config;
+    }
+
+    private static PulseStreamsConfig streamsConfig(String bootstrapServers, String registryUrl,
                                                     String applicationId, Path work) {
         Map<String, Object> props = new HashMap<>();
-        props.put(PulseStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(PulseStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.ccompatUrl());
+        props.put(PulseStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(PulseStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
         props.put(PulseStreamsConfig.TOPIC_PREFIX_CONFIG, Topics.DEFAULT_PREFIX);
         props.put(PulseStreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(PulseStreamsConfig.STATE_DIR_CONFIG, work.resolve("streams").toAbsolutePath().toString());
@@ -241,7 +249,7 @@ final class ReplayRunner {
      * {@code [key, value]} JSON per key, keyed and sorted by the key's JSON text. A null value
      * (tombstone) removes its key, as in a table.
      */
-    private Map<String, Map<String, JsonNode[]>> readLatest(EmbeddedKafkaCluster kafka, Admin admin,
+    private Map<String, Map<String, JsonNode[]>> readLatest(String bootstrapServers, Admin admin,
                                                            List<Topic<?, ?>> topics) throws Exception {
         Map<String, Deserializer<?>> keys = new HashMap<>();
         Map<String, Deserializer<?>> values = new HashMap<>();
@@ -251,7 +259,7 @@ final class ReplayRunner {
             values.put(t.name(), t.valueSerde().deserializer());
             latest.put(t.name(), new TreeMap<>());
         }
-        Map<String, Object> config = new HashMap<>(kafka.clientConfig());
+        Map<String, Object> config = clientConfig(bootstrapServers);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // Exactly-once output is only final once committed; aborted attempts must not be read.
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

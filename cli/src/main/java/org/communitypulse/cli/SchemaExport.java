@@ -55,7 +55,7 @@ final class SchemaExport {
         doc.put("asyncapi", "2.6.0");
         ObjectNode info = doc.putObject("info");
         info.put("title", "Community Pulse topics");
-        info.put("version", PulseCommand.VERSION);
+        info.put("version", PulseVersion.version());
         info.put("description", "Every Kafka topic of the Community Pulse pipeline under the prefix '"
                 + topics.prefix() + "'. Metric topics are written exactly once (transactions): read them with "
                 + "isolation.level=read_committed and keep the latest value per key. Avro keys and values use the "

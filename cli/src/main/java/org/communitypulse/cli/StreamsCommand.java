@@ -32,13 +32,10 @@ final class StreamsCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
-    @Option(names = "--application-id", defaultValue = "${env:PULSE_APPLICATION_ID:-community-pulse}",
-            description = "Streams application id; instances with the same id share the work. Default: ${DEFAULT-VALUE}.")
-    String applicationId;
+    static final Path DEFAULT_STATE_DIR = Path.of(".pulse", "streams");
 
-    @Option(names = "--state-dir", defaultValue = "${env:PULSE_STATE_DIR:-.pulse/streams}",
-            description = "Local state directory. Default: ${DEFAULT-VALUE}.")
-    Path stateDir;
+    @Mixin
+    StreamsAppOptions app;
 
     @Option(names = "--config", paramLabel = "KEY=VALUE",
             description = "Extra settings, e.g. lateness.horizon.ms=604800000 or streams.num.stream.threads=2.")
@@ -46,7 +43,7 @@ final class StreamsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        PulseStreamsConfig config = config(connection, applicationId, stateDir, extra);
+        PulseStreamsConfig config = config(connection, app.applicationId, app.stateDir(DEFAULT_STATE_DIR), extra);
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         // The JVM halts as soon as its shutdown hooks return: this one waits for close(), so that on SIGTERM
@@ -64,8 +61,8 @@ final class StreamsCommand implements Callable<Integer> {
             app.start();
             String http = app.httpPort().isPresent()
                     ? "; metrics at http://localhost:" + app.httpPort().getAsInt() + "/metrics" : "";
-            System.out.println("Streams application '" + applicationId + "' running against "
-                    + connection.bootstrapServers + "; output topic " + app.topics().dailyEngagement().name()
+            System.out.println("Streams application '" + config.applicationId() + "' running against "
+                    + connection.bootstrapServers() + "; output topic " + app.topics().dailyEngagement().name()
                     + http + ". Ctrl-C to stop.");
             stopped.await();
         } finally {
@@ -82,14 +79,24 @@ final class StreamsCommand implements Callable<Integer> {
     /** As above with {@code environment} in place of the process environment. */
     static PulseStreamsConfig config(ConnectionOptions connection, String applicationId, Path stateDir,
                                      Map<String, String> extra, Map<String, String> environment) {
+        return new PulseStreamsConfig(settings(connection.bootstrapServers(), connection.registryUrl(),
+                connection.topicPrefix, applicationId, stateDir, extra, environment));
+    }
+
+    /**
+     * The settings in order of precedence: the named values (options, which read their own PULSE_* variables
+     * as picocli defaults), then {@code extra}, then the rest of the environment.
+     */
+    static Map<String, Object> settings(String bootstrapServers, String registryUrl, String topicPrefix,
+                                        String applicationId, Path stateDir, Map<String, String> extra,
+                                        Map<String, String> environment) {
         Map<String, Object> props = new HashMap<>(PulseStreamsConfig.fromEnvironment(environment));
         props.putAll(extra);
-        // The options below read their own PULSE_* variables (picocli defaults), so they are always set.
-        props.put(PulseStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, connection.bootstrapServers);
-        props.put(PulseStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, connection.registryUrl);
-        props.put(PulseStreamsConfig.TOPIC_PREFIX_CONFIG, connection.topicPrefix);
+        props.put(PulseStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(PulseStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
+        props.put(PulseStreamsConfig.TOPIC_PREFIX_CONFIG, topicPrefix);
         props.put(PulseStreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(PulseStreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
-        return new PulseStreamsConfig(props);
+        return props;
     }
 }

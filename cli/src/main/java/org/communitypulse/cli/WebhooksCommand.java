@@ -1,10 +1,12 @@
 package org.communitypulse.cli;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.communitypulse.ingest.http.WebhookServer;
 import org.communitypulse.ingest.http.WebhookServerConfig;
 import org.communitypulse.schemas.Topics;
@@ -44,22 +46,37 @@ final class WebhooksCommand implements Callable<Integer> {
                     + "Kafka producer (e.g. security.protocol=SSL).")
     Map<String, String> extra = new HashMap<>();
 
+    /** Longer than the server's own close (HTTP stop, then the producer's close of at most 5 s). */
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(8);
+
     @Override
     public Integer call() throws InterruptedException {
         Settings settings = settings(port, host, community, extra);
         CountDownLatch stopped = new CountDownLatch(1);
-        try (SchemaRegistryClient registry = new RestSchemaRegistryClient(connection.registryUrl)) {
+        CountDownLatch closed = new CountDownLatch(1);
+        try (SchemaRegistryClient registry = new RestSchemaRegistryClient(connection.registryUrl())) {
             Topics topics = new Topics(connection.topicPrefix, new AvroSerdes(registry, true));
             try (WebhookServer server = WebhookServer.forKafka(settings.server(), System.getenv(),
-                    connection.bootstrapServers, topics.activity(), settings.producer()).start()) {
-                Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "pulse-webhooks-shutdown"));
+                    connection.bootstrapServers(), topics.activity(), settings.producer()).start()) {
+                // The JVM halts when its hooks return: this one waits (bounded) for the close below, so requests
+                // in flight are answered and the producer is closed before the process ends.
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    stopped.countDown();
+                    try {
+                        closed.await(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "pulse-webhooks-shutdown"));
                 System.out.println("Receiving webhooks for " + server.enabledSources() + " on port " + server.port()
                         + " (POST /webhooks/<platform>[/<community>], GET /health /ready /metrics); publishing to "
-                        + topics.activity().name() + " at " + connection.bootstrapServers + "; member ids "
+                        + topics.activity().name() + " at " + connection.bootstrapServers() + "; member ids "
                         + (server.pseudonymised() ? "pseudonymised" : "NOT pseudonymised (no key set)")
                         + ". Ctrl-C to stop.");
                 stopped.await();
             }
+        } finally {
+            closed.countDown();
         }
         return 0;
     }

@@ -7,10 +7,16 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
+import org.communitypulse.schemas.avro.CommunityDayKey;
+import org.communitypulse.schemas.avro.PlatformDayCount;
 import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.PulseStreamsApp;
@@ -42,9 +48,13 @@ class PollCommandIT extends PlatformTestBase {
             assertThat(end(topics.platformCounts().name())).isEqualTo(1);
             assertThat(state.resolve("discourse-forum.offsets.json")).exists();
 
+            assertThat(lastCount(topics).getItems()).as("the topic and its reply").isEqualTo(2);
+
+            // A new process: the day's count goes on from the offset file, not from zero.
             forum.reply(ann, topic);
             assertThat(run(args)).contains("Published 2 record(s)");
             assertThat(end(topics.activity().name())).isEqualTo(4);
+            assertThat(lastCount(topics).getItems()).isEqualTo(3);
             assertThat(Files.readString(state.resolve("discourse-forum.offsets.json"))).doesNotContain(
                     FakeDiscourse.KEY);
         }
@@ -63,6 +73,25 @@ class PollCommandIT extends PlatformTestBase {
         String printed = out.toString(StandardCharsets.UTF_8);
         assertThat(exit).as(printed).isZero();
         return printed;
+    }
+
+    private static PlatformDayCount lastCount(Topics topics) {
+        Topic<CommunityDayKey, PlatformDayCount> counts = topics.platformCounts();
+        try (KafkaConsumer<CommunityDayKey, PlatformDayCount> consumer = new KafkaConsumer<>(
+                SharedPlatform.committedReader(), counts.keySerde().deserializer(), counts.valueSerde().deserializer())) {
+            TopicPartition partition = new TopicPartition(counts.name(), 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            PlatformDayCount last = null;
+            while (consumer.position(partition) < end) {
+                for (var record : consumer.poll(Duration.ofMillis(500))) {
+                    assertThat(record.key().getDay()).isEqualTo(record.value().getDay());
+                    last = record.value();
+                }
+            }
+            return last;
+        }
     }
 
     private static long end(String topic) throws Exception {

@@ -106,7 +106,7 @@ class SchemasCommandTest {
     void shouldRefuseWhenOutIsMissing() {
         StringWriter err = new StringWriter();
         int code = PulseCommand.commandLine().setErr(new PrintWriter(err)).execute("schemas", "export");
-        assertThat(code).isEqualTo(2);
+        assertThat(code).isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString()).contains("--out");
     }
 }

@@ -22,8 +22,8 @@ class StreamsCommandTest {
                 "PULSE_HTTP_PORT", "9404",
                 "PULSE_STREAMS_NUM_STREAM_THREADS", "2");
 
-        PulseStreamsConfig config = StreamsCommand.config(command.connection, command.applicationId, command.stateDir,
-                command.extra, env);
+        PulseStreamsConfig config = StreamsCommand.config(command.connection, command.app.applicationId,
+                command.app.stateDir(StreamsCommand.DEFAULT_STATE_DIR), command.extra, env);
 
         assertThat(config.latenessHorizon()).contains(Duration.ofDays(7));
         assertThat(config.topicPartitions()).as("--config wins over the environment").isEqualTo(4);
@@ -37,8 +37,9 @@ class StreamsCommandTest {
     void shouldPreferOptionsWhenEnvironmentAlsoSetsThem() {
         StreamsCommand command = parse("--application-id", "from-option", "--state-dir", "state");
 
-        PulseStreamsConfig config = StreamsCommand.config(command.connection, command.applicationId, command.stateDir,
-                command.extra, Map.of("PULSE_APPLICATION_ID_X", "ignored", "PULSE_HTTP_PORT", "-1"));
+        PulseStreamsConfig config = StreamsCommand.config(command.connection, command.app.applicationId,
+                command.app.stateDir(StreamsCommand.DEFAULT_STATE_DIR), command.extra,
+                Map.of("PULSE_APPLICATION_ID_X", "ignored", "PULSE_HTTP_PORT", "-1"));
 
         assertThat(config.applicationId()).isEqualTo("from-option");
         assertThat(config.getString(PulseStreamsConfig.STATE_DIR_CONFIG)).isEqualTo(Path.of("state").toAbsolutePath().toString());

@@ -4,19 +4,24 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.security.CodeSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import org.communitypulse.embedded.internals.LogTail;
+import org.communitypulse.embedded.internals.ParentWatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>After start the global compatibility is BACKWARD, like Confluent's default (Apicurio's own
  * default is NONE). Clients use {@link #ccompatUrl()}. The child is killed on {@link #close()} and,
- * as a safety net, when this JVM exits.
+ * as a safety net, when this JVM exits; run from this module's jar, it also ends by itself when this
+ * JVM dies without running its shutdown hooks ({@code kill -9}).
  */
 public final class ApicurioRegistry implements AutoCloseable {
 
@@ -47,12 +53,14 @@ public final class ApicurioRegistry implements AutoCloseable {
     private final int port;
     private final Path logFile;
     private final Thread shutdownHook;
+    private final boolean stopOnJvmExit;
 
-    private ApicurioRegistry(Process process, int port, Path logFile) {
+    private ApicurioRegistry(Process process, int port, Path logFile, boolean stopOnJvmExit) {
         this.process = process;
         this.port = port;
         this.logFile = logFile;
         this.shutdownHook = new Thread(this::stopProcess, "pulse-apicurio-stop-" + process.pid());
+        this.stopOnJvmExit = stopOnJvmExit;
     }
 
     /** Starts a registry with in-memory storage on a free port. */
@@ -104,6 +112,9 @@ public final class ApicurioRegistry implements AutoCloseable {
     @Override
     public void close() {
         stopProcess();
+        if (!stopOnJvmExit) {
+            return;
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException e) {
@@ -135,9 +146,20 @@ public final class ApicurioRegistry implements AutoCloseable {
         private int port;
         private Duration startupTimeout = Duration.ofSeconds(60);
         private String maxHeap = "256m";
+        private boolean stopOnJvmExit = true;
         private final List<String> extraJvmArgs = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * Whether a JVM shutdown hook stops the registry (default true). Turn it off when the caller closes
+         * it from its own hook, in order: hooks run concurrently, so the registry would go while clients
+         * still use it.
+         */
+        public Builder stopOnJvmExit(boolean stop) {
+            this.stopOnJvmExit = stop;
+            return this;
         }
 
         /** The runner jar, or the directory holding it; default: {@value #HOME_PROPERTY} or a search upward. */
@@ -208,8 +230,10 @@ public final class ApicurioRegistry implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("Could not start " + String.join(" ", command), e);
             }
-            ApicurioRegistry registry = new ApicurioRegistry(process, httpPort, log);
-            Runtime.getRuntime().addShutdownHook(registry.shutdownHook);
+            ApicurioRegistry registry = new ApicurioRegistry(process, httpPort, log, stopOnJvmExit);
+            if (stopOnJvmExit) {
+                Runtime.getRuntime().addShutdownHook(registry.shutdownHook);
+            }
             try {
                 HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
                 awaitReady(registry, http, startupTimeout);
@@ -233,6 +257,7 @@ public final class ApicurioRegistry implements AutoCloseable {
             command.add("-XX:TieredStopAtLevel=1");
             command.add("-Dquarkus.http.host=127.0.0.1");
             command.add("-Dquarkus.http.port=" + httpPort);
+            parentWatchAgent().ifPresent(agent -> command.add("-javaagent:" + agent));
             command.addAll(extraJvmArgs);
             command.add("-jar");
             command.add(jar.toString());
@@ -247,6 +272,31 @@ public final class ApicurioRegistry implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("Could not create the registry log directory", e);
             }
+        }
+    }
+
+    /**
+     * This module's jar, when the registry's code runs from one (not from a classes directory, as in this
+     * module's own tests): as an agent it ends the child with this JVM, even after a {@code kill -9}
+     * that leaves no shutdown hook to run ({@link ParentWatch}).
+     */
+    static Optional<Path> parentWatchAgent() {
+        try {
+            CodeSource source = ApicurioRegistry.class.getProtectionDomain().getCodeSource();
+            if (source == null) {
+                return Optional.empty();
+            }
+            Path location = Paths.get(source.getLocation().toURI());
+            if (!Files.isRegularFile(location)) {
+                return Optional.empty();
+            }
+            try (JarFile jar = new JarFile(location.toFile())) {
+                Manifest manifest = jar.getManifest();
+                return manifest != null && manifest.getMainAttributes().getValue("Premain-Class") != null
+                        ? Optional.of(location) : Optional.empty();
+            }
+        } catch (IOException | URISyntaxException | SecurityException | IllegalArgumentException e) {
+            return Optional.empty();
         }
     }
 

@@ -56,14 +56,19 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
     private final String bootstrapServers;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook = new Thread(this::stop, "pulse-kafka-stop");
+    private final boolean stopOnJvmExit;
 
-    private EmbeddedKafkaCluster(KafkaClusterTestKit kit, Path dataDir, boolean persistent, int fixedPort) {
+    private EmbeddedKafkaCluster(KafkaClusterTestKit kit, Path dataDir, boolean persistent, int fixedPort,
+                                 boolean stopOnJvmExit) {
         this.kit = kit;
         this.dataDir = dataDir;
         this.persistent = persistent;
         this.bootstrapServers = fixedPort > 0 ? "localhost:" + fixedPort : kit.bootstrapServers();
-        // A local run ended with Ctrl-C should still flush and unlock its data directory.
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        this.stopOnJvmExit = stopOnJvmExit;
+        if (stopOnJvmExit) {
+            // A JVM ended with Ctrl-C should still flush and unlock its data directory.
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
     }
 
     /** Starts a throw-away cluster on a free port; its data is deleted on {@link #close()}. */
@@ -106,6 +111,9 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
     @Override
     public void close() {
         stop();
+        if (!stopOnJvmExit) {
+            return;
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException e) {
@@ -128,9 +136,20 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
     public static final class Builder {
         private Path dataDir;
         private int port;
+        private boolean stopOnJvmExit = true;
         private final Map<String, Object> brokerProperties = new LinkedHashMap<>();
 
         private Builder() {
+        }
+
+        /**
+         * Whether the cluster stops itself in a JVM shutdown hook (default true). Turn it off when the
+         * caller closes it from its own hook: hooks run concurrently, so a broker stopping on its own
+         * races the clients still closing against it (a Streams close then waits out its timeout).
+         */
+        public Builder stopOnJvmExit(boolean stop) {
+            this.stopOnJvmExit = stop;
+            return this;
         }
 
         /** Keep data in this directory (created if missing) across restarts. */
@@ -179,7 +198,7 @@ public final class EmbeddedKafkaCluster implements KafkaCluster {
                     }
                     throw e;
                 }
-                EmbeddedKafkaCluster cluster = new EmbeddedKafkaCluster(kit, dir, persistent, port);
+                EmbeddedKafkaCluster cluster = new EmbeddedKafkaCluster(kit, dir, persistent, port, stopOnJvmExit);
                 LOG.info("Embedded Kafka ready at {} in {} ms{}", cluster.bootstrapServers(),
                         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                         persistent ? " (data in " + dir + ")" : "");

@@ -266,8 +266,16 @@ public final class PulseStreamsApp implements AutoCloseable {
 
     @Override
     public void close() {
+        close(CLOSE_TIMEOUT);
+    }
+
+    /**
+     * Closes within about {@code timeout} for Streams (committing and leaving the group), then the HTTP server
+     * and meters. A caller with a deadline of its own (a container's stop grace period) passes a shorter one.
+     */
+    public void close(Duration timeout) {
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(CLOSE_TIMEOUT));
+                .withTimeout(timeout));
         if (dashboard != null) {
             dashboard.close();
         }
