@@ -1,13 +1,18 @@
 package org.communitypulse.cli;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.config.ConfigException;
 import org.communitypulse.connect.DiscoursePollerConfig;
 import org.communitypulse.connect.DiscoursePollerSourceTask;
+import org.communitypulse.connect.GitHubPollerConfig;
+import org.communitypulse.connect.GitHubPollerSourceTask;
 import org.communitypulse.connect.PollingSourceTask;
 import org.communitypulse.connect.PulseConnectConfig;
 import org.communitypulse.connect.SlackPollerConfig;
@@ -28,7 +33,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "poll", mixinStandardHelpOptions = true,
         description = "Follow a platform's API and publish what webhooks may have missed (no Kafka Connect needed).",
-        subcommands = {PollCommand.Discourse.class, PollCommand.Slack.class})
+        subcommands = {PollCommand.Discourse.class, PollCommand.Slack.class, PollCommand.GitHub.class})
 final class PollCommand implements Runnable {
 
     @Override
@@ -117,6 +122,81 @@ final class PollCommand implements Runnable {
             props.put(DiscoursePollerConfig.POLL_INTERVAL_MS_CONFIG,
                     Long.toString(Duration.ofSeconds(poll.intervalSeconds).toMillis()));
             return runPoller(new DiscoursePollerSourceTask(), props, "discourse-" + community, poll, connection);
+        }
+    }
+
+    @Command(name = "github", mixinStandardHelpOptions = true,
+            description = "Follow GitHub repositories' issues, pull requests, comments, reviews and discussions "
+                    + "through the API (token from --token-file or $" + GitHub.TOKEN_ENV + ").")
+    static final class GitHub implements Callable<Integer> {
+
+        static final String TOKEN_ENV = "GITHUB_TOKEN";
+
+        @Option(names = "--repo", required = true, paramLabel = "OWNER/REPO|ORG",
+                description = "A repository, or an organisation (or user) for all its repositories; repeatable.")
+        List<String> repositories;
+
+        @Option(names = "--community", required = true, description = "Community id (no ':'), e.g. octo.")
+        String community;
+
+        @Option(names = "--api-url", paramLabel = "URL", defaultValue = "https://api.github.com",
+                description = "REST API base; GitHub Enterprise Server: https://HOST/api/v3. Default: "
+                        + "${DEFAULT-VALUE}.")
+        URI apiUrl;
+
+        @Option(names = "--token-file", paramLabel = "FILE",
+                description = "File holding the token (else $" + TOKEN_ENV + "); the token is never printed.")
+        Path tokenFile;
+
+        @Option(names = "--since", paramLabel = "DAY|INSTANT",
+                description = "First start only: read items updated from this UTC day or instant on (default: "
+                        + "the whole history).")
+        String since;
+
+        @Option(names = "--no-discussions", description = "Do not read discussions (GraphQL).")
+        boolean noDiscussions;
+
+        @Mixin
+        PollOptions poll;
+
+        @Mixin
+        ConnectionOptions connection;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            poll.validate(spec);
+            Map<String, String> props = taskProps(community, connection, System.getenv());
+            props.put(GitHubPollerConfig.URL_CONFIG, apiUrl.toString());
+            props.put(GitHubPollerConfig.REPOSITORIES_CONFIG,
+                    String.join(",", repositories));
+            if (tokenFile != null) {
+                props.put(GitHubPollerConfig.TOKEN_FILE_CONFIG, tokenFile.toString());
+            } else {
+                String token = System.getenv(TOKEN_ENV);
+                if (token == null || token.isBlank()) {
+                    System.err.println("Poll failed: give --token-file FILE or set $" + TOKEN_ENV);
+                    return ExitCodes.FAILED;
+                }
+                props.put(GitHubPollerConfig.TOKEN_CONFIG, token.trim());
+            }
+            if (since != null) {
+                props.put(GitHubPollerConfig.START_SINCE_CONFIG, since);
+            }
+            props.put(GitHubPollerConfig.DISCUSSIONS_CONFIG,
+                    Boolean.toString(!noDiscussions));
+            props.put(GitHubPollerConfig.POLL_INTERVAL_MS_CONFIG,
+                    Long.toString(Duration.ofSeconds(poll.intervalSeconds).toMillis()));
+            try {
+                new GitHubPollerConfig(props).apiSettings();
+            } catch (ConfigException e) {
+                System.err.println("Poll failed: " + e.getMessage());
+                return ExitCodes.FAILED;
+            }
+            return runPoller(new GitHubPollerSourceTask(), props, "github-" + community,
+                    poll, connection);
         }
     }
 

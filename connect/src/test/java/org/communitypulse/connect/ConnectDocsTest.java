@@ -31,8 +31,10 @@ class ConnectDocsTest {
         assertDocumented(FileImportConfig.CONFIG_DEF, docs);
         assertDocumented(DiscoursePollerConfig.CONFIG_DEF, docs);
         assertDocumented(SlackPollerConfig.CONFIG_DEF, docs);
+        assertDocumented(GitHubPollerConfig.CONFIG_DEF, docs);
         assertThat(docs).contains(FileImportSourceConnector.class.getName(),
                 DiscoursePollerSourceConnector.class.getName(), SlackPollerSourceConnector.class.getName(),
+                GitHubPollerSourceConnector.class.getName(),
                 PulseConnectConfig.VALUE_CONVERTER,
                 PulseConnectConfig.KEY_CONVERTER);
     }
