@@ -274,8 +274,8 @@ public final class DiscoursePollerSourceTask extends PollingSourceTask<Discourse
         counts.forEach((day, n) -> out.add(records.dayCount(partition, offset, PlatformDayCount.newBuilder()
                 .setCommunityId(config().community()).setDay(day).setSource(SourcePlatform.DISCOURSE)
                 .setItems(n).setObservedAt(now).setCompleteThrough(now).build())));
-        LOG.info("{}: {} post(s) listed since {}, {} thread(s) and replies counted over {} day(s)", api.baseUrl(),
-                posts.size(), first, counts.values().stream().mapToLong(Long::longValue).sum(), counts.size());
+        LOG.info("{}: {} post(s) listed since {}; threads and replies counted over {} day(s): {}", api.baseUrl(),
+                posts.size(), first, counts.size(), counts.values().stream().mapToLong(Long::longValue).sum());
         return out;
     }
 
