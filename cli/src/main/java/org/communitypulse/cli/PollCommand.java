@@ -94,6 +94,16 @@ final class PollCommand implements Runnable {
         @Option(names = "--no-likes", description = "Do not follow likes (one request per post whose likes grew).")
         boolean noLikes;
 
+        @Option(names = "--reconcile-only", description = "Publish no events: at each poll, recount the threads and "
+                + "replies of the last --reconcile-days UTC days and publish them per day (for the reconciliation; "
+                + "run beside the catch-up poller, with a longer --interval; own offsets file, no cursor).")
+        boolean reconcileOnly;
+
+        @Option(names = "--reconcile-days", paramLabel = "DAYS",
+                description = "With --reconcile-only: days recounted, today included. Default: "
+                        + DiscoursePollerConfig.RECONCILE_DAYS_DEFAULT + ".")
+        Integer reconcileDays;
+
         @Mixin
         PollOptions poll;
 
@@ -106,6 +116,12 @@ final class PollCommand implements Runnable {
         @Override
         public Integer call() {
             poll.validate(spec);
+            if (reconcileDays != null && !reconcileOnly) {
+                throw new ParameterException(spec.commandLine(), "--reconcile-days needs --reconcile-only");
+            }
+            if (reconcileDays != null && reconcileDays < 1) {
+                throw new ParameterException(spec.commandLine(), "--reconcile-days must be at least 1");
+            }
             DiscourseApiClient.Settings api;
             try {
                 api = ImportCommand.Discourse.apiSettings(url, apiKeyFile, apiUsername, System.getenv());
@@ -121,7 +137,14 @@ final class PollCommand implements Runnable {
             props.put(DiscoursePollerConfig.FOLLOW_LIKES_CONFIG, Boolean.toString(!noLikes));
             props.put(DiscoursePollerConfig.POLL_INTERVAL_MS_CONFIG,
                     Long.toString(Duration.ofSeconds(poll.intervalSeconds).toMillis()));
-            return runPoller(new DiscoursePollerSourceTask(), props, "discourse-" + community, poll, connection);
+            if (reconcileOnly) {
+                props.put(DiscoursePollerConfig.RECONCILE_ONLY_CONFIG, "true");
+                props.put(DiscoursePollerConfig.RECONCILE_DAYS_CONFIG, Integer.toString(
+                        reconcileDays == null ? DiscoursePollerConfig.RECONCILE_DAYS_DEFAULT : reconcileDays));
+            }
+            // Its own offsets file: the recount never moves (nor reads) the catch-up poller's.
+            String name = (reconcileOnly ? "discourse-reconcile-" : "discourse-") + community;
+            return runPoller(new DiscoursePollerSourceTask(), props, name, poll, connection);
         }
     }
 

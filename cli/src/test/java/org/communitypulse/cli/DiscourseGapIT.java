@@ -1,12 +1,14 @@
 package org.communitypulse.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,9 +30,15 @@ import org.communitypulse.ingest.webhook.WebhookSource;
 import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.avro.ActivityEvent;
+import org.communitypulse.schemas.avro.Alert;
+import org.communitypulse.schemas.avro.AlertCondition;
+import org.communitypulse.schemas.avro.AlertKey;
+import org.communitypulse.schemas.avro.AlertState;
 import org.communitypulse.schemas.avro.CommunityDayKey;
 import org.communitypulse.schemas.avro.DailyEngagement;
 import org.communitypulse.schemas.avro.PlatformDayCount;
+import org.communitypulse.schemas.avro.Reconciliation;
+import org.communitypulse.schemas.avro.ReconciliationStatus;
 import org.communitypulse.streams.PulseStreamsApp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +51,10 @@ import org.junit.jupiter.api.io.TempDir;
  * back, {@code pulse poll discourse}'s runner reads the forum's API (which rate limits it) and closes the gap.
  * The daily metrics of both are then equal record for record, and everything the poller published that had
  * arrived by webhook before is counted as a duplicate by the pipeline, not as a new event.
+ *
+ * <p>During the outage a reconcile-only poller ({@code pulse poll discourse --reconcile-only}) recounts the forum:
+ * the reconciliation shows the day GAP_OPEN with the lost threads and replies missing, then GAP_NOT_CLOSED at the
+ * next recount with DATA_GAP FIRING; once the catch-up poller closed the gap, COMPLETE and DATA_GAP RESOLVED.
  */
 class DiscourseGapIT extends PlatformTestBase {
 
@@ -94,9 +106,36 @@ class DiscourseGapIT extends PlatformTestBase {
         int lost = forum.failedDeliveries("gapped");
         // 1 user + 2 of the new topic + 1 + 1 replies + 3 likes + 6 replies.
         assertThat(lost).isEqualTo(14);
+        LocalDate outageDay = LocalDate.now(ZoneOffset.UTC);
+        // Threads and replies among them: the new topic, its reply, carol's reply, 6 replies.
+        long lostItems = 1 + 1 + 1 + 6;
+
+        // While the receiver is down, the reconcile-only poller recounts the forum: the gap shows while it is open.
+        awaitProcessedAndEmitted(gapped.topics().prefix() + "app", gapped, AWAIT);
+        int activityBefore = readAll(gapped.topics().activity()).size();
+        long recounted = reconcile(forum, gapped.topics().prefix(), pollState);
+        assertThat(recounted).as("one count per day of the 7-day window, nothing else").isEqualTo(7);
+        assertThat(readAll(gapped.topics().platformCounts())).hasSize(7);
+        assertThat(readAll(gapped.topics().activity())).as("no activity events from a recount")
+                .hasSize(activityBefore);
+        Reconciliation open = awaitReconciliation(gapped.topics(), outageDay, ReconciliationStatus.GAP_OPEN);
+        assertThat(open.getMissing()).isEqualTo(lostItems);
+        assertThat(open.getPlatformItems()).isEqualTo(2 + lostItems);
+        assertThat(open.getPipelineItems()).isEqualTo(2);
+        assertThat(latestDataGap(gapped.topics())).as("no DATA_GAP at the first sight of a gap").isNull();
+        // The next recount finds the gap still open: not closed by the next poll, so DATA_GAP fires.
+        assertThat(reconcile(forum, gapped.topics().prefix(), pollState)).isEqualTo(7);
+        Reconciliation notClosed = awaitReconciliation(gapped.topics(), outageDay,
+                ReconciliationStatus.GAP_NOT_CLOSED);
+        assertThat(notClosed.getMissing()).isEqualTo(lostItems);
+        assertThat(notClosed.getGapSince()).isEqualTo(open.getGapSince());
+        await().atMost(AWAIT).untilAsserted(() -> assertThat(latestDataGap(gapped.topics())).isNotNull()
+                .extracting(Alert::getState).isEqualTo(AlertState.FIRING));
+        int countsBeforeCatchUp = readAll(gapped.topics().platformCounts()).size();
 
         // Back up (on a new port); then the poller catches up, against an API limit of 4 requests in 5.
         forum.subscribe("gapped", endpoint(receiver(gapped.topics())));
+        forum.resetRequestCounts();
         forum.budget(5);
         long sent = poll(forum, gapped.topics().prefix(), pollState);
 
@@ -120,7 +159,7 @@ class DiscourseGapIT extends PlatformTestBase {
         assertThat(metric(gapped, "accepted-total")).isEqualTo(distinct.size());
         // The poller read the forum from its start: what the webhooks had delivered came again, as duplicates
         // (2 users, the first topic, its reply, the like; the topic's two webhooks were one event already).
-        long polledEvents = sent - pollCountRecords(gapped.topics());
+        long polledEvents = sent - (pollCountRecords(gapped.topics()) - countsBeforeCatchUp);
         long beforeOutage = 5;
         assertThat(polledEvents).isEqualTo(distinct.size());
         assertThat(duplicates).isEqualTo(beforeOutage + 1);
@@ -133,21 +172,66 @@ class DiscourseGapIT extends PlatformTestBase {
         assertThat(forum.requests() - forum.rateLimited()).isEqualTo(9);
         assertThat(forum.rateLimited()).isEqualTo(2);
 
-        // The platform's own count of threads and replies per day, for reconciliation.
+        // The platform's own count of threads and replies per day, for reconciliation (the recounts' other days
+        // of the window: nothing on the platform, nothing in the pipeline).
         Map<LocalDate, Long> platform = platformCounts(gapped.topics());
         Map<LocalDate, Long> pipeline = new TreeMap<>();
         expected.forEach((day, daily) -> pipeline.put(day, daily.getThreads() + daily.getReplies()));
-        assertThat(platform).isEqualTo(pipeline);
+        assertThat(platform).containsAllEntriesOf(pipeline);
+        platform.keySet().removeAll(pipeline.keySet());
+        assertThat(platform.values()).allMatch(items -> items == 0);
+
+        // The catch-up poller closed the gap: the reconciliation says so and DATA_GAP is resolved.
+        Reconciliation complete = awaitReconciliation(gapped.topics(), outageDay, ReconciliationStatus.COMPLETE);
+        assertThat(complete.getMissing()).isZero();
+        assertThat(complete.getPipelineItems()).isEqualTo(complete.getPlatformItems()).isEqualTo(2 + lostItems);
+        await().atMost(AWAIT).untilAsserted(() -> assertThat(latestDataGap(gapped.topics())).isNotNull()
+                .extracting(Alert::getState).isEqualTo(AlertState.RESOLVED));
+        assertThat(latestReconciliation(reference.topics(), outageDay)).as("the reference has no platform counts")
+                .isNull();
+    }
+
+    /** One run of the reconcile-only poller ({@code --reconcile-only --once}); its records sent. */
+    private long reconcile(FakeDiscourse forum, String prefix, Path state) throws InterruptedException {
+        Map<String, String> props = pollerProps(forum, prefix);
+        props.put(DiscoursePollerConfig.RECONCILE_ONLY_CONFIG, "true");
+        props.put(DiscoursePollerConfig.RECONCILE_DAYS_CONFIG, "7");
+        StandaloneSourceRunner runner = new StandaloneSourceRunner(new DiscoursePollerSourceTask(), props,
+                state.resolve("discourse-reconcile-forum.offsets.json"),
+                StandaloneSourceRunner.producer(kafka.bootstrapServers(), Map.of()), line -> { });
+        return runner.run(true);
+    }
+
+    /** Waits until the day's latest committed reconciliation has {@code status}, and returns it. */
+    private static Reconciliation awaitReconciliation(Topics topics, LocalDate day, ReconciliationStatus status) {
+        return await().atMost(AWAIT).until(() -> latestReconciliation(topics, day),
+                r -> r != null && r.getStatus() == status);
+    }
+
+    private static Reconciliation latestReconciliation(Topics topics, LocalDate day) {
+        Reconciliation latest = null;
+        for (ConsumerRecord<CommunityDayKey, Reconciliation> r : readAll(topics.reconciliation())) {
+            if (r.key().getCommunityId().equals(COMMUNITY) && r.key().getDay().equals(day)) {
+                latest = r.value();
+            }
+        }
+        return latest;
+    }
+
+    /** The community's latest committed DATA_GAP alert, or null. */
+    private static Alert latestDataGap(Topics topics) {
+        Alert latest = null;
+        for (ConsumerRecord<AlertKey, Alert> r : readAll(topics.alerts())) {
+            if (r.value() != null && r.value().getCondition() == AlertCondition.DATA_GAP
+                    && r.value().getCommunityId().equals(COMMUNITY)) {
+                latest = r.value();
+            }
+        }
+        return latest;
     }
 
     private long poll(FakeDiscourse forum, String prefix, Path state) throws InterruptedException {
-        Map<String, String> props = new HashMap<>();
-        props.put(PulseConnectConfig.COMMUNITY_CONFIG, COMMUNITY);
-        props.put(PulseConnectConfig.TOPIC_PREFIX_CONFIG, prefix);
-        props.put(PulseConnectConfig.REGISTRY_URL_CONFIG, registry.ccompatUrl());
-        props.put(DiscoursePollerConfig.URL_CONFIG, forum.url().toString());
-        props.put(DiscoursePollerConfig.API_KEY_CONFIG, FakeDiscourse.KEY);
-        props.put(DiscoursePollerConfig.POLL_INTERVAL_MS_CONFIG, "1000");
+        Map<String, String> props = pollerProps(forum, prefix);
         Path offsets = state.resolve("discourse-forum.offsets.json");
         List<String> progress = new ArrayList<>();
         StandaloneSourceRunner runner = new StandaloneSourceRunner(new DiscoursePollerSourceTask(), props, offsets,
@@ -159,6 +243,17 @@ class DiscourseGapIT extends PlatformTestBase {
                 forum.url().toString(), DiscoursePollerSourceTask.PARTITION_COMMUNITY, COMMUNITY)))
                 .containsKeys(DiscoursePollerSourceTask.OFFSET_POST_ID, DiscoursePollerSourceTask.OFFSET_USER_ID);
         return sent;
+    }
+
+    private Map<String, String> pollerProps(FakeDiscourse forum, String prefix) {
+        Map<String, String> props = new HashMap<>();
+        props.put(PulseConnectConfig.COMMUNITY_CONFIG, COMMUNITY);
+        props.put(PulseConnectConfig.TOPIC_PREFIX_CONFIG, prefix);
+        props.put(PulseConnectConfig.REGISTRY_URL_CONFIG, registry.ccompatUrl());
+        props.put(DiscoursePollerConfig.URL_CONFIG, forum.url().toString());
+        props.put(DiscoursePollerConfig.API_KEY_CONFIG, FakeDiscourse.KEY);
+        props.put(DiscoursePollerConfig.POLL_INTERVAL_MS_CONFIG, "1000");
+        return props;
     }
 
     private PulseStreamsApp app(String prefix, Path state) throws Exception {

@@ -87,6 +87,14 @@ final class FakeDiscourse implements AutoCloseable {
         budget = n;
     }
 
+    /** Starts counting requests, 429s and Retry-After waits afresh (and the budget's cycle with them). */
+    void resetRequestCounts() {
+        requests.set(0);
+        rateLimited.set(0);
+        retryAfterWaitsMillis.clear();
+        lastLimitedNanos = 0;
+    }
+
     int requests() {
         return requests.get();
     }

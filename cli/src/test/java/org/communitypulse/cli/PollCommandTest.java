@@ -40,4 +40,25 @@ class PollCommandTest {
         assertThat(exit).isEqualTo(ExitCodes.FAILED);
         assertThat(dir.resolve("discourse-forum.offsets.json")).doesNotExist();
     }
+
+    @Test
+    void shouldRefuseReconcileDaysWithoutReconcileOnlyAsAUsageError() throws Exception {
+        Path key = Files.writeString(dir.resolve("key"), "k");
+        StringWriter err = new StringWriter();
+        int exit = run(err, "poll", "discourse", "--url", "https://forum.example", "--community", "forum",
+                "--api-key-file", key.toString(), "--reconcile-days", "3", "--state-dir", dir.toString());
+        assertThat(exit).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--reconcile-days needs --reconcile-only");
+    }
+
+    @Test
+    void shouldRefuseAReconcileWindowOfNoDaysAsAUsageError() throws Exception {
+        Path key = Files.writeString(dir.resolve("key"), "k");
+        StringWriter err = new StringWriter();
+        int exit = run(err, "poll", "discourse", "--url", "https://forum.example", "--community", "forum",
+                "--api-key-file", key.toString(), "--reconcile-only", "--reconcile-days", "0",
+                "--state-dir", dir.toString());
+        assertThat(exit).isEqualTo(ExitCodes.USAGE);
+        assertThat(err.toString()).contains("--reconcile-days must be at least 1");
+    }
 }

@@ -53,6 +53,19 @@ public final class DiscoursePollerConfig extends PulseConnectConfig {
             + "that appears later starts its day's count afresh.";
     public static final int COUNTS_DAYS_DEFAULT = 35;
 
+    public static final String RECONCILE_ONLY_CONFIG = "reconcile.only";
+    public static final String RECONCILE_ONLY_DOC = "Reconcile-only mode: each poll re-reads /posts.json back to "
+            + "00:00 UTC of the first of the last reconcile.days days and publishes, for each day of that window, the "
+            + "threads and replies the forum lists (counted with the same mapping as the events) on "
+            + "<prefix>platform.counts, and no activity events. No cursor: every poll is a full recount, under its own "
+            + "source partition, so it never moves the catch-up connector's position. Run it beside the catch-up "
+            + "connector of the same forum, on a longer interval, to see gaps the webhooks left while they are open.";
+
+    public static final String RECONCILE_DAYS_CONFIG = "reconcile.days";
+    public static final String RECONCILE_DAYS_DOC = "Reconcile-only mode: UTC days (today included) recounted at "
+            + "each poll.";
+    public static final int RECONCILE_DAYS_DEFAULT = 7;
+
     public static final ConfigDef CONFIG_DEF = baseConfigDef()
             .define(URL_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, DiscoursePollerConfig::url,
                     Importance.HIGH, URL_DOC)
@@ -68,7 +81,10 @@ public final class DiscoursePollerConfig extends PulseConnectConfig {
             .define(FOLLOW_USERS_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, FOLLOW_USERS_DOC)
             .define(FOLLOW_LIKES_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, FOLLOW_LIKES_DOC)
             .define(COUNTS_DAYS_CONFIG, Type.INT, COUNTS_DAYS_DEFAULT, ConfigDef.Range.between(1, 366),
-                    Importance.LOW, COUNTS_DAYS_DOC);
+                    Importance.LOW, COUNTS_DAYS_DOC)
+            .define(RECONCILE_ONLY_CONFIG, Type.BOOLEAN, false, Importance.MEDIUM, RECONCILE_ONLY_DOC)
+            .define(RECONCILE_DAYS_CONFIG, Type.INT, RECONCILE_DAYS_DEFAULT, ConfigDef.Range.atLeast(1),
+                    Importance.LOW, RECONCILE_DAYS_DOC);
 
     public DiscoursePollerConfig(Map<?, ?> originals) {
         super(CONFIG_DEF, originals);
@@ -96,6 +112,14 @@ public final class DiscoursePollerConfig extends PulseConnectConfig {
 
     public int countsDays() {
         return getInt(COUNTS_DAYS_CONFIG);
+    }
+
+    public boolean reconcileOnly() {
+        return getBoolean(RECONCILE_ONLY_CONFIG);
+    }
+
+    public int reconcileDays() {
+        return getInt(RECONCILE_DAYS_CONFIG);
     }
 
     /** Client settings; the key stays in the Password until here. */

@@ -30,6 +30,7 @@ import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.PlatformDayCount;
 import org.communitypulse.schemas.avro.SourcePlatform;
+import org.communitypulse.schemas.registry.SchemaRegistryClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,12 @@ import org.slf4j.LoggerFactory;
  *       threads and replies created that day, counted from the posts read.</li>
  * </ul>
  *
+ * <p>With {@code reconcile.only} the task publishes no events: each poll re-reads the posts of the last
+ * {@code reconcile.days} UTC days ({@link DiscoursePostFeed#postsCreatedSince}) and publishes a
+ * {@link PlatformDayCount} for every day of that window, counted with the same mapping as the events. It keeps no
+ * cursor and uses its own source partition ({@code {forum, community, mode=reconcile}}), so it never moves the
+ * catch-up position: what webhooks lost shows as a gap while it is open, not only once the catch-up poller read it.
+ *
  * <p>Source partition {@code {forum, community}}; offset {@code {post_id, user_id, day_counts}}: the last post
  * and user published and the running count per day of the last {@code discourse.counts.days} days, so a restart
  * goes on after what Connect committed with exact counts. Like counts are kept in memory only: after a restart
@@ -63,6 +70,11 @@ public final class DiscoursePollerSourceTask extends PollingSourceTask<Discourse
     public static final String OFFSET_USER_ID = "user_id";
     /** Running threads+replies per UTC day: {@code 2026-01-31=12,2026-02-01=3}. */
     public static final String OFFSET_DAY_COUNTS = "day_counts";
+    /** Only in the partition of the reconcile-only mode, which is thereby distinct from the catch-up one. */
+    public static final String PARTITION_MODE = "mode";
+    public static final String MODE_RECONCILE = "reconcile";
+    /** The reconcile-only mode's offset (no cursor: when it last counted, for people reading offsets). */
+    public static final String OFFSET_COUNTED_AT = "counted_at";
 
     static final String LIKERS_PATH = "/post_action_users.json";
     /** Discourse's post action type of a like. */
@@ -73,6 +85,8 @@ public final class DiscoursePollerSourceTask extends PollingSourceTask<Discourse
     private static final JsonNode NO_TOPIC = JsonNodeFactory.instance.objectNode();
 
     private final Clock clock;
+    /** Null: the REST client of the configured registry. */
+    private final SchemaRegistryClient registry;
     private DiscourseApiClient api;
     private DiscoursePostFeed feed;
     private DiscourseItems items;
@@ -94,7 +108,12 @@ public final class DiscoursePollerSourceTask extends PollingSourceTask<Discourse
     }
 
     DiscoursePollerSourceTask(Clock clock) {
+        this(clock, null);
+    }
+
+    DiscoursePollerSourceTask(Clock clock, SchemaRegistryClient registry) {
         this.clock = clock;
+        this.registry = registry;
     }
 
     @Override
@@ -112,11 +131,18 @@ public final class DiscoursePollerSourceTask extends PollingSourceTask<Discourse
         });
         feed = new DiscoursePostFeed(api);
         items = new DiscourseItems(config.pseudonymiser());
-        records = new EventRecords(config, true);
+        records = registry == null ? new EventRecords(config, true) : new EventRecords(config, true, registry);
         // A HashMap, not Map.of: see FileImportSourceTask.partition (offsets are found by the serialized map).
         partition = new HashMap<>();
         partition.put(PARTITION_FORUM, api.baseUrl());
         partition.put(PARTITION_COMMUNITY, config.community());
+        if (config.reconcileOnly()) {
+            partition.put(PARTITION_MODE, MODE_RECONCILE);
+            LOG.info("Recounting the threads and replies of the last {} day(s) of {} for community '{}' into {} "
+                    + "at every poll (reconcile only: no events)", config.reconcileDays(), api.baseUrl(),
+                    config.community(), records.countsTopic());
+            return;
+        }
         Map<String, Object> offset = context.offsetStorageReader().offset(partition);
         lastPostId = offset != null && offset.get(OFFSET_POST_ID) instanceof Number n ? n.longValue()
                 : config.startAfterPostId();
@@ -155,6 +181,9 @@ public final class DiscoursePollerSourceTask extends PollingSourceTask<Discourse
      */
     @Override
     protected List<SourceRecord> fetch() {
+        if (config().reconcileOnly()) {
+            return recount();
+        }
         Instant now = clock.instant();
         List<JsonNode> read = new ArrayList<>();
         List<JsonNode> posts = feed.postsAfter(lastPostId, read);
@@ -166,15 +195,11 @@ public final class DiscoursePollerSourceTask extends PollingSourceTask<Discourse
         touched.add(now.atZone(ZoneOffset.UTC).toLocalDate());
         List<SourceRecord> out = new ArrayList<>();
         for (JsonNode post : posts) {
-            List<ActivityEvent> events = events("post " + DiscoursePostFeed.idOf(post),
-                    () -> items.post(NO_TOPIC, post, config().community()));
+            List<ActivityEvent> events = postEvents(post);
             at.postId = Math.max(at.postId, DiscoursePostFeed.idOf(post));
-            for (ActivityEvent event : events) {
-                if (event.getType() == EventType.THREAD_CREATED || event.getType() == EventType.REPLY_CREATED) {
-                    LocalDate day = event.getOccurredAt().atZone(ZoneOffset.UTC).toLocalDate();
-                    at.counts.merge(day, 1L, Long::sum);
-                    touched.add(day);
-                }
+            for (LocalDate day : countedDays(events)) {
+                at.counts.merge(day, 1L, Long::sum);
+                touched.add(day);
             }
             add(out, events, at);
         }
@@ -222,6 +247,52 @@ public final class DiscoursePollerSourceTask extends PollingSourceTask<Discourse
                     users.size(), likeCounts.size(), events, published, skipped, rejected, lastPostId, lastUserId);
         }
         return out;
+    }
+
+    /**
+     * Reconcile-only: the threads and replies of every day of the window, recounted from the forum's listing; a
+     * {@link PlatformDayCount} per day, zeros included (a day the platform lists nothing for is checked too).
+     */
+    private List<SourceRecord> recount() {
+        Instant now = clock.instant();
+        LocalDate today = now.atZone(ZoneOffset.UTC).toLocalDate();
+        LocalDate first = today.minusDays(config().reconcileDays() - 1L);
+        NavigableMap<LocalDate, Long> counts = new TreeMap<>();
+        for (LocalDate day = first; !day.isAfter(today); day = day.plusDays(1)) {
+            counts.put(day, 0L);
+        }
+        List<JsonNode> posts = feed.postsCreatedSince(first.atStartOfDay(ZoneOffset.UTC).toInstant());
+        for (JsonNode post : posts) {
+            // A post created after the clock was read (listed all the same) belongs to today, which is counted.
+            for (LocalDate day : countedDays(postEvents(post))) {
+                counts.computeIfPresent(day, (d, n) -> n + 1);
+            }
+        }
+        Map<String, Object> offset = new HashMap<>();
+        offset.put(OFFSET_COUNTED_AT, now.toEpochMilli());
+        List<SourceRecord> out = new ArrayList<>();
+        counts.forEach((day, n) -> out.add(records.dayCount(partition, offset, PlatformDayCount.newBuilder()
+                .setCommunityId(config().community()).setDay(day).setSource(SourcePlatform.DISCOURSE)
+                .setItems(n).setObservedAt(now).setCompleteThrough(now).build())));
+        LOG.info("{}: {} post(s) listed since {}; threads and replies counted over {} day(s): {}", api.baseUrl(),
+                posts.size(), first, counts.size(), counts.values().stream().mapToLong(Long::longValue).sum());
+        return out;
+    }
+
+    /** The events of one post of {@code /posts.json}: the one mapping of both modes. */
+    private List<ActivityEvent> postEvents(JsonNode post) {
+        return events("post " + DiscoursePostFeed.idOf(post), () -> items.post(NO_TOPIC, post, config().community()));
+    }
+
+    /** The UTC day of each thread or reply among {@code events}: what a platform count counts. */
+    private static List<LocalDate> countedDays(List<ActivityEvent> events) {
+        List<LocalDate> days = new ArrayList<>();
+        for (ActivityEvent event : events) {
+            if (event.getType() == EventType.THREAD_CREATED || event.getType() == EventType.REPLY_CREATED) {
+                days.add(event.getOccurredAt().atZone(ZoneOffset.UTC).toLocalDate());
+            }
+        }
+        return days;
     }
 
     /** The users with an id greater than {@code afterUserId}, oldest first. */

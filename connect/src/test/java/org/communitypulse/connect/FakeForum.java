@@ -31,10 +31,15 @@ final class FakeForum implements AutoCloseable {
 
     /** Adds a post of {@code topic}; post_number 1 opens the topic. */
     void post(long id, long topic, int postNumber, int postType) {
+        post(id, topic, postNumber, postType, "2024-06-0" + (1 + id % 9) + "T10:00:00.000Z");
+    }
+
+    /** Adds a post of {@code topic} created at {@code createdAt} (ISO-8601, as Discourse writes it). */
+    void post(long id, long topic, int postNumber, int postType, String createdAt) {
         posts.put(id, "{\"id\":" + id + ",\"topic_id\":" + topic + ",\"post_number\":" + postNumber
                 + ",\"post_type\":" + postType + ",\"user_id\":" + (10 + id % 4) + ",\"category_id\":3"
                 + ",\"username\":\"u" + (id % 4) + "\",\"cooked\":\"<p>post " + id + "</p>\""
-                + ",\"created_at\":\"2024-06-0" + (1 + id % 9) + "T10:00:00.000Z\"}");
+                + ",\"created_at\":\"" + createdAt + "\"}");
     }
 
     /** The next {@code n} requests get 429 with {@code Retry-After: 1}. */

@@ -41,8 +41,13 @@ public final class EventRecords implements AutoCloseable {
 
     /** @param bytesKeys keys as bytes (key.converter=ByteArrayConverter), needed for {@link #dayCount} */
     public EventRecords(PulseConnectConfig config, boolean bytesKeys) {
-        this.registry = new RestSchemaRegistryClient(config.registryUrls(), config.registryUserInfo(),
-                RestSchemaRegistryClient.DEFAULT_CONNECT_TIMEOUT, RestSchemaRegistryClient.DEFAULT_REQUEST_TIMEOUT);
+        this(config, bytesKeys, new RestSchemaRegistryClient(config.registryUrls(), config.registryUserInfo(),
+                RestSchemaRegistryClient.DEFAULT_CONNECT_TIMEOUT, RestSchemaRegistryClient.DEFAULT_REQUEST_TIMEOUT));
+    }
+
+    /** With a registry client of the caller's (tests: an in-memory one); closed with these records. */
+    public EventRecords(PulseConnectConfig config, boolean bytesKeys, SchemaRegistryClient registry) {
+        this.registry = registry;
         Topics topics = new Topics(config.topicPrefix(), new AvroSerdes(registry, config.autoRegister()));
         Topic<String, ActivityEvent> activity = topics.activity();
         this.topic = activity.name();

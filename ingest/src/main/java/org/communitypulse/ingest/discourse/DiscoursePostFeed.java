@@ -1,6 +1,9 @@
 package org.communitypulse.ingest.discourse;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -70,6 +73,60 @@ public final class DiscoursePostFeed {
         List<JsonNode> posts = new ArrayList<>(newer.values());
         posts.addAll(withoutId);
         return posts;
+    }
+
+    /**
+     * Every post the listing shows as created at or after {@code since}, by ascending id (posts without a numeric
+     * id last): the pages are read back until one reaches a post created before {@code since} (ids grow with
+     * creation, so older pages hold older posts). A post whose {@code created_at} does not parse is returned, for
+     * the caller's mapping to reject as it would when following the forum.
+     *
+     * @throws DiscourseApiException when a page cannot be read
+     */
+    public List<JsonNode> postsCreatedSince(Instant since) {
+        TreeMap<Long, JsonNode> listed = new TreeMap<>();
+        List<JsonNode> withoutId = new ArrayList<>();
+        Long before = null;
+        while (true) {
+            JsonNode page = api.get(LATEST_POSTS_PATH + (before == null ? "" : "?before=" + before))
+                    .path("latest_posts");
+            if (!page.isArray() || page.isEmpty()) {
+                break;
+            }
+            long oldest = Long.MAX_VALUE;
+            boolean reachedOlder = false;
+            for (JsonNode post : page) {
+                Instant created = createdAt(post);
+                if (created != null && created.isBefore(since)) {
+                    reachedOlder = true;
+                    continue;
+                }
+                if (!post.path("id").canConvertToLong()) {
+                    withoutId.add(post);
+                    continue;
+                }
+                long id = post.get("id").asLong();
+                oldest = Math.min(oldest, id);
+                listed.put(id, post);
+            }
+            if (reachedOlder || oldest == Long.MAX_VALUE || (before != null && oldest >= before)) {
+                break;
+            }
+            before = oldest;
+        }
+        List<JsonNode> posts = new ArrayList<>(listed.values());
+        posts.addAll(withoutId);
+        return posts;
+    }
+
+    private static Instant createdAt(JsonNode post) {
+        try {
+            // As the mapping reads it (Payloads.isoTime), so both agree on when a post was created.
+            return post.hasNonNull("created_at") ? OffsetDateTime.parse(post.get("created_at").asText()).toInstant()
+                    : null;
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     /** The id of a post from {@link #postsAfter}, or -1 when it has none. */
