@@ -258,6 +258,15 @@ final class PollCommand implements Runnable {
         @Option(names = "--skip-members", description = "Do not read users.list (admin roles, deactivations).")
         boolean skipMembers;
 
+        @Option(names = "--reconcile-only", description = "Publish no events: recount the threads and replies of "
+                + "the last --reconcile-days UTC days at each poll, for the reconciliation (offsets untouched).")
+        boolean reconcileOnly;
+
+        @Option(names = "--reconcile-days", paramLabel = "DAYS",
+                defaultValue = "" + SlackPollerConfig.RECONCILE_DAYS_DEFAULT,
+                description = "With --reconcile-only: days recounted, today included. Default: ${DEFAULT-VALUE}.")
+        int reconcileDays;
+
         @Mixin
         PollOptions poll;
 
@@ -266,6 +275,10 @@ final class PollCommand implements Runnable {
 
         @Override
         public Integer call() {
+            if (reconcileDays < 1) {
+                System.err.println("Poll failed: --reconcile-days must be at least 1");
+                return 2;
+            }
             String envToken = System.getenv(TOKEN_ENV);
             boolean fromEnv = envToken != null && !envToken.isBlank();
             if (fromEnv == (tokenFile != null)) {
@@ -286,7 +299,11 @@ final class PollCommand implements Runnable {
             props.put(SlackPollerConfig.MEMBERS_CONFIG, Boolean.toString(!skipMembers));
             props.put(SlackPollerConfig.POLL_INTERVAL_MS_CONFIG,
                     Long.toString(Duration.ofSeconds(poll.intervalSeconds).toMillis()));
-            return runPoller(new SlackPollerSourceTask(), props, "slack-" + community, poll, connection);
+            props.put(SlackPollerConfig.RECONCILE_ONLY_CONFIG, Boolean.toString(reconcileOnly));
+            props.put(SlackPollerConfig.RECONCILE_DAYS_CONFIG, Integer.toString(reconcileDays));
+            // Its own offsets file (it writes none, but never shares the catch-up's).
+            return runPoller(new SlackPollerSourceTask(), props, "slack-" + community
+                    + (reconcileOnly ? "-reconcile" : ""), poll, connection);
         }
     }
 

@@ -33,6 +33,22 @@ class PollSlackCommandTest {
     }
 
     @Test
+    void shouldExitTwoWhenReconcileDaysIsBelowOne() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream before = System.err;
+        int code;
+        try {
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            code = PulseCommand.commandLine().execute("poll", "slack", "--channels", "C0ONE", "--community", "w",
+                    "--reconcile-only", "--reconcile-days", "0");
+        } finally {
+            System.setErr(before);
+        }
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--reconcile-days must be at least 1");
+    }
+
+    @Test
     void shouldParseEveryOptionWhenGiven(@TempDir Path dir) {
         CommandLine line = PulseCommand.commandLine();
         StringWriter out = new StringWriter();
@@ -40,7 +56,7 @@ class PollSlackCommandTest {
         CommandLine.ParseResult parsed = line.parseArgs("poll", "slack", "--channels", "C0ONE,C0TWO",
                 "--community", "w", "--token-file", dir.resolve("t").toString(), "--api-url", "http://127.0.0.1:1/api/",
                 "--lookback-hours", "6", "--thread-window-hours", "12", "--skip-members", "--interval", "30",
-                "--state-dir", dir.toString(), "--once");
+                "--state-dir", dir.toString(), "--once", "--reconcile-only", "--reconcile-days", "3");
         PollCommand.Slack slack = (PollCommand.Slack) parsed.subcommand().subcommand().commandSpec().userObject();
 
         assertThat(slack.channels).containsExactly("C0ONE", "C0TWO");
@@ -49,5 +65,7 @@ class PollSlackCommandTest {
         assertThat(slack.skipMembers).isTrue();
         assertThat(slack.poll.intervalSeconds).isEqualTo(30);
         assertThat(slack.poll.once).isTrue();
+        assertThat(slack.reconcileOnly).isTrue();
+        assertThat(slack.reconcileDays).isEqualTo(3);
     }
 }

@@ -24,7 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
+import java.util.function.Predicate;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.avro.generic.GenericData;
@@ -41,9 +43,15 @@ import org.communitypulse.ingest.slack.FakeSlackWorkspace;
 import org.communitypulse.ingest.slack.SlackPoller;
 import org.communitypulse.ingest.webhook.WebhookSource;
 import org.communitypulse.schemas.Topic;
+import org.communitypulse.schemas.avro.Alert;
+import org.communitypulse.schemas.avro.AlertCondition;
+import org.communitypulse.schemas.avro.AlertKey;
+import org.communitypulse.schemas.avro.AlertState;
 import org.communitypulse.schemas.avro.CommunityDayKey;
 import org.communitypulse.schemas.avro.DailyEngagement;
 import org.communitypulse.schemas.avro.PlatformDayCount;
+import org.communitypulse.schemas.avro.Reconciliation;
+import org.communitypulse.schemas.avro.ReconciliationStatus;
 import org.communitypulse.streams.PulseStreamsApp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,6 +65,11 @@ import org.junit.jupiter.api.io.TempDir;
  * slack}'s runner with the real {@link SlackPollerSourceTask} reads the workspace; the real Streams app's
  * {@code pulse.engagement.daily} of "gap" must then equal that of "ref", record for record, with every event
  * counted once; the fake rate limits (429 + Retry-After past a budget per method) must have been met and honoured.
+ *
+ * <p>The reconciliation sees the gap while it is open: during the outage the same task in {@code reconcile.only}
+ * mode recounts the workspace; {@code pulse.reconciliation} shows the day GAP_OPEN missing exactly the lost items,
+ * then, at the next recount (more posted meanwhile), GAP_NOT_CLOSED with DATA_GAP FIRING on {@code pulse.alerts};
+ * the redelivered later messages do not close it, the catch-up does: COMPLETE and DATA_GAP RESOLVED.
  */
 class SlackGapIT extends PlatformTestBase {
 
@@ -90,18 +103,47 @@ class SlackGapIT extends PlatformTestBase {
                     Duration.ofMinutes(30));
             long step = Math.max(1, Duration.between(base, now.minusSeconds(10)).toMillis() / 40);
 
+            Map<String, String> props = new HashMap<>();
+            props.put(PulseConnectConfig.COMMUNITY_CONFIG, "gap");
+            props.put(PulseConnectConfig.TOPIC_PREFIX_CONFIG, prefix);
+            props.put(PulseConnectConfig.REGISTRY_URL_CONFIG, registry.ccompatUrl());
+            props.put(SlackPollerConfig.API_URL_CONFIG, slack.url().toString());
+            props.put(SlackPollerConfig.TOKEN_CONFIG, FakeSlackWorkspace.TOKEN);
+            props.put(SlackPollerConfig.CHANNELS_CONFIG, CHANNEL + "," + OTHER);
+            props.put(SlackPollerConfig.LOOKBACK_HOURS_CONFIG, "48");
+            props.put(SlackPollerConfig.TIER2_CONFIG, "600");
+            props.put(SlackPollerConfig.TIER3_CONFIG, "600");
+            props.put(SlackPollerConfig.POLL_INTERVAL_MS_CONFIG, "200");
+            Map<String, String> reconcileProps = new HashMap<>(props);
+            reconcileProps.put(SlackPollerConfig.RECONCILE_ONLY_CONFIG, "true");
+            reconcileProps.put(SlackPollerConfig.RECONCILE_DAYS_CONFIG, "2");
+            Path catchUpOffsets = dir.resolve("slack-gap.offsets.json");
+            CommunityDayKey day = new CommunityDayKey("gap", LocalDate.ofInstant(base, ZoneOffset.UTC));
+
             try (WebhookServer ref = receiver(app)) {
                 WebhookServer gap = receiver(app);
                 int delivered = 0;
                 int lost = 0;
+                Reconciliation open = null;
+                Reconciliation notClosed = null;
                 for (int phase = 0; phase < 3; phase++) {
                     if (phase == 1) {
                         gap.close();
                     }
+                    List<ObjectNode[]> produced = producePhase(slack, phase, n -> base.plusMillis(step * n));
                     if (phase == 2) {
+                        // Posted while the receiver is still down (their deliveries succeed after the restart, as
+                        // Slack's retries would): the next recount still finds the gap, now not closed.
+                        assertThat(reconcile(reconcileProps, dir)).as("one day count per day of the window")
+                                .isEqualTo(2);
+                        notClosed = awaitReconciliation(app, day,
+                                r -> r.getStatus() == ReconciliationStatus.GAP_NOT_CLOSED);
+                        assertThat(notClosed.getMissing()).isEqualTo(lost + produced.size());
+                        Alert firing = awaitDataGap(app, "gap", AlertState.FIRING);
+                        assertThat(firing.getSummary()).contains("missing on " + day.getDay());
                         gap = receiver(app);
                     }
-                    for (ObjectNode[] message : producePhase(slack, phase, n -> base.plusMillis(step * n))) {
+                    for (ObjectNode[] message : produced) {
                         assertThat(deliver(ref.port(), "ref", message[0], message[1])).isTrue();
                         if (deliver(phase == 1 ? -1 : gap.port(), "gap", message[0], message[1])) {
                             delivered++;
@@ -109,36 +151,43 @@ class SlackGapIT extends PlatformTestBase {
                             lost++;
                         }
                     }
+                    if (phase == 1) {
+                        // During the outage, the reconcile-only poll (as pulse poll slack --reconcile-only --once).
+                        awaitProcessedAndEmitted(prefix + "app", app, Duration.ofMinutes(2));
+                        assertThat(reconcile(reconcileProps, dir)).as("one day count per day of the window")
+                                .isEqualTo(2);
+                        open = awaitReconciliation(app, day,
+                                r -> r.getStatus() == ReconciliationStatus.GAP_OPEN);
+                        assertThat(open.getMissing()).as("items whose deliveries were lost").isEqualTo(lost);
+                        assertThat(open.getPlatformItems()).isEqualTo(script.size());
+                        assertThat(open.getPipelineItems()).isEqualTo(delivered);
+                        assertThat(catchUpOffsets).as("the catch-up's cursor, not written").doesNotExist();
+                    }
                 }
                 assertThat(lost).as("deliveries lost while the receiver was down").isGreaterThan(5);
                 awaitProcessedAndEmitted(prefix + "app", app, Duration.ofMinutes(2));
                 Map<LocalDate, DailyEngagement> refDaily = daily(app, "ref");
                 assertThat(comparable(daily(app, "gap"))).as("the gap is open before the poller runs")
                         .isNotEqualTo(comparable(refDaily));
+                assertThat(latest(app.topics().reconciliation()).get(day).getStatus())
+                        .as("redelivered items do not close the gap").isEqualTo(ReconciliationStatus.GAP_NOT_CLOSED);
 
-                Map<String, String> props = new HashMap<>();
-                props.put(PulseConnectConfig.COMMUNITY_CONFIG, "gap");
-                props.put(PulseConnectConfig.TOPIC_PREFIX_CONFIG, prefix);
-                props.put(PulseConnectConfig.REGISTRY_URL_CONFIG, registry.ccompatUrl());
-                props.put(SlackPollerConfig.API_URL_CONFIG, slack.url().toString());
-                props.put(SlackPollerConfig.TOKEN_CONFIG, FakeSlackWorkspace.TOKEN);
-                props.put(SlackPollerConfig.CHANNELS_CONFIG, CHANNEL + "," + OTHER);
-                props.put(SlackPollerConfig.LOOKBACK_HOURS_CONFIG, "48");
-                props.put(SlackPollerConfig.TIER2_CONFIG, "600");
-                props.put(SlackPollerConfig.TIER3_CONFIG, "600");
-                props.put(SlackPollerConfig.POLL_INTERVAL_MS_CONFIG, "200");
                 SlackPollerSourceTask task = new SlackPollerSourceTask();
                 long sent;
+                // The recounts' calls are not the catch-up's: its figures are counted from here.
+                int historyBefore = slack.calls("conversations.history");
+                int threadsBefore = slack.calls("conversations.replies");
+                int limitedByRecounts = slack.rateLimited();
                 long pollStart = System.nanoTime();
                 try (var producer = StandaloneSourceRunner.producer(kafka.bootstrapServers(), Map.of())) {
-                    sent = new StandaloneSourceRunner(task, props, dir.resolve("slack-gap.offsets.json"), producer,
+                    sent = new StandaloneSourceRunner(task, props, catchUpOffsets, producer,
                             line -> System.out.println("[slack-gap-it] " + line)).run(true);
                 }
                 long pollMillis = (System.nanoTime() - pollStart) / 1_000_000;
                 gap.close();
 
                 // Rate limits: the budget was met (429s) and every Retry-After was waited out before calling again.
-                assertThat(slack.rateLimited()).as("429 answers").isPositive();
+                assertThat(slack.rateLimited() - limitedByRecounts).as("429 answers to the catch-up").isPositive();
                 assertThat(slack.earlyRetries()).as("calls made before their Retry-After").isZero();
                 assertThat(pollMillis).as("the poll waited out the limits").isGreaterThanOrEqualTo(1000);
 
@@ -158,11 +207,23 @@ class SlackGapIT extends PlatformTestBase {
                 LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
                 assertThat(counts.get(new CommunityDayKey("gap", today))).isNotNull()
                         .satisfies(c -> assertThat(c.getItems()).isEqualTo(script.size()));
+                // The catch-up's events close the gap the reconcile-only polls found, and the alert resolves.
+                Reconciliation complete = awaitReconciliation(app, day,
+                        r -> r.getStatus() == ReconciliationStatus.COMPLETE);
+                assertThat(complete.getMissing()).isZero();
+                assertThat(complete.getPipelineItems()).isEqualTo(script.size());
+                awaitDataGap(app, "gap", AlertState.RESOLVED);
+                System.out.printf("[slack-gap-it] reconcile-only: GAP_OPEN missing %d of %d (pipeline %d), then "
+                                + "GAP_NOT_CLOSED missing %d with DATA_GAP FIRING; after the catch-up COMPLETE %d/%d, "
+                                + "DATA_GAP RESOLVED%n", open.getMissing(), open.getPlatformItems(),
+                        open.getPipelineItems(), notClosed.getMissing(), complete.getPipelineItems(),
+                        complete.getPlatformItems());
                 System.out.printf("[slack-gap-it] %d messages (%d threads, %d replies), %d deliveries to gap, %d lost; "
                                 + "poller sent %d records in %d ms with %d history, %d replies, %d users.list calls, "
                                 + "%d answered 429, 0 early%n", script.size(), threads, replies,
-                        delivered, lost, sent, pollMillis, slack.calls("conversations.history"),
-                        slack.calls("conversations.replies"), slack.calls("users.list"), slack.rateLimited());
+                        delivered, lost, sent, pollMillis, slack.calls("conversations.history") - historyBefore,
+                        slack.calls("conversations.replies") - threadsBefore, slack.calls("users.list"),
+                        slack.rateLimited() - limitedByRecounts);
 
                 // A second outage, and the next poll from the saved offsets with the client's pace under the budget:
                 // only the new messages are sent, and Slack never has to say 429.
@@ -207,6 +268,37 @@ class SlackGapIT extends PlatformTestBase {
                         againMillis, calls, (System.nanoTime() - t0) / 1_000_000);
             }
         }
+    }
+
+    /** One reconcile-only poll with the standalone runner and its own offsets file; the records it sent. */
+    private long reconcile(Map<String, String> props, Path dir) throws InterruptedException {
+        try (var producer = StandaloneSourceRunner.producer(kafka.bootstrapServers(), Map.of())) {
+            return new StandaloneSourceRunner(new SlackPollerSourceTask(), props,
+                    dir.resolve("slack-gap-reconcile.offsets.json"), producer,
+                    line -> System.out.println("[slack-gap-it reconcile] " + line)).run(true);
+        }
+    }
+
+    /** The day's latest reconciliation once it satisfies {@code until} (read_committed, up to two minutes). */
+    private static Reconciliation awaitReconciliation(PulseStreamsApp app, CommunityDayKey day,
+                                                      Predicate<Reconciliation> until) {
+        AtomicReference<Reconciliation> seen = new AtomicReference<>();
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            seen.set(latest(app.topics().reconciliation()).get(day));
+            assertThat(seen.get()).as("reconciliation of " + day).isNotNull().matches(until);
+        });
+        return seen.get();
+    }
+
+    /** The community's latest DATA_GAP record once it is in {@code state}. */
+    private static Alert awaitDataGap(PulseStreamsApp app, String community, AlertState state) {
+        AtomicReference<Alert> seen = new AtomicReference<>();
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            seen.set(latest(app.topics().alerts()).get(new AlertKey(community, AlertCondition.DATA_GAP)));
+            assertThat(seen.get()).as("DATA_GAP of " + community).isNotNull()
+                    .satisfies(a -> assertThat(a.getState()).isEqualTo(state));
+        });
+        return seen.get();
     }
 
     /**

@@ -69,6 +69,18 @@ public final class SlackPollerConfig extends PulseConnectConfig {
             + "the poll is given up and tried again at the next interval. invalid_auth, missing_scope, "
             + "not_in_channel and channel_not_found fail the task at once.";
 
+    public static final String RECONCILE_ONLY_CONFIG = "reconcile.only";
+    public static final String RECONCILE_ONLY_DOC = "Reconcile-only mode: publish no events, only one "
+            + "PlatformDayCount per UTC day of the last reconcile.days days, recounted in full at each poll "
+            + "(history and the replies of the threads started in that window) with no cursor, so the "
+            + "reconciliation sees gaps the webhooks left; run it beside the catch-up connector, on a longer "
+            + "interval.";
+
+    public static final String RECONCILE_DAYS_CONFIG = "reconcile.days";
+    public static final String RECONCILE_DAYS_DOC = "Reconcile-only mode: how many UTC days (today included, from "
+            + "00:00 UTC of the first) each poll recounts.";
+    public static final int RECONCILE_DAYS_DEFAULT = 7;
+
     private static final Pattern CHANNEL_ID = Pattern.compile("[CGD][A-Z0-9]{2,}");
 
     public static final ConfigDef CONFIG_DEF = baseConfigDef()
@@ -90,7 +102,10 @@ public final class SlackPollerConfig extends PulseConnectConfig {
             .define(TIER3_CONFIG, Type.INT, SlackApiClient.Settings.DEFAULT_TIER3_PER_MINUTE,
                     ConfigDef.Range.between(1, 6000), Importance.LOW, TIER3_DOC)
             .define(MAX_RETRIES_CONFIG, Type.INT, SlackApiClient.Settings.DEFAULT_MAX_RETRIES,
-                    ConfigDef.Range.between(0, 100), Importance.LOW, MAX_RETRIES_DOC);
+                    ConfigDef.Range.between(0, 100), Importance.LOW, MAX_RETRIES_DOC)
+            .define(RECONCILE_ONLY_CONFIG, Type.BOOLEAN, false, Importance.MEDIUM, RECONCILE_ONLY_DOC)
+            .define(RECONCILE_DAYS_CONFIG, Type.INT, RECONCILE_DAYS_DEFAULT, ConfigDef.Range.between(1, 366),
+                    Importance.MEDIUM, RECONCILE_DAYS_DOC);
 
     public SlackPollerConfig(Map<?, ?> originals) {
         super(CONFIG_DEF, originals);
@@ -118,6 +133,14 @@ public final class SlackPollerConfig extends PulseConnectConfig {
 
     public boolean members() {
         return getBoolean(MEMBERS_CONFIG);
+    }
+
+    public boolean reconcileOnly() {
+        return getBoolean(RECONCILE_ONLY_CONFIG);
+    }
+
+    public int reconcileDays() {
+        return getInt(RECONCILE_DAYS_CONFIG);
     }
 
     /**

@@ -2,6 +2,7 @@ package org.communitypulse.connect;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -32,6 +33,12 @@ import org.slf4j.LoggerFactory;
  * {@code {workspace, members, community}} with (a second before) the profile {@code updated} of each member record. Day counts carry no
  * offset. A token, scope or channel error (invalid_auth, missing_scope, not_in_channel, channel_not_found) fails
  * the task naming the fix; rate limits and outages are retried by the client and then at the next interval.
+ *
+ * <p>With {@code reconcile.only}, each poll instead recounts the last {@code reconcile.days} UTC days of every
+ * channel ({@link SlackPoller#recount}) and publishes one {@code PlatformDayCount} per day of that window and no
+ * event. It reads and writes no offset: the catch-up cursor of a connector on the same channels never moves, and
+ * the counts do not depend on what was ever published, which is what lets the reconciliation see a gap the
+ * webhooks left open before any catch-up closed it.
  */
 public final class SlackPollerSourceTask extends PollingSourceTask<SlackPollerConfig> {
 
@@ -77,6 +84,12 @@ public final class SlackPollerSourceTask extends PollingSourceTask<SlackPollerCo
         poller = new SlackPoller(api, config.pseudonymiser(), config.threadWindow());
         // Bytes keys: the day counts are keyed by an Avro CommunityDayKey (key.converter=ByteArrayConverter).
         events = new EventRecords(config, true);
+        if (config.reconcileOnly()) {
+            LOG.info("Recounting the last {} day(s) of {} channel(s) of {} for community '{}' into {} (no events)",
+                    config.reconcileDays(), config.channels().size(), api.baseUrl(), config.community(),
+                    events.countsTopic());
+            return;
+        }
         Instant start = clock.get().minus(config.initialLookback());
         for (String channel : config.channels()) {
             Map<String, Object> offset = context.offsetStorageReader().offset(channelPartition(channel));
@@ -97,8 +110,8 @@ public final class SlackPollerSourceTask extends PollingSourceTask<SlackPollerCo
 
     @Override
     protected String describe() {
-        return "Slack " + api.baseUrl() + " channels " + channels.keySet() + " (community '"
-                + config().community() + "')";
+        return "Slack " + api.baseUrl() + " channels " + config().channels() + " (community '"
+                + config().community() + "'" + (config().reconcileOnly() ? ", reconcile-only" : "") + ")";
     }
 
     /** Token, scope and channel errors fail the task; rate limits and outages are tried again later. */
@@ -112,6 +125,41 @@ public final class SlackPollerSourceTask extends PollingSourceTask<SlackPollerCo
 
     @Override
     protected List<SourceRecord> fetch() {
+        return config().reconcileOnly() ? recount() : catchUp();
+    }
+
+    /** One count per day of the window, zeros included: a day the platform lists nothing on is checked too. */
+    private List<SourceRecord> recount() {
+        Instant now = clock.get();
+        String community = config().community();
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        LocalDate first = today.minusDays(config().reconcileDays() - 1L);
+        SortedMap<LocalDate, Long> days = new TreeMap<>();
+        for (LocalDate day = first; !day.isAfter(today); day = day.plusDays(1)) {
+            days.put(day, 0L);
+        }
+        Instant through = now;
+        int messages = 0;
+        // Every channel is read before anything is published: a failure publishes no partial sum.
+        for (String channel : config().channels()) {
+            SlackPoller.Recount recount = poller.recount(channel, community,
+                    first.atStartOfDay(ZoneOffset.UTC).toInstant(), now);
+            recount.days().forEach((day, n) -> days.computeIfPresent(day, (d, sum) -> sum + n));
+            through = recount.through();
+            messages += recount.messages();
+        }
+        List<SourceRecord> out = new ArrayList<>();
+        for (Map.Entry<LocalDate, Long> day : days.entrySet()) {
+            out.add(events.dayCount(null, null, new PlatformDayCount(community, day.getKey(), SourcePlatform.SLACK,
+                    day.getValue(), now, through)));
+        }
+        published += out.size();
+        LOG.info("{}: {} message(s) recounted, {} day count(s) from {} to {}", describe(), messages, out.size(),
+                first, today);
+        return out;
+    }
+
+    private List<SourceRecord> catchUp() {
         Instant now = clock.get();
         String community = config().community();
         List<SourceRecord> out = new ArrayList<>();

@@ -207,7 +207,7 @@ public final class SlackPoller {
                 continue;
             }
             for (ActivityEvent event : result.events()) {
-                if (event.getType() == EventType.THREAD_CREATED || event.getType() == EventType.REPLY_CREATED) {
+                if (counted(event)) {
                     LocalDate day = LocalDate.ofInstant(event.getOccurredAt(), ZoneOffset.UTC);
                     days.merge(day, 1L, Long::sum);
                     touched.add(day);
@@ -220,6 +220,82 @@ public final class SlackPoller {
         days.headMap(oldest).clear();
         ChannelState next = new ChannelState(channel, upper.toPlainString(), state.since(), days);
         return new ChannelRead(items, next, touched, order.size(), unmapped, rejected);
+    }
+
+    /** What a full recount of a channel (or several, summed) found. */
+    public record Recount(SortedMap<LocalDate, Long> days, Instant through, int messages) {
+    }
+
+    /**
+     * Counts, per UTC day, a channel's threads and replies created in {@code [from, now - settle]}: its history
+     * there, and the replies there of every thread whose parent is there. No cursor: the same window read twice
+     * gives the same counts. Messages go through the same envelope and mapper as {@link #read}, and count as
+     * {@link #read}'s counts do (the events that are threads or replies), so the two never disagree on what an
+     * item is. Days without any item are absent.
+     *
+     * @throws SlackApiException when Slack refuses or keeps failing
+     */
+    public Recount recount(String channel, String community, Instant from, Instant now) {
+        Instant through = now.minus(SETTLE);
+        BigDecimal lower = new BigDecimal(ts(from));
+        BigDecimal upper = new BigDecimal(ts(through));
+        SortedMap<LocalDate, Long> days = new TreeMap<>();
+        if (upper.compareTo(lower) < 0) {
+            return new Recount(days, through, 0);
+        }
+        Map<String, String> history = new LinkedHashMap<>();
+        history.put("channel", channel);
+        history.put("oldest", lower.toPlainString());
+        history.put("latest", upper.toPlainString());
+        history.put("inclusive", "true");
+        history.put("limit", Integer.toString(PAGE));
+        // By ts: a thread_broadcast reply is listed by both methods and is one message.
+        Map<String, JsonNode> listed = new HashMap<>();
+        for (JsonNode message : api.pages("conversations.history", history, "messages")) {
+            String ts = message.path("ts").asText("");
+            if (ts.isEmpty() || !within(ts, lower, upper)) {
+                continue;
+            }
+            listed.put(ts, message);
+            if (isParent(message) && message.path("reply_count").asInt(0) > 0) {
+                Map<String, String> replies = new LinkedHashMap<>(history);
+                replies.put("ts", ts);
+                List<JsonNode> thread;
+                try {
+                    thread = api.pages("conversations.replies", replies, "messages");
+                } catch (SlackApiException e) {
+                    if ("thread_not_found".equals(e.error())) {
+                        continue;
+                    }
+                    throw e;
+                }
+                for (JsonNode reply : thread) {
+                    String replyTs = reply.path("ts").asText("");
+                    if (!replyTs.isEmpty() && !replyTs.equals(ts) && within(replyTs, lower, upper)) {
+                        listed.put(replyTs, reply);
+                    }
+                }
+            }
+        }
+        for (JsonNode message : listed.values()) {
+            List<ActivityEvent> events;
+            try {
+                events = mapper.map(null, envelope(channel, message), community, null).events();
+            } catch (MalformedPayloadException | IllegalArgumentException e) {
+                continue; // read() rejects it as well: not counted there either
+            }
+            for (ActivityEvent event : events) {
+                if (counted(event)) {
+                    days.merge(LocalDate.ofInstant(event.getOccurredAt(), ZoneOffset.UTC), 1L, Long::sum);
+                }
+            }
+        }
+        return new Recount(days, through, listed.size());
+    }
+
+    /** The events a day count counts: the platform's threads and replies. */
+    static boolean counted(ActivityEvent event) {
+        return event.getType() == EventType.THREAD_CREATED || event.getType() == EventType.REPLY_CREATED;
     }
 
     /**
@@ -284,6 +360,11 @@ public final class SlackPoller {
     private static boolean inRange(String ts, BigDecimal cursor, BigDecimal upper) {
         BigDecimal value = new BigDecimal(ts);
         return value.compareTo(cursor) > 0 && value.compareTo(upper) <= 0;
+    }
+
+    private static boolean within(String ts, BigDecimal lower, BigDecimal upper) {
+        BigDecimal value = new BigDecimal(ts);
+        return value.compareTo(lower) >= 0 && value.compareTo(upper) <= 0;
     }
 
     private static boolean isParent(JsonNode message) {

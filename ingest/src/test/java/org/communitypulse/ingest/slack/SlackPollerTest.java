@@ -24,11 +24,12 @@ class SlackPollerTest {
             null, "f");
 
     private final FakeSlackWorkspace slack;
+    private final SlackApiClient api;
     private final SlackPoller poller;
 
     SlackPollerTest() throws Exception {
         slack = new FakeSlackWorkspace().channel("C123ABC456");
-        SlackApiClient api = new SlackApiClient(new SlackApiClient.Settings(slack.url(), FakeSlackWorkspace.TOKEN,
+        api = new SlackApiClient(new SlackApiClient.Settings(slack.url(), FakeSlackWorkspace.TOKEN,
                 Duration.ofSeconds(5), 2, Duration.ofMillis(10), Duration.ofMillis(20), 1000, 1000));
         poller = new SlackPoller(api, MEMBERS, Duration.ofDays(3));
     }
@@ -150,6 +151,41 @@ class SlackPollerTest {
         assertThat(second.items()).extracting(i -> i.event().getOccurredAt())
                 .containsExactly(SlackPoller.instant(SlackPoller.ts(now.minusMillis(500))));
         assertThat(second.next().days().get(LocalDate.parse("2026-12-07"))).isEqualTo(2L);
+    }
+
+    @Test
+    void shouldRecountThreadsAndRepliesPerDayOfTheWindowFromTheListingsWithoutACursor() {
+        Instant now = Instant.parse("2026-12-07T00:30:00Z");
+        Instant from = Instant.parse("2026-12-06T00:00:00Z");
+        // Before the window: neither the thread nor its late reply is listed (the documented limit).
+        String before = SlackPoller.ts(Instant.parse("2026-12-05T23:59:59Z"));
+        slack.post("C123ABC456", "U1", before, "the day before the window");
+        slack.reply("C123ABC456", before, "U2", SlackPoller.ts(Instant.parse("2026-12-06T08:00:00Z")), "late");
+        String thread = SlackPoller.ts(from.plusSeconds(1));
+        slack.post("C123ABC456", "U1", thread, "first second of the window");
+        slack.reply("C123ABC456", thread, "U2", SlackPoller.ts(Instant.parse("2026-12-06T09:00:00Z")), "r1");
+        slack.reply("C123ABC456", thread, "U3", SlackPoller.ts(Instant.parse("2026-12-07T00:05:00Z")), "r2");
+        slack.post("C123ABC456", "U4", SlackPoller.ts(Instant.parse("2026-12-06T20:00:00Z")), "no replies");
+        slack.botMessage("C123ABC456", SlackPoller.ts(Instant.parse("2026-12-07T00:11:00Z")), "deploy done");
+        slack.post("C123ABC456", "U1", SlackPoller.ts(now.minusMillis(500)), "too fresh for this poll");
+
+        SlackPoller.Recount recount = poller.recount("C123ABC456", COMMUNITY, from, now);
+
+        assertThat(recount.days()).containsExactlyEntriesOf(new TreeMap<>(Map.of(
+                LocalDate.parse("2026-12-06"), 3L, LocalDate.parse("2026-12-07"), 1L)));
+        assertThat(recount.through()).isEqualTo(now.minus(SlackPoller.SETTLE));
+        assertThat(slack.queries()).filteredOn(q -> "conversations.history".equals(q.get("method")))
+                .allSatisfy(q -> assertThat(q).containsEntry("oldest", SlackPoller.ts(from)));
+        // No cursor: the same window read again gives the same counts.
+        assertThat(poller.recount("C123ABC456", COMMUNITY, from, now).days())
+                .containsExactlyEntriesOf(recount.days());
+        // The catch-up reading the same window (threads of the window only) counts the same items.
+        SlackPoller.ChannelRead read = new SlackPoller(api, MEMBERS, Duration.ZERO).read(
+                SlackPoller.ChannelState.start("C123ABC456", from), COMMUNITY, now);
+        assertThat(read.next().days()).containsExactlyEntriesOf(recount.days());
+        // With its 3-day thread window it also follows the older thread: more than the recount, never less.
+        assertThat(poller.read(SlackPoller.ChannelState.start("C123ABC456", from), COMMUNITY, now).next().days())
+                .containsEntry(LocalDate.parse("2026-12-06"), 4L);
     }
 
     @Test
