@@ -20,7 +20,7 @@ public final class RetryingSender {
     public abstract static class Exchange<T> {
 
         private final String request;
-        private final String waitingFor;
+        private final String interruptedWaiting;
 
         /**
          * @param request    the request in a message, e.g. {@code GET <url>} (never with a secret)
@@ -28,7 +28,7 @@ public final class RetryingSender {
          */
         protected Exchange(String request, String waitingFor) {
             this.request = request;
-            this.waitingFor = waitingFor;
+            this.interruptedWaiting = "Interrupted while waiting " + waitingFor;
         }
 
         /** Before every attempt, e.g. a client's own pace or waiting out a spent limit (with {@link #sleep}). */
@@ -133,7 +133,7 @@ public final class RetryingSender {
             sleeper.sleep(wait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw exchange.error("Interrupted while waiting " + exchange.waitingFor, e);
+            throw exchange.error(exchange.interruptedWaiting, e);
         }
     }
 
