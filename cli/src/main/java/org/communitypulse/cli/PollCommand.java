@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.config.ConfigException;
 import org.communitypulse.connect.DiscoursePollerConfig;
@@ -64,18 +65,121 @@ final class PollCommand implements Runnable {
         }
     }
 
+    /**
+     * The reconcile-only mode: a poller that publishes no events, only its recount of the last days' threads and
+     * replies, for the reconciliation. Its offsets file is its own, so it never reads or moves the catch-up's cursor.
+     */
+    static final class ReconcileOptions {
+
+        /** Connector keys of the mode, the same in every poller's config. */
+        static final String ONLY_CONFIG = DiscoursePollerConfig.RECONCILE_ONLY_CONFIG;
+        static final String DAYS_CONFIG = DiscoursePollerConfig.RECONCILE_DAYS_CONFIG;
+
+        @Option(names = "--reconcile-only", description = "Publish no events: at each poll, recount the threads and "
+                + "replies of the last --reconcile-days UTC days and publish them per day (for the reconciliation; "
+                + "run beside the catch-up poller, with a longer --interval; own offsets file, no cursor).")
+        boolean reconcileOnly;
+
+        @Option(names = "--reconcile-days", paramLabel = "DAYS",
+                description = "With --reconcile-only: days recounted, today included. Default: "
+                        + DiscoursePollerConfig.RECONCILE_DAYS_DEFAULT + ".")
+        Integer reconcileDays;
+
+        /** @throws ParameterException (a usage error) when the days are given alone or out of range */
+        void validate(CommandSpec spec) {
+            if (reconcileDays != null && !reconcileOnly) {
+                throw new ParameterException(spec.commandLine(), "--reconcile-days needs --reconcile-only");
+            }
+            if (reconcileDays != null && reconcileDays < 1) {
+                throw new ParameterException(spec.commandLine(), "--reconcile-days must be at least 1");
+            }
+        }
+
+        void putProps(Map<String, String> props) {
+            if (reconcileOnly) {
+                props.put(ONLY_CONFIG, "true");
+                props.put(DAYS_CONFIG, Integer.toString(
+                        reconcileDays == null ? DiscoursePollerConfig.RECONCILE_DAYS_DEFAULT : reconcileDays));
+            }
+        }
+    }
+
+    /**
+     * What every poller subcommand does: checks the shared options, builds the task's properties (the shared ones,
+     * then the platform's) and runs the task; a platform's bad setting ends it with a message, not a stack trace.
+     */
+    abstract static class Poller implements Callable<Integer> {
+
+        @Option(names = "--community", required = true,
+                description = "Community id (no ':'), e.g. the name of the forum, organisation or workspace.")
+        String community;
+
+        @Mixin
+        PollOptions poll;
+
+        @Mixin
+        ConnectionOptions connection;
+
+        @Spec
+        CommandSpec spec;
+
+        private final String platform;
+        private final String intervalConfig;
+        private final Supplier<PollingSourceTask<?>> task;
+
+        /** @param intervalConfig the platform config's key of the poll interval in milliseconds */
+        Poller(String platform, String intervalConfig, Supplier<PollingSourceTask<?>> task) {
+            this.platform = platform;
+            this.intervalConfig = intervalConfig;
+            this.task = task;
+        }
+
+        /** Adds the platform's properties; throws IllegalArgumentException or ConfigException saying what to fix. */
+        abstract void putPlatformProps(Map<String, String> props);
+
+        /** The reconcile-only options of a platform whose poller has the mode, else null. */
+        ReconcileOptions reconcile() {
+            return null;
+        }
+
+        @Override
+        public final Integer call() {
+            poll.validate(spec);
+            ReconcileOptions reconcile = reconcile();
+            if (reconcile != null) {
+                reconcile.validate(spec);
+            }
+            Map<String, String> props = taskProps(community, connection, System.getenv());
+            props.put(intervalConfig, Long.toString(Duration.ofSeconds(poll.intervalSeconds).toMillis()));
+            try {
+                putPlatformProps(props);
+            } catch (IllegalArgumentException | ConfigException e) {
+                System.err.println("Poll failed: " + e.getMessage());
+                return ExitCodes.FAILED;
+            }
+            boolean recounting = reconcile != null && reconcile.reconcileOnly;
+            if (recounting) {
+                reconcile.putProps(props);
+            }
+            // The recount has its own offsets file: it never reads nor moves the catch-up poller's cursor.
+            String name = platform + (recounting ? "-reconcile-" : "-") + community;
+            return runPoller(task.get(), props, name, poll, connection);
+        }
+    }
+
     @Command(name = "discourse", mixinStandardHelpOptions = true,
             description = "Follow a Discourse forum's new topics, posts, likes and members through its API and publish "
                     + "its threads and replies per day (key from --api-key-file or $"
                     + ImportCommand.Discourse.API_KEY_ENV + ").")
-    static final class Discourse implements Callable<Integer> {
+    static final class Discourse extends Poller {
+
+        Discourse() {
+            super("discourse", DiscoursePollerConfig.POLL_INTERVAL_MS_CONFIG, DiscoursePollerSourceTask::new);
+        }
 
         @Option(names = "--url", required = true, paramLabel = "URL",
                 description = "The forum's base URL, e.g. https://forum.example.org.")
         java.net.URI url;
-
-        @Option(names = "--community", required = true, description = "Community id (no ':'), e.g. forum.")
-        String community;
 
         @Option(names = "--api-key-file", paramLabel = "FILE",
                 description = "File holding the API key (else $" + ImportCommand.Discourse.API_KEY_ENV
@@ -94,73 +198,40 @@ final class PollCommand implements Runnable {
         @Option(names = "--no-likes", description = "Do not follow likes (one request per post whose likes grew).")
         boolean noLikes;
 
-        @Option(names = "--reconcile-only", description = "Publish no events: at each poll, recount the threads and "
-                + "replies of the last --reconcile-days UTC days and publish them per day (for the reconciliation; "
-                + "run beside the catch-up poller, with a longer --interval; own offsets file, no cursor).")
-        boolean reconcileOnly;
-
-        @Option(names = "--reconcile-days", paramLabel = "DAYS",
-                description = "With --reconcile-only: days recounted, today included. Default: "
-                        + DiscoursePollerConfig.RECONCILE_DAYS_DEFAULT + ".")
-        Integer reconcileDays;
-
         @Mixin
-        PollOptions poll;
-
-        @Mixin
-        ConnectionOptions connection;
-
-        @Spec
-        CommandSpec spec;
+        ReconcileOptions reconcile;
 
         @Override
-        public Integer call() {
-            poll.validate(spec);
-            if (reconcileDays != null && !reconcileOnly) {
-                throw new ParameterException(spec.commandLine(), "--reconcile-days needs --reconcile-only");
-            }
-            if (reconcileDays != null && reconcileDays < 1) {
-                throw new ParameterException(spec.commandLine(), "--reconcile-days must be at least 1");
-            }
-            DiscourseApiClient.Settings api;
-            try {
-                api = ImportCommand.Discourse.apiSettings(url, apiKeyFile, apiUsername, System.getenv());
-            } catch (IllegalArgumentException e) {
-                System.err.println("Poll failed: " + e.getMessage());
-                return ExitCodes.FAILED;
-            }
-            Map<String, String> props = taskProps(community, connection, System.getenv());
+        ReconcileOptions reconcile() {
+            return reconcile;
+        }
+
+        @Override
+        void putPlatformProps(Map<String, String> props) {
+            DiscourseApiClient.Settings api = ImportCommand.Discourse.apiSettings(url, apiKeyFile, apiUsername,
+                    System.getenv());
             props.put(DiscoursePollerConfig.URL_CONFIG, url.toString());
             props.put(DiscoursePollerConfig.API_KEY_CONFIG, api.apiKey());
             props.put(DiscoursePollerConfig.API_USERNAME_CONFIG, api.apiUsername());
             props.put(DiscoursePollerConfig.FOLLOW_USERS_CONFIG, Boolean.toString(!noUsers));
             props.put(DiscoursePollerConfig.FOLLOW_LIKES_CONFIG, Boolean.toString(!noLikes));
-            props.put(DiscoursePollerConfig.POLL_INTERVAL_MS_CONFIG,
-                    Long.toString(Duration.ofSeconds(poll.intervalSeconds).toMillis()));
-            if (reconcileOnly) {
-                props.put(DiscoursePollerConfig.RECONCILE_ONLY_CONFIG, "true");
-                props.put(DiscoursePollerConfig.RECONCILE_DAYS_CONFIG, Integer.toString(
-                        reconcileDays == null ? DiscoursePollerConfig.RECONCILE_DAYS_DEFAULT : reconcileDays));
-            }
-            // Its own offsets file: the recount never moves (nor reads) the catch-up poller's.
-            String name = (reconcileOnly ? "discourse-reconcile-" : "discourse-") + community;
-            return runPoller(new DiscoursePollerSourceTask(), props, name, poll, connection);
         }
     }
 
     @Command(name = "github", mixinStandardHelpOptions = true,
             description = "Follow GitHub repositories' issues, pull requests, comments, reviews and discussions "
                     + "through the API (token from --token-file or $" + GitHub.TOKEN_ENV + ").")
-    static final class GitHub implements Callable<Integer> {
+    static final class GitHub extends Poller {
 
         static final String TOKEN_ENV = "GITHUB_TOKEN";
+
+        GitHub() {
+            super("github", GitHubPollerConfig.POLL_INTERVAL_MS_CONFIG, GitHubPollerSourceTask::new);
+        }
 
         @Option(names = "--repo", required = true, paramLabel = "OWNER/REPO|ORG",
                 description = "A repository, or an organisation (or user) for all its repositories; repeatable.")
         List<String> repositories;
-
-        @Option(names = "--community", required = true, description = "Community id (no ':'), e.g. octo.")
-        String community;
 
         @Option(names = "--api-url", paramLabel = "URL", defaultValue = "https://api.github.com",
                 description = "REST API base; GitHub Enterprise Server: https://HOST/api/v3. Default: "
@@ -179,63 +250,34 @@ final class PollCommand implements Runnable {
         @Option(names = "--no-discussions", description = "Do not read discussions (GraphQL).")
         boolean noDiscussions;
 
-        @Mixin
-        PollOptions poll;
-
-        @Mixin
-        ConnectionOptions connection;
-
-        @Spec
-        CommandSpec spec;
-
         @Override
-        public Integer call() {
-            poll.validate(spec);
-            Map<String, String> props = taskProps(community, connection, System.getenv());
+        void putPlatformProps(Map<String, String> props) {
             props.put(GitHubPollerConfig.URL_CONFIG, apiUrl.toString());
-            props.put(GitHubPollerConfig.REPOSITORIES_CONFIG,
-                    String.join(",", repositories));
-            if (tokenFile != null) {
-                props.put(GitHubPollerConfig.TOKEN_FILE_CONFIG, tokenFile.toString());
-            } else {
-                String token = System.getenv(TOKEN_ENV);
-                if (token == null || token.isBlank()) {
-                    System.err.println("Poll failed: give --token-file FILE or set $" + TOKEN_ENV);
-                    return ExitCodes.FAILED;
-                }
-                props.put(GitHubPollerConfig.TOKEN_CONFIG, token.trim());
-            }
+            props.put(GitHubPollerConfig.REPOSITORIES_CONFIG, String.join(",", repositories));
+            putToken(props, tokenFile, TOKEN_ENV, GitHubPollerConfig.TOKEN_FILE_CONFIG,
+                    GitHubPollerConfig.TOKEN_CONFIG);
             if (since != null) {
                 props.put(GitHubPollerConfig.START_SINCE_CONFIG, since);
             }
-            props.put(GitHubPollerConfig.DISCUSSIONS_CONFIG,
-                    Boolean.toString(!noDiscussions));
-            props.put(GitHubPollerConfig.POLL_INTERVAL_MS_CONFIG,
-                    Long.toString(Duration.ofSeconds(poll.intervalSeconds).toMillis()));
-            try {
-                new GitHubPollerConfig(props).apiSettings();
-            } catch (ConfigException e) {
-                System.err.println("Poll failed: " + e.getMessage());
-                return ExitCodes.FAILED;
-            }
-            return runPoller(new GitHubPollerSourceTask(), props, "github-" + community,
-                    poll, connection);
+            props.put(GitHubPollerConfig.DISCUSSIONS_CONFIG, Boolean.toString(!noDiscussions));
+            new GitHubPollerConfig(props).apiSettings();
         }
     }
 
     @Command(name = "slack", mixinStandardHelpOptions = true,
             description = "Follow Slack channels through the Web API: conversations.history, the replies of threads "
                     + "that moved, users.list (token from --token-file or $" + Slack.TOKEN_ENV + ").")
-    static final class Slack implements Callable<Integer> {
+    static final class Slack extends Poller {
 
         static final String TOKEN_ENV = "PULSE_SLACK_TOKEN";
+
+        Slack() {
+            super("slack", SlackPollerConfig.POLL_INTERVAL_MS_CONFIG, SlackPollerSourceTask::new);
+        }
 
         @Option(names = "--channels", required = true, split = ",", paramLabel = "ID",
                 description = "Channel ids to follow, comma separated (e.g. C0123ABCD,C0456EFGH).")
         java.util.List<String> channels;
-
-        @Option(names = "--community", required = true, description = "Community id (no ':'), e.g. workspace.")
-        String community;
 
         @Option(names = "--token-file", paramLabel = "FILE",
                 description = "File holding the bot token (else $" + TOKEN_ENV + "); the token is never printed.")
@@ -258,53 +300,48 @@ final class PollCommand implements Runnable {
         @Option(names = "--skip-members", description = "Do not read users.list (admin roles, deactivations).")
         boolean skipMembers;
 
-        @Option(names = "--reconcile-only", description = "Publish no events: recount the threads and replies of "
-                + "the last --reconcile-days UTC days at each poll, for the reconciliation (offsets untouched).")
-        boolean reconcileOnly;
-
-        @Option(names = "--reconcile-days", paramLabel = "DAYS",
-                defaultValue = "" + SlackPollerConfig.RECONCILE_DAYS_DEFAULT,
-                description = "With --reconcile-only: days recounted, today included. Default: ${DEFAULT-VALUE}.")
-        int reconcileDays;
-
         @Mixin
-        PollOptions poll;
-
-        @Mixin
-        ConnectionOptions connection;
+        ReconcileOptions reconcile;
 
         @Override
-        public Integer call() {
-            if (reconcileDays < 1) {
-                System.err.println("Poll failed: --reconcile-days must be at least 1");
-                return 2;
-            }
+        ReconcileOptions reconcile() {
+            return reconcile;
+        }
+
+        @Override
+        void putPlatformProps(Map<String, String> props) {
             String envToken = System.getenv(TOKEN_ENV);
             boolean fromEnv = envToken != null && !envToken.isBlank();
             if (fromEnv == (tokenFile != null)) {
-                System.err.println("Poll failed: give the token with --token-file FILE or $" + TOKEN_ENV
+                throw new IllegalArgumentException("give the token with --token-file FILE or $" + TOKEN_ENV
                         + " (exactly one)");
-                return 2;
             }
-            Map<String, String> props = taskProps(community, connection, System.getenv());
             props.put(SlackPollerConfig.CHANNELS_CONFIG, String.join(",", channels));
             props.put(SlackPollerConfig.API_URL_CONFIG, apiUrl);
-            if (fromEnv) {
-                props.put(SlackPollerConfig.TOKEN_CONFIG, envToken.trim());
-            } else {
-                props.put(SlackPollerConfig.TOKEN_FILE_CONFIG, tokenFile.toString());
-            }
+            putToken(props, tokenFile, TOKEN_ENV, SlackPollerConfig.TOKEN_FILE_CONFIG, SlackPollerConfig.TOKEN_CONFIG);
             props.put(SlackPollerConfig.LOOKBACK_HOURS_CONFIG, Integer.toString(lookbackHours));
             props.put(SlackPollerConfig.THREAD_WINDOW_HOURS_CONFIG, Integer.toString(threadWindowHours));
             props.put(SlackPollerConfig.MEMBERS_CONFIG, Boolean.toString(!skipMembers));
-            props.put(SlackPollerConfig.POLL_INTERVAL_MS_CONFIG,
-                    Long.toString(Duration.ofSeconds(poll.intervalSeconds).toMillis()));
-            props.put(SlackPollerConfig.RECONCILE_ONLY_CONFIG, Boolean.toString(reconcileOnly));
-            props.put(SlackPollerConfig.RECONCILE_DAYS_CONFIG, Integer.toString(reconcileDays));
-            // Its own offsets file (it writes none, but never shares the catch-up's).
-            return runPoller(new SlackPollerSourceTask(), props, "slack-" + community
-                    + (reconcileOnly ? "-reconcile" : ""), poll, connection);
         }
+    }
+
+    /**
+     * Puts the token's file under {@code fileConfig} when given, else the token of {@code $tokenEnv} under
+     * {@code tokenConfig}; the token itself is never printed.
+     *
+     * @throws IllegalArgumentException when neither is given
+     */
+    static void putToken(Map<String, String> props, Path tokenFile, String tokenEnv, String fileConfig,
+                         String tokenConfig) {
+        if (tokenFile != null) {
+            props.put(fileConfig, tokenFile.toString());
+            return;
+        }
+        String token = System.getenv(tokenEnv);
+        if (token == null || token.isBlank()) {
+            throw new IllegalArgumentException("give --token-file FILE or set $" + tokenEnv);
+        }
+        props.put(tokenConfig, token.trim());
     }
 
     /** The properties every poller shares: community, topics, registry and member-id hashing from the environment. */

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** What {@code pulse poll discourse} refuses before it touches Kafka or the forum. */
+/** What {@code pulse poll <platform>} refuses before it touches Kafka or the platform. */
 class PollCommandTest {
 
     @TempDir
@@ -30,6 +30,23 @@ class PollCommandTest {
                 "--api-key-file", key.toString(), "--interval", "0", "--state-dir", dir.toString());
         assertThat(exit).isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString()).contains("--interval must be at least 1 second");
+    }
+
+    @Test
+    void shouldRefuseAnIntervalBelowOneSecondAsAUsageErrorForEveryPlatform() throws Exception {
+        Path token = Files.writeString(dir.resolve("token"), "t");
+        for (String[] platform : new String[][] {
+                {"slack", "--channels", "C0ONE", "--token-file", token.toString()},
+                {"github", "--repo", "octo/hello", "--token-file", token.toString()}}) {
+            StringWriter err = new StringWriter();
+            String[] args = new String[platform.length + 7];
+            args[0] = "poll";
+            System.arraycopy(platform, 0, args, 1, platform.length);
+            System.arraycopy(new String[] {"--community", "c", "--interval", "0", "--state-dir", dir.toString()},
+                    0, args, platform.length + 1, 6);
+            assertThat(run(err, args)).as(platform[0]).isEqualTo(ExitCodes.USAGE);
+            assertThat(err.toString()).as(platform[0]).contains("--interval must be at least 1 second");
+        }
     }
 
     @Test

@@ -33,7 +33,7 @@ class PollSlackCommandTest {
     }
 
     @Test
-    void shouldExitTwoWhenReconcileDaysIsBelowOne() {
+    void shouldRefuseReconcileDaysBelowOneAsAUsageError() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream before = System.err;
         int code;
@@ -44,7 +44,7 @@ class PollSlackCommandTest {
         } finally {
             System.setErr(before);
         }
-        assertThat(code).isEqualTo(2);
+        assertThat(code).isEqualTo(ExitCodes.USAGE);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--reconcile-days must be at least 1");
     }
 
@@ -65,7 +65,7 @@ class PollSlackCommandTest {
         assertThat(slack.skipMembers).isTrue();
         assertThat(slack.poll.intervalSeconds).isEqualTo(30);
         assertThat(slack.poll.once).isTrue();
-        assertThat(slack.reconcileOnly).isTrue();
-        assertThat(slack.reconcileDays).isEqualTo(3);
+        assertThat(slack.reconcile.reconcileOnly).isTrue();
+        assertThat(slack.reconcile.reconcileDays).isEqualTo(3);
     }
 }

@@ -13,7 +13,9 @@ import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
+import org.communitypulse.ingest.internals.ApiPatience;
 import org.communitypulse.ingest.internals.RetryAfter;
+import org.communitypulse.ingest.internals.RetryingSender;
 
 /**
  * Reads JSON from a Discourse forum's REST API ({@code https://docs.discourse.org}), authenticated with the
@@ -34,12 +36,8 @@ public final class DiscourseApiClient {
 
     /** How to reach the forum and how patient to be. */
     public record Settings(URI baseUrl, String apiKey, String apiUsername, Duration requestTimeout, int maxRetries,
-                           Duration initialBackoff, Duration maxBackoff) {
-
-        public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
-        public static final int DEFAULT_MAX_RETRIES = 8;
-        public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(1);
-        public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(60);
+                           Duration initialBackoff, Duration maxBackoff)
+            implements ApiPatience {
 
         public Settings {
             Objects.requireNonNull(baseUrl, "baseUrl");
@@ -54,9 +52,7 @@ public final class DiscourseApiClient {
             if (apiUsername.isBlank()) {
                 throw new IllegalArgumentException("Discourse API username is empty");
             }
-            if (maxRetries < 0) {
-                throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
-            }
+            ApiPatience.checkMaxRetries(maxRetries);
         }
 
         /** The defaults: 30 s per request, 8 retries, backoff 1 s doubling to 60 s. */
@@ -79,11 +75,8 @@ public final class DiscourseApiClient {
 
     private final Settings settings;
     private final String base;
-    private final HttpClient http;
-    private final Sleeper sleeper;
+    private final RetryingSender sender;
     private final ObjectMapper json = new ObjectMapper();
-    private final LongAdder requests = new LongAdder();
-    private final LongAdder retries = new LongAdder();
     private final LongAdder rateLimited = new LongAdder();
     private final LongAdder bytes = new LongAdder();
 
@@ -93,11 +86,9 @@ public final class DiscourseApiClient {
 
     public DiscourseApiClient(Settings settings, Sleeper sleeper) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         String url = settings.baseUrl().toString();
         this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-        this.http = HttpClient.newBuilder().connectTimeout(settings.requestTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.sender = new RetryingSender(settings, HttpClient.Redirect.NORMAL, sleeper);
     }
 
     /** The forum's base URL, without a trailing slash. */
@@ -122,51 +113,30 @@ public final class DiscourseApiClient {
         } catch (IllegalArgumentException e) {
             throw new DiscourseApiException(0, "Not a valid Discourse URL: " + url);
         }
-        Duration backoff = settings.initialBackoff();
-        for (int attempt = 0; ; attempt++) {
-            requests.increment();
-            HttpResponse<byte[]> response;
-            try {
-                response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            } catch (IOException e) {
-                if (attempt >= settings.maxRetries()) {
-                    throw new DiscourseApiException("GET " + url + " failed after " + (attempt + 1)
-                            + " attempts: " + e, e);
+        return sender.send(request, new RetryingSender.Exchange<>("GET " + url, "to retry the Discourse API") {
+            @Override
+            protected RetryingSender.Outcome<JsonNode> read(HttpResponse<byte[]> response, int attempts,
+                                                         boolean lastAttempt) {
+                int status = response.statusCode();
+                bytes.add(response.body().length);
+                if (status == 200) {
+                    return RetryingSender.Outcome.done(parse(url, response.body()));
                 }
-                backoff = pause(backoff, null);
-                continue;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DiscourseApiException("GET " + url + " interrupted", e);
+                boolean retriable = status == 429 || status == 502 || status == 503 || status == 504;
+                if (!retriable || lastAttempt) {
+                    throw failure(url, status, attempts);
+                }
+                if (status == 429) {
+                    rateLimited.increment();
+                }
+                return RetryingSender.Outcome.retry(status == 429 ? retryAfter(response) : null);
             }
-            int status = response.statusCode();
-            bytes.add(response.body().length);
-            if (status == 200) {
-                return parse(url, response.body());
-            }
-            boolean retriable = status == 429 || status == 502 || status == 503 || status == 504;
-            if (!retriable || attempt >= settings.maxRetries()) {
-                throw failure(url, status, attempt + 1);
-            }
-            if (status == 429) {
-                rateLimited.increment();
-            }
-            backoff = pause(backoff, status == 429 ? retryAfter(response) : null);
-        }
-    }
 
-    /** Waits for {@code hint} when the forum gave one, else for {@code backoff}; returns the next backoff. */
-    private Duration pause(Duration backoff, Duration hint) {
-        retries.increment();
-        Duration wait = hint != null ? hint : backoff;
-        try {
-            sleeper.sleep(wait);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DiscourseApiException("Interrupted while waiting to retry the Discourse API", e);
-        }
-        Duration next = backoff.multipliedBy(2);
-        return next.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : next;
+            @Override
+            protected RuntimeException error(String message, Exception cause) {
+                return new DiscourseApiException(message, cause);
+            }
+        });
     }
 
     /** {@code Retry-After} as seconds or an HTTP date, else Discourse's {@code extras.wait_seconds}. */
@@ -210,12 +180,12 @@ public final class DiscourseApiClient {
 
     /** Requests sent, retries included. */
     public long requests() {
-        return requests.sum();
+        return sender.requests();
     }
 
     /** Requests repeated after a 429, a 5xx gateway error or a connection failure. */
     public long retries() {
-        return retries.sum();
+        return sender.retries();
     }
 
     /** Answers that were HTTP 429. */

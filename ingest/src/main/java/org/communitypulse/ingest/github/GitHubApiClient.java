@@ -23,7 +23,9 @@ import java.util.OptionalLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.communitypulse.ingest.internals.ApiPatience;
 import org.communitypulse.ingest.internals.RetryAfter;
+import org.communitypulse.ingest.internals.RetryingSender;
 import org.communitypulse.ingest.internals.Sleeper;
 
 /**
@@ -51,12 +53,8 @@ public final class GitHubApiClient {
 
     /** How to reach GitHub and how patient to be. */
     public record Settings(URI baseUrl, String token, Duration requestTimeout, int maxRetries,
-                           Duration initialBackoff, Duration maxBackoff) {
-
-        public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
-        public static final int DEFAULT_MAX_RETRIES = 8;
-        public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(1);
-        public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(60);
+                           Duration initialBackoff, Duration maxBackoff)
+            implements ApiPatience {
 
         public Settings {
             Objects.requireNonNull(baseUrl, "baseUrl");
@@ -68,9 +66,7 @@ public final class GitHubApiClient {
             if (token.isBlank()) {
                 throw new IllegalArgumentException("GitHub token is empty");
             }
-            if (maxRetries < 0) {
-                throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
-            }
+            ApiPatience.checkMaxRetries(maxRetries);
         }
 
         /** The defaults: 30 s per request, 8 retries, backoff 1 s doubling to 60 s. */
@@ -95,8 +91,6 @@ public final class GitHubApiClient {
 
     private final Settings settings;
     private final String base;
-    private final HttpClient http;
-    private final Sleeper sleeper;
     private final Clock clock;
     private final ObjectMapper json = new ObjectMapper();
     private final Map<String, Cached> etags = Collections.synchronizedMap(
@@ -106,9 +100,8 @@ public final class GitHubApiClient {
                     return size() > ETAG_CACHE_SIZE;
                 }
             });
-    private final LongAdder requests = new LongAdder();
+    private final RetryingSender sender;
     private final LongAdder notModified = new LongAdder();
-    private final LongAdder retries = new LongAdder();
     private final LongAdder rateLimitWaits = new LongAdder();
     /** When the primary limit is spent: no request before this instant. */
     private volatile Instant blockedUntil = Instant.MIN;
@@ -119,12 +112,10 @@ public final class GitHubApiClient {
 
     public GitHubApiClient(Settings settings, Sleeper sleeper, Clock clock) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.clock = Objects.requireNonNull(clock, "clock");
         String url = settings.baseUrl().toString();
         this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-        this.http = HttpClient.newBuilder().connectTimeout(settings.requestTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.sender = new RetryingSender(settings, HttpClient.Redirect.NORMAL, sleeper);
     }
 
     /** The API's base URL, without a trailing slash. */
@@ -218,47 +209,46 @@ public final class GitHubApiClient {
 
     /** Sends until an answer that is neither a limit nor a transient failure; returns 2xx and 304 answers. */
     private HttpResponse<byte[]> send(HttpRequest request, String url) {
-        Duration backoff = settings.initialBackoff();
-        for (int attempt = 0; ; attempt++) {
-            waitForReset();
-            requests.increment();
-            HttpResponse<byte[]> response;
-            try {
-                response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            } catch (IOException e) {
-                if (attempt >= settings.maxRetries()) {
-                    throw new GitHubApiException(request.method() + " " + url + " failed after " + (attempt + 1)
-                            + " attempts: " + e, e);
+        return sender.send(request, new RetryingSender.Exchange<>(request.method() + " " + url, "for the GitHub API") {
+            @Override
+            protected void beforeAttempt() {
+                waitForReset(this);
+            }
+
+            @Override
+            protected RetryingSender.Outcome<HttpResponse<byte[]>> read(HttpResponse<byte[]> response, int attempts,
+                                                                     boolean lastAttempt) {
+                int status = response.statusCode();
+                OptionalLong remaining = longHeader(response, "X-RateLimit-Remaining");
+                OptionalLong reset = longHeader(response, "X-RateLimit-Reset");
+                if (remaining.isPresent() && remaining.getAsLong() <= 0 && reset.isPresent()) {
+                    blockedUntil = Instant.ofEpochSecond(reset.getAsLong());
                 }
-                backoff = pause(backoff, null);
-                continue;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new GitHubApiException(request.method() + " " + url + " interrupted", e);
+                if (status / 100 == 2 || status == 304) {
+                    return RetryingSender.Outcome.done(response);
+                }
+                Optional<Duration> retryAfter = RetryAfter.parse(response.headers().firstValue("Retry-After"), clock);
+                boolean primaryLimit = remaining.isPresent() && remaining.getAsLong() <= 0;
+                boolean limited = status == 429 || status == 403 && (primaryLimit || retryAfter.isPresent()
+                        || mentionsRateLimit(response));
+                boolean retriable = limited || status == 502 || status == 503 || status == 504;
+                if (!retriable || lastAttempt) {
+                    throw failure(request.method(), url, status, attempts, limited);
+                }
+                if (limited) {
+                    rateLimitWaits.increment();
+                }
+                // A spent primary limit is waited out by waitForReset before the next attempt; a zero wait is none.
+                Duration hint = primaryLimit && retryAfter.isEmpty() ? Duration.ZERO : retryAfter.orElse(null);
+                return Duration.ZERO.equals(hint) ? RetryingSender.Outcome.retryWithoutWait()
+                        : RetryingSender.Outcome.retry(hint);
             }
-            int status = response.statusCode();
-            OptionalLong remaining = longHeader(response, "X-RateLimit-Remaining");
-            OptionalLong reset = longHeader(response, "X-RateLimit-Reset");
-            if (remaining.isPresent() && remaining.getAsLong() <= 0 && reset.isPresent()) {
-                blockedUntil = Instant.ofEpochSecond(reset.getAsLong());
+
+            @Override
+            protected RuntimeException error(String message, Exception cause) {
+                return new GitHubApiException(message, cause);
             }
-            if (status / 100 == 2 || status == 304) {
-                return response;
-            }
-            Optional<Duration> retryAfter = RetryAfter.parse(response.headers().firstValue("Retry-After"), clock);
-            boolean primaryLimit = remaining.isPresent() && remaining.getAsLong() <= 0;
-            boolean limited = status == 429 || status == 403 && (primaryLimit || retryAfter.isPresent()
-                    || mentionsRateLimit(response));
-            boolean retriable = limited || status == 502 || status == 503 || status == 504;
-            if (!retriable || attempt >= settings.maxRetries()) {
-                throw failure(request.method(), url, status, attempt + 1, limited);
-            }
-            if (limited) {
-                rateLimitWaits.increment();
-            }
-            // A spent primary limit is waited out by waitForReset before the next attempt.
-            backoff = pause(backoff, primaryLimit && retryAfter.isEmpty() ? Duration.ZERO : retryAfter.orElse(null));
-        }
+        });
     }
 
     private static boolean mentionsRateLimit(HttpResponse<byte[]> response) {
@@ -267,35 +257,15 @@ public final class GitHubApiClient {
     }
 
     /** Before a request: when the last answer spent the primary limit, waits until its reset. */
-    private void waitForReset() {
+    private void waitForReset(RetryingSender.Exchange<?> exchange) {
         Duration wait = Duration.between(clock.instant(), blockedUntil);
         if (wait.isNegative() || wait.isZero()) {
             return;
         }
         rateLimitWaits.increment();
         // GitHub's reset is a whole second; a little more keeps clocks' skew from costing a refused request.
-        sleep(RetryAfter.capped(wait.plusMillis(250)));
+        sender.sleep(RetryAfter.capped(wait.plusMillis(250)), exchange);
         blockedUntil = Instant.MIN;
-    }
-
-    /** Waits for {@code hint} when given, else for {@code backoff}; returns the next backoff. */
-    private Duration pause(Duration backoff, Duration hint) {
-        retries.increment();
-        sleep(hint != null ? hint : backoff);
-        Duration next = backoff.multipliedBy(2);
-        return next.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : next;
-    }
-
-    private void sleep(Duration wait) {
-        if (wait.isZero()) {
-            return;
-        }
-        try {
-            sleeper.sleep(wait);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new GitHubApiException("Interrupted while waiting for the GitHub API", e);
-        }
     }
 
     private static OptionalLong longHeader(HttpResponse<?> response, String name) {
@@ -346,7 +316,7 @@ public final class GitHubApiClient {
 
     /** Requests sent, retries and 304s included. */
     public long requests() {
-        return requests.sum();
+        return sender.requests();
     }
 
     /** Answers that were 304 Not Modified (free of rate limit). */
@@ -356,7 +326,7 @@ public final class GitHubApiClient {
 
     /** Requests repeated after a limit, a 5xx gateway error or a connection failure. */
     public long retries() {
-        return retries.sum();
+        return sender.retries();
     }
 
     /** Times a rate limit (primary or secondary) was waited out. */

@@ -22,7 +22,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import org.communitypulse.ingest.internals.ApiPatience;
 import org.communitypulse.ingest.internals.RetryAfter;
+import org.communitypulse.ingest.internals.RetryingSender;
 import org.communitypulse.ingest.internals.Sleeper;
 
 /**
@@ -49,12 +51,9 @@ public final class SlackApiClient {
 
     /** Where Slack is and how patient to be. */
     public record Settings(URI baseUrl, String token, Duration requestTimeout, int maxRetries,
-                           Duration initialBackoff, Duration maxBackoff, int tier2PerMinute, int tier3PerMinute) {
+                           Duration initialBackoff, Duration maxBackoff, int tier2PerMinute, int tier3PerMinute)
+            implements ApiPatience {
 
-        public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
-        public static final int DEFAULT_MAX_RETRIES = 8;
-        public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(1);
-        public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(60);
         /** Slack's Tier 2: 20+ calls a minute. */
         public static final int DEFAULT_TIER2_PER_MINUTE = 20;
         /** Slack's Tier 3: 50+ calls a minute. */
@@ -69,9 +68,7 @@ public final class SlackApiClient {
             if (token.isBlank()) {
                 throw new IllegalArgumentException("Slack bot token is empty");
             }
-            if (maxRetries < 0) {
-                throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
-            }
+            ApiPatience.checkMaxRetries(maxRetries);
             if (tier2PerMinute < 1 || tier3PerMinute < 1) {
                 throw new IllegalArgumentException("calls per minute must be >= 1");
             }
@@ -94,13 +91,11 @@ public final class SlackApiClient {
 
     private final Settings settings;
     private final String base;
-    private final HttpClient http;
-    private final Sleeper sleeper;
+    private final RetryingSender sender;
     private final LongSupplier nanos;
     private final ObjectMapper json = new ObjectMapper();
     /** Per method: the earliest System.nanoTime() of its next call. */
     private final Map<String, Long> nextCall = new HashMap<>();
-    private final LongAdder requests = new LongAdder();
     private final LongAdder rateLimited = new LongAdder();
     private final LongAdder paced = new LongAdder();
 
@@ -114,11 +109,10 @@ public final class SlackApiClient {
 
     SlackApiClient(Settings settings, Sleeper sleeper, LongSupplier nanos) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.nanos = nanos;
         String url = settings.baseUrl().toString();
         this.base = url.endsWith("/") ? url : url + "/";
-        this.http = HttpClient.newBuilder().connectTimeout(settings.requestTimeout()).build();
+        this.sender = new RetryingSender(settings, HttpClient.Redirect.NEVER, sleeper);
     }
 
     /** The API base URL, with a trailing slash. */
@@ -142,48 +136,45 @@ public final class SlackApiClient {
         } catch (IllegalArgumentException e) {
             throw new SlackApiException("invalid_arguments", "Not a valid Slack API URL: " + url);
         }
-        Duration backoff = settings.initialBackoff();
-        for (int attempt = 0; ; attempt++) {
-            pace(method);
-            requests.increment();
-            HttpResponse<byte[]> response;
-            try {
-                response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            } catch (IOException e) {
-                if (attempt >= settings.maxRetries()) {
-                    throw new SlackApiException("io", method + " failed after " + (attempt + 1) + " attempts: " + e,
-                            e);
+        return sender.send(request, new RetryingSender.Exchange<>(method, "to call " + method) {
+            @Override
+            protected void beforeAttempt() {
+                pace(method, this);
+            }
+
+            @Override
+            protected RetryingSender.Outcome<JsonNode> read(HttpResponse<byte[]> response, int attempts,
+                                                         boolean lastAttempt) {
+                int status = response.statusCode();
+                Optional<Duration> hint = RetryAfter.parse(response.headers().firstValue("Retry-After"),
+                        Clock.systemUTC());
+                String error;
+                if (status == 200) {
+                    JsonNode body = parse(method, response.body());
+                    if (body.path("ok").asBoolean(false)) {
+                        return RetryingSender.Outcome.done(body);
+                    }
+                    error = body.path("error").asText("unknown_error");
+                } else {
+                    error = status == 429 ? "ratelimited" : "http_" + status;
                 }
-                backoff = pause(backoff, null, method);
-                continue;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SlackApiException("interrupted", method + " interrupted", e);
-            }
-            int status = response.statusCode();
-            Optional<Duration> hint = RetryAfter.parse(response.headers().firstValue("Retry-After"),
-                    Clock.systemUTC());
-            String error;
-            if (status == 200) {
-                JsonNode body = parse(method, response.body());
-                if (body.path("ok").asBoolean(false)) {
-                    return body;
+                boolean retriable = RETRIABLE_ERRORS.contains(error) || status >= 500;
+                if (!retriable || lastAttempt) {
+                    throw new SlackApiException(error, method + " failed: " + error + " ("
+                            + SlackApiException.hint(error) + (retriable ? ", " + attempts + " attempts" : "")
+                            + ")");
                 }
-                error = body.path("error").asText("unknown_error");
-            } else {
-                error = status == 429 ? "ratelimited" : "http_" + status;
+                if ("ratelimited".equals(error)) {
+                    rateLimited.increment();
+                }
+                return RetryingSender.Outcome.retry(hint.orElse(null));
             }
-            boolean retriable = RETRIABLE_ERRORS.contains(error) || status >= 500;
-            if (!retriable || attempt >= settings.maxRetries()) {
-                throw new SlackApiException(error, method + " failed: " + error + " ("
-                        + SlackApiException.hint(error) + (retriable ? ", " + (attempt + 1) + " attempts" : "")
-                        + ")");
+
+            @Override
+            protected RuntimeException error(String message, Exception cause) {
+                return new SlackApiException(cause instanceof IOException ? "io" : "interrupted", message, cause);
             }
-            if ("ratelimited".equals(error)) {
-                rateLimited.increment();
-            }
-            backoff = pause(backoff, hint.orElse(null), method);
-        }
+        });
     }
 
     /**
@@ -208,33 +199,17 @@ public final class SlackApiClient {
     }
 
     /** Keeps calls of one method at least a minute / (calls a minute of its tier) apart. */
-    private void pace(String method) {
+    private void pace(String method, RetryingSender.Exchange<?> exchange) {
         int perMinute = TIER_2.contains(method) ? settings.tier2PerMinute() : settings.tier3PerMinute();
         long spacing = Duration.ofMinutes(1).toNanos() / perMinute;
         long now = nanos.getAsLong();
         long next = nextCall.getOrDefault(method, now);
         if (next > now) {
             paced.increment();
-            sleep(Duration.ofNanos(next - now), method);
+            sender.sleep(Duration.ofNanos(next - now), exchange);
             now = next;
         }
         nextCall.put(method, now + spacing);
-    }
-
-    /** Waits for {@code hint} when Slack gave one, else for {@code backoff}; returns the next backoff. */
-    private Duration pause(Duration backoff, Duration hint, String method) {
-        sleep(hint != null ? hint : backoff, method);
-        Duration next = backoff.multipliedBy(2);
-        return next.compareTo(settings.maxBackoff()) > 0 ? settings.maxBackoff() : next;
-    }
-
-    private void sleep(Duration wait, String method) {
-        try {
-            sleeper.sleep(wait);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SlackApiException("interrupted", "Interrupted while waiting to call " + method, e);
-        }
     }
 
     private static String query(Map<String, String> params) {
@@ -260,7 +235,7 @@ public final class SlackApiClient {
 
     /** Requests sent, retries included. */
     public long requests() {
-        return requests.sum();
+        return sender.requests();
     }
 
     /** Answers that said rate limited (HTTP 429 or {@code ratelimited}). */
