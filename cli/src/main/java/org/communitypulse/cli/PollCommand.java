@@ -179,6 +179,16 @@ final class PollCommand implements Runnable {
         @Option(names = "--no-discussions", description = "Do not read discussions (GraphQL).")
         boolean noDiscussions;
 
+        @Option(names = "--reconcile-only", description = "Publish no events: at each poll, recount the threads and "
+                + "replies of the last --reconcile-days UTC days and publish them per day (for the reconciliation; "
+                + "run beside the catch-up poller, with a longer --interval; own offsets file, no cursor).")
+        boolean reconcileOnly;
+
+        @Option(names = "--reconcile-days", paramLabel = "DAYS",
+                description = "With --reconcile-only: days recounted, today included. Default: "
+                        + GitHubPollerConfig.RECONCILE_DAYS_DEFAULT + ".")
+        Integer reconcileDays;
+
         @Mixin
         PollOptions poll;
 
@@ -191,6 +201,12 @@ final class PollCommand implements Runnable {
         @Override
         public Integer call() {
             poll.validate(spec);
+            if (reconcileDays != null && !reconcileOnly) {
+                throw new ParameterException(spec.commandLine(), "--reconcile-days needs --reconcile-only");
+            }
+            if (reconcileDays != null && reconcileDays < 1) {
+                throw new ParameterException(spec.commandLine(), "--reconcile-days must be at least 1");
+            }
             Map<String, String> props = taskProps(community, connection, System.getenv());
             props.put(GitHubPollerConfig.URL_CONFIG, apiUrl.toString());
             props.put(GitHubPollerConfig.REPOSITORIES_CONFIG,
@@ -212,14 +228,20 @@ final class PollCommand implements Runnable {
                     Boolean.toString(!noDiscussions));
             props.put(GitHubPollerConfig.POLL_INTERVAL_MS_CONFIG,
                     Long.toString(Duration.ofSeconds(poll.intervalSeconds).toMillis()));
+            if (reconcileOnly) {
+                props.put(GitHubPollerConfig.RECONCILE_ONLY_CONFIG, "true");
+                props.put(GitHubPollerConfig.RECONCILE_DAYS_CONFIG, Integer.toString(
+                        reconcileDays == null ? GitHubPollerConfig.RECONCILE_DAYS_DEFAULT : reconcileDays));
+            }
             try {
                 new GitHubPollerConfig(props).apiSettings();
             } catch (ConfigException e) {
                 System.err.println("Poll failed: " + e.getMessage());
                 return ExitCodes.FAILED;
             }
-            return runPoller(new GitHubPollerSourceTask(), props, "github-" + community,
-                    poll, connection);
+            // Its own offsets file: the recount never moves (nor reads) the catch-up poller's.
+            String name = (reconcileOnly ? "github-reconcile-" : "github-") + community;
+            return runPoller(new GitHubPollerSourceTask(), props, name, poll, connection);
         }
     }
 
