@@ -250,6 +250,14 @@ final class PollCommand implements Runnable {
         @Option(names = "--no-discussions", description = "Do not read discussions (GraphQL).")
         boolean noDiscussions;
 
+        @Mixin
+        ReconcileOptions reconcile;
+
+        @Override
+        ReconcileOptions reconcile() {
+            return reconcile;
+        }
+
         @Override
         void putPlatformProps(Map<String, String> props) {
             props.put(GitHubPollerConfig.URL_CONFIG, apiUrl.toString());

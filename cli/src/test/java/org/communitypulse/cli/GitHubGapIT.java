@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -37,9 +39,15 @@ import org.communitypulse.ingest.http.WebhookServer;
 import org.communitypulse.ingest.http.WebhookServerConfig;
 import org.communitypulse.ingest.webhook.WebhookSource;
 import org.communitypulse.schemas.Topic;
+import org.communitypulse.schemas.avro.Alert;
+import org.communitypulse.schemas.avro.AlertCondition;
+import org.communitypulse.schemas.avro.AlertKey;
+import org.communitypulse.schemas.avro.AlertState;
 import org.communitypulse.schemas.avro.CommunityDayKey;
 import org.communitypulse.schemas.avro.DailyEngagement;
 import org.communitypulse.schemas.avro.PlatformDayCount;
+import org.communitypulse.schemas.avro.Reconciliation;
+import org.communitypulse.schemas.avro.ReconciliationStatus;
 import org.communitypulse.streams.PulseStreamsApp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +59,11 @@ import org.junit.jupiter.api.io.TempDir;
  * stopped while activity goes on (those deliveries fail), restarted, and then the GitHub poller runs. The daily
  * metrics of both must be equal, record for record, every polled event that had been delivered counted as a
  * duplicate, and the fake's rate limits (primary, secondary) must have been waited for, never exceeded.
+ *
+ * <p>The reconciliation sees the gap while it is open: during the outage the same task in {@code reconcile.only}
+ * mode ({@code pulse poll github --reconcile-only --once}) recounts the repository; {@code pulse.reconciliation}
+ * shows the outage day GAP_OPEN missing exactly the lost items, then, at the next recount, GAP_NOT_CLOSED with
+ * DATA_GAP FIRING on {@code pulse.alerts}; after the catch-up, COMPLETE and DATA_GAP RESOLVED.
  */
 class GitHubGapIT extends PlatformTestBase {
 
@@ -89,6 +102,32 @@ class GitHubGapIT extends PlatformTestBase {
                     assertThatThrownBy(() -> send(downPort, delivery)).isInstanceOf(IOException.class);
                 }
 
+                // Still during the outage, the reconcile-only poller recounts the repository (each run a fresh
+                // task, as --once): every lost delivery is a thread or a reply of the outage day.
+                LocalDate outageDay = LocalDate.ofInstant(T.plusSeconds(86_400), ZoneOffset.UTC);
+                int windowDays = (int) ChronoUnit.DAYS.between(LocalDate.ofInstant(T, ZoneOffset.UTC),
+                        LocalDate.now(ZoneOffset.UTC)) + 1;
+                long lostItems = during.size();
+                awaitProcessedAndEmitted(gap + "app", gapApp, AWAIT);
+                long eventsBefore = activityRecords(gapApp);
+                assertThat(reconcile(github, gap, tmp, windowDays)).as("one count per day of the window, nothing else")
+                        .isEqualTo(windowDays);
+                Reconciliation open = awaitReconciliation(gapApp, outageDay, ReconciliationStatus.GAP_OPEN);
+                assertThat(open.getMissing()).as("the lost deliveries' items").isEqualTo(lostItems);
+                assertThat(open.getPlatformItems()).isEqualTo(lostItems);
+                assertThat(open.getPipelineItems()).isZero();
+                assertThat(latestDataGap(gapApp)).as("no DATA_GAP at the first sight of a gap").isNull();
+                // The next poll finds the gap still open: not closed by the next poll, so DATA_GAP fires.
+                assertThat(reconcile(github, gap, tmp, windowDays)).isEqualTo(windowDays);
+                Reconciliation notClosed = awaitReconciliation(gapApp, outageDay,
+                        ReconciliationStatus.GAP_NOT_CLOSED);
+                assertThat(notClosed.getMissing()).isEqualTo(lostItems);
+                assertThat(notClosed.getGapSince()).isEqualTo(open.getGapSince());
+                await().atMost(AWAIT).untilAsserted(() -> assertThat(latestDataGap(gapApp)).isNotNull()
+                        .extracting(Alert::getState).isEqualTo(AlertState.FIRING));
+                assertThat(activityRecords(gapApp)).as("no activity events from a recount").isEqualTo(eventsBefore);
+                assertThat(tmp.resolve("github.offsets.json")).as("the catch-up's cursor, untouched").doesNotExist();
+
                 gapHooks = receiver(gapApp);
                 List<Delivery> after = afterOutage(github);
                 deliver(after, calmHooks, gapHooks);
@@ -101,6 +140,7 @@ class GitHubGapIT extends PlatformTestBase {
                         .as("events before the poll").isEqualTo(delivered);
 
                 // The poller catches up: a secondary limit on its first request, a primary limit it must wait out.
+                awaitFreshWindow(github);
                 github.secondaryLimitNext(1);
                 StandaloneSourceRunner poller = poller(github, gap, tmp.resolve("github.offsets.json"));
                 AtomicReference<Throwable> failed = new AtomicReference<>();
@@ -137,6 +177,18 @@ class GitHubGapIT extends PlatformTestBase {
                 undisturbed.forEach((day, values) -> assertThat(platform.get(day)).as("platform count of " + day)
                         .isEqualTo(values.get(0) + values.get(1)));
 
+                // The catch-up's events closed the gap the recounts found, and the alert resolves.
+                Reconciliation complete = awaitReconciliation(gapApp, outageDay, ReconciliationStatus.COMPLETE);
+                assertThat(complete.getMissing()).isZero();
+                assertThat(complete.getPipelineItems()).isEqualTo(complete.getPlatformItems()).isEqualTo(lostItems);
+                await().atMost(AWAIT).untilAsserted(() -> assertThat(latestDataGap(gapApp)).isNotNull()
+                        .extracting(Alert::getState).isEqualTo(AlertState.RESOLVED));
+                System.out.printf("GitHubGapIT: reconcile-only over %d days: GAP_OPEN missing %d of %d (pipeline %d), "
+                                + "then GAP_NOT_CLOSED missing %d with DATA_GAP FIRING; after the catch-up COMPLETE "
+                                + "%d/%d, DATA_GAP RESOLVED%n", windowDays, open.getMissing(), open.getPlatformItems(),
+                        open.getPipelineItems(), notClosed.getMissing(), complete.getPipelineItems(),
+                        complete.getPlatformItems());
+
                 assertRateLimitsHonoured(github);
                 System.out.printf("GitHubGapIT: %d items, %d delivered to both, %d polled; fake GitHub: %d requests, "
                                 + "%d answered 304, %d secondary-limited, %d over the limit%n", all, delivered,
@@ -146,6 +198,88 @@ class GitHubGapIT extends PlatformTestBase {
                 gapHooks.close();
                 calmHooks.close();
             }
+        }
+    }
+
+    /** One run of the reconcile-only poller ({@code --reconcile-only --once}, own offsets file); its records sent. */
+    private static long reconcile(FakeGitHub github, String prefix, Path tmp, int days) throws InterruptedException {
+        awaitFreshWindow(github);
+        Map<String, String> props = props(github, prefix);
+        props.put(GitHubPollerConfig.RECONCILE_ONLY_CONFIG, "true");
+        props.put(GitHubPollerConfig.RECONCILE_DAYS_CONFIG, Integer.toString(days));
+        return new StandaloneSourceRunner(new GitHubPollerSourceTask(), props,
+                tmp.resolve("github-reconcile.offsets.json"),
+                StandaloneSourceRunner.producer(kafka.bootstrapServers(), Map.of()), line -> { }).run(true);
+    }
+
+    /**
+     * Until the fake's rate-limit window has turned over: a new task's client knows nothing of the window the one
+     * before spent, so it starts on a fresh one (as a long enough pause would on GitHub) and never goes over.
+     */
+    private static void awaitFreshWindow(FakeGitHub github) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            List<FakeGitHub.Request> requests = github.requests();
+            return requests.isEmpty() || Instant.now().isAfter(
+                    requests.get(requests.size() - 1).at().plusMillis(WINDOW_MS + 100));
+        });
+    }
+
+    /** Waits until the day's latest committed reconciliation has {@code status}, and returns it. */
+    private static Reconciliation awaitReconciliation(PulseStreamsApp app, LocalDate day,
+                                                      ReconciliationStatus status) {
+        return await().atMost(AWAIT).pollInterval(Duration.ofMillis(300))
+                .until(() -> latestReconciliation(app, day), r -> r != null && r.getStatus() == status);
+    }
+
+    private static Reconciliation latestReconciliation(PulseStreamsApp app, LocalDate day) {
+        AtomicReference<Reconciliation> latest = new AtomicReference<>();
+        readAll(app.topics().reconciliation(), (key, v) -> {
+            if (key.getDay().equals(day)) {
+                latest.set(v);
+            }
+        });
+        return latest.get();
+    }
+
+    /** The community's latest DATA_GAP record on {@code pulse.alerts} (read_committed), or null. */
+    private static Alert latestDataGap(PulseStreamsApp app) {
+        Topic<AlertKey, Alert> topic = app.topics().alerts();
+        AlertKey wanted = new AlertKey(COMMUNITY, AlertCondition.DATA_GAP);
+        Alert latest = null;
+        try (KafkaConsumer<AlertKey, Alert> consumer = new KafkaConsumer<>(SharedPlatform.committedReader(),
+                topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                for (var r : consumer.poll(Duration.ofMillis(500))) {
+                    if (wanted.equals(r.key()) && r.value() != null) {
+                        latest = r.value();
+                    }
+                }
+            }
+        }
+        return latest;
+    }
+
+    /** Records on the activity topic (read_committed): a recount adds none. */
+    private static long activityRecords(PulseStreamsApp app) {
+        String topic = app.topics().activity().name();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(SharedPlatform.committedReader(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            long count = 0;
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                count += consumer.poll(Duration.ofMillis(500)).count();
+            }
+            return count;
         }
     }
 
@@ -242,6 +376,11 @@ class GitHubGapIT extends PlatformTestBase {
     }
 
     private static StandaloneSourceRunner poller(FakeGitHub github, String prefix, Path offsets) {
+        return new StandaloneSourceRunner(new GitHubPollerSourceTask(), props(github, prefix), offsets,
+                StandaloneSourceRunner.producer(kafka.bootstrapServers(), Map.of()), line -> { });
+    }
+
+    private static Map<String, String> props(FakeGitHub github, String prefix) {
         Map<String, String> props = new HashMap<>();
         props.put(PulseConnectConfig.COMMUNITY_CONFIG, COMMUNITY);
         props.put(PulseConnectConfig.TOPIC_PREFIX_CONFIG, prefix);
@@ -250,8 +389,7 @@ class GitHubGapIT extends PlatformTestBase {
         props.put(GitHubPollerConfig.TOKEN_CONFIG, FakeGitHub.TOKEN);
         props.put(GitHubPollerConfig.REPOSITORIES_CONFIG, FakeGitHub.FULL_NAME);
         props.put(GitHubPollerConfig.POLL_INTERVAL_MS_CONFIG, "300");
-        return new StandaloneSourceRunner(new GitHubPollerSourceTask(), props, offsets,
-                StandaloneSourceRunner.producer(kafka.bootstrapServers(), Map.of()), line -> { });
+        return props;
     }
 
     private void deliver(List<Delivery> deliveries, WebhookServer... receivers) throws Exception {

@@ -33,6 +33,15 @@ class PollGitHubCommandTest {
         }
     }
 
+    /** A usage error's message goes to picocli's err writer, not System.err. */
+    private static Outcome usage(String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine cli = PulseCommand.commandLine();
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute(args);
+        return new Outcome(exit, err.toString());
+    }
+
     @Test
     void shouldFailClearlyWhenTokenFileUnreadable(@TempDir Path dir) {
         Outcome outcome = run("poll", "github", "--repo", "octo-org/octo-repo", "--community", "octo",
@@ -59,6 +68,26 @@ class PollGitHubCommandTest {
         cli.setOut(new PrintWriter(out));
         cli.execute("poll", "github", "--help");
         assertThat(out.toString()).contains("--repo").contains("GITHUB_TOKEN").contains("--since")
-                .contains("--once");
+                .contains("--once").contains("--reconcile-only").contains("--reconcile-days");
+    }
+
+    @Test
+    void shouldRefuseReconcileDaysWithoutReconcileOnlyAsAUsageError(@TempDir Path dir) throws Exception {
+        Path token = Files.writeString(dir.resolve("token"), "t");
+        Outcome outcome = usage("poll", "github", "--repo", "octo-org/octo-repo", "--community", "octo",
+                "--token-file", token.toString(), "--reconcile-days", "3", "--state-dir", dir.toString());
+        assertThat(outcome.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(outcome.err()).contains("--reconcile-days needs --reconcile-only");
+        assertThat(dir.resolve("github-octo.offsets.json")).doesNotExist();
+    }
+
+    @Test
+    void shouldRefuseAReconcileWindowOfNoDaysAsAUsageError(@TempDir Path dir) throws Exception {
+        Path token = Files.writeString(dir.resolve("token"), "t");
+        Outcome outcome = usage("poll", "github", "--repo", "octo-org/octo-repo", "--community", "octo",
+                "--token-file", token.toString(), "--reconcile-only", "--reconcile-days", "0",
+                "--state-dir", dir.toString());
+        assertThat(outcome.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(outcome.err()).contains("--reconcile-days must be at least 1");
     }
 }

@@ -59,6 +59,21 @@ public final class GitHubPollerConfig extends PulseConnectConfig {
     private static final Pattern OWNER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]*");
     private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+");
 
+    public static final String RECONCILE_ONLY_CONFIG = "reconcile.only";
+    public static final String RECONCILE_ONLY_DOC = "Reconcile-only mode: each poll re-reads every list (issues and "
+            + "pull requests, issue comments, review comments, reviews, discussions and their comments) updated since "
+            + "00:00 UTC of the first of the last reconcile.days days and publishes, for each day of that window, the "
+            + "threads and replies created then (counted with the same mapping as the events) on "
+            + "<prefix>platform.counts, and no activity events. No cursor: every poll is a full recount, under its own "
+            + "source partition, so it never moves the catch-up connector's position. Run it beside the catch-up "
+            + "connector of the same repositories, on a longer interval, to see gaps the webhooks left while they "
+            + "are open.";
+
+    public static final String RECONCILE_DAYS_CONFIG = "reconcile.days";
+    public static final String RECONCILE_DAYS_DOC = "Reconcile-only mode: UTC days (today included) recounted at "
+            + "each poll.";
+    public static final int RECONCILE_DAYS_DEFAULT = 7;
+
     public static final ConfigDef CONFIG_DEF = baseConfigDef()
             .define(URL_CONFIG, Type.STRING, GitHubApiClient.PUBLIC_API.toString(), GitHubPollerConfig::url,
                     Importance.MEDIUM, URL_DOC)
@@ -72,7 +87,10 @@ public final class GitHubPollerConfig extends PulseConnectConfig {
                     START_SINCE_DOC)
             .define(DISCUSSIONS_CONFIG, Type.BOOLEAN, true, Importance.LOW, DISCUSSIONS_DOC)
             .define(MAX_RETRIES_CONFIG, Type.INT, GitHubApiClient.Settings.DEFAULT_MAX_RETRIES,
-                    ConfigDef.Range.between(0, 100), Importance.LOW, MAX_RETRIES_DOC);
+                    ConfigDef.Range.between(0, 100), Importance.LOW, MAX_RETRIES_DOC)
+            .define(RECONCILE_ONLY_CONFIG, Type.BOOLEAN, false, Importance.MEDIUM, RECONCILE_ONLY_DOC)
+            .define(RECONCILE_DAYS_CONFIG, Type.INT, RECONCILE_DAYS_DEFAULT, ConfigDef.Range.atLeast(1),
+                    Importance.LOW, RECONCILE_DAYS_DOC);
 
     public GitHubPollerConfig(Map<?, ?> originals) {
         super(CONFIG_DEF, originals);
@@ -97,6 +115,14 @@ public final class GitHubPollerConfig extends PulseConnectConfig {
 
     public boolean discussions() {
         return getBoolean(DISCUSSIONS_CONFIG);
+    }
+
+    public boolean reconcileOnly() {
+        return getBoolean(RECONCILE_ONLY_CONFIG);
+    }
+
+    public int reconcileDays() {
+        return getInt(RECONCILE_DAYS_CONFIG);
     }
 
     /**

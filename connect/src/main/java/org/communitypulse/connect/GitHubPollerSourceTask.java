@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -25,7 +26,6 @@ import org.communitypulse.ingest.github.GitHubCatchUp.Position;
 import org.communitypulse.ingest.github.GitHubPayloadMapper;
 import org.communitypulse.ingest.github.GitHubRestItems;
 import org.communitypulse.schemas.avro.ActivityEvent;
-import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.PlatformDayCount;
 import org.communitypulse.schemas.avro.SourcePlatform;
 import org.slf4j.Logger;
@@ -45,6 +45,12 @@ import org.slf4j.LoggerFactory;
  * ({@link #dayCounts()}), for reconciliation: the first read of a task starts each list at its cursor's day so the
  * counts of the days from then on are complete.
  *
+ * <p>With {@code reconcile.only} the task publishes no events: each poll re-reads every list of the last
+ * {@code reconcile.days} UTC days ({@link GitHubCatchUp#recount}) and publishes a {@link PlatformDayCount} for every
+ * day of that window, counted with the same mapping as the events. It keeps no cursor and uses its own source
+ * partition ({@code {api, community, mode=reconcile}}, offset only {@code counted_at}), so it never moves the
+ * catch-up position: what webhooks lost shows as a gap while it is open, not only once the catch-up poller read it.
+ *
  * <p>A refused token, a forbidden or unknown repository (401/403/404) fails the task with the URL; GitHub being
  * down or a rate limit that outlasts the retries is logged and tried again at the next interval.
  */
@@ -56,6 +62,11 @@ public final class GitHubPollerSourceTask extends PollingSourceTask<GitHubPoller
     /** Partition key of the day-count records (value {@code days}), beside api and community. */
     public static final String PARTITION_COUNTS = "counts";
     public static final String OFFSET_OBSERVED_AT = "observed_at";
+    /** Only in the partition of the reconcile-only mode, which is thereby distinct from the catch-up ones. */
+    public static final String PARTITION_MODE = "mode";
+    public static final String MODE_RECONCILE = "reconcile";
+    /** The reconcile-only mode's offset (no cursor: when it last counted, for people reading offsets). */
+    public static final String OFFSET_COUNTED_AT = "counted_at";
     /** Days of counts kept in memory (and so published when an old item is touched). */
     static final int COUNT_DAYS = 31;
 
@@ -98,6 +109,12 @@ public final class GitHubPollerSourceTask extends PollingSourceTask<GitHubPoller
         catchUp = new GitHubCatchUp(api, new GitHubRestItems(new GitHubPayloadMapper(config.pseudonymiser())), clock,
                 config.discussions());
         records = new EventRecords(config, true);
+        if (config.reconcileOnly()) {
+            LOG.info("Recounting the threads and replies of the last {} day(s) of {} at {} for community '{}' into "
+                    + "{} at every poll (reconcile only: no events)", config.reconcileDays(), config.repositories(),
+                    api.baseUrl(), config.community(), records.countsTopic());
+            return;
+        }
         LOG.info("Following {} at {} for community '{}' into {}", config.repositories(), api.baseUrl(),
                 config.community(), records.topic());
     }
@@ -110,7 +127,8 @@ public final class GitHubPollerSourceTask extends PollingSourceTask<GitHubPoller
     @Override
     protected String describe() {
         return "GitHub " + config().repositories() + " at " + (api == null ? config().url() : api.baseUrl())
-                + " (community '" + config().community() + "')";
+                + " (community '" + config().community() + "'" + (config().reconcileOnly() ? ", reconcile-only" : "")
+                + ")";
     }
 
     @Override
@@ -137,6 +155,9 @@ public final class GitHubPollerSourceTask extends PollingSourceTask<GitHubPoller
 
     @Override
     protected List<SourceRecord> fetch() {
+        if (config().reconcileOnly()) {
+            return recount();
+        }
         Instant readAt = clock.instant();
         String community = config().community();
         List<SourceRecord> out = new ArrayList<>();
@@ -165,7 +186,7 @@ public final class GitHubPollerSourceTask extends PollingSourceTask<GitHubPoller
                     continue;
                 }
                 for (ActivityEvent event : item.mapping().events()) {
-                    if (event.getType() == EventType.THREAD_CREATED || event.getType() == EventType.REPLY_CREATED) {
+                    if (GitHubCatchUp.dayCounted(event)) {
                         counted.computeIfAbsent(LocalDate.ofInstant(event.getOccurredAt(), ZoneOffset.UTC),
                                 day -> new HashSet<>()).add(event.getEventId());
                     }
@@ -202,6 +223,52 @@ public final class GitHubPollerSourceTask extends PollingSourceTask<GitHubPoller
                             + "({} not modified, {} rate-limit waits)", describe(), read, out.size() - counts.size(),
                     published, rejected, api.requests(), api.notModified(), api.rateLimitWaits());
         }
+        return out;
+    }
+
+    /**
+     * Reconcile-only: the threads and replies of every day of the window, recounted from every repository's lists;
+     * a {@link PlatformDayCount} per day, zeros included (a day the platform lists nothing for is checked too).
+     * Every repository is read before anything is published: a failure publishes no partial sum.
+     */
+    private List<SourceRecord> recount() {
+        Instant readAt = clock.instant();
+        LocalDate today = LocalDate.ofInstant(readAt, ZoneOffset.UTC);
+        LocalDate first = today.minusDays(config().reconcileDays() - 1L);
+        Instant from = first.atStartOfDay(ZoneOffset.UTC).toInstant();
+        NavigableMap<LocalDate, Set<String>> ids = new TreeMap<>();
+        for (LocalDate day = first; !day.isAfter(today); day = day.plusDays(1)) {
+            ids.put(day, new HashSet<>());
+        }
+        int read = 0;
+        for (String repository : catchUp.repositories(config().repositories())) {
+            GitHubCatchUp.Recount recount = catchUp.recount(repository, from, config().community());
+            read += recount.items();
+            // An item created after the clock was read (listed all the same) belongs to today, which is counted.
+            recount.days().forEach((day, created) -> {
+                Set<String> sum = ids.get(day);
+                if (sum != null) {
+                    sum.addAll(created);
+                }
+            });
+        }
+        Map<String, String> partition = new HashMap<>();
+        partition.put(PARTITION_API, api.baseUrl());
+        partition.put(PARTITION_COMMUNITY, config().community());
+        partition.put(PARTITION_MODE, MODE_RECONCILE);
+        Map<String, Object> offset = new HashMap<>();
+        offset.put(OFFSET_COUNTED_AT, readAt.toEpochMilli());
+        SortedMap<LocalDate, Long> counts = new TreeMap<>();
+        ids.forEach((day, created) -> counts.put(day, (long) created.size()));
+        Instant now = clock.instant();
+        List<SourceRecord> out = new ArrayList<>();
+        counts.forEach((day, items) -> out.add(records.dayCount(partition, offset, PlatformDayCount.newBuilder()
+                .setCommunityId(config().community()).setDay(day).setSource(SourcePlatform.GITHUB).setItems(items)
+                .setObservedAt(now).setCompleteThrough(readAt).build())));
+        lastCounts = counts;
+        LOG.info("{}: {} item(s) listed since {}, {} thread(s) and replies counted over {} day(s); {} requests",
+                describe(), read, first, counts.values().stream().mapToLong(Long::longValue).sum(), counts.size(),
+                api.requests());
         return out;
     }
 

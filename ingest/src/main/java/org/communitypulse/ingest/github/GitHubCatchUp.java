@@ -17,10 +17,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.communitypulse.ingest.webhook.MalformedPayloadException;
 import org.communitypulse.ingest.webhook.MappingResult;
+import org.communitypulse.schemas.avro.ActivityEvent;
+import org.communitypulse.schemas.avro.EventType;
 
 /**
  * Reads what changed in one repository since a {@link Position}: issues and pull requests, their comments, pull
@@ -277,6 +281,45 @@ public final class GitHubCatchUp {
             position = readDiscussions(repository, repo, from, recount, community, readAt, out, position);
         }
         return new Read(repository, out, position);
+    }
+
+    /** What a full recount of a repository found: per UTC day, the event ids of its threads and replies. */
+    public record Recount(String repository, SortedMap<LocalDate, Set<String>> days, int items) {
+    }
+
+    /**
+     * The threads and replies of {@code repository} created at or after {@code from}, per UTC day, with no cursor:
+     * the same window read twice gives the same counts. It is {@link #read} from a position at {@code from} on
+     * every list (GitHub's {@code since} keeps what was updated since then, so what was created since then too),
+     * each item mapped as the catch-up maps it and counted when {@link #dayCounted} says so; items created before
+     * {@code from} but updated since are dropped by their event's time. Ids, not numbers: an item listed twice
+     * (a pull request's reviews read again) counts once, as the catch-up's counts do.
+     *
+     * @throws GitHubApiException when a list cannot be read
+     */
+    public Recount recount(String repository, Instant from, String community) {
+        Read read = read(repository, Position.startingAt(from), false, community);
+        SortedMap<LocalDate, Set<String>> days = new TreeMap<>();
+        for (Item item : read.items()) {
+            if (item.isRejected()) {
+                continue; // the catch-up rejects it as well: no event, not counted there either
+            }
+            for (ActivityEvent event : item.mapping().events()) {
+                if (dayCounted(event) && !event.getOccurredAt().isBefore(from)) {
+                    days.computeIfAbsent(LocalDate.ofInstant(event.getOccurredAt(), ZoneOffset.UTC),
+                            day -> new TreeSet<>()).add(event.getEventId());
+                }
+            }
+        }
+        return new Recount(repository, days, read.items().size());
+    }
+
+    /**
+     * Whether a platform day count counts {@code event}: the threads and replies (THREAD_CREATED, REPLY_CREATED),
+     * the events the pipeline's own count is of. The one decision of the catch-up's counts and the recount's.
+     */
+    public static boolean dayCounted(ActivityEvent event) {
+        return event.getType() == EventType.THREAD_CREATED || event.getType() == EventType.REPLY_CREATED;
     }
 
     /** A list since the cursor (its day's start to recount), in ascending {@code updated_at}. */

@@ -130,4 +130,33 @@ class GitHubCatchUpTest {
                     .contains(webhookIds(List.of(late)).get(0)).hasSize(4);
         }
     }
+
+    @Test
+    void shouldRecountOnlyItemsCreatedSinceWindowStartWithWebhookIdsWhenOlderOnesWereUpdated() throws Exception {
+        try (FakeGitHub github = new FakeGitHub(1000, 60_000, 2)) {
+            Instant from = Instant.parse("2026-12-02T00:00:00Z");
+            github.open(false, 7, from.minusSeconds(60));
+            github.open(true, 8, from.minusSeconds(30));
+            // Created in the window: a comment and a review on the older items (which moves them into `since`),
+            // a new issue, a discussion and its comment.
+            List<FakeGitHub.Delivery> inWindow = List.of(github.comment(1, 9, from),
+                    github.review(2, 7, from.plusSeconds(3_600)), github.open(false, 9, from.plusSeconds(90_000)));
+            FakeGitHub.Delivery discussion = github.discuss(8, from.plusSeconds(100_000), false);
+            FakeGitHub.Delivery answer = github.discussionComment(
+                    discussion.payload().get("discussion").get("number").asInt(), null, 7,
+                    from.plusSeconds(100_060));
+            github.edit(1, from.plusSeconds(110_000));
+
+            GitHubCatchUp.Recount recount = catchUp(github).recount(FakeGitHub.FULL_NAME, from, COMMUNITY);
+            List<String> expected = webhookIds(inWindow);
+            assertThat(recount.days()).containsOnlyKeys(LocalDate.parse("2026-12-02"), LocalDate.parse("2026-12-03"));
+            assertThat(recount.days().get(LocalDate.parse("2026-12-02")))
+                    .containsExactlyInAnyOrder(expected.get(0), expected.get(1));
+            assertThat(recount.days().get(LocalDate.parse("2026-12-03"))).containsExactlyInAnyOrder(expected.get(2),
+                    webhookIds(List.of(discussion)).get(0), webhookIds(List.of(answer)).get(0));
+            assertThat(github.requests()).filteredOn(r -> r.pathAndQuery().contains("since="))
+                    .hasSizeGreaterThanOrEqualTo(3)
+                    .allSatisfy(r -> assertThat(r.pathAndQuery()).contains("since=" + from));
+        }
+    }
 }

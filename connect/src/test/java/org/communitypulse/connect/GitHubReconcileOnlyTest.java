@@ -1,0 +1,230 @@
+package org.communitypulse.connect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTaskContext;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
+import org.communitypulse.ingest.github.FakeGitHub;
+import org.communitypulse.ingest.github.FakeGitHub.Delivery;
+import org.communitypulse.schemas.avro.PlatformDayCount;
+import org.communitypulse.schemas.avro.SourcePlatform;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code reconcile.only}: each poll recounts the window's threads and replies of every list (from GitHub's
+ * documented answers, served by {@link FakeGitHub}) and publishes only day counts, under its own partition, never
+ * reading the catch-up's offsets; and it counts exactly what the catch-up counts.
+ */
+class GitHubReconcileOnlyTest {
+
+    private static final Instant NOW = Instant.parse("2026-12-07T12:00:00Z");
+    private static final Instant DEC4 = Instant.parse("2026-12-04T00:00:00Z");
+    private static final Instant DEC5 = Instant.parse("2026-12-05T00:00:00Z");
+    private static final Instant DEC6 = Instant.parse("2026-12-06T00:00:00Z");
+    private static final Instant DEC7 = Instant.parse("2026-12-07T00:00:00Z");
+
+    /** Registers any schema under a fresh id, as a schema registry's {@code POST /subjects/../versions} does. */
+    private final HttpServer registry;
+    private final List<Map<String, ?>> offsetReads = new CopyOnWriteArrayList<>();
+
+    GitHubReconcileOnlyTest() throws IOException {
+        registry = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        int[] ids = {0};
+        registry.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            byte[] body;
+            synchronized (ids) {
+                body = ("{\"id\":" + ++ids[0] + "}").getBytes(StandardCharsets.UTF_8);
+            }
+            exchange.getResponseHeaders().add("Content-Type", "application/vnd.schemaregistry.v1+json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        registry.start();
+    }
+
+    @AfterEach
+    void close() {
+        registry.stop(0);
+    }
+
+    @Test
+    void shouldPublishOnlyOneFullRecountPerDayOfTheWindowWhenReconcileOnly() throws Exception {
+        try (FakeGitHub github = new FakeGitHub(1_000, 60_000, 2)) {
+            // Before the window (3 days: Dec 5, 6, 7): an issue and a pull request created on Dec 4.
+            Delivery old = github.open(false, 11, DEC4.plusSeconds(82_800));
+            int oldIssue = old.payload().get("issue").get("number").asInt();
+            Delivery oldPull = github.open(true, 12, DEC4.plusSeconds(3_600));
+            int oldPullNumber = oldPull.payload().get("pull_request").get("number").asInt();
+            github.comment(oldIssue, 12, DEC4.plusSeconds(86_000));
+            // Dec 5: a pull request at 00:00 UTC sharp, a comment on the old issue (which moves it into `since`).
+            Delivery pull = github.open(true, 13, DEC5);
+            int pullNumber = pull.payload().get("pull_request").get("number").asInt();
+            github.comment(oldIssue, 13, DEC5.plusSeconds(36_000));
+            // Dec 6: a review of the old pull request (listed, as its update moved; the pull itself is not
+            // counted), a discussion and its answer.
+            github.review(oldPullNumber, 11, DEC6.plusSeconds(3_600));
+            Delivery discussion = github.discuss(14, DEC6.plusSeconds(7_200), true);
+            int discussionNumber = discussion.payload().get("discussion").get("number").asInt();
+            Delivery answer = github.discussionComment(discussionNumber, null, 15, DEC6.plusSeconds(9_000));
+            // Dec 7: a review comment, a reply in the discussion; an edit counts nothing.
+            github.reviewComment(pullNumber, 11, DEC7.plusSeconds(3_600));
+            github.discussionComment(discussionNumber, answer.payload().get("comment").get("id").asLong(), 13,
+                    DEC7.plusSeconds(7_200));
+            github.edit(oldIssue, DEC7.plusSeconds(10_000));
+
+            Map<String, String> props = props(github);
+            props.put(GitHubPollerConfig.RECONCILE_ONLY_CONFIG, "true");
+            props.put(GitHubPollerConfig.RECONCILE_DAYS_CONFIG, "3");
+            GitHubPollerSourceTask task = started(props, true);
+            try {
+                List<SourceRecord> first = pollOnce(task);
+                assertThat(first).hasSize(3).allSatisfy(r -> {
+                    assertThat(r.topic()).isEqualTo("pulse.platform.counts");
+                    assertThat(r.sourcePartition()).isEqualTo(Map.of(
+                            GitHubPollerSourceTask.PARTITION_API, github.url().toString(),
+                            GitHubPollerSourceTask.PARTITION_COMMUNITY, "octo",
+                            GitHubPollerSourceTask.PARTITION_MODE, GitHubPollerSourceTask.MODE_RECONCILE));
+                    assertThat(r.sourceOffset()).isEqualTo(Map.of(GitHubPollerSourceTask.OFFSET_COUNTED_AT,
+                            NOW.toEpochMilli()));
+                });
+                List<PlatformDayCount> counts = first.stream().map(r -> decode((byte[]) r.value())).toList();
+                assertThat(counts).extracting(PlatformDayCount::getDay).containsExactly(
+                        LocalDate.parse("2026-12-05"), LocalDate.parse("2026-12-06"), LocalDate.parse("2026-12-07"));
+                assertThat(counts).extracting(PlatformDayCount::getItems).containsExactly(2L, 3L, 2L);
+                assertThat(counts).allSatisfy(c -> {
+                    assertThat(c.getCommunityId()).isEqualTo("octo");
+                    assertThat(c.getSource()).isEqualTo(SourcePlatform.GITHUB);
+                    assertThat(c.getObservedAt()).isEqualTo(NOW);
+                    assertThat(c.getCompleteThrough()).isEqualTo(NOW);
+                });
+                assertThat(github.requests()).as("every list asked from 00:00 UTC of the window's first day")
+                        .filteredOn(r -> r.pathAndQuery().contains("since=")).isNotEmpty()
+                        .allSatisfy(r -> assertThat(r.pathAndQuery()).contains("since=" + DEC5));
+
+                // The next poll counts the whole window again: same counts, whatever the first published.
+                github.comment(pullNumber, 14, DEC7.plusSeconds(20_000));
+                List<SourceRecord> second = pollOnce(task);
+                assertThat(second.stream().map(r -> decode((byte[]) r.value()).getItems()))
+                        .containsExactly(2L, 3L, 3L);
+                assertThat(offsetReads).as("the catch-up's offsets, never read").isEmpty();
+            } finally {
+                task.stop();
+            }
+
+            // The catch-up, reading everything, counts the same items on the same days (one mapping, one decision).
+            GitHubPollerSourceTask catchUp = started(props(github), false);
+            try {
+                List<SourceRecord> records = pollOnce(catchUp);
+                assertThat(records).filteredOn(r -> r.topic().equals("pulse.activity")).hasSize(11);
+                SortedMap<LocalDate, Long> caughtUp = catchUp.dayCounts();
+                assertThat(caughtUp.tailMap(LocalDate.parse("2026-12-05"))).containsExactlyInAnyOrderEntriesOf(Map.of(
+                        LocalDate.parse("2026-12-05"), 2L, LocalDate.parse("2026-12-06"), 3L,
+                        LocalDate.parse("2026-12-07"), 3L));
+                assertThat(caughtUp.get(LocalDate.parse("2026-12-04"))).as("outside the window").isEqualTo(3L);
+            } finally {
+                catchUp.stop();
+            }
+        }
+    }
+
+    private Map<String, String> props(FakeGitHub github) {
+        Map<String, String> props = GitHubPollerSourceConnectorTest.props();
+        props.put(PulseConnectConfig.REGISTRY_URL_CONFIG, "http://127.0.0.1:" + registry.getAddress().getPort());
+        props.put(GitHubPollerConfig.URL_CONFIG, github.url().toString());
+        props.put(GitHubPollerConfig.TOKEN_CONFIG, FakeGitHub.TOKEN);
+        props.put(GitHubPollerConfig.REPOSITORIES_CONFIG, FakeGitHub.FULL_NAME);
+        props.put(GitHubPollerConfig.POLL_INTERVAL_MS_CONFIG, "100");
+        return new HashMap<>(props);
+    }
+
+    private static List<SourceRecord> pollOnce(GitHubPollerSourceTask task) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        long before = task.handedOver();
+        List<SourceRecord> out = new ArrayList<>();
+        while (System.nanoTime() < deadline) {
+            List<SourceRecord> batch = task.poll();
+            assertThat(task.lastFailure()).isEmpty();
+            if (batch != null) {
+                out.addAll(batch);
+            }
+            if (task.handedOver() > before && task.caughtUp()) {
+                return out;
+            }
+        }
+        throw new AssertionError("no poll within 10 s");
+    }
+
+    private static PlatformDayCount decode(byte[] framed) {
+        assertThat(framed[0]).isZero();
+        try {
+            return new SpecificDatumReader<>(PlatformDayCount.class).read(null, DecoderFactory.get().binaryDecoder(
+                    Arrays.copyOfRange(framed, 5, framed.length), null));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A task on {@link #NOW}; {@code watched}: its offset reads are recorded (the reconcile-only task's). */
+    private GitHubPollerSourceTask started(Map<String, String> props, boolean watched) {
+        GitHubPollerSourceTask task = new GitHubPollerSourceTask(Clock.fixed(NOW, ZoneOffset.UTC));
+        task.initialize(new SourceTaskContext() {
+            @Override
+            public Map<String, String> configs() {
+                return props;
+            }
+
+            @Override
+            public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() {
+                return null;
+            }
+
+            @Override
+            public OffsetStorageReader offsetStorageReader() {
+                return new OffsetStorageReader() {
+                    @Override
+                    public <T> Map<String, Object> offset(Map<String, T> partition) {
+                        if (watched) {
+                            offsetReads.add(partition);
+                        }
+                        return null;
+                    }
+
+                    @Override
+                    public <T> Map<Map<String, T>, Map<String, Object>> offsets(
+                            Collection<Map<String, T>> partitions) {
+                        if (watched) {
+                            offsetReads.addAll(partitions);
+                        }
+                        return Map.of();
+                    }
+                };
+            }
+        });
+        task.start(props);
+        return task;
+    }
+}
