@@ -120,6 +120,9 @@ final class PollCommand implements Runnable {
         @Mixin
         ConnectionOptions connection;
 
+        @Mixin
+        ReconcileOptions reconcile;
+
         @Spec
         CommandSpec spec;
 
@@ -137,18 +140,11 @@ final class PollCommand implements Runnable {
         /** Adds the platform's properties; throws IllegalArgumentException or ConfigException saying what to fix. */
         abstract void putPlatformProps(Map<String, String> props);
 
-        /** The reconcile-only options of a platform whose poller has the mode, else null. */
-        ReconcileOptions reconcile() {
-            return null;
-        }
 
         @Override
         public final Integer call() {
             poll.validate(spec);
-            ReconcileOptions reconcile = reconcile();
-            if (reconcile != null) {
-                reconcile.validate(spec);
-            }
+            reconcile.validate(spec);
             Map<String, String> props = taskProps(community, connection, System.getenv());
             props.put(intervalConfig, Long.toString(Duration.ofSeconds(poll.intervalSeconds).toMillis()));
             try {
@@ -157,10 +153,8 @@ final class PollCommand implements Runnable {
                 System.err.println("Poll failed: " + e.getMessage());
                 return ExitCodes.FAILED;
             }
-            boolean recounting = reconcile != null && reconcile.reconcileOnly;
-            if (recounting) {
-                reconcile.putProps(props);
-            }
+            boolean recounting = reconcile.reconcileOnly;
+            reconcile.putProps(props);
             // The recount has its own offsets file: it never reads nor moves the catch-up poller's cursor.
             String name = platform + (recounting ? "-reconcile-" : "-") + community;
             return runPoller(task.get(), props, name, poll, connection);
@@ -197,14 +191,6 @@ final class PollCommand implements Runnable {
 
         @Option(names = "--no-likes", description = "Do not follow likes (one request per post whose likes grew).")
         boolean noLikes;
-
-        @Mixin
-        ReconcileOptions reconcile;
-
-        @Override
-        ReconcileOptions reconcile() {
-            return reconcile;
-        }
 
         @Override
         void putPlatformProps(Map<String, String> props) {
@@ -249,14 +235,6 @@ final class PollCommand implements Runnable {
 
         @Option(names = "--no-discussions", description = "Do not read discussions (GraphQL).")
         boolean noDiscussions;
-
-        @Mixin
-        ReconcileOptions reconcile;
-
-        @Override
-        ReconcileOptions reconcile() {
-            return reconcile;
-        }
 
         @Override
         void putPlatformProps(Map<String, String> props) {
@@ -307,14 +285,6 @@ final class PollCommand implements Runnable {
 
         @Option(names = "--skip-members", description = "Do not read users.list (admin roles, deactivations).")
         boolean skipMembers;
-
-        @Mixin
-        ReconcileOptions reconcile;
-
-        @Override
-        ReconcileOptions reconcile() {
-            return reconcile;
-        }
 
         @Override
         void putPlatformProps(Map<String, String> props) {
