@@ -1,7 +1,6 @@
 package org.communitypulse.connect;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -10,7 +9,7 @@ import org.apache.kafka.common.config.ConfigException;
 import org.communitypulse.ingest.discourse.DiscourseApiClient;
 
 /** Configuration of {@link DiscoursePollerSourceConnector}. */
-public final class DiscoursePollerConfig extends PulseConnectConfig {
+public final class DiscoursePollerConfig extends ApiPollerConfig {
 
     public static final String URL_CONFIG = "discourse.url";
     public static final String URL_DOC = "The forum's base URL, e.g. https://forum.example.org.";
@@ -23,7 +22,6 @@ public final class DiscoursePollerConfig extends PulseConnectConfig {
     public static final String API_USERNAME_DOC = "User the key acts as (Api-Username).";
     public static final String API_USERNAME_DEFAULT = "system";
 
-    public static final String POLL_INTERVAL_MS_CONFIG = "poll.interval.ms";
     public static final String POLL_INTERVAL_MS_DOC = "Time between two reads of the forum's latest posts.";
     public static final long POLL_INTERVAL_MS_DEFAULT = 60_000;
 
@@ -53,7 +51,6 @@ public final class DiscoursePollerConfig extends PulseConnectConfig {
             + "that appears later starts its day's count afresh.";
     public static final int COUNTS_DAYS_DEFAULT = 35;
 
-    public static final String RECONCILE_ONLY_CONFIG = "reconcile.only";
     public static final String RECONCILE_ONLY_DOC = "Reconcile-only mode: each poll re-reads /posts.json back to "
             + "00:00 UTC of the first of the last reconcile.days days and publishes, for each day of that window, the "
             + "threads and replies the forum lists (counted with the same mapping as the events) on "
@@ -61,13 +58,11 @@ public final class DiscoursePollerConfig extends PulseConnectConfig {
             + "source partition, so it never moves the catch-up connector's position. Run it beside the catch-up "
             + "connector of the same forum, on a longer interval, to see gaps the webhooks left while they are open.";
 
-    public static final String RECONCILE_DAYS_CONFIG = "reconcile.days";
     public static final String RECONCILE_DAYS_DOC = "Reconcile-only mode: UTC days (today included) recounted at "
             + "each poll.";
-    public static final int RECONCILE_DAYS_DEFAULT = 7;
 
-    public static final ConfigDef CONFIG_DEF = baseConfigDef()
-            .define(URL_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, DiscoursePollerConfig::url,
+    public static final ConfigDef CONFIG_DEF = defineReconcile(baseConfigDef()
+            .define(URL_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, DiscoursePollerConfig::httpUrl,
                     Importance.HIGH, URL_DOC)
             .define(API_KEY_CONFIG, Type.PASSWORD, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, API_KEY_DOC)
             .define(API_USERNAME_CONFIG, Type.STRING, API_USERNAME_DEFAULT, new ConfigDef.NonEmptyString(),
@@ -81,10 +76,8 @@ public final class DiscoursePollerConfig extends PulseConnectConfig {
             .define(FOLLOW_USERS_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, FOLLOW_USERS_DOC)
             .define(FOLLOW_LIKES_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, FOLLOW_LIKES_DOC)
             .define(COUNTS_DAYS_CONFIG, Type.INT, COUNTS_DAYS_DEFAULT, ConfigDef.Range.between(1, 366),
-                    Importance.LOW, COUNTS_DAYS_DOC)
-            .define(RECONCILE_ONLY_CONFIG, Type.BOOLEAN, false, Importance.MEDIUM, RECONCILE_ONLY_DOC)
-            .define(RECONCILE_DAYS_CONFIG, Type.INT, RECONCILE_DAYS_DEFAULT, ConfigDef.Range.atLeast(1),
-                    Importance.LOW, RECONCILE_DAYS_DOC);
+                    Importance.LOW, COUNTS_DAYS_DOC),
+            RECONCILE_ONLY_DOC, ConfigDef.Range.atLeast(1), Importance.LOW, RECONCILE_DAYS_DOC);
 
     public DiscoursePollerConfig(Map<?, ?> originals) {
         super(CONFIG_DEF, originals);
@@ -92,10 +85,6 @@ public final class DiscoursePollerConfig extends PulseConnectConfig {
 
     public URI url() {
         return URI.create(getString(URL_CONFIG).trim());
-    }
-
-    public Duration pollInterval() {
-        return Duration.ofMillis(getLong(POLL_INTERVAL_MS_CONFIG));
     }
 
     public long startAfterPostId() {
@@ -114,35 +103,11 @@ public final class DiscoursePollerConfig extends PulseConnectConfig {
         return getInt(COUNTS_DAYS_CONFIG);
     }
 
-    public boolean reconcileOnly() {
-        return getBoolean(RECONCILE_ONLY_CONFIG);
-    }
-
-    public int reconcileDays() {
-        return getInt(RECONCILE_DAYS_CONFIG);
-    }
-
     /** Client settings; the key stays in the Password until here. */
     public DiscourseApiClient.Settings apiSettings() {
-        try {
-            return new DiscourseApiClient.Settings(url(), getPassword(API_KEY_CONFIG).value(),
-                    getString(API_USERNAME_CONFIG), DiscourseApiClient.Settings.DEFAULT_REQUEST_TIMEOUT,
-                    getInt(MAX_RETRIES_CONFIG), DiscourseApiClient.Settings.DEFAULT_INITIAL_BACKOFF,
-                    DiscourseApiClient.Settings.DEFAULT_MAX_BACKOFF);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(e.getMessage());
-        }
-    }
-
-    private static void url(String name, Object value) {
-        String url = value == null ? "" : ((String) value).trim();
-        try {
-            URI uri = URI.create(url);
-            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                throw new ConfigException(name, value, "must be http(s)://host[/path]");
-            }
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(name, value, "not a URL: " + e.getMessage());
-        }
+        return clientSettings(() -> new DiscourseApiClient.Settings(url(), getPassword(API_KEY_CONFIG).value(),
+                getString(API_USERNAME_CONFIG), DiscourseApiClient.Settings.DEFAULT_REQUEST_TIMEOUT,
+                getInt(MAX_RETRIES_CONFIG), DiscourseApiClient.Settings.DEFAULT_INITIAL_BACKOFF,
+                DiscourseApiClient.Settings.DEFAULT_MAX_BACKOFF));
     }
 }

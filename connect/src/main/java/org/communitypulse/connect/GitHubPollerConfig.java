@@ -1,10 +1,6 @@
 package org.communitypulse.connect;
 
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -19,7 +15,7 @@ import org.apache.kafka.common.config.ConfigException;
 import org.communitypulse.ingest.github.GitHubApiClient;
 
 /** Configuration of {@link GitHubPollerSourceConnector}. */
-public final class GitHubPollerConfig extends PulseConnectConfig {
+public final class GitHubPollerConfig extends ApiPollerConfig {
 
     public static final String URL_CONFIG = "github.url";
     public static final String URL_DOC = "Base URL of GitHub's REST API: https://api.github.com, or "
@@ -37,7 +33,6 @@ public final class GitHubPollerConfig extends PulseConnectConfig {
     public static final String REPOSITORIES_DOC = "Comma-separated owner/repo names, or organisation (or user) "
             + "names standing for every repository they own (listed again at each poll, so new ones are followed).";
 
-    public static final String POLL_INTERVAL_MS_CONFIG = "poll.interval.ms";
     public static final String POLL_INTERVAL_MS_DOC = "Time between two reads of the repositories. Unchanged "
             + "lists cost nothing against the rate limit (conditional requests answered 304).";
     public static final long POLL_INTERVAL_MS_DEFAULT = 60_000;
@@ -59,7 +54,6 @@ public final class GitHubPollerConfig extends PulseConnectConfig {
     private static final Pattern OWNER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]*");
     private static final Pattern REPOSITORY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+");
 
-    public static final String RECONCILE_ONLY_CONFIG = "reconcile.only";
     public static final String RECONCILE_ONLY_DOC = "Reconcile-only mode: each poll re-reads every list (issues and "
             + "pull requests, issue comments, review comments, reviews, discussions and their comments) updated since "
             + "00:00 UTC of the first of the last reconcile.days days and publishes, for each day of that window, the "
@@ -69,13 +63,11 @@ public final class GitHubPollerConfig extends PulseConnectConfig {
             + "connector of the same repositories, on a longer interval, to see gaps the webhooks left while they "
             + "are open.";
 
-    public static final String RECONCILE_DAYS_CONFIG = "reconcile.days";
     public static final String RECONCILE_DAYS_DOC = "Reconcile-only mode: UTC days (today included) recounted at "
             + "each poll.";
-    public static final int RECONCILE_DAYS_DEFAULT = 7;
 
-    public static final ConfigDef CONFIG_DEF = baseConfigDef()
-            .define(URL_CONFIG, Type.STRING, GitHubApiClient.PUBLIC_API.toString(), GitHubPollerConfig::url,
+    public static final ConfigDef CONFIG_DEF = defineReconcile(baseConfigDef()
+            .define(URL_CONFIG, Type.STRING, GitHubApiClient.PUBLIC_API.toString(), GitHubPollerConfig::httpUrl,
                     Importance.MEDIUM, URL_DOC)
             .define(TOKEN_CONFIG, Type.PASSWORD, "", Importance.HIGH, TOKEN_DOC)
             .define(TOKEN_FILE_CONFIG, Type.STRING, "", Importance.HIGH, TOKEN_FILE_DOC)
@@ -87,10 +79,8 @@ public final class GitHubPollerConfig extends PulseConnectConfig {
                     START_SINCE_DOC)
             .define(DISCUSSIONS_CONFIG, Type.BOOLEAN, true, Importance.LOW, DISCUSSIONS_DOC)
             .define(MAX_RETRIES_CONFIG, Type.INT, GitHubApiClient.Settings.DEFAULT_MAX_RETRIES,
-                    ConfigDef.Range.between(0, 100), Importance.LOW, MAX_RETRIES_DOC)
-            .define(RECONCILE_ONLY_CONFIG, Type.BOOLEAN, false, Importance.MEDIUM, RECONCILE_ONLY_DOC)
-            .define(RECONCILE_DAYS_CONFIG, Type.INT, RECONCILE_DAYS_DEFAULT, ConfigDef.Range.atLeast(1),
-                    Importance.LOW, RECONCILE_DAYS_DOC);
+                    ConfigDef.Range.between(0, 100), Importance.LOW, MAX_RETRIES_DOC),
+            RECONCILE_ONLY_DOC, ConfigDef.Range.atLeast(1), Importance.LOW, RECONCILE_DAYS_DOC);
 
     public GitHubPollerConfig(Map<?, ?> originals) {
         super(CONFIG_DEF, originals);
@@ -104,10 +94,6 @@ public final class GitHubPollerConfig extends PulseConnectConfig {
         return getList(REPOSITORIES_CONFIG).stream().map(String::trim).toList();
     }
 
-    public Duration pollInterval() {
-        return Duration.ofMillis(getLong(POLL_INTERVAL_MS_CONFIG));
-    }
-
     /** Where a repository without an offset starts; {@link Instant#EPOCH} for its whole history. */
     public Instant startSince() {
         return parseSince(getString(START_SINCE_CONFIG));
@@ -117,43 +103,17 @@ public final class GitHubPollerConfig extends PulseConnectConfig {
         return getBoolean(DISCUSSIONS_CONFIG);
     }
 
-    public boolean reconcileOnly() {
-        return getBoolean(RECONCILE_ONLY_CONFIG);
-    }
-
-    public int reconcileDays() {
-        return getInt(RECONCILE_DAYS_CONFIG);
-    }
-
     /**
      * Client settings; the token is read here (from the setting or its file) and stays in them.
      *
      * @throws ConfigException when no token or both are given, or the file cannot be read (never showing a token)
      */
     public GitHubApiClient.Settings apiSettings() {
-        String direct = getPassword(TOKEN_CONFIG).value();
-        String file = getString(TOKEN_FILE_CONFIG).trim();
-        if (!direct.isEmpty() && !file.isEmpty()) {
-            throw new ConfigException("Give " + TOKEN_CONFIG + " or " + TOKEN_FILE_CONFIG + ", not both");
-        }
-        String token = direct;
-        if (!file.isEmpty()) {
-            try {
-                token = Files.readString(Path.of(file)).trim();
-            } catch (IOException | RuntimeException e) {
-                throw new ConfigException(TOKEN_FILE_CONFIG, file, "cannot be read: " + e.getClass().getSimpleName());
-            }
-        }
-        if (token.isEmpty()) {
-            throw new ConfigException("A GitHub token is required: set " + TOKEN_CONFIG + " or " + TOKEN_FILE_CONFIG);
-        }
-        try {
-            return new GitHubApiClient.Settings(url(), token, GitHubApiClient.Settings.DEFAULT_REQUEST_TIMEOUT,
-                    getInt(MAX_RETRIES_CONFIG), GitHubApiClient.Settings.DEFAULT_INITIAL_BACKOFF,
-                    GitHubApiClient.Settings.DEFAULT_MAX_BACKOFF);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(e.getMessage());
-        }
+        String token = token(TOKEN_CONFIG, TOKEN_FILE_CONFIG, "GitHub");
+        return clientSettings(() -> new GitHubApiClient.Settings(url(), token,
+                GitHubApiClient.Settings.DEFAULT_REQUEST_TIMEOUT,
+                getInt(MAX_RETRIES_CONFIG), GitHubApiClient.Settings.DEFAULT_INITIAL_BACKOFF,
+                GitHubApiClient.Settings.DEFAULT_MAX_BACKOFF));
     }
 
     static Instant parseSince(String value) {
@@ -188,18 +148,6 @@ public final class GitHubPollerConfig extends PulseConnectConfig {
             if (!REPOSITORY.matcher(trimmed).matches() && !OWNER.matcher(trimmed).matches()) {
                 throw new ConfigException(name, entry, "must be owner/repo or an organisation name");
             }
-        }
-    }
-
-    private static void url(String name, Object value) {
-        String url = value == null ? "" : ((String) value).trim();
-        try {
-            URI uri = URI.create(url);
-            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                throw new ConfigException(name, value, "must be http(s)://host[/path]");
-            }
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(name, value, "not a URL: " + e.getMessage());
         }
     }
 }

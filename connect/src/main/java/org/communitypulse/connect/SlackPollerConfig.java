@@ -1,10 +1,6 @@
 package org.communitypulse.connect;
 
-import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +12,7 @@ import org.apache.kafka.common.config.ConfigException;
 import org.communitypulse.ingest.slack.SlackApiClient;
 
 /** Configuration of {@link SlackPollerSourceConnector}. */
-public final class SlackPollerConfig extends PulseConnectConfig {
+public final class SlackPollerConfig extends ApiPollerConfig {
 
     public static final String API_URL_CONFIG = "slack.api.url";
     public static final String API_URL_DOC = "Base URL of Slack's Web API (methods are appended to it).";
@@ -34,7 +30,6 @@ public final class SlackPollerConfig extends PulseConnectConfig {
     public static final String CHANNELS_DOC = "Ids of the channels to follow (C..., G... for private ones), comma "
             + "separated; the app must be a member of each (else not_in_channel fails the task).";
 
-    public static final String POLL_INTERVAL_MS_CONFIG = "poll.interval.ms";
     public static final String POLL_INTERVAL_MS_DOC = "Time between the starts of two polls of every channel.";
     public static final long POLL_INTERVAL_MS_DEFAULT = 300_000;
 
@@ -69,22 +64,19 @@ public final class SlackPollerConfig extends PulseConnectConfig {
             + "the poll is given up and tried again at the next interval. invalid_auth, missing_scope, "
             + "not_in_channel and channel_not_found fail the task at once.";
 
-    public static final String RECONCILE_ONLY_CONFIG = "reconcile.only";
     public static final String RECONCILE_ONLY_DOC = "Reconcile-only mode: publish no events, only one "
             + "PlatformDayCount per UTC day of the last reconcile.days days, recounted in full at each poll "
             + "(history and the replies of the threads started in that window) with no cursor, so the "
             + "reconciliation sees gaps the webhooks left; run it beside the catch-up connector, on a longer "
             + "interval.";
 
-    public static final String RECONCILE_DAYS_CONFIG = "reconcile.days";
     public static final String RECONCILE_DAYS_DOC = "Reconcile-only mode: how many UTC days (today included, from "
             + "00:00 UTC of the first) each poll recounts.";
-    public static final int RECONCILE_DAYS_DEFAULT = 7;
 
     private static final Pattern CHANNEL_ID = Pattern.compile("[CGD][A-Z0-9]{2,}");
 
-    public static final ConfigDef CONFIG_DEF = baseConfigDef()
-            .define(API_URL_CONFIG, Type.STRING, API_URL_DEFAULT, SlackPollerConfig::url, Importance.LOW,
+    public static final ConfigDef CONFIG_DEF = defineReconcile(baseConfigDef()
+            .define(API_URL_CONFIG, Type.STRING, API_URL_DEFAULT, SlackPollerConfig::httpUrl, Importance.LOW,
                     API_URL_DOC)
             .define(TOKEN_CONFIG, Type.PASSWORD, "", Importance.HIGH, TOKEN_DOC)
             .define(TOKEN_FILE_CONFIG, Type.STRING, "", Importance.HIGH, TOKEN_FILE_DOC)
@@ -102,10 +94,8 @@ public final class SlackPollerConfig extends PulseConnectConfig {
             .define(TIER3_CONFIG, Type.INT, SlackApiClient.Settings.DEFAULT_TIER3_PER_MINUTE,
                     ConfigDef.Range.between(1, 6000), Importance.LOW, TIER3_DOC)
             .define(MAX_RETRIES_CONFIG, Type.INT, SlackApiClient.Settings.DEFAULT_MAX_RETRIES,
-                    ConfigDef.Range.between(0, 100), Importance.LOW, MAX_RETRIES_DOC)
-            .define(RECONCILE_ONLY_CONFIG, Type.BOOLEAN, false, Importance.MEDIUM, RECONCILE_ONLY_DOC)
-            .define(RECONCILE_DAYS_CONFIG, Type.INT, RECONCILE_DAYS_DEFAULT, ConfigDef.Range.between(1, 366),
-                    Importance.MEDIUM, RECONCILE_DAYS_DOC);
+                    ConfigDef.Range.between(0, 100), Importance.LOW, MAX_RETRIES_DOC),
+            RECONCILE_ONLY_DOC, ConfigDef.Range.between(1, 366), Importance.MEDIUM, RECONCILE_DAYS_DOC);
 
     public SlackPollerConfig(Map<?, ?> originals) {
         super(CONFIG_DEF, originals);
@@ -117,10 +107,6 @@ public final class SlackPollerConfig extends PulseConnectConfig {
 
     public List<String> channels() {
         return getList(CHANNELS_CONFIG).stream().map(String::trim).toList();
-    }
-
-    public Duration pollInterval() {
-        return Duration.ofMillis(getLong(POLL_INTERVAL_MS_CONFIG));
     }
 
     public Duration initialLookback() {
@@ -135,52 +121,17 @@ public final class SlackPollerConfig extends PulseConnectConfig {
         return getBoolean(MEMBERS_CONFIG);
     }
 
-    public boolean reconcileOnly() {
-        return getBoolean(RECONCILE_ONLY_CONFIG);
-    }
-
-    public int reconcileDays() {
-        return getInt(RECONCILE_DAYS_CONFIG);
-    }
-
     /**
      * Client settings; the token stays in the Password (or its file) until here.
      *
      * @throws ConfigException when no token, or both, are given, or the file cannot be read (never showing it)
      */
     public SlackApiClient.Settings apiSettings() {
-        String direct = getPassword(TOKEN_CONFIG).value();
-        String file = getString(TOKEN_FILE_CONFIG).trim();
-        if (direct.isEmpty() == file.isEmpty()) {
-            throw new ConfigException("Set exactly one of " + TOKEN_CONFIG + " and " + TOKEN_FILE_CONFIG);
-        }
-        String token = direct;
-        if (!file.isEmpty()) {
-            try {
-                token = Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
-            } catch (IOException e) {
-                throw new ConfigException(TOKEN_FILE_CONFIG, file, "cannot be read: " + e.getClass().getSimpleName());
-            }
-        }
-        try {
-            return new SlackApiClient.Settings(apiUrl(), token, SlackApiClient.Settings.DEFAULT_REQUEST_TIMEOUT,
-                    getInt(MAX_RETRIES_CONFIG), SlackApiClient.Settings.DEFAULT_INITIAL_BACKOFF,
-                    SlackApiClient.Settings.DEFAULT_MAX_BACKOFF, getInt(TIER2_CONFIG), getInt(TIER3_CONFIG));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(e.getMessage());
-        }
-    }
-
-    private static void url(String name, Object value) {
-        String url = value == null ? "" : ((String) value).trim();
-        try {
-            URI uri = URI.create(url);
-            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-                throw new ConfigException(name, value, "must be http(s)://host[/path]");
-            }
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(name, value, "not a URL: " + e.getMessage());
-        }
+        String token = token(TOKEN_CONFIG, TOKEN_FILE_CONFIG, "Slack");
+        return clientSettings(() -> new SlackApiClient.Settings(apiUrl(), token,
+                SlackApiClient.Settings.DEFAULT_REQUEST_TIMEOUT,
+                getInt(MAX_RETRIES_CONFIG), SlackApiClient.Settings.DEFAULT_INITIAL_BACKOFF,
+                SlackApiClient.Settings.DEFAULT_MAX_BACKOFF, getInt(TIER2_CONFIG), getInt(TIER3_CONFIG)));
     }
 
     private static void channels(String name, Object value) {
