@@ -9,7 +9,6 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +17,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.source.SourceTaskContext;
-import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.avro.CommunityDayKey;
@@ -188,37 +185,8 @@ class DiscourseReconcileOnlyTest {
         Map<String, String> props = props();
         props.put(DiscoursePollerConfig.RECONCILE_ONLY_CONFIG, "true");
         DiscoursePollerSourceTask started = new DiscoursePollerSourceTask(clock, registry);
-        started.initialize(new SourceTaskContext() {
-            @Override
-            public Map<String, String> configs() {
-                return props;
-            }
-
-            @Override
-            public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() {
-                return null;
-            }
-
-            @Override
-            public OffsetStorageReader offsetStorageReader() {
-                return new OffsetStorageReader() {
-                    @Override
-                    public <T> Map<String, Object> offset(Map<String, T> partition) {
-                        offsetsRead.add(partition);
-                        return partition.containsKey(DiscoursePollerSourceTask.PARTITION_MODE) ? null : catchUpOffset;
-                    }
-
-                    @Override
-                    public <T> Map<Map<String, T>, Map<String, Object>> offsets(
-                            Collection<Map<String, T>> partitions) {
-                        partitions.forEach(offsetsRead::add);
-                        return Map.of();
-                    }
-                };
-            }
-        });
-        started.start(props);
-        return started;
+        return PollerTasks.started(started, props, offsetsRead,
+                partition -> partition.containsKey(DiscoursePollerSourceTask.PARTITION_MODE) ? null : catchUpOffset);
     }
 
     /** A clock the test moves: the second poll is an hour later. */

@@ -2,28 +2,17 @@ package org.communitypulse.connect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.source.SourceTaskContext;
-import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.communitypulse.ingest.github.FakeGitHub;
 import org.communitypulse.ingest.github.FakeGitHub.Delivery;
 import org.communitypulse.schemas.avro.PlatformDayCount;
@@ -44,31 +33,12 @@ class GitHubReconcileOnlyTest {
     private static final Instant DEC6 = Instant.parse("2026-12-06T00:00:00Z");
     private static final Instant DEC7 = Instant.parse("2026-12-07T00:00:00Z");
 
-    /** Registers any schema under a fresh id, as a schema registry's {@code POST /subjects/../versions} does. */
-    private final HttpServer registry;
+    private final PollerTasks.Registry registry = new PollerTasks.Registry();
     private final List<Map<String, ?>> offsetReads = new CopyOnWriteArrayList<>();
-
-    GitHubReconcileOnlyTest() throws IOException {
-        registry = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        int[] ids = {0};
-        registry.createContext("/", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            byte[] body;
-            synchronized (ids) {
-                body = ("{\"id\":" + ++ids[0] + "}").getBytes(StandardCharsets.UTF_8);
-            }
-            exchange.getResponseHeaders().add("Content-Type", "application/vnd.schemaregistry.v1+json");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        registry.start();
-    }
 
     @AfterEach
     void close() {
-        registry.stop(0);
+        registry.close();
     }
 
     @Test
@@ -111,7 +81,7 @@ class GitHubReconcileOnlyTest {
                     assertThat(r.sourceOffset()).isEqualTo(Map.of(GitHubPollerSourceTask.OFFSET_COUNTED_AT,
                             NOW.toEpochMilli()));
                 });
-                List<PlatformDayCount> counts = first.stream().map(r -> decode((byte[]) r.value())).toList();
+                List<PlatformDayCount> counts = first.stream().map(r -> PollerTasks.decodeDayCount((byte[]) r.value())).toList();
                 assertThat(counts).extracting(PlatformDayCount::getDay).containsExactly(
                         LocalDate.parse("2026-12-05"), LocalDate.parse("2026-12-06"), LocalDate.parse("2026-12-07"));
                 assertThat(counts).extracting(PlatformDayCount::getItems).containsExactly(2L, 3L, 2L);
@@ -128,7 +98,7 @@ class GitHubReconcileOnlyTest {
                 // The next poll counts the whole window again: same counts, whatever the first published.
                 github.comment(pullNumber, 14, DEC7.plusSeconds(20_000));
                 List<SourceRecord> second = pollOnce(task);
-                assertThat(second.stream().map(r -> decode((byte[]) r.value()).getItems()))
+                assertThat(second.stream().map(r -> PollerTasks.decodeDayCount((byte[]) r.value()).getItems()))
                         .containsExactly(2L, 3L, 3L);
                 assertThat(offsetReads).as("the catch-up's offsets, never read").isEmpty();
             } finally {
@@ -153,7 +123,7 @@ class GitHubReconcileOnlyTest {
 
     private Map<String, String> props(FakeGitHub github) {
         Map<String, String> props = GitHubPollerSourceConnectorTest.props();
-        props.put(PulseConnectConfig.REGISTRY_URL_CONFIG, "http://127.0.0.1:" + registry.getAddress().getPort());
+        props.put(PulseConnectConfig.REGISTRY_URL_CONFIG, registry.url());
         props.put(GitHubPollerConfig.URL_CONFIG, github.url().toString());
         props.put(GitHubPollerConfig.TOKEN_CONFIG, FakeGitHub.TOKEN);
         props.put(GitHubPollerConfig.REPOSITORIES_CONFIG, FakeGitHub.FULL_NAME);
@@ -178,53 +148,9 @@ class GitHubReconcileOnlyTest {
         throw new AssertionError("no poll within 10 s");
     }
 
-    private static PlatformDayCount decode(byte[] framed) {
-        assertThat(framed[0]).isZero();
-        try {
-            return new SpecificDatumReader<>(PlatformDayCount.class).read(null, DecoderFactory.get().binaryDecoder(
-                    Arrays.copyOfRange(framed, 5, framed.length), null));
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
-
     /** A task on {@link #NOW}; {@code watched}: its offset reads are recorded (the reconcile-only task's). */
     private GitHubPollerSourceTask started(Map<String, String> props, boolean watched) {
         GitHubPollerSourceTask task = new GitHubPollerSourceTask(Clock.fixed(NOW, ZoneOffset.UTC));
-        task.initialize(new SourceTaskContext() {
-            @Override
-            public Map<String, String> configs() {
-                return props;
-            }
-
-            @Override
-            public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() {
-                return null;
-            }
-
-            @Override
-            public OffsetStorageReader offsetStorageReader() {
-                return new OffsetStorageReader() {
-                    @Override
-                    public <T> Map<String, Object> offset(Map<String, T> partition) {
-                        if (watched) {
-                            offsetReads.add(partition);
-                        }
-                        return null;
-                    }
-
-                    @Override
-                    public <T> Map<Map<String, T>, Map<String, Object>> offsets(
-                            Collection<Map<String, T>> partitions) {
-                        if (watched) {
-                            offsetReads.addAll(partitions);
-                        }
-                        return Map.of();
-                    }
-                };
-            }
-        });
-        task.start(props);
-        return task;
+        return PollerTasks.started(task, props, watched ? offsetReads : new ArrayList<>(), partition -> null);
     }
 }

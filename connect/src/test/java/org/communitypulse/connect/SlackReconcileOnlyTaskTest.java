@@ -2,24 +2,13 @@ package org.communitypulse.connect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.source.SourceTaskContext;
-import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.communitypulse.ingest.slack.FakeSlackWorkspace;
 import org.communitypulse.ingest.slack.SlackPoller;
 import org.communitypulse.schemas.avro.PlatformDayCount;
@@ -35,31 +24,12 @@ class SlackReconcileOnlyTaskTest {
 
     private static final Instant NOW = Instant.parse("2026-12-07T12:00:00Z");
 
-    /** Registers any schema under a fresh id, as a schema registry's {@code POST /subjects/../versions} does. */
-    private final HttpServer registry;
+    private final PollerTasks.Registry registry = new PollerTasks.Registry();
     private final List<Map<String, ?>> offsetReads = new CopyOnWriteArrayList<>();
-
-    SlackReconcileOnlyTaskTest() throws IOException {
-        registry = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        int[] ids = {0};
-        registry.createContext("/", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            byte[] body;
-            synchronized (ids) {
-                body = ("{\"id\":" + ++ids[0] + "}").getBytes(StandardCharsets.UTF_8);
-            }
-            exchange.getResponseHeaders().add("Content-Type", "application/vnd.schemaregistry.v1+json");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        registry.start();
-    }
 
     @AfterEach
     void close() {
-        registry.stop(0);
+        registry.close();
     }
 
     @Test
@@ -78,7 +48,7 @@ class SlackReconcileOnlyTaskTest {
             slack.post("C0TWO", "U4", ts("2026-12-07T11:59:59.500Z"), "too fresh: the next poll's");
 
             Map<String, String> props = SlackPollerSourceConnectorTest.props(slack.url().toString());
-            props.put(PulseConnectConfig.REGISTRY_URL_CONFIG, "http://127.0.0.1:" + registry.getAddress().getPort());
+            props.put(PulseConnectConfig.REGISTRY_URL_CONFIG, registry.url());
             props.put(SlackPollerConfig.RECONCILE_ONLY_CONFIG, "true");
             props.put(SlackPollerConfig.RECONCILE_DAYS_CONFIG, "3");
             props.put(SlackPollerConfig.POLL_INTERVAL_MS_CONFIG, "100");
@@ -90,7 +60,7 @@ class SlackReconcileOnlyTaskTest {
                     assertThat(r.sourcePartition()).isNull();
                     assertThat(r.sourceOffset()).isNull();
                 });
-                List<PlatformDayCount> counts = first.stream().map(r -> decode((byte[]) r.value())).toList();
+                List<PlatformDayCount> counts = first.stream().map(r -> PollerTasks.decodeDayCount((byte[]) r.value())).toList();
                 assertThat(counts).extracting(PlatformDayCount::getDay).containsExactly(
                         LocalDate.parse("2026-12-05"), LocalDate.parse("2026-12-06"), LocalDate.parse("2026-12-07"));
                 assertThat(counts).extracting(PlatformDayCount::getItems).containsExactly(3L, 0L, 1L);
@@ -104,7 +74,7 @@ class SlackReconcileOnlyTaskTest {
 
                 // The next poll counts the whole window again: same counts, whatever the first published.
                 List<SourceRecord> second = pollOnce(task);
-                assertThat(second.stream().map(r -> decode((byte[]) r.value()).getItems()))
+                assertThat(second.stream().map(r -> PollerTasks.decodeDayCount((byte[]) r.value()).getItems()))
                         .containsExactly(3L, 0L, 1L);
                 assertThat(offsetReads).as("the catch-up's offsets, never read").isEmpty();
             } finally {
@@ -134,48 +104,9 @@ class SlackReconcileOnlyTaskTest {
         throw new AssertionError("no poll within 10 s");
     }
 
-    private static PlatformDayCount decode(byte[] framed) {
-        assertThat(framed[0]).isZero();
-        try {
-            return new SpecificDatumReader<>(PlatformDayCount.class).read(null, DecoderFactory.get().binaryDecoder(
-                    Arrays.copyOfRange(framed, 5, framed.length), null));
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
-
     private SlackPollerSourceTask started(Map<String, String> props) {
         SlackPollerSourceTask task = new SlackPollerSourceTask(() -> NOW);
-        task.initialize(new SourceTaskContext() {
-            @Override
-            public Map<String, String> configs() {
-                return props;
-            }
-
-            @Override
-            public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() {
-                return null;
-            }
-
-            @Override
-            public OffsetStorageReader offsetStorageReader() {
-                return new OffsetStorageReader() {
-                    @Override
-                    public <T> Map<String, Object> offset(Map<String, T> partition) {
-                        offsetReads.add(partition);
-                        return Map.of(SlackPoller.ChannelState.OFFSET_TS, "1765000000.000000");
-                    }
-
-                    @Override
-                    public <T> Map<Map<String, T>, Map<String, Object>> offsets(
-                            Collection<Map<String, T>> partitions) {
-                        offsetReads.addAll(partitions);
-                        return Map.of();
-                    }
-                };
-            }
-        });
-        task.start(props);
-        return task;
+        return PollerTasks.started(task, props, offsetReads,
+                partition -> Map.of(SlackPoller.ChannelState.OFFSET_TS, "1765000000.000000"));
     }
 }
