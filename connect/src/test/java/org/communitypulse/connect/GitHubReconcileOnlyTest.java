@@ -71,7 +71,7 @@ class GitHubReconcileOnlyTest {
             props.put(GitHubPollerConfig.RECONCILE_DAYS_CONFIG, "3");
             GitHubPollerSourceTask task = started(props, true);
             try {
-                List<SourceRecord> first = pollOnce(task);
+                List<SourceRecord> first = PollerTasks.pollOnce(task);
                 assertThat(first).hasSize(3).allSatisfy(r -> {
                     assertThat(r.topic()).isEqualTo("pulse.platform.counts");
                     assertThat(r.sourcePartition()).isEqualTo(Map.of(
@@ -97,7 +97,7 @@ class GitHubReconcileOnlyTest {
 
                 // The next poll counts the whole window again: same counts, whatever the first published.
                 github.comment(pullNumber, 14, DEC7.plusSeconds(20_000));
-                List<SourceRecord> second = pollOnce(task);
+                List<SourceRecord> second = PollerTasks.pollOnce(task);
                 assertThat(second.stream().map(r -> PollerTasks.decodeDayCount((byte[]) r.value()).getItems()))
                         .containsExactly(2L, 3L, 3L);
                 assertThat(offsetReads).as("the catch-up's offsets, never read").isEmpty();
@@ -108,7 +108,7 @@ class GitHubReconcileOnlyTest {
             // The catch-up, reading everything, counts the same items on the same days (one mapping, one decision).
             GitHubPollerSourceTask catchUp = started(props(github), false);
             try {
-                List<SourceRecord> records = pollOnce(catchUp);
+                List<SourceRecord> records = PollerTasks.pollOnce(catchUp);
                 assertThat(records).filteredOn(r -> r.topic().equals("pulse.activity")).hasSize(11);
                 SortedMap<LocalDate, Long> caughtUp = catchUp.dayCounts();
                 assertThat(caughtUp.tailMap(LocalDate.parse("2026-12-05"))).containsExactlyInAnyOrderEntriesOf(Map.of(
@@ -129,23 +129,6 @@ class GitHubReconcileOnlyTest {
         props.put(GitHubPollerConfig.REPOSITORIES_CONFIG, FakeGitHub.FULL_NAME);
         props.put(GitHubPollerConfig.POLL_INTERVAL_MS_CONFIG, "100");
         return new HashMap<>(props);
-    }
-
-    private static List<SourceRecord> pollOnce(GitHubPollerSourceTask task) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        long before = task.handedOver();
-        List<SourceRecord> out = new ArrayList<>();
-        while (System.nanoTime() < deadline) {
-            List<SourceRecord> batch = task.poll();
-            assertThat(task.lastFailure()).isEmpty();
-            if (batch != null) {
-                out.addAll(batch);
-            }
-            if (task.handedOver() > before && task.caughtUp()) {
-                return out;
-            }
-        }
-        throw new AssertionError("no poll within 10 s");
     }
 
     /** A task on {@link #NOW}; {@code watched}: its offset reads are recorded (the reconcile-only task's). */

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.function.Function;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
 import org.apache.kafka.connect.source.SourceTaskContext;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
@@ -69,6 +70,24 @@ final class PollerTasks {
         });
         task.start(props);
         return task;
+    }
+
+    /** The records of the next complete poll (all its batches), failing on any poll failure or after 10 s. */
+    static List<SourceRecord> pollOnce(PollingSourceTask<?> task) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        long before = task.handedOver();
+        List<SourceRecord> out = new ArrayList<>();
+        while (System.nanoTime() < deadline) {
+            List<SourceRecord> batch = task.poll();
+            assertThat(task.lastFailure()).isEmpty();
+            if (batch != null) {
+                out.addAll(batch);
+            }
+            if (task.handedOver() > before && task.caughtUp()) {
+                return out;
+            }
+        }
+        throw new AssertionError("no poll within 10 s");
     }
 
     /** The value of a day-count record: Avro after the Confluent wire format's magic byte and schema id. */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -54,7 +53,7 @@ class SlackReconcileOnlyTaskTest {
             props.put(SlackPollerConfig.POLL_INTERVAL_MS_CONFIG, "100");
             SlackPollerSourceTask task = started(props);
             try {
-                List<SourceRecord> first = pollOnce(task);
+                List<SourceRecord> first = PollerTasks.pollOnce(task);
                 assertThat(first).allSatisfy(r -> {
                     assertThat(r.topic()).isEqualTo("pulse.platform.counts");
                     assertThat(r.sourcePartition()).isNull();
@@ -73,7 +72,7 @@ class SlackReconcileOnlyTaskTest {
                 assertThat(slack.calls("users.list")).as("members are not read").isZero();
 
                 // The next poll counts the whole window again: same counts, whatever the first published.
-                List<SourceRecord> second = pollOnce(task);
+                List<SourceRecord> second = PollerTasks.pollOnce(task);
                 assertThat(second.stream().map(r -> PollerTasks.decodeDayCount((byte[]) r.value()).getItems()))
                         .containsExactly(3L, 0L, 1L);
                 assertThat(offsetReads).as("the catch-up's offsets, never read").isEmpty();
@@ -85,23 +84,6 @@ class SlackReconcileOnlyTaskTest {
 
     private static String ts(String instant) {
         return SlackPoller.ts(Instant.parse(instant));
-    }
-
-    private static List<SourceRecord> pollOnce(SlackPollerSourceTask task) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        long before = task.handedOver();
-        List<SourceRecord> out = new ArrayList<>();
-        while (System.nanoTime() < deadline) {
-            List<SourceRecord> batch = task.poll();
-            assertThat(task.lastFailure()).isEmpty();
-            if (batch != null) {
-                out.addAll(batch);
-            }
-            if (task.handedOver() > before && task.caughtUp()) {
-                return out;
-            }
-        }
-        throw new AssertionError("no poll within 10 s");
     }
 
     private SlackPollerSourceTask started(Map<String, String> props) {
