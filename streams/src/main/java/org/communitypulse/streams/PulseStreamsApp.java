@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +20,9 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -240,10 +244,11 @@ public final class PulseStreamsApp implements AutoCloseable {
     }
 
     /**
-     * Waits (up to 10 s) until every partition of {@code names} has a leader. A producer that starts the moment
-     * a topic exists gets NOT_LEADER_OR_FOLLOWER for its first batches; an idempotent one retrying them was
-     * seen to end in an out-of-order-sequence error and a send that never completed. Returns quietly on
-     * timeout: producers still retry.
+     * Waits (up to 10 s) until every partition of {@code names} has a leader that serves it. A producer that
+     * starts the moment a topic exists gets NOT_LEADER_OR_FOLLOWER for its first batches; an idempotent one
+     * retrying them was seen to end in an out-of-order-sequence error and a send that never completed. A leader
+     * in the metadata is not enough (the broker may not have loaded the partition yet): a list-offsets request,
+     * which the leader answers from the partition itself, is. Returns quietly on timeout: producers still retry.
      */
     private static void awaitLeaders(Admin admin, List<String> names) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -251,9 +256,17 @@ public final class PulseStreamsApp implements AutoCloseable {
             while (System.nanoTime() < deadline) {
                 boolean ready;
                 try {
-                    ready = admin.describeTopics(names).allTopicNames().get(5, TimeUnit.SECONDS).values().stream()
-                            .flatMap(d -> d.partitions().stream())
+                    Map<String, TopicDescription> described =
+                            admin.describeTopics(names).allTopicNames().get(5, TimeUnit.SECONDS);
+                    ready = described.values().stream().flatMap(d -> d.partitions().stream())
                             .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                    if (ready) {
+                        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                        described.values().forEach(d -> d.partitions().forEach(p -> latest.put(
+                                new TopicPartition(d.name(), p.partition()),
+                                OffsetSpec.latest())));
+                        admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS);
+                    }
                 } catch (ExecutionException | TimeoutException e) {
                     // Metadata not there yet (e.g. UNKNOWN_TOPIC_OR_PARTITION just after creation): ask again.
                     ready = false;
