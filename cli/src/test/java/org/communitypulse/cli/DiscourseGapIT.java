@@ -17,8 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.communitypulse.connect.DiscoursePollerConfig;
 import org.communitypulse.connect.DiscoursePollerSourceTask;
 import org.communitypulse.connect.PulseConnectConfig;
@@ -112,11 +110,11 @@ class DiscourseGapIT extends PlatformTestBase {
 
         // While the receiver is down, the reconcile-only poller recounts the forum: the gap shows while it is open.
         awaitProcessedAndEmitted(gapped.topics().prefix() + "app", gapped, AWAIT);
-        int activityBefore = readAll(gapped.topics().activity()).size();
+        int activityBefore = CommittedTopics.readAll(gapped.topics().activity()).size();
         long recounted = reconcile(forum, gapped.topics().prefix(), pollState);
         assertThat(recounted).as("one count per day of the 7-day window, nothing else").isEqualTo(7);
-        assertThat(readAll(gapped.topics().platformCounts())).hasSize(7);
-        assertThat(readAll(gapped.topics().activity())).as("no activity events from a recount")
+        assertThat(CommittedTopics.readAll(gapped.topics().platformCounts())).hasSize(7);
+        assertThat(CommittedTopics.readAll(gapped.topics().activity())).as("no activity events from a recount")
                 .hasSize(activityBefore);
         Reconciliation open = awaitReconciliation(gapped.topics(), outageDay, ReconciliationStatus.GAP_OPEN);
         assertThat(open.getMissing()).isEqualTo(lostItems);
@@ -131,7 +129,7 @@ class DiscourseGapIT extends PlatformTestBase {
         assertThat(notClosed.getGapSince()).isEqualTo(open.getGapSince());
         await().atMost(AWAIT).untilAsserted(() -> assertThat(latestDataGap(gapped.topics())).isNotNull()
                 .extracting(Alert::getState).isEqualTo(AlertState.FIRING));
-        int countsBeforeCatchUp = readAll(gapped.topics().platformCounts()).size();
+        int countsBeforeCatchUp = CommittedTopics.readAll(gapped.topics().platformCounts()).size();
 
         // Back up (on a new port); then the poller catches up, against an API limit of 4 requests in 5.
         forum.subscribe("gapped", endpoint(receiver(gapped.topics())));
@@ -210,7 +208,7 @@ class DiscourseGapIT extends PlatformTestBase {
 
     private static Reconciliation latestReconciliation(Topics topics, LocalDate day) {
         Reconciliation latest = null;
-        for (ConsumerRecord<CommunityDayKey, Reconciliation> r : readAll(topics.reconciliation())) {
+        for (ConsumerRecord<CommunityDayKey, Reconciliation> r : CommittedTopics.readAll(topics.reconciliation())) {
             if (r.key().getCommunityId().equals(COMMUNITY) && r.key().getDay().equals(day)) {
                 latest = r.value();
             }
@@ -221,7 +219,7 @@ class DiscourseGapIT extends PlatformTestBase {
     /** The community's latest committed DATA_GAP alert, or null. */
     private static Alert latestDataGap(Topics topics) {
         Alert latest = null;
-        for (ConsumerRecord<AlertKey, Alert> r : readAll(topics.alerts())) {
+        for (ConsumerRecord<AlertKey, Alert> r : CommittedTopics.readAll(topics.alerts())) {
             if (r.value() != null && r.value().getCondition() == AlertCondition.DATA_GAP
                     && r.value().getCommunityId().equals(COMMUNITY)) {
                 latest = r.value();
@@ -283,7 +281,7 @@ class DiscourseGapIT extends PlatformTestBase {
     /** Latest committed value per day, without the wall-clock updatedAt. */
     private static Map<LocalDate, DailyEngagement> latest(Topic<CommunityDayKey, DailyEngagement> topic) {
         Map<LocalDate, DailyEngagement> days = new TreeMap<>();
-        for (ConsumerRecord<CommunityDayKey, DailyEngagement> r : readAll(topic)) {
+        for (ConsumerRecord<CommunityDayKey, DailyEngagement> r : CommittedTopics.readAll(topic)) {
             days.put(r.key().getDay(), DailyEngagement.newBuilder(r.value()).setUpdatedAt(Instant.EPOCH).build());
         }
         return days;
@@ -291,14 +289,14 @@ class DiscourseGapIT extends PlatformTestBase {
 
     private static List<ActivityEvent> events(Topic<String, ActivityEvent> topic) {
         List<ActivityEvent> out = new ArrayList<>();
-        readAll(topic).forEach(r -> out.add(r.value()));
+        CommittedTopics.readAll(topic).forEach(r -> out.add(r.value()));
         return out;
     }
 
     /** The last PlatformDayCount per day. */
     private static Map<LocalDate, Long> platformCounts(Topics topics) {
         Map<LocalDate, Long> out = new TreeMap<>();
-        for (ConsumerRecord<CommunityDayKey, PlatformDayCount> r : readAll(topics.platformCounts())) {
+        for (ConsumerRecord<CommunityDayKey, PlatformDayCount> r : CommittedTopics.readAll(topics.platformCounts())) {
             assertThat(r.value().getCommunityId()).isEqualTo(COMMUNITY);
             out.put(r.value().getDay(), r.value().getItems());
         }
@@ -306,22 +304,6 @@ class DiscourseGapIT extends PlatformTestBase {
     }
 
     private static long pollCountRecords(Topics topics) {
-        return readAll(topics.platformCounts()).size();
-    }
-
-    private static <K, V> List<ConsumerRecord<K, V>> readAll(Topic<K, V> topic) {
-        List<ConsumerRecord<K, V>> out = new ArrayList<>();
-        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(SharedPlatform.committedReader(),
-                topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                consumer.poll(Duration.ofMillis(500)).forEach(out::add);
-            }
-        }
-        return out;
+        return CommittedTopics.readAll(topics.platformCounts()).size();
     }
 }

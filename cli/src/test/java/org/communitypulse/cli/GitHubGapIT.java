@@ -27,8 +27,6 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.communitypulse.connect.GitHubPollerConfig;
 import org.communitypulse.connect.GitHubPollerSourceTask;
 import org.communitypulse.connect.PulseConnectConfig;
@@ -243,22 +241,11 @@ class GitHubGapIT extends PlatformTestBase {
 
     /** The community's latest DATA_GAP record on {@code pulse.alerts} (read_committed), or null. */
     private static Alert latestDataGap(PulseStreamsApp app) {
-        Topic<AlertKey, Alert> topic = app.topics().alerts();
         AlertKey wanted = new AlertKey(COMMUNITY, AlertCondition.DATA_GAP);
         Alert latest = null;
-        try (KafkaConsumer<AlertKey, Alert> consumer = new KafkaConsumer<>(SharedPlatform.committedReader(),
-                topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                for (var r : consumer.poll(Duration.ofMillis(500))) {
-                    if (wanted.equals(r.key()) && r.value() != null) {
-                        latest = r.value();
-                    }
-                }
+        for (var r : CommittedTopics.readAll(app.topics().alerts())) {
+            if (wanted.equals(r.key()) && r.value() != null) {
+                latest = r.value();
             }
         }
         return latest;
@@ -266,21 +253,7 @@ class GitHubGapIT extends PlatformTestBase {
 
     /** Records on the activity topic (read_committed): a recount adds none. */
     private static long activityRecords(PulseStreamsApp app) {
-        String topic = app.topics().activity().name();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(SharedPlatform.committedReader(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            long count = 0;
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                count += consumer.poll(Duration.ofMillis(500)).count();
-            }
-            return count;
-        }
+        return CommittedTopics.readAll(app.topics().activity()).size();
     }
 
     private static void assertRateLimitsHonoured(FakeGitHub github) {
@@ -438,19 +411,9 @@ class GitHubGapIT extends PlatformTestBase {
 
     private static <V> void readAll(Topic<CommunityDayKey, V> topic,
                                     java.util.function.BiConsumer<CommunityDayKey, V> each) {
-        try (KafkaConsumer<CommunityDayKey, V> consumer = new KafkaConsumer<>(SharedPlatform.committedReader(),
-                topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                consumer.poll(Duration.ofMillis(500)).forEach(r -> {
-                    if (r.value() != null && COMMUNITY.equals(r.key().getCommunityId())) {
-                        each.accept(r.key(), r.value());
-                    }
-                });
+        for (var r : CommittedTopics.readAll(topic)) {
+            if (r.value() != null && COMMUNITY.equals(r.key().getCommunityId())) {
+                each.accept(r.key(), r.value());
             }
         }
     }
