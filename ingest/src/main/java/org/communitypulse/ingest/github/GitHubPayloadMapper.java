@@ -194,7 +194,11 @@ public final class GitHubPayloadMapper implements PayloadMapper {
         JsonNode team = object(context.payload(), "team");
         String user = userId(context.payload(), "member");
         boolean added = context.key().endsWith(".added");
-        String slug = text(team, "slug");
+        // A deleted team arrives as {id, name, deleted}: no slug, but its id and name still say which role ended.
+        String slug = optText(team, "slug");
+        if (slug == null) {
+            slug = text(team, "name");
+        }
         JsonNode organization = optObject(context.payload(), "organization");
         return MappingResult.mapped(events.event(context.community(), "team_member",
                 (added ? "added/" : "removed/") + text(team, "id") + "/" + user,

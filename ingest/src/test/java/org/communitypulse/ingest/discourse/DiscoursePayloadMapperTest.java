@@ -170,6 +170,14 @@ class DiscoursePayloadMapperTest {
     }
 
     @Test
+    void shouldThrowMalformedPayloadWhenDateIsBeyondWhatAnEventCanHold() {
+        ObjectNode payload = (ObjectNode) WebhookSamples.json("discourse", "topic_created");
+        ((ObjectNode) payload.get("topic")).put("created_at", "+999999999-12-31T23:59:59Z");
+        assertThatThrownBy(() -> mapper.map("topic_created", payload, COMMUNITY, RECEIVED))
+                .isInstanceOf(MalformedPayloadException.class).hasMessageContaining("created_at");
+    }
+
+    @Test
     void shouldHashActorButKeepEventIdWhenPseudonymised() {
         DiscoursePayloadMapper hashed = new DiscoursePayloadMapper(
                 MemberPseudonymiser.keyed(WebhookSecret.of("pseudonym-key-0123456789")));

@@ -3,8 +3,13 @@ package org.communitypulse.ingest.github;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Instant;
+import java.util.List;
 import org.communitypulse.ingest.EventIds;
 import org.communitypulse.ingest.webhook.MalformedPayloadException;
 import org.communitypulse.ingest.webhook.MappingResult;
@@ -124,6 +129,32 @@ class GitHubPayloadMapperTest {
         ActivityEvent revoked = mapper.map("membership", payload, COMMUNITY, RECEIVED).events().get(0);
         assertThat(revoked.getType()).isEqualTo(EventType.ROLE_REVOKED);
         assertThat(revoked.getAttributes()).containsEntry("role", "team:contractors");
+    }
+
+    @Test
+    void shouldRevokeTeamRoleWhenMembershipRemovedFromDeletedTeam() throws IOException {
+        // GitHub's own example: a deleted team is sent as {id, name, deleted} without its slug.
+        JsonNode payload;
+        try (InputStream in = getClass().getResourceAsStream("/webhook-corpus/github/membership.removed.3.json")) {
+            payload = new ObjectMapper().readTree(in);
+        }
+        ActivityEvent revoked = mapper.map("membership", payload, COMMUNITY, RECEIVED).events().get(0);
+        assertThat(revoked.getType()).isEqualTo(EventType.ROLE_REVOKED);
+        assertThat(revoked.getAttributes()).containsEntry("role", "team:github");
+        assertThat(revoked.getEventId()).isEqualTo(EventIds.of(SourcePlatform.GITHUB, COMMUNITY, "team_member",
+                "removed/3253328/21031067"));
+    }
+
+    @Test
+    void shouldThrowMalformedPayloadWhenDateIsBeyondWhatAnEventCanHold() {
+        // Java parses years up to 999999999, but an event's time is epoch milliseconds: such a date would make
+        // the event unencodable at publication, after the mapper said it was fine.
+        for (String date : List.of("+999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z")) {
+            ObjectNode payload = (ObjectNode) WebhookSamples.json("github", "issue_comment.created");
+            ((ObjectNode) payload.get("comment")).put("created_at", date);
+            assertThatThrownBy(() -> mapper.map("issue_comment", payload, COMMUNITY, RECEIVED))
+                    .isInstanceOf(MalformedPayloadException.class).hasMessageContaining("created_at");
+        }
     }
 
     @Test

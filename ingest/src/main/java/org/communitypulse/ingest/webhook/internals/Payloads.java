@@ -13,7 +13,7 @@ import org.communitypulse.ingest.webhook.MalformedPayloadException;
  */
 public final class Payloads {
 
-    /** Timestamps before this are unit mistakes, not community activity. */
+    /** Times after this (and before 1970) are unit mistakes, not community activity. */
     private static final long MAX_EPOCH_SECONDS = 32_503_680_000L; // year 3000
 
     private Payloads() {
@@ -71,11 +71,18 @@ public final class Payloads {
         if (value == null) {
             return fallback;
         }
+        Instant at;
         try {
-            return OffsetDateTime.parse(value).toInstant();
+            at = OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
             throw new MalformedPayloadException("'" + field + "' is not an ISO-8601 date-time");
         }
+        // Java parses years up to 999999999, but an event's time is epoch milliseconds: without this bound such
+        // a date would fail only when the event is encoded for Kafka, as a 500 after the mapper accepted it.
+        if (at.getEpochSecond() < 0 || at.getEpochSecond() > MAX_EPOCH_SECONDS) {
+            throw new MalformedPayloadException("'" + field + "' is outside 1970-01-01..3000-01-01");
+        }
+        return at;
     }
 
     /** Epoch seconds with an optional fraction (Slack {@code ts}), or {@code fallback}; throws when malformed. */
