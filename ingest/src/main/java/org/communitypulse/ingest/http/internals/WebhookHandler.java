@@ -240,6 +240,8 @@ public final class WebhookHandler {
                 result = endpoint.mapper().map(eventName, payload, community, now);
             } catch (MalformedPayloadException e) {
                 return Reply.rejected(400, "malformed_payload", e.getMessage());
+            } catch (RuntimeException e) {
+                return unprocessable(source, "mapping", e);
             }
             if (result.isUnmapped()) {
                 keep = true;
@@ -251,6 +253,9 @@ public final class WebhookHandler {
             } catch (EventPublisher.PublishException e) {
                 LOG.warn("Kafka unavailable, answering 503 for a {} delivery: {}", source, e.getMessage());
                 return Reply.of(503, Outcome.UNAVAILABLE, null, "Kafka is unavailable; retry later");
+            } catch (RuntimeException e) {
+                // Not Kafka being away (that is a PublishException) but an event that cannot be encoded.
+                return unprocessable(source, "publication", e);
             }
             keep = true;
             List<String> ids = new ArrayList<>();
@@ -267,6 +272,20 @@ public final class WebhookHandler {
                 releases.forEach(Runnable::run);
             }
         }
+    }
+
+    /**
+     * A signed delivery that hit a bug. Not 500: platforms retry 5xx and the same payload meets the same bug, and
+     * Slack disables endpoints that keep failing. 422 plus the {@code unprocessable} reject metric tells the
+     * operators; the delivery id is released, so a redelivery after the fix is processed. Only the exception's
+     * class and throwing frame are logged: its message may quote payload data.
+     */
+    private static Reply unprocessable(WebhookSource source, String stage, RuntimeException e) {
+        StackTraceElement[] frames = e.getStackTrace();
+        LOG.error("A signed {} delivery failed in {} with {} at {}; answered 422 unprocessable", source, stage,
+                e.getClass().getName(), frames.length == 0 ? "(no frame)" : frames[0]);
+        return Reply.rejected(422, "unprocessable", "the delivery could not be processed; it was counted for "
+                + "the operators and may be redelivered once they fixed the cause");
     }
 
     /** The body, or {@code null} when it exceeds the cap (read at most cap + 1 bytes). */
