@@ -2,6 +2,8 @@ package org.communitypulse.ingest.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +41,24 @@ class WebhookCorpusTest {
             for (String platform : WebhookCorpus.PLATFORMS) {
                 assertThat(perPlatform.get(platform)).as(platform).containsKeys("200 accepted", "200 unmapped");
             }
+        }
+    }
+
+    @Test
+    void shouldPublishSlackMessageWhenSignedEventHasNoChannelTypeAtAll() throws Exception {
+        // Slack leaves channel_type out of some message events; it once turned into a 500 (Set.of(..).contains(null)).
+        WebhookCorpus.Payload message = WebhookCorpus.of("slack").stream()
+                .filter(p -> p.file().equals("Message.json")).findFirst().orElseThrow();
+        ObjectNode envelope = (ObjectNode) message.json();
+        ((ObjectNode) envelope.get("event")).remove("channel_type");
+        envelope.put("event_id", "EvNOCHANNELTYPE");
+        try (SignedDeliveries deliveries = new SignedDeliveries()) {
+            SignedDeliveries.Answer answer = deliveries.send(message,
+                    new ObjectMapper().writeValueAsBytes(envelope), "without channel_type");
+            assertThat(deliveries.failures).isEmpty();
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.label()).isEqualTo("accepted");
+            assertThat(deliveries.published).isEqualTo(1);
         }
     }
 }
