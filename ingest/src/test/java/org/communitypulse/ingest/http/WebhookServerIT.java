@@ -56,6 +56,9 @@ class WebhookServerIT {
         Map<String, Object> props = new HashMap<>();
         props.put(WebhookServerConfig.PORT_CONFIG, 0);
         props.put(WebhookServerConfig.HOST_CONFIG, "127.0.0.1");
+        // Samples go to path communities signed with the platform-wide secrets (WebhookReplayAndCommunityTest
+        // covers the default rule).
+        props.put(WebhookServerConfig.ANY_COMMUNITY_CONFIG, true);
         props.put(WebhookServerConfig.communitiesConfig(WebhookSource.SLACK), "T123ABC456=team-chat");
         props.put(WebhookServerConfig.communitiesConfig(WebhookSource.DISCOURSE), "https://forum.example.org=forum");
         return WebhookServer.forKafka(new WebhookServerConfig(props), WebhookClient.environment(),
