@@ -302,7 +302,7 @@ public final class KafkaDeliveryLedger implements DeliveryLedger {
         closed = true;
         consumer.wakeup();
         try {
-            reader.join(5_000);
+            reader.join(timeout.toMillis() + 5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
