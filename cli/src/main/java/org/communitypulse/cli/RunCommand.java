@@ -214,9 +214,12 @@ final class RunCommand implements Callable<Integer> {
     private WebhookServer startWebhooks(String bootstrap, PulseStreamsApp app, Path secrets) throws IOException {
         Map<String, String> extra = new HashMap<>();
         LocalWebhookSecrets.settings(secrets, System.getenv()).forEach((key, value) -> extra.put(key, value.toString()));
+        // A local single-user sandbox: one generated secret per platform signs for any community in the path.
+        // `pulse webhooks` keeps the default, where a body only reaches the community it was signed for.
+        extra.put(WebhookServerConfig.ANY_COMMUNITY_CONFIG, "true");
         WebhooksCommand.Settings settings = WebhooksCommand.settings(webhookPort, WebhookServerConfig.HOST_DEFAULT, null, extra);
         WebhookServer server = WebhookServer.forKafka(settings.server(), System.getenv(), bootstrap,
-                app.topics().activity(), settings.producer()).start();
+                app.topics().activity(), app.topics().webhookDeliveries(), settings.producer()).start();
         toClose.add(0, new Step("webhooks", server));
         return server;
     }

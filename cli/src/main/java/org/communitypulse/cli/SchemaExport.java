@@ -103,8 +103,13 @@ final class SchemaExport {
         message.put("name", value.map(Schema::getName).orElse("Raw"));
         message.put("title", topic.name() + " record");
         ObjectNode binding = message.putObject("bindings").putObject("kafka");
+        // The webhook delivery ledger is the one topic with a plain string value.
+        boolean ledger = topic.valueSerde() instanceof Serdes.StringSerde;
         if (key.isPresent()) {
             binding.set("key", avroJson(key.get()));
+        } else if (ledger) {
+            binding.set("key", json.createObjectNode().put("type", "string").put("description",
+                    "the replay key <PLATFORM>:<base64url SHA-256 of the bytes the platform signed>, plain UTF-8"));
         } else {
             binding.set("key", plainKey(topic.keySerde()));
         }
@@ -118,6 +123,12 @@ final class SchemaExport {
             binding.put("schemaIdLocation", "payload");
             binding.put("schemaIdPayloadEncoding", "confluent");
             binding.put("schemaLookupStrategy", "TopicNameStrategy");
+        } else if (ledger) {
+            message.put("contentType", "text/plain");
+            message.put("description", "One fact of the webhook receivers' delivery ledger, plain UTF-8: "
+                    + "'claimed <claim id>', 'accepted <claim id>' or 'released <claim id>'; the record time is "
+                    + "when. Internal to the receivers (docs/webhooks.md).");
+            message.putObject("payload").put("type", "string");
         } else {
             message.put("contentType", "application/octet-stream");
             message.put("description", "The rejected record's original key and value bytes, unchanged; the reason "
@@ -162,6 +173,10 @@ final class SchemaExport {
         if (topic == topics.activityLate()) {
             return "Valid activity events that arrived after the lateness horizon of their period had closed "
                     + "(written only when the pipeline is configured to keep them).";
+        }
+        if (topic == topics.webhookDeliveries()) {
+            return "The webhook receivers' delivery ledger: every instance writes and reads it, so a replayed "
+                    + "delivery is recognised by all of them and after a restart (kept for the replay horizon).";
         }
         if (topic == topics.activityDeadLetters()) {
             return "Activity records that could not be counted, as received, with the reason in headers.";

@@ -341,6 +341,8 @@ class DashboardQueriesIT extends PlatformTestBase {
         Map<String, Object> props = new HashMap<>();
         props.put(WebhookServerConfig.PORT_CONFIG, 0);
         props.put(WebhookServerConfig.HOST_CONFIG, "127.0.0.1");
+        // One test secret posts to the test's path communities (a single-tenant set-up).
+        props.put(WebhookServerConfig.ANY_COMMUNITY_CONFIG, true);
         WebhookServer server = WebhookServer.forKafka(new WebhookServerConfig(props),
                 Map.of(WebhookSource.GITHUB.secretVariable(), GITHUB_SECRET), kafka.bootstrapServers(),
                 topics.activity(), Map.of()).start();

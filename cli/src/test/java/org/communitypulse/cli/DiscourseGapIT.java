@@ -267,6 +267,8 @@ class DiscourseGapIT extends PlatformTestBase {
         Map<String, Object> props = new HashMap<>();
         props.put(WebhookServerConfig.PORT_CONFIG, 0);
         props.put(WebhookServerConfig.HOST_CONFIG, "127.0.0.1");
+        // One test secret posts to the test's path communities (a single-tenant set-up).
+        props.put(WebhookServerConfig.ANY_COMMUNITY_CONFIG, true);
         WebhookServer server = WebhookServer.forKafka(new WebhookServerConfig(props),
                 Map.of(WebhookSource.DISCOURSE.secretVariable(), SECRET), kafka.bootstrapServers(),
                 topics.activity(), Map.of()).start();

@@ -59,6 +59,7 @@ public final class Topics {
     private final Topic<CommunityDayKey, CommunityHealth> communityHealth;
     private final Topic<CommunityDayKey, PlatformDayCount> platformCounts;
     private final Topic<CommunityDayKey, Reconciliation> reconciliation;
+    private final Topic<String, String> webhookDeliveries;
 
     public Topics(String prefix, AvroSerdes serdes) {
         this.prefix = Objects.requireNonNull(prefix, "prefix");
@@ -97,6 +98,7 @@ public final class Topics {
                 serdes.forKey(CommunityDayKey.class), serdes.forValue(PlatformDayCount.class));
         this.reconciliation = new Topic<>(prefix + "reconciliation",
                 serdes.forKey(CommunityDayKey.class), serdes.forValue(Reconciliation.class));
+        this.webhookDeliveries = new Topic<>(prefix + "webhooks.deliveries", Serdes.String(), Serdes.String());
     }
 
     public String prefix() {
@@ -206,11 +208,21 @@ public final class Topics {
         return reconciliation;
     }
 
+    /**
+     * The webhook receivers' delivery ledger: key {@code <PLATFORM>:<digest of the signed content>}, value
+     * {@code claimed|accepted|released <claim id>} (UTF-8 strings), kept for the replay horizon. Every receiver
+     * instance writes and reads it, so a replayed delivery is recognised by all of them and after a restart.
+     */
+    public Topic<String, String> webhookDeliveries() {
+        return webhookDeliveries;
+    }
+
     /** Every topic the pipeline reads or writes, input first. */
     public List<Topic<?, ?>> all() {
         return List.of(activity, activityDeadLetters, activityLate, dailyEngagement, trailingEngagement, retention,
                 memberLevels, alerts, memberRoles, roleCoverage, policyViolations, trainingMetrics, identities,
-                identitySuggestions, maturityScorecard, communityHealth, platformCounts, reconciliation);
+                identitySuggestions, maturityScorecard, communityHealth, platformCounts, reconciliation,
+                webhookDeliveries);
     }
 
     /** Names of every topic the pipeline reads or writes, for creating them up front. */

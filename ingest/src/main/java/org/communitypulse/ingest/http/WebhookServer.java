@@ -27,6 +27,7 @@ import org.communitypulse.ingest.http.internals.Reply;
 import org.communitypulse.ingest.http.internals.WebhookHandler;
 import org.communitypulse.ingest.http.internals.WebhookMetrics;
 import org.communitypulse.ingest.slack.SlackPayloadMapper;
+import org.communitypulse.ingest.webhook.DeliveryLedger;
 import org.communitypulse.ingest.webhook.DeliveryReplayGuard;
 import org.communitypulse.ingest.webhook.DiscourseSignatureVerifier;
 import org.communitypulse.ingest.webhook.GitHubSignatureVerifier;
@@ -62,6 +63,7 @@ public final class WebhookServer implements AutoCloseable {
     private final EventPublisher publisher;
     private final WebhookMetrics metrics = new WebhookMetrics();
     private final WebhookHandler handler;
+    private final DeliveryLedger ledger;
     private final Set<WebhookSource> enabled;
     private final boolean pseudonymised;
     private final ObjectMapper json = new ObjectMapper();
@@ -69,7 +71,7 @@ public final class WebhookServer implements AutoCloseable {
     private Javalin app;
 
     /**
-     * A server around any publisher (tests pass their own; production uses {@link #forKafka}).
+     * A server around any publisher with an in-memory delivery ledger (one instance; forgotten on restart).
      *
      * @param config      server settings
      * @param environment where secrets and the pseudonymisation key are looked up (normally {@code System.getenv()})
@@ -79,7 +81,20 @@ public final class WebhookServer implements AutoCloseable {
      */
     public WebhookServer(WebhookServerConfig config, Map<String, String> environment, EventPublisher publisher,
                          Clock clock) {
+        this(config, environment, publisher, memoryLedger(config), clock);
+    }
+
+    /**
+     * A server around any publisher and delivery ledger (production uses {@link #forKafka} with the Kafka ledger,
+     * shared by every instance and kept across restarts). The ledger is closed with the server.
+     *
+     * @throws WebhookSecretException when no platform has a secret, a secret/key is unusable, or a community
+     *                                mapping relies on what the platform does not sign
+     */
+    public WebhookServer(WebhookServerConfig config, Map<String, String> environment, EventPublisher publisher,
+                         DeliveryLedger ledger, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
+        this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.publisher = Objects.requireNonNull(publisher, "publisher");
         Map<String, String> env = secretEnvironment(config, environment);
         WebhookSecrets secrets = WebhookSecrets.fromEnvironment(env);
@@ -88,30 +103,91 @@ public final class WebhookServer implements AutoCloseable {
         Map<WebhookSource, PlatformEndpoint> endpoints = new EnumMap<>(WebhookSource.class);
         for (WebhookSource source : WebhookSource.values()) {
             Optional<WebhookSecret> secret = secrets.find(source);
-            secret.ifPresent(s -> endpoints.put(source, new PlatformEndpoint(source, verifier(source, s, config),
-                    mapper(source, members), config.communities(source), config.defaultCommunity())));
+            if (secret.isEmpty() && !secrets.hasCommunitySecrets(source)) {
+                continue;
+            }
+            SignatureVerifier platformWide = secret.map(s -> verifier(source, s, config)).orElse(null);
+            java.util.function.Function<String, Optional<SignatureVerifier>> own = community ->
+                    secrets.findForCommunity(source, community).map(s -> verifier(source, s, config));
+            endpoints.put(source, new PlatformEndpoint(source, platformWide, own, mapper(source, members),
+                    config.communities(source), config.defaultCommunity(), config.platformSecretAnyCommunity()));
         }
         if (endpoints.isEmpty()) {
             throw new WebhookSecretException("no webhook secret configured: set at least one of "
-                    + "PULSE_DISCOURSE_SECRET(_FILE), PULSE_SLACK_SECRET(_FILE), PULSE_GITHUB_SECRET(_FILE)");
+                    + "PULSE_DISCOURSE_SECRET(_FILE), PULSE_SLACK_SECRET(_FILE), PULSE_GITHUB_SECRET(_FILE), "
+                    + "or a per-community directory PULSE_<PLATFORM>_SECRETS_DIR");
         }
+        requireSignedDiscourseMapping(config, secrets);
         this.enabled = Collections.unmodifiableSet(endpoints.keySet());
-        DeliveryReplayGuard guard = new DeliveryReplayGuard(config.replayMaxEntries(),
-                Duration.ofMillis(config.replayTtlMs()));
-        this.handler = new WebhookHandler(endpoints, guard, publisher, metrics, clock, config.maxBodyBytes(),
+        this.handler = new WebhookHandler(endpoints, ledger, publisher, metrics, clock, config.maxBodyBytes(),
                 config.retryAfterSeconds());
     }
 
-    /** A server publishing to Kafka with the system clock. */
+    /** The ledger of one instance, in memory; its bounds come from the replay settings. */
+    static DeliveryReplayGuard memoryLedger(WebhookServerConfig config) {
+        return new DeliveryReplayGuard(config.replayMaxEntries(), Duration.ofMillis(config.replayTtlMs()),
+                lease(config));
+    }
+
+    /**
+     * How long an unfinished claim blocks copies of its delivery: beyond two publish timeouts its owner has
+     * answered or died.
+     */
+    static Duration lease(WebhookServerConfig config) {
+        Duration lease = Duration.ofMillis(2L * config.publishTimeoutMs() + 5_000);
+        Duration ttl = Duration.ofMillis(config.replayTtlMs());
+        return lease.compareTo(ttl) > 0 ? ttl : lease;
+    }
+
+    /**
+     * Discourse names the forum only in the unsigned X-Discourse-Instance header: a mapping from it may only lead
+     * to communities with their own secret, or a body signed with the platform-wide secret could be sent to any
+     * mapped community.
+     */
+    private static void requireSignedDiscourseMapping(WebhookServerConfig config, WebhookSecrets secrets) {
+        if (config.platformSecretAnyCommunity()) {
+            return;
+        }
+        for (String community : new java.util.TreeSet<>(config.communities(WebhookSource.DISCOURSE).values())) {
+            if (secrets.findForCommunity(WebhookSource.DISCOURSE, community).isEmpty()) {
+                throw new WebhookSecretException(WebhookServerConfig.communitiesConfig(WebhookSource.DISCOURSE)
+                        + " maps a forum to '" + community + "', which has no own secret: the forum header is not "
+                        + "signed, so give each mapped community a file in "
+                        + WebhookSource.DISCOURSE.secretsDirVariable() + " (see docs/webhooks.md)");
+            }
+        }
+    }
+
+    /**
+     * A server publishing to Kafka with the system clock and an in-memory delivery ledger (one instance, forgotten
+     * on restart); {@link #forKafka(WebhookServerConfig, Map, String, Topic, Topic, Map)} shares it through Kafka.
+     */
     public static WebhookServer forKafka(WebhookServerConfig config, Map<String, String> environment,
                                          String bootstrapServers, Topic<String, ActivityEvent> topic,
                                          Map<String, ?> producerConfig) {
+        return forKafka(config, environment, bootstrapServers, topic, null, producerConfig);
+    }
+
+    /**
+     * A server publishing to Kafka with the system clock, remembering accepted deliveries in {@code ledgerTopic}
+     * ({@code Topics.webhookDeliveries()}), so every instance and a restarted one recognise a replay.
+     */
+    public static WebhookServer forKafka(WebhookServerConfig config, Map<String, String> environment,
+                                         String bootstrapServers, Topic<String, ActivityEvent> topic,
+                                         Topic<String, String> ledgerTopic, Map<String, ?> producerConfig) {
         KafkaEventPublisher publisher = new KafkaEventPublisher(bootstrapServers, topic, producerConfig,
                 Duration.ofMillis(config.publishTimeoutMs()), Duration.ofMillis(config.readyTimeoutMs()));
+        DeliveryLedger ledger = null;
         try {
-            return new WebhookServer(config, environment, publisher, Clock.systemUTC());
+            ledger = ledgerTopic == null ? memoryLedger(config)
+                    : new KafkaDeliveryLedger(bootstrapServers, ledgerTopic, producerConfig, memoryLedger(config),
+                            Duration.ofMillis(config.publishTimeoutMs()), Clock.systemUTC());
+            return new WebhookServer(config, environment, publisher, ledger, Clock.systemUTC());
         } catch (RuntimeException e) {
             publisher.close();
+            if (ledger != null) {
+                ledger.close();
+            }
             throw e;
         }
     }
@@ -126,6 +202,14 @@ public final class WebhookServer implements AutoCloseable {
                             + source.secretVariable() + "(_FILE) are both set; set only one");
                 }
                 env.put(source.secretFileVariable(), file);
+            }
+            String dir = config.secretsDir(source);
+            if (dir != null) {
+                if (env.containsKey(source.secretsDirVariable())) {
+                    throw new WebhookSecretException(WebhookServerConfig.secretsDirConfig(source) + " and "
+                            + source.secretsDirVariable() + " are both set; set only one");
+                }
+                env.put(source.secretsDirVariable(), dir);
             }
         }
         return env;
@@ -259,6 +343,7 @@ public final class WebhookServer implements AutoCloseable {
             }
         }
         publisher.close();
+        ledger.close();
         metrics.close();
     }
 }

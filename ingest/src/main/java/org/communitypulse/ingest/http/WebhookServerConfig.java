@@ -49,11 +49,12 @@ public final class WebhookServerConfig extends AbstractConfig {
     public static final int READY_TIMEOUT_MS_DEFAULT = 2_000;
 
     public static final String REPLAY_TTL_MS_CONFIG = "pulse.webhooks.replay.ttl.ms";
-    public static final String REPLAY_TTL_MS_DOC = "How long an accepted delivery id is remembered.";
+    public static final String REPLAY_TTL_MS_DOC = "How long an accepted delivery (the digest of what the platform "
+            + "signed) is remembered; also the retention of the ledger topic.";
     public static final long REPLAY_TTL_MS_DEFAULT = 24L * 60 * 60 * 1000;
 
     public static final String REPLAY_MAX_ENTRIES_CONFIG = "pulse.webhooks.replay.max.entries";
-    public static final String REPLAY_MAX_ENTRIES_DOC = "Most delivery ids remembered (oldest forgotten first).";
+    public static final String REPLAY_MAX_ENTRIES_DOC = "Most deliveries remembered (oldest forgotten first).";
     public static final int REPLAY_MAX_ENTRIES_DEFAULT = 100_000;
 
     public static final String SLACK_TOLERANCE_SECONDS_CONFIG = "pulse.webhooks.slack.tolerance.seconds";
@@ -74,6 +75,13 @@ public final class WebhookServerConfig extends AbstractConfig {
     public static final String PSEUDONYM_KEY_FILE_CONFIG = "pulse.webhooks.pseudonym.key.file";
     public static final String PSEUDONYM_KEY_FILE_DOC = "File holding the pseudonymisation key (at least 16 bytes); "
             + "an alternative to the PULSE_PSEUDONYM_KEY / PULSE_PSEUDONYM_KEY_FILE environment variables.";
+
+    public static final String ANY_COMMUNITY_CONFIG = "pulse.webhooks.platform.secret.any.community";
+    public static final String ANY_COMMUNITY_DOC = "Let a platform-wide secret (PULSE_<PLATFORM>_SECRET) sign for "
+            + "any community named in the path. Off: a platform-wide secret only delivers to the community its signed "
+            + "payload maps to (or the default community), so a body signed for one community cannot be sent to "
+            + "another. Only for a single-tenant set-up (pulse run turns it on for its generated local secrets).";
+    public static final boolean ANY_COMMUNITY_DEFAULT = false;
 
     /** Environment variable holding the pseudonymisation key itself. */
     public static final String PSEUDONYM_KEY_ENV = "PULSE_PSEUDONYM_KEY";
@@ -96,6 +104,14 @@ public final class WebhookServerConfig extends AbstractConfig {
     /** Name of the setting naming a secret file for {@code source}, e.g. {@code pulse.webhooks.github.secret.file}. */
     public static String secretFileConfig(WebhookSource source) {
         return "pulse.webhooks." + source.name().toLowerCase(Locale.ROOT) + ".secret.file";
+    }
+
+    /**
+     * Name of the setting naming a directory of per-community secrets for {@code source}, e.g.
+     * {@code pulse.webhooks.github.secrets.dir}: one file per community, named exactly as the community id.
+     */
+    public static String secretsDirConfig(WebhookSource source) {
+        return "pulse.webhooks." + source.name().toLowerCase(Locale.ROOT) + ".secrets.dir";
     }
 
     /** Name of the setting mapping platform keys to communities for {@code source}. */
@@ -124,11 +140,16 @@ public final class WebhookServerConfig extends AbstractConfig {
                         Range.between(1, 3600), Importance.LOW, SLACK_TOLERANCE_SECONDS_DOC)
                 .define(DEFAULT_COMMUNITY_CONFIG, Type.STRING, null, Importance.HIGH, DEFAULT_COMMUNITY_DOC)
                 .define(PSEUDONYMISE_CONFIG, Type.BOOLEAN, PSEUDONYMISE_DEFAULT, Importance.HIGH, PSEUDONYMISE_DOC)
-                .define(PSEUDONYM_KEY_FILE_CONFIG, Type.STRING, null, Importance.MEDIUM, PSEUDONYM_KEY_FILE_DOC);
+                .define(PSEUDONYM_KEY_FILE_CONFIG, Type.STRING, null, Importance.MEDIUM, PSEUDONYM_KEY_FILE_DOC)
+                .define(ANY_COMMUNITY_CONFIG, Type.BOOLEAN, ANY_COMMUNITY_DEFAULT, Importance.HIGH,
+                        ANY_COMMUNITY_DOC);
         for (WebhookSource source : WebhookSource.values()) {
             def.define(secretFileConfig(source), Type.STRING, null, Importance.HIGH,
                     "File holding the " + source + " signing secret; an alternative to " + source.secretVariable()
                             + " / " + source.secretFileVariable() + " (setting it and either variable is an error).");
+            def.define(secretsDirConfig(source), Type.STRING, null, Importance.HIGH,
+                    "Directory of per-community " + source + " signing secrets, one file per community named by its "
+                            + "id; an alternative to " + source.secretsDirVariable() + ".");
             def.define(communitiesConfig(source), Type.LIST, List.of(), Importance.MEDIUM,
                     "Comma-separated <key>=<community> pairs resolving a request without a community in its path: "
                             + communityKeyDoc(source) + ".");
@@ -205,6 +226,14 @@ public final class WebhookServerConfig extends AbstractConfig {
 
     public String secretFile(WebhookSource source) {
         return getString(secretFileConfig(source));
+    }
+
+    public String secretsDir(WebhookSource source) {
+        return getString(secretsDirConfig(source));
+    }
+
+    public boolean platformSecretAnyCommunity() {
+        return getBoolean(ANY_COMMUNITY_CONFIG);
     }
 
     /** Platform key to community for {@code source}. */

@@ -1,17 +1,26 @@
 package org.communitypulse.ingest.internals;
 
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The request loop the platform API clients share: sends, and after a connection failure or an answer the client
  * calls retriable waits (the API's hint, else a backoff doubling up to a maximum) and sends again, at most
- * {@code maxRetries} times. What an answer means, which failures are worth a retry and what each failure says stay
+ * {@code maxRetries} times.
+ *
+ * <p>Redirects are followed here, not by {@link HttpClient}: the JDK client copies every header of the request,
+ * {@code Authorization} and Discourse's {@code Api-Key} included, to whatever host a redirect names. Here a
+ * redirect to another origin (scheme, host or port) is followed without the {@link #CREDENTIAL_HEADERS}, and at
+ * most {@value #MAX_REDIRECTS} redirects are followed. What an answer means, which failures are worth a retry and what each failure says stay
  * with each client, in its {@link Exchange}. Every wait goes through the {@link Sleeper}, so a stopping task ends it.
  */
 public final class RetryingSender {
@@ -68,7 +77,14 @@ public final class RetryingSender {
         }
     }
 
+    /** Headers that carry a credential (lower case): never sent to an origin the client was not configured with. */
+    public static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "proxy-authorization", "cookie",
+            "api-key", "api-username");
+    /** Redirects followed for one attempt; more is a loop or a misconfigured server. */
+    public static final int MAX_REDIRECTS = 5;
+
     private final HttpClient http;
+    private final boolean followRedirects;
     private final Sleeper sleeper;
     private final int maxRetries;
     private final Duration initialBackoff;
@@ -78,8 +94,9 @@ public final class RetryingSender {
 
     /** Connects within the request timeout; {@code redirects}: whether the API's redirects are followed. */
     public RetryingSender(ApiPatience patience, HttpClient.Redirect redirects, Sleeper sleeper) {
-        this.http = HttpClient.newBuilder().connectTimeout(patience.requestTimeout()).followRedirects(redirects)
-                .build();
+        this.http = HttpClient.newBuilder().connectTimeout(patience.requestTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.followRedirects = redirects != HttpClient.Redirect.NEVER;
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.maxRetries = patience.maxRetries();
         this.initialBackoff = Objects.requireNonNull(patience.initialBackoff(), "initialBackoff");
@@ -95,7 +112,7 @@ public final class RetryingSender {
             boolean lastAttempt = attempt >= maxRetries;
             HttpResponse<byte[]> response;
             try {
-                response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                response = sendFollowingRedirects(request);
             } catch (IOException e) {
                 if (lastAttempt) {
                     throw exchange.error(exchange.request + " failed after " + (attempt + 1) + " attempts: " + e, e);
@@ -115,6 +132,57 @@ public final class RetryingSender {
             }
             backoff = pause(backoff, outcome.waits(), outcome.hint(), exchange);
         }
+    }
+
+    private HttpResponse<byte[]> sendFollowingRedirects(HttpRequest request) throws IOException, InterruptedException {
+        HttpRequest current = request;
+        for (int redirects = 0; ; redirects++) {
+            HttpResponse<byte[]> response = http.send(current, HttpResponse.BodyHandlers.ofByteArray());
+            Optional<String> location = response.headers().firstValue("Location");
+            if (!followRedirects || !isRedirect(response.statusCode()) || location.isEmpty()
+                    || redirects >= MAX_REDIRECTS) {
+                return response;
+            }
+            URI target;
+            try {
+                target = current.uri().resolve(location.get());
+            } catch (IllegalArgumentException e) {
+                return response;
+            }
+            if (!"http".equalsIgnoreCase(target.getScheme()) && !"https".equalsIgnoreCase(target.getScheme())) {
+                return response;
+            }
+            current = redirected(current, response.statusCode(), target, sameOrigin(request.uri(), target));
+        }
+    }
+
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    /** As HttpClient's own NORMAL policy: 303, and 301/302 after a POST, become a GET without a body. */
+    private static HttpRequest redirected(HttpRequest request, int status, URI target, boolean sameOrigin) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(request,
+                (name, value) -> sameOrigin || !CREDENTIAL_HEADERS.contains(name.toLowerCase(Locale.ROOT)));
+        builder.uri(target);
+        if (status == 303 || (status == 301 || status == 302) && "POST".equals(request.method())) {
+            builder.GET();
+        }
+        return builder.build();
+    }
+
+    /** Origin of RFC 6454: scheme, host and port (default ports made explicit). */
+    static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme())
+                && a.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost())
+                && port(a) == port(b);
+    }
+
+    private static int port(URI uri) {
+        if (uri.getPort() >= 0) {
+            return uri.getPort();
+        }
+        return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     /** When {@code waits}: waits for {@code hint} when given, else for {@code backoff}. Returns the next backoff. */

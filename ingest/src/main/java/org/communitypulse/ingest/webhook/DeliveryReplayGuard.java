@@ -4,168 +4,172 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import org.communitypulse.ingest.webhook.internals.HeaderLookup;
+import java.util.UUID;
 
 /**
- * Rejects a webhook delivery whose id was already accepted, with bounded memory: ids are forgotten after a TTL
- * (default 24 h) and the oldest are evicted beyond a maximum count (default 100,000).
+ * The ledger's state: for each replay key, who claimed it, when, and whether it was accepted. Every change is one
+ * of three facts (claimed, accepted, released) applied in order; instances that apply the same facts in the same
+ * order (the records of the ledger topic, {@code KafkaDeliveryLedger}) reach the same decisions. Used alone it is
+ * the in-memory ledger of a single receiver.
  *
- * <p>Delivery ids: GitHub {@code X-GitHub-Delivery}, Discourse {@code X-Discourse-Event-Id}, Slack
- * {@code X-Slack-Request-Timestamp} + {@code X-Slack-Signature} (unique per signed request; Slack's own
- * timestamp check already bounds the window).
- *
- * <p>Call this only AFTER the signature was accepted: otherwise an unauthenticated request could claim a genuine
- * delivery's id first and get the real delivery rejected. Thread-safe.
+ * <p>Rules: a claim takes a key that is unknown, released, expired (older than the TTL), or claimed but neither
+ * accepted nor released for longer than the lease (its owner died); otherwise it changes nothing. Only the
+ * owner's claim id can accept or release. Memory is bounded: entries are forgotten after the TTL, and the oldest
+ * beyond {@code maxEntries}. Thread-safe.
  */
-public final class DeliveryReplayGuard {
+public final class DeliveryReplayGuard implements DeliveryLedger {
 
-    /** Default maximum number of remembered ids. */
+    /** Default maximum number of remembered keys. */
     public static final int DEFAULT_MAX_ENTRIES = 100_000;
-    /** Default time an id is remembered. */
+    /** Default time a key is remembered. */
     public static final Duration DEFAULT_TTL = Duration.ofHours(24);
+    /** Default time after which an unfinished claim may be taken over. */
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
 
-    /** Ids this long are surely not real platform ids; capping them bounds memory per entry too. */
-    private static final int MAX_ID_LENGTH = 512;
+    /** Keys this long are surely not ours; capping them bounds memory per entry too. */
+    private static final int MAX_KEY_LENGTH = 512;
+
+    private record Entry(String claimId, boolean accepted, Instant since) {
+    }
 
     private final int maxEntries;
     private final Duration ttl;
-    /** Insertion order = acceptance order, so expired and overflow entries sit at the head. Guarded by this. */
-    private final LinkedHashMap<String, Instant> seen = new LinkedHashMap<>();
+    private final Duration lease;
+    /** Insertion order = order of the last change, so expired and overflow entries sit at the head. */
+    private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>();
 
     /** A guard with the default bounds. */
     public DeliveryReplayGuard() {
-        this(DEFAULT_MAX_ENTRIES, DEFAULT_TTL);
+        this(DEFAULT_MAX_ENTRIES, DEFAULT_TTL, DEFAULT_LEASE);
     }
 
-    /** A guard remembering at most {@code maxEntries} ids, each for {@code ttl}. */
-    public DeliveryReplayGuard(int maxEntries, Duration ttl) {
+    /** A guard remembering at most {@code maxEntries} keys, each for {@code ttl}; unfinished claims for {@code lease}. */
+    public DeliveryReplayGuard(int maxEntries, Duration ttl, Duration lease) {
         if (maxEntries < 1) {
             throw new IllegalArgumentException("maxEntries must be at least 1: " + maxEntries);
         }
         if (ttl.isNegative() || ttl.isZero()) {
             throw new IllegalArgumentException("ttl must be positive: " + ttl);
         }
+        if (lease.isNegative() || lease.isZero() || lease.compareTo(ttl) > 0) {
+            throw new IllegalArgumentException("lease must be positive and at most the ttl: " + lease);
+        }
         this.maxEntries = maxEntries;
         this.ttl = ttl;
+        this.lease = lease;
+    }
+
+    /** How long keys are remembered. */
+    public Duration ttl() {
+        return ttl;
+    }
+
+    // --- the facts ---------------------------------------------------------------------------------------------
+
+    /** Fact: {@code claimId} claimed {@code key} at {@code at}. */
+    public synchronized void claimed(String key, String claimId, Instant at) {
+        expire(at);
+        Entry current = entries.get(key);
+        if (current == null || !current.since().plus(ttl).isAfter(at)
+                || !current.accepted() && !at.isBefore(current.since().plus(lease))) {
+            put(key, new Entry(claimId, false, at));
+        }
+    }
+
+    /** Fact: the owner {@code claimId} accepted {@code key} at {@code at}. */
+    public synchronized void accepted(String key, String claimId, Instant at) {
+        Entry current = entries.get(key);
+        if (current != null && current.claimId().equals(claimId)) {
+            put(key, new Entry(claimId, true, at));
+        }
+    }
+
+    /** Fact: the owner {@code claimId} released {@code key}. */
+    public synchronized void released(String key, String claimId) {
+        Entry current = entries.get(key);
+        if (current != null && current.claimId().equals(claimId) && !current.accepted()) {
+            entries.remove(key);
+        }
+    }
+
+    // --- decisions ---------------------------------------------------------------------------------------------
+
+    /** What {@code claimId}'s claim of {@code key} found, once that claim was applied. */
+    public synchronized Claim decide(String key, String claimId) {
+        Entry current = entries.get(key);
+        if (current == null || current.claimId().equals(claimId)) {
+            // Null only when the entry was evicted right after: nobody else holds it.
+            return Claim.OWNED;
+        }
+        return current.accepted() ? Claim.DUPLICATE : Claim.IN_PROGRESS;
     }
 
     /**
-     * Accepts the delivery and remembers its id if the id was not seen within the window; rejects it otherwise.
+     * What a claim at {@code now} would surely find without being applied: {@code DUPLICATE} or
+     * {@code IN_PROGRESS}, or {@code null} when only applying a claim can tell (lets a shared ledger skip a write).
      */
-    public Verification check(WebhookSource source, Map<String, String> headers, Instant now) {
-        Objects.requireNonNull(source, "source");
-        Objects.requireNonNull(headers, "headers");
-        String id;
-        try {
-            id = deliveryId(source, headers);
-        } catch (HeaderLookup.AmbiguousHeaderException e) {
-            return Verification.reject(RejectReason.DUPLICATE_HEADER, e.getMessage());
+    public synchronized Claim known(String key, Instant now) {
+        Entry current = entries.get(key);
+        if (current == null || !current.since().plus(ttl).isAfter(now)) {
+            return null;
         }
-        if (id == null) {
-            return Verification.reject(RejectReason.MISSING_DELIVERY_ID, "no delivery id header for " + source);
+        if (current.accepted()) {
+            return Claim.DUPLICATE;
         }
-        if (id.length() > MAX_ID_LENGTH) {
-            return Verification.reject(RejectReason.MISSING_DELIVERY_ID,
-                    "delivery id for " + source + " is longer than " + MAX_ID_LENGTH + " characters");
-        }
-        if (!firstSeen(source + ":" + id, now)) {
-            return Verification.reject(RejectReason.REPLAYED_DELIVERY,
-                    "delivery for " + source + " was already received");
-        }
-        return Verification.accept();
+        return current.since().plus(lease).isAfter(now) ? Claim.IN_PROGRESS : null;
     }
 
-    /**
-     * Records {@code key} as seen at {@code now}.
-     *
-     * @return {@code true} if the key was not seen within the TTL (and is now remembered), {@code false} on replay
-     */
-    public synchronized boolean firstSeen(String key, Instant now) {
+    /** Number of keys currently remembered. */
+    public synchronized int size() {
+        return entries.size();
+    }
+
+    // --- the in-memory ledger ------------------------------------------------------------------------------------
+
+    @Override
+    public synchronized Ticket claim(String key, Instant now) {
+        requireKey(key);
+        String claimId = UUID.randomUUID().toString();
+        claimed(key, claimId, now);
+        return new Ticket(key, claimId, decide(key, claimId));
+    }
+
+    @Override
+    public void accepted(Ticket ticket, Instant now) {
+        accepted(ticket.key(), ticket.claimId(), now);
+    }
+
+    @Override
+    public void release(Ticket ticket, Instant now) {
+        released(ticket.key(), ticket.claimId());
+    }
+
+    /** Checks a key before it is claimed: not null, not absurdly long. */
+    public static String requireKey(String key) {
         Objects.requireNonNull(key, "key");
-        Objects.requireNonNull(now, "now");
-        Instant cutoff = now.minus(ttl);
-        expireOlderThan(cutoff);
-        Instant previous = seen.get(key);
-        if (previous != null && previous.isAfter(cutoff)) {
-            return false;
+        if (key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
+            throw new IllegalArgumentException("replay keys are 1 to " + MAX_KEY_LENGTH + " characters");
         }
-        // Remove first so a re-accepted key moves to the tail and keeps the head oldest.
-        seen.remove(key);
-        seen.put(key, now);
-        if (seen.size() > maxEntries) {
-            Iterator<String> oldest = seen.keySet().iterator();
+        return key;
+    }
+
+    private void put(String key, Entry entry) {
+        // Remove first so a changed key moves to the tail and keeps the head oldest.
+        entries.remove(key);
+        entries.put(key, entry);
+        if (entries.size() > maxEntries) {
+            Iterator<String> oldest = entries.keySet().iterator();
             oldest.next();
             oldest.remove();
         }
-        return true;
     }
 
-    /**
-     * Forgets the id that {@link #check} accepted for this request, so a redelivery is accepted again. For
-     * callers whose processing failed after the check (e.g. Kafka was down): the delivery was never taken.
-     */
-    public void release(WebhookSource source, Map<String, String> headers) {
-        String id;
-        try {
-            id = deliveryId(source, headers);
-        } catch (HeaderLookup.AmbiguousHeaderException e) {
-            return;
-        }
-        if (id != null) {
-            forget(source + ":" + id);
-        }
-    }
-
-    /**
-     * The key {@link #check} remembers for this request ({@code <source>:<delivery id>}), or {@code null} when the
-     * request has no usable delivery id (check rejects those). Lets callers serialise work per delivery.
-     */
-    public static String deliveryKey(WebhookSource source, Map<String, String> headers) {
-        try {
-            String id = deliveryId(source, headers);
-            return id == null || id.length() > MAX_ID_LENGTH ? null : source + ":" + id;
-        } catch (HeaderLookup.AmbiguousHeaderException e) {
-            return null;
-        }
-    }
-
-    /** Forgets {@code key} (remembered by {@link #firstSeen}); no-op when it is not remembered. */
-    public synchronized void forget(String key) {
-        seen.remove(Objects.requireNonNull(key, "key"));
-    }
-
-    /** Number of ids currently remembered. */
-    public synchronized int size() {
-        return seen.size();
-    }
-
-    private void expireOlderThan(Instant cutoff) {
-        Iterator<Instant> it = seen.values().iterator();
-        while (it.hasNext() && !it.next().isAfter(cutoff)) {
+    private void expire(Instant now) {
+        Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();
+        while (it.hasNext() && !it.next().getValue().since().plus(ttl).isAfter(now)) {
             it.remove();
         }
-    }
-
-    private static String deliveryId(WebhookSource source, Map<String, String> headers)
-            throws HeaderLookup.AmbiguousHeaderException {
-        return switch (source) {
-            case GITHUB -> nonBlank(HeaderLookup.find(headers, "X-GitHub-Delivery"));
-            case DISCOURSE -> nonBlank(HeaderLookup.find(headers, "X-Discourse-Event-Id"));
-            case SLACK -> {
-                String timestamp = nonBlank(HeaderLookup.find(headers, SlackSignatureVerifier.TIMESTAMP_HEADER));
-                String signature = nonBlank(HeaderLookup.find(headers, SlackSignatureVerifier.SIGNATURE_HEADER));
-                // Hex case does not change the signature bytes, so it must not make a new id.
-                yield timestamp == null || signature == null ? null
-                        : timestamp + "/" + signature.toLowerCase(Locale.ROOT);
-            }
-        };
-    }
-
-    private static String nonBlank(String value) {
-        String stripped = value == null ? "" : HeaderLookup.stripOws(value);
-        return stripped.isEmpty() ? null : stripped;
     }
 }

@@ -23,4 +23,12 @@ public interface SignatureVerifier {
      * @return accepted, or rejected with a reason
      */
     Verification verify(Map<String, String> headers, byte[] body, Instant now);
+
+    /**
+     * The exact bytes the platform signs for this request (the body, or Slack's {@code v0:<ts>:<body>}); only
+     * meaningful for a request {@link #verify} accepted. The replay key is their digest ({@link DeliveryDigest}).
+     */
+    default byte[] signedContent(Map<String, String> headers, byte[] body) {
+        return body;
+    }
 }

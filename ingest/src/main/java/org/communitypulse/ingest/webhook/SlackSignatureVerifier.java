@@ -81,6 +81,22 @@ public final class SlackSignatureVerifier implements SignatureVerifier {
         return signature.verify(headers, () -> HmacSha256.compute(secret.hmacKey(), prefix, body));
     }
 
+    /** {@code v0:<timestamp>:<body>}, as signed; the timestamp is bounded by the tolerance, so is the key's use. */
+    @Override
+    public byte[] signedContent(Map<String, String> headers, byte[] body) {
+        String timestamp;
+        try {
+            timestamp = HeaderLookup.find(headers, TIMESTAMP_HEADER);
+        } catch (HeaderLookup.AmbiguousHeaderException e) {
+            throw new IllegalStateException("signedContent of a request verify refused", e);
+        }
+        byte[] prefix = (VERSION + ":" + (timestamp == null ? "" : HeaderLookup.stripOws(timestamp)) + ":")
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] signed = java.util.Arrays.copyOf(prefix, prefix.length + body.length);
+        System.arraycopy(body, 0, signed, prefix.length, body.length);
+        return signed;
+    }
+
     private static boolean isEpochSeconds(String value) {
         if (value.isEmpty() || value.length() > MAX_TIMESTAMP_DIGITS) {
             return false;

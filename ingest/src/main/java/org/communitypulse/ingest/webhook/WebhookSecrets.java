@@ -18,6 +18,10 @@ import java.util.StringJoiner;
  * {@code PULSE_<SOURCE>_SECRET_FILE} names a file holding it (the form used by Docker/Kubernetes secrets).
  * Setting both is an error, because silently preferring one hides a misconfiguration. Secrets are resolved on
  * each call so a rotated secret file is picked up without a restart.
+ *
+ * <p>Per-community secrets: {@code PULSE_<SOURCE>_SECRETS_DIR} names a directory holding one file per community,
+ * named exactly as the community id (the id alphabet {@code [A-Za-z0-9._-]} is also that of Kubernetes secret
+ * keys; environment variable names could not hold {@code .} or {@code -} without a lossy mapping).
  */
 public final class WebhookSecrets {
 
@@ -63,9 +67,41 @@ public final class WebhookSecrets {
             return Optional.of(nonBlank(direct, source.secretVariable()));
         }
         if (file != null) {
-            return Optional.of(nonBlank(readFile(file, source), source.secretFileVariable()));
+            return Optional.of(nonBlank(readFile(file, source.secretFileVariable()), source.secretFileVariable()));
         }
         return Optional.empty();
+    }
+
+    /** Whether {@code PULSE_<SOURCE>_SECRETS_DIR} is set. */
+    public boolean hasCommunitySecrets(WebhookSource source) {
+        return environment.get(source.secretsDirVariable()) != null;
+    }
+
+    /**
+     * The secret of {@code community} for {@code source}: the file {@code <PULSE_<SOURCE>_SECRETS_DIR>/<community>},
+     * or empty when the directory is not configured or holds no file for it.
+     *
+     * @param community a community id already checked against the id pattern (no separators, no leading dot)
+     * @throws WebhookSecretException when the file exists but is unusable (blank, unreadable, not UTF-8)
+     */
+    public Optional<WebhookSecret> findForCommunity(WebhookSource source, String community) {
+        String dir = environment.get(source.secretsDirVariable());
+        if (dir == null) {
+            return Optional.empty();
+        }
+        if (dir.isBlank()) {
+            throw new WebhookSecretException(source.secretsDirVariable() + " is set but empty");
+        }
+        Path directory = Path.of(dir);
+        Path file = directory.resolve(community).normalize();
+        if (community.isEmpty() || community.startsWith(".") || !directory.normalize().equals(file.getParent())) {
+            return Optional.empty();
+        }
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        return Optional.of(nonBlank(readFile(file.toString(), source.secretsDirVariable()),
+                source.secretsDirVariable() + "/" + community));
     }
 
     private static WebhookSecret nonBlank(String value, String variable) {
@@ -75,9 +111,9 @@ public final class WebhookSecrets {
         return WebhookSecret.of(value);
     }
 
-    private static String readFile(String file, WebhookSource source) {
+    private static String readFile(String file, String variable) {
         if (file.isBlank()) {
-            throw new WebhookSecretException(source.secretFileVariable() + " is set but empty");
+            throw new WebhookSecretException(variable + " is set but empty");
         }
         try {
             byte[] bytes = Files.readAllBytes(Path.of(file));
@@ -90,12 +126,12 @@ public final class WebhookSecrets {
             // Files written by `echo` or editors end with a newline that is not part of the secret.
             return text.strip();
         } catch (CharacterCodingException e) {
-            throw new WebhookSecretException("webhook secret file named by " + source.secretFileVariable()
+            throw new WebhookSecretException("webhook secret file named by " + variable
                     + " (" + file + ") is not valid UTF-8");
         } catch (IOException | RuntimeException e) {
             // The exception message holds only the path, never file content.
             throw new WebhookSecretException("cannot read webhook secret file named by "
-                    + source.secretFileVariable() + " (" + file + "): " + e.getClass().getSimpleName(), e);
+                    + variable + " (" + file + "): " + e.getClass().getSimpleName(), e);
         }
     }
 

@@ -21,4 +21,12 @@ public enum WebhookSource {
     public String secretFileVariable() {
         return variable + "_FILE";
     }
+
+    /**
+     * Environment variable naming a directory of per-community secrets, one file per community named by its id,
+     * e.g. {@code PULSE_GITHUB_SECRETS_DIR}.
+     */
+    public String secretsDirVariable() {
+        return variable + "S_DIR";
+    }
 }

@@ -52,6 +52,9 @@ class WebhookBrokerOutageIT {
         Map<String, Object> props = new HashMap<>();
         props.put(WebhookServerConfig.PORT_CONFIG, 0);
         props.put(WebhookServerConfig.HOST_CONFIG, "127.0.0.1");
+        // Samples go to path communities signed with the platform-wide secrets (WebhookReplayAndCommunityTest
+        // covers the default rule).
+        props.put(WebhookServerConfig.ANY_COMMUNITY_CONFIG, true);
         props.put(WebhookServerConfig.PUBLISH_TIMEOUT_MS_CONFIG, 2_000);
         props.put(WebhookServerConfig.READY_TIMEOUT_MS_CONFIG, 1_000);
         props.put(WebhookServerConfig.RETRY_AFTER_SECONDS_CONFIG, 7);

@@ -117,7 +117,11 @@ class WebhookHttpFuzzTest {
         int mode = round % 12;
         switch (mode) {
             case 0, 1 -> {
-                lastGenuine = signed(platform, sample[2], path, body, true);
+                // Distinct deliveries differ in what is signed (the replay key); trailing whitespace keeps the JSON.
+                byte[] distinct = (new String(body, java.nio.charset.StandardCharsets.UTF_8) + "\n"
+                        + Long.toBinaryString(serial + 1).replace('0', ' ').replace('1', '\t'))
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                lastGenuine = signed(platform, sample[2], path, distinct, true);
                 return lastGenuine;
             }
             case 2 -> {
@@ -190,7 +194,11 @@ class WebhookHttpFuzzTest {
                 if (lastGenuine == null || lastGenuine.path().startsWith("/webhooks/slack")) {
                     return signed(platform, sample[2], path, body, true);
                 }
-                return new Attempt(lastGenuine.path(), lastGenuine.headers(), lastGenuine.body(), true, true);
+                // The platforms do not sign their delivery-id headers: a replay may carry a fresh one.
+                Map<String, String> fresh = new LinkedHashMap<>(lastGenuine.headers());
+                fresh.replaceAll((name, value) -> name.equalsIgnoreCase("X-GitHub-Delivery")
+                        || name.equalsIgnoreCase("X-Discourse-Event-Id") ? "replay-" + (serial++) : value);
+                return new Attempt(lastGenuine.path(), fresh, lastGenuine.body(), true, true);
             }
         }
     }

@@ -56,10 +56,14 @@ class WebhookServerIT {
         Map<String, Object> props = new HashMap<>();
         props.put(WebhookServerConfig.PORT_CONFIG, 0);
         props.put(WebhookServerConfig.HOST_CONFIG, "127.0.0.1");
+        // Samples go to path communities signed with the platform-wide secrets (WebhookReplayAndCommunityTest
+        // covers the default rule).
+        props.put(WebhookServerConfig.ANY_COMMUNITY_CONFIG, true);
         props.put(WebhookServerConfig.communitiesConfig(WebhookSource.SLACK), "T123ABC456=team-chat");
         props.put(WebhookServerConfig.communitiesConfig(WebhookSource.DISCOURSE), "https://forum.example.org=forum");
         return WebhookServer.forKafka(new WebhookServerConfig(props), WebhookClient.environment(),
-                cluster.bootstrapServers(), topic, Map.of()).start();
+                cluster.bootstrapServers(), topic,
+                new Topic<>(topic.name() + ".deliveries", Serdes.String(), Serdes.String()), Map.of()).start();
     }
 
     private static List<String> eventIds(HttpResponse<String> response) throws Exception {
@@ -142,7 +146,7 @@ class WebhookServerIT {
         java.util.Arrays.sort(latencies);
         double p50 = latencies[measured / 2] / 1e6;
         double p99 = latencies[measured * 99 / 100] / 1e6;
-        System.out.printf("Accepted webhook latency over %d sequential requests (HTTP + Kafka ack): p50 %.2f ms, "
+        System.out.printf("Accepted webhook latency over %d sequential requests (HTTP + ledger claim + Kafka acks): p50 %.2f ms, "
                 + "p99 %.2f ms, max %.2f ms%n", measured, p50, p99, latencies[measured - 1] / 1e6);
         assertThat(TopicReader.readAll(cluster.clientConfig(), topic, warmup + measured)).hasSize(warmup + measured);
         // Generous bound for a shared 2-core machine; the figure itself is printed above.

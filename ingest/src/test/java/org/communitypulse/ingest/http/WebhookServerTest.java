@@ -38,6 +38,9 @@ class WebhookServerTest {
         props.put(WebhookServerConfig.PORT_CONFIG, 0);
         props.put(WebhookServerConfig.HOST_CONFIG, "127.0.0.1");
         props.put(WebhookServerConfig.MAX_BODY_BYTES_CONFIG, MAX_BODY);
+        // The samples go to arbitrary path communities signed with the platform-wide secrets; the default rule
+        // (a platform-wide secret signs only for its payload's community) is WebhookReplayAndCommunityTest's.
+        props.put(WebhookServerConfig.ANY_COMMUNITY_CONFIG, true);
         props.put(WebhookServerConfig.communitiesConfig(org.communitypulse.ingest.webhook.WebhookSource.SLACK),
                 "T123ABC456=workspace");
         props.putAll(extra);

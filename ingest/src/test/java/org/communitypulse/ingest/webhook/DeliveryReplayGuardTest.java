@@ -1,165 +1,136 @@
 package org.communitypulse.ingest.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.communitypulse.ingest.webhook.DeliveryLedger.Claim;
+import org.communitypulse.ingest.webhook.DeliveryLedger.Ticket;
 import org.junit.jupiter.api.Test;
 
 class DeliveryReplayGuardTest {
 
-    static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
+    private static final Instant T0 = Instant.parse("2026-12-07T10:00:00Z");
+    private static final Duration TTL = Duration.ofHours(24);
+    private static final Duration LEASE = Duration.ofSeconds(15);
+
+    private final DeliveryReplayGuard guard = new DeliveryReplayGuard(1000, TTL, LEASE);
 
     @Test
-    void shouldRejectGitHubDeliveryWhenIdSeenBefore() {
-        DeliveryReplayGuard guard = new DeliveryReplayGuard();
-        Map<String, String> headers = Map.of("X-GitHub-Delivery", "72d3162e-cc78-11e3-81ab-4c9367dc0958");
+    void shouldAnswerDuplicateWhenAcceptedKeyClaimedAgain() {
+        Ticket first = guard.claim("GITHUB:abc", T0);
+        assertThat(first.claim()).isEqualTo(Claim.OWNED);
+        guard.accepted(first, T0);
 
-        assertThat(guard.check(WebhookSource.GITHUB, headers, NOW).accepted()).isTrue();
-        assertThat(guard.check(WebhookSource.GITHUB, Map.of("x-github-delivery", "72d3162e-cc78-11e3-81ab-4c9367dc0958"),
-                NOW.plusSeconds(60)).reason()).isEqualTo(RejectReason.REPLAYED_DELIVERY);
+        assertThat(guard.claim("GITHUB:abc", T0.plusSeconds(60)).claim()).isEqualTo(Claim.DUPLICATE);
+        assertThat(guard.claim("GITHUB:other", T0.plusSeconds(60)).claim()).isEqualTo(Claim.OWNED);
     }
 
     @Test
-    void shouldAcceptDeliveryAgainWhenReleasedAfterFailedProcessing() {
-        DeliveryReplayGuard guard = new DeliveryReplayGuard();
-        Map<String, String> headers = Map.of("X-GitHub-Delivery", "d-1");
+    void shouldAnswerInProgressWhileOwnerUnfinishedAndOwnedAgainAfterRelease() {
+        Ticket first = guard.claim("k", T0);
+        assertThat(guard.claim("k", T0.plusSeconds(1)).claim()).isEqualTo(Claim.IN_PROGRESS);
 
-        assertThat(guard.check(WebhookSource.GITHUB, headers, NOW).accepted()).isTrue();
-        guard.release(WebhookSource.GITHUB, headers);
-        assertThat(guard.size()).isZero();
-        assertThat(guard.check(WebhookSource.GITHUB, headers, NOW).accepted()).isTrue();
-        assertThat(guard.check(WebhookSource.GITHUB, headers, NOW).reason()).isEqualTo(RejectReason.REPLAYED_DELIVERY);
+        guard.release(first, T0.plusSeconds(2));
+
+        assertThat(guard.claim("k", T0.plusSeconds(3)).claim()).isEqualTo(Claim.OWNED);
     }
 
     @Test
-    void shouldRejectDiscourseDeliveryWhenEventIdSeenBefore() {
-        DeliveryReplayGuard guard = new DeliveryReplayGuard();
-        Map<String, String> headers = Map.of("X-Discourse-Event-Id", "42");
+    void shouldLetAClaimTakeOverWhenTheOwnerNeitherAcceptedNorReleasedWithinTheLease() {
+        Ticket dead = guard.claim("k", T0);
+        assertThat(guard.claim("k", T0.plus(LEASE).minusMillis(1)).claim()).isEqualTo(Claim.IN_PROGRESS);
+        Ticket next = guard.claim("k", T0.plus(LEASE));
+        assertThat(next.claim()).isEqualTo(Claim.OWNED);
 
-        assertThat(guard.check(WebhookSource.DISCOURSE, headers, NOW).accepted()).isTrue();
-        assertThat(guard.check(WebhookSource.DISCOURSE, headers, NOW).reason())
-                .isEqualTo(RejectReason.REPLAYED_DELIVERY);
-        assertThat(guard.check(WebhookSource.DISCOURSE, Map.of("X-Discourse-Event-Id", "43"), NOW).accepted())
-                .isTrue();
+        // The dead owner's late facts change nothing.
+        guard.release(dead, T0.plus(LEASE).plusSeconds(1));
+        assertThat(guard.claim("k", T0.plus(LEASE).plusSeconds(2)).claim()).isEqualTo(Claim.IN_PROGRESS);
     }
 
     @Test
-    void shouldRejectSlackRequestWhenTimestampAndSignatureRepeatIgnoringHexCase() {
-        DeliveryReplayGuard guard = new DeliveryReplayGuard();
-        String signature = "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503";
-
-        assertThat(guard.check(WebhookSource.SLACK, Map.of("X-Slack-Request-Timestamp", "1531420618",
-                "X-Slack-Signature", signature), NOW).accepted()).isTrue();
-        assertThat(guard.check(WebhookSource.SLACK, Map.of("X-Slack-Request-Timestamp", "1531420618",
-                "X-Slack-Signature", signature.toUpperCase()), NOW).reason())
-                .isEqualTo(RejectReason.REPLAYED_DELIVERY);
-        assertThat(guard.check(WebhookSource.SLACK, Map.of("X-Slack-Request-Timestamp", "1531420619",
-                "X-Slack-Signature", signature), NOW).accepted()).isTrue();
+    void shouldForgetAcceptedKeysAfterTheTtl() {
+        guard.accepted(guard.claim("k", T0), T0);
+        assertThat(guard.claim("k", T0.plus(TTL).minusSeconds(1)).claim()).isEqualTo(Claim.DUPLICATE);
+        assertThat(guard.claim("k", T0.plus(TTL)).claim()).isEqualTo(Claim.OWNED);
     }
 
     @Test
-    void shouldKeepSourcesApartWhenIdsCoincide() {
-        DeliveryReplayGuard guard = new DeliveryReplayGuard();
-
-        assertThat(guard.check(WebhookSource.GITHUB, Map.of("X-GitHub-Delivery", "1"), NOW).accepted()).isTrue();
-        assertThat(guard.check(WebhookSource.DISCOURSE, Map.of("X-Discourse-Event-Id", "1"), NOW).accepted())
-                .isTrue();
-    }
-
-    @Test
-    void shouldRejectWhenDeliveryIdMissingOrOversized() {
-        DeliveryReplayGuard guard = new DeliveryReplayGuard();
-
-        assertThat(guard.check(WebhookSource.GITHUB, Map.of(), NOW).reason())
-                .isEqualTo(RejectReason.MISSING_DELIVERY_ID);
-        assertThat(guard.check(WebhookSource.SLACK, Map.of("X-Slack-Request-Timestamp", "1"), NOW).reason())
-                .isEqualTo(RejectReason.MISSING_DELIVERY_ID);
-        assertThat(guard.check(WebhookSource.GITHUB, Map.of("X-GitHub-Delivery", "x".repeat(513)), NOW).reason())
-                .isEqualTo(RejectReason.MISSING_DELIVERY_ID);
-        assertThat(guard.size()).isZero();
-    }
-
-    @Test
-    void shouldAcceptIdAgainWhenTtlExpired() {
-        DeliveryReplayGuard guard = new DeliveryReplayGuard(10, Duration.ofHours(24));
-
-        assertThat(guard.firstSeen("a", NOW)).isTrue();
-        assertThat(guard.firstSeen("a", NOW.plus(Duration.ofHours(24)).minusSeconds(1))).isFalse();
-        assertThat(guard.firstSeen("a", NOW.plus(Duration.ofHours(24)).plusSeconds(1))).isTrue();
-    }
-
-    @Test
-    void shouldForgetExpiredIdsWhenTimeAdvances() {
-        DeliveryReplayGuard guard = new DeliveryReplayGuard(100, Duration.ofMinutes(1));
-        for (int i = 0; i < 50; i++) {
-            guard.firstSeen("id-" + i, NOW);
+    void shouldReachTheSameDecisionsWhenTheSameFactsAreAppliedInTheSameOrder() {
+        // What two instances reading one ledger topic do: apply every claim, then decide their own.
+        DeliveryReplayGuard a = new DeliveryReplayGuard(1000, TTL, LEASE);
+        DeliveryReplayGuard b = new DeliveryReplayGuard(1000, TTL, LEASE);
+        for (DeliveryReplayGuard instance : List.of(a, b)) {
+            instance.claimed("k", "claim-of-a", T0);
+            instance.claimed("k", "claim-of-b", T0.plusMillis(5));
         }
-
-        guard.firstSeen("late", NOW.plus(Duration.ofMinutes(2)));
-
-        assertThat(guard.size()).isEqualTo(1);
+        assertThat(a.decide("k", "claim-of-a")).isEqualTo(Claim.OWNED);
+        assertThat(b.decide("k", "claim-of-b")).isEqualTo(Claim.IN_PROGRESS);
+        a.accepted("k", "claim-of-a", T0.plusMillis(10));
+        assertThat(a.known("k", T0.plusSeconds(1))).isEqualTo(Claim.DUPLICATE);
     }
 
     @Test
-    void shouldEvictOldestWhenCapacityExceeded() {
-        DeliveryReplayGuard guard = new DeliveryReplayGuard(3, Duration.ofHours(1));
-        for (String id : List.of("a", "b", "c", "d")) {
-            assertThat(guard.firstSeen(id, NOW)).isTrue();
+    void shouldStayBoundedWhenFloodedWithDistinctKeys() {
+        DeliveryReplayGuard small = new DeliveryReplayGuard(3, TTL, LEASE);
+        for (int i = 0; i < 10; i++) {
+            small.accepted(small.claim("k" + i, T0.plusSeconds(i)), T0.plusSeconds(i));
         }
-
-        assertThat(guard.size()).isEqualTo(3);
-        assertThat(guard.firstSeen("b", NOW)).isFalse();
-        // "a" was evicted to respect the bound, so it is (knowingly) accepted again.
-        assertThat(guard.firstSeen("a", NOW)).isTrue();
+        assertThat(small.size()).isEqualTo(3);
+        assertThat(small.claim("k9", T0.plusSeconds(20)).claim()).isEqualTo(Claim.DUPLICATE);
+        assertThat(small.claim("k0", T0.plusSeconds(20)).claim()).isEqualTo(Claim.OWNED);
     }
 
     @Test
-    void shouldStayBoundedWhenFloodedWithDistinctIds() {
-        DeliveryReplayGuard guard = new DeliveryReplayGuard(1_000, Duration.ofHours(24));
-        for (int i = 0; i < 20_000; i++) {
-            guard.firstSeen("flood-" + i, NOW.plusMillis(i));
-        }
-
-        assertThat(guard.size()).isEqualTo(1_000);
-        assertThat(guard.firstSeen("flood-19999", NOW.plusSeconds(30))).isFalse();
+    void shouldRefuseUnusableKeysAndBounds() {
+        assertThatThrownBy(() -> guard.claim("x".repeat(513), T0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> guard.claim("", T0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new DeliveryReplayGuard(0, TTL, LEASE)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new DeliveryReplayGuard(1, LEASE, TTL)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
-    void shouldAcceptExactlyOnceWhenManyThreadsRaceOnSameIds() throws Exception {
-        DeliveryReplayGuard guard = new DeliveryReplayGuard();
-        ExecutorService pool = Executors.newFixedThreadPool(4);
+    void shouldGiveExactlyOneOwnerWhenManyThreadsRaceOnTheSameKey() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
-            List<Callable<Integer>> tasks = new ArrayList<>();
-            for (int t = 0; t < 4; t++) {
-                tasks.add(() -> {
-                    int accepted = 0;
-                    for (int i = 0; i < 2_000; i++) {
-                        if (guard.check(WebhookSource.GITHUB, Map.of("X-GitHub-Delivery", "d-" + i), NOW)
-                                .accepted()) {
-                            accepted++;
-                        }
-                    }
-                    return accepted;
-                });
+            List<Future<Claim>> claims = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                claims.add(pool.submit(() -> guard.claim("race", T0).claim()));
             }
-            int total = 0;
-            for (Future<Integer> f : pool.invokeAll(tasks)) {
-                total += f.get();
+            long owners = 0;
+            for (Future<Claim> claim : claims) {
+                owners += claim.get(10, TimeUnit.SECONDS) == Claim.OWNED ? 1 : 0;
             }
-
-            assertThat(total).isEqualTo(2_000);
+            assertThat(owners).isEqualTo(1);
         } finally {
             pool.shutdownNow();
-            assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         }
+    }
+
+    @Test
+    void shouldKeyOnWhatIsSignedNotOnUnsignedHeaders() {
+        WebhookSecret secret = WebhookSecret.of("s3cret-for-digest-test");
+        byte[] body = "{\"action\":\"opened\"}".getBytes(StandardCharsets.UTF_8);
+        GitHubSignatureVerifier github = new GitHubSignatureVerifier(secret);
+        String one = DeliveryDigest.key(github, Map.of("X-GitHub-Delivery", "1", "X-GitHub-Event", "issues"), body);
+        String two = DeliveryDigest.key(github, Map.of("X-GitHub-Delivery", "2", "X-GitHub-Event", "ping"), body);
+        assertThat(one).isEqualTo(two).startsWith("GITHUB:");
+        assertThat(DeliveryDigest.key(github, Map.of(), "{\"action\":\"closed\"}".getBytes(StandardCharsets.UTF_8)))
+                .isNotEqualTo(one);
+        assertThat(DeliveryDigest.key(new DiscourseSignatureVerifier(secret), Map.of(), body)).isNotEqualTo(one);
+
+        SlackSignatureVerifier slack = new SlackSignatureVerifier(secret);
+        String slackA = DeliveryDigest.key(slack, Map.of("X-Slack-Request-Timestamp", "1700000000"), body);
+        String slackB = DeliveryDigest.key(slack, Map.of("X-Slack-Request-Timestamp", "1700000001"), body);
+        assertThat(slackA).isNotEqualTo(slackB);
     }
 }

@@ -16,6 +16,26 @@ class WebhookSecretsTest {
     static final String VALUE = "s3cr3t-value-never-printed";
 
     @Test
+    void shouldReadEachCommunitysOwnSecretFileAndNothingOutsideItsDirectory(@TempDir Path dir) throws Exception {
+        Path github = Files.createDirectories(dir.resolve("github"));
+        Files.writeString(github.resolve("acme"), "acme-secret\n", StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("outside"), "not-a-community-secret", StandardCharsets.UTF_8);
+        Files.writeString(github.resolve("blank"), " \n", StandardCharsets.UTF_8);
+        WebhookSecrets secrets = WebhookSecrets.fromEnvironment(Map.of("PULSE_GITHUB_SECRETS_DIR", github.toString()));
+
+        assertThat(secrets.hasCommunitySecrets(WebhookSource.GITHUB)).isTrue();
+        assertThat(secrets.hasCommunitySecrets(WebhookSource.SLACK)).isFalse();
+        assertThat(secrets.findForCommunity(WebhookSource.GITHUB, "acme").orElseThrow().hmacKey().getEncoded())
+                .isEqualTo("acme-secret".getBytes(StandardCharsets.UTF_8));
+        assertThat(secrets.findForCommunity(WebhookSource.GITHUB, "beta")).isEmpty();
+        assertThat(secrets.findForCommunity(WebhookSource.SLACK, "acme")).isEmpty();
+        assertThat(secrets.findForCommunity(WebhookSource.GITHUB, "../outside")).isEmpty();
+        assertThat(secrets.findForCommunity(WebhookSource.GITHUB, "..")).isEmpty();
+        assertThatThrownBy(() -> secrets.findForCommunity(WebhookSource.GITHUB, "blank"))
+                .isInstanceOf(WebhookSecretException.class).hasMessageContaining("PULSE_GITHUB_SECRETS_DIR/blank");
+    }
+
+    @Test
     void shouldReadSecretWhenVariableSet() {
         WebhookSecrets secrets = WebhookSecrets.fromEnvironment(Map.of("PULSE_GITHUB_SECRET",
                 GitHubSignatureVerifierTest.SECRET));

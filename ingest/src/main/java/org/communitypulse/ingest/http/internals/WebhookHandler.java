@@ -16,13 +16,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Optional;
 import org.communitypulse.ingest.http.EventPublisher;
 import org.communitypulse.ingest.http.WebhookServerConfig;
-import org.communitypulse.ingest.webhook.DeliveryReplayGuard;
+import org.communitypulse.ingest.webhook.DeliveryDigest;
+import org.communitypulse.ingest.webhook.DeliveryLedger;
 import org.communitypulse.ingest.webhook.MalformedPayloadException;
 import org.communitypulse.ingest.webhook.MappingResult;
+import org.communitypulse.ingest.webhook.SignatureVerifier;
 import org.communitypulse.ingest.webhook.Verification;
 import org.communitypulse.ingest.webhook.WebhookSource;
 import org.communitypulse.ingest.webhook.internals.HeaderLookup;
@@ -33,31 +34,31 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One webhook request, in the order that keeps every guarantee: size cap, signature (before anything is
- * parsed), JSON, Slack challenge, community, replay reservation, mapping, publication. The replay guard only
- * keeps a delivery id once its events are acknowledged (or it was unmapped); any failure after the reservation
- * releases it, so the platform's retry is not mistaken for a replay.
+ * parsed; with the community's own secret when it has one), JSON, Slack challenge, community (a platform-wide
+ * secret only signs for the community its payload maps to), replay claim, mapping, publication. The replay key is
+ * the digest of what the platform signed ({@link DeliveryDigest}); the ledger keeps it only once its events are
+ * acknowledged (or it was unmapped); any failure after the claim releases it, so the platform's retry is not
+ * mistaken for a replay.
  */
 public final class WebhookHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookHandler.class);
 
     private final Map<WebhookSource, PlatformEndpoint> endpoints;
-    private final DeliveryReplayGuard replayGuard;
+    private final DeliveryLedger ledger;
     private final EventPublisher publisher;
     private final WebhookMetrics metrics;
     private final Clock clock;
     private final int maxBodyBytes;
     private final int retryAfterSeconds;
-    /** Delivery keys being processed right now. */
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final ObjectMapper json = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    public WebhookHandler(Map<WebhookSource, PlatformEndpoint> endpoints, DeliveryReplayGuard replayGuard,
+    public WebhookHandler(Map<WebhookSource, PlatformEndpoint> endpoints, DeliveryLedger ledger,
                           EventPublisher publisher, WebhookMetrics metrics, Clock clock, int maxBodyBytes,
                           int retryAfterSeconds) {
         this.endpoints = new EnumMap<>(endpoints);
-        this.replayGuard = replayGuard;
+        this.ledger = ledger;
         this.publisher = publisher;
         this.metrics = metrics;
         this.clock = clock;
@@ -125,6 +126,10 @@ public final class WebhookHandler {
         if (endpoint == null) {
             return Reply.rejected(404, "not_configured", "no signing secret configured for " + source);
         }
+        if (pathCommunity == null && endpoint.platformVerifier() == null && source != WebhookSource.DISCOURSE) {
+            return Reply.rejected(404, "not_configured", "only per-community secrets are configured for " + source
+                    + ": post to /webhooks/" + source.name().toLowerCase(Locale.ROOT) + "/<community>");
+        }
         if (pathCommunity != null && !WebhookServerConfig.COMMUNITY_ID.matcher(pathCommunity).matches()) {
             return Reply.rejected(400, "invalid_community", "community ids match "
                     + WebhookServerConfig.COMMUNITY_ID.pattern());
@@ -143,7 +148,20 @@ public final class WebhookHandler {
         }
         Map<String, String> headers = flatten(request.headers());
         Instant now = clock.instant();
-        Verification signature = endpoint.verifier().verify(headers, body, now);
+        String namedCommunity;
+        try {
+            namedCommunity = pathCommunity != null ? pathCommunity : endpoint.headerCommunity(headers);
+        } catch (HeaderLookup.AmbiguousHeaderException e) {
+            return Reply.rejected(400, "duplicate_header", e.getMessage());
+        }
+        // A community's own secret binds the body to that community; otherwise the platform-wide secret.
+        Optional<SignatureVerifier> own = endpoint.communityVerifier(namedCommunity);
+        SignatureVerifier verifier = own.orElse(endpoint.platformVerifier());
+        if (verifier == null) {
+            return Reply.rejected(404, "not_configured", "no signing secret configured for this " + source
+                    + " community");
+        }
+        Verification signature = verifier.verify(headers, body, now);
         if (signature.rejected()) {
             return Reply.rejected(401, signature.reason().name().toLowerCase(Locale.ROOT), signature.message());
         }
@@ -161,18 +179,28 @@ public final class WebhookHandler {
         }
         String eventName;
         String community;
+        String signedCommunity;
         try {
             eventName = endpoint.eventHeader() == null ? null : HeaderLookup.find(headers, endpoint.eventHeader());
-            community = pathCommunity != null ? pathCommunity : endpoint.resolveCommunity(headers, payload);
+            signedCommunity = own.isPresent() ? namedCommunity : endpoint.signedCommunity(headers, payload);
         } catch (HeaderLookup.AmbiguousHeaderException e) {
             return Reply.rejected(400, "duplicate_header", e.getMessage());
+        }
+        if (own.isPresent() || pathCommunity == null) {
+            community = signedCommunity;
+        } else if (endpoint.anyCommunity() || pathCommunity.equals(signedCommunity)) {
+            community = pathCommunity;
+        } else {
+            return Reply.rejected(403, "community_not_signed", "this body is signed with the platform-wide "
+                    + source + " secret, which signs only for the community its payload maps to; give this "
+                    + "community its own secret (" + source.secretsDirVariable() + ", see docs/webhooks.md)");
         }
         if (community == null) {
             return Reply.rejected(422, "unknown_community", "no community in the path and none configured for "
                     + "this " + source + " sender");
         }
-        return deliver(endpoint, headers, payload, eventName == null ? null : HeaderLookup.stripOws(eventName),
-                community, now);
+        return deliver(endpoint, DeliveryDigest.key(verifier, headers, body), payload,
+                eventName == null ? null : HeaderLookup.stripOws(eventName), community, now);
     }
 
     private Reply challenge(JsonNode payload) {
@@ -185,56 +213,37 @@ public final class WebhookHandler {
         return new Reply(200, Outcome.CHALLENGE, null, body);
     }
 
-    private Reply deliver(PlatformEndpoint endpoint, Map<String, String> headers, JsonNode payload, String eventName,
+    private Reply deliver(PlatformEndpoint endpoint, String digestKey, JsonNode payload, String eventName,
                           String community, Instant now) {
         WebhookSource source = endpoint.source();
-        // Slack retries carry a new timestamp and signature but the same envelope event_id.
+        // Slack retries carry a new timestamp and signature (so a new digest) but the same envelope event_id.
         String slackEventId = source == WebhookSource.SLACK ? Payloads.optText(payload, "event_id") : null;
-        String eventKey = slackEventId == null ? null : "SLACK-EVENT:" + community + ":" + slackEventId;
-        List<String> claimed = new ArrayList<>(2);
+        List<String> keys = new ArrayList<>(2);
+        keys.add(digestKey);
+        if (slackEventId != null && !slackEventId.isEmpty() && slackEventId.length() <= 256) {
+            keys.add("SLACK-EVENT:" + community + ":" + slackEventId);
+        }
+        List<DeliveryLedger.Ticket> owned = new ArrayList<>(keys.size());
+        boolean keep = false;
         try {
-            // While a delivery is being published, a copy of it must neither publish again nor be told
-            // "duplicate": if the first attempt then fails, the platform would believe the copy succeeded.
-            for (String key : new String[] {DeliveryReplayGuard.deliveryKey(source, headers), eventKey}) {
-                if (key != null) {
-                    if (!inFlight.add(key)) {
+            for (String key : keys) {
+                DeliveryLedger.Ticket ticket = ledger.claim(key, now);
+                switch (ticket.claim()) {
+                    case OWNED -> owned.add(ticket);
+                    // A platform retrying after a lost answer must see success, or it keeps retrying.
+                    case DUPLICATE -> {
+                        return Reply.of(200, Outcome.DUPLICATE, "replayed_delivery",
+                                "delivery already accepted; nothing published again");
+                    }
+                    // While a delivery is being published, a copy must neither publish again nor be told
+                    // "duplicate": if the first attempt then fails, the platform would believe the copy succeeded.
+                    case IN_PROGRESS -> {
                         return Reply.of(503, Outcome.UNAVAILABLE, "delivery_in_progress",
                                 "the same delivery is being processed; retry later");
                     }
-                    claimed.add(key);
+                    default -> throw new IllegalStateException("unknown claim " + ticket.claim());
                 }
             }
-            return deliverOnce(endpoint, headers, payload, eventName, community, now, eventKey);
-        } finally {
-            claimed.forEach(inFlight::remove);
-        }
-    }
-
-    private Reply deliverOnce(PlatformEndpoint endpoint, Map<String, String> headers, JsonNode payload,
-                              String eventName, String community, Instant now, String eventKey) {
-        WebhookSource source = endpoint.source();
-        Verification fresh = replayGuard.check(source, headers, now);
-        if (fresh.rejected()) {
-            return switch (fresh.reason()) {
-                // A platform retrying after a lost answer must see success, or it keeps retrying.
-                case REPLAYED_DELIVERY -> Reply.of(200, Outcome.DUPLICATE, "replayed_delivery",
-                        "delivery already accepted; nothing published again");
-                case DUPLICATE_HEADER -> Reply.rejected(400, "duplicate_header", fresh.message());
-                default -> Reply.rejected(400, "missing_delivery_id", fresh.message());
-            };
-        }
-        List<Runnable> releases = new ArrayList<>();
-        releases.add(() -> replayGuard.release(source, headers));
-        if (eventKey != null) {
-            if (!replayGuard.firstSeen(eventKey, now)) {
-                replayGuard.release(source, headers);
-                return Reply.of(200, Outcome.DUPLICATE, "replayed_delivery",
-                        "event already accepted; nothing published again");
-            }
-            releases.add(() -> replayGuard.forget(eventKey));
-        }
-        boolean keep = false;
-        try {
             MappingResult result;
             try {
                 result = endpoint.mapper().map(eventName, payload, community, now);
@@ -267,9 +276,17 @@ public final class WebhookHandler {
             body.put("status", Outcome.ACCEPTED.label());
             body.put("eventIds", ids);
             return new Reply(200, Outcome.ACCEPTED, null, body);
+        } catch (DeliveryLedger.LedgerUnavailableException e) {
+            LOG.warn("Delivery ledger unavailable, answering 503 for a {} delivery: {}", source, e.getMessage());
+            return Reply.of(503, Outcome.UNAVAILABLE, null, "the delivery ledger is unavailable; retry later");
         } finally {
-            if (!keep) {
-                releases.forEach(Runnable::run);
+            Instant done = clock.instant();
+            for (DeliveryLedger.Ticket ticket : owned) {
+                if (keep) {
+                    ledger.accepted(ticket, done);
+                } else {
+                    ledger.release(ticket, done);
+                }
             }
         }
     }
