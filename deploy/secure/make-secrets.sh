@@ -60,7 +60,7 @@ SchemaRegistry {
 };
 JAAS
 printf 'pulse: %s,pulse\n' "$registry_http_password" > registry-users.properties
-# What PULSE_SCHEMA_REGISTRY_USER_INFO_FILE names: user:password for the registry's basic authentication.
+# What PULSE_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO_FILE names: user:password for the registry's basic authentication.
 printf 'pulse:%s' "$registry_http_password" > registry-user-info
 
 # Readable by the containers' users (they do not run as this user); the folder itself stays private.

@@ -118,7 +118,7 @@ class ComposeSecurityTest {
             }
         }
         assertThat(environment(services(SECURE).get("ingest"))).containsKeys("PULSE_COMMAND_CONFIG",
-                "PULSE_SCHEMA_REGISTRY_USER_INFO_FILE");
+                "PULSE_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO_FILE");
         assertThat(environment(services(SECURE).get("schema-registry")))
                 .containsEntry("SCHEMA_REGISTRY_AUTHENTICATION_METHOD", "BASIC");
     }

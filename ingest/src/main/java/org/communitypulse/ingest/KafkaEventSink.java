@@ -72,7 +72,8 @@ public final class KafkaEventSink implements EventSink {
             admin.describeCluster().nodes().get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw unreachable(bootstrapServers, timeoutMs,
-                    "no broker answered (check the address and that Kafka is running)", e);
+                    "no broker answered (check the address, that Kafka is running and, for a secured cluster, "
+                    + "the client's security settings: security.protocol, sasl.*, ssl.*)", e);
         } catch (ExecutionException e) {
             throw unreachable(bootstrapServers, timeoutMs, String.valueOf(e.getCause()), e.getCause());
         } catch (InterruptedException e) {
