@@ -63,6 +63,7 @@ class SecuredClusterIT {
         TestKitNodes nodes = new TestKitNodes.Builder(BootstrapMetadata.fromVersions(version, features, "secured-it"))
                 .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1)
                 .setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT)
+                .setControllerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT)
                 .build();
         KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
         Map.of("offsets.topic.replication.factor", "1", "transaction.state.log.replication.factor", "1",
@@ -130,6 +131,7 @@ class SecuredClusterIT {
 
     @Test
     void shouldPublishToTheSaslClusterAndTheAuthenticatedRegistryWithTheCommandConfig() throws Exception {
+        registryAuthorizations.clear();
         Result result = generate("--command-config", commandConfig(true).toString());
 
         assertThat(result.code).as(result.err).isZero();
@@ -164,8 +166,8 @@ class SecuredClusterIT {
     }
 
     private static Result generate(String... options) {
-        List<String> args = new java.util.ArrayList<>(List.of("generate", "--communities", "1", "--members", "10",
-                "--days", "2", "--bootstrap-servers", kafka.bootstrapServers(), "--registry-url", registryUrl(),
+        List<String> args = new java.util.ArrayList<>(List.of("generate", "--communities", "1", "--members", "30",
+                "--days", "3", "--bootstrap-servers", kafka.bootstrapServers(), "--registry-url", registryUrl(),
                 "--topic-prefix", "secured."));
         args.addAll(List.of(options));
         PrintStream out = System.out;
