@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +17,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLHandshakeException;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.security.ssl.DefaultSslEngineFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
@@ -148,6 +155,81 @@ class ComposeSecurityTest {
         assertThat(again.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(again.exitValue()).isNotZero();
         assertThat(Files.readString(out.resolve("scram-pulse.password"))).isEqualTo(password);
+    }
+
+    /**
+     * The broker's PEM key and certificate load in Kafka's own SSL engine factory without a password, and a client
+     * trusting only the generated CA completes a TLS handshake with it for the names kafka and localhost, but not
+     * for another name.
+     */
+    @Test
+    void shouldMakeABrokerCertificateThatKafkaLoadsAndItsClientsTrustForTheBrokersNames(@TempDir Path dir)
+            throws Exception {
+        assumeThat(onPath("openssl")).as("openssl on the PATH").isTrue();
+        Path out = dir.resolve("generated");
+        Process script = new ProcessBuilder("bash", ROOT.resolve("deploy/secure/make-secrets.sh").toString(),
+                out.toString()).redirectErrorStream(true).start();
+        assertThat(script.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(script.exitValue()).isZero();
+        Properties client = properties(out.resolve("pulse-client-host.properties"));
+        DefaultSslEngineFactory server = sslFactory(Map.of("ssl.keystore.type", "PEM",
+                "ssl.keystore.location", out.resolve("kafka-keystore.pem").toString()));
+        DefaultSslEngineFactory trusting = sslFactory(Map.of(
+                "ssl.truststore.type", client.getProperty("ssl.truststore.type"),
+                "ssl.truststore.location", client.getProperty("ssl.truststore.location")));
+
+        assertThat(handshake(trusting.createClientSslEngine("kafka", 9092, "https"),
+                server.createServerSslEngine("kafka", 9092))).isEqualTo("hello");
+        assertThat(handshake(trusting.createClientSslEngine("localhost", 29092, "https"),
+                server.createServerSslEngine("localhost", 29092))).isEqualTo("hello");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> handshake(
+                        trusting.createClientSslEngine("attacker.example", 9092, "https"),
+                        server.createServerSslEngine("attacker.example", 9092)))
+                .isInstanceOf(SSLHandshakeException.class);
+    }
+
+    private static DefaultSslEngineFactory sslFactory(Map<String, String> settings) {
+        Map<String, Object> values = new java.util.HashMap<>(
+                new AbstractConfig(new ConfigDef().withClientSslSupport(), settings).values());
+        values.put("ssl.client.auth", "none");
+        DefaultSslEngineFactory factory = new DefaultSslEngineFactory();
+        factory.configure(values);
+        return factory;
+    }
+
+    /** Runs a TLS handshake between two engines in memory and returns what the server read from the client. */
+    private static String handshake(SSLEngine client, SSLEngine server) throws Exception {
+        ByteBuffer clientOut = ByteBuffer.wrap("hello".getBytes(StandardCharsets.UTF_8));
+        ByteBuffer serverOut = ByteBuffer.allocate(0);
+        ByteBuffer toServer = ByteBuffer.allocate(client.getSession().getPacketBufferSize());
+        ByteBuffer toClient = ByteBuffer.allocate(server.getSession().getPacketBufferSize());
+        ByteBuffer clientIn = ByteBuffer.allocate(client.getSession().getApplicationBufferSize() + 64);
+        ByteBuffer serverIn = ByteBuffer.allocate(server.getSession().getApplicationBufferSize() + 64);
+        client.beginHandshake();
+        server.beginHandshake();
+        for (int round = 0; round < 200 && serverIn.position() < 5; round++) {
+            client.wrap(clientOut, toServer);
+            runTasks(client);
+            server.wrap(serverOut, toClient);
+            runTasks(server);
+            toServer.flip();
+            toClient.flip();
+            client.unwrap(toClient, clientIn);
+            runTasks(client);
+            server.unwrap(toServer, serverIn);
+            runTasks(server);
+            toServer.compact();
+            toClient.compact();
+        }
+        serverIn.flip();
+        return StandardCharsets.UTF_8.decode(serverIn).toString();
+    }
+
+    private static void runTasks(SSLEngine engine) {
+        Runnable task;
+        while ((task = engine.getDelegatedTask()) != null) {
+            task.run();
+        }
     }
 
     @SuppressWarnings("unchecked")
