@@ -10,6 +10,7 @@ if [ -e "$dir" ]; then
   echo "make-secrets: $dir exists; remove it to make new secrets" >&2
   exit 1
 fi
+worker="$(cd "$(dirname "$0")/../.." && pwd)/connect/docker/worker.properties"
 umask 077
 mkdir -p "$dir"
 cd "$dir"
@@ -47,6 +48,18 @@ PROPS
 # For the pulse containers (mounted at /run/secrets/pulse) and for `pulse ... --command-config` on the host.
 client_properties /run/secrets/pulse/truststore.pem pulse "$pulse_password" > pulse-client.properties
 client_properties "$(pwd)/truststore.pem" pulse "$pulse_password" > pulse-client-host.properties
+
+# The optional Connect worker: the repository's worker file plus the same client settings for the worker and
+# for the producers, consumers and admin clients it makes for connectors. Its container mounts only this file
+# and the truststore, not this folder: its file config provider may read /run/secrets.
+{
+  cat "$worker"
+  echo
+  echo "# Secured cluster (deploy/secure/make-secrets.sh)"
+  for prefix in "" producer. consumer. admin.; do
+    client_properties /etc/pulse-connect/truststore.pem pulse "$pulse_password" | sed "s/^/$prefix/"
+  done
+} > connect-worker.properties
 
 # The registry's own Kafka client (JAAS KafkaClient) and its HTTP basic authentication (realm SchemaRegistry).
 cat > registry-jaas.conf <<JAAS

@@ -128,6 +128,10 @@ class ComposeSecurityTest {
                 "PULSE_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO_FILE");
         assertThat(environment(services(SECURE).get("schema-registry")))
                 .containsEntry("SCHEMA_REGISTRY_AUTHENTICATION_METHOD", "BASIC");
+        // Connect's file provider may read /run/secrets: its container gets only its worker file and the CA.
+        assertThat(list(services(SECURE).get("connect").get("volumes"))).map(String::valueOf)
+                .noneMatch(volume -> volume.contains(":/run/secrets"))
+                .anyMatch(volume -> volume.endsWith("connect-worker.properties:/etc/pulse-connect/worker.properties:ro"));
     }
 
     @Test
@@ -149,6 +153,11 @@ class ComposeSecurityTest {
         assertThat(Files.readString(out.resolve("registry-user-info"))).startsWith("pulse:");
         assertThat(Files.readString(out.resolve("kafka-keystore.pem"))).contains("BEGIN PRIVATE KEY")
                 .contains("BEGIN CERTIFICATE");
+        Properties worker = properties(out.resolve("connect-worker.properties"));
+        for (String prefix : List.of("", "producer.", "consumer.", "admin.")) {
+            assertThat(worker.getProperty(prefix + "security.protocol")).as(prefix).isEqualTo("SASL_SSL");
+        }
+        assertThat(worker.getProperty("config.providers.file.param.allowed.paths")).isEqualTo("/run/secrets");
         // Run again into the same folder: it refuses rather than overwrite secrets in use.
         Process again = new ProcessBuilder("bash", ROOT.resolve("deploy/secure/make-secrets.sh").toString(),
                 out.toString()).redirectErrorStream(true).start();
