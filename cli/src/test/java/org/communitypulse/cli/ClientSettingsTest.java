@@ -102,6 +102,18 @@ class ClientSettingsTest {
     }
 
     @Test
+    void shouldGiveAlertDeliveryItsClientsTheSettingsUnderItsOwnConfig() throws Exception {
+        ConnectionOptions connection = parse("--command-config", clientFile().toString(), "--bootstrap-servers", "k:1");
+
+        AlertsCommand.Settings settings = AlertsCommand.settings(connection, List.of(), -1,
+                Map.of("client.id", "alerts-own"), Map.of());
+
+        assertThat(settings.clients()).containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.jaas.config", JAAS).containsEntry("client.id", "alerts-own")
+                .containsEntry("bootstrap.servers", "k:1").doesNotContainKey("basic.auth.user.info");
+    }
+
+    @Test
     void shouldNameTheFileItCannotReadWithoutShowingAnything() {
         ConnectionOptions connection = parse("--command-config", dir.resolve("missing.properties").toString());
 

@@ -162,6 +162,24 @@ class SecuredClusterIT {
         assertThat(result.err).contains("401").contains("the registry wants credentials and none were given");
     }
 
+    @Test
+    void shouldCreateTheStreamsTopicsOnTheSaslClusterWithTheSettingsPulseStreamsGets() throws Exception {
+        GenerateCommand command = new GenerateCommand();
+        new picocli.CommandLine(command).parseArgs("--command-config", commandConfig(true).toString(),
+                "--bootstrap-servers", kafka.bootstrapServers(), "--registry-url", registryUrl() + "/x");
+        org.communitypulse.streams.PulseStreamsConfig config = StreamsCommand.config(command.connection, "secured-app",
+                dir.resolve("state"), Map.of(), Map.of());
+
+        org.communitypulse.streams.PulseStreamsApp.createTopics(config.adminClientProperties(),
+                config.bootstrapServers(), List.of("secured.streams-a", "secured.streams-b"), 2, java.util.Set.of());
+
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                "security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN", "sasl.jaas.config", adminJaas()))) {
+            assertThat(admin.listTopics().names().get(20, TimeUnit.SECONDS))
+                    .contains("secured.streams-a", "secured.streams-b");
+        }
+    }
+
     private record Result(int code, String out, String err) {
     }
 
