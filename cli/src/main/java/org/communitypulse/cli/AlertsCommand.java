@@ -65,8 +65,7 @@ final class AlertsCommand implements Runnable {
         public Integer call() throws InterruptedException {
             Settings settings = settings(connection, receivers, port, extra, System.getenv());
             CountDownLatch stopped = new CountDownLatch(1);
-            AvroSerdeConfig serdeConfig = new AvroSerdeConfig(
-                    Map.of(AvroSerdeConfig.SCHEMA_REGISTRY_URL_CONFIG, connection.registryUrl()));
+            AvroSerdeConfig serdeConfig = new AvroSerdeConfig(connection.registryConfig());
             try (SchemaRegistryClient registry = serdeConfig.newClient()) {
                 // Reading only: the writer (Streams) registers the schemas.
                 Topics topics = new Topics(connection.topicPrefix, new AvroSerdes(registry, false));
@@ -110,7 +109,7 @@ final class AlertsCommand implements Runnable {
                              Map<String, String> extra, Map<String, String> environment) {
         Set<String> keys = AlertDeliveryConfig.configDef().names();
         Map<String, Object> delivery = new HashMap<>(AlertDeliveryConfig.fromEnvironment(environment));
-        Map<String, Object> clients = new HashMap<>();
+        Map<String, Object> clients = new HashMap<>(connection.clientSettings(environment).kafka());
         extra.forEach((key, value) -> (keys.contains(key) ? delivery : clients).put(key, value));
         extra.keySet().stream().filter(key -> key.startsWith(AlertDeliveryConfig.PREFIX) && !keys.contains(key))
                 .findFirst().ifPresent(key -> {

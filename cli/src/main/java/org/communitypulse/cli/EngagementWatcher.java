@@ -25,14 +25,20 @@ final class EngagementWatcher implements AutoCloseable {
     private volatile boolean running = true;
 
     EngagementWatcher(String bootstrap, Topic<CommunityDayKey, DailyEngagement> topic) {
+        this(bootstrap, topic, Map.of());
+    }
+
+    /** As above; {@code clientProperties} (e.g. a secured cluster's settings) go to the consumer. */
+    EngagementWatcher(String bootstrap, Topic<CommunityDayKey, DailyEngagement> topic,
+                      Map<String, Object> clientProperties) {
         this.topic = topic;
-        this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "pulse-watch-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                // Exactly-once output is only final once committed.
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase()),
-                topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+        Map<String, Object> config = new java.util.HashMap<>(clientProperties);
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "pulse-watch-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Exactly-once output is only final once committed.
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase());
+        this.consumer = new KafkaConsumer<>(config, topic.keySerde().deserializer(), topic.valueSerde().deserializer());
         this.thread = new Thread(this::loop, "pulse-watch");
         thread.setDaemon(true);
     }

@@ -22,7 +22,6 @@ import org.communitypulse.ingest.generator.SimulationPlan;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.EventType;
-import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
 import org.communitypulse.schemas.registry.SchemaRegistryClient;
 import org.communitypulse.schemas.registry.SchemaRegistryException;
 import org.communitypulse.schemas.serde.AvroSerdes;
@@ -71,11 +70,12 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() {
         SimulationPlan plan = new SimulationPlan(SimulationPlan.numberedCommunities(communities), members, start, days,
                 seed, parseStalls(stalls));
-        try (SchemaRegistryClient registry = new RestSchemaRegistryClient(connection.registryUrl())) {
+        try (SchemaRegistryClient registry = connection.registryClient()) {
             Topics topics = new Topics(connection.topicPrefix, new AvroSerdes(registry, true));
             Map<EventType, Long> byType = new EnumMap<>(EventType.class);
             long startNanos;
-            try (KafkaEventSink sink = new KafkaEventSink(connection.bootstrapServers(), topics.activity(), Map.of())) {
+            try (KafkaEventSink sink = new KafkaEventSink(connection.bootstrapServers(), topics.activity(),
+                    connection.kafkaProperties())) {
                 // Timed from the first send: the reachability check is not generation.
                 startNanos = System.nanoTime();
                 publish(plan, sink, byType, startNanos);

@@ -27,7 +27,6 @@ import org.communitypulse.schemas.avro.Identity;
 import org.communitypulse.schemas.avro.IdentityLink;
 import org.communitypulse.schemas.avro.IdentitySuggestion;
 import org.communitypulse.schemas.avro.SourcePlatform;
-import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
 import org.communitypulse.schemas.registry.SchemaRegistryClient;
 import org.communitypulse.schemas.registry.SchemaRegistryException;
 import org.communitypulse.schemas.serde.AvroSerdes;
@@ -90,9 +89,10 @@ final class IdentityCommand implements Runnable {
             ActivityEvent event = ActivityEvent.newBuilder().setEventId("pulse-identity-" + UUID.randomUUID())
                     .setCommunityId(community).setSource(SourcePlatform.OTHER).setType(type).setActorId(identity)
                     .setOccurredAt(clock.instant()).setAttributes(attributes).build();
-            try (SchemaRegistryClient registry = new RestSchemaRegistryClient(connection.registryUrl())) {
+            try (SchemaRegistryClient registry = connection.registryClient()) {
                 Topics topics = new Topics(connection.topicPrefix, new AvroSerdes(registry, true));
-                try (KafkaEventSink sink = new KafkaEventSink(connection.bootstrapServers(), topics.activity(), Map.of())) {
+                try (KafkaEventSink sink = new KafkaEventSink(connection.bootstrapServers(), topics.activity(),
+                        connection.kafkaProperties())) {
                     sink.send(event);
                     sink.flush();
                 }
@@ -170,7 +170,7 @@ final class IdentityCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (SchemaRegistryClient registry = new RestSchemaRegistryClient(connection.registryUrl())) {
+            try (SchemaRegistryClient registry = connection.registryClient()) {
                 Topics topics = new Topics(connection.topicPrefix, new AvroSerdes(registry, true));
                 Map<String, Identity> identities = new TreeMap<>();
                 readLatest(topics.identities(), timeout).values().stream()
@@ -217,7 +217,7 @@ final class IdentityCommand implements Runnable {
 
         /** The latest value per key of a compacted topic, read to its committed end; tombstones remove keys. */
         private <K, V> Map<K, V> readLatest(Topic<K, V> topic, Duration timeout) throws TimeoutException {
-            Map<String, Object> config = new HashMap<>();
+            Map<String, Object> config = new HashMap<>(connection.kafkaProperties());
             config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, connection.bootstrapServers());
             config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
             // The pipeline writes exactly-once: only committed records are the truth.

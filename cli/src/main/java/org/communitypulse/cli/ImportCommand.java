@@ -22,9 +22,9 @@ import org.communitypulse.ingest.stackexchange.StackExchangeImporter;
 import org.communitypulse.ingest.webhook.MemberPseudonymiser;
 import org.communitypulse.ingest.webhook.WebhookSecretException;
 import org.communitypulse.schemas.Topics;
-import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
 import org.communitypulse.schemas.registry.SchemaRegistryClient;
 import org.communitypulse.schemas.registry.SchemaRegistryException;
+import org.communitypulse.schemas.serde.AvroSerdeConfig;
 import org.communitypulse.schemas.serde.AvroSerdes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,8 +54,8 @@ final class ImportCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return importStackExchange(dump.dumpDir, dump.community, connection.bootstrapServers(), connection.registryUrl(),
-                    connection.topicPrefix);
+            return importWith(dump.community, connection,
+                    (sink, progress) -> new StackExchangeImporter().run(dump.dumpDir, dump.community, sink, progress));
         }
     }
 
@@ -79,8 +79,7 @@ final class ImportCommand implements Runnable {
                 System.err.println("Import failed: " + e.getMessage());
                 return 2;
             }
-            return importWith(export.community, connection.bootstrapServers(), connection.registryUrl(),
-                    connection.topicPrefix, (sink, progress) -> importer.run(export.file, export.community, sink,
+            return importWith(export.community, connection, (sink, progress) -> importer.run(export.file, export.community, sink,
                             progress));
         }
     }
@@ -167,12 +166,10 @@ final class ImportCommand implements Runnable {
             }
             if (api != null) {
                 DiscourseApiClient client = api;
-                return importWith(community, connection.bootstrapServers(), connection.registryUrl(),
-                        connection.topicPrefix, (sink, progress) -> new DiscourseApiImporter(members)
+                return importWith(community, connection, (sink, progress) -> new DiscourseApiImporter(members)
                                 .run(client, community, sink, progress));
             }
-            return importWith(community, connection.bootstrapServers(), connection.registryUrl(),
-                    connection.topicPrefix, (sink, progress) -> new DiscourseExportImporter(members)
+            return importWith(community, connection, (sink, progress) -> new DiscourseExportImporter(members)
                             .run(input.dir, community, sink, progress));
         }
 
@@ -227,16 +224,18 @@ final class ImportCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (SchemaRegistryClient registry = new RestSchemaRegistryClient(connection.registryUrl())) {
+            try (SchemaRegistryClient registry = connection.registryClient()) {
                 Topics topics = new Topics(connection.topicPrefix, new AvroSerdes(registry, true));
                 ImportSummary summary;
-                try (KafkaEventSink sink = new KafkaEventSink(connection.bootstrapServers(), topics.activity(), Map.of())) {
+                try (KafkaEventSink sink = new KafkaEventSink(connection.bootstrapServers(), topics.activity(),
+                        connection.kafkaProperties())) {
                     summary = new RegisterImporter().run(files, community, sink);
                 }
                 System.out.println(summary.render());
                 System.out.println("Published to topic " + topics.activity().name() + " at " + connection.bootstrapServers());
                 return summary.rejectedTotal() == 0 ? 0 : 1;
-            } catch (ImportException | SchemaRegistryException | org.apache.kafka.common.KafkaException e) {
+            } catch (ImportException | SchemaRegistryException | org.apache.kafka.common.KafkaException
+                     | IllegalArgumentException e) {
                 System.err.println("Import failed: " + e.getMessage());
                 return 2;
             }
@@ -264,8 +263,7 @@ final class ImportCommand implements Runnable {
                 System.err.println("Import failed: " + e.getMessage());
                 return 2;
             }
-            return importWith(export.community, connection.bootstrapServers(), connection.registryUrl(),
-                    connection.topicPrefix, (sink, progress) -> new IdentityMappingImporter(members,
+            return importWith(export.community, connection, (sink, progress) -> new IdentityMappingImporter(members,
                             java.time.Clock.systemUTC()).run(export.file, export.community, sink));
         }
     }
@@ -284,22 +282,42 @@ final class ImportCommand implements Runnable {
     }
 
     /** Runs the import and prints its summary; exit code 0, or 1 if rows were rejected, 2 on failure. */
-    static int importStackExchange(Path dumpDir, String community, String bootstrap, String registryUrl, String prefix) {
-        return importWith(community, bootstrap, registryUrl, prefix,
+    static int importStackExchange(Path dumpDir, String community, String bootstrap, String registryUrl, String prefix,
+                                   ClientSettings client) {
+        return importWith(community, bootstrap, client.registryConfig(registryUrl), client.kafka(), prefix,
                 (sink, progress) -> new StackExchangeImporter().run(dumpDir, community, sink, progress));
     }
 
-    /** Runs one import step against Kafka and prints its summary; exit code 0, 1 if rows were rejected, 2 on failure. */
-    static int importWith(String community, String bootstrap, String registryUrl, String prefix,
-                          ReplayRunner.ImportStep step) {
+    /** As below, against the cluster and registry {@code connection} names, with its client settings. */
+    static int importWith(String community, ConnectionOptions connection, ReplayRunner.ImportStep step) {
+        Map<String, Object> registryConfig;
+        Map<String, Object> kafka;
+        try {
+            registryConfig = connection.registryConfig();
+            kafka = connection.kafkaProperties();
+        } catch (IllegalArgumentException e) {
+            System.err.println("Import failed: " + e.getMessage());
+            return 2;
+        }
+        return importWith(community, connection.bootstrapServers(), registryConfig, kafka, connection.topicPrefix, step);
+    }
+
+    /**
+     * Runs one import step against Kafka and prints its summary; exit code 0, 1 if rows were rejected, 2 on failure.
+     *
+     * @param registryConfig the registry's serde configuration (URL, credentials)
+     * @param kafka          pass-through producer properties, e.g. a secured cluster's security settings
+     */
+    static int importWith(String community, String bootstrap, Map<String, Object> registryConfig,
+                          Map<String, Object> kafka, String prefix, ReplayRunner.ImportStep step) {
         if (community.isEmpty() || community.indexOf(':') >= 0) {
             System.err.println("Import failed: --community must be non-empty and contain no ':'");
             return 2;
         }
-        try (SchemaRegistryClient registry = new RestSchemaRegistryClient(registryUrl)) {
+        try (SchemaRegistryClient registry = new AvroSerdeConfig(registryConfig).newClient()) {
             Topics topics = new Topics(prefix, new AvroSerdes(registry, true));
             ImportSummary summary;
-            try (KafkaEventSink sink = new KafkaEventSink(bootstrap, topics.activity(), Map.of())) {
+            try (KafkaEventSink sink = new KafkaEventSink(bootstrap, topics.activity(), kafka)) {
                 summary = step.importInto(sink, ConsoleProgress.toStderr());
             }
             System.out.println(summary.render());

@@ -328,6 +328,14 @@ final class PollCommand implements Runnable {
         props.put(PulseConnectConfig.COMMUNITY_CONFIG, community);
         props.put(PulseConnectConfig.TOPIC_PREFIX_CONFIG, connection.topicPrefix);
         props.put(PulseConnectConfig.REGISTRY_URL_CONFIG, connection.registryUrl());
+        ClientSettings client = connection.clientSettings();
+        if (client.registryBearerToken() != null) {
+            throw new IllegalArgumentException("pulse poll authenticates to the schema registry with basic "
+                    + "authentication only (" + ClientSettings.USER_INFO_VARIABLE + "), not a bearer token");
+        }
+        if (client.registryUserInfo() != null) {
+            props.put(PulseConnectConfig.REGISTRY_USER_INFO_CONFIG, client.registryUserInfo());
+        }
         String key = env.get(WebhookServerConfig.PSEUDONYM_KEY_ENV);
         if (key != null && !key.isEmpty()) {
             props.put(PulseConnectConfig.PSEUDONYM_KEY_CONFIG, key);
@@ -348,7 +356,8 @@ final class PollCommand implements Runnable {
         Path offsets = poll.stateDir.resolve(name.replaceAll("[^A-Za-z0-9._-]", "_") + ".offsets.json");
         StandaloneSourceRunner runner;
         try {
-            Producer<byte[], byte[]> producer = StandaloneSourceRunner.producer(connection.bootstrapServers(), Map.of());
+            Producer<byte[], byte[]> producer = StandaloneSourceRunner.producer(connection.bootstrapServers(),
+                    connection.kafkaProperties());
             runner = new StandaloneSourceRunner(task, props, offsets, producer,
                     line -> System.err.println("pulse poll " + name + ": " + line));
         } catch (RuntimeException e) {

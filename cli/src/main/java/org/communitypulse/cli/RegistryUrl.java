@@ -26,12 +26,17 @@ final class RegistryUrl {
     }
 
     static String resolve(String urls) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-        return Arrays.stream(urls.split(",")).map(String::trim).filter(u -> !u.isEmpty())
-                .map(u -> resolveOne(http, u)).collect(Collectors.joining(","));
+        return resolve(urls, null);
     }
 
-    private static String resolveOne(HttpClient http, String url) {
+    /** As above, probing with {@code authorization} as the Authorization header (null: none). */
+    static String resolve(String urls, String authorization) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+        return Arrays.stream(urls.split(",")).map(String::trim).filter(u -> !u.isEmpty())
+                .map(u -> resolveOne(http, u, authorization)).collect(Collectors.joining(","));
+    }
+
+    private static String resolveOne(HttpClient http, String url, String authorization) {
         URI uri;
         try {
             uri = URI.create(url);
@@ -44,17 +49,21 @@ final class RegistryUrl {
             return url;
         }
         String root = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
-        if (answersSubjects(http, root)) {
+        if (answersSubjects(http, root, authorization)) {
             return root;
         }
         String apicurio = root + APICURIO_CCOMPAT_PATH;
-        return answersSubjects(http, apicurio) ? apicurio : url;
+        return answersSubjects(http, apicurio, authorization) ? apicurio : url;
     }
 
     /** Whether {@code base/subjects} answers like Confluent's API: 200 with a JSON array. */
-    private static boolean answersSubjects(HttpClient http, String base) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/subjects")).timeout(TIMEOUT)
-                .header("Accept", "application/vnd.schemaregistry.v1+json, application/json").GET().build();
+    private static boolean answersSubjects(HttpClient http, String base, String authorization) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + "/subjects")).timeout(TIMEOUT)
+                .header("Accept", "application/vnd.schemaregistry.v1+json, application/json").GET();
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        HttpRequest request = builder.build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 && response.body().stripLeading().startsWith("[");

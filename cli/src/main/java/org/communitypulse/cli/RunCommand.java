@@ -18,7 +18,7 @@ import org.communitypulse.ingest.generator.ActivityGenerator;
 import org.communitypulse.ingest.http.WebhookServer;
 import org.communitypulse.ingest.http.WebhookServerConfig;
 import org.communitypulse.schemas.avro.ActivityEvent;
-import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
+import org.communitypulse.schemas.serde.AvroSerdeConfig;
 import org.communitypulse.schemas.registry.SchemaRegistryClient;
 import org.communitypulse.streams.PulseStreamsApp;
 import org.communitypulse.streams.PulseStreamsConfig;
@@ -116,9 +116,12 @@ final class RunCommand implements Callable<Integer> {
             String bootstrap = connection.givenBootstrapServers().orElseGet(this::startKafka);
             String registry = connection.givenRegistryUrl().isPresent() ? connection.registryUrl() : startRegistry();
             String topicPrefix = connection.topicPrefix;
+            // An existing secured cluster or registry: the same client settings as every other command.
+            ClientSettings client = connection.clientSettings();
 
             Map<String, Object> props = StreamsCommand.settings(bootstrap, registry, topicPrefix,
-                    streamsApp.applicationId, streamsApp.stateDir(dataDir.resolve("streams")), Map.of(), System.getenv());
+                    streamsApp.applicationId, streamsApp.stateDir(dataDir.resolve("streams")), Map.of(), System.getenv(),
+                    client);
             props.putIfAbsent(PulseStreamsConfig.PARTITIONS_CONFIG, 3);
             props.put(PulseStreamsConfig.HTTP_PORT_CONFIG, httpPort);
             PulseStreamsApp app = new PulseStreamsApp(new PulseStreamsConfig(props));
@@ -128,11 +131,11 @@ final class RunCommand implements Callable<Integer> {
             app.start();
             app.awaitRunning(Duration.ofSeconds(60));
 
-            EngagementWatcher watcher = new EngagementWatcher(bootstrap, app.topics().dailyEngagement());
+            EngagementWatcher watcher = new EngagementWatcher(bootstrap, app.topics().dailyEngagement(), client.kafka());
             toClose.add(0, new Step("watcher", watcher));
-            registerActivitySchema(registry, app);
+            registerActivitySchema(client.registryConfig(registry), app);
             Path secrets = dataDir.resolve("webhooks").toAbsolutePath();
-            WebhookServer webhooks = startWebhooks(bootstrap, app, secrets);
+            WebhookServer webhooks = startWebhooks(bootstrap, app, secrets, client);
             String dashboard = "http://localhost:" + app.httpPort().orElseThrow();
             String ingest = "http://localhost:" + webhooks.port();
             System.out.println();
@@ -155,12 +158,13 @@ final class RunCommand implements Callable<Integer> {
             System.out.println();
 
             if (stackExchangeDump != null) {
-                int code = ImportCommand.importStackExchange(stackExchangeDump, community, bootstrap, registry, topicPrefix);
+                int code = ImportCommand.importStackExchange(stackExchangeDump, community, bootstrap, registry, topicPrefix,
+                        client);
                 if (code == 2) {
                     return 2;
                 }
             } else if (rate > 0) {
-                startGenerator(bootstrap, app, stopping);
+                startGenerator(bootstrap, app, stopping, client);
             }
             watcher.start();
             if (durationSeconds != null) {
@@ -203,16 +207,18 @@ final class RunCommand implements Callable<Integer> {
      * register it on its first send, and Apicurio answers one of two simultaneous first registrations of a
      * subject with 409, which the receiver would report to the platform as 503.
      */
-    private static void registerActivitySchema(String registryUrl, PulseStreamsApp app) {
-        try (SchemaRegistryClient client = new RestSchemaRegistryClient(registryUrl)) {
+    private static void registerActivitySchema(Map<String, Object> registryConfig, PulseStreamsApp app) {
+        try (SchemaRegistryClient client = new AvroSerdeConfig(registryConfig).newClient()) {
             // The serdes' subject (TopicNameStrategy): <topic>-value.
             client.register(app.topics().activity().name() + "-value", ActivityEvent.getClassSchema());
         }
     }
 
     /** The webhook receiver, publishing to the pipeline's activity topic; closed before Streams. */
-    private WebhookServer startWebhooks(String bootstrap, PulseStreamsApp app, Path secrets) throws IOException {
+    private WebhookServer startWebhooks(String bootstrap, PulseStreamsApp app, Path secrets, ClientSettings client)
+            throws IOException {
         Map<String, String> extra = new HashMap<>();
+        client.kafka().forEach((key, value) -> extra.put(key, String.valueOf(value)));
         LocalWebhookSecrets.settings(secrets, System.getenv()).forEach((key, value) -> extra.put(key, value.toString()));
         // A local single-user sandbox: one generated secret per platform signs for any community in the path.
         // `pulse webhooks` keeps the default, where a body only reaches the community it was signed for.
@@ -232,14 +238,14 @@ final class RunCommand implements Callable<Integer> {
                 + "PULSE_<PLATFORM>_SECRET overrides)";
     }
 
-    private void startGenerator(String bootstrap, PulseStreamsApp app, AtomicBoolean stopping) {
+    private void startGenerator(String bootstrap, PulseStreamsApp app, AtomicBoolean stopping, ClientSettings client) {
         List<String> ids = new ArrayList<>();
         for (int i = 1; i <= communities; i++) {
             ids.add("community-" + i);
         }
         // A fresh seed per run: a restart continues with new activity instead of repeating ids.
         ActivityGenerator generator = new ActivityGenerator(ids, 500, System.currentTimeMillis());
-        KafkaEventSink sink = new KafkaEventSink(bootstrap, app.topics().activity(), Map.of());
+        KafkaEventSink sink = new KafkaEventSink(bootstrap, app.topics().activity(), client.kafka());
         toClose.add(0, new Step("producer", sink));
         Thread thread = new Thread(() -> {
             long intervalNanos = TimeUnit.SECONDS.toNanos(1) / Math.max(1, rate);

@@ -80,7 +80,8 @@ final class StreamsCommand implements Callable<Integer> {
     static PulseStreamsConfig config(ConnectionOptions connection, String applicationId, Path stateDir,
                                      Map<String, String> extra, Map<String, String> environment) {
         return new PulseStreamsConfig(settings(connection.bootstrapServers(), connection.registryUrl(),
-                connection.topicPrefix, applicationId, stateDir, extra, environment));
+                connection.topicPrefix, applicationId, stateDir, extra, environment,
+                connection.clientSettings(environment)));
     }
 
     /**
@@ -90,7 +91,25 @@ final class StreamsCommand implements Callable<Integer> {
     static Map<String, Object> settings(String bootstrapServers, String registryUrl, String topicPrefix,
                                         String applicationId, Path stateDir, Map<String, String> extra,
                                         Map<String, String> environment) {
+        return settings(bootstrapServers, registryUrl, topicPrefix, applicationId, stateDir, extra, environment,
+                ClientSettings.none());
+    }
+
+    /**
+     * As above; {@code client}'s Kafka properties go to every Streams client (as streams.*, under {@code extra})
+     * and its registry credentials to the application's registry client.
+     */
+    static Map<String, Object> settings(String bootstrapServers, String registryUrl, String topicPrefix,
+                                        String applicationId, Path stateDir, Map<String, String> extra,
+                                        Map<String, String> environment, ClientSettings client) {
         Map<String, Object> props = new HashMap<>(PulseStreamsConfig.fromEnvironment(environment));
+        props.putAll(client.kafka(PulseStreamsConfig.STREAMS_PREFIX));
+        if (client.registryUserInfo() != null) {
+            props.put(PulseStreamsConfig.SCHEMA_REGISTRY_USER_INFO_CONFIG, client.registryUserInfo());
+        }
+        if (client.registryBearerToken() != null) {
+            props.put(PulseStreamsConfig.SCHEMA_REGISTRY_BEARER_TOKEN_CONFIG, client.registryBearerToken());
+        }
         props.putAll(extra);
         props.put(PulseStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(PulseStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);

@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import org.communitypulse.ingest.http.WebhookServer;
 import org.communitypulse.ingest.http.WebhookServerConfig;
 import org.communitypulse.schemas.Topics;
-import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
 import org.communitypulse.schemas.registry.SchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
 import picocli.CommandLine.Command;
@@ -51,10 +50,13 @@ final class WebhooksCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        Settings settings = settings(port, host, community, extra);
+        Map<String, String> clientAndExtra = new HashMap<>();
+        connection.kafkaProperties().forEach((key, value) -> clientAndExtra.put(key, String.valueOf(value)));
+        clientAndExtra.putAll(extra);
+        Settings settings = settings(port, host, community, clientAndExtra);
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
-        try (SchemaRegistryClient registry = new RestSchemaRegistryClient(connection.registryUrl())) {
+        try (SchemaRegistryClient registry = connection.registryClient()) {
             Topics topics = new Topics(connection.topicPrefix, new AvroSerdes(registry, true));
             try (WebhookServer server = WebhookServer.forKafka(settings.server(), System.getenv(),
                     connection.bootstrapServers(), topics.activity(), topics.webhookDeliveries(),

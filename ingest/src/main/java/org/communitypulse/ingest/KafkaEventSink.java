@@ -68,13 +68,18 @@ public final class KafkaEventSink implements EventSink {
             // e.g. an unresolvable or malformed bootstrap address
             throw unreachable(bootstrapServers, timeoutMs, String.valueOf(e.getCause() != null ? e.getCause() : e), e);
         }
+        String noAnswer = "no broker answered (check the address, that Kafka is running and, for a secured cluster, "
+                + "the client's security settings: security.protocol, sasl.*, ssl.*)";
         try {
             admin.describeCluster().nodes().get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw unreachable(bootstrapServers, timeoutMs,
-                    "no broker answered (check the address and that Kafka is running)", e);
+            throw unreachable(bootstrapServers, timeoutMs, noAnswer, e);
         } catch (ExecutionException e) {
-            throw unreachable(bootstrapServers, timeoutMs, String.valueOf(e.getCause()), e.getCause());
+            // The admin client's own timeout ends the call first when the broker drops every connection, as a
+            // SASL or TLS listener does with a plaintext client.
+            String reason = e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException
+                    ? noAnswer + "; " + e.getCause().getMessage() : String.valueOf(e.getCause());
+            throw unreachable(bootstrapServers, timeoutMs, reason, e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unreachable(bootstrapServers, timeoutMs, "interrupted", e);

@@ -73,7 +73,7 @@ public final class PulseStreamsApp implements AutoCloseable {
     /** An application whose alert evaluation waits for {@code alertGate} to open (replays of backfills). */
     public PulseStreamsApp(PulseStreamsConfig config, AlertGate alertGate) {
         this.config = config;
-        this.registry = new RestSchemaRegistryClient(config.schemaRegistryUrl());
+        this.registry = config.schemaRegistryClient();
         AvroSerdes serdes = new AvroSerdes(registry, true);
         this.topics = new Topics(config.topicPrefix(), serdes);
         DeferredObserver observer = new DeferredObserver();
@@ -168,8 +168,8 @@ public final class PulseStreamsApp implements AutoCloseable {
 
     /** Creates the pipeline topics if missing, then starts processing. */
     public void start() {
-        createTopics(config.bootstrapServers(), topics.names(), config.topicPartitions(),
-                java.util.Set.copyOf(topics.metricNames()));
+        createTopics(config.adminClientProperties(), config.bootstrapServers(), topics.names(),
+                config.topicPartitions(), java.util.Set.copyOf(topics.metricNames()));
         // Before Streams, so that /ready answers 503 (not "connection refused") while partitions are assigned.
         if (httpPort != PulseStreamsConfig.HTTP_PORT_DISABLED) {
             PulseHttpServer.Builder builder = PulseHttpServer.builder(meters.registry(), streams::state);
@@ -211,9 +211,17 @@ public final class PulseStreamsApp implements AutoCloseable {
      */
     public static void createTopics(String bootstrapServers, List<String> names, int partitions,
                                     java.util.Set<String> compacted) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000))) {
+        createTopics(Map.of(), bootstrapServers, names, partitions, compacted);
+    }
+
+    /** As above with {@code clientProperties} (e.g. security settings) for the admin client. */
+    public static void createTopics(Map<String, Object> clientProperties, String bootstrapServers, List<String> names,
+                                    int partitions, java.util.Set<String> compacted) {
+        Map<String, Object> adminConfig = new java.util.HashMap<>(clientProperties);
+        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
+        try (Admin admin = Admin.create(adminConfig)) {
             List<NewTopic> wanted = new ArrayList<>();
             for (String name : names) {
                 // Replication -1: the broker's default, 1 on a laptop, 3 in production clusters.

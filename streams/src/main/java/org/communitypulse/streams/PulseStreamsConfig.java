@@ -15,6 +15,7 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.streams.StreamsConfig;
 import org.communitypulse.schemas.Topics;
+import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
 
 /**
  * Configuration of the Community Pulse Streams application.
@@ -30,6 +31,15 @@ public final class PulseStreamsConfig extends AbstractConfig {
     public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
     public static final String SCHEMA_REGISTRY_URL_DOC =
             "Base URL of a Confluent-compatible schema registry (Confluent's, or Apicurio's /apis/ccompat/v7).";
+
+    public static final String SCHEMA_REGISTRY_USER_INFO_CONFIG = "schema.registry.basic.auth.user.info";
+    public static final String SCHEMA_REGISTRY_USER_INFO_DOC = "user:password for HTTP basic authentication at the "
+            + "schema registry; empty for none. pulse streams also reads it from a file named by "
+            + "PULSE_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO_FILE.";
+
+    public static final String SCHEMA_REGISTRY_BEARER_TOKEN_CONFIG = "schema.registry.bearer.auth.token";
+    public static final String SCHEMA_REGISTRY_BEARER_TOKEN_DOC = "Bearer token for the schema registry (instead of "
+            + "basic authentication); empty for none. Also from a file named by PULSE_SCHEMA_REGISTRY_BEARER_AUTH_TOKEN_FILE.";
 
     public static final String APPLICATION_ID_CONFIG = StreamsConfig.APPLICATION_ID_CONFIG;
     public static final String APPLICATION_ID_DOC =
@@ -199,6 +209,9 @@ public final class PulseStreamsConfig extends AbstractConfig {
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
             .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
                     Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
+            .define(SCHEMA_REGISTRY_USER_INFO_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, SCHEMA_REGISTRY_USER_INFO_DOC)
+            .define(SCHEMA_REGISTRY_BEARER_TOKEN_CONFIG, Type.PASSWORD, "", Importance.MEDIUM,
+                    SCHEMA_REGISTRY_BEARER_TOKEN_DOC)
             .define(APPLICATION_ID_CONFIG, Type.STRING, APPLICATION_ID_DEFAULT, new ConfigDef.NonEmptyString(),
                     Importance.HIGH, APPLICATION_ID_DOC)
             .define(TOPIC_PREFIX_CONFIG, Type.STRING, Topics.DEFAULT_PREFIX, Importance.MEDIUM, TOPIC_PREFIX_DOC)
@@ -270,6 +283,28 @@ public final class PulseStreamsConfig extends AbstractConfig {
 
     public String schemaRegistryUrl() {
         return getString(SCHEMA_REGISTRY_URL_CONFIG);
+    }
+
+    /** A new client of the schema registry with the configured credentials; the caller closes it. */
+    public RestSchemaRegistryClient schemaRegistryClient() {
+        return new RestSchemaRegistryClient(java.util.List.of(schemaRegistryUrl().split(",")),
+                getPassword(SCHEMA_REGISTRY_USER_INFO_CONFIG).value(),
+                getPassword(SCHEMA_REGISTRY_BEARER_TOKEN_CONFIG).value(),
+                RestSchemaRegistryClient.DEFAULT_CONNECT_TIMEOUT, RestSchemaRegistryClient.DEFAULT_REQUEST_TIMEOUT);
+    }
+
+    /**
+     * The pass-through settings (streams.*, prefix removed) that an admin client understands: security.protocol,
+     * sasl.*, ssl.*, ... so that the application's own admin calls reach a secured cluster as Streams does.
+     */
+    public Map<String, Object> adminClientProperties() {
+        Map<String, Object> admin = new HashMap<>();
+        originalsWithPrefix(STREAMS_PREFIX).forEach((key, value) -> {
+            if (org.apache.kafka.clients.admin.AdminClientConfig.configNames().contains(key)) {
+                admin.put(key, value);
+            }
+        });
+        return admin;
     }
 
     public String applicationId() {

@@ -66,6 +66,16 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
      */
     public RestSchemaRegistryClient(List<String> baseUrls, String userInfo, Duration connectTimeout,
                                     Duration requestTimeout) {
+        this(baseUrls, userInfo, null, connectTimeout, requestTimeout);
+    }
+
+    /**
+     * As above, with HTTP basic authentication ({@code userInfo}) or a bearer token, at most one of them.
+     *
+     * @param bearerToken token sent as {@code Authorization: Bearer ...}, or null/blank for none
+     */
+    public RestSchemaRegistryClient(List<String> baseUrls, String userInfo, String bearerToken,
+                                    Duration connectTimeout, Duration requestTimeout) {
         Objects.requireNonNull(baseUrls, "baseUrls");
         if (baseUrls.isEmpty()) {
             throw new IllegalArgumentException("at least one schema registry URL is required");
@@ -77,8 +87,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
             urls.add(trimmed.endsWith("/") ? trimmed.substring(0, trimmed.length() - 1) : trimmed);
         }
         this.baseUrls = List.copyOf(urls);
-        this.authorization = userInfo == null || userInfo.isBlank() ? null
-                : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
+        this.authorization = authorizationHeader(userInfo, bearerToken);
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
         this.http = HttpClient.newBuilder()
                 .connectTimeout(Objects.requireNonNull(connectTimeout, "connectTimeout"))
@@ -87,6 +96,30 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     private static final int HTTP_CONFLICT = 409;
+    private static final int HTTP_UNAUTHORIZED = 401;
+    private static final int HTTP_FORBIDDEN = 403;
+
+    /**
+     * The {@code Authorization} header value for basic authentication ({@code user:password}) or a bearer
+     * token, or null when neither is given.
+     *
+     * @throws IllegalArgumentException when both are given, or the user info has no colon
+     */
+    public static String authorizationHeader(String userInfo, String bearerToken) {
+        boolean basic = userInfo != null && !userInfo.isBlank();
+        boolean bearer = bearerToken != null && !bearerToken.isBlank();
+        if (basic && bearer) {
+            throw new IllegalArgumentException("schema registry: give basic authentication or a bearer token, not both");
+        }
+        if (basic) {
+            if (userInfo.indexOf(':') < 0) {
+                // The value itself is a secret: the message names its form only.
+                throw new IllegalArgumentException("schema registry basic authentication must be user:password");
+            }
+            return "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
+        }
+        return bearer ? "Bearer " + bearerToken.strip() : null;
+    }
 
     /** The base URLs in the order they are tried. */
     public List<String> baseUrls() {
@@ -242,7 +275,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         return builder.build();
     }
 
-    private static JsonNode answer(String base, HttpResponse<String> response, String what) {
+    private JsonNode answer(String base, HttpResponse<String> response, String what) {
         int status = response.statusCode();
         String text = response.body() == null ? "" : response.body();
         JsonNode node = null;
@@ -269,8 +302,15 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
                 message = msg.asText();
             }
         }
+        String hint = "";
+        if (status == HTTP_UNAUTHORIZED || status == HTTP_FORBIDDEN) {
+            hint = authorization == null
+                    ? " (the registry wants credentials and none were given: basic authentication user:password "
+                    + "or a bearer token)"
+                    : " (the credentials given were refused)";
+        }
         throw new SchemaRegistryException("Schema registry at " + base + " rejected " + what + ": " + status
-                + (errorCode != status ? " (error_code " + errorCode + ")" : "") + " " + message,
+                + (errorCode != status ? " (error_code " + errorCode + ")" : "") + " " + message + hint,
                 status, errorCode, message);
     }
 

@@ -46,6 +46,15 @@ public final class AvroSerdeConfig extends AbstractConfig {
     public static final String USER_INFO_DOC = "user:password for HTTP basic authentication when "
             + BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG + "=USER_INFO.";
 
+    public static final String BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG = "bearer.auth.credentials.source";
+    public static final String BEARER_AUTH_CREDENTIALS_SOURCE_DOC = "Where a bearer token comes from: NONE, or "
+            + "STATIC_TOKEN (bearer.auth.token). Not together with basic authentication.";
+    public static final String BEARER_AUTH_CREDENTIALS_SOURCE_DEFAULT = "NONE";
+
+    public static final String BEARER_AUTH_TOKEN_CONFIG = "bearer.auth.token";
+    public static final String BEARER_AUTH_TOKEN_DOC = "Token sent as Authorization: Bearer when "
+            + BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG + "=STATIC_TOKEN.";
+
     public static final String SPECIFIC_AVRO_READER_CONFIG = "specific.avro.reader";
     public static final String SPECIFIC_AVRO_READER_DOC = "Generic deserializer only: return the generated "
             + "SpecificRecord class named by the writer schema instead of a GenericRecord.";
@@ -92,6 +101,10 @@ public final class AvroSerdeConfig extends AbstractConfig {
                     ConfigDef.ValidString.in("URL", "USER_INFO"), Importance.MEDIUM,
                     BASIC_AUTH_CREDENTIALS_SOURCE_DOC)
             .define(USER_INFO_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, USER_INFO_DOC)
+            .define(BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG, Type.STRING, BEARER_AUTH_CREDENTIALS_SOURCE_DEFAULT,
+                    ConfigDef.ValidString.in("NONE", "STATIC_TOKEN"), Importance.MEDIUM,
+                    BEARER_AUTH_CREDENTIALS_SOURCE_DOC)
+            .define(BEARER_AUTH_TOKEN_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, BEARER_AUTH_TOKEN_DOC)
             .define(SPECIFIC_AVRO_READER_CONFIG, Type.BOOLEAN, SPECIFIC_AVRO_READER_DEFAULT,
                     Importance.LOW, SPECIFIC_AVRO_READER_DOC)
             .define(SPECIFIC_AVRO_KEY_TYPE_CONFIG, Type.CLASS, null, Importance.MEDIUM,
@@ -155,6 +168,16 @@ public final class AvroSerdeConfig extends AbstractConfig {
         return null;
     }
 
+    /** The bearer token when {@value #BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG} is STATIC_TOKEN, or null for none. */
+    public String bearerToken() {
+        if (!"STATIC_TOKEN".equals(getString(BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG))) {
+            return null;
+        }
+        Password token = getPassword(BEARER_AUTH_TOKEN_CONFIG);
+        String value = token == null ? "" : token.value();
+        return value.isBlank() ? null : value;
+    }
+
     /**
      * A new client for the configured registry; the caller owns and closes it. A {@code mock://}
      * URL answers the shared in-process registry of its scope instead.
@@ -169,7 +192,7 @@ public final class AvroSerdeConfig extends AbstractConfig {
         for (String url : urls) {
             plain.add(withoutUserInfo(url.trim()));
         }
-        return new RestSchemaRegistryClient(plain, userInfo(), connectTimeout(), requestTimeout());
+        return new RestSchemaRegistryClient(plain, userInfo(), bearerToken(), connectTimeout(), requestTimeout());
     }
 
     /** Credentials travel in the Authorization header only: never in the URL, where logs would show them. */
