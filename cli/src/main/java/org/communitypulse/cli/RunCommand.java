@@ -127,12 +127,12 @@ final class RunCommand implements Callable<Integer> {
             PulseStreamsApp app = new PulseStreamsApp(new PulseStreamsConfig(props));
             // Closed before the broker and registry it talks to: a Streams app closed after its broker
             // cannot leave its group or finish its transaction, and the next run waits for both to time out.
-            toClose.add(0, new Step("streams", () -> app.close(STREAMS_CLOSE_TIMEOUT)));
+            closeFirst(new Step("streams", () -> app.close(STREAMS_CLOSE_TIMEOUT)));
             app.start();
             app.awaitRunning(Duration.ofSeconds(60));
 
             EngagementWatcher watcher = new EngagementWatcher(bootstrap, app.topics().dailyEngagement(), client.kafka());
-            toClose.add(0, new Step("watcher", watcher));
+            closeFirst(new Step("watcher", watcher));
             registerActivitySchema(client.registryConfig(registry), app);
             Path secrets = dataDir.resolve("webhooks").toAbsolutePath();
             WebhookServer webhooks = startWebhooks(bootstrap, app, secrets, client);
@@ -189,7 +189,7 @@ final class RunCommand implements Callable<Integer> {
         EmbeddedStack.require("pulse run without --bootstrap-servers (or PULSE_BOOTSTRAP_SERVERS)", USE_EXISTING);
         System.out.println("Starting embedded Kafka (KRaft) on localhost:" + kafkaPort + " ...");
         EmbeddedStack.Service kafka = EmbeddedStack.kafka(dataDir.resolve("kafka"), kafkaPort, false);
-        toClose.add(0, new Step("kafka", kafka));
+        closeFirst(new Step("kafka", kafka));
         return kafka.address();
     }
 
@@ -198,7 +198,7 @@ final class RunCommand implements Callable<Integer> {
         System.out.println("Starting schema registry (Apicurio, Confluent-compatible API) on port " + registryPort + " ...");
         EmbeddedStack.Service registry = EmbeddedStack.registry(dataDir.resolve("registry"), dataDir.resolve("logs"),
                 registryPort, false);
-        toClose.add(0, new Step("registry", registry));
+        closeFirst(new Step("registry", registry));
         return registry.address();
     }
 
@@ -226,7 +226,7 @@ final class RunCommand implements Callable<Integer> {
         WebhooksCommand.Settings settings = WebhooksCommand.settings(webhookPort, WebhookServerConfig.HOST_DEFAULT, null, extra);
         WebhookServer server = WebhookServer.forKafka(settings.server(), System.getenv(), bootstrap,
                 app.topics().activity(), app.topics().webhookDeliveries(), settings.producer()).start();
-        toClose.add(0, new Step("webhooks", server));
+        closeFirst(new Step("webhooks", server));
         return server;
     }
 
@@ -246,7 +246,7 @@ final class RunCommand implements Callable<Integer> {
         // A fresh seed per run: a restart continues with new activity instead of repeating ids.
         ActivityGenerator generator = new ActivityGenerator(ids, 500, System.currentTimeMillis());
         KafkaEventSink sink = new KafkaEventSink(bootstrap, app.topics().activity(), client.kafka());
-        toClose.add(0, new Step("producer", sink));
+        closeFirst(new Step("producer", sink));
         Thread thread = new Thread(() -> {
             long intervalNanos = TimeUnit.SECONDS.toNanos(1) / Math.max(1, rate);
             long next = System.nanoTime();
@@ -266,11 +266,16 @@ final class RunCommand implements Callable<Integer> {
         thread.setDaemon(true);
         thread.start();
         // Stopped and waited for before its producer closes under it.
-        toClose.add(0, new Step("generator", () -> {
+        closeFirst(new Step("generator", () -> {
             thread.interrupt();
             thread.join(THREAD_STOP_WAIT.toMillis());
         }));
         System.out.println("Generating " + rate + " events/s for " + ids + ".");
+    }
+
+    // The shutdown hook may run closeAll while start-up still adds steps: both sides hold the same lock.
+    private synchronized void closeFirst(Step step) {
+        toClose.add(0, step);
     }
 
     private synchronized void closeAll() {

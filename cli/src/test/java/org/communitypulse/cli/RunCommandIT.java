@@ -63,7 +63,8 @@ class RunCommandIT {
                 assertThat(get(httpPort, "/api/communities").statusCode()).isEqualTo(200);
             });
             System.out.println("pulse run: dashboard answering after " + (System.nanoTime() - start) / 1_000_000 + " ms");
-            await().atMost(Duration.ofSeconds(10)).until(() -> process.lines().contains("Press Ctrl-C to stop."));
+            // Printed once Streams is RUNNING, which takes over 10 s on a loaded 2-core box.
+            await().atMost(Duration.ofSeconds(90)).until(() -> process.lines().contains("Press Ctrl-C to stop."));
             assertThat(process.output()).contains(
                     "Dashboard               : http://localhost:" + httpPort + "/",
                     "http://localhost:" + httpPort + "/metrics",
