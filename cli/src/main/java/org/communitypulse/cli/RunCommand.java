@@ -88,6 +88,11 @@ final class RunCommand implements Callable<Integer> {
             description = "Port of the webhook receiver (POST /webhooks/<platform>/<community>). Default: ${DEFAULT-VALUE}.")
     int webhookPort;
 
+    @Option(names = "--webhook-host", defaultValue = "${env:PULSE_WEBHOOKS_HOST:-" + WebhookServerConfig.HOST_DEFAULT + "}",
+            description = "Interface of the webhook receiver (env PULSE_WEBHOOKS_HOST); 0.0.0.0 to accept webhooks "
+                    + "from other machines. Default: ${DEFAULT-VALUE} (this machine only).")
+    String webhookHost;
+
     /** Bounds of the stop: together well under the 10 s a container stop (docker stop) allows. */
     static final Duration STREAMS_CLOSE_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration THREAD_STOP_WAIT = Duration.ofSeconds(2);
@@ -214,7 +219,7 @@ final class RunCommand implements Callable<Integer> {
     private WebhookServer startWebhooks(String bootstrap, PulseStreamsApp app, Path secrets) throws IOException {
         Map<String, String> extra = new HashMap<>();
         LocalWebhookSecrets.settings(secrets, System.getenv()).forEach((key, value) -> extra.put(key, value.toString()));
-        WebhooksCommand.Settings settings = WebhooksCommand.settings(webhookPort, WebhookServerConfig.HOST_DEFAULT, null, extra);
+        WebhooksCommand.Settings settings = WebhooksCommand.settings(webhookPort, webhookHost, null, extra);
         WebhookServer server = WebhookServer.forKafka(settings.server(), System.getenv(), bootstrap,
                 app.topics().activity(), settings.producer()).start();
         toClose.add(0, new Step("webhooks", server));
