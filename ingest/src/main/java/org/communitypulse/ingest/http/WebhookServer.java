@@ -59,6 +59,8 @@ public final class WebhookServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookServer.class);
     private static final String JSON = "application/json";
+    /** How long the rest of a refused body may take to arrive before the connection is simply closed. */
+    private static final Duration DISCARD_TIMEOUT = Duration.ofSeconds(2);
 
     private final WebhookServerConfig config;
     private final EventPublisher publisher;
@@ -200,7 +202,7 @@ public final class WebhookServer implements AutoCloseable {
 
             @Override
             public InputStream body() throws IOException {
-                return new TimeoutAwareInputStream(req.getInputStream());
+                return new TimeoutAwareInputStream(req.getInputStream(), Duration.ofMillis(config.bodyTimeoutMs()));
             }
 
             @Override
@@ -224,13 +226,13 @@ public final class WebhookServer implements AutoCloseable {
     /**
      * Reads what is left of a body refused before it was read (e.g. a declared length over the cap), up to the
      * cap again: Jetty 12 closes a connection with unread content at once, and the sender, still writing, then
-     * gets a reset instead of the answer. Bounded, and still under the minimum data rate and idle timeout.
+     * gets a reset instead of the answer. Bounded in size and time (and by the minimum data rate).
      */
     private void discardUnread(HttpServletRequest req) {
         byte[] buffer = new byte[8192];
         long left = config.maxBodyBytes();
         try {
-            InputStream in = req.getInputStream();
+            InputStream in = new TimeoutAwareInputStream(req.getInputStream(), DISCARD_TIMEOUT);
             while (left > 0) {
                 int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
                 if (read < 0) {

@@ -47,6 +47,11 @@ public final class WebhookServerConfig extends AbstractConfig {
             + "minimum.";
     public static final int MIN_REQUEST_BYTES_PER_SECOND_DEFAULT = 1024;
 
+    public static final String BODY_TIMEOUT_MS_CONFIG = "pulse.webhooks.body.timeout.ms";
+    public static final String BODY_TIMEOUT_MS_DOC = "The whole request body must arrive within this long of the "
+            + "first read, else 408 and the connection is closed (bounds a sender keeping just above the minimum rate).";
+    public static final int BODY_TIMEOUT_MS_DEFAULT = 30_000;
+
     public static final String MAX_HEADER_BYTES_CONFIG = "pulse.webhooks.max.header.bytes";
     public static final String MAX_HEADER_BYTES_DOC = "Largest request line plus headers; larger ones get 431.";
     public static final int MAX_HEADER_BYTES_DEFAULT = 8 * 1024;
@@ -130,6 +135,8 @@ public final class WebhookServerConfig extends AbstractConfig {
                         Importance.LOW, IDLE_TIMEOUT_MS_DOC)
                 .define(MIN_REQUEST_BYTES_PER_SECOND_CONFIG, Type.INT, MIN_REQUEST_BYTES_PER_SECOND_DEFAULT,
                         Range.atLeast(0), Importance.LOW, MIN_REQUEST_BYTES_PER_SECOND_DOC)
+                .define(BODY_TIMEOUT_MS_CONFIG, Type.INT, BODY_TIMEOUT_MS_DEFAULT, Range.between(100, 600_000),
+                        Importance.LOW, BODY_TIMEOUT_MS_DOC)
                 .define(MAX_HEADER_BYTES_CONFIG, Type.INT, MAX_HEADER_BYTES_DEFAULT, Range.between(1024, 64 * 1024),
                         Importance.LOW, MAX_HEADER_BYTES_DOC)
                 .define(PUBLISH_TIMEOUT_MS_CONFIG, Type.INT, PUBLISH_TIMEOUT_MS_DEFAULT, Range.between(100, 120_000),
@@ -195,6 +202,10 @@ public final class WebhookServerConfig extends AbstractConfig {
 
     public int minRequestBytesPerSecond() {
         return getInt(MIN_REQUEST_BYTES_PER_SECOND_CONFIG);
+    }
+
+    public int bodyTimeoutMs() {
+        return getInt(BODY_TIMEOUT_MS_CONFIG);
     }
 
     public int maxHeaderBytes() {

@@ -44,6 +44,11 @@ final class SlowClient implements AutoCloseable {
      * and waits at most {@code patience} for the server to answer or close.
      */
     Outcome trickle(Duration interval, Duration patience) throws IOException, InterruptedException {
+        return trickle(interval, 1, patience);
+    }
+
+    /** As {@link #trickle(Duration, Duration)}, {@code bytesPerWrite} bytes at a time. */
+    Outcome trickle(Duration interval, int bytesPerWrite, Duration patience) throws IOException, InterruptedException {
         long start = System.nanoTime();
         Thread writer = null;
         if (interval != null) {
@@ -51,7 +56,7 @@ final class SlowClient implements AutoCloseable {
             writer = new Thread(() -> {
                 try {
                     while (!Thread.currentThread().isInterrupted()) {
-                        out.write(' ');
+                        out.write(" ".repeat(bytesPerWrite).getBytes(StandardCharsets.US_ASCII));
                         out.flush();
                         Thread.sleep(interval.toMillis());
                     }

@@ -83,6 +83,21 @@ class WebhookServerLimitsTest {
     }
 
     @Test
+    void shouldCutOffWith408WhenBodyKeepsJustAboveMinimumRateBeyondBodyTimeout() throws Exception {
+        // 4 KiB/s passes the 1 KiB/s minimum; the million bytes would take four minutes.
+        int port = start(Map.of(WebhookServerConfig.BODY_TIMEOUT_MS_CONFIG, 2_000,
+                WebhookServerConfig.MAX_BODY_BYTES_CONFIG, 2_000_000)).port();
+        try (SlowClient client = new SlowClient("127.0.0.1", port)) {
+            SlowClient.Outcome outcome = client.head("/webhooks/github/octo", 1_000_000, "X-GitHub-Event: issues")
+                    .trickle(Duration.ofMillis(100), 410, Duration.ofSeconds(15));
+            assertThat(outcome.status()).as(outcome.text()).isEqualTo(408);
+            assertThat(outcome.closed()).as("connection closed").isTrue();
+            assertThat(outcome.elapsed()).isLessThan(Duration.ofSeconds(6));
+        }
+        assertThat(rejects("body_timeout")).isEqualTo(1);
+    }
+
+    @Test
     void shouldCutOffWith408WhenBodyStallsLongerThanIdleTimeout() throws Exception {
         int port = start(Map.of(WebhookServerConfig.IDLE_TIMEOUT_MS_CONFIG, 1_000)).port();
         try (SlowClient client = new SlowClient("127.0.0.1", port)) {
