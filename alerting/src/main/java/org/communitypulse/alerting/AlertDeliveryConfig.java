@@ -74,13 +74,20 @@ public final class AlertDeliveryConfig extends AbstractConfig {
     public static final double BACKOFF_JITTER_DEFAULT = 0.5;
 
     public static final String HTTP_HOST_CONFIG = "pulse.alerts.http.host";
-    public static final String HTTP_HOST_DOC = "Interface of the /metrics, /health and /ready endpoints.";
-    public static final String HTTP_HOST_DEFAULT = "0.0.0.0";
+    public static final String HTTP_HOST_DOC = "Interface of the /metrics, /health and /ready endpoints. The default "
+            + "accepts local clients only; set 0.0.0.0 (every interface) deliberately, e.g. in a container that "
+            + "Prometheus scrapes.";
+    public static final String HTTP_HOST_DEFAULT = "127.0.0.1";
 
     public static final String HTTP_PORT_CONFIG = "pulse.alerts.http.port";
     public static final String HTTP_PORT_DOC = "Port of the /metrics, /health and /ready endpoints; 0 picks a free "
             + "one, -1 serves none.";
     public static final int HTTP_PORT_DEFAULT = 7073;
+
+    public static final String HTTP_IDLE_TIMEOUT_MS_CONFIG = "pulse.alerts.http.idle.timeout.ms";
+    public static final String HTTP_IDLE_TIMEOUT_MS_DOC = "A connection to those endpoints with nothing arriving for "
+            + "this long is closed.";
+    public static final int HTTP_IDLE_TIMEOUT_MS_DEFAULT = 15_000;
 
     /** Prefix of every key, and (upper-cased) of the environment variables. */
     public static final String PREFIX = "pulse.alerts.";
@@ -128,7 +135,9 @@ public final class AlertDeliveryConfig extends AbstractConfig {
                 .define(HTTP_HOST_CONFIG, Type.STRING, HTTP_HOST_DEFAULT, new ConfigDef.NonEmptyString(),
                         Importance.LOW, HTTP_HOST_DOC)
                 .define(HTTP_PORT_CONFIG, Type.INT, HTTP_PORT_DEFAULT, Range.between(-1, 65_535), Importance.MEDIUM,
-                        HTTP_PORT_DOC);
+                        HTTP_PORT_DOC)
+                .define(HTTP_IDLE_TIMEOUT_MS_CONFIG, Type.INT, HTTP_IDLE_TIMEOUT_MS_DEFAULT, Range.between(100, 600_000),
+                        Importance.LOW, HTTP_IDLE_TIMEOUT_MS_DOC);
     }
 
     /** Checks the shape of every entry; messages name the entry, never its location (it may be a secret). */
@@ -291,5 +300,9 @@ public final class AlertDeliveryConfig extends AbstractConfig {
 
     public int httpPort() {
         return getInt(HTTP_PORT_CONFIG);
+    }
+
+    public int httpIdleTimeoutMs() {
+        return getInt(HTTP_IDLE_TIMEOUT_MS_CONFIG);
     }
 }

@@ -1,6 +1,5 @@
 package org.communitypulse.alerting;
 
-import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +29,7 @@ import org.communitypulse.alerting.internals.DeadLetters;
 import org.communitypulse.alerting.internals.DeliveryMetrics;
 import org.communitypulse.alerting.internals.FiringStateTracker;
 import org.communitypulse.alerting.internals.ReceiverWorker;
+import org.communitypulse.alerting.internals.StatusServer;
 import org.communitypulse.alerting.internals.WebhookSender;
 import org.communitypulse.schemas.Topics;
 import org.slf4j.Logger;
@@ -70,7 +70,7 @@ public final class AlertDeliveryService implements AutoCloseable {
     private final List<ReceiverWorker> workers = new ArrayList<>();
     private FiringStateTracker tracker;
     private KafkaProducer<byte[], byte[]> producer;
-    private Javalin http;
+    private StatusServer http;
     private boolean started;
     private boolean closed;
 
@@ -185,15 +185,9 @@ public final class AlertDeliveryService implements AutoCloseable {
     }
 
     private void startHttp() {
-        http = Javalin.create(javalin -> javalin.showJavalinBanner = false);
-        http.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                .result(metrics.registry().scrape()));
-        http.get("/health", ctx -> ctx.json(Map.of("status", "up")));
-        http.get("/ready", ctx -> {
-            boolean ready = failure().isEmpty();
-            ctx.status(ready ? 200 : 503).json(Map.of("status", ready ? "ready" : "a receiver's delivery loop failed"));
-        });
-        http.start(config.httpHost(), config.httpPort());
+        http = new StatusServer(config.httpHost(), config.httpPort(), config.httpIdleTimeoutMs(),
+                () -> metrics.registry().scrape(), () -> failure().isEmpty(), "a receiver's delivery loop failed")
+                .start();
     }
 
     /** The port of /metrics (useful with port 0). */
@@ -276,7 +270,7 @@ public final class AlertDeliveryService implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (http != null) {
-            http.stop();
+            http.close();
         }
         if (producer != null) {
             producer.close(Duration.ofSeconds(10));

@@ -56,6 +56,12 @@ final class AlertsCommand implements Runnable {
                         + AlertDeliveryConfig.HTTP_PORT_DEFAULT + ", -1 for none.")
         Integer port;
 
+        @Option(names = "--host", defaultValue = "${env:PULSE_ALERTS_HTTP_HOST}",
+                description = "Interface of /metrics, /health, /ready (env PULSE_ALERTS_HTTP_HOST); default "
+                        + AlertDeliveryConfig.HTTP_HOST_DEFAULT + " (this machine only), 0.0.0.0 for every interface, "
+                        + "e.g. in a container that Prometheus scrapes.")
+        String host;
+
         @Option(names = "--config", paramLabel = "KEY=VALUE",
                 description = "Extra settings: pulse.alerts.* (see docs/alerts.md#delivery), anything else is passed "
                         + "to the Kafka clients (e.g. security.protocol=SSL).")
@@ -63,7 +69,7 @@ final class AlertsCommand implements Runnable {
 
         @Override
         public Integer call() throws InterruptedException {
-            Settings settings = settings(connection, receivers, port, extra, System.getenv());
+            Settings settings = settings(connection, receivers, host, port, extra, System.getenv());
             CountDownLatch stopped = new CountDownLatch(1);
             AvroSerdeConfig serdeConfig = new AvroSerdeConfig(connection.registryConfig());
             try (SchemaRegistryClient registry = serdeConfig.newClient()) {
@@ -81,8 +87,8 @@ final class AlertsCommand implements Runnable {
                     System.out.println("Delivering " + topics.alerts().name() + " at " + connection.bootstrapServers()
                             + " to " + (service.receivers().isEmpty() ? "no receiver (gauge only)" : service.receivers())
                             + "; dead letters to " + AlertDeliveryService.deadLetterTopic(topics)
-                            + (settings.delivery().httpPort() >= 0 ? "; GET /metrics /health /ready on port "
-                            + service.port() : "") + ". Ctrl-C to stop.");
+                            + (settings.delivery().httpPort() >= 0 ? "; GET /metrics /health /ready on "
+                            + settings.delivery().httpHost() + ":" + service.port() : "") + ". Ctrl-C to stop.");
                     while (!stopped.await(1, TimeUnit.SECONDS)) {
                         if (service.failure().isPresent()) {
                             throw new IllegalStateException("alert delivery failed: " + service.failure().get(),
@@ -105,7 +111,7 @@ final class AlertsCommand implements Runnable {
      * Settings from, by precedence, options and {@code --config}, then {@code PULSE_ALERTS_*} variables of
      * {@code environment}, then defaults; {@code extra} keys outside pulse.alerts.* go to the Kafka clients.
      */
-    static Settings settings(ConnectionOptions connection, List<String> receivers, Integer port,
+    static Settings settings(ConnectionOptions connection, List<String> receivers, String host, Integer port,
                              Map<String, String> extra, Map<String, String> environment) {
         Set<String> keys = AlertDeliveryConfig.configDef().names();
         Map<String, Object> delivery = new HashMap<>(AlertDeliveryConfig.fromEnvironment(environment));
@@ -117,6 +123,9 @@ final class AlertsCommand implements Runnable {
                 });
         if (!receivers.isEmpty()) {
             delivery.put(AlertDeliveryConfig.RECEIVERS_CONFIG, String.join(",", receivers));
+        }
+        if (host != null && !host.isBlank()) {
+            delivery.put(AlertDeliveryConfig.HTTP_HOST_CONFIG, host);
         }
         if (port != null) {
             delivery.put(AlertDeliveryConfig.HTTP_PORT_CONFIG, port);

@@ -88,6 +88,11 @@ final class RunCommand implements Callable<Integer> {
             description = "Port of the webhook receiver (POST /webhooks/<platform>/<community>). Default: ${DEFAULT-VALUE}.")
     int webhookPort;
 
+    @Option(names = "--webhook-host", defaultValue = "${env:PULSE_WEBHOOKS_HOST:-" + WebhookServerConfig.HOST_DEFAULT + "}",
+            description = "Interface of the webhook receiver (env PULSE_WEBHOOKS_HOST); 0.0.0.0 to accept webhooks "
+                    + "from other machines. Default: ${DEFAULT-VALUE} (this machine only).")
+    String webhookHost;
+
     /** Bounds of the stop: together well under the 10 s a container stop (docker stop) allows. */
     static final Duration STREAMS_CLOSE_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration THREAD_STOP_WAIT = Duration.ofSeconds(2);
@@ -223,7 +228,7 @@ final class RunCommand implements Callable<Integer> {
         // A local single-user sandbox: one generated secret per platform signs for any community in the path.
         // `pulse webhooks` keeps the default, where a body only reaches the community it was signed for.
         extra.put(WebhookServerConfig.ANY_COMMUNITY_CONFIG, "true");
-        WebhooksCommand.Settings settings = WebhooksCommand.settings(webhookPort, WebhookServerConfig.HOST_DEFAULT, null, extra);
+        WebhooksCommand.Settings settings = WebhooksCommand.settings(webhookPort, webhookHost, null, extra);
         WebhookServer server = WebhookServer.forKafka(settings.server(), System.getenv(), bootstrap,
                 app.topics().activity(), app.topics().webhookDeliveries(), settings.producer()).start();
         closeFirst(new Step("webhooks", server));

@@ -31,8 +31,9 @@ final class WebhooksCommand implements Callable<Integer> {
             description = "HTTP port (env PULSE_WEBHOOKS_PORT). Default: ${DEFAULT-VALUE}.")
     int port;
 
-    @Option(names = "--host", defaultValue = "${env:PULSE_WEBHOOKS_HOST:-0.0.0.0}",
-            description = "Interface to listen on (env PULSE_WEBHOOKS_HOST). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--host", defaultValue = "${env:PULSE_WEBHOOKS_HOST:-" + WebhookServerConfig.HOST_DEFAULT + "}",
+            description = "Interface to listen on (env PULSE_WEBHOOKS_HOST); 0.0.0.0 for every interface, e.g. in a "
+                    + "container. Default: ${DEFAULT-VALUE} (this machine only).")
     String host;
 
     @Option(names = "--community", defaultValue = "${env:PULSE_WEBHOOKS_COMMUNITY}",

@@ -25,7 +25,7 @@ class AlertsCommandTest {
 
     @Test
     void shouldTakeReceiversFromTheEnvironmentAndSplitClientPropertiesWhenNoOptionOverrides() {
-        AlertsCommand.Settings settings = AlertsCommand.settings(connection(), List.of(), null,
+        AlertsCommand.Settings settings = AlertsCommand.settings(connection(), List.of(), null, null,
                 Map.of("pulse.alerts.backoff.max.ms", "9000", "security.protocol", "SSL"),
                 Map.of("PULSE_ALERTS_RECEIVERS", "ops=slack:env:SLACK_URL", "SLACK_URL", "https://hooks.example/x"));
 
@@ -41,7 +41,7 @@ class AlertsCommandTest {
     @Test
     void shouldPreferOptionsOverTheEnvironmentWhenBothAreGiven() {
         AlertsCommand.Settings settings = AlertsCommand.settings(connection(),
-                List.of("audit=json:http://audit/alerts", "chat=slack:file:/run/secrets/slack"), 0, Map.of(),
+                List.of("audit=json:http://audit/alerts", "chat=slack:file:/run/secrets/slack"), null, 0, Map.of(),
                 Map.of("PULSE_ALERTS_RECEIVERS", "ops=slack:env:SLACK_URL", "PULSE_ALERTS_HTTP_PORT", "9999"));
 
         assertThat(settings.delivery().getList(AlertDeliveryConfig.RECEIVERS_CONFIG))
@@ -50,11 +50,24 @@ class AlertsCommandTest {
     }
 
     @Test
+    void shouldServeOnLoopbackUnlessHostIsGivenWhenDelivering() {
+        AlertsCommand.Deliver deliver = new AlertsCommand.Deliver();
+        new CommandLine(deliver).parseArgs();
+        String fromEnvironment = System.getenv("PULSE_ALERTS_HTTP_HOST");
+        assertThat(AlertsCommand.settings(connection(), List.of(), deliver.host, null, Map.of(), Map.of())
+                .delivery().httpHost()).isEqualTo(fromEnvironment == null ? "127.0.0.1" : fromEnvironment);
+
+        new CommandLine(deliver).parseArgs("--host", "0.0.0.0");
+        assertThat(AlertsCommand.settings(connection(), List.of(), deliver.host, null, Map.of(),
+                Map.of("PULSE_ALERTS_HTTP_HOST", "10.1.2.3")).delivery().httpHost()).isEqualTo("0.0.0.0");
+    }
+
+    @Test
     void shouldFailClearlyWhenAnAlertSettingIsUnknownOrInvalid() {
-        assertThatThrownBy(() -> AlertsCommand.settings(connection(), List.of(), null,
+        assertThatThrownBy(() -> AlertsCommand.settings(connection(), List.of(), null, null,
                 Map.of("pulse.alerts.typo", "1"), Map.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pulse.alerts.typo");
-        assertThatThrownBy(() -> AlertsCommand.settings(connection(), List.of("ops=teams:http://x/y"), null,
+        assertThatThrownBy(() -> AlertsCommand.settings(connection(), List.of("ops=teams:http://x/y"), null, null,
                 Map.of(), Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("ops");
     }

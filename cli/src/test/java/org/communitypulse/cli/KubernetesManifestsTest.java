@@ -74,7 +74,7 @@ class KubernetesManifestsTest {
         Map<String, String> env = environment(deployment, "pulse-alerts-5c8b-fghij", "pulse");
 
         AlertsCommand.Settings settings = AlertsCommand.settings(connection(env), List.of(),
-                Integer.valueOf(env.get("PULSE_ALERTS_HTTP_PORT")), Map.of(), env);
+                env.get("PULSE_ALERTS_HTTP_HOST"), Integer.valueOf(env.get("PULSE_ALERTS_HTTP_PORT")), Map.of(), env);
 
         AlertDeliveryConfig delivery = settings.delivery();
         assertThat(delivery.httpHost()).isEqualTo("0.0.0.0");

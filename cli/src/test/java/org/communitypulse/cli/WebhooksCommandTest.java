@@ -25,6 +25,23 @@ class WebhooksCommandTest {
     }
 
     @Test
+    void shouldListenOnLoopbackUnlessHostIsGivenWhenParsingOptions() {
+        String fromEnvironment = System.getenv("PULSE_WEBHOOKS_HOST");
+        String expected = fromEnvironment == null ? "127.0.0.1" : fromEnvironment;
+        WebhooksCommand webhooks = new WebhooksCommand();
+        new CommandLine(webhooks).parseArgs();
+        assertThat(webhooks.host).isEqualTo(expected);
+        RunCommand run = new RunCommand();
+        new CommandLine(run).parseArgs();
+        assertThat(run.webhookHost).isEqualTo(expected);
+
+        new CommandLine(webhooks).parseArgs("--host", "0.0.0.0");
+        assertThat(WebhooksCommand.settings(8080, webhooks.host, null, Map.of()).server().host()).isEqualTo("0.0.0.0");
+        new CommandLine(run).parseArgs("--webhook-host", "0.0.0.0");
+        assertThat(run.webhookHost).isEqualTo("0.0.0.0");
+    }
+
+    @Test
     void shouldFailClearlyWhenWebhookSettingIsUnknownOrInvalid() {
         assertThatThrownBy(() -> WebhooksCommand.settings(1, "h", null, Map.of("pulse.webhooks.typo", "1")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pulse.webhooks.typo");

@@ -22,8 +22,10 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.communitypulse.ingest.discourse.DiscoursePayloadMapper;
 import org.communitypulse.ingest.github.GitHubPayloadMapper;
+import org.communitypulse.ingest.http.internals.HttpLimits;
 import org.communitypulse.ingest.http.internals.PlatformEndpoint;
 import org.communitypulse.ingest.http.internals.Reply;
+import org.communitypulse.ingest.http.internals.TimeoutAwareInputStream;
 import org.communitypulse.ingest.http.internals.WebhookHandler;
 import org.communitypulse.ingest.http.internals.WebhookMetrics;
 import org.communitypulse.ingest.slack.SlackPayloadMapper;
@@ -58,6 +60,8 @@ public final class WebhookServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookServer.class);
     private static final String JSON = "application/json";
+    /** How long the rest of a refused body may take to arrive before the connection is simply closed. */
+    private static final Duration DISCARD_TIMEOUT = Duration.ofSeconds(2);
 
     private final WebhookServerConfig config;
     private final EventPublisher publisher;
@@ -248,23 +252,25 @@ public final class WebhookServer implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         app = Javalin.create(javalin -> {
-            javalin.showJavalinBanner = false;
+            javalin.startup.showJavalinBanner = false;
             javalin.router.ignoreTrailingSlashes = true;
+            HttpLimits.apply(javalin, config.host(), config.port(), config.idleTimeoutMs(),
+                    config.minRequestBytesPerSecond(), config.maxHeaderBytes());
+            javalin.routes.post("/webhooks/{platform}", ctx -> webhook(ctx, null));
+            javalin.routes.post("/webhooks/{platform}/{community}", ctx -> webhook(ctx, ctx.pathParam("community")));
+            javalin.routes.get("/health", ctx -> respond(ctx, 200, Map.of("status", "up")));
+            javalin.routes.get("/ready", ctx -> {
+                boolean ready = publisher.ready();
+                respond(ctx, ready ? 200 : 503, Map.of("status", ready ? "ready" : "kafka unavailable"));
+            });
+            javalin.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(metrics.registry().scrape()));
+            javalin.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("Unhandled error on {}", ctx.path(), e);
+                respond(ctx, 500, Map.of("status", "error"));
+            });
         });
-        app.post("/webhooks/{platform}", ctx -> webhook(ctx, null));
-        app.post("/webhooks/{platform}/{community}", ctx -> webhook(ctx, ctx.pathParam("community")));
-        app.get("/health", ctx -> respond(ctx, 200, Map.of("status", "up")));
-        app.get("/ready", ctx -> {
-            boolean ready = publisher.ready();
-            respond(ctx, ready ? 200 : 503, Map.of("status", ready ? "ready" : "kafka unavailable"));
-        });
-        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                .result(metrics.registry().scrape()));
-        app.exception(Exception.class, (e, ctx) -> {
-            LOG.error("Unhandled error on {}", ctx.path(), e);
-            respond(ctx, 500, Map.of("status", "error"));
-        });
-        app.start(config.host(), config.port());
+        app.start();
         LOG.info("Webhook receiver listening on {}:{} for {} (member pseudonymisation {})", config.host(), port(),
                 enabled, pseudonymised ? "on" : "off");
         return this;
@@ -280,7 +286,7 @@ public final class WebhookServer implements AutoCloseable {
 
             @Override
             public InputStream body() throws IOException {
-                return req.getInputStream();
+                return new TimeoutAwareInputStream(req.getInputStream(), Duration.ofMillis(config.bodyTimeoutMs()));
             }
 
             @Override
@@ -292,10 +298,35 @@ public final class WebhookServer implements AutoCloseable {
                 return headers;
             }
         });
+        if (reply.status() != 408) {
+            discardUnread(req);
+        }
         if (reply.status() == 503) {
             ctx.header("Retry-After", Integer.toString(handler.retryAfterSeconds()));
         }
         respond(ctx, reply.status(), reply.body());
+    }
+
+    /**
+     * Reads what is left of a body refused before it was read (e.g. a declared length over the cap), up to the
+     * cap again: Jetty 12 closes a connection with unread content at once, and the sender, still writing, then
+     * gets a reset instead of the answer. Bounded in size and time (and by the minimum data rate).
+     */
+    private void discardUnread(HttpServletRequest req) {
+        byte[] buffer = new byte[8192];
+        long left = config.maxBodyBytes();
+        try {
+            InputStream in = new TimeoutAwareInputStream(req.getInputStream(), DISCARD_TIMEOUT);
+            while (left > 0) {
+                int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (read < 0) {
+                    return;
+                }
+                left -= read;
+            }
+        } catch (IOException | RuntimeException e) {
+            // The connection is closed after the answer anyway.
+        }
     }
 
     private void respond(Context ctx, int status, Map<String, ?> body) {

@@ -23,8 +23,9 @@ public final class WebhookServerConfig extends AbstractConfig {
     public static final Pattern COMMUNITY_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     public static final String HOST_CONFIG = "pulse.webhooks.host";
-    public static final String HOST_DOC = "Interface to listen on.";
-    public static final String HOST_DEFAULT = "0.0.0.0";
+    public static final String HOST_DOC = "Interface to listen on. The default accepts local clients only; set "
+            + "0.0.0.0 (every interface) deliberately, e.g. in a container behind a proxy or load balancer.";
+    public static final String HOST_DEFAULT = "127.0.0.1";
 
     public static final String PORT_CONFIG = "pulse.webhooks.port";
     public static final String PORT_DOC = "HTTP port; 0 picks a free one (see WebhookServer.port()).";
@@ -34,6 +35,26 @@ public final class WebhookServerConfig extends AbstractConfig {
     public static final String MAX_BODY_BYTES_DOC =
             "Largest accepted request body; larger ones get 413 before any signature work.";
     public static final int MAX_BODY_BYTES_DEFAULT = 2 * 1024 * 1024;
+
+    public static final String IDLE_TIMEOUT_MS_CONFIG = "pulse.webhooks.idle.timeout.ms";
+    public static final String IDLE_TIMEOUT_MS_DOC = "A connection with nothing arriving (headers or body) for this "
+            + "long is closed; a request whose body stalls gets 408.";
+    public static final int IDLE_TIMEOUT_MS_DEFAULT = 15_000;
+
+    public static final String MIN_REQUEST_BYTES_PER_SECOND_CONFIG = "pulse.webhooks.min.request.bytes.per.second";
+    public static final String MIN_REQUEST_BYTES_PER_SECOND_DOC = "A request body arriving slower than this on "
+            + "average gets 408 and its connection is closed, so a trickling sender cannot hold a thread; 0 = no "
+            + "minimum.";
+    public static final int MIN_REQUEST_BYTES_PER_SECOND_DEFAULT = 1024;
+
+    public static final String BODY_TIMEOUT_MS_CONFIG = "pulse.webhooks.body.timeout.ms";
+    public static final String BODY_TIMEOUT_MS_DOC = "The whole request body must arrive within this long of the "
+            + "first read, else 408 and the connection is closed (bounds a sender keeping just above the minimum rate).";
+    public static final int BODY_TIMEOUT_MS_DEFAULT = 30_000;
+
+    public static final String MAX_HEADER_BYTES_CONFIG = "pulse.webhooks.max.header.bytes";
+    public static final String MAX_HEADER_BYTES_DOC = "Largest request line plus headers; larger ones get 431.";
+    public static final int MAX_HEADER_BYTES_DEFAULT = 8 * 1024;
 
     public static final String PUBLISH_TIMEOUT_MS_CONFIG = "pulse.webhooks.publish.timeout.ms";
     public static final String PUBLISH_TIMEOUT_MS_DOC = "How long a request waits for Kafka to acknowledge its "
@@ -126,6 +147,14 @@ public final class WebhookServerConfig extends AbstractConfig {
                 .define(PORT_CONFIG, Type.INT, PORT_DEFAULT, Range.between(0, 65_535), Importance.HIGH, PORT_DOC)
                 .define(MAX_BODY_BYTES_CONFIG, Type.INT, MAX_BODY_BYTES_DEFAULT, Range.atLeast(1024),
                         Importance.MEDIUM, MAX_BODY_BYTES_DOC)
+                .define(IDLE_TIMEOUT_MS_CONFIG, Type.INT, IDLE_TIMEOUT_MS_DEFAULT, Range.between(100, 600_000),
+                        Importance.LOW, IDLE_TIMEOUT_MS_DOC)
+                .define(MIN_REQUEST_BYTES_PER_SECOND_CONFIG, Type.INT, MIN_REQUEST_BYTES_PER_SECOND_DEFAULT,
+                        Range.atLeast(0), Importance.LOW, MIN_REQUEST_BYTES_PER_SECOND_DOC)
+                .define(BODY_TIMEOUT_MS_CONFIG, Type.INT, BODY_TIMEOUT_MS_DEFAULT, Range.between(100, 600_000),
+                        Importance.LOW, BODY_TIMEOUT_MS_DOC)
+                .define(MAX_HEADER_BYTES_CONFIG, Type.INT, MAX_HEADER_BYTES_DEFAULT, Range.between(1024, 64 * 1024),
+                        Importance.LOW, MAX_HEADER_BYTES_DOC)
                 .define(PUBLISH_TIMEOUT_MS_CONFIG, Type.INT, PUBLISH_TIMEOUT_MS_DEFAULT, Range.between(100, 120_000),
                         Importance.MEDIUM, PUBLISH_TIMEOUT_MS_DOC)
                 .define(RETRY_AFTER_SECONDS_CONFIG, Type.INT, RETRY_AFTER_SECONDS_DEFAULT, Range.atLeast(1),
@@ -186,6 +215,22 @@ public final class WebhookServerConfig extends AbstractConfig {
 
     public int maxBodyBytes() {
         return getInt(MAX_BODY_BYTES_CONFIG);
+    }
+
+    public int idleTimeoutMs() {
+        return getInt(IDLE_TIMEOUT_MS_CONFIG);
+    }
+
+    public int minRequestBytesPerSecond() {
+        return getInt(MIN_REQUEST_BYTES_PER_SECOND_CONFIG);
+    }
+
+    public int bodyTimeoutMs() {
+        return getInt(BODY_TIMEOUT_MS_CONFIG);
+    }
+
+    public int maxHeaderBytes() {
+        return getInt(MAX_HEADER_BYTES_CONFIG);
     }
 
     public int publishTimeoutMs() {

@@ -140,6 +140,8 @@ public final class WebhookHandler {
         byte[] body;
         try {
             body = readBounded(request.body());
+        } catch (BodyTimeoutException e) {
+            return Reply.rejected(408, "body_timeout", "request body arrived too slowly");
         } catch (IOException e) {
             return Reply.rejected(400, "unreadable_body", "could not read the request body");
         }
