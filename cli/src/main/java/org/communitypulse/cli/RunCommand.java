@@ -216,7 +216,7 @@ final class RunCommand implements Callable<Integer> {
         LocalWebhookSecrets.settings(secrets, System.getenv()).forEach((key, value) -> extra.put(key, value.toString()));
         WebhooksCommand.Settings settings = WebhooksCommand.settings(webhookPort, WebhookServerConfig.HOST_DEFAULT, null, extra);
         WebhookServer server = WebhookServer.forKafka(settings.server(), System.getenv(), bootstrap,
-                app.topics().activity(), settings.producer()).start();
+                app.topics().activity(), app.topics().erasures(), settings.producer()).start();
         toClose.add(0, new Step("webhooks", server));
         return server;
     }

@@ -57,7 +57,7 @@ final class WebhooksCommand implements Callable<Integer> {
         try (SchemaRegistryClient registry = new RestSchemaRegistryClient(connection.registryUrl())) {
             Topics topics = new Topics(connection.topicPrefix, new AvroSerdes(registry, true));
             try (WebhookServer server = WebhookServer.forKafka(settings.server(), System.getenv(),
-                    connection.bootstrapServers(), topics.activity(), settings.producer()).start()) {
+                    connection.bootstrapServers(), topics.activity(), topics.erasures(), settings.producer()).start()) {
                 // The JVM halts when its hooks return: this one waits (bounded) for the close below, so requests
                 // in flight are answered and the producer is closed before the process ends.
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {

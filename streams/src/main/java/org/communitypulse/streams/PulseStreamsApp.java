@@ -29,6 +29,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.HostInfo;
+import org.communitypulse.schemas.TopicPolicy;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
 import org.communitypulse.schemas.registry.SchemaRegistryClient;
@@ -169,7 +170,7 @@ public final class PulseStreamsApp implements AutoCloseable {
     /** Creates the pipeline topics if missing, then starts processing. */
     public void start() {
         createTopics(config.bootstrapServers(), topics.names(), config.topicPartitions(),
-                java.util.Set.copyOf(topics.metricNames()));
+                java.util.Set.copyOf(topics.metricNames()), config.topicPolicy());
         // Before Streams, so that /ready answers 503 (not "connection refused") while partitions are assigned.
         if (httpPort != PulseStreamsConfig.HTTP_PORT_DISABLED) {
             PulseHttpServer.Builder builder = PulseHttpServer.builder(meters.registry(), streams::state);
@@ -205,12 +206,20 @@ public final class PulseStreamsApp implements AutoCloseable {
         createTopics(bootstrapServers, names, partitions, java.util.Set.of());
     }
 
-    /**
-     * As {@link #createTopics(String, List, int)}; those in {@code compacted} get {@code cleanup.policy=compact}:
-     * they hold the latest value per key, and a tombstone (an erased member) must remove the older values.
-     */
+    /** As below, with the default {@link TopicPolicy} (compacted values gone within 7 days, the rest 30 days). */
     public static void createTopics(String bootstrapServers, List<String> names, int partitions,
                                     java.util.Set<String> compacted) {
+        createTopics(bootstrapServers, names, partitions, compacted, TopicPolicy.defaults());
+    }
+
+    /**
+     * As {@link #createTopics(String, List, int)}; those in {@code compacted} get {@code cleanup.policy=compact}:
+     * they hold the latest value per key, and a tombstone (an erased member) must remove the older values. Every
+     * topic gets {@code policy}'s bounds (see {@link TopicPolicy}), and topics that exist already are re-aligned to
+     * them: an erasure is complete only once its values are physically gone, which these settings bound.
+     */
+    public static void createTopics(String bootstrapServers, List<String> names, int partitions,
+                                    java.util.Set<String> compacted, TopicPolicy policy) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000))) {
@@ -218,12 +227,10 @@ public final class PulseStreamsApp implements AutoCloseable {
             for (String name : names) {
                 // Replication -1: the broker's default, 1 on a laptop, 3 in production clusters.
                 NewTopic topic = new NewTopic(name, java.util.Optional.of(partitions), java.util.Optional.empty());
-                if (compacted.contains(name)) {
-                    topic.configs(Map.of(org.apache.kafka.common.config.TopicConfig.CLEANUP_POLICY_CONFIG,
-                            org.apache.kafka.common.config.TopicConfig.CLEANUP_POLICY_COMPACT));
-                }
+                topic.configs(policy.configFor(name, compacted));
                 wanted.add(topic);
             }
+            List<String> existing = new ArrayList<>();
             admin.createTopics(wanted).values().forEach((name, future) -> {
                 try {
                     future.get(20, TimeUnit.SECONDS);
@@ -231,6 +238,7 @@ public final class PulseStreamsApp implements AutoCloseable {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw new IllegalStateException("Cannot create topic " + name + ": " + e.getCause().getMessage(), e);
                     }
+                    existing.add(name);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("Interrupted creating topic " + name, e);
@@ -239,7 +247,38 @@ public final class PulseStreamsApp implements AutoCloseable {
                             + " within 20 s", e);
                 }
             });
+            alignConfigs(admin, existing, compacted, policy);
             awaitLeaders(admin, names);
+        }
+    }
+
+    /** Sets {@code policy}'s bounds on topics created earlier (by an older version, or by hand). */
+    private static void alignConfigs(Admin admin, List<String> names, java.util.Set<String> compacted,
+                                     TopicPolicy policy) {
+        if (names.isEmpty()) {
+            return;
+        }
+        Map<org.apache.kafka.common.config.ConfigResource, java.util.Collection<org.apache.kafka.clients.admin.AlterConfigOp>>
+                ops = new HashMap<>();
+        for (String name : names) {
+            ops.put(new org.apache.kafka.common.config.ConfigResource(
+                            org.apache.kafka.common.config.ConfigResource.Type.TOPIC, name),
+                    policy.configFor(name, compacted).entrySet().stream()
+                            .map(e -> new org.apache.kafka.clients.admin.AlterConfigOp(
+                                    new org.apache.kafka.clients.admin.ConfigEntry(e.getKey(), e.getValue()),
+                                    org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET))
+                            .toList());
+        }
+        try {
+            admin.incrementalAlterConfigs(ops).all().get(20, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            // Not allowed to alter (ACLs), say: the topics work, only the erasure bound is not ours to promise.
+            LOG.warn("Could not set retention/compaction bounds on existing topics {}: {}", names,
+                    e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            LOG.warn("Kafka did not confirm retention/compaction bounds on existing topics {} within 20 s", names);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -106,7 +106,17 @@ public final class WebhookServer implements AutoCloseable {
     public static WebhookServer forKafka(WebhookServerConfig config, Map<String, String> environment,
                                          String bootstrapServers, Topic<String, ActivityEvent> topic,
                                          Map<String, ?> producerConfig) {
-        KafkaEventPublisher publisher = new KafkaEventPublisher(bootstrapServers, topic, producerConfig,
+        return forKafka(config, environment, bootstrapServers, topic, null, producerConfig);
+    }
+
+    /**
+     * As above; erasure requests (a signed Discourse {@code user_destroyed}) go to {@code erasures}, the control
+     * topic (null: they are refused with 503, so the platform retries once it is configured).
+     */
+    public static WebhookServer forKafka(WebhookServerConfig config, Map<String, String> environment,
+                                         String bootstrapServers, Topic<String, ActivityEvent> topic,
+                                         Topic<String, ActivityEvent> erasures, Map<String, ?> producerConfig) {
+        KafkaEventPublisher publisher = new KafkaEventPublisher(bootstrapServers, topic, erasures, producerConfig,
                 Duration.ofMillis(config.publishTimeoutMs()), Duration.ofMillis(config.readyTimeoutMs()));
         try {
             return new WebhookServer(config, environment, publisher, Clock.systemUTC());

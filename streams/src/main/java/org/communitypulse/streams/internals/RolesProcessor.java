@@ -387,6 +387,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
             }
         }
         state.changes = anonymised;
+        forgetInViolations(community, state, erased);
         for (String id : erased) {
             if (state.emittedMembers.remove(id) != null) {
                 context.forward(new Record<>(new MemberKey(community, id), null, timestamp), children.memberRoles());
@@ -401,6 +402,58 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         emit(community, state, causeId, EventType.MEMBER_ERASED.name(), at, timestamp);
         store.put(community, state);
     }
+
+    /**
+     * An erased member's open violations end without a RESOLVED record: it would name them, keyed by their id, on a
+     * topic that is not compacted (only retention removes it). Other open violations that name them in their
+     * evidence keep it without their id.
+     */
+    private void forgetInViolations(String community, RolesState state, java.util.Set<String> erased) {
+        state.openViolations.keySet().removeIf(key -> {
+            String subject = key.substring(key.indexOf('\u0000') + 1);
+            if (!erased.contains(subject)) {
+                return false;
+            }
+            if (violationsView != null) {
+                violationsView.delete(key(community, key));
+            }
+            return true;
+        });
+        if (violationsView == null) {
+            return;
+        }
+        String prefix = key(community, "");
+        List<org.apache.kafka.streams.KeyValue<String, PolicyViolation>> scrubbed = new ArrayList<>();
+        try (KeyValueIterator<String, PolicyViolation> it = violationsView.range(prefix, prefix + '\uffff')) {
+            it.forEachRemaining(kv -> {
+                Map<String, String> evidence = new LinkedHashMap<>();
+                boolean changed = false;
+                for (Map.Entry<String, String> e : kv.value.getEvidence().entrySet()) {
+                    // Evidence names members alone or in comma-separated lists (holders, formerManagers).
+                    String value = e.getValue();
+                    if (value != null) {
+                        String[] parts = value.split(",", -1);
+                        for (int i = 0; i < parts.length; i++) {
+                            if (erased.contains(parts[i])) {
+                                parts[i] = ERASED_EVIDENCE;
+                                changed = true;
+                            }
+                        }
+                        value = String.join(",", parts);
+                    }
+                    evidence.put(e.getKey(), value);
+                }
+                if (changed) {
+                    kv.value.setEvidence(evidence);
+                    scrubbed.add(kv);
+                }
+            });
+        }
+        scrubbed.forEach(kv -> violationsView.put(kv.key, kv.value));
+    }
+
+    /** What replaces an erased identity in the evidence of another member's open violation. */
+    static final String ERASED_EVIDENCE = "(erased)";
 
     private static final String FIRST = "first";
     private static final String LATEST = "latest";
