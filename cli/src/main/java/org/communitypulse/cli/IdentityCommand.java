@@ -146,6 +146,10 @@ final class IdentityCommand implements Runnable {
                     + "the member-level topics, state removed, and its future events count as anonymous.")
     static final class Erase implements Callable<Integer> {
 
+        @Option(names = "--community", description = "Only in this community (default: every community; a "
+                + "pseudonym is the same person in every community of its platform).")
+        String community;
+
         @Mixin
         ConnectionOptions connection;
 
@@ -163,14 +167,20 @@ final class IdentityCommand implements Runnable {
             }
             // An operator's act: a new request each time. It names the person, not a community, and goes to the
             // erasures topic, the only place the pipeline takes an erasure from.
+            if (community != null && community.isBlank()) {
+                System.err.println("Identity command failed: --community must not be blank");
+                return 2;
+            }
             ActivityEvent request = ErasureRequests.request("pulse-identity-" + UUID.randomUUID(),
-                    SourcePlatform.OTHER, identity, clock.instant());
+                    community == null ? ErasureRequests.ALL_COMMUNITIES : community, SourcePlatform.OTHER, identity,
+                    clock.instant());
             try (SchemaRegistryClient registry = new RestSchemaRegistryClient(connection.registryUrl())) {
                 Topics topics = new Topics(connection.topicPrefix, new AvroSerdes(registry, true));
                 try (KafkaEventSink sink = new KafkaEventSink(connection.bootstrapServers(), topics.erasures(), Map.of())) {
                     sink.sendErasure(request);
                 }
-                System.out.println("MEMBER_ERASED " + identity + " in every community published to "
+                System.out.println("MEMBER_ERASED " + identity + (community == null ? " in every community"
+                        : " in " + community) + " published to "
                         + topics.erasures().name() + " (request " + request.getEventId() + ")");
                 return 0;
             } catch (SchemaRegistryException | org.apache.kafka.common.KafkaException

@@ -15,8 +15,8 @@ import org.communitypulse.schemas.avro.SourcePlatform;
 
 /**
  * Erasure requests on the erasures control topic (see docs/identity.md). A request names a person (an identity id,
- * pseudonymised like every actor id) and no community: the same pseudonym is the same person in every community of
- * its platform. The pipeline's state is partitioned by community, so a request is written to every partition of the
+ * pseudonymised like every actor id) and, by default, no community: the same pseudonym is the same person in every
+ * community of its platform. The pipeline's state is partitioned by community, so a request is written to every partition of the
  * topic and each task forgets the person in the communities it holds. The record key is the request's event id,
  * never the person.
  */
@@ -30,7 +30,16 @@ public final class ErasureRequests {
 
     /** A request to erase the member of {@code identity} everywhere. */
     public static ActivityEvent request(String eventId, SourcePlatform source, String identity, Instant at) {
-        return ActivityEvent.newBuilder().setEventId(eventId).setCommunityId(ALL_COMMUNITIES).setSource(source)
+        return request(eventId, ALL_COMMUNITIES, source, identity, at);
+    }
+
+    /**
+     * A request to erase the member of {@code identity} in {@code community} only ({@link #ALL_COMMUNITIES}: in
+     * every one), e.g. for platforms whose user ids are per instance (Discourse forums).
+     */
+    public static ActivityEvent request(String eventId, String community, SourcePlatform source, String identity,
+                                        Instant at) {
+        return ActivityEvent.newBuilder().setEventId(eventId).setCommunityId(community).setSource(source)
                 .setType(EventType.MEMBER_ERASED).setActorId(identity).setOccurredAt(at).setAttributes(Map.of())
                 .build();
     }

@@ -59,6 +59,7 @@ public final class PulseStreamsApp implements AutoCloseable {
     private final SchemaRegistryClient registry;
     private final Topics topics;
     private final KafkaStreams streams;
+    private final org.apache.kafka.streams.TopologyDescription description;
     private final StreamsMeters meters;
     private final List<Consumer<JavalinConfig>> httpExtensions = new ArrayList<>();
     /** The port the HTTP server binds (0 resolved to a free one up front, since it is advertised), or -1. */
@@ -85,6 +86,7 @@ public final class PulseStreamsApp implements AutoCloseable {
         this.httpPort = resolveHttpPort(config);
         Properties props = config.streamsProperties(httpPort);
         this.streams = new KafkaStreams(topology, props);
+        this.description = topology.describe();
         this.meters = new StreamsMeters(streams, config.applicationId());
         // The registry needs the KafkaStreams instance, which needs the topology: wire the observer last
         // (nothing is processed before start()).
@@ -145,6 +147,18 @@ public final class PulseStreamsApp implements AutoCloseable {
 
     public KafkaStreams streams() {
         return streams;
+    }
+
+    /** Every state store of the topology (e.g. to check that an erasure left nothing in any of them). */
+    public java.util.SortedSet<String> stateStoreNames() {
+        java.util.SortedSet<String> names = new java.util.TreeSet<>();
+        description.subtopologies().forEach(s -> s.nodes().forEach(n -> {
+            if (n instanceof org.apache.kafka.streams.TopologyDescription.Processor p) {
+                names.addAll(p.stores());
+            }
+        }));
+        description.globalStores().forEach(g -> names.addAll(g.processor().stores()));
+        return names;
     }
 
     /** Where this instance's meters live (scraped at /metrics); add application meters here. */

@@ -412,6 +412,13 @@ public final class PulseStreamsConfig extends AbstractConfig {
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        // The changelogs hold the state stores' values, erased members' included until compacted: the same bound
+        // as the pipeline's compacted topics (applies to internal topics Streams creates; see docs/identity.md).
+        long lag = getLong(TOPIC_MAX_COMPACTION_LAG_CONFIG);
+        props.put(StreamsConfig.topicPrefix(org.apache.kafka.common.config.TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG),
+                Long.toString(lag));
+        props.put(StreamsConfig.topicPrefix(org.apache.kafka.common.config.TopicConfig.SEGMENT_MS_CONFIG),
+                Long.toString(Math.max(1, lag / 2)));
         if (boundHttpPort > 0) {
             httpAdvertisedHost().ifPresent(host ->
                     props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, host + ":" + boundHttpPort));

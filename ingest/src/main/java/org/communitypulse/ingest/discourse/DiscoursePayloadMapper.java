@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import org.communitypulse.ingest.ErasureRequests;
 import org.communitypulse.ingest.webhook.MalformedPayloadException;
 import org.communitypulse.ingest.webhook.MappingResult;
 import org.communitypulse.ingest.webhook.MemberPseudonymiser;
@@ -63,7 +62,7 @@ public final class DiscoursePayloadMapper implements PayloadMapper {
             case "post_liked" -> like(object(payload, "like"), communityId, receivedAt);
             case "user_created" -> user(object(payload, "user"), EventType.MEMBER_JOINED, "user", communityId,
                     receivedAt);
-            case "user_destroyed" -> destroyed(object(payload, "user"), receivedAt);
+            case "user_destroyed" -> destroyed(object(payload, "user"), communityId, receivedAt);
             case "user_added_to_group", "user_removed_from_group" ->
                     groupUser(object(payload, "group_user"), event, communityId, receivedAt);
             case "user_promoted" -> promoted(body(payload, "user_promoted"), communityId, receivedAt);
@@ -159,13 +158,14 @@ public final class DiscoursePayloadMapper implements PayloadMapper {
     }
 
     /**
-     * A deleted account is an erasure request (docs/identity.md): the member is forgotten in every community, not
-     * only marked as gone. The delivery is signed, so it is an authorised source; the publisher writes it to the
-     * erasures topic. Its event id is stable per account, so a redelivery is the same request.
+     * A deleted account is an erasure request (docs/identity.md): the member is forgotten, not only marked as
+     * gone. Scoped to the forum's community: Discourse user ids are per forum, so the same pseudonym in another
+     * community is another person. The delivery is signed, so it is an authorised source; the publisher writes
+     * it to the erasures topic. Its event id is stable per account, so a redelivery is the same request.
      */
-    private MappingResult destroyed(JsonNode user, Instant receivedAt) {
+    private MappingResult destroyed(JsonNode user, String community, Instant receivedAt) {
         String id = text(user, "id");
-        ActivityEvent erasure = events.event(ErasureRequests.ALL_COMMUNITIES, "user_destroyed", id,
+        ActivityEvent erasure = events.event(community, "user_destroyed", id,
                 EventType.MEMBER_ERASED, id, null, null, receivedAt, null, Map.of());
         return MappingResult.mapped(erasure);
     }

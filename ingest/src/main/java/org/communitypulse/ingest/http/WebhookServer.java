@@ -147,7 +147,8 @@ public final class WebhookServer implements AutoCloseable {
                 : env.get(WebhookServerConfig.PSEUDONYM_KEY_FILE_ENV);
         // Two keys are refused even with pseudonymisation switched off: the configuration is ambiguous.
         if (config.pseudonymise() || direct != null && file != null) {
-            return MemberPseudonymiser.fromKey(direct, WebhookServerConfig.PSEUDONYM_KEY_ENV, file, "a key file");
+            return MemberPseudonymiser.fromKey(direct, WebhookServerConfig.PSEUDONYM_KEY_ENV, file, "a key file",
+                    config.pseudonymisationRequiredBy(env));
         }
         return MemberPseudonymiser.none();
     }

@@ -136,7 +136,7 @@ public final class IdentityProcessor implements Processor<String, ActivityEvent,
                     split(community, identity, other, event, at);
                 }
             }
-            case MEMBER_ERASED -> eraseEverywhere(identity, event.getEventId(), at);
+            case MEMBER_ERASED -> eraseEverywhere(community, identity, event.getEventId(), at);
             default -> {
                 // The intake routes only identity events here.
             }
@@ -394,9 +394,11 @@ public final class IdentityProcessor implements Processor<String, ActivityEvent,
      * An erasure names a person, not a community: a pseudonym is the same in every community of its platform, so
      * the member of {@code identity} is forgotten in every community of this task (each erasure request reaches
      * every task: it is written to every partition of the erasures topic). Communities where the identity never
-     * appeared get the marker too, so its later events there count as anonymous as well.
+     * appeared get the marker too, so its later events there count as anonymous as well. A request naming one
+     * community ({@code scope}, e.g. the Discourse forum whose webhook sent it: Discourse user ids are per forum)
+     * is applied there only, by the task that holds it; {@value #ALL_COMMUNITIES} means every community.
      */
-    private void eraseEverywhere(String identity, String eventId, long at) {
+    private void eraseEverywhere(String scope, String identity, String eventId, long at) {
         java.util.Set<String> communities = new java.util.TreeSet<>(store.knownCommunities());
         if (communityStore != null) {
             try (var it = communityStore.all()) {
@@ -404,9 +406,14 @@ public final class IdentityProcessor implements Processor<String, ActivityEvent,
             }
         }
         for (String community : communities) {
-            erase(community, identity, eventId, at);
+            if (ALL_COMMUNITIES.equals(scope) || community.equals(scope)) {
+                erase(community, identity, eventId, at);
+            }
         }
     }
+
+    /** The community id of an erasure request that applies to every community. */
+    public static final String ALL_COMMUNITIES = "*";
 
     /** Forgets the whole member of {@code identity}: every identity of it, its evidence and its suggestions. */
     private void erase(String community, String identity, String eventId, long at) {

@@ -89,6 +89,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
     private final Views views;
     private KeyValueStore<String, RoleCoverage> coverageView;
     private KeyValueStore<String, PolicyViolation> violationsView;
+    private KeyValueStore<String, Alert> alertsView;
     private KeyValueStore<String, TrainingMetrics> trainingView;
 
     private ProcessorContext<Object, Object> context;
@@ -136,6 +137,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
             RoleAlerts alerts = new RoleAlerts(evaluator, alerting.lifecycle(), alerting.thresholds());
             KeyValueStore<String, Alert> view = alerting.viewStore() == null ? null
                     : context.getStateStore(alerting.viewStore());
+            alertsView = view;
             RoleAlerts.Output out = (key, value) -> {
                 if (view != null) {
                     view.put(key.getCommunityId() + '\u0000' + key.getCondition().name(), value);
@@ -355,6 +357,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
             }
             days.forEach(activity::delete);
         }
+        forgetInAlerts(community, erased);
         if (activity.get(key(community, IN_USE)) == null) {
             // No role history to forget: the markers above are enough.
             return;
@@ -450,6 +453,38 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
             });
         }
         scrubbed.forEach(kv -> violationsView.put(kv.key, kv.value));
+    }
+
+    /**
+     * A firing role alert names the oldest open violations, hence their members, in its summary and evidence:
+     * the queryable latest alert forgets the erased ones (the alerts topic itself is bounded by retention).
+     */
+    private void forgetInAlerts(String community, java.util.Set<String> erased) {
+        if (alertsView == null || erased.isEmpty()) {
+            return;
+        }
+        // An id as a whole word: pseudonyms and platform ids are made of these characters.
+        java.util.regex.Pattern ids = java.util.regex.Pattern.compile("(?<![A-Za-z0-9_-])(?:" + erased.stream()
+                .map(java.util.regex.Pattern::quote).collect(java.util.stream.Collectors.joining("|"))
+                + ")(?![A-Za-z0-9_-])");
+        String prefix = community + '\u0000';
+        List<org.apache.kafka.streams.KeyValue<String, Alert>> scrubbed = new ArrayList<>();
+        try (KeyValueIterator<String, Alert> it = alertsView.range(prefix, prefix + '\uffff')) {
+            it.forEachRemaining(kv -> {
+                Alert alert = kv.value;
+                String summary = ids.matcher(alert.getSummary())
+                        .replaceAll(java.util.regex.Matcher.quoteReplacement(ERASED_EVIDENCE));
+                Map<String, String> evidence = new LinkedHashMap<>();
+                alert.getEvidence().forEach((k, v) -> evidence.put(k, v == null ? null
+                        : ids.matcher(v).replaceAll(java.util.regex.Matcher.quoteReplacement(ERASED_EVIDENCE))));
+                if (!summary.equals(alert.getSummary()) || !evidence.equals(alert.getEvidence())) {
+                    alert.setSummary(summary);
+                    alert.setEvidence(evidence);
+                    scrubbed.add(kv);
+                }
+            });
+        }
+        scrubbed.forEach(kv -> alertsView.put(kv.key, kv.value));
     }
 
     /** What replaces an erased identity in the evidence of another member's open violation. */
