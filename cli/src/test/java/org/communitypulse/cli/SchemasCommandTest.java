@@ -42,14 +42,14 @@ class SchemasCommandTest {
         Topics topics = new Topics("x.", new AvroSerdes(new InMemorySchemaRegistryClient(), false));
         List<Topic<?, ?>> all = topics.all();
         assertThat(all).hasSize(topics.names().size()).hasSizeGreaterThanOrEqualTo(16);
-        // Every topic except the dead-letter one (raw bytes) has an Avro value; keys are Avro unless a community id.
+        // Every topic except the dead-letter one (raw bytes) has an Avro value; keys are Avro unless a community (or request) id.
         Set<String> expectedFiles = new TreeSet<>();
         for (Topic<?, ?> topic : all) {
             if (topic != topics.activityDeadLetters()) {
                 expectedFiles.add(topic.name() + "-value.avsc");
             }
             if (topic != topics.activityDeadLetters() && topic != topics.activity() && topic != topics.activityLate()
-                    && topic != topics.trainingMetrics()) {
+                    && topic != topics.trainingMetrics() && topic != topics.erasures()) {
                 expectedFiles.add(topic.name() + "-key.avsc");
             }
         }
