@@ -164,6 +164,22 @@ class ErasureIT {
         }
     }
 
+    @Test
+    void shouldGiveTheErasuresTopicThePartitionsOfTheActivityTopicWhenItHasFewer(@TempDir Path tmp) throws Exception {
+        String prefix = "erasure-parts-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        // Created earlier by hand: the activity topic with three partitions, the erasures topic with one.
+        kafka.createTopics(3, prefix + "activity");
+        kafka.createTopics(1, prefix + "erasures");
+        try (PulseStreamsApp app = new PulseStreamsApp(config(prefix, prefix + "app", tmp.resolve("state")))) {
+            app.start();
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    kafka.bootstrapServers()))) {
+                assertThat(admin.describeTopics(List.of(prefix + "erasures")).allTopicNames().get()
+                        .get(prefix + "erasures").partitions()).hasSize(3);
+            }
+        }
+    }
+
     /** Where the person still is: a record of a topic or an entry of a state store, markers excepted. */
     record Finding(TopicPartition partition, String where) {
         @Override

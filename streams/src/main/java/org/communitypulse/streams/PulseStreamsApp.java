@@ -185,6 +185,7 @@ public final class PulseStreamsApp implements AutoCloseable {
     public void start() {
         createTopics(config.bootstrapServers(), topics.names(), config.topicPartitions(),
                 java.util.Set.copyOf(topics.metricNames()), config.topicPolicy());
+        matchErasurePartitions(config.bootstrapServers(), topics);
         // Before Streams, so that /ready answers 503 (not "connection refused") while partitions are assigned.
         if (httpPort != PulseStreamsConfig.HTTP_PORT_DISABLED) {
             PulseHttpServer.Builder builder = PulseHttpServer.builder(meters.registry(), streams::state);
@@ -263,6 +264,37 @@ public final class PulseStreamsApp implements AutoCloseable {
             });
             alignConfigs(admin, existing, compacted, policy);
             awaitLeaders(admin, names);
+        }
+    }
+
+    /**
+     * An erasure request reaches a task only through its partition of the erasures topic (one copy per partition):
+     * with fewer partitions than the activity topic (created by hand, or the activity topic grown later), some
+     * tasks would never forget anyone. Adds the missing partitions (the topic's keys mean nothing, so this moves
+     * nothing), or refuses to start when that is impossible.
+     */
+    static void matchErasurePartitions(String bootstrapServers, Topics topics) {
+        String activity = topics.activity().name();
+        String erasures = topics.erasures().name();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000))) {
+            Map<String, TopicDescription> described = admin.describeTopics(List.of(activity, erasures))
+                    .allTopicNames().get(20, TimeUnit.SECONDS);
+            int wanted = described.get(activity).partitions().size();
+            int have = described.get(erasures).partitions().size();
+            if (have < wanted) {
+                LOG.warn("{} has {} partitions, {} has {}: adding partitions so every task receives erasure requests",
+                        erasures, have, activity, wanted);
+                admin.createPartitions(Map.of(erasures, org.apache.kafka.clients.admin.NewPartitions.increaseTo(wanted)))
+                        .all().get(20, TimeUnit.SECONDS);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot give " + erasures + " the partitions of " + activity
+                    + " (erasure requests would miss some tasks): " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted checking the partitions of " + erasures, e);
         }
     }
 
