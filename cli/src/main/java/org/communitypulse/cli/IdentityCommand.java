@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.communitypulse.ingest.ErasureRequests;
 import org.communitypulse.ingest.KafkaEventSink;
 import org.communitypulse.schemas.IdentityAttributes;
 import org.communitypulse.schemas.Topic;
@@ -141,11 +142,52 @@ final class IdentityCommand implements Runnable {
     }
 
     @Command(name = "erase", mixinStandardHelpOptions = true,
-            description = "Forget the member of this identity (all its identities): tombstones on the member-level "
-                    + "topics, state removed, and its future events count as anonymous.")
-    static final class Erase extends Publish {
-        Erase() {
-            super(EventType.MEMBER_ERASED);
+            description = "Forget the member of this identity (all its identities) in every community: tombstones on "
+                    + "the member-level topics, state removed, and its future events count as anonymous.")
+    static final class Erase implements Callable<Integer> {
+
+        @Option(names = "--community", description = "Only in this community (default: every community; a "
+                + "pseudonym is the same person in every community of its platform).")
+        String community;
+
+        @Mixin
+        ConnectionOptions connection;
+
+        @Parameters(index = "0", paramLabel = "IDENTITY", description = "An identity id, as on the identities topic (the "
+                + "pseudonym when ids are pseudonymised).")
+        String identity;
+
+        Clock clock = Clock.systemUTC();
+
+        @Override
+        public Integer call() {
+            if (identity.isBlank()) {
+                System.err.println("Identity command failed: give a non-blank identity id");
+                return 2;
+            }
+            // An operator's act: a new request each time. It names the person, not a community, and goes to the
+            // erasures topic, the only place the pipeline takes an erasure from.
+            if (community != null && community.isBlank()) {
+                System.err.println("Identity command failed: --community must not be blank");
+                return 2;
+            }
+            ActivityEvent request = ErasureRequests.request("pulse-identity-" + UUID.randomUUID(),
+                    community == null ? ErasureRequests.ALL_COMMUNITIES : community, SourcePlatform.OTHER, identity,
+                    clock.instant());
+            try (SchemaRegistryClient registry = new RestSchemaRegistryClient(connection.registryUrl())) {
+                Topics topics = new Topics(connection.topicPrefix, new AvroSerdes(registry, true));
+                try (KafkaEventSink sink = new KafkaEventSink(connection.bootstrapServers(), topics.erasures(), Map.of())) {
+                    sink.sendErasure(request);
+                }
+                System.out.println("MEMBER_ERASED " + identity + (community == null ? " in every community"
+                        : " in " + community) + " published to "
+                        + topics.erasures().name() + " (request " + request.getEventId() + ")");
+                return 0;
+            } catch (SchemaRegistryException | org.apache.kafka.common.KafkaException
+                     | org.communitypulse.ingest.ImportException e) {
+                System.err.println("Identity command failed: " + e.getMessage());
+                return 2;
+            }
         }
     }
 

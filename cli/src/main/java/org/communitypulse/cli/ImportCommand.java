@@ -224,12 +224,19 @@ final class ImportCommand implements Runnable {
 
         @Override
         public Integer call() {
+            MemberPseudonymiser members;
+            try {
+                members = pseudonymiser(System.getenv());
+            } catch (WebhookSecretException e) {
+                System.err.println("Import failed: " + e.getMessage());
+                return 2;
+            }
             try (SchemaRegistryClient registry = connection.registryClient()) {
                 Topics topics = new Topics(connection.topicPrefix, new AvroSerdes(registry, true));
                 ImportSummary summary;
                 try (KafkaEventSink sink = new KafkaEventSink(connection.bootstrapServers(), topics.activity(),
                         connection.kafkaProperties())) {
-                    summary = new RegisterImporter().run(files, community, sink);
+                    summary = new RegisterImporter(members).run(files, community, sink);
                 }
                 System.out.println(summary.render());
                 System.out.println("Published to topic " + topics.activity().name() + " at " + connection.bootstrapServers());
@@ -278,14 +285,21 @@ final class ImportCommand implements Runnable {
     static MemberPseudonymiser pseudonymiser(Map<String, String> env) {
         return MemberPseudonymiser.fromKey(env.get(WebhookServerConfig.PSEUDONYM_KEY_ENV),
                 WebhookServerConfig.PSEUDONYM_KEY_ENV, env.get(WebhookServerConfig.PSEUDONYM_KEY_FILE_ENV),
-                WebhookServerConfig.PSEUDONYM_KEY_FILE_ENV);
+                WebhookServerConfig.PSEUDONYM_KEY_FILE_ENV, WebhookServerConfig.requiredBy(env));
     }
 
     /** Runs the import and prints its summary; exit code 0, or 1 if rows were rejected, 2 on failure. */
     static int importStackExchange(Path dumpDir, String community, String bootstrap, String registryUrl, String prefix,
                                    ClientSettings client) {
+        MemberPseudonymiser members;
+        try {
+            members = pseudonymiser(System.getenv());
+        } catch (WebhookSecretException e) {
+            System.err.println("Import failed: " + e.getMessage());
+            return 2;
+        }
         return importWith(community, bootstrap, client.registryConfig(registryUrl), client.kafka(), prefix,
-                (sink, progress) -> new StackExchangeImporter().run(dumpDir, community, sink, progress));
+                (sink, progress) -> new StackExchangeImporter(members).run(dumpDir, community, sink, progress));
     }
 
     /** As below, against the cluster and registry {@code connection} names, with its client settings. */
@@ -356,12 +370,12 @@ final class ImportCommand implements Runnable {
         SLACK,
         CLOUDEVENTS;
 
-        /** The importer; {@code members} hashes platform member ids (CloudEvents carry ids as given). */
+        /** The importer; {@code members} hashes platform member ids (a CloudEvent's as ids of its source). */
         FileImporter importer(MemberPseudonymiser members) {
             return switch (this) {
                 case GITHUB -> new GitHubArchiveImporter(members);
                 case SLACK -> new SlackExportImporter(members);
-                case CLOUDEVENTS -> new CloudEventsImporter();
+                case CLOUDEVENTS -> new CloudEventsImporter(members);
             };
         }
     }

@@ -230,7 +230,8 @@ final class RunCommand implements Callable<Integer> {
         extra.put(WebhookServerConfig.ANY_COMMUNITY_CONFIG, "true");
         WebhooksCommand.Settings settings = WebhooksCommand.settings(webhookPort, webhookHost, null, extra);
         WebhookServer server = WebhookServer.forKafka(settings.server(), System.getenv(), bootstrap,
-                app.topics().activity(), app.topics().webhookDeliveries(), settings.producer()).start();
+                app.topics().activity(), app.topics().erasures(), app.topics().webhookDeliveries(),
+                settings.producer()).start();
         closeFirst(new Step("webhooks", server));
         return server;
     }

@@ -60,7 +60,7 @@ final class WebhooksCommand implements Callable<Integer> {
         try (SchemaRegistryClient registry = connection.registryClient()) {
             Topics topics = new Topics(connection.topicPrefix, new AvroSerdes(registry, true));
             try (WebhookServer server = WebhookServer.forKafka(settings.server(), System.getenv(),
-                    connection.bootstrapServers(), topics.activity(), topics.webhookDeliveries(),
+                    connection.bootstrapServers(), topics.activity(), topics.erasures(), topics.webhookDeliveries(),
                     settings.producer()).start()) {
                 // The JVM halts when its hooks return: this one waits (bounded) for the close below, so requests
                 // in flight are answered and the producer is closed before the process ends.

@@ -98,7 +98,7 @@ class IdentityIT extends PlatformTestBase {
                 assertThat(levels.get(new MemberKey(C, "g-ben")).getContributionsTotal()).isEqualTo(1);
             });
 
-            assertThat(pulse(prefix, "identity", "erase", "--community", C, "g-ann")).isZero();
+            assertThat(pulse(prefix, "identity", "erase", "g-ann")).isZero();
             Map<IdentityKey, Identity> identities = new HashMap<>();
             await().atMost(WAIT).untilAsserted(() -> {
                 latestInto(levels, app.topics().memberLevels());

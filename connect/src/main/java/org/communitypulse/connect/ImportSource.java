@@ -50,12 +50,12 @@ public enum ImportSource {
     public ImportSummary run(Path path, String community, EventSink sink, ProgressListener progress,
                              MemberPseudonymiser members) {
         return switch (this) {
-            case STACKEXCHANGE -> new StackExchangeImporter().run(path, community, sink, progress);
+            case STACKEXCHANGE -> new StackExchangeImporter(members).run(path, community, sink, progress);
             case GITHUB -> new GitHubArchiveImporter(members).run(path, community, sink, progress);
             case SLACK -> new SlackExportImporter(members).run(path, community, sink, progress);
-            case CLOUDEVENTS -> new CloudEventsImporter().run(path, community, sink, progress);
+            case CLOUDEVENTS -> new CloudEventsImporter(members).run(path, community, sink, progress);
             case DISCOURSE -> new DiscourseExportImporter(members).run(path, community, sink, progress);
-            case REGISTER -> new RegisterImporter().run(List.of(path), community, sink);
+            case REGISTER -> new RegisterImporter(members).run(List.of(path), community, sink);
         };
     }
 }

@@ -116,6 +116,34 @@ public final class KafkaEventSink implements EventSink {
         }
     }
 
+    /**
+     * Sends an erasure request to every partition of this sink's topic, which must be the erasures topic (see
+     * {@link ErasureRequests}), and waits for every acknowledgement.
+     */
+    public void sendErasure(ActivityEvent request) {
+        throwIfFailed();
+        try {
+            for (java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> ack
+                    : ErasureRequests.send(producer, topicName, request)) {
+                sent.increment();
+                ack.get(30, TimeUnit.SECONDS);
+                acknowledged.increment();
+            }
+        } catch (ExecutionException e) {
+            throw new ImportException("Kafka did not acknowledge erasure request " + request.getEventId() + " on topic "
+                    + topicName + ": " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new ImportException("Kafka did not acknowledge erasure request " + request.getEventId()
+                    + " within 30 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ImportException("interrupted sending erasure request " + request.getEventId(), e);
+        } catch (KafkaException e) {
+            throw new ImportException("Could not send erasure request " + request.getEventId() + " to topic "
+                    + topicName + ": " + e, e);
+        }
+    }
+
     @Override
     public void flush() {
         try {

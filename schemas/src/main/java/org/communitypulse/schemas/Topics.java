@@ -44,6 +44,7 @@ public final class Topics {
     private final Topic<String, ActivityEvent> activity;
     private final Topic<byte[], byte[]> activityDeadLetters;
     private final Topic<String, ActivityEvent> activityLate;
+    private final Topic<String, ActivityEvent> erasures;
     private final Topic<CommunityDayKey, DailyEngagement> dailyEngagement;
     private final Topic<CommunityDayKey, TrailingEngagement> trailingEngagement;
     private final Topic<CommunityDayKey, CohortRetention> retention;
@@ -69,6 +70,7 @@ public final class Topics {
         this.activity = new Topic<>(prefix + "activity", communityKey, serdes.forValue(ActivityEvent.class));
         this.activityDeadLetters = new Topic<>(prefix + "activity.dlq", raw, raw);
         this.activityLate = new Topic<>(prefix + "activity.late", communityKey, serdes.forValue(ActivityEvent.class));
+        this.erasures = new Topic<>(prefix + "erasures", Serdes.String(), serdes.forValue(ActivityEvent.class));
         this.dailyEngagement = new Topic<>(prefix + "engagement.daily",
                 serdes.forKey(CommunityDayKey.class), serdes.forValue(DailyEngagement.class));
         this.trailingEngagement = new Topic<>(prefix + "engagement.trailing",
@@ -118,6 +120,16 @@ public final class Topics {
     /** Valid events that arrived after the lateness horizon of their period had closed. */
     public Topic<String, ActivityEvent> activityLate() {
         return activityLate;
+    }
+
+    /**
+     * Control input: erasure requests ({@code MEMBER_ERASED}), written only by operators' tools and the signed
+     * Discourse webhook (grant producers of the activity topic no write access here). Keyed by the request's
+     * event id, never by the person; each request is written to every partition, so every task forgets the
+     * person in every community it holds (see docs/identity.md).
+     */
+    public Topic<String, ActivityEvent> erasures() {
+        return erasures;
     }
 
     /** Output: engagement per community and UTC day. */
@@ -219,7 +231,7 @@ public final class Topics {
 
     /** Every topic the pipeline reads or writes, input first. */
     public List<Topic<?, ?>> all() {
-        return List.of(activity, activityDeadLetters, activityLate, dailyEngagement, trailingEngagement, retention,
+        return List.of(activity, activityDeadLetters, activityLate, erasures, dailyEngagement, trailingEngagement, retention,
                 memberLevels, alerts, memberRoles, roleCoverage, policyViolations, trainingMetrics, identities,
                 identitySuggestions, maturityScorecard, communityHealth, platformCounts, reconciliation,
                 webhookDeliveries);

@@ -135,9 +135,10 @@ public final class EngagementTopology {
         topology.addSink(LATE_SINK, topics.activityLate().name(),
                 topics.activityLate().keySerde().serializer(), topics.activityLate().valueSerde().serializer(), INTAKE);
 
-        // The roles node forgets erased members too (docs/identity.md); it is added later, by PulseTopology.
-        IdentityTopology.addTo(topology, INTAKE, topics, ENGAGEMENT, moreValidChildren.contains(RolesTopology.ROLES)
-                ? List.of(RolesTopology.ROLES) : List.of());
+        // The roles and maturity nodes forget erased members too (docs/identity.md); PulseTopology adds them later.
+        IdentityTopology.addTo(topology, INTAKE, topics, ENGAGEMENT, moreValidChildren.stream()
+                .filter(n -> n.equals(RolesTopology.ROLES) || n.equals(MaturityTopology.MATURITY)).toList(),
+                COMMUNITY_STORE);
 
         EngagementProcessor.Children outputs =
                 new EngagementProcessor.Children(DAILY_SINK, TRAILING_SINK, RETENTION_SINK, MEMBER_LEVELS_SINK,
@@ -156,6 +157,8 @@ public final class EngagementTopology {
                 Serdes.String(), serdes.forValue(MemberState.class))), ENGAGEMENT);
         topology.addStateStore(cached(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COMMUNITY_STORE),
                 Serdes.String(), serdes.forValue(CommunityState.class))), ENGAGEMENT);
+        // An erasure names a person, not a community: the identity node finds the task's communities here.
+        topology.connectProcessorAndStateStores(IdentityTopology.IDENTITY, COMMUNITY_STORE);
         topology.addStateStore(objectCached(engagement, Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COHORT_STORE),
                 serdes.forKey(CommunityDayKey.class), serdes.forValue(CohortState.class))), ENGAGEMENT);
 

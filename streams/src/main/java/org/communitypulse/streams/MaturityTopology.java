@@ -84,7 +84,7 @@ public final class MaturityTopology {
         MaturityProcessor.Children children = new MaturityProcessor.Children(SCORECARD_SINK, HEALTH_SINK);
         topology.addProcessor(MATURITY, () -> new MaturityProcessor(stores, children, config, roles, interval, clock,
                 judging),
-                parent);
+                parent, IdentityTopology.IDENTITY);
         // Every event reads and writes the community's span and week: kept as objects between commits, written
         // down once per commit. The emitter's range reads write the dirty entries down first; the store is not
         // queried from other threads.

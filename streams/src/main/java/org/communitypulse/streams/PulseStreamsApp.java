@@ -29,6 +29,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.HostInfo;
+import org.communitypulse.schemas.TopicPolicy;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
 import org.communitypulse.schemas.registry.SchemaRegistryClient;
@@ -58,6 +59,7 @@ public final class PulseStreamsApp implements AutoCloseable {
     private final SchemaRegistryClient registry;
     private final Topics topics;
     private final KafkaStreams streams;
+    private final org.apache.kafka.streams.TopologyDescription description;
     private final StreamsMeters meters;
     private final List<Consumer<JavalinConfig>> httpExtensions = new ArrayList<>();
     /** The port the HTTP server binds (0 resolved to a free one up front, since it is advertised), or -1. */
@@ -84,6 +86,7 @@ public final class PulseStreamsApp implements AutoCloseable {
         this.httpPort = resolveHttpPort(config);
         Properties props = config.streamsProperties(httpPort);
         this.streams = new KafkaStreams(topology, props);
+        this.description = topology.describe();
         this.meters = new StreamsMeters(streams, config.applicationId());
         // The registry needs the KafkaStreams instance, which needs the topology: wire the observer last
         // (nothing is processed before start()).
@@ -146,6 +149,18 @@ public final class PulseStreamsApp implements AutoCloseable {
         return streams;
     }
 
+    /** Every state store of the topology (e.g. to check that an erasure left nothing in any of them). */
+    public java.util.SortedSet<String> stateStoreNames() {
+        java.util.SortedSet<String> names = new java.util.TreeSet<>();
+        description.subtopologies().forEach(s -> s.nodes().forEach(n -> {
+            if (n instanceof org.apache.kafka.streams.TopologyDescription.Processor p) {
+                names.addAll(p.stores());
+            }
+        }));
+        description.globalStores().forEach(g -> names.addAll(g.processor().stores()));
+        return names;
+    }
+
     /** Where this instance's meters live (scraped at /metrics); add application meters here. */
     public PrometheusMeterRegistry meterRegistry() {
         return meters.registry();
@@ -169,7 +184,8 @@ public final class PulseStreamsApp implements AutoCloseable {
     /** Creates the pipeline topics if missing, then starts processing. */
     public void start() {
         createTopics(config.adminClientProperties(), config.bootstrapServers(), topics.names(),
-                config.topicPartitions(), java.util.Set.copyOf(topics.metricNames()));
+                config.topicPartitions(), java.util.Set.copyOf(topics.metricNames()), config.topicPolicy());
+        matchErasurePartitions(config.adminClientProperties(), config.bootstrapServers(), topics);
         // Before Streams, so that /ready answers 503 (not "connection refused") while partitions are assigned.
         if (httpPort != PulseStreamsConfig.HTTP_PORT_DISABLED) {
             PulseHttpServer.Builder builder = PulseHttpServer.builder(meters.registry(), streams::state);
@@ -205,33 +221,35 @@ public final class PulseStreamsApp implements AutoCloseable {
         createTopics(bootstrapServers, names, partitions, java.util.Set.of());
     }
 
-    /**
-     * As {@link #createTopics(String, List, int)}; those in {@code compacted} get {@code cleanup.policy=compact}:
-     * they hold the latest value per key, and a tombstone (an erased member) must remove the older values.
-     */
+    /** As below, with the default {@link TopicPolicy} (compacted values gone within 7 days, the rest 30 days). */
     public static void createTopics(String bootstrapServers, List<String> names, int partitions,
                                     java.util.Set<String> compacted) {
-        createTopics(Map.of(), bootstrapServers, names, partitions, compacted);
+        createTopics(Map.of(), bootstrapServers, names, partitions, compacted, TopicPolicy.defaults());
     }
 
     /** As above with {@code clientProperties} (e.g. security settings) for the admin client. */
     public static void createTopics(Map<String, Object> clientProperties, String bootstrapServers, List<String> names,
                                     int partitions, java.util.Set<String> compacted) {
-        Map<String, Object> adminConfig = new java.util.HashMap<>(clientProperties);
-        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
-        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
-        try (Admin admin = Admin.create(adminConfig)) {
+        createTopics(clientProperties, bootstrapServers, names, partitions, compacted, TopicPolicy.defaults());
+    }
+
+    /**
+     * As {@link #createTopics(String, List, int)}; those in {@code compacted} get {@code cleanup.policy=compact}:
+     * they hold the latest value per key, and a tombstone (an erased member) must remove the older values. Every
+     * topic gets {@code policy}'s bounds (see {@link TopicPolicy}), and topics that exist already are re-aligned to
+     * them: an erasure is complete only once its values are physically gone, which these settings bound.
+     */
+    public static void createTopics(Map<String, Object> clientProperties, String bootstrapServers, List<String> names,
+                                    int partitions, java.util.Set<String> compacted, TopicPolicy policy) {
+        try (Admin admin = Admin.create(adminConfig(clientProperties, bootstrapServers))) {
             List<NewTopic> wanted = new ArrayList<>();
             for (String name : names) {
                 // Replication -1: the broker's default, 1 on a laptop, 3 in production clusters.
                 NewTopic topic = new NewTopic(name, java.util.Optional.of(partitions), java.util.Optional.empty());
-                if (compacted.contains(name)) {
-                    topic.configs(Map.of(org.apache.kafka.common.config.TopicConfig.CLEANUP_POLICY_CONFIG,
-                            org.apache.kafka.common.config.TopicConfig.CLEANUP_POLICY_COMPACT));
-                }
+                topic.configs(policy.configFor(name, compacted));
                 wanted.add(topic);
             }
+            List<String> existing = new ArrayList<>();
             admin.createTopics(wanted).values().forEach((name, future) -> {
                 try {
                     future.get(20, TimeUnit.SECONDS);
@@ -239,6 +257,7 @@ public final class PulseStreamsApp implements AutoCloseable {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw new IllegalStateException("Cannot create topic " + name + ": " + e.getCause().getMessage(), e);
                     }
+                    existing.add(name);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("Interrupted creating topic " + name, e);
@@ -247,7 +266,75 @@ public final class PulseStreamsApp implements AutoCloseable {
                             + " within 20 s", e);
                 }
             });
+            alignConfigs(admin, existing, compacted, policy);
             awaitLeaders(admin, names);
+        }
+    }
+
+    /**
+     * An erasure request reaches a task only through its partition of the erasures topic (one copy per partition):
+     * with fewer partitions than the activity topic (created by hand, or the activity topic grown later), some
+     * tasks would never forget anyone. Adds the missing partitions (the topic's keys mean nothing, so this moves
+     * nothing), or refuses to start when that is impossible.
+     */
+    static void matchErasurePartitions(Map<String, Object> clientProperties, String bootstrapServers, Topics topics) {
+        String activity = topics.activity().name();
+        String erasures = topics.erasures().name();
+        try (Admin admin = Admin.create(adminConfig(clientProperties, bootstrapServers))) {
+            Map<String, TopicDescription> described = admin.describeTopics(List.of(activity, erasures))
+                    .allTopicNames().get(20, TimeUnit.SECONDS);
+            int wanted = described.get(activity).partitions().size();
+            int have = described.get(erasures).partitions().size();
+            if (have < wanted) {
+                LOG.warn("{} has {} partitions, {} has {}: adding partitions so every task receives erasure requests",
+                        erasures, have, activity, wanted);
+                admin.createPartitions(Map.of(erasures, org.apache.kafka.clients.admin.NewPartitions.increaseTo(wanted)))
+                        .all().get(20, TimeUnit.SECONDS);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot give " + erasures + " the partitions of " + activity
+                    + " (erasure requests would miss some tasks): " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted checking the partitions of " + erasures, e);
+        }
+    }
+
+    private static Map<String, Object> adminConfig(Map<String, Object> clientProperties, String bootstrapServers) {
+        Map<String, Object> adminConfig = new HashMap<>(clientProperties);
+        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
+        return adminConfig;
+    }
+
+    /** Sets {@code policy}'s bounds on topics created earlier (by an older version, or by hand). */
+    private static void alignConfigs(Admin admin, List<String> names, java.util.Set<String> compacted,
+                                     TopicPolicy policy) {
+        if (names.isEmpty()) {
+            return;
+        }
+        Map<org.apache.kafka.common.config.ConfigResource, java.util.Collection<org.apache.kafka.clients.admin.AlterConfigOp>>
+                ops = new HashMap<>();
+        for (String name : names) {
+            ops.put(new org.apache.kafka.common.config.ConfigResource(
+                            org.apache.kafka.common.config.ConfigResource.Type.TOPIC, name),
+                    policy.configFor(name, compacted).entrySet().stream()
+                            .map(e -> new org.apache.kafka.clients.admin.AlterConfigOp(
+                                    new org.apache.kafka.clients.admin.ConfigEntry(e.getKey(), e.getValue()),
+                                    org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET))
+                            .toList());
+        }
+        try {
+            admin.incrementalAlterConfigs(ops).all().get(20, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            // Not allowed to alter (ACLs), say: the topics work, only the erasure bound is not ours to promise.
+            LOG.warn("Could not set retention/compaction bounds on existing topics {}: {}", names,
+                    e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            LOG.warn("Kafka did not confirm retention/compaction bounds on existing topics {} within 20 s", names);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

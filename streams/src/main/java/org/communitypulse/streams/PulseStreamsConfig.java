@@ -74,6 +74,19 @@ public final class PulseStreamsConfig extends AbstractConfig {
     public static final String PARTITIONS_CONFIG = "topic.partitions";
     public static final String PARTITIONS_DOC = "Partitions of the pipeline topics when this application creates them.";
 
+    public static final String TOPIC_MAX_COMPACTION_LAG_CONFIG = "topic.max.compaction.lag.ms";
+    public static final String TOPIC_MAX_COMPACTION_LAG_DOC =
+            "max.compaction.lag.ms of the compacted (metric, identity, roles) topics: an erased member's values are "
+                    + "physically gone this long after their tombstone at the latest (while the partition gets "
+                    + "writes). Set on creation and on every start (docs/identity.md).";
+
+    public static final String TOPIC_RETENTION_CONFIG = "topic.retention.ms";
+    public static final String TOPIC_RETENTION_DOC =
+            "retention.ms of the non-compacted topics (activity, its dead letters and late events, erasure requests, "
+                    + "alerts, violations, platform counts): they cannot be rewritten, so an erased member's raw "
+                    + "events are gone only after this (plus one segment, at most a day). Set on creation and on "
+                    + "every start.";
+
     public static final String METRICS_EMIT_INTERVAL_CONFIG = "metrics.emit.interval.ms";
     public static final String METRICS_EMIT_INTERVAL_DOC =
             "How often (wall-clock) the metric records of the periods that changed are recomputed and emitted. "
@@ -224,6 +237,11 @@ public final class PulseStreamsConfig extends AbstractConfig {
             .define(NUM_STANDBY_REPLICAS_CONFIG, Type.INT, 0, Range.atLeast(0),
                     Importance.LOW, NUM_STANDBY_REPLICAS_DOC)
             .define(PARTITIONS_CONFIG, Type.INT, 3, Range.atLeast(1), Importance.LOW, PARTITIONS_DOC)
+            .define(TOPIC_MAX_COMPACTION_LAG_CONFIG, Type.LONG,
+                    org.communitypulse.schemas.TopicPolicy.DEFAULT_MAX_COMPACTION_LAG.toMillis(), Range.atLeast(1L),
+                    Importance.MEDIUM, TOPIC_MAX_COMPACTION_LAG_DOC)
+            .define(TOPIC_RETENTION_CONFIG, Type.LONG, org.communitypulse.schemas.TopicPolicy.DEFAULT_RETENTION.toMillis(),
+                    Range.atLeast(1L), Importance.MEDIUM, TOPIC_RETENTION_DOC)
             .define(METRICS_EMIT_INTERVAL_CONFIG, Type.LONG, 1000L, Range.atLeast(10L), Importance.MEDIUM,
                     METRICS_EMIT_INTERVAL_DOC)
             .define(STAFF_ROLES_CONFIG, Type.LIST, STAFF_ROLES_DEFAULT, Importance.MEDIUM, STAFF_ROLES_DOC)
@@ -361,6 +379,12 @@ public final class PulseStreamsConfig extends AbstractConfig {
         return getInt(PARTITIONS_CONFIG);
     }
 
+    /** The retention and compaction bounds of the pipeline topics (the erasure's physical deadline). */
+    public org.communitypulse.schemas.TopicPolicy topicPolicy() {
+        return new org.communitypulse.schemas.TopicPolicy(Duration.ofMillis(getLong(TOPIC_MAX_COMPACTION_LAG_CONFIG)),
+                Duration.ofMillis(getLong(TOPIC_RETENTION_CONFIG)));
+    }
+
     /** Empty when the HTTP server is disabled; 0 means any free port. */
     public java.util.OptionalInt httpPort() {
         int port = getInt(HTTP_PORT_CONFIG);
@@ -423,6 +447,13 @@ public final class PulseStreamsConfig extends AbstractConfig {
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        // The changelogs hold the state stores' values, erased members' included until compacted: the same bound
+        // as the pipeline's compacted topics (applies to internal topics Streams creates; see docs/identity.md).
+        long lag = getLong(TOPIC_MAX_COMPACTION_LAG_CONFIG);
+        props.put(StreamsConfig.topicPrefix(org.apache.kafka.common.config.TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG),
+                Long.toString(lag));
+        props.put(StreamsConfig.topicPrefix(org.apache.kafka.common.config.TopicConfig.SEGMENT_MS_CONFIG),
+                Long.toString(Math.max(1, lag / 2)));
         if (boundHttpPort > 0) {
             httpAdvertisedHost().ifPresent(host ->
                     props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, host + ":" + boundHttpPort));

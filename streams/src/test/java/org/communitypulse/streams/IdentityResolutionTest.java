@@ -64,6 +64,7 @@ class IdentityResolutionTest {
         final Topics topics;
         final TopologyTestDriver driver;
         final TestInputTopic<String, ActivityEvent> in;
+        final TestInputTopic<String, ActivityEvent> erasures;
         final Map<Topic<?, ?>, TestOutputTopic<?, ?>> outs = new HashMap<>();
         final Map<Topic<?, ?>, Map<Object, Object>> latest = new LinkedHashMap<>();
 
@@ -74,6 +75,7 @@ class IdentityResolutionTest {
             topics = pipeline.topics;
             driver = pipeline.driver;
             in = pipeline.activity;
+            erasures = pipeline.erasures;
             for (Topic<?, ?> t : List.of(topics.dailyEngagement(), topics.trailingEngagement(), topics.retention(),
                     topics.memberLevels(), topics.identities(), topics.identitySuggestions())) {
                 outs.put(t, pipeline.output(t));
@@ -96,6 +98,14 @@ class IdentityResolutionTest {
 
         Pipeline send(ActivityEvent... events) {
             return send(List.of(events));
+        }
+
+        /** An erasure request, as `pulse identity erase` writes it: on the erasures topic, for every community. */
+        Pipeline erase(String identity) {
+            ActivityEvent request = command(EventType.MEMBER_ERASED, identity, null);
+            request.setCommunityId("*");
+            erasures.pipeInput(request.getEventId(), request);
+            return send(List.of());
         }
 
         @SuppressWarnings("unchecked")
@@ -410,7 +420,7 @@ class IdentityResolutionTest {
         Pipeline p = new Pipeline().send(events);
         assertThat(p.level("d-alice")).isNotNull();
 
-        p.send(command(EventType.MEMBER_ERASED, "g-alice", null));
+        p.erase("g-alice");
 
         assertThat(List.of("d-alice", "s-alice", "g-alice")).allSatisfy(id -> assertThat(p.identity(id)).isNull());
         assertThat(p.level("d-alice")).isNull();
@@ -429,6 +439,51 @@ class IdentityResolutionTest {
                 .singleElement().satisfies(e -> assertThat(e.getValue().metricValue()).isEqualTo(1.0));
         assertThat(p.latest(p.topics.dailyEngagement()).get(APRIL_2).getActiveMembers()).isEqualTo(5);
         assertThat(p.latest(p.topics.dailyEngagement()).get(APRIL_2).getThreads()).isEqualTo(9);
+    }
+
+    @Test
+    void shouldForgetAPersonInEveryCommunityWhenOneErasureNamesTheirPseudonym() {
+        List<ActivityEvent> events = observations();
+        events.addAll(activity());
+        // The same pseudonym (the community is not part of it) in a second community, linked there too.
+        for (ActivityEvent e : List.copyOf(events)) {
+            if (e.getActorId().endsWith("alice")) {
+                ActivityEvent copy = ActivityEvent.newBuilder(e).setEventId(e.getEventId() + "-beta")
+                        .setCommunityId("beta").build();
+                events.add(copy);
+            }
+        }
+        Pipeline p = new Pipeline().send(events);
+        assertThat(p.latest(p.topics.identities())).containsKey(new IdentityKey("beta", "s-alice"));
+        assertThat(p.latest(p.topics.memberLevels())).containsKey(new MemberKey("beta", "d-alice"));
+
+        p.erase("s-alice");
+
+        assertThat(p.latest(p.topics.identities()).keySet()).noneMatch(k -> k.getIdentityId().contains("alice"));
+        assertThat(p.latest(p.topics.memberLevels()).keySet()).noneMatch(k -> k.getMemberId().contains("alice"));
+        assertThat(p.latest(p.topics.identities())).containsKey(new IdentityKey(C, "s-bob"));
+    }
+
+    @Test
+    void shouldDeadLetterAnErasureOnTheActivityTopicAndForgetNobody() {
+        List<ActivityEvent> events = observations();
+        events.addAll(activity());
+        Pipeline p = new Pipeline().send(events);
+        TestOutputTopic<byte[], byte[]> dlq = p.driver.createOutputTopic(p.topics.activityDeadLetters().name(),
+                p.topics.activityDeadLetters().keySerde().deserializer(),
+                p.topics.activityDeadLetters().valueSerde().deserializer());
+
+        // Any importer, CloudEvents file or compromised producer can write here: not an authorised source.
+        p.send(command(EventType.MEMBER_ERASED, "g-alice", null));
+
+        assertThat(dlq.readRecordsToList()).singleElement().satisfies(r -> assertThat(new String(
+                r.headers().lastHeader("pulse.dlq.reason").value(), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("ERASURE_NOT_AUTHORISED"));
+        assertThat(p.identity("g-alice")).isNotNull();
+        assertThat(p.level("d-alice")).isNotNull();
+        assertThat(p.driver.metrics().entrySet()).filteredOn(e -> e.getKey().name().equals("dead-lettered-total")
+                        && "ERASURE_NOT_AUTHORISED".equals(e.getKey().tags().get("reason")))
+                .singleElement().satisfies(e -> assertThat(e.getValue().metricValue()).isEqualTo(1.0));
     }
 
     @Test

@@ -33,12 +33,16 @@ final class PipelineDriver {
     final Topics topics;
     final TopologyTestDriver driver;
     final TestInputTopic<String, ActivityEvent> activity;
+    /** The erasure requests' control topic (one partition in the test driver: no copy per partition needed). */
+    final TestInputTopic<String, ActivityEvent> erasures;
 
     private PipelineDriver(Topics topics, TopologyTestDriver driver) {
         this.topics = topics;
         this.driver = driver;
         activity = driver.createInputTopic(topics.activity().name(), topics.activity().keySerde().serializer(),
                 topics.activity().valueSerde().serializer());
+        erasures = driver.createInputTopic(topics.erasures().name(), topics.erasures().keySerde().serializer(),
+                topics.erasures().valueSerde().serializer());
     }
 
     <K, V> TestOutputTopic<K, V> output(Topic<K, V> topic) {

@@ -192,6 +192,37 @@ class RolesTopologyTest {
     }
 
     @Test
+    void shouldEndAnErasedMembersViolationsSilentlyAndScrubThemFromOtherOpenViolationsEvidence() {
+        start();
+        pipe(roleEvent("g1", EventType.ROLE_GRANTED, "carol", "2024-03-01T09:00:00Z", "level", "corporate-user"),
+                roleEvent("g2", EventType.ROLE_GRANTED, "carol", "2024-03-02T09:00:00Z",
+                        "level", "account-manager", "account", "@acme"),
+                roleEvent("r1", EventType.ROLE_REVOKED, "carol", "2024-04-01T09:00:00Z",
+                        "level", "account-manager", "account", "@acme"));
+        assertThat(violationLog()).contains("OPENED " + UNTRAINED + " carol 2024-03-01T09:00:00Z null",
+                "OPENED account-without-manager @acme 2024-04-01T09:00:00Z null");
+        org.apache.kafka.streams.state.KeyValueStore<String, PolicyViolation> open =
+                driver.getKeyValueStore(RolesTopology.OPEN_VIOLATIONS_VIEW_STORE);
+        assertThat(open.get(C + '\u0000' + "account-without-manager" + '\u0000' + "@acme").getEvidence())
+                .containsEntry("formerManagers", "carol");
+
+        ActivityEvent erasure = event("e1", "*", EventType.MEMBER_ERASED, "carol", Instant.parse("2024-04-02T12:00:00Z"));
+        driver.createInputTopic(topics.erasures().name(), topics.erasures().keySerde().serializer(),
+                topics.erasures().valueSerde().serializer()).pipeInput(erasure.getEventId(), erasure);
+
+        // No RESOLVED keyed by her on the (non-compacted) violations topic: nothing names her after the erasure.
+        assertThat(violations.readKeyValuesToList()).noneMatch(kv -> kv.key.getSubject().contains("carol")
+                || kv.value.toString().contains("carol"));
+        List<String> left = new ArrayList<>();
+        try (var it = open.all()) {
+            it.forEachRemaining(kv -> left.add(kv.key + " " + kv.value));
+        }
+        assertThat(left).isNotEmpty().noneMatch(v -> v.contains("carol"));
+        assertThat(open.get(C + '\u0000' + "account-without-manager" + '\u0000' + "@acme").getEvidence())
+                .containsEntry("formerManagers", "(erased)");
+    }
+
+    @Test
     void shouldMarkRequiredRoleVacantFromWhenItsOnlyHolderWentInactiveWhenTheClockPassesTheWindow() {
         start();
         pipe(roleEvent("g1", EventType.ROLE_GRANTED, "erin", "2024-01-01T00:00:00Z", "role", "Sponsor"),
@@ -327,7 +358,9 @@ class RolesTopologyTest {
         members.readKeyValuesToMap();
         violationLog();
 
-        pipe(event("e1", C, EventType.MEMBER_ERASED, "alice", Instant.parse("2024-01-05T12:00:00Z")));
+        ActivityEvent erasure = event("e1", "*", EventType.MEMBER_ERASED, "alice", Instant.parse("2024-01-05T12:00:00Z"));
+        driver.createInputTopic(topics.erasures().name(), topics.erasures().keySerde().serializer(),
+                topics.erasures().valueSerde().serializer()).pipeInput(erasure.getEventId(), erasure);
 
         List<org.apache.kafka.streams.KeyValue<MemberKey, MemberRoles>> memberRecords = members.readKeyValuesToList();
         assertThat(memberRecords).singleElement().satisfies(kv -> {

@@ -20,6 +20,7 @@ import org.communitypulse.ingest.importing.internals.ImportRun;
 import org.communitypulse.ingest.importing.internals.JsonLines;
 import org.communitypulse.ingest.webhook.MalformedPayloadException;
 import org.communitypulse.ingest.webhook.MappingResult;
+import org.communitypulse.ingest.webhook.MemberPseudonymiser;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.SourcePlatform;
@@ -47,6 +48,22 @@ public final class CloudEventsImporter implements FileImporter {
 
     private static final Set<String> JSON_CONTENT_TYPES = Set.of("application/json", "text/json");
 
+    private final MemberPseudonymiser members;
+
+    /** Publishes member ids as the file gives them. */
+    public CloudEventsImporter() {
+        this(MemberPseudonymiser.none());
+    }
+
+    /**
+     * {@code members} pseudonymises {@code actorId} and an accepted answer's author as raw ids of the event's
+     * {@code source} platform, and hashes identity names and mapping ids, like the webhooks and other importers,
+     * so a person has one identity whichever way their events arrive.
+     */
+    public CloudEventsImporter(MemberPseudonymiser members) {
+        this.members = java.util.Objects.requireNonNull(members, "members");
+    }
+
     @Override
     public ImportSummary run(Path input, String communityId, EventSink sink, ProgressListener progress) {
         if (!Files.isRegularFile(input)) {
@@ -55,7 +72,7 @@ public final class CloudEventsImporter implements FileImporter {
         ImportRun run = new ImportRun(communityId, sink, progress, JsonLines.size(input));
         String file = input.getFileName().toString();
         JsonLines.read(input, run, (line, event) ->
-                run.mapRow(file, line, () -> MappingResult.mapped(map(event, communityId))));
+                run.mapRow(file, line, () -> MappingResult.mapped(members.pseudonymise(map(event, communityId)))));
         return run.finish();
     }
 
@@ -89,6 +106,12 @@ public final class CloudEventsImporter implements FileImporter {
                     + "' differs from the imported community '" + communityId + "'");
         }
         EventType eventType = symbol(EventType.class, data, "type", null);
+        if (eventType == EventType.MEMBER_ERASED) {
+            // A file is no authority over anyone's data: erasure requests come from `pulse identity erase` or the
+            // signed Discourse webhook, on their own topic (docs/identity.md).
+            throw new MalformedPayloadException("MEMBER_ERASED cannot be imported; request an erasure with "
+                    + "`pulse identity erase`");
+        }
         SourcePlatform platform = symbol(SourcePlatform.class, data, "source", SourcePlatform.OTHER);
         Instant at = occurredAt(data, event);
         String eventId = optString(data, "eventId");

@@ -18,6 +18,7 @@ import org.communitypulse.ingest.webhook.MemberPseudonymiser;
 import org.communitypulse.ingest.webhook.PayloadMapper;
 import org.communitypulse.ingest.webhook.WebhookSource;
 import org.communitypulse.ingest.webhook.internals.EventFactory;
+import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.SourcePlatform;
 
@@ -61,8 +62,7 @@ public final class DiscoursePayloadMapper implements PayloadMapper {
             case "post_liked" -> like(object(payload, "like"), communityId, receivedAt);
             case "user_created" -> user(object(payload, "user"), EventType.MEMBER_JOINED, "user", communityId,
                     receivedAt);
-            case "user_destroyed" -> user(object(payload, "user"), EventType.MEMBER_LEFT, "user_left", communityId,
-                    receivedAt);
+            case "user_destroyed" -> destroyed(object(payload, "user"), communityId, receivedAt);
             case "user_added_to_group", "user_removed_from_group" ->
                     groupUser(object(payload, "group_user"), event, communityId, receivedAt);
             case "user_promoted" -> promoted(body(payload, "user_promoted"), communityId, receivedAt);
@@ -155,6 +155,19 @@ public final class DiscoursePayloadMapper implements PayloadMapper {
         String id = text(user, "id");
         Instant at = type == EventType.MEMBER_JOINED ? isoTime(user, "created_at", receivedAt) : receivedAt;
         return MappingResult.mapped(events.event(community, kind, id, type, id, null, null, at, null, Map.of()));
+    }
+
+    /**
+     * A deleted account is an erasure request (docs/identity.md): the member is forgotten, not only marked as
+     * gone. Scoped to the forum's community: Discourse user ids are per forum, so the same pseudonym in another
+     * community is another person. The delivery is signed, so it is an authorised source; the publisher writes
+     * it to the erasures topic. Its event id is stable per account, so a redelivery is the same request.
+     */
+    private MappingResult destroyed(JsonNode user, String community, Instant receivedAt) {
+        String id = text(user, "id");
+        ActivityEvent erasure = events.event(community, "user_destroyed", id,
+                EventType.MEMBER_ERASED, id, null, null, receivedAt, null, Map.of());
+        return MappingResult.mapped(erasure);
     }
 
     private MappingResult groupUser(JsonNode groupUser, String event, String community, Instant receivedAt) {

@@ -17,9 +17,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
+import org.communitypulse.ingest.ErasureRequests;
 import org.communitypulse.ingest.ProducerSettings;
 import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.avro.ActivityEvent;
+import org.communitypulse.schemas.avro.EventType;
 
 /**
  * Publishes webhook events to the activity topic (key: community id) with the project's idempotent,
@@ -35,6 +37,7 @@ public final class KafkaEventPublisher implements EventPublisher {
     private static final long GRACE_MS = 1_000;
 
     private final String topicName;
+    private final String erasuresTopicName;
     private final Producer<String, ActivityEvent> producer;
     private final Admin admin;
     private final long publishTimeoutMs;
@@ -49,8 +52,20 @@ public final class KafkaEventPublisher implements EventPublisher {
      */
     public KafkaEventPublisher(String bootstrapServers, Topic<String, ActivityEvent> topic,
                                Map<String, ?> extraProducerConfig, Duration publishTimeout, Duration readyTimeout) {
+        this(bootstrapServers, topic, null, extraProducerConfig, publishTimeout, readyTimeout);
+    }
+
+    /**
+     * As above; {@code erasures}: the erasures control topic, where {@code MEMBER_ERASED} events (a signed
+     * Discourse {@code user_destroyed}) go instead of the activity topic, which refuses them. Null: such events
+     * are refused (PublishException), never written where the pipeline would dead-letter them.
+     */
+    public KafkaEventPublisher(String bootstrapServers, Topic<String, ActivityEvent> topic,
+                               Topic<String, ActivityEvent> erasures, Map<String, ?> extraProducerConfig,
+                               Duration publishTimeout, Duration readyTimeout) {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         this.topicName = topic.name();
+        this.erasuresTopicName = erasures == null ? null : erasures.name();
         this.publishTimeoutMs = publishTimeout.toMillis();
         this.readyTimeoutMs = readyTimeout.toMillis();
         Map<String, Object> props = new HashMap<>(extraProducerConfig);
@@ -75,7 +90,15 @@ public final class KafkaEventPublisher implements EventPublisher {
         List<Future<RecordMetadata>> acks = new ArrayList<>(events.size());
         try {
             for (ActivityEvent event : events) {
-                acks.add(producer.send(new ProducerRecord<>(topicName, event.getCommunityId(), event)));
+                if (event.getType() == EventType.MEMBER_ERASED) {
+                    if (erasuresTopicName == null) {
+                        throw new PublishException("an erasure request needs the erasures topic, none configured",
+                                null);
+                    }
+                    acks.addAll(ErasureRequests.send(producer, erasuresTopicName, event));
+                } else {
+                    acks.add(producer.send(new ProducerRecord<>(topicName, event.getCommunityId(), event)));
+                }
             }
             for (Future<RecordMetadata> ack : acks) {
                 ack.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);

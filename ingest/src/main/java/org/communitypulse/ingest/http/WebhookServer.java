@@ -164,22 +164,25 @@ public final class WebhookServer implements AutoCloseable {
 
     /**
      * A server publishing to Kafka with the system clock and an in-memory delivery ledger (one instance, forgotten
-     * on restart); {@link #forKafka(WebhookServerConfig, Map, String, Topic, Topic, Map)} shares it through Kafka.
+     * on restart); {@link #forKafka(WebhookServerConfig, Map, String, Topic, Topic, Topic, Map)} shares it through Kafka.
      */
     public static WebhookServer forKafka(WebhookServerConfig config, Map<String, String> environment,
                                          String bootstrapServers, Topic<String, ActivityEvent> topic,
                                          Map<String, ?> producerConfig) {
-        return forKafka(config, environment, bootstrapServers, topic, null, producerConfig);
+        return forKafka(config, environment, bootstrapServers, topic, null, null, producerConfig);
     }
 
     /**
-     * A server publishing to Kafka with the system clock, remembering accepted deliveries in {@code ledgerTopic}
-     * ({@code Topics.webhookDeliveries()}), so every instance and a restarted one recognise a replay.
+     * A server publishing to Kafka with the system clock. Erasure requests (a signed Discourse
+     * {@code user_destroyed}) go to {@code erasures}, the control topic (null: they are refused with 503, so the
+     * platform retries once it is configured). Accepted deliveries are remembered in {@code ledgerTopic}
+     * ({@code Topics.webhookDeliveries()}), so every instance and a restarted one recognise a replay (null: in memory).
      */
     public static WebhookServer forKafka(WebhookServerConfig config, Map<String, String> environment,
                                          String bootstrapServers, Topic<String, ActivityEvent> topic,
-                                         Topic<String, String> ledgerTopic, Map<String, ?> producerConfig) {
-        KafkaEventPublisher publisher = new KafkaEventPublisher(bootstrapServers, topic, producerConfig,
+                                         Topic<String, ActivityEvent> erasures, Topic<String, String> ledgerTopic,
+                                         Map<String, ?> producerConfig) {
+        KafkaEventPublisher publisher = new KafkaEventPublisher(bootstrapServers, topic, erasures, producerConfig,
                 Duration.ofMillis(config.publishTimeoutMs()), Duration.ofMillis(config.readyTimeoutMs()));
         DeliveryLedger ledger = null;
         try {
@@ -225,7 +228,8 @@ public final class WebhookServer implements AutoCloseable {
                 : env.get(WebhookServerConfig.PSEUDONYM_KEY_FILE_ENV);
         // Two keys are refused even with pseudonymisation switched off: the configuration is ambiguous.
         if (config.pseudonymise() || direct != null && file != null) {
-            return MemberPseudonymiser.fromKey(direct, WebhookServerConfig.PSEUDONYM_KEY_ENV, file, "a key file");
+            return MemberPseudonymiser.fromKey(direct, WebhookServerConfig.PSEUDONYM_KEY_ENV, file, "a key file",
+                    config.pseudonymisationRequiredBy(env));
         }
         return MemberPseudonymiser.none();
     }

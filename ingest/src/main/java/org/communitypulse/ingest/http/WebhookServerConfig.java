@@ -89,8 +89,12 @@ public final class WebhookServerConfig extends AbstractConfig {
 
     public static final String PSEUDONYMISE_CONFIG = "pulse.webhooks.pseudonymise";
     public static final String PSEUDONYMISE_DOC = "Hash member ids with the pseudonymisation key (PULSE_PSEUDONYM_KEY "
-            + "or PULSE_PSEUDONYM_KEY_FILE, or " + "pulse.webhooks.pseudonym.key.file) before publishing. On by "
-            + "default whenever a key is configured; without a key ids are published as the platform gives them.";
+            + "or PULSE_PSEUDONYM_KEY_FILE, or " + "pulse.webhooks.pseudonym.key.file) before publishing. Unset: on "
+            + "whenever a key is configured, ids as the platform gives them otherwise (the start-up line says which). "
+            + "Set to true (or PULSE_PSEUDONYMISE=true): a key is required and the server refuses to start without "
+            + "one. false: off.";
+    /** Environment variable that makes pseudonymisation required (webhooks and importers): no key, no start. */
+    public static final String PSEUDONYMISE_ENV = "PULSE_PSEUDONYMISE";
     public static final boolean PSEUDONYMISE_DEFAULT = true;
 
     public static final String PSEUDONYM_KEY_FILE_CONFIG = "pulse.webhooks.pseudonym.key.file";
@@ -259,6 +263,23 @@ public final class WebhookServerConfig extends AbstractConfig {
 
     public String defaultCommunity() {
         return getString(DEFAULT_COMMUNITY_CONFIG);
+    }
+
+    /**
+     * What requires pseudonymisation in {@code env}, for the error message, or null when nothing does: only
+     * {@value #PSEUDONYMISE_ENV}{@code =true}.
+     */
+    public static String requiredBy(Map<String, String> env) {
+        return "true".equalsIgnoreCase(env.getOrDefault(PSEUDONYMISE_ENV, "").strip())
+                ? PSEUDONYMISE_ENV + "=true" : null;
+    }
+
+    /** What requires pseudonymisation: {@link #PSEUDONYMISE_CONFIG} set to true explicitly, or the environment. */
+    public String pseudonymisationRequiredBy(Map<String, String> env) {
+        if (originals().containsKey(PSEUDONYMISE_CONFIG) && pseudonymise()) {
+            return PSEUDONYMISE_CONFIG + "=true";
+        }
+        return requiredBy(env);
     }
 
     public boolean pseudonymise() {

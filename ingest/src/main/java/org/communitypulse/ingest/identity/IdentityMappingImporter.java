@@ -91,9 +91,11 @@ public final class IdentityMappingImporter {
         }
         String identity = members.apply(source, required(row, "user_id"));
         Map<String, String> attributes = new LinkedHashMap<>();
-        attributes.put(IdentityAttributes.MAPPING_ID, person);
-        putIfPresent(attributes, IdentityAttributes.USERNAME, optional(row, "username"));
-        putIfPresent(attributes, IdentityAttributes.DISPLAY_NAME, optional(row, "display_name"));
+        // With a key the person id and names travel as keyed hashes (equal stays equal, so links and suggestions
+        // are unchanged), like the member ids.
+        attributes.put(IdentityAttributes.MAPPING_ID, members.person(person));
+        putIfPresent(attributes, IdentityAttributes.USERNAME, members.name(optional(row, "username")));
+        putIfPresent(attributes, IdentityAttributes.DISPLAY_NAME, members.name(optional(row, "display_name")));
         String email = optional(row, "email");
         if (email != null) {
             if (!email.contains("@")) {

@@ -37,8 +37,11 @@ public final class IdentityObservations {
             return Optional.empty();
         }
         Map<String, String> attributes = new LinkedHashMap<>();
-        put(attributes, IdentityAttributes.USERNAME, profile.username());
-        put(attributes, IdentityAttributes.DISPLAY_NAME, profile.displayName());
+        // With a key, names travel as keyed hashes: still comparable for suggestions, readable by nobody.
+        put(attributes, IdentityAttributes.USERNAME, blank(profile.username()) ? null
+                : members.name(profile.username().trim()));
+        put(attributes, IdentityAttributes.DISPLAY_NAME, blank(profile.displayName()) ? null
+                : members.name(profile.displayName().trim()));
         if (!blank(profile.email()) && profile.email().contains("@")) {
             if (members.enabled()) {
                 attributes.put(IdentityAttributes.EMAIL_HASH, members.emailHash(profile.email()));

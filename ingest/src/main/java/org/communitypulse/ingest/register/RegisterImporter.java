@@ -49,6 +49,22 @@ public final class RegisterImporter {
     private static final SourcePlatform SOURCE = SourcePlatform.OTHER;
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
+    private final org.communitypulse.ingest.webhook.MemberPseudonymiser members;
+
+    /** Publishes member ids as the register gives them. */
+    public RegisterImporter() {
+        this(org.communitypulse.ingest.webhook.MemberPseudonymiser.none());
+    }
+
+    /**
+     * {@code members} pseudonymises each row's member id as an id of the platform in its optional {@code source}
+     * column ({@code OTHER} without one), with the key and recipe of the webhooks and importers: a register naming
+     * raw Discourse ids with {@code source=discourse} lines up with that person's Discourse events.
+     */
+    public RegisterImporter(org.communitypulse.ingest.webhook.MemberPseudonymiser members) {
+        this.members = java.util.Objects.requireNonNull(members, "members");
+    }
+
     public ImportSummary run(List<Path> files, String communityId, EventSink sink) {
         long started = System.nanoTime();
         Map<EventType, Long> byType = new EnumMap<>(EventType.class);
@@ -60,7 +76,9 @@ public final class RegisterImporter {
             RowHandler handler = (line, row, training) -> {
                 try {
                     List<ActivityEvent> events = training ? training(communityId, row) : register(communityId, row);
+                    SourcePlatform source = sourceOf(row);
                     for (ActivityEvent event : events) {
+                        event.setActorId(members.apply(source, event.getActorId()));
                         sink.send(event);
                         byType.merge(event.getType(), 1L, Long::sum);
                     }
@@ -185,6 +203,20 @@ public final class RegisterImporter {
             }
         }
         return count;
+    }
+
+    /** The platform whose id the row's member is: its {@code source} column, else OTHER. */
+    private static SourcePlatform sourceOf(Map<String, String> row) {
+        String source = row.get("source");
+        if (source == null || source.isBlank()) {
+            return SOURCE;
+        }
+        try {
+            return SourcePlatform.valueOf(source.strip().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("source '" + source + "' is not one of "
+                    + java.util.Arrays.toString(SourcePlatform.values()));
+        }
     }
 
     private static void keep(List<ImportSummary.RejectedRow> rejected, ImportSummary.RejectedRow row) {

@@ -41,6 +41,20 @@ public final class StackExchangeImporter {
     private static final char BOM = '\uFEFF';
 
     private final XmlRowParser parser = new XmlRowParser();
+    private final org.communitypulse.ingest.webhook.MemberPseudonymiser members;
+
+    /** Publishes member ids as the dump gives them. */
+    public StackExchangeImporter() {
+        this(org.communitypulse.ingest.webhook.MemberPseudonymiser.none());
+    }
+
+    /**
+     * {@code members} pseudonymises the dump's user ids (actors, accepted answers' authors) with the key and recipe
+     * of the webhooks and the other importers, so a person's ids line up across sources and erasure requests.
+     */
+    public StackExchangeImporter(org.communitypulse.ingest.webhook.MemberPseudonymiser members) {
+        this.members = Objects.requireNonNull(members, "members");
+    }
 
     /**
      * Imports one dump folder and flushes the sink (but does not close it).
@@ -171,7 +185,7 @@ public final class StackExchangeImporter {
                     posts.add(postId, Integer.parseInt(event.getThreadId()));
                     postOwners.add(postId, row.get("OwnerUserId"));
                 }
-                sink.send(event);
+                sink.send(members.pseudonymise(event));
                 summary.event(event.getType());
                 if (mapped.note() != null) {
                     summary.note(mapped.note());

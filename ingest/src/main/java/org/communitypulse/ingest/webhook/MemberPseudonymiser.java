@@ -59,10 +59,25 @@ public final class MemberPseudonymiser {
      * @throws WebhookSecretException when both are set or the key is unusable
      */
     public static MemberPseudonymiser fromKey(String direct, String directName, String file, String fileName) {
+        return fromKey(direct, directName, file, fileName, null);
+    }
+
+    /**
+     * As above; {@code requiredBy}, when not null, names the setting that asked for pseudonymisation (e.g.
+     * {@code PULSE_PSEUDONYMISE=true}): then a missing key is an error, never a silent fall-back to ids in clear.
+     *
+     * @throws WebhookSecretException when both are set, the key is unusable, or it is required and missing
+     */
+    public static MemberPseudonymiser fromKey(String direct, String directName, String file, String fileName,
+                                              String requiredBy) {
         if (direct != null && file != null) {
             throw new WebhookSecretException("both " + directName + " and " + fileName + " are set; set only one");
         }
         if (direct == null && file == null) {
+            if (requiredBy != null) {
+                throw new WebhookSecretException("pseudonymisation is required (" + requiredBy + ") but no key is set: "
+                        + "set " + directName + " or " + fileName + " (at least 16 bytes), or stop requiring it");
+            }
             return none();
         }
         // The secret loader under a borrowed variable name: one way to read a key, for secrets and this.
@@ -115,6 +130,61 @@ public final class MemberPseudonymiser {
         String normalised = email.trim().toLowerCase(java.util.Locale.ROOT);
         byte[] tag = HmacSha256.compute(key, ("email:" + normalised).getBytes(StandardCharsets.UTF_8));
         return "e-" + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(tag, TAG_BYTES));
+    }
+
+    /**
+     * A name (username, display name) as it may travel: without a key as given; with one, a keyed hash of its
+     * normalised form ({@code "n-" + base64url(first 16 bytes of HMAC-SHA256(key, "name:" + normalised))}), where
+     * normalised is NFKC, trimmed, runs of spaces made one, lower-cased: exactly what identity resolution compares,
+     * so two identities with the same name still get their suggestion, and nobody reads the name. {@code null}
+     * stays {@code null}.
+     */
+    public String name(String name) {
+        if (name == null || key == null) {
+            return name;
+        }
+        String normalised = java.text.Normalizer.normalize(name, java.text.Normalizer.Form.NFKC).trim()
+                .replaceAll("\\s+", " ").toLowerCase(java.util.Locale.ROOT);
+        return "n-" + tag("name:" + normalised);
+    }
+
+    /**
+     * An explicit mapping's person id ({@code mappingId}) as it may travel: as given without a key, else
+     * {@code "p-" + base64url(first 16 bytes of HMAC-SHA256(key, "person:" + id))}. Equal ids stay equal, so the
+     * mapping still links; a person id that is a name or an employee number is not published.
+     */
+    public String person(String id) {
+        if (id == null || key == null) {
+            return id;
+        }
+        return "p-" + tag("person:" + id.trim());
+    }
+
+    /**
+     * The event with every member id pseudonymised for its {@code source} ({@code actorId}, an accepted answer's
+     * author) and its names and mapping id hashed (see {@link #name}, {@link #person}): for importers whose input
+     * carries raw ids (Stack Exchange dumps, CloudEvents files, registers). Unchanged without a key.
+     */
+    public org.communitypulse.schemas.avro.ActivityEvent pseudonymise(org.communitypulse.schemas.avro.ActivityEvent event) {
+        if (key == null) {
+            return event;
+        }
+        SourcePlatform source = event.getSource();
+        java.util.Map<String, String> attributes = new java.util.HashMap<>(event.getAttributes());
+        attributes.computeIfPresent(ANSWER_AUTHOR, (k, v) -> apply(source, v));
+        attributes.computeIfPresent(org.communitypulse.schemas.IdentityAttributes.USERNAME, (k, v) -> name(v));
+        attributes.computeIfPresent(org.communitypulse.schemas.IdentityAttributes.DISPLAY_NAME, (k, v) -> name(v));
+        attributes.computeIfPresent(org.communitypulse.schemas.IdentityAttributes.MAPPING_ID, (k, v) -> person(v));
+        return org.communitypulse.schemas.avro.ActivityEvent.newBuilder(event)
+                .setActorId(apply(source, event.getActorId())).setAttributes(attributes).build();
+    }
+
+    /** The attribute naming an accepted answer's author (a member id, so pseudonymised like the actor). */
+    public static final String ANSWER_AUTHOR = "answerAuthorId";
+
+    private String tag(String input) {
+        byte[] tag = HmacSha256.compute(key, input.getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(tag, TAG_BYTES));
     }
 
     @Override

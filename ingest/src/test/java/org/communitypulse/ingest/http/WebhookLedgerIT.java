@@ -93,6 +93,6 @@ class WebhookLedgerIT {
 
     private static WebhookServer server(WebhookServerConfig config, EmbeddedKafkaCluster kafka, Topics topics) {
         return WebhookServer.forKafka(config, WebhookClient.environment(), kafka.bootstrapServers(),
-                topics.activity(), topics.webhookDeliveries(), Map.of()).start();
+                topics.activity(), topics.erasures(), topics.webhookDeliveries(), Map.of()).start();
     }
 }

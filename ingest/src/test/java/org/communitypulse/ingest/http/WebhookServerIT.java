@@ -46,13 +46,20 @@ class WebhookServerIT {
     }
 
     private static Topic<String, ActivityEvent> newTopic() {
+        return newTopic(new AvroSerdes(new InMemorySchemaRegistryClient(), true));
+    }
+
+    private static Topic<String, ActivityEvent> newTopic(AvroSerdes serdes) {
         String name = "it.webhooks." + UUID.randomUUID();
         cluster.createTopics(3, name);
-        AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
         return new Topic<>(name, Serdes.String(), serdes.forValue(ActivityEvent.class));
     }
 
     private static WebhookServer server(Topic<String, ActivityEvent> topic) {
+        return server(topic, null);
+    }
+
+    private static WebhookServer server(Topic<String, ActivityEvent> topic, Topic<String, ActivityEvent> erasures) {
         Map<String, Object> props = new HashMap<>();
         props.put(WebhookServerConfig.PORT_CONFIG, 0);
         props.put(WebhookServerConfig.HOST_CONFIG, "127.0.0.1");
@@ -62,7 +69,7 @@ class WebhookServerIT {
         props.put(WebhookServerConfig.communitiesConfig(WebhookSource.SLACK), "T123ABC456=team-chat");
         props.put(WebhookServerConfig.communitiesConfig(WebhookSource.DISCOURSE), "https://forum.example.org=forum");
         return WebhookServer.forKafka(new WebhookServerConfig(props), WebhookClient.environment(),
-                cluster.bootstrapServers(), topic,
+                cluster.bootstrapServers(), topic, erasures,
                 new Topic<>(topic.name() + ".deliveries", Serdes.String(), Serdes.String()), Map.of()).start();
     }
 
@@ -120,6 +127,37 @@ class WebhookServerIT {
         assertThat(records.stream().map(r -> r.value().getType()).distinct()).contains(EventType.THREAD_CREATED,
                 EventType.REPLY_CREATED, EventType.REACTION_ADDED, EventType.ANSWER_ACCEPTED, EventType.MEMBER_JOINED,
                 EventType.MEMBER_LEFT, EventType.ROLE_GRANTED, EventType.MODERATION_ACTION, EventType.BADGE_AWARDED);
+    }
+
+    @Test
+    void shouldWriteADeletedDiscourseAccountAsAnErasureRequestToEveryPartitionOfTheErasuresTopic() throws Exception {
+        // One registry for both, as the application's Topics share one.
+        AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
+        Topic<String, ActivityEvent> activity = newTopic(serdes);
+        Topic<String, ActivityEvent> erasures = newTopic(serdes);
+        byte[] body = "{\"user\":{\"id\":42,\"username\":\"ann\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        List<String> ids;
+        try (WebhookServer server = server(activity, erasures)) {
+            ids = eventIds(new WebhookClient(server.port()).discourse("/webhooks/discourse", "user_destroyed", body));
+        }
+        assertThat(ids).hasSize(1);
+        // One copy per partition, keyed by the request (never the person): every pipeline task sees it.
+        List<ConsumerRecord<String, ActivityEvent>> requests = TopicReader.readAll(cluster.clientConfig(), erasures, 3);
+        assertThat(requests).hasSize(3).allSatisfy(r -> {
+            assertThat(r.key()).isEqualTo(ids.get(0));
+            assertThat(r.value().getType()).isEqualTo(EventType.MEMBER_ERASED);
+            assertThat(r.value().getActorId()).isEqualTo("42");
+            assertThat(r.value().getCommunityId()).isEqualTo("forum");
+        });
+        assertThat(requests).extracting(ConsumerRecord::partition).containsExactlyInAnyOrder(0, 1, 2);
+        // Nothing on the activity topic, which the pipeline would dead-letter it from anyway.
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(cluster.clientConfig(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            var partitions = consumer.partitionsFor(activity.name()).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(activity.name(), p.partition())).toList();
+            assertThat(consumer.endOffsets(partitions).values()).containsOnly(0L);
+        }
     }
 
     @Test

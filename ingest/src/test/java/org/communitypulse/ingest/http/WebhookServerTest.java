@@ -335,6 +335,20 @@ class WebhookServerTest {
     }
 
     @Test
+    void shouldRefuseToStartWhenPseudonymisationIsSwitchedOnWithoutAKey() {
+        // Asked for explicitly, it never falls back to ids in clear.
+        assertThatThrownBy(() -> new WebhookServer(config(Map.of(WebhookServerConfig.PSEUDONYMISE_CONFIG, true)),
+                WebhookClient.environment(), new RecordingPublisher(), Clock.systemUTC()))
+                .isInstanceOf(WebhookSecretException.class)
+                .hasMessageContaining(WebhookServerConfig.PSEUDONYMISE_CONFIG + "=true")
+                .hasMessageContaining(WebhookServerConfig.PSEUDONYM_KEY_ENV);
+        Map<String, String> env = new HashMap<>(WebhookClient.environment());
+        env.put(WebhookServerConfig.PSEUDONYMISE_ENV, "true");
+        assertThatThrownBy(() -> new WebhookServer(config(Map.of()), env, new RecordingPublisher(), Clock.systemUTC()))
+                .isInstanceOf(WebhookSecretException.class).hasMessageContaining("PULSE_PSEUDONYMISE=true");
+    }
+
+    @Test
     void shouldServeHealthAndPrometheusMetrics() {
         client.github("/webhooks/github/octo", "issues", WebhookSamples.bytes("github", "issues.opened"));
         assertThat(client.get("/health").statusCode()).isEqualTo(200);

@@ -51,8 +51,10 @@ class IdentityMappingImporterTest {
         // The ids are those the importers publish for the same platform ids, so the events join up.
         assertThat(ann.getActorId()).isEqualTo(members.apply(SourcePlatform.DISCOURSE, "42"));
         assertThat(ann.getSource()).isEqualTo(SourcePlatform.DISCOURSE);
-        assertThat(ann.getAttributes()).containsEntry(IdentityAttributes.MAPPING_ID, "p-1")
-                .containsEntry(IdentityAttributes.USERNAME, "ann").containsEntry(IdentityAttributes.EMAIL_VERIFIED, "true");
+        // With the key, the person id and names travel as keyed hashes too (never in clear).
+        assertThat(ann.getAttributes()).containsEntry(IdentityAttributes.MAPPING_ID, members.person("p-1"))
+                .containsEntry(IdentityAttributes.USERNAME, members.name("ann"))
+                .containsEntry(IdentityAttributes.EMAIL_VERIFIED, "true");
         // One address, however written, one keyed hash; never the address itself.
         assertThat(ann.getAttributes().get(IdentityAttributes.EMAIL_HASH))
                 .isEqualTo(annGh.getAttributes().get(IdentityAttributes.EMAIL_HASH)).startsWith("e-");

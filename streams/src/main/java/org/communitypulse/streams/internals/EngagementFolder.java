@@ -358,6 +358,42 @@ final class EngagementFolder {
         if (staff != cs.getStaffMembers().size()) {
             stores.communities().put(community, cs);
         }
+        if (change.erased()) {
+            forgetInThreads(community, change);
+        }
+    }
+
+    /**
+     * Threads keep who started them and their first repliers (time to first response compares them). An erased
+     * member becomes one placeholder per erasure there: their identities still count as one person (a reply of
+     * the author's own is still no response), and no thread names them. A scan of the community's threads: an
+     * erasure is rare, a thread entry small.
+     */
+    private void forgetInThreads(String community, IdentityChange change) {
+        java.util.Set<String> erased = new java.util.HashSet<>(change.identities());
+        String placeholder = "\u0000erased:" + (change.eventId() == null ? "" : change.eventId());
+        String prefix = EngagementStores.communityPrefix(community);
+        List<org.apache.kafka.streams.KeyValue<String, ThreadState>> changed = new ArrayList<>();
+        try (var it = stores.threads().range(prefix, prefix + '\uffff')) {
+            it.forEachRemaining(kv -> {
+                ThreadState ts = kv.value;
+                boolean touched = false;
+                if (ts.getAuthor() != null && erased.contains(ts.getAuthor())) {
+                    ts.setAuthor(placeholder);
+                    touched = true;
+                }
+                for (var r : ts.getResponders()) {
+                    if (erased.contains(r.getActorId())) {
+                        r.setActorId(placeholder);
+                        touched = true;
+                    }
+                }
+                if (touched) {
+                    changed.add(kv);
+                }
+            });
+        }
+        changed.forEach(kv -> stores.threads().put(kv.key, kv.value));
     }
 
     /** Removes an erased identity from the day, cohort and staff state (its thread ids stay: see docs/identity.md). */

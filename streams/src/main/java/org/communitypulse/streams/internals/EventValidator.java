@@ -41,6 +41,10 @@ public final class EventValidator {
             return reject(RejectReason.UNKNOWN_EVENT_TYPE,
                     "event type is not known to this version (event " + event.getEventId() + ")");
         }
+        if (event.getType() == EventType.MEMBER_ERASED) {
+            return reject(RejectReason.ERASURE_NOT_AUTHORISED, "MEMBER_ERASED is accepted only on the erasures topic, "
+                    + "from `pulse identity erase` or the signed Discourse webhook (event " + event.getEventId() + ")");
+        }
         if (NEED_ACTOR.contains(event.getType()) && isBlank(event.getActorId())) {
             return reject(RejectReason.MISSING_FIELD,
                     event.getType() + " needs an actorId (event " + event.getEventId() + ")");

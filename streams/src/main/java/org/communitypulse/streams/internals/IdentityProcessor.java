@@ -68,17 +68,30 @@ public final class IdentityProcessor implements Processor<String, ActivityEvent,
     static final int MAX_SHARING = 20;
 
     private final String storeName;
+    private final String communityStoreName;
     private final Serializer<ActivityEvent> eventSerializer;
     private final String activityTopic;
     private final Children children;
 
     private ProcessorContext<Object, Object> context;
     private IdentityStore store;
+    private org.apache.kafka.streams.state.KeyValueStore<String, ?> communityStore;
     private IdentityMetrics metrics;
 
     public IdentityProcessor(String storeName, Serializer<ActivityEvent> eventSerializer, String activityTopic,
                              Children children) {
+        this(storeName, null, eventSerializer, activityTopic, children);
+    }
+
+    /**
+     * @param communityStoreName the engagement family's store keyed by community id (every community with activity
+     *                           on this task), so an erasure reaches communities whose members never sent identity
+     *                           evidence; null: only communities with identity events
+     */
+    public IdentityProcessor(String storeName, String communityStoreName, Serializer<ActivityEvent> eventSerializer,
+                             String activityTopic, Children children) {
         this.storeName = storeName;
+        this.communityStoreName = communityStoreName;
         this.eventSerializer = eventSerializer;
         this.activityTopic = activityTopic;
         this.children = children;
@@ -94,6 +107,7 @@ public final class IdentityProcessor implements Processor<String, ActivityEvent,
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
         this.store = new IdentityStore(context.getStateStore(storeName));
+        this.communityStore = communityStoreName == null ? null : context.getStateStore(communityStoreName);
         this.metrics = new IdentityMetrics(context.metrics());
     }
 
@@ -122,7 +136,7 @@ public final class IdentityProcessor implements Processor<String, ActivityEvent,
                     split(community, identity, other, event, at);
                 }
             }
-            case MEMBER_ERASED -> erase(community, identity, event.getEventId(), at);
+            case MEMBER_ERASED -> eraseEverywhere(community, identity, event.getEventId(), at);
             default -> {
                 // The intake routes only identity events here.
             }
@@ -131,6 +145,7 @@ public final class IdentityProcessor implements Processor<String, ActivityEvent,
 
     private void observe(String community, String id, ActivityEvent event, long at) {
         IdentityStore.IdentityEntry entry = entry(community, id);
+        store.know(community);
         if (entry.erased) {
             // A forgotten member stays forgotten: what the platform still says about them is not kept.
             metrics.observedErased();
@@ -374,6 +389,31 @@ public final class IdentityProcessor implements Processor<String, ActivityEvent,
     private static final Comparator<IdentityStore.Link> LINK_ORDER = Comparator.comparing(IdentityStore.Link::a)
             .thenComparing(IdentityStore.Link::b).thenComparing(IdentityStore.Link::reason)
             .thenComparing(l -> l.evidence() == null ? "" : l.evidence()).thenComparingLong(IdentityStore.Link::at);
+
+    /**
+     * An erasure names a person, not a community: a pseudonym is the same in every community of its platform, so
+     * the member of {@code identity} is forgotten in every community of this task (each erasure request reaches
+     * every task: it is written to every partition of the erasures topic). Communities where the identity never
+     * appeared get the marker too, so its later events there count as anonymous as well. A request naming one
+     * community ({@code scope}, e.g. the Discourse forum whose webhook sent it: Discourse user ids are per forum)
+     * is applied there only, by the task that holds it; {@value #ALL_COMMUNITIES} means every community.
+     */
+    private void eraseEverywhere(String scope, String identity, String eventId, long at) {
+        java.util.Set<String> communities = new java.util.TreeSet<>(store.knownCommunities());
+        if (communityStore != null) {
+            try (var it = communityStore.all()) {
+                it.forEachRemaining(kv -> communities.add(kv.key));
+            }
+        }
+        for (String community : communities) {
+            if (ALL_COMMUNITIES.equals(scope) || community.equals(scope)) {
+                erase(community, identity, eventId, at);
+            }
+        }
+    }
+
+    /** The community id of an erasure request that applies to every community. */
+    public static final String ALL_COMMUNITIES = "*";
 
     /** Forgets the whole member of {@code identity}: every identity of it, its evidence and its suggestions. */
     private void erase(String community, String identity, String eventId, long at) {

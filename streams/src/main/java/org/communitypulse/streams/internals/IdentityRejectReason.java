@@ -11,5 +11,7 @@ public enum IdentityRejectReason {
     /** A split of two identities that belong to different members. */
     NOT_LINKED,
     /** A split of two identities of one member with no direct link between them: split the links on the path. */
-    NO_DIRECT_LINK
+    NO_DIRECT_LINK,
+    /** A record on the erasures topic that is not a readable MEMBER_ERASED. */
+    NOT_AN_ERASURE
 }

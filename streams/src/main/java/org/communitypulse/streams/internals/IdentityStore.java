@@ -18,6 +18,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *   <li>{@code g NUL community NUL memberId}: a {@link Group} of two or more linked identities and their links;</li>
  *   <li>{@code x NUL community NUL kind NUL value}: the identities sharing one piece of evidence (an index, so a
  *       new observation finds its matches with one lookup instead of a scan);</li>
+ *   <li>{@code k NUL community}: present once the community had any identity event (an erasure, which names a
+ *       person and no community, must find every community of the task);</li>
  *   <li>{@code c NUL community}: present once the community has any link or erasure; until then every
  *       identity is its own member and the engagement family skips resolution altogether.</li>
  * </ul>
@@ -88,6 +90,22 @@ final class IdentityStore {
             it.forEachRemaining(kv -> communities.add(kv.key.substring(2)));
         }
         return communities;
+    }
+
+    /** Every community of this task with identity events or links or erasures. */
+    java.util.Set<String> knownCommunities() {
+        java.util.Set<String> communities = activeCommunities();
+        try (var it = store.prefixScan("k" + SEPARATOR, new org.apache.kafka.common.serialization.StringSerializer())) {
+            it.forEachRemaining(kv -> communities.add(kv.key.substring(2)));
+        }
+        return communities;
+    }
+
+    void know(String community) {
+        String key = "k" + SEPARATOR + community;
+        if (store.get(key) == null) {
+            store.put(key, new byte[0]);
+        }
     }
 
     void activate(String community) {

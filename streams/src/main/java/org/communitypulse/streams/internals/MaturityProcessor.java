@@ -168,7 +168,15 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
 
     @Override
     public void process(Record<String, ActivityEvent> record) {
-        ActivityEvent event = record.value();
+        // The identity node sends erasures here too (a different value type under the same node).
+        Object value = record.value();
+        if (value instanceof IdentityChange change) {
+            if (change.erased()) {
+                erase(change);
+            }
+            return;
+        }
+        ActivityEvent event = (ActivityEvent) value;
         String community = event.getCommunityId();
         long at = event.getOccurredAt().toEpochMilli();
         int day = Days.of(at);
@@ -590,6 +598,50 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     private static boolean isRoleFamily(EventType type) {
         return type == EventType.ROLE_GRANTED || type == EventType.ROLE_REVOKED
                 || type == EventType.TRAINING_COMPLETED || type == EventType.POLICY_ACKNOWLEDGED;
+    }
+
+    /**
+     * Forgets who the erased identities were: their asker, replier and member-day entries move to one placeholder
+     * per erasure (their identities were one member), so the community's counts and reciprocity are unchanged and
+     * no key names them.
+     */
+    private void erase(IdentityChange change) {
+        String community = change.community();
+        java.util.Set<String> erased = new java.util.HashSet<>(change.identities());
+        // No NUL inside: keys are split on it.
+        String placeholder = "erased~" + (change.eventId() == null ? "" : change.eventId());
+        List<KeyValue<String, Object>> moved = new ArrayList<>();
+        for (char kind : new char[] {'a', 'r'}) {
+            String prefix = community + SEP + kind + SEP;
+            try (KeyValueIterator<String, Object> it = state.range(prefix, prefix + '\uffff')) {
+                it.forEachRemaining(kv -> {
+                    String member = kv.key.substring(kv.key.lastIndexOf(SEP) + 1);
+                    if (erased.contains(member)) {
+                        moved.add(kv);
+                    }
+                });
+            }
+        }
+        for (String id : erased) {
+            String prefix = community + SEP + 'm' + SEP + id + SEP;
+            try (KeyValueIterator<String, Object> it = state.range(prefix, prefix + '\uffff')) {
+                it.forEachRemaining(moved::add);
+            }
+        }
+        for (KeyValue<String, Object> kv : moved) {
+            state.delete(kv.key);
+            String renamed = kv.key.startsWith(community + SEP + 'm' + SEP)
+                    ? community + SEP + 'm' + SEP + placeholder + kv.key.substring(kv.key.lastIndexOf(SEP))
+                    : kv.key.substring(0, kv.key.lastIndexOf(SEP) + 1) + placeholder;
+            Object previous = state.get(renamed);
+            if (previous instanceof byte[] a && kv.value instanceof byte[] b && a.length == Long.BYTES
+                    && b.length == Long.BYTES) {
+                // Two identities active on one day: the latest time, as process() keeps it.
+                state.put(renamed, ByteBuffer.wrap(a).getLong() >= ByteBuffer.wrap(b).getLong() ? a : b);
+            } else {
+                state.put(renamed, kv.value);
+            }
+        }
     }
 
     /** Marks that the roles family keeps state for the community (it has started to use roles). */

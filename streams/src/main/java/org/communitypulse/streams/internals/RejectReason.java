@@ -13,5 +13,10 @@ public enum RejectReason {
     /** occurredAt before 2000-01-01 or too far in the future. */
     INVALID_TIMESTAMP,
     /** The record key is not the event's community id, so partitioning (and deduplication) would break. */
-    KEY_MISMATCH
+    KEY_MISMATCH,
+    /**
+     * A {@code MEMBER_ERASED} on the activity topic, where any importer or file can write: erasure is accepted only
+     * from the erasures control topic, which only operators' tools and the signed Discourse webhook write.
+     */
+    ERASURE_NOT_AUTHORISED
 }

@@ -89,6 +89,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
     private final Views views;
     private KeyValueStore<String, RoleCoverage> coverageView;
     private KeyValueStore<String, PolicyViolation> violationsView;
+    private KeyValueStore<String, Alert> alertsView;
     private KeyValueStore<String, TrainingMetrics> trainingView;
 
     private ProcessorContext<Object, Object> context;
@@ -136,6 +137,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
             RoleAlerts alerts = new RoleAlerts(evaluator, alerting.lifecycle(), alerting.thresholds());
             KeyValueStore<String, Alert> view = alerting.viewStore() == null ? null
                     : context.getStateStore(alerting.viewStore());
+            alertsView = view;
             RoleAlerts.Output out = (key, value) -> {
                 if (view != null) {
                     view.put(key.getCommunityId() + '\u0000' + key.getCondition().name(), value);
@@ -355,6 +357,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
             }
             days.forEach(activity::delete);
         }
+        forgetInAlerts(community, erased);
         if (activity.get(key(community, IN_USE)) == null) {
             // No role history to forget: the markers above are enough.
             return;
@@ -387,6 +390,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
             }
         }
         state.changes = anonymised;
+        forgetInViolations(community, state, erased);
         for (String id : erased) {
             if (state.emittedMembers.remove(id) != null) {
                 context.forward(new Record<>(new MemberKey(community, id), null, timestamp), children.memberRoles());
@@ -401,6 +405,90 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         emit(community, state, causeId, EventType.MEMBER_ERASED.name(), at, timestamp);
         store.put(community, state);
     }
+
+    /**
+     * An erased member's open violations end without a RESOLVED record: it would name them, keyed by their id, on a
+     * topic that is not compacted (only retention removes it). Other open violations that name them in their
+     * evidence keep it without their id.
+     */
+    private void forgetInViolations(String community, RolesState state, java.util.Set<String> erased) {
+        state.openViolations.keySet().removeIf(key -> {
+            String subject = key.substring(key.indexOf('\u0000') + 1);
+            if (!erased.contains(subject)) {
+                return false;
+            }
+            if (violationsView != null) {
+                violationsView.delete(key(community, key));
+            }
+            return true;
+        });
+        if (violationsView == null) {
+            return;
+        }
+        String prefix = key(community, "");
+        List<org.apache.kafka.streams.KeyValue<String, PolicyViolation>> scrubbed = new ArrayList<>();
+        try (KeyValueIterator<String, PolicyViolation> it = violationsView.range(prefix, prefix + '\uffff')) {
+            it.forEachRemaining(kv -> {
+                Map<String, String> evidence = new LinkedHashMap<>();
+                boolean changed = false;
+                for (Map.Entry<String, String> e : kv.value.getEvidence().entrySet()) {
+                    // Evidence names members alone or in comma-separated lists (holders, formerManagers).
+                    String value = e.getValue();
+                    if (value != null) {
+                        String[] parts = value.split(",", -1);
+                        for (int i = 0; i < parts.length; i++) {
+                            if (erased.contains(parts[i])) {
+                                parts[i] = ERASED_EVIDENCE;
+                                changed = true;
+                            }
+                        }
+                        value = String.join(",", parts);
+                    }
+                    evidence.put(e.getKey(), value);
+                }
+                if (changed) {
+                    kv.value.setEvidence(evidence);
+                    scrubbed.add(kv);
+                }
+            });
+        }
+        scrubbed.forEach(kv -> violationsView.put(kv.key, kv.value));
+    }
+
+    /**
+     * A firing role alert names the oldest open violations, hence their members, in its summary and evidence:
+     * the queryable latest alert forgets the erased ones (the alerts topic itself is bounded by retention).
+     */
+    private void forgetInAlerts(String community, java.util.Set<String> erased) {
+        if (alertsView == null || erased.isEmpty()) {
+            return;
+        }
+        // An id as a whole word: pseudonyms and platform ids are made of these characters.
+        java.util.regex.Pattern ids = java.util.regex.Pattern.compile("(?<![A-Za-z0-9_-])(?:" + erased.stream()
+                .map(java.util.regex.Pattern::quote).collect(java.util.stream.Collectors.joining("|"))
+                + ")(?![A-Za-z0-9_-])");
+        String prefix = community + '\u0000';
+        List<org.apache.kafka.streams.KeyValue<String, Alert>> scrubbed = new ArrayList<>();
+        try (KeyValueIterator<String, Alert> it = alertsView.range(prefix, prefix + '\uffff')) {
+            it.forEachRemaining(kv -> {
+                Alert alert = kv.value;
+                String summary = ids.matcher(alert.getSummary())
+                        .replaceAll(java.util.regex.Matcher.quoteReplacement(ERASED_EVIDENCE));
+                Map<String, String> evidence = new LinkedHashMap<>();
+                alert.getEvidence().forEach((k, v) -> evidence.put(k, v == null ? null
+                        : ids.matcher(v).replaceAll(java.util.regex.Matcher.quoteReplacement(ERASED_EVIDENCE))));
+                if (!summary.equals(alert.getSummary()) || !evidence.equals(alert.getEvidence())) {
+                    alert.setSummary(summary);
+                    alert.setEvidence(evidence);
+                    scrubbed.add(kv);
+                }
+            });
+        }
+        scrubbed.forEach(kv -> alertsView.put(kv.key, kv.value));
+    }
+
+    /** What replaces an erased identity in the evidence of another member's open violation. */
+    static final String ERASED_EVIDENCE = "(erased)";
 
     private static final String FIRST = "first";
     private static final String LATEST = "latest";
