@@ -88,7 +88,8 @@ public final class AccessControl {
 
     private void check(Context ctx) {
         ctx.header("X-Content-Type-Options", "nosniff");
-        ctx.header("Referrer-Policy", "no-referrer");
+        // same-origin, not no-referrer: with no-referrer browsers send "Origin: null" on the page's own form posts.
+        ctx.header("Referrer-Policy", "same-origin");
         ctx.header("X-Frame-Options", "DENY");
         String path = ctx.path();
         boolean probe = HandlerType.GET.equals(ctx.method()) && (PulseHttpServer.HEALTH_PATH.equals(path)
@@ -201,11 +202,18 @@ public final class AccessControl {
         return allowedHosts.contains(hostOnly(hostHeader));
     }
 
-    /** A POST carrying an Origin (every browser sends one) must come from a page of this server. */
+    /**
+     * A POST from a browser must come from a page of this server: browsers send Sec-Fetch-Site, and an Origin
+     * (opaque, "null", from sandboxed frames and some referrer policies). Tools send neither.
+     */
     private boolean sameOrigin(Context ctx) {
+        String site = ctx.header("Sec-Fetch-Site");
+        if (site != null && !"same-origin".equals(site) && !"none".equals(site)) {
+            return false;
+        }
         String origin = ctx.header("Origin");
         if (origin == null || "null".equals(origin)) {
-            return origin == null;
+            return origin == null || site != null;
         }
         int scheme = origin.indexOf("://");
         String host = scheme < 0 ? origin : origin.substring(scheme + 3);

@@ -196,6 +196,10 @@ class HttpAccessTest {
                 .POST(HttpRequest.BodyPublishers.ofString("token=" + TestTokens.READ)).build());
         assertThat(crossSite.statusCode()).isEqualTo(403);
         assertThat(crossSite.headers().firstValue("Set-Cookie")).isEmpty();
+        HttpResponse<String> fetchedCrossSite = send(HttpRequest.newBuilder(URI.create(base + AccessControl.LOGIN_PATH))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Sec-Fetch-Site", "cross-site")
+                .header("Origin", "null").POST(HttpRequest.BodyPublishers.ofString("token=" + TestTokens.READ)).build());
+        assertThat(fetchedCrossSite.statusCode()).isEqualTo(403);
     }
 
     private static HttpRequest form(String base, String body) {
