@@ -30,6 +30,8 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
@@ -38,6 +40,7 @@ import org.communitypulse.streams.EngagementSettings;
 import org.communitypulse.streams.EngagementTopology;
 import org.communitypulse.streams.IntakeSettings;
 import org.communitypulse.streams.query.StreamsViewStores;
+import org.communitypulse.streams.query.ViewStores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,9 +87,12 @@ class HttpAccessTest {
     }
 
     private PulseHttpServer start(UnaryOperator<HttpSettings> settings) {
+        return start(settings, new StreamsViewStores(streams, "a.activity"));
+    }
+
+    private PulseHttpServer start(UnaryOperator<HttpSettings> settings, ViewStores stores) {
         HttpSettings chosen = settings.apply(TestTokens.settings());
-        Dashboard dashboard = new Dashboard(streams, new StreamsViewStores(streams, "a.activity"), Optional.empty(),
-                chosen.tokens(), chosen.maxSseClients());
+        Dashboard dashboard = new Dashboard(streams, stores, Optional.empty(), chosen.tokens(), chosen.maxSseClients());
         open.add(dashboard);
         PulseHttpServer server = PulseHttpServer.builder(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 streams::state).extension(dashboard).start(chosen);
@@ -290,7 +296,19 @@ class HttpAccessTest {
 
     @Test
     void shouldTurnAwayLiveClientsBeyondTheLimitWith503AndRetryAfter() throws Exception {
-        PulseHttpServer server = start(s -> s.withMaxSseClients(2));
+        // State never queryable (a long rebalance): no document to push, only keep-alives find gone clients.
+        ViewStores rebalancing = new ViewStores() {
+            @Override
+            public <V> ReadOnlyKeyValueStore<String, V> store(String name) {
+                throw new InvalidStateStoreException("rebalancing");
+            }
+
+            @Override
+            public <V> List<ReadOnlyKeyValueStore<String, V>> partitions(String name) {
+                throw new InvalidStateStoreException("rebalancing");
+            }
+        };
+        PulseHttpServer server = start(s -> s.withMaxSseClients(2), rebalancing);
         List<InputStream> streamsOpen = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             HttpResponse<InputStream> live = http.send(sse(server), HttpResponse.BodyHandlers.ofInputStream());

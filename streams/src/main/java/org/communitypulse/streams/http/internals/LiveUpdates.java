@@ -82,17 +82,20 @@ public final class LiveUpdates implements AutoCloseable {
             last = null;
             return;
         }
-        String now;
+        // Counted whether or not a snapshot is available: keep-alives are also how gone clients are found and
+        // their slots freed, rebalancing or not.
+        boolean keepAlive = ++ticks % KEEP_ALIVE_TICKS == 0;
+        String now = null;
         try {
             now = snapshot.get();
         } catch (RuntimeException e) {
             LOG.debug("Live snapshot not available now: {}", e.toString());
-            return;
         }
-        if (!Objects.equals(now, last)) {
-            last = now;
-            clients.forEach(client -> send(client, now));
-        } else if (++ticks % KEEP_ALIVE_TICKS == 0) {
+        if (now != null && !Objects.equals(now, last)) {
+            String changed = now;
+            last = changed;
+            clients.forEach(client -> send(client, changed));
+        } else if (keepAlive) {
             clients.forEach(client -> {
                 try {
                     client.sendComment("keep-alive");
