@@ -69,7 +69,8 @@ public final class PulseStreamsApp implements AutoCloseable {
     private final Dashboard dashboard;
     private final HttpSettings httpSettings;
     private final Optional<Path> generatedTokenFile;
-    private Optional<HostInfo> advertised = Optional.empty();
+    /** This instance's advertised HTTP address (application.server); also a Host name it answers to. */
+    private final Optional<HostInfo> advertised;
     private final ReconciliationGauge reconciliationGauge;
     private volatile PulseHttpServer http;
 
@@ -101,6 +102,7 @@ public final class PulseStreamsApp implements AutoCloseable {
             this.dashboard = null;
             this.httpSettings = null;
             this.generatedTokenFile = Optional.empty();
+            this.advertised = Optional.empty();
         } else {
             Optional<AccessTokens> tokens = config.httpTokens();
             Optional<Path> generated = Optional.empty();
