@@ -13,6 +13,7 @@
   }
   const pct = (v) => (v === null || v === undefined) ? '–' : (100 * v).toFixed(0) + '%';
   const healthText = { thriving: 'Thriving', healthy: 'Healthy', at_risk: 'At risk', stalled: 'Stalled' };
+  const ADMIN_ONLY = 'Needs the admin token (per-member data).';
   const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 
   async function getJson(url) {
@@ -22,6 +23,11 @@
         await new Promise((ok) => setTimeout(ok, 1000 * (Number(r.headers.get('Retry-After')) || 1)));
         continue;
       }
+      if (r.status === 401) { // no or expired session: the server's login page sets the cookie again
+        location.href = '/login';
+        throw new Error('not logged in');
+      }
+      if (r.status === 403) return null; // an admin-scope route asked with the read token
       if (!r.ok) throw new Error(url + ': ' + r.status);
       return r.json();
     }
@@ -193,19 +199,24 @@
       { label: 'DAU', stroke: '#3b82f6' }, { label: 'WAU', stroke: '#10b981' }, { label: 'MAU', stroke: '#6366f1' }], xs,
     [col(tByDay, 'dau', null), col(tByDay, 'wau', null), col(tByDay, 'mau', null)]);
 
-    const maxLevel = Math.max(1, ...Object.values(members.levels));
-    $('#levels').innerHTML = Object.entries(members.levels).reverse().map(([level, n]) =>
-      '<div class="levels-row" data-level="' + level + '"><span class="name">' + level.toLowerCase() + '</span>' +
-      '<span class="count">' + n + '</span><span class="bar" style="width:' + (200 * n / maxLevel).toFixed(0) + 'px"></span></div>').join('') +
-      '<p class="muted">' + members.members + ' members, ' + members.staff + ' staff</p>';
-    $('#top-members tbody').innerHTML = members.top.map((m) => '<tr><td>' + esc(m.memberId) + (m.staff ? ' (staff)' : '') +
-      '</td><td>' + m.level.toLowerCase() + '</td><td class="num">' + m.contributions28d + '</td><td class="num">' +
-      m.contributionsTotal + '</td></tr>').join('');
+    if (!members) {
+      $('#levels').innerHTML = '<p class="muted admin-only">' + ADMIN_ONLY + '</p>';
+      $('#top-members tbody').innerHTML = '';
+    } else {
+      const maxLevel = Math.max(1, ...Object.values(members.levels));
+      $('#levels').innerHTML = Object.entries(members.levels).reverse().map(([level, n]) =>
+        '<div class="levels-row" data-level="' + level + '"><span class="name">' + level.toLowerCase() + '</span>' +
+        '<span class="count">' + n + '</span><span class="bar" style="width:' + (200 * n / maxLevel).toFixed(0) + 'px"></span></div>').join('') +
+        '<p class="muted">' + members.members + ' members, ' + members.staff + ' staff</p>';
+      $('#top-members tbody').innerHTML = members.top.map((m) => '<tr><td>' + esc(m.memberId) + (m.staff ? ' (staff)' : '') +
+        '</td><td>' + m.level.toLowerCase() + '</td><td class="num">' + m.contributions28d + '</td><td class="num">' +
+        m.contributionsTotal + '</td></tr>').join('');
+    }
     $('#retention tbody').innerHTML = retention.cohorts.slice(-12).reverse().map((c) => '<tr><td>' + c.cohortWeek +
       (c.complete ? '' : ' <span class="muted">(open)</span>') + '</td><td class="num">' + c.cohortSize + '</td><td class="num">' +
       c.retained + '</td><td><span class="bar" style="width:' + (120 * (c.retainedShare || 0)).toFixed(0) + 'px"></span> ' +
       pct(c.retainedShare) + '</td></tr>').join('') || '<tr><td colspan="4" class="muted">No cohort yet</td></tr>';
-    $('#alerts').innerHTML = alerts.alerts.slice().reverse().map((a) => '<li class="' + a.state + '"><strong>' + a.condition +
+    $('#alerts').innerHTML = !alerts ? '<li class="muted admin-only">' + ADMIN_ONLY + '</li>' : alerts.alerts.slice().reverse().map((a) => '<li class="' + a.state + '"><strong>' + a.condition +
       '</strong> ' + a.severity.toLowerCase() + ', ' + a.state.toLowerCase() + ' — since ' + a.since +
       (a.state === 'RESOLVED' ? ', resolved on ' + a.day : ', evaluated ' + a.day) + '<br><span class="muted">' +
       esc(a.summary) + '</span></li>').join('') || '<li class="muted">No alert has fired.</li>';
@@ -218,6 +229,14 @@
   async function loadRoles(base, id) {
     const [roles, violations] = await Promise.all([getJson(base + '/roles'), getJson(base + '/violations')]);
     if (state.current !== id) return;
+    if (!roles || !violations) {
+      $('#roles-summary').textContent = '';
+      $('#training-summary').textContent = '';
+      $('#violations-count').textContent = '';
+      $('#role-coverage tbody').innerHTML = '<tr><td colspan="5" class="muted admin-only">' + ADMIN_ONLY + '</td></tr>';
+      $('#open-violations tbody').innerHTML = '<tr><td colspan="4" class="muted admin-only">' + ADMIN_ONLY + '</td></tr>';
+      return;
+    }
     const since = (t) => t ? t.slice(0, 16).replace('T', ' ') : '–';
     $('#roles-summary').textContent = roles.roles.length ? '— ' + roles.vacantRequired + ' of ' + roles.requiredRoles +
       ' required roles vacant' : '';
@@ -350,7 +369,12 @@
       onCommunities(JSON.parse(e.data));
     });
     events.onopen = () => { live.className = 'live on'; live.textContent = 'live'; };
-    events.onerror = () => { live.className = 'live off'; live.textContent = 'reconnecting…'; };
+    events.onerror = () => {
+      live.className = 'live off';
+      live.textContent = 'reconnecting…';
+      // Refused (too many live clients, or logged out) closes the stream for good: try again later.
+      if (events.readyState === EventSource.CLOSED) setTimeout(connect, 30000);
+    };
   }
 
   document.querySelectorAll('#communities th[data-sort]').forEach((th) => th.addEventListener('click', () => {

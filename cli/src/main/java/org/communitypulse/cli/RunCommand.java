@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +23,9 @@ import org.communitypulse.schemas.serde.AvroSerdeConfig;
 import org.communitypulse.schemas.registry.SchemaRegistryClient;
 import org.communitypulse.streams.PulseStreamsApp;
 import org.communitypulse.streams.PulseStreamsConfig;
+import org.communitypulse.streams.http.AccessControl;
 import org.communitypulse.streams.http.Dashboard;
+import org.communitypulse.streams.http.HttpTokenFiles;
 import org.communitypulse.streams.http.PulseHttpServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -129,6 +132,7 @@ final class RunCommand implements Callable<Integer> {
                     client);
             props.putIfAbsent(PulseStreamsConfig.PARTITIONS_CONFIG, 3);
             props.put(PulseStreamsConfig.HTTP_PORT_CONFIG, httpPort);
+            streamsApp.httpHost().ifPresent(host -> props.put(PulseStreamsConfig.HTTP_HOST_CONFIG, host));
             PulseStreamsApp app = new PulseStreamsApp(new PulseStreamsConfig(props));
             // Closed before the broker and registry it talks to: a Streams app closed after its broker
             // cannot leave its group or finish its transaction, and the next run waits for both to time out.
@@ -141,12 +145,17 @@ final class RunCommand implements Callable<Integer> {
             registerActivitySchema(client.registryConfig(registry), app);
             Path secrets = dataDir.resolve("webhooks").toAbsolutePath();
             WebhookServer webhooks = startWebhooks(bootstrap, app, secrets, client);
-            String dashboard = "http://localhost:" + app.httpPort().orElseThrow();
+            String dashboard = "http://" + browserHost(new PulseStreamsConfig(props)) + ":" + app.httpPort().orElseThrow();
             String ingest = "http://localhost:" + webhooks.port();
             System.out.println();
             System.out.println("Community Pulse is running.");
             System.out.println("  Dashboard               : " + dashboard + "/");
             System.out.println("  Dashboard API           : " + dashboard + Dashboard.COMMUNITIES_PATH);
+            // The console only, never a log: the link carries the generated admin token.
+            System.out.println("  Dashboard access        : " + app.generatedTokenFile()
+                    .map(file -> "log in with " + loginLink(dashboard, file) + "\n                            (admin "
+                            + "token in " + file.toAbsolutePath() + "; PULSE_HTTP_ADMIN_TOKEN_FILE sets your own)")
+                    .orElse("the token of PULSE_HTTP_ADMIN_TOKEN(_FILE) or PULSE_HTTP_READ_TOKEN(_FILE)"));
             System.out.println("  Metrics (Prometheus)    : " + dashboard + PulseHttpServer.METRICS_PATH + " (pipeline), "
                     + ingest + "/metrics (webhooks)");
             System.out.println("  Webhooks                : POST " + ingest + "/webhooks/{github,slack,discourse}/<community>");
@@ -187,6 +196,20 @@ final class RunCommand implements Callable<Integer> {
                 }
                 closeAll();
             }
+        }
+    }
+
+    /** Where a browser on this machine reaches the server: its bind address unless that is loopback or any. */
+    private static String browserHost(PulseStreamsConfig config) {
+        String host = config.getString(PulseStreamsConfig.HTTP_HOST_CONFIG);
+        return Set.of("127.0.0.1", "0.0.0.0", "::", "localhost").contains(host) ? "localhost" : host;
+    }
+
+    private static String loginLink(String dashboard, Path tokenFile) {
+        try {
+            return dashboard + AccessControl.LOGIN_PATH + "?token=" + HttpTokenFiles.read(tokenFile);
+        } catch (IOException e) {
+            return dashboard + AccessControl.LOGIN_PATH + " (" + tokenFile + " unreadable: " + e.getMessage() + ")";
         }
     }
 

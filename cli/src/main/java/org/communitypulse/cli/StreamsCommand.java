@@ -43,7 +43,9 @@ final class StreamsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        PulseStreamsConfig config = config(connection, app.applicationId, app.stateDir(DEFAULT_STATE_DIR), extra);
+        Map<String, String> settings = new HashMap<>(extra);
+        app.httpHost().ifPresent(host -> settings.put(PulseStreamsConfig.HTTP_HOST_CONFIG, host));
+        PulseStreamsConfig config = config(connection, app.applicationId, app.stateDir(DEFAULT_STATE_DIR), settings);
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         // The JVM halts as soon as its shutdown hooks return: this one waits for close(), so that on SIGTERM
@@ -60,7 +62,9 @@ final class StreamsCommand implements Callable<Integer> {
         try (PulseStreamsApp app = new PulseStreamsApp(config)) {
             app.start();
             String http = app.httpPort().isPresent()
-                    ? "; metrics at http://localhost:" + app.httpPort().getAsInt() + "/metrics" : "";
+                    ? "; dashboard and metrics on " + config.getString(PulseStreamsConfig.HTTP_HOST_CONFIG) + ":"
+                    + app.httpPort().getAsInt() + app.generatedTokenFile().map(file -> " (admin token in " + file
+                    + ")").orElse("") : "";
             System.out.println("Streams application '" + config.applicationId() + "' running against "
                     + connection.bootstrapServers() + "; output topic " + app.topics().dailyEngagement().name()
                     + http + ". Ctrl-C to stop.");

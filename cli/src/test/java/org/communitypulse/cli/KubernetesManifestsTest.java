@@ -45,6 +45,14 @@ class KubernetesManifestsTest {
                 .containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 1)
                 .containsEntry(StreamsConfig.STATE_DIR_CONFIG, "/var/lib/pulse/streams");
         assertThat(config.httpPort()).hasValue(httpContainerPort(statefulSet));
+        // Reachable on the pod's address (probes, Prometheus, the other instances), never without tokens.
+        assertThat(config.getString(PulseStreamsConfig.HTTP_HOST_CONFIG)).isEqualTo("0.0.0.0");
+        assertThat(config.httpAuthEnabled()).isTrue();
+        String mount = statefulSet.at("/spec/template/spec/containers/0/volumeMounts").findValues("mountPath").stream()
+                .map(JsonNode::asText).filter(path -> path.contains("pulse-http")).findFirst().orElseThrow();
+        assertThat(config.getString(PulseStreamsConfig.HTTP_ADMIN_TOKEN_FILE_CONFIG)).startsWith(mount + "/");
+        assertThat(config.getString(PulseStreamsConfig.HTTP_READ_TOKEN_FILE_CONFIG)).startsWith(mount + "/");
+        assertThat(config.getList(PulseStreamsConfig.HTTP_ALLOWED_HOSTS_CONFIG)).contains("pulse-dashboard");
         assertThat(statefulSet.at("/spec/serviceName").asText()).isEqualTo("pulse-streams");
         assertThat(config.bootstrapServers()).isEqualTo(object("ConfigMap", "pulse-connection")
                 .at("/data/PULSE_BOOTSTRAP_SERVERS").asText());

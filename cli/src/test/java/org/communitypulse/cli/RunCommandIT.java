@@ -38,6 +38,8 @@ class RunCommandIT {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private Path dashboardToken;
+    private int webhookPort;
 
     @Test
     void shouldServeTheDashboardAndCountWebhooksWhenStartedAsTheReadmeSays(@TempDir Path data) throws Exception {
@@ -50,7 +52,8 @@ class RunCommandIT {
         int kafkaPort = freePort();
         int registryPort = freePort();
         int httpPort = freePort();
-        int webhookPort = freePort();
+        webhookPort = freePort();
+        dashboardToken = data.resolve("streams").resolve("http-admin.token");
         List<String> command = List.of(launcher.toString(), "run", "--data-dir", data.toString(),
                 "--kafka-port", String.valueOf(kafkaPort), "--registry-port", String.valueOf(registryPort),
                 "--http-port", String.valueOf(httpPort), "--webhook-port", String.valueOf(webhookPort),
@@ -65,6 +68,14 @@ class RunCommandIT {
             System.out.println("pulse run: dashboard answering after " + (System.nanoTime() - start) / 1_000_000 + " ms");
             // Printed once Streams is RUNNING, which takes over 10 s on a loaded 2-core box.
             await().atMost(Duration.ofSeconds(90)).until(() -> process.lines().contains("Press Ctrl-C to stop."));
+            // No token configured: one was generated, readable by the owner only, and the console has the link.
+            Path tokenFile = data.resolve("streams").resolve("http-admin.token");
+            assertThat(Files.getPosixFilePermissions(tokenFile))
+                    .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            assertThat(process.output()).contains("Dashboard access        : log in with http://localhost:" + httpPort
+                    + "/login?token=" + Files.readString(tokenFile).strip());
+            assertThat(http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/api/communities"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).as("without the token").isEqualTo(401);
             assertThat(process.output()).contains(
                     "Dashboard               : http://localhost:" + httpPort + "/",
                     "http://localhost:" + httpPort + "/metrics",
@@ -186,9 +197,14 @@ class RunCommandIT {
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A GET, with the dashboard's generated admin token once {@code pulse run} wrote it. */
     private HttpResponse<String> get(int port, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(10));
+        if (dashboardToken != null && Files.isReadable(dashboardToken) && port != webhookPort) {
+            request.header("Authorization", "Bearer " + Files.readString(dashboardToken).strip());
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static int freePort() throws IOException {

@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,7 +35,10 @@ import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
 import org.communitypulse.schemas.registry.SchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
+import org.communitypulse.streams.http.AccessTokens;
 import org.communitypulse.streams.http.Dashboard;
+import org.communitypulse.streams.http.HttpSettings;
+import org.communitypulse.streams.http.HttpTokenFiles;
 import org.communitypulse.streams.http.PulseHttpServer;
 import org.communitypulse.streams.http.ReconciliationGauge;
 import org.communitypulse.streams.http.MicrometerPipelineObserver;
@@ -65,6 +69,10 @@ public final class PulseStreamsApp implements AutoCloseable {
     /** The port the HTTP server binds (0 resolved to a free one up front, since it is advertised), or -1. */
     private final int httpPort;
     private final Dashboard dashboard;
+    private final HttpSettings httpSettings;
+    private final Optional<Path> generatedTokenFile;
+    /** This instance's advertised HTTP address (application.server); also a Host name it answers to. */
+    private final Optional<HostInfo> advertised;
     private final ReconciliationGauge reconciliationGauge;
     private volatile PulseHttpServer http;
 
@@ -95,11 +103,46 @@ public final class PulseStreamsApp implements AutoCloseable {
                 new StreamsViewStores(streams, topics.activity().name()));
         if (httpPort == PulseStreamsConfig.HTTP_PORT_DISABLED) {
             this.dashboard = null;
+            this.httpSettings = null;
+            this.generatedTokenFile = Optional.empty();
+            this.advertised = Optional.empty();
         } else {
+            Optional<AccessTokens> tokens = config.httpTokens();
+            Optional<Path> generated = Optional.empty();
+            if (!config.httpAuthEnabled()) {
+                LOG.warn("HTTP authentication is off ({}=false): the dashboard and API answer anyone who reaches {}",
+                        PulseStreamsConfig.HTTP_AUTH_ENABLED_CONFIG, config.getString(PulseStreamsConfig.HTTP_HOST_CONFIG));
+                tokens = Optional.empty();
+            } else if (tokens.isEmpty()) {
+                generated = Optional.of(generateToken(config.stateDir()));
+                tokens = Optional.of(AccessTokens.of(null, readToken(generated.get())));
+            }
+            this.generatedTokenFile = generated;
+            this.httpSettings = config.httpSettings(httpPort, tokens);
             String server = props.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG, "");
+            this.advertised = server.isBlank() ? Optional.empty() : Optional.of(HostInfo.buildFromEndpoint(server));
             this.dashboard = new Dashboard(streams, new StreamsViewStores(streams, topics.activity().name()),
-                    server.isBlank() ? Optional.empty() : Optional.of(HostInfo.buildFromEndpoint(server)));
+                    advertised, tokens, httpSettings.maxSseClients());
             httpExtensions.add(dashboard);
+        }
+    }
+
+    private static Path generateToken(Path stateDir) {
+        try {
+            Path file = HttpTokenFiles.generatedAdminToken(stateDir);
+            // The place, never the token: logs are read by more people than the token is meant for.
+            LOG.info("No HTTP token configured: the dashboard's admin token is in {}", file.toAbsolutePath());
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the generated HTTP token under " + stateDir, e);
+        }
+    }
+
+    private static String readToken(Path file) {
+        try {
+            return HttpTokenFiles.read(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + file, e);
         }
     }
 
@@ -181,6 +224,14 @@ public final class PulseStreamsApp implements AutoCloseable {
         return server == null ? OptionalInt.empty() : OptionalInt.of(server.port());
     }
 
+    /**
+     * The file holding the admin token generated because none was configured (empty when tokens are configured,
+     * authentication is off or there is no HTTP server).
+     */
+    public Optional<Path> generatedTokenFile() {
+        return generatedTokenFile;
+    }
+
     /** Creates the pipeline topics if missing, then starts processing. */
     public void start() {
         createTopics(config.adminClientProperties(), config.bootstrapServers(), topics.names(),
@@ -188,10 +239,12 @@ public final class PulseStreamsApp implements AutoCloseable {
         matchErasurePartitions(config.adminClientProperties(), config.bootstrapServers(), topics);
         // Before Streams, so that /ready answers 503 (not "connection refused") while partitions are assigned.
         if (httpPort != PulseStreamsConfig.HTTP_PORT_DISABLED) {
-            PulseHttpServer.Builder builder = PulseHttpServer.builder(meters.registry(), streams::state);
+            PulseHttpServer.Builder builder = PulseHttpServer.builder(meters.registry(), streams::state)
+                    .ownNames(advertised.map(h -> java.util.Set.of(h.host())).orElse(java.util.Set.of()));
             httpExtensions.forEach(builder::extension);
-            http = builder.start(httpPort);
-            LOG.info("HTTP server on port {}: dashboard /, {}, {}, {}, {}", http.port(), Dashboard.COMMUNITIES_PATH,
+            http = builder.start(httpSettings);
+            LOG.info("HTTP server on {} port {}: dashboard /, {}, {}, {}, {}", httpSettings.host(), http.port(),
+                    Dashboard.COMMUNITIES_PATH,
                     PulseHttpServer.METRICS_PATH, PulseHttpServer.HEALTH_PATH, PulseHttpServer.READY_PATH);
         }
         streams.setUncaughtExceptionHandler(e -> {

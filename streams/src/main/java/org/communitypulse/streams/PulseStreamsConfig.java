@@ -13,9 +13,14 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.streams.StreamsConfig;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
+import org.communitypulse.streams.http.AccessTokens;
+import org.communitypulse.streams.http.HttpSettings;
+import org.communitypulse.streams.http.HttpTokenFiles;
 
 /**
  * Configuration of the Community Pulse Streams application.
@@ -208,6 +213,54 @@ public final class PulseStreamsConfig extends AbstractConfig {
             + "wins). Empty: not advertised, so each instance answers only for the communities it holds.";
     public static final String HTTP_ADVERTISED_HOST_DEFAULT = "localhost";
 
+    public static final String HTTP_HOST_CONFIG = "http.host";
+    public static final String HTTP_HOST_DOC = "Interface the HTTP server (dashboard, API, /metrics) binds: 127.0.0.1 "
+            + "(the default) answers only this machine; 0.0.0.0 every interface (containers, behind a proxy).";
+
+    public static final String HTTP_AUTH_ENABLED_CONFIG = "http.auth.enabled";
+    public static final String HTTP_AUTH_ENABLED_DOC = "Require a token for the dashboard and the /api routes. false "
+            + "only behind a proxy that authenticates every request itself and is the only way in.";
+
+    public static final String HTTP_READ_TOKEN_CONFIG = "http.read.token";
+    public static final String HTTP_READ_TOKEN_DOC = "Token of the read scope (dashboard, aggregate figures), at least "
+            + AccessTokens.MIN_LENGTH + " characters. Prefer http.read.token.file or a secret in the environment.";
+    public static final String HTTP_READ_TOKEN_FILE_CONFIG = "http.read.token.file";
+    public static final String HTTP_READ_TOKEN_FILE_DOC = "File holding the read token (a mounted secret); "
+            + "surrounding white space is ignored.";
+    public static final String HTTP_ADMIN_TOKEN_CONFIG = "http.admin.token";
+    public static final String HTTP_ADMIN_TOKEN_DOC = "Token of the admin scope: the read scope plus per-member data "
+            + "(members, roles, violations, alerts). With no token configured at all, an admin token is generated "
+            + "into <state.dir>/" + HttpTokenFiles.GENERATED_ADMIN_TOKEN + " (mode 0600) and kept across restarts.";
+    public static final String HTTP_ADMIN_TOKEN_FILE_CONFIG = "http.admin.token.file";
+    public static final String HTTP_ADMIN_TOKEN_FILE_DOC = "File holding the admin token (a mounted secret); "
+            + "surrounding white space is ignored.";
+
+    public static final String HTTP_METRICS_PUBLIC_CONFIG = "http.metrics.public";
+    public static final String HTTP_METRICS_PUBLIC_DOC = "/metrics answers without a token and whatever the Host "
+            + "header (Prometheus scrapes pods by IP): it holds counters and community ids, no member data. false: "
+            + "it needs the read token like the API (Prometheus authorization.credentials_file).";
+
+    public static final String HTTP_ALLOWED_HOSTS_CONFIG = "http.allowed.hosts";
+    public static final String HTTP_ALLOWED_HOSTS_DOC = "Host header names accepted besides localhost, 127.0.0.1, ::1, "
+            + "http.host and http.advertised.host (the names under which people and proxies reach the server); "
+            + "requests naming another host get 421, against DNS rebinding. * accepts any.";
+
+    public static final String HTTP_CORS_ALLOWED_ORIGINS_CONFIG = "http.cors.allowed.origins";
+    public static final String HTTP_CORS_ALLOWED_ORIGINS_DOC = "Origins (https://app.example.org) whose pages may "
+            + "call the API from a browser with a bearer token. Empty (the default): no CORS headers at all.";
+
+    public static final String HTTP_SSE_MAX_CLIENTS_CONFIG = "http.sse.max.clients";
+    public static final String HTTP_SSE_MAX_CLIENTS_DOC = "Live-update (server-sent events) connections at once; "
+            + "each holds a connection, so more are answered 503 with Retry-After.";
+
+    public static final String HTTP_IDLE_TIMEOUT_CONFIG = "http.idle.timeout.ms";
+    public static final String HTTP_IDLE_TIMEOUT_DOC = "A connection with nothing to read or write for this long "
+            + "is closed (slow or stalled clients).";
+
+    public static final String HTTP_MIN_REQUEST_DATA_RATE_CONFIG = "http.min.request.data.rate";
+    public static final String HTTP_MIN_REQUEST_DATA_RATE_DOC = "Bytes per second below which a request body "
+            + "upload is aborted (clients that trickle a body to hold a thread).";
+
     /** Prefix of pass-through Kafka Streams settings. */
     public static final String STREAMS_PREFIX = "streams.";
 
@@ -285,7 +338,23 @@ public final class PulseStreamsConfig extends AbstractConfig {
             .define(HTTP_PORT_CONFIG, Type.INT, HTTP_PORT_DEFAULT, Range.between(HTTP_PORT_DISABLED, 65_535),
                     Importance.MEDIUM, HTTP_PORT_DOC)
             .define(HTTP_ADVERTISED_HOST_CONFIG, Type.STRING, HTTP_ADVERTISED_HOST_DEFAULT, Importance.MEDIUM,
-                    HTTP_ADVERTISED_HOST_DOC);
+                    HTTP_ADVERTISED_HOST_DOC)
+            .define(HTTP_HOST_CONFIG, Type.STRING, HttpSettings.DEFAULT_HOST, new ConfigDef.NonEmptyString(),
+                    Importance.HIGH, HTTP_HOST_DOC)
+            .define(HTTP_AUTH_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.HIGH, HTTP_AUTH_ENABLED_DOC)
+            .define(HTTP_READ_TOKEN_CONFIG, Type.PASSWORD, null, Importance.HIGH, HTTP_READ_TOKEN_DOC)
+            .define(HTTP_READ_TOKEN_FILE_CONFIG, Type.STRING, "", Importance.HIGH, HTTP_READ_TOKEN_FILE_DOC)
+            .define(HTTP_ADMIN_TOKEN_CONFIG, Type.PASSWORD, null, Importance.HIGH, HTTP_ADMIN_TOKEN_DOC)
+            .define(HTTP_ADMIN_TOKEN_FILE_CONFIG, Type.STRING, "", Importance.HIGH, HTTP_ADMIN_TOKEN_FILE_DOC)
+            .define(HTTP_METRICS_PUBLIC_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, HTTP_METRICS_PUBLIC_DOC)
+            .define(HTTP_ALLOWED_HOSTS_CONFIG, Type.LIST, "", Importance.MEDIUM, HTTP_ALLOWED_HOSTS_DOC)
+            .define(HTTP_CORS_ALLOWED_ORIGINS_CONFIG, Type.LIST, "", Importance.LOW, HTTP_CORS_ALLOWED_ORIGINS_DOC)
+            .define(HTTP_SSE_MAX_CLIENTS_CONFIG, Type.INT, HttpSettings.DEFAULT_MAX_SSE_CLIENTS, Range.atLeast(1),
+                    Importance.LOW, HTTP_SSE_MAX_CLIENTS_DOC)
+            .define(HTTP_IDLE_TIMEOUT_CONFIG, Type.LONG, HttpSettings.DEFAULT_IDLE_TIMEOUT.toMillis(),
+                    Range.atLeast(1000L), Importance.LOW, HTTP_IDLE_TIMEOUT_DOC)
+            .define(HTTP_MIN_REQUEST_DATA_RATE_CONFIG, Type.LONG, HttpSettings.DEFAULT_MIN_REQUEST_DATA_RATE,
+                    Range.atLeast(0L), Importance.LOW, HTTP_MIN_REQUEST_DATA_RATE_DOC);
 
     public PulseStreamsConfig(Map<?, ?> originals) {
         super(CONFIG, originals, false);
@@ -395,6 +464,63 @@ public final class PulseStreamsConfig extends AbstractConfig {
     public java.util.Optional<String> httpAdvertisedHost() {
         String host = getString(HTTP_ADVERTISED_HOST_CONFIG);
         return host == null || host.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(host.trim());
+    }
+
+    /**
+     * The HTTP server's settings with {@code tokens} (from {@link #httpTokens()} or generated); {@code port} is
+     * the port to bind (http.port with 0 resolved).
+     */
+    public HttpSettings httpSettings(int port, java.util.Optional<AccessTokens> tokens) {
+        return new HttpSettings(getString(HTTP_HOST_CONFIG).trim(), port, tokens,
+                getBoolean(HTTP_METRICS_PUBLIC_CONFIG), java.util.Set.copyOf(getList(HTTP_ALLOWED_HOSTS_CONFIG)),
+                getList(HTTP_CORS_ALLOWED_ORIGINS_CONFIG), getInt(HTTP_SSE_MAX_CLIENTS_CONFIG),
+                Duration.ofMillis(getLong(HTTP_IDLE_TIMEOUT_CONFIG)), getLong(HTTP_MIN_REQUEST_DATA_RATE_CONFIG));
+    }
+
+    public boolean httpAuthEnabled() {
+        return getBoolean(HTTP_AUTH_ENABLED_CONFIG);
+    }
+
+    /**
+     * The configured tokens (value or file); empty when none is configured.
+     *
+     * @throws ConfigException when a token is given both as value and as file, a file cannot be read, or a token
+     *                         is too short
+     */
+    public java.util.Optional<AccessTokens> httpTokens() {
+        String read = token(HTTP_READ_TOKEN_CONFIG, HTTP_READ_TOKEN_FILE_CONFIG);
+        String admin = token(HTTP_ADMIN_TOKEN_CONFIG, HTTP_ADMIN_TOKEN_FILE_CONFIG);
+        if (read == null && admin == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(AccessTokens.of(read, admin));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    private String token(String valueKey, String fileKey) {
+        Password value = getPassword(valueKey);
+        String file = getString(fileKey);
+        boolean hasValue = value != null && !value.value().isBlank();
+        boolean hasFile = file != null && !file.isBlank();
+        if (hasValue && hasFile) {
+            throw new ConfigException("Give " + valueKey + " or " + fileKey + ", not both");
+        }
+        if (hasFile) {
+            try {
+                return HttpTokenFiles.read(java.nio.file.Path.of(file.trim()));
+            } catch (java.io.IOException e) {
+                throw new ConfigException(fileKey, file, "cannot be read: " + e.getMessage());
+            }
+        }
+        return hasValue ? value.value().trim() : null;
+    }
+
+    /** Where the local state lives ({@code state.dir}). */
+    public java.nio.file.Path stateDir() {
+        return java.nio.file.Path.of(getString(STATE_DIR_CONFIG));
     }
 
     /** The environment variable that sets {@code key}, e.g. {@code PULSE_TOPIC_PREFIX} for {@code topic.prefix}. */

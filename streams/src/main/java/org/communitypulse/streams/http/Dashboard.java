@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.sse.SseHandler;
 import io.javalin.http.staticfiles.Location;
 import java.io.IOException;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.communitypulse.streams.EngagementTopology;
+import org.communitypulse.streams.http.AccessTokens.Scope;
 import org.communitypulse.streams.http.internals.LiveUpdates;
 import org.communitypulse.streams.http.internals.PeerClient;
 import org.communitypulse.streams.query.CommunityQueries;
@@ -55,6 +57,11 @@ public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
     public static final Duration POLL_INTERVAL = Duration.ofMillis(500);
     /** Seconds a client should wait before retrying while state is being rebalanced or restored. */
     public static final String RETRY_AFTER_SECONDS = "1";
+    /** Seconds a live-update client turned away (too many connected) should wait. */
+    public static final String SSE_RETRY_AFTER_SECONDS = "30";
+    /** Dates outside these years are refused (400): the stores hold nothing there, and date arithmetic overflows. */
+    static final LocalDate MIN_DATE = LocalDate.of(1970, 1, 1);
+    static final LocalDate MAX_DATE = LocalDate.of(9999, 12, 31);
 
     private static final Logger LOG = LoggerFactory.getLogger(Dashboard.class);
     private static final String JSON = "application/json";
@@ -63,7 +70,7 @@ public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
     private final KafkaStreams streams;
     private final Optional<HostInfo> self;
     private final CommunityQueries queries;
-    private final PeerClient peers = new PeerClient();
+    private final PeerClient peers;
     private final ObjectMapper json = new ObjectMapper();
     private final LiveUpdates live;
 
@@ -72,10 +79,20 @@ public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
      *             from local state only (one instance, or instances that cannot reach each other)
      */
     public Dashboard(KafkaStreams streams, ViewStores stores, Optional<HostInfo> self) {
+        this(streams, stores, self, Optional.empty(), HttpSettings.DEFAULT_MAX_SSE_CLIENTS);
+    }
+
+    /**
+     * @param peerTokens    the tokens this instance presents when it asks another (all instances share them)
+     * @param maxSseClients live-update connections at once; more get 503 with Retry-After
+     */
+    public Dashboard(KafkaStreams streams, ViewStores stores, Optional<HostInfo> self,
+                     Optional<AccessTokens> peerTokens, int maxSseClients) {
         this.streams = streams;
         this.self = self;
         this.queries = new CommunityQueries(stores);
-        this.live = new LiveUpdates(COMMUNITIES_EVENT, () -> write(gather()), POLL_INTERVAL);
+        this.peers = new PeerClient(peerTokens.map(AccessTokens::peerCredential));
+        this.live = new LiveUpdates(COMMUNITIES_EVENT, () -> write(gather()), POLL_INTERVAL, maxSseClients);
     }
 
     @Override
@@ -86,49 +103,71 @@ public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
             files.location = Location.CLASSPATH;
         });
         config.staticFiles.enableWebjars();
-        config.router.mount(routes -> {
-            routes.get(COMMUNITIES_PATH, ctx -> {
-                if (SCOPE_LOCAL.equals(ctx.queryParam(SCOPE_PARAM))) {
-                    ObjectNode node = json.createObjectNode();
-                    node.putArray("communities").addAll(queries.summaries());
-                    respond(ctx, node);
-                } else {
-                    respond(ctx, gather());
-                }
-            });
-            routes.get(COMMUNITIES_PATH + "/{id}", ctx -> community(ctx, id -> queries.summary(id)));
-            routes.get(COMMUNITIES_PATH + "/{id}/daily", ctx -> community(ctx,
-                    id -> queries.daily(id, date(ctx, "from"), date(ctx, "to"))));
-            routes.get(COMMUNITIES_PATH + "/{id}/trailing", ctx -> community(ctx,
-                    id -> queries.trailing(id, date(ctx, "from"), date(ctx, "to"))));
-            routes.get(COMMUNITIES_PATH + "/{id}/retention", ctx -> community(ctx, queries::retention));
-            routes.get(COMMUNITIES_PATH + "/{id}/members", ctx -> community(ctx,
-                    id -> queries.members(id, top(ctx))));
-            routes.get(COMMUNITIES_PATH + "/{id}/alerts", ctx -> community(ctx, queries::alertTimeline));
-            routes.get(COMMUNITIES_PATH + "/{id}/roles", ctx -> community(ctx, queries::roles));
-            routes.get(COMMUNITIES_PATH + "/{id}/violations", ctx -> community(ctx, queries::openViolations));
-            routes.get(COMMUNITIES_PATH + "/{id}/reconciliation", ctx -> community(ctx, queries::reconciliation));
-            routes.get(COMMUNITIES_PATH + "/{id}/maturity", ctx -> community(ctx,
-                    id -> queries.maturity().scorecards(id, date(ctx, "from"), date(ctx, "to"))));
-            routes.get(COMMUNITIES_PATH + "/{id}/health", ctx -> community(ctx,
-                    id -> queries.maturity().health(id, date(ctx, "from"), date(ctx, "to"))));
-            routes.get(BENCHMARK_PATH, ctx -> {
-                ObjectNode all = gather();
-                List<JsonNode> summaries = new ArrayList<>();
-                all.path("communities").forEach(c -> summaries.add(c.deepCopy()));
-                ObjectNode node = MaturityQueries.benchmark(summaries);
-                node.put("partial", all.path("partial").asBoolean());
+        // Member ids, role holders and violation evidence (also in role alerts' evidence) need the admin scope.
+        Scope admin = Scope.ADMIN;
+        var routes = config.routes;
+        routes.get(COMMUNITIES_PATH, ctx -> {
+            if (SCOPE_LOCAL.equals(ctx.queryParam(SCOPE_PARAM))) {
+                ObjectNode node = json.createObjectNode();
+                node.putArray("communities").addAll(queries.summaries());
                 respond(ctx, node);
-            });
-            routes.sse(EVENTS_PATH, live::connect);
+            } else {
+                respond(ctx, gather());
+            }
         });
-        config.router.mount(routes -> {
-            routes.exception(InvalidStateStoreException.class, (e, ctx) -> unavailable(ctx,
-                    "state is being rebalanced or restored; retry shortly"));
-            routes.exception(BadRequest.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));
-            routes.exception(IllegalArgumentException.class,
-                    (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));
+        routes.get(COMMUNITIES_PATH + "/{id}", ctx -> community(ctx, id -> queries.summary(id)));
+        routes.get(COMMUNITIES_PATH + "/{id}/daily", ctx -> community(ctx,
+                id -> queries.daily(id, date(ctx, "from"), date(ctx, "to"))));
+        routes.get(COMMUNITIES_PATH + "/{id}/trailing", ctx -> community(ctx,
+                id -> queries.trailing(id, date(ctx, "from"), date(ctx, "to"))));
+        routes.get(COMMUNITIES_PATH + "/{id}/retention", ctx -> community(ctx, queries::retention));
+        routes.get(COMMUNITIES_PATH + "/{id}/members", ctx -> community(ctx,
+                id -> queries.members(id, top(ctx))), admin);
+        routes.get(COMMUNITIES_PATH + "/{id}/alerts", ctx -> community(ctx, queries::alertTimeline), admin);
+        routes.get(COMMUNITIES_PATH + "/{id}/roles", ctx -> community(ctx, queries::roles), admin);
+        routes.get(COMMUNITIES_PATH + "/{id}/violations", ctx -> community(ctx, queries::openViolations), admin);
+        routes.get(COMMUNITIES_PATH + "/{id}/reconciliation", ctx -> community(ctx, queries::reconciliation));
+        routes.get(COMMUNITIES_PATH + "/{id}/maturity", ctx -> community(ctx,
+                id -> queries.maturity().scorecards(id, date(ctx, "from"), date(ctx, "to"))));
+        routes.get(COMMUNITIES_PATH + "/{id}/health", ctx -> community(ctx,
+                id -> queries.maturity().health(id, date(ctx, "from"), date(ctx, "to"))));
+        routes.get(BENCHMARK_PATH, ctx -> {
+            ObjectNode all = gather();
+            List<JsonNode> summaries = new ArrayList<>();
+            all.path("communities").forEach(c -> summaries.add(c.deepCopy()));
+            ObjectNode node = MaturityQueries.benchmark(summaries);
+            node.put("partial", all.path("partial").asBoolean());
+            respond(ctx, node);
         });
+        routes.get(EVENTS_PATH, this::events);
+        routes.exception(InvalidStateStoreException.class, (e, ctx) -> unavailable(ctx,
+                "state is being rebalanced or restored; retry shortly"));
+        routes.exception(BadRequest.class, (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));
+        routes.exception(IllegalArgumentException.class,
+                (e, ctx) -> error(ctx, HttpStatus.BAD_REQUEST, e.getMessage()));
+    }
+
+    /** Server-sent events, up to {@link HttpSettings#maxSseClients()} at once: each holds a connection and a thread. */
+    private void events(Context ctx) throws Exception {
+        if (!live.reserve()) {
+            ctx.header("Retry-After", SSE_RETRY_AFTER_SECONDS);
+            error(ctx, HttpStatus.SERVICE_UNAVAILABLE, "too many live-update clients; retry later");
+            return;
+        }
+        boolean streaming = false;
+        try {
+            String accept = ctx.header("Accept");
+            if (accept != null && accept.contains("text/event-stream")) {
+                new SseHandler(0, live::connectReserved).handle(ctx);
+                streaming = true;
+            } else {
+                error(ctx, HttpStatus.NOT_ACCEPTABLE, "this is a server-sent-events stream: Accept: text/event-stream");
+            }
+        } finally {
+            if (!streaming) {
+                live.release();
+            }
+        }
     }
 
     /** Connected live-update clients. */
@@ -235,11 +274,16 @@ public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
         if (value == null || value.isBlank()) {
             return null;
         }
+        LocalDate date;
         try {
-            return LocalDate.parse(value.trim());
+            date = LocalDate.parse(value.trim());
         } catch (DateTimeParseException e) {
             throw new BadRequest(param + " must be an ISO date (yyyy-mm-dd)");
         }
+        if (date.isBefore(MIN_DATE) || date.isAfter(MAX_DATE)) {
+            throw new BadRequest(param + " must be between " + MIN_DATE + " and " + MAX_DATE);
+        }
+        return date;
     }
 
     private static int top(Context ctx) {

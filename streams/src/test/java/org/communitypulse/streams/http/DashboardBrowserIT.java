@@ -10,6 +10,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -62,8 +63,12 @@ class DashboardBrowserIT {
         events.add(DashboardIT.role("alpha-g1", "alpha", "alpha-sue", at.plusSeconds(40), "role", "sponsor"));
         events.add(DashboardIT.role("alpha-g2", "alpha", "alpha-carl", at.plusSeconds(41), "level", "corporate-user"));
         ChromeDriver browser = null;
-        try (PulseStreamsApp app = DashboardPipeline.start(PLATFORM.kafka(), PLATFORM.registry(), prefix, state, 2)) {
+        // No token configured, as with ./pulse run: the instance generates one and the browser logs in with it.
+        try (PulseStreamsApp app = DashboardPipeline.start(PLATFORM.kafka(), PLATFORM.registry(), prefix, state, 2,
+                false)) {
             int port = app.httpPort().orElseThrow();
+            Path tokenFile = app.generatedTokenFile().orElseThrow();
+            assertThat(Files.getPosixFilePermissions(tokenFile)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
             app.awaitRunning(Duration.ofSeconds(90));
             DashboardPipeline.produce(PLATFORM.kafka(), app, events);
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() ->
@@ -81,9 +86,21 @@ class DashboardBrowserIT {
             });
 
             browser = chromium(profile);
-            long loadStart = System.nanoTime();
-            browser.get("http://127.0.0.1:" + port + "/");
             ChromeDriver page = browser;
+            // Not logged in: the page sends the browser to the login form, which sets the session cookie.
+            browser.get("http://127.0.0.1:" + port + "/");
+            await().atMost(Duration.ofSeconds(10)).until(() -> page.getCurrentUrl().endsWith(AccessControl.LOGIN_PATH));
+            page.findElement(By.id("token")).sendKeys("not-the-token-at-all");
+            page.findElement(By.id("login")).click();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !page.findElements(By.id("login-error")).isEmpty());
+            page.findElement(By.id("token")).sendKeys(HttpTokenFiles.read(tokenFile));
+            long loadStart = System.nanoTime();
+            page.findElement(By.id("login")).click();
+            assertThat(page.manage().getCookieNamed(AccessControl.COOKIE)).satisfies(cookie -> {
+                assertThat(cookie).isNotNull();
+                assertThat(cookie.isHttpOnly()).isTrue();
+                assertThat(cookie.getSameSite()).isEqualTo("Strict");
+            });
             await().atMost(Duration.ofSeconds(20)).until(() -> rows(page, "id").size() == 3);
             long loadMillis = (System.nanoTime() - loadStart) / 1_000_000;
             System.out.println("Page load to communities listed: " + loadMillis + " ms");
@@ -167,6 +184,12 @@ class DashboardBrowserIT {
             screenshot(page, "DashboardBrowserIT-alpha-after.png");
             assertNoChartTextClipped(page);
             assertThat(updateMillis).as("ms from produce to the page showing it").isLessThan(5_000);
+
+            // Logging out drops the cookie: the next page request is sent to the login form again.
+            page.findElement(By.id("logout")).click();
+            await().atMost(Duration.ofSeconds(10)).until(() -> page.getCurrentUrl().endsWith(AccessControl.LOGIN_PATH));
+            page.get("http://127.0.0.1:" + port + "/");
+            await().atMost(Duration.ofSeconds(10)).until(() -> page.getCurrentUrl().endsWith(AccessControl.LOGIN_PATH));
         } finally {
             if (browser != null) {
                 browser.quit();

@@ -193,7 +193,8 @@ class DashboardIT {
             LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
             CompletableFuture<HttpResponse<Stream<String>>> stream = HttpClient.newHttpClient().sendAsync(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + Dashboard.EVENTS_PATH))
-                            .header("Accept", "text/event-stream").build(),
+                            .header("Accept", "text/event-stream")
+                            .header("Authorization", "Bearer " + TestTokens.READ).build(),
                     HttpResponse.BodyHandlers.ofLines());
             stream.thenAccept(response -> response.body().forEach(lines::add));
             assertThat(nextCommunities(lines, Duration.ofSeconds(10))).as("snapshot on connect").isNotNull();

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -34,9 +35,21 @@ final class DashboardPipeline {
     private DashboardPipeline() {
     }
 
-    /** An instance of application {@code prefix + "app"} on topics {@code prefix*}, HTTP on a free port. */
+    /** The admin token of each instance started here, by HTTP port: what {@link #get} presents. */
+    private static final Map<Integer, String> ADMIN_TOKENS = new ConcurrentHashMap<>();
+
+    /**
+     * An instance of application {@code prefix + "app"} on topics {@code prefix*}, HTTP on a free port, with the
+     * tokens of {@link TestTokens} (instances that forward to each other share them).
+     */
     static PulseStreamsApp start(KafkaCluster kafka, ApicurioRegistry registry, String prefix, Path state,
                                  int partitions) throws Exception {
+        return start(kafka, registry, prefix, state, partitions, true);
+    }
+
+    /** As above; without {@code configuredTokens} the instance generates its admin token, as with no set-up. */
+    static PulseStreamsApp start(KafkaCluster kafka, ApicurioRegistry registry, String prefix, Path state,
+                                 int partitions, boolean configuredTokens) throws Exception {
         Map<String, Object> props = new HashMap<>();
         props.put(PulseStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         props.put(PulseStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, registry.ccompatUrl());
@@ -45,8 +58,14 @@ final class DashboardPipeline {
         props.put(PulseStreamsConfig.STATE_DIR_CONFIG, state.toString());
         props.put(PulseStreamsConfig.PARTITIONS_CONFIG, partitions);
         props.put(PulseStreamsConfig.HTTP_PORT_CONFIG, 0);
+        if (configuredTokens) {
+            props.put(PulseStreamsConfig.HTTP_READ_TOKEN_CONFIG, TestTokens.READ);
+            props.put(PulseStreamsConfig.HTTP_ADMIN_TOKEN_CONFIG, TestTokens.ADMIN);
+        }
         PulseStreamsApp app = new PulseStreamsApp(new PulseStreamsConfig(props));
         app.start();
+        ADMIN_TOKENS.put(app.httpPort().orElseThrow(), configuredTokens ? TestTokens.ADMIN
+                : HttpTokenFiles.read(app.generatedTokenFile().orElseThrow()));
         return app;
     }
 
@@ -88,9 +107,20 @@ final class DashboardPipeline {
                 .setObservedAt(now).setCompleteThrough(now).build();
     }
 
+    /** A GET with the instance's admin token. */
     static HttpResponse<String> get(int port, String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + adminToken(port))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The admin token of the instance listening on {@code port}. */
+    static String adminToken(int port) {
+        String token = ADMIN_TOKENS.get(port);
+        if (token == null) {
+            throw new IllegalStateException("no instance started here listens on " + port);
+        }
+        return token;
     }
 
     /** The body of a 200 answer as JSON. */

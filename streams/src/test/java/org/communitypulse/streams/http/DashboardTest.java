@@ -44,7 +44,7 @@ class DashboardTest {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (Dashboard dashboard = new Dashboard(streams, new StreamsViewStores(streams, topics.activity().name()),
                 Optional.of(new HostInfo("localhost", 1)));
-             PulseHttpServer server = PulseHttpServer.builder(registry, streams::state).extension(dashboard).start(0)) {
+             PulseHttpServer server = PulseHttpServer.builder(registry, streams::state).extension(dashboard).start(TestTokens.settings())) {
             for (String path : new String[] {Dashboard.COMMUNITIES_PATH, Dashboard.COMMUNITIES_PATH + "/c1",
                     Dashboard.COMMUNITIES_PATH + "/c1/daily?from=2026-01-01"}) {
                 HttpResponse<String> response = get(server.port(), path);
@@ -61,7 +61,7 @@ class DashboardTest {
     }
 
     private HttpResponse<String> get(int port, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        return http.send(TestTokens.get(port, path, TestTokens.ADMIN),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -48,7 +48,7 @@ class OpenApiTest {
         try (Dashboard dashboard = new Dashboard(streams, new StreamsViewStores(streams, "o.activity"),
                 Optional.of(new HostInfo("localhost", 1)));
              PulseHttpServer server = PulseHttpServer.builder(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                     streams::state).extension(dashboard).start(0)) {
+                     streams::state).extension(dashboard).start(TestTokens.settings())) {
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + server.port() + PulseHttpServer.OPENAPI_PATH)).build(),
                     HttpResponse.BodyHandlers.ofString());

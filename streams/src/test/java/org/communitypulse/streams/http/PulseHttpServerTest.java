@@ -24,7 +24,7 @@ class PulseHttpServerTest {
     void shouldAnswerReadyOnlyWhenStreamsIsRunning() throws Exception {
         AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.REBALANCING);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        try (PulseHttpServer server = PulseHttpServer.builder(registry, state::get).start(0)) {
+        try (PulseHttpServer server = PulseHttpServer.builder(registry, state::get).start(TestTokens.settings())) {
             HttpResponse<String> rebalancing = get(server, PulseHttpServer.READY_PATH);
             assertThat(rebalancing.statusCode()).isEqualTo(503);
             assertThat(rebalancing.body()).isEqualTo("REBALANCING");
@@ -46,7 +46,7 @@ class PulseHttpServerTest {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Counter counter = registry.counter("pulse.test.events", "source", "unit");
         counter.increment(3);
-        try (PulseHttpServer server = PulseHttpServer.builder(registry, () -> KafkaStreams.State.RUNNING).start(0)) {
+        try (PulseHttpServer server = PulseHttpServer.builder(registry, () -> KafkaStreams.State.RUNNING).start(TestTokens.settings())) {
             HttpResponse<String> metrics = get(server, PulseHttpServer.METRICS_PATH);
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(
@@ -60,8 +60,8 @@ class PulseHttpServerTest {
     void shouldServeExtensionRoutesWhenRegisteredBeforeStart() throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (PulseHttpServer server = PulseHttpServer.builder(registry, () -> KafkaStreams.State.RUNNING)
-                .extension(config -> config.router.mount(routes -> routes.get("/api/ping", ctx -> ctx.result("pong"))))
-                .start(0)) {
+                .extension(config -> config.routes.get("/api/ping", ctx -> ctx.result("pong")))
+                .start(TestTokens.settings())) {
             assertThat(get(server, "/api/ping").body()).isEqualTo("pong");
             assertThat(get(server, PulseHttpServer.HEALTH_PATH).statusCode()).isEqualTo(200);
             assertThat(get(server, "/nope").statusCode()).isEqualTo(404);
@@ -73,14 +73,14 @@ class PulseHttpServerTest {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (ServerSocket taken = new ServerSocket(0)) {
             assertThatThrownBy(() -> PulseHttpServer.builder(registry, () -> KafkaStreams.State.RUNNING)
-                    .start(taken.getLocalPort()))
+                    .start(TestTokens.settings().withPort(taken.getLocalPort())))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("port " + taken.getLocalPort());
         }
     }
 
     private HttpResponse<String> get(PulseHttpServer server, String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+        return client.send(TestTokens.get(server.port(), path, TestTokens.READ),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

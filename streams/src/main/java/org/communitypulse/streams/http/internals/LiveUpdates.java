@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -26,16 +27,19 @@ public final class LiveUpdates implements AutoCloseable {
     private final String event;
     private final Supplier<String> snapshot;
     private final List<SseClient> clients = new CopyOnWriteArrayList<>();
+    private final Semaphore slots;
     private final ScheduledExecutorService poller;
     private volatile String last;
     private int ticks;
 
     /**
      * @param event    SSE event name of the pushes
-     * @param snapshot the current document; throwing means "not available now" (rebalancing): try next tick
+     * @param snapshot   the current document; throwing means "not available now" (rebalancing): try next tick
+     * @param maxClients clients at once; each holds a connection, so more are turned away ({@link #reserve()})
      */
-    public LiveUpdates(String event, Supplier<String> snapshot, Duration interval) {
+    public LiveUpdates(String event, Supplier<String> snapshot, Duration interval, int maxClients) {
         this.event = event;
+        this.slots = new Semaphore(maxClients);
         this.snapshot = snapshot;
         this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "pulse-dashboard-live");
@@ -45,10 +49,23 @@ public final class LiveUpdates implements AutoCloseable {
         poller.scheduleWithFixedDelay(this::tick, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Registers a client; it gets the latest snapshot now (if any) and every change after. */
-    public void connect(SseClient client) {
+    /** Takes a client slot; false when every slot is taken. A slot is given back when its client goes. */
+    public boolean reserve() {
+        return slots.tryAcquire();
+    }
+
+    /** Gives back a slot {@link #reserve() reserved} for a client that never connected. */
+    public void release() {
+        slots.release();
+    }
+
+    /**
+     * Registers a client that holds a {@link #reserve() reserved} slot; it gets the latest snapshot now (if any)
+     * and every change after.
+     */
+    public void connectReserved(SseClient client) {
         client.keepAlive();
-        client.onClose(() -> clients.remove(client));
+        client.onClose(() -> drop(client));
         clients.add(client);
         String current = last;
         if (current != null) {
@@ -65,22 +82,25 @@ public final class LiveUpdates implements AutoCloseable {
             last = null;
             return;
         }
-        String now;
+        // Counted whether or not a snapshot is available: keep-alives are also how gone clients are found and
+        // their slots freed, rebalancing or not.
+        boolean keepAlive = ++ticks % KEEP_ALIVE_TICKS == 0;
+        String now = null;
         try {
             now = snapshot.get();
         } catch (RuntimeException e) {
             LOG.debug("Live snapshot not available now: {}", e.toString());
-            return;
         }
-        if (!Objects.equals(now, last)) {
-            last = now;
-            clients.forEach(client -> send(client, now));
-        } else if (++ticks % KEEP_ALIVE_TICKS == 0) {
+        if (now != null && !Objects.equals(now, last)) {
+            String changed = now;
+            last = changed;
+            clients.forEach(client -> send(client, changed));
+        } else if (keepAlive) {
             clients.forEach(client -> {
                 try {
                     client.sendComment("keep-alive");
                 } catch (RuntimeException e) {
-                    clients.remove(client);
+                    drop(client);
                 }
             });
         }
@@ -90,7 +110,14 @@ public final class LiveUpdates implements AutoCloseable {
         try {
             client.sendEvent(event, data);
         } catch (RuntimeException e) {
-            clients.remove(client);
+            drop(client);
+        }
+    }
+
+    /** Forgets a client and frees its slot, once however many ways it is found gone. */
+    private void drop(SseClient client) {
+        if (clients.remove(client)) {
+            slots.release();
         }
     }
 

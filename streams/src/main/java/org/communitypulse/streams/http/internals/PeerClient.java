@@ -18,6 +18,12 @@ public final class PeerClient {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    private final Optional<String> token;
+
+    /** @param token the bearer token this instance presents (instances share their tokens); empty: none */
+    public PeerClient(Optional<String> token) {
+        this.token = token;
+    }
 
     /** Status, body and Retry-After of the peer's answer. */
     public record Answer(int status, String body, Optional<String> retryAfter) {
@@ -29,9 +35,11 @@ public final class PeerClient {
      * @throws IOException when the peer cannot be reached or does not answer in time
      */
     public Answer get(HostInfo peer, String pathAndQuery) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + peer.host() + ":" + peer.port() + pathAndQuery))
-                .timeout(REQUEST_TIMEOUT).header(FORWARDED_HEADER, "1").GET().build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create("http://" + peer.host() + ":" + peer.port() + pathAndQuery))
+                .timeout(REQUEST_TIMEOUT).header(FORWARDED_HEADER, "1").GET();
+        token.ifPresent(t -> request.header("Authorization", "Bearer " + t));
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         return new Answer(response.statusCode(), response.body(), response.headers().firstValue("Retry-After"));
     }
 }
