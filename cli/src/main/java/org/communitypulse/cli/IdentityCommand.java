@@ -174,9 +174,10 @@ final class IdentityCommand implements Runnable {
             ActivityEvent request = ErasureRequests.request("pulse-identity-" + UUID.randomUUID(),
                     community == null ? ErasureRequests.ALL_COMMUNITIES : community, SourcePlatform.OTHER, identity,
                     clock.instant());
-            try (SchemaRegistryClient registry = new RestSchemaRegistryClient(connection.registryUrl())) {
+            try (SchemaRegistryClient registry = connection.registryClient()) {
                 Topics topics = new Topics(connection.topicPrefix, new AvroSerdes(registry, true));
-                try (KafkaEventSink sink = new KafkaEventSink(connection.bootstrapServers(), topics.erasures(), Map.of())) {
+                try (KafkaEventSink sink = new KafkaEventSink(connection.bootstrapServers(), topics.erasures(),
+                        connection.kafkaProperties())) {
                     sink.sendErasure(request);
                 }
                 System.out.println("MEMBER_ERASED " + identity + (community == null ? " in every community"

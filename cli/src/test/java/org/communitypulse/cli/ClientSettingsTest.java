@@ -105,7 +105,7 @@ class ClientSettingsTest {
     void shouldGiveAlertDeliveryItsClientsTheSettingsUnderItsOwnConfig() throws Exception {
         ConnectionOptions connection = parse("--command-config", clientFile().toString(), "--bootstrap-servers", "k:1");
 
-        AlertsCommand.Settings settings = AlertsCommand.settings(connection, List.of(), -1,
+        AlertsCommand.Settings settings = AlertsCommand.settings(connection, List.of(), null, -1,
                 Map.of("client.id", "alerts-own"), Map.of());
 
         assertThat(settings.clients()).containsEntry("security.protocol", "SASL_SSL")
