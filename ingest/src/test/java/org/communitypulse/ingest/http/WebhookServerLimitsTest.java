@@ -30,6 +30,8 @@ class WebhookServerLimitsTest {
     private WebhookServer start(Map<String, Object> settings) {
         Map<String, Object> props = new HashMap<>(settings);
         props.putIfAbsent(WebhookServerConfig.PORT_CONFIG, 0);
+        // One test secret signs for the path's community (the single-tenant mode): these tests are about limits.
+        props.putIfAbsent(WebhookServerConfig.ANY_COMMUNITY_CONFIG, true);
         server = new WebhookServer(new WebhookServerConfig(props), WebhookClient.environment(), publisher,
                 Clock.systemUTC()).start();
         return server;
