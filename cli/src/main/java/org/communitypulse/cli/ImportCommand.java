@@ -224,13 +224,11 @@ final class ImportCommand implements Runnable {
 
         @Override
         public Integer call() {
-            MemberPseudonymiser members;
-            try {
-                members = pseudonymiser(System.getenv());
-            } catch (WebhookSecretException e) {
-                System.err.println("Import failed: " + e.getMessage());
+            java.util.Optional<MemberPseudonymiser> pseudonyms = pseudonymiserOrReport();
+            if (pseudonyms.isEmpty()) {
                 return 2;
             }
+            MemberPseudonymiser members = pseudonyms.get();
             try (SchemaRegistryClient registry = connection.registryClient()) {
                 Topics topics = new Topics(connection.topicPrefix, new AvroSerdes(registry, true));
                 ImportSummary summary;
@@ -263,13 +261,11 @@ final class ImportCommand implements Runnable {
 
         @Override
         public Integer call() {
-            MemberPseudonymiser members;
-            try {
-                members = pseudonymiser(System.getenv());
-            } catch (WebhookSecretException e) {
-                System.err.println("Import failed: " + e.getMessage());
+            java.util.Optional<MemberPseudonymiser> pseudonyms = pseudonymiserOrReport();
+            if (pseudonyms.isEmpty()) {
                 return 2;
             }
+            MemberPseudonymiser members = pseudonyms.get();
             return importWith(export.community, connection, (sink, progress) -> new IdentityMappingImporter(members,
                             java.time.Clock.systemUTC()).run(export.file, export.community, sink));
         }
@@ -288,16 +284,24 @@ final class ImportCommand implements Runnable {
                 WebhookServerConfig.PSEUDONYM_KEY_FILE_ENV, WebhookServerConfig.requiredBy(env));
     }
 
+    /** {@link #pseudonymiser(Map)} of this process' environment, or empty after printing why no import can start. */
+    static java.util.Optional<MemberPseudonymiser> pseudonymiserOrReport() {
+        try {
+            return java.util.Optional.of(pseudonymiser(System.getenv()));
+        } catch (WebhookSecretException e) {
+            System.err.println("Import failed: " + e.getMessage());
+            return java.util.Optional.empty();
+        }
+    }
+
     /** Runs the import and prints its summary; exit code 0, or 1 if rows were rejected, 2 on failure. */
     static int importStackExchange(Path dumpDir, String community, String bootstrap, String registryUrl, String prefix,
                                    ClientSettings client) {
-        MemberPseudonymiser members;
-        try {
-            members = pseudonymiser(System.getenv());
-        } catch (WebhookSecretException e) {
-            System.err.println("Import failed: " + e.getMessage());
+        java.util.Optional<MemberPseudonymiser> pseudonyms = pseudonymiserOrReport();
+        if (pseudonyms.isEmpty()) {
             return 2;
         }
+        MemberPseudonymiser members = pseudonyms.get();
         return importWith(community, bootstrap, client.registryConfig(registryUrl), client.kafka(), prefix,
                 (sink, progress) -> new StackExchangeImporter(members).run(dumpDir, community, sink, progress));
     }
