@@ -183,6 +183,11 @@ public final class PulseStreamsConfig extends AbstractConfig {
     public static final String ALERT_RESOLVE_AFTER_DAYS_DOC =
             "Consecutive recovered days before a firing alert resolves (hysteresis).";
 
+    public static final String ALERT_BASELINE_FIRE_AFTER_DAYS_CONFIG = "alert.baseline.fire.after.days";
+    public static final String ALERT_BASELINE_FIRE_AFTER_DAYS_DOC =
+            "Consecutive days activity must stay under alert.baseline.ratio x the baseline before BELOW_BASELINE "
+                    + "fires (instead of alert.fire.after.days): one quiet day of a busy community is noise.";
+
     public static final String ALERT_REBASELINE_WEEKS_CONFIG = "alert.rebaseline.weeks";
     public static final String ALERT_REBASELINE_WEEKS_DOC =
             "A firing BELOW_BASELINE, BACKLOG_GROWING or SLOW_FIRST_RESPONSE alert whose weekly value has been steady "
@@ -345,6 +350,8 @@ public final class PulseStreamsConfig extends AbstractConfig {
                     Importance.LOW, ALERT_FIRE_AFTER_DAYS_DOC)
             .define(ALERT_RESOLVE_AFTER_DAYS_CONFIG, Type.INT, 2, Range.atLeast(1),
                     Importance.LOW, ALERT_RESOLVE_AFTER_DAYS_DOC)
+            .define(ALERT_BASELINE_FIRE_AFTER_DAYS_CONFIG, Type.INT, AlertSettings.DEFAULT_BASELINE_FIRE_AFTER_DAYS,
+                    Range.atLeast(1), Importance.LOW, ALERT_BASELINE_FIRE_AFTER_DAYS_DOC)
             .define(ALERT_REBASELINE_WEEKS_CONFIG, Type.INT, AlertSettings.DEFAULT_REBASELINE_WEEKS, Range.between(1, 52),
                     Importance.LOW, ALERT_REBASELINE_WEEKS_DOC)
             .define(ALERT_REBASELINE_SPREAD_CONFIG, Type.DOUBLE, AlertSettings.DEFAULT_REBASELINE_SPREAD,

@@ -123,8 +123,9 @@ class AlertsTest {
     @Test
     void shouldFireOnceAndResolveOnceWhenACommunityGoesSilentAndComesBack() {
         assertThat(replay(silentAndBack())).containsExactly(
-                // Day 40 has 0 threads and replies against 6 on each of the four Mondays... before it.
-                new AlertStep(40, AlertCondition.BELOW_BASELINE, AlertState.FIRING, 40),
+                // Days 40 and 41 have 0 threads and replies against 6 on the same weekday of the four weeks
+                // before (alert.baseline.fire.after.days = 2): fires on day 41, since day 40.
+                new AlertStep(41, AlertCondition.BELOW_BASELINE, AlertState.FIRING, 40),
                 // Three complete silent days.
                 new AlertStep(42, AlertCondition.NO_ACTIVITY, AlertState.FIRING, 40),
                 // The first busy day ends the silence.
@@ -194,10 +195,10 @@ class AlertsTest {
     void shouldRebaselineABelowBaselineAlertOnceTheCommunityHoldsSteadyAtItsNewLevel() {
         List<Alert> alerts = replayAlerts(burstThenSteady());
 
-        // Day 56: 8 against a baseline of 30 fires; 8 never reaches 0.6 x 30 = 18, so only the new level ends it:
-        // four steady weeks, all since it fired, on day 56 + 27.
+        // Days 56 and 57: 8 against a baseline of 30 fires; 8 never reaches 0.6 x 30 = 18, so only the new level
+        // ends it: four steady weeks, all since it held (day 56), on day 56 + 27.
         assertThat(alerts).extracting(AlertStep::of).containsExactly(
-                new AlertStep(56, AlertCondition.BELOW_BASELINE, AlertState.FIRING, 56),
+                new AlertStep(57, AlertCondition.BELOW_BASELINE, AlertState.FIRING, 56),
                 new AlertStep(83, AlertCondition.BELOW_BASELINE, AlertState.RESOLVED, 56));
         Map<String, String> evidence = alerts.get(1).getEvidence();
         assertThat(evidence).containsEntry("resolvedBy", "REBASELINED").containsEntry("rebaseline.reason", "STEADY")
@@ -223,9 +224,9 @@ class AlertsTest {
         List<AlertStep> steps = replay(history(232, d -> d < 56 ? 15 : d < 112 ? 4 : 0));
 
         assertThat(steps).containsExactly(
-                new AlertStep(56, AlertCondition.BELOW_BASELINE, AlertState.FIRING, 56),
+                new AlertStep(57, AlertCondition.BELOW_BASELINE, AlertState.FIRING, 56),
                 new AlertStep(83, AlertCondition.BELOW_BASELINE, AlertState.RESOLVED, 56),
-                new AlertStep(112, AlertCondition.BELOW_BASELINE, AlertState.FIRING, 112),
+                new AlertStep(113, AlertCondition.BELOW_BASELINE, AlertState.FIRING, 112),
                 new AlertStep(114, AlertCondition.NO_ACTIVITY, AlertState.FIRING, 112));
     }
 

@@ -307,7 +307,9 @@ final class AlertEvaluator {
         int streak = cs.getAlertStreaks().getOrDefault(name, 0);
         if (since == null) {
             streak = verdict.holds() ? streak + 1 : 0;
-            if (streak >= settings.fireAfterDays()) {
+            int fireAfter = condition == AlertCondition.BELOW_BASELINE ? settings.baselineFireAfterDays()
+                    : settings.fireAfterDays();
+            if (streak >= fireAfter) {
                 int start = Math.min(verdict.since(), day - streak + 1);
                 cs.getOpenAlerts().put(name, start);
                 if (!Double.isNaN(verdict.reference())) {
