@@ -59,7 +59,7 @@ class GeneratedAlertNoiseTest {
      * The slipping community: the generator has no such plan, so its history is the generator's with a growing share
      * of threads (and their replies) left out, chosen by thread id, from nothing at SLIP_FROM to two thirds at SLIP_TO.
      */
-    static Predicate<ActivityEvent> slipping() {
+    static Predicate<ActivityEvent> slipping(java.util.Set<String> dropped) {
         return e -> {
             if (!e.getCommunityId().equals("slipping") || e.getThreadId() == null) {
                 return true;
@@ -74,10 +74,12 @@ class GeneratedAlertNoiseTest {
         };
     }
 
-    private static final java.util.Set<String> dropped = new java.util.HashSet<>();
+    /** The alerts topic of the run and its noise figures. */
+    record Run(AlertNoise noise, List<Alert> alerts) { }
 
-    static AlertNoise run(Path state) {
-        dropped.clear();
+    static Run run(Path state) {
+        java.util.Set<String> dropped = new java.util.HashSet<>();
+        List<Alert> alerts = new java.util.ArrayList<>();
         AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
         Topics topics = new Topics("noise.", serdes);
         Properties props = new Properties();
@@ -86,7 +88,7 @@ class GeneratedAlertNoiseTest {
         props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
         Clock clock = Clock.fixed(PLAN.end().plus(Duration.ofDays(1)), ZoneOffset.UTC);
         AlertNoise noise = new AlertNoise();
-        Predicate<ActivityEvent> keep = slipping();
+        Predicate<ActivityEvent> keep = slipping(dropped);
         try (TopologyTestDriver driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
                 new IntakeSettings(Optional.empty(), Duration.ofDays(1), clock), EngagementSettings.defaults(),
                 AlertSettings.defaults().withWallClock(false), RolesConfig.defaults()), props)) {
@@ -108,20 +110,18 @@ class GeneratedAlertNoiseTest {
             driver.createOutputTopic(topics.alerts().name(), topics.alerts().keySerde().deserializer(),
                     topics.alerts().valueSerde().deserializer()).readValuesToList().forEach(a -> {
                         noise.alert(a);
-                        ALERTS.add(a);
+                        alerts.add(a);
                     });
         }
-        return noise;
+        return new Run(noise, alerts);
     }
-
-    private static final List<Alert> ALERTS = new java.util.ArrayList<>();
 
     @Test
     void shouldKeepAHealthyCommunityQuietAndCatchAStallingOneWithinItsFirstSilentWeek() {
-        ALERTS.clear();
-        AlertNoise noise = run(state);
+        Run run = run(state);
+        AlertNoise noise = run.noise();
         System.out.println(noise.render());
-        ALERTS.forEach(a -> System.out.println(a.getCommunityId() + " " + a.getCondition() + " " + a.getState() + " "
+        run.alerts().forEach(a -> System.out.println(a.getCommunityId() + " " + a.getCondition() + " " + a.getState() + " "
                 + a.getSince() + " " + a.getDay() + " " + a.getEvidence()));
 
         double healthyWarnings = 0;
@@ -143,11 +143,11 @@ class GeneratedAlertNoiseTest {
             }
         }
         // The slipping community is noticed: its decline fires BELOW_BASELINE.
-        assertThat(ALERTS).anyMatch(a -> a.getCommunityId().equals("slipping")
+        assertThat(run.alerts()).anyMatch(a -> a.getCommunityId().equals("slipping")
                 && a.getCondition() == AlertCondition.BELOW_BASELINE && a.getState() == AlertState.FIRING
                 && !a.getSince().isBefore(SLIP_FROM));
 
-        List<Alert> stalled = ALERTS.stream().filter(a -> a.getCommunityId().equals("stalling")
+        List<Alert> stalled = run.alerts().stream().filter(a -> a.getCommunityId().equals("stalling")
                 && a.getCondition() == AlertCondition.NO_ACTIVITY).toList();
         assertThat(stalled).isNotEmpty();
         Alert last = stalled.get(stalled.size() - 1);
