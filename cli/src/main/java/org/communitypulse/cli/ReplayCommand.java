@@ -144,6 +144,7 @@ final class ReplayCommand implements Runnable {
             System.out.printf(Locale.ROOT, "Replayed %d events into %d metric records in %.1f s: %s%n",
                     result.summary().totalEvents(), result.recordsWritten(), result.elapsed().toMillis() / 1000.0,
                     options.out.toAbsolutePath());
+            System.out.println(result.alertNoise().render());
             return result.summary().rejectedTotal() == 0 ? 0 : 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -37,6 +37,8 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.communitypulse.ingest.ConsoleProgress;
 import org.communitypulse.ingest.EventSink;
 import org.communitypulse.ingest.ImportSummary;
+import org.communitypulse.schemas.avro.Alert;
+import org.communitypulse.schemas.avro.DailyEngagement;
 import org.communitypulse.ingest.KafkaEventSink;
 import org.communitypulse.ingest.ProgressListener;
 import org.communitypulse.schemas.Topic;
@@ -89,7 +91,7 @@ final class ReplayRunner {
      * @param recordsWritten JSON lines written (keys over all metric topics)
      * @param elapsed        wall time of the whole replay, platform start included
      */
-    record Result(ImportSummary summary, long recordsWritten, Duration elapsed) {
+    record Result(ImportSummary summary, long recordsWritten, Duration elapsed, AlertNoise alertNoise) {
     }
 
     private final Duration timeout;
@@ -144,10 +146,17 @@ final class ReplayRunner {
                 alerts.open();
                 awaitEmitted(catchUp, app, timeout, true);
                 log.println("metric records emitted and committed");
+                AlertNoise noise = new AlertNoise();
                 Map<String, Map<String, JsonNode[]>> latest = readLatest(kafka.address(), admin,
-                        metricTopics(app.topics()));
+                        metricTopics(app.topics()), (topic, value) -> {
+                            if (value instanceof Alert alert) {
+                                noise.alert(alert);
+                            } else if (value instanceof DailyEngagement daily && daily.getEvents() > 0) {
+                                noise.activeDay(daily.getCommunityId(), daily.getDay());
+                            }
+                        });
                 long written = write(latest, out);
-                return new Result(summary, written, Duration.ofNanos(System.nanoTime() - started));
+                return new Result(summary, written, Duration.ofNanos(System.nanoTime() - started), noise);
             }
         } finally {
             deleteQuietly(work);
@@ -250,7 +259,9 @@ final class ReplayRunner {
      * (tombstone) removes its key, as in a table.
      */
     private Map<String, Map<String, JsonNode[]>> readLatest(String bootstrapServers, Admin admin,
-                                                           List<Topic<?, ?>> topics) throws Exception {
+                                                           List<Topic<?, ?>> topics,
+                                                           java.util.function.BiConsumer<String, Object> every)
+            throws Exception {
         Map<String, Deserializer<?>> keys = new HashMap<>();
         Map<String, Deserializer<?>> values = new HashMap<>();
         Map<String, Map<String, JsonNode[]>> latest = new TreeMap<>();
@@ -280,6 +291,7 @@ final class ReplayRunner {
                     JsonNode key = avroJson.toJson(keys.get(r.topic()).deserialize(r.topic(), r.key()));
                     String keyText = json.writeValueAsString(key);
                     Object value = r.value() == null ? null : values.get(r.topic()).deserialize(r.topic(), r.value());
+                    every.accept(r.topic(), value);
                     if (value == null) {
                         latest.get(r.topic()).remove(keyText);
                     } else {

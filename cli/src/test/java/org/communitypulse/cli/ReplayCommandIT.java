@@ -79,6 +79,12 @@ class ReplayCommandIT {
         assertThat(replayed.find()).as("result line in %s", run.out()).isTrue();
         assertThat(eventSum).isEqualTo(Long.parseLong(replayed.group(1)));
         assertThat((long) all.size()).isEqualTo(Long.parseLong(replayed.group(2)));
+        // The noise budget (docs/alerts.md): re-baselined, no BELOW_BASELINE alert outlives 13 weeks on this dump.
+        Matcher noise = Pattern.compile("alerts per community-month .*: bicycles\\.meta \\((\\d+\\.\\d) months\\)"
+                + ".* BELOW_BASELINE (\\d+\\.\\d\\d) \\((\\d+), longest (\\d+) d\\)").matcher(run.out());
+        assertThat(noise.find()).as("noise line in %s", run.out()).isTrue();
+        assertThat(Double.parseDouble(noise.group(1))).isGreaterThan(150);
+        assertThat(Long.parseLong(noise.group(4))).isLessThanOrEqualTo(7L * 13);
 
         for (String day : threeDays(expected)) {
             JsonNode got = byDay.get(day);

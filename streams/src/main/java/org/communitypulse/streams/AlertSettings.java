@@ -13,6 +13,8 @@ package org.communitypulse.streams;
  *                             weekday's mean over the previous four weeks
  * @param baselineRecoverRatio BELOW_BASELINE recovers at this share
  * @param baselineMin          BELOW_BASELINE needs a baseline of at least this many per day
+ * @param baselineFireAfterDays BELOW_BASELINE fires after this many consecutive days under the ratio (one quiet day
+ *                             of a busy community is noise, see the noise budget in docs/alerts.md)
  * @param responseShareMin     SLOW_FIRST_RESPONSE: share of last week's threads answered within 24 h under this
  * @param responseRecoverShare SLOW_FIRST_RESPONSE recovers at this share
  * @param responseMinThreads   SLOW_FIRST_RESPONSE needs at least this many threads in the week
@@ -20,29 +22,42 @@ package org.communitypulse.streams;
  * @param backlogRecover       BACKLOG_GROWING recovers at or below this
  * @param fireAfterDays        consecutive days a condition must hold before it fires
  * @param resolveAfterDays     consecutive recovered days before it resolves
+ * @param rebaselineWeeks      a firing BELOW_BASELINE, BACKLOG_GROWING or SLOW_FIRST_RESPONSE whose weekly value has
+ *                             been steady for this many weeks (all inside the firing period) is re-baselined
+ * @param rebaselineSpread     "steady": every weekly value within this share of their mean (counts: or within
+ *                             two standard deviations of a Poisson count, 2 x sqrt(mean), whichever is wider)
+ * @param rebaselineMaxWeeks   an alert firing this many weeks is re-baselined whatever the spread (the bound on
+ *                             its lifetime), except into silence
  * @param gate                 holds evaluation back while a backfill is incomplete ({@link AlertGate})
  */
 public record AlertSettings(boolean wallClock, int silenceDays, double baselineRatio, double baselineRecoverRatio,
-                            double baselineMin, double responseShareMin, double responseRecoverShare,
-                            int responseMinThreads, int backlogMax, int backlogRecover, int fireAfterDays,
-                            int resolveAfterDays, AlertGate gate) {
+                            double baselineMin, int baselineFireAfterDays, double responseShareMin,
+                            double responseRecoverShare, int responseMinThreads, int backlogMax, int backlogRecover,
+                            int fireAfterDays, int resolveAfterDays, int rebaselineWeeks, double rebaselineSpread,
+                            int rebaselineMaxWeeks, AlertGate gate) {
+
+    public static final int DEFAULT_BASELINE_FIRE_AFTER_DAYS = 2;
+    public static final int DEFAULT_REBASELINE_WEEKS = 4;
+    public static final double DEFAULT_REBASELINE_SPREAD = 0.25;
+    public static final int DEFAULT_REBASELINE_MAX_WEEKS = 13;
 
     public static AlertSettings defaults() {
-        return new AlertSettings(true, 3, 0.3, 0.6, 5.0, 0.5, 0.6, 5, 10, 7, 1, 2, AlertGate.opened());
+        return new AlertSettings(true, 3, 0.3, 0.6, 5.0, DEFAULT_BASELINE_FIRE_AFTER_DAYS, 0.5, 0.6, 5, 10, 7, 1, 2,
+                DEFAULT_REBASELINE_WEEKS, DEFAULT_REBASELINE_SPREAD, DEFAULT_REBASELINE_MAX_WEEKS, AlertGate.opened());
     }
 
     /** The same thresholds behind another gate. */
     public AlertSettings withGate(AlertGate other) {
         return new AlertSettings(wallClock, silenceDays, baselineRatio, baselineRecoverRatio, baselineMin,
-                responseShareMin, responseRecoverShare, responseMinThreads, backlogMax, backlogRecover, fireAfterDays,
-                resolveAfterDays, other);
+                baselineFireAfterDays, responseShareMin, responseRecoverShare, responseMinThreads, backlogMax,
+                backlogRecover, fireAfterDays, resolveAfterDays, rebaselineWeeks, rebaselineSpread, rebaselineMaxWeeks, other);
     }
 
     /** The defaults with the clock driven by event time only, as a replay needs. */
     public AlertSettings withWallClock(boolean wallClock) {
         return new AlertSettings(wallClock, silenceDays, baselineRatio, baselineRecoverRatio, baselineMin,
-                responseShareMin, responseRecoverShare, responseMinThreads, backlogMax, backlogRecover, fireAfterDays,
-                resolveAfterDays, gate);
+                baselineFireAfterDays, responseShareMin, responseRecoverShare, responseMinThreads, backlogMax,
+                backlogRecover, fireAfterDays, resolveAfterDays, rebaselineWeeks, rebaselineSpread, rebaselineMaxWeeks, gate);
     }
 
     public static AlertSettings from(PulseStreamsConfig config) {
@@ -51,12 +66,16 @@ public record AlertSettings(boolean wallClock, int silenceDays, double baselineR
                 config.getDouble(PulseStreamsConfig.ALERT_BASELINE_RATIO_CONFIG),
                 config.getDouble(PulseStreamsConfig.ALERT_BASELINE_RECOVER_RATIO_CONFIG),
                 config.getDouble(PulseStreamsConfig.ALERT_BASELINE_MIN_CONFIG),
+                config.getInt(PulseStreamsConfig.ALERT_BASELINE_FIRE_AFTER_DAYS_CONFIG),
                 config.getDouble(PulseStreamsConfig.ALERT_RESPONSE_SHARE_MIN_CONFIG),
                 config.getDouble(PulseStreamsConfig.ALERT_RESPONSE_RECOVER_SHARE_CONFIG),
                 config.getInt(PulseStreamsConfig.ALERT_RESPONSE_MIN_THREADS_CONFIG),
                 config.getInt(PulseStreamsConfig.ALERT_BACKLOG_MAX_CONFIG),
                 config.getInt(PulseStreamsConfig.ALERT_BACKLOG_RECOVER_CONFIG),
                 config.getInt(PulseStreamsConfig.ALERT_FIRE_AFTER_DAYS_CONFIG),
-                config.getInt(PulseStreamsConfig.ALERT_RESOLVE_AFTER_DAYS_CONFIG), AlertGate.opened());
+                config.getInt(PulseStreamsConfig.ALERT_RESOLVE_AFTER_DAYS_CONFIG),
+                config.getInt(PulseStreamsConfig.ALERT_REBASELINE_WEEKS_CONFIG),
+                config.getDouble(PulseStreamsConfig.ALERT_REBASELINE_SPREAD_CONFIG),
+                config.getInt(PulseStreamsConfig.ALERT_REBASELINE_MAX_WEEKS_CONFIG), AlertGate.opened());
     }
 }

@@ -183,6 +183,27 @@ public final class PulseStreamsConfig extends AbstractConfig {
     public static final String ALERT_RESOLVE_AFTER_DAYS_DOC =
             "Consecutive recovered days before a firing alert resolves (hysteresis).";
 
+    public static final String ALERT_BASELINE_FIRE_AFTER_DAYS_CONFIG = "alert.baseline.fire.after.days";
+    public static final String ALERT_BASELINE_FIRE_AFTER_DAYS_DOC =
+            "Consecutive days activity must stay under alert.baseline.ratio x the baseline before BELOW_BASELINE "
+                    + "fires (instead of alert.fire.after.days): one quiet day of a busy community is noise.";
+
+    public static final String ALERT_REBASELINE_WEEKS_CONFIG = "alert.rebaseline.weeks";
+    public static final String ALERT_REBASELINE_WEEKS_DOC =
+            "A firing BELOW_BASELINE, BACKLOG_GROWING or SLOW_FIRST_RESPONSE alert whose weekly value has been steady "
+                    + "for this many weeks, all since it fired, is resolved as REBASELINED: the community's new level "
+                    + "becomes its normal.";
+
+    public static final String ALERT_REBASELINE_SPREAD_CONFIG = "alert.rebaseline.spread";
+    public static final String ALERT_REBASELINE_SPREAD_DOC =
+            "Steady: every weekly value within this share of the weeks' mean (for counts, or within 2 x sqrt(mean), "
+                    + "whichever is wider).";
+
+    public static final String ALERT_REBASELINE_MAX_WEEKS_CONFIG = "alert.rebaseline.max.weeks";
+    public static final String ALERT_REBASELINE_MAX_WEEKS_DOC =
+            "An alert firing this many weeks is re-baselined whatever the spread (never into silence): the longest "
+                    + "lifetime of BELOW_BASELINE, BACKLOG_GROWING and SLOW_FIRST_RESPONSE.";
+
     public static final String ALERT_ROLE_VACANT_GRACE_DAYS_CONFIG = "alert.role.vacant.grace.days";
     public static final String ALERT_ROLE_VACANT_GRACE_DAYS_DOC =
             "REQUIRED_ROLE_VACANT fires once a required role (roles.config.file) has had no active holder for this "
@@ -329,6 +350,14 @@ public final class PulseStreamsConfig extends AbstractConfig {
                     Importance.LOW, ALERT_FIRE_AFTER_DAYS_DOC)
             .define(ALERT_RESOLVE_AFTER_DAYS_CONFIG, Type.INT, 2, Range.atLeast(1),
                     Importance.LOW, ALERT_RESOLVE_AFTER_DAYS_DOC)
+            .define(ALERT_BASELINE_FIRE_AFTER_DAYS_CONFIG, Type.INT, AlertSettings.DEFAULT_BASELINE_FIRE_AFTER_DAYS,
+                    Range.atLeast(1), Importance.LOW, ALERT_BASELINE_FIRE_AFTER_DAYS_DOC)
+            .define(ALERT_REBASELINE_WEEKS_CONFIG, Type.INT, AlertSettings.DEFAULT_REBASELINE_WEEKS, Range.between(1, 52),
+                    Importance.LOW, ALERT_REBASELINE_WEEKS_DOC)
+            .define(ALERT_REBASELINE_SPREAD_CONFIG, Type.DOUBLE, AlertSettings.DEFAULT_REBASELINE_SPREAD,
+                    Range.between(0, 1), Importance.LOW, ALERT_REBASELINE_SPREAD_DOC)
+            .define(ALERT_REBASELINE_MAX_WEEKS_CONFIG, Type.INT, AlertSettings.DEFAULT_REBASELINE_MAX_WEEKS,
+                    Range.between(1, 520), Importance.LOW, ALERT_REBASELINE_MAX_WEEKS_DOC)
             .define(ALERT_ROLE_VACANT_GRACE_DAYS_CONFIG, Type.INT, RoleAlertSettings.DEFAULT_VACANT_GRACE_DAYS,
                     Range.atLeast(0), Importance.LOW, ALERT_ROLE_VACANT_GRACE_DAYS_DOC)
             .define(ALERT_VIOLATION_OPEN_DAYS_CONFIG, Type.INT, RoleAlertSettings.DEFAULT_VIOLATION_OPEN_DAYS,

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class AlertsTest {
 
-    private static final Clock CLOCK = Clock.fixed(Instant.parse("2024-06-01T00:00:00Z"), ZoneOffset.UTC);
+    /** The intake's wall clock, past the longest history (the intake drops events stamped in its future). */
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2030-01-01T00:00:00Z"), ZoneOffset.UTC);
     private static final LocalDate DAY_0 = AlertStep.DAY_0;
 
     @RegisterExtension
@@ -92,9 +93,14 @@ class AlertsTest {
     }
 
     private List<AlertStep> replay(List<List<ActivityEvent>> history) {
+        return replayAlerts(history).stream().map(AlertStep::of).toList();
+    }
+
+    private List<Alert> replayAlerts(List<List<ActivityEvent>> history) {
         Run run = new Run(false);
         history.forEach(day -> day.forEach(e -> run.in.pipeInput("bikes", e)));
-        return run.steps();
+        run.driver.advanceWallClockTime(Duration.ofSeconds(1));
+        return run.alerts.readValuesToList();
     }
 
     /** The same history as it would arrive live: each day's events during that day, midnight passing on the wall clock. */
@@ -117,8 +123,9 @@ class AlertsTest {
     @Test
     void shouldFireOnceAndResolveOnceWhenACommunityGoesSilentAndComesBack() {
         assertThat(replay(silentAndBack())).containsExactly(
-                // Day 40 has 0 threads and replies against 6 on each of the four Mondays... before it.
-                new AlertStep(40, AlertCondition.BELOW_BASELINE, AlertState.FIRING, 40),
+                // Days 40 and 41 have 0 threads and replies against 6 on the same weekday of the four weeks
+                // before (alert.baseline.fire.after.days = 2): fires on day 41, since day 40.
+                new AlertStep(41, AlertCondition.BELOW_BASELINE, AlertState.FIRING, 40),
                 // Three complete silent days.
                 new AlertStep(42, AlertCondition.NO_ACTIVITY, AlertState.FIRING, 40),
                 // The first busy day ends the silence.
@@ -177,5 +184,115 @@ class AlertsTest {
         // Day 34: the 7 days before (27-33) hold 9 answered and 12 unanswered threads: 43% < 50%.
         assertThat(steps).contains(new AlertStep(34, AlertCondition.SLOW_FIRST_RESPONSE, AlertState.FIRING, 34));
         assertThat(steps).extracting(AlertStep::state).doesNotContain(AlertState.RESOLVED);
+    }
+
+    /** A launch burst (15 threads and 15 replies a day for 8 weeks), then a steady 4 + 4 a day for two years. */
+    private List<List<ActivityEvent>> burstThenSteady() {
+        return history(56 + 730, d -> d < 56 ? 15 : 4);
+    }
+
+    @Test
+    void shouldRebaselineABelowBaselineAlertOnceTheCommunityHoldsSteadyAtItsNewLevel() {
+        List<Alert> alerts = replayAlerts(burstThenSteady());
+
+        // Days 56 and 57: 8 against a baseline of 30 fires; 8 never reaches 0.6 x 30 = 18, so only the new level
+        // ends it: four steady weeks, all since it held (day 56), on day 56 + 27.
+        assertThat(alerts).extracting(AlertStep::of).containsExactly(
+                new AlertStep(57, AlertCondition.BELOW_BASELINE, AlertState.FIRING, 56),
+                new AlertStep(83, AlertCondition.BELOW_BASELINE, AlertState.RESOLVED, 56));
+        Map<String, String> evidence = alerts.get(1).getEvidence();
+        assertThat(evidence).containsEntry("resolvedBy", "REBASELINED").containsEntry("rebaseline.reason", "STEADY")
+                .containsEntry("baseline.old", "30.000").containsEntry("baseline.new", "8.000")
+                .containsEntry("weekly", "56.000,56.000,56.000,56.000");
+        assertThat(alerts.get(1).getSummary()).contains("re-baselined");
+        // Within the documented bound: 7 x alert.rebaseline.max.weeks days after it fired.
+        assertThat(83 - 56 + 1).isLessThanOrEqualTo(7 * AlertSettings.DEFAULT_REBASELINE_MAX_WEEKS);
+    }
+
+    @Test
+    void shouldRebaselineTheSameWayLiveAsInReplay() {
+        List<List<ActivityEvent>> history = history(56 + 60, d -> d < 56 ? 15 : 4);
+        // The live clock passes the end of the history, so the silent day after it is judged too: compare before it.
+        List<AlertStep> live = live(history).stream().filter(step -> step.day() < 56 + 60).toList();
+        assertThat(live).hasSize(2).isEqualTo(replay(history));
+    }
+
+    @Test
+    void shouldKeepAStallingCommunityAlertedAndNeverRebaselineItIntoSilence() {
+        // Burst, steady for 8 weeks (re-baselined on day 83), then silent from day 112 for 120 days: past
+        // alert.rebaseline.max.weeks, and silence never becomes the normal.
+        List<AlertStep> steps = replay(history(232, d -> d < 56 ? 15 : d < 112 ? 4 : 0));
+
+        assertThat(steps).containsExactly(
+                new AlertStep(57, AlertCondition.BELOW_BASELINE, AlertState.FIRING, 56),
+                new AlertStep(83, AlertCondition.BELOW_BASELINE, AlertState.RESOLVED, 56),
+                new AlertStep(113, AlertCondition.BELOW_BASELINE, AlertState.FIRING, 112),
+                new AlertStep(114, AlertCondition.NO_ACTIVITY, AlertState.FIRING, 112));
+    }
+
+    /** {@code answered} threads a day answered in 30 minutes and {@code unanswered} that nobody answers. */
+    private List<ActivityEvent> backlogDay(int index, int answered, int unanswered) {
+        List<ActivityEvent> events = new ArrayList<>(day(index, answered));
+        for (int i = 0; i < unanswered; i++) {
+            events.add(event(EventType.THREAD_CREATED, "asker" + i, "u" + index + "-" + i,
+                    DAY_0.plusDays(index).atTime(12, i).toInstant(ZoneOffset.UTC)));
+        }
+        return events;
+    }
+
+    @Test
+    void shouldRebaselineABacklogThatIsTheCommunitysNewNormalAndFireAgainWhenItGrowsPastIt() {
+        // One thread a day goes unanswered for 150 days (28 open in the 28-day window), then three a day.
+        List<List<ActivityEvent>> history = new ArrayList<>();
+        for (int d = 0; d < 180; d++) {
+            history.add(backlogDay(d, 3, d < 150 ? 1 : 3));
+        }
+        history.add(List.of(event(EventType.MEMBER_JOINED, "late", null,
+                DAY_0.plusDays(180).atTime(8, 0).toInstant(ZoneOffset.UTC))));
+
+        List<Alert> alerts = replayAlerts(history).stream()
+                .filter(a -> a.getCondition() == AlertCondition.BACKLOG_GROWING).toList();
+
+        assertThat(alerts).extracting(Alert::getState).containsExactly(AlertState.FIRING, AlertState.RESOLVED,
+                AlertState.FIRING);
+        AlertStep fired = AlertStep.of(alerts.get(0));
+        AlertStep rebaselined = AlertStep.of(alerts.get(1));
+        assertThat(fired.day()).isEqualTo(9);
+        assertThat(rebaselined.day() - fired.since() + 1).isBetween(28, 7 * AlertSettings.DEFAULT_REBASELINE_MAX_WEEKS);
+        assertThat(alerts.get(1).getEvidence()).containsEntry("resolvedBy", "REBASELINED")
+                .containsEntry("baseline.old", "7.000").containsKey("baseline.new").containsKey("threshold.new");
+        // Growing past the new normal (28 open: fires at 40) is news again.
+        assertThat(AlertStep.of(alerts.get(2)).day()).isGreaterThan(150);
+        assertThat(alerts.get(2).getEvidence().get("threshold")).isEqualTo(alerts.get(1).getEvidence().get(
+                "threshold.new"));
+    }
+
+    @Test
+    void shouldRebaselineSlowFirstResponsesThatAreTheCommunitysNewNormal() {
+        // Four threads a day: one answered in 30 minutes, three only after 30 hours: a steady 25% within 24 h.
+        List<List<ActivityEvent>> history = new ArrayList<>();
+        for (int d = 0; d < 120; d++) {
+            List<ActivityEvent> events = new ArrayList<>(day(d, 1));
+            for (int i = 0; i < 3; i++) {
+                Instant start = DAY_0.plusDays(d).atTime(10, i).toInstant(ZoneOffset.UTC);
+                String thread = "s" + d + "-" + i;
+                events.add(event(EventType.THREAD_CREATED, "asker" + i, thread, start));
+                events.add(event(EventType.REPLY_CREATED, "helper" + i, thread, start.plusSeconds(30 * 3600)));
+            }
+            events.sort(java.util.Comparator.comparing(ActivityEvent::getOccurredAt));
+            history.add(events);
+        }
+        history.add(List.of(event(EventType.MEMBER_JOINED, "late", null,
+                DAY_0.plusDays(121).atTime(8, 0).toInstant(ZoneOffset.UTC))));
+
+        List<Alert> alerts = replayAlerts(history).stream()
+                .filter(a -> a.getCondition() == AlertCondition.SLOW_FIRST_RESPONSE).toList();
+
+        assertThat(alerts).extracting(AlertStep::of).containsExactly(
+                // Day 2 is the first with 5 threads in the 7 days before it (8, 2 answered within 24 h).
+                new AlertStep(2, AlertCondition.SLOW_FIRST_RESPONSE, AlertState.FIRING, 2),
+                new AlertStep(29, AlertCondition.SLOW_FIRST_RESPONSE, AlertState.RESOLVED, 2));
+        assertThat(alerts.get(1).getEvidence()).containsEntry("resolvedBy", "REBASELINED")
+                .containsEntry("baseline.old", "0.600").containsEntry("baseline.new", "0.250");
     }
 }

@@ -134,9 +134,38 @@ final class AlertEvaluator {
     }
 
     private Verdict response(CommunityView view, int day) {
+        long[] counts = responseCounts(view, day);
+        long threads = counts[0];
+        long within24h = counts[1];
+        if (threads < settings.responseMinThreads()) {
+            return Verdict.notJudged();
+        }
+        double share = within24h / (double) threads;
+        String name = AlertCondition.SLOW_FIRST_RESPONSE.name();
+        if (share >= settings.responseRecoverShare()) {
+            // Back to what the configured thresholds call normal: a re-baselined normal is forgotten.
+            view.cs.getAlertNormals().remove(name);
+        }
+        Double normal = view.cs.getAlertNormals().get(name);
+        double fire = normal == null ? settings.responseShareMin() : responseFireShare(normal);
+        double recover = normal == null ? settings.responseRecoverShare()
+                : Math.min(settings.responseRecoverShare(), normal);
+        Map<String, String> evidence = evidence("threads", Long.toString(threads), "respondedWithin24h",
+                Long.toString(within24h), "share24h", format(share), "threshold.share", format(fire),
+                "recover.share", format(recover));
+        if (normal != null) {
+            evidence.put("normal", format(normal));
+        }
+        return new Verdict(share < fire, share >= recover, day, AlertSeverity.WARNING,
+                "Only " + within24h + " of " + threads + " threads started in " + view.community
+                        + " in the 7 days before " + LocalDate.ofEpochDay(day) + " got a first response within 24 h",
+                evidence);
+    }
+
+    /** Threads of the 7 days before D (each has had its full 24 hours by the end of D) and those answered in 24 h. */
+    private static long[] responseCounts(CommunityView view, int day) {
         long threads = 0;
         long within24h = 0;
-        // Threads of the 7 days before D: each has had its full 24 hours by the end of D.
         for (int d = day - RESPONSE_WINDOW_DAYS; d < day; d++) {
             threads += view.day(d).getThreadIds().size();
             for (long seconds : view.responseSeconds(d)) {
@@ -145,27 +174,129 @@ final class AlertEvaluator {
                 }
             }
         }
-        if (threads < settings.responseMinThreads()) {
-            return Verdict.notJudged();
-        }
-        double share = within24h / (double) threads;
-        return new Verdict(share < settings.responseShareMin(), share >= settings.responseRecoverShare(), day,
-                AlertSeverity.WARNING,
-                "Only " + within24h + " of " + threads + " threads started in " + view.community
-                        + " in the 7 days before " + LocalDate.ofEpochDay(day) + " got a first response within 24 h",
-                evidence("threads", Long.toString(threads), "respondedWithin24h", Long.toString(within24h),
-                        "share24h", format(share), "threshold.share", format(settings.responseShareMin()),
-                        "recover.share", format(settings.responseRecoverShare())));
+        return new long[] {threads, within24h};
+    }
+
+    /** SLOW_FIRST_RESPONSE's firing share around a re-baselined normal: the configured ratio of fire to recover. */
+    private double responseFireShare(double normal) {
+        double factor = settings.responseRecoverShare() > 0
+                ? settings.responseShareMin() / settings.responseRecoverShare() : 1.0;
+        return Math.min(settings.responseShareMin(), normal * factor);
+    }
+
+    /** BACKLOG_GROWING's firing level around a re-baselined normal: the configured ratio of fire to recover. */
+    private long backlogFire(double normal) {
+        double factor = settings.backlogRecover() > 0 ? settings.backlogMax() / (double) settings.backlogRecover() : 1.5;
+        return Math.max(settings.backlogMax(), (long) Math.ceil(normal * factor));
+    }
+
+    private long backlogRecover(double normal) {
+        return Math.max(settings.backlogRecover(), (long) Math.floor(normal));
     }
 
     private Verdict backlog(CommunityView view, int day) {
         long open = view.openThreads(day);
-        return new Verdict(open >= settings.backlogMax(), open <= settings.backlogRecover(), day,
-                AlertSeverity.WARNING,
+        String name = AlertCondition.BACKLOG_GROWING.name();
+        if (open <= settings.backlogRecover()) {
+            view.cs.getAlertNormals().remove(name);
+        }
+        Double normal = view.cs.getAlertNormals().get(name);
+        long fire = normal == null ? settings.backlogMax() : backlogFire(normal);
+        long recover = normal == null ? settings.backlogRecover() : backlogRecover(normal);
+        Map<String, String> evidence = evidence("openThreads", Long.toString(open), "threshold", Long.toString(fire),
+                "recover", Long.toString(recover));
+        if (normal != null) {
+            evidence.put("normal", format(normal));
+        }
+        return new Verdict(open >= fire, open <= recover, day, AlertSeverity.WARNING,
                 open + " threads started in " + view.community + " in the 28 days to " + LocalDate.ofEpochDay(day)
                         + " have no response",
-                evidence("openThreads", Long.toString(open), "threshold", Integer.toString(settings.backlogMax()),
-                        "recover", Integer.toString(settings.backlogRecover())));
+                evidence);
+    }
+
+    /**
+     * Whether a firing alert is re-baselined on {@code day}: the last {@code rebaselineWeeks} weekly values, all inside
+     * the firing period, are steady (each within {@code rebaselineSpread} of their mean, or for counts within
+     * 2 sqrt(mean)), or the alert has fired {@code rebaselineMaxWeeks} weeks. Never into silence: a week without a
+     * thread or reply, or a week with too few threads to judge responses, is no normal. Reads days up to D only.
+     *
+     * @return the evidence of the re-baselining (its state applied), or null
+     */
+    private Map<String, String> rebaseline(CommunityView view, AlertCondition condition, int since, int day) {
+        int weeks = settings.rebaselineWeeks();
+        int firingDays = day - since + 1;
+        if (firingDays < 7 * weeks) {
+            return null;
+        }
+        boolean capped = firingDays >= 7 * Math.max(weeks, settings.rebaselineMaxWeeks());
+        double[] values = new double[weeks];
+        for (int k = 0; k < weeks; k++) {
+            int end = day - 7 * (weeks - 1 - k);
+            switch (condition) {
+                case BELOW_BASELINE -> {
+                    long sum = 0;
+                    for (int d = end - 6; d <= end; d++) {
+                        sum += activity(view.day(d));
+                    }
+                    if (sum == 0) {
+                        return null;
+                    }
+                    values[k] = sum;
+                }
+                case BACKLOG_GROWING -> values[k] = view.openThreads(end);
+                case SLOW_FIRST_RESPONSE -> {
+                    long[] counts = responseCounts(view, end);
+                    if (counts[0] < settings.responseMinThreads()) {
+                        return null;
+                    }
+                    values[k] = counts[1] / (double) counts[0];
+                }
+                default -> {
+                    return null;
+                }
+            }
+        }
+        double mean = java.util.Arrays.stream(values).average().orElse(0);
+        double tolerance = settings.rebaselineSpread() * mean;
+        if (condition != AlertCondition.SLOW_FIRST_RESPONSE) {
+            tolerance = Math.max(tolerance, 2 * Math.sqrt(mean));
+        }
+        boolean steady = true;
+        for (double value : values) {
+            steady &= Math.abs(value - mean) <= tolerance + 1e-9;
+        }
+        if (!steady && !capped) {
+            return null;
+        }
+        String name = condition.name();
+        Map<String, String> evidence = evidence("resolvedBy", "REBASELINED", "rebaseline.reason",
+                steady ? "STEADY" : "MAX_WEEKS", "rebaseline.weeks", Integer.toString(weeks),
+                "rebaseline.spread", format(settings.rebaselineSpread()), "weekly",
+                java.util.Arrays.stream(values).mapToObj(AlertEvaluator::format)
+                        .collect(java.util.stream.Collectors.joining(",")));
+        switch (condition) {
+            case BELOW_BASELINE -> {
+                // The same-weekday baseline follows the new level by itself; only the level it fell from is dropped.
+                Double old = view.cs.getAlertReferences().remove(name);
+                evidence.put("baseline.old", old == null ? "" : format(old));
+                evidence.put("baseline.new", format(mean / 7));
+            }
+            case BACKLOG_GROWING -> {
+                Double old = view.cs.getAlertNormals().put(name, mean);
+                evidence.put("baseline.old", format(old == null ? settings.backlogRecover() : old));
+                evidence.put("baseline.new", format(mean));
+                evidence.put("threshold.new", Long.toString(backlogFire(mean)));
+                evidence.put("recover.new", Long.toString(backlogRecover(mean)));
+            }
+            default -> {
+                Double old = view.cs.getAlertNormals().put(name, mean);
+                evidence.put("baseline.old", format(old == null ? settings.responseRecoverShare() : old));
+                evidence.put("baseline.new", format(mean));
+                evidence.put("threshold.new", format(responseFireShare(mean)));
+                evidence.put("recover.new", format(Math.min(settings.responseRecoverShare(), mean)));
+            }
+        }
+        return evidence;
     }
 
     /** The lifecycle with hysteresis: fire after N holding days, resolve after M recovered days. */
@@ -176,25 +307,40 @@ final class AlertEvaluator {
         int streak = cs.getAlertStreaks().getOrDefault(name, 0);
         if (since == null) {
             streak = verdict.holds() ? streak + 1 : 0;
-            if (streak >= settings.fireAfterDays()) {
+            int fireAfter = condition == AlertCondition.BELOW_BASELINE ? settings.baselineFireAfterDays()
+                    : settings.fireAfterDays();
+            if (streak >= fireAfter) {
                 int start = Math.min(verdict.since(), day - streak + 1);
                 cs.getOpenAlerts().put(name, start);
                 if (!Double.isNaN(verdict.reference())) {
                     cs.getAlertReferences().put(name, verdict.reference());
                 }
                 out.alert(new AlertKey(view.community, condition),
-                        alert(view, condition, AlertState.FIRING, start, day, verdict));
+                        alert(view, condition, AlertState.FIRING, start, day, verdict, false));
                 streak = 0;
             }
         } else {
             streak = verdict.recovered() && !verdict.holds() ? streak + 1 : 0;
             // One day with a thread or reply ends a silence; the other conditions need a steadier recovery.
             int needed = condition == AlertCondition.NO_ACTIVITY ? 1 : settings.resolveAfterDays();
-            if (streak >= needed) {
+            Map<String, String> rebaselined = null;
+            if (streak < needed && condition != AlertCondition.NO_ACTIVITY) {
+                rebaselined = rebaseline(view, condition, since, day);
+            }
+            if (streak >= needed || rebaselined != null) {
                 cs.getOpenAlerts().remove(name);
                 cs.getAlertReferences().remove(name);
-                out.alert(new AlertKey(view.community, condition),
-                        alert(view, condition, AlertState.RESOLVED, since, day, verdict));
+                Map<String, String> evidence = new LinkedHashMap<>();
+                if (rebaselined == null) {
+                    evidence.put("resolvedBy", "RECOVERED");
+                    evidence.putAll(verdict.evidence());
+                } else {
+                    evidence.putAll(rebaselined);
+                    verdict.evidence().forEach(evidence::putIfAbsent);
+                }
+                out.alert(new AlertKey(view.community, condition), alert(view, condition, AlertState.RESOLVED, since,
+                        day, new Verdict(verdict.holds(), verdict.recovered(), verdict.since(), verdict.severity(),
+                                verdict.summary(), evidence, verdict.reference()), rebaselined != null));
                 streak = 0;
             }
         }
@@ -206,10 +352,11 @@ final class AlertEvaluator {
     }
 
     private static Alert alert(CommunityView view, AlertCondition condition, AlertState state, int since, int day,
-                               Verdict verdict) {
+                               Verdict verdict, boolean rebaselined) {
         String summary = state == AlertState.FIRING ? verdict.summary()
                 : "Resolved: " + condition.name() + " in " + view.community + " (since " + LocalDate.ofEpochDay(since)
-                        + ") recovered on " + LocalDate.ofEpochDay(day);
+                        + (rebaselined ? ") re-baselined: its new level is its normal, on " : ") recovered on ")
+                        + LocalDate.ofEpochDay(day);
         return Alert.newBuilder()
                 .setAlertId(view.community + "/" + condition.name() + "/" + LocalDate.ofEpochDay(since))
                 .setCommunityId(view.community)

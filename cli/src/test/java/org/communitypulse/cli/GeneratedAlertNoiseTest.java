@@ -1,0 +1,158 @@
+package org.communitypulse.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Predicate;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.communitypulse.ingest.generator.SimulatedActivity;
+import org.communitypulse.ingest.generator.SimulationPlan;
+import org.communitypulse.schemas.Topics;
+import org.communitypulse.schemas.avro.ActivityEvent;
+import org.communitypulse.schemas.avro.Alert;
+import org.communitypulse.schemas.avro.AlertCondition;
+import org.communitypulse.schemas.avro.AlertSeverity;
+import org.communitypulse.schemas.avro.AlertState;
+import org.communitypulse.schemas.avro.EventType;
+import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
+import org.communitypulse.schemas.serde.AvroSerdes;
+import org.communitypulse.streams.AlertSettings;
+import org.communitypulse.streams.EngagementSettings;
+import org.communitypulse.streams.IntakeSettings;
+import org.communitypulse.streams.PulseTopology;
+import org.communitypulse.streams.RolesConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The noise budget (docs/alerts.md): a year of generated communities through the whole topology with the default
+ * alert settings, FIRING records counted per community-month. A healthy community gets at most one WARNING a month
+ * and no CRITICAL; a stalling one is caught by NO_ACTIVITY within its first silent week and stays alerted.
+ */
+class GeneratedAlertNoiseTest {
+
+    private static final LocalDate START = LocalDate.of(2025, 1, 6);
+    private static final int DAYS = 365;
+    /** The stalling community (the generator's stall plan) has no activity from this day on. */
+    private static final LocalDate STALL = START.plusDays(240);
+    /** The slipping community loses a growing share of its threads from here ... */
+    private static final LocalDate SLIP_FROM = START.plusDays(150);
+    /** ... up to two thirds of them from here on. */
+    private static final LocalDate SLIP_TO = START.plusDays(240);
+    private static final SimulationPlan PLAN = new SimulationPlan(List.of("healthy", "slipping", "stalling"), 300,
+            START, DAYS, 42, Map.of("stalling", STALL));
+
+    @TempDir
+    Path state;
+
+    /**
+     * The slipping community: the generator has no such plan, so its history is the generator's with a growing share
+     * of threads (and their replies) left out, chosen by thread id, from nothing at SLIP_FROM to two thirds at SLIP_TO.
+     */
+    static Predicate<ActivityEvent> slipping(java.util.Set<String> dropped) {
+        return e -> {
+            if (!e.getCommunityId().equals("slipping") || e.getThreadId() == null) {
+                return true;
+            }
+            String thread = e.getThreadId();
+            // The thread's start day decides, so a reply goes with its thread; replies carry the thread's id.
+            long day = e.getOccurredAt().atZone(ZoneOffset.UTC).toLocalDate().toEpochDay();
+            double dropShare = Math.min(2.0 / 3, Math.max(0, (day - SLIP_FROM.toEpochDay())
+                    / (double) (SLIP_TO.toEpochDay() - SLIP_FROM.toEpochDay()) * 2 / 3));
+            return Math.floorMod(thread.hashCode(), 1000) >= dropShare * 1000
+                    || e.getType() != EventType.THREAD_CREATED && !dropped.contains(thread);
+        };
+    }
+
+    /** The alerts topic of the run and its noise figures. */
+    record Run(AlertNoise noise, List<Alert> alerts) { }
+
+    static Run run(Path state) {
+        java.util.Set<String> dropped = new java.util.HashSet<>();
+        List<Alert> alerts = new java.util.ArrayList<>();
+        AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
+        Topics topics = new Topics("noise.", serdes);
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "generated-alert-noise-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
+        Clock clock = Clock.fixed(PLAN.end().plus(Duration.ofDays(1)), ZoneOffset.UTC);
+        AlertNoise noise = new AlertNoise();
+        Predicate<ActivityEvent> keep = slipping(dropped);
+        try (TopologyTestDriver driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
+                new IntakeSettings(Optional.empty(), Duration.ofDays(1), clock), EngagementSettings.defaults(),
+                AlertSettings.defaults().withWallClock(false), RolesConfig.defaults()), props)) {
+            TestInputTopic<String, ActivityEvent> in = driver.createInputTopic(topics.activity().name(),
+                    topics.activity().keySerde().serializer(), topics.activity().valueSerde().serializer());
+            new SimulatedActivity(PLAN).events().forEach(e -> {
+                if (!keep.test(e)) {
+                    if (e.getType() == EventType.THREAD_CREATED) {
+                        dropped.add(e.getThreadId());
+                    }
+                    return;
+                }
+                in.pipeInput(e.getCommunityId(), e);
+                if (e.getType() == EventType.THREAD_CREATED || e.getType() == EventType.REPLY_CREATED) {
+                    noise.activeDay(e.getCommunityId(), e.getOccurredAt().atZone(ZoneOffset.UTC).toLocalDate());
+                }
+            });
+            driver.advanceWallClockTime(Duration.ofSeconds(1));
+            driver.createOutputTopic(topics.alerts().name(), topics.alerts().keySerde().deserializer(),
+                    topics.alerts().valueSerde().deserializer()).readValuesToList().forEach(a -> {
+                        noise.alert(a);
+                        alerts.add(a);
+                    });
+        }
+        return new Run(noise, alerts);
+    }
+
+    @Test
+    void shouldKeepAHealthyCommunityQuietAndCatchAStallingOneWithinItsFirstSilentWeek() {
+        Run run = run(state);
+        AlertNoise noise = run.noise();
+        System.out.println(noise.render());
+        run.alerts().forEach(a -> System.out.println(a.getCommunityId() + " " + a.getCondition() + " " + a.getState() + " "
+                + a.getSince() + " " + a.getDay() + " " + a.getEvidence()));
+
+        double healthyWarnings = 0;
+        for (AlertCondition condition : AlertCondition.values()) {
+            healthyWarnings += condition == AlertCondition.NO_ACTIVITY ? 0 : noise.perMonth("healthy", condition);
+        }
+        assertThat(healthyWarnings).as("WARNING alerts per month of the healthy community").isLessThanOrEqualTo(1.0);
+        assertThat(noise.firing("healthy", AlertCondition.NO_ACTIVITY)).isZero();
+        // Every alert that can be re-baselined ends within its documented bound (7 x alert.rebaseline.max.weeks
+        // days), except a stalled community's BELOW_BASELINE: silence is never re-baselined.
+        long bound = 7L * AlertSettings.DEFAULT_REBASELINE_MAX_WEEKS;
+        for (String community : List.of("healthy", "slipping", "stalling")) {
+            for (AlertCondition condition : List.of(AlertCondition.BELOW_BASELINE, AlertCondition.BACKLOG_GROWING,
+                    AlertCondition.SLOW_FIRST_RESPONSE)) {
+                if (!(community.equals("stalling") && condition == AlertCondition.BELOW_BASELINE)) {
+                    assertThat(noise.longestDays(community, condition)).as("%s %s", community, condition)
+                            .isLessThanOrEqualTo(bound);
+                }
+            }
+        }
+        // The slipping community is noticed: its decline fires BELOW_BASELINE.
+        assertThat(run.alerts()).anyMatch(a -> a.getCommunityId().equals("slipping")
+                && a.getCondition() == AlertCondition.BELOW_BASELINE && a.getState() == AlertState.FIRING
+                && !a.getSince().isBefore(SLIP_FROM));
+
+        List<Alert> stalled = run.alerts().stream().filter(a -> a.getCommunityId().equals("stalling")
+                && a.getCondition() == AlertCondition.NO_ACTIVITY).toList();
+        assertThat(stalled).isNotEmpty();
+        Alert last = stalled.get(stalled.size() - 1);
+        assertThat(last.getState()).isEqualTo(AlertState.FIRING);
+        assertThat(last.getSeverity()).isEqualTo(AlertSeverity.CRITICAL);
+        assertThat(last.getDay()).isBetween(STALL, STALL.plusDays(6));
+    }
+}
