@@ -30,7 +30,7 @@ const ROLES = [
   {
     name: 'alerts',
     args: ['alerts', 'deliver'],
-    http: 'alerting/src/main/java/org/communitypulse/alerting/AlertDeliveryService.java',
+    http: 'alerting/src/main/java/org/communitypulse/alerting/internals/StatusServer.java',
     portVariable: 'PULSE_ALERTS_HTTP_PORT',
     hostVariables: ['PULSE_ALERTS_HTTP_HOST'],
   },
@@ -75,6 +75,15 @@ function matches(selector, labels) {
 
 function podTemplate(doc) {
   return ['Deployment', 'StatefulSet'].includes(doc.kind) ? doc.spec.template : null;
+}
+
+/** Whether {@code file} lies in one of {@code container}'s mounts whose pod volume is a Secret. */
+function secretMounted(template, container, file) {
+  const volumes = (template.spec && template.spec.volumes) || [];
+  return (container.volumeMounts || []).some((mount) => {
+    const volume = volumes.find((v) => v.name === mount.name);
+    return volume && volume.secret && file.startsWith(mount.mountPath.replace(/\/?$/, '/'));
+  });
 }
 
 /** Every problem found; empty when the manifests keep every rule. */
@@ -164,7 +173,12 @@ function checkInvariants(entries, { repo = REPO } = {}) {
         } else if (!name.startsWith('PULSE_') || !documented(name)) {
           problem(entry, `${where}: ${name} is not a PULSE_* variable documented in ${SETTING_DOCS.join(', ')}`);
         }
-        if (SECRET_LIKE.test(name) && !(variable.valueFrom && variable.valueFrom.secretKeyRef)) {
+        if (SECRET_LIKE.test(name) && /_FILE$/.test(name) && typeof variable.value === 'string') {
+          // A *_FILE variable holds a path, not the secret: the file must come from a Secret volume.
+          if (!secretMounted(template, container, variable.value)) {
+            problem(entry, `${where}: ${name} names ${variable.value}, which is not in a volume mounted from a Secret`);
+          }
+        } else if (SECRET_LIKE.test(name) && !(variable.valueFrom && variable.valueFrom.secretKeyRef)) {
           problem(entry, `${where}: ${name} holds a secret: take it from a Secret (secretKeyRef), never a value`);
         }
         if (variable.valueFrom && variable.valueFrom.secretKeyRef) {

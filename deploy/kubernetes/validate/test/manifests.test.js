@@ -22,7 +22,7 @@ test('the manifests are valid against the schemas and keep every invariant', () 
 
 test('secret.example.yaml is valid too, though not applied', () => {
   const entries = loadFile(path.join(DIR, 'secret.example.yaml'));
-  assert.strictEqual(entries.length, 2);
+  assert.strictEqual(entries.length, 3);
   assert.deepStrictEqual(validateSchemas(entries), []);
 });
 
