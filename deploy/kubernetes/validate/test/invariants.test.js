@@ -84,6 +84,9 @@ rejects('a webhook secret as a plain value', (e) => {
   delete variable.valueFrom;
   variable.value = 'hunter2';
 }, /PULSE_GITHUB_SECRET holds a secret: take it from a Secret/);
+rejects('a token file outside the Secret volume', (e) => {
+  env(e, 'StatefulSet', 'pulse-streams', 'PULSE_HTTP_ADMIN_TOKEN_FILE').value = '/var/lib/pulse/admin-token';
+}, /PULSE_HTTP_ADMIN_TOKEN_FILE names \/var\/lib\/pulse\/admin-token, which is not in a volume mounted from a Secret/);
 rejects('a Secret key that secret.example.yaml does not show', (e) => {
   env(e, 'Deployment', 'pulse-ingest', 'PULSE_SLACK_SECRET').valueFrom.secretKeyRef.key = 'slack-signing';
 }, /reads Secret pulse-webhooks key slack-signing, which secret.example.yaml does not show/);
