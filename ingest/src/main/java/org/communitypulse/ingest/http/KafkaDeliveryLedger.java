@@ -131,6 +131,9 @@ public final class KafkaDeliveryLedger implements DeliveryLedger {
     public void accepted(Ticket ticket, Instant now) {
         try {
             write(ticket.key(), ACCEPTED, ticket.claimId(), now);
+            // Applied here too, not only when the reader gets to it: the platform's next copy, sent right after
+            // our answer, must find the delivery accepted (a duplicate), not still claimed (in progress).
+            state.accepted(ticket.key(), ticket.claimId(), now);
         } catch (LedgerUnavailableException e) {
             // The events are stored; a copy arriving later waits for the lease, then republishes the same
             // event ids, which the pipeline's intake drops.
@@ -142,6 +145,7 @@ public final class KafkaDeliveryLedger implements DeliveryLedger {
     public void release(Ticket ticket, Instant now) {
         try {
             write(ticket.key(), RELEASED, ticket.claimId(), now);
+            state.released(ticket.key(), ticket.claimId());
         } catch (LedgerUnavailableException e) {
             LOG.warn("Could not release a delivery in {} (the claim lapses after its lease): {}", topic,
                     e.getMessage());
