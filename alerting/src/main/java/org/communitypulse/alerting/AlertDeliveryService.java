@@ -50,6 +50,11 @@ import org.slf4j.LoggerFactory;
  * carries {@code X-Pulse-Delivery-Id: <alertId>/<state>}: after a restart nothing acknowledged and committed
  * is sent again; a crash between a 2xx and its commit sends that one alert again with the same id.
  *
+ * <p>With owner routing ({@link OwnerRouting}, docs/alerts.md "Routing to owners") a {@link RouterWorker} decides
+ * once per alert which receivers get it, from the role holders read off {@code members.roles}, and writes the
+ * alert with that decision to {@code <prefix>alerts.routed} in the same transaction as its consumed offsets; the
+ * routed receivers read that topic instead and deliver only what names them.
+ *
  * <p>Also serves {@code GET /metrics} (Prometheus), {@code /health} and {@code /ready}, including the gauge
  * {@code pulse_alerts_firing{community,condition}}.
  */
