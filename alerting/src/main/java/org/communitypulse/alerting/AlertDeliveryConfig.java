@@ -89,6 +89,30 @@ public final class AlertDeliveryConfig extends AbstractConfig {
             + "this long is closed.";
     public static final int HTTP_IDLE_TIMEOUT_MS_DEFAULT = 15_000;
 
+    public static final String ROUTING_DEFAULT_RECEIVER_CONFIG = "pulse.alerts.routing.default.receiver";
+    public static final String ROUTING_DEFAULT_RECEIVER_DOC = "Receiver that gets an alert whose community has no "
+            + "holder with a channel in any of the owner roles (the alert is then flagged unowned). Setting it turns "
+            + "owner routing on: this receiver and every receiver named in the owner channels get only the alerts "
+            + "routed to them; the other receivers keep getting every alert. Empty: no routing.";
+
+    public static final String ROUTING_OWNERS_CONFIG = "pulse.alerts.routing.owners";
+    public static final String ROUTING_OWNERS_DOC = "Owner channels, comma-separated <member>=<receiver> or "
+            + "<community>/<member>=<receiver> (the community-scoped entry wins): where a role holder hears of "
+            + "alerts. <member> is the memberId of pulse.members.roles; <receiver> a name in pulse.alerts.receivers "
+            + "(whose URL stays in env: or file:).";
+
+    public static final String ROUTING_OWNERS_FILE_CONFIG = "pulse.alerts.routing.owners.file";
+    public static final String ROUTING_OWNERS_FILE_DOC = "File of more owner channels, one <member>=<receiver> or "
+            + "<community>/<member>=<receiver> per line (blank lines and # comments ignored), read at start. Empty: "
+            + "none.";
+
+    public static final String ROUTING_ROLES_CONFIG = "pulse.alerts.routing.roles";
+    public static final String ROUTING_ROLES_DOC = "Owner roles in order (ids of roles.yaml; a level id such as "
+            + "account-manager counts its holders too): an alert goes to the channels of the holders of the first "
+            + "role that has a holder with a channel.";
+    public static final List<String> ROUTING_ROLES_DEFAULT = List.of("community-manager", "account-manager",
+            "sponsor");
+
     /** Prefix of every key, and (upper-cased) of the environment variables. */
     public static final String PREFIX = "pulse.alerts.";
 
@@ -137,7 +161,24 @@ public final class AlertDeliveryConfig extends AbstractConfig {
                 .define(HTTP_PORT_CONFIG, Type.INT, HTTP_PORT_DEFAULT, Range.between(-1, 65_535), Importance.MEDIUM,
                         HTTP_PORT_DOC)
                 .define(HTTP_IDLE_TIMEOUT_MS_CONFIG, Type.INT, HTTP_IDLE_TIMEOUT_MS_DEFAULT, Range.between(100, 600_000),
-                        Importance.LOW, HTTP_IDLE_TIMEOUT_MS_DOC);
+                        Importance.LOW, HTTP_IDLE_TIMEOUT_MS_DOC)
+                .define(ROUTING_DEFAULT_RECEIVER_CONFIG, Type.STRING, "", Importance.HIGH,
+                        ROUTING_DEFAULT_RECEIVER_DOC)
+                .define(ROUTING_OWNERS_CONFIG, Type.LIST, List.of(), Importance.HIGH, ROUTING_OWNERS_DOC)
+                .define(ROUTING_OWNERS_FILE_CONFIG, Type.STRING, "", Importance.MEDIUM, ROUTING_OWNERS_FILE_DOC)
+                .define(ROUTING_ROLES_CONFIG, Type.LIST, ROUTING_ROLES_DEFAULT, new ConfigDef.NonEmptyString() {
+                    @Override
+                    public void ensureValid(String name, Object value) {
+                        if (((List<?>) value).isEmpty()) {
+                            throw new ConfigException(name + " needs at least one role");
+                        }
+                    }
+
+                    @Override
+                    public String toString() {
+                        return "non-empty list of role ids";
+                    }
+                }, Importance.MEDIUM, ROUTING_ROLES_DOC);
     }
 
     /** Checks the shape of every entry; messages name the entry, never its location (it may be a secret). */
@@ -260,6 +301,70 @@ public final class AlertDeliveryConfig extends AbstractConfig {
             }
         }
         return location;
+    }
+
+    /**
+     * The owner routing, checked against {@code receivers}: empty when no default receiver is set.
+     *
+     * @throws ConfigException for a malformed channel entry, an unknown receiver, or channels without a default
+     */
+    public java.util.Optional<OwnerRouting> routing(List<Receiver> receivers) {
+        Set<String> names = new HashSet<>();
+        receivers.forEach(r -> names.add(r.name()));
+        Map<String, String> channels = new TreeMap<>();
+        addChannels(channels, getList(ROUTING_OWNERS_CONFIG), ROUTING_OWNERS_CONFIG, names);
+        String file = getString(ROUTING_OWNERS_FILE_CONFIG).trim();
+        if (!file.isEmpty()) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new ConfigException(ROUTING_OWNERS_FILE_CONFIG + ": cannot read file " + file + " ("
+                        + e.getClass().getSimpleName() + ")");
+            }
+            List<String> entries = new ArrayList<>();
+            for (String line : lines) {
+                String trimmed = line.trim();
+                if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
+                    entries.add(trimmed);
+                }
+            }
+            addChannels(channels, entries, ROUTING_OWNERS_FILE_CONFIG + " (" + file + ")", names);
+        }
+        String fallback = getString(ROUTING_DEFAULT_RECEIVER_CONFIG).trim();
+        if (fallback.isEmpty()) {
+            if (!channels.isEmpty()) {
+                throw new ConfigException(ROUTING_OWNERS_CONFIG + " needs " + ROUTING_DEFAULT_RECEIVER_CONFIG
+                        + ": where alerts of communities without an owner go");
+            }
+            return java.util.Optional.empty();
+        }
+        if (!names.contains(fallback)) {
+            throw new ConfigException(ROUTING_DEFAULT_RECEIVER_CONFIG + ": " + fallback + " is not a receiver of "
+                    + RECEIVERS_CONFIG);
+        }
+        List<String> roles = getList(ROUTING_ROLES_CONFIG).stream().map(r -> r.trim().toLowerCase(Locale.ROOT))
+                .filter(r -> !r.isEmpty()).distinct().toList();
+        return java.util.Optional.of(new OwnerRouting(roles, channels, fallback));
+    }
+
+    private static void addChannels(Map<String, String> channels, List<String> entries, String source,
+                                    Set<String> receivers) {
+        for (String entry : entries) {
+            int eq = entry.lastIndexOf('=');
+            String member = eq <= 0 ? "" : entry.substring(0, eq).trim();
+            String receiver = eq < 0 ? "" : entry.substring(eq + 1).trim();
+            if (member.isEmpty() || receiver.isEmpty()) {
+                throw new ConfigException(source + ": entry '" + entry + "' is not <member>=<receiver>");
+            }
+            if (!receivers.contains(receiver)) {
+                throw new ConfigException(source + ": member " + member + ": " + receiver + " is not a receiver of "
+                        + RECEIVERS_CONFIG);
+            }
+            if (channels.put(member, receiver) != null) {
+                throw new ConfigException(source + ": member " + member + " is given a channel twice");
+            }
+        }
     }
 
     public String groupId(Receiver receiver) {

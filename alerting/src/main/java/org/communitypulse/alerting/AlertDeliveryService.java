@@ -29,6 +29,8 @@ import org.communitypulse.alerting.internals.DeadLetters;
 import org.communitypulse.alerting.internals.DeliveryMetrics;
 import org.communitypulse.alerting.internals.FiringStateTracker;
 import org.communitypulse.alerting.internals.ReceiverWorker;
+import org.communitypulse.alerting.internals.RoleTable;
+import org.communitypulse.alerting.internals.RouterWorker;
 import org.communitypulse.alerting.internals.StatusServer;
 import org.communitypulse.alerting.internals.WebhookSender;
 import org.communitypulse.schemas.Topics;
@@ -48,6 +50,11 @@ import org.slf4j.LoggerFactory;
  * carries {@code X-Pulse-Delivery-Id: <alertId>/<state>}: after a restart nothing acknowledged and committed
  * is sent again; a crash between a 2xx and its commit sends that one alert again with the same id.
  *
+ * <p>With owner routing ({@link OwnerRouting}, docs/alerts.md "Routing to owners") a {@link RouterWorker} decides
+ * once per alert which receivers get it, from the role holders read off {@code members.roles}, and writes the
+ * alert with that decision to {@code <prefix>alerts.routed} in the same transaction as its consumed offsets; the
+ * routed receivers read that topic instead and deliver only what names them.
+ *
  * <p>Also serves {@code GET /metrics} (Prometheus), {@code /health} and {@code /ready}, including the gauge
  * {@code pulse_alerts_firing{community,condition}}.
  */
@@ -55,6 +62,8 @@ public final class AlertDeliveryService implements AutoCloseable {
 
     /** Suffix of the dead-letter topic after the topic prefix. */
     public static final String DEAD_LETTER_SUFFIX = "alerts.dlq";
+    /** Suffix of the routed topic (alerts with their owner routing) after the topic prefix. */
+    public static final String ROUTED_SUFFIX = "alerts.routed";
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertDeliveryService.class);
     /** Small batches: each record is a blocking HTTP call followed by a synchronous commit anyway. */
@@ -68,6 +77,8 @@ public final class AlertDeliveryService implements AutoCloseable {
     private final List<Receiver> receivers;
     private final DeliveryMetrics metrics = new DeliveryMetrics();
     private final List<ReceiverWorker> workers = new ArrayList<>();
+    private final Optional<OwnerRouting> routing;
+    private RouterWorker router;
     private FiringStateTracker tracker;
     private KafkaProducer<byte[], byte[]> producer;
     private StatusServer http;
@@ -89,6 +100,17 @@ public final class AlertDeliveryService implements AutoCloseable {
             throw new IllegalArgumentException("clientConfig needs " + CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG);
         }
         this.receivers = config.receivers(environment);
+        this.routing = config.routing(receivers);
+    }
+
+    /** The routed topic of {@code topics}: {@code <prefix>alerts.routed}. */
+    public static String routedTopic(Topics topics) {
+        return topics.prefix() + ROUTED_SUFFIX;
+    }
+
+    /** The owner routing, when configured. */
+    public Optional<OwnerRouting> routing() {
+        return routing;
     }
 
     /** The dead-letter topic of {@code topics}: {@code <prefix>alerts.dlq}. */
@@ -103,17 +125,22 @@ public final class AlertDeliveryService implements AutoCloseable {
         }
         started = true;
         String alerts = topics.alerts().name();
-        createDeadLetterTopic();
+        createTopics();
         producer = new KafkaProducer<>(producerConfig(), new ByteArraySerializer(), new ByteArraySerializer());
         DeadLetters deadLetters = new DeadLetters(producer, deadLetterTopic(topics), Duration.ofSeconds(30));
         WebhookSender sender = new WebhookSender(config.connectTimeout(), config.requestTimeout());
         Backoff backoff = new Backoff(config.backoffInitial(), config.backoffMax(), config.backoffMultiplier(),
                 config.backoffJitter(), () -> ThreadLocalRandom.current().nextDouble());
+        java.util.Set<String> routed = routing.map(OwnerRouting::routedReceivers).orElse(java.util.Set.of());
+        if (routing.isPresent()) {
+            startRouter(alerts);
+        }
         for (Receiver receiver : receivers) {
             metrics.receiver(receiver.name());
+            boolean isRouted = routed.contains(receiver.name());
             ReceiverWorker worker = new ReceiverWorker(receiver, new KafkaConsumer<>(consumerConfig(receiver),
-                    new ByteArrayDeserializer(), new ByteArrayDeserializer()), alerts,
-                    topics.alerts().valueSerde().deserializer(), sender, backoff, deadLetters, metrics);
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer()), isRouted ? routedTopic(topics) : alerts,
+                    topics.alerts().valueSerde().deserializer(), sender, backoff, deadLetters, metrics, isRouted);
             workers.add(worker);
             new Thread(worker, "pulse-alerts-" + receiver.name()).start();
         }
@@ -131,25 +158,90 @@ public final class AlertDeliveryService implements AutoCloseable {
         return this;
     }
 
-    private void createDeadLetterTopic() {
+    private void startRouter(String alerts) {
+        OwnerRouting owners = routing.orElseThrow();
+        RoleTable table = new RoleTable(new KafkaConsumer<>(rolesConfig(), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer()), topics.memberRoles().name(), topics.memberRoles().keySerde().deserializer(),
+                topics.memberRoles().valueSerde().deserializer(), metrics);
+        router = new RouterWorker(new KafkaConsumer<>(routerConsumerConfig(), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer()), new KafkaProducer<>(routerProducerConfig(), new ByteArraySerializer(),
+                new ByteArraySerializer()), alerts, routedTopic(topics), topics.alerts().valueSerde().deserializer(),
+                owners, table, metrics);
+        new Thread(router, "pulse-alerts-router").start();
+        LOG.info("Routing alerts to owners by {} (default receiver {}), via {}", owners.roles(),
+                owners.defaultReceiver(), routedTopic(topics));
+    }
+
+    private void createTopics() {
         Admin admin = Admin.create(clientConfig);
         try {
             // Broker defaults for partitions and replicas: dead letters are few and read by people.
-            admin.createTopics(List.of(new NewTopic(deadLetterTopic(topics), Optional.empty(), Optional.empty())),
-                    new CreateTopicsOptions().timeoutMs(TOPIC_TIMEOUT_MS)).all().get(TOPIC_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                LOG.warn("Could not create {} ({}); dead letters rely on the broker creating it",
-                        deadLetterTopic(topics), e.getCause().toString());
+            create(admin, new NewTopic(deadLetterTopic(topics), Optional.empty(), Optional.empty()),
+                    "dead letters rely on the broker creating it");
+            if (routing.isPresent()) {
+                // As many partitions as the alerts topic: a routed record keeps its partition, hence its order.
+                int partitions = admin.describeTopics(List.of(topics.alerts().name())).allTopicNames()
+                        .get(TOPIC_TIMEOUT_MS, TimeUnit.MILLISECONDS).get(topics.alerts().name()).partitions().size();
+                create(admin, new NewTopic(routedTopic(topics), Optional.of(partitions), Optional.empty()),
+                        "routing relies on the broker creating it");
             }
-        } catch (TimeoutException e) {
-            LOG.warn("Could not create {} in time; dead letters rely on the broker creating it", deadLetterTopic(topics));
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot describe " + topics.alerts().name() + " (" + e + ")", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             // Without a bound, close waits for the abandoned call's own (longer) timeout.
             admin.close(Duration.ofSeconds(1));
         }
+    }
+
+    private static void create(Admin admin, NewTopic topic, String fallback) throws InterruptedException {
+        try {
+            admin.createTopics(List.of(topic), new CreateTopicsOptions().timeoutMs(TOPIC_TIMEOUT_MS)).all()
+                    .get(TOPIC_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                LOG.warn("Could not create {} ({}); {}", topic.name(), e.getCause().toString(), fallback);
+            }
+        } catch (TimeoutException e) {
+            LOG.warn("Could not create {} in time; {}", topic.name(), fallback);
+        }
+    }
+
+    private String prefixed(String suffix) {
+        return config.getString(AlertDeliveryConfig.GROUP_ID_PREFIX_CONFIG) + suffix;
+    }
+
+    private Map<String, Object> routerConsumerConfig() {
+        Map<String, Object> props = new HashMap<>(clientConfig);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, prefixed("router"));
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, prefixed("router"));
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, config.startFrom());
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        return props;
+    }
+
+    private Map<String, Object> routerProducerConfig() {
+        Map<String, Object> props = new HashMap<>(clientConfig);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, prefixed("router"));
+        // Stable: a restarted router fences its predecessor and aborts its open transaction at once.
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, prefixed("router"));
+        return props;
+    }
+
+    private Map<String, Object> rolesConfig() {
+        Map<String, Object> props = new HashMap<>(clientConfig);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, prefixed("roles"));
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        return props;
     }
 
     private Map<String, Object> consumerConfig(Receiver receiver) {
@@ -218,7 +310,7 @@ public final class AlertDeliveryService implements AutoCloseable {
                 return Optional.of(worker.failure());
             }
         }
-        return Optional.empty();
+        return router == null ? Optional.empty() : Optional.ofNullable(router.failure());
     }
 
     /**
@@ -253,6 +345,9 @@ public final class AlertDeliveryService implements AutoCloseable {
         }
         closed = true;
         workers.forEach(crash ? ReceiverWorker::crash : ReceiverWorker::stop);
+        if (router != null) {
+            router.stop();
+        }
         if (tracker != null) {
             tracker.stop();
         }
@@ -265,6 +360,9 @@ public final class AlertDeliveryService implements AutoCloseable {
             }
             if (tracker != null) {
                 tracker.awaitFinished(grace);
+            }
+            if (router != null && !router.awaitFinished(grace)) {
+                LOG.warn("Alert routing did not stop within {}", grace);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -74,4 +74,64 @@ class AlertDeliveryConfigTest {
                 Map.entry(AlertDeliveryConfig.BACKOFF_MAX_MS_CONFIG, "5000"));
         assertThat(new AlertDeliveryConfig(settings).backoffMax().toMillis()).isEqualTo(5000);
     }
+
+    @Test
+    void shouldReadOwnerChannelsFromTheListAndTheFileWhenRoutingIsConfigured(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("owners"), "# who hears first\n\nbob = bob-chat\nacme/eve=ops\n");
+        AlertDeliveryConfig config = new AlertDeliveryConfig(Map.of(
+                AlertDeliveryConfig.RECEIVERS_CONFIG, "ops=slack:env:SLACK_URL,bob-chat=json:http://bob:1/h",
+                AlertDeliveryConfig.ROUTING_OWNERS_CONFIG, "ann=ops",
+                AlertDeliveryConfig.ROUTING_OWNERS_FILE_CONFIG, file.toString(),
+                AlertDeliveryConfig.ROUTING_DEFAULT_RECEIVER_CONFIG, "ops",
+                AlertDeliveryConfig.ROUTING_ROLES_CONFIG, "Sponsor, community-manager"));
+
+        OwnerRouting routing = config.routing(config.receivers(Map.of("SLACK_URL", SECRET_URL))).orElseThrow();
+
+        assertThat(routing.channels()).isEqualTo(Map.of("ann", "ops", "bob", "bob-chat", "acme/eve", "ops"));
+        assertThat(routing.roles()).containsExactly("sponsor", "community-manager");
+        assertThat(routing.defaultReceiver()).isEqualTo("ops");
+    }
+
+    @Test
+    void shouldRouteNothingByDefaultAndOrderTheRolesAsDocumentedWhenNothingIsSet() {
+        AlertDeliveryConfig config = new AlertDeliveryConfig(Map.of(AlertDeliveryConfig.RECEIVERS_CONFIG,
+                "ops=json:http://ops:1/h"));
+        assertThat(config.routing(config.receivers(Map.of()))).isEmpty();
+        assertThat(config.getList(AlertDeliveryConfig.ROUTING_ROLES_CONFIG))
+                .containsExactly("community-manager", "account-manager", "sponsor");
+    }
+
+    @Test
+    void shouldRefuseRoutingThatNamesAnUnknownReceiverOrHasNoDefault(@TempDir Path dir) {
+        String receivers = "ops=json:http://ops:1/h";
+        assertThatThrownBy(() -> routing(Map.of(AlertDeliveryConfig.RECEIVERS_CONFIG, receivers,
+                AlertDeliveryConfig.ROUTING_OWNERS_CONFIG, "ann=ops")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining(AlertDeliveryConfig.ROUTING_DEFAULT_RECEIVER_CONFIG);
+        assertThatThrownBy(() -> routing(Map.of(AlertDeliveryConfig.RECEIVERS_CONFIG, receivers,
+                AlertDeliveryConfig.ROUTING_DEFAULT_RECEIVER_CONFIG, "nope")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("nope is not a receiver");
+        assertThatThrownBy(() -> routing(Map.of(AlertDeliveryConfig.RECEIVERS_CONFIG, receivers,
+                AlertDeliveryConfig.ROUTING_DEFAULT_RECEIVER_CONFIG, "ops",
+                AlertDeliveryConfig.ROUTING_OWNERS_CONFIG, "ann=chat")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("member ann: chat is not a receiver");
+        assertThatThrownBy(() -> routing(Map.of(AlertDeliveryConfig.RECEIVERS_CONFIG, receivers,
+                AlertDeliveryConfig.ROUTING_DEFAULT_RECEIVER_CONFIG, "ops",
+                AlertDeliveryConfig.ROUTING_OWNERS_CONFIG, "ann=ops,ann=ops")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("twice");
+        assertThatThrownBy(() -> routing(Map.of(AlertDeliveryConfig.RECEIVERS_CONFIG, receivers,
+                AlertDeliveryConfig.ROUTING_DEFAULT_RECEIVER_CONFIG, "ops",
+                AlertDeliveryConfig.ROUTING_OWNERS_CONFIG, "ann")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("<member>=<receiver>");
+        assertThatThrownBy(() -> routing(Map.of(AlertDeliveryConfig.RECEIVERS_CONFIG, receivers,
+                AlertDeliveryConfig.ROUTING_DEFAULT_RECEIVER_CONFIG, "ops",
+                AlertDeliveryConfig.ROUTING_OWNERS_FILE_CONFIG, dir.resolve("missing").toString())))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cannot read file");
+        assertThatThrownBy(() -> new AlertDeliveryConfig(Map.of(AlertDeliveryConfig.ROUTING_ROLES_CONFIG, "")))
+                .isInstanceOf(ConfigException.class);
+    }
+
+    private static java.util.Optional<OwnerRouting> routing(Map<String, Object> settings) {
+        AlertDeliveryConfig config = new AlertDeliveryConfig(settings);
+        return config.routing(config.receivers(Map.of()));
+    }
 }

@@ -62,6 +62,25 @@ final class AlertsCommand implements Runnable {
                         + "e.g. in a container that Prometheus scrapes.")
         String host;
 
+        @Option(names = "--owner", paramLabel = "MEMBER=RECEIVER",
+                description = "Owner channel (repeatable): alerts owned by this role holder go to this receiver; "
+                        + "MEMBER may be COMMUNITY/MEMBER. Replaces PULSE_ALERTS_ROUTING_OWNERS when given.")
+        List<String> owners = new ArrayList<>();
+
+        @Option(names = "--owners-file", paramLabel = "PATH",
+                description = "File of owner channels, one MEMBER=RECEIVER per line (pulse.alerts.routing.owners.file).")
+        String ownersFile;
+
+        @Option(names = "--default-receiver", paramLabel = "NAME",
+                description = "Receiver of alerts whose community has no owner to tell; turns owner routing on "
+                        + "(pulse.alerts.routing.default.receiver).")
+        String defaultReceiver;
+
+        @Option(names = "--owner-roles", paramLabel = "ROLE,...",
+                description = "Owner roles in order (pulse.alerts.routing.roles); default "
+                        + "community-manager,account-manager,sponsor.")
+        String ownerRoles;
+
         @Option(names = "--config", paramLabel = "KEY=VALUE",
                 description = "Extra settings: pulse.alerts.* (see docs/alerts.md#delivery), anything else is passed "
                         + "to the Kafka clients (e.g. security.protocol=SSL).")
@@ -69,7 +88,7 @@ final class AlertsCommand implements Runnable {
 
         @Override
         public Integer call() throws InterruptedException {
-            Settings settings = settings(connection, receivers, host, port, extra, System.getenv());
+            Settings settings = settings(connection, receivers, host, port, extra, System.getenv(), routing());
             CountDownLatch stopped = new CountDownLatch(1);
             AvroSerdeConfig serdeConfig = new AvroSerdeConfig(connection.registryConfig());
             try (SchemaRegistryClient registry = serdeConfig.newClient()) {
@@ -101,6 +120,24 @@ final class AlertsCommand implements Runnable {
             }
             return 0;
         }
+
+        /** The routing options given, as pulse.alerts.routing.* settings. */
+        Map<String, String> routing() {
+            Map<String, String> routing = new HashMap<>();
+            if (!owners.isEmpty()) {
+                routing.put(AlertDeliveryConfig.ROUTING_OWNERS_CONFIG, String.join(",", owners));
+            }
+            if (ownersFile != null && !ownersFile.isBlank()) {
+                routing.put(AlertDeliveryConfig.ROUTING_OWNERS_FILE_CONFIG, ownersFile);
+            }
+            if (defaultReceiver != null && !defaultReceiver.isBlank()) {
+                routing.put(AlertDeliveryConfig.ROUTING_DEFAULT_RECEIVER_CONFIG, defaultReceiver);
+            }
+            if (ownerRoles != null && !ownerRoles.isBlank()) {
+                routing.put(AlertDeliveryConfig.ROUTING_ROLES_CONFIG, ownerRoles);
+            }
+            return routing;
+        }
     }
 
     /** Delivery settings and pass-through Kafka client properties. */
@@ -113,6 +150,12 @@ final class AlertsCommand implements Runnable {
      */
     static Settings settings(ConnectionOptions connection, List<String> receivers, String host, Integer port,
                              Map<String, String> extra, Map<String, String> environment) {
+        return settings(connection, receivers, host, port, extra, environment, Map.of());
+    }
+
+    /** As above, plus the routing options ({@code pulse.alerts.routing.*} keys), which win over everything. */
+    static Settings settings(ConnectionOptions connection, List<String> receivers, String host, Integer port,
+                             Map<String, String> extra, Map<String, String> environment, Map<String, String> routing) {
         Set<String> keys = AlertDeliveryConfig.configDef().names();
         Map<String, Object> delivery = new HashMap<>(AlertDeliveryConfig.fromEnvironment(environment));
         Map<String, Object> clients = new HashMap<>(connection.clientSettings(environment).kafka());
@@ -130,6 +173,7 @@ final class AlertsCommand implements Runnable {
         if (port != null) {
             delivery.put(AlertDeliveryConfig.HTTP_PORT_CONFIG, port);
         }
+        delivery.putAll(routing);
         clients.put("bootstrap.servers", connection.bootstrapServers());
         return new Settings(new AlertDeliveryConfig(delivery), clients);
     }

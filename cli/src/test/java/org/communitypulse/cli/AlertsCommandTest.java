@@ -84,4 +84,19 @@ class AlertsCommandTest {
         cli.execute("--help");
         assertThat(top.toString()).contains("alerts");
     }
+
+    @Test
+    void shouldTurnRoutingOptionsIntoRoutingSettingsOverTheEnvironmentWhenGiven() {
+        AlertsCommand.Deliver deliver = new AlertsCommand.Deliver();
+        new CommandLine(deliver).parseArgs("--owner", "ann=chat", "--owner", "acme/bob=ops", "--default-receiver", "ops",
+                "--owner-roles", "sponsor,community-manager");
+        AlertsCommand.Settings settings = AlertsCommand.settings(connection(),
+                List.of("ops=json:http://ops/alerts", "chat=json:http://chat/alerts"), null, null, Map.of(),
+                Map.of("PULSE_ALERTS_ROUTING_OWNERS", "zed=ops"), deliver.routing());
+
+        var routing = settings.delivery().routing(settings.delivery().receivers(Map.of())).orElseThrow();
+        assertThat(routing.channels()).isEqualTo(Map.of("ann", "chat", "acme/bob", "ops"));
+        assertThat(routing.defaultReceiver()).isEqualTo("ops");
+        assertThat(routing.roles()).containsExactly("sponsor", "community-manager");
+    }
 }

@@ -90,6 +90,7 @@ class ReadmeTest {
         Topics topics = new Topics(Topics.DEFAULT_PREFIX, new AvroSerdes(new InMemorySchemaRegistryClient(), false));
         Set<String> expected = new TreeSet<>(topics.names());
         expected.add(AlertDeliveryService.deadLetterTopic(topics));
+        expected.add(AlertDeliveryService.routedTopic(topics));
         Set<String> rows = topicTableRows();
 
         assertThat(rows).as("topics in README.md's table (What you get)").containsExactlyInAnyOrderElementsOf(expected);

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.communitypulse.alerting.ReceiverFormat;
+import org.communitypulse.alerting.Route;
 import org.communitypulse.schemas.avro.Alert;
 import org.communitypulse.schemas.avro.AlertSeverity;
 import org.communitypulse.schemas.avro.AlertState;
@@ -39,15 +40,56 @@ public final class AlertFormats {
 
     /** The body for {@code format}. */
     public static String body(ReceiverFormat format, Alert alert) {
+        return body(format, alert, null);
+    }
+
+    /** The body for {@code format}, with the owner routing when the alert was routed ({@code route} not null). */
+    public static String body(ReceiverFormat format, Alert alert, Route route) {
         ObjectNode node = switch (format) {
             case SLACK -> slack(alert);
             case JSON -> generic(alert);
         };
+        if (route != null) {
+            if (format == ReceiverFormat.JSON) {
+                routing(node.putObject("routing"), route);
+            } else {
+                ObjectNode context = JSON.createObjectNode().put("type", "context");
+                mrkdwn(context.putArray("elements").addObject(), truncate(escape(ownerLine(route))));
+                ((ArrayNode) node.get("attachments").get(0).get("blocks")).add(context);
+                if (route.isUnowned()) {
+                    node.put("text", truncate(node.get("text").asText() + "\n" + escape(ownerLine(route))));
+                }
+            }
+        }
         try {
             return JSON.writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write a JSON tree", e);
         }
+    }
+
+    private static void routing(ObjectNode node, Route route) {
+        node.put("unowned", route.isUnowned());
+        if (route.isUnowned()) {
+            node.put("reason", route.unowned());
+        } else {
+            node.put("role", route.role());
+        }
+        route.owners().forEach(node.putArray("owners")::add);
+        route.vacantRoles().forEach(node.putArray("vacantRoles")::add);
+        route.withoutChannel().forEach(node.putArray("rolesWithoutChannel")::add);
+        node.put("note", ownerLine(route));
+    }
+
+    /** One line for people: who owns the alert, or that nobody does and why. */
+    static String ownerLine(Route route) {
+        String vacant = route.vacantRoles().isEmpty() ? "" : "; vacant: " + String.join(", ", route.vacantRoles());
+        String unreachable = route.withoutChannel().isEmpty() ? ""
+                : "; held without a channel: " + String.join(", ", route.withoutChannel());
+        if (route.isUnowned()) {
+            return "UNOWNED (" + route.unowned() + "): no owner role holder to tell" + vacant + unreachable;
+        }
+        return "Owner: " + route.role() + " " + String.join(", ", route.owners()) + vacant + unreachable;
     }
 
     /** Every field of the alert, dates as ISO days, evidence sorted by key, plus the delivery id. */

@@ -37,6 +37,14 @@ public final class DeliveryMetrics {
     /** [pulse_alerts_unreadable_total] alert records the firing gauge could not read. */
     public static final String UNREADABLE = "pulse.alerts.unreadable";
 
+    /**
+     * [pulse_alerts_unowned_total] alerts routed to the default receiver because no owner role had a holder with a
+     * channel, by community and reason ({@code vacant}, {@code no_channel}).
+     */
+    public static final String UNOWNED = "pulse.alerts.unowned";
+    /** [pulse_alerts_roles_unreadable_total] records of the roles topic the router could not read. */
+    public static final String ROLES_UNREADABLE = "pulse.alerts.roles.unreadable";
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, AtomicInteger> retrying = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> firing = new ConcurrentHashMap<>();
@@ -111,6 +119,16 @@ public final class DeliveryMetrics {
                     .tag("community", community).tag("condition", condition).register(registry);
             return value;
         }).set(isFiring ? 1 : 0);
+    }
+
+    public void unowned(String community, String reason) {
+        Counter.builder(UNOWNED).description("Alerts sent to the default receiver: no owner role holder with a channel")
+                .tag("community", community).tag("reason", reason).register(registry).increment();
+    }
+
+    public void rolesUnreadable() {
+        Counter.builder(ROLES_UNREADABLE).description("Records of the roles topic the alert router could not read")
+                .register(registry).increment();
     }
 
     public void unreadable(String reason) {

@@ -20,6 +20,7 @@ import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.communitypulse.alerting.Receiver;
+import org.communitypulse.alerting.Route;
 import org.communitypulse.schemas.avro.Alert;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +55,8 @@ public final class ReceiverWorker implements Runnable {
     private final Backoff backoff;
     private final DeadLetters deadLetters;
     private final DeliveryMetrics metrics;
+    /** Reading the routed topic: only records whose route names this receiver are delivered. */
+    private final boolean routed;
     private final CountDownLatch finished = new CountDownLatch(1);
     /** Partitions revoked since the last main poll: their remaining batch records must not be sent. */
     private final Set<TopicPartition> revoked = new HashSet<>();
@@ -65,6 +68,14 @@ public final class ReceiverWorker implements Runnable {
     public ReceiverWorker(Receiver receiver, Consumer<byte[], byte[]> consumer, String topic,
                           Deserializer<Alert> values, WebhookSender sender, Backoff backoff, DeadLetters deadLetters,
                           DeliveryMetrics metrics) {
+        this(receiver, consumer, topic, values, sender, backoff, deadLetters, metrics, false);
+    }
+
+    /** With {@code routed}, {@code topic} is the routed topic and records routed elsewhere are skipped. */
+    public ReceiverWorker(Receiver receiver, Consumer<byte[], byte[]> consumer, String topic,
+                          Deserializer<Alert> values, WebhookSender sender, Backoff backoff, DeadLetters deadLetters,
+                          DeliveryMetrics metrics, boolean routed) {
+        this.routed = routed;
         this.receiver = receiver;
         this.consumer = consumer;
         this.topic = topic;
@@ -126,6 +137,14 @@ public final class ReceiverWorker implements Runnable {
     /** Delivers or dead-letters one record and commits it; false when it was abandoned (stop or revocation). */
     private boolean handle(TopicPartition partition, ConsumerRecord<byte[], byte[]> record)
             throws InterruptedException {
+        Route route = null;
+        if (routed) {
+            route = Route.read(record.headers()).orElse(null);
+            if (route == null || !route.receivers().contains(receiver.name())) {
+                // Routed elsewhere (the decision is in the record, so a re-read skips it again): just move on.
+                return !crashing && commit(partition, record.offset() + 1);
+            }
+        }
         Alert alert;
         try {
             alert = record.value() == null ? null : values.deserialize(record.topic(), record.headers(), record.value());
@@ -137,7 +156,7 @@ public final class ReceiverWorker implements Runnable {
             return deadLetter(partition, record, "NULL_VALUE", "a record without an alert (tombstone)");
         }
         String deliveryId = AlertFormats.deliveryId(alert);
-        String body = AlertFormats.body(receiver.format(), alert);
+        String body = AlertFormats.body(receiver.format(), alert, route);
         long start = System.nanoTime();
         int failures = 0;
         try {

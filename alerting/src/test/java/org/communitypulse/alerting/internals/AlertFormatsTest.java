@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.communitypulse.alerting.ReceiverFormat;
+import org.communitypulse.alerting.Route;
 import org.communitypulse.schemas.avro.Alert;
 import org.communitypulse.schemas.avro.AlertCondition;
 import org.communitypulse.schemas.avro.AlertSeverity;
@@ -98,5 +99,41 @@ class AlertFormatsTest {
         assertThat(blocks.get(1).get("fields")).hasSize(2 + AlertFormats.MAX_EVIDENCE_FIELDS);
         assertThat(blocks.get(1).get("fields").get(2).get("text").asText()).isEqualTo("*ka*\n&lt;@U123&gt; &amp; 0");
         assertThat(blocks.get(2).get("elements").get(0).get("text").asText()).contains("4 more evidence values");
+    }
+
+    @Test
+    void shouldFlagTheVacancyInTheTextAndALastContextLineWhenASlackAlertIsUnowned() throws Exception {
+        Route unowned = new Route(new java.util.TreeSet<>(java.util.Set.of("fallback")), null, java.util.List.of(),
+                java.util.List.of("community-manager", "account-manager", "sponsor"), java.util.List.of(), "vacant");
+        JsonNode body = JSON.readTree(AlertFormats.body(ReceiverFormat.SLACK,
+                alert(AlertState.FIRING, AlertSeverity.WARNING, "Backlog growing", Map.of()), unowned));
+
+        assertThat(body.get("text").asText()).contains("Backlog growing")
+                .endsWith("UNOWNED (vacant): no owner role holder to tell; vacant: community-manager, account-manager, "
+                        + "sponsor");
+        JsonNode blocks = body.get("attachments").get(0).get("blocks");
+        assertThat(blocks).hasSize(4);
+        assertThat(blocks.get(3).get("elements").get(0).get("text").asText()).startsWith("UNOWNED (vacant)");
+    }
+
+    @Test
+    void shouldNameTheOwnerRoleAndHoldersWhenAnAlertWasRoutedToThem() throws Exception {
+        Route owned = new Route(new java.util.TreeSet<>(java.util.Set.of("ann-chat")), "account-manager",
+                java.util.List.of("ann"), java.util.List.of("community-manager"), java.util.List.of(), null);
+        JsonNode json = JSON.readTree(AlertFormats.body(ReceiverFormat.JSON,
+                alert(AlertState.FIRING, AlertSeverity.WARNING, "s", Map.of()), owned));
+        JsonNode slack = JSON.readTree(AlertFormats.body(ReceiverFormat.SLACK,
+                alert(AlertState.FIRING, AlertSeverity.WARNING, "s", Map.of()), owned));
+
+        assertThat(json.get("routing").get("unowned").asBoolean()).isFalse();
+        assertThat(json.get("routing").get("role").asText()).isEqualTo("account-manager");
+        assertThat(json.get("routing").get("note").asText())
+                .isEqualTo("Owner: account-manager ann; vacant: community-manager");
+        // Owned alerts keep the notification line as it was; the owner is in the last context line.
+        assertThat(slack.get("text").asText()).doesNotContain("Owner");
+        assertThat(slack.get("attachments").get(0).get("blocks").get(3).get("elements").get(0).get("text").asText())
+                .isEqualTo("Owner: account-manager ann; vacant: community-manager");
+        assertThat(JSON.readTree(AlertFormats.body(ReceiverFormat.JSON,
+                alert(AlertState.FIRING, AlertSeverity.WARNING, "s", Map.of()))).has("routing")).isFalse();
     }
 }
