@@ -202,7 +202,7 @@ public final class PulseStreamsConfig extends AbstractConfig {
     public static final String ALERT_REBASELINE_MAX_WEEKS_CONFIG = "alert.rebaseline.max.weeks";
     public static final String ALERT_REBASELINE_MAX_WEEKS_DOC =
             "An alert firing this many weeks is re-baselined whatever the spread (never into silence): the longest "
-                    + "lifetime of BELOW_BASELINE, BACKLOG_GROWING and SLOW_FIRST_RESPONSE.";
+                    + "lifetime of BELOW_BASELINE, BACKLOG_GROWING, SLOW_FIRST_RESPONSE and ACTIVITY_DECLINING.";
 
     public static final String ALERT_TREND_WEEKS_CONFIG = "alert.trend.weeks";
     public static final String ALERT_TREND_WEEKS_DOC =
