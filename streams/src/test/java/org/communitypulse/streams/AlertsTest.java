@@ -46,9 +46,13 @@ class AlertsTest {
         final TestOutputTopic<AlertKey, Alert> alerts;
 
         Run(boolean wallClock) {
+            this(AlertSettings.defaults().withWallClock(wallClock));
+        }
+
+        Run(AlertSettings settings) {
             PipelineDriver pipeline = pipelines.start((topics, serdes) -> EngagementTopology.build(topics, serdes,
                     new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK), EngagementSettings.defaults(),
-                    AlertSettings.defaults().withWallClock(wallClock)), DAY_0.atStartOfDay().toInstant(ZoneOffset.UTC));
+                    settings), DAY_0.atStartOfDay().toInstant(ZoneOffset.UTC));
             driver = pipeline.driver;
             in = pipeline.activity;
             alerts = pipeline.output(pipeline.topics.alerts());
@@ -245,6 +249,35 @@ class AlertsTest {
         assertThat(Double.parseDouble(resolved.getEvidence().get("forecast")))
                 .isGreaterThanOrEqualTo(Double.parseDouble(resolved.getEvidence().get("recover.level")));
         assertThat(alerts).noneMatch(a -> a.getCondition() == AlertCondition.NO_ACTIVITY);
+    }
+
+    @Test
+    void shouldEndAWarningOfADeclineThatGoesOnWithinItsLongestLifetime() {
+        // 60 threads a day for 6 weeks, then halving every two weeks for 10 weeks (still 4 a day at the end, never
+        // silent): the line heads for the stall all along. With alert.rebaseline.max.weeks 4 the bound is 28 days.
+        AlertSettings d = AlertSettings.defaults();
+        Run run = new Run(new AlertSettings(false, d.silenceDays(), d.baselineRatio(), d.baselineRecoverRatio(),
+                d.baselineMin(), d.baselineFireAfterDays(), d.responseShareMin(), d.responseRecoverShare(),
+                d.responseMinThreads(), d.backlogMax(), d.backlogRecover(), d.fireAfterDays(), d.resolveAfterDays(),
+                d.rebaselineWeeks(), d.rebaselineSpread(), 4, d.trend(), d.gate()));
+        history(42 + 70, day -> day < 42 ? 60 : (int) Math.round(60 * Math.pow(0.5, (day - 42) / 14.0)))
+                .forEach(day -> day.forEach(e -> run.in.pipeInput("bikes", e)));
+        run.driver.advanceWallClockTime(Duration.ofSeconds(1));
+        List<Alert> warnings = run.alerts.readValuesToList().stream()
+                .filter(a -> a.getCondition() == AlertCondition.ACTIVITY_DECLINING).toList();
+
+        assertThat(warnings).hasSizeGreaterThanOrEqualTo(3);
+        Alert first = warnings.get(0);
+        Alert end = warnings.get(1);
+        assertThat(first.getState()).isEqualTo(AlertState.FIRING);
+        assertThat(end.getState()).isEqualTo(AlertState.RESOLVED);
+        assertThat(end.getAlertId()).isEqualTo(first.getAlertId());
+        assertThat(end.getDay()).isEqualTo(first.getSince().plusDays(27));
+        assertThat(end.getEvidence()).containsEntry("resolvedBy", "REBASELINED")
+                .containsEntry("rebaseline.reason", "MAX_WEEKS");
+        // Each alert is bounded, not the condition: the decline goes on, so it fires again the next day.
+        assertThat(warnings.get(2).getState()).isEqualTo(AlertState.FIRING);
+        assertThat(warnings.get(2).getDay()).isEqualTo(end.getDay().plusDays(1));
     }
 
     @Test
