@@ -59,18 +59,17 @@ class GeneratedAlertNoiseTest {
      * The slipping community: the generator has no such plan, so its history is the generator's with a growing share
      * of threads (and their replies) left out, chosen by thread id, from nothing at SLIP_FROM to two thirds at SLIP_TO.
      */
-    static Predicate<ActivityEvent> slipping(java.util.Set<String> dropped) {
+    static Predicate<ActivityEvent> slipping() {
         return e -> {
-            if (!e.getCommunityId().equals("slipping") || e.getThreadId() == null) {
+            if (!e.getCommunityId().equals("slipping") || e.getType() != EventType.THREAD_CREATED) {
                 return true;
             }
             String thread = e.getThreadId();
-            // The thread's start day decides, so a reply goes with its thread; replies carry the thread's id.
+            // The thread's start day decides; run() leaves the replies of a left-out thread out too.
             long day = e.getOccurredAt().atZone(ZoneOffset.UTC).toLocalDate().toEpochDay();
             double dropShare = Math.min(2.0 / 3, Math.max(0, (day - SLIP_FROM.toEpochDay())
                     / (double) (SLIP_TO.toEpochDay() - SLIP_FROM.toEpochDay()) * 2 / 3));
-            return Math.floorMod(thread.hashCode(), 1000) >= dropShare * 1000
-                    || e.getType() != EventType.THREAD_CREATED && !dropped.contains(thread);
+            return Math.floorMod(thread.hashCode(), 1000) >= dropShare * 1000;
         };
     }
 
@@ -78,6 +77,14 @@ class GeneratedAlertNoiseTest {
     record Run(AlertNoise noise, List<Alert> alerts) { }
 
     static Run run(Path state) {
+        return run(state, PLAN, slipping(), AlertSettings.defaults());
+    }
+
+    /**
+     * The plan's events through the whole topology (replay clock, wall clock past the window), those {@code keep}
+     * refuses left out (a refused thread takes its replies along), with {@code settings}.
+     */
+    static Run run(Path state, SimulationPlan plan, Predicate<ActivityEvent> keep, AlertSettings settings) {
         java.util.Set<String> dropped = new java.util.HashSet<>();
         List<Alert> alerts = new java.util.ArrayList<>();
         AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
@@ -86,16 +93,16 @@ class GeneratedAlertNoiseTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "generated-alert-noise-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
-        Clock clock = Clock.fixed(PLAN.end().plus(Duration.ofDays(1)), ZoneOffset.UTC);
+        Clock clock = Clock.fixed(plan.end().plus(Duration.ofDays(1)), ZoneOffset.UTC);
         AlertNoise noise = new AlertNoise();
-        Predicate<ActivityEvent> keep = slipping(dropped);
         try (TopologyTestDriver driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
                 new IntakeSettings(Optional.empty(), Duration.ofDays(1), clock), EngagementSettings.defaults(),
-                AlertSettings.defaults().withWallClock(false), RolesConfig.defaults()), props)) {
+                settings.withWallClock(false), RolesConfig.defaults()), props)) {
             TestInputTopic<String, ActivityEvent> in = driver.createInputTopic(topics.activity().name(),
                     topics.activity().keySerde().serializer(), topics.activity().valueSerde().serializer());
-            new SimulatedActivity(PLAN).events().forEach(e -> {
-                if (!keep.test(e)) {
+            new SimulatedActivity(plan).events().forEach(e -> {
+                if (!keep.test(e) || e.getType() != EventType.THREAD_CREATED && e.getThreadId() != null
+                        && dropped.contains(e.getThreadId())) {
                     if (e.getType() == EventType.THREAD_CREATED) {
                         dropped.add(e.getThreadId());
                     }

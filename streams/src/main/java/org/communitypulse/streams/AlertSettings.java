@@ -28,36 +28,75 @@ package org.communitypulse.streams;
  *                             two standard deviations of a Poisson count, 2 x sqrt(mean), whichever is wider)
  * @param rebaselineMaxWeeks   an alert firing this many weeks is re-baselined whatever the spread (the bound on
  *                             its lifetime), except into silence
+ * @param trend                ACTIVITY_DECLINING: the early warning's least-squares trend ({@link Trend})
  * @param gate                 holds evaluation back while a backfill is incomplete ({@link AlertGate})
  */
 public record AlertSettings(boolean wallClock, int silenceDays, double baselineRatio, double baselineRecoverRatio,
                             double baselineMin, int baselineFireAfterDays, double responseShareMin,
                             double responseRecoverShare, int responseMinThreads, int backlogMax, int backlogRecover,
                             int fireAfterDays, int resolveAfterDays, int rebaselineWeeks, double rebaselineSpread,
-                            int rebaselineMaxWeeks, AlertGate gate) {
+                            int rebaselineMaxWeeks, Trend trend, AlertGate gate) {
 
     public static final int DEFAULT_BASELINE_FIRE_AFTER_DAYS = 2;
     public static final int DEFAULT_REBASELINE_WEEKS = 4;
     public static final double DEFAULT_REBASELINE_SPREAD = 0.25;
     public static final int DEFAULT_REBASELINE_MAX_WEEKS = 13;
 
+    /**
+     * ACTIVITY_DECLINING, the early warning: a least-squares line through the weekly activity (threads and replies) of
+     * the last {@code weeks} weeks that is falling significantly and reaches {@code stallRatio} x its fitted level of
+     * the oldest week within {@code horizonDays} after the judged day.
+     *
+     * @param weeks        weekly values the line is fitted to (the weeks ending D, D-7, ...)
+     * @param horizonDays  how far ahead of D the line is read (the forecast)
+     * @param minWeekly    judged only when the weeks' mean activity is at least this (a handful of posts a week is
+     *                     chance, not a trend)
+     * @param stallRatio   the stall threshold, as a share of the fitted level of the oldest week
+     * @param recoverRatio resolves once the forecast is back at or above this share of that level
+     */
+    public record Trend(int weeks, int horizonDays, double minWeekly, double stallRatio, double recoverRatio) {
+
+        public Trend {
+            if (weeks < 3 || horizonDays < 0 || minWeekly < 0 || stallRatio < 0 || recoverRatio < stallRatio
+                    || recoverRatio > 1) {
+                throw new IllegalArgumentException("alert.trend.*: need at least 3 weeks, a horizon of 0 days or more, "
+                        + "and 0 <= stall.ratio <= recover.ratio <= 1 (the recovery threshold sits above the firing one)");
+            }
+        }
+
+        public static Trend defaults() {
+            return new Trend(6, 14, 20.0, 0.25, 0.5);
+        }
+    }
+
     public static AlertSettings defaults() {
         return new AlertSettings(true, 3, 0.3, 0.6, 5.0, DEFAULT_BASELINE_FIRE_AFTER_DAYS, 0.5, 0.6, 5, 10, 7, 1, 2,
-                DEFAULT_REBASELINE_WEEKS, DEFAULT_REBASELINE_SPREAD, DEFAULT_REBASELINE_MAX_WEEKS, AlertGate.opened());
+                DEFAULT_REBASELINE_WEEKS, DEFAULT_REBASELINE_SPREAD, DEFAULT_REBASELINE_MAX_WEEKS, Trend.defaults(),
+                AlertGate.opened());
     }
 
     /** The same thresholds behind another gate. */
     public AlertSettings withGate(AlertGate other) {
         return new AlertSettings(wallClock, silenceDays, baselineRatio, baselineRecoverRatio, baselineMin,
                 baselineFireAfterDays, responseShareMin, responseRecoverShare, responseMinThreads, backlogMax,
-                backlogRecover, fireAfterDays, resolveAfterDays, rebaselineWeeks, rebaselineSpread, rebaselineMaxWeeks, other);
+                backlogRecover, fireAfterDays, resolveAfterDays, rebaselineWeeks, rebaselineSpread, rebaselineMaxWeeks, trend,
+                other);
     }
 
     /** The defaults with the clock driven by event time only, as a replay needs. */
     public AlertSettings withWallClock(boolean wallClock) {
         return new AlertSettings(wallClock, silenceDays, baselineRatio, baselineRecoverRatio, baselineMin,
                 baselineFireAfterDays, responseShareMin, responseRecoverShare, responseMinThreads, backlogMax,
-                backlogRecover, fireAfterDays, resolveAfterDays, rebaselineWeeks, rebaselineSpread, rebaselineMaxWeeks, gate);
+                backlogRecover, fireAfterDays, resolveAfterDays, rebaselineWeeks, rebaselineSpread, rebaselineMaxWeeks, trend,
+                gate);
+    }
+
+    /** The same settings with another early-warning trend. */
+    public AlertSettings withTrend(Trend other) {
+        return new AlertSettings(wallClock, silenceDays, baselineRatio, baselineRecoverRatio, baselineMin,
+                baselineFireAfterDays, responseShareMin, responseRecoverShare, responseMinThreads, backlogMax,
+                backlogRecover, fireAfterDays, resolveAfterDays, rebaselineWeeks, rebaselineSpread, rebaselineMaxWeeks, other,
+                gate);
     }
 
     public static AlertSettings from(PulseStreamsConfig config) {
@@ -76,6 +115,12 @@ public record AlertSettings(boolean wallClock, int silenceDays, double baselineR
                 config.getInt(PulseStreamsConfig.ALERT_RESOLVE_AFTER_DAYS_CONFIG),
                 config.getInt(PulseStreamsConfig.ALERT_REBASELINE_WEEKS_CONFIG),
                 config.getDouble(PulseStreamsConfig.ALERT_REBASELINE_SPREAD_CONFIG),
-                config.getInt(PulseStreamsConfig.ALERT_REBASELINE_MAX_WEEKS_CONFIG), AlertGate.opened());
+                config.getInt(PulseStreamsConfig.ALERT_REBASELINE_MAX_WEEKS_CONFIG),
+                new Trend(config.getInt(PulseStreamsConfig.ALERT_TREND_WEEKS_CONFIG),
+                        config.getInt(PulseStreamsConfig.ALERT_TREND_HORIZON_DAYS_CONFIG),
+                        config.getDouble(PulseStreamsConfig.ALERT_TREND_MIN_WEEKLY_CONFIG),
+                        config.getDouble(PulseStreamsConfig.ALERT_TREND_STALL_RATIO_CONFIG),
+                        config.getDouble(PulseStreamsConfig.ALERT_TREND_RECOVER_RATIO_CONFIG)),
+                AlertGate.opened());
     }
 }

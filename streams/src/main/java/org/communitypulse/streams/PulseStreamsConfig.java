@@ -202,7 +202,31 @@ public final class PulseStreamsConfig extends AbstractConfig {
     public static final String ALERT_REBASELINE_MAX_WEEKS_CONFIG = "alert.rebaseline.max.weeks";
     public static final String ALERT_REBASELINE_MAX_WEEKS_DOC =
             "An alert firing this many weeks is re-baselined whatever the spread (never into silence): the longest "
-                    + "lifetime of BELOW_BASELINE, BACKLOG_GROWING and SLOW_FIRST_RESPONSE.";
+                    + "lifetime of BELOW_BASELINE, BACKLOG_GROWING, SLOW_FIRST_RESPONSE and ACTIVITY_DECLINING.";
+
+    public static final String ALERT_TREND_WEEKS_CONFIG = "alert.trend.weeks";
+    public static final String ALERT_TREND_WEEKS_DOC =
+            "ACTIVITY_DECLINING (early warning): the least-squares line is fitted to the weekly threads and replies "
+                    + "of this many weeks, the last ending on the judged day.";
+
+    public static final String ALERT_TREND_HORIZON_DAYS_CONFIG = "alert.trend.horizon.days";
+    public static final String ALERT_TREND_HORIZON_DAYS_DOC =
+            "ACTIVITY_DECLINING fires when the fitted line, read this many days after the judged day, is at or under "
+                    + "the stall threshold (and falls significantly).";
+
+    public static final String ALERT_TREND_MIN_WEEKLY_CONFIG = "alert.trend.min.weekly";
+    public static final String ALERT_TREND_MIN_WEEKLY_DOC =
+            "ACTIVITY_DECLINING is only judged when the weeks' mean activity is at least this many threads and "
+                    + "replies a week.";
+
+    public static final String ALERT_TREND_STALL_RATIO_CONFIG = "alert.trend.stall.ratio";
+    public static final String ALERT_TREND_STALL_RATIO_DOC =
+            "ACTIVITY_DECLINING's stall threshold: this share of the line's fitted level of the oldest week.";
+
+    public static final String ALERT_TREND_RECOVER_RATIO_CONFIG = "alert.trend.recover.ratio";
+    public static final String ALERT_TREND_RECOVER_RATIO_DOC =
+            "ACTIVITY_DECLINING resolves once the forecast is back at or above this share of the line's fitted level "
+                    + "of the oldest week (or the weeks are no longer judged).";
 
     public static final String ALERT_ROLE_VACANT_GRACE_DAYS_CONFIG = "alert.role.vacant.grace.days";
     public static final String ALERT_ROLE_VACANT_GRACE_DAYS_DOC =
@@ -358,6 +382,16 @@ public final class PulseStreamsConfig extends AbstractConfig {
                     Range.between(0, 1), Importance.LOW, ALERT_REBASELINE_SPREAD_DOC)
             .define(ALERT_REBASELINE_MAX_WEEKS_CONFIG, Type.INT, AlertSettings.DEFAULT_REBASELINE_MAX_WEEKS,
                     Range.between(1, 520), Importance.LOW, ALERT_REBASELINE_MAX_WEEKS_DOC)
+            .define(ALERT_TREND_WEEKS_CONFIG, Type.INT, AlertSettings.Trend.defaults().weeks(), Range.between(3, 52),
+                    Importance.LOW, ALERT_TREND_WEEKS_DOC)
+            .define(ALERT_TREND_HORIZON_DAYS_CONFIG, Type.INT, AlertSettings.Trend.defaults().horizonDays(),
+                    Range.between(0, 365), Importance.LOW, ALERT_TREND_HORIZON_DAYS_DOC)
+            .define(ALERT_TREND_MIN_WEEKLY_CONFIG, Type.DOUBLE, AlertSettings.Trend.defaults().minWeekly(),
+                    Range.atLeast(0), Importance.LOW, ALERT_TREND_MIN_WEEKLY_DOC)
+            .define(ALERT_TREND_STALL_RATIO_CONFIG, Type.DOUBLE, AlertSettings.Trend.defaults().stallRatio(),
+                    Range.between(0, 1), Importance.LOW, ALERT_TREND_STALL_RATIO_DOC)
+            .define(ALERT_TREND_RECOVER_RATIO_CONFIG, Type.DOUBLE, AlertSettings.Trend.defaults().recoverRatio(),
+                    Range.between(0, 1), Importance.LOW, ALERT_TREND_RECOVER_RATIO_DOC)
             .define(ALERT_ROLE_VACANT_GRACE_DAYS_CONFIG, Type.INT, RoleAlertSettings.DEFAULT_VACANT_GRACE_DAYS,
                     Range.atLeast(0), Importance.LOW, ALERT_ROLE_VACANT_GRACE_DAYS_DOC)
             .define(ALERT_VIOLATION_OPEN_DAYS_CONFIG, Type.INT, RoleAlertSettings.DEFAULT_VIOLATION_OPEN_DAYS,

@@ -46,9 +46,13 @@ class AlertsTest {
         final TestOutputTopic<AlertKey, Alert> alerts;
 
         Run(boolean wallClock) {
+            this(AlertSettings.defaults().withWallClock(wallClock));
+        }
+
+        Run(AlertSettings settings) {
             PipelineDriver pipeline = pipelines.start((topics, serdes) -> EngagementTopology.build(topics, serdes,
                     new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK), EngagementSettings.defaults(),
-                    AlertSettings.defaults().withWallClock(wallClock)), DAY_0.atStartOfDay().toInstant(ZoneOffset.UTC));
+                    settings), DAY_0.atStartOfDay().toInstant(ZoneOffset.UTC));
             driver = pipeline.driver;
             in = pipeline.activity;
             alerts = pipeline.output(pipeline.topics.alerts());
@@ -153,13 +157,134 @@ class AlertsTest {
         // 20 threads a day, one fewer every third day, down to none from day 60 on.
         List<AlertStep> steps = replay(history(70, d -> Math.max(0, 20 - d / 3)));
 
+        // The early warning comes first (the trend of the weekly activity heads for the stall) and stands down
+        // once NO_ACTIVITY reports the stall.
         assertThat(steps).extracting(AlertStep::condition, AlertStep::state).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(AlertCondition.ACTIVITY_DECLINING, AlertState.FIRING),
                 org.assertj.core.groups.Tuple.tuple(AlertCondition.BELOW_BASELINE, AlertState.FIRING),
-                org.assertj.core.groups.Tuple.tuple(AlertCondition.NO_ACTIVITY, AlertState.FIRING));
-        AlertStep below = steps.get(0);
+                org.assertj.core.groups.Tuple.tuple(AlertCondition.NO_ACTIVITY, AlertState.FIRING),
+                org.assertj.core.groups.Tuple.tuple(AlertCondition.ACTIVITY_DECLINING, AlertState.RESOLVED));
+        AlertStep below = steps.get(1);
         // Fires only once a day is under 30% of its baseline: 2 threads (4 activity) against about 16.
         assertThat(below.day()).isBetween(50, 60);
-        assertThat(steps.get(1)).isEqualTo(new AlertStep(62, AlertCondition.NO_ACTIVITY, AlertState.FIRING, 60));
+        assertThat(steps.get(2)).isEqualTo(new AlertStep(62, AlertCondition.NO_ACTIVITY, AlertState.FIRING, 60));
+        assertThat(steps.get(0).day()).isLessThanOrEqualTo(62 - 7);
+    }
+
+    private static List<AlertStep> only(List<AlertStep> steps, AlertCondition condition) {
+        return steps.stream().filter(step -> step.condition() == condition).toList();
+    }
+
+    @Test
+    void shouldWarnOfADecliningCommunityBeforeItStallsWithTheFittedTrendInTheEvidence() {
+        // Eight steady weeks of 10 threads a day (140 threads and replies a week), then one fewer thread every third
+        // day from day 56: silent from day 83 on.
+        List<Alert> alerts = replayAlerts(history(100, d -> d < 56 ? 10 : Math.max(0, 10 - (d - 53) / 3)));
+        List<AlertStep> steps = alerts.stream().map(AlertStep::of).toList();
+
+        List<AlertStep> warnings = only(steps, AlertCondition.ACTIVITY_DECLINING);
+        AlertStep silence = only(steps, AlertCondition.NO_ACTIVITY).get(0);
+        assertThat(silence).isEqualTo(new AlertStep(85, AlertCondition.NO_ACTIVITY, AlertState.FIRING, 83));
+        assertThat(warnings).first().satisfies(w -> {
+            assertThat(w.state()).isEqualTo(AlertState.FIRING);
+            // At least a week ahead of NO_ACTIVITY, and not before the decline shows in the weekly values.
+            assertThat(w.day()).isBetween(60, silence.day() - 7);
+        });
+        Alert warning = alerts.stream().filter(a -> a.getCondition() == AlertCondition.ACTIVITY_DECLINING)
+                .findFirst().orElseThrow();
+        assertThat(warning.getSeverity()).isEqualTo(org.communitypulse.schemas.avro.AlertSeverity.WARNING);
+        Map<String, String> evidence = warning.getEvidence();
+        assertThat(evidence).containsEntry("trend.weeks", "6").containsKeys("weekly", "trend.slope", "trend.intercept",
+                "forecast", "forecast.day", "crossing.day", "crossing.week", "threshold.stall");
+        // The evidence is the least-squares line of the weekly values it lists (x = 0 .. 5, oldest first).
+        double[] weekly = java.util.Arrays.stream(evidence.get("weekly").split(",")).mapToDouble(Double::parseDouble)
+                .toArray();
+        double slope = (-2.5 * weekly[0] - 1.5 * weekly[1] - 0.5 * weekly[2] + 0.5 * weekly[3] + 1.5 * weekly[4]
+                + 2.5 * weekly[5]) / 17.5;
+        double intercept = java.util.Arrays.stream(weekly).average().orElseThrow() - slope * 2.5;
+        assertThat(Double.parseDouble(evidence.get("trend.slope"))).isNegative().isCloseTo(slope,
+                org.assertj.core.data.Offset.offset(0.001));
+        assertThat(Double.parseDouble(evidence.get("trend.intercept"))).isCloseTo(intercept,
+                org.assertj.core.data.Offset.offset(0.001));
+        assertThat(Double.parseDouble(evidence.get("forecast"))).isCloseTo(intercept + slope * (5 + 2),
+                org.assertj.core.data.Offset.offset(0.001))
+                .isLessThanOrEqualTo(Double.parseDouble(evidence.get("threshold.stall")));
+        assertThat(Double.parseDouble(evidence.get("threshold.stall"))).isCloseTo(0.25 * intercept,
+                org.assertj.core.data.Offset.offset(0.001));
+        assertThat(LocalDate.parse(evidence.get("crossing.day"))).isAfter(warning.getDay())
+                .isBeforeOrEqualTo(warning.getDay().plusDays(14));
+        // Once NO_ACTIVITY reports the stall, the warning stands down (two days of hysteresis).
+        assertThat(warnings).hasSize(2);
+        assertThat(warnings.get(1)).isEqualTo(new AlertStep(86, AlertCondition.ACTIVITY_DECLINING, AlertState.RESOLVED,
+                warnings.get(0).since()));
+        assertThat(alerts.stream().filter(a -> a.getCondition() == AlertCondition.ACTIVITY_DECLINING
+                && a.getState() == AlertState.RESOLVED).findFirst().orElseThrow().getEvidence())
+                .containsEntry("resolvedBy", "STALLED").containsEntry("noActivitySince", DAY_0.plusDays(83).toString());
+    }
+
+    @Test
+    void shouldNotWarnOfANoisyButFlatCommunity() {
+        // Each week at a level drawn at random, 3 to 6 threads a day (42 to 84 threads and replies a week), for 40
+        // weeks: runs of lower weeks happen by chance; no line through six of them falls to the stall threshold.
+        java.util.Random random = new java.util.Random(42);
+        int[] level = random.ints(40, 3, 7).toArray();
+        List<AlertStep> steps = replay(history(280, d -> level[d / 7]));
+        assertThat(only(steps, AlertCondition.ACTIVITY_DECLINING)).isEmpty();
+    }
+
+    @Test
+    void shouldResolveTheWarningWhenTheDeclineFlattensOut() {
+        // 10 threads a day for 8 weeks, down to 3 over three weeks (one fewer every third day), then 3 a day for
+        // 12 weeks: a community that settles lower is not heading for a stall once its weeks are flat.
+        List<Alert> alerts = replayAlerts(history(56 + 21 + 84, d -> d < 56 ? 10 : Math.max(3, 10 - (d - 53) / 3)));
+        List<AlertStep> warnings = only(alerts.stream().map(AlertStep::of).toList(), AlertCondition.ACTIVITY_DECLINING);
+
+        assertThat(warnings).extracting(AlertStep::state).containsExactly(AlertState.FIRING, AlertState.RESOLVED);
+        assertThat(warnings.get(0).day()).isBetween(60, 77);
+        // Resolved on the trend of the flat weeks: the forecast back at half the line's oldest level, two days running.
+        assertThat(warnings.get(1).day()).isBetween(77, 56 + 21 + 42);
+        Alert resolved = alerts.stream().filter(a -> a.getCondition() == AlertCondition.ACTIVITY_DECLINING
+                && a.getState() == AlertState.RESOLVED).findFirst().orElseThrow();
+        assertThat(resolved.getEvidence()).containsEntry("resolvedBy", "RECOVERED");
+        assertThat(Double.parseDouble(resolved.getEvidence().get("forecast")))
+                .isGreaterThanOrEqualTo(Double.parseDouble(resolved.getEvidence().get("recover.level")));
+        assertThat(alerts).noneMatch(a -> a.getCondition() == AlertCondition.NO_ACTIVITY);
+    }
+
+    @Test
+    void shouldEndAWarningOfADeclineThatGoesOnWithinItsLongestLifetime() {
+        // 60 threads a day for 6 weeks, then halving every two weeks for 10 weeks (still 4 a day at the end, never
+        // silent): the line heads for the stall all along. With alert.rebaseline.max.weeks 4 the bound is 28 days.
+        AlertSettings d = AlertSettings.defaults();
+        Run run = new Run(new AlertSettings(false, d.silenceDays(), d.baselineRatio(), d.baselineRecoverRatio(),
+                d.baselineMin(), d.baselineFireAfterDays(), d.responseShareMin(), d.responseRecoverShare(),
+                d.responseMinThreads(), d.backlogMax(), d.backlogRecover(), d.fireAfterDays(), d.resolveAfterDays(),
+                d.rebaselineWeeks(), d.rebaselineSpread(), 4, d.trend(), d.gate()));
+        history(42 + 70, day -> day < 42 ? 60 : (int) Math.round(60 * Math.pow(0.5, (day - 42) / 14.0)))
+                .forEach(day -> day.forEach(e -> run.in.pipeInput("bikes", e)));
+        run.driver.advanceWallClockTime(Duration.ofSeconds(1));
+        List<Alert> warnings = run.alerts.readValuesToList().stream()
+                .filter(a -> a.getCondition() == AlertCondition.ACTIVITY_DECLINING).toList();
+
+        assertThat(warnings).hasSizeGreaterThanOrEqualTo(3);
+        Alert first = warnings.get(0);
+        Alert end = warnings.get(1);
+        assertThat(first.getState()).isEqualTo(AlertState.FIRING);
+        assertThat(end.getState()).isEqualTo(AlertState.RESOLVED);
+        assertThat(end.getAlertId()).isEqualTo(first.getAlertId());
+        assertThat(end.getDay()).isEqualTo(first.getSince().plusDays(27));
+        assertThat(end.getEvidence()).containsEntry("resolvedBy", "REBASELINED")
+                .containsEntry("rebaseline.reason", "MAX_WEEKS");
+        // Each alert is bounded, not the condition: the decline goes on, so it fires again the next day.
+        assertThat(warnings.get(2).getState()).isEqualTo(AlertState.FIRING);
+        assertThat(warnings.get(2).getDay()).isEqualTo(end.getDay().plusDays(1));
+    }
+
+    @Test
+    void shouldWarnTheSameWayLiveAsInReplay() {
+        List<List<ActivityEvent>> history = history(100, d -> d < 56 ? 10 : Math.max(0, 10 - (d - 53) / 3));
+        List<AlertStep> live = only(live(history), AlertCondition.ACTIVITY_DECLINING);
+        assertThat(live).isNotEmpty().isEqualTo(only(replay(history), AlertCondition.ACTIVITY_DECLINING));
     }
 
     @Test
@@ -193,7 +318,12 @@ class AlertsTest {
 
     @Test
     void shouldRebaselineABelowBaselineAlertOnceTheCommunityHoldsSteadyAtItsNewLevel() {
-        List<Alert> alerts = replayAlerts(burstThenSteady());
+        List<Alert> all = replayAlerts(burstThenSteady());
+        // A fall to a quarter in two weeks also warns of a stall (day 65) until the flat weeks say otherwise (day 97).
+        assertThat(all).extracting(AlertStep::of).filteredOn(step -> step.condition() == AlertCondition.ACTIVITY_DECLINING)
+                .containsExactly(new AlertStep(65, AlertCondition.ACTIVITY_DECLINING, AlertState.FIRING, 65),
+                        new AlertStep(97, AlertCondition.ACTIVITY_DECLINING, AlertState.RESOLVED, 65));
+        List<Alert> alerts = all.stream().filter(a -> a.getCondition() != AlertCondition.ACTIVITY_DECLINING).toList();
 
         // Days 56 and 57: 8 against a baseline of 30 fires; 8 never reaches 0.6 x 30 = 18, so only the new level
         // ends it: four steady weeks, all since it held (day 56), on day 56 + 27.
@@ -214,14 +344,15 @@ class AlertsTest {
         List<List<ActivityEvent>> history = history(56 + 60, d -> d < 56 ? 15 : 4);
         // The live clock passes the end of the history, so the silent day after it is judged too: compare before it.
         List<AlertStep> live = live(history).stream().filter(step -> step.day() < 56 + 60).toList();
-        assertThat(live).hasSize(2).isEqualTo(replay(history));
+        assertThat(live).hasSize(4).isEqualTo(replay(history));
     }
 
     @Test
     void shouldKeepAStallingCommunityAlertedAndNeverRebaselineItIntoSilence() {
         // Burst, steady for 8 weeks (re-baselined on day 83), then silent from day 112 for 120 days: past
         // alert.rebaseline.max.weeks, and silence never becomes the normal.
-        List<AlertStep> steps = replay(history(232, d -> d < 56 ? 15 : d < 112 ? 4 : 0));
+        List<AlertStep> steps = replay(history(232, d -> d < 56 ? 15 : d < 112 ? 4 : 0)).stream()
+                .filter(step -> step.condition() != AlertCondition.ACTIVITY_DECLINING).toList();
 
         assertThat(steps).containsExactly(
                 new AlertStep(57, AlertCondition.BELOW_BASELINE, AlertState.FIRING, 56),

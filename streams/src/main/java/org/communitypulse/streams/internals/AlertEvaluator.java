@@ -70,7 +70,7 @@ final class AlertEvaluator {
 
     private static final class Condition {
         static final AlertCondition[] ALL = {AlertCondition.NO_ACTIVITY, AlertCondition.BELOW_BASELINE,
-            AlertCondition.SLOW_FIRST_RESPONSE, AlertCondition.BACKLOG_GROWING};
+            AlertCondition.SLOW_FIRST_RESPONSE, AlertCondition.BACKLOG_GROWING, AlertCondition.ACTIVITY_DECLINING};
     }
 
     private Verdict judge(CommunityView view, AlertCondition condition, int day) {
@@ -79,6 +79,7 @@ final class AlertEvaluator {
             case BELOW_BASELINE -> baseline(view, day);
             case SLOW_FIRST_RESPONSE -> response(view, day);
             case BACKLOG_GROWING -> backlog(view, day);
+            case ACTIVITY_DECLINING -> declining(view, day);
             default -> Verdict.notJudged();
         };
     }
@@ -214,6 +215,118 @@ final class AlertEvaluator {
                 evidence);
     }
 
+    /** Threads and replies of the 7 days ending {@code end}. */
+    private static long weekActivity(CommunityView view, int end) {
+        long sum = 0;
+        for (int d = end - 6; d <= end; d++) {
+            sum += activity(view.day(d));
+        }
+        return sum;
+    }
+
+    /**
+     * ACTIVITY_DECLINING, the early warning: a least-squares line through the weekly activity of the weeks ending D,
+     * D-7, ... (oldest first, x = 0 .. N-1), read {@code horizonDays} after D. It holds when the line falls by more
+     * than twice its standard error and the forecast is at or under the stall threshold (a share of the line's level
+     * at the oldest week); it recovers when the forecast is back at the recovery share, or the weeks are no longer
+     * judged (too little activity: a community that has stalled is NO_ACTIVITY's). Reads days up to D only.
+     */
+    private Verdict declining(CommunityView view, int day) {
+        AlertSettings.Trend trend = settings.trend();
+        int n = trend.weeks();
+        Integer silentSince = view.cs.getOpenAlerts().get(AlertCondition.NO_ACTIVITY.name());
+        if (silentSince != null) {
+            // The stall it warns of is here and NO_ACTIVITY (judged first) reports it: a warning now is noise.
+            return new Verdict(false, true, day, AlertSeverity.WARNING, "", evidence("resolvedBy", "STALLED",
+                    "noActivitySince", LocalDate.ofEpochDay(silentSince).toString()));
+        }
+        if (day - 7 * n + 1 < view.cs.getFirstActiveDay() || hasSilence(view, day - 7 * n + 1, day)) {
+            // A silence NO_ACTIVITY reported inside the weeks makes a line of a stall and its aftermath, not a decline.
+            return Verdict.notJudged();
+        }
+        double[] weekly = new double[n];
+        for (int k = 0; k < n; k++) {
+            weekly[k] = weekActivity(view, day - 7 * (n - 1 - k));
+        }
+        LeastSquares line = LeastSquares.fit(weekly);
+        if (line.mean() < trend.minWeekly() || line.intercept() <= 0) {
+            return Verdict.notJudged();
+        }
+        double ahead = (n - 1) + trend.horizonDays() / 7.0;
+        double forecast = line.at(ahead);
+        double stall = trend.stallRatio() * line.intercept();
+        double recover = trend.recoverRatio() * line.intercept();
+        // Weekly counts vary at least as a Poisson count does; a real community's bursts vary more (the residuals).
+        double slopeError = Math.max(Math.sqrt(line.mean() / line.sxx()), line.slopeStandardError());
+        boolean falling = line.slope() < -2 * slopeError;
+        boolean holds = falling && forecast <= stall;
+        Map<String, String> evidence = evidence("weekly", java.util.Arrays.stream(weekly)
+                        .mapToObj(v -> Long.toString((long) v)).collect(java.util.stream.Collectors.joining(",")),
+                "trend.weeks", Integer.toString(n), "trend.slope", format(line.slope()), "trend.slope.error",
+                format(slopeError), "trend.intercept", format(line.intercept()), "trend.current",
+                format(line.at(n - 1)), "forecast", format(forecast), "forecast.day",
+                LocalDate.ofEpochDay(day + trend.horizonDays()).toString(), "threshold.stall", format(stall),
+                "recover.level", format(recover));
+        String crossing = "";
+        if (line.slope() < 0) {
+            // x at which the line meets the stall threshold, in days after D (negative: already under it).
+            double crossingDays = ((stall - line.intercept()) / line.slope() - (n - 1)) * 7;
+            int crossingDay = day + (int) Math.ceil(crossingDays);
+            evidence.put("crossing.days", format(crossingDays));
+            evidence.put("crossing.day", LocalDate.ofEpochDay(crossingDay).toString());
+            // The week (Monday) in which the line crosses.
+            evidence.put("crossing.week", LocalDate.ofEpochDay(crossingDay)
+                    .with(java.time.DayOfWeek.MONDAY).toString());
+            crossing = " (about " + LocalDate.ofEpochDay(crossingDay) + ")";
+        }
+        return new Verdict(holds, forecast >= recover, day, AlertSeverity.WARNING,
+                "Activity in " + view.community + " is falling: " + format(line.at(n - 1)) + " threads and replies a week"
+                        + " on the trend of the last " + n + " weeks (" + format(line.slope()) + " a week), heading under "
+                        + format(stall) + " within " + trend.horizonDays() + " days" + crossing,
+                evidence);
+    }
+
+    /** Whether days {@code from .. to} hold {@code alert.silence.days} consecutive days without a thread or reply. */
+    private boolean hasSilence(CommunityView view, int from, int to) {
+        int run = 0;
+        for (int d = from; d <= to; d++) {
+            run = activity(view.day(d)) == 0 ? run + 1 : 0;
+            if (run >= settings.silenceDays()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A least-squares line y = intercept + slope x through values at x = 0 .. n-1. */
+    record LeastSquares(double intercept, double slope, double mean, double sxx, double slopeStandardError) {
+
+        static LeastSquares fit(double[] y) {
+            int n = y.length;
+            double xMean = (n - 1) / 2.0;
+            double yMean = java.util.Arrays.stream(y).average().orElse(0);
+            double sxx = 0;
+            double sxy = 0;
+            for (int x = 0; x < n; x++) {
+                sxx += (x - xMean) * (x - xMean);
+                sxy += (x - xMean) * (y[x] - yMean);
+            }
+            double slope = sxy / sxx;
+            double intercept = yMean - slope * xMean;
+            double residuals = 0;
+            for (int x = 0; x < n; x++) {
+                double r = y[x] - (intercept + slope * x);
+                residuals += r * r;
+            }
+            double error = n > 2 ? Math.sqrt(residuals / (n - 2) / sxx) : Double.POSITIVE_INFINITY;
+            return new LeastSquares(intercept, slope, yMean, sxx, error);
+        }
+
+        double at(double x) {
+            return intercept + slope * x;
+        }
+    }
+
     /**
      * Whether a firing alert is re-baselined on {@code day}: the last {@code rebaselineWeeks} weekly values, all inside
      * the firing period, are steady (each within {@code rebaselineSpread} of their mean, or for counts within
@@ -229,6 +342,11 @@ final class AlertEvaluator {
             return null;
         }
         boolean capped = firingDays >= 7 * Math.max(weeks, settings.rebaselineMaxWeeks());
+        if (condition == AlertCondition.ACTIVITY_DECLINING) {
+            // A steady level is its recovery, not a new normal; only the bound on its lifetime applies.
+            return capped ? evidence("resolvedBy", "REBASELINED", "rebaseline.reason", "MAX_WEEKS",
+                    "rebaseline.weeks", Integer.toString(settings.rebaselineMaxWeeks())) : null;
+        }
         double[] values = new double[weeks];
         for (int k = 0; k < weeks; k++) {
             int end = day - 7 * (weeks - 1 - k);
