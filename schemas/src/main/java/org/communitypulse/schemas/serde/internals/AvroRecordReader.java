@@ -31,11 +31,6 @@ import org.communitypulse.schemas.registry.SchemaRegistryException;
  */
 public final class AvroRecordReader {
 
-    static {
-        TrustedClasses.install();
-    }
-
-
     /** How the reader schema is chosen. */
     public enum Mode {
         /** Reader schema = writer schema; records come back as {@code GenericData.Record}. */

@@ -26,11 +26,6 @@ import org.communitypulse.schemas.registry.SchemaRegistryException;
  */
 public final class AvroRecordWriter {
 
-    static {
-        TrustedClasses.install();
-    }
-
-
     private static final EncoderFactory ENCODERS = EncoderFactory.get();
 
     private final SchemaRegistryClient client;
