@@ -35,6 +35,7 @@ import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
 import org.communitypulse.schemas.registry.SchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
+import org.communitypulse.streams.alerts.AlertActionPublisher;
 import org.communitypulse.streams.http.AccessTokens;
 import org.communitypulse.streams.http.Dashboard;
 import org.communitypulse.streams.http.HttpSettings;
@@ -69,6 +70,7 @@ public final class PulseStreamsApp implements AutoCloseable {
     /** The port the HTTP server binds (0 resolved to a free one up front, since it is advertised), or -1. */
     private final int httpPort;
     private final Dashboard dashboard;
+    private final AlertActionPublisher alertActions;
     private final HttpSettings httpSettings;
     private final Optional<Path> generatedTokenFile;
     /** This instance's advertised HTTP address (application.server); also a Host name it answers to. */
@@ -103,6 +105,7 @@ public final class PulseStreamsApp implements AutoCloseable {
                 new StreamsViewStores(streams, topics.activity().name()));
         if (httpPort == PulseStreamsConfig.HTTP_PORT_DISABLED) {
             this.dashboard = null;
+            this.alertActions = null;
             this.httpSettings = null;
             this.generatedTokenFile = Optional.empty();
             this.advertised = Optional.empty();
@@ -123,6 +126,11 @@ public final class PulseStreamsApp implements AutoCloseable {
             this.advertised = server.isBlank() ? Optional.empty() : Optional.of(HostInfo.buildFromEndpoint(server));
             this.dashboard = new Dashboard(streams, new StreamsViewStores(streams, topics.activity().name()),
                     advertised, tokens, httpSettings.maxSseClients());
+            // Bootstrap servers and the client security settings, as Streams' own producers get them.
+            Map<String, Object> producerConfig = new StreamsConfig(props).getProducerConfigs(
+                    config.applicationId() + "-alert-actions");
+            this.alertActions = AlertActionPublisher.kafka(topics.alertActions(), producerConfig, Duration.ofSeconds(10));
+            dashboard.alertActions(alertActions, java.time.Clock.systemUTC());
             httpExtensions.add(dashboard);
         }
     }
@@ -444,6 +452,9 @@ public final class PulseStreamsApp implements AutoCloseable {
         reconciliationGauge.close();
         if (dashboard != null) {
             dashboard.close();
+        }
+        if (alertActions != null) {
+            alertActions.close();
         }
         PulseHttpServer server = http;
         if (server != null) {
