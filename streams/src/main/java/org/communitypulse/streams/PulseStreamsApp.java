@@ -245,6 +245,7 @@ public final class PulseStreamsApp implements AutoCloseable {
         createTopics(config.adminClientProperties(), config.bootstrapServers(), topics.names(),
                 config.topicPartitions(), java.util.Set.copyOf(topics.metricNames()), config.topicPolicy());
         matchErasurePartitions(config.adminClientProperties(), config.bootstrapServers(), topics);
+        checkAlertActionPartitions(config.adminClientProperties(), config.bootstrapServers(), topics);
         // Before Streams, so that /ready answers 503 (not "connection refused") while partitions are assigned.
         if (httpPort != PulseStreamsConfig.HTTP_PORT_DISABLED) {
             PulseHttpServer.Builder builder = PulseHttpServer.builder(meters.registry(), streams::state)
@@ -358,6 +359,42 @@ public final class PulseStreamsApp implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted checking the partitions of " + erasures, e);
+        }
+    }
+
+    /**
+     * Alert actions are applied by the task holding the same partition number of the activity topic (both keyed
+     * by community id): with another partition count a community's actions would reach a task that does not hold
+     * its alerts. Adds missing partitions (the topic was created with fewer, e.g. after the activity topic grew);
+     * refuses to start with more, which cannot be undone.
+     */
+    static void checkAlertActionPartitions(Map<String, Object> clientProperties, String bootstrapServers,
+                                           Topics topics) {
+        String activity = topics.activity().name();
+        String actions = topics.alertActions().name();
+        int wanted;
+        int have;
+        try (Admin admin = Admin.create(adminConfig(clientProperties, bootstrapServers))) {
+            Map<String, TopicDescription> described = admin.describeTopics(List.of(activity, actions))
+                    .allTopicNames().get(20, TimeUnit.SECONDS);
+            wanted = described.get(activity).partitions().size();
+            have = described.get(actions).partitions().size();
+            if (have < wanted) {
+                LOG.warn("{} has {} partitions, {} has {}: adding partitions so each community's alert actions reach "
+                        + "the task holding its alerts", actions, have, activity, wanted);
+                admin.createPartitions(Map.of(actions, org.apache.kafka.clients.admin.NewPartitions.increaseTo(wanted)))
+                        .all().get(20, TimeUnit.SECONDS);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot compare the partitions of " + actions + " and " + activity
+                    + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted checking the partitions of " + actions, e);
+        }
+        if (have > wanted) {
+            throw new IllegalStateException(actions + " has " + have + " partitions but " + activity + " has " + wanted
+                    + ": recreate " + actions + " with " + wanted + " partitions (docs/alerts.md#acknowledge-and-snooze)");
         }
     }
 
