@@ -219,10 +219,48 @@
     $('#alerts').innerHTML = !alerts ? '<li class="muted admin-only">' + ADMIN_ONLY + '</li>' : alerts.alerts.slice().reverse().map((a) => '<li class="' + a.state + '"><strong>' + a.condition +
       '</strong> ' + a.severity.toLowerCase() + ', ' + a.state.toLowerCase() + ' — since ' + a.since +
       (a.state === 'RESOLVED' ? ', resolved on ' + a.day : ', evaluated ' + a.day) + '<br><span class="muted">' +
-      esc(a.summary) + '</span></li>').join('') || '<li class="muted">No alert has fired.</li>';
+      esc(a.summary) + '</span>' + alertActions(s.communityId, a) + '</li>').join('') || '<li class="muted">No alert has fired.</li>';
     loadMaturity(s.communityId);
     state.renders++;
     document.getElementById('community-view').dataset.renders = String(state.renders);
+  }
+
+  // ---- acknowledge and snooze (admin scope; docs/alerts.md#acknowledge-and-snooze) -------------------
+  function alertActions(community, a) {
+    const notes = [];
+    if (a.acknowledgedBy) notes.push('acknowledged by ' + esc(a.acknowledgedBy) + ' at ' + esc(a.acknowledgedAt));
+    if (a.snoozedUntil) notes.push('snoozed until ' + esc(a.snoozedUntil));
+    let html = notes.length ? '<br><span class="muted alert-state">' + notes.join('; ') + '</span>' : '';
+    if (a.state !== 'FIRING') return html;
+    const data = ' data-community="' + esc(community) + '" data-condition="' + esc(a.condition) + '" data-alert-id="' + esc(a.alertId) + '"';
+    html += '<br><span class="alert-actions">';
+    if (!a.acknowledgedBy) html += '<button type="button" data-action="acknowledge"' + data + '>Acknowledge</button> ';
+    html += a.snoozedUntil ? '<button type="button" data-action="unsnooze"' + data + '>Unsnooze</button>'
+      : '<button type="button" data-action="snooze"' + data + '>Snooze 24 h</button>';
+    return html + ' <span class="muted alert-action-result"></span></span>';
+  }
+
+  async function postAlertAction(button) {
+    const d = button.dataset;
+    let url = '/api/communities/' + encodeURIComponent(d.community) + '/alerts/' + encodeURIComponent(d.condition) + '/' + d.action;
+    if (d.action === 'acknowledge') url += '?alertId=' + encodeURIComponent(d.alertId);
+    if (d.action === 'snooze') url += '?until=PT24H';
+    const result = button.parentElement.querySelector('.alert-action-result');
+    button.disabled = true;
+    try {
+      const r = await fetch(url, { method: 'POST', headers: { Accept: 'application/json' } });
+      if (r.status === 202) {
+        result.textContent = 'recorded';
+        // Applied by the instance holding the community within about a second.
+        setTimeout(() => { if (state.current) loadCommunity(state.current); }, 1500);
+        return;
+      }
+      const body = await r.json().catch(() => ({}));
+      result.textContent = r.status === 403 ? 'needs the admin token' : (body.error || ('failed: ' + r.status));
+    } catch (e) {
+      result.textContent = 'failed: ' + e.message;
+    }
+    button.disabled = false;
   }
 
   // ---- roles: coverage, training and open violations ------------------------------------------------
@@ -386,6 +424,10 @@
   $('#communities tbody').addEventListener('click', (e) => {
     const tr = e.target.closest('tr[data-id]');
     if (tr) location.hash = '#/c/' + encodeURIComponent(tr.dataset.id);
+  });
+  $('#alerts').addEventListener('click', (e) => {
+    const button = e.target.closest('button[data-action]');
+    if (button) postAlertAction(button);
   });
   window.addEventListener('hashchange', route);
   getJson('/api/communities').then(onCommunities).catch(() => {});

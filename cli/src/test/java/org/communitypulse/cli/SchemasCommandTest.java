@@ -53,7 +53,8 @@ class SchemasCommandTest {
                 expectedFiles.add(topic.name() + "-value.avsc");
             }
             if (topic != topics.activityDeadLetters() && topic != topics.activity() && topic != topics.activityLate()
-                    && topic != topics.trainingMetrics() && topic != topics.erasures()) {
+                    && topic != topics.trainingMetrics() && topic != topics.erasures()
+                    && topic != topics.alertActions()) {
                 expectedFiles.add(topic.name() + "-key.avsc");
             }
         }

@@ -7,6 +7,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.CommunityDayKey;
 import org.communitypulse.schemas.avro.Alert;
+import org.communitypulse.schemas.avro.AlertAction;
 import org.communitypulse.schemas.avro.AlertKey;
 import org.communitypulse.schemas.avro.CohortRetention;
 import org.communitypulse.schemas.avro.DailyEngagement;
@@ -50,6 +51,7 @@ public final class Topics {
     private final Topic<CommunityDayKey, CohortRetention> retention;
     private final Topic<MemberKey, MemberEngagement> memberLevels;
     private final Topic<AlertKey, Alert> alerts;
+    private final Topic<String, AlertAction> alertActions;
     private final Topic<MemberKey, MemberRoles> memberRoles;
     private final Topic<CommunityRoleKey, RoleCoverage> roleCoverage;
     private final Topic<ViolationKey, PolicyViolation> policyViolations;
@@ -80,6 +82,7 @@ public final class Topics {
         this.memberLevels = new Topic<>(prefix + "members.levels",
                 serdes.forKey(MemberKey.class), serdes.forValue(MemberEngagement.class));
         this.alerts = new Topic<>(prefix + "alerts", serdes.forKey(AlertKey.class), serdes.forValue(Alert.class));
+        this.alertActions = new Topic<>(prefix + "alerts.actions", communityKey, serdes.forValue(AlertAction.class));
         this.memberRoles = new Topic<>(prefix + "members.roles",
                 serdes.forKey(MemberKey.class), serdes.forValue(MemberRoles.class));
         this.roleCoverage = new Topic<>(prefix + "roles.coverage",
@@ -157,6 +160,14 @@ public final class Topics {
         return alerts;
     }
 
+    /**
+     * Control input: acknowledgements and snoozes of alerts, written by the dashboard's API (admin scope), keyed
+     * by community id like the activity topic, so the task holding a community also holds its actions.
+     */
+    public Topic<String, AlertAction> alertActions() {
+        return alertActions;
+    }
+
     /** Output: current roles, level, accounts and valid trainings of every member with any (compacted). */
     public Topic<MemberKey, MemberRoles> memberRoles() {
         return memberRoles;
@@ -232,7 +243,7 @@ public final class Topics {
     /** Every topic the pipeline reads or writes, input first. */
     public List<Topic<?, ?>> all() {
         return List.of(activity, activityDeadLetters, activityLate, erasures, dailyEngagement, trailingEngagement, retention,
-                memberLevels, alerts, memberRoles, roleCoverage, policyViolations, trainingMetrics, identities,
+                memberLevels, alerts, alertActions, memberRoles, roleCoverage, policyViolations, trainingMetrics, identities,
                 identitySuggestions, maturityScorecard, communityHealth, platformCounts, reconciliation,
                 webhookDeliveries);
     }

@@ -22,6 +22,7 @@ import org.communitypulse.schemas.avro.DailyEngagementState;
 import org.communitypulse.schemas.avro.MemberState;
 import org.communitypulse.schemas.avro.ThreadState;
 import org.communitypulse.schemas.serde.AvroSerdes;
+import org.communitypulse.streams.alerts.AlertActionsTopology;
 import org.communitypulse.streams.internals.EngagementProcessor;
 import org.communitypulse.streams.internals.EventValidator;
 import org.communitypulse.streams.internals.IntakeProcessor;
@@ -174,7 +175,8 @@ public final class EngagementTopology {
         addSink(topology, TRAILING_SINK, topics.trailingEngagement());
         addSink(topology, RETENTION_SINK, topics.retention());
         addSink(topology, MEMBER_LEVELS_SINK, topics.memberLevels());
-        addSink(topology, ALERTS_SINK, topics.alerts());
+        AlertActionsTopology.addTo(topology, topics, serdes);
+        AlertActionsTopology.addOutput(topology, ALERTS_SINK, ENGAGEMENT, topics);
         return topology;
     }
 

@@ -10,6 +10,7 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.Stores;
 import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
+import org.communitypulse.streams.alerts.AlertActionsTopology;
 import org.communitypulse.streams.internals.JsonSerde;
 import org.communitypulse.streams.internals.MaturityProcessor;
 import org.communitypulse.streams.internals.ObjectCachingStoreBuilder;
@@ -107,7 +108,7 @@ public final class MaturityTopology {
             topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HEALTH_ALERT_STORE),
                     Serdes.String(), Serdes.ByteArray()), MATURITY);
             topology.connectProcessorAndStateStores(MATURITY, EngagementTopology.ALERTS_VIEW_STORE);
-            addSink(topology, ALERTS_SINK, topics.alerts());
+            AlertActionsTopology.addOutput(topology, ALERTS_SINK, MATURITY, topics);
         }
         return topology;
     }

@@ -35,6 +35,7 @@ import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
 import org.communitypulse.schemas.registry.SchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
+import org.communitypulse.streams.alerts.AlertActionPublisher;
 import org.communitypulse.streams.http.AccessTokens;
 import org.communitypulse.streams.http.Dashboard;
 import org.communitypulse.streams.http.HttpSettings;
@@ -69,6 +70,7 @@ public final class PulseStreamsApp implements AutoCloseable {
     /** The port the HTTP server binds (0 resolved to a free one up front, since it is advertised), or -1. */
     private final int httpPort;
     private final Dashboard dashboard;
+    private final AlertActionPublisher alertActions;
     private final HttpSettings httpSettings;
     private final Optional<Path> generatedTokenFile;
     /** This instance's advertised HTTP address (application.server); also a Host name it answers to. */
@@ -103,6 +105,7 @@ public final class PulseStreamsApp implements AutoCloseable {
                 new StreamsViewStores(streams, topics.activity().name()));
         if (httpPort == PulseStreamsConfig.HTTP_PORT_DISABLED) {
             this.dashboard = null;
+            this.alertActions = null;
             this.httpSettings = null;
             this.generatedTokenFile = Optional.empty();
             this.advertised = Optional.empty();
@@ -123,6 +126,11 @@ public final class PulseStreamsApp implements AutoCloseable {
             this.advertised = server.isBlank() ? Optional.empty() : Optional.of(HostInfo.buildFromEndpoint(server));
             this.dashboard = new Dashboard(streams, new StreamsViewStores(streams, topics.activity().name()),
                     advertised, tokens, httpSettings.maxSseClients());
+            // Bootstrap servers and the client security settings, as Streams' own producers get them.
+            Map<String, Object> producerConfig = new StreamsConfig(props).getProducerConfigs(
+                    config.applicationId() + "-alert-actions");
+            this.alertActions = AlertActionPublisher.kafka(topics.alertActions(), producerConfig, Duration.ofSeconds(10));
+            dashboard.alertActions(alertActions, java.time.Clock.systemUTC());
             httpExtensions.add(dashboard);
         }
     }
@@ -237,6 +245,7 @@ public final class PulseStreamsApp implements AutoCloseable {
         createTopics(config.adminClientProperties(), config.bootstrapServers(), topics.names(),
                 config.topicPartitions(), java.util.Set.copyOf(topics.metricNames()), config.topicPolicy());
         matchErasurePartitions(config.adminClientProperties(), config.bootstrapServers(), topics);
+        checkAlertActionPartitions(config.adminClientProperties(), config.bootstrapServers(), topics);
         // Before Streams, so that /ready answers 503 (not "connection refused") while partitions are assigned.
         if (httpPort != PulseStreamsConfig.HTTP_PORT_DISABLED) {
             PulseHttpServer.Builder builder = PulseHttpServer.builder(meters.registry(), streams::state)
@@ -353,6 +362,42 @@ public final class PulseStreamsApp implements AutoCloseable {
         }
     }
 
+    /**
+     * Alert actions are applied by the task holding the same partition number of the activity topic (both keyed
+     * by community id): with another partition count a community's actions would reach a task that does not hold
+     * its alerts. Adds missing partitions (the topic was created with fewer, e.g. after the activity topic grew);
+     * refuses to start with more, which cannot be undone.
+     */
+    static void checkAlertActionPartitions(Map<String, Object> clientProperties, String bootstrapServers,
+                                           Topics topics) {
+        String activity = topics.activity().name();
+        String actions = topics.alertActions().name();
+        int wanted;
+        int have;
+        try (Admin admin = Admin.create(adminConfig(clientProperties, bootstrapServers))) {
+            Map<String, TopicDescription> described = admin.describeTopics(List.of(activity, actions))
+                    .allTopicNames().get(20, TimeUnit.SECONDS);
+            wanted = described.get(activity).partitions().size();
+            have = described.get(actions).partitions().size();
+            if (have < wanted) {
+                LOG.warn("{} has {} partitions, {} has {}: adding partitions so each community's alert actions reach "
+                        + "the task holding its alerts", actions, have, activity, wanted);
+                admin.createPartitions(Map.of(actions, org.apache.kafka.clients.admin.NewPartitions.increaseTo(wanted)))
+                        .all().get(20, TimeUnit.SECONDS);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot compare the partitions of " + actions + " and " + activity
+                    + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted checking the partitions of " + actions, e);
+        }
+        if (have > wanted) {
+            throw new IllegalStateException(actions + " has " + have + " partitions but " + activity + " has " + wanted
+                    + ": recreate " + actions + " with " + wanted + " partitions (docs/alerts.md#acknowledge-and-snooze)");
+        }
+    }
+
     private static Map<String, Object> adminConfig(Map<String, Object> clientProperties, String bootstrapServers) {
         Map<String, Object> adminConfig = new HashMap<>(clientProperties);
         adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -444,6 +489,9 @@ public final class PulseStreamsApp implements AutoCloseable {
         reconciliationGauge.close();
         if (dashboard != null) {
             dashboard.close();
+        }
+        if (alertActions != null) {
+            alertActions.close();
         }
         PulseHttpServer server = http;
         if (server != null) {

@@ -5,6 +5,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
+import org.communitypulse.streams.alerts.AlertActionsTopology;
 import org.communitypulse.streams.internals.JsonSerde;
 import org.communitypulse.streams.internals.ObjectCachingStoreBuilder;
 import org.communitypulse.streams.internals.RolesProcessor;
@@ -94,7 +95,7 @@ public final class RolesTopology {
         addView(topology, TRAINING_VIEW_STORE, topics.trainingMetrics());
         if (alerts) {
             topology.connectProcessorAndStateStores(ROLES, EngagementTopology.ALERTS_VIEW_STORE);
-            addSink(topology, ALERTS_SINK, topics.alerts());
+            AlertActionsTopology.addOutput(topology, ALERTS_SINK, ROLES, topics);
         }
         // The role history is kept as an object between commits (written down once per commit, not parsed and
         // re-serialised per event). It is never range-scanned nor queried from other threads, as that cache needs.

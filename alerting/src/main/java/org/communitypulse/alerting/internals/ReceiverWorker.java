@@ -22,6 +22,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.communitypulse.alerting.Receiver;
 import org.communitypulse.alerting.Route;
 import org.communitypulse.schemas.avro.Alert;
+import org.communitypulse.schemas.avro.AlertState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -155,6 +156,12 @@ public final class ReceiverWorker implements Runnable {
         if (alert == null) {
             return deadLetter(partition, record, "NULL_VALUE", "a record without an alert (tombstone)");
         }
+        if (isSnoozed(alert)) {
+            // Someone snoozed the condition (docs/alerts.md#acknowledge-and-snooze): kept on the topic, not sent.
+            LOG.info("Not delivering {} to {}: its condition is snoozed", AlertFormats.deliveryId(alert),
+                    receiver.name());
+            return !crashing && commit(partition, record.offset() + 1);
+        }
         String deliveryId = AlertFormats.deliveryId(alert);
         String body = AlertFormats.body(receiver.format(), alert, route);
         long start = System.nanoTime();
@@ -199,6 +206,11 @@ public final class ReceiverWorker implements Runnable {
         } finally {
             metrics.retrying(receiver.name(), false);
         }
+    }
+
+    /** A FIRING record produced during a snooze; a RESOLVED is always delivered, snoozed or not. */
+    static boolean isSnoozed(Alert alert) {
+        return alert.getState() == AlertState.FIRING && alert.getSnoozed();
     }
 
     private boolean deadLetter(TopicPartition partition, ConsumerRecord<byte[], byte[]> record, String reason,

@@ -68,7 +68,7 @@ public final class AccessControl {
         config.routes.before(this::check);
         config.routes.beforeMatched(ctx -> {
             if (ctx.routeRoles().contains(Scope.ADMIN) && scope(ctx) != Scope.ADMIN) {
-                deny(ctx, HttpStatus.FORBIDDEN, "this route needs the admin token: it shows per-member data");
+                deny(ctx, HttpStatus.FORBIDDEN, "this route needs the admin token: it shows per-member data or changes alerts");
             }
         });
         config.routes.get(LOGIN_PATH, ctx -> {
@@ -128,7 +128,7 @@ public final class AccessControl {
         deny(ctx, HttpStatus.UNAUTHORIZED, "a token is needed: Authorization: Bearer <token> (docs/dashboard.md)");
     }
 
-    private static Scope scope(Context ctx) {
+    static Scope scope(Context ctx) {
         return ctx.attribute(SCOPE_ATTRIBUTE);
     }
 

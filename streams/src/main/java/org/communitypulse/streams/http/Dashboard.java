@@ -11,12 +11,14 @@ import io.javalin.http.HttpStatus;
 import io.javalin.http.sse.SseHandler;
 import io.javalin.http.staticfiles.Location;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -26,13 +28,16 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
+import org.communitypulse.schemas.avro.AlertAction;
 import org.communitypulse.streams.EngagementTopology;
+import org.communitypulse.streams.alerts.AlertActionPublisher;
 import org.communitypulse.streams.http.AccessTokens.Scope;
 import org.communitypulse.streams.http.internals.LiveUpdates;
 import org.communitypulse.streams.http.internals.PeerClient;
 import org.communitypulse.streams.query.CommunityQueries;
 import org.communitypulse.streams.query.MaturityQueries;
 import org.communitypulse.streams.query.ViewStores;
+import org.communitypulse.streams.query.internals.RecordJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +54,8 @@ public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
     public static final String EVENTS_PATH = "/api/events";
     /** Every community's latest scorecard and health with their percentiles among all communities. */
     public static final String BENCHMARK_PATH = "/api/benchmark";
+    /** Acknowledge, snooze and unsnooze (POST, admin scope) live under this path. */
+    public static final String ALERT_ACTION_PATH = COMMUNITIES_PATH + "/{id}/alerts/{condition}";
     /** SSE event carrying the same document as {@value #COMMUNITIES_PATH}. */
     public static final String COMMUNITIES_EVENT = "communities";
     /** {@code ?scope=local}: only this instance's communities (what instances ask each other). */
@@ -73,6 +80,8 @@ public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
     private final PeerClient peers;
     private final ObjectMapper json = new ObjectMapper();
     private final LiveUpdates live;
+    private AlertActionRequests requests = new AlertActionRequests(Clock.systemUTC());
+    private volatile AlertActionPublisher actions;
 
     /**
      * @param self this instance's advertised HTTP address ({@code application.server}); empty: answer
@@ -95,6 +104,13 @@ public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
         this.live = new LiveUpdates(COMMUNITIES_EVENT, () -> write(gather()), POLL_INTERVAL, maxSseClients);
     }
 
+    /** Enables acknowledge / snooze / unsnooze, writing through {@code publisher} with times from {@code clock}. */
+    public Dashboard alertActions(AlertActionPublisher publisher, Clock clock) {
+        this.actions = publisher;
+        this.requests = new AlertActionRequests(clock);
+        return this;
+    }
+
     @Override
     public void accept(JavalinConfig config) {
         config.staticFiles.add(files -> {
@@ -104,6 +120,7 @@ public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
         });
         config.staticFiles.enableWebjars();
         // Member ids, role holders and violation evidence (also in role alerts' evidence) need the admin scope.
+        // So do the alert actions: they change what receivers are sent.
         Scope admin = Scope.ADMIN;
         var routes = config.routes;
         routes.get(COMMUNITIES_PATH, ctx -> {
@@ -124,6 +141,12 @@ public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
         routes.get(COMMUNITIES_PATH + "/{id}/members", ctx -> community(ctx,
                 id -> queries.members(id, top(ctx))), admin);
         routes.get(COMMUNITIES_PATH + "/{id}/alerts", ctx -> community(ctx, queries::alertTimeline), admin);
+        routes.post(ALERT_ACTION_PATH + "/acknowledge", ctx -> act(ctx, by -> requests.acknowledge(ctx.pathParam("id"),
+                ctx.pathParam("condition"), ctx.queryParam("alertId"), ctx.queryParam("note"), by)), admin);
+        routes.post(ALERT_ACTION_PATH + "/snooze", ctx -> act(ctx, by -> requests.snooze(ctx.pathParam("id"),
+                ctx.pathParam("condition"), ctx.queryParam("until"), ctx.queryParam("note"), by)), admin);
+        routes.post(ALERT_ACTION_PATH + "/unsnooze", ctx -> act(ctx, by -> requests.unsnooze(ctx.pathParam("id"),
+                ctx.pathParam("condition"), ctx.queryParam("note"), by)), admin);
         routes.get(COMMUNITIES_PATH + "/{id}/roles", ctx -> community(ctx, queries::roles), admin);
         routes.get(COMMUNITIES_PATH + "/{id}/violations", ctx -> community(ctx, queries::openViolations), admin);
         routes.get(COMMUNITIES_PATH + "/{id}/reconciliation", ctx -> community(ctx, queries::reconciliation));
@@ -168,6 +191,32 @@ public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
                 live.release();
             }
         }
+    }
+
+    /**
+     * Writes an acknowledgement or snooze as an event (any instance may: the actions topic is the record, and
+     * the instance holding the community applies it). 202: written, applied shortly; 503: not written.
+     */
+    private void act(Context ctx, java.util.function.Function<String, AlertAction> request) {
+        AlertActionPublisher publisher = actions;
+        if (publisher == null) {
+            unavailable(ctx, "alert actions are not enabled on this instance");
+            return;
+        }
+        // Who acted, as far as the server knows: the scope of the token presented, never the token itself.
+        AlertAction action = request.apply("scope:" + AccessControl.scope(ctx).name().toLowerCase(Locale.ROOT));
+        try {
+            publisher.publish(action);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            unavailable(ctx, "interrupted; retry");
+            return;
+        } catch (Exception e) {
+            LOG.warn("Could not write an alert action for {}: {}", action.getCommunityId(), e.toString());
+            unavailable(ctx, "the action could not be recorded; retry shortly");
+            return;
+        }
+        ctx.status(HttpStatus.ACCEPTED).contentType(JSON).result(write(RecordJson.of(action)));
     }
 
     /** Connected live-update clients. */

@@ -17,6 +17,8 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.communitypulse.schemas.avro.Alert;
+import org.communitypulse.schemas.avro.AlertAction;
+import org.communitypulse.schemas.avro.AlertActionLog;
 import org.communitypulse.schemas.avro.AlertCondition;
 import org.communitypulse.schemas.avro.AlertState;
 import org.communitypulse.schemas.avro.CohortRetention;
@@ -31,6 +33,8 @@ import org.communitypulse.schemas.avro.TrainingMetrics;
 import org.communitypulse.schemas.avro.TrailingEngagement;
 import org.communitypulse.streams.EngagementTopology;
 import org.communitypulse.streams.RolesTopology;
+import org.communitypulse.streams.alerts.AlertActionLogs;
+import org.communitypulse.streams.alerts.AlertActionsTopology;
 import org.communitypulse.streams.reconciliation.ReconciliationTopology;
 import org.communitypulse.streams.query.internals.RecordJson;
 
@@ -209,8 +213,16 @@ public final class CommunityQueries {
         TreeSet<AlertCondition> firing = new TreeSet<>();
         ObjectNode node = NODES.objectNode().put("communityId", community);
         ArrayNode list = NODES.arrayNode();
+        Instant now = Instant.now();
         for (Alert alert : alerts) {
-            list.add(RecordJson.of(alert));
+            ObjectNode entry = RecordJson.of(alert);
+            AlertActionLog log = actions(community, alert.getCondition());
+            Optional<AlertAction> ack = AlertActionLogs.acknowledgement(log, alert.getAlertId());
+            entry.put("acknowledgedBy", ack.map(a -> a.getBy().toString()).orElse(null));
+            entry.put("acknowledgedAt", ack.map(a -> a.getAt().toString()).orElse(null));
+            // Whether a snooze is in force now (wall clock: this is a view); the records say what it suppressed.
+            entry.put("snoozedUntil", AlertActionLogs.snoozedUntil(log, now).map(Instant::toString).orElse(null));
+            list.add(entry);
             if (alert.getState() == AlertState.FIRING) {
                 firing.add(alert.getCondition());
             }
@@ -356,6 +368,17 @@ public final class CommunityQueries {
         try (KeyValueIterator<String, TrailingEngagement> it = store.reverseRange(community + SEP, community + END)) {
             return it.hasNext() ? Optional.of(it.next().value) : Optional.empty();
         }
+    }
+
+    /** The acknowledgements and snoozes of one condition; null when none (or the topology has no actions). */
+    private AlertActionLog actions(String community, AlertCondition condition) {
+        ReadOnlyKeyValueStore<String, AlertActionLog> store;
+        try {
+            store = stores.store(AlertActionsTopology.STORE);
+        } catch (org.apache.kafka.streams.errors.UnknownStateStoreException e) {
+            return null;
+        }
+        return store.get(AlertActionsTopology.key(community, condition));
     }
 
     private List<Alert> alerts(String community) {

@@ -11,6 +11,7 @@ import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.avro.CommunityDayKey;
 import org.communitypulse.schemas.avro.PlatformDayCount;
+import org.communitypulse.streams.alerts.AlertActionsTopology;
 
 /**
  * Reconciliation: what each platform's API says was created per community and UTC day, against what the
@@ -84,7 +85,7 @@ public final class ReconciliationTopology {
                 Serdes.String(), topics.reconciliation().valueSerde()), RECONCILIATION);
         topology.connectProcessorAndStateStores(RECONCILIATION, alertsViewStore);
         addSink(topology, RECONCILIATION_SINK, topics.reconciliation());
-        addSink(topology, ALERTS_SINK, topics.alerts());
+        AlertActionsTopology.addOutput(topology, ALERTS_SINK, RECONCILIATION, topics);
         return topology;
     }
 

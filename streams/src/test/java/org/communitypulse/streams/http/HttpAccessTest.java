@@ -118,7 +118,8 @@ class HttpAccessTest {
             if (open.contains(route)) {
                 continue;
             }
-            String path = route.substring(route.indexOf(' ') + 1).replace("{id}", "c1");
+            String path = route.substring(route.indexOf(' ') + 1).replace("{id}", "c1")
+                    .replace("{condition}", "NO_ACTIVITY");
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
             if (route.startsWith("POST ")) {
                 request.POST(HttpRequest.BodyPublishers.noBody());
