@@ -21,73 +21,28 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.communitypulse.alerting.internals.DeadLetters;
 import org.communitypulse.alerting.internals.DeliveryMetrics;
-import org.communitypulse.embedded.EmbeddedKafkaCluster;
 import org.communitypulse.schemas.DeadLetterHeaders;
-import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.avro.Alert;
 import org.communitypulse.schemas.avro.AlertCondition;
-import org.communitypulse.schemas.avro.AlertKey;
 import org.communitypulse.schemas.avro.AlertSeverity;
 import org.communitypulse.schemas.avro.AlertState;
-import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
-import org.communitypulse.schemas.serde.AvroSerdes;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 /**
  * The delivery service against the in-process broker and local HTTP receivers: every alert delivered once and in
  * order, outages ridden out, permanent refusals dead-lettered, and restarts (clean and crash) in the middle of a
  * batch. Figures are printed with the prefix {@code [alerts-it]}.
  */
-class AlertDeliveryIT {
+class AlertDeliveryIT extends DeliveryServiceHarness {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AlertCondition[] CONDITIONS = {AlertCondition.NO_ACTIVITY, AlertCondition.BELOW_BASELINE,
             AlertCondition.SLOW_FIRST_RESPONSE, AlertCondition.BACKLOG_GROWING};
-    private static final int PARTITIONS = 3;
-
-    private static EmbeddedKafkaCluster kafka;
-
-    private final List<TestReceiver> receivers = new ArrayList<>();
-    private final List<AlertDeliveryService> services = new ArrayList<>();
-    private String scope;
-    private Topics topics;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafkaCluster.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
-
-    @BeforeEach
-    void topics(TestInfo info) {
-        scope = info.getTestMethod().orElseThrow().getName() + "-" + UUID.randomUUID();
-        topics = new Topics("it-" + scope + ".", new AvroSerdes(InMemorySchemaRegistryClient.forScope(scope), true));
-        kafka.createTopics(PARTITIONS, topics.alerts().name());
-    }
-
-    @AfterEach
-    void stopAll() {
-        services.forEach(AlertDeliveryService::close);
-        receivers.forEach(TestReceiver::close);
-        InMemorySchemaRegistryClient.dropScope(scope);
-    }
 
     @Test
     void shouldDeliverEveryAlertOnceInOrderToEachReceiverWhenReceiversAreUp() throws Exception {
@@ -259,23 +214,13 @@ class AlertDeliveryIT {
 
     // --- helpers ---
 
-    private TestReceiver receiver() throws Exception {
-        TestReceiver receiver = new TestReceiver();
-        receivers.add(receiver);
-        return receiver;
-    }
-
-    private AlertDeliveryService start(Map<String, Object> settings, Map<String, String> environment) {
-        Map<String, Object> props = new HashMap<>(settings);
+    @Override
+    AlertDeliveryService start(Map<String, Object> settings, Map<String, String> environment) {
+        Map<String, Object> props = new HashMap<>();
         props.put(AlertDeliveryConfig.HTTP_PORT_CONFIG, 0);
-        props.put(AlertDeliveryConfig.GROUP_ID_PREFIX_CONFIG, "it-" + scope + "-");
-        props.put(AlertDeliveryConfig.BACKOFF_INITIAL_MS_CONFIG, 50);
-        props.put(AlertDeliveryConfig.BACKOFF_MAX_MS_CONFIG, 400);
         props.put(AlertDeliveryConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-        AlertDeliveryService service = new AlertDeliveryService(new AlertDeliveryConfig(props), environment, topics,
-                kafka.clientConfig()).start();
-        services.add(service);
-        return service;
+        props.putAll(settings);
+        return super.start(props, environment);
     }
 
     /** {@code n} records over 40 keys (10 communities x 4 conditions), each key alternating FIRING, RESOLVED. */
@@ -302,10 +247,6 @@ class AlertDeliveryIT {
                 .build();
     }
 
-    private static List<String> ids(List<Alert> alerts) {
-        return alerts.stream().map(a -> a.getAlertId() + "/" + a.getState()).toList();
-    }
-
     /** Alerts of one community and condition share a partition: their deliveries keep the produced order. */
     private static void assertInOrderPerKey(List<String> delivered, List<Alert> alerts) {
         Map<String, List<String>> expected = new HashMap<>();
@@ -319,26 +260,6 @@ class AlertDeliveryIT {
         assertThat(actual).isEqualTo(expected);
     }
 
-    /** Writes alerts in one transaction, committed or aborted (read_committed must never see the latter). */
-    private void produce(List<Alert> alerts, boolean commit) {
-        Map<String, Object> props = kafka.clientConfig();
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "it-" + UUID.randomUUID());
-        try (KafkaProducer<AlertKey, Alert> producer = new KafkaProducer<>(props,
-                topics.alerts().keySerde().serializer(), topics.alerts().valueSerde().serializer())) {
-            producer.initTransactions();
-            producer.beginTransaction();
-            for (Alert alert : alerts) {
-                producer.send(new ProducerRecord<>(topics.alerts().name(),
-                        new AlertKey(alert.getCommunityId(), alert.getCondition()), alert));
-            }
-            if (commit) {
-                producer.commitTransaction();
-            } else {
-                producer.flush();
-                producer.abortTransaction();
-            }
-        }
-    }
 
     private void produceRaw(byte[] value) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.clientConfig(),

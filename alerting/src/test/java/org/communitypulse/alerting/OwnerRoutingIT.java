@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,68 +16,29 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.communitypulse.alerting.internals.DeliveryMetrics;
-import org.communitypulse.embedded.EmbeddedKafkaCluster;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.avro.Alert;
 import org.communitypulse.schemas.avro.AlertCondition;
-import org.communitypulse.schemas.avro.AlertKey;
 import org.communitypulse.schemas.avro.AlertSeverity;
 import org.communitypulse.schemas.avro.AlertState;
 import org.communitypulse.schemas.avro.MemberKey;
 import org.communitypulse.schemas.avro.MemberRoles;
-import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
-import org.communitypulse.schemas.serde.AvroSerdes;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 /**
  * Owner routing end to end: the in-process broker, role records on {@code members.roles}, alerts written in
  * transactions, and local HTTP receivers. Figures are printed with the prefix {@code [routing-it]}.
  */
-class OwnerRoutingIT {
+class OwnerRoutingIT extends DeliveryServiceHarness {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int PARTITIONS = 3;
 
-    private static EmbeddedKafkaCluster kafka;
-
-    private final List<TestReceiver> receivers = new ArrayList<>();
-    private final List<AlertDeliveryService> services = new ArrayList<>();
-    private String scope;
-    private Topics topics;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = EmbeddedKafkaCluster.start();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
-
-    @BeforeEach
-    void topics(TestInfo info) {
-        scope = info.getTestMethod().orElseThrow().getName() + "-" + UUID.randomUUID();
-        topics = new Topics("it-" + scope + ".", new AvroSerdes(InMemorySchemaRegistryClient.forScope(scope), true));
-        kafka.createTopics(PARTITIONS, topics.alerts().name(), topics.memberRoles().name());
-    }
-
-    @AfterEach
-    void stopAll() {
-        services.forEach(AlertDeliveryService::close);
-        receivers.forEach(TestReceiver::close);
-        InMemorySchemaRegistryClient.dropScope(scope);
+    @Override
+    List<String> moreTopics(Topics topics) {
+        return List.of(topics.memberRoles().name());
     }
 
     @Test
@@ -176,24 +136,6 @@ class OwnerRoutingIT {
                 bobChat.delivered().stream().distinct().count(), fallback.requests().size(), audit.requests().size());
     }
 
-    private TestReceiver receiver() throws Exception {
-        TestReceiver receiver = new TestReceiver();
-        receivers.add(receiver);
-        return receiver;
-    }
-
-    private AlertDeliveryService start(Map<String, Object> settings, Map<String, String> environment) {
-        Map<String, Object> props = new HashMap<>(settings);
-        props.put(AlertDeliveryConfig.HTTP_PORT_CONFIG, -1);
-        props.put(AlertDeliveryConfig.GROUP_ID_PREFIX_CONFIG, "it-" + scope + "-");
-        props.put(AlertDeliveryConfig.BACKOFF_INITIAL_MS_CONFIG, 50);
-        props.put(AlertDeliveryConfig.BACKOFF_MAX_MS_CONFIG, 400);
-        AlertDeliveryService service = new AlertDeliveryService(new AlertDeliveryConfig(props), environment, topics,
-                kafka.clientConfig()).start();
-        services.add(service);
-        return service;
-    }
-
     /** What the roles family writes for a member: their team roles and level now. */
     private void roles(String community, String member, List<String> held, String level) throws Exception {
         MemberRoles value = MemberRoles.newBuilder().setCommunityId(community).setMemberId(member).setRoles(held)
@@ -235,23 +177,8 @@ class OwnerRoutingIT {
         return out;
     }
 
-    private static List<String> ids(List<Alert> alerts) {
-        return alerts.stream().map(a -> a.getAlertId() + "/" + a.getState()).toList();
-    }
-
     private void produce(List<Alert> alerts) {
-        Map<String, Object> props = kafka.clientConfig();
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "it-" + UUID.randomUUID());
-        try (KafkaProducer<AlertKey, Alert> producer = new KafkaProducer<>(props,
-                topics.alerts().keySerde().serializer(), topics.alerts().valueSerde().serializer())) {
-            producer.initTransactions();
-            producer.beginTransaction();
-            for (Alert alert : alerts) {
-                producer.send(new ProducerRecord<>(topics.alerts().name(),
-                        new AlertKey(alert.getCommunityId(), alert.getCondition()), alert));
-            }
-            producer.commitTransaction();
-        }
+        produce(alerts, true);
     }
 
     /** Committed records in {@code topic}, read until {@code expected} arrived and then 2 s more of silence. */

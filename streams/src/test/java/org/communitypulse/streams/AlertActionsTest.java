@@ -1,5 +1,6 @@
 package org.communitypulse.streams;
 
+import org.communitypulse.streams.query.DriverViewStores;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,7 +19,6 @@ import java.util.function.IntUnaryOperator;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.Alert;
 import org.communitypulse.schemas.avro.AlertAction;
@@ -29,7 +29,6 @@ import org.communitypulse.schemas.avro.AlertState;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.SourcePlatform;
 import org.communitypulse.streams.query.CommunityQueries;
-import org.communitypulse.streams.query.ViewStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -81,17 +80,7 @@ class AlertActionsTest {
         }
 
         JsonNode timeline() {
-            CommunityQueries queries = new CommunityQueries(new ViewStores() {
-                @Override
-                public <V> ReadOnlyKeyValueStore<String, V> store(String name) {
-                    return driver.getKeyValueStore(name);
-                }
-
-                @Override
-                public <V> List<ReadOnlyKeyValueStore<String, V>> partitions(String name) {
-                    return List.of(store(name));
-                }
-            });
+            CommunityQueries queries = new CommunityQueries(DriverViewStores.of(driver));
             return queries.alertTimeline("bikes").orElseThrow();
         }
     }

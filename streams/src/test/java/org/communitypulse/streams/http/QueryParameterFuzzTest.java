@@ -1,5 +1,6 @@
 package org.communitypulse.streams.http;
 
+import org.communitypulse.streams.query.DriverViewStores;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,7 +23,6 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.EventType;
@@ -86,17 +86,7 @@ class QueryParameterFuzzTest {
             activity.pipeInput(COMMUNITY, event);
         }
         driver.advanceWallClockTime(EngagementSettings.defaults().emitInterval());
-        ViewStores stores = new ViewStores() {
-            @Override
-            public <V> ReadOnlyKeyValueStore<String, V> store(String name) {
-                return driver.getKeyValueStore(name);
-            }
-
-            @Override
-            public <V> List<ReadOnlyKeyValueStore<String, V>> partitions(String name) {
-                return List.of(store(name));
-            }
-        };
+        ViewStores stores = DriverViewStores.of(driver);
         // No advertised address: every question is answered here, from the test driver's stores.
         dashboard = new Dashboard((KafkaStreams) null, stores, Optional.empty());
         server = PulseHttpServer.builder(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),

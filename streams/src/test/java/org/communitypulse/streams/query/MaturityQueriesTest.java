@@ -16,7 +16,6 @@ import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.AlertCondition;
@@ -63,17 +62,7 @@ class MaturityQueriesTest {
         for (int i = 0; i < 3; i++) {
             driver.advanceWallClockTime(EngagementSettings.defaults().emitInterval());
         }
-        queries = new CommunityQueries(new ViewStores() {
-            @Override
-            public <V> ReadOnlyKeyValueStore<String, V> store(String name) {
-                return driver.getKeyValueStore(name);
-            }
-
-            @Override
-            public <V> List<ReadOnlyKeyValueStore<String, V>> partitions(String name) {
-                return List.of(store(name));
-            }
-        });
+        queries = new CommunityQueries(DriverViewStores.of(driver));
     }
 
     @AfterEach
