@@ -51,13 +51,16 @@ class AlertActionsBrowserIT {
             page.get(base + "/#/c/quiet");
             By acknowledge = By.cssSelector("#alerts button[data-action='acknowledge'][data-condition='NO_ACTIVITY']");
             await().atMost(Duration.ofSeconds(20)).until(() -> !page.findElements(acknowledge).isEmpty());
-            page.findElement(acknowledge).click();
+            // The list re-renders on every live update: a button found just before one is gone, so find and click again.
+            await().atMost(Duration.ofSeconds(20)).ignoreExceptionsInstanceOf(StaleElementReferenceException.class)
+                    .untilAsserted(() -> page.findElement(acknowledge).click());
             await().atMost(Duration.ofSeconds(20)).ignoreExceptionsInstanceOf(StaleElementReferenceException.class)
                     .until(() -> page.findElement(By.id("alerts")).getText().contains("acknowledged by scope:admin"));
             assertThat(page.findElements(acknowledge)).as("no second acknowledgement of the same alert").isEmpty();
 
             By snooze = By.cssSelector("#alerts button[data-action='snooze'][data-condition='NO_ACTIVITY']");
-            page.findElement(snooze).click();
+            await().atMost(Duration.ofSeconds(20)).ignoreExceptionsInstanceOf(StaleElementReferenceException.class)
+                    .untilAsserted(() -> page.findElement(snooze).click());
             await().atMost(Duration.ofSeconds(20)).ignoreExceptionsInstanceOf(StaleElementReferenceException.class)
                     .until(() -> page.findElement(By.id("alerts")).getText().contains("snoozed until"));
             assertThat(page.findElements(By.cssSelector("#alerts button[data-action='unsnooze']"))).isNotEmpty();
