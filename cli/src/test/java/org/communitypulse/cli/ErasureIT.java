@@ -231,9 +231,34 @@ class ErasureIT {
     /** Records from {@code from} on (to the current end) that name her, in key or value (tombstones included). */
     private static List<String> scanFrom(Map<TopicPartition, Long> from) {
         List<String> found = new ArrayList<>();
+        readToEnd(from, "read_uncommitted", r -> {
+                String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.ISO_8859_1);
+                String value = r.value() == null ? null : new String(r.value(), StandardCharsets.ISO_8859_1);
+                if (names(key, value)) {
+                    found.add(r.topic() + "/" + r.partition() + "@" + r.offset() + " " + printable(key) + " = "
+                            + printable(value));
+                }
+        });
+        return found;
+    }
+
+    /** Offset 0 of every partition of {@code topic}. */
+    private static Map<TopicPartition, Long> fromBeginning(String topic) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                    .collect(java.util.stream.Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> 0L));
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot describe " + topic, e);
+        }
+    }
+
+    /** Hands every record from {@code from} up to the end offsets taken at the start (at most 20 s) to {@code action}. */
+    private static void readToEnd(Map<TopicPartition, Long> from, String isolation,
+                                  java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> action) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = List.copyOf(from.keySet());
@@ -243,51 +268,27 @@ class ErasureIT {
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
                     && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.ISO_8859_1);
-                    String value = r.value() == null ? null : new String(r.value(), StandardCharsets.ISO_8859_1);
-                    if (names(key, value)) {
-                        found.add(r.topic() + "/" + r.partition() + "@" + r.offset() + " " + printable(key) + " = "
-                                + printable(value));
-                    }
-                }
+                consumer.poll(Duration.ofMillis(200)).forEach(action);
             }
         }
-        return found;
     }
 
     /** Every record physically in the topic, aborted transactions' included (read_uncommitted). */
     private static List<Finding> scan(String topic) {
         List<Finding> found = new ArrayList<>();
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
-                    && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.ISO_8859_1);
-                    String value = r.value() == null ? null : new String(r.value(), StandardCharsets.ISO_8859_1);
-                    StringBuilder headers = new StringBuilder();
-                    for (Header h : r.headers()) {
-                        headers.append(h.key()).append('=').append(new String(h.value(), StandardCharsets.ISO_8859_1));
-                    }
-                    if ((names(key, value) || names(headers.toString(), null)) && !marker(key, value)) {
-                        found.add(new Finding(new TopicPartition(topic, r.partition()), "topic " + topic + "/"
-                                + r.partition() + "@" + r.offset() + " " + printable(key) + " = " + printable(value)
-                                + " " + printable(headers.toString())));
-                    }
+        readToEnd(fromBeginning(topic), "read_uncommitted", r -> {
+                String key = r.key() == null ? "" : new String(r.key(), StandardCharsets.ISO_8859_1);
+                String value = r.value() == null ? null : new String(r.value(), StandardCharsets.ISO_8859_1);
+                StringBuilder headers = new StringBuilder();
+                for (Header h : r.headers()) {
+                    headers.append(h.key()).append('=').append(new String(h.value(), StandardCharsets.ISO_8859_1));
                 }
-            }
-        }
+                if ((names(key, value) || names(headers.toString(), null)) && !marker(key, value)) {
+                    found.add(new Finding(new TopicPartition(topic, r.partition()), "topic " + topic + "/"
+                            + r.partition() + "@" + r.offset() + " " + printable(key) + " = " + printable(value)
+                            + " " + printable(headers.toString())));
+                }
+        });
         return found;
     }
 
@@ -324,24 +325,9 @@ class ErasureIT {
     /** The keys of the latest non-tombstone record per key, as text. */
     private static Set<String> latestKeys(String topic) {
         Map<String, Boolean> latest = new HashMap<>();
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
-                    && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    latest.put(new String(r.key(), StandardCharsets.ISO_8859_1), r.value() != null);
-                }
-            }
-        }
+        readToEnd(fromBeginning(topic), "read_committed", r -> {
+                latest.put(new String(r.key(), StandardCharsets.ISO_8859_1), r.value() != null);
+        });
         Set<String> keys = new TreeSet<>();
         latest.forEach((k, present) -> {
             if (present) {
