@@ -39,18 +39,18 @@ public final class KafkaEventSink implements EventSink {
      *
      * @param bootstrapServers    Kafka bootstrap servers, e.g. {@code localhost:9092}
      * @param topic               activity topic with its serdes (key: community id)
-     * @param extraProducerConfig {@link ProducerSettings} overrides and pass-through producer properties
+     * @param extraProducerConfig {@link PulseProducerConfig} overrides and pass-through producer properties
      * @throws ImportException if the cluster does not answer in time
      */
     public KafkaEventSink(String bootstrapServers, Topic<String, ActivityEvent> topic,
                           Map<String, ?> extraProducerConfig) {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         Objects.requireNonNull(topic, "topic");
-        ProducerSettings settings = new ProducerSettings(Map.copyOf(extraProducerConfig));
-        checkReachable(bootstrapServers, settings);
+        PulseProducerConfig pulseConfig = new PulseProducerConfig(Map.copyOf(extraProducerConfig));
+        checkReachable(bootstrapServers, pulseConfig);
         this.topicName = topic.name();
         // Serializer instances are used as they are: the producer does not call configure() on them.
-        this.producer = new KafkaProducer<>(settings.producerConfig(bootstrapServers),
+        this.producer = new KafkaProducer<>(pulseConfig.producerConfig(bootstrapServers),
                 topic.keySerde().serializer(), topic.valueSerde().serializer());
     }
 
@@ -59,11 +59,11 @@ public final class KafkaEventSink implements EventSink {
      *
      * @throws ImportException naming the address and the time waited
      */
-    static void checkReachable(String bootstrapServers, ProducerSettings settings) {
-        long timeoutMs = settings.reachabilityTimeoutMs();
+    static void checkReachable(String bootstrapServers, PulseProducerConfig pulseConfig) {
+        long timeoutMs = pulseConfig.reachabilityTimeoutMs();
         Admin admin;
         try {
-            admin = Admin.create(settings.adminConfig(bootstrapServers));
+            admin = Admin.create(pulseConfig.adminConfig(bootstrapServers));
         } catch (KafkaException e) {
             // e.g. an unresolvable or malformed bootstrap address
             throw unreachable(bootstrapServers, timeoutMs, String.valueOf(e.getCause() != null ? e.getCause() : e), e);

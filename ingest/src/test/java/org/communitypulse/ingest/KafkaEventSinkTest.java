@@ -33,7 +33,7 @@ class KafkaEventSinkTest {
         String bootstrap = "localhost:" + freePort();
         long start = System.nanoTime();
         assertThatThrownBy(() -> new KafkaEventSink(bootstrap, topic(),
-                Map.of(ProducerSettings.REACHABILITY_TIMEOUT_MS_CONFIG, 2000)))
+                Map.of(PulseProducerConfig.REACHABILITY_TIMEOUT_MS_CONFIG, 2000)))
                 .isInstanceOf(ImportException.class)
                 .hasMessageStartingWith("Cannot reach Kafka at " + bootstrap + " within 2 s: ");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
@@ -42,7 +42,7 @@ class KafkaEventSinkTest {
     @Test
     void shouldFailClearlyWhenAddressCannotBeResolved() {
         assertThatThrownBy(() -> new KafkaEventSink("no-such-host.invalid:9092", topic(),
-                Map.of(ProducerSettings.REACHABILITY_TIMEOUT_MS_CONFIG, 2000)))
+                Map.of(PulseProducerConfig.REACHABILITY_TIMEOUT_MS_CONFIG, 2000)))
                 .isInstanceOf(ImportException.class)
                 .hasMessageStartingWith("Cannot reach Kafka at no-such-host.invalid:9092 within 2 s: ");
     }

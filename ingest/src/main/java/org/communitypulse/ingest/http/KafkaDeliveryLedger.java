@@ -28,7 +28,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.communitypulse.ingest.ProducerSettings;
+import org.communitypulse.ingest.PulseProducerConfig;
 import org.communitypulse.ingest.webhook.DeliveryLedger;
 import org.communitypulse.ingest.webhook.DeliveryReplayGuard;
 import org.communitypulse.schemas.Topic;
@@ -89,17 +89,17 @@ public final class KafkaDeliveryLedger implements DeliveryLedger {
         this.clock = Objects.requireNonNull(clock, "clock");
         Map<String, Object> props = new HashMap<>(clientConfig);
         int timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-        props.put(ProducerSettings.LINGER_MS_CONFIG, 0);
-        props.put(ProducerSettings.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs);
-        props.put(ProducerSettings.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
-        props.put(ProducerSettings.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
-        props.put(ProducerSettings.REACHABILITY_TIMEOUT_MS_CONFIG, timeout.toMillis());
-        props.put(ProducerSettings.COMPRESSION_TYPE_CONFIG, "none");
+        props.put(PulseProducerConfig.LINGER_MS_CONFIG, 0);
+        props.put(PulseProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeoutMs);
+        props.put(PulseProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
+        props.put(PulseProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
+        props.put(PulseProducerConfig.REACHABILITY_TIMEOUT_MS_CONFIG, timeout.toMillis());
+        props.put(PulseProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "pulse-webhooks-ledger-" + UUID.randomUUID());
-        ProducerSettings settings = new ProducerSettings(props);
-        this.producer = new KafkaProducer<>(settings.producerConfig(bootstrapServers),
+        PulseProducerConfig pulseConfig = new PulseProducerConfig(props);
+        this.producer = new KafkaProducer<>(pulseConfig.producerConfig(bootstrapServers),
                 topic.keySerde().serializer(), topic.valueSerde().serializer());
-        Map<String, Object> common = settings.adminConfig(bootstrapServers);
+        Map<String, Object> common = pulseConfig.adminConfig(bootstrapServers);
         this.admin = Admin.create(common);
         Map<String, Object> consumerProps = new HashMap<>(common);
         consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

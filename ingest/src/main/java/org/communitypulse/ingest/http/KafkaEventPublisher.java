@@ -18,7 +18,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.communitypulse.ingest.ErasureRequests;
-import org.communitypulse.ingest.ProducerSettings;
+import org.communitypulse.ingest.PulseProducerConfig;
 import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.EventType;
@@ -70,18 +70,18 @@ public final class KafkaEventPublisher implements EventPublisher {
         this.readyTimeoutMs = readyTimeout.toMillis();
         Map<String, Object> props = new HashMap<>(extraProducerConfig);
         int timeout = (int) Math.min(Integer.MAX_VALUE, publishTimeoutMs);
-        props.put(ProducerSettings.LINGER_MS_CONFIG, 0);
-        props.put(ProducerSettings.DELIVERY_TIMEOUT_MS_CONFIG, timeout);
-        props.put(ProducerSettings.REQUEST_TIMEOUT_MS_CONFIG, timeout);
-        props.put(ProducerSettings.MAX_BLOCK_MS_CONFIG, publishTimeoutMs);
-        props.put(ProducerSettings.REACHABILITY_TIMEOUT_MS_CONFIG, readyTimeoutMs);
+        props.put(PulseProducerConfig.LINGER_MS_CONFIG, 0);
+        props.put(PulseProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, timeout);
+        props.put(PulseProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout);
+        props.put(PulseProducerConfig.MAX_BLOCK_MS_CONFIG, publishTimeoutMs);
+        props.put(PulseProducerConfig.REACHABILITY_TIMEOUT_MS_CONFIG, readyTimeoutMs);
         // Small payloads, one request each: compression only costs latency.
-        props.put(ProducerSettings.COMPRESSION_TYPE_CONFIG, "none");
+        props.put(PulseProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "pulse-webhooks");
-        ProducerSettings settings = new ProducerSettings(props);
-        this.producer = new KafkaProducer<>(settings.producerConfig(bootstrapServers),
+        PulseProducerConfig pulseConfig = new PulseProducerConfig(props);
+        this.producer = new KafkaProducer<>(pulseConfig.producerConfig(bootstrapServers),
                 topic.keySerde().serializer(), topic.valueSerde().serializer());
-        this.admin = Admin.create(settings.adminConfig(bootstrapServers));
+        this.admin = Admin.create(pulseConfig.adminConfig(bootstrapServers));
     }
 
     @Override

@@ -13,13 +13,14 @@ import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * Settings of the producer behind {@link KafkaEventSink}, with defaults tuned for bulk imports.
+ * Configuration of the producer behind {@link KafkaEventSink} (and the webhook server's publisher and ledger),
+ * with defaults tuned for bulk imports.
  *
  * <p>Any other producer property given (e.g. {@code security.protocol}) is passed through unchanged.
  * Idempotence and {@code acks=all} are not negotiable: they are what makes a retried send not
  * duplicate or lose an event.
  */
-public final class ProducerSettings extends AbstractConfig {
+public final class PulseProducerConfig extends AbstractConfig {
 
     public static final String REACHABILITY_TIMEOUT_MS_CONFIG = "pulse.reachability.timeout.ms";
     public static final String REACHABILITY_TIMEOUT_MS_DOC =
@@ -72,7 +73,7 @@ public final class ProducerSettings extends AbstractConfig {
             ProducerConfig.ACKS_CONFIG, "all");
 
     /** @param props overrides and pass-through producer properties; may be empty */
-    public ProducerSettings(Map<String, ?> props) {
+    public PulseProducerConfig(Map<String, ?> props) {
         // No logging of values: pass-through properties may hold credentials.
         super(CONFIG, props, false);
         ENFORCED.forEach((key, required) -> {
