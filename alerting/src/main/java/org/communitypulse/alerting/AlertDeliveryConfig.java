@@ -19,6 +19,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.communitypulse.schemas.config.EnvironmentVariables;
 
 /**
  * Settings of {@link AlertDeliveryService}. Every key is also read from the environment as the key in upper
@@ -236,21 +237,14 @@ public final class AlertDeliveryConfig extends AbstractConfig {
         return new ConfigDef(CONFIG);
     }
 
-    /** {@code PULSE_ALERTS_RECEIVERS} for {@code pulse.alerts.receivers}. */
+    /** {@code PULSE_ALERTS_RECEIVERS} for {@code pulse.alerts.receivers}, by {@link EnvironmentVariables#variable}. */
     public static String environmentVariable(String key) {
-        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        return EnvironmentVariables.variable(key);
     }
 
     /** The settings that {@code environment} holds, by {@link #environmentVariable}; other variables are ignored. */
     public static Map<String, String> fromEnvironment(Map<String, String> environment) {
-        Map<String, String> settings = new TreeMap<>();
-        for (String key : CONFIG.names()) {
-            String value = environment.get(environmentVariable(key));
-            if (value != null) {
-                settings.put(key, value);
-            }
-        }
-        return settings;
+        return EnvironmentVariables.settings(CONFIG, environment);
     }
 
     /**

@@ -13,6 +13,8 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.config.ConfigException;
+import org.communitypulse.schemas.config.EnvironmentVariables;
 import org.communitypulse.schemas.serde.AvroSerdeConfig;
 
 /**
@@ -25,7 +27,7 @@ final class ClientSettings {
 
     static final String USER_INFO_VARIABLE = "PULSE_SCHEMA_REGISTRY_BASIC_AUTH_USER_INFO";
     static final String BEARER_TOKEN_VARIABLE = "PULSE_SCHEMA_REGISTRY_BEARER_AUTH_TOKEN";
-    static final String FILE_SUFFIX = "_FILE";
+    static final String FILE_SUFFIX = EnvironmentVariables.FILE_SUFFIX;
     /** Keys of a client properties file that are meant for the registry, as Confluent's tools name them. */
     private static final Pattern REGISTRY_KEY = Pattern.compile("(schema\\.registry\\.)?(basic|bearer)\\.auth\\..*");
     /** Keys whose values are secrets (Kafka types most of them as passwords; a plain map does not know that). */
@@ -145,20 +147,11 @@ final class ClientSettings {
 
     /** {@code NAME} or the content of the file {@code NAME_FILE} names; both set is an error. */
     private static java.util.Optional<String> secret(Map<String, String> environment, String name) {
-        String direct = blankToNull(environment.get(name));
-        String file = blankToNull(environment.get(name + FILE_SUFFIX));
-        if (direct != null && file != null) {
-            throw new IllegalArgumentException("both " + name + " and " + name + FILE_SUFFIX + " are set; set only one");
+        try {
+            return EnvironmentVariables.secret(name, environment);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
-        if (file != null) {
-            try {
-                return java.util.Optional.of(Files.readString(Path.of(file), StandardCharsets.UTF_8).strip());
-            } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read " + name + FILE_SUFFIX + " (" + file + "): "
-                        + e.getClass().getSimpleName(), e);
-            }
-        }
-        return java.util.Optional.ofNullable(direct);
     }
 
     private static String blankToNull(String value) {

@@ -588,30 +588,20 @@ public final class PulseStreamsConfig extends AbstractConfig {
 
     /** The environment variable that sets {@code key}, e.g. {@code PULSE_TOPIC_PREFIX} for {@code topic.prefix}. */
     public static String environmentVariable(String key) {
-        return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        return org.communitypulse.schemas.config.EnvironmentVariables.variable(key);
     }
 
     /**
      * The settings that {@code environment} (normally {@link System#getenv()}) holds: every key of
-     * {@link #configDef()} by {@link #environmentVariable}, and {@code PULSE_STREAMS_*} as pass-through
-     * Kafka Streams settings (Kafka's keys have dots, never underscores, so the mapping back is safe).
-     * Other variables are ignored.
+     * {@link #configDef()} by {@link #environmentVariable} (a password also from the file its {@code _FILE}
+     * variable names), and {@code PULSE_STREAMS_*} as pass-through Kafka Streams settings (Kafka's keys have
+     * dots, never underscores, so the mapping back is safe). Other variables are ignored.
      */
     public static Map<String, String> fromEnvironment(Map<String, String> environment) {
-        Map<String, String> settings = new TreeMap<>();
-        for (String key : CONFIG.names()) {
-            String value = environment.get(environmentVariable(key));
-            if (value != null) {
-                settings.put(key, value);
-            }
-        }
-        String passThrough = environmentVariable(STREAMS_PREFIX);
-        environment.forEach((name, value) -> {
-            if (name.startsWith(passThrough) && name.length() > passThrough.length()) {
-                settings.put(STREAMS_PREFIX + name.substring(passThrough.length()).toLowerCase(Locale.ROOT).replace('_', '.'),
-                        value);
-            }
-        });
+        Map<String, String> settings = new TreeMap<>(
+                org.communitypulse.schemas.config.EnvironmentVariables.settings(CONFIG, environment));
+        settings.putAll(
+                org.communitypulse.schemas.config.EnvironmentVariables.passThrough(STREAMS_PREFIX, environment));
         return settings;
     }
 
