@@ -361,8 +361,13 @@ public final class AlertDeliveryConfig extends AbstractConfig {
         }
     }
 
+    /** Start of the consumer group of every receiver, and of the service's own client ids. */
+    public String groupIdPrefix() {
+        return getString(GROUP_ID_PREFIX_CONFIG);
+    }
+
     public String groupId(Receiver receiver) {
-        return getString(GROUP_ID_PREFIX_CONFIG) + receiver.name();
+        return groupIdPrefix() + receiver.name();
     }
 
     public String startFrom() {

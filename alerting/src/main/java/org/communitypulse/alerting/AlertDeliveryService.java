@@ -209,7 +209,7 @@ public final class AlertDeliveryService implements AutoCloseable {
     }
 
     private String prefixed(String suffix) {
-        return config.getString(AlertDeliveryConfig.GROUP_ID_PREFIX_CONFIG) + suffix;
+        return config.groupIdPrefix() + suffix;
     }
 
     private Map<String, Object> routerConsumerConfig() {
@@ -260,8 +260,7 @@ public final class AlertDeliveryService implements AutoCloseable {
     private Map<String, Object> trackerConfig() {
         Map<String, Object> props = new HashMap<>(clientConfig);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, config.getString(AlertDeliveryConfig.GROUP_ID_PREFIX_CONFIG)
-                + "firing-gauge");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, prefixed("firing-gauge"));
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
@@ -272,7 +271,7 @@ public final class AlertDeliveryService implements AutoCloseable {
         Map<String, Object> props = new HashMap<>(clientConfig);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, config.getString(AlertDeliveryConfig.GROUP_ID_PREFIX_CONFIG) + "dlq");
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, prefixed("dlq"));
         return props;
     }
 

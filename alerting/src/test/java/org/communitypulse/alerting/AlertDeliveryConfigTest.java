@@ -69,10 +69,15 @@ class AlertDeliveryConfigTest {
     void shouldReadSettingsFromPulseVariablesWhenEnvironmentHoldsThem() {
         Map<String, String> settings = AlertDeliveryConfig.fromEnvironment(Map.of(
                 "PULSE_ALERTS_RECEIVERS", "ops=slack:env:SLACK_URL", "PULSE_ALERTS_BACKOFF_MAX_MS", "5000",
-                "PULSE_OTHER", "x"));
+                "PULSE_ALERTS_GROUP_ID_PREFIX", "team-a-", "PULSE_OTHER", "x"));
         assertThat(settings).containsOnly(Map.entry(AlertDeliveryConfig.RECEIVERS_CONFIG, "ops=slack:env:SLACK_URL"),
-                Map.entry(AlertDeliveryConfig.BACKOFF_MAX_MS_CONFIG, "5000"));
-        assertThat(new AlertDeliveryConfig(settings).backoffMax().toMillis()).isEqualTo(5000);
+                Map.entry(AlertDeliveryConfig.BACKOFF_MAX_MS_CONFIG, "5000"),
+                Map.entry(AlertDeliveryConfig.GROUP_ID_PREFIX_CONFIG, "team-a-"));
+        AlertDeliveryConfig config = new AlertDeliveryConfig(settings);
+        assertThat(config.backoffMax().toMillis()).isEqualTo(5000);
+        assertThat(config.groupIdPrefix()).isEqualTo("team-a-");
+        assertThat(config.groupId(config.receivers(Map.of("SLACK_URL", "https://hooks.example/x")).get(0)))
+                .isEqualTo("team-a-ops");
     }
 
     @Test
