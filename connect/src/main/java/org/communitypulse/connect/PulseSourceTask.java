@@ -1,12 +1,15 @@
 package org.communitypulse.connect;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
@@ -16,12 +19,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Connect lifecycle of a source that reads something every interval (in the manner of Debezium's
- * {@code BaseSourceTask}): a subclass says how to start, what one {@link #fetch()} returns and how to stop; this
- * class owns the rest.
+ * The Connect lifecycle of every Pulse source task (in the manner of Debezium's {@code BaseSourceTask}): a subclass
+ * says how to start, what one {@link #fetch()} returns and how to stop; this class owns the rest, as a state
+ * machine {@link State#CREATED} → {@link State#RUNNING} → {@link State#STOPPED} (or {@link State#FAILED} when the
+ * start fails).
  *
  * <ul>
- *   <li>{@link #start} parses the configuration and calls {@link #doStart}.</li>
+ *   <li>{@link #start} parses the configuration and calls {@link #doStart}. If either throws, what was opened is
+ *       closed ({@link #doStop}, {@link #closeOnStop} resources) and the exception reaches Connect unchanged.</li>
  *   <li>{@link #poll} hands over what a fetch returned in batches of at most {@code batch.size} records; between
  *       fetches it waits for the poll interval in slices of at most {@link #MAX_WAIT}, returning {@code null}
  *       after each, so Connect can commit offsets, pause and stop a task that is idle.</li>
@@ -30,8 +35,11 @@ import org.slf4j.LoggerFactory;
  *       interval; {@link Failure#SERIALIZATION} (the registry is down or refuses the schema) throws a
  *       {@link RetriableException} and fetches again soon. A subclass moves its cursor only once every record of
  *       a fetch was made, so a retried fetch reads the same items again.</li>
- *   <li>{@link #stop} ends every wait at once (also waits of the subclass through {@link #awaitStop}) and calls
- *       {@link #doStop}.</li>
+ *   <li>{@link #stop} ends every wait at once (also waits of the subclass through {@link #awaitStop} and
+ *       {@link #pauseUnlessStopped}), then calls {@link #doStop} and closes the {@link #closeOnStop} resources,
+ *       once: a second stop does nothing. A stop during {@link #start} is finished by the start once
+ *       {@link #doStart} returns. After a stop {@link #poll} returns {@code null}, also when records were still
+ *       pending (they were not handed over, so their offsets are not committed and a restart reads them again).</li>
  * </ul>
  *
  * <p>{@link #caughtUp()} and {@link #lastFailure()} let a runner without Connect (the standalone runner of
@@ -39,7 +47,21 @@ import org.slf4j.LoggerFactory;
  *
  * @param <C> the connector's configuration
  */
-public abstract class PollingSourceTask<C extends PulseConnectConfig> extends SourceTask {
+public abstract class PulseSourceTask<C extends PulseConnectConfig> extends SourceTask {
+
+    /** Where the task is in its lifecycle. */
+    public enum State {
+        /** Made, not started. */
+        CREATED,
+        /** In {@link #start}. */
+        STARTING,
+        /** Started: polls fetch and hand over records. */
+        RUNNING,
+        /** Stopped: polls return null; resources are closed. */
+        STOPPED,
+        /** {@link #start} threw; resources are closed. */
+        FAILED
+    }
 
     /** Longest one poll() blocks, so Connect regains control (offset commits, pause, stop). */
     public static final Duration MAX_WAIT = Duration.ofMillis(500);
@@ -56,9 +78,11 @@ public abstract class PollingSourceTask<C extends PulseConnectConfig> extends So
         SERIALIZATION
     }
 
-    private static final Logger LOG = LoggerFactory.getLogger(PollingSourceTask.class);
+    private static final Logger LOG = LoggerFactory.getLogger(PulseSourceTask.class);
 
+    private final AtomicReference<State> state = new AtomicReference<>(State.CREATED);
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private C config;
     private Duration interval = Duration.ZERO;
     private long nextFetchNanos;
@@ -75,10 +99,25 @@ public abstract class PollingSourceTask<C extends PulseConnectConfig> extends So
 
     @Override
     public final void start(Map<String, String> props) {
-        config = parseConfig(props);
-        doStart(config);
-        interval = pollInterval();
-        nextFetchNanos = System.nanoTime();
+        if (!state.compareAndSet(State.CREATED, State.STARTING)) {
+            throw new IllegalStateException("A task " + state.get() + " cannot start again: Connect makes a new "
+                    + "task instance for every start");
+        }
+        try {
+            config = parseConfig(props);
+            doStart(config);
+            interval = pollInterval();
+            nextFetchNanos = System.nanoTime();
+        } catch (RuntimeException | Error e) {
+            state.set(State.FAILED);
+            stopped.countDown();
+            release();
+            throw e;
+        }
+        if (!state.compareAndSet(State.STARTING, State.RUNNING)) {
+            // stop() came while doStart ran and left the closing to this thread, which opened the resources.
+            release();
+        }
     }
 
     /** The configuration of the task's properties; throws ConfigException when they do not parse. */
@@ -97,8 +136,12 @@ public abstract class PollingSourceTask<C extends PulseConnectConfig> extends So
      */
     protected abstract List<SourceRecord> fetch() throws Exception;
 
-    /** Closes what {@link #doStart} opened; called once, possibly while a {@link #fetch()} is running. */
-    protected abstract void doStop();
+    /**
+     * Closes what {@link #doStart} opened beyond the {@link #closeOnStop} resources (closed after it); called once,
+     * possibly while a {@link #fetch()} is running, also when {@link #doStart} threw half-way.
+     */
+    protected void doStop() {
+    }
 
     /** Time between the starts of two fetches; zero fetches again as soon as the last one was handed over. */
     protected Duration pollInterval() {
@@ -125,11 +168,11 @@ public abstract class PollingSourceTask<C extends PulseConnectConfig> extends So
 
     @Override
     public final List<SourceRecord> poll() throws InterruptedException {
+        if (state.get() != State.RUNNING) {
+            return null;
+        }
         if (!pending.isEmpty()) {
             return handOver();
-        }
-        if (isStopping()) {
-            return null;
         }
         long wait = nextFetchNanos - System.nanoTime();
         if (wait > 0) {
@@ -209,6 +252,26 @@ public abstract class PollingSourceTask<C extends PulseConnectConfig> extends So
         return stopped.await(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * A client's wait (a retry, {@code Retry-After}, pacing) that a stop ends at once: give it to the API clients
+     * as their sleeper ({@code this::pauseUnlessStopped}).
+     *
+     * @throws InterruptedException when the task is stopped before or during the wait
+     */
+    protected final void pauseUnlessStopped(Duration wait) throws InterruptedException {
+        if (awaitStop(wait)) {
+            throw new InterruptedException("task stopped");
+        }
+    }
+
+    /** Registers {@code resource} (opened in {@link #doStart}) to be closed when the task stops, last first. */
+    protected final <R extends AutoCloseable> R closeOnStop(R resource) {
+        synchronized (resources) {
+            resources.push(resource);
+        }
+        return resource;
+    }
+
     protected final boolean isStopping() {
         return stopped.getCount() == 0;
     }
@@ -235,9 +298,51 @@ public abstract class PollingSourceTask<C extends PulseConnectConfig> extends So
         return handedOver;
     }
 
+    /** Where the task is now. */
+    public final State state() {
+        return state.get();
+    }
+
     @Override
     public final void stop() {
+        State before = state.getAndUpdate(now -> now == State.FAILED ? State.FAILED : State.STOPPED);
         stopped.countDown();
-        doStop();
+        // Only a running task is closed here: a starting one closes itself when doStart returns (see start),
+        // a failed start closed itself, and a second stop finds STOPPED.
+        if (before == State.RUNNING) {
+            release();
+        }
+    }
+
+    /** doStop, then the registered resources, last first; a failure to close one is logged, the rest still close. */
+    private void release() {
+        try {
+            doStop();
+        } catch (RuntimeException e) {
+            LOG.warn("Closing {} failed: {}", describeSafely(), e.toString());
+        }
+        while (true) {
+            AutoCloseable resource;
+            synchronized (resources) {
+                resource = resources.poll();
+            }
+            if (resource == null) {
+                return;
+            }
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("Closing {} of {} failed: {}", resource, describeSafely(), e.toString());
+            }
+        }
+    }
+
+    /** describe() may need what a failed start never set. */
+    private String describeSafely() {
+        try {
+            return describe();
+        } catch (RuntimeException e) {
+            return getClass().getSimpleName();
+        }
     }
 }

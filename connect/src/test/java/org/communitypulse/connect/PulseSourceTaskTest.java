@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.errors.SerializationException;
@@ -20,42 +22,68 @@ import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.source.SourceRecord;
+import org.communitypulse.connect.PulseSourceTask.State;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The lifecycle the base class owns, with a source whose fetches are scripted. */
-class PollingSourceTaskTest {
+class PulseSourceTaskTest {
 
-    /** What each fetch does: records to return, or an exception to throw. */
+    /** What each fetch does: records to return, an exception to throw, or a Duration to wait as a client would. */
     private final Deque<Object> script = new ArrayDeque<>();
     private final AtomicInteger fetches = new AtomicInteger();
     private final AtomicInteger stops = new AtomicInteger();
+    /** The calls the base made, in order, and the closing of the resource doStart registered. */
+    private final List<String> calls = new CopyOnWriteArrayList<>();
     private final Scripted task = new Scripted();
+
+    /** What doStart does after registering its resource (e.g. fail, or block). */
+    private interface StartAction {
+        void run() throws Exception;
+    }
 
     @AfterEach
     void stop() {
         task.stop();
     }
 
-    final class Scripted extends PollingSourceTask<PulseConnectConfig> {
+    final class Scripted extends PulseSourceTask<PulseConnectConfig> {
         Duration interval = Duration.ofMillis(200);
+
+        StartAction onStart = () -> {
+        };
 
         @Override
         protected PulseConnectConfig parseConfig(Map<String, String> props) {
+            calls.add("parseConfig");
             return new PulseConnectConfig(PulseConnectConfig.baseConfigDef(), props) {
             };
         }
 
         @Override
         protected void doStart(PulseConnectConfig config) {
+            calls.add("doStart");
+            closeOnStop(() -> calls.add("resource closed"));
+            try {
+                onStart.run();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         @Override
         protected List<SourceRecord> fetch() throws Exception {
             fetches.incrementAndGet();
+            calls.add("fetch");
             Object next = script.isEmpty() ? List.of() : script.poll();
             if (next instanceof Exception e) {
                 throw e;
+            }
+            if (next instanceof Duration wait) {
+                pauseUnlessStopped(wait);
+                return List.of();
             }
             @SuppressWarnings("unchecked")
             List<SourceRecord> records = (List<SourceRecord>) next;
@@ -65,6 +93,7 @@ class PollingSourceTaskTest {
         @Override
         protected void doStop() {
             stops.incrementAndGet();
+            calls.add("doStop");
         }
 
         @Override
@@ -179,5 +208,97 @@ class PollingSourceTaskTest {
         }
         assertThat(next).hasSize(3);
         assertThat(fetches).hasValue(2);
+    }
+
+    @Test
+    void shouldRunTheLifecycleInOrderAndStopOnlyOnce() throws Exception {
+        script.add(records(1));
+        assertThat(task.state()).isEqualTo(State.CREATED);
+        start(10);
+        assertThat(task.state()).isEqualTo(State.RUNNING);
+        assertThat(task.poll()).hasSize(1);
+
+        task.stop();
+        task.stop();
+
+        assertThat(task.state()).isEqualTo(State.STOPPED);
+        assertThat(calls).containsExactly("parseConfig", "doStart", "fetch", "doStop", "resource closed");
+        assertThatThrownBy(() -> start(10)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("cannot start again");
+    }
+
+    @Test
+    void shouldReturnNullFromPollAfterStopAlsoWithRecordsPending() throws Exception {
+        script.add(records(5));
+        start(2);
+        assertThat(task.poll()).hasSize(2);
+
+        task.stop();
+
+        assertThat(task.poll()).isNull();
+        assertThat(task.poll()).isNull();
+        // The three not handed over have no committed offsets: a restarted task reads them again.
+        assertThat(task.handedOver()).isEqualTo(2);
+        assertThat(fetches).hasValue(1);
+    }
+
+    @Test
+    void shouldEndAFetchWaitingLikeAClientWhenStoppedDuringPoll() throws Exception {
+        script.add(Duration.ofMinutes(10));
+        start(10);
+        CompletableFuture<List<SourceRecord>> polled = CompletableFuture.supplyAsync(() -> {
+            try {
+                return task.poll();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> fetches.get() == 1);
+
+        task.stop();
+
+        assertThat(polled.get(2, TimeUnit.SECONDS)).isNull();
+        assertThat(task.lastFailure()).isEmpty();
+        assertThat(stops).hasValue(1);
+        assertThat(task.state()).isEqualTo(State.STOPPED);
+    }
+
+    @Test
+    void shouldCloseWhatWasOpenedAndRethrowWhenStartFails() throws Exception {
+        IllegalStateException refused = new IllegalStateException("401 from https://forum.example.org/session");
+        task.onStart = () -> {
+            throw refused;
+        };
+
+        assertThatThrownBy(() -> start(10)).isSameAs(refused);
+
+        assertThat(task.state()).isEqualTo(State.FAILED);
+        assertThat(calls).containsExactly("parseConfig", "doStart", "doStop", "resource closed");
+        assertThat(task.poll()).isNull();
+        task.stop();
+        assertThat(stops).hasValue(1);
+        assertThat(task.state()).isEqualTo(State.FAILED);
+    }
+
+    @Test
+    void shouldLetTheStartCloseWhenStoppedWhileStarting() throws Exception {
+        CountDownLatch inStart = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        task.onStart = () -> {
+            inStart.countDown();
+            release.await();
+        };
+        CompletableFuture<Void> starting = CompletableFuture.runAsync(() -> start(10));
+        assertThat(inStart.await(5, TimeUnit.SECONDS)).isTrue();
+
+        task.stop();
+        assertThat(task.state()).isEqualTo(State.STOPPED);
+        // Nothing closed under the feet of a doStart still opening things.
+        assertThat(calls).doesNotContain("doStop");
+        release.countDown();
+        starting.get(5, TimeUnit.SECONDS);
+
+        assertThat(calls).containsExactly("parseConfig", "doStart", "doStop", "resource closed");
+        assertThat(task.poll()).isNull();
     }
 }
