@@ -326,7 +326,7 @@ final class PollCommand implements Runnable {
     static Map<String, String> taskProps(String community, ConnectionOptions connection, Map<String, String> env) {
         Map<String, String> props = new HashMap<>();
         props.put(PulseConnectConfig.COMMUNITY_CONFIG, community);
-        props.put(PulseConnectConfig.TOPIC_PREFIX_CONFIG, connection.topicPrefix);
+        props.put(PulseConnectConfig.TOPIC_PREFIX_CONFIG, connection.topicPrefix());
         props.put(PulseConnectConfig.REGISTRY_URL_CONFIG, connection.registryUrl());
         ClientSettings client = connection.clientSettings();
         if (client.registryBearerToken() != null) {
