@@ -93,7 +93,7 @@ final class AlertsCommand implements Runnable {
             AvroSerdeConfig serdeConfig = new AvroSerdeConfig(connection.registryConfig());
             try (SchemaRegistryClient registry = serdeConfig.newClient()) {
                 // Reading only: the writer (Streams) registers the schemas.
-                Topics topics = new Topics(connection.topicPrefix, new AvroSerdes(registry, false));
+                Topics topics = new Topics(connection.topicPrefix(), new AvroSerdes(registry, false));
                 AlertDeliveryService service = new AlertDeliveryService(settings.delivery(), System.getenv(), topics,
                         settings.clients()).start();
                 try {

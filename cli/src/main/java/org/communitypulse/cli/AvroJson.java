@@ -35,19 +35,19 @@ import org.apache.avro.generic.IndexedRecord;
  * <p>Works on specific records (which already hold {@code LocalDate}/{@code Instant}) and on generic
  * ones (which hold the raw {@code int}/{@code long}: the schema's logical type says how to render it).
  */
-final class AvroJson {
+public final class AvroJson {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final Set<String> omittedFields;
 
     /** @param omittedFields record fields left out wherever they occur (e.g. wall-clock stamps) */
-    AvroJson(Set<String> omittedFields) {
+    public AvroJson(Set<String> omittedFields) {
         this.omittedFields = Set.copyOf(omittedFields);
     }
 
     /** Any key or value a deserializer returned: Avro records by their schema, other types as-is. */
-    JsonNode toJson(Object datum) {
+    public JsonNode toJson(Object datum) {
         if (datum instanceof IndexedRecord record) {
             return convert(record, record.getSchema());
         }

@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
 import org.communitypulse.schemas.registry.SchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdeConfig;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,9 +37,8 @@ final class ConnectionOptions {
                             + "else with /apis/ccompat/v7 when that answers (Apicurio)."})
     String registryUrl;
 
-    @Option(names = "--topic-prefix", defaultValue = "${env:PULSE_TOPIC_PREFIX:-pulse.}",
-            description = "Prefix of the pipeline's topics (env PULSE_TOPIC_PREFIX). Default: ${DEFAULT-VALUE}.")
-    String topicPrefix;
+    @Mixin
+    TopicPrefixOption topic = new TopicPrefixOption();
 
     @Option(names = "--command-config", defaultValue = "${env:PULSE_COMMAND_CONFIG}", paramLabel = "FILE",
             description = {"Kafka client properties file (env PULSE_COMMAND_CONFIG), as Kafka's own tools take it: "
@@ -64,6 +64,10 @@ final class ConnectionOptions {
 
     Optional<String> givenBootstrapServers() {
         return Optional.ofNullable(bootstrapServers).filter(s -> !s.isBlank());
+    }
+
+    String topicPrefix() {
+        return topic.prefix;
     }
 
     /** The registry URL given by option or environment, else {@value #DEFAULT_REGISTRY_URL}; see {@link RegistryUrl}. */

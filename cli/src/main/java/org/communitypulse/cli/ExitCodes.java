@@ -7,12 +7,12 @@ import java.util.Map;
  * The exit codes of every pulse command, listed in each command's --help. A usage error has its own code
  * (64, EX_USAGE of sysexits.h): picocli's default, 2, would read as "could not run".
  */
-final class ExitCodes {
+public final class ExitCodes {
 
-    static final int OK = 0;
-    static final int REJECTED_ROWS = 1;
-    static final int FAILED = 2;
-    static final int USAGE = 64;
+    public static final int OK = 0;
+    public static final int REJECTED_ROWS = 1;
+    public static final int FAILED = 2;
+    public static final int USAGE = 64;
     /** The JVM's own codes (128 + signal) after its shutdown hooks ran. */
     static final String STOPPED_BY_SIGNAL = "130, 143";
 

@@ -71,7 +71,7 @@ final class GenerateCommand implements Callable<Integer> {
         SimulationPlan plan = new SimulationPlan(SimulationPlan.numberedCommunities(communities), members, start, days,
                 seed, parseStalls(stalls));
         try (SchemaRegistryClient registry = connection.registryClient()) {
-            Topics topics = new Topics(connection.topicPrefix, new AvroSerdes(registry, true));
+            Topics topics = new Topics(connection.topicPrefix(), new AvroSerdes(registry, true));
             Map<EventType, Long> byType = new EnumMap<>(EventType.class);
             long startNanos;
             try (KafkaEventSink sink = new KafkaEventSink(connection.bootstrapServers(), topics.activity(),

@@ -91,7 +91,7 @@ final class IdentityCommand implements Runnable {
                     .setCommunityId(community).setSource(SourcePlatform.OTHER).setType(type).setActorId(identity)
                     .setOccurredAt(clock.instant()).setAttributes(attributes).build();
             try (SchemaRegistryClient registry = connection.registryClient()) {
-                Topics topics = new Topics(connection.topicPrefix, new AvroSerdes(registry, true));
+                Topics topics = new Topics(connection.topicPrefix(), new AvroSerdes(registry, true));
                 try (KafkaEventSink sink = new KafkaEventSink(connection.bootstrapServers(), topics.activity(),
                         connection.kafkaProperties())) {
                     sink.send(event);
@@ -175,7 +175,7 @@ final class IdentityCommand implements Runnable {
                     community == null ? ErasureRequests.ALL_COMMUNITIES : community, SourcePlatform.OTHER, identity,
                     clock.instant());
             try (SchemaRegistryClient registry = connection.registryClient()) {
-                Topics topics = new Topics(connection.topicPrefix, new AvroSerdes(registry, true));
+                Topics topics = new Topics(connection.topicPrefix(), new AvroSerdes(registry, true));
                 try (KafkaEventSink sink = new KafkaEventSink(connection.bootstrapServers(), topics.erasures(),
                         connection.kafkaProperties())) {
                     sink.sendErasure(request);
@@ -214,7 +214,7 @@ final class IdentityCommand implements Runnable {
         @Override
         public Integer call() {
             try (SchemaRegistryClient registry = connection.registryClient()) {
-                Topics topics = new Topics(connection.topicPrefix, new AvroSerdes(registry, true));
+                Topics topics = new Topics(connection.topicPrefix(), new AvroSerdes(registry, true));
                 Map<String, Identity> identities = new TreeMap<>();
                 readLatest(topics.identities(), timeout).values().stream()
                         .filter(i -> i.getCommunityId().equals(community))

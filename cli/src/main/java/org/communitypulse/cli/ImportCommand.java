@@ -230,7 +230,7 @@ final class ImportCommand implements Runnable {
             }
             MemberPseudonymiser members = pseudonyms.get();
             try (SchemaRegistryClient registry = connection.registryClient()) {
-                Topics topics = new Topics(connection.topicPrefix, new AvroSerdes(registry, true));
+                Topics topics = new Topics(connection.topicPrefix(), new AvroSerdes(registry, true));
                 ImportSummary summary;
                 try (KafkaEventSink sink = new KafkaEventSink(connection.bootstrapServers(), topics.activity(),
                         connection.kafkaProperties())) {
@@ -317,7 +317,7 @@ final class ImportCommand implements Runnable {
             System.err.println("Import failed: " + e.getMessage());
             return 2;
         }
-        return importWith(community, connection.bootstrapServers(), registryConfig, kafka, connection.topicPrefix, step);
+        return importWith(community, connection.bootstrapServers(), registryConfig, kafka, connection.topicPrefix(), step);
     }
 
     /**

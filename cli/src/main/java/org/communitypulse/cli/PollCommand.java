@@ -14,7 +14,7 @@ import org.communitypulse.connect.DiscoursePollerConfig;
 import org.communitypulse.connect.DiscoursePollerSourceTask;
 import org.communitypulse.connect.GitHubPollerConfig;
 import org.communitypulse.connect.GitHubPollerSourceTask;
-import org.communitypulse.connect.PollingSourceTask;
+import org.communitypulse.connect.PulseSourceTask;
 import org.communitypulse.connect.PulseConnectConfig;
 import org.communitypulse.connect.SlackPollerConfig;
 import org.communitypulse.connect.SlackPollerSourceTask;
@@ -128,10 +128,10 @@ final class PollCommand implements Runnable {
 
         private final String platform;
         private final String intervalConfig;
-        private final Supplier<PollingSourceTask<?>> task;
+        private final Supplier<PulseSourceTask<?>> task;
 
         /** @param intervalConfig the platform config's key of the poll interval in milliseconds */
-        Poller(String platform, String intervalConfig, Supplier<PollingSourceTask<?>> task) {
+        Poller(String platform, String intervalConfig, Supplier<PulseSourceTask<?>> task) {
             this.platform = platform;
             this.intervalConfig = intervalConfig;
             this.task = task;
@@ -326,7 +326,7 @@ final class PollCommand implements Runnable {
     static Map<String, String> taskProps(String community, ConnectionOptions connection, Map<String, String> env) {
         Map<String, String> props = new HashMap<>();
         props.put(PulseConnectConfig.COMMUNITY_CONFIG, community);
-        props.put(PulseConnectConfig.TOPIC_PREFIX_CONFIG, connection.topicPrefix);
+        props.put(PulseConnectConfig.TOPIC_PREFIX_CONFIG, connection.topicPrefix());
         props.put(PulseConnectConfig.REGISTRY_URL_CONFIG, connection.registryUrl());
         ClientSettings client = connection.clientSettings();
         if (client.registryBearerToken() != null) {
@@ -351,7 +351,7 @@ final class PollCommand implements Runnable {
      * Runs a poller until Ctrl-C/SIGTERM (or, with --once, until caught up); exit code 0, 2 on failure (130/143 after Ctrl-C/SIGTERM, once stopped cleanly).
      * Offsets go to {@code <state-dir>/<name>.offsets.json}.
      */
-    static int runPoller(PollingSourceTask<?> task, Map<String, String> props, String name, PollOptions poll,
+    static int runPoller(PulseSourceTask<?> task, Map<String, String> props, String name, PollOptions poll,
                          ConnectionOptions connection) {
         Path offsets = poll.stateDir.resolve(name.replaceAll("[^A-Za-z0-9._-]", "_") + ".offsets.json");
         StandaloneSourceRunner runner;

@@ -27,7 +27,7 @@ public final class PulseCommand implements Runnable {
      * The configured command line: failures print one clear line (stack trace with PULSE_DEBUG=1), usage
      * errors exit with {@link ExitCodes#USAGE}, and every command's help lists the exit codes.
      */
-    static CommandLine commandLine() {
+    public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new PulseCommand())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {

@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  * answers one. A URL with a path, or one nothing answers at (the first use then reports the error),
  * is kept as given. Comma-separated URLs are resolved one by one.
  */
-final class RegistryUrl {
+public final class RegistryUrl {
 
     static final String APICURIO_CCOMPAT_PATH = "/apis/ccompat/v7";
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
@@ -25,7 +25,8 @@ final class RegistryUrl {
     private RegistryUrl() {
     }
 
-    static String resolve(String urls) {
+    /** {@code urls} completed as described above. */
+    public static String resolve(String urls) {
         return resolve(urls, null);
     }
 

@@ -56,14 +56,16 @@ import org.communitypulse.streams.RolesTopology;
  * topic, a wait until Streams has committed every input record, then the latest value of every key
  * of every metric topic as JSON lines. Every source shares this runner; a source only supplies its
  * import step.
+ *
+ * <p>Public for the system tests, which replay through it as {@code pulse replay} does.
  */
-final class ReplayRunner {
+public final class ReplayRunner {
 
     /**
      * Record fields left out of the output because they hold the wall-clock time of computation:
      * with them two replays of the same history would never give the same file.
      */
-    static final Set<String> WALL_CLOCK_FIELDS = Set.of("updatedAt");
+    public static final Set<String> WALL_CLOCK_FIELDS = Set.of("updatedAt");
 
     private static final Duration STREAMS_START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
@@ -74,7 +76,7 @@ final class ReplayRunner {
 
     /** Feeds one source's history into the pipeline. */
     @FunctionalInterface
-    interface ImportStep {
+    public interface ImportStep {
 
         /**
          * Sends every event of the source to {@code sink} and flushes it; the runner closes the sink.
@@ -91,7 +93,7 @@ final class ReplayRunner {
      * @param recordsWritten JSON lines written (keys over all metric topics)
      * @param elapsed        wall time of the whole replay, platform start included
      */
-    record Result(ImportSummary summary, long recordsWritten, Duration elapsed, AlertNoise alertNoise) {
+    public record Result(ImportSummary summary, long recordsWritten, Duration elapsed, AlertNoise alertNoise) {
     }
 
     private final Duration timeout;
@@ -103,13 +105,13 @@ final class ReplayRunner {
      * @param timeout how long Streams may take to process the imported records, and the output to be read
      * @param log     where progress goes (stderr: stdout stays for the result line)
      */
-    ReplayRunner(Duration timeout, PrintStream log) {
+    public ReplayRunner(Duration timeout, PrintStream log) {
         this.timeout = timeout;
         this.log = log;
     }
 
     /** The metric topics a replay writes out: add each new metric topic of {@link Topics} here. */
-    static List<Topic<?, ?>> metricTopics(Topics topics) {
+    public static List<Topic<?, ?>> metricTopics(Topics topics) {
         return List.of(topics.dailyEngagement(), topics.trailingEngagement(), topics.retention(),
                 topics.memberLevels(), topics.alerts(), topics.memberRoles(), topics.roleCoverage(),
                 topics.policyViolations(), topics.trainingMetrics(), topics.maturityScorecard(),
@@ -117,7 +119,7 @@ final class ReplayRunner {
     }
 
     /** Runs the replay and writes {@code out} (replaced atomically, so a failed replay leaves no half file). */
-    Result run(ImportStep step, Path out) throws Exception {
+    public Result run(ImportStep step, Path out) throws Exception {
         EmbeddedStack.require("pulse replay", "");
         long started = System.nanoTime();
         Path work = Files.createTempDirectory("pulse-replay-");
@@ -221,7 +223,7 @@ final class ReplayRunner {
      * transaction, twice in a row {@link #SETTLE_CHECK} apart (the second check covers records still
      * in the producer's buffer during the first).
      */
-    static void awaitEmitted(StreamsCatchUp catchUp, PulseStreamsApp app, Duration timeout) throws Exception {
+    public static void awaitEmitted(StreamsCatchUp catchUp, PulseStreamsApp app, Duration timeout) throws Exception {
         awaitEmitted(catchUp, app, timeout, false);
     }
 

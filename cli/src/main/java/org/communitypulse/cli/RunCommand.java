@@ -123,7 +123,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             String bootstrap = connection.givenBootstrapServers().orElseGet(this::startKafka);
             String registry = connection.givenRegistryUrl().isPresent() ? connection.registryUrl() : startRegistry();
-            String topicPrefix = connection.topicPrefix;
+            String topicPrefix = connection.topicPrefix();
             // An existing secured cluster or registry: the same client settings as every other command.
             ClientSettings client = connection.clientSettings();
 

@@ -6,6 +6,7 @@ import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code pulse schemas}: the topics' Avro schemas and their AsyncAPI description, for consumers in other languages. */
@@ -31,14 +32,13 @@ final class SchemasCommand implements Runnable {
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder to write (created if missing).")
         Path out;
 
-        @Option(names = "--topic-prefix", defaultValue = "${env:PULSE_TOPIC_PREFIX:-pulse.}",
-                description = "Prefix of the pipeline's topics (env PULSE_TOPIC_PREFIX). Default: ${DEFAULT-VALUE}.")
-        String topicPrefix;
+        @Mixin
+        TopicPrefixOption topic;
 
         @Override
         public Integer call() throws Exception {
             // The serdes are only asked for their schemas: no registry is contacted.
-            Topics topics = new Topics(topicPrefix, new AvroSerdes(new InMemorySchemaRegistryClient(), false));
+            Topics topics = new Topics(topic.prefix, new AvroSerdes(new InMemorySchemaRegistryClient(), false));
             SchemaExport.Result result = new SchemaExport().export(topics, out);
             System.out.println("Wrote " + result.schemaFiles().size() + " schema files and " + result.asyncApi()
                     + " (" + result.channels() + " topics) to " + out);

@@ -5,8 +5,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.communitypulse.streams.PulseStreamsApp;
 import org.communitypulse.streams.PulseStreamsConfig;
 import picocli.CommandLine.Command;
@@ -46,20 +44,10 @@ final class StreamsCommand implements Callable<Integer> {
         Map<String, String> settings = new HashMap<>(extra);
         app.httpHost().ifPresent(host -> settings.put(PulseStreamsConfig.HTTP_HOST_CONFIG, host));
         PulseStreamsConfig config = config(connection, app.applicationId, app.stateDir(DEFAULT_STATE_DIR), settings);
-        CountDownLatch stopped = new CountDownLatch(1);
-        CountDownLatch closed = new CountDownLatch(1);
-        // The JVM halts as soon as its shutdown hooks return: this one waits for close(), so that on SIGTERM
-        // the instance commits and leaves its group and the others take over its partitions at once, not
-        // after a session timeout (measured: about 70 s without the wait).
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopped.countDown();
-            try {
-                closed.await(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "pulse-shutdown"));
-        try (PulseStreamsApp app = new PulseStreamsApp(config)) {
+        // Waiting for the close on SIGTERM, the instance commits and leaves its group and the others take over its
+        // partitions at once, not after a session timeout (measured: about 70 s without the wait).
+        try (SignalStop signal = SignalStop.install("pulse-shutdown", SHUTDOWN_WAIT);
+             PulseStreamsApp app = new PulseStreamsApp(config)) {
             app.start();
             String http = app.httpPort().isPresent()
                     ? "; dashboard and metrics on " + config.getString(PulseStreamsConfig.HTTP_HOST_CONFIG) + ":"
@@ -68,9 +56,7 @@ final class StreamsCommand implements Callable<Integer> {
             System.out.println("Streams application '" + config.applicationId() + "' running against "
                     + connection.bootstrapServers() + "; output topic " + app.topics().dailyEngagement().name()
                     + http + ". Ctrl-C to stop.");
-            stopped.await();
-        } finally {
-            closed.countDown();
+            signal.await();
         }
         return 0;
     }
@@ -84,7 +70,7 @@ final class StreamsCommand implements Callable<Integer> {
     static PulseStreamsConfig config(ConnectionOptions connection, String applicationId, Path stateDir,
                                      Map<String, String> extra, Map<String, String> environment) {
         return new PulseStreamsConfig(settings(connection.bootstrapServers(), connection.registryUrl(),
-                connection.topicPrefix, applicationId, stateDir, extra, environment,
+                connection.topicPrefix(), applicationId, stateDir, extra, environment,
                 connection.clientSettings(environment)));
     }
 

@@ -5,8 +5,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.communitypulse.ingest.http.WebhookServer;
 import org.communitypulse.ingest.http.WebhookServerConfig;
 import org.communitypulse.schemas.Topics;
@@ -55,32 +53,21 @@ final class WebhooksCommand implements Callable<Integer> {
         connection.kafkaProperties().forEach((key, value) -> clientAndExtra.put(key, String.valueOf(value)));
         clientAndExtra.putAll(extra);
         Settings settings = settings(port, host, community, clientAndExtra);
-        CountDownLatch stopped = new CountDownLatch(1);
-        CountDownLatch closed = new CountDownLatch(1);
-        try (SchemaRegistryClient registry = connection.registryClient()) {
-            Topics topics = new Topics(connection.topicPrefix, new AvroSerdes(registry, true));
+        // Waiting for the close on a signal, requests in flight are answered and the producer is closed before
+        // the process ends.
+        try (SignalStop signal = SignalStop.install("pulse-webhooks-shutdown", SHUTDOWN_WAIT);
+             SchemaRegistryClient registry = connection.registryClient()) {
+            Topics topics = new Topics(connection.topicPrefix(), new AvroSerdes(registry, true));
             try (WebhookServer server = WebhookServer.forKafka(settings.server(), System.getenv(),
                     connection.bootstrapServers(), topics.activity(), topics.erasures(), topics.webhookDeliveries(),
                     settings.producer()).start()) {
-                // The JVM halts when its hooks return: this one waits (bounded) for the close below, so requests
-                // in flight are answered and the producer is closed before the process ends.
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                    stopped.countDown();
-                    try {
-                        closed.await(SHUTDOWN_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }, "pulse-webhooks-shutdown"));
                 System.out.println("Receiving webhooks for " + server.enabledSources() + " on port " + server.port()
                         + " (POST /webhooks/<platform>[/<community>], GET /health /ready /metrics); publishing to "
                         + topics.activity().name() + " at " + connection.bootstrapServers() + "; member ids "
                         + (server.pseudonymised() ? "pseudonymised" : "NOT pseudonymised (no key set)")
                         + ". Ctrl-C to stop.");
-                stopped.await();
+                signal.await();
             }
-        } finally {
-            closed.countDown();
         }
         return 0;
     }

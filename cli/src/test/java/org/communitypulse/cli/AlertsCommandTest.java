@@ -19,7 +19,7 @@ class AlertsCommandTest {
         ConnectionOptions connection = new ConnectionOptions();
         connection.bootstrapServers = "kafka:9092";
         connection.registryUrl = "mock://alerts-command-test";
-        connection.topicPrefix = "pulse.";
+        connection.topic.prefix = "pulse.";
         return connection;
     }
 

@@ -96,7 +96,7 @@ class KubernetesManifestsTest {
         ConnectionOptions connection = new ConnectionOptions();
         connection.bootstrapServers = env.get("PULSE_BOOTSTRAP_SERVERS");
         connection.registryUrl = env.get("PULSE_SCHEMA_REGISTRY_URL");
-        connection.topicPrefix = env.get("PULSE_TOPIC_PREFIX");
+        connection.topic.prefix = env.get("PULSE_TOPIC_PREFIX");
         return connection;
     }
 

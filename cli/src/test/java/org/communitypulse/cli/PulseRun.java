@@ -4,11 +4,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
-/** One run of the {@code pulse} command line in this JVM: its exit code and what it printed. */
-record PulseRun(int code, String out, String err) {
+/**
+ * One run of the {@code pulse} command line in this JVM: its exit code and what it printed. Public for the
+ * system-tests module (this module's test-jar).
+ */
+public record PulseRun(int code, String out, String err) {
 
     /** Runs {@code pulse args}, capturing standard output and error (restored afterwards). */
-    static PulseRun of(String... args) {
+    public static PulseRun of(String... args) {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
         PrintStream originalOut = System.out;

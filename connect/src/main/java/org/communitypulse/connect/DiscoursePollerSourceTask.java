@@ -62,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * goes on after what Connect committed with exact counts. Like counts are kept in memory only: after a restart
  * the likes of the latest posts are read and published again, and the pipeline drops them as duplicates.
  */
-public final class DiscoursePollerSourceTask extends PollingSourceTask<DiscoursePollerConfig> {
+public final class DiscoursePollerSourceTask extends PulseSourceTask<DiscoursePollerConfig> {
 
     public static final String PARTITION_FORUM = "forum";
     public static final String PARTITION_COMMUNITY = "community";
@@ -124,14 +124,11 @@ public final class DiscoursePollerSourceTask extends PollingSourceTask<Discourse
     @Override
     protected void doStart(DiscoursePollerConfig config) {
         // Waits for retries end at once when the task is stopped.
-        api = new DiscourseApiClient(config.apiSettings(), wait -> {
-            if (awaitStop(wait)) {
-                throw new InterruptedException("task stopped");
-            }
-        });
+        api = new DiscourseApiClient(config.apiSettings(), this::pauseUnlessStopped);
         feed = new DiscoursePostFeed(api);
         items = new DiscourseItems(config.pseudonymiser());
-        records = registry == null ? new EventRecords(config, true) : new EventRecords(config, true, registry);
+        records = closeOnStop(registry == null ? new EventRecords(config, true)
+                : new EventRecords(config, true, registry));
         // A HashMap, not Map.of: see FileImportSourceTask.partition (offsets are found by the serialized map).
         partition = new HashMap<>();
         partition.put(PARTITION_FORUM, api.baseUrl());
@@ -441,13 +438,6 @@ public final class DiscoursePollerSourceTask extends PollingSourceTask<Discourse
             offset.put(OFFSET_USER_ID, userId);
             offset.put(OFFSET_DAY_COUNTS, formatCounts(counts));
             return offset;
-        }
-    }
-
-    @Override
-    protected void doStop() {
-        if (records != null) {
-            records.close();
         }
     }
 }

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * done is not read again. The last event of a path is held back until the importer has finished, so that its
  * record can carry {@code done=true}.
  */
-public final class FileImportSourceTask extends PollingSourceTask<FileImportConfig> {
+public final class FileImportSourceTask extends PulseSourceTask<FileImportConfig> {
 
     public static final String PARTITION_SOURCE = "source";
     public static final String PARTITION_PATH = "path";
@@ -62,7 +62,7 @@ public final class FileImportSourceTask extends PollingSourceTask<FileImportConf
     protected void doStart(FileImportConfig config) {
         this.config = config;
         members = config.pseudonymiser();
-        records = new EventRecords(config);
+        records = closeOnStop(new EventRecords(config));
         throttle = new Throttle(config.maxEventsPerSecond(), System::nanoTime);
         paths.addAll(config.taskPaths());
         LOG.info("Importing {} path(s) of {} for community '{}' into {}", paths.size(), config.source().configName(),
@@ -189,14 +189,12 @@ public final class FileImportSourceTask extends PollingSourceTask<FileImportConf
         worker = null;
     }
 
+    /** The importer of the current path (the records were registered with closeOnStop). */
     @Override
     protected void doStop() {
         ImportWorker running = worker;
         if (running != null) {
             running.close();
-        }
-        if (records != null) {
-            records.close();
         }
     }
 }

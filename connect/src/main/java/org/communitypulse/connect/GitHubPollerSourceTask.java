@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * <p>A refused token, a forbidden or unknown repository (401/403/404) fails the task with the URL; GitHub being
  * down or a rate limit that outlasts the retries is logged and tried again at the next interval.
  */
-public final class GitHubPollerSourceTask extends PollingSourceTask<GitHubPollerConfig> {
+public final class GitHubPollerSourceTask extends PulseSourceTask<GitHubPollerConfig> {
 
     public static final String PARTITION_API = "api";
     public static final String PARTITION_REPOSITORY = "repository";
@@ -101,14 +101,10 @@ public final class GitHubPollerSourceTask extends PollingSourceTask<GitHubPoller
     @Override
     protected void doStart(GitHubPollerConfig config) {
         // Waits for rate limits and retries end at once when the task is stopped.
-        api = new GitHubApiClient(config.apiSettings(), wait -> {
-            if (awaitStop(wait)) {
-                throw new InterruptedException("task stopped");
-            }
-        }, clock);
+        api = new GitHubApiClient(config.apiSettings(), this::pauseUnlessStopped, clock);
         catchUp = new GitHubCatchUp(api, new GitHubRestItems(new GitHubPayloadMapper(config.pseudonymiser())), clock,
                 config.discussions());
-        records = new EventRecords(config, true);
+        records = closeOnStop(new EventRecords(config, true));
         if (config.reconcileOnly()) {
             LOG.info("Recounting the threads and replies of the last {} day(s) of {} at {} for community '{}' into "
                     + "{} at every poll (reconcile only: no events)", config.reconcileDays(), config.repositories(),
@@ -299,12 +295,5 @@ public final class GitHubPollerSourceTask extends PollingSourceTask<GitHubPoller
                 .setCommunityId(config().community()).setDay(day).setSource(SourcePlatform.GITHUB).setItems(items)
                 .setObservedAt(now).setCompleteThrough(readAt).build())));
         return out;
-    }
-
-    @Override
-    protected void doStop() {
-        if (records != null) {
-            records.close();
-        }
     }
 }

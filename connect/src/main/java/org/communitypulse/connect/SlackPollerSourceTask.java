@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * the counts do not depend on what was ever published, which is what lets the reconciliation see a gap the
  * webhooks left open before any catch-up closed it.
  */
-public final class SlackPollerSourceTask extends PollingSourceTask<SlackPollerConfig> {
+public final class SlackPollerSourceTask extends PulseSourceTask<SlackPollerConfig> {
 
     public static final String PARTITION_WORKSPACE = "workspace";
     public static final String PARTITION_CHANNEL = "channel";
@@ -76,14 +76,10 @@ public final class SlackPollerSourceTask extends PollingSourceTask<SlackPollerCo
     @Override
     protected void doStart(SlackPollerConfig config) {
         // Waits for pacing and Retry-After end at once when the task is stopped.
-        api = new SlackApiClient(config.apiSettings(), wait -> {
-            if (awaitStop(wait)) {
-                throw new InterruptedException("task stopped");
-            }
-        });
+        api = new SlackApiClient(config.apiSettings(), this::pauseUnlessStopped);
         poller = new SlackPoller(api, config.pseudonymiser(), config.threadWindow());
         // Bytes keys: the day counts are keyed by an Avro CommunityDayKey (key.converter=ByteArrayConverter).
-        events = new EventRecords(config, true);
+        events = closeOnStop(new EventRecords(config, true));
         if (config.reconcileOnly()) {
             LOG.info("Recounting the last {} day(s) of {} channel(s) of {} for community '{}' into {} (no events)",
                     config.reconcileDays(), config.channels().size(), api.baseUrl(), config.community(),
@@ -220,12 +216,5 @@ public final class SlackPollerSourceTask extends PollingSourceTask<SlackPollerCo
         partition.put(kind, value);
         partition.put(PARTITION_COMMUNITY, config().community());
         return partition;
-    }
-
-    @Override
-    protected void doStop() {
-        if (events != null) {
-            events.close();
-        }
     }
 }

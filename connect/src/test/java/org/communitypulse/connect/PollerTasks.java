@@ -73,7 +73,7 @@ final class PollerTasks {
     }
 
     /** The records of the next complete poll (all its batches), failing on any poll failure or after 10 s. */
-    static List<SourceRecord> pollOnce(PollingSourceTask<?> task) throws InterruptedException {
+    static List<SourceRecord> pollOnce(PulseSourceTask<?> task) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         long before = task.handedOver();
         List<SourceRecord> out = new ArrayList<>();

@@ -1,14 +1,13 @@
 package org.communitypulse.alerting.internals;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.communitypulse.schemas.metrics.PrometheusMeters;
 
 /**
  * The delivery service's meters (Prometheus names in brackets). Tag values come from fixed sets: receiver names
@@ -45,7 +44,10 @@ public final class DeliveryMetrics {
     /** [pulse_alerts_roles_unreadable_total] records of the roles topic the router could not read. */
     public static final String ROLES_UNREADABLE = "pulse.alerts.roles.unreadable";
 
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private static final Duration LONGEST_DELIVERY = Duration.ofHours(1);
+
+    private final PrometheusMeters meters = new PrometheusMeters();
+    private final PrometheusMeterRegistry registry = meters.registry();
     private final Map<String, AtomicInteger> retrying = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> firing = new ConcurrentHashMap<>();
 
@@ -68,32 +70,32 @@ public final class DeliveryMetrics {
 
     /** Alerts acknowledged with 2xx (the latency timer's count), over every series or those matching {@code tags}. */
     public long delivered(String... tags) {
-        return registry.find(LATENCY).tags(tags).timers().stream().mapToLong(Timer::count).sum();
+        return meters.timed(LATENCY, tags);
     }
 
     private Timer latency(String receiver, String state) {
-        return timer(Timer.builder(LATENCY).description("Alerts acknowledged with 2xx: first attempt to "
-                + "acknowledgement, retries included").tag("receiver", receiver).tag("state", state));
+        return meters.latency(LATENCY, "Alerts acknowledged with 2xx: first attempt to acknowledgement, retries "
+                + "included", LONGEST_DELIVERY, "receiver", receiver, "state", state);
     }
 
     private Timer age(String receiver) {
-        return timer(Timer.builder(AGE).description("From the alert record's timestamp to its acknowledgement")
-                .tag("receiver", receiver));
+        return meters.latency(AGE, "From the alert record's timestamp to its acknowledgement", LONGEST_DELIVERY,
+                "receiver", receiver);
     }
 
     public void retried(String receiver, String reason) {
-        Counter.builder(RETRIED).description("Failed delivery attempts that are retried")
-                .tag("receiver", receiver).tag("reason", reason).register(registry).increment();
+        meters.increment(RETRIED, "Failed delivery attempts that are retried", "receiver", receiver,
+                "reason", reason);
     }
 
     public void failed(String receiver, String reason) {
-        Counter.builder(FAILED).description("Alerts given up and written to the dead-letter topic")
-                .tag("receiver", receiver).tag("reason", reason).register(registry).increment();
+        meters.increment(FAILED, "Alerts given up and written to the dead-letter topic", "receiver", receiver,
+                "reason", reason);
     }
 
     public void commitFailed(String receiver) {
-        Counter.builder(COMMIT_FAILURES).description("Offsets not committed after a delivery (it is sent again)")
-                .tag("receiver", receiver).register(registry).increment();
+        meters.increment(COMMIT_FAILURES, "Offsets not committed after a delivery (it is sent again)",
+                "receiver", receiver);
     }
 
     public void retrying(String receiver, boolean blocked) {
@@ -122,29 +124,21 @@ public final class DeliveryMetrics {
     }
 
     public void unowned(String community, String reason) {
-        Counter.builder(UNOWNED).description("Alerts sent to the default receiver: no owner role holder with a channel")
-                .tag("community", community).tag("reason", reason).register(registry).increment();
+        meters.increment(UNOWNED, "Alerts sent to the default receiver: no owner role holder with a channel",
+                "community", community, "reason", reason);
     }
 
     public void rolesUnreadable() {
-        Counter.builder(ROLES_UNREADABLE).description("Records of the roles topic the alert router could not read")
-                .register(registry).increment();
+        meters.increment(ROLES_UNREADABLE, "Records of the roles topic the alert router could not read");
     }
 
     public void unreadable(String reason) {
-        Counter.builder(UNREADABLE).description("Alert records the firing gauge could not read")
-                .tag("reason", reason).register(registry).increment();
-    }
-
-    private Timer timer(Timer.Builder builder) {
-        return builder.publishPercentiles(0.5, 0.99).publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofHours(1))
-                .register(registry);
+        meters.increment(UNREADABLE, "Alert records the firing gauge could not read", "reason", reason);
     }
 
     /** Sum of a counter over all its series, or those matching {@code tags} (key, value, ...). */
     public double count(String name, String... tags) {
-        return registry.find(name).tags(tags).counters().stream().mapToDouble(Counter::count).sum();
+        return meters.count(name, tags);
     }
 
     /** Value of the firing gauge, or -1 when the community and condition have never been seen. */
@@ -154,6 +148,6 @@ public final class DeliveryMetrics {
     }
 
     public void close() {
-        registry.close();
+        meters.close();
     }
 }

@@ -29,10 +29,10 @@ import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTaskContext;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
-import org.communitypulse.connect.PollingSourceTask;
+import org.communitypulse.connect.PulseSourceTask;
 
 /**
- * Runs one {@link PollingSourceTask} without a Connect worker, for {@code pulse poll}: what Connect would do with
+ * Runs one {@link PulseSourceTask} without a Connect worker, for {@code pulse poll}: what Connect would do with
  * the task, in one thread. Each batch the task hands over is sent with an idempotent producer (acks=all); only
  * once the broker acknowledged every record of the batch are their source offsets written to a JSON file
  * ({@link FileOffsetStore}), and only then is the next batch asked for. A crash therefore re-sends at most the
@@ -46,19 +46,18 @@ public final class StandaloneSourceRunner {
     /** How often the progress line is printed while records flow. */
     static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
 
-    private final PollingSourceTask<?> task;
+    private final PulseSourceTask<?> task;
     private final Map<String, String> taskProps;
     private final FileOffsetStore offsets;
     private final Producer<byte[], byte[]> producer;
     private final Consumer<String> progress;
     private final AtomicBoolean stopping = new AtomicBoolean();
-    private final AtomicBoolean taskStopped = new AtomicBoolean();
     private final CountDownLatch finished = new CountDownLatch(1);
 
     private long sent;
     private long lastProgressNanos;
 
-    public StandaloneSourceRunner(PollingSourceTask<?> task, Map<String, String> taskProps, Path offsetsFile,
+    public StandaloneSourceRunner(PulseSourceTask<?> task, Map<String, String> taskProps, Path offsetsFile,
                                   Producer<byte[], byte[]> producer, Consumer<String> progress) {
         this.task = Objects.requireNonNull(task, "task");
         this.taskProps = Map.copyOf(taskProps);
@@ -117,7 +116,8 @@ public final class StandaloneSourceRunner {
             report(true);
             return sent;
         } finally {
-            stopTask();
+            // Idempotent: stop() may have stopped the task already.
+            task.stop();
             producer.close(Duration.ofSeconds(30));
             finished.countDown();
         }
@@ -194,7 +194,7 @@ public final class StandaloneSourceRunner {
     /** Ends the run: waits end at once, the batch in flight is still sent and its offsets saved. */
     public void stop() {
         stopping.set(true);
-        stopTask();
+        task.stop();
     }
 
     /** Waits for {@link #run} to return after {@link #stop()} (for a shutdown hook). */
@@ -204,12 +204,6 @@ public final class StandaloneSourceRunner {
 
     public long sent() {
         return sent;
-    }
-
-    private void stopTask() {
-        if (taskStopped.compareAndSet(false, true)) {
-            task.stop();
-        }
     }
 
     /** The task's view of its surroundings: its properties and the offsets of the file. */

@@ -24,7 +24,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.communitypulse.connect.PollingSourceTask;
+import org.communitypulse.connect.PulseSourceTask;
 import org.communitypulse.connect.PulseConnectConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +42,7 @@ class StandaloneSourceRunnerTest {
     private final List<String> progress = new CopyOnWriteArrayList<>();
 
     /** Returns the scripted fetches, then nothing; the committed offset it started from is kept. */
-    class Scripted extends PollingSourceTask<PulseConnectConfig> {
+    class Scripted extends PulseSourceTask<PulseConnectConfig> {
         Map<String, Object> startedAt;
 
         @Override

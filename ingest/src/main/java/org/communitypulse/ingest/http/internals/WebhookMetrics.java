@@ -1,13 +1,11 @@
 package org.communitypulse.ingest.http.internals;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.communitypulse.schemas.metrics.PrometheusMeters;
 
 /**
  * The receiver's meters. Tag values come from fixed sets (platforms, outcomes, reject reasons, event types),
@@ -28,31 +26,26 @@ public final class WebhookMetrics {
     static final String OTHER_KIND = "other";
     private static final Pattern KIND = Pattern.compile("[a-z]{1,12}:[A-Za-z0-9_.()]{1,80}");
 
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeters meters = new PrometheusMeters();
     private final Set<String> unmappedKinds = ConcurrentHashMap.newKeySet();
 
     /** The registry, for scraping and tests. */
     public PrometheusMeterRegistry registry() {
-        return registry;
+        return meters.registry();
     }
 
     public void request(String platform, Outcome outcome, long nanos) {
-        Timer.builder(LATENCY).description("Webhook requests by platform and outcome: time from request to answer, "
-                        + "Kafka acknowledgement included")
-                .tag("platform", platform).tag("outcome", outcome.label())
-                .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
-                .register(registry).record(Duration.ofNanos(nanos));
+        meters.latency(LATENCY, "Webhook requests by platform and outcome: time from request to answer, Kafka "
+                        + "acknowledgement included", Duration.ofSeconds(30), "platform", platform,
+                "outcome", outcome.label()).record(Duration.ofNanos(nanos));
     }
 
     public void reject(String platform, String reason) {
-        Counter.builder(REJECTS).description("Refused webhook requests by reason")
-                .tag("platform", platform).tag("reason", reason).register(registry).increment();
+        meters.increment(REJECTS, "Refused webhook requests by reason", "platform", platform, "reason", reason);
     }
 
     public void published(String platform, String eventType) {
-        Counter.builder(PUBLISHED).description("Events acknowledged by Kafka")
-                .tag("platform", platform).tag("type", eventType).register(registry).increment();
+        meters.increment(PUBLISHED, "Events acknowledged by Kafka", "platform", platform, "type", eventType);
     }
 
     public void unmapped(String platform, String kind) {
@@ -61,16 +54,16 @@ public final class WebhookMetrics {
                 && (unmappedKinds.contains(kind) || unmappedKinds.size() < MAX_UNMAPPED_KINDS && unmappedKinds.add(kind))) {
             tag = kind;
         }
-        Counter.builder(UNMAPPED).description("Signed deliveries of event kinds the pipeline does not count")
-                .tag("platform", platform).tag("kind", tag).register(registry).increment();
+        meters.increment(UNMAPPED, "Signed deliveries of event kinds the pipeline does not count",
+                "platform", platform, "kind", tag);
     }
 
     /** Sum of a counter over all its tag values, or of those matching {@code tags} (key, value, ...). */
     public double count(String name, String... tags) {
-        return registry.find(name).tags(tags).counters().stream().mapToDouble(Counter::count).sum();
+        return meters.count(name, tags);
     }
 
     public void close() {
-        registry.close();
+        meters.close();
     }
 }
