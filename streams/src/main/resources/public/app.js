@@ -147,8 +147,11 @@
       const [daily, trailing, members, retention, alerts] = await Promise.all([
         getJson(base + '/daily' + q), getJson(base + '/trailing' + q), getJson(base + '/members?top=10'),
         getJson(base + '/retention'), getJson(base + '/alerts')]);
+      // The read scope sees the alerts without summary and evidence (they can name members), but with their
+      // acknowledgement and snooze; only the admin scope gets the buttons.
+      const alertView = alerts ? Object.assign(alerts, { canAct: true }) : await getJson(base + '/alert-states');
       if (state.current !== id) return;
-      renderCommunity(summary, daily, trailing, members, retention, alerts, from, to);
+      renderCommunity(summary, daily, trailing, members, retention, alertView, from, to);
       await loadRoles(base, id);
       await loadReconciliation(base, id);
     } catch (e) {
@@ -218,20 +221,21 @@
       pct(c.retainedShare) + '</td></tr>').join('') || '<tr><td colspan="4" class="muted">No cohort yet</td></tr>';
     $('#alerts').innerHTML = !alerts ? '<li class="muted admin-only">' + ADMIN_ONLY + '</li>' : alerts.alerts.slice().reverse().map((a) => '<li class="' + a.state + '"><strong>' + a.condition +
       '</strong> ' + a.severity.toLowerCase() + ', ' + a.state.toLowerCase() + ' — since ' + a.since +
-      (a.state === 'RESOLVED' ? ', resolved on ' + a.day : ', evaluated ' + a.day) + '<br><span class="muted">' +
-      esc(a.summary) + '</span>' + alertActions(s.communityId, a) + '</li>').join('') || '<li class="muted">No alert has fired.</li>';
+      (a.state === 'RESOLVED' ? ', resolved on ' + a.day : ', evaluated ' + a.day) +
+      (a.summary === undefined ? '' : '<br><span class="muted">' + esc(a.summary) + '</span>') +
+      alertActions(s.communityId, a, alerts.canAct === true) + '</li>').join('') || '<li class="muted">No alert has fired.</li>';
     loadMaturity(s.communityId);
     state.renders++;
     document.getElementById('community-view').dataset.renders = String(state.renders);
   }
 
-  // ---- acknowledge and snooze (admin scope; docs/alerts.md#acknowledge-and-snooze) -------------------
-  function alertActions(community, a) {
+  // ---- acknowledge and snooze (actions: admin scope; docs/alerts.md#acknowledge-and-snooze) ----------
+  function alertActions(community, a, canAct) {
     const notes = [];
     if (a.acknowledgedBy) notes.push('acknowledged by ' + esc(a.acknowledgedBy) + ' at ' + esc(a.acknowledgedAt));
     if (a.snoozedUntil) notes.push('snoozed until ' + esc(a.snoozedUntil));
     let html = notes.length ? '<br><span class="muted alert-state">' + notes.join('; ') + '</span>' : '';
-    if (a.state !== 'FIRING') return html;
+    if (a.state !== 'FIRING' || !canAct) return html;
     const data = ' data-community="' + esc(community) + '" data-condition="' + esc(a.condition) + '" data-alert-id="' + esc(a.alertId) + '"';
     html += '<br><span class="alert-actions">';
     if (!a.acknowledgedBy) html += '<button type="button" data-action="acknowledge"' + data + '>Acknowledge</button> ';

@@ -53,6 +53,11 @@ final class GenerateCommand implements Callable<Integer> {
             description = "Community whose activity fades to zero at DATE, e.g. community-2@2026-01-20 (repeatable).")
     List<String> stalls = new ArrayList<>();
 
+    @Option(names = "--stall-fade-days", paramLabel = "DAYS", defaultValue = "" + SimulationPlan.DEFAULT_STALL_FADE_DAYS,
+            description = "Days before a --stall over which the community's volume declines linearly to none "
+                    + "(1 to " + SimulationPlan.MAX_STALL_FADE_DAYS + "; 7 is a sudden stop). Default: ${DEFAULT-VALUE}.")
+    int stallFadeDays;
+
     @Option(names = "--organisation",
             description = "Also generate each community's organisation: role register, Corporate Users, account "
                     + "managers, turnover, trainings and acknowledgements, with the shipped roles.yaml ids "
@@ -66,10 +71,15 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
+    /** The plan the options describe. */
+    SimulationPlan plan() {
+        return new SimulationPlan(SimulationPlan.numberedCommunities(communities), members, start, days, seed,
+                parseStalls(stalls), stallFadeDays);
+    }
+
     @Override
     public Integer call() {
-        SimulationPlan plan = new SimulationPlan(SimulationPlan.numberedCommunities(communities), members, start, days,
-                seed, parseStalls(stalls));
+        SimulationPlan plan = plan();
         try (SchemaRegistryClient registry = connection.registryClient()) {
             Topics topics = new Topics(connection.topicPrefix(), new AvroSerdes(registry, true));
             Map<EventType, Long> byType = new EnumMap<>(EventType.class);

@@ -43,8 +43,8 @@ class GeneratedAlertNoiseTest {
 
     private static final LocalDate START = LocalDate.of(2025, 1, 6);
     private static final int DAYS = 365;
-    /** The stalling community (the generator's stall plan) has no activity from this day on. */
-    private static final LocalDate STALL = START.plusDays(240);
+    /** The stalling community (the generator's stall plan, its default fade before it) has no activity from this day on. */
+    static final LocalDate STALL = START.plusDays(240);
     /** The slipping community loses a growing share of its threads from here ... */
     private static final LocalDate SLIP_FROM = START.plusDays(150);
     /** ... up to two thirds of them from here on. */
@@ -73,8 +73,8 @@ class GeneratedAlertNoiseTest {
         };
     }
 
-    /** The alerts topic of the run and its noise figures. */
-    record Run(AlertNoise noise, List<Alert> alerts) { }
+    /** The alerts topic of the run, its noise figures and each community's last day with a thread or reply. */
+    record Run(AlertNoise noise, List<Alert> alerts, Map<String, LocalDate> lastActive) { }
 
     static Run run(Path state) {
         return run(state, PLAN, slipping(), AlertSettings.defaults());
@@ -95,6 +95,7 @@ class GeneratedAlertNoiseTest {
         props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
         Clock clock = Clock.fixed(plan.end().plus(Duration.ofDays(1)), ZoneOffset.UTC);
         AlertNoise noise = new AlertNoise();
+        Map<String, LocalDate> lastActive = new java.util.TreeMap<>();
         try (TopologyTestDriver driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
                 new IntakeSettings(Optional.empty(), Duration.ofDays(1), clock), EngagementSettings.defaults(),
                 settings.withWallClock(false), RolesConfig.defaults()), props)) {
@@ -110,7 +111,9 @@ class GeneratedAlertNoiseTest {
                 }
                 in.pipeInput(e.getCommunityId(), e);
                 if (e.getType() == EventType.THREAD_CREATED || e.getType() == EventType.REPLY_CREATED) {
-                    noise.activeDay(e.getCommunityId(), e.getOccurredAt().atZone(ZoneOffset.UTC).toLocalDate());
+                    LocalDate day = e.getOccurredAt().atZone(ZoneOffset.UTC).toLocalDate();
+                    noise.activeDay(e.getCommunityId(), day);
+                    lastActive.merge(e.getCommunityId(), day, (a, b) -> a.isAfter(b) ? a : b);
                 }
             });
             driver.advanceWallClockTime(Duration.ofSeconds(1));
@@ -120,7 +123,7 @@ class GeneratedAlertNoiseTest {
                         alerts.add(a);
                     });
         }
-        return new Run(noise, alerts);
+        return new Run(noise, alerts, lastActive);
     }
 
     @Test
@@ -160,6 +163,11 @@ class GeneratedAlertNoiseTest {
         Alert last = stalled.get(stalled.size() - 1);
         assertThat(last.getState()).isEqualTo(AlertState.FIRING);
         assertThat(last.getSeverity()).isEqualTo(AlertSeverity.CRITICAL);
-        assertThat(last.getDay()).isBetween(STALL, STALL.plusDays(6));
+        // Caught within its first silent week: the fade thins the last days to a post now and then, so the silence
+        // that lasts starts on the day after the last post, which may come before the stall day.
+        LocalDate lastPost = run.lastActive().get("stalling");
+        assertThat(lastPost).isBefore(STALL);
+        assertThat(last.getSince()).isEqualTo(lastPost.plusDays(1));
+        assertThat(last.getDay()).isBetween(lastPost.plusDays(1), lastPost.plusDays(7));
     }
 }

@@ -89,6 +89,25 @@ class KubernetesManifestsTest {
         assertThat(delivery.httpPort()).isEqualTo(httpContainerPort(deployment));
         assertThat(delivery.receivers(env)).as("no receiver until one is configured").isEmpty();
         assertThat(settings.clients()).containsEntry("bootstrap.servers", env.get("PULSE_BOOTSTRAP_SERVERS"));
+        assertThat(delivery.routing(delivery.receivers(env))).as("no routing until a default receiver is set").isEmpty();
+        assertThat(deployment.at("/spec/replicas").asInt()).as("one router: its transactional id is fixed").isEqualTo(1);
+
+        // The routing settings the Deployment carries, filled in as an operator would: owners and roles arrive.
+        Map<String, String> routed = new LinkedHashMap<>(env);
+        routed.put("PULSE_ALERTS_RECEIVERS", "ann-chat=json:https://chat.example/ann,ops=json:https://ops.example/alerts");
+        assertThat(routed).containsKeys("PULSE_ALERTS_ROUTING_DEFAULT_RECEIVER", "PULSE_ALERTS_ROUTING_OWNERS");
+        routed.put("PULSE_ALERTS_ROUTING_DEFAULT_RECEIVER", "ops");
+        routed.put("PULSE_ALERTS_ROUTING_OWNERS", "ann=ann-chat");
+        AlertDeliveryConfig routedDelivery = AlertsCommand.settings(connection(routed), List.of(),
+                routed.get("PULSE_ALERTS_HTTP_HOST"), Integer.valueOf(routed.get("PULSE_ALERTS_HTTP_PORT")), Map.of(),
+                routed).delivery();
+        org.communitypulse.alerting.OwnerRouting routing = routedDelivery.routing(routedDelivery.receivers(routed))
+                .orElseThrow();
+        assertThat(routing.defaultReceiver()).isEqualTo("ops");
+        assertThat(routing.channels()).containsEntry("ann", "ann-chat");
+        assertThat(routing.roles()).as("PULSE_ALERTS_ROUTING_ROLES of the Deployment")
+                .isEqualTo(List.of(env.get("PULSE_ALERTS_ROUTING_ROLES").split(",")))
+                .isEqualTo(AlertDeliveryConfig.ROUTING_ROLES_DEFAULT);
     }
 
     /** What picocli's ${env:...} defaults make of the connection variables. */

@@ -83,6 +83,11 @@ class AlertActionsTest {
             CommunityQueries queries = new CommunityQueries(DriverViewStores.of(driver));
             return queries.alertTimeline("bikes").orElseThrow();
         }
+
+        /** What the read scope sees ({@code /alert-states}). */
+        JsonNode states() {
+            return new CommunityQueries(DriverViewStores.of(driver)).alertStates("bikes").orElseThrow();
+        }
     }
 
     private List<ActivityEvent> history() {
@@ -178,6 +183,20 @@ class AlertActionsTest {
         assertThat(acknowledged.path("acknowledgedBy").asText()).isEqualTo("scope:admin");
         assertThat(acknowledged.path("acknowledgedAt").asText()).isEqualTo(at(75, 10).toString());
         assertThat(acknowledged.path("snoozedUntil").isNull()).isTrue();
+
+        // The read scope: the same alerts, acknowledgement and snooze, without summary and evidence.
+        JsonNode states = run.states();
+        assertThat(states.path("alerts").size()).isEqualTo(run.timeline().path("alerts").size()).isPositive();
+        assertThat(states.path("health")).isEqualTo(run.timeline().path("health"));
+        for (JsonNode alert : states.path("alerts")) {
+            assertThat(alert.has("summary") || alert.has("evidence")).as("%s", alert).isFalse();
+            assertThat(alert.has("acknowledgedBy") && alert.has("acknowledgedAt") && alert.has("snoozedUntil")).isTrue();
+        }
+        assertThat(entry(states, "NO_ACTIVITY").path("acknowledgedBy").asText()).isEqualTo("scope:admin");
+        assertThat(entry(states, "NO_ACTIVITY").path("acknowledgedAt").asText()).isEqualTo(at(75, 10).toString());
+        assertThat(entry(states, "NO_ACTIVITY").path("alertId").asText()).isEqualTo(current);
+        assertThat(entry(states, "BELOW_BASELINE").path("snoozedUntil").asText()).isEqualTo("2100-01-01T00:00:00Z");
+        assertThat(entry(run.timeline(), "NO_ACTIVITY").has("summary")).as("the admin view keeps it").isTrue();
     }
 
     @Test

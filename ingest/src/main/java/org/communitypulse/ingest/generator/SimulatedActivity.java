@@ -98,7 +98,7 @@ public final class SimulatedActivity {
         if (left <= 0) {
             return 0.0;
         }
-        return Math.min(1.0, left / (double) (SimulationPlan.STALL_DECLINE_DAYS + 1));
+        return Math.min(1.0, left / (double) (plan.stallFadeDays() + 1));
     }
 
     /** Walks the window a day at a time, emitting each day's events sorted by time. */

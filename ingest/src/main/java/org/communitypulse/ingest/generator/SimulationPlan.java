@@ -15,14 +15,28 @@ import java.util.Objects;
  * @param start               first simulated day (UTC)
  * @param days                number of simulated days
  * @param seed                the same seed always yields the same events and ids
- * @param stalls              community id to the day from which it has no activity at all; activity
- *                            declines linearly over the {@value #STALL_DECLINE_DAYS} days before
+ * @param stalls              community id to the day from which it has no activity at all
+ * @param stallFadeDays       days before a stall over which the community's volume declines linearly to none
+ *                            (at least 1; 1 stops it almost at once)
  */
 public record SimulationPlan(List<String> communities, int membersPerCommunity, LocalDate start, int days, long seed,
-                             Map<String, LocalDate> stalls) {
+                             Map<String, LocalDate> stalls, int stallFadeDays) {
 
-    /** Days over which a stalling community fades out before its stall day. */
-    public static final int STALL_DECLINE_DAYS = 7;
+    /**
+     * Default days over which a stalling community fades out before its stall day: five weeks, as real communities
+     * die out over weeks rather than overnight, and long enough for the early warning to see the decline coming
+     * (docs/alerts.md).
+     */
+    public static final int DEFAULT_STALL_FADE_DAYS = 35;
+
+    /** Longest fade accepted: a year, beyond which the fade is the community's whole history. */
+    public static final int MAX_STALL_FADE_DAYS = 366;
+
+    /** A plan whose stalls fade over {@link #DEFAULT_STALL_FADE_DAYS}. */
+    public SimulationPlan(List<String> communities, int membersPerCommunity, LocalDate start, int days, long seed,
+                          Map<String, LocalDate> stalls) {
+        this(communities, membersPerCommunity, start, days, seed, stalls, DEFAULT_STALL_FADE_DAYS);
+    }
 
     public SimulationPlan {
         communities = List.copyOf(communities);
@@ -30,6 +44,10 @@ public record SimulationPlan(List<String> communities, int membersPerCommunity, 
         stalls = Map.copyOf(new LinkedHashMap<>(stalls));
         if (communities.isEmpty() || membersPerCommunity < 2 || days < 1) {
             throw new IllegalArgumentException("need at least one community, two members per community and one day");
+        }
+        if (stallFadeDays < 1 || stallFadeDays > MAX_STALL_FADE_DAYS) {
+            throw new IllegalArgumentException("stall fade must be 1 to " + MAX_STALL_FADE_DAYS + " days but was "
+                    + stallFadeDays);
         }
         for (String stalled : stalls.keySet()) {
             if (!communities.contains(stalled)) {

@@ -1,6 +1,7 @@
 package org.communitypulse.ingest.generator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.DayOfWeek;
 import java.time.Instant;
@@ -125,6 +126,35 @@ class SimulatedActivityTest {
         assertThat(lastTwoDays).isLessThan(lastWeek / 3);
         // The others keep going.
         assertThat(events).anyMatch(e -> e.getCommunityId().equals("community-1") && e.getOccurredAt().isAfter(stall));
+    }
+
+    @Test
+    void shouldDeclineOverTheFadeDaysBeforeTheStallWhenTheFadeIsConfigured() {
+        LocalDate stall = START.plusDays(100);
+        Map<Integer, List<Long>> weeklyThreadsByFade = new TreeMap<>();
+        for (int fade : List.of(SimulationPlan.DEFAULT_STALL_FADE_DAYS, 7)) {
+            List<ActivityEvent> stalling = new SimulatedActivity(new SimulationPlan(List.of("s"), 2_000, START, 120, 42,
+                    Map.of("s", stall), fade)).events()
+                    .filter(e -> e.getType() == EventType.THREAD_CREATED).toList();
+            // Threads of the eight weeks before the stall, oldest first.
+            weeklyThreadsByFade.put(fade, java.util.stream.IntStream.range(0, 8).mapToObj(w -> countBetween(stalling,
+                    stall.minusDays(7L * (8 - w)), stall.minusDays(7L * (7 - w)))).toList());
+            assertThat(stalling).noneMatch(e -> !day(e.getOccurredAt()).isBefore(stall));
+        }
+        List<Long> fiveWeeks = weeklyThreadsByFade.get(SimulationPlan.DEFAULT_STALL_FADE_DAYS);
+        List<Long> oneWeek = weeklyThreadsByFade.get(7);
+        // Five weeks: full volume before the fade, then down week after week (expected shares 0.89, 0.69, 0.5, 0.31,
+        // 0.11 of the full volume); two weeks at a time, as a single week's count is Poisson.
+        double full = (fiveWeeks.get(0) + fiveWeeks.get(1) + fiveWeeks.get(2)) / 3.0;
+        assertThat(fiveWeeks.get(3) + fiveWeeks.get(4)).as("%s", fiveWeeks).isLessThan((long) (0.9 * 2 * full));
+        assertThat(fiveWeeks.get(5) + fiveWeeks.get(6)).as("%s", fiveWeeks)
+                .isLessThan((long) (0.75 * (fiveWeeks.get(3) + fiveWeeks.get(4))));
+        assertThat(fiveWeeks.get(7)).as("%s", fiveWeeks).isLessThan(fiveWeeks.get(6)).isLessThan((long) (0.2 * full));
+        // One week: full volume up to the last week, which keeps about half of it.
+        assertThat(oneWeek.get(6)).isGreaterThan((long) (0.85 * full));
+        assertThat(oneWeek.get(7)).isBetween((long) (0.3 * full), (long) (0.7 * full));
+        assertThatThrownBy(() -> new SimulationPlan(List.of("s"), 500, START, 120, 42, Map.of("s", stall), 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stall fade");
     }
 
     @Test

@@ -141,6 +141,8 @@ public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
         routes.get(COMMUNITIES_PATH + "/{id}/members", ctx -> community(ctx,
                 id -> queries.members(id, top(ctx))), admin);
         routes.get(COMMUNITIES_PATH + "/{id}/alerts", ctx -> community(ctx, queries::alertTimeline), admin);
+        // Whether an alert is acknowledged or snoozed is for everyone watching; what it says about members is not.
+        routes.get(COMMUNITIES_PATH + "/{id}/alert-states", ctx -> community(ctx, queries::alertStates));
         routes.post(ALERT_ACTION_PATH + "/acknowledge", ctx -> act(ctx, by -> requests.acknowledge(ctx.pathParam("id"),
                 ctx.pathParam("condition"), ctx.queryParam("alertId"), ctx.queryParam("note"), by)), admin);
         routes.post(ALERT_ACTION_PATH + "/snooze", ctx -> act(ctx, by -> requests.snooze(ctx.pathParam("id"),

@@ -1,5 +1,6 @@
 package org.communitypulse.streams.query;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -230,6 +231,20 @@ public final class CommunityQueries {
         node.put("health", health(community, firing).label());
         node.set("alerts", list);
         return Optional.of(node);
+    }
+
+    /**
+     * What the read scope may see of {@link #alertTimeline}: each condition's latest alert without its summary and
+     * evidence (role alerts name members there), with who acknowledged it and when and how long its condition is
+     * snoozed. {@code by} is the scope that acted, never a person or a token; the action's note is left out.
+     */
+    public Optional<ObjectNode> alertStates(String community) {
+        return alertTimeline(community).map(timeline -> {
+            for (JsonNode alert : timeline.path("alerts")) {
+                ((ObjectNode) alert).remove(List.of("summary", "evidence"));
+            }
+            return timeline;
+        });
     }
 
     /**

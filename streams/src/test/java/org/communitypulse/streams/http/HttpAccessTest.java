@@ -158,6 +158,8 @@ class HttpAccessTest {
             assertThat(get(server, encoded, TestTokens.READ).statusCode()).as(encoded).isIn(403, 400, 404);
         }
         assertThat(get(server, DAILY, TestTokens.READ).statusCode()).isEqualTo(503);
+        // The alerts' acknowledgement and snooze, without summaries and evidence, are for the read scope too.
+        assertThat(get(server, Dashboard.COMMUNITIES_PATH + "/c1/alert-states", TestTokens.READ).statusCode()).isEqualTo(503);
         assertThat(get(server, Dashboard.COMMUNITIES_PATH, TestTokens.READ).statusCode()).isNotIn(401, 403);
         assertThat(get(server, "/", TestTokens.READ).statusCode()).isEqualTo(200);
         // Basic authentication with the token as password, whatever the user name.
