@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,19 +50,22 @@ class RolesIT {
 
     @Test
     void shouldPublishCoverageViolationsAndDeadLettersWhenARegisterIsImported(@TempDir Path tmp) throws Exception {
+        // Dates close to today: live, the role alerts judge every day from the first grant to today in one
+        // punctuation, and two years of days made that transaction outlast the awaits on a loaded machine.
+        LocalDate base = LocalDate.now(ZoneOffset.UTC).minusDays(20);
         Path register = Files.writeString(tmp.resolve("roles.csv"), """
                 member,role,granted_at,revoked_at,account
-                ann,corporate-user,2024-01-01,,
-                ann,sponsor,2024-01-01,,
-                bob,account-manager,2024-01-02,2024-02-01,@acme
-                bob,corporate-user,2024-01-02,,
-                bob,chief-wizard,2024-01-03,,
-                """);
+                ann,corporate-user,%1$s,,
+                ann,sponsor,%1$s,,
+                bob,account-manager,%2$s,%4$s,@acme
+                bob,corporate-user,%2$s,,
+                bob,chief-wizard,%3$s,,
+                """.formatted(base, base.plusDays(1), base.plusDays(2), base.plusDays(15)));
         Path training = Files.writeString(tmp.resolve("training.csv"), """
                 member,course,completed_at,score
-                ann,social-media-guidelines,2024-01-10,90
-                bob,social-media-guidelines,2024-01-02T12:00:00Z,80
-                """);
+                ann,social-media-guidelines,%s,90
+                bob,social-media-guidelines,%sT12:00:00Z,80
+                """.formatted(base.plusDays(5), base.plusDays(1)));
         String prefix = "roles-" + UUID.randomUUID().toString().substring(0, 8) + ".";
         try (PulseStreamsApp app = new PulseStreamsApp(SharedPlatform.streamsConfig(prefix, prefix + "app",
                 tmp.resolve("state"), Map.of(PulseStreamsConfig.PARTITIONS_CONFIG, 1)))) {
@@ -85,15 +90,16 @@ class RolesIT {
                         .isNotNull().extracting(PolicyViolation::getState).isEqualTo(ViolationState.OPENED);
             });
             PolicyViolation annUntrained = violations.get(new ViolationKey(C, "corporate-user-untrained", "ann"));
-            assertThat(annUntrained.getOpenedAt()).isEqualTo(Instant.parse("2024-01-01T00:00:00Z"));
-            assertThat(annUntrained.getResolvedAt()).isEqualTo(Instant.parse("2024-01-10T00:00:00Z"));
+            assertThat(annUntrained.getOpenedAt()).isEqualTo(startOf(base));
+            assertThat(annUntrained.getResolvedAt()).isEqualTo(startOf(base.plusDays(5)));
             assertThat(violations.get(new ViolationKey(C, "account-without-manager", "@acme")).getOpenedAt())
-                    .isEqualTo(Instant.parse("2024-02-01T00:00:00Z"));
+                    .isEqualTo(startOf(base.plusDays(15)));
             assertThat(violations.get(new ViolationKey(C, "required-role-vacant", "community-manager")).getState())
                     .isEqualTo(ViolationState.OPENED);
 
             // Read until the last record is there: a transaction still open (the role alerts' punctuation judging
-            // two years of days at its first run) holds back everything after it from a read_committed reader.
+            // the days since the first grant at its first run) holds back everything after it from a read_committed
+            // reader.
             await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
                 Map<CommunityRoleKey, RoleCoverage> coverage = latest(app.topics().roleCoverage());
                 assertThat(coverage).hasSize(10);
@@ -121,6 +127,10 @@ class RolesIT {
                 });
             });
         }
+    }
+
+    private static Instant startOf(LocalDate day) {
+        return day.atStartOfDay(ZoneOffset.UTC).toInstant();
     }
 
     private static <K, V> Map<K, V> latest(Topic<K, V> topic) {
