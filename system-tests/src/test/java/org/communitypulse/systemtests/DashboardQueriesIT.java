@@ -74,6 +74,8 @@ class DashboardQueriesIT extends PlatformTestBase {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\((.*),\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*\\)");
+    /** Separates a second instance of a scraped service from the target it is scraped as. */
+    private static final String SECOND_INSTANCE = "@";
     private static final String GITHUB_SECRET = "dashboard-it-secret";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -111,7 +113,9 @@ class DashboardQueriesIT extends PlatformTestBase {
         WebhookServer webhooks = webhookServer(app.topics());
         Receivers receivers = new Receivers();
         toClose.add(receivers);
-        AlertDeliveryService alerts = alertService(app.topics(), receivers);
+        AlertDeliveryService alerts = alertService(app.topics(), receivers, false);
+        // Routing to owners is off by default; its series (alerts nobody owns) come from a second, routing service.
+        AlertDeliveryService routed = alertService(app.topics(), receivers, true);
         long started = System.nanoTime();
 
         feedActivity(app);
@@ -119,7 +123,7 @@ class DashboardQueriesIT extends PlatformTestBase {
         feedAlerts(app.topics());
 
         Map<String, Integer> ports = Map.of("streams", app.httpPort().orElseThrow(), "ingest", webhooks.port(),
-                "alerts", alerts.port());
+                "alerts", alerts.port(), "alerts" + SECOND_INSTANCE + "routed", routed.port());
         List<String> report = new ArrayList<>();
         // The Kafka metrics binder looks for new metrics every 5 s, and emission is once a second: poll the scrapes.
         await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
@@ -273,7 +277,7 @@ class DashboardQueriesIT extends PlatformTestBase {
     private List<Sample> scrape(Map<String, Integer> ports, Map<String, Map<String, String>> targets) throws Exception {
         List<Sample> samples = new ArrayList<>();
         for (Map.Entry<String, Integer> service : ports.entrySet()) {
-            Map<String, String> target = new HashMap<>(targets.get(service.getKey()));
+            Map<String, String> target = new HashMap<>(targets.get(service.getKey().split(SECOND_INSTANCE)[0]));
             target.put("instance", "127.0.0.1:" + service.getValue());
             for (Sample sample : parse(metricsText(service.getValue()))) {
                 // Prometheus keeps a scraped label that clashes with a target label as exported_<name>.
@@ -350,13 +354,17 @@ class DashboardQueriesIT extends PlatformTestBase {
         return server;
     }
 
-    private AlertDeliveryService alertService(Topics topics, Receivers receivers) {
+    private AlertDeliveryService alertService(Topics topics, Receivers receivers, boolean routed) {
         Map<String, Object> props = new HashMap<>();
+        if (routed) {
+            // No community of the test has an owner role holder: every alert goes to the default receiver, unowned.
+            props.put(AlertDeliveryConfig.ROUTING_DEFAULT_RECEIVER_CONFIG, "ops");
+        }
         props.put(AlertDeliveryConfig.RECEIVERS_CONFIG, "ops=json:" + receivers.url("ok") + ",flaky=json:"
                 + receivers.url("flaky") + ",picky=json:" + receivers.url("picky"));
         props.put(AlertDeliveryConfig.HTTP_PORT_CONFIG, 0);
         props.put(AlertDeliveryConfig.HTTP_HOST_CONFIG, "127.0.0.1");
-        props.put(AlertDeliveryConfig.GROUP_ID_PREFIX_CONFIG, topics.prefix() + "alerts-");
+        props.put(AlertDeliveryConfig.GROUP_ID_PREFIX_CONFIG, topics.prefix() + (routed ? "routed-alerts-" : "alerts-"));
         props.put(AlertDeliveryConfig.BACKOFF_INITIAL_MS_CONFIG, 50);
         props.put(AlertDeliveryConfig.BACKOFF_MAX_MS_CONFIG, 200);
         AlertDeliveryService service = new AlertDeliveryService(new AlertDeliveryConfig(props), Map.of(), topics,
