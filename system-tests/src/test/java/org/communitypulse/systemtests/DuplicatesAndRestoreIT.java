@@ -52,8 +52,10 @@ class DuplicatesAndRestoreIT extends PlatformTestBase {
             awaitProcessedAndEmitted(appId, app, AWAIT);
             assertThat(latest(app.topics().dailyEngagement())).as("after importing the dump twice")
                     .isEqualTo(afterFirst);
-            assertThat(metric(app, "duplicates-total")).isEqualTo(imported);
-            assertThat(metric(app, "accepted-total")).isEqualTo(imported);
+            // The counters are in-memory sensors, not state: records a fenced thread processed in a transaction that
+            // was then aborted are processed, and counted, again. The topics above are the exact figures.
+            assertThat(metric(app, "duplicates-total")).isGreaterThanOrEqualTo(imported);
+            assertThat(metric(app, "accepted-total")).isGreaterThanOrEqualTo(imported);
         }
         assertThat(afterFirst.values().stream().mapToLong(v -> v.get(6)).sum()).isEqualTo(imported);
 
@@ -63,7 +65,7 @@ class DuplicatesAndRestoreIT extends PlatformTestBase {
             awaitProcessedAndEmitted(appId, app, AWAIT);
             assertThat(latest(app.topics().dailyEngagement())).as("after restoring from changelogs and importing again")
                     .isEqualTo(afterFirst);
-            assertThat(metric(app, "duplicates-total")).isEqualTo(imported);
+            assertThat(metric(app, "duplicates-total")).isGreaterThanOrEqualTo(imported);
         }
     }
 
