@@ -15,8 +15,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.communitypulse.schemas.avro.ActivityEvent;
-import org.communitypulse.streams.IntakeSettings;
-import org.communitypulse.streams.internals.EventValidator;
+import org.communitypulse.streams.intake.IntakeSettings;
+import org.communitypulse.streams.intake.internals.EventValidator;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 

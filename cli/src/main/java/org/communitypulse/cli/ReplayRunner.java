@@ -37,18 +37,18 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.communitypulse.ingest.ConsoleProgress;
 import org.communitypulse.ingest.EventSink;
 import org.communitypulse.ingest.ImportSummary;
-import org.communitypulse.schemas.avro.Alert;
-import org.communitypulse.schemas.avro.DailyEngagement;
 import org.communitypulse.ingest.KafkaEventSink;
 import org.communitypulse.ingest.ProgressListener;
 import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
+import org.communitypulse.schemas.avro.Alert;
+import org.communitypulse.schemas.avro.DailyEngagement;
 import org.communitypulse.streams.AlertGate;
-import org.communitypulse.streams.EngagementTopology;
-import org.communitypulse.streams.MaturityTopology;
 import org.communitypulse.streams.PulseStreamsApp;
 import org.communitypulse.streams.PulseStreamsConfig;
-import org.communitypulse.streams.RolesTopology;
+import org.communitypulse.streams.engagement.EngagementTopology;
+import org.communitypulse.streams.maturity.MaturityTopology;
+import org.communitypulse.streams.roles.RolesTopology;
 
 /**
  * Replays history through the whole pipeline inside this JVM and writes the final metrics: a

@@ -16,8 +16,8 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.communitypulse.schemas.avro.CommunityState;
-import org.communitypulse.streams.EngagementTopology;
-import org.communitypulse.streams.MaturityTopology;
+import org.communitypulse.streams.engagement.EngagementTopology;
+import org.communitypulse.streams.maturity.MaturityTopology;
 
 /**
  * When a Streams application in another process is finished with its input: the state stores that

@@ -36,15 +36,19 @@ import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
 import org.communitypulse.schemas.registry.SchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.alerts.AlertActionPublisher;
+import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.engagement.EngagementSettings;
 import org.communitypulse.streams.http.AccessTokens;
 import org.communitypulse.streams.http.Dashboard;
 import org.communitypulse.streams.http.HttpSettings;
 import org.communitypulse.streams.http.HttpTokenFiles;
+import org.communitypulse.streams.http.MicrometerPipelineObserver;
 import org.communitypulse.streams.http.PulseHttpServer;
 import org.communitypulse.streams.http.ReconciliationGauge;
-import org.communitypulse.streams.http.MicrometerPipelineObserver;
 import org.communitypulse.streams.http.StreamsMeters;
+import org.communitypulse.streams.intake.IntakeSettings;
 import org.communitypulse.streams.query.StreamsViewStores;
+import org.communitypulse.streams.roles.RoleAlertSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -170,7 +174,7 @@ public final class PulseStreamsApp implements AutoCloseable {
         }
 
         @Override
-        public void intake(IntakeOutcome outcome, org.communitypulse.streams.internals.RejectReason reason) {
+        public void intake(IntakeOutcome outcome, org.communitypulse.streams.intake.internals.RejectReason reason) {
             target.intake(outcome, reason);
         }
     }

@@ -18,9 +18,14 @@ import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.streams.StreamsConfig;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
+import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.engagement.EngagementSettings;
 import org.communitypulse.streams.http.AccessTokens;
 import org.communitypulse.streams.http.HttpSettings;
 import org.communitypulse.streams.http.HttpTokenFiles;
+import org.communitypulse.streams.maturity.MaturityConfig;
+import org.communitypulse.streams.roles.RoleAlertSettings;
+import org.communitypulse.streams.roles.RolesConfig;
 
 /**
  * Configuration of the Community Pulse Streams application.

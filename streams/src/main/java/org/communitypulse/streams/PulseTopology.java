@@ -5,8 +5,17 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.serde.AvroSerdes;
+import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.engagement.EngagementSettings;
+import org.communitypulse.streams.engagement.EngagementTopology;
+import org.communitypulse.streams.intake.IntakeSettings;
+import org.communitypulse.streams.maturity.MaturityConfig;
+import org.communitypulse.streams.maturity.MaturityTopology;
 import org.communitypulse.streams.reconciliation.ReconciliationSettings;
 import org.communitypulse.streams.reconciliation.ReconciliationTopology;
+import org.communitypulse.streams.roles.RoleAlertSettings;
+import org.communitypulse.streams.roles.RolesConfig;
+import org.communitypulse.streams.roles.RolesTopology;
 
 /**
  * The whole pipeline: one intake feeding the engagement family ({@link EngagementTopology}), the roles family

@@ -40,8 +40,12 @@ import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.PipelineObserver.IntakeOutcome;
+import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.engagement.EngagementSettings;
+import org.communitypulse.streams.engagement.EngagementTopology;
 import org.communitypulse.streams.http.MicrometerPipelineObserver;
-import org.communitypulse.streams.internals.RejectReason;
+import org.communitypulse.streams.intake.IntakeSettings;
+import org.communitypulse.streams.intake.internals.RejectReason;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -258,7 +262,7 @@ class EngagementTopologyTest {
         String[] communities = {"bikes", "cooking", "chess"};
         // Identity events are not activity: they have a family of their own (IdentityResolutionTest).
         EventType[] types = Arrays.stream(EventType.values()).filter(t -> t != EventType.UNKNOWN
-                        && !org.communitypulse.streams.internals.IdentityProcessor.isIdentityEvent(t))
+                        && !org.communitypulse.streams.identity.internals.IdentityProcessor.isIdentityEvent(t))
                 .toArray(EventType[]::new);
         Instant start = Instant.parse("2024-05-29T00:00:00Z");
         List<ActivityEvent> events = new ArrayList<>();

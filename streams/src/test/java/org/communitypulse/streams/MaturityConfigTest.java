@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.config.ConfigException;
+import org.communitypulse.streams.maturity.MaturityConfig;
 import org.junit.jupiter.api.Test;
 
 class MaturityConfigTest {

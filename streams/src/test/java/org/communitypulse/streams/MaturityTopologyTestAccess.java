@@ -2,6 +2,7 @@ package org.communitypulse.streams;
 
 import java.util.List;
 import org.communitypulse.schemas.avro.ActivityEvent;
+import org.communitypulse.streams.maturity.MaturityConfig;
 
 /** The scripted stage communities of {@link MaturityTopologyTest}, for tests in other packages. */
 public final class MaturityTopologyTestAccess {

@@ -9,6 +9,10 @@ import java.nio.file.Path;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
+import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.engagement.EngagementSettings;
+import org.communitypulse.streams.intake.IntakeSettings;
+import org.communitypulse.streams.roles.RolesConfig;
 import org.junit.jupiter.api.Test;
 
 /**

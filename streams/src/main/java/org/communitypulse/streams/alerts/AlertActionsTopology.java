@@ -10,7 +10,7 @@ import org.communitypulse.schemas.avro.AlertActionLog;
 import org.communitypulse.schemas.avro.AlertCondition;
 import org.communitypulse.schemas.avro.AlertKey;
 import org.communitypulse.schemas.serde.AvroSerdes;
-import org.communitypulse.streams.EngagementTopology;
+import org.communitypulse.streams.common.ViewKeys;
 
 /**
  * Acknowledgements and snoozes (docs/alerts.md#acknowledge-and-snooze): the actions topic feeds
@@ -52,6 +52,6 @@ public final class AlertActionsTopology {
     }
 
     public static String key(String communityId, AlertCondition condition) {
-        return communityId + EngagementTopology.VIEW_KEY_SEPARATOR + condition.name();
+        return communityId + ViewKeys.SEPARATOR + condition.name();
     }
 }

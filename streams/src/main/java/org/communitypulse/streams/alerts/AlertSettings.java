@@ -1,4 +1,7 @@
-package org.communitypulse.streams;
+package org.communitypulse.streams.alerts;
+
+import org.communitypulse.streams.AlertGate;
+import org.communitypulse.streams.PulseStreamsConfig;
 
 /**
  * Thresholds of the alert conditions (see {@code docs/alerts.md}). Each condition fires after

@@ -1,4 +1,4 @@
-package org.communitypulse.streams.internals;
+package org.communitypulse.streams.common;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -10,7 +10,7 @@ import org.communitypulse.schemas.DeadLetterHeaders;
 import org.communitypulse.schemas.avro.ActivityEvent;
 
 /** The records the processors send to the activity dead-letter topic, with the same headers whoever rejects. */
-final class DeadLetterRecords {
+public final class DeadLetterRecords {
 
     private DeadLetterRecords() {
     }
@@ -19,7 +19,7 @@ final class DeadLetterRecords {
      * Adds to {@code headers} why the record was rejected, by which stage, and where it was read when it came
      * from a topic (a punctuation has no source record), so it can be found and replayed.
      */
-    static RecordHeaders headers(RecordHeaders headers, Enum<?> reason, String detail, String rejectedBy,
+    public static RecordHeaders headers(RecordHeaders headers, Enum<?> reason, String detail, String rejectedBy,
                                  Optional<RecordMetadata> source) {
         DeadLetterHeaders.put(headers, DeadLetterHeaders.REASON, reason.name());
         DeadLetterHeaders.put(headers, DeadLetterHeaders.DETAIL, detail);
@@ -36,7 +36,7 @@ final class DeadLetterRecords {
      * A decoded activity event rejected downstream of the intake, serialized again as it stood on the activity
      * topic (keyed by community, at its event time).
      */
-    static Record<byte[], byte[]> of(ActivityEvent event, Serializer<ActivityEvent> serializer, String activityTopic,
+    public static Record<byte[], byte[]> of(ActivityEvent event, Serializer<ActivityEvent> serializer, String activityTopic,
                                      Enum<?> reason, String detail, String rejectedBy, Optional<RecordMetadata> source) {
         byte[] key = event.getCommunityId().getBytes(StandardCharsets.UTF_8);
         byte[] value = serializer.serialize(activityTopic, event);

@@ -1,4 +1,4 @@
-package org.communitypulse.streams.internals;
+package org.communitypulse.streams.common;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -63,7 +63,7 @@ public final class JsonSerde<T> implements Serde<T> {
         return read((byte[]) value, type);
     }
 
-    static <V> V read(byte[] bytes, Class<V> type) {
+    public static <V> V read(byte[] bytes, Class<V> type) {
         try {
             return JSON.readValue(bytes, type);
         } catch (IOException e) {
@@ -71,7 +71,7 @@ public final class JsonSerde<T> implements Serde<T> {
         }
     }
 
-    static byte[] write(Object value) {
+    public static byte[] write(Object value) {
         try {
             return JSON.writeValueAsBytes(value);
         } catch (IOException e) {

@@ -1,4 +1,4 @@
-package org.communitypulse.streams.internals;
+package org.communitypulse.streams.common;
 
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;

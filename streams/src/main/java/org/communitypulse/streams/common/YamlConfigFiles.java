@@ -1,4 +1,4 @@
-package org.communitypulse.streams;
+package org.communitypulse.streams.common;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -18,7 +18,7 @@ import org.apache.kafka.common.config.ConfigException;
  * or a file path, snake_case keys, unknown keys refused, and every problem a {@link ConfigException} naming
  * the file.
  */
-final class YamlConfigFiles {
+public final class YamlConfigFiles {
 
     private YamlConfigFiles() {
     }
@@ -27,7 +27,7 @@ final class YamlConfigFiles {
      * @param location a file path, or {@code builtIn} (or blank) for the resource {@code resource} beside {@code type}
      * @param what     what the file configures, for messages ("roles", "maturity")
      */
-    static <T> T load(String location, String builtIn, String resource, Class<T> type, String what) {
+    public static <T> T load(String location, String builtIn, String resource, Class<T> type, String what) {
         if (location == null || location.isBlank() || builtIn.equals(location)) {
             try (InputStream in = type.getResourceAsStream(resource)) {
                 return parse(in, builtIn, type, what);
@@ -42,7 +42,7 @@ final class YamlConfigFiles {
         }
     }
 
-    static <T> T parse(InputStream in, String origin, Class<T> type, String what) throws IOException {
+    public static <T> T parse(InputStream in, String origin, Class<T> type, String what) throws IOException {
         ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
                 .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 // A misspelt key would otherwise silently fall back to a default rule.

@@ -1,4 +1,4 @@
-package org.communitypulse.streams;
+package org.communitypulse.streams.engagement;
 
 import java.time.Duration;
 import java.util.Collection;
@@ -6,6 +6,9 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.config.ConfigException;
+import org.communitypulse.streams.PipelineObserver;
+import org.communitypulse.streams.PulseStreamsConfig;
+import org.communitypulse.streams.roles.RolesConfig;
 
 /**
  * What the engagement metrics need beyond the events: when to emit, who is staff, and the member

@@ -1,4 +1,4 @@
-package org.communitypulse.streams;
+package org.communitypulse.streams.engagement;
 
 import java.util.List;
 import java.util.stream.Stream;
@@ -8,8 +8,8 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -22,11 +22,18 @@ import org.communitypulse.schemas.avro.DailyEngagementState;
 import org.communitypulse.schemas.avro.MemberState;
 import org.communitypulse.schemas.avro.ThreadState;
 import org.communitypulse.schemas.serde.AvroSerdes;
+import org.communitypulse.streams.AlertGate;
 import org.communitypulse.streams.alerts.AlertActionsTopology;
-import org.communitypulse.streams.internals.EngagementProcessor;
-import org.communitypulse.streams.internals.EventValidator;
-import org.communitypulse.streams.internals.IntakeProcessor;
-import org.communitypulse.streams.internals.ObjectCachingStoreBuilder;
+import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.common.ObjectCachingStoreBuilder;
+import org.communitypulse.streams.common.ViewKeys;
+import org.communitypulse.streams.engagement.internals.EngagementProcessor;
+import org.communitypulse.streams.identity.IdentityTopology;
+import org.communitypulse.streams.intake.IntakeSettings;
+import org.communitypulse.streams.intake.internals.EventValidator;
+import org.communitypulse.streams.intake.internals.IntakeProcessor;
+import org.communitypulse.streams.maturity.MaturityTopology;
+import org.communitypulse.streams.roles.RolesTopology;
 
 /**
  * Intake and the engagement metrics (see {@code docs/metrics.md}).
@@ -83,7 +90,7 @@ public final class EngagementTopology {
     public static final String MEMBER_LEVELS_VIEW_STORE = "member-levels-view-store";
     public static final String ALERTS_VIEW_STORE = "alerts-view-store";
     /** Separator between community id and the rest of a view-store key. */
-    public static final char VIEW_KEY_SEPARATOR = '\u0000';
+    public static final char VIEW_KEY_SEPARATOR = ViewKeys.SEPARATOR;
 
     private EngagementTopology() {
     }
@@ -110,13 +117,13 @@ public final class EngagementTopology {
      * with DSL parts: only the DSL declares internal topics). Call it first: sub-topologies are numbered in the
      * order of their sources, and the activity one must stay 0, the id of its tasks and state directories.
      */
-    static void addSource(StreamsBuilder builder, Topics topics) {
+    public static void addSource(StreamsBuilder builder, Topics topics) {
         builder.stream(topics.activity().name(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray())
                 .withName(ACTIVITY_SOURCE));
     }
 
     /** As the build with extra children, adding to {@code topology}, which already has {@link #addSource}. */
-    static Topology addTo(Topology topology, Topics topics, AvroSerdes serdes, IntakeSettings intake,
+    public static Topology addTo(Topology topology, Topics topics, AvroSerdes serdes, IntakeSettings intake,
                           EngagementSettings engagement, AlertSettings alerting, List<String> moreValidChildren) {
 
         EventValidator validator = new EventValidator(intake.clock(), intake.maxFutureSkew());

@@ -15,7 +15,7 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.communitypulse.schemas.avro.Reconciliation;
-import org.communitypulse.streams.query.ViewStores;
+import org.communitypulse.streams.common.ViewStores;
 import org.communitypulse.streams.reconciliation.ReconciliationTopology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

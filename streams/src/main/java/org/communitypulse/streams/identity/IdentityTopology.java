@@ -1,4 +1,4 @@
-package org.communitypulse.streams;
+package org.communitypulse.streams.identity;
 
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
@@ -6,8 +6,8 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
-import org.communitypulse.streams.internals.ErasureIntakeProcessor;
-import org.communitypulse.streams.internals.IdentityProcessor;
+import org.communitypulse.streams.identity.internals.ErasureIntakeProcessor;
+import org.communitypulse.streams.identity.internals.IdentityProcessor;
 
 /**
  * Identity resolution (see {@code docs/identity.md}): one member across platforms.
@@ -46,7 +46,7 @@ public final class IdentityTopology {
      * {@link #IDENTITY_STORE} connected. {@code erasures}: nodes also told of erasures, added afterwards
      * with {@link #IDENTITY} among their parents.
      */
-    static void addTo(Topology topology, String parent, Topics topics, String engagement, List<String> erasures) {
+    public static void addTo(Topology topology, String parent, Topics topics, String engagement, List<String> erasures) {
         addTo(topology, parent, topics, engagement, erasures, null);
     }
 
@@ -56,7 +56,7 @@ public final class IdentityTopology {
      * Erasure requests come only from {@code <prefix>erasures} (node {@link #ERASURE_SOURCE}); the intake refuses
      * {@code MEMBER_ERASED} on the activity topic.
      */
-    static void addTo(Topology topology, String parent, Topics topics, String engagement, List<String> erasures,
+    public static void addTo(Topology topology, String parent, Topics topics, String engagement, List<String> erasures,
                       String communityStore) {
         IdentityProcessor.Children children = new IdentityProcessor.Children(IDENTITIES_SINK, SUGGESTIONS_SINK,
                 engagement, DEAD_LETTER_SINK, erasures);

@@ -1,9 +1,10 @@
-package org.communitypulse.streams;
+package org.communitypulse.streams.intake;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import org.communitypulse.streams.PulseStreamsConfig;
 
 /**
  * What the intake needs to decide whether an event counts.

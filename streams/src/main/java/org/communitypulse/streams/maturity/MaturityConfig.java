@@ -1,4 +1,4 @@
-package org.communitypulse.streams;
+package org.communitypulse.streams.maturity;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.config.ConfigException;
+import org.communitypulse.streams.common.YamlConfigFiles;
 
 /**
  * The maturity scorecard's rule set and the health score's weights, as data (see {@code docs/maturity.md}).

@@ -1,4 +1,4 @@
-package org.communitypulse.streams;
+package org.communitypulse.streams.maturity;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -10,10 +10,18 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.Stores;
 import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
+import org.communitypulse.streams.AlertGate;
+import org.communitypulse.streams.PulseStreamsConfig;
 import org.communitypulse.streams.alerts.AlertActionsTopology;
-import org.communitypulse.streams.internals.JsonSerde;
-import org.communitypulse.streams.internals.MaturityProcessor;
-import org.communitypulse.streams.internals.ObjectCachingStoreBuilder;
+import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.common.JsonSerde;
+import org.communitypulse.streams.common.ObjectCachingStoreBuilder;
+import org.communitypulse.streams.engagement.EngagementSettings;
+import org.communitypulse.streams.engagement.EngagementTopology;
+import org.communitypulse.streams.identity.IdentityTopology;
+import org.communitypulse.streams.maturity.internals.MaturityProcessor;
+import org.communitypulse.streams.roles.RolesConfig;
+import org.communitypulse.streams.roles.RolesTopology;
 
 /**
  * The Community Maturity Model scorecard and the health score (see {@code docs/maturity.md}).

@@ -29,21 +29,22 @@ import org.communitypulse.schemas.avro.PolicyViolation;
 import org.communitypulse.schemas.avro.Reconciliation;
 import org.communitypulse.schemas.avro.ReconciliationStatus;
 import org.communitypulse.schemas.avro.RoleCoverage;
-import org.communitypulse.schemas.avro.TrainingMetrics;
 import org.communitypulse.schemas.avro.TrailingEngagement;
-import org.communitypulse.streams.EngagementTopology;
-import org.communitypulse.streams.RolesTopology;
+import org.communitypulse.schemas.avro.TrainingMetrics;
 import org.communitypulse.streams.alerts.AlertActionLogs;
 import org.communitypulse.streams.alerts.AlertActionsTopology;
-import org.communitypulse.streams.reconciliation.ReconciliationTopology;
+import org.communitypulse.streams.common.ViewStores;
+import org.communitypulse.streams.engagement.EngagementTopology;
 import org.communitypulse.streams.query.internals.RecordJson;
+import org.communitypulse.streams.reconciliation.ReconciliationTopology;
+import org.communitypulse.streams.roles.RolesTopology;
 
 /**
  * The dashboard's questions, answered from this instance's view stores as JSON (see
  * {@code docs/dashboard.md}). A community lives on one partition, so its questions are prefix ranges
  * of one store; listing communities walks each partition's keys, jumping from community to community.
  *
- * @see org.communitypulse.streams.EngagementTopology#DAILY_VIEW_STORE
+ * @see org.communitypulse.streams.engagement.EngagementTopology#DAILY_VIEW_STORE
  */
 public final class CommunityQueries {
 

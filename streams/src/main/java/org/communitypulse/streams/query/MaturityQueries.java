@@ -18,8 +18,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.communitypulse.schemas.avro.CommunityHealth;
 import org.communitypulse.schemas.avro.CompetencyScore;
 import org.communitypulse.schemas.avro.MaturityScorecard;
-import org.communitypulse.streams.EngagementTopology;
-import org.communitypulse.streams.MaturityTopology;
+import org.communitypulse.streams.common.ViewStores;
+import org.communitypulse.streams.engagement.EngagementTopology;
+import org.communitypulse.streams.maturity.MaturityTopology;
 import org.communitypulse.streams.query.internals.RecordJson;
 
 /**

@@ -1,6 +1,8 @@
-package org.communitypulse.streams;
+package org.communitypulse.streams.roles;
 
 import java.time.Duration;
+import org.communitypulse.streams.PulseStreamsConfig;
+import org.communitypulse.streams.alerts.AlertSettings;
 
 /**
  * Thresholds of the alert conditions the roles family judges (see {@code docs/alerts.md}); the lifecycle

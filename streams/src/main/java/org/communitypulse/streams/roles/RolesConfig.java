@@ -1,4 +1,4 @@
-package org.communitypulse.streams;
+package org.communitypulse.streams.roles;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.config.ConfigException;
+import org.communitypulse.streams.common.YamlConfigFiles;
 
 /**
  * Roles, access levels, training and policy rules of an organisation, as data (see {@code docs/roles.md}).

@@ -1,4 +1,4 @@
-package org.communitypulse.streams.internals;
+package org.communitypulse.streams.roles;
 
 import java.time.DayOfWeek;
 import java.time.Instant;
@@ -18,7 +18,6 @@ import org.communitypulse.schemas.avro.MemberRoles;
 import org.communitypulse.schemas.avro.RoleCoverage;
 import org.communitypulse.schemas.avro.TrainingMetrics;
 import org.communitypulse.schemas.avro.WeeklyCompletions;
-import org.communitypulse.streams.RolesConfig;
 
 /**
  * Evaluates a community's roles, training and rules as of one event-time instant, from the whole
@@ -31,8 +30,8 @@ public final class RolesEvaluator {
     public static final String RULE_ACCOUNT_WITHOUT_MANAGER = "account-without-manager";
     public static final String RULE_ROLE_VACANT = "required-role-vacant";
 
-    static final String ROLE = "role";
-    static final String LEVEL = "level";
+    public static final String ROLE = "role";
+    public static final String LEVEL = "level";
 
     /** A rule broken now: since when, and why. */
     public record Violation(String rule, String subjectType, String subject, long openedAt,
@@ -48,7 +47,7 @@ public final class RolesEvaluator {
     }
 
     /** The latest state of one (member, role or level, account) grant line as of an instant. */
-    record Holding(String member, String kind, String id, String account, boolean held, long heldSince,
+    public record Holding(String member, String kind, String id, String account, boolean held, long heldSince,
                    long lastRevokedAt, long firstAt) {
     }
 
@@ -59,7 +58,7 @@ public final class RolesEvaluator {
     }
 
     /** The holdings as of {@code asOf}: one per grant line, ignoring changes after it. */
-    static List<Holding> holdings(List<RolesState.Change> changes, long asOf) {
+    public static List<Holding> holdings(List<RolesState.Change> changes, long asOf) {
         Map<String, List<RolesState.Change>> lines = new TreeMap<>();
         for (RolesState.Change c : changes) {
             if (c.at() <= asOf) {
@@ -89,7 +88,7 @@ public final class RolesEvaluator {
         return out;
     }
 
-    static String lineKey(RolesState.Change c) {
+    public static String lineKey(RolesState.Change c) {
         return c.member() + '\u0000' + c.kind() + '\u0000' + c.id() + '\u0000' + (c.account() == null ? "" : c.account());
     }
 

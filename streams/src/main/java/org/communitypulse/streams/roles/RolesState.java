@@ -1,4 +1,4 @@
-package org.communitypulse.streams.internals;
+package org.communitypulse.streams.roles;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.ArrayList;
@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.communitypulse.streams.roles.internals.RolesProcessor;
 
 /**
  * Everything the roles family knows about one community, stored as one JSON value per community.
@@ -63,7 +64,7 @@ public final class RolesState {
      * roles store's cached object (the maturity processor), whose clock and activity must not leak into what the
      * roles processor sees. The shared collections must not be changed through it.
      */
-    RolesState sharedHistory() {
+    public RolesState sharedHistory() {
         RolesState copy = new RolesState();
         copy.changes = changes;
         copy.completions = completions;

@@ -1,15 +1,20 @@
-package org.communitypulse.streams;
+package org.communitypulse.streams.roles;
 
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
+import org.communitypulse.streams.AlertGate;
+import org.communitypulse.streams.PulseStreamsConfig;
 import org.communitypulse.streams.alerts.AlertActionsTopology;
-import org.communitypulse.streams.internals.JsonSerde;
-import org.communitypulse.streams.internals.ObjectCachingStoreBuilder;
-import org.communitypulse.streams.internals.RolesProcessor;
-import org.communitypulse.streams.internals.RolesState;
+import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.common.JsonSerde;
+import org.communitypulse.streams.common.ObjectCachingStoreBuilder;
+import org.communitypulse.streams.engagement.EngagementSettings;
+import org.communitypulse.streams.engagement.EngagementTopology;
+import org.communitypulse.streams.identity.IdentityTopology;
+import org.communitypulse.streams.roles.internals.RolesProcessor;
 
 /**
  * Roles, access levels, training and policy (see {@code docs/roles.md} and {@code docs/metrics.md}).

@@ -1,4 +1,4 @@
-package org.communitypulse.streams.internals;
+package org.communitypulse.streams.engagement.internals;
 
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
@@ -10,7 +10,7 @@ import org.communitypulse.schemas.avro.AlertSeverity;
 import org.communitypulse.schemas.avro.AlertState;
 import org.communitypulse.schemas.avro.CommunityState;
 import org.communitypulse.schemas.avro.DailyEngagementState;
-import org.communitypulse.streams.AlertSettings;
+import org.communitypulse.streams.alerts.AlertSettings;
 
 /**
  * Decides, one completed UTC day at a time, which alert conditions hold for a community, and turns

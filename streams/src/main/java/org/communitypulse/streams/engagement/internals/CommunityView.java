@@ -1,4 +1,4 @@
-package org.communitypulse.streams.internals;
+package org.communitypulse.streams.engagement.internals;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -6,6 +6,9 @@ import org.communitypulse.schemas.avro.CommunityState;
 import org.communitypulse.schemas.avro.DailyEngagementState;
 import org.communitypulse.schemas.avro.MemberDay;
 import org.communitypulse.schemas.avro.MemberState;
+import org.communitypulse.streams.common.Days;
+import org.communitypulse.streams.common.SortedLists;
+import org.communitypulse.streams.identity.MemberResolver;
 
 /** One community's state as read during one emission, with the lookups cached. */
 final class CommunityView {

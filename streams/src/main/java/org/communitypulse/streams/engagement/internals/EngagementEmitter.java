@@ -1,4 +1,4 @@
-package org.communitypulse.streams.internals;
+package org.communitypulse.streams.engagement.internals;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -22,8 +22,12 @@ import org.communitypulse.schemas.avro.MemberEngagement;
 import org.communitypulse.schemas.avro.MemberKey;
 import org.communitypulse.schemas.avro.MemberState;
 import org.communitypulse.schemas.avro.TrailingEngagement;
-import org.communitypulse.streams.AlertSettings;
-import org.communitypulse.streams.EngagementSettings;
+import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.common.Days;
+import org.communitypulse.streams.common.SortedLists;
+import org.communitypulse.streams.engagement.EngagementSettings;
+import org.communitypulse.streams.identity.IdentityView;
+import org.communitypulse.streams.identity.MemberResolver;
 
 /**
  * Recomputes the records of every dirty period from the state and hands them to an {@link Output};
@@ -57,7 +61,7 @@ final class EngagementEmitter {
     private final AlertEvaluator alerts;
     private final Clock clock;
     /** Identity resolution, or null: without it every platform identity is a member. */
-    private final IdentityStore identities;
+    private final IdentityView identities;
     /** Kept across emissions; rebuilt from the stores after a restart, as the emitter is. */
     private final FirstResponses responses = new FirstResponses();
 
@@ -67,7 +71,7 @@ final class EngagementEmitter {
     }
 
     EngagementEmitter(EngagementStores stores, DirtyPeriods dirty, EngagementSettings settings,
-                      AlertSettings alertSettings, Clock clock, IdentityStore identities) {
+                      AlertSettings alertSettings, Clock clock, IdentityView identities) {
         this.identities = identities;
         this.stores = stores;
         this.dirty = dirty;

@@ -1,4 +1,4 @@
-package org.communitypulse.streams.internals;
+package org.communitypulse.streams.engagement.internals;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,7 +15,12 @@ import org.communitypulse.schemas.avro.MemberDay;
 import org.communitypulse.schemas.avro.MemberState;
 import org.communitypulse.schemas.avro.RoleChange;
 import org.communitypulse.schemas.avro.ThreadState;
-import org.communitypulse.streams.EngagementSettings;
+import org.communitypulse.streams.common.Days;
+import org.communitypulse.streams.common.SortedLists;
+import org.communitypulse.streams.engagement.EngagementSettings;
+import org.communitypulse.streams.identity.IdentityChange;
+import org.communitypulse.streams.identity.IdentityView;
+import org.communitypulse.streams.identity.MemberResolver;
 
 /**
  * Folds one accepted, deduplicated event into the engagement state and marks the periods whose
@@ -44,14 +49,14 @@ final class EngagementFolder {
     private final DirtyPeriods dirty;
     private final EngagementSettings settings;
     /** Identity resolution, or null: without it every platform identity is a member. */
-    private final IdentityStore identities;
+    private final IdentityView identities;
 
     EngagementFolder(EngagementStores stores, DirtyPeriods dirty, EngagementSettings settings) {
         this(stores, dirty, settings, null);
     }
 
     EngagementFolder(EngagementStores stores, DirtyPeriods dirty, EngagementSettings settings,
-                     IdentityStore identities) {
+                     IdentityView identities) {
         this.stores = stores;
         this.dirty = dirty;
         this.settings = settings;

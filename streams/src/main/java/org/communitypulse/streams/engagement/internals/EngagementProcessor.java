@@ -1,4 +1,4 @@
-package org.communitypulse.streams.internals;
+package org.communitypulse.streams.engagement.internals;
 
 import java.time.Clock;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -15,8 +15,12 @@ import org.communitypulse.schemas.avro.DailyEngagement;
 import org.communitypulse.schemas.avro.MemberEngagement;
 import org.communitypulse.schemas.avro.MemberKey;
 import org.communitypulse.schemas.avro.TrailingEngagement;
-import org.communitypulse.streams.AlertSettings;
-import org.communitypulse.streams.EngagementSettings;
+import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.common.ViewStores;
+import org.communitypulse.streams.engagement.EngagementSettings;
+import org.communitypulse.streams.identity.IdentityChange;
+import org.communitypulse.streams.identity.IdentityView;
+import org.communitypulse.streams.identity.internals.IdentityProcessor;
 
 /**
  * Engagement metrics of the communities on this task: folds each accepted event into state
@@ -77,7 +81,7 @@ public final class EngagementProcessor implements Processor<String, Object, Obje
     public void init(ProcessorContext<Object, Object> context) {
         EngagementStores stores = storeNames.open(context);
         DirtyPeriods dirty = new DirtyPeriods(stores.dirty());
-        IdentityStore identities = identityStore == null ? null : new IdentityStore(context.getStateStore(identityStore));
+        IdentityView identities = identityStore == null ? null : IdentityView.of(context.getStateStore(identityStore));
         this.folder = new EngagementFolder(stores, dirty, settings, identities);
         EngagementEmitter emitter = new EngagementEmitter(stores, dirty, settings, alertSettings, clock, identities);
         EngagementEmitter.Output output = new ForwardingOutput(context, children, ViewStores.open(context, views));

@@ -1,4 +1,4 @@
-package org.communitypulse.streams.internals;
+package org.communitypulse.streams.engagement.internals;
 
 import java.time.LocalDate;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package org.communitypulse.streams.internals;
+package org.communitypulse.streams.engagement.internals;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package org.communitypulse.streams.internals;
+package org.communitypulse.streams.engagement.internals;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.communitypulse.schemas.avro.RoleChange;
+import org.communitypulse.streams.common.Days;
 
 /**
  * When a member held a staff role, derived from the set of their grant and revoke events, so the

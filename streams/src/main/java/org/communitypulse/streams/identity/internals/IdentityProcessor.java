@@ -1,4 +1,4 @@
-package org.communitypulse.streams.internals;
+package org.communitypulse.streams.identity.internals;
 
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -25,6 +25,8 @@ import org.communitypulse.schemas.avro.IdentitySuggestion;
 import org.communitypulse.schemas.avro.IdentitySuggestionKey;
 import org.communitypulse.schemas.avro.SourcePlatform;
 import org.communitypulse.schemas.avro.SuggestionReason;
+import org.communitypulse.streams.common.DeadLetterRecords;
+import org.communitypulse.streams.identity.IdentityChange;
 
 /**
  * Identity resolution of the communities on this task (see {@code docs/identity.md}): keeps each community's

@@ -1,4 +1,4 @@
-package org.communitypulse.streams.internals;
+package org.communitypulse.streams.identity.internals;
 
 /** Why the identity processor refused an (otherwise valid) identity event; travels in {@code pulse.dlq.reason}. */
 public enum IdentityRejectReason {

@@ -1,4 +1,4 @@
-package org.communitypulse.streams.internals;
+package org.communitypulse.streams.identity.internals;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,7 +24,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *       identity is its own member and the engagement family skips resolution altogether.</li>
  * </ul>
  */
-final class IdentityStore {
+public final class IdentityStore {
 
     /** Evidence kinds in the index. */
     static final char VERIFIED_EMAIL = 'e';
@@ -75,16 +75,16 @@ final class IdentityStore {
 
     private final KeyValueStore<String, byte[]> store;
 
-    IdentityStore(KeyValueStore<String, byte[]> store) {
+    public IdentityStore(KeyValueStore<String, byte[]> store) {
         this.store = store;
     }
 
-    boolean active(String community) {
+    public boolean active(String community) {
         return store.get("c" + SEPARATOR + community) != null;
     }
 
     /** Every community of this task with links or erasures (a prefix scan: once, when a task starts). */
-    java.util.Set<String> activeCommunities() {
+    public java.util.Set<String> activeCommunities() {
         java.util.Set<String> communities = new java.util.HashSet<>();
         try (var it = store.prefixScan("c" + SEPARATOR, new org.apache.kafka.common.serialization.StringSerializer())) {
             it.forEachRemaining(kv -> communities.add(kv.key.substring(2)));
@@ -114,7 +114,7 @@ final class IdentityStore {
         }
     }
 
-    IdentityEntry identity(String community, String identity) {
+    public IdentityEntry identity(String community, String identity) {
         return read(store.get(identityKey(community, identity)), IdentityEntry.class);
     }
 
@@ -122,7 +122,7 @@ final class IdentityStore {
         store.put(identityKey(community, identity), write(entry));
     }
 
-    Group group(String community, String member) {
+    public Group group(String community, String member) {
         return read(store.get("g" + SEPARATOR + community + SEPARATOR + member), Group.class);
     }
 

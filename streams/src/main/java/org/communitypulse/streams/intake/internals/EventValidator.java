@@ -1,4 +1,4 @@
-package org.communitypulse.streams.internals;
+package org.communitypulse.streams.intake.internals;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,9 +1,11 @@
-package org.communitypulse.streams.internals;
+package org.communitypulse.streams.intake.internals;
 
 import java.util.EnumMap;
 import java.util.Map;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.StreamsMetrics;
+import org.communitypulse.streams.http.MicrometerPipelineObserver;
+import org.communitypulse.streams.http.StreamsMeters;
 
 /**
  * The intake's per-thread counters, registered as Kafka Streams custom metrics (group

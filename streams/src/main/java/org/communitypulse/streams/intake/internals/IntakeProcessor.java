@@ -1,4 +1,4 @@
-package org.communitypulse.streams.internals;
+package org.communitypulse.streams.intake.internals;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,6 +16,8 @@ import org.communitypulse.schemas.DeadLetterHeaders;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.streams.PipelineObserver;
 import org.communitypulse.streams.PipelineObserver.IntakeOutcome;
+import org.communitypulse.streams.common.DeadLetterRecords;
+import org.communitypulse.streams.identity.internals.IdentityProcessor;
 
 /**
  * The gate every activity record passes: deserialise, validate, deduplicate by event id, divert

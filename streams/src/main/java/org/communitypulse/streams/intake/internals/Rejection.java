@@ -1,4 +1,4 @@
-package org.communitypulse.streams.internals;
+package org.communitypulse.streams.intake.internals;
 
 /**
  * A refused record: the reason code and the sentence a person reads to fix the producer.

@@ -1,4 +1,4 @@
-package org.communitypulse.streams.internals;
+package org.communitypulse.streams.maturity.internals;
 
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -29,8 +29,14 @@ import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.MaturityScorecard;
 import org.communitypulse.schemas.avro.ThreadState;
 import org.communitypulse.schemas.avro.TrailingEngagement;
-import org.communitypulse.streams.MaturityConfig;
-import org.communitypulse.streams.RolesConfig;
+import org.communitypulse.streams.common.Days;
+import org.communitypulse.streams.common.JsonSerde;
+import org.communitypulse.streams.common.ViewKeys;
+import org.communitypulse.streams.identity.IdentityChange;
+import org.communitypulse.streams.maturity.MaturityConfig;
+import org.communitypulse.streams.roles.RolesConfig;
+import org.communitypulse.streams.roles.RolesEvaluator;
+import org.communitypulse.streams.roles.RolesState;
 
 /**
  * The maturity scorecard and health score per community and ISO week (see {@code docs/maturity.md}).
@@ -214,7 +220,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         if (event.getType() == EventType.REPLY_CREATED && event.getThreadId() != null) {
             // A reply can answer a thread of an earlier week: the response shares of the day the thread was
             // started change (the engagement processor, first under the intake, already folded this reply).
-            ThreadState thread = threads.get(EngagementStores.scoped(community, event.getThreadId()));
+            ThreadState thread = threads.get(ViewKeys.scoped(community, event.getThreadId()));
             if (thread != null && thread.getCreatedAt() != null) {
                 rescoreFrom = Math.min(rescoreFrom, Days.mondayOf(Days.of(thread.getCreatedAt())));
             }
@@ -592,7 +598,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     }
 
     static String viewKey(String community, int epochDay) {
-        return EngagementStores.scoped(community, LocalDate.ofEpochDay(epochDay).toString());
+        return ViewKeys.scoped(community, LocalDate.ofEpochDay(epochDay).toString());
     }
 
     private static boolean isRoleFamily(EventType type) {

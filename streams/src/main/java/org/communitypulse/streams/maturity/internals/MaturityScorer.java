@@ -1,4 +1,4 @@
-package org.communitypulse.streams.internals;
+package org.communitypulse.streams.maturity.internals;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -12,7 +12,7 @@ import org.communitypulse.schemas.avro.HealthComponent;
 import org.communitypulse.schemas.avro.HealthStatus;
 import org.communitypulse.schemas.avro.MaturityScorecard;
 import org.communitypulse.schemas.avro.SignalEvidence;
-import org.communitypulse.streams.MaturityConfig;
+import org.communitypulse.streams.maturity.MaturityConfig;
 
 /**
  * Pure scoring: measured signals in, scorecard and health record out (see {@code docs/maturity.md}).

@@ -1,4 +1,4 @@
-package org.communitypulse.streams.internals;
+package org.communitypulse.streams.roles.internals;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -14,12 +14,15 @@ import org.communitypulse.schemas.avro.AlertKey;
 import org.communitypulse.schemas.avro.AlertSeverity;
 import org.communitypulse.schemas.avro.AlertState;
 import org.communitypulse.schemas.avro.RoleCoverage;
-import org.communitypulse.streams.AlertSettings;
-import org.communitypulse.streams.RoleAlertSettings;
+import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.common.Days;
+import org.communitypulse.streams.roles.RoleAlertSettings;
+import org.communitypulse.streams.roles.RolesEvaluator;
+import org.communitypulse.streams.roles.RolesState;
 
 /**
  * The alert conditions of the roles family, judged one completed UTC day at a time like
- * {@link AlertEvaluator}'s (same lifecycle: FIRING once, RESOLVED once, fire after
+ * {@code AlertEvaluator}'s (same lifecycle: FIRING once, RESOLVED once, fire after
  * {@code alert.fire.after.days} holding days, resolve after {@code alert.resolve.after.days} recovered ones):
  * <ul>
  *   <li>{@link AlertCondition#REQUIRED_ROLE_VACANT}: a required role without an active holder for at least
@@ -150,7 +153,7 @@ final class RoleAlerts {
                 + " days (oldest: " + oldest.rule() + " " + oldest.subject() + ")", evidence);
     }
 
-    /** The lifecycle with hysteresis, as {@link AlertEvaluator}'s; state lives in the community's roles state. */
+    /** The lifecycle with hysteresis, as {@code AlertEvaluator}'s; state lives in the community's roles state. */
     private void step(String community, RolesState state, AlertCondition condition, Verdict verdict, int day,
                       Output out) {
         String name = condition.name();

@@ -1,9 +1,10 @@
-package org.communitypulse.streams.internals;
+package org.communitypulse.streams.roles.internals;
 
 import java.util.EnumMap;
 import java.util.Map;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.StreamsMetrics;
+import org.communitypulse.streams.intake.internals.IntakeMetrics;
 
 /**
  * Counters of the roles family (group {@code stream-pulse-metrics}, entity {@code roles} or

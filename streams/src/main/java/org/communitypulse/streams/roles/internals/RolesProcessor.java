@@ -1,4 +1,4 @@
-package org.communitypulse.streams.internals;
+package org.communitypulse.streams.roles.internals;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -27,9 +27,16 @@ import org.communitypulse.schemas.avro.RoleCoverage;
 import org.communitypulse.schemas.avro.TrainingMetrics;
 import org.communitypulse.schemas.avro.ViolationKey;
 import org.communitypulse.schemas.avro.ViolationState;
-import org.communitypulse.streams.AlertSettings;
-import org.communitypulse.streams.RoleAlertSettings;
-import org.communitypulse.streams.RolesConfig;
+import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.common.Days;
+import org.communitypulse.streams.common.DeadLetterRecords;
+import org.communitypulse.streams.common.JsonSerde;
+import org.communitypulse.streams.common.ObjectCachingKeyValueStore;
+import org.communitypulse.streams.identity.IdentityChange;
+import org.communitypulse.streams.roles.RoleAlertSettings;
+import org.communitypulse.streams.roles.RolesConfig;
+import org.communitypulse.streams.roles.RolesEvaluator;
+import org.communitypulse.streams.roles.RolesState;
 
 /**
  * The roles family: applies ROLE_GRANTED / ROLE_REVOKED / TRAINING_COMPLETED / POLICY_ACKNOWLEDGED to
@@ -684,7 +691,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         if (!fingerprint.equals(state.emittedTraining)) {
             state.emittedTraining = fingerprint;
             if (trainingView != null) {
-                trainingView.put(key(community, org.communitypulse.streams.RolesTopology.TRAINING_VIEW_SUFFIX), training);
+                trainingView.put(key(community, org.communitypulse.streams.roles.RolesTopology.TRAINING_VIEW_SUFFIX), training);
             }
             context.forward(new Record<>(community, training, timestamp), children.training());
         }

@@ -1,4 +1,4 @@
-package org.communitypulse.streams.internals;
+package org.communitypulse.streams.roles.internals;
 
 /** Why the roles family refused an (otherwise valid) activity event; travels in {@code pulse.dlq.reason}. */
 public enum RolesRejectReason {

@@ -1,4 +1,4 @@
-package org.communitypulse.streams.internals;
+package org.communitypulse.streams.engagement.internals;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,22 +19,22 @@ import org.apache.kafka.streams.state.Stores;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.Alert;
 import org.communitypulse.schemas.avro.CohortRetention;
-import org.communitypulse.schemas.avro.MemberEngagement;
-import org.communitypulse.schemas.avro.TrailingEngagement;
 import org.communitypulse.schemas.avro.CohortState;
 import org.communitypulse.schemas.avro.CommunityDayKey;
 import org.communitypulse.schemas.avro.CommunityState;
 import org.communitypulse.schemas.avro.DailyEngagement;
 import org.communitypulse.schemas.avro.DailyEngagementState;
 import org.communitypulse.schemas.avro.EventType;
+import org.communitypulse.schemas.avro.MemberEngagement;
 import org.communitypulse.schemas.avro.MemberState;
 import org.communitypulse.schemas.avro.SourcePlatform;
 import org.communitypulse.schemas.avro.ThreadState;
+import org.communitypulse.schemas.avro.TrailingEngagement;
 import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
-import org.communitypulse.streams.AlertSettings;
-import org.communitypulse.streams.EngagementSettings;
 import org.communitypulse.streams.PipelineObserver;
+import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.engagement.EngagementSettings;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

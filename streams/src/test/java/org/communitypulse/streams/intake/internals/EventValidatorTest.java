@@ -1,4 +1,4 @@
-package org.communitypulse.streams.internals;
+package org.communitypulse.streams.intake.internals;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.communitypulse.streams.TestEvents.event;

@@ -1,4 +1,4 @@
-package org.communitypulse.streams.internals;
+package org.communitypulse.streams.maturity.internals;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,7 +11,7 @@ import java.util.Random;
 import org.communitypulse.schemas.avro.CommunityHealth;
 import org.communitypulse.schemas.avro.CompetencyScore;
 import org.communitypulse.schemas.avro.MaturityScorecard;
-import org.communitypulse.streams.MaturityConfig;
+import org.communitypulse.streams.maturity.MaturityConfig;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -1,4 +1,4 @@
-package org.communitypulse.streams.internals;
+package org.communitypulse.streams.roles.internals;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,7 +19,10 @@ import org.communitypulse.schemas.avro.MemberRoles;
 import org.communitypulse.schemas.avro.PolicyViolation;
 import org.communitypulse.schemas.avro.SourcePlatform;
 import org.communitypulse.schemas.avro.ViolationState;
-import org.communitypulse.streams.RolesConfig;
+import org.communitypulse.streams.common.JsonSerde;
+import org.communitypulse.streams.roles.RolesConfig;
+import org.communitypulse.streams.roles.RolesEvaluator;
+import org.communitypulse.streams.roles.RolesState;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,18 +1,19 @@
-package org.communitypulse.streams.internals;
+package org.communitypulse.streams.identity;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.communitypulse.streams.identity.internals.IdentityStore;
 
 /**
  * Platform identity to member id, for one community, as the engagement family reads it: identities never
  * linked are their own member (and a community with no link at all costs one lookup per resolver). The
  * answers are cached, so create one per event or per emission.
  */
-final class MemberResolver {
+public final class MemberResolver {
 
     /** For the engagement state without identity resolution (the store is not wired in). */
-    static final MemberResolver NONE = new MemberResolver(null, null, false);
+    public static final MemberResolver NONE = new MemberResolver(null, null, false);
 
     private final IdentityStore store;
     private final String community;
@@ -27,21 +28,21 @@ final class MemberResolver {
         this.active = active;
     }
 
-    static MemberResolver of(IdentityStore store, String community) {
-        return store == null ? NONE : new MemberResolver(store, community, store.active(community));
+    public static MemberResolver of(IdentityView view, String community) {
+        return view == null ? NONE : new MemberResolver(view.store(), community, view.store().active(community));
     }
 
     /** When the caller already knows whether the community has any link or erasure (no lookup). */
-    static MemberResolver of(IdentityStore store, String community, boolean active) {
-        return store == null || !active ? NONE : new MemberResolver(store, community, true);
+    public static MemberResolver of(IdentityView view, String community, boolean active) {
+        return view == null || !active ? NONE : new MemberResolver(view.store(), community, true);
     }
 
     /** Whether any identity of the community is linked or erased; if not, every method is the identity. */
-    boolean active() {
+    public boolean active() {
         return active;
     }
 
-    String memberOf(String identity) {
+    public String memberOf(String identity) {
         if (!active || identity == null) {
             return identity;
         }
@@ -52,7 +53,7 @@ final class MemberResolver {
     }
 
     /** The identities of a member, ascending; just the member itself when it has no links. */
-    List<String> identitiesOf(String member) {
+    public List<String> identitiesOf(String member) {
         if (!active) {
             return List.of(member);
         }
@@ -63,11 +64,11 @@ final class MemberResolver {
     }
 
     /** The identities linked to this one, itself included. */
-    List<String> linkedTo(String identity) {
+    public List<String> linkedTo(String identity) {
         return identitiesOf(memberOf(identity));
     }
 
-    boolean erased(String identity) {
+    public boolean erased(String identity) {
         if (!active || identity == null) {
             return false;
         }
