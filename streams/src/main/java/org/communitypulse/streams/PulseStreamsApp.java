@@ -93,10 +93,10 @@ public final class PulseStreamsApp implements AutoCloseable {
         AvroSerdes serdes = new AvroSerdes(registry, true);
         this.topics = new Topics(config.topicPrefix(), serdes);
         DeferredObserver observer = new DeferredObserver();
-        Topology topology = PulseTopology.build(topics, serdes, IntakeSettings.from(config),
-                EngagementSettings.from(config).withObserver(observer), AlertSettings.from(config).withGate(alertGate),
-                config.rolesConfig(), RoleAlertSettings.from(config), config.maturityConfig(),
-                config.getInt(PulseStreamsConfig.ALERT_HEALTH_RESOLVE_AFTER_WEEKS_CONFIG));
+        PulseSettings settings = PulseSettings.from(config);
+        Topology topology = PulseTopology.build(topics, serdes, settings
+                .withEngagement(settings.engagement().withObserver(observer))
+                .withAlerts(settings.alerts().withGate(alertGate)));
         this.httpPort = resolveHttpPort(config);
         Properties props = config.streamsProperties(httpPort);
         this.streams = new KafkaStreams(topology, props);
@@ -174,7 +174,7 @@ public final class PulseStreamsApp implements AutoCloseable {
         }
 
         @Override
-        public void intake(IntakeOutcome outcome, org.communitypulse.streams.intake.internals.RejectReason reason) {
+        public void intake(IntakeOutcome outcome, org.communitypulse.streams.intake.RejectReason reason) {
             target.intake(outcome, reason);
         }
     }

@@ -45,7 +45,7 @@ import org.communitypulse.streams.engagement.EngagementSettings;
 import org.communitypulse.streams.engagement.EngagementTopology;
 import org.communitypulse.streams.http.MicrometerPipelineObserver;
 import org.communitypulse.streams.intake.IntakeSettings;
-import org.communitypulse.streams.intake.internals.RejectReason;
+import org.communitypulse.streams.intake.RejectReason;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -32,9 +32,9 @@ import org.communitypulse.streams.alerts.AlertSettings;
 import org.communitypulse.streams.engagement.EngagementSettings;
 import org.communitypulse.streams.engagement.EngagementTopology;
 import org.communitypulse.streams.intake.IntakeSettings;
-import org.communitypulse.streams.maturity.MaturityConfig;
+import org.communitypulse.streams.maturity.MaturityRules;
 import org.communitypulse.streams.roles.RoleAlertSettings;
-import org.communitypulse.streams.roles.RolesConfig;
+import org.communitypulse.streams.roles.RolesModel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,9 +66,7 @@ class HealthAlertsTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("run-" + System.nanoTime()).toString());
         driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
-                new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK), EngagementSettings.defaults(),
-                AlertSettings.defaults().withWallClock(false).withGate(gate), RolesConfig.defaults(),
-                RoleAlertSettings.defaults(), MaturityConfig.defaults(), resolveAfterWeeks), props);
+                PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK), EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false).withGate(gate), RolesModel.defaults()).withRoleAlerts(RoleAlertSettings.defaults()).withMaturity(MaturityRules.defaults()).withHealthResolveAfterWeeks(resolveAfterWeeks)), props);
         activity = driver.createInputTopic(topics.activity().name(), topics.activity().keySerde().serializer(),
                 topics.activity().valueSerde().serializer());
         alerts = driver.createOutputTopic(topics.alerts().name(), topics.alerts().keySerde().deserializer(),

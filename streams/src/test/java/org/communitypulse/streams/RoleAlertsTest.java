@@ -26,7 +26,7 @@ import org.communitypulse.streams.alerts.AlertSettings;
 import org.communitypulse.streams.engagement.EngagementSettings;
 import org.communitypulse.streams.intake.IntakeSettings;
 import org.communitypulse.streams.roles.RoleAlertSettings;
-import org.communitypulse.streams.roles.RolesConfig;
+import org.communitypulse.streams.roles.RolesModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -54,8 +54,7 @@ class RoleAlertsTest {
 
         Run(boolean wallClock) {
             PipelineDriver pipeline = pipelines.start((topics, serdes) -> PulseTopology.build(topics, serdes,
-                    new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK), EngagementSettings.defaults(),
-                    AlertSettings.defaults().withWallClock(wallClock), RolesConfig.defaults(), THRESHOLDS),
+                    PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK), EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(wallClock), RolesModel.defaults()).withRoleAlerts(THRESHOLDS)),
                     DAY_0.atStartOfDay().toInstant(ZoneOffset.UTC));
             driver = pipeline.driver;
             in = pipeline.activity;

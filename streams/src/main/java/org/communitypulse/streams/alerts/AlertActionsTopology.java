@@ -25,6 +25,11 @@ public final class AlertActionsTopology {
     public static final String PROCESSOR = "alert-actions";
     /** Queryable: {@code communityId NUL condition} to that condition's {@link AlertActionLog}. */
     public static final String STORE = "alert-actions-store";
+    /**
+     * The latest alert per {@code communityId NUL condition} of every family that alerts, for the dashboard: the
+     * engagement family adds it, the others write to it too.
+     */
+    public static final String ALERTS_VIEW_STORE = "alerts-view-store";
 
     private AlertActionsTopology() {
     }

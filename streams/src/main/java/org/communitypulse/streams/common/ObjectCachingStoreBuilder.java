@@ -7,6 +7,9 @@ import org.apache.kafka.streams.state.StoreBuilder;
 /** Builds {@code inner}'s store wrapped in an {@link ObjectCachingKeyValueStore} of {@code maxEntries}. */
 public final class ObjectCachingStoreBuilder<K, V> implements StoreBuilder<KeyValueStore<K, V>> {
 
+    /** Entries kept as objects per store and task unless configured ({@code pulse.state.cache.entries}). */
+    public static final int DEFAULT_ENTRIES = 10_000;
+
     private final StoreBuilder<KeyValueStore<K, V>> inner;
     private final int maxEntries;
 

@@ -8,7 +8,8 @@ import java.util.stream.Collectors;
 import org.apache.kafka.common.config.ConfigException;
 import org.communitypulse.streams.PipelineObserver;
 import org.communitypulse.streams.PulseStreamsConfig;
-import org.communitypulse.streams.roles.RolesConfig;
+import org.communitypulse.streams.common.ObjectCachingStoreBuilder;
+import org.communitypulse.streams.roles.RolesModel;
 
 /**
  * What the engagement metrics need beyond the events: when to emit, who is staff, and the member
@@ -16,7 +17,7 @@ import org.communitypulse.streams.roles.RolesConfig;
  *
  * @param emitInterval   wall-clock interval of the punctuator that emits changed periods
  * @param staffRoles     lower-case role or level ids whose holders are staff, not peers (by default those
- *                       roles.yaml marks staff, see {@link RolesConfig#staffIds()})
+ *                       roles.yaml marks staff, see {@link RolesModel#staffIds()})
  * @param contributorMin contributions over 28 days that make a CONTRIBUTOR
  * @param championMin    contributions over 28 days that make a CHAMPION
  * @param observer       told of counted events and emission latency (operational metrics)
@@ -27,7 +28,7 @@ public record EngagementSettings(Duration emitInterval, Set<String> staffRoles, 
 
     public static final int DEFAULT_CONTRIBUTOR_MIN = 5;
     public static final int DEFAULT_CHAMPION_MIN = 20;
-    public static final int DEFAULT_STATE_CACHE_ENTRIES = 10_000;
+    public static final int DEFAULT_STATE_CACHE_ENTRIES = ObjectCachingStoreBuilder.DEFAULT_ENTRIES;
 
     public EngagementSettings {
         if (emitInterval.isNegative() || emitInterval.isZero()) {
@@ -46,7 +47,7 @@ public record EngagementSettings(Duration emitInterval, Set<String> staffRoles, 
 
     public static EngagementSettings defaults() {
         return new EngagementSettings(Duration.ofSeconds(1),
-                RolesConfig.defaults().staffIds(), DEFAULT_CONTRIBUTOR_MIN, DEFAULT_CHAMPION_MIN,
+                RolesModel.defaults().staffIds(), DEFAULT_CONTRIBUTOR_MIN, DEFAULT_CHAMPION_MIN,
                 PipelineObserver.NONE, DEFAULT_STATE_CACHE_ENTRIES);
     }
 

@@ -30,8 +30,7 @@ import org.communitypulse.streams.common.ViewKeys;
 import org.communitypulse.streams.engagement.internals.EngagementProcessor;
 import org.communitypulse.streams.identity.IdentityTopology;
 import org.communitypulse.streams.intake.IntakeSettings;
-import org.communitypulse.streams.intake.internals.EventValidator;
-import org.communitypulse.streams.intake.internals.IntakeProcessor;
+import org.communitypulse.streams.intake.IntakeTopology;
 import org.communitypulse.streams.maturity.MaturityTopology;
 import org.communitypulse.streams.roles.RolesTopology;
 
@@ -62,10 +61,10 @@ import org.communitypulse.streams.roles.RolesTopology;
 public final class EngagementTopology {
 
     public static final String ACTIVITY_SOURCE = "activity-source";
-    public static final String INTAKE = "intake";
-    public static final String DEDUP_STORE = "activity-dedup-store";
-    public static final String DEAD_LETTER_SINK = "activity-dead-letter-sink";
-    public static final String LATE_SINK = "activity-late-sink";
+    public static final String INTAKE = IntakeTopology.INTAKE;
+    public static final String DEDUP_STORE = IntakeTopology.DEDUP_STORE;
+    public static final String DEAD_LETTER_SINK = IntakeTopology.DEAD_LETTER_SINK;
+    public static final String LATE_SINK = IntakeTopology.LATE_SINK;
     public static final String ENGAGEMENT = "engagement";
     public static final String DAY_STORE = "engagement-day-store";
     public static final String THREAD_STORE = "engagement-thread-store";
@@ -88,7 +87,7 @@ public final class EngagementTopology {
     public static final String TRAILING_VIEW_STORE = "trailing-view-store";
     public static final String RETENTION_VIEW_STORE = "retention-view-store";
     public static final String MEMBER_LEVELS_VIEW_STORE = "member-levels-view-store";
-    public static final String ALERTS_VIEW_STORE = "alerts-view-store";
+    public static final String ALERTS_VIEW_STORE = AlertActionsTopology.ALERTS_VIEW_STORE;
     /** Separator between community id and the rest of a view-store key. */
     public static final char VIEW_KEY_SEPARATOR = ViewKeys.SEPARATOR;
 
@@ -126,22 +125,9 @@ public final class EngagementTopology {
     public static Topology addTo(Topology topology, Topics topics, AvroSerdes serdes, IntakeSettings intake,
                           EngagementSettings engagement, AlertSettings alerting, List<String> moreValidChildren) {
 
-        EventValidator validator = new EventValidator(intake.clock(), intake.maxFutureSkew());
-        IntakeProcessor.Children children = new IntakeProcessor.Children(
-                Stream.concat(Stream.of(ENGAGEMENT), moreValidChildren.stream()).toList(),
-                LATE_SINK, DEAD_LETTER_SINK, IdentityTopology.IDENTITY);
-        topology.addProcessor(INTAKE, () -> new IntakeProcessor(DEDUP_STORE,
-                topics.activity().valueSerde().deserializer(), validator, intake.latenessHorizon(), children,
-                engagement.observer()),
-                ACTIVITY_SOURCE);
-        // Every event reads and writes its id here and the lateness clock's one hot key: object-cached
-        // (one write per key per commit, no sorted byte-map lookups), since the ids are nearly all new.
-        topology.addStateStore(objectCached(engagement, Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(DEDUP_STORE), Serdes.String(), Serdes.Long())), INTAKE);
-        topology.addSink(DEAD_LETTER_SINK, topics.activityDeadLetters().name(),
-                Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), INTAKE);
-        topology.addSink(LATE_SINK, topics.activityLate().name(),
-                topics.activityLate().keySerde().serializer(), topics.activityLate().valueSerde().serializer(), INTAKE);
+        IntakeTopology.addTo(topology, ACTIVITY_SOURCE, topics, intake, engagement.observer(),
+                Stream.concat(Stream.of(ENGAGEMENT), moreValidChildren.stream()).toList(), IdentityTopology.IDENTITY,
+                engagement.stateCacheEntries());
 
         // The roles and maturity nodes forget erased members too (docs/identity.md); PulseTopology adds them later.
         IdentityTopology.addTo(topology, INTAKE, topics, ENGAGEMENT, moreValidChildren.stream()

@@ -14,19 +14,20 @@ import org.communitypulse.streams.AlertGate;
 import org.communitypulse.streams.PulseStreamsConfig;
 import org.communitypulse.streams.alerts.AlertActionsTopology;
 import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.alerts.AlertViews;
 import org.communitypulse.streams.common.JsonSerde;
 import org.communitypulse.streams.common.ObjectCachingStoreBuilder;
 import org.communitypulse.streams.engagement.EngagementSettings;
-import org.communitypulse.streams.engagement.EngagementTopology;
+import org.communitypulse.streams.engagement.EngagementViews;
 import org.communitypulse.streams.identity.IdentityTopology;
 import org.communitypulse.streams.maturity.internals.MaturityProcessor;
-import org.communitypulse.streams.roles.RolesConfig;
-import org.communitypulse.streams.roles.RolesTopology;
+import org.communitypulse.streams.roles.RolesModel;
+import org.communitypulse.streams.roles.RolesViews;
 
 /**
  * The Community Maturity Model scorecard and the health score (see {@code docs/maturity.md}).
  *
- * <p>Input: the events the intake accepted, from {@link EngagementTopology#INTAKE}, plus read access to the
+ * <p>Input: the events the intake accepted, from {@code EngagementTopology.INTAKE}, plus read access to the
  * engagement view stores and the roles state of the same task (the activity topic is keyed by community,
  * so everything a community's scorecard needs is on one task: no repartition topic).
  *
@@ -60,36 +61,36 @@ public final class MaturityTopology {
      * Adds the maturity family under {@code parent} (the intake). The engagement family and the roles family
      * must already be in {@code topology}: their stores are read.
      */
-    public static Topology addTo(Topology topology, String parent, Topics topics, MaturityConfig config,
-                                 RolesConfig roles, Duration interval, Clock clock) {
+    public static Topology addTo(Topology topology, String parent, Topics topics, MaturityRules config,
+                                 RolesModel roles, Duration interval, Clock clock) {
         return addTo(topology, parent, topics, config, roles, interval, clock, null, 0);
     }
 
     /**
      * As above; with {@code alerting} not null, also judges HEALTH_AT_RISK for every completed week (resolving
      * after {@code resolveAfterWeeks} healthy weeks) behind {@code alerting}'s gate, written to
-     * {@code <prefix>alerts} and to {@link EngagementTopology#ALERTS_VIEW_STORE}, which {@code topology} must have.
+     * {@code <prefix>alerts} and to {@link EngagementViews#ALERTS}, which {@code topology} must have.
      */
-    public static Topology addTo(Topology topology, String parent, Topics topics, MaturityConfig config,
-                                 RolesConfig roles, Duration interval, Clock clock, AlertSettings alerting,
+    public static Topology addTo(Topology topology, String parent, Topics topics, MaturityRules config,
+                                 RolesModel roles, Duration interval, Clock clock, AlertSettings alerting,
                                  int resolveAfterWeeks) {
         return addTo(topology, parent, topics, config, roles, interval, clock, alerting, resolveAfterWeeks,
-                EngagementSettings.DEFAULT_STATE_CACHE_ENTRIES);
+                ObjectCachingStoreBuilder.DEFAULT_ENTRIES);
     }
 
     /**
      * As above, keeping up to {@code stateCacheEntries} entries of the per-event state (spans, weeks, marks) as
      * objects between commits ({@link PulseStreamsConfig#STATE_CACHE_ENTRIES_CONFIG}).
      */
-    public static Topology addTo(Topology topology, String parent, Topics topics, MaturityConfig config,
-                                 RolesConfig roles, Duration interval, Clock clock, AlertSettings alerting,
+    public static Topology addTo(Topology topology, String parent, Topics topics, MaturityRules config,
+                                 RolesModel roles, Duration interval, Clock clock, AlertSettings alerting,
                                  int resolveAfterWeeks, int stateCacheEntries) {
         MaturityProcessor.Alerting judging = alerting == null ? null : new MaturityProcessor.Alerting(
-                HEALTH_ALERT_STORE, EngagementTopology.ALERTS_VIEW_STORE, ALERTS_SINK, resolveAfterWeeks,
+                HEALTH_ALERT_STORE, AlertViews.ALERTS.store(), ALERTS_SINK, resolveAfterWeeks,
                 alerting.gate());
         MaturityProcessor.Stores stores = new MaturityProcessor.Stores(STATE_STORE, DIRTY_STORE, SCORECARD_VIEW_STORE,
-                HEALTH_VIEW_STORE, EngagementTopology.DAILY_VIEW_STORE, EngagementTopology.TRAILING_VIEW_STORE,
-                EngagementTopology.DIRTY_STORE, EngagementTopology.THREAD_STORE, RolesTopology.ROLES_STORE);
+                HEALTH_VIEW_STORE, EngagementViews.DAILY.store(), EngagementViews.TRAILING.store(),
+                EngagementViews.PENDING.store(), EngagementViews.THREADS.store(), RolesViews.STATE.store());
         MaturityProcessor.Children children = new MaturityProcessor.Children(SCORECARD_SINK, HEALTH_SINK);
         topology.addProcessor(MATURITY, () -> new MaturityProcessor(stores, children, config, roles, interval, clock,
                 judging),
@@ -107,15 +108,15 @@ public final class MaturityTopology {
                 Serdes.String(), topics.maturityScorecard().valueSerde()), MATURITY);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HEALTH_VIEW_STORE),
                 Serdes.String(), topics.communityHealth().valueSerde()), MATURITY);
-        topology.connectProcessorAndStateStores(MATURITY, EngagementTopology.DAILY_VIEW_STORE,
-                EngagementTopology.TRAILING_VIEW_STORE, EngagementTopology.DIRTY_STORE, EngagementTopology.THREAD_STORE,
-                RolesTopology.ROLES_STORE);
+        topology.connectProcessorAndStateStores(MATURITY, EngagementViews.DAILY.store(),
+                EngagementViews.TRAILING.store(), EngagementViews.PENDING.store(), EngagementViews.THREADS.store(),
+                RolesViews.STATE.store());
         addSink(topology, SCORECARD_SINK, topics.maturityScorecard());
         addSink(topology, HEALTH_SINK, topics.communityHealth());
         if (judging != null) {
             topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HEALTH_ALERT_STORE),
                     Serdes.String(), Serdes.ByteArray()), MATURITY);
-            topology.connectProcessorAndStateStores(MATURITY, EngagementTopology.ALERTS_VIEW_STORE);
+            topology.connectProcessorAndStateStores(MATURITY, AlertViews.ALERTS.store());
             AlertActionsTopology.addOutput(topology, ALERTS_SINK, MATURITY, topics);
         }
         return topology;
@@ -123,7 +124,7 @@ public final class MaturityTopology {
 
     /**
      * Communities of this instance whose scorecards have not been emitted yet: a replay waits for 0 (and for
-     * {@link EngagementTopology#pendingCommunities}) before it reads the outputs.
+     * {@code EngagementTopology.pendingCommunities}) before it reads the outputs.
      *
      * @throws org.apache.kafka.streams.errors.InvalidStateStoreException while the store is not queryable
      */

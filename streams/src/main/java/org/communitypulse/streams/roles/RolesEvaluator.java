@@ -51,9 +51,9 @@ public final class RolesEvaluator {
                    long lastRevokedAt, long firstAt) {
     }
 
-    private final RolesConfig config;
+    private final RolesModel config;
 
-    public RolesEvaluator(RolesConfig config) {
+    public RolesEvaluator(RolesModel config) {
         this.config = config;
     }
 
@@ -104,7 +104,7 @@ public final class RolesEvaluator {
     }
 
     public Evaluation evaluate(String communityId, RolesState state, long asOf) {
-        RolesConfig.Rules rules = config.rules();
+        RolesModel.Rules rules = config.rules();
         long validity = rules.trainingValidity().toMillis();
         long activeWindow = rules.activeWithin().toMillis();
         List<Holding> holdings = holdings(state.changes, asOf);
@@ -140,7 +140,7 @@ public final class RolesEvaluator {
                     if (config.levelRank(h.id()) > config.levelRank(level)) {
                         level = h.id();
                     }
-                    if (RolesConfig.ACCOUNT_MANAGER.equals(h.id()) && h.account() != null) {
+                    if (RolesModel.ACCOUNT_MANAGER.equals(h.id()) && h.account() != null) {
                         accounts.add(h.account());
                     }
                     if (config.levelRank(h.id()) >= corporateRank) {
@@ -227,7 +227,7 @@ public final class RolesEvaluator {
             if (!LEVEL.equals(h.kind())) {
                 continue;
             }
-            if (RolesConfig.ACCOUNT_MANAGER.equals(h.id()) && h.held()) {
+            if (RolesModel.ACCOUNT_MANAGER.equals(h.id()) && h.held()) {
                 managerSince = Math.min(managerSince, h.heldSince());
             }
             if (required.equals(h.id())) {
@@ -262,7 +262,7 @@ public final class RolesEvaluator {
             Set<String> former = new TreeSet<>();
             boolean managed = false;
             for (Holding h : holdings) {
-                if (!LEVEL.equals(h.kind()) || !RolesConfig.ACCOUNT_MANAGER.equals(h.id())
+                if (!LEVEL.equals(h.kind()) || !RolesModel.ACCOUNT_MANAGER.equals(h.id())
                         || !account.getKey().equals(h.account())) {
                     continue;
                 }

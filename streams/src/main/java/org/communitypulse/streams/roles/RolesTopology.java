@@ -9,17 +9,16 @@ import org.communitypulse.streams.AlertGate;
 import org.communitypulse.streams.PulseStreamsConfig;
 import org.communitypulse.streams.alerts.AlertActionsTopology;
 import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.alerts.AlertViews;
 import org.communitypulse.streams.common.JsonSerde;
 import org.communitypulse.streams.common.ObjectCachingStoreBuilder;
-import org.communitypulse.streams.engagement.EngagementSettings;
-import org.communitypulse.streams.engagement.EngagementTopology;
 import org.communitypulse.streams.identity.IdentityTopology;
 import org.communitypulse.streams.roles.internals.RolesProcessor;
 
 /**
  * Roles, access levels, training and policy (see {@code docs/roles.md} and {@code docs/metrics.md}).
  *
- * <p>Input: the events the intake accepted (deduplicated, valid, not late), from {@link EngagementTopology#INTAKE}.
+ * <p>Input: the events the intake accepted (deduplicated, valid, not late), from {@code EngagementTopology.INTAKE}.
  * State: one store entry per community (the activity topic is keyed by community, so no repartition).
  *
  * <p>Outputs:
@@ -52,44 +51,44 @@ public final class RolesTopology {
     public static final String OPEN_VIOLATIONS_VIEW_STORE = "open-violations-view-store";
     public static final String TRAINING_VIEW_STORE = "training-view-store";
     /** Key suffix of a community's training metrics in {@link #TRAINING_VIEW_STORE}. */
-    public static final String TRAINING_VIEW_SUFFIX = "training";
+    public static final String TRAINING_VIEW_SUFFIX = RolesProcessor.TRAINING_VIEW_SUFFIX;
 
     private RolesTopology() {
     }
 
     /**
      * Adds the roles family to {@code topology}, under {@code parent} (the intake) and the identity node (for
-     * erasures: {@code topology} must come from {@link EngagementTopology#build} with {@link #ROLES} among its
+     * erasures: {@code topology} must come from {@code EngagementTopology.build} with {@link #ROLES} among its
      * extra children), without its alerts.
      */
-    public static Topology addTo(Topology topology, String parent, Topics topics, RolesConfig config) {
+    public static Topology addTo(Topology topology, String parent, Topics topics, RolesModel config) {
         return addTo(topology, parent, topics, config, null, null, null);
     }
 
     /**
      * Adds the roles family with its alert conditions (REQUIRED_ROLE_VACANT, VIOLATION_OPEN_TOO_LONG), written
      * to {@code <prefix>alerts} with the lifecycle of {@code alerting}, judged every {@code interval}. The
-     * latest alert per (community, condition) also goes to {@link EngagementTopology#ALERTS_VIEW_STORE}, which
+     * latest alert per (community, condition) also goes to {@link EngagementViews#ALERTS}, which
      * {@code topology} must already have (the dashboard reads every alert from there).
      */
-    public static Topology addTo(Topology topology, String parent, Topics topics, RolesConfig config,
+    public static Topology addTo(Topology topology, String parent, Topics topics, RolesModel config,
                                  AlertSettings alerting, RoleAlertSettings thresholds, java.time.Duration interval) {
         return addTo(topology, parent, topics, config, alerting, thresholds, interval,
-                EngagementSettings.DEFAULT_STATE_CACHE_ENTRIES);
+                ObjectCachingStoreBuilder.DEFAULT_ENTRIES);
     }
 
     /**
      * As above, keeping up to {@code stateCacheEntries} communities' role histories as objects between commits
      * ({@link PulseStreamsConfig#STATE_CACHE_ENTRIES_CONFIG}).
      */
-    public static Topology addTo(Topology topology, String parent, Topics topics, RolesConfig config,
+    public static Topology addTo(Topology topology, String parent, Topics topics, RolesModel config,
                                  AlertSettings alerting, RoleAlertSettings thresholds, java.time.Duration interval,
                                  int stateCacheEntries) {
         boolean alerts = alerting != null;
         RolesProcessor.Children children = new RolesProcessor.Children(MEMBER_ROLES_SINK, COVERAGE_SINK,
                 VIOLATIONS_SINK, TRAINING_SINK, DEAD_LETTER_SINK, alerts ? ALERTS_SINK : null);
         RolesProcessor.Alerting judging = alerts ? new RolesProcessor.Alerting(alerting, thresholds, interval,
-                EngagementTopology.ALERTS_VIEW_STORE) : null;
+                AlertViews.ALERTS.store()) : null;
         String activity = topics.activity().name();
         topology.addProcessor(ROLES, () -> new RolesProcessor(ROLES_STORE, ROLES_ACTIVITY_STORE, config,
                 topics.activity().valueSerde().serializer(), activity, children, judging,
@@ -99,7 +98,7 @@ public final class RolesTopology {
         addView(topology, OPEN_VIOLATIONS_VIEW_STORE, topics.policyViolations());
         addView(topology, TRAINING_VIEW_STORE, topics.trainingMetrics());
         if (alerts) {
-            topology.connectProcessorAndStateStores(ROLES, EngagementTopology.ALERTS_VIEW_STORE);
+            topology.connectProcessorAndStateStores(ROLES, AlertViews.ALERTS.store());
             AlertActionsTopology.addOutput(topology, ALERTS_SINK, ROLES, topics);
         }
         // The role history is kept as an object between commits (written down once per commit, not parsed and
@@ -123,7 +122,7 @@ public final class RolesTopology {
     /**
      * Communities of this instance whose role alerts are not judged up to the day before their latest event:
      * a replay waits for 0 after opening its {@link AlertGate}, as with
-     * {@link EngagementTopology#pendingCommunities(org.apache.kafka.streams.KafkaStreams, boolean)}.
+     * {@code EngagementTopology.pendingCommunities}.
      *
      * @throws org.apache.kafka.streams.errors.InvalidStateStoreException while the store is not queryable
      */

@@ -19,8 +19,8 @@ import org.communitypulse.streams.alerts.AlertSettings;
 import org.communitypulse.streams.common.ViewStores;
 import org.communitypulse.streams.engagement.EngagementSettings;
 import org.communitypulse.streams.identity.IdentityChange;
+import org.communitypulse.streams.identity.IdentityEvents;
 import org.communitypulse.streams.identity.IdentityView;
-import org.communitypulse.streams.identity.internals.IdentityProcessor;
 
 /**
  * Engagement metrics of the communities on this task: folds each accepted event into state
@@ -60,7 +60,7 @@ public final class EngagementProcessor implements Processor<String, Object, Obje
     }
 
     /**
-     * With {@code identityStore} (the {@link IdentityProcessor}'s store, or null for none): contributions are
+     * With {@code identityStore} (the {@code IdentityProcessor}'s store, or null for none): contributions are
      * counted per member, not per platform identity, and {@link IdentityChange}s from that processor mark what
      * a merge, split or erasure changes.
      */
@@ -125,7 +125,7 @@ public final class EngagementProcessor implements Processor<String, Object, Obje
             return;
         }
         ActivityEvent event = (ActivityEvent) record.value();
-        if (IdentityProcessor.isIdentityEvent(event.getType())) {
+        if (IdentityEvents.isIdentityEvent(event.getType())) {
             // Not activity: a merge dated today must not move the community's latest day or its event counts.
             return;
         }

@@ -27,6 +27,7 @@ import org.communitypulse.schemas.avro.SourcePlatform;
 import org.communitypulse.schemas.avro.SuggestionReason;
 import org.communitypulse.streams.common.DeadLetterRecords;
 import org.communitypulse.streams.identity.IdentityChange;
+import org.communitypulse.streams.identity.IdentityEvents;
 
 /**
  * Identity resolution of the communities on this task (see {@code docs/identity.md}): keeps each community's
@@ -101,8 +102,7 @@ public final class IdentityProcessor implements Processor<String, ActivityEvent,
 
     /** Whether events of {@code type} are the identity family's (and nobody else's). */
     public static boolean isIdentityEvent(EventType type) {
-        return type == EventType.IDENTITY_OBSERVED || type == EventType.IDENTITY_MERGED
-                || type == EventType.IDENTITY_SPLIT || type == EventType.MEMBER_ERASED;
+        return IdentityEvents.isIdentityEvent(type);
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.EventType;
+import org.communitypulse.streams.intake.RejectReason;
 
 /** Checks that an activity event can be counted; pure, so every rule is unit-tested directly. */
 public final class EventValidator {

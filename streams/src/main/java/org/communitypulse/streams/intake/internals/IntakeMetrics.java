@@ -6,6 +6,7 @@ import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.StreamsMetrics;
 import org.communitypulse.streams.http.MicrometerPipelineObserver;
 import org.communitypulse.streams.http.StreamsMeters;
+import org.communitypulse.streams.intake.RejectReason;
 
 /**
  * The intake's per-thread counters, registered as Kafka Streams custom metrics (group

@@ -17,7 +17,8 @@ import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.streams.PipelineObserver;
 import org.communitypulse.streams.PipelineObserver.IntakeOutcome;
 import org.communitypulse.streams.common.DeadLetterRecords;
-import org.communitypulse.streams.identity.internals.IdentityProcessor;
+import org.communitypulse.streams.identity.IdentityEvents;
+import org.communitypulse.streams.intake.RejectReason;
 
 /**
  * The gate every activity record passes: deserialise, validate, deduplicate by event id, divert
@@ -34,7 +35,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
 
     /**
      * Names of the downstream nodes that receive each kind of outcome. {@code identity}, when set, receives
-     * the identity events ({@link IdentityProcessor#isIdentityEvent}) instead of {@code valid}: they are not
+     * the identity events ({@link IdentityEvents#isIdentityEvent}) instead of {@code valid}: they are not
      * activity, and no other family should count them.
      */
     public record Children(List<String> valid, String late, String deadLetter, String identity) {
@@ -127,7 +128,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
         }
         metrics.accepted();
         observer.intake(IntakeOutcome.ACCEPTED, null);
-        if (children.identity() != null && IdentityProcessor.isIdentityEvent(event.getType())) {
+        if (children.identity() != null && IdentityEvents.isIdentityEvent(event.getType())) {
             context.forward(out, children.identity());
             return;
         }

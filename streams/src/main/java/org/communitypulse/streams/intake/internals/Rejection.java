@@ -1,5 +1,7 @@
 package org.communitypulse.streams.intake.internals;
 
+import org.communitypulse.streams.intake.RejectReason;
+
 /**
  * A refused record: the reason code and the sentence a person reads to fix the producer.
  *

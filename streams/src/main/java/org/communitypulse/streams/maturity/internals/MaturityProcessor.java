@@ -33,9 +33,9 @@ import org.communitypulse.streams.common.Days;
 import org.communitypulse.streams.common.JsonSerde;
 import org.communitypulse.streams.common.ViewKeys;
 import org.communitypulse.streams.identity.IdentityChange;
-import org.communitypulse.streams.maturity.MaturityConfig;
-import org.communitypulse.streams.roles.RolesConfig;
+import org.communitypulse.streams.maturity.MaturityRules;
 import org.communitypulse.streams.roles.RolesEvaluator;
+import org.communitypulse.streams.roles.RolesModel;
 import org.communitypulse.streams.roles.RolesState;
 
 /**
@@ -94,8 +94,8 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
 
     private final Stores names;
     private final Children children;
-    private final MaturityConfig config;
-    private final RolesConfig rolesConfig;
+    private final MaturityRules config;
+    private final RolesModel rolesConfig;
     private final MaturityScorer scorer;
     private final RolesEvaluator rolesEvaluator;
     private final Duration interval;
@@ -121,13 +121,13 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     private KeyValueStore<String, byte[]> lifecycles;
     private KeyValueStore<String, org.communitypulse.schemas.avro.Alert> alertsView;
 
-    public MaturityProcessor(Stores names, Children children, MaturityConfig config, RolesConfig rolesConfig,
+    public MaturityProcessor(Stores names, Children children, MaturityRules config, RolesModel rolesConfig,
                              Duration interval, Clock clock) {
         this(names, children, config, rolesConfig, interval, clock, null);
     }
 
     /** With HEALTH_AT_RISK judged on each emission when {@code alerting} is not null. */
-    public MaturityProcessor(Stores names, Children children, MaturityConfig config, RolesConfig rolesConfig,
+    public MaturityProcessor(Stores names, Children children, MaturityRules config, RolesModel rolesConfig,
                              Duration interval, Clock clock, Alerting alerting) {
         this.alerting = alerting;
         this.healthAlerts = alerting == null ? null : new HealthAlerts(alerting.resolveAfterWeeks());
@@ -533,8 +533,8 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         int teamFilled = 0;
         int required = 0;
         int requiredFilled = 0;
-        for (RolesConfig.Role role : rolesConfig.teamRoles()) {
-            var coverage = eval.coverage().get(RolesConfig.normalise(role.id()));
+        for (RolesModel.Role role : rolesConfig.teamRoles()) {
+            var coverage = eval.coverage().get(RolesModel.normalise(role.id()));
             boolean filled = coverage != null && coverage.getFilled();
             teamFilled += filled ? 1 : 0;
             if (role.required()) {
@@ -551,7 +551,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         var sponsor = eval.coverage().get("sponsor");
         values.put("sponsor_active", sponsor == null ? null : sponsor.getFilled() ? 1.0 : 0.0);
 
-        String lowest = rolesConfig.levels().isEmpty() ? null : RolesConfig.normalise(rolesConfig.levels().get(0).id());
+        String lowest = rolesConfig.levels().isEmpty() ? null : RolesModel.normalise(rolesConfig.levels().get(0).id());
         int expected = 0;
         int acknowledged = 0;
         for (var member : eval.members().values()) {

@@ -12,7 +12,7 @@ import org.communitypulse.schemas.avro.HealthComponent;
 import org.communitypulse.schemas.avro.HealthStatus;
 import org.communitypulse.schemas.avro.MaturityScorecard;
 import org.communitypulse.schemas.avro.SignalEvidence;
-import org.communitypulse.streams.maturity.MaturityConfig;
+import org.communitypulse.streams.maturity.MaturityRules;
 
 /**
  * Pure scoring: measured signals in, scorecard and health record out (see {@code docs/maturity.md}).
@@ -38,14 +38,14 @@ public final class MaturityScorer {
     public record Period(String communityId, LocalDate start, LocalDate end, boolean complete) {
     }
 
-    private final MaturityConfig config;
+    private final MaturityRules config;
 
-    public MaturityScorer(MaturityConfig config) {
+    public MaturityScorer(MaturityRules config) {
         this.config = config;
     }
 
     /** Stage (1-4) and score (0-100) of one value under one rule; a null value scores as stage 1, 0. */
-    public static double[] score(MaturityConfig.Signal rule, Double value) {
+    public static double[] score(MaturityRules.Signal rule, Double value) {
         if (value == null || value.isNaN()) {
             return new double[] {1, 0};
         }
@@ -63,7 +63,7 @@ public final class MaturityScorer {
         double lower = edges[stage - 1];
         double upper = edges[stage];
         double fraction = upper > lower ? Math.min(1, Math.max(0, (v - lower) / (upper - lower))) : 1;
-        if (stage < MaturityConfig.STAGES) {
+        if (stage < MaturityRules.STAGES) {
             // Never reach the next band's floor without crossing its threshold.
             fraction = Math.min(fraction, 0.9999);
         }
@@ -88,7 +88,7 @@ public final class MaturityScorer {
             if (measured != null) {
                 inputs.put(goal.getKey(), measured);
             }
-            sum += attainment(MaturityConfig.SIGNALS.getOrDefault(goal.getKey(), true), measured, target);
+            sum += attainment(MaturityRules.SIGNALS.getOrDefault(goal.getKey(), true), measured, target);
         }
         return sum / goals.size();
     }
@@ -112,11 +112,11 @@ public final class MaturityScorer {
         List<CompetencyScore> competencies = new ArrayList<>();
         double stageSum = 0;
         double scoreSum = 0;
-        for (MaturityConfig.Competency competency : config.competencies()) {
+        for (MaturityRules.Competency competency : config.competencies()) {
             List<SignalEvidence> evidence = new ArrayList<>();
-            int stage = MaturityConfig.STAGES;
+            int stage = MaturityRules.STAGES;
             double sum = 0;
-            for (MaturityConfig.Signal rule : competency.signals()) {
+            for (MaturityRules.Signal rule : competency.signals()) {
                 Double value = signals.value(rule.signal());
                 double[] s = score(rule, value);
                 stage = Math.min(stage, (int) s[0]);
@@ -129,7 +129,7 @@ public final class MaturityScorer {
             }
             // The mean of its signals, kept inside the band of its stage: a score never contradicts the stage.
             double score = round(Math.min(Math.max(sum / competency.signals().size(), 25.0 * (stage - 1)),
-                    stage == MaturityConfig.STAGES ? 100 : 25.0 * stage - 0.0001));
+                    stage == MaturityRules.STAGES ? 100 : 25.0 * stage - 0.0001));
             CompetencyScore prev = previous == null ? null : previous.getCompetencies().stream()
                     .filter(c -> c.getCompetency().equals(competency.id())).findFirst().orElse(null);
             competencies.add(CompetencyScore.newBuilder().setCompetency(competency.id())
@@ -162,17 +162,17 @@ public final class MaturityScorer {
      */
     public CommunityHealth health(Period period, Signals signals, long contributions7d, long contributions28d, long wau,
                                   CommunityHealth previous, Instant updatedAt) {
-        MaturityConfig.Health rules = config.health();
+        MaturityRules.Health rules = config.health();
         Double activity = contributions28d == 0 ? 0.0 : 4.0 * contributions7d / contributions28d;
         Map<String, Double> inputs = new LinkedHashMap<>();
-        inputs.put(MaturityConfig.ENGAGEMENT, activity);
-        inputs.put(MaturityConfig.RESPONSE, signals.value("responded_within_24h_share"));
-        inputs.put(MaturityConfig.PEER_SUPPORT, signals.value("peer_reply_share_28d"));
-        inputs.put(MaturityConfig.COVERAGE, signals.value("required_roles_filled_share"));
+        inputs.put(MaturityRules.ENGAGEMENT, activity);
+        inputs.put(MaturityRules.RESPONSE, signals.value("responded_within_24h_share"));
+        inputs.put(MaturityRules.PEER_SUPPORT, signals.value("peer_reply_share_28d"));
+        inputs.put(MaturityRules.COVERAGE, signals.value("required_roles_filled_share"));
         List<HealthComponent> components = new ArrayList<>();
         double weighted = 0;
         double weights = 0;
-        for (String name : MaturityConfig.HEALTH_COMPONENTS) {
+        for (String name : MaturityRules.HEALTH_COMPONENTS) {
             Double input = inputs.get(name);
             Double score = input == null ? null : round(100 * Math.max(0, Math.min(1, input)));
             double weight = rules.weight(name);
@@ -193,7 +193,7 @@ public final class MaturityScorer {
                 .setUpdatedAt(updatedAt).build();
     }
 
-    static HealthStatus state(MaturityConfig.Health rules, double score, long contributions7d, long wau) {
+    static HealthStatus state(MaturityRules.Health rules, double score, long contributions7d, long wau) {
         if (contributions7d == 0 || score < rules.atRiskMinScore()) {
             return HealthStatus.STALLED;
         }

@@ -34,8 +34,8 @@ import org.communitypulse.streams.common.JsonSerde;
 import org.communitypulse.streams.common.ObjectCachingKeyValueStore;
 import org.communitypulse.streams.identity.IdentityChange;
 import org.communitypulse.streams.roles.RoleAlertSettings;
-import org.communitypulse.streams.roles.RolesConfig;
 import org.communitypulse.streams.roles.RolesEvaluator;
+import org.communitypulse.streams.roles.RolesModel;
 import org.communitypulse.streams.roles.RolesState;
 
 /**
@@ -59,6 +59,9 @@ import org.communitypulse.streams.roles.RolesState;
  * {@link Children#deadLetter()} as Confluent-framed bytes with {@link DeadLetterHeaders}.
  */
 public final class RolesProcessor implements Processor<Object, Object, Object, Object> {
+
+    /** Key suffix of a community's training metrics in the training view. */
+    public static final String TRAINING_VIEW_SUFFIX = "training";
 
     /** Names of the downstream nodes; {@code alerts} may be null when the role alerts are not judged. */
     public record Children(String memberRoles, String coverage, String violations, String training,
@@ -87,7 +90,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
 
     private final String storeName;
     private final String activityStoreName;
-    private final RolesConfig config;
+    private final RolesModel config;
     private final RolesEvaluator evaluator;
     private final Serializer<ActivityEvent> eventSerializer;
     private final String activityTopic;
@@ -104,19 +107,19 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
     private KeyValueStore<String, Long> activity;
     private RolesMetrics metrics;
 
-    public RolesProcessor(String storeName, String activityStoreName, RolesConfig config, Serializer<ActivityEvent> eventSerializer,
+    public RolesProcessor(String storeName, String activityStoreName, RolesModel config, Serializer<ActivityEvent> eventSerializer,
                           String activityTopic, Children children) {
         this(storeName, activityStoreName, config, eventSerializer, activityTopic, children, null);
     }
 
     /** As the six-argument constructor; with {@code alerting} (and {@link Children#alerts()}) the role alerts are judged. */
-    public RolesProcessor(String storeName, String activityStoreName, RolesConfig config, Serializer<ActivityEvent> eventSerializer,
+    public RolesProcessor(String storeName, String activityStoreName, RolesModel config, Serializer<ActivityEvent> eventSerializer,
                           String activityTopic, Children children, Alerting alerting) {
         this(storeName, activityStoreName, config, eventSerializer, activityTopic, children, alerting, null);
     }
 
     /** As the seven-argument constructor, keeping the latest outputs in {@code views} too. */
-    public RolesProcessor(String storeName, String activityStoreName, RolesConfig config, Serializer<ActivityEvent> eventSerializer,
+    public RolesProcessor(String storeName, String activityStoreName, RolesModel config, Serializer<ActivityEvent> eventSerializer,
                           String activityTopic, Children children, Alerting alerting, Views views) {
         this.alerting = alerting;
         this.views = views;
@@ -556,7 +559,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         }
         switch (event.getType()) {
             case TRAINING_COMPLETED -> {
-                String course = RolesConfig.normalise(attributes.get("course"));
+                String course = RolesModel.normalise(attributes.get("course"));
                 if (course == null || course.isBlank()) {
                     return reject(event, RolesRejectReason.MISSING_ATTRIBUTE, "TRAINING_COMPLETED has no attributes.course");
                 }
@@ -584,8 +587,8 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
     private String applyRoleChange(RolesState state, ActivityEvent event, String member, long at,
                                    Map<String, String> attributes) {
         boolean granted = event.getType() == EventType.ROLE_GRANTED;
-        String role = RolesConfig.normalise(attributes.get("role"));
-        String level = RolesConfig.normalise(attributes.get("level"));
+        String role = RolesModel.normalise(attributes.get("role"));
+        String level = RolesModel.normalise(attributes.get("level"));
         String account = attributes.get("account") == null || attributes.get("account").isBlank() ? null
                 : attributes.get("account").trim();
         if ((role == null || role.isBlank()) && (level == null || level.isBlank())) {
@@ -691,7 +694,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         if (!fingerprint.equals(state.emittedTraining)) {
             state.emittedTraining = fingerprint;
             if (trainingView != null) {
-                trainingView.put(key(community, org.communitypulse.streams.roles.RolesTopology.TRAINING_VIEW_SUFFIX), training);
+                trainingView.put(key(community, TRAINING_VIEW_SUFFIX), training);
             }
             context.forward(new Record<>(community, training, timestamp), children.training());
         }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.EventType;
+import org.communitypulse.streams.intake.RejectReason;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

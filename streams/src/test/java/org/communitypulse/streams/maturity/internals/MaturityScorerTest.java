@@ -11,7 +11,7 @@ import java.util.Random;
 import org.communitypulse.schemas.avro.CommunityHealth;
 import org.communitypulse.schemas.avro.CompetencyScore;
 import org.communitypulse.schemas.avro.MaturityScorecard;
-import org.communitypulse.streams.maturity.MaturityConfig;
+import org.communitypulse.streams.maturity.MaturityRules;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,12 +23,12 @@ class MaturityScorerTest {
     private static final int RUNS = 2_000;
     private static final List<String> HEALTH_SIGNALS = List.of("responded_within_24h_share", "peer_reply_share_28d",
             "required_roles_filled_share");
-    private static final MaturityConfig DEFAULTS = withGoals(MaturityConfig.defaults());
+    private static final MaturityRules DEFAULTS = withGoals(MaturityRules.defaults());
     private static final MaturityScorer.Period PERIOD =
             new MaturityScorer.Period("c", LocalDate.parse("2026-01-05"), LocalDate.parse("2026-01-11"), true);
 
-    private static MaturityConfig withGoals(MaturityConfig d) {
-        return new MaturityConfig(d.stages(), d.competencies(), new MaturityConfig.Goals(
+    private static MaturityRules withGoals(MaturityRules d) {
+        return new MaturityRules(d.stages(), d.competencies(), new MaturityRules.Goals(
                 Map.of("wau", 50.0, "open_threads", 5.0, "responded_within_24h_share", 0.8), Map.of()),
                 d.programmedContent(), d.health());
     }
@@ -48,7 +48,7 @@ class MaturityScorerTest {
 
     private static MaturityScorer.Signals randomSignals(Random random) {
         Map<String, Double> values = new HashMap<>();
-        for (String signal : MaturityConfig.SIGNALS.keySet()) {
+        for (String signal : MaturityRules.SIGNALS.keySet()) {
             if (!signal.equals(MaturityScorer.GOAL_ATTAINMENT)) {
                 values.put(signal, randomValue(random, signal));
             }
@@ -60,14 +60,14 @@ class MaturityScorerTest {
     void shouldNeverLowerAScoreOrStageWhenAGoodSignalImproves() {
         Random random = new Random(20261123L);
         MaturityScorer scorer = new MaturityScorer(DEFAULTS);
-        List<String> signals = MaturityConfig.SIGNALS.keySet().stream()
+        List<String> signals = MaturityRules.SIGNALS.keySet().stream()
                 .filter(s -> !s.equals(MaturityScorer.GOAL_ATTAINMENT)).toList();
         for (int run = 0; run < RUNS; run++) {
             MaturityScorer.Signals base = randomSignals(random);
             String signal = signals.get(random.nextInt(signals.size()));
             Double before = base.value(signal);
             double step = random.nextDouble() * (random.nextBoolean() ? 1 : 20);
-            double direction = MaturityConfig.SIGNALS.get(signal) ? 1 : -1;
+            double direction = MaturityRules.SIGNALS.get(signal) ? 1 : -1;
             double after = Math.max(0, (before == null ? 0 : before) + direction * step);
             if (before != null && direction * after < direction * before) {
                 continue; // clipped at 0: not an improvement
@@ -118,7 +118,7 @@ class MaturityScorerTest {
 
     @Test
     void shouldPlaceAValueInTheBandOfItsStageWhenScoringOneSignal() {
-        MaturityConfig.Signal share = new MaturityConfig.Signal("peer_reply_share_28d", List.of(0.3, 0.5, 0.7), null,
+        MaturityRules.Signal share = new MaturityRules.Signal("peer_reply_share_28d", List.of(0.3, 0.5, 0.7), null,
                 null, 0.9);
         assertThat(MaturityScorer.score(share, null)).containsExactly(1, 0);
         assertThat(MaturityScorer.score(share, 0.0)).containsExactly(1, 0);
@@ -127,7 +127,7 @@ class MaturityScorerTest {
         assertThat(MaturityScorer.score(share, 0.6)).containsExactly(3, 62.5);
         assertThat(MaturityScorer.score(share, 0.8)).containsExactly(4, 87.5);
         assertThat(MaturityScorer.score(share, 1.0)).containsExactly(4, 100);
-        MaturityConfig.Signal violations = new MaturityConfig.Signal("open_violations", List.of(5.0, 2.0, 0.0), null,
+        MaturityRules.Signal violations = new MaturityRules.Signal("open_violations", List.of(5.0, 2.0, 0.0), null,
                 10.0, null);
         assertThat(violations.higherIsBetter()).isFalse();
         assertThat(MaturityScorer.score(violations, 10.0)).containsExactly(1, 0);

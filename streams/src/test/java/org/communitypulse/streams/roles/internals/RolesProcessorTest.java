@@ -20,8 +20,8 @@ import org.communitypulse.schemas.avro.PolicyViolation;
 import org.communitypulse.schemas.avro.SourcePlatform;
 import org.communitypulse.schemas.avro.ViolationState;
 import org.communitypulse.streams.common.JsonSerde;
-import org.communitypulse.streams.roles.RolesConfig;
 import org.communitypulse.streams.roles.RolesEvaluator;
+import org.communitypulse.streams.roles.RolesModel;
 import org.communitypulse.streams.roles.RolesState;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +49,7 @@ class RolesProcessorTest {
         activity.init(context.getStateStoreContext(), activity);
         context.addStateStore(activity);
         // The dead-letter value only has to be the event's bytes; the event id is enough to check.
-        processor = new RolesProcessor(STORE, "activity", RolesConfig.defaults(),
+        processor = new RolesProcessor(STORE, "activity", RolesModel.defaults(),
                 (topic, event) -> event.getEventId().getBytes(), "activity", CHILDREN);
         processor.init(context);
     }

@@ -1,4 +1,4 @@
-package org.communitypulse.streams.intake.internals;
+package org.communitypulse.streams.intake;
 
 /** Why the intake refused a record; the code travels in the dead-letter header and the metric tag. */
 public enum RejectReason {

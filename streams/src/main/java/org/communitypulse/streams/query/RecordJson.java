@@ -1,4 +1,4 @@
-package org.communitypulse.streams.query.internals;
+package org.communitypulse.streams.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;

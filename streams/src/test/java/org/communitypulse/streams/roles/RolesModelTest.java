@@ -1,4 +1,4 @@
-package org.communitypulse.streams;
+package org.communitypulse.streams.roles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,28 +8,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
-import org.communitypulse.streams.roles.RolesConfig;
+import org.communitypulse.streams.PulseStreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class RolesConfigTest {
+class RolesModelTest {
 
     @TempDir
     Path dir;
 
     @Test
     void shouldShipEveryDocumentedRoleLevelAndRuleWhenTheBuiltInFileIsLoaded() {
-        RolesConfig config = RolesConfig.defaults();
-        assertThat(config.teamRoles()).extracting(RolesConfig.Role::name).containsExactly("Sponsor",
+        RolesModel config = RolesModel.defaults();
+        assertThat(config.teamRoles()).extracting(RolesModel.Role::name).containsExactly("Sponsor",
                 "Community & Communications Manager", "Social Media Coordinator", "Strategist & Advocate",
                 "Product Manager", "Project Manager", "Technical Developer & Designer");
         assertThat(config.teamRoles()).allSatisfy(r -> {
             assertThat(r.fulfils()).isNotBlank();
             assertThat(r.consequence()).isNotBlank();
         });
-        assertThat(config.levels()).extracting(RolesConfig.Level::id)
+        assertThat(config.levels()).extracting(RolesModel.Level::id)
                 .containsExactly("basic", "corporate-user", "account-manager");
-        assertThat(config.keyRoles()).extracting(RolesConfig.KeyRole::name).containsExactly(
+        assertThat(config.keyRoles()).extracting(RolesModel.KeyRole::name).containsExactly(
                 "Customer Service Champion", "Account Coordinator", "Technical Support Specialist");
         assertThat(config.requiredRoles()).containsExactly("sponsor", "community-manager",
                 "technical-developer-designer");
@@ -57,7 +57,7 @@ class RolesConfigTest {
         PulseStreamsConfig streams = new PulseStreamsConfig(Map.of(PulseStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "x:9092",
                 PulseStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://x", PulseStreamsConfig.ROLES_CONFIG_FILE_CONFIG,
                 file.toString()));
-        RolesConfig config = streams.rolesConfig();
+        RolesModel config = streams.rolesConfig();
         assertThat(config.requiredRoles()).containsExactly("owner");
         assertThat(config.rules().requiredTraining()).containsExactly("safety");
         assertThat(config.rules().activeWithinDays()).isEqualTo(14);
@@ -70,9 +70,9 @@ class RolesConfigTest {
                 levels: [{id: basic, name: Basic, requirements: none}]
                 rules: {training_valid_dayz: 30}
                 """);
-        assertThatThrownBy(() -> RolesConfig.load(typo.toString())).isInstanceOf(ConfigException.class)
+        assertThatThrownBy(() -> RolesModel.load(typo.toString())).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("training_valid_dayz");
-        assertThatThrownBy(() -> RolesConfig.load(dir.resolve("absent.yaml").toString()))
+        assertThatThrownBy(() -> RolesModel.load(dir.resolve("absent.yaml").toString()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("absent.yaml");
     }
 }

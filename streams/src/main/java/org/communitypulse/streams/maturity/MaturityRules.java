@@ -17,7 +17,7 @@ import org.communitypulse.streams.common.YamlConfigFiles;
  * {@code maturity.config.file} points at an organisation's own copy. Checked when loaded: an unknown key or
  * signal, thresholds out of order or a negative weight stop the application with a message naming it.
  */
-public record MaturityConfig(List<String> stages, List<Competency> competencies, Goals goals,
+public record MaturityRules(List<String> stages, List<Competency> competencies, Goals goals,
                              ProgrammedContent programmedContent, Health health) {
 
     /** Value of {@code maturity.config.file} meaning the file shipped with the pipeline. */
@@ -128,7 +128,7 @@ public record MaturityConfig(List<String> stages, List<Competency> competencies,
         }
     }
 
-    public MaturityConfig {
+    public MaturityRules {
         stages = stages == null ? List.of() : List.copyOf(stages);
         competencies = competencies == null ? List.of() : List.copyOf(competencies);
         goals = goals == null ? new Goals(Map.of(), Map.of()) : goals;
@@ -203,17 +203,17 @@ public record MaturityConfig(List<String> stages, List<Competency> competencies,
     }
 
     /** Loads {@code location}: {@link #BUILT_IN} or a file path. */
-    public static MaturityConfig load(String location) {
-        return YamlConfigFiles.load(location, BUILT_IN, "maturity.yaml", MaturityConfig.class, "maturity");
+    public static MaturityRules load(String location) {
+        return YamlConfigFiles.load(location, BUILT_IN, "maturity.yaml", MaturityRules.class, "maturity");
     }
 
     /** The shipped defaults. */
-    public static MaturityConfig defaults() {
+    public static MaturityRules defaults() {
         return load(BUILT_IN);
     }
 
     /** Parses YAML text (tests, and {@link #load}). */
-    public static MaturityConfig parse(InputStream in, String origin) throws IOException {
-        return YamlConfigFiles.parse(in, origin, MaturityConfig.class, "maturity");
+    public static MaturityRules parse(InputStream in, String origin) throws IOException {
+        return YamlConfigFiles.parse(in, origin, MaturityRules.class, "maturity");
     }
 }

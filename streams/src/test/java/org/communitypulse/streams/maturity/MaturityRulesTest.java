@@ -1,4 +1,4 @@
-package org.communitypulse.streams;
+package org.communitypulse.streams.maturity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.config.ConfigException;
-import org.communitypulse.streams.maturity.MaturityConfig;
+import org.communitypulse.streams.PulseStreamsConfig;
 import org.junit.jupiter.api.Test;
 
-class MaturityConfigTest {
+class MaturityRulesTest {
 
-    private static MaturityConfig parse(String yaml) throws Exception {
-        return MaturityConfig.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "test.yaml");
+    private static MaturityRules parse(String yaml) throws Exception {
+        return MaturityRules.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "test.yaml");
     }
 
     private static final String HEALTH = """
@@ -26,13 +26,13 @@ class MaturityConfigTest {
 
     @Test
     void shouldLoadEightCompetenciesWhenUsingTheShippedFile() {
-        MaturityConfig config = MaturityConfig.defaults();
-        assertThat(config.competencies()).extracting(MaturityConfig.Competency::id).containsExactly("strategy",
+        MaturityRules config = MaturityRules.defaults();
+        assertThat(config.competencies()).extracting(MaturityRules.Competency::id).containsExactly("strategy",
                 "leadership", "culture", "community-management", "content-programming", "policy-governance", "tools",
                 "measurement");
         assertThat(config.stageName(1)).isEqualTo("Hierarchy");
         assertThat(config.stageName(4)).isEqualTo("Network");
-        assertThat(config.health().weight(MaturityConfig.RESPONSE)).isEqualTo(0.3);
+        assertThat(config.health().weight(MaturityRules.RESPONSE)).isEqualTo(0.3);
         assertThat(new PulseStreamsConfig(java.util.Map.of(PulseStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "x:1",
                 PulseStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://x")).maturityConfig()).isEqualTo(config);
     }
@@ -76,7 +76,7 @@ class MaturityConfigTest {
 
     @Test
     void shouldUseACommunitysOwnGoalsWhenItHasThem() throws Exception {
-        MaturityConfig config = parse("""
+        MaturityRules config = parse("""
                 stages: [a, b, c, d]
                 competencies:
                   - id: strategy

@@ -17,7 +17,7 @@ import org.communitypulse.streams.common.YamlConfigFiles;
  * The defaults ship as {@link #BUILT_IN} ({@code roles.yaml} next to this class); {@code roles.config.file}
  * points at an organisation's own copy. Ids are compared lower-cased.
  */
-public record RolesConfig(List<Role> teamRoles, List<Level> levels, List<KeyRole> keyRoles, Rules rules,
+public record RolesModel(List<Role> teamRoles, List<Level> levels, List<KeyRole> keyRoles, Rules rules,
                           List<String> ignoredRoles, List<String> platformStaffRoles) {
 
     /** Value of {@code roles.config.file} meaning the file shipped with the pipeline. */
@@ -81,18 +81,18 @@ public record RolesConfig(List<Role> teamRoles, List<Level> levels, List<KeyRole
         }
     }
 
-    public RolesConfig {
+    public RolesModel {
         teamRoles = List.copyOf(teamRoles == null ? List.of() : teamRoles);
         levels = List.copyOf(levels == null ? List.of() : levels);
         keyRoles = List.copyOf(keyRoles == null ? List.of() : keyRoles);
-        ignoredRoles = ignoredRoles == null ? List.of() : ignoredRoles.stream().map(RolesConfig::normalise).toList();
+        ignoredRoles = ignoredRoles == null ? List.of() : ignoredRoles.stream().map(RolesModel::normalise).toList();
         platformStaffRoles = platformStaffRoles == null ? List.of()
-                : platformStaffRoles.stream().map(RolesConfig::normalise).toList();
+                : platformStaffRoles.stream().map(RolesModel::normalise).toList();
         if (rules == null) {
             throw new ConfigException("roles configuration has no 'rules' section");
         }
         rules = new Rules(rules.requiredTraining() == null ? List.of()
-                : rules.requiredTraining().stream().map(RolesConfig::normalise).toList(),
+                : rules.requiredTraining().stream().map(RolesModel::normalise).toList(),
                 rules.trainingValidDays(), rules.trainingExpiringWithinDays(), rules.activeWithinDays(),
                 normalise(rules.accountManagerRequiresLevel()), rules.futureGrantToleranceHours(),
                 rules.officialAccounts() == null ? List.of() : List.copyOf(rules.officialAccounts()));
@@ -100,17 +100,17 @@ public record RolesConfig(List<Role> teamRoles, List<Level> levels, List<KeyRole
     }
 
     /** Loads {@code location}: {@link #BUILT_IN} or a file path. */
-    public static RolesConfig load(String location) {
-        return YamlConfigFiles.load(location, BUILT_IN, "roles.yaml", RolesConfig.class, "roles");
+    public static RolesModel load(String location) {
+        return YamlConfigFiles.load(location, BUILT_IN, "roles.yaml", RolesModel.class, "roles");
     }
 
     /** The shipped defaults. */
-    public static RolesConfig defaults() {
+    public static RolesModel defaults() {
         return load(BUILT_IN);
     }
 
-    static RolesConfig parse(InputStream in, String origin) throws IOException {
-        return YamlConfigFiles.parse(in, origin, RolesConfig.class, "roles");
+    static RolesModel parse(InputStream in, String origin) throws IOException {
+        return YamlConfigFiles.parse(in, origin, RolesModel.class, "roles");
     }
 
     /** Lower-cased, trimmed id; null stays null. */
