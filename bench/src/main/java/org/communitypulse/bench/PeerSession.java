@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.communitypulse.cli.PipelineBenchmark;
 import org.communitypulse.streams.engagement.EngagementSettings;
 
 /**

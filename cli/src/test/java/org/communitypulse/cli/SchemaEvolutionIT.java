@@ -34,6 +34,7 @@ import org.communitypulse.schemas.registry.SchemaRegistryException;
 import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.PulseStreamsApp;
 import org.communitypulse.streams.PulseStreamsConfig;
+import org.communitypulse.streams.StreamsCatchUp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,7 +83,7 @@ class SchemaEvolutionIT extends PlatformTestBase {
             assertThat(client.getId(subject, v2)).as("v2 registered under " + subject).isPositive();
 
             try (Admin admin = Admin.create(kafka.clientConfig())) {
-                ReplayRunner.awaitEmitted(new StreamsCatchUp(admin, appId, topic), app, Duration.ofMinutes(2));
+                app.awaitCaughtUp(new StreamsCatchUp(admin, appId, topic), Duration.ofMinutes(2), false);
             }
             OutputSnapshot out = OutputSnapshot.read(kafka.bootstrapServers(), app.topics(), appId, Duration.ofMinutes(1));
             assertThat(out.deadLetters()).as("dead letters").isZero();

@@ -16,6 +16,7 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.communitypulse.schemas.avro.CommunityState;
+import org.communitypulse.streams.StreamsCatchUp;
 import org.communitypulse.streams.engagement.EngagementTopology;
 import org.communitypulse.streams.maturity.MaturityTopology;
 

@@ -2,7 +2,6 @@ package org.communitypulse.streams;
 
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.SourcePlatform;
-import org.communitypulse.streams.http.MicrometerPipelineObserver;
 import org.communitypulse.streams.intake.RejectReason;
 
 /**

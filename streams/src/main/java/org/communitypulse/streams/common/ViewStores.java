@@ -2,7 +2,6 @@ package org.communitypulse.streams.common;
 
 import java.util.List;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.communitypulse.streams.engagement.EngagementTopology;
 
 /**
  * Read access to the engagement view stores ({@code EngagementTopology.*_VIEW_STORE}) held by this

@@ -8,6 +8,7 @@ import org.communitypulse.schemas.Topics;
 import org.communitypulse.streams.PipelineObserver;
 import org.communitypulse.streams.common.ObjectCachingStoreBuilder;
 import org.communitypulse.streams.intake.internals.EventValidator;
+import org.communitypulse.streams.intake.internals.IntakeMetrics;
 import org.communitypulse.streams.intake.internals.IntakeProcessor;
 
 /**
@@ -22,6 +23,8 @@ public final class IntakeTopology {
     public static final String DEDUP_STORE = "activity-dedup-store";
     public static final String DEAD_LETTER_SINK = "activity-dead-letter-sink";
     public static final String LATE_SINK = "activity-late-sink";
+    /** Entity (tag {@code pulse-id}) of the intake's custom Streams metrics. */
+    public static final String METRICS_ENTITY = IntakeMetrics.ENTITY;
 
     private IntakeTopology() {
     }

@@ -17,7 +17,6 @@ import org.communitypulse.streams.alerts.AlertSettings;
 import org.communitypulse.streams.alerts.AlertViews;
 import org.communitypulse.streams.common.JsonSerde;
 import org.communitypulse.streams.common.ObjectCachingStoreBuilder;
-import org.communitypulse.streams.engagement.EngagementSettings;
 import org.communitypulse.streams.engagement.EngagementViews;
 import org.communitypulse.streams.identity.IdentityTopology;
 import org.communitypulse.streams.maturity.internals.MaturityProcessor;

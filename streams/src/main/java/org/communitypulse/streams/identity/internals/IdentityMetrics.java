@@ -1,10 +1,9 @@
 package org.communitypulse.streams.identity.internals;
 
-import java.util.EnumMap;
 import java.util.Map;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.StreamsMetrics;
-import org.communitypulse.streams.intake.internals.IntakeMetrics;
+import org.communitypulse.streams.common.PulseSensors;
 
 /**
  * Counters of identity resolution (group {@code stream-pulse-metrics}, entity {@code identities} or
@@ -20,21 +19,17 @@ final class IdentityMetrics {
     private final Sensor erasures;
     private final Sensor forgotten;
     private final Sensor tooCommon;
-    private final Map<IdentityRejectReason, Sensor> deadLettered = new EnumMap<>(IdentityRejectReason.class);
+    private final Map<IdentityRejectReason, Sensor> deadLettered;
 
     IdentityMetrics(StreamsMetrics metrics) {
-        links = metrics.addRateTotalSensor(IntakeMetrics.SCOPE, ENTITY, "links", Sensor.RecordingLevel.INFO);
-        splits = metrics.addRateTotalSensor(IntakeMetrics.SCOPE, ENTITY, "splits", Sensor.RecordingLevel.INFO);
-        suggestions = metrics.addRateTotalSensor(IntakeMetrics.SCOPE, ENTITY, "suggestions", Sensor.RecordingLevel.INFO);
-        erasures = metrics.addRateTotalSensor(IntakeMetrics.SCOPE, ENTITY, "erasures", Sensor.RecordingLevel.INFO);
-        forgotten = metrics.addRateTotalSensor(IntakeMetrics.SCOPE, ENTITY, "observations-of-erased",
-                Sensor.RecordingLevel.INFO);
-        tooCommon = metrics.addRateTotalSensor(IntakeMetrics.SCOPE, ENTITY, "evidence-too-common",
-                Sensor.RecordingLevel.INFO);
-        for (IdentityRejectReason reason : IdentityRejectReason.values()) {
-            deadLettered.put(reason, metrics.addRateTotalSensor(IntakeMetrics.SCOPE, ENTITY + "." + reason.name(),
-                    "dead-lettered", Sensor.RecordingLevel.INFO, "reason", reason.name()));
-        }
+        PulseSensors sensors = new PulseSensors(metrics, ENTITY);
+        links = sensors.count("links");
+        splits = sensors.count("splits");
+        suggestions = sensors.count("suggestions");
+        erasures = sensors.count("erasures");
+        forgotten = sensors.count("observations-of-erased");
+        tooCommon = sensors.count("evidence-too-common");
+        deadLettered = sensors.deadLettered(IdentityRejectReason.class);
     }
 
     void linked() {

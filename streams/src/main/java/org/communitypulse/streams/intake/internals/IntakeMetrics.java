@@ -1,11 +1,9 @@
 package org.communitypulse.streams.intake.internals;
 
-import java.util.EnumMap;
 import java.util.Map;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.StreamsMetrics;
-import org.communitypulse.streams.http.MicrometerPipelineObserver;
-import org.communitypulse.streams.http.StreamsMeters;
+import org.communitypulse.streams.common.PulseSensors;
 import org.communitypulse.streams.intake.RejectReason;
 
 /**
@@ -18,24 +16,20 @@ import org.communitypulse.streams.intake.RejectReason;
 public final class IntakeMetrics {
 
     /** Streams' scope of the pipeline's custom metrics; its entity travels in the tag {@code <SCOPE>-id}. */
-    public static final String SCOPE = "pulse";
+    public static final String SCOPE = PulseSensors.SCOPE;
     public static final String ENTITY = "intake";
 
     private final Sensor accepted;
     private final Sensor duplicates;
     private final Sensor late;
-    private final Map<RejectReason, Sensor> deadLettered = new EnumMap<>(RejectReason.class);
+    private final Map<RejectReason, Sensor> deadLettered;
 
     IntakeMetrics(StreamsMetrics metrics) {
-        accepted = metrics.addRateTotalSensor(SCOPE, ENTITY, "accepted", Sensor.RecordingLevel.INFO);
-        duplicates = metrics.addRateTotalSensor(SCOPE, ENTITY, "duplicates", Sensor.RecordingLevel.INFO);
-        late = metrics.addRateTotalSensor(SCOPE, ENTITY, "late", Sensor.RecordingLevel.INFO);
-        for (RejectReason reason : RejectReason.values()) {
-            // Streams names a custom sensor by thread, entity and operation only, not tags: one entity per
-            // reason keeps the six sensors apart (one shared sensor would count every reason six times).
-            deadLettered.put(reason, metrics.addRateTotalSensor(SCOPE, ENTITY + "." + reason.name(), "dead-lettered",
-                    Sensor.RecordingLevel.INFO, "reason", reason.name()));
-        }
+        PulseSensors sensors = new PulseSensors(metrics, ENTITY);
+        accepted = sensors.count("accepted");
+        duplicates = sensors.count("duplicates");
+        late = sensors.count("late");
+        deadLettered = sensors.deadLettered(RejectReason.class);
     }
 
     void accepted() {

@@ -34,6 +34,7 @@ import org.communitypulse.streams.common.JsonSerde;
 import org.communitypulse.streams.common.ViewKeys;
 import org.communitypulse.streams.identity.IdentityChange;
 import org.communitypulse.streams.maturity.MaturityRules;
+import org.communitypulse.streams.roles.RoleEvents;
 import org.communitypulse.streams.roles.RolesEvaluator;
 import org.communitypulse.streams.roles.RolesModel;
 import org.communitypulse.streams.roles.RolesState;
@@ -211,7 +212,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         }
         state.put(weekKey, week);
 
-        if (isRoleFamily(event.getType()) && state.get(rolesKey(community)) == null && roles.get(community) != null) {
+        if (RoleEvents.isRoleFamily(event.getType()) && state.get(rolesKey(community)) == null && roles.get(community) != null) {
             // The community has just started to use roles: every week now has role signals (0 before its first
             // grant) where it had none, whichever week this event fell in.
             state.put(rolesKey(community), MARK);
@@ -599,11 +600,6 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
 
     static String viewKey(String community, int epochDay) {
         return ViewKeys.scoped(community, LocalDate.ofEpochDay(epochDay).toString());
-    }
-
-    private static boolean isRoleFamily(EventType type) {
-        return type == EventType.ROLE_GRANTED || type == EventType.ROLE_REVOKED
-                || type == EventType.TRAINING_COMPLETED || type == EventType.POLICY_ACKNOWLEDGED;
     }
 
     /**

@@ -1,10 +1,9 @@
 package org.communitypulse.streams.roles.internals;
 
-import java.util.EnumMap;
 import java.util.Map;
 import org.apache.kafka.common.metrics.Sensor;
 import org.apache.kafka.streams.StreamsMetrics;
-import org.communitypulse.streams.intake.internals.IntakeMetrics;
+import org.communitypulse.streams.common.PulseSensors;
 
 /**
  * Counters of the roles family (group {@code stream-pulse-metrics}, entity {@code roles} or
@@ -18,18 +17,15 @@ final class RolesMetrics {
     private final Sensor ignored;
     private final Sensor erasures;
     private final Sensor erasedIgnored;
-    private final Map<RolesRejectReason, Sensor> deadLettered = new EnumMap<>(RolesRejectReason.class);
+    private final Map<RolesRejectReason, Sensor> deadLettered;
 
     RolesMetrics(StreamsMetrics metrics) {
-        applied = metrics.addRateTotalSensor(IntakeMetrics.SCOPE, ENTITY, "applied", Sensor.RecordingLevel.INFO);
-        ignored = metrics.addRateTotalSensor(IntakeMetrics.SCOPE, ENTITY, "ignored", Sensor.RecordingLevel.INFO);
-        erasures = metrics.addRateTotalSensor(IntakeMetrics.SCOPE, ENTITY, "erasures", Sensor.RecordingLevel.INFO);
-        erasedIgnored = metrics.addRateTotalSensor(IntakeMetrics.SCOPE, ENTITY, "events-of-erased",
-                Sensor.RecordingLevel.INFO);
-        for (RolesRejectReason reason : RolesRejectReason.values()) {
-            deadLettered.put(reason, metrics.addRateTotalSensor(IntakeMetrics.SCOPE, ENTITY + "." + reason.name(),
-                    "dead-lettered", Sensor.RecordingLevel.INFO, "reason", reason.name()));
-        }
+        PulseSensors sensors = new PulseSensors(metrics, ENTITY);
+        applied = sensors.count("applied");
+        ignored = sensors.count("ignored");
+        erasures = sensors.count("erasures");
+        erasedIgnored = sensors.count("events-of-erased");
+        deadLettered = sensors.deadLettered(RolesRejectReason.class);
     }
 
     void applied() {

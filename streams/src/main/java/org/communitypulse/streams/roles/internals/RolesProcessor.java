@@ -34,6 +34,7 @@ import org.communitypulse.streams.common.JsonSerde;
 import org.communitypulse.streams.common.ObjectCachingKeyValueStore;
 import org.communitypulse.streams.identity.IdentityChange;
 import org.communitypulse.streams.roles.RoleAlertSettings;
+import org.communitypulse.streams.roles.RoleEvents;
 import org.communitypulse.streams.roles.RolesEvaluator;
 import org.communitypulse.streams.roles.RolesModel;
 import org.communitypulse.streams.roles.RolesState;
@@ -541,8 +542,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
     }
 
     static boolean isRoleFamily(EventType type) {
-        return type == EventType.ROLE_GRANTED || type == EventType.ROLE_REVOKED
-                || type == EventType.TRAINING_COMPLETED || type == EventType.POLICY_ACKNOWLEDGED;
+        return RoleEvents.isRoleFamily(type);
     }
 
     private static boolean newDay(long previous, long latest) {

@@ -1,4 +1,4 @@
-package org.communitypulse.cli;
+package org.communitypulse.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -35,9 +35,6 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.communitypulse.bench.DailyComparison;
-import org.communitypulse.bench.LatencyHistogram;
-import org.communitypulse.bench.StreamsFloorTopology;
 import org.communitypulse.embedded.ApicurioRegistry;
 import org.communitypulse.embedded.EmbeddedKafkaCluster;
 import org.communitypulse.ingest.KafkaEventSink;
@@ -53,13 +50,14 @@ import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.PulseStreamsApp;
 import org.communitypulse.streams.PulseStreamsConfig;
+import org.communitypulse.streams.StreamsCatchUp;
 import org.communitypulse.streams.engagement.EngagementTopology;
 
 /**
  * The end-to-end measurements: throughput of the whole pipeline against a plain consumer and a
  * minimal exactly-once Streams application (the Streams floor) on the same broker and topic, live latency from produce to the metric record that counts the event, and
- * the state it keeps. Lives in the cli package to reuse the replay's catch-up logic
- * ({@link StreamsCatchUp}, {@link ReplayRunner#awaitEmitted}).
+ * the state it keeps. Waits with the pipeline's public catch-up API ({@link StreamsCatchUp},
+ * {@link PulseStreamsApp#awaitCaughtUp}).
  */
 public final class PipelineBenchmark {
 
@@ -180,7 +178,7 @@ public final class PipelineBenchmark {
                 Thread.sleep(200);
             }
             double processedSeconds = seconds(t2);
-            ReplayRunner.awaitEmitted(catchUp, app, TIMEOUT);
+            app.awaitCaughtUp(catchUp, TIMEOUT, false);
             double pipelineSeconds = seconds(t2);
             result.put("pipelineInputCommittedSeconds", processedSeconds);
             result.put("pipelineSeconds", pipelineSeconds);
@@ -296,7 +294,7 @@ public final class PipelineBenchmark {
         }
         double seconds = awaitFirstQuiet(catchUp, app, t);
         // The replay's wait confirms with settle checks (about a second more); the figure is the first quiet moment.
-        ReplayRunner.awaitEmitted(catchUp, app, TIMEOUT);
+        app.awaitCaughtUp(catchUp, TIMEOUT, false);
         result.put("incrementEvents", sent);
         result.put("incrementSeconds", seconds);
         result.put("incrementSettledSeconds", seconds(t));
@@ -312,7 +310,7 @@ public final class PipelineBenchmark {
      */
     private static double awaitFirstQuiet(StreamsCatchUp catchUp, PulseStreamsApp app, long since)
             throws Exception {
-        List<String> outputs = ReplayRunner.metricTopics(app.topics()).stream().map(t -> t.name()).toList();
+        List<String> outputs = app.topics().metricTopics().stream().map(t -> t.name()).toList();
         long deadline = since + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             long pending;

@@ -1,4 +1,4 @@
-package org.communitypulse.cli;
+package org.communitypulse.streams;
 
 import java.util.HashMap;
 import java.util.HashSet;
@@ -26,7 +26,7 @@ import org.apache.kafka.common.TopicPartition;
  * so "every input offset committed" means "every output record committed", which is what a
  * replay has to wait for before reading the outputs.
  */
-final class StreamsCatchUp {
+public final class StreamsCatchUp {
 
     private static final long CALL_TIMEOUT_SECONDS = 20;
 
@@ -39,7 +39,7 @@ final class StreamsCatchUp {
      * @param applicationId the Streams application id, which is also its consumer group id
      * @param inputTopic    the topic whose records are counted in {@link Progress}
      */
-    StreamsCatchUp(Admin admin, String applicationId, String inputTopic) {
+    public StreamsCatchUp(Admin admin, String applicationId, String inputTopic) {
         this.admin = admin;
         this.applicationId = applicationId;
         this.inputTopic = inputTopic;
@@ -52,10 +52,10 @@ final class StreamsCatchUp {
      * @param total     input records in the topic
      * @param done      true when every read topic (input and repartition) is committed to its end
      */
-    record Progress(long processed, long total, boolean done) {
+    public record Progress(long processed, long total, boolean done) {
     }
 
-    Progress progress() {
+    public Progress progress() {
         try {
             Set<String> topics = new HashSet<>();
             topics.add(inputTopic);
@@ -114,7 +114,7 @@ final class StreamsCatchUp {
      * Whether no partition of {@code topics} has an open transaction: its read_committed end (last
      * stable offset) equals its read_uncommitted end (high watermark).
      */
-    boolean noOpenTransactions(List<String> topics) {
+    public boolean noOpenTransactions(List<String> topics) {
         try {
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             for (TopicPartition tp : partitions(admin, topics)) {
@@ -137,7 +137,7 @@ final class StreamsCatchUp {
     }
 
     /** Partitions of {@code topics}, for callers that read them to their end. */
-    static List<TopicPartition> partitions(Admin admin, List<String> topics) throws Exception {
+    public static List<TopicPartition> partitions(Admin admin, List<String> topics) throws Exception {
         return admin.describeTopics(topics).allTopicNames().get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS).values()
                 .stream()
                 .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
