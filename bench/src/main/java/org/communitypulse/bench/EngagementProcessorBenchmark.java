@@ -1,6 +1,5 @@
 package org.communitypulse.bench;
 
-import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +28,7 @@ import org.communitypulse.schemas.avro.ThreadState;
 import org.communitypulse.schemas.avro.TrailingEngagement;
 import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
+import org.communitypulse.streams.RuntimeHooks;
 import org.communitypulse.streams.alerts.AlertSettings;
 import org.communitypulse.streams.common.ObjectCachingKeyValueStore;
 import org.communitypulse.streams.engagement.EngagementSettings;
@@ -88,7 +88,7 @@ public class EngagementProcessorBenchmark {
         processor = new EngagementProcessor("days", "threads", "members", "communities", "cohorts", "dirty",
                 new EngagementProcessor.Children("d", "t", "r", "m", "a"),
                 new EngagementProcessor.Views("v-daily", "v-trailing", "v-retention", "v-members", "v-alerts"),
-                EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false), Clock.systemUTC());
+                EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false), RuntimeHooks.defaults());
         processor.init(context);
     }
 

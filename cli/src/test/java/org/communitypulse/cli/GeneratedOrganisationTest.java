@@ -39,6 +39,7 @@ import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.PulseSettings;
 import org.communitypulse.streams.PulseTopology;
+import org.communitypulse.streams.RuntimeHooks;
 import org.communitypulse.streams.alerts.AlertSettings;
 import org.communitypulse.streams.engagement.EngagementSettings;
 import org.communitypulse.streams.intake.IntakeSettings;
@@ -145,7 +146,7 @@ class GeneratedOrganisationTest {
         Map<String, TrainingMetrics> training;
         long rolesDeadLetters;
         try (TopologyTestDriver driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
-                PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1), clock), EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false), RolesModel.defaults())), props)) {
+                PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)), EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false), RolesModel.defaults()).withHooks(RuntimeHooks.defaults().withClock(clock))), props)) {
             TestInputTopic<String, ActivityEvent> in = driver.createInputTopic(topics.activity().name(),
                     topics.activity().keySerde().serializer(), topics.activity().valueSerde().serializer());
             events.forEach(e -> in.pipeInput(e.getCommunityId(), e));

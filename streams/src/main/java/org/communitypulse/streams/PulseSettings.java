@@ -8,14 +8,16 @@ import org.communitypulse.streams.roles.RoleAlertSettings;
 import org.communitypulse.streams.roles.RolesModel;
 
 /**
- * Every family's settings for {@link PulseTopology#build}: start from {@link #defaults()}, {@link #from} a
- * configuration or {@link #of} the four every pipeline names, and change the rest with the {@code with} methods.
+ * Every family's settings for {@link PulseTopology#build}, and the {@link RuntimeHooks} beside them: start from
+ * {@link #defaults()}, {@link #from} a configuration or {@link #of} the four every pipeline names, and change the
+ * rest with the {@code with} methods.
  *
  * @param healthResolveAfterWeeks healthy weeks after which HEALTH_AT_RISK resolves
+ * @param hooks                   what the running pipeline plugs in (clock, observer, alert gate), not configuration
  */
 public record PulseSettings(IntakeSettings intake, EngagementSettings engagement, AlertSettings alerts,
                             RolesModel roles, RoleAlertSettings roleAlerts, MaturityRules maturity,
-                            int healthResolveAfterWeeks) {
+                            int healthResolveAfterWeeks, RuntimeHooks hooks) {
 
     /** The shipped rules and thresholds: roles.yaml, maturity.yaml, the default alert thresholds. */
     public static PulseSettings defaults() {
@@ -27,36 +29,42 @@ public record PulseSettings(IntakeSettings intake, EngagementSettings engagement
     public static PulseSettings of(IntakeSettings intake, EngagementSettings engagement, AlertSettings alerts,
                                    RolesModel roles) {
         return new PulseSettings(intake, engagement, alerts, roles, RoleAlertSettings.defaults(),
-                MaturityRules.defaults(), PulseStreamsConfig.DEFAULT_ALERT_HEALTH_RESOLVE_AFTER_WEEKS);
+                MaturityRules.defaults(), PulseStreamsConfig.DEFAULT_ALERT_HEALTH_RESOLVE_AFTER_WEEKS,
+                RuntimeHooks.defaults());
     }
 
     public static PulseSettings from(PulseStreamsConfig config) {
         return new PulseSettings(IntakeSettings.from(config), EngagementSettings.from(config),
                 AlertSettings.from(config), config.rolesConfig(), RoleAlertSettings.from(config),
-                config.maturityConfig(), config.getInt(PulseStreamsConfig.ALERT_HEALTH_RESOLVE_AFTER_WEEKS_CONFIG));
+                config.maturityConfig(), config.getInt(PulseStreamsConfig.ALERT_HEALTH_RESOLVE_AFTER_WEEKS_CONFIG),
+                RuntimeHooks.defaults());
     }
 
     public PulseSettings withIntake(IntakeSettings other) {
-        return new PulseSettings(other, engagement, alerts, roles, roleAlerts, maturity, healthResolveAfterWeeks);
+        return new PulseSettings(other, engagement, alerts, roles, roleAlerts, maturity, healthResolveAfterWeeks, hooks);
     }
 
     public PulseSettings withEngagement(EngagementSettings other) {
-        return new PulseSettings(intake, other, alerts, roles, roleAlerts, maturity, healthResolveAfterWeeks);
+        return new PulseSettings(intake, other, alerts, roles, roleAlerts, maturity, healthResolveAfterWeeks, hooks);
     }
 
     public PulseSettings withAlerts(AlertSettings other) {
-        return new PulseSettings(intake, engagement, other, roles, roleAlerts, maturity, healthResolveAfterWeeks);
+        return new PulseSettings(intake, engagement, other, roles, roleAlerts, maturity, healthResolveAfterWeeks, hooks);
     }
 
     public PulseSettings withRoleAlerts(RoleAlertSettings other) {
-        return new PulseSettings(intake, engagement, alerts, roles, other, maturity, healthResolveAfterWeeks);
+        return new PulseSettings(intake, engagement, alerts, roles, other, maturity, healthResolveAfterWeeks, hooks);
     }
 
     public PulseSettings withMaturity(MaturityRules other) {
-        return new PulseSettings(intake, engagement, alerts, roles, roleAlerts, other, healthResolveAfterWeeks);
+        return new PulseSettings(intake, engagement, alerts, roles, roleAlerts, other, healthResolveAfterWeeks, hooks);
+    }
+
+    public PulseSettings withHooks(RuntimeHooks other) {
+        return new PulseSettings(intake, engagement, alerts, roles, roleAlerts, maturity, healthResolveAfterWeeks, other);
     }
 
     public PulseSettings withHealthResolveAfterWeeks(int weeks) {
-        return new PulseSettings(intake, engagement, alerts, roles, roleAlerts, maturity, weeks);
+        return new PulseSettings(intake, engagement, alerts, roles, roleAlerts, maturity, weeks, hooks);
     }
 }

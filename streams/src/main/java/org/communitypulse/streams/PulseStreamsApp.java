@@ -96,9 +96,8 @@ public final class PulseStreamsApp implements AutoCloseable {
         this.topics = new Topics(config.topicPrefix(), serdes);
         DeferredObserver observer = new DeferredObserver();
         PulseSettings settings = PulseSettings.from(config);
-        Topology topology = PulseTopology.build(topics, serdes, settings
-                .withEngagement(settings.engagement().withObserver(observer))
-                .withAlerts(settings.alerts().withGate(alertGate)));
+        Topology topology = PulseTopology.build(topics, serdes,
+                settings.withHooks(RuntimeHooks.defaults().withObserver(observer).withGate(alertGate)));
         this.httpPort = resolveHttpPort(config);
         Properties props = config.streamsProperties(httpPort);
         this.streams = new KafkaStreams(topology, props);

@@ -32,15 +32,16 @@ public final class PulseTopology {
         StreamsBuilder builder = new StreamsBuilder();
         EngagementTopology.addSource(builder, topics);
         ReconciliationTopology.addPlatformCounts(builder, topics);
+        RuntimeHooks hooks = settings.hooks();
         Topology topology = EngagementTopology.addTo(builder.build(), topics, serdes, intake, engagement, alerting,
-                List.of(RolesTopology.ROLES, MaturityTopology.MATURITY, ReconciliationTopology.RECONCILIATION));
-        RolesTopology.addTo(topology, EngagementTopology.INTAKE, topics, settings.roles(), alerting,
+                hooks, List.of(RolesTopology.ROLES, MaturityTopology.MATURITY, ReconciliationTopology.RECONCILIATION));
+        RolesTopology.addTo(topology, EngagementTopology.INTAKE, topics, settings.roles(), alerting, hooks.gate(),
                 settings.roleAlerts(), engagement.emitInterval(), engagement.stateCacheEntries());
         MaturityTopology.addTo(topology, EngagementTopology.INTAKE, topics, settings.maturity(), settings.roles(),
-                engagement.emitInterval(), intake.clock(), alerting, settings.healthResolveAfterWeeks(),
+                engagement.emitInterval(), hooks, alerting, settings.healthResolveAfterWeeks(),
                 engagement.stateCacheEntries());
         return ReconciliationTopology.addTo(topology, EngagementTopology.INTAKE, topics,
-                new ReconciliationSettings(engagement.emitInterval(), alerting.gate()),
+                new ReconciliationSettings(engagement.emitInterval(), hooks.gate()),
                 EngagementTopology.ALERTS_VIEW_STORE);
     }
 }

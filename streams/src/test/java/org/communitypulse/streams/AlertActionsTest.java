@@ -61,8 +61,8 @@ class AlertActionsTest {
 
         Run() {
             pipeline = pipelines.start((topics, serdes) -> EngagementTopology.build(topics, serdes,
-                    new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK), EngagementSettings.defaults(),
-                    AlertSettings.defaults().withWallClock(false)), DAY_0.atStartOfDay().toInstant(ZoneOffset.UTC));
+                    new IntakeSettings(Optional.empty(), Duration.ofDays(1)), EngagementSettings.defaults(),
+                    AlertSettings.defaults().withWallClock(false), RuntimeHooks.defaults().withClock(CLOCK)), DAY_0.atStartOfDay().toInstant(ZoneOffset.UTC));
             driver = pipeline.driver;
             in = pipeline.activity;
             actions = driver.createInputTopic(pipeline.topics.alertActions().name(),

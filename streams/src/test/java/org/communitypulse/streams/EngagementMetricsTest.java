@@ -83,8 +83,8 @@ class EngagementMetricsTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDirs.resolve("run-" + runs++).toString());
         TopologyTestDriver driver = new TopologyTestDriver(EngagementTopology.build(topics, serdes,
-                new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK), settings,
-                AlertSettings.defaults().withWallClock(false)), props);
+                new IntakeSettings(Optional.empty(), Duration.ofDays(1)), settings,
+                AlertSettings.defaults().withWallClock(false), RuntimeHooks.defaults().withClock(CLOCK)), props);
         drivers.add(driver);
         TestInputTopic<String, ActivityEvent> in = driver.createInputTopic(topics.activity().name(),
                 topics.activity().keySerde().serializer(), topics.activity().valueSerde().serializer());

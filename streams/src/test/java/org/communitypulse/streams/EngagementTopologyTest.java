@@ -86,9 +86,10 @@ class EngagementTopologyTest {
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
             props.put(StreamsConfig.STATE_DIR_CONFIG, stateDirs.resolve("run-" + runs++).toString());
             driver = new TopologyTestDriver(
-                    EngagementTopology.build(topics, serdes, settings,
-                    EngagementSettings.defaults().withObserver(new MicrometerPipelineObserver(meters)),
-                    AlertSettings.defaults().withWallClock(false)), props);
+                    EngagementTopology.build(topics, serdes, settings, EngagementSettings.defaults(),
+                    AlertSettings.defaults().withWallClock(false),
+                    RuntimeHooks.defaults().withClock(CLOCK).withObserver(new MicrometerPipelineObserver(meters))),
+                    props);
             drivers.add(driver);
             activity = driver.createInputTopic(topics.activity().name(),
                     topics.activity().keySerde().serializer(), topics.activity().valueSerde().serializer());
@@ -159,7 +160,7 @@ class EngagementTopologyTest {
     }
 
     private static IntakeSettings settings() {
-        return new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK);
+        return new IntakeSettings(Optional.empty(), Duration.ofDays(1));
     }
 
     private static CommunityDayKey key(String community, LocalDate day) {
@@ -381,7 +382,7 @@ class EngagementTopologyTest {
 
     @Test
     void shouldDivertToLateTopicWhenOlderThanHorizonBehindNewestEvent() {
-        Run run = new Run(new IntakeSettings(Optional.of(Duration.ofDays(7)), Duration.ofDays(1), CLOCK));
+        Run run = new Run(new IntakeSettings(Optional.of(Duration.ofDays(7)), Duration.ofDays(1)));
         Instant newest = Instant.parse("2024-05-31T10:00:00Z");
         ActivityEvent current = event("now", "bikes", EventType.THREAD_CREATED, "alice", newest);
         ActivityEvent sixDaysOld = event("six", "bikes", EventType.THREAD_CREATED, "bob", newest.minus(Duration.ofDays(6)));

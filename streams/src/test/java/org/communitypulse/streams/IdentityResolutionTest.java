@@ -74,8 +74,8 @@ class IdentityResolutionTest {
 
         Pipeline() {
             PipelineDriver pipeline = pipelines.start((topics, serdes) -> EngagementTopology.build(topics, serdes,
-                    new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK), EngagementSettings.defaults(),
-                    AlertSettings.defaults().withWallClock(false)));
+                    new IntakeSettings(Optional.empty(), Duration.ofDays(1)), EngagementSettings.defaults(),
+                    AlertSettings.defaults().withWallClock(false), RuntimeHooks.defaults().withClock(CLOCK)));
             topics = pipeline.topics;
             driver = pipeline.driver;
             in = pipeline.activity;

@@ -1,6 +1,5 @@
 package org.communitypulse.streams.alerts;
 
-import org.communitypulse.streams.AlertGate;
 import org.communitypulse.streams.PulseStreamsConfig;
 
 /**
@@ -32,13 +31,12 @@ import org.communitypulse.streams.PulseStreamsConfig;
  * @param rebaselineMaxWeeks   an alert firing this many weeks is re-baselined whatever the spread (the bound on
  *                             its lifetime), except into silence
  * @param trend                ACTIVITY_DECLINING: the early warning's least-squares trend ({@link Trend})
- * @param gate                 holds evaluation back while a backfill is incomplete ({@link AlertGate})
  */
 public record AlertSettings(boolean wallClock, int silenceDays, double baselineRatio, double baselineRecoverRatio,
                             double baselineMin, int baselineFireAfterDays, double responseShareMin,
                             double responseRecoverShare, int responseMinThreads, int backlogMax, int backlogRecover,
                             int fireAfterDays, int resolveAfterDays, int rebaselineWeeks, double rebaselineSpread,
-                            int rebaselineMaxWeeks, Trend trend, AlertGate gate) {
+                            int rebaselineMaxWeeks, Trend trend) {
 
     public static final int DEFAULT_BASELINE_FIRE_AFTER_DAYS = 2;
     public static final int DEFAULT_REBASELINE_WEEKS = 4;
@@ -74,32 +72,21 @@ public record AlertSettings(boolean wallClock, int silenceDays, double baselineR
 
     public static AlertSettings defaults() {
         return new AlertSettings(true, 3, 0.3, 0.6, 5.0, DEFAULT_BASELINE_FIRE_AFTER_DAYS, 0.5, 0.6, 5, 10, 7, 1, 2,
-                DEFAULT_REBASELINE_WEEKS, DEFAULT_REBASELINE_SPREAD, DEFAULT_REBASELINE_MAX_WEEKS, Trend.defaults(),
-                AlertGate.opened());
-    }
-
-    /** The same thresholds behind another gate. */
-    public AlertSettings withGate(AlertGate other) {
-        return new AlertSettings(wallClock, silenceDays, baselineRatio, baselineRecoverRatio, baselineMin,
-                baselineFireAfterDays, responseShareMin, responseRecoverShare, responseMinThreads, backlogMax,
-                backlogRecover, fireAfterDays, resolveAfterDays, rebaselineWeeks, rebaselineSpread, rebaselineMaxWeeks, trend,
-                other);
+                DEFAULT_REBASELINE_WEEKS, DEFAULT_REBASELINE_SPREAD, DEFAULT_REBASELINE_MAX_WEEKS, Trend.defaults());
     }
 
     /** The defaults with the clock driven by event time only, as a replay needs. */
     public AlertSettings withWallClock(boolean wallClock) {
         return new AlertSettings(wallClock, silenceDays, baselineRatio, baselineRecoverRatio, baselineMin,
                 baselineFireAfterDays, responseShareMin, responseRecoverShare, responseMinThreads, backlogMax,
-                backlogRecover, fireAfterDays, resolveAfterDays, rebaselineWeeks, rebaselineSpread, rebaselineMaxWeeks, trend,
-                gate);
+                backlogRecover, fireAfterDays, resolveAfterDays, rebaselineWeeks, rebaselineSpread, rebaselineMaxWeeks, trend);
     }
 
     /** The same settings with another early-warning trend. */
     public AlertSettings withTrend(Trend other) {
         return new AlertSettings(wallClock, silenceDays, baselineRatio, baselineRecoverRatio, baselineMin,
                 baselineFireAfterDays, responseShareMin, responseRecoverShare, responseMinThreads, backlogMax,
-                backlogRecover, fireAfterDays, resolveAfterDays, rebaselineWeeks, rebaselineSpread, rebaselineMaxWeeks, other,
-                gate);
+                backlogRecover, fireAfterDays, resolveAfterDays, rebaselineWeeks, rebaselineSpread, rebaselineMaxWeeks, other);
     }
 
     public static AlertSettings from(PulseStreamsConfig config) {
@@ -123,7 +110,6 @@ public record AlertSettings(boolean wallClock, int silenceDays, double baselineR
                         config.getInt(PulseStreamsConfig.ALERT_TREND_HORIZON_DAYS_CONFIG),
                         config.getDouble(PulseStreamsConfig.ALERT_TREND_MIN_WEEKLY_CONFIG),
                         config.getDouble(PulseStreamsConfig.ALERT_TREND_STALL_RATIO_CONFIG),
-                        config.getDouble(PulseStreamsConfig.ALERT_TREND_RECOVER_RATIO_CONFIG)),
-                AlertGate.opened());
+                        config.getDouble(PulseStreamsConfig.ALERT_TREND_RECOVER_RATIO_CONFIG)));
     }
 }

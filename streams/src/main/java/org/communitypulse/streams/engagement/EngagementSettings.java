@@ -6,7 +6,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.config.ConfigException;
-import org.communitypulse.streams.PipelineObserver;
 import org.communitypulse.streams.PulseStreamsConfig;
 import org.communitypulse.streams.common.ObjectCachingStoreBuilder;
 import org.communitypulse.streams.roles.RolesModel;
@@ -20,11 +19,10 @@ import org.communitypulse.streams.roles.RolesModel;
  *                       roles.yaml marks staff, see {@link RolesModel#staffIds()})
  * @param contributorMin contributions over 28 days that make a CONTRIBUTOR
  * @param championMin    contributions over 28 days that make a CHAMPION
- * @param observer       told of counted events and emission latency (operational metrics)
  * @param stateCacheEntries fold state entries kept as objects between commits, per store and task
  */
 public record EngagementSettings(Duration emitInterval, Set<String> staffRoles, int contributorMin, int championMin,
-                                 PipelineObserver observer, int stateCacheEntries) {
+                                 int stateCacheEntries) {
 
     public static final int DEFAULT_CONTRIBUTOR_MIN = 5;
     public static final int DEFAULT_CHAMPION_MIN = 20;
@@ -48,22 +46,17 @@ public record EngagementSettings(Duration emitInterval, Set<String> staffRoles, 
     public static EngagementSettings defaults() {
         return new EngagementSettings(Duration.ofSeconds(1),
                 RolesModel.defaults().staffIds(), DEFAULT_CONTRIBUTOR_MIN, DEFAULT_CHAMPION_MIN,
-                PipelineObserver.NONE, DEFAULT_STATE_CACHE_ENTRIES);
+                DEFAULT_STATE_CACHE_ENTRIES);
     }
 
     public static EngagementSettings from(PulseStreamsConfig config) {
         return new EngagementSettings(config.metricsEmitInterval(), config.staffRoles(),
-                config.contributorMin(), config.championMin(), PipelineObserver.NONE, config.stateCacheEntries());
-    }
-
-    /** The same settings reporting to {@code other}. */
-    public EngagementSettings withObserver(PipelineObserver other) {
-        return new EngagementSettings(emitInterval, staffRoles, contributorMin, championMin, other, stateCacheEntries);
+                config.contributorMin(), config.championMin(), config.stateCacheEntries());
     }
 
     /** The same settings with another object-cache size (1 evicts on every access: tests use it). */
     public EngagementSettings withStateCacheEntries(int entries) {
-        return new EngagementSettings(emitInterval, staffRoles, contributorMin, championMin, observer, entries);
+        return new EngagementSettings(emitInterval, staffRoles, contributorMin, championMin, entries);
     }
 
     /** Whether {@code role} (any case, surrounding blanks ignored) is a staff role. */

@@ -23,6 +23,7 @@ import org.communitypulse.schemas.avro.MemberState;
 import org.communitypulse.schemas.avro.ThreadState;
 import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.AlertGate;
+import org.communitypulse.streams.RuntimeHooks;
 import org.communitypulse.streams.alerts.AlertActionsTopology;
 import org.communitypulse.streams.alerts.AlertSettings;
 import org.communitypulse.streams.common.ObjectCachingStoreBuilder;
@@ -94,21 +95,19 @@ public final class EngagementTopology {
     private EngagementTopology() {
     }
 
+    /** The intake, identity and engagement families alone, with the default {@link RuntimeHooks}. */
     public static Topology build(Topics topics, AvroSerdes serdes, IntakeSettings intake,
                                  EngagementSettings engagement, AlertSettings alerting) {
-        return build(topics, serdes, intake, engagement, alerting, List.of());
+        return build(topics, serdes, intake, engagement, alerting, RuntimeHooks.defaults());
     }
 
-    /**
-     * As the five-argument build, with {@code moreValidChildren}: further nodes (added by the caller
-     * with {@link #INTAKE} as parent) that receive every accepted event too.
-     */
-    static Topology build(Topics topics, AvroSerdes serdes, IntakeSettings intake, EngagementSettings engagement,
-                          AlertSettings alerting, List<String> moreValidChildren) {
+    /** As above, with {@code hooks} (a test's clock, an observer, an alert gate). */
+    public static Topology build(Topics topics, AvroSerdes serdes, IntakeSettings intake,
+                                 EngagementSettings engagement, AlertSettings alerting, RuntimeHooks hooks) {
         Topology topology = new Topology();
         topology.addSource(ACTIVITY_SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(),
                 topics.activity().name());
-        return addTo(topology, topics, serdes, intake, engagement, alerting, moreValidChildren);
+        return addTo(topology, topics, serdes, intake, engagement, alerting, hooks, List.of());
     }
 
     /**
@@ -121,11 +120,15 @@ public final class EngagementTopology {
                 .withName(ACTIVITY_SOURCE));
     }
 
-    /** As the build with extra children, adding to {@code topology}, which already has {@link #addSource}. */
+    /**
+     * As the build, adding to {@code topology}, which already has {@link #addSource}; {@code moreValidChildren}:
+     * further nodes (added by the caller with {@link #INTAKE} as parent) that receive every accepted event too.
+     */
     public static Topology addTo(Topology topology, Topics topics, AvroSerdes serdes, IntakeSettings intake,
-                          EngagementSettings engagement, AlertSettings alerting, List<String> moreValidChildren) {
+                                 EngagementSettings engagement, AlertSettings alerting, RuntimeHooks hooks,
+                                 List<String> moreValidChildren) {
 
-        IntakeTopology.addTo(topology, ACTIVITY_SOURCE, topics, intake, engagement.observer(),
+        IntakeTopology.addTo(topology, ACTIVITY_SOURCE, topics, intake, hooks,
                 Stream.concat(Stream.of(ENGAGEMENT), moreValidChildren.stream()).toList(), IdentityTopology.IDENTITY,
                 engagement.stateCacheEntries());
 
@@ -141,7 +144,7 @@ public final class EngagementTopology {
                 RETENTION_VIEW_STORE, MEMBER_LEVELS_VIEW_STORE, ALERTS_VIEW_STORE);
         topology.addProcessor(ENGAGEMENT, () -> new EngagementProcessor(DAY_STORE, THREAD_STORE, MEMBER_STORE,
                 COMMUNITY_STORE, COHORT_STORE, DIRTY_STORE, IdentityTopology.IDENTITY_STORE, outputs, views, engagement,
-                alerting, intake.clock()), INTAKE, IdentityTopology.IDENTITY);
+                alerting, hooks), INTAKE, IdentityTopology.IDENTITY);
         topology.connectProcessorAndStateStores(ENGAGEMENT, IdentityTopology.IDENTITY_STORE);
         topology.addStateStore(objectCached(engagement, Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DAY_STORE),
                 serdes.forKey(CommunityDayKey.class), serdes.forValue(DailyEngagementState.class))), ENGAGEMENT);

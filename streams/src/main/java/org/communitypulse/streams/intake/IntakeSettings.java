@@ -1,6 +1,5 @@
 package org.communitypulse.streams.intake;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,22 +10,20 @@ import org.communitypulse.streams.PulseStreamsConfig;
  *
  * @param latenessHorizon how far behind the partition's newest event an event may be; empty = any
  * @param maxFutureSkew   how far in the future an event may be stamped
- * @param clock           wall clock for the future check and {@code updatedAt} stamps
  */
-public record IntakeSettings(Optional<Duration> latenessHorizon, Duration maxFutureSkew, Clock clock) {
+public record IntakeSettings(Optional<Duration> latenessHorizon, Duration maxFutureSkew) {
 
     public IntakeSettings {
         Objects.requireNonNull(latenessHorizon, "latenessHorizon");
         Objects.requireNonNull(maxFutureSkew, "maxFutureSkew");
-        Objects.requireNonNull(clock, "clock");
     }
 
-    /** Replay-friendly defaults: any lateness, one day of clock skew, the system clock. */
+    /** Replay-friendly defaults: any lateness, one day of clock skew. */
     public static IntakeSettings defaults() {
-        return new IntakeSettings(Optional.empty(), Duration.ofDays(1), Clock.systemUTC());
+        return new IntakeSettings(Optional.empty(), Duration.ofDays(1));
     }
 
     public static IntakeSettings from(PulseStreamsConfig config) {
-        return new IntakeSettings(config.latenessHorizon(), config.maxFutureSkew(), Clock.systemUTC());
+        return new IntakeSettings(config.latenessHorizon(), config.maxFutureSkew());
     }
 }

@@ -5,7 +5,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import org.communitypulse.schemas.Topics;
-import org.communitypulse.streams.PipelineObserver;
+import org.communitypulse.streams.RuntimeHooks;
 import org.communitypulse.streams.common.ObjectCachingStoreBuilder;
 import org.communitypulse.streams.intake.internals.EventValidator;
 import org.communitypulse.streams.intake.internals.IntakeMetrics;
@@ -35,12 +35,12 @@ public final class IntakeTopology {
      * added afterwards with {@link #INTAKE} among their parents.
      */
     public static void addTo(Topology topology, String source, Topics topics, IntakeSettings intake,
-                             PipelineObserver observer, List<String> valid, String identity, int stateCacheEntries) {
-        EventValidator validator = new EventValidator(intake.clock(), intake.maxFutureSkew());
+                             RuntimeHooks hooks, List<String> valid, String identity, int stateCacheEntries) {
+        EventValidator validator = new EventValidator(hooks.clock(), intake.maxFutureSkew());
         IntakeProcessor.Children children = new IntakeProcessor.Children(valid, LATE_SINK, DEAD_LETTER_SINK, identity);
         topology.addProcessor(INTAKE, () -> new IntakeProcessor(DEDUP_STORE,
                 topics.activity().valueSerde().deserializer(), validator, intake.latenessHorizon(), children,
-                observer),
+                hooks.observer()),
                 source);
         // Every event reads and writes its id here and the lateness clock's one hot key: object-cached
         // (one write per key per commit, no sorted byte-map lookups), since the ids are nearly all new.

@@ -1,6 +1,5 @@
 package org.communitypulse.streams.maturity;
 
-import java.time.Clock;
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -12,6 +11,7 @@ import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.streams.AlertGate;
 import org.communitypulse.streams.PulseStreamsConfig;
+import org.communitypulse.streams.RuntimeHooks;
 import org.communitypulse.streams.alerts.AlertActionsTopology;
 import org.communitypulse.streams.alerts.AlertSettings;
 import org.communitypulse.streams.alerts.AlertViews;
@@ -58,40 +58,23 @@ public final class MaturityTopology {
 
     /**
      * Adds the maturity family under {@code parent} (the intake). The engagement family and the roles family
-     * must already be in {@code topology}: their stores are read.
+     * must already be in {@code topology}: their views are read. With {@code alerting} not null, also judges
+     * HEALTH_AT_RISK for every completed week (resolving after {@code resolveAfterWeeks} healthy weeks) behind
+     * {@code hooks}' gate, written to {@code <prefix>alerts} and to {@link AlertViews#ALERTS}, which
+     * {@code topology} must have. Up to {@code stateCacheEntries} entries of the per-event state (spans, weeks,
+     * marks) are kept as objects between commits ({@link PulseStreamsConfig#STATE_CACHE_ENTRIES_CONFIG}).
      */
     public static Topology addTo(Topology topology, String parent, Topics topics, MaturityRules config,
-                                 RolesModel roles, Duration interval, Clock clock) {
-        return addTo(topology, parent, topics, config, roles, interval, clock, null, 0);
-    }
-
-    /**
-     * As above; with {@code alerting} not null, also judges HEALTH_AT_RISK for every completed week (resolving
-     * after {@code resolveAfterWeeks} healthy weeks) behind {@code alerting}'s gate, written to
-     * {@code <prefix>alerts} and to {@link EngagementViews#ALERTS}, which {@code topology} must have.
-     */
-    public static Topology addTo(Topology topology, String parent, Topics topics, MaturityRules config,
-                                 RolesModel roles, Duration interval, Clock clock, AlertSettings alerting,
-                                 int resolveAfterWeeks) {
-        return addTo(topology, parent, topics, config, roles, interval, clock, alerting, resolveAfterWeeks,
-                ObjectCachingStoreBuilder.DEFAULT_ENTRIES);
-    }
-
-    /**
-     * As above, keeping up to {@code stateCacheEntries} entries of the per-event state (spans, weeks, marks) as
-     * objects between commits ({@link PulseStreamsConfig#STATE_CACHE_ENTRIES_CONFIG}).
-     */
-    public static Topology addTo(Topology topology, String parent, Topics topics, MaturityRules config,
-                                 RolesModel roles, Duration interval, Clock clock, AlertSettings alerting,
+                                 RolesModel roles, Duration interval, RuntimeHooks hooks, AlertSettings alerting,
                                  int resolveAfterWeeks, int stateCacheEntries) {
         MaturityProcessor.Alerting judging = alerting == null ? null : new MaturityProcessor.Alerting(
                 HEALTH_ALERT_STORE, AlertViews.ALERTS.store(), ALERTS_SINK, resolveAfterWeeks,
-                alerting.gate());
+                hooks.gate());
         MaturityProcessor.Stores stores = new MaturityProcessor.Stores(STATE_STORE, DIRTY_STORE, SCORECARD_VIEW_STORE,
                 HEALTH_VIEW_STORE, EngagementViews.DAILY.store(), EngagementViews.TRAILING.store(),
                 EngagementViews.PENDING.store(), EngagementViews.THREADS.store(), RolesViews.STATE.store());
         MaturityProcessor.Children children = new MaturityProcessor.Children(SCORECARD_SINK, HEALTH_SINK);
-        topology.addProcessor(MATURITY, () -> new MaturityProcessor(stores, children, config, roles, interval, clock,
+        topology.addProcessor(MATURITY, () -> new MaturityProcessor(stores, children, config, roles, interval, hooks.clock(),
                 judging),
                 parent, IdentityTopology.IDENTITY);
         // Every event reads and writes the community's span and week: kept as objects between commits, written

@@ -59,35 +59,20 @@ public final class RolesTopology {
     /**
      * Adds the roles family to {@code topology}, under {@code parent} (the intake) and the identity node (for
      * erasures: {@code topology} must come from {@code EngagementTopology.build} with {@link #ROLES} among its
-     * extra children), without its alerts.
-     */
-    public static Topology addTo(Topology topology, String parent, Topics topics, RolesModel config) {
-        return addTo(topology, parent, topics, config, null, null, null);
-    }
-
-    /**
-     * Adds the roles family with its alert conditions (REQUIRED_ROLE_VACANT, VIOLATION_OPEN_TOO_LONG), written
-     * to {@code <prefix>alerts} with the lifecycle of {@code alerting}, judged every {@code interval}. The
-     * latest alert per (community, condition) also goes to {@link EngagementViews#ALERTS}, which
-     * {@code topology} must already have (the dashboard reads every alert from there).
-     */
-    public static Topology addTo(Topology topology, String parent, Topics topics, RolesModel config,
-                                 AlertSettings alerting, RoleAlertSettings thresholds, java.time.Duration interval) {
-        return addTo(topology, parent, topics, config, alerting, thresholds, interval,
-                ObjectCachingStoreBuilder.DEFAULT_ENTRIES);
-    }
-
-    /**
-     * As above, keeping up to {@code stateCacheEntries} communities' role histories as objects between commits
+     * extra children). With {@code alerting} not null, also its alert conditions (REQUIRED_ROLE_VACANT,
+     * VIOLATION_OPEN_TOO_LONG), written to {@code <prefix>alerts} with the lifecycle of {@code alerting} behind
+     * {@code gate}, judged every {@code interval}; the latest alert per (community, condition) also goes to
+     * {@link AlertViews#ALERTS}, which {@code topology} must already have. Up to {@code stateCacheEntries}
+     * communities' role histories are kept as objects between commits
      * ({@link PulseStreamsConfig#STATE_CACHE_ENTRIES_CONFIG}).
      */
     public static Topology addTo(Topology topology, String parent, Topics topics, RolesModel config,
-                                 AlertSettings alerting, RoleAlertSettings thresholds, java.time.Duration interval,
-                                 int stateCacheEntries) {
+                                 AlertSettings alerting, AlertGate gate, RoleAlertSettings thresholds,
+                                 java.time.Duration interval, int stateCacheEntries) {
         boolean alerts = alerting != null;
         RolesProcessor.Children children = new RolesProcessor.Children(MEMBER_ROLES_SINK, COVERAGE_SINK,
                 VIOLATIONS_SINK, TRAINING_SINK, DEAD_LETTER_SINK, alerts ? ALERTS_SINK : null);
-        RolesProcessor.Alerting judging = alerts ? new RolesProcessor.Alerting(alerting, thresholds, interval,
+        RolesProcessor.Alerting judging = alerts ? new RolesProcessor.Alerting(alerting, gate, thresholds, interval,
                 AlertViews.ALERTS.store()) : null;
         String activity = topics.activity().name();
         topology.addProcessor(ROLES, () -> new RolesProcessor(ROLES_STORE, ROLES_ACTIVITY_STORE, config,

@@ -35,6 +35,7 @@ import org.communitypulse.streams.AlertGate;
 import org.communitypulse.streams.PulseSettings;
 import org.communitypulse.streams.PulseStreamsConfig;
 import org.communitypulse.streams.PulseTopology;
+import org.communitypulse.streams.RuntimeHooks;
 import org.communitypulse.streams.alerts.AlertSettings;
 import org.communitypulse.streams.engagement.EngagementSettings;
 import org.communitypulse.streams.engagement.EngagementTopology;
@@ -79,7 +80,7 @@ class ReconciliationTopologyTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("run-" + System.nanoTime()).toString());
         driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
-                PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK), EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false).withGate(gate), RolesModel.defaults()).withRoleAlerts(RoleAlertSettings.defaults()).withMaturity(MaturityRules.defaults()).withHealthResolveAfterWeeks(PulseStreamsConfig.DEFAULT_ALERT_HEALTH_RESOLVE_AFTER_WEEKS)), props, NOW);
+                PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)), EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false), RolesModel.defaults()).withRoleAlerts(RoleAlertSettings.defaults()).withMaturity(MaturityRules.defaults()).withHealthResolveAfterWeeks(PulseStreamsConfig.DEFAULT_ALERT_HEALTH_RESOLVE_AFTER_WEEKS).withHooks(RuntimeHooks.defaults().withClock(CLOCK).withGate(gate))), props, NOW);
         activity = driver.createInputTopic(topics.activity().name(), topics.activity().keySerde().serializer(),
                 topics.activity().valueSerde().serializer());
         platform = driver.createInputTopic(topics.platformCounts().name(),

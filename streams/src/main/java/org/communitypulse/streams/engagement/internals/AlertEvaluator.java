@@ -10,6 +10,7 @@ import org.communitypulse.schemas.avro.AlertSeverity;
 import org.communitypulse.schemas.avro.AlertState;
 import org.communitypulse.schemas.avro.CommunityState;
 import org.communitypulse.schemas.avro.DailyEngagementState;
+import org.communitypulse.streams.AlertGate;
 import org.communitypulse.streams.alerts.AlertSettings;
 
 /**
@@ -32,15 +33,17 @@ final class AlertEvaluator {
     private static final int RESPONSE_WINDOW_DAYS = 7;
 
     private final AlertSettings settings;
+    private final AlertGate gate;
 
-    AlertEvaluator(AlertSettings settings) {
+    AlertEvaluator(AlertSettings settings, AlertGate gate) {
         this.settings = settings;
+        this.gate = gate;
     }
 
     /** Evaluates every completed day after the last evaluated one up to {@code throughDay}. */
     void evaluateThrough(CommunityView view, int throughDay, Output out) {
         CommunityState cs = view.cs;
-        if (cs.getFirstActiveDay() == null || !settings.gate().isOpen()) {
+        if (cs.getFirstActiveDay() == null || !gate.isOpen()) {
             return;
         }
         int from = cs.getAlertsEvaluatedThrough() == null ? cs.getFirstActiveDay()

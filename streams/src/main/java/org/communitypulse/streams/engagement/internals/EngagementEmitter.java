@@ -22,6 +22,7 @@ import org.communitypulse.schemas.avro.MemberEngagement;
 import org.communitypulse.schemas.avro.MemberKey;
 import org.communitypulse.schemas.avro.MemberState;
 import org.communitypulse.schemas.avro.TrailingEngagement;
+import org.communitypulse.streams.RuntimeHooks;
 import org.communitypulse.streams.alerts.AlertSettings;
 import org.communitypulse.streams.common.Days;
 import org.communitypulse.streams.common.SortedLists;
@@ -66,19 +67,19 @@ final class EngagementEmitter {
     private final FirstResponses responses = new FirstResponses();
 
     EngagementEmitter(EngagementStores stores, DirtyPeriods dirty, EngagementSettings settings,
-                      AlertSettings alertSettings, Clock clock) {
-        this(stores, dirty, settings, alertSettings, clock, null);
+                      AlertSettings alertSettings, RuntimeHooks hooks) {
+        this(stores, dirty, settings, alertSettings, hooks, null);
     }
 
     EngagementEmitter(EngagementStores stores, DirtyPeriods dirty, EngagementSettings settings,
-                      AlertSettings alertSettings, Clock clock, IdentityView identities) {
+                      AlertSettings alertSettings, RuntimeHooks hooks, IdentityView identities) {
         this.identities = identities;
         this.stores = stores;
         this.dirty = dirty;
         this.settings = settings;
         this.alertSettings = alertSettings;
-        this.alerts = new AlertEvaluator(alertSettings);
-        this.clock = clock;
+        this.alerts = new AlertEvaluator(alertSettings, hooks.gate());
+        this.clock = hooks.clock();
     }
 
     /**

@@ -1,6 +1,5 @@
 package org.communitypulse.streams.engagement.internals;
 
-import java.time.Clock;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -15,6 +14,7 @@ import org.communitypulse.schemas.avro.DailyEngagement;
 import org.communitypulse.schemas.avro.MemberEngagement;
 import org.communitypulse.schemas.avro.MemberKey;
 import org.communitypulse.schemas.avro.TrailingEngagement;
+import org.communitypulse.streams.RuntimeHooks;
 import org.communitypulse.streams.alerts.AlertSettings;
 import org.communitypulse.streams.common.ViewStores;
 import org.communitypulse.streams.engagement.EngagementSettings;
@@ -46,7 +46,7 @@ public final class EngagementProcessor implements Processor<String, Object, Obje
     private final Children children;
     private final EngagementSettings settings;
     private final AlertSettings alertSettings;
-    private final Clock clock;
+    private final RuntimeHooks hooks;
     private final String identityStore;
     private EngagementFolder folder;
     private final LatencySamples latency = new LatencySamples();
@@ -54,9 +54,9 @@ public final class EngagementProcessor implements Processor<String, Object, Obje
     public EngagementProcessor(String dayStore, String threadStore, String memberStore, String communityStore,
                                String cohortStore, String dirtyStore, Children children, Views views,
                                EngagementSettings settings,
-                               AlertSettings alertSettings, Clock clock) {
+                               AlertSettings alertSettings, RuntimeHooks hooks) {
         this(dayStore, threadStore, memberStore, communityStore, cohortStore, dirtyStore, null, children, views,
-                settings, alertSettings, clock);
+                settings, alertSettings, hooks);
     }
 
     /**
@@ -66,7 +66,8 @@ public final class EngagementProcessor implements Processor<String, Object, Obje
      */
     public EngagementProcessor(String dayStore, String threadStore, String memberStore, String communityStore,
                                String cohortStore, String dirtyStore, String identityStore, Children children,
-                               Views views, EngagementSettings settings, AlertSettings alertSettings, Clock clock) {
+                               Views views, EngagementSettings settings, AlertSettings alertSettings,
+                               RuntimeHooks hooks) {
         this.identityStore = identityStore;
         this.storeNames = new EngagementStores.Names(dayStore, threadStore, memberStore, communityStore, cohortStore,
                 dirtyStore);
@@ -74,7 +75,7 @@ public final class EngagementProcessor implements Processor<String, Object, Obje
         this.views = views;
         this.settings = settings;
         this.alertSettings = alertSettings;
-        this.clock = clock;
+        this.hooks = hooks;
     }
 
     @Override
@@ -83,7 +84,7 @@ public final class EngagementProcessor implements Processor<String, Object, Obje
         DirtyPeriods dirty = new DirtyPeriods(stores.dirty());
         IdentityView identities = identityStore == null ? null : IdentityView.of(context.getStateStore(identityStore));
         this.folder = new EngagementFolder(stores, dirty, settings, identities);
-        EngagementEmitter emitter = new EngagementEmitter(stores, dirty, settings, alertSettings, clock, identities);
+        EngagementEmitter emitter = new EngagementEmitter(stores, dirty, settings, alertSettings, hooks, identities);
         EngagementEmitter.Output output = new ForwardingOutput(context, children, ViewStores.open(context, views));
         context.schedule(settings.emitInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
             emitter.emitAll(output, now);
@@ -130,7 +131,7 @@ public final class EngagementProcessor implements Processor<String, Object, Obje
             return;
         }
         folder.fold(event);
-        settings.observer().accepted(event.getType(), event.getSource());
+        hooks.observer().accepted(event.getType(), event.getSource());
         latency.sample(event.getOccurredAt().toEpochMilli());
     }
 
@@ -160,7 +161,7 @@ public final class EngagementProcessor implements Processor<String, Object, Obje
 
         void report(long now) {
             for (int i = 0; i < size; i++) {
-                settings.observer().emitted(now - samples[i]);
+                hooks.observer().emitted(now - samples[i]);
             }
             size = 0;
             seen = 0;

@@ -27,6 +27,7 @@ import org.communitypulse.schemas.avro.RoleCoverage;
 import org.communitypulse.schemas.avro.TrainingMetrics;
 import org.communitypulse.schemas.avro.ViolationKey;
 import org.communitypulse.schemas.avro.ViolationState;
+import org.communitypulse.streams.AlertGate;
 import org.communitypulse.streams.alerts.AlertSettings;
 import org.communitypulse.streams.common.Days;
 import org.communitypulse.streams.common.DeadLetterRecords;
@@ -85,7 +86,8 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
      * How the role alerts are judged: the lifecycle and clock of the engagement alerts, the thresholds, the
      * punctuation interval and the view store that keeps the latest alert per (community, condition).
      */
-    public record Alerting(AlertSettings lifecycle, RoleAlertSettings thresholds, java.time.Duration interval,
+    public record Alerting(AlertSettings lifecycle, AlertGate gate, RoleAlertSettings thresholds,
+                           java.time.Duration interval,
                            String viewStore) {
     }
 
@@ -166,7 +168,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
      * engagement alerts: only days before the clock's day are judged.
      */
     private void judgeAlerts(RoleAlerts alerts, RoleAlerts.Output out, long now) {
-        if (!alerting.lifecycle().gate().isOpen()) {
+        if (!alerting.gate().isOpen()) {
             return;
         }
         Long taskLatest = activity.get(TASK_LATEST);

@@ -33,6 +33,7 @@ import org.communitypulse.schemas.avro.TrailingEngagement;
 import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.PipelineObserver;
+import org.communitypulse.streams.RuntimeHooks;
 import org.communitypulse.streams.alerts.AlertSettings;
 import org.communitypulse.streams.engagement.EngagementSettings;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,7 +57,8 @@ class EngagementProcessorTest {
         processor = new EngagementProcessor("days", "threads", "members", "communities", "cohorts", "dirty",
                 CHILDREN,
                 new EngagementProcessor.Views("v-daily", "v-trailing", "v-retention", "v-members", "v-alerts"),
-                EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false), CLOCK);
+                EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false),
+                RuntimeHooks.defaults().withClock(CLOCK));
         processor.init(context);
     }
 
@@ -107,7 +109,8 @@ class EngagementProcessorTest {
         EngagementProcessor watched = new EngagementProcessor("days", "threads", "members", "communities", "cohorts",
                 "dirty", CHILDREN,
                 new EngagementProcessor.Views("v-daily", "v-trailing", "v-retention", "v-members", "v-alerts"),
-                EngagementSettings.defaults().withObserver(new PipelineObserver() {
+                EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false),
+                RuntimeHooks.defaults().withClock(CLOCK).withObserver(new PipelineObserver() {
                     @Override
                     public void accepted(EventType type, SourcePlatform source) {
                         accepted.add(type + "/" + source);
@@ -117,7 +120,7 @@ class EngagementProcessorTest {
                     public void emitted(long millis) {
                         ages.add(millis);
                     }
-                }), AlertSettings.defaults().withWallClock(false), CLOCK);
+                }));
         watched.init(observed);
         processor = watched;
         process("e1", EventType.THREAD_CREATED, "alice", "2024-05-31T23:00:00Z");
