@@ -103,7 +103,8 @@ class BrokerRestartIT {
 
                 sending.get(RUN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 try (Admin admin = Admin.create(kafka.clientConfig())) {
-                    app.awaitCaughtUp(new StreamsCatchUp(admin, appId, app.topics().activity().name()), RUN_TIMEOUT, false);
+                    app.awaitCaughtUp(new StreamsCatchUp(admin, appId, app.topics().activity().name()),
+                            RUN_TIMEOUT, false);
                 }
                 faulty = OutputSnapshot.read(kafka.bootstrapServers(), app.topics(), appId, Duration.ofMinutes(2));
                 counters = new long[] {PlatformTestBase.metric(app, "accepted-total"), PlatformTestBase.metric(app, "duplicates-total"),

@@ -98,7 +98,9 @@ class GeneratedAlertNoiseTest {
         Clock clock = Clock.fixed(plan.end().plus(Duration.ofDays(1)), ZoneOffset.UTC);
         AlertNoise noise = new AlertNoise();
         try (TopologyTestDriver driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
-                PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)), EngagementSettings.defaults(), settings.withWallClock(false), RolesModel.defaults()).withHooks(RuntimeHooks.defaults().withClock(clock))), props)) {
+                PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)),
+                        EngagementSettings.defaults(), settings.withWallClock(false), RolesModel.defaults())
+                        .withHooks(RuntimeHooks.defaults().withClock(clock))), props)) {
             TestInputTopic<String, ActivityEvent> in = driver.createInputTopic(topics.activity().name(),
                     topics.activity().keySerde().serializer(), topics.activity().valueSerde().serializer());
             new SimulatedActivity(plan).events().forEach(e -> {

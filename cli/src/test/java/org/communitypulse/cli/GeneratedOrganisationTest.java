@@ -146,7 +146,9 @@ class GeneratedOrganisationTest {
         Map<String, TrainingMetrics> training;
         long rolesDeadLetters;
         try (TopologyTestDriver driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
-                PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)), EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false), RolesModel.defaults()).withHooks(RuntimeHooks.defaults().withClock(clock))), props)) {
+                PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)),
+                        EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false),
+                        RolesModel.defaults()).withHooks(RuntimeHooks.defaults().withClock(clock))), props)) {
             TestInputTopic<String, ActivityEvent> in = driver.createInputTopic(topics.activity().name(),
                     topics.activity().keySerde().serializer(), topics.activity().valueSerde().serializer());
             events.forEach(e -> in.pipeInput(e.getCommunityId(), e));

@@ -263,7 +263,7 @@ class EngagementTopologyTest {
         String[] communities = {"bikes", "cooking", "chess"};
         // Identity events are not activity: they have a family of their own (IdentityResolutionTest).
         EventType[] types = Arrays.stream(EventType.values()).filter(t -> t != EventType.UNKNOWN
-                        && !org.communitypulse.streams.identity.internals.IdentityProcessor.isIdentityEvent(t))
+                        && !org.communitypulse.streams.identity.IdentityEvents.isIdentityEvent(t))
                 .toArray(EventType[]::new);
         Instant start = Instant.parse("2024-05-29T00:00:00Z");
         List<ActivityEvent> events = new ArrayList<>();

@@ -66,7 +66,11 @@ class HealthAlertsTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("run-" + System.nanoTime()).toString());
         driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
-                PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)), EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false), RolesModel.defaults()).withRoleAlerts(RoleAlertSettings.defaults()).withMaturity(MaturityRules.defaults()).withHealthResolveAfterWeeks(resolveAfterWeeks).withHooks(RuntimeHooks.defaults().withClock(CLOCK).withGate(gate))), props);
+                PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)),
+                        EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false),
+                        RolesModel.defaults()).withRoleAlerts(RoleAlertSettings.defaults())
+                        .withMaturity(MaturityRules.defaults()).withHealthResolveAfterWeeks(resolveAfterWeeks)
+                        .withHooks(RuntimeHooks.defaults().withClock(CLOCK).withGate(gate))), props);
         activity = driver.createInputTopic(topics.activity().name(), topics.activity().keySerde().serializer(),
                 topics.activity().valueSerde().serializer());
         alerts = driver.createOutputTopic(topics.alerts().name(), topics.alerts().keySerde().deserializer(),

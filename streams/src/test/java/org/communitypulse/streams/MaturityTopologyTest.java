@@ -72,7 +72,9 @@ class MaturityTopologyTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("run-" + System.nanoTime()).toString());
         driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
-                PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)), EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false), RolesModel.defaults()).withMaturity(config).withHooks(RuntimeHooks.defaults().withClock(CLOCK))), props);
+                PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)),
+                        EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false),
+                        RolesModel.defaults()).withMaturity(config).withHooks(RuntimeHooks.defaults().withClock(CLOCK))), props);
         activity = driver.createInputTopic(topics.activity().name(), topics.activity().keySerde().serializer(),
                 topics.activity().valueSerde().serializer());
         scorecards = out(topics.maturityScorecard());

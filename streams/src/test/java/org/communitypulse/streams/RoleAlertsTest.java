@@ -54,7 +54,10 @@ class RoleAlertsTest {
 
         Run(boolean wallClock) {
             PipelineDriver pipeline = pipelines.start((topics, serdes) -> PulseTopology.build(topics, serdes,
-                    PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)), EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(wallClock), RolesModel.defaults()).withRoleAlerts(THRESHOLDS).withHooks(RuntimeHooks.defaults().withClock(CLOCK))),
+                    PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)),
+                            EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(wallClock),
+                            RolesModel.defaults()).withRoleAlerts(THRESHOLDS)
+                            .withHooks(RuntimeHooks.defaults().withClock(CLOCK))),
                     DAY_0.atStartOfDay().toInstant(ZoneOffset.UTC));
             driver = pipeline.driver;
             in = pipeline.activity;

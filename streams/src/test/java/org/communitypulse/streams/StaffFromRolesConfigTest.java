@@ -145,7 +145,9 @@ class StaffFromRolesConfigTest {
         props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state-" + System.nanoTime()).toString());
         EngagementSettings engagement = EngagementSettings.from(config);
         try (TopologyTestDriver driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
-                PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)), engagement, AlertSettings.defaults().withWallClock(false), config.rolesConfig()).withHooks(RuntimeHooks.defaults().withClock(CLOCK))), props)) {
+                PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)),
+                        engagement, AlertSettings.defaults().withWallClock(false), config.rolesConfig())
+                        .withHooks(RuntimeHooks.defaults().withClock(CLOCK))), props)) {
             TestInputTopic<String, ActivityEvent> in = driver.createInputTopic(topics.activity().name(),
                     topics.activity().keySerde().serializer(), topics.activity().valueSerde().serializer());
             history().forEach(e -> in.pipeInput(C, e));

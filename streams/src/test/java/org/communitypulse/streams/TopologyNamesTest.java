@@ -9,10 +9,6 @@ import java.nio.file.Path;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
-import org.communitypulse.streams.alerts.AlertSettings;
-import org.communitypulse.streams.engagement.EngagementSettings;
-import org.communitypulse.streams.intake.IntakeSettings;
-import org.communitypulse.streams.roles.RolesModel;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +24,7 @@ class TopologyNamesTest {
     void theWholePipelineKeepsEveryNodeStoreAndTopicName() throws IOException {
         AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
         String described = PulseTopology.build(new Topics(Topics.DEFAULT_PREFIX, serdes), serdes,
-                PulseSettings.of(IntakeSettings.defaults(), EngagementSettings.defaults(), AlertSettings.defaults(), RolesModel.defaults())).describe().toString();
+                PulseSettings.defaults()).describe().toString();
         if (Boolean.getBoolean("pulse.topology.update")) {
             Files.writeString(GOLDEN, described, StandardCharsets.UTF_8);
         }

@@ -75,7 +75,8 @@ class QueryParameterFuzzTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "fuzz-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
-        driver = new TopologyTestDriver(PulseTopology.build(topics, serdes, PulseSettings.of(IntakeSettings.defaults(), EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false), RolesModel.defaults())),
+        driver = new TopologyTestDriver(PulseTopology.build(topics, serdes, PulseSettings.of(IntakeSettings.defaults(),
+                EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false), RolesModel.defaults())),
                 props);
         TestInputTopic<String, ActivityEvent> activity = driver.createInputTopic(topics.activity().name(),
                 topics.activity().keySerde().serializer(), topics.activity().valueSerde().serializer());

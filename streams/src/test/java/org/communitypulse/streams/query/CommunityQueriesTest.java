@@ -55,7 +55,9 @@ class CommunityQueriesTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
         driver = new TopologyTestDriver(roles
-                ? PulseTopology.build(topics, serdes, PulseSettings.of(IntakeSettings.defaults(), EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false), RolesModel.defaults()))
+                ? PulseTopology.build(topics, serdes, PulseSettings.of(IntakeSettings.defaults(),
+                        EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false),
+                        RolesModel.defaults()))
                 : EngagementTopology.build(topics, serdes, IntakeSettings.defaults(),
                         EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false)), props);
         activity = driver.createInputTopic(topics.activity().name(), topics.activity().keySerde().serializer(),

@@ -53,7 +53,10 @@ class MaturityQueriesTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
         driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
-                PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)), EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false), RolesModel.defaults()).withMaturity(MaturityTopologyTestAccess.withGoals()).withHooks(RuntimeHooks.defaults().withClock(CLOCK))), props);
+                PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)),
+                        EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false),
+                        RolesModel.defaults()).withMaturity(MaturityTopologyTestAccess.withGoals())
+                        .withHooks(RuntimeHooks.defaults().withClock(CLOCK))), props);
         TestInputTopic<String, ActivityEvent> activity = driver.createInputTopic(topics.activity().name(),
                 topics.activity().keySerde().serializer(), topics.activity().valueSerde().serializer());
         for (int stage = 1; stage <= 4; stage++) {

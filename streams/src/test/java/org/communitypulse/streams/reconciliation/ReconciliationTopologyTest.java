@@ -80,7 +80,12 @@ class ReconciliationTopologyTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("run-" + System.nanoTime()).toString());
         driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
-                PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)), EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false), RolesModel.defaults()).withRoleAlerts(RoleAlertSettings.defaults()).withMaturity(MaturityRules.defaults()).withHealthResolveAfterWeeks(PulseStreamsConfig.DEFAULT_ALERT_HEALTH_RESOLVE_AFTER_WEEKS).withHooks(RuntimeHooks.defaults().withClock(CLOCK).withGate(gate))), props, NOW);
+                PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)),
+                        EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false),
+                        RolesModel.defaults()).withRoleAlerts(RoleAlertSettings.defaults())
+                        .withMaturity(MaturityRules.defaults())
+                        .withHealthResolveAfterWeeks(PulseStreamsConfig.DEFAULT_ALERT_HEALTH_RESOLVE_AFTER_WEEKS)
+                        .withHooks(RuntimeHooks.defaults().withClock(CLOCK).withGate(gate))), props, NOW);
         activity = driver.createInputTopic(topics.activity().name(), topics.activity().keySerde().serializer(),
                 topics.activity().valueSerde().serializer());
         platform = driver.createInputTopic(topics.platformCounts().name(),
@@ -102,10 +107,10 @@ class ReconciliationTopologyTest {
     void platformCountsAreRepartitionedByCommunityIntoTheActivitySubTopology() {
         start(AlertGate.opened());
         String text = PulseTopology.build(topics, new AvroSerdes(new InMemorySchemaRegistryClient(), true),
-                PulseSettings.of(IntakeSettings.defaults(), EngagementSettings.defaults(), AlertSettings.defaults(), RolesModel.defaults())).describe().toString();
+                PulseSettings.defaults()).describe().toString();
         assertThat(text).contains("reconciliation-platform-repartition");
         TopologyDescription.Subtopology withActivity = PulseTopology.build(topics,
-                        new AvroSerdes(new InMemorySchemaRegistryClient(), true), PulseSettings.of(IntakeSettings.defaults(), EngagementSettings.defaults(), AlertSettings.defaults(), RolesModel.defaults()))
+                        new AvroSerdes(new InMemorySchemaRegistryClient(), true), PulseSettings.defaults())
                 .describe().subtopologies().stream()
                 .filter(s -> s.nodes().stream().anyMatch(n -> n.name().equals(EngagementTopology.INTAKE)))
                 .findFirst().orElseThrow();

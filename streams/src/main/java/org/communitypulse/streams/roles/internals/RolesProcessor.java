@@ -251,14 +251,14 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         if (actor != null && activity.get(key(community, ERASED + actor)) != null) {
             // A forgotten member: their role events are not kept and their activity covers nothing; the event
             // still moves the community's clock (it happened), as an anonymous one.
-            if (isRoleFamily(event.getType())) {
+            if (RoleEvents.isRoleFamily(event.getType())) {
                 metrics.ignored();
                 metrics.erasedIgnored();
                 return;
             }
             actor = null;
         }
-        boolean roleFamily = isRoleFamily(event.getType());
+        boolean roleFamily = RoleEvents.isRoleFamily(event.getType());
         RolesState state = null;
         if (roleFamily) {
             state = load(community);
@@ -541,10 +541,6 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         Long latest = activity.get(key(community, LATEST));
         state.firstEventAt = first == null ? Long.MAX_VALUE : first;
         state.latestEventAt = latest == null ? Long.MIN_VALUE : latest;
-    }
-
-    static boolean isRoleFamily(EventType type) {
-        return RoleEvents.isRoleFamily(type);
     }
 
     private static boolean newDay(long previous, long latest) {
