@@ -22,7 +22,7 @@ import org.communitypulse.streams.maturity.MaturityTopology;
 
 /**
  * When a Streams application in another process is finished with its input: the state stores that
- * {@link ReplayRunner#awaitEmitted} asks are out of reach there, so the broker has to tell. Finished
+ * {@code PulseStreamsApp#awaitCaughtUp} asks are out of reach there, so the broker has to tell. Finished
  * means every input record committed; no community with pending (processed, not yet emitted) periods
  * in the committed changelog of the community store; and the output topics' ends unchanged for longer
  * than {@value #QUIET_INTERVALS} emission intervals with no transaction open on them.
