@@ -15,8 +15,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.communitypulse.schemas.avro.ActivityEvent;
-import org.communitypulse.streams.IntakeSettings;
-import org.communitypulse.streams.internals.EventValidator;
+import org.communitypulse.streams.RuntimeHooks;
+import org.communitypulse.streams.intake.IntakeSettings;
+import org.communitypulse.streams.intake.internals.EventValidator;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
@@ -49,7 +50,7 @@ public final class BatchPeer implements AutoCloseable {
     public BatchPeer(Connection connection, Collection<String> staffRoles) throws SQLException, IOException {
         this.connection = connection;
         IntakeSettings intake = IntakeSettings.defaults();
-        this.validator = new EventValidator(intake.clock(), intake.maxFutureSkew());
+        this.validator = new EventValidator(RuntimeHooks.defaults().clock(), intake.maxFutureSkew());
         try (InputStream in = BatchPeer.class.getResourceAsStream(SQL_RESOURCE)) {
             if (in == null) {
                 throw new IOException("missing resource " + SQL_RESOURCE);

@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.communitypulse.cli.PipelineBenchmark;
 import org.communitypulse.embedded.ApicurioRegistry;
 import org.communitypulse.embedded.EmbeddedKafkaCluster;
 import org.openjdk.jmh.results.RunResult;

@@ -1,11 +1,10 @@
 package org.communitypulse.bench;
 
-import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -29,10 +28,11 @@ import org.communitypulse.schemas.avro.ThreadState;
 import org.communitypulse.schemas.avro.TrailingEngagement;
 import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
-import org.communitypulse.streams.AlertSettings;
-import org.communitypulse.streams.EngagementSettings;
-import org.communitypulse.streams.internals.EngagementProcessor;
-import org.communitypulse.streams.internals.ObjectCachingKeyValueStore;
+import org.communitypulse.streams.RuntimeHooks;
+import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.common.ObjectCachingKeyValueStore;
+import org.communitypulse.streams.engagement.EngagementSettings;
+import org.communitypulse.streams.engagement.internals.EngagementProcessor;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -88,7 +88,7 @@ public class EngagementProcessorBenchmark {
         processor = new EngagementProcessor("days", "threads", "members", "communities", "cohorts", "dirty",
                 new EngagementProcessor.Children("d", "t", "r", "m", "a"),
                 new EngagementProcessor.Views("v-daily", "v-trailing", "v-retention", "v-members", "v-alerts"),
-                EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false), Clock.systemUTC());
+                EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false), RuntimeHooks.defaults());
         processor.init(context);
     }
 

@@ -4,7 +4,6 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.communitypulse.cli.PipelineBenchmark;
 import org.communitypulse.ingest.generator.SimulatedActivity;
 import org.communitypulse.schemas.avro.ActivityEvent;
 

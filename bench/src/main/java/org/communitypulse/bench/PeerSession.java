@@ -7,8 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.communitypulse.cli.PipelineBenchmark;
-import org.communitypulse.streams.EngagementSettings;
+import org.communitypulse.streams.engagement.EngagementSettings;
 
 /**
  * The batch peer for one suite run: a PostgreSQL cluster when one can be started, else nothing (with

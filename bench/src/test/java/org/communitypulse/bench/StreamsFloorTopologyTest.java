@@ -17,7 +17,6 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.communitypulse.cli.PipelineBenchmark;
 import org.communitypulse.ingest.generator.SimulatedActivity;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.avro.ActivityEvent;

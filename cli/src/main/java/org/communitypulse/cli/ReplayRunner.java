@@ -33,22 +33,19 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.communitypulse.ingest.ConsoleProgress;
 import org.communitypulse.ingest.EventSink;
 import org.communitypulse.ingest.ImportSummary;
-import org.communitypulse.schemas.avro.Alert;
-import org.communitypulse.schemas.avro.DailyEngagement;
 import org.communitypulse.ingest.KafkaEventSink;
 import org.communitypulse.ingest.ProgressListener;
 import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
+import org.communitypulse.schemas.avro.Alert;
+import org.communitypulse.schemas.avro.DailyEngagement;
 import org.communitypulse.streams.AlertGate;
-import org.communitypulse.streams.EngagementTopology;
-import org.communitypulse.streams.MaturityTopology;
 import org.communitypulse.streams.PulseStreamsApp;
 import org.communitypulse.streams.PulseStreamsConfig;
-import org.communitypulse.streams.RolesTopology;
+import org.communitypulse.streams.StreamsCatchUp;
 
 /**
  * Replays history through the whole pipeline inside this JVM and writes the final metrics: a
@@ -110,14 +107,6 @@ public final class ReplayRunner {
         this.log = log;
     }
 
-    /** The metric topics a replay writes out: add each new metric topic of {@link Topics} here. */
-    public static List<Topic<?, ?>> metricTopics(Topics topics) {
-        return List.of(topics.dailyEngagement(), topics.trailingEngagement(), topics.retention(),
-                topics.memberLevels(), topics.alerts(), topics.memberRoles(), topics.roleCoverage(),
-                topics.policyViolations(), topics.trainingMetrics(), topics.maturityScorecard(),
-                topics.communityHealth());
-    }
-
     /** Runs the replay and writes {@code out} (replaced atomically, so a failed replay leaves no half file). */
     public Result run(ImportStep step, Path out) throws Exception {
         EmbeddedStack.require("pulse replay", "");
@@ -146,11 +135,11 @@ public final class ReplayRunner {
                 StreamsCatchUp catchUp = new StreamsCatchUp(admin, applicationId, app.topics().activity().name());
                 awaitProcessed(catchUp, app);
                 alerts.open();
-                awaitEmitted(catchUp, app, timeout, true);
+                app.awaitCaughtUp(catchUp, timeout, true);
                 log.println("metric records emitted and committed");
                 AlertNoise noise = new AlertNoise();
                 Map<String, Map<String, JsonNode[]>> latest = readLatest(kafka.address(), admin,
-                        metricTopics(app.topics()), (topic, value) -> {
+                        app.topics().metricTopics(), (topic, value) -> {
                             if (value instanceof Alert alert) {
                                 noise.alert(alert);
                             } else if (value instanceof DailyEngagement daily && daily.getEvents() > 0) {
@@ -213,45 +202,6 @@ public final class ReplayRunner {
                         + progress.total() + " records within " + timeout.toSeconds() + " s");
             }
             TimeUnit.MILLISECONDS.sleep(POLL_MS);
-        }
-    }
-
-    /**
-     * Blocks until the metric records of everything processed are emitted and committed. Records are
-     * emitted by a wall-clock punctuator after their events are processed, so "every input committed"
-     * is not enough: no community may have periods waiting, and no output partition may have an open
-     * transaction, twice in a row {@link #SETTLE_CHECK} apart (the second check covers records still
-     * in the producer's buffer during the first).
-     */
-    public static void awaitEmitted(StreamsCatchUp catchUp, PulseStreamsApp app, Duration timeout) throws Exception {
-        awaitEmitted(catchUp, app, timeout, false);
-    }
-
-    /** As above; with {@code alertsDue}, also until every community's alerts are judged up to its latest day. */
-    static void awaitEmitted(StreamsCatchUp catchUp, PulseStreamsApp app, Duration timeout, boolean alertsDue)
-            throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<String> outputs = metricTopics(app.topics()).stream().map(Topic::name).toList();
-        int quietChecks = 0;
-        long pending = -1;
-        while (quietChecks < 2) {
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("Kafka Streams did not emit its last metric records within "
-                        + timeout.toSeconds() + " s (" + pending + " communities pending)");
-            }
-            try {
-                // The maturity family scores a community after its engagement records are out: wait for both.
-                pending = EngagementTopology.pendingCommunities(app.streams(), alertsDue)
-                        + (alertsDue ? RolesTopology.pendingAlerts(app.streams())
-                                + MaturityTopology.pendingAlerts(app.streams()) : 0)
-                        + MaturityTopology.pendingCommunities(app.streams());
-            } catch (InvalidStateStoreException e) {
-                // Rebalancing or restoring: the store answers again in a moment.
-                pending = -1;
-            }
-            boolean quiet = pending == 0 && catchUp.progress().done() && catchUp.noOpenTransactions(outputs);
-            quietChecks = quiet ? quietChecks + 1 : 0;
-            TimeUnit.MILLISECONDS.sleep(quiet ? SETTLE_CHECK.toMillis() : POLL_MS);
         }
     }
 

@@ -26,11 +26,13 @@ import org.communitypulse.schemas.avro.AlertState;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
-import org.communitypulse.streams.AlertSettings;
-import org.communitypulse.streams.EngagementSettings;
-import org.communitypulse.streams.IntakeSettings;
+import org.communitypulse.streams.PulseSettings;
 import org.communitypulse.streams.PulseTopology;
-import org.communitypulse.streams.RolesConfig;
+import org.communitypulse.streams.RuntimeHooks;
+import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.engagement.EngagementSettings;
+import org.communitypulse.streams.intake.IntakeSettings;
+import org.communitypulse.streams.roles.RolesModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,8 +99,9 @@ class GeneratedAlertNoiseTest {
         AlertNoise noise = new AlertNoise();
         Map<String, LocalDate> lastActive = new java.util.TreeMap<>();
         try (TopologyTestDriver driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
-                new IntakeSettings(Optional.empty(), Duration.ofDays(1), clock), EngagementSettings.defaults(),
-                settings.withWallClock(false), RolesConfig.defaults()), props)) {
+                PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)),
+                        EngagementSettings.defaults(), settings.withWallClock(false), RolesModel.defaults())
+                        .withHooks(RuntimeHooks.defaults().withClock(clock))), props)) {
             TestInputTopic<String, ActivityEvent> in = driver.createInputTopic(topics.activity().name(),
                     topics.activity().keySerde().serializer(), topics.activity().valueSerde().serializer());
             new SimulatedActivity(plan).events().forEach(e -> {

@@ -14,7 +14,7 @@ import org.communitypulse.schemas.avro.Alert;
 import org.communitypulse.schemas.avro.AlertCondition;
 import org.communitypulse.schemas.avro.AlertSeverity;
 import org.communitypulse.schemas.avro.AlertState;
-import org.communitypulse.streams.AlertSettings;
+import org.communitypulse.streams.alerts.AlertSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -37,11 +37,13 @@ import org.communitypulse.schemas.avro.ViolationKey;
 import org.communitypulse.schemas.avro.ViolationState;
 import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
-import org.communitypulse.streams.AlertSettings;
-import org.communitypulse.streams.EngagementSettings;
-import org.communitypulse.streams.IntakeSettings;
+import org.communitypulse.streams.PulseSettings;
 import org.communitypulse.streams.PulseTopology;
-import org.communitypulse.streams.RolesConfig;
+import org.communitypulse.streams.RuntimeHooks;
+import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.engagement.EngagementSettings;
+import org.communitypulse.streams.intake.IntakeSettings;
+import org.communitypulse.streams.roles.RolesModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -144,8 +146,9 @@ class GeneratedOrganisationTest {
         Map<String, TrainingMetrics> training;
         long rolesDeadLetters;
         try (TopologyTestDriver driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
-                new IntakeSettings(Optional.empty(), Duration.ofDays(1), clock), EngagementSettings.defaults(),
-                AlertSettings.defaults().withWallClock(false), RolesConfig.defaults()), props)) {
+                PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)),
+                        EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false),
+                        RolesModel.defaults()).withHooks(RuntimeHooks.defaults().withClock(clock))), props)) {
             TestInputTopic<String, ActivityEvent> in = driver.createInputTopic(topics.activity().name(),
                     topics.activity().keySerde().serializer(), topics.activity().valueSerde().serializer());
             events.forEach(e -> in.pipeInput(e.getCommunityId(), e));
@@ -162,7 +165,7 @@ class GeneratedOrganisationTest {
         long millis = (System.nanoTime() - started) / 1_000_000;
 
         assertThat(rolesDeadLetters).as("every generated register event is accepted").isZero();
-        RolesConfig roles = RolesConfig.defaults();
+        RolesModel roles = RolesModel.defaults();
         for (String community : PLAN.communities()) {
             Expected count = expected.get(community);
             assertThat(count.revokes).as("turnover happened").isPositive();

@@ -5,27 +5,27 @@ import java.util.Objects;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.communitypulse.schemas.avro.ActivityEvent;
-import org.communitypulse.schemas.avro.CommunityDayKey;
 import org.communitypulse.schemas.avro.Alert;
 import org.communitypulse.schemas.avro.AlertAction;
 import org.communitypulse.schemas.avro.AlertKey;
 import org.communitypulse.schemas.avro.CohortRetention;
+import org.communitypulse.schemas.avro.CommunityDayKey;
+import org.communitypulse.schemas.avro.CommunityHealth;
+import org.communitypulse.schemas.avro.CommunityRoleKey;
 import org.communitypulse.schemas.avro.DailyEngagement;
 import org.communitypulse.schemas.avro.Identity;
 import org.communitypulse.schemas.avro.IdentityKey;
 import org.communitypulse.schemas.avro.IdentitySuggestion;
 import org.communitypulse.schemas.avro.IdentitySuggestionKey;
+import org.communitypulse.schemas.avro.MaturityScorecard;
 import org.communitypulse.schemas.avro.MemberEngagement;
 import org.communitypulse.schemas.avro.MemberKey;
-import org.communitypulse.schemas.avro.TrailingEngagement;
-import org.communitypulse.schemas.avro.CommunityHealth;
-import org.communitypulse.schemas.avro.CommunityRoleKey;
-import org.communitypulse.schemas.avro.MaturityScorecard;
 import org.communitypulse.schemas.avro.MemberRoles;
 import org.communitypulse.schemas.avro.PlatformDayCount;
 import org.communitypulse.schemas.avro.PolicyViolation;
 import org.communitypulse.schemas.avro.Reconciliation;
 import org.communitypulse.schemas.avro.RoleCoverage;
+import org.communitypulse.schemas.avro.TrailingEngagement;
 import org.communitypulse.schemas.avro.TrainingMetrics;
 import org.communitypulse.schemas.avro.ViolationKey;
 import org.communitypulse.schemas.serde.AvroSerdes;
@@ -216,6 +216,16 @@ public final class Topics {
         return List.of(dailyEngagement.name(), trailingEngagement.name(), retention.name(), memberLevels.name(),
                 memberRoles.name(), roleCoverage.name(), trainingMetrics.name(), identities.name(),
                 identitySuggestions.name(), maturityScorecard.name(), communityHealth.name(), reconciliation.name());
+    }
+
+    /**
+     * The metric records the pipeline computes from activity (engagement, alerts, roles, maturity), which a replay
+     * writes out and a caught-up pipeline has settled: {@link #metricNames()} without the identities and the
+     * reconciliation, with the alerts and policy violations (lifecycle events, not compacted).
+     */
+    public List<Topic<?, ?>> metricTopics() {
+        return List.of(dailyEngagement, trailingEngagement, retention, memberLevels, alerts, memberRoles, roleCoverage,
+                policyViolations, trainingMetrics, maturityScorecard, communityHealth);
     }
 
     /**

@@ -2,7 +2,7 @@ package org.communitypulse.streams;
 
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.SourcePlatform;
-import org.communitypulse.streams.internals.RejectReason;
+import org.communitypulse.streams.intake.RejectReason;
 
 /**
  * What the intake and the engagement stage tell the outside world as they work, for operational metrics (see

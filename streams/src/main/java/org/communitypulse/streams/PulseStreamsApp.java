@@ -32,19 +32,21 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.HostInfo;
 import org.communitypulse.schemas.TopicPolicy;
 import org.communitypulse.schemas.Topics;
-import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
 import org.communitypulse.schemas.registry.SchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.alerts.AlertActionPublisher;
+import org.communitypulse.streams.engagement.EngagementTopology;
 import org.communitypulse.streams.http.AccessTokens;
 import org.communitypulse.streams.http.Dashboard;
 import org.communitypulse.streams.http.HttpSettings;
 import org.communitypulse.streams.http.HttpTokenFiles;
+import org.communitypulse.streams.http.MicrometerPipelineObserver;
 import org.communitypulse.streams.http.PulseHttpServer;
 import org.communitypulse.streams.http.ReconciliationGauge;
-import org.communitypulse.streams.http.MicrometerPipelineObserver;
 import org.communitypulse.streams.http.StreamsMeters;
+import org.communitypulse.streams.maturity.MaturityTopology;
 import org.communitypulse.streams.query.StreamsViewStores;
+import org.communitypulse.streams.roles.RolesTopology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +61,10 @@ public final class PulseStreamsApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PulseStreamsApp.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    /** How long apart the two quiet checks of {@link #awaitCaughtUp} are. */
+    private static final Duration SETTLE_CHECK = Duration.ofMillis(500);
+    private static final long CATCH_UP_POLL_MS = 100;
 
     private final PulseStreamsConfig config;
     private final SchemaRegistryClient registry;
@@ -89,10 +95,9 @@ public final class PulseStreamsApp implements AutoCloseable {
         AvroSerdes serdes = new AvroSerdes(registry, true);
         this.topics = new Topics(config.topicPrefix(), serdes);
         DeferredObserver observer = new DeferredObserver();
-        Topology topology = PulseTopology.build(topics, serdes, IntakeSettings.from(config),
-                EngagementSettings.from(config).withObserver(observer), AlertSettings.from(config).withGate(alertGate),
-                config.rolesConfig(), RoleAlertSettings.from(config), config.maturityConfig(),
-                config.getInt(PulseStreamsConfig.ALERT_HEALTH_RESOLVE_AFTER_WEEKS_CONFIG));
+        PulseSettings settings = PulseSettings.from(config);
+        Topology topology = PulseTopology.build(topics, serdes,
+                settings.withHooks(RuntimeHooks.defaults().withObserver(observer).withGate(alertGate)));
         this.httpPort = resolveHttpPort(config);
         Properties props = config.streamsProperties(httpPort);
         this.streams = new KafkaStreams(topology, props);
@@ -170,7 +175,7 @@ public final class PulseStreamsApp implements AutoCloseable {
         }
 
         @Override
-        public void intake(IntakeOutcome outcome, org.communitypulse.streams.internals.RejectReason reason) {
+        public void intake(IntakeOutcome outcome, org.communitypulse.streams.intake.RejectReason reason) {
             target.intake(outcome, reason);
         }
     }
@@ -275,6 +280,69 @@ public final class PulseStreamsApp implements AutoCloseable {
                 throw new TimeoutException("Kafka Streams not running after " + timeout + " (state " + streams.state() + ")");
             }
             TimeUnit.MILLISECONDS.sleep(50);
+        }
+    }
+
+    /**
+     * Work this instance has still to emit: communities whose engagement periods or maturity weeks wait for the next
+     * emission. A replay waits for 0 (with every input committed) before it reads the outputs, since records are
+     * emitted by a wall-clock punctuator, not as each event is processed.
+     *
+     * @throws org.apache.kafka.streams.errors.InvalidStateStoreException while a store is not queryable
+     *         (rebalancing, restoring): ask again
+     */
+    public long pending() {
+        return pending(false);
+    }
+
+    /**
+     * As {@link #pending()}; with {@code alertsDue}, communities whose alerts (engagement, roles, health) are not
+     * judged up to their latest day count too: a replay asks so after opening its {@link AlertGate}.
+     */
+    public long pending(boolean alertsDue) {
+        // The maturity family scores a community after its engagement records are out: both count.
+        return EngagementTopology.pendingCommunities(streams, alertsDue)
+                + (alertsDue ? RolesTopology.pendingAlerts(streams) + MaturityTopology.pendingAlerts(streams) : 0)
+                + MaturityTopology.pendingCommunities(streams);
+    }
+
+    /**
+     * Blocks until every input record is processed and the metric records of everything processed are emitted and
+     * committed, or throws after {@code timeout}. Reads the progress with an admin client of its own.
+     */
+    public void awaitCaughtUp(Duration timeout) throws TimeoutException, InterruptedException {
+        try (Admin admin = Admin.create(adminConfig(config.adminClientProperties(), config.bootstrapServers()))) {
+            awaitCaughtUp(new StreamsCatchUp(admin, config.applicationId(), topics.activity().name()), timeout, false);
+        }
+    }
+
+    /**
+     * As {@link #awaitCaughtUp(Duration)} with the caller's {@code catchUp}; with {@code alertsDue}, also until every
+     * community's alerts are judged up to its latest day. "Every input committed" is not enough: no community may
+     * have periods waiting ({@link #pending(boolean)}), and no metric topic partition may have an open transaction,
+     * twice in a row {@link #SETTLE_CHECK} apart (the second check covers records still in the producer's buffer
+     * during the first).
+     */
+    public void awaitCaughtUp(StreamsCatchUp catchUp, Duration timeout, boolean alertsDue)
+            throws TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<String> outputs = topics.metricTopics().stream().map(org.communitypulse.schemas.Topic::name).toList();
+        int quietChecks = 0;
+        long pending = -1;
+        while (quietChecks < 2) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("Kafka Streams did not emit its last metric records within "
+                        + timeout.toSeconds() + " s (" + pending + " communities pending)");
+            }
+            try {
+                pending = pending(alertsDue);
+            } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
+                // Rebalancing or restoring: the store answers again in a moment.
+                pending = -1;
+            }
+            boolean quiet = pending == 0 && catchUp.progress().done() && catchUp.noOpenTransactions(outputs);
+            quietChecks = quiet ? quietChecks + 1 : 0;
+            TimeUnit.MILLISECONDS.sleep(quiet ? SETTLE_CHECK.toMillis() : CATCH_UP_POLL_MS);
         }
     }
 

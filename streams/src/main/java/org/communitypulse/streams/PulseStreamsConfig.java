@@ -18,9 +18,14 @@ import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.streams.StreamsConfig;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
+import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.engagement.EngagementSettings;
 import org.communitypulse.streams.http.AccessTokens;
 import org.communitypulse.streams.http.HttpSettings;
 import org.communitypulse.streams.http.HttpTokenFiles;
+import org.communitypulse.streams.maturity.MaturityRules;
+import org.communitypulse.streams.roles.RoleAlertSettings;
+import org.communitypulse.streams.roles.RolesModel;
 
 /**
  * Configuration of the Community Pulse Streams application.
@@ -108,12 +113,12 @@ public final class PulseStreamsConfig extends AbstractConfig {
     public static final String ROLES_CONFIG_FILE_CONFIG = "roles.config.file";
     public static final String ROLES_CONFIG_FILE_DOC =
             "YAML file with the organisation's team roles, access levels, key roles and rules (see docs/roles.md); "
-                    + RolesConfig.BUILT_IN + " is the documented default shipped with the pipeline.";
+                    + RolesModel.BUILT_IN + " is the documented default shipped with the pipeline.";
     public static final String MATURITY_CONFIG_FILE_CONFIG = "maturity.config.file";
     public static final String MATURITY_CONFIG_FILE_DOC =
             "YAML file with the maturity scorecard's rules (signals and thresholds per competency), declared goals, "
                     + "programmed-content attributes and the health score's weights and state thresholds (see "
-                    + "docs/maturity.md); " + MaturityConfig.BUILT_IN + " is the documented default shipped with the "
+                    + "docs/maturity.md); " + MaturityRules.BUILT_IN + " is the documented default shipped with the "
                     + "pipeline.";
 
     public static final String STATE_CACHE_ENTRIES_CONFIG = "state.object.cache.entries";
@@ -343,9 +348,9 @@ public final class PulseStreamsConfig extends AbstractConfig {
             .define(METRICS_EMIT_INTERVAL_CONFIG, Type.LONG, 1000L, Range.atLeast(10L), Importance.MEDIUM,
                     METRICS_EMIT_INTERVAL_DOC)
             .define(STAFF_ROLES_CONFIG, Type.LIST, STAFF_ROLES_DEFAULT, Importance.MEDIUM, STAFF_ROLES_DOC)
-            .define(ROLES_CONFIG_FILE_CONFIG, Type.STRING, RolesConfig.BUILT_IN, new ConfigDef.NonEmptyString(),
+            .define(ROLES_CONFIG_FILE_CONFIG, Type.STRING, RolesModel.BUILT_IN, new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM, ROLES_CONFIG_FILE_DOC)
-            .define(MATURITY_CONFIG_FILE_CONFIG, Type.STRING, MaturityConfig.BUILT_IN, new ConfigDef.NonEmptyString(),
+            .define(MATURITY_CONFIG_FILE_CONFIG, Type.STRING, MaturityRules.BUILT_IN, new ConfigDef.NonEmptyString(),
                     Importance.MEDIUM, MATURITY_CONFIG_FILE_DOC)
             .define(STATE_CACHE_ENTRIES_CONFIG, Type.INT, EngagementSettings.DEFAULT_STATE_CACHE_ENTRIES,
                     Range.atLeast(1), Importance.LOW, STATE_CACHE_ENTRIES_DOC)
@@ -480,13 +485,13 @@ public final class PulseStreamsConfig extends AbstractConfig {
     }
 
     /** The roles configuration named by {@code roles.config.file}, loaded and validated. */
-    public RolesConfig rolesConfig() {
-        return RolesConfig.load(getString(ROLES_CONFIG_FILE_CONFIG));
+    public RolesModel rolesConfig() {
+        return RolesModel.load(getString(ROLES_CONFIG_FILE_CONFIG));
     }
 
     /** The maturity rules named by {@code maturity.config.file}, loaded and validated. */
-    public MaturityConfig maturityConfig() {
-        return MaturityConfig.load(getString(MATURITY_CONFIG_FILE_CONFIG));
+    public MaturityRules maturityConfig() {
+        return MaturityRules.load(getString(MATURITY_CONFIG_FILE_CONFIG));
     }
 
     /** {@code staff.roles}, or when it is empty the staff roles and levels of {@link #rolesConfig()}. */

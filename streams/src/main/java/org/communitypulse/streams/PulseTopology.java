@@ -5,8 +5,14 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.serde.AvroSerdes;
+import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.engagement.EngagementSettings;
+import org.communitypulse.streams.engagement.EngagementTopology;
+import org.communitypulse.streams.intake.IntakeSettings;
+import org.communitypulse.streams.maturity.MaturityTopology;
 import org.communitypulse.streams.reconciliation.ReconciliationSettings;
 import org.communitypulse.streams.reconciliation.ReconciliationTopology;
+import org.communitypulse.streams.roles.RolesTopology;
 
 /**
  * The whole pipeline: one intake feeding the engagement family ({@link EngagementTopology}), the roles family
@@ -18,48 +24,24 @@ public final class PulseTopology {
     private PulseTopology() {
     }
 
-    /** With the default role alert thresholds and the shipped maturity rules. */
-    public static Topology build(Topics topics, AvroSerdes serdes, IntakeSettings intake, EngagementSettings engagement,
-                                 AlertSettings alerting, RolesConfig roles) {
-        return build(topics, serdes, intake, engagement, alerting, roles, RoleAlertSettings.defaults(),
-                MaturityConfig.defaults());
-    }
-
-    /** As above, with the thresholds of the roles family's alerts (judged on the engagement alerts' clock). */
-    public static Topology build(Topics topics, AvroSerdes serdes, IntakeSettings intake, EngagementSettings engagement,
-                                 AlertSettings alerting, RolesConfig roles, RoleAlertSettings roleAlerts) {
-        return build(topics, serdes, intake, engagement, alerting, roles, roleAlerts, MaturityConfig.defaults());
-    }
-
-    /** As the six-argument build, with the maturity rules ({@code maturity.yaml}). */
-    public static Topology build(Topics topics, AvroSerdes serdes, IntakeSettings intake, EngagementSettings engagement,
-                                 AlertSettings alerting, RolesConfig roles, MaturityConfig maturity) {
-        return build(topics, serdes, intake, engagement, alerting, roles, RoleAlertSettings.defaults(), maturity);
-    }
-
-    public static Topology build(Topics topics, AvroSerdes serdes, IntakeSettings intake, EngagementSettings engagement,
-                                 AlertSettings alerting, RolesConfig roles, RoleAlertSettings roleAlerts,
-                                 MaturityConfig maturity) {
-        return build(topics, serdes, intake, engagement, alerting, roles, roleAlerts, maturity,
-                PulseStreamsConfig.DEFAULT_ALERT_HEALTH_RESOLVE_AFTER_WEEKS);
-    }
-
-    /** As above, HEALTH_AT_RISK resolving after {@code healthResolveAfterWeeks} healthy weeks. */
-    public static Topology build(Topics topics, AvroSerdes serdes, IntakeSettings intake, EngagementSettings engagement,
-                                 AlertSettings alerting, RolesConfig roles, RoleAlertSettings roleAlerts,
-                                 MaturityConfig maturity, int healthResolveAfterWeeks) {
+    /** The whole pipeline with {@code settings} (see {@link PulseSettings#defaults()}). */
+    public static Topology build(Topics topics, AvroSerdes serdes, PulseSettings settings) {
+        IntakeSettings intake = settings.intake();
+        EngagementSettings engagement = settings.engagement();
+        AlertSettings alerting = settings.alerts();
         StreamsBuilder builder = new StreamsBuilder();
         EngagementTopology.addSource(builder, topics);
         ReconciliationTopology.addPlatformCounts(builder, topics);
+        RuntimeHooks hooks = settings.hooks();
         Topology topology = EngagementTopology.addTo(builder.build(), topics, serdes, intake, engagement, alerting,
-                List.of(RolesTopology.ROLES, MaturityTopology.MATURITY, ReconciliationTopology.RECONCILIATION));
-        RolesTopology.addTo(topology, EngagementTopology.INTAKE, topics, roles, alerting, roleAlerts,
-                engagement.emitInterval(), engagement.stateCacheEntries());
-        MaturityTopology.addTo(topology, EngagementTopology.INTAKE, topics, maturity, roles,
-                engagement.emitInterval(), intake.clock(), alerting, healthResolveAfterWeeks,
+                hooks, List.of(RolesTopology.ROLES, MaturityTopology.MATURITY, ReconciliationTopology.RECONCILIATION));
+        RolesTopology.addTo(topology, EngagementTopology.INTAKE, topics, settings.roles(), alerting, hooks.gate(),
+                settings.roleAlerts(), engagement.emitInterval(), engagement.stateCacheEntries());
+        MaturityTopology.addTo(topology, EngagementTopology.INTAKE, topics, settings.maturity(), settings.roles(),
+                engagement.emitInterval(), hooks, alerting, settings.healthResolveAfterWeeks(),
                 engagement.stateCacheEntries());
         return ReconciliationTopology.addTo(topology, EngagementTopology.INTAKE, topics,
-                new ReconciliationSettings(engagement.emitInterval(), alerting.gate()),
+                new ReconciliationSettings(engagement.emitInterval(), hooks.gate()),
                 EngagementTopology.ALERTS_VIEW_STORE);
     }
 }

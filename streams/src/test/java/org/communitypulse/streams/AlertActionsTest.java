@@ -1,6 +1,5 @@
 package org.communitypulse.streams;
 
-import org.communitypulse.streams.query.DriverViewStores;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,7 +27,12 @@ import org.communitypulse.schemas.avro.AlertKey;
 import org.communitypulse.schemas.avro.AlertState;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.SourcePlatform;
+import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.engagement.EngagementSettings;
+import org.communitypulse.streams.engagement.EngagementTopology;
+import org.communitypulse.streams.intake.IntakeSettings;
 import org.communitypulse.streams.query.CommunityQueries;
+import org.communitypulse.streams.query.DriverViewStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -57,8 +61,8 @@ class AlertActionsTest {
 
         Run() {
             pipeline = pipelines.start((topics, serdes) -> EngagementTopology.build(topics, serdes,
-                    new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK), EngagementSettings.defaults(),
-                    AlertSettings.defaults().withWallClock(false)), DAY_0.atStartOfDay().toInstant(ZoneOffset.UTC));
+                    new IntakeSettings(Optional.empty(), Duration.ofDays(1)), EngagementSettings.defaults(),
+                    AlertSettings.defaults().withWallClock(false), RuntimeHooks.defaults().withClock(CLOCK)), DAY_0.atStartOfDay().toInstant(ZoneOffset.UTC));
             driver = pipeline.driver;
             in = pipeline.activity;
             actions = driver.createInputTopic(pipeline.topics.alertActions().name(),

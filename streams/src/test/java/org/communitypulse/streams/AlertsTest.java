@@ -22,6 +22,10 @@ import org.communitypulse.schemas.avro.AlertKey;
 import org.communitypulse.schemas.avro.AlertState;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.SourcePlatform;
+import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.engagement.EngagementSettings;
+import org.communitypulse.streams.engagement.EngagementTopology;
+import org.communitypulse.streams.intake.IntakeSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -51,8 +55,8 @@ class AlertsTest {
 
         Run(AlertSettings settings) {
             PipelineDriver pipeline = pipelines.start((topics, serdes) -> EngagementTopology.build(topics, serdes,
-                    new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK), EngagementSettings.defaults(),
-                    settings), DAY_0.atStartOfDay().toInstant(ZoneOffset.UTC));
+                    new IntakeSettings(Optional.empty(), Duration.ofDays(1)), EngagementSettings.defaults(),
+                    settings, RuntimeHooks.defaults().withClock(CLOCK)), DAY_0.atStartOfDay().toInstant(ZoneOffset.UTC));
             driver = pipeline.driver;
             in = pipeline.activity;
             alerts = pipeline.output(pipeline.topics.alerts());
@@ -259,7 +263,7 @@ class AlertsTest {
         Run run = new Run(new AlertSettings(false, d.silenceDays(), d.baselineRatio(), d.baselineRecoverRatio(),
                 d.baselineMin(), d.baselineFireAfterDays(), d.responseShareMin(), d.responseRecoverShare(),
                 d.responseMinThreads(), d.backlogMax(), d.backlogRecover(), d.fireAfterDays(), d.resolveAfterDays(),
-                d.rebaselineWeeks(), d.rebaselineSpread(), 4, d.trend(), d.gate()));
+                d.rebaselineWeeks(), d.rebaselineSpread(), 4, d.trend()));
         history(42 + 70, day -> day < 42 ? 60 : (int) Math.round(60 * Math.pow(0.5, (day - 42) / 14.0)))
                 .forEach(day -> day.forEach(e -> run.in.pipeInput("bikes", e)));
         run.driver.advanceWallClockTime(Duration.ofSeconds(1));

@@ -35,6 +35,10 @@ import org.communitypulse.schemas.avro.SourcePlatform;
 import org.communitypulse.schemas.avro.TrailingEngagement;
 import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
+import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.engagement.EngagementSettings;
+import org.communitypulse.streams.engagement.EngagementTopology;
+import org.communitypulse.streams.intake.IntakeSettings;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,8 +83,8 @@ class EngagementMetricsTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDirs.resolve("run-" + runs++).toString());
         TopologyTestDriver driver = new TopologyTestDriver(EngagementTopology.build(topics, serdes,
-                new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK), settings,
-                AlertSettings.defaults().withWallClock(false)), props);
+                new IntakeSettings(Optional.empty(), Duration.ofDays(1)), settings,
+                AlertSettings.defaults().withWallClock(false), RuntimeHooks.defaults().withClock(CLOCK)), props);
         drivers.add(driver);
         TestInputTopic<String, ActivityEvent> in = driver.createInputTopic(topics.activity().name(),
                 topics.activity().keySerde().serializer(), topics.activity().valueSerde().serializer());

@@ -40,8 +40,12 @@ import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.PipelineObserver.IntakeOutcome;
+import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.engagement.EngagementSettings;
+import org.communitypulse.streams.engagement.EngagementTopology;
 import org.communitypulse.streams.http.MicrometerPipelineObserver;
-import org.communitypulse.streams.internals.RejectReason;
+import org.communitypulse.streams.intake.IntakeSettings;
+import org.communitypulse.streams.intake.RejectReason;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,9 +86,10 @@ class EngagementTopologyTest {
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
             props.put(StreamsConfig.STATE_DIR_CONFIG, stateDirs.resolve("run-" + runs++).toString());
             driver = new TopologyTestDriver(
-                    EngagementTopology.build(topics, serdes, settings,
-                    EngagementSettings.defaults().withObserver(new MicrometerPipelineObserver(meters)),
-                    AlertSettings.defaults().withWallClock(false)), props);
+                    EngagementTopology.build(topics, serdes, settings, EngagementSettings.defaults(),
+                    AlertSettings.defaults().withWallClock(false),
+                    RuntimeHooks.defaults().withClock(CLOCK).withObserver(new MicrometerPipelineObserver(meters))),
+                    props);
             drivers.add(driver);
             activity = driver.createInputTopic(topics.activity().name(),
                     topics.activity().keySerde().serializer(), topics.activity().valueSerde().serializer());
@@ -155,7 +160,7 @@ class EngagementTopologyTest {
     }
 
     private static IntakeSettings settings() {
-        return new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK);
+        return new IntakeSettings(Optional.empty(), Duration.ofDays(1));
     }
 
     private static CommunityDayKey key(String community, LocalDate day) {
@@ -258,7 +263,7 @@ class EngagementTopologyTest {
         String[] communities = {"bikes", "cooking", "chess"};
         // Identity events are not activity: they have a family of their own (IdentityResolutionTest).
         EventType[] types = Arrays.stream(EventType.values()).filter(t -> t != EventType.UNKNOWN
-                        && !org.communitypulse.streams.internals.IdentityProcessor.isIdentityEvent(t))
+                        && !org.communitypulse.streams.identity.IdentityEvents.isIdentityEvent(t))
                 .toArray(EventType[]::new);
         Instant start = Instant.parse("2024-05-29T00:00:00Z");
         List<ActivityEvent> events = new ArrayList<>();
@@ -377,7 +382,7 @@ class EngagementTopologyTest {
 
     @Test
     void shouldDivertToLateTopicWhenOlderThanHorizonBehindNewestEvent() {
-        Run run = new Run(new IntakeSettings(Optional.of(Duration.ofDays(7)), Duration.ofDays(1), CLOCK));
+        Run run = new Run(new IntakeSettings(Optional.of(Duration.ofDays(7)), Duration.ofDays(1)));
         Instant newest = Instant.parse("2024-05-31T10:00:00Z");
         ActivityEvent current = event("now", "bikes", EventType.THREAD_CREATED, "alice", newest);
         ActivityEvent sixDaysOld = event("six", "bikes", EventType.THREAD_CREATED, "bob", newest.minus(Duration.ofDays(6)));

@@ -28,6 +28,13 @@ import org.communitypulse.schemas.avro.AlertKey;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
+import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.engagement.EngagementSettings;
+import org.communitypulse.streams.engagement.EngagementTopology;
+import org.communitypulse.streams.intake.IntakeSettings;
+import org.communitypulse.streams.maturity.MaturityRules;
+import org.communitypulse.streams.roles.RoleAlertSettings;
+import org.communitypulse.streams.roles.RolesModel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,9 +66,11 @@ class HealthAlertsTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("run-" + System.nanoTime()).toString());
         driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
-                new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK), EngagementSettings.defaults(),
-                AlertSettings.defaults().withWallClock(false).withGate(gate), RolesConfig.defaults(),
-                RoleAlertSettings.defaults(), MaturityConfig.defaults(), resolveAfterWeeks), props);
+                PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)),
+                        EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false),
+                        RolesModel.defaults()).withRoleAlerts(RoleAlertSettings.defaults())
+                        .withMaturity(MaturityRules.defaults()).withHealthResolveAfterWeeks(resolveAfterWeeks)
+                        .withHooks(RuntimeHooks.defaults().withClock(CLOCK).withGate(gate))), props);
         activity = driver.createInputTopic(topics.activity().name(), topics.activity().keySerde().serializer(),
                 topics.activity().valueSerde().serializer());
         alerts = driver.createOutputTopic(topics.alerts().name(), topics.alerts().keySerde().deserializer(),

@@ -36,6 +36,10 @@ import org.communitypulse.schemas.avro.MemberEngagement;
 import org.communitypulse.schemas.avro.MemberKey;
 import org.communitypulse.schemas.avro.SourcePlatform;
 import org.communitypulse.schemas.avro.SuggestionReason;
+import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.engagement.EngagementSettings;
+import org.communitypulse.streams.engagement.EngagementTopology;
+import org.communitypulse.streams.intake.IntakeSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -70,8 +74,8 @@ class IdentityResolutionTest {
 
         Pipeline() {
             PipelineDriver pipeline = pipelines.start((topics, serdes) -> EngagementTopology.build(topics, serdes,
-                    new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK), EngagementSettings.defaults(),
-                    AlertSettings.defaults().withWallClock(false)));
+                    new IntakeSettings(Optional.empty(), Duration.ofDays(1)), EngagementSettings.defaults(),
+                    AlertSettings.defaults().withWallClock(false), RuntimeHooks.defaults().withClock(CLOCK)));
             topics = pipeline.topics;
             driver = pipeline.driver;
             in = pipeline.activity;

@@ -35,6 +35,11 @@ import org.communitypulse.schemas.avro.SourcePlatform;
 import org.communitypulse.schemas.avro.TrailingEngagement;
 import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
+import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.engagement.EngagementSettings;
+import org.communitypulse.streams.intake.IntakeSettings;
+import org.communitypulse.streams.maturity.MaturityRules;
+import org.communitypulse.streams.roles.RolesModel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,14 +66,15 @@ class MaturityTopologyTest {
     private TestOutputTopic<CommunityDayKey, CommunityHealth> health;
     private TestOutputTopic<CommunityDayKey, TrailingEngagement> trailing;
 
-    private void start(MaturityConfig config) {
+    private void start(MaturityRules config) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "maturity-topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("run-" + System.nanoTime()).toString());
         driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
-                new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK), EngagementSettings.defaults(),
-                AlertSettings.defaults().withWallClock(false), RolesConfig.defaults(), config), props);
+                PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)),
+                        EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false),
+                        RolesModel.defaults()).withMaturity(config).withHooks(RuntimeHooks.defaults().withClock(CLOCK))), props);
         activity = driver.createInputTopic(topics.activity().name(), topics.activity().keySerde().serializer(),
                 topics.activity().valueSerde().serializer());
         scorecards = out(topics.maturityScorecard());
@@ -88,9 +94,9 @@ class MaturityTopologyTest {
     }
 
     /** Goals on threads_week: attainment 0.5 (stage 2), 0.8 (stage 3), 1.0 (stage 4); none for stage 1. */
-    static MaturityConfig withGoals() {
-        MaturityConfig d = MaturityConfig.defaults();
-        return new MaturityConfig(d.stages(), d.competencies(), new MaturityConfig.Goals(Map.of(), Map.of(
+    static MaturityRules withGoals() {
+        MaturityRules d = MaturityRules.defaults();
+        return new MaturityRules(d.stages(), d.competencies(), new MaturityRules.Goals(Map.of(), Map.of(
                 "stage-2", Map.of("threads_week", 20.0),
                 "stage-3", Map.of("threads_week", 12.5),
                 "stage-4", Map.of("threads_week", 11.0))), d.programmedContent(), d.health());
@@ -121,10 +127,10 @@ class MaturityTopologyTest {
             int expected = stage;
             assertThat(card.getCompetencies()).as("stage-%d competencies", stage)
                     .extracting(c -> c.getCompetency() + "=" + c.getStage())
-                    .containsExactly(MaturityConfig.defaults().competencies().stream()
+                    .containsExactly(MaturityRules.defaults().competencies().stream()
                             .map(c -> c.id() + "=" + expected).toArray(String[]::new));
             assertThat(card.getOverallStage()).isEqualTo(stage);
-            assertThat(card.getOverallStageName()).isEqualTo(MaturityConfig.defaults().stageName(stage));
+            assertThat(card.getOverallStageName()).isEqualTo(MaturityRules.defaults().stageName(stage));
             assertThat(card.getOverallScore()).isBetween(25.0 * (stage - 1), 25.0 * stage);
             for (CompetencyScore c : card.getCompetencies()) {
                 assertThat(c.getScore()).as("%s of stage-%d", c.getCompetency(), stage)
@@ -184,8 +190,8 @@ class MaturityTopologyTest {
         CommunityHealth best = records.get(new CommunityDayKey("stage-4", WEEK));
         Map<String, Double> scores = best.getComponents().stream()
                 .collect(Collectors.toMap(c -> c.getName(), c -> c.getScore() == null ? -1 : c.getScore()));
-        assertThat(scores).containsEntry(MaturityConfig.PEER_SUPPORT, 80.0).containsEntry(MaturityConfig.COVERAGE, 100.0)
-                .containsEntry(MaturityConfig.RESPONSE, 90.9091);
+        assertThat(scores).containsEntry(MaturityRules.PEER_SUPPORT, 80.0).containsEntry(MaturityRules.COVERAGE, 100.0)
+                .containsEntry(MaturityRules.RESPONSE, 90.9091);
         assertThat(best.getComponents()).extracting(c -> c.getWeight()).containsExactly(0.3, 0.3, 0.2, 0.2);
         double expected = 0;
         for (var c : best.getComponents()) {
@@ -196,7 +202,7 @@ class MaturityTopologyTest {
 
         // No roles: coverage has no value and is left out of the mean.
         CommunityHealth low = records.get(new CommunityDayKey("stage-1", WEEK));
-        assertThat(low.getComponents().stream().filter(c -> c.getName().equals(MaturityConfig.COVERAGE))
+        assertThat(low.getComponents().stream().filter(c -> c.getName().equals(MaturityRules.COVERAGE))
                 .findFirst().orElseThrow().getScore()).isNull();
         // (0.3 x 100 engagement + 0.3 x 20 response + 0.2 x 100 peer support) / 0.8; too small to be thriving.
         assertThat(low.getScore()).isEqualTo(70.0);

@@ -2,6 +2,7 @@ package org.communitypulse.streams;
 
 import java.util.List;
 import org.communitypulse.schemas.avro.ActivityEvent;
+import org.communitypulse.streams.maturity.MaturityRules;
 
 /** The scripted stage communities of {@link MaturityTopologyTest}, for tests in other packages. */
 public final class MaturityTopologyTestAccess {
@@ -13,7 +14,7 @@ public final class MaturityTopologyTestAccess {
         return MaturityTopologyTest.ScriptedCommunity.events(stage);
     }
 
-    public static MaturityConfig withGoals() {
+    public static MaturityRules withGoals() {
         return MaturityTopologyTest.withGoals();
     }
 }

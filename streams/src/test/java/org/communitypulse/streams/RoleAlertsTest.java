@@ -22,6 +22,11 @@ import org.communitypulse.schemas.avro.AlertSeverity;
 import org.communitypulse.schemas.avro.AlertState;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.SourcePlatform;
+import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.engagement.EngagementSettings;
+import org.communitypulse.streams.intake.IntakeSettings;
+import org.communitypulse.streams.roles.RoleAlertSettings;
+import org.communitypulse.streams.roles.RolesModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -49,8 +54,10 @@ class RoleAlertsTest {
 
         Run(boolean wallClock) {
             PipelineDriver pipeline = pipelines.start((topics, serdes) -> PulseTopology.build(topics, serdes,
-                    new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK), EngagementSettings.defaults(),
-                    AlertSettings.defaults().withWallClock(wallClock), RolesConfig.defaults(), THRESHOLDS),
+                    PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)),
+                            EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(wallClock),
+                            RolesModel.defaults()).withRoleAlerts(THRESHOLDS)
+                            .withHooks(RuntimeHooks.defaults().withClock(CLOCK))),
                     DAY_0.atStartOfDay().toInstant(ZoneOffset.UTC));
             driver = pipeline.driver;
             in = pipeline.activity;

@@ -37,6 +37,11 @@ import org.communitypulse.schemas.avro.TrainingMetrics;
 import org.communitypulse.schemas.avro.ViolationKey;
 import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
+import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.engagement.EngagementSettings;
+import org.communitypulse.streams.intake.IntakeSettings;
+import org.communitypulse.streams.roles.RolesModel;
+import org.communitypulse.streams.roles.RolesTopology;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,8 +72,9 @@ class RolesTopologyTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("run-" + seq++).toString());
         driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
-                new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK), EngagementSettings.defaults(),
-                AlertSettings.defaults().withWallClock(false), RolesConfig.defaults()), props);
+                PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)),
+                        EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false),
+                        RolesModel.defaults()).withHooks(RuntimeHooks.defaults().withClock(CLOCK))), props);
         activity = driver.createInputTopic(topics.activity().name(), topics.activity().keySerde().serializer(),
                 topics.activity().valueSerde().serializer());
         members = out(topics.memberRoles());

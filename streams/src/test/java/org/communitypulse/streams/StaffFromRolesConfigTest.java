@@ -29,6 +29,10 @@ import org.communitypulse.schemas.avro.MemberRoles;
 import org.communitypulse.schemas.avro.SourcePlatform;
 import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
+import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.engagement.EngagementSettings;
+import org.communitypulse.streams.intake.IntakeSettings;
+import org.communitypulse.streams.roles.RolesModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,7 +88,7 @@ class StaffFromRolesConfigTest {
 
     @Test
     void shouldKeepAMemberAPeerWhenTheOrganisationsRolesYamlSaysTheRoleIsNotStaff() throws IOException {
-        String yaml = new String(RolesConfig.class.getResourceAsStream("roles.yaml").readAllBytes(),
+        String yaml = new String(RolesModel.class.getResourceAsStream("roles.yaml").readAllBytes(),
                 StandardCharsets.UTF_8).replace("""
                   - id: customer-service-champion
                     name: Customer Service Champion
@@ -98,7 +102,7 @@ class StaffFromRolesConfigTest {
 
         Run run = run(Map.of(PulseStreamsConfig.ROLES_CONFIG_FILE_CONFIG, file.toString()));
 
-        assertThat(RolesConfig.load(file.toString()).staffIds()).doesNotContain("customer-service-champion")
+        assertThat(RolesModel.load(file.toString()).staffIds()).doesNotContain("customer-service-champion")
                 .contains("corporate-user", "sponsor", "moderator");
         assertThat(run.daily(LocalDate.parse("2024-04-05")).getPeerReplies()).isEqualTo(1);
         // dan's level is still staff: only carol's reply is a peer's on 04-07.
@@ -116,8 +120,8 @@ class StaffFromRolesConfigTest {
     @Test
     void shouldDefaultToTheShippedStaffRolesWhenNothingIsConfigured() {
         assertThat(EngagementSettings.defaults().staffRoles()).containsExactlyInAnyOrderElementsOf(
-                RolesConfig.defaults().staffIds());
-        assertThat(RolesConfig.defaults().staffIds()).contains("sponsor", "community-manager",
+                RolesModel.defaults().staffIds());
+        assertThat(RolesModel.defaults().staffIds()).contains("sponsor", "community-manager",
                 "customer-service-champion", "corporate-user", "account-manager", "moderator", "admin", "staff")
                 .doesNotContain("basic", "helper", "mentor");
     }
@@ -141,8 +145,9 @@ class StaffFromRolesConfigTest {
         props.put(StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state-" + System.nanoTime()).toString());
         EngagementSettings engagement = EngagementSettings.from(config);
         try (TopologyTestDriver driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
-                new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK), engagement,
-                AlertSettings.defaults().withWallClock(false), config.rolesConfig()), props)) {
+                PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)),
+                        engagement, AlertSettings.defaults().withWallClock(false), config.rolesConfig())
+                        .withHooks(RuntimeHooks.defaults().withClock(CLOCK))), props)) {
             TestInputTopic<String, ActivityEvent> in = driver.createInputTopic(topics.activity().name(),
                     topics.activity().keySerde().serializer(), topics.activity().valueSerde().serializer());
             history().forEach(e -> in.pipeInput(C, e));

@@ -15,8 +15,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
-import org.communitypulse.cli.ReplayRunner;
-import org.communitypulse.cli.StreamsCatchUp;
 import org.communitypulse.embedded.ApicurioRegistry;
 import org.communitypulse.embedded.EmbeddedKafkaCluster;
 import org.communitypulse.embedded.KafkaCluster;
@@ -25,6 +23,7 @@ import org.communitypulse.ingest.KafkaEventSink;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.streams.PulseStreamsApp;
 import org.communitypulse.streams.PulseStreamsConfig;
+import org.communitypulse.streams.StreamsCatchUp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -104,8 +103,8 @@ class BrokerRestartIT {
 
                 sending.get(RUN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 try (Admin admin = Admin.create(kafka.clientConfig())) {
-                    ReplayRunner.awaitEmitted(new StreamsCatchUp(admin, appId, app.topics().activity().name()), app,
-                            RUN_TIMEOUT);
+                    app.awaitCaughtUp(new StreamsCatchUp(admin, appId, app.topics().activity().name()),
+                            RUN_TIMEOUT, false);
                 }
                 faulty = OutputSnapshot.read(kafka.bootstrapServers(), app.topics(), appId, Duration.ofMinutes(2));
                 counters = new long[] {PlatformTestBase.metric(app, "accepted-total"), PlatformTestBase.metric(app, "duplicates-total"),
@@ -147,8 +146,7 @@ class BrokerRestartIT {
             app.awaitRunning(Duration.ofSeconds(90));
             input.sendTo(kafka.bootstrapServers(), app.topics().activity());
             try (Admin admin = Admin.create(kafka.clientConfig())) {
-                ReplayRunner.awaitEmitted(new StreamsCatchUp(admin, appId, app.topics().activity().name()), app,
-                        RUN_TIMEOUT);
+                app.awaitCaughtUp(new StreamsCatchUp(admin, appId, app.topics().activity().name()), RUN_TIMEOUT, false);
             }
             return OutputSnapshot.read(kafka.bootstrapServers(), app.topics(), appId, Duration.ofMinutes(2));
         }

@@ -21,8 +21,6 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.communitypulse.cli.ReplayRunner;
-import org.communitypulse.cli.StreamsCatchUp;
 import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.avro.CommunityState;
@@ -30,6 +28,7 @@ import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.PulseStreamsApp;
 import org.communitypulse.streams.PulseStreamsConfig;
+import org.communitypulse.streams.StreamsCatchUp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -122,8 +121,7 @@ class HardKillIT extends PlatformTestBase {
             app.awaitRunning(Duration.ofSeconds(90));
             input.sendTo(SharedPlatform.kafka().bootstrapServers(), app.topics().activity());
             try (Admin admin = Admin.create(SharedPlatform.kafka().clientConfig())) {
-                ReplayRunner.awaitEmitted(new StreamsCatchUp(admin, appId, app.topics().activity().name()), app,
-                        RUN_TIMEOUT);
+                app.awaitCaughtUp(new StreamsCatchUp(admin, appId, app.topics().activity().name()), RUN_TIMEOUT, false);
             }
             long counted = metric(app, "accepted-total") + metric(app, "duplicates-total") + metric(app, "late-total")
                     + metric(app, "dead-lettered-total");
@@ -203,7 +201,7 @@ class HardKillIT extends PlatformTestBase {
             }
             try (StreamsProcess process = StreamsProcess.start(kafka.bootstrapServers(), registry.ccompatUrl(), prefix,
                     appId, state, config, log)) {
-                SettledOutputs.await(admin, catchUp, ReplayRunner.metricTopics(topics).stream().map(Topic::name).toList(),
+                SettledOutputs.await(admin, catchUp, topics.metricTopics().stream().map(Topic::name).toList(),
                         EMIT_INTERVAL, pending, RUN_TIMEOUT, process::isAlive, () -> process.logTail(40));
                 OutputSnapshot snapshot = OutputSnapshot.read(kafka.bootstrapServers(), topics, appId,
                         Duration.ofMinutes(2));

@@ -47,7 +47,7 @@ record OutputSnapshot(Map<String, Map<String, String>> latest, Map<String, List<
         Map<String, Map<String, String>> latest = new TreeMap<>();
         Map<String, List<String>> alerts = new TreeMap<>();
         long[] read = new long[1];
-        for (Topic<?, ?> topic : ReplayRunner.metricTopics(topics)) {
+        for (Topic<?, ?> topic : topics.metricTopics()) {
             Map<String, String> perKey = new TreeMap<>();
             // Without the prefix, so runs on different topic prefixes compare.
             latest.put(topic.name().substring(topics.prefix().length()), perKey);

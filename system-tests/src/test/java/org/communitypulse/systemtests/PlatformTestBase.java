@@ -1,18 +1,17 @@
 package org.communitypulse.systemtests;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
-import java.nio.file.Path;
-import org.communitypulse.cli.ReplayRunner;
-import org.communitypulse.cli.StreamsCatchUp;
 import org.communitypulse.embedded.ApicurioRegistry;
 import org.communitypulse.embedded.KafkaCluster;
-import org.junit.jupiter.api.Assumptions;
 import org.communitypulse.streams.PulseStreamsApp;
+import org.communitypulse.streams.StreamsCatchUp;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 
 /** Integration tests on the JVM-wide broker and registry of {@link SharedPlatform}. */
@@ -34,9 +33,8 @@ abstract class PlatformTestBase {
     static void awaitProcessedAndEmitted(String applicationId, PulseStreamsApp app, Duration timeout)
             throws Exception {
         try (Admin admin = Admin.create(kafka.clientConfig())) {
-            // awaitEmitted also waits for every input record to be committed: one wait covers both.
-            ReplayRunner.awaitEmitted(new StreamsCatchUp(admin, applicationId, app.topics().activity().name()), app,
-                    timeout);
+            // awaitCaughtUp also waits for every input record to be committed: one wait covers both.
+            app.awaitCaughtUp(new StreamsCatchUp(admin, applicationId, app.topics().activity().name()), timeout, false);
         }
     }
 

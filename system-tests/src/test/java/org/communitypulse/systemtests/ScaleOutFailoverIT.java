@@ -13,8 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.communitypulse.cli.ReplayRunner;
-import org.communitypulse.cli.StreamsCatchUp;
 import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.avro.CommunityState;
@@ -22,6 +20,7 @@ import org.communitypulse.schemas.registry.RestSchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.PulseStreamsApp;
 import org.communitypulse.streams.PulseStreamsConfig;
+import org.communitypulse.streams.StreamsCatchUp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,7 +78,7 @@ class ScaleOutFailoverIT extends PlatformTestBase {
                 victim.kill();
                 System.out.printf("[scale-out] killed instance 0 (pid %d) at %d of %d records%n", victim.pid(), at,
                         input.records());
-                SettledOutputs.await(admin, catchUp, ReplayRunner.metricTopics(topics).stream().map(Topic::name)
+                SettledOutputs.await(admin, catchUp, topics.metricTopics().stream().map(Topic::name)
                                 .toList(), EMIT_INTERVAL,
                         () -> SettledOutputs.pendingInChangelog(kafka.bootstrapServers(), appId, communityState),
                         RUN_TIMEOUT, () -> instances.get(1).isAlive() && instances.get(2).isAlive(),

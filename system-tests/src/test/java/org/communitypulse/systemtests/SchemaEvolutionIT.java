@@ -25,8 +25,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.communitypulse.cli.ReplayRunner;
-import org.communitypulse.cli.StreamsCatchUp;
 import org.communitypulse.ingest.KafkaEventSink;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.EventType;
@@ -36,6 +34,7 @@ import org.communitypulse.schemas.registry.SchemaRegistryException;
 import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.PulseStreamsApp;
 import org.communitypulse.streams.PulseStreamsConfig;
+import org.communitypulse.streams.StreamsCatchUp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,7 +83,7 @@ class SchemaEvolutionIT extends PlatformTestBase {
             assertThat(client.getId(subject, v2)).as("v2 registered under " + subject).isPositive();
 
             try (Admin admin = Admin.create(kafka.clientConfig())) {
-                ReplayRunner.awaitEmitted(new StreamsCatchUp(admin, appId, topic), app, Duration.ofMinutes(2));
+                app.awaitCaughtUp(new StreamsCatchUp(admin, appId, topic), Duration.ofMinutes(2), false);
             }
             OutputSnapshot out = OutputSnapshot.read(kafka.bootstrapServers(), app.topics(), appId, Duration.ofMinutes(1));
             assertThat(out.deadLetters()).as("dead letters").isZero();

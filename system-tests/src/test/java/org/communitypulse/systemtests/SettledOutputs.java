@@ -15,15 +15,14 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.communitypulse.cli.ReplayRunner;
-import org.communitypulse.cli.StreamsCatchUp;
 import org.communitypulse.schemas.avro.CommunityState;
-import org.communitypulse.streams.EngagementTopology;
-import org.communitypulse.streams.MaturityTopology;
+import org.communitypulse.streams.StreamsCatchUp;
+import org.communitypulse.streams.engagement.EngagementTopology;
+import org.communitypulse.streams.maturity.MaturityTopology;
 
 /**
  * When a Streams application in another process is finished with its input: the state stores that
- * {@link ReplayRunner#awaitEmitted} asks are out of reach there, so the broker has to tell. Finished
+ * {@code PulseStreamsApp#awaitCaughtUp} asks are out of reach there, so the broker has to tell. Finished
  * means every input record committed; no community with pending (processed, not yet emitted) periods
  * in the committed changelog of the community store; and the output topics' ends unchanged for longer
  * than {@value #QUIET_INTERVALS} emission intervals with no transaction open on them.

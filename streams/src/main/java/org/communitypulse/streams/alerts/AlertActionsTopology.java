@@ -10,7 +10,7 @@ import org.communitypulse.schemas.avro.AlertActionLog;
 import org.communitypulse.schemas.avro.AlertCondition;
 import org.communitypulse.schemas.avro.AlertKey;
 import org.communitypulse.schemas.serde.AvroSerdes;
-import org.communitypulse.streams.EngagementTopology;
+import org.communitypulse.streams.common.ViewKeys;
 
 /**
  * Acknowledgements and snoozes (docs/alerts.md#acknowledge-and-snooze): the actions topic feeds
@@ -25,6 +25,11 @@ public final class AlertActionsTopology {
     public static final String PROCESSOR = "alert-actions";
     /** Queryable: {@code communityId NUL condition} to that condition's {@link AlertActionLog}. */
     public static final String STORE = "alert-actions-store";
+    /**
+     * The latest alert per {@code communityId NUL condition} of every family that alerts, for the dashboard: the
+     * engagement family adds it, the others write to it too.
+     */
+    public static final String ALERTS_VIEW_STORE = "alerts-view-store";
 
     private AlertActionsTopology() {
     }
@@ -52,6 +57,6 @@ public final class AlertActionsTopology {
     }
 
     public static String key(String communityId, AlertCondition condition) {
-        return communityId + EngagementTopology.VIEW_KEY_SEPARATOR + condition.name();
+        return communityId + ViewKeys.SEPARATOR + condition.name();
     }
 }

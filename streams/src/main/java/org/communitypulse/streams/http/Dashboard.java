@@ -29,15 +29,15 @@ import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.communitypulse.schemas.avro.AlertAction;
-import org.communitypulse.streams.EngagementTopology;
 import org.communitypulse.streams.alerts.AlertActionPublisher;
+import org.communitypulse.streams.common.ViewStores;
+import org.communitypulse.streams.engagement.EngagementViews;
 import org.communitypulse.streams.http.AccessTokens.Scope;
 import org.communitypulse.streams.http.internals.LiveUpdates;
 import org.communitypulse.streams.http.internals.PeerClient;
 import org.communitypulse.streams.query.CommunityQueries;
 import org.communitypulse.streams.query.MaturityQueries;
-import org.communitypulse.streams.query.ViewStores;
-import org.communitypulse.streams.query.internals.RecordJson;
+import org.communitypulse.streams.query.RecordJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -256,7 +256,7 @@ public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
         if (self.isEmpty()) {
             return Optional.empty();
         }
-        KeyQueryMetadata metadata = streams.queryMetadataForKey(EngagementTopology.TRAILING_VIEW_STORE, community, KEYS);
+        KeyQueryMetadata metadata = streams.queryMetadataForKey(EngagementViews.TRAILING.store(), community, KEYS);
         if (metadata == null || KeyQueryMetadata.NOT_AVAILABLE.equals(metadata)
                 || HostInfo.unavailable().equals(metadata.activeHost())) {
             throw new InvalidStateStoreException("no instance holds " + community + " right now");

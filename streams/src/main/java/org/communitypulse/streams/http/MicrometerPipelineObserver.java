@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.SourcePlatform;
 import org.communitypulse.streams.PipelineObserver;
-import org.communitypulse.streams.internals.RejectReason;
+import org.communitypulse.streams.intake.RejectReason;
 
 /**
  * The pipeline's own meters: {@code pulse_intake_events_total{outcome,reason}} (every record the intake

@@ -15,8 +15,8 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.communitypulse.schemas.avro.Reconciliation;
-import org.communitypulse.streams.query.ViewStores;
-import org.communitypulse.streams.reconciliation.ReconciliationTopology;
+import org.communitypulse.streams.common.ViewStores;
+import org.communitypulse.streams.reconciliation.ReconciliationViews;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +58,7 @@ public final class ReconciliationGauge implements AutoCloseable {
         try {
             Map<String, Long> missing = new TreeMap<>();
             for (ReadOnlyKeyValueStore<String, Reconciliation> partition :
-                    stores.<Reconciliation>partitions(ReconciliationTopology.VIEW_STORE)) {
+                    ReconciliationViews.RECONCILIATION.partitions(stores)) {
                 try (KeyValueIterator<String, Reconciliation> it = partition.all()) {
                     while (it.hasNext()) {
                         Reconciliation day = it.next().value;

@@ -2,7 +2,6 @@ package org.communitypulse.streams.http;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
-import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -11,6 +10,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -18,7 +18,8 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.apache.kafka.streams.KafkaStreams;
-import org.communitypulse.streams.internals.IntakeMetrics;
+import org.communitypulse.streams.common.PulseSensors;
+import org.communitypulse.streams.intake.IntakeTopology;
 
 /**
  * The Prometheus registry of one Streams instance: JVM and process meters, and every Kafka Streams
@@ -39,8 +40,8 @@ public final class StreamsMeters implements AutoCloseable {
     public static final Duration KAFKA_METRICS_REFRESH = Duration.ofSeconds(5);
 
     /** The binder's name prefix of group {@code stream-pulse-metrics}, and its tag key of the entity. */
-    private static final String CUSTOM_PREFIX = "kafka.stream." + IntakeMetrics.SCOPE + ".";
-    private static final String ENTITY_TAG = IntakeMetrics.SCOPE + ".id";
+    private static final String CUSTOM_PREFIX = "kafka.stream." + PulseSensors.SCOPE + ".";
+    private static final String ENTITY_TAG = PulseSensors.SCOPE + ".id";
 
     private final PrometheusMeterRegistry registry;
     private final KafkaStreamsMetrics kafkaStreamsMetrics;
@@ -72,7 +73,7 @@ public final class StreamsMeters implements AutoCloseable {
     static boolean isIntakeSensor(Meter.Id id) {
         String entity = id.getTag(ENTITY_TAG);
         return id.getName().startsWith(CUSTOM_PREFIX) && entity != null
-                && (entity.equals(IntakeMetrics.ENTITY) || entity.startsWith(IntakeMetrics.ENTITY + "."));
+                && (entity.equals(IntakeTopology.METRICS_ENTITY) || entity.startsWith(IntakeTopology.METRICS_ENTITY + "."));
     }
 
     public PrometheusMeterRegistry registry() {

@@ -30,21 +30,25 @@ import org.communitypulse.schemas.avro.PolicyViolation;
 import org.communitypulse.schemas.avro.Reconciliation;
 import org.communitypulse.schemas.avro.ReconciliationStatus;
 import org.communitypulse.schemas.avro.RoleCoverage;
-import org.communitypulse.schemas.avro.TrainingMetrics;
 import org.communitypulse.schemas.avro.TrailingEngagement;
-import org.communitypulse.streams.EngagementTopology;
-import org.communitypulse.streams.RolesTopology;
+import org.communitypulse.schemas.avro.TrainingMetrics;
 import org.communitypulse.streams.alerts.AlertActionLogs;
 import org.communitypulse.streams.alerts.AlertActionsTopology;
-import org.communitypulse.streams.reconciliation.ReconciliationTopology;
-import org.communitypulse.streams.query.internals.RecordJson;
+import org.communitypulse.streams.alerts.AlertViews;
+import org.communitypulse.streams.common.View;
+import org.communitypulse.streams.common.ViewKeys;
+import org.communitypulse.streams.common.ViewStores;
+import org.communitypulse.streams.engagement.EngagementViews;
+import org.communitypulse.streams.query.RecordJson;
+import org.communitypulse.streams.reconciliation.ReconciliationViews;
+import org.communitypulse.streams.roles.RolesViews;
 
 /**
  * The dashboard's questions, answered from this instance's view stores as JSON (see
  * {@code docs/dashboard.md}). A community lives on one partition, so its questions are prefix ranges
  * of one store; listing communities walks each partition's keys, jumping from community to community.
  *
- * @see org.communitypulse.streams.EngagementTopology#DAILY_VIEW_STORE
+ * @see org.communitypulse.streams.engagement.EngagementTopology#DAILY_VIEW_STORE
  */
 public final class CommunityQueries {
 
@@ -58,7 +62,7 @@ public final class CommunityQueries {
     public static final int MAX_TOP_MEMBERS = 100;
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final char SEP = EngagementTopology.VIEW_KEY_SEPARATOR;
+    private static final char SEP = ViewKeys.SEPARATOR;
     /** The character after {@link #SEP}: {@code community + END} bounds the community's keys from above. */
     private static final char END = (char) (SEP + 1);
 
@@ -83,7 +87,7 @@ public final class CommunityQueries {
     public List<ObjectNode> summaries() {
         TreeSet<String> ids = new TreeSet<>();
         for (ReadOnlyKeyValueStore<String, TrailingEngagement> partition :
-                stores.<TrailingEngagement>partitions(EngagementTopology.TRAILING_VIEW_STORE)) {
+                EngagementViews.TRAILING.partitions(stores)) {
             ids.addAll(communityIds(partition));
         }
         List<ObjectNode> result = new ArrayList<>();
@@ -107,7 +111,7 @@ public final class CommunityQueries {
         LocalDate first = last.minusDays(SPARKLINE_DAYS - 1L);
         long[] activity = new long[SPARKLINE_DAYS];
         Instant updated = trailing.getUpdatedAt();
-        for (DailyEngagement day : this.<DailyEngagement>range(EngagementTopology.DAILY_VIEW_STORE, community,
+        for (DailyEngagement day : range(EngagementViews.DAILY, community,
                 first.toString(), last.toString())) {
             int i = (int) ChronoUnit.DAYS.between(first, day.getDay());
             if (i >= 0 && i < SPARKLINE_DAYS) {
@@ -147,12 +151,12 @@ public final class CommunityQueries {
 
     /** Daily records of {@code [from, to]} (days without activity have none); empty for an unknown community. */
     public Optional<ObjectNode> daily(String community, LocalDate from, LocalDate to) {
-        return ranged(EngagementTopology.DAILY_VIEW_STORE, community, from, to);
+        return ranged(EngagementViews.DAILY, community, from, to);
     }
 
     /** Trailing records of {@code [from, to]}; empty for an unknown community. */
     public Optional<ObjectNode> trailing(String community, LocalDate from, LocalDate to) {
-        return ranged(EngagementTopology.TRAILING_VIEW_STORE, community, from, to);
+        return ranged(EngagementViews.TRAILING, community, from, to);
     }
 
     /** Every weekly cohort, oldest first. */
@@ -162,7 +166,7 @@ public final class CommunityQueries {
         }
         ObjectNode node = NODES.objectNode().put("communityId", community);
         ArrayNode cohorts = node.putArray("cohorts");
-        for (CohortRetention cohort : this.<CohortRetention>range(EngagementTopology.RETENTION_VIEW_STORE,
+        for (CohortRetention cohort : range(EngagementViews.RETENTION,
                 community, "", null)) {
             cohorts.add(RecordJson.of(cohort));
         }
@@ -185,7 +189,7 @@ public final class CommunityQueries {
         }
         long staff = 0;
         long total = 0;
-        List<MemberEngagement> all = this.range(EngagementTopology.MEMBER_LEVELS_VIEW_STORE, community, "", null);
+        List<MemberEngagement> all = range(EngagementViews.MEMBER_LEVELS, community, "", null);
         for (MemberEngagement member : all) {
             levels.merge(member.getLevel(), 1L, Long::sum);
             total++;
@@ -256,7 +260,7 @@ public final class CommunityQueries {
         if (latestTrailing(community).isEmpty()) {
             return Optional.empty();
         }
-        List<RoleCoverage> coverage = range(RolesTopology.COVERAGE_VIEW_STORE, community, "", null);
+        List<RoleCoverage> coverage = range(RolesViews.COVERAGE, community, "", null);
         coverage.sort(Comparator.comparing((RoleCoverage c) -> !c.getRequired()).thenComparing(RoleCoverage::getRole));
         ObjectNode node = NODES.objectNode().put("communityId", community);
         node.put("requiredRoles", coverage.stream().filter(RoleCoverage::getRequired).count());
@@ -264,8 +268,8 @@ public final class CommunityQueries {
         node.put("filledRoles", coverage.stream().filter(RoleCoverage::getFilled).count());
         ArrayNode roles = node.putArray("roles");
         coverage.forEach(c -> roles.add(RecordJson.of(c)));
-        List<TrainingMetrics> training = range(RolesTopology.TRAINING_VIEW_STORE, community,
-                RolesTopology.TRAINING_VIEW_SUFFIX, RolesTopology.TRAINING_VIEW_SUFFIX);
+        List<TrainingMetrics> training = range(RolesViews.TRAINING, community,
+                RolesViews.TRAINING_SUFFIX, RolesViews.TRAINING_SUFFIX);
         if (training.isEmpty()) {
             node.putNull("training");
         } else {
@@ -279,7 +283,7 @@ public final class CommunityQueries {
         if (latestTrailing(community).isEmpty()) {
             return Optional.empty();
         }
-        List<PolicyViolation> open = range(RolesTopology.OPEN_VIOLATIONS_VIEW_STORE, community, "", null);
+        List<PolicyViolation> open = range(RolesViews.OPEN_VIOLATIONS, community, "", null);
         open.sort(Comparator.comparing(PolicyViolation::getOpenedAt).thenComparing(PolicyViolation::getViolationId));
         ObjectNode node = NODES.objectNode().put("communityId", community).put("count", open.size());
         ArrayNode list = node.putArray("open");
@@ -306,7 +310,7 @@ public final class CommunityQueries {
     }
 
     private List<Reconciliation> reconciliationDays(String community) {
-        return range(ReconciliationTopology.VIEW_STORE, community, "", null);
+        return range(ReconciliationViews.RECONCILIATION, community, "", null);
     }
 
     /**
@@ -356,7 +360,7 @@ public final class CommunityQueries {
         return node;
     }
 
-    private Optional<ObjectNode> ranged(String store, String community, LocalDate from, LocalDate to) {
+    private Optional<ObjectNode> ranged(View<?> store, String community, LocalDate from, LocalDate to) {
         Optional<TrailingEngagement> latest = latestTrailing(community);
         if (latest.isEmpty()) {
             return Optional.empty();
@@ -379,7 +383,7 @@ public final class CommunityQueries {
     }
 
     private Optional<TrailingEngagement> latestTrailing(String community) {
-        ReadOnlyKeyValueStore<String, TrailingEngagement> store = stores.store(EngagementTopology.TRAILING_VIEW_STORE);
+        ReadOnlyKeyValueStore<String, TrailingEngagement> store = EngagementViews.TRAILING.in(stores);
         try (KeyValueIterator<String, TrailingEngagement> it = store.reverseRange(community + SEP, community + END)) {
             return it.hasNext() ? Optional.of(it.next().value) : Optional.empty();
         }
@@ -389,7 +393,7 @@ public final class CommunityQueries {
     private AlertActionLog actions(String community, AlertCondition condition) {
         ReadOnlyKeyValueStore<String, AlertActionLog> store;
         try {
-            store = stores.store(AlertActionsTopology.STORE);
+            store = AlertViews.ACTIONS.in(stores);
         } catch (org.apache.kafka.streams.errors.UnknownStateStoreException e) {
             return null;
         }
@@ -397,17 +401,17 @@ public final class CommunityQueries {
     }
 
     private List<Alert> alerts(String community) {
-        return range(EngagementTopology.ALERTS_VIEW_STORE, community, "", null);
+        return range(AlertViews.ALERTS, community, "", null);
     }
 
     /**
      * Values of {@code community}'s keys with suffix in {@code [from, to]}; {@code to} null: to the end. A store
      * the topology does not have (an engagement-only topology has no roles views) holds nothing.
      */
-    private <V> List<V> range(String storeName, String community, String from, String to) {
+    private <V> List<V> range(View<V> view, String community, String from, String to) {
         ReadOnlyKeyValueStore<String, V> store;
         try {
-            store = stores.store(storeName);
+            store = view.in(stores);
         } catch (org.apache.kafka.streams.errors.UnknownStateStoreException e) {
             store = null;
         }

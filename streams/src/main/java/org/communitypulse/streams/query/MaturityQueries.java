@@ -18,9 +18,11 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.communitypulse.schemas.avro.CommunityHealth;
 import org.communitypulse.schemas.avro.CompetencyScore;
 import org.communitypulse.schemas.avro.MaturityScorecard;
-import org.communitypulse.streams.EngagementTopology;
-import org.communitypulse.streams.MaturityTopology;
-import org.communitypulse.streams.query.internals.RecordJson;
+import org.communitypulse.streams.common.View;
+import org.communitypulse.streams.common.ViewKeys;
+import org.communitypulse.streams.common.ViewStores;
+import org.communitypulse.streams.maturity.MaturityViews;
+import org.communitypulse.streams.query.RecordJson;
 
 /**
  * The maturity scorecard and health score of a community, week by week, from the maturity view stores
@@ -36,7 +38,7 @@ public final class MaturityQueries {
     public static final int MAX_RANGE_WEEKS = 530;
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final char SEP = EngagementTopology.VIEW_KEY_SEPARATOR;
+    private static final char SEP = ViewKeys.SEPARATOR;
     private static final char END = (char) (SEP + 1);
 
     private final ViewStores stores;
@@ -47,23 +49,23 @@ public final class MaturityQueries {
 
     /** The community's latest scorecard, if any week was scored. */
     public Optional<MaturityScorecard> latestScorecard(String community) {
-        return latest(MaturityTopology.SCORECARD_VIEW_STORE, community);
+        return latest(MaturityViews.SCORECARDS, community);
     }
 
     /** The community's latest health record, if any week was scored. */
     public Optional<CommunityHealth> latestHealth(String community) {
-        return latest(MaturityTopology.HEALTH_VIEW_STORE, community);
+        return latest(MaturityViews.HEALTH, community);
     }
 
     /** Scorecards of the weeks starting in {@code [from, to]} (default: the 26 weeks ending with the latest). */
     public Optional<ObjectNode> scorecards(String community, LocalDate from, LocalDate to) {
-        return weeks(MaturityTopology.SCORECARD_VIEW_STORE, community, from, to, "scorecards",
+        return weeks(MaturityViews.SCORECARDS, community, from, to, "scorecards",
                 latestScorecard(community).map(MaturityScorecard::getPeriodStart));
     }
 
     /** Health records of the weeks starting in {@code [from, to]}. */
     public Optional<ObjectNode> health(String community, LocalDate from, LocalDate to) {
-        return weeks(MaturityTopology.HEALTH_VIEW_STORE, community, from, to, "health",
+        return weeks(MaturityViews.HEALTH, community, from, to, "health",
                 latestHealth(community).map(CommunityHealth::getPeriodStart));
     }
 
@@ -159,8 +161,8 @@ public final class MaturityQueries {
         return node;
     }
 
-    private <V> Optional<V> latest(String storeName, String community) {
-        ReadOnlyKeyValueStore<String, V> store = store(storeName);
+    private <V> Optional<V> latest(View<V> view, String community) {
+        ReadOnlyKeyValueStore<String, V> store = store(view.store());
         if (store == null) {
             return Optional.empty();
         }
@@ -177,7 +179,7 @@ public final class MaturityQueries {
         }
     }
 
-    private Optional<ObjectNode> weeks(String storeName, String community, LocalDate from, LocalDate to, String field,
+    private Optional<ObjectNode> weeks(View<?> view, String community, LocalDate from, LocalDate to, String field,
                                        Optional<LocalDate> latest) {
         if (latest.isEmpty()) {
             return Optional.empty();
@@ -193,7 +195,7 @@ public final class MaturityQueries {
         ObjectNode node = NODES.objectNode().put("communityId", community).put("from", start.toString())
                 .put("to", end.toString());
         ArrayNode list = node.putArray(field);
-        ReadOnlyKeyValueStore<String, SpecificRecord> store = store(storeName);
+        ReadOnlyKeyValueStore<String, SpecificRecord> store = store(view.store());
         try (KeyValueIterator<String, SpecificRecord> it = store.range(community + SEP + start, community + SEP + end)) {
             while (it.hasNext()) {
                 SpecificRecord value = it.next().value;

@@ -6,10 +6,11 @@ import java.util.TreeSet;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.communitypulse.streams.common.ViewStores;
 
 /** {@link ViewStores} of a running Kafka Streams instance: its active tasks only (standbys may lag). */
 public final class StreamsViewStores implements ViewStores {

@@ -1,6 +1,5 @@
 package org.communitypulse.streams.http;
 
-import org.communitypulse.streams.query.DriverViewStores;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,13 +27,15 @@ import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
-import org.communitypulse.streams.AlertSettings;
-import org.communitypulse.streams.EngagementSettings;
-import org.communitypulse.streams.IntakeSettings;
+import org.communitypulse.streams.PulseSettings;
 import org.communitypulse.streams.PulseTopology;
-import org.communitypulse.streams.RolesConfig;
 import org.communitypulse.streams.TestEvents;
-import org.communitypulse.streams.query.ViewStores;
+import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.common.ViewStores;
+import org.communitypulse.streams.engagement.EngagementSettings;
+import org.communitypulse.streams.intake.IntakeSettings;
+import org.communitypulse.streams.query.DriverViewStores;
+import org.communitypulse.streams.roles.RolesModel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,8 +75,8 @@ class QueryParameterFuzzTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "fuzz-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
-        driver = new TopologyTestDriver(PulseTopology.build(topics, serdes, IntakeSettings.defaults(),
-                EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false), RolesConfig.defaults()),
+        driver = new TopologyTestDriver(PulseTopology.build(topics, serdes, PulseSettings.of(IntakeSettings.defaults(),
+                EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false), RolesModel.defaults())),
                 props);
         TestInputTopic<String, ActivityEvent> activity = driver.createInputTopic(topics.activity().name(),
                 topics.activity().keySerde().serializer(), topics.activity().valueSerde().serializer());

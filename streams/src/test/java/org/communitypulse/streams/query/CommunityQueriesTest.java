@@ -19,13 +19,14 @@ import org.communitypulse.schemas.avro.AlertCondition;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
-import org.communitypulse.streams.AlertSettings;
-import org.communitypulse.streams.EngagementSettings;
-import org.communitypulse.streams.EngagementTopology;
-import org.communitypulse.streams.IntakeSettings;
+import org.communitypulse.streams.PulseSettings;
 import org.communitypulse.streams.PulseTopology;
-import org.communitypulse.streams.RolesConfig;
 import org.communitypulse.streams.TestEvents;
+import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.engagement.EngagementSettings;
+import org.communitypulse.streams.engagement.EngagementTopology;
+import org.communitypulse.streams.intake.IntakeSettings;
+import org.communitypulse.streams.roles.RolesModel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,8 +55,9 @@ class CommunityQueriesTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
         driver = new TopologyTestDriver(roles
-                ? PulseTopology.build(topics, serdes, IntakeSettings.defaults(), EngagementSettings.defaults(),
-                        AlertSettings.defaults().withWallClock(false), RolesConfig.defaults())
+                ? PulseTopology.build(topics, serdes, PulseSettings.of(IntakeSettings.defaults(),
+                        EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false),
+                        RolesModel.defaults()))
                 : EngagementTopology.build(topics, serdes, IntakeSettings.defaults(),
                         EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false)), props);
         activity = driver.createInputTopic(topics.activity().name(), topics.activity().keySerde().serializer(),

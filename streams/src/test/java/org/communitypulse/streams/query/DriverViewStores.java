@@ -3,6 +3,7 @@ package org.communitypulse.streams.query;
 import java.util.List;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.communitypulse.streams.common.ViewStores;
 
 /** The view stores of a {@link TopologyTestDriver}: one task, so a store is its only partition. */
 public final class DriverViewStores {

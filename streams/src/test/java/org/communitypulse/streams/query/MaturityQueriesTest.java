@@ -22,12 +22,14 @@ import org.communitypulse.schemas.avro.AlertCondition;
 import org.communitypulse.schemas.avro.HealthStatus;
 import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
-import org.communitypulse.streams.AlertSettings;
-import org.communitypulse.streams.EngagementSettings;
-import org.communitypulse.streams.IntakeSettings;
 import org.communitypulse.streams.MaturityTopologyTestAccess;
+import org.communitypulse.streams.PulseSettings;
 import org.communitypulse.streams.PulseTopology;
-import org.communitypulse.streams.RolesConfig;
+import org.communitypulse.streams.RuntimeHooks;
+import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.engagement.EngagementSettings;
+import org.communitypulse.streams.intake.IntakeSettings;
+import org.communitypulse.streams.roles.RolesModel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,9 +53,10 @@ class MaturityQueriesTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
         driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
-                new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK), EngagementSettings.defaults(),
-                AlertSettings.defaults().withWallClock(false), RolesConfig.defaults(),
-                MaturityTopologyTestAccess.withGoals()), props);
+                PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)),
+                        EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false),
+                        RolesModel.defaults()).withMaturity(MaturityTopologyTestAccess.withGoals())
+                        .withHooks(RuntimeHooks.defaults().withClock(CLOCK))), props);
         TestInputTopic<String, ActivityEvent> activity = driver.createInputTopic(topics.activity().name(),
                 topics.activity().keySerde().serializer(), topics.activity().valueSerde().serializer());
         for (int stage = 1; stage <= 4; stage++) {

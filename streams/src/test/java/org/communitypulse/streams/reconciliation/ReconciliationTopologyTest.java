@@ -21,8 +21,8 @@ import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.Alert;
 import org.communitypulse.schemas.avro.AlertCondition;
-import org.communitypulse.schemas.avro.AlertState;
 import org.communitypulse.schemas.avro.AlertSeverity;
+import org.communitypulse.schemas.avro.AlertState;
 import org.communitypulse.schemas.avro.CommunityDayKey;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.PlatformDayCount;
@@ -32,15 +32,17 @@ import org.communitypulse.schemas.avro.SourcePlatform;
 import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.AlertGate;
-import org.communitypulse.streams.AlertSettings;
-import org.communitypulse.streams.EngagementSettings;
-import org.communitypulse.streams.EngagementTopology;
-import org.communitypulse.streams.IntakeSettings;
-import org.communitypulse.streams.MaturityConfig;
+import org.communitypulse.streams.PulseSettings;
 import org.communitypulse.streams.PulseStreamsConfig;
 import org.communitypulse.streams.PulseTopology;
-import org.communitypulse.streams.RoleAlertSettings;
-import org.communitypulse.streams.RolesConfig;
+import org.communitypulse.streams.RuntimeHooks;
+import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.engagement.EngagementSettings;
+import org.communitypulse.streams.engagement.EngagementTopology;
+import org.communitypulse.streams.intake.IntakeSettings;
+import org.communitypulse.streams.maturity.MaturityRules;
+import org.communitypulse.streams.roles.RoleAlertSettings;
+import org.communitypulse.streams.roles.RolesModel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,10 +80,12 @@ class ReconciliationTopologyTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("run-" + System.nanoTime()).toString());
         driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
-                new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK), EngagementSettings.defaults(),
-                AlertSettings.defaults().withWallClock(false).withGate(gate), RolesConfig.defaults(),
-                RoleAlertSettings.defaults(), MaturityConfig.defaults(),
-                PulseStreamsConfig.DEFAULT_ALERT_HEALTH_RESOLVE_AFTER_WEEKS), props, NOW);
+                PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)),
+                        EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false),
+                        RolesModel.defaults()).withRoleAlerts(RoleAlertSettings.defaults())
+                        .withMaturity(MaturityRules.defaults())
+                        .withHealthResolveAfterWeeks(PulseStreamsConfig.DEFAULT_ALERT_HEALTH_RESOLVE_AFTER_WEEKS)
+                        .withHooks(RuntimeHooks.defaults().withClock(CLOCK).withGate(gate))), props, NOW);
         activity = driver.createInputTopic(topics.activity().name(), topics.activity().keySerde().serializer(),
                 topics.activity().valueSerde().serializer());
         platform = driver.createInputTopic(topics.platformCounts().name(),
@@ -103,12 +107,10 @@ class ReconciliationTopologyTest {
     void platformCountsAreRepartitionedByCommunityIntoTheActivitySubTopology() {
         start(AlertGate.opened());
         String text = PulseTopology.build(topics, new AvroSerdes(new InMemorySchemaRegistryClient(), true),
-                IntakeSettings.defaults(), EngagementSettings.defaults(), AlertSettings.defaults(),
-                RolesConfig.defaults()).describe().toString();
+                PulseSettings.defaults()).describe().toString();
         assertThat(text).contains("reconciliation-platform-repartition");
         TopologyDescription.Subtopology withActivity = PulseTopology.build(topics,
-                        new AvroSerdes(new InMemorySchemaRegistryClient(), true), IntakeSettings.defaults(),
-                        EngagementSettings.defaults(), AlertSettings.defaults(), RolesConfig.defaults())
+                        new AvroSerdes(new InMemorySchemaRegistryClient(), true), PulseSettings.defaults())
                 .describe().subtopologies().stream()
                 .filter(s -> s.nodes().stream().anyMatch(n -> n.name().equals(EngagementTopology.INTAKE)))
                 .findFirst().orElseThrow();

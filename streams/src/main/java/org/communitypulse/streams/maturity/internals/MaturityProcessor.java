@@ -1,0 +1,673 @@
+package org.communitypulse.streams.maturity.internals;
+
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.communitypulse.schemas.avro.ActivityEvent;
+import org.communitypulse.schemas.avro.CommunityDayKey;
+import org.communitypulse.schemas.avro.CommunityHealth;
+import org.communitypulse.schemas.avro.DailyEngagement;
+import org.communitypulse.schemas.avro.EventType;
+import org.communitypulse.schemas.avro.MaturityScorecard;
+import org.communitypulse.schemas.avro.ThreadState;
+import org.communitypulse.schemas.avro.TrailingEngagement;
+import org.communitypulse.streams.common.Days;
+import org.communitypulse.streams.common.JsonSerde;
+import org.communitypulse.streams.common.ViewKeys;
+import org.communitypulse.streams.identity.IdentityChange;
+import org.communitypulse.streams.maturity.MaturityRules;
+import org.communitypulse.streams.roles.RoleEvents;
+import org.communitypulse.streams.roles.RolesEvaluator;
+import org.communitypulse.streams.roles.RolesModel;
+import org.communitypulse.streams.roles.RolesState;
+
+/**
+ * The maturity scorecard and health score per community and ISO week (see {@code docs/maturity.md}).
+ *
+ * <p>A sibling of the engagement and roles processors under the intake, on the same task: it folds each
+ * accepted event into small counters of its own (sources, programmed threads, askers and repliers, active
+ * days, each member's activity per day) and marks the community's weeks from the event's on as dirty. On a
+ * wall-clock punctuator it re-scores the dirty weeks of every community whose engagement records are
+ * emitted (no engagement marks pending), reading the engagement view stores and the roles state as they
+ * stand. Reading the shared stores instead of the output topics keeps one task, one transaction and no
+ * repartition; waiting for the engagement marks to drain makes each score a function of the events seen,
+ * whatever order they came in.
+ */
+public final class MaturityProcessor implements Processor<String, ActivityEvent, Object, Object> {
+
+    /** Stores this processor owns or reads. */
+    public record Stores(String state, String dirty, String scorecardView, String healthView,
+                         String engagementDaily, String engagementTrailing, String engagementDirty,
+                         String engagementThreads, String roles) {
+    }
+
+    /** Downstream node names. */
+    public record Children(String scorecard, String health) {
+    }
+
+    /**
+     * HEALTH_AT_RISK judging (see {@link HealthAlerts}): the lifecycle store (per community), the alerts view
+     * store, the alerts sink node, the resolve hysteresis in weeks and the gate of the other alerts.
+     */
+    public record Alerting(String lifecycleStore, String viewStore, String sink, int resolveAfterWeeks,
+                           org.communitypulse.streams.AlertGate gate) {
+    }
+
+    private static final char SEP = '\u0000';
+    private static final char END = '\u0001';
+    /** The value of a presence mark (never changed: stores keep it as is). */
+    private static final byte[] MARK = new byte[0];
+    private static final int WINDOW_WEEKS = 4;
+
+    /** Counters of one community and ISO week. Mutable: a serialisation shape. */
+    public static final class Week {
+        public long events;
+        public long complete;
+        public long programmed;
+        /** Bit d set: events on Monday + d. */
+        public int activeDays;
+        public TreeSet<String> sources = new TreeSet<>();
+    }
+
+    /** A community's event-time clock. */
+    public static final class Span {
+        public long firstAt = Long.MAX_VALUE;
+        public long latestAt = Long.MIN_VALUE;
+    }
+
+    private final Stores names;
+    private final Children children;
+    private final MaturityRules config;
+    private final RolesModel rolesConfig;
+    private final MaturityScorer scorer;
+    private final RolesEvaluator rolesEvaluator;
+    private final Duration interval;
+    private final Clock clock;
+    private final Alerting alerting;
+    private final HealthAlerts healthAlerts;
+
+    private ProcessorContext<Object, Object> context;
+    /**
+     * Spans and weeks as objects (or their stored JSON bytes until first written), marks and member days as
+     * bytes: see {@link JsonSerde#mixed()}. With the topology's object cache a read returns the cached object,
+     * so every change is followed by a put.
+     */
+    private KeyValueStore<String, Object> state;
+    private KeyValueStore<String, Long> dirty;
+    private KeyValueStore<String, MaturityScorecard> scorecards;
+    private KeyValueStore<String, CommunityHealth> healths;
+    private ReadOnlyKeyValueStore<String, DailyEngagement> daily;
+    private ReadOnlyKeyValueStore<String, TrailingEngagement> trailing;
+    private ReadOnlyKeyValueStore<String, byte[]> engagementDirty;
+    private ReadOnlyKeyValueStore<String, ThreadState> threads;
+    private ReadOnlyKeyValueStore<String, RolesState> roles;
+    private KeyValueStore<String, byte[]> lifecycles;
+    private KeyValueStore<String, org.communitypulse.schemas.avro.Alert> alertsView;
+
+    public MaturityProcessor(Stores names, Children children, MaturityRules config, RolesModel rolesConfig,
+                             Duration interval, Clock clock) {
+        this(names, children, config, rolesConfig, interval, clock, null);
+    }
+
+    /** With HEALTH_AT_RISK judged on each emission when {@code alerting} is not null. */
+    public MaturityProcessor(Stores names, Children children, MaturityRules config, RolesModel rolesConfig,
+                             Duration interval, Clock clock, Alerting alerting) {
+        this.alerting = alerting;
+        this.healthAlerts = alerting == null ? null : new HealthAlerts(alerting.resolveAfterWeeks());
+        this.names = names;
+        this.children = children;
+        this.config = config;
+        this.rolesConfig = rolesConfig;
+        this.scorer = new MaturityScorer(config);
+        this.rolesEvaluator = new RolesEvaluator(rolesConfig);
+        this.interval = interval;
+        this.clock = clock;
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.state = context.getStateStore(names.state());
+        this.dirty = context.getStateStore(names.dirty());
+        this.scorecards = context.getStateStore(names.scorecardView());
+        this.healths = context.getStateStore(names.healthView());
+        this.daily = context.getStateStore(names.engagementDaily());
+        this.trailing = context.getStateStore(names.engagementTrailing());
+        this.engagementDirty = context.getStateStore(names.engagementDirty());
+        this.threads = context.getStateStore(names.engagementThreads());
+        this.roles = context.getStateStore(names.roles());
+        if (alerting != null) {
+            this.lifecycles = context.getStateStore(alerting.lifecycleStore());
+            this.alertsView = alerting.viewStore() == null ? null : context.getStateStore(alerting.viewStore());
+        }
+        context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, now -> emitAll());
+    }
+
+    /** Communities whose scorecards wait for the next emission, as any reader of the dirty store sees them. */
+    public static long pendingCommunities(ReadOnlyKeyValueStore<String, Long> dirty) {
+        long n = 0;
+        try (KeyValueIterator<String, Long> it = dirty.all()) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public void process(Record<String, ActivityEvent> record) {
+        // The identity node sends erasures here too (a different value type under the same node).
+        Object value = record.value();
+        if (value instanceof IdentityChange change) {
+            if (change.erased()) {
+                erase(change);
+            }
+            return;
+        }
+        ActivityEvent event = (ActivityEvent) value;
+        String community = event.getCommunityId();
+        long at = event.getOccurredAt().toEpochMilli();
+        int day = Days.of(at);
+        int monday = Days.mondayOf(day);
+
+        Span span = JsonSerde.read(state.get(spanKey(community)), Span.class, Span::new);
+        // The week that was the latest is read at its Sunday now, no longer at the latest day: re-score it.
+        int rescoreFrom = span.latestAt != Long.MIN_VALUE && at > span.latestAt
+                ? Math.min(monday, Days.mondayOf(Days.of(span.latestAt))) : monday;
+        span.firstAt = Math.min(span.firstAt, at);
+        span.latestAt = Math.max(span.latestAt, at);
+        state.put(spanKey(community), span);
+
+        String weekKey = weekKey(community, monday);
+        Week week = JsonSerde.read(state.get(weekKey), Week.class, Week::new);
+        week.events++;
+        week.activeDays |= 1 << (day - monday);
+        week.sources.add(event.getSource().name());
+        boolean post = event.getType() == EventType.THREAD_CREATED || event.getType() == EventType.REPLY_CREATED;
+        String actor = event.getActorId() == null || event.getActorId().isBlank() ? null : event.getActorId();
+        if (actor != null && (!post || event.getThreadId() != null)) {
+            week.complete++;
+        }
+        if (event.getType() == EventType.THREAD_CREATED && config.programmedContent().matches(event.getAttributes())) {
+            week.programmed++;
+        }
+        state.put(weekKey, week);
+
+        if (RoleEvents.isRoleFamily(event.getType()) && state.get(rolesKey(community)) == null && roles.get(community) != null) {
+            // The community has just started to use roles: every week now has role signals (0 before its first
+            // grant) where it had none, whichever week this event fell in.
+            state.put(rolesKey(community), MARK);
+            rescoreFrom = Math.min(rescoreFrom, Days.mondayOf(Days.of(span.firstAt)));
+        }
+        if (event.getType() == EventType.REPLY_CREATED && event.getThreadId() != null) {
+            // A reply can answer a thread of an earlier week: the response shares of the day the thread was
+            // started change (the engagement processor, first under the intake, already folded this reply).
+            ThreadState thread = threads.get(ViewKeys.scoped(community, event.getThreadId()));
+            if (thread != null && thread.getCreatedAt() != null) {
+                rescoreFrom = Math.min(rescoreFrom, Days.mondayOf(Days.of(thread.getCreatedAt())));
+            }
+        }
+
+        if (actor != null) {
+            if (event.getType() == EventType.THREAD_CREATED) {
+                state.put(memberMarkKey(community, 'a', monday, actor), MARK);
+            } else if (event.getType() == EventType.REPLY_CREATED) {
+                state.put(memberMarkKey(community, 'r', monday, actor), MARK);
+            }
+            String dayKey = memberDayKey(community, actor, day);
+            byte[] last = (byte[]) state.get(dayKey);
+            if (last == null || ByteBuffer.wrap(last).getLong() < at) {
+                state.put(dayKey, ByteBuffer.allocate(Long.BYTES).putLong(at).array());
+            }
+        }
+        Long from = dirty.get(community);
+        if (from == null || rescoreFrom < from) {
+            dirty.put(community, (long) rescoreFrom);
+        }
+    }
+
+    private void emitAll() {
+        List<KeyValue<String, Long>> due = new ArrayList<>();
+        try (KeyValueIterator<String, Long> it = dirty.all()) {
+            it.forEachRemaining(due::add);
+        }
+        for (KeyValue<String, Long> entry : due) {
+            if (engagementPending(entry.key)) {
+                continue;
+            }
+            emit(entry.key, entry.value.intValue());
+            dirty.delete(entry.key);
+        }
+        judgeHealth();
+    }
+
+    /** Communities whose completed weeks are not all judged for HEALTH_AT_RISK yet (a replay waits for 0). */
+    public static long pendingAlerts(ReadOnlyKeyValueStore<String, byte[]> lifecycles) {
+        long n = 0;
+        try (KeyValueIterator<String, byte[]> it = lifecycles.all()) {
+            while (it.hasNext()) {
+                HealthAlerts.Lifecycle life = JsonSerde.read(it.next().value, HealthAlerts.Lifecycle.class,
+                        HealthAlerts.Lifecycle::new);
+                n += life.due != null && (life.next == null || life.next <= life.due) ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Judges, in week order, every completed week with a health record that is not judged yet, once the gate
+     * is open (a replay opens it when the whole history is in). A week once judged stays judged: a late event
+     * re-scores its health record but does not rewrite an alert already written.
+     */
+    private void judgeHealth() {
+        if (alerting == null || !alerting.gate().isOpen()) {
+            return;
+        }
+        List<KeyValue<String, byte[]>> all = new ArrayList<>();
+        try (KeyValueIterator<String, byte[]> it = lifecycles.all()) {
+            it.forEachRemaining(all::add);
+        }
+        for (KeyValue<String, byte[]> entry : all) {
+            HealthAlerts.Lifecycle life = JsonSerde.read(entry.value, HealthAlerts.Lifecycle.class,
+                    HealthAlerts.Lifecycle::new);
+            if (life.due == null || life.next == null || life.next > life.due) {
+                continue;
+            }
+            String community = entry.key;
+            for (; life.next <= life.due; life.next += 7) {
+                CommunityHealth health = healths.get(viewKey(community, life.next));
+                if (health == null || !health.getComplete()) {
+                    continue; // cannot happen for a week up to due; skipping keeps a replay's wait finite
+                }
+                healthAlerts.judge(health, life, (key, value) -> {
+                    if (alertsView != null) {
+                        alertsView.put(key.getCommunityId() + SEP + key.getCondition().name(), value);
+                    }
+                    context.forward(new Record<>(key, value, clock.millis()), alerting.sink());
+                });
+            }
+            lifecycles.put(community, JsonSerde.write(life));
+        }
+    }
+
+    private boolean engagementPending(String community) {
+        try (KeyValueIterator<String, byte[]> it = engagementDirty.range(community + SEP, community + END)) {
+            return it.hasNext();
+        }
+    }
+
+    private void emit(String community, int fromMonday) {
+        Span span = JsonSerde.read(state.get(spanKey(community)), Span.class, Span::new);
+        if (span.latestAt == Long.MIN_VALUE) {
+            return;
+        }
+        int firstDay = Days.of(span.firstAt);
+        int latestDay = Days.of(span.latestAt);
+        RolesState rolesState = rolesState(community, span);
+        Instant now = Instant.ofEpochMilli(clock.millis());
+        int firstMonday = Math.max(fromMonday, Days.mondayOf(firstDay));
+        // The askers and repliers of every week any scored week's window reaches, in one range read per kind
+        // (a range read writes the object cache's dirty entries down first: not one per week and kind).
+        int scanFrom = firstMonday - 7 * (WINDOW_WEEKS - 1);
+        Marks marks = firstMonday > latestDay ? new Marks(Map.of(), Map.of())
+                : new Marks(marks(community, 'a', scanFrom, Days.mondayOf(latestDay)),
+                        marks(community, 'r', scanFrom, Days.mondayOf(latestDay)));
+        for (int monday = firstMonday; monday <= latestDay; monday += 7) {
+            int end = Math.min(monday + 6, latestDay);
+            MaturityScorer.Period period = new MaturityScorer.Period(community, LocalDate.ofEpochDay(monday),
+                    LocalDate.ofEpochDay(end), latestDay >= monday + 6);
+            Measured measured = measure(community, monday, end, firstDay, span, rolesState, marks);
+            String key = viewKey(community, monday);
+            String previousKey = viewKey(community, monday - 7);
+            MaturityScorecard card = scorer.scorecard(period, measured.signals, scorecards.get(previousKey), now);
+            CommunityHealth health = scorer.health(period, measured.signals, measured.contributions7d,
+                    measured.contributions28d, measured.wau, healths.get(previousKey), now);
+            CommunityDayKey outKey = new CommunityDayKey(community, LocalDate.ofEpochDay(monday));
+            MaturityScorecard oldCard = scorecards.get(key);
+            if (oldCard == null || !sameExceptTime(card, oldCard)) {
+                scorecards.put(key, card);
+                context.forward(new Record<>(outKey, card, now.toEpochMilli()), children.scorecard());
+            }
+            CommunityHealth oldHealth = healths.get(key);
+            if (oldHealth == null || !sameExceptTime(health, oldHealth)) {
+                healths.put(key, health);
+                context.forward(new Record<>(outKey, health, now.toEpochMilli()), children.health());
+            }
+        }
+        if (alerting != null) {
+            // The newest week whose Sunday has an event at or after it is complete: judging must reach it.
+            int lastComplete = Days.mondayOf(latestDay) + 6 == latestDay ? Days.mondayOf(latestDay)
+                    : Days.mondayOf(latestDay) - 7;
+            HealthAlerts.Lifecycle life = JsonSerde.read(lifecycles.get(community), HealthAlerts.Lifecycle.class,
+                    HealthAlerts.Lifecycle::new);
+            if (life.next == null) {
+                life.next = Days.mondayOf(firstDay);
+            }
+            life.due = life.due == null ? lastComplete : Math.max(life.due, lastComplete);
+            lifecycles.put(community, JsonSerde.write(life));
+        }
+    }
+
+    private static boolean sameExceptTime(MaturityScorecard fresh, MaturityScorecard old) {
+        MaturityScorecard copy = MaturityScorecard.newBuilder(fresh).setUpdatedAt(old.getUpdatedAt()).build();
+        return copy.equals(old);
+    }
+
+    private static boolean sameExceptTime(CommunityHealth fresh, CommunityHealth old) {
+        CommunityHealth copy = CommunityHealth.newBuilder(fresh).setUpdatedAt(old.getUpdatedAt()).build();
+        return copy.equals(old);
+    }
+
+    private record Measured(MaturityScorer.Signals signals, long contributions7d, long contributions28d, long wau) {
+    }
+
+    /** Every signal of the catalogue for the week starting {@code monday}, read at {@code end}. */
+    private Measured measure(String community, int monday, int end, int firstDay, Span span, RolesState rolesState,
+                             Marks marks) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        Map<String, Map<String, Double>> inputs = new LinkedHashMap<>();
+        TrailingEngagement t = trailing.get(viewKey(community, end));
+        long contributions7d = 0;
+        long contributions28d = 0;
+        long wau = 0;
+        if (t != null) {
+            wau = t.getWau();
+            contributions7d = t.getThreads7d() + t.getReplies7d();
+            contributions28d = t.getThreads28d() + t.getReplies28d();
+            values.put("wau", (double) t.getWau());
+            values.put("mau", (double) t.getMau());
+            values.put("stickiness", t.getStickiness());
+            values.put("contributions_28d", (double) t.getContributions28d());
+            values.put("peer_reply_share_28d", t.getPeerReplyShare28d());
+            inputs.put("peer_reply_share_28d", Map.of("replies28d", (double) t.getReplies28d()));
+            values.put("open_threads", (double) t.getOpenThreads());
+        }
+        long threads = 0;
+        long within24h = 0;
+        long within7d = 0;
+        for (int d = monday; d <= end; d++) {
+            DailyEngagement day = daily.get(viewKey(community, d));
+            if (day == null) {
+                continue;
+            }
+            threads += day.getThreads();
+            if (day.getRespondedWithin24hShare() != null) {
+                within24h += Math.round(day.getRespondedWithin24hShare() * day.getThreads());
+            }
+            if (day.getRespondedWithin7dShare() != null) {
+                within7d += Math.round(day.getRespondedWithin7dShare() * day.getThreads());
+            }
+        }
+        values.put("threads_week", (double) threads);
+        values.put("responded_within_24h_share", threads == 0 ? null : (double) within24h / threads);
+        inputs.put("responded_within_24h_share", Map.of("threads", (double) threads, "respondedWithin24h",
+                (double) within24h));
+        values.put("responded_within_7d_share", threads == 0 ? null : (double) within7d / threads);
+        inputs.put("responded_within_7d_share", Map.of("threads", (double) threads, "respondedWithin7d",
+                (double) within7d));
+
+        ownSignals(community, monday, end, firstDay, marks, values, inputs);
+        if (rolesState != null) {
+            roleSignals(community, rolesState, Math.min(Days.startMillis(end + 1) - 1, span.latestAt), values, inputs);
+        }
+        return new Measured(new MaturityScorer.Signals(values, inputs), contributions7d, contributions28d, wau);
+    }
+
+    /** Signals from this processor's own counters over the period's week and the three before it. */
+    private void ownSignals(String community, int monday, int end, int firstDay, Marks marks,
+                            Map<String, Double> values, Map<String, Map<String, Double>> inputs) {
+        long events = 0;
+        long complete = 0;
+        long programmed = 0;
+        int programmedWeeks = 0;
+        int activeDays = 0;
+        Set<String> sources = new TreeSet<>();
+        Set<String> current = new TreeSet<>();
+        Set<String> askers = new HashSet<>();
+        Set<String> repliers = new HashSet<>();
+        int windowStart = monday - 7 * (WINDOW_WEEKS - 1);
+        for (int w = windowStart; w <= monday; w += 7) {
+            Object stored = state.get(weekKey(community, w));
+            if (stored != null) {
+                Week week = JsonSerde.read(stored, Week.class, Week::new);
+                events += week.events;
+                complete += week.complete;
+                programmed += week.programmed;
+                programmedWeeks += week.programmed > 0 ? 1 : 0;
+                activeDays += Integer.bitCount(week.activeDays);
+                sources.addAll(week.sources);
+                if (w == monday) {
+                    current.addAll(week.sources);
+                }
+            }
+            askers.addAll(marks.askers().getOrDefault(w, Set.of()));
+            repliers.addAll(marks.repliers().getOrDefault(w, Set.of()));
+        }
+        int observed = end - Math.max(firstDay, windowStart) + 1;
+        values.put("active_day_share_28d", observed <= 0 ? null : (double) activeDays / observed);
+        inputs.put("active_day_share_28d", Map.of("activeDays", (double) activeDays, "days", (double) observed));
+        values.put("field_completeness_28d", events == 0 ? null : (double) complete / events);
+        inputs.put("field_completeness_28d", Map.of("events", (double) events, "complete", (double) complete));
+        values.put("programmed_threads_28d", (double) programmed);
+        values.put("programmed_weeks_28d", (double) programmedWeeks);
+        values.put("connected_sources_28d", (double) sources.size());
+        values.put("source_freshness_share", sources.isEmpty() ? null : (double) current.size() / sources.size());
+        inputs.put("source_freshness_share", Map.of("sourcesThisWeek", (double) current.size(),
+                "sources28d", (double) sources.size()));
+        // Counted, not built: two more copies of every asker per emission showed in the live profile.
+        long both = 0;
+        for (String asker : askers) {
+            both += repliers.contains(asker) ? 1 : 0;
+        }
+        long either = askers.size() + repliers.size() - both;
+        values.put("reciprocity_28d", either == 0 ? null : (double) both / either);
+        inputs.put("reciprocity_28d", Map.of("askersAndRepliers", (double) both,
+                "askersOrRepliers", (double) either));
+    }
+
+    /** Members who started a thread ({@code askers}) or replied ({@code repliers}), by the week's Monday. */
+    private record Marks(Map<Integer, Set<String>> askers, Map<Integer, Set<String>> repliers) {
+    }
+
+    /** The members marked {@code kind} in the weeks from {@code fromMonday} to {@code toMonday}, by week. */
+    private Map<Integer, Set<String>> marks(String community, char kind, int fromMonday, int toMonday) {
+        Map<Integer, Set<String>> byWeek = new HashMap<>();
+        String head = community + SEP + kind + SEP;
+        try (KeyValueIterator<String, Object> it = state.range(memberMarkPrefix(community, kind, fromMonday),
+                head + LocalDate.ofEpochDay(toMonday) + END)) {
+            while (it.hasNext()) {
+                String key = it.next().key;
+                int sep = key.indexOf(SEP, head.length());
+                int monday = (int) LocalDate.parse(key.substring(head.length(), sep)).toEpochDay();
+                byWeek.computeIfAbsent(monday, w -> new HashSet<>()).add(key.substring(sep + 1));
+            }
+        }
+        return byWeek;
+    }
+
+    /** Leadership, management and governance signals from the roles family's state, evaluated at {@code asOf}. */
+    private void roleSignals(String community, RolesState rolesState, long asOf, Map<String, Double> values,
+                             Map<String, Map<String, Double>> inputs) {
+        rolesState.lastActive.clear();
+        for (RolesState.Change c : rolesState.changes) {
+            Long last = lastActive(community, c.member(), asOf);
+            if (last != null) {
+                rolesState.lastActive.put(c.member(), last);
+            }
+        }
+        // The roles family evaluates at its latest clock and keeps every acknowledgement; a past week must not
+        // see acknowledgements made after it (each counts from its member's latest acknowledgement of the policy).
+        Map<String, Map<String, Long>> allAcknowledgements = rolesState.acknowledgements;
+        Map<String, Map<String, Long>> acknowledgedByThen = new java.util.TreeMap<>();
+        allAcknowledgements.forEach((member, policies) -> policies.forEach((policy, at) -> {
+            if (at <= asOf) {
+                acknowledgedByThen.computeIfAbsent(member, m -> new java.util.TreeMap<>()).put(policy, at);
+            }
+        }));
+        rolesState.acknowledgements = acknowledgedByThen;
+        RolesEvaluator.Evaluation eval;
+        try {
+            eval = rolesEvaluator.evaluate(community, rolesState, asOf);
+        } finally {
+            rolesState.acknowledgements = allAcknowledgements;
+        }
+        int teamRoles = rolesConfig.teamRoles().size();
+        int teamFilled = 0;
+        int required = 0;
+        int requiredFilled = 0;
+        for (RolesModel.Role role : rolesConfig.teamRoles()) {
+            var coverage = eval.coverage().get(RolesModel.normalise(role.id()));
+            boolean filled = coverage != null && coverage.getFilled();
+            teamFilled += filled ? 1 : 0;
+            if (role.required()) {
+                required++;
+                requiredFilled += filled ? 1 : 0;
+            }
+        }
+        values.put("team_roles_active_share", teamRoles == 0 ? null : (double) teamFilled / teamRoles);
+        inputs.put("team_roles_active_share", Map.of("teamRolesFilled", (double) teamFilled, "teamRoles",
+                (double) teamRoles));
+        values.put("required_roles_filled_share", required == 0 ? null : (double) requiredFilled / required);
+        inputs.put("required_roles_filled_share", Map.of("requiredFilled", (double) requiredFilled, "required",
+                (double) required));
+        var sponsor = eval.coverage().get("sponsor");
+        values.put("sponsor_active", sponsor == null ? null : sponsor.getFilled() ? 1.0 : 0.0);
+
+        String lowest = rolesConfig.levels().isEmpty() ? null : RolesModel.normalise(rolesConfig.levels().get(0).id());
+        int expected = 0;
+        int acknowledged = 0;
+        for (var member : eval.members().values()) {
+            boolean accountable = member.getStaff() || (lowest != null && !lowest.equals(member.getLevel()));
+            if (accountable) {
+                expected++;
+                acknowledged += member.getAcknowledgedPolicies().isEmpty() ? 0 : 1;
+            }
+        }
+        values.put("guideline_acknowledged_share", expected == 0 ? null : (double) acknowledged / expected);
+        inputs.put("guideline_acknowledged_share", Map.of("acknowledged", (double) acknowledged, "accountable",
+                (double) expected));
+        values.put("trained_share", eval.training().getTrainedShare());
+        inputs.put("trained_share", Map.of("corporateUsers", (double) eval.training().getCorporateUsers(),
+                "trainedCorporateUsers", (double) eval.training().getTrainedCorporateUsers()));
+        values.put("open_violations", (double) eval.violations().size());
+    }
+
+    /** The member's latest event at or before {@code asOf}, from the per-day marks. */
+    private Long lastActive(String community, String member, long asOf) {
+        String prefix = community + SEP + 'm' + SEP + member + SEP;
+        try (KeyValueIterator<String, Object> it = state.reverseRange(prefix,
+                prefix + LocalDate.ofEpochDay(Days.of(asOf)))) {
+            while (it.hasNext()) {
+                long at = ByteBuffer.wrap((byte[]) it.next().value).getLong();
+                if (at <= asOf) {
+                    return at;
+                }
+            }
+        }
+        return null;
+    }
+
+    private RolesState rolesState(String community, Span span) {
+        RolesState stored = roles.get(community);
+        if (stored == null) {
+            return null;
+        }
+        // The roles store's cached object: this clock and the activity filled in later are the copy's own.
+        RolesState s = stored.sharedHistory();
+        s.firstEventAt = span.firstAt;
+        s.latestEventAt = span.latestAt;
+        return s;
+    }
+
+    static String viewKey(String community, int epochDay) {
+        return ViewKeys.scoped(community, LocalDate.ofEpochDay(epochDay).toString());
+    }
+
+    /**
+     * Forgets who the erased identities were: their asker, replier and member-day entries move to one placeholder
+     * per erasure (their identities were one member), so the community's counts and reciprocity are unchanged and
+     * no key names them.
+     */
+    private void erase(IdentityChange change) {
+        String community = change.community();
+        java.util.Set<String> erased = new java.util.HashSet<>(change.identities());
+        // No NUL inside: keys are split on it.
+        String placeholder = "erased~" + (change.eventId() == null ? "" : change.eventId());
+        List<KeyValue<String, Object>> moved = new ArrayList<>();
+        for (char kind : new char[] {'a', 'r'}) {
+            String prefix = community + SEP + kind + SEP;
+            try (KeyValueIterator<String, Object> it = state.range(prefix, prefix + '\uffff')) {
+                it.forEachRemaining(kv -> {
+                    String member = kv.key.substring(kv.key.lastIndexOf(SEP) + 1);
+                    if (erased.contains(member)) {
+                        moved.add(kv);
+                    }
+                });
+            }
+        }
+        for (String id : erased) {
+            String prefix = community + SEP + 'm' + SEP + id + SEP;
+            try (KeyValueIterator<String, Object> it = state.range(prefix, prefix + '\uffff')) {
+                it.forEachRemaining(moved::add);
+            }
+        }
+        for (KeyValue<String, Object> kv : moved) {
+            state.delete(kv.key);
+            String renamed = kv.key.startsWith(community + SEP + 'm' + SEP)
+                    ? community + SEP + 'm' + SEP + placeholder + kv.key.substring(kv.key.lastIndexOf(SEP))
+                    : kv.key.substring(0, kv.key.lastIndexOf(SEP) + 1) + placeholder;
+            Object previous = state.get(renamed);
+            if (previous instanceof byte[] a && kv.value instanceof byte[] b && a.length == Long.BYTES
+                    && b.length == Long.BYTES) {
+                // Two identities active on one day: the latest time, as process() keeps it.
+                state.put(renamed, ByteBuffer.wrap(a).getLong() >= ByteBuffer.wrap(b).getLong() ? a : b);
+            } else {
+                state.put(renamed, kv.value);
+            }
+        }
+    }
+
+    /** Marks that the roles family keeps state for the community (it has started to use roles). */
+    private static String rolesKey(String community) {
+        return community + SEP + 'u';
+    }
+
+    private static String spanKey(String community) {
+        return community + SEP + 'k';
+    }
+
+    private static String weekKey(String community, int monday) {
+        return community + SEP + 'w' + SEP + LocalDate.ofEpochDay(monday);
+    }
+
+    private static String memberMarkPrefix(String community, char kind, int monday) {
+        return community + SEP + kind + SEP + LocalDate.ofEpochDay(monday) + SEP;
+    }
+
+    private static String memberMarkKey(String community, char kind, int monday, String member) {
+        return memberMarkPrefix(community, kind, monday) + member;
+    }
+
+    private static String memberDayKey(String community, String member, int day) {
+        return community + SEP + 'm' + SEP + member + SEP + LocalDate.ofEpochDay(day);
+    }
+}

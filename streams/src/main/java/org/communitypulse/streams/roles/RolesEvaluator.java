@@ -1,0 +1,353 @@
+package org.communitypulse.streams.roles;
+
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.TemporalAdjusters;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.communitypulse.schemas.avro.MemberRoles;
+import org.communitypulse.schemas.avro.RoleCoverage;
+import org.communitypulse.schemas.avro.TrainingMetrics;
+import org.communitypulse.schemas.avro.WeeklyCompletions;
+
+/**
+ * Evaluates a community's roles, training and rules as of one event-time instant, from the whole
+ * history in {@link RolesState}. A pure function of the set of events: arrival order does not matter.
+ */
+public final class RolesEvaluator {
+
+    public static final String RULE_UNTRAINED = "corporate-user-untrained";
+    public static final String RULE_MANAGER_NOT_CORPORATE = "account-manager-not-corporate-user";
+    public static final String RULE_ACCOUNT_WITHOUT_MANAGER = "account-without-manager";
+    public static final String RULE_ROLE_VACANT = "required-role-vacant";
+
+    public static final String ROLE = "role";
+    public static final String LEVEL = "level";
+
+    /** A rule broken now: since when, and why. */
+    public record Violation(String rule, String subjectType, String subject, long openedAt,
+                            Map<String, String> evidence) {
+        public String key() {
+            return rule + '\u0000' + subject;
+        }
+    }
+
+    /** Everything the roles family outputs for a community at {@code asOf}. */
+    public record Evaluation(long asOf, Map<String, MemberRoles> members, Map<String, RoleCoverage> coverage,
+                             Map<String, Violation> violations, TrainingMetrics training) {
+    }
+
+    /** The latest state of one (member, role or level, account) grant line as of an instant. */
+    public record Holding(String member, String kind, String id, String account, boolean held, long heldSince,
+                   long lastRevokedAt, long firstAt) {
+    }
+
+    private final RolesModel config;
+
+    public RolesEvaluator(RolesModel config) {
+        this.config = config;
+    }
+
+    /** The holdings as of {@code asOf}: one per grant line, ignoring changes after it. */
+    public static List<Holding> holdings(List<RolesState.Change> changes, long asOf) {
+        Map<String, List<RolesState.Change>> lines = new TreeMap<>();
+        for (RolesState.Change c : changes) {
+            if (c.at() <= asOf) {
+                lines.computeIfAbsent(lineKey(c), k -> new ArrayList<>()).add(c);
+            }
+        }
+        List<Holding> out = new ArrayList<>();
+        for (List<RolesState.Change> line : lines.values()) {
+            // Ties broken by event id so that the outcome never depends on arrival order.
+            line.sort(Comparator.comparingLong(RolesState.Change::at).thenComparing(RolesState.Change::eventId));
+            boolean held = false;
+            long since = Long.MIN_VALUE;
+            long revoked = Long.MIN_VALUE;
+            for (RolesState.Change c : line) {
+                if (c.granted() && !held) {
+                    held = true;
+                    since = c.at();
+                } else if (!c.granted() && held) {
+                    held = false;
+                    revoked = c.at();
+                }
+            }
+            RolesState.Change first = line.get(0);
+            out.add(new Holding(first.member(), first.kind(), first.id(), first.account(), held, since, revoked,
+                    first.at()));
+        }
+        return out;
+    }
+
+    public static String lineKey(RolesState.Change c) {
+        return c.member() + '\u0000' + c.kind() + '\u0000' + c.id() + '\u0000' + (c.account() == null ? "" : c.account());
+    }
+
+    /** Latest completion per member and course at or before {@code asOf}. */
+    static Map<String, Map<String, Long>> latestCompletions(List<RolesState.Completion> completions, long asOf) {
+        Map<String, Map<String, Long>> out = new TreeMap<>();
+        for (RolesState.Completion c : completions) {
+            if (c.at() <= asOf) {
+                out.computeIfAbsent(c.member(), m -> new TreeMap<>()).merge(c.course(), c.at(), Math::max);
+            }
+        }
+        return out;
+    }
+
+    public Evaluation evaluate(String communityId, RolesState state, long asOf) {
+        RolesModel.Rules rules = config.rules();
+        long validity = rules.trainingValidity().toMillis();
+        long activeWindow = rules.activeWithin().toMillis();
+        List<Holding> holdings = holdings(state.changes, asOf);
+        Map<String, Map<String, Long>> trainings = latestCompletions(state.completions, asOf);
+
+        Set<String> memberIds = new TreeSet<>();
+        holdings.forEach(h -> memberIds.add(h.member()));
+        trainings.keySet().forEach(memberIds::add);
+        state.acknowledgements.keySet().forEach(memberIds::add);
+
+        Map<String, List<Holding>> byMember = new HashMap<>();
+        holdings.forEach(h -> byMember.computeIfAbsent(h.member(), m -> new ArrayList<>()).add(h));
+
+        String corporate = rules.accountManagerRequiresLevel();
+        int corporateRank = corporate == null ? Integer.MAX_VALUE : config.levelRank(corporate);
+        Map<String, MemberRoles> members = new TreeMap<>();
+        Map<String, Violation> violations = new TreeMap<>();
+        int corporateUsers = 0;
+        int trained = 0;
+        for (String member : memberIds) {
+            List<Holding> own = byMember.getOrDefault(member, List.of());
+            Set<String> roles = new TreeSet<>();
+            Set<String> accounts = new TreeSet<>();
+            String level = config.lowestLevel();
+            long corporateSince = Long.MAX_VALUE;
+            for (Holding h : own) {
+                if (!h.held()) {
+                    continue;
+                }
+                if (ROLE.equals(h.kind())) {
+                    roles.add(h.id());
+                } else {
+                    if (config.levelRank(h.id()) > config.levelRank(level)) {
+                        level = h.id();
+                    }
+                    if (RolesModel.ACCOUNT_MANAGER.equals(h.id()) && h.account() != null) {
+                        accounts.add(h.account());
+                    }
+                    if (config.levelRank(h.id()) >= corporateRank) {
+                        corporateSince = Math.min(corporateSince, h.heldSince());
+                    }
+                }
+            }
+            Map<String, Long> ownTrainings = trainings.getOrDefault(member, Map.of());
+            Set<String> valid = new TreeSet<>();
+            ownTrainings.forEach((course, at) -> {
+                if (at + validity > asOf) {
+                    valid.add(course);
+                }
+            });
+            if (corporateSince != Long.MAX_VALUE) {
+                corporateUsers++;
+                Violation untrained = untrained(communityId, member, corporateSince, ownTrainings, validity, asOf);
+                if (untrained == null) {
+                    trained++;
+                } else {
+                    violations.put(untrained.key(), untrained);
+                }
+            }
+            Violation notCorporate = managerNotCorporate(member, own);
+            if (notCorporate != null) {
+                violations.put(notCorporate.key(), notCorporate);
+            }
+            members.put(member, MemberRoles.newBuilder().setCommunityId(communityId).setMemberId(member)
+                    .setRoles(new ArrayList<>(roles)).setLevel(level).setAccounts(new ArrayList<>(accounts))
+                    .setValidTrainings(new ArrayList<>(valid)).setStaff(!roles.isEmpty())
+                    .setAcknowledgedPolicies(new ArrayList<>(
+                            state.acknowledgements.getOrDefault(member, Map.of()).keySet()))
+                    .setAsOf(Instant.ofEpochMilli(asOf)).build());
+        }
+
+        accountsWithoutManager(state, holdings).forEach(v -> violations.put(v.key(), v));
+        Map<String, RoleCoverage> coverage = coverage(communityId, state, holdings, asOf, activeWindow);
+        coverage.values().stream().filter(c -> c.getRequired() && !c.getFilled()).forEach(c -> {
+            Map<String, String> evidence = new LinkedHashMap<>();
+            evidence.put("holders", String.join(",", c.getHolders()));
+            evidence.put("activeWithinDays", Integer.toString(rules.activeWithinDays()));
+            Violation v = new Violation(RULE_ROLE_VACANT, "role", c.getRole(), c.getVacantSince().toEpochMilli(),
+                    evidence);
+            violations.put(v.key(), v);
+        });
+        TrainingMetrics training = training(communityId, state, trainings, asOf, validity, corporateUsers, trained);
+        return new Evaluation(asOf, members, coverage, violations, training);
+    }
+
+    private Violation untrained(String communityId, String member, long corporateSince, Map<String, Long> trainings,
+                                long validity, long asOf) {
+        long openedAt = Long.MAX_VALUE;
+        Map<String, String> evidence = new LinkedHashMap<>();
+        evidence.put("corporateUserSince", Instant.ofEpochMilli(corporateSince).toString());
+        List<String> missing = new ArrayList<>();
+        for (String course : config.rules().requiredTraining()) {
+            Long completed = trainings.get(course);
+            if (completed != null && completed + validity > asOf) {
+                continue;
+            }
+            missing.add(course);
+            // Broken since the later of becoming a Corporate User and the course's expiry.
+            long since = completed == null ? corporateSince : Math.max(corporateSince, completed + validity);
+            evidence.put(course, completed == null ? "never completed"
+                    : "expired " + Instant.ofEpochMilli(completed + validity));
+            openedAt = Math.min(openedAt, since);
+        }
+        if (missing.isEmpty()) {
+            return null;
+        }
+        evidence.put("missing", String.join(",", missing));
+        return new Violation(RULE_UNTRAINED, "member", member, openedAt, evidence);
+    }
+
+    private Violation managerNotCorporate(String member, List<Holding> own) {
+        String required = config.rules().accountManagerRequiresLevel();
+        if (required == null) {
+            return null;
+        }
+        long managerSince = Long.MAX_VALUE;
+        boolean corporate = false;
+        long corporateRevoked = Long.MIN_VALUE;
+        for (Holding h : own) {
+            if (!LEVEL.equals(h.kind())) {
+                continue;
+            }
+            if (RolesModel.ACCOUNT_MANAGER.equals(h.id()) && h.held()) {
+                managerSince = Math.min(managerSince, h.heldSince());
+            }
+            if (required.equals(h.id())) {
+                corporate |= h.held();
+                corporateRevoked = Math.max(corporateRevoked, h.lastRevokedAt());
+            }
+        }
+        if (managerSince == Long.MAX_VALUE || corporate) {
+            return null;
+        }
+        Map<String, String> evidence = new LinkedHashMap<>();
+        evidence.put("accountManagerSince", Instant.ofEpochMilli(managerSince).toString());
+        evidence.put(required, corporateRevoked == Long.MIN_VALUE ? "never held"
+                : "revoked " + Instant.ofEpochMilli(corporateRevoked));
+        return new Violation(RULE_MANAGER_NOT_CORPORATE, "member", member, Math.max(managerSince, corporateRevoked),
+                evidence);
+    }
+
+    private List<Violation> accountsWithoutManager(RolesState state, List<Holding> holdings) {
+        Map<String, Long> accounts = new TreeMap<>();
+        for (String declared : config.rules().officialAccounts()) {
+            accounts.put(declared, state.firstEventAt);
+        }
+        for (Holding h : holdings) {
+            if (h.account() != null) {
+                accounts.merge(h.account(), h.firstAt(), Math::min);
+            }
+        }
+        List<Violation> out = new ArrayList<>();
+        for (Map.Entry<String, Long> account : accounts.entrySet()) {
+            long vacantSince = account.getValue();
+            Set<String> former = new TreeSet<>();
+            boolean managed = false;
+            for (Holding h : holdings) {
+                if (!LEVEL.equals(h.kind()) || !RolesModel.ACCOUNT_MANAGER.equals(h.id())
+                        || !account.getKey().equals(h.account())) {
+                    continue;
+                }
+                managed |= h.held();
+                if (!h.held() && h.lastRevokedAt() != Long.MIN_VALUE) {
+                    former.add(h.member());
+                    vacantSince = Math.max(vacantSince, h.lastRevokedAt());
+                }
+            }
+            if (!managed) {
+                Map<String, String> evidence = new LinkedHashMap<>();
+                evidence.put("formerManagers", String.join(",", former));
+                out.add(new Violation(RULE_ACCOUNT_WITHOUT_MANAGER, "account", account.getKey(), vacantSince,
+                        evidence));
+            }
+        }
+        return out;
+    }
+
+    private Map<String, RoleCoverage> coverage(String communityId, RolesState state, List<Holding> holdings, long asOf,
+                                               long activeWindow) {
+        Map<String, RoleCoverage> out = new LinkedHashMap<>();
+        Set<String> required = Set.copyOf(config.requiredRoles());
+        config.roleNames().forEach((role, name) -> {
+            Set<String> holders = new TreeSet<>();
+            Set<String> active = new TreeSet<>();
+            long vacantSince = Long.MIN_VALUE;
+            for (Holding h : holdings) {
+                if (!ROLE.equals(h.kind()) || !role.equals(h.id())) {
+                    continue;
+                }
+                long lastActive = Math.max(state.lastActive.getOrDefault(h.member(), Long.MIN_VALUE), h.heldSince());
+                if (h.held()) {
+                    holders.add(h.member());
+                    if (lastActive >= asOf - activeWindow) {
+                        active.add(h.member());
+                    }
+                    // An inactive holder stopped covering the role when their activity window ran out.
+                    vacantSince = Math.max(vacantSince, lastActive + activeWindow);
+                } else if (h.lastRevokedAt() != Long.MIN_VALUE) {
+                    vacantSince = Math.max(vacantSince, h.lastRevokedAt());
+                }
+            }
+            boolean filled = !active.isEmpty();
+            if (vacantSince == Long.MIN_VALUE) {
+                vacantSince = state.firstEventAt;
+            }
+            out.put(role, RoleCoverage.newBuilder().setCommunityId(communityId).setRole(role).setRoleName(name)
+                    .setRequired(required.contains(role)).setHolders(new ArrayList<>(holders))
+                    .setActiveHolders(new ArrayList<>(active)).setFilled(filled)
+                    .setVacantSince(filled ? null : Instant.ofEpochMilli(Math.min(vacantSince, asOf)))
+                    .setAsOf(Instant.ofEpochMilli(asOf)).build());
+        });
+        return out;
+    }
+
+    private TrainingMetrics training(String communityId, RolesState state, Map<String, Map<String, Long>> latest,
+                                     long asOf, long validity, int corporateUsers, int trained) {
+        long expiringWindow = config.rules().expiringWithin().toMillis();
+        int expiring = 0;
+        int expired = 0;
+        for (Map<String, Long> courses : latest.values()) {
+            for (long at : courses.values()) {
+                long expiresAt = at + validity;
+                if (expiresAt <= asOf) {
+                    expired++;
+                } else if (expiresAt <= asOf + expiringWindow) {
+                    expiring++;
+                }
+            }
+        }
+        Map<LocalDate, Map<String, Integer>> weekly = new TreeMap<>();
+        for (RolesState.Completion c : state.completions) {
+            if (c.at() <= asOf) {
+                LocalDate monday = Instant.ofEpochMilli(c.at()).atZone(ZoneOffset.UTC).toLocalDate()
+                        .with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+                weekly.computeIfAbsent(monday, d -> new TreeMap<>()).merge(c.course(), 1, Integer::sum);
+            }
+        }
+        List<WeeklyCompletions> rows = new ArrayList<>();
+        weekly.forEach((week, courses) -> courses.forEach((course, n) ->
+                rows.add(new WeeklyCompletions(course, week, n))));
+        return TrainingMetrics.newBuilder().setCommunityId(communityId).setAsOf(Instant.ofEpochMilli(asOf))
+                .setCorporateUsers(corporateUsers).setTrainedCorporateUsers(trained)
+                .setTrainedShare(corporateUsers == 0 ? null : (double) trained / corporateUsers)
+                .setExpiring(expiring).setExpired(expired).setWeekly(rows).build();
+    }
+}

@@ -1,0 +1,78 @@
+package org.communitypulse.streams.roles;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.communitypulse.streams.PulseStreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RolesModelTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldShipEveryDocumentedRoleLevelAndRuleWhenTheBuiltInFileIsLoaded() {
+        RolesModel config = RolesModel.defaults();
+        assertThat(config.teamRoles()).extracting(RolesModel.Role::name).containsExactly("Sponsor",
+                "Community & Communications Manager", "Social Media Coordinator", "Strategist & Advocate",
+                "Product Manager", "Project Manager", "Technical Developer & Designer");
+        assertThat(config.teamRoles()).allSatisfy(r -> {
+            assertThat(r.fulfils()).isNotBlank();
+            assertThat(r.consequence()).isNotBlank();
+        });
+        assertThat(config.levels()).extracting(RolesModel.Level::id)
+                .containsExactly("basic", "corporate-user", "account-manager");
+        assertThat(config.keyRoles()).extracting(RolesModel.KeyRole::name).containsExactly(
+                "Customer Service Champion", "Account Coordinator", "Technical Support Specialist");
+        assertThat(config.requiredRoles()).containsExactly("sponsor", "community-manager",
+                "technical-developer-designer");
+        assertThat(config.rules().trainingValidDays()).isEqualTo(365);
+        assertThat(config.isIgnored("trust_level_3")).isTrue();
+        assertThat(config.isIgnored("sponsor")).isFalse();
+    }
+
+    @Test
+    void shouldUseTheOrganisationsFileWhenRolesConfigFileIsSet() throws IOException {
+        Path file = Files.writeString(dir.resolve("roles.yaml"), """
+                team_roles:
+                  - {id: Owner, name: Owner, fulfils: everything, consequence: nothing happens, required: true}
+                levels:
+                  - {id: basic, name: Basic, requirements: none}
+                  - {id: corporate-user, name: Corporate User, requirements: trained}
+                rules:
+                  required_training: [Safety]
+                  training_valid_days: 90
+                  training_expiring_within_days: 7
+                  active_within_days: 14
+                  account_manager_requires_level: corporate-user
+                  future_grant_tolerance_hours: 0
+                """);
+        PulseStreamsConfig streams = new PulseStreamsConfig(Map.of(PulseStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "x:9092",
+                PulseStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://x", PulseStreamsConfig.ROLES_CONFIG_FILE_CONFIG,
+                file.toString()));
+        RolesModel config = streams.rolesConfig();
+        assertThat(config.requiredRoles()).containsExactly("owner");
+        assertThat(config.rules().requiredTraining()).containsExactly("safety");
+        assertThat(config.rules().activeWithinDays()).isEqualTo(14);
+        assertThat(config.isRole("OWNER")).isTrue();
+    }
+
+    @Test
+    void shouldRefuseToStartWhenTheFileHasATypoOrIsMissing() throws IOException {
+        Path typo = Files.writeString(dir.resolve("typo.yaml"), """
+                levels: [{id: basic, name: Basic, requirements: none}]
+                rules: {training_valid_dayz: 30}
+                """);
+        assertThatThrownBy(() -> RolesModel.load(typo.toString())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("training_valid_dayz");
+        assertThatThrownBy(() -> RolesModel.load(dir.resolve("absent.yaml").toString()))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("absent.yaml");
+    }
+}
