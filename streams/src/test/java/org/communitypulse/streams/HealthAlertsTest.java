@@ -189,4 +189,34 @@ class HealthAlertsTest {
         emit();
         assertThat(healthAlerts()).isEqualTo(inOrder).hasSize(2);
     }
+
+    /**
+     * A replay opens the gate as soon as every input is processed, before the punctuators have emitted what the last
+     * events changed: the first judgement after the gate opens must not read the health records scored mid-import.
+     */
+    @Test
+    void shouldNotJudgeHealthRecordsScoredBeforeTheLastEventsWhenTheGateOpens() {
+        List<ActivityEvent> events = history(8, Set.of(2, 4));
+        start(2, AlertGate.opened());
+        pipe(events);
+        emit();
+        List<String> inOrder = healthAlerts();
+        driver.close();
+
+        for (int seed = 0; seed < 3; seed++) {
+            AlertGate gate = AlertGate.closed();
+            start(2, gate);
+            List<ActivityEvent> shuffled = new ArrayList<>(events);
+            Collections.shuffle(shuffled, new Random(seed));
+            // Scored mid-import: the silent weeks look like the rest.
+            pipe(shuffled.subList(0, shuffled.size() / 2));
+            emit();
+            pipe(shuffled.subList(shuffled.size() / 2, shuffled.size()));
+            gate.open();
+            emit();
+            assertThat(healthAlerts()).as("seed %d", seed).isEqualTo(inOrder);
+            driver.close();
+            driver = null;
+        }
+    }
 }

@@ -282,10 +282,13 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         for (KeyValue<String, byte[]> entry : all) {
             HealthAlerts.Lifecycle life = JsonSerde.read(entry.value, HealthAlerts.Lifecycle.class,
                     HealthAlerts.Lifecycle::new);
-            if (life.due == null || life.next == null || life.next > life.due) {
+            String community = entry.key;
+            if (life.due == null || life.next == null || life.next > life.due || dirty.get(community) != null) {
+                // A community still to be re-scored (its engagement records not all out yet) has health records
+                // from before its latest events: a replay that has just opened the gate would judge a partial
+                // history, in an order that depends on how the events arrived.
                 continue;
             }
-            String community = entry.key;
             for (; life.next <= life.due; life.next += 7) {
                 CommunityHealth health = healths.get(viewKey(community, life.next));
                 if (health == null || !health.getComplete()) {
