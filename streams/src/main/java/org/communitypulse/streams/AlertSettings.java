@@ -30,12 +30,35 @@ package org.communitypulse.streams;
  *                             its lifetime), except into silence
  * @param trend                ACTIVITY_DECLINING: the early warning's least-squares trend ({@link Trend})
  * @param gate                 holds evaluation back while a backfill is incomplete ({@link AlertGate})
+ * @param rejudgeHorizonDays   a thread or reply landing on a day already judged, at most this many days before the
+ *                             latest judged day, has the days from it judged again and the written alerts corrected
+ *                             (live convergence, docs/alerts.md); 0: a decision once written stands
  */
 public record AlertSettings(boolean wallClock, int silenceDays, double baselineRatio, double baselineRecoverRatio,
                             double baselineMin, int baselineFireAfterDays, double responseShareMin,
                             double responseRecoverShare, int responseMinThreads, int backlogMax, int backlogRecover,
                             int fireAfterDays, int resolveAfterDays, int rebaselineWeeks, double rebaselineSpread,
-                            int rebaselineMaxWeeks, Trend trend, AlertGate gate) {
+                            int rebaselineMaxWeeks, Trend trend, AlertGate gate, int rejudgeHorizonDays) {
+
+    public static final int DEFAULT_REJUDGE_HORIZON_DAYS = 28;
+
+    public AlertSettings {
+        if (rejudgeHorizonDays < 0) {
+            throw new IllegalArgumentException("alert.rejudge.horizon.days must be 0 or more");
+        }
+    }
+
+    /** With the default re-judge horizon. */
+    public AlertSettings(boolean wallClock, int silenceDays, double baselineRatio, double baselineRecoverRatio,
+                         double baselineMin, int baselineFireAfterDays, double responseShareMin,
+                         double responseRecoverShare, int responseMinThreads, int backlogMax, int backlogRecover,
+                         int fireAfterDays, int resolveAfterDays, int rebaselineWeeks, double rebaselineSpread,
+                         int rebaselineMaxWeeks, Trend trend, AlertGate gate) {
+        this(wallClock, silenceDays, baselineRatio, baselineRecoverRatio, baselineMin, baselineFireAfterDays,
+                responseShareMin, responseRecoverShare, responseMinThreads, backlogMax, backlogRecover, fireAfterDays,
+                resolveAfterDays, rebaselineWeeks, rebaselineSpread, rebaselineMaxWeeks, trend, gate,
+                DEFAULT_REJUDGE_HORIZON_DAYS);
+    }
 
     public static final int DEFAULT_BASELINE_FIRE_AFTER_DAYS = 2;
     public static final int DEFAULT_REBASELINE_WEEKS = 4;
@@ -80,7 +103,7 @@ public record AlertSettings(boolean wallClock, int silenceDays, double baselineR
         return new AlertSettings(wallClock, silenceDays, baselineRatio, baselineRecoverRatio, baselineMin,
                 baselineFireAfterDays, responseShareMin, responseRecoverShare, responseMinThreads, backlogMax,
                 backlogRecover, fireAfterDays, resolveAfterDays, rebaselineWeeks, rebaselineSpread, rebaselineMaxWeeks, trend,
-                other);
+                other, rejudgeHorizonDays);
     }
 
     /** The defaults with the clock driven by event time only, as a replay needs. */
@@ -88,7 +111,7 @@ public record AlertSettings(boolean wallClock, int silenceDays, double baselineR
         return new AlertSettings(wallClock, silenceDays, baselineRatio, baselineRecoverRatio, baselineMin,
                 baselineFireAfterDays, responseShareMin, responseRecoverShare, responseMinThreads, backlogMax,
                 backlogRecover, fireAfterDays, resolveAfterDays, rebaselineWeeks, rebaselineSpread, rebaselineMaxWeeks, trend,
-                gate);
+                gate, rejudgeHorizonDays);
     }
 
     /** The same settings with another early-warning trend. */
@@ -96,7 +119,15 @@ public record AlertSettings(boolean wallClock, int silenceDays, double baselineR
         return new AlertSettings(wallClock, silenceDays, baselineRatio, baselineRecoverRatio, baselineMin,
                 baselineFireAfterDays, responseShareMin, responseRecoverShare, responseMinThreads, backlogMax,
                 backlogRecover, fireAfterDays, resolveAfterDays, rebaselineWeeks, rebaselineSpread, rebaselineMaxWeeks, other,
-                gate);
+                gate, rejudgeHorizonDays);
+    }
+
+    /** The same settings with another re-judge horizon (0: no re-judging). */
+    public AlertSettings withRejudgeHorizonDays(int days) {
+        return new AlertSettings(wallClock, silenceDays, baselineRatio, baselineRecoverRatio, baselineMin,
+                baselineFireAfterDays, responseShareMin, responseRecoverShare, responseMinThreads, backlogMax,
+                backlogRecover, fireAfterDays, resolveAfterDays, rebaselineWeeks, rebaselineSpread, rebaselineMaxWeeks, trend,
+                gate, days);
     }
 
     public static AlertSettings from(PulseStreamsConfig config) {
@@ -121,6 +152,6 @@ public record AlertSettings(boolean wallClock, int silenceDays, double baselineR
                         config.getDouble(PulseStreamsConfig.ALERT_TREND_MIN_WEEKLY_CONFIG),
                         config.getDouble(PulseStreamsConfig.ALERT_TREND_STALL_RATIO_CONFIG),
                         config.getDouble(PulseStreamsConfig.ALERT_TREND_RECOVER_RATIO_CONFIG)),
-                AlertGate.opened());
+                AlertGate.opened(), config.getInt(PulseStreamsConfig.ALERT_REJUDGE_HORIZON_DAYS_CONFIG));
     }
 }
