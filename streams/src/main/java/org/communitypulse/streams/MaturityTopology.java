@@ -78,7 +78,7 @@ public final class MaturityTopology {
                                  int resolveAfterWeeks, int stateCacheEntries) {
         MaturityProcessor.Alerting judging = alerting == null ? null : new MaturityProcessor.Alerting(
                 HEALTH_ALERT_STORE, EngagementTopology.ALERTS_VIEW_STORE, ALERTS_SINK, resolveAfterWeeks,
-                alerting.gate());
+                alerting.gate(), alerting.rejudgeHorizonDays());
         MaturityProcessor.Stores stores = new MaturityProcessor.Stores(STATE_STORE, DIRTY_STORE, SCORECARD_VIEW_STORE,
                 HEALTH_VIEW_STORE, EngagementTopology.DAILY_VIEW_STORE, EngagementTopology.TRAILING_VIEW_STORE,
                 EngagementTopology.DIRTY_STORE, EngagementTopology.THREAD_STORE, RolesTopology.ROLES_STORE);

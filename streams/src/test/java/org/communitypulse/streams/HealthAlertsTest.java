@@ -219,4 +219,67 @@ class HealthAlertsTest {
             driver = null;
         }
     }
+
+    /**
+     * Live convergence: week 2's events arrive only while week 4 goes on. Live, week 2 looked silent (STALLED) once
+     * week 3 completed it: HEALTH_AT_RISK fired. Scored again with its events, week 2 is healthy: the alert is
+     * retracted (RESOLVED, resolvedBy=CORRECTED, on the last week judged by then), and the community ends as a
+     * replay, which never fires, ends it.
+     */
+    @Test
+    void shouldRetractTheAlertWhenTheLateEventsOfTheWeekItFiredOnArrive() {
+        List<ActivityEvent> events = history(7, Set.of());
+        start(2, AlertGate.opened());
+        List<ActivityEvent> week2 = events.stream().filter(e -> week(e) == 2).toList();
+        for (int w = 0; w <= 7; w++) {
+            int week = w;
+            pipe(events.stream().filter(e -> week(e) == week && week != 2).toList());
+            if (w == 4) {
+                pipe(week2);
+            }
+            emit();
+        }
+        List<Alert> records = alerts.readValuesToList().stream()
+                .filter(a -> a.getCondition() == AlertCondition.HEALTH_AT_RISK).toList();
+        assertThat(records).extracting(a -> a.getState() + " " + a.getSince() + " " + a.getDay() + " "
+                + a.getEvidence().getOrDefault("resolvedBy", "") + " " + a.getEvidence().getOrDefault("corrected", ""))
+                .containsExactly("FIRING " + monday(2) + " " + sunday(2) + "  ",
+                        "RESOLVED " + monday(2) + " " + sunday(2) + " CORRECTED true");
+        assertThat(records.get(1).getEvidence()).containsEntry("corrected.lateFrom", monday(2));
+        driver.close();
+
+        start(2, AlertGate.opened());
+        pipe(events);
+        emit();
+        assertThat(healthAlerts()).isEmpty();
+    }
+
+    private static int week(ActivityEvent e) {
+        return (int) ((e.getOccurredAt().atZone(ZoneOffset.UTC).toLocalDate().toEpochDay() - W0.toEpochDay()) / 7);
+    }
+
+    /**
+     * The first emission of a replay may come after a handful of events, all from late weeks: the weeks before them
+     * must still be judged once the gate opens (the first week to judge is the community's first, as finally known).
+     */
+    @Test
+    void shouldJudgeFromTheFirstWeekWhenTheFirstEmissionSawOnlyLaterEvents() {
+        List<ActivityEvent> events = history(7, Set.of(2, 3));
+        start(2, AlertGate.opened());
+        pipe(events);
+        emit();
+        List<String> inOrder = healthAlerts();
+        assertThat(inOrder).hasSize(2);
+        driver.close();
+
+        AlertGate gate = AlertGate.closed();
+        start(2, gate);
+        List<ActivityEvent> late = events.stream().filter(e -> week(e) >= 5).toList();
+        pipe(late);
+        emit();
+        pipe(events.stream().filter(e -> week(e) < 5).toList());
+        gate.open();
+        emit();
+        assertThat(healthAlerts()).isEqualTo(inOrder);
+    }
 }

@@ -90,7 +90,7 @@ final class AlertEvaluator {
             for (AlertCondition condition : Condition.ALL) {
                 Alert written = out.latest(new AlertKey(view.community, condition));
                 if (written != null) {
-                    last.put(condition.name(), written.getState() + " " + written.getSince().toEpochDay());
+                    last.put(condition.name(), AlertCorrection.step(written));
                 }
             }
             if (judged == null) {
@@ -121,7 +121,7 @@ final class AlertEvaluator {
         return new Output() {
             @Override
             public void alert(AlertKey key, Alert value) {
-                last.put(key.getCondition().name(), value.getState() + " " + value.getSince().toEpochDay());
+                last.put(key.getCondition().name(), AlertCorrection.step(value));
                 out.alert(key, value);
             }
 
@@ -233,83 +233,30 @@ final class AlertEvaluator {
         }
     }
 
-    /**
-     * Brings the latest written record of one condition to {@code target} ({@code STATE since}, what the re-judged
-     * history ends with): a FIRING that should not be retracts with a RESOLVED {@code resolvedBy=CORRECTED}; an alert
-     * that should be firing (or should have fired and resolved) is written with its real {@code since}.
-     */
+    /** Corrects one condition's latest written record to {@code target}, what the re-judged days end with. */
     private void correct(CommunityView view, AlertCondition condition, String target, List<Alert> replayed,
                          Verdict verdict, int lateFrom, int day, Output out) {
         AlertKey key = new AlertKey(view.community, condition);
-        Alert written = out.latest(key);
-        AlertState targetState = target == null ? null : AlertState.valueOf(target.substring(0, target.indexOf(' ')));
-        int targetSince = target == null ? 0 : Integer.parseInt(target.substring(target.indexOf(' ') + 1));
-        String targetId = target == null ? null : alertId(view.community, condition, targetSince);
-        if (written == null ? target == null
-                : written.getAlertId().equals(targetId) && written.getState() == targetState) {
-            return;
-        }
-        if (written != null && written.getState() == AlertState.FIRING && !written.getAlertId().equals(targetId)) {
-            Map<String, String> evidence = corrected(lateFrom, day);
-            evidence.put("resolvedBy", "CORRECTED");
-            out.alert(key, Alert.newBuilder(written).setState(AlertState.RESOLVED).setDay(LocalDate.ofEpochDay(day))
+        AlertCorrection.correct(key, out.latest(key), target, replayed, (state, since, what) -> {
+            Map<String, String> evidence = new LinkedHashMap<>(verdict == null ? Map.of() : verdict.evidence());
+            return Alert.newBuilder()
+                    .setAlertId(alertId(view.community, condition, since))
+                    .setCommunityId(view.community)
+                    .setCondition(condition)
+                    .setState(state)
+                    .setSeverity(condition == AlertCondition.NO_ACTIVITY ? AlertSeverity.CRITICAL
+                            : AlertSeverity.WARNING)
+                    .setSince(LocalDate.ofEpochDay(since))
+                    .setDay(LocalDate.ofEpochDay(day))
                     .setSummary("Corrected: " + condition.name() + " in " + view.community + " (since "
-                            + written.getSince() + ") should not have fired: events for days from "
-                            + LocalDate.ofEpochDay(lateFrom) + " arrived after they were judged")
-                    .setEvidence(evidence).build());
-        }
-        if (target == null) {
-            return;
-        }
-        List<Alert> ofTarget = replayed.stream().filter(a -> a.getAlertId().equals(targetId)).toList();
-        Alert firing = ofTarget.stream().filter(a -> a.getState() == AlertState.FIRING).findFirst().orElse(null);
-        Alert resolved = ofTarget.stream().filter(a -> a.getState() == AlertState.RESOLVED).findFirst().orElse(null);
-        boolean firingWritten = written != null && written.getAlertId().equals(targetId);
-        if (targetState == AlertState.FIRING || !firingWritten && firing != null) {
-            out.alert(key, marked(firing != null ? firing : rewritten(view, condition, AlertState.FIRING, targetSince,
-                    day, verdict, "is still firing"), lateFrom, day));
-        }
-        if (targetState == AlertState.RESOLVED) {
-            out.alert(key, marked(resolved != null ? resolved : rewritten(view, condition, AlertState.RESOLVED,
-                    targetSince, day, verdict, "is resolved"), lateFrom, day));
-        }
-    }
-
-    private static Map<String, String> corrected(int lateFrom, int day) {
-        return evidence("corrected", "true", "corrected.lateFrom", LocalDate.ofEpochDay(lateFrom).toString(),
-                "corrected.rejudgedThrough", LocalDate.ofEpochDay(day).toString());
-    }
-
-    /** A re-judged record, written as a correction: its evidence says so and from which late day. */
-    private static Alert marked(Alert record, int lateFrom, int day) {
-        Map<String, String> evidence = new LinkedHashMap<>(record.getEvidence());
-        evidence.putAll(corrected(lateFrom, day));
-        return Alert.newBuilder(record).setEvidence(evidence).build();
-    }
-
-    /** The record of an alert whose step lies before the re-judged days, written again to undo a wrong one since. */
-    private static Alert rewritten(CommunityView view, AlertCondition condition, AlertState state, int since, int day,
-                                   Verdict verdict, String what) {
-        Map<String, String> evidence = new LinkedHashMap<>(verdict == null ? Map.of() : verdict.evidence());
-        if (state == AlertState.RESOLVED) {
-            evidence.put("resolvedBy", "CORRECTED");
-        }
-        return Alert.newBuilder()
-                .setAlertId(alertId(view.community, condition, since))
-                .setCommunityId(view.community)
-                .setCondition(condition)
-                .setState(state)
-                .setSeverity(condition == AlertCondition.NO_ACTIVITY ? AlertSeverity.CRITICAL : AlertSeverity.WARNING)
-                .setSince(LocalDate.ofEpochDay(since))
-                .setDay(LocalDate.ofEpochDay(day))
-                .setSummary("Corrected: " + condition.name() + " in " + view.community + " (since "
-                        + LocalDate.ofEpochDay(since) + ") " + what)
-                .setEvidence(evidence)
-                .build();
+                            + LocalDate.ofEpochDay(since) + ") " + what)
+                    .setEvidence(evidence)
+                    .build();
+        }, lateFrom, day, value -> out.alert(key, value));
     }
 
     private static String alertId(String community, AlertCondition condition, int since) {
-        return community + "/" + condition.name() + "/" + LocalDate.ofEpochDay(since);
+        return AlertCorrection.alertId(community, condition, since);
     }
 
     /** One day's verdict on one condition. */
