@@ -12,9 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.Alert;
 import org.communitypulse.schemas.avro.AlertCondition;
@@ -51,25 +49,25 @@ class AlertConvergenceTest {
 
     private int ids;
 
-    private final class Run {
-        final TopologyTestDriver driver;
-        final TestInputTopic<String, ActivityEvent> in;
-        final TestOutputTopic<AlertKey, Alert> alerts;
-        final TestOutputTopic<CommunityDayKey, DailyEngagement> daily;
-
-        Run(AlertSettings settings) {
-            PipelineDriver pipeline = pipelines.start((topics, serdes) -> EngagementTopology.build(topics, serdes,
-                    new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK), EngagementSettings.defaults(),
-                    settings), DAY_0.atStartOfDay().toInstant(ZoneOffset.UTC));
-            driver = pipeline.driver;
-            in = pipeline.activity;
-            alerts = pipeline.output(pipeline.topics.alerts());
-            daily = pipeline.output(pipeline.topics.dailyEngagement());
-        }
+    /** One pipeline and the outputs the tests read. */
+    private record Run(PipelineDriver pipeline, TestOutputTopic<AlertKey, Alert> alerts,
+                       TestOutputTopic<CommunityDayKey, DailyEngagement> daily) {
 
         void pipe(List<ActivityEvent> events) {
-            events.forEach(e -> in.pipeInput(C, e));
+            events.forEach(e -> pipeline.activity.pipeInput(C, e));
         }
+
+        void passMidnight() {
+            pipeline.driver.advanceWallClockTime(Duration.ofDays(1));
+        }
+    }
+
+    private Run start(AlertSettings settings) {
+        PipelineDriver pipeline = pipelines.start((topics, serdes) -> EngagementTopology.build(topics, serdes,
+                new IntakeSettings(Optional.empty(), Duration.ofDays(1), CLOCK), EngagementSettings.defaults(),
+                settings), DAY_0.atStartOfDay().toInstant(ZoneOffset.UTC));
+        return new Run(pipeline, pipeline.output(pipeline.topics.alerts()),
+                pipeline.output(pipeline.topics.dailyEngagement()));
     }
 
     /** Six threads a day, each answered half an hour later by another member. */
@@ -135,17 +133,17 @@ class AlertConvergenceTest {
                 today.addAll(unanswered);
             }
             run.pipe(today);
-            run.driver.advanceWallClockTime(Duration.ofDays(1));
-            written.addAll(run.alerts.readValuesToList());
+            run.passMidnight();
+            written.addAll(run.alerts().readValuesToList());
         }
         return written;
     }
 
     private List<Alert> replay(List<List<ActivityEvent>> history) {
-        Run run = new Run(AlertSettings.defaults().withWallClock(false));
+        Run run = start(AlertSettings.defaults().withWallClock(false));
         history.forEach(run::pipe);
-        run.driver.advanceWallClockTime(Duration.ofSeconds(1));
-        return run.alerts.readValuesToList();
+        run.passMidnight();
+        return run.alerts().readValuesToList();
     }
 
     private static Map<AlertCondition, Alert> latest(List<Alert> alerts) {
@@ -163,7 +161,7 @@ class AlertConvergenceTest {
     @Test
     void shouldCorrectWhatLateEventsChangeAndEndAsTheReplayEnds() {
         List<List<ActivityEvent>> history = history();
-        List<Alert> live = live(new Run(AlertSettings.defaults()), history, OUTAGE, OUTAGE_BACKFILLED_ON);
+        List<Alert> live = live(start(AlertSettings.defaults()), history, OUTAGE, OUTAGE_BACKFILLED_ON);
         List<Alert> replayed = replay(history);
 
         // The outage looked like two quiet days: BELOW_BASELINE fired on day 37, since 36. The backfill arrived on day
@@ -204,7 +202,7 @@ class AlertConvergenceTest {
     void shouldLeaveDecisionsStandingWhenTheLateEventsLieBeyondTheHorizon() {
         List<Integer> outage = List.of(30, 31);
         List<List<ActivityEvent>> history = history();
-        Run run = new Run(AlertSettings.defaults().withRejudgeHorizonDays(3));
+        Run run = start(AlertSettings.defaults().withRejudgeHorizonDays(3));
         List<Alert> live = live(run, history, outage, 40);
 
         // Fired on day 31 and recovered on day 33 live; the outage's events arrive on day 40, nine days after the
@@ -212,7 +210,7 @@ class AlertConvergenceTest {
         assertThat(of(live, AlertCondition.BELOW_BASELINE)).containsExactly(
                 new AlertStep(31, AlertCondition.BELOW_BASELINE, AlertState.FIRING, 30) + "  ",
                 new AlertStep(33, AlertCondition.BELOW_BASELINE, AlertState.RESOLVED, 30) + " RECOVERED ");
-        List<DailyEngagement> day30 = run.daily.readValuesToList().stream()
+        List<DailyEngagement> day30 = run.daily().readValuesToList().stream()
                 .filter(d -> d.getDay().equals(DAY_0.plusDays(30))).toList();
         assertThat(day30).isNotEmpty();
         assertThat(day30.get(day30.size() - 1).getThreads()).isEqualTo(6);

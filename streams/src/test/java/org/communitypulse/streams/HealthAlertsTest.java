@@ -117,6 +117,17 @@ class HealthAlertsTest {
                 .map(a -> a.getState() + " " + a.getSeverity() + " " + a.getSince() + " " + a.getDay()).toList();
     }
 
+    /** The HEALTH_AT_RISK records of {@code events} piped in the order given, gate open, then emitted; closes the run. */
+    private List<String> inOrder(List<ActivityEvent> events) {
+        start(2, AlertGate.opened());
+        pipe(events);
+        emit();
+        List<String> records = healthAlerts();
+        driver.close();
+        driver = null;
+        return records;
+    }
+
     private static String sunday(int week) {
         return W0.plusWeeks(week).plusDays(6).toString();
     }
@@ -197,11 +208,7 @@ class HealthAlertsTest {
     @Test
     void shouldNotJudgeHealthRecordsScoredBeforeTheLastEventsWhenTheGateOpens() {
         List<ActivityEvent> events = history(8, Set.of(2, 4));
-        start(2, AlertGate.opened());
-        pipe(events);
-        emit();
-        List<String> inOrder = healthAlerts();
-        driver.close();
+        List<String> inOrder = inOrder(events);
 
         for (int seed = 0; seed < 3; seed++) {
             AlertGate gate = AlertGate.closed();
@@ -247,11 +254,9 @@ class HealthAlertsTest {
                         "RESOLVED " + monday(2) + " " + sunday(2) + " CORRECTED true");
         assertThat(records.get(1).getEvidence()).containsEntry("corrected.lateFrom", monday(2));
         driver.close();
+        driver = null;
 
-        start(2, AlertGate.opened());
-        pipe(events);
-        emit();
-        assertThat(healthAlerts()).isEmpty();
+        assertThat(inOrder(events)).as("a replay of the same events").isEmpty();
     }
 
     private static int week(ActivityEvent e) {
@@ -265,12 +270,8 @@ class HealthAlertsTest {
     @Test
     void shouldJudgeFromTheFirstWeekWhenTheFirstEmissionSawOnlyLaterEvents() {
         List<ActivityEvent> events = history(7, Set.of(2, 3));
-        start(2, AlertGate.opened());
-        pipe(events);
-        emit();
-        List<String> inOrder = healthAlerts();
+        List<String> inOrder = inOrder(events);
         assertThat(inOrder).hasSize(2);
-        driver.close();
 
         AlertGate gate = AlertGate.closed();
         start(2, gate);
