@@ -275,8 +275,9 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
 
     /**
      * Judges, in week order, every completed week with a health record that is not judged yet, once the gate
-     * is open (a replay opens it when the whole history is in). A week once judged stays judged: a late event
-     * re-scores its health record but does not rewrite an alert already written.
+     * is open (a replay opens it when the whole history is in) and the community has nothing left to re-score. A
+     * judged week whose health record a late event changed is judged again within the re-judge horizon, and what was
+     * written is corrected ({@link HealthAlerts#judgeThrough}).
      */
     private void judgeHealth() {
         if (alerting == null || !alerting.gate().isOpen()) {
