@@ -89,8 +89,12 @@ public final class ReplayRunner {
      * @param summary        the import's summary
      * @param recordsWritten JSON lines written (keys over all metric topics)
      * @param elapsed        wall time of the whole replay, platform start included
+     * @param alertNoise     FIRING records per community-month by condition
+     * @param alerts         every record of the alerts topic in the order written per partition (so per AlertKey):
+     *                       the whole FIRING/RESOLVED sequence, not only each key's latest record
      */
-    public record Result(ImportSummary summary, long recordsWritten, Duration elapsed, AlertNoise alertNoise) {
+    public record Result(ImportSummary summary, long recordsWritten, Duration elapsed, AlertNoise alertNoise,
+                         List<Alert> alerts) {
     }
 
     private final Duration timeout;
@@ -138,16 +142,19 @@ public final class ReplayRunner {
                 app.awaitCaughtUp(catchUp, timeout, true);
                 log.println("metric records emitted and committed");
                 AlertNoise noise = new AlertNoise();
+                List<Alert> alertRecords = new java.util.ArrayList<>();
                 Map<String, Map<String, JsonNode[]>> latest = readLatest(kafka.address(), admin,
                         app.topics().metricTopics(), (topic, value) -> {
                             if (value instanceof Alert alert) {
                                 noise.alert(alert);
+                                alertRecords.add(alert);
                             } else if (value instanceof DailyEngagement daily && daily.getEvents() > 0) {
                                 noise.activeDay(daily.getCommunityId(), daily.getDay());
                             }
                         });
                 long written = write(latest, out);
-                return new Result(summary, written, Duration.ofNanos(System.nanoTime() - started), noise);
+                return new Result(summary, written, Duration.ofNanos(System.nanoTime() - started), noise,
+                        List.copyOf(alertRecords));
             }
         } finally {
             deleteQuietly(work);

@@ -209,6 +209,15 @@ public final class PulseStreamsConfig extends AbstractConfig {
             "An alert firing this many weeks is re-baselined whatever the spread (never into silence): the longest "
                     + "lifetime of BELOW_BASELINE, BACKLOG_GROWING, SLOW_FIRST_RESPONSE and ACTIVITY_DECLINING.";
 
+    public static final String ALERT_REJUDGE_HORIZON_DAYS_CONFIG = "alert.rejudge.horizon.days";
+    public static final String ALERT_REJUDGE_HORIZON_DAYS_DOC =
+            "Live convergence: a thread or reply that arrives for a day the alerts have already judged, at most this "
+                    + "many days before the latest judged day, has the community's days judged again from it at the "
+                    + "next emission; where the verdict changes, correcting records are written (a RESOLVED with "
+                    + "resolvedBy=CORRECTED for an alert that should not be firing, the FIRING of one that should). "
+                    + "Costs one small snapshot of the community's alert state per judged day within the horizon. "
+                    + "Older late events change the metrics, not the alerts. 0: a decision once written stands.";
+
     public static final String ALERT_TREND_WEEKS_CONFIG = "alert.trend.weeks";
     public static final String ALERT_TREND_WEEKS_DOC =
             "ACTIVITY_DECLINING (early warning): the least-squares line is fitted to the weekly threads and replies "
@@ -387,6 +396,8 @@ public final class PulseStreamsConfig extends AbstractConfig {
                     Range.between(0, 1), Importance.LOW, ALERT_REBASELINE_SPREAD_DOC)
             .define(ALERT_REBASELINE_MAX_WEEKS_CONFIG, Type.INT, AlertSettings.DEFAULT_REBASELINE_MAX_WEEKS,
                     Range.between(1, 520), Importance.LOW, ALERT_REBASELINE_MAX_WEEKS_DOC)
+            .define(ALERT_REJUDGE_HORIZON_DAYS_CONFIG, Type.INT, AlertSettings.DEFAULT_REJUDGE_HORIZON_DAYS,
+                    Range.between(0, 366), Importance.LOW, ALERT_REJUDGE_HORIZON_DAYS_DOC)
             .define(ALERT_TREND_WEEKS_CONFIG, Type.INT, AlertSettings.Trend.defaults().weeks(), Range.between(3, 52),
                     Importance.LOW, ALERT_TREND_WEEKS_DOC)
             .define(ALERT_TREND_HORIZON_DAYS_CONFIG, Type.INT, AlertSettings.Trend.defaults().horizonDays(),

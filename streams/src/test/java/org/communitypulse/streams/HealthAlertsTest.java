@@ -126,6 +126,17 @@ class HealthAlertsTest {
                 .map(a -> a.getState() + " " + a.getSeverity() + " " + a.getSince() + " " + a.getDay()).toList();
     }
 
+    /** The HEALTH_AT_RISK records of {@code events} piped in the order given, gate open, then emitted; closes the run. */
+    private List<String> inOrder(List<ActivityEvent> events) {
+        start(2, AlertGate.opened());
+        pipe(events);
+        emit();
+        List<String> records = healthAlerts();
+        driver.close();
+        driver = null;
+        return records;
+    }
+
     private static String sunday(int week) {
         return W0.plusWeeks(week).plusDays(6).toString();
     }
@@ -197,5 +208,88 @@ class HealthAlertsTest {
         gate.open();
         emit();
         assertThat(healthAlerts()).isEqualTo(inOrder).hasSize(2);
+    }
+
+    /**
+     * A replay opens the gate as soon as every input is processed, before the punctuators have emitted what the last
+     * events changed: the first judgement after the gate opens must not read the health records scored mid-import.
+     */
+    @Test
+    void shouldNotJudgeHealthRecordsScoredBeforeTheLastEventsWhenTheGateOpens() {
+        List<ActivityEvent> events = history(8, Set.of(2, 4));
+        List<String> inOrder = inOrder(events);
+
+        for (int seed = 0; seed < 3; seed++) {
+            AlertGate gate = AlertGate.closed();
+            start(2, gate);
+            List<ActivityEvent> shuffled = new ArrayList<>(events);
+            Collections.shuffle(shuffled, new Random(seed));
+            // Scored mid-import: the silent weeks look like the rest.
+            pipe(shuffled.subList(0, shuffled.size() / 2));
+            emit();
+            pipe(shuffled.subList(shuffled.size() / 2, shuffled.size()));
+            gate.open();
+            emit();
+            assertThat(healthAlerts()).as("seed %d", seed).isEqualTo(inOrder);
+            driver.close();
+            driver = null;
+        }
+    }
+
+    /**
+     * Live convergence: week 2's events arrive only while week 4 goes on. Live, week 2 looked silent (STALLED) once
+     * week 3 completed it: HEALTH_AT_RISK fired. Scored again with its events, week 2 is healthy: the alert is
+     * retracted (RESOLVED, resolvedBy=CORRECTED, on the last week judged by then), and the community ends as a
+     * replay, which never fires, ends it.
+     */
+    @Test
+    void shouldRetractTheAlertWhenTheLateEventsOfTheWeekItFiredOnArrive() {
+        List<ActivityEvent> events = history(7, Set.of());
+        start(2, AlertGate.opened());
+        List<ActivityEvent> week2 = events.stream().filter(e -> week(e) == 2).toList();
+        for (int w = 0; w <= 7; w++) {
+            int week = w;
+            pipe(events.stream().filter(e -> week(e) == week && week != 2).toList());
+            if (w == 4) {
+                pipe(week2);
+            }
+            emit();
+        }
+        List<Alert> records = alerts.readValuesToList().stream()
+                .filter(a -> a.getCondition() == AlertCondition.HEALTH_AT_RISK).toList();
+        assertThat(records).extracting(a -> a.getState() + " " + a.getSince() + " " + a.getDay() + " "
+                + a.getEvidence().getOrDefault("resolvedBy", "") + " " + a.getEvidence().getOrDefault("corrected", ""))
+                .containsExactly("FIRING " + monday(2) + " " + sunday(2) + "  ",
+                        "RESOLVED " + monday(2) + " " + sunday(2) + " CORRECTED true");
+        assertThat(records.get(1).getEvidence()).containsEntry("corrected.lateFrom", monday(2));
+        driver.close();
+        driver = null;
+
+        assertThat(inOrder(events)).as("a replay of the same events").isEmpty();
+    }
+
+    private static int week(ActivityEvent e) {
+        return (int) ((e.getOccurredAt().atZone(ZoneOffset.UTC).toLocalDate().toEpochDay() - W0.toEpochDay()) / 7);
+    }
+
+    /**
+     * The first emission of a replay may come after a handful of events, all from late weeks: the weeks before them
+     * must still be judged once the gate opens (the first week to judge is the community's first, as finally known).
+     */
+    @Test
+    void shouldJudgeFromTheFirstWeekWhenTheFirstEmissionSawOnlyLaterEvents() {
+        List<ActivityEvent> events = history(7, Set.of(2, 3));
+        List<String> inOrder = inOrder(events);
+        assertThat(inOrder).hasSize(2);
+
+        AlertGate gate = AlertGate.closed();
+        start(2, gate);
+        List<ActivityEvent> late = events.stream().filter(e -> week(e) >= 5).toList();
+        pipe(late);
+        emit();
+        pipe(events.stream().filter(e -> week(e) < 5).toList());
+        gate.open();
+        emit();
+        assertThat(healthAlerts()).isEqualTo(inOrder);
     }
 }

@@ -240,4 +240,39 @@ class RoleAlertsTest {
         assertThat(live.stream().filter(a -> a.getDay().isBefore(DAY_0.plusDays(43))).toList())
                 .containsExactlyElementsOf(replayed);
     }
+
+    /**
+     * A holder's activity before their grant counts as it was on each day, whatever order it arrives in: ann posts on
+     * days 0 to 5 and 40 and is granted sponsor on day 3; in the second replay her posts of days 4, 5 and 40 arrive
+     * before the grant. Her last post before day 30 is then still day 5's (vacant from day 35, fires on day 38).
+     */
+    @Test
+    void shouldJudgeAHoldersActivityBeforeTheGrantTheSameWhateverTheOrderItArrivesIn() {
+        List<ActivityEvent> events = new ArrayList<>();
+        for (int d = 0; d < 44; d++) {
+            if (d <= 5 || d == 40) {
+                events.add(event(EventType.THREAD_CREATED, "ann", "a" + d, at(d, 8), Map.of()));
+            }
+            events.add(event(EventType.THREAD_CREATED, "bob", "b" + d, at(d, 10), Map.of()));
+            events.add(event(EventType.REPLY_CREATED, "dev", "b" + d, at(d, 11), Map.of()));
+            if (d == 0) {
+                events.add(event(EventType.ROLE_GRANTED, "bob", null, at(0, 9), Map.of("role", "community-manager")));
+                events.add(event(EventType.ROLE_GRANTED, "dev", null, at(0, 9),
+                        Map.of("role", "technical-developer-designer")));
+            }
+            if (d == 3) {
+                events.add(event(EventType.ROLE_GRANTED, "ann", null, at(3, 9), Map.of("role", "sponsor")));
+            }
+        }
+        List<ActivityEvent> early = events.stream().filter(e -> e.getThreadId() != null
+                && List.of("a4", "a5", "a40").contains(e.getThreadId())).toList();
+        List<ActivityEvent> reordered = new ArrayList<>(early);
+        events.stream().filter(e -> !early.contains(e)).forEach(reordered::add);
+
+        List<Alert> inOrder = replay(List.of(events));
+        assertThat(inOrder.stream().map(AlertStep::of).toList()).containsExactly(
+                new AlertStep(38, AlertCondition.REQUIRED_ROLE_VACANT, AlertState.FIRING, 38),
+                new AlertStep(41, AlertCondition.REQUIRED_ROLE_VACANT, AlertState.RESOLVED, 38));
+        assertThat(replay(List.of(reordered))).containsExactlyElementsOf(inOrder);
+    }
 }

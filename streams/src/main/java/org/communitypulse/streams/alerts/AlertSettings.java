@@ -31,12 +31,35 @@ import org.communitypulse.streams.PulseStreamsConfig;
  * @param rebaselineMaxWeeks   an alert firing this many weeks is re-baselined whatever the spread (the bound on
  *                             its lifetime), except into silence
  * @param trend                ACTIVITY_DECLINING: the early warning's least-squares trend ({@link Trend})
+ * @param rejudgeHorizonDays   a thread or reply landing on a day already judged, at most this many days before the
+ *                             latest judged day, has the days from it judged again and the written alerts corrected
+ *                             (live convergence, docs/alerts.md); 0: a decision once written stands
  */
 public record AlertSettings(boolean wallClock, int silenceDays, double baselineRatio, double baselineRecoverRatio,
                             double baselineMin, int baselineFireAfterDays, double responseShareMin,
                             double responseRecoverShare, int responseMinThreads, int backlogMax, int backlogRecover,
                             int fireAfterDays, int resolveAfterDays, int rebaselineWeeks, double rebaselineSpread,
-                            int rebaselineMaxWeeks, Trend trend) {
+                            int rebaselineMaxWeeks, Trend trend, int rejudgeHorizonDays) {
+
+    public static final int DEFAULT_REJUDGE_HORIZON_DAYS = 28;
+
+    public AlertSettings {
+        if (rejudgeHorizonDays < 0) {
+            throw new IllegalArgumentException("alert.rejudge.horizon.days must be 0 or more");
+        }
+    }
+
+    /** With the default re-judge horizon. */
+    public AlertSettings(boolean wallClock, int silenceDays, double baselineRatio, double baselineRecoverRatio,
+                         double baselineMin, int baselineFireAfterDays, double responseShareMin,
+                         double responseRecoverShare, int responseMinThreads, int backlogMax, int backlogRecover,
+                         int fireAfterDays, int resolveAfterDays, int rebaselineWeeks, double rebaselineSpread,
+                         int rebaselineMaxWeeks, Trend trend) {
+        this(wallClock, silenceDays, baselineRatio, baselineRecoverRatio, baselineMin, baselineFireAfterDays,
+                responseShareMin, responseRecoverShare, responseMinThreads, backlogMax, backlogRecover, fireAfterDays,
+                resolveAfterDays, rebaselineWeeks, rebaselineSpread, rebaselineMaxWeeks, trend,
+                DEFAULT_REJUDGE_HORIZON_DAYS);
+    }
 
     public static final int DEFAULT_BASELINE_FIRE_AFTER_DAYS = 2;
     public static final int DEFAULT_REBASELINE_WEEKS = 4;
@@ -79,14 +102,24 @@ public record AlertSettings(boolean wallClock, int silenceDays, double baselineR
     public AlertSettings withWallClock(boolean wallClock) {
         return new AlertSettings(wallClock, silenceDays, baselineRatio, baselineRecoverRatio, baselineMin,
                 baselineFireAfterDays, responseShareMin, responseRecoverShare, responseMinThreads, backlogMax,
-                backlogRecover, fireAfterDays, resolveAfterDays, rebaselineWeeks, rebaselineSpread, rebaselineMaxWeeks, trend);
+                backlogRecover, fireAfterDays, resolveAfterDays, rebaselineWeeks, rebaselineSpread, rebaselineMaxWeeks, trend,
+                rejudgeHorizonDays);
     }
 
     /** The same settings with another early-warning trend. */
     public AlertSettings withTrend(Trend other) {
         return new AlertSettings(wallClock, silenceDays, baselineRatio, baselineRecoverRatio, baselineMin,
                 baselineFireAfterDays, responseShareMin, responseRecoverShare, responseMinThreads, backlogMax,
-                backlogRecover, fireAfterDays, resolveAfterDays, rebaselineWeeks, rebaselineSpread, rebaselineMaxWeeks, other);
+                backlogRecover, fireAfterDays, resolveAfterDays, rebaselineWeeks, rebaselineSpread, rebaselineMaxWeeks, other,
+                rejudgeHorizonDays);
+    }
+
+    /** The same settings with another re-judge horizon (0: no re-judging). */
+    public AlertSettings withRejudgeHorizonDays(int days) {
+        return new AlertSettings(wallClock, silenceDays, baselineRatio, baselineRecoverRatio, baselineMin,
+                baselineFireAfterDays, responseShareMin, responseRecoverShare, responseMinThreads, backlogMax,
+                backlogRecover, fireAfterDays, resolveAfterDays, rebaselineWeeks, rebaselineSpread, rebaselineMaxWeeks, trend,
+                days);
     }
 
     public static AlertSettings from(PulseStreamsConfig config) {
@@ -110,6 +143,7 @@ public record AlertSettings(boolean wallClock, int silenceDays, double baselineR
                         config.getInt(PulseStreamsConfig.ALERT_TREND_HORIZON_DAYS_CONFIG),
                         config.getDouble(PulseStreamsConfig.ALERT_TREND_MIN_WEEKLY_CONFIG),
                         config.getDouble(PulseStreamsConfig.ALERT_TREND_STALL_RATIO_CONFIG),
-                        config.getDouble(PulseStreamsConfig.ALERT_TREND_RECOVER_RATIO_CONFIG)));
+                        config.getDouble(PulseStreamsConfig.ALERT_TREND_RECOVER_RATIO_CONFIG)),
+                config.getInt(PulseStreamsConfig.ALERT_REJUDGE_HORIZON_DAYS_CONFIG));
     }
 }

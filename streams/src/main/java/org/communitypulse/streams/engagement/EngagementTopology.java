@@ -73,6 +73,8 @@ public final class EngagementTopology {
     public static final String COMMUNITY_STORE = "engagement-community-store";
     public static final String COHORT_STORE = "engagement-cohort-store";
     public static final String DIRTY_STORE = "engagement-dirty-store";
+    /** Per community and judged day within alert.rejudge.horizon.days: the alert state, for live convergence. */
+    public static final String ALERT_HISTORY_STORE = "engagement-alert-history-store";
     public static final String DAILY_SINK = "engagement-daily-sink";
     public static final String TRAILING_SINK = "engagement-trailing-sink";
     public static final String RETENTION_SINK = "engagement-retention-sink";
@@ -144,7 +146,7 @@ public final class EngagementTopology {
                 RETENTION_VIEW_STORE, MEMBER_LEVELS_VIEW_STORE, ALERTS_VIEW_STORE);
         topology.addProcessor(ENGAGEMENT, () -> new EngagementProcessor(DAY_STORE, THREAD_STORE, MEMBER_STORE,
                 COMMUNITY_STORE, COHORT_STORE, DIRTY_STORE, IdentityTopology.IDENTITY_STORE, outputs, views, engagement,
-                alerting, hooks), INTAKE, IdentityTopology.IDENTITY);
+                alerting, hooks).withAlertHistory(ALERT_HISTORY_STORE), INTAKE, IdentityTopology.IDENTITY);
         topology.connectProcessorAndStateStores(ENGAGEMENT, IdentityTopology.IDENTITY_STORE);
         topology.addStateStore(objectCached(engagement, Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DAY_STORE),
                 serdes.forKey(CommunityDayKey.class), serdes.forValue(DailyEngagementState.class))), ENGAGEMENT);
@@ -160,6 +162,8 @@ public final class EngagementTopology {
                 serdes.forKey(CommunityDayKey.class), serdes.forValue(CohortState.class))), ENGAGEMENT);
 
         topology.addStateStore(cached(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DIRTY_STORE),
+                Serdes.String(), Serdes.ByteArray())), ENGAGEMENT);
+        topology.addStateStore(cached(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERT_HISTORY_STORE),
                 Serdes.String(), Serdes.ByteArray())), ENGAGEMENT);
         addView(topology, DAILY_VIEW_STORE, topics.dailyEngagement());
         addView(topology, TRAILING_VIEW_STORE, topics.trailingEngagement());

@@ -69,7 +69,7 @@ public final class MaturityTopology {
                                  int resolveAfterWeeks, int stateCacheEntries) {
         MaturityProcessor.Alerting judging = alerting == null ? null : new MaturityProcessor.Alerting(
                 HEALTH_ALERT_STORE, AlertViews.ALERTS.store(), ALERTS_SINK, resolveAfterWeeks,
-                hooks.gate());
+                hooks.gate(), alerting.rejudgeHorizonDays());
         MaturityProcessor.Stores stores = new MaturityProcessor.Stores(STATE_STORE, DIRTY_STORE, SCORECARD_VIEW_STORE,
                 HEALTH_VIEW_STORE, EngagementViews.DAILY.store(), EngagementViews.TRAILING.store(),
                 EngagementViews.PENDING.store(), EngagementViews.THREADS.store(), RolesViews.STATE.store());

@@ -1,7 +1,11 @@
 package org.communitypulse.streams.engagement.internals;
 
+import org.communitypulse.streams.common.AlertCorrection;
+import org.communitypulse.streams.common.JsonSerde;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.communitypulse.schemas.avro.Alert;
 import org.communitypulse.schemas.avro.AlertCondition;
@@ -26,6 +30,26 @@ final class AlertEvaluator {
     /** Where lifecycle records go. */
     interface Output {
         void alert(AlertKey key, Alert value);
+
+        /** The latest record written for {@code key} (what receivers last heard), or null; needed to correct it. */
+        default Alert latest(AlertKey key) {
+            return null;
+        }
+    }
+
+    /**
+     * A community's alert state after judging one day, kept for the days within the re-judge horizon: judging again
+     * from day E starts from the snapshot of E - 1. Mutable: a serialisation shape.
+     */
+    public static final class Snapshot {
+        public Map<String, Integer> open = new java.util.HashMap<>();
+        public Map<String, Integer> streaks = new java.util.HashMap<>();
+        public Map<String, Double> references = new java.util.HashMap<>();
+        public Map<String, Double> normals = new java.util.HashMap<>();
+        /** Condition name to the latest record written for it by the end of the day: {@code STATE since}. */
+        public Map<String, String> last = new java.util.HashMap<>();
+        /** The empty state before the community's first judged day: a late event before it starts from here. */
+        public boolean origin;
     }
 
     private static final long SECONDS_24H = 86_400;
@@ -34,26 +58,211 @@ final class AlertEvaluator {
 
     private final AlertSettings settings;
     private final AlertGate gate;
+    /** Snapshots by {@code community NUL day}, or null: no re-judging (a decision once written stands). */
+    private final org.apache.kafka.streams.state.KeyValueStore<String, byte[]> history;
 
     AlertEvaluator(AlertSettings settings, AlertGate gate) {
-        this.settings = settings;
-        this.gate = gate;
+        this(settings, gate, null);
     }
 
-    /** Evaluates every completed day after the last evaluated one up to {@code throughDay}. */
+    AlertEvaluator(AlertSettings settings, AlertGate gate,
+                   org.apache.kafka.streams.state.KeyValueStore<String, byte[]> history) {
+        this.settings = settings;
+        this.gate = gate;
+        this.history = settings.rejudgeHorizonDays() > 0 ? history : null;
+    }
+
+    /**
+     * Judges again from the earliest day that got late events (within the horizon), correcting what was written, then
+     * evaluates every completed day after the last evaluated one up to {@code throughDay}.
+     */
     void evaluateThrough(CommunityView view, int throughDay, Output out) {
         CommunityState cs = view.cs;
         if (cs.getFirstActiveDay() == null || !gate.isOpen()) {
             return;
         }
-        int from = cs.getAlertsEvaluatedThrough() == null ? cs.getFirstActiveDay()
-                : cs.getAlertsEvaluatedThrough() + 1;
-        for (int day = from; day <= throughDay; day++) {
-            for (AlertCondition condition : Condition.ALL) {
-                step(view, condition, judge(view, condition, day), day, out);
-            }
-            cs.setAlertsEvaluatedThrough(day);
+        Integer late = cs.getAlertsRejudgeFrom();
+        if (late != null) {
+            cs.setAlertsRejudgeFrom(null);
+            rejudge(view, late, out);
         }
+        Integer judged = cs.getAlertsEvaluatedThrough();
+        int from = judged == null ? cs.getFirstActiveDay() : judged + 1;
+        if (from > throughDay) {
+            return;
+        }
+        Map<String, String> last = new java.util.HashMap<>();
+        if (history != null) {
+            for (AlertCondition condition : Condition.ALL) {
+                Alert written = out.latest(new AlertKey(view.community, condition));
+                if (written != null) {
+                    last.put(condition.name(), AlertCorrection.step(written));
+                }
+            }
+            if (judged == null) {
+                Snapshot origin = new Snapshot();
+                origin.origin = true;
+                keep(view.community, from - 1, origin, throughDay);
+            }
+        }
+        Output tracked = tracking(out, last);
+        for (int day = from; day <= throughDay; day++) {
+            judgeDay(view, day, tracked);
+            cs.setAlertsEvaluatedThrough(day);
+            if (history != null) {
+                keep(view.community, day, snapshot(cs, last), throughDay);
+            }
+        }
+        forgetBefore(view.community, throughDay - settings.rejudgeHorizonDays() - 1);
+    }
+
+    private void judgeDay(CommunityView view, int day, Output out) {
+        for (AlertCondition condition : Condition.ALL) {
+            step(view, condition, judge(view, condition, day), day, out);
+        }
+    }
+
+    /** Passes records on, noting each condition's latest as {@code STATE since}. */
+    private static Output tracking(Output out, Map<String, String> last) {
+        return new Output() {
+            @Override
+            public void alert(AlertKey key, Alert value) {
+                last.put(key.getCondition().name(), AlertCorrection.step(value));
+                out.alert(key, value);
+            }
+
+            @Override
+            public Alert latest(AlertKey key) {
+                return out.latest(key);
+            }
+        };
+    }
+
+    // ---- Live convergence: judging again from a day that got late events -------------------------------------
+
+    private static String historyKey(String community, int day) {
+        return community + '\u0000' + String.format(java.util.Locale.ROOT, "%08d", Math.max(0, day));
+    }
+
+    private static Snapshot snapshot(CommunityState cs, Map<String, String> last) {
+        Snapshot s = new Snapshot();
+        s.open.putAll(cs.getOpenAlerts());
+        s.streaks.putAll(cs.getAlertStreaks());
+        s.references.putAll(cs.getAlertReferences());
+        s.normals.putAll(cs.getAlertNormals());
+        s.last.putAll(last);
+        return s;
+    }
+
+    private static void restore(CommunityState cs, Snapshot s) {
+        cs.setOpenAlerts(new java.util.HashMap<>(s.open));
+        cs.setAlertStreaks(new java.util.HashMap<>(s.streaks));
+        cs.setAlertReferences(new java.util.HashMap<>(s.references));
+        cs.setAlertNormals(new java.util.HashMap<>(s.normals));
+    }
+
+    /** Keeps the snapshot of {@code day} when it lies within the horizon of {@code throughDay}. */
+    private void keep(String community, int day, Snapshot snapshot, int throughDay) {
+        if (day >= throughDay - settings.rejudgeHorizonDays() - 1) {
+            history.put(historyKey(community, day), JsonSerde.write(snapshot));
+        }
+    }
+
+    /** Drops the snapshots of days before {@code day}: late events for those days no longer re-judge. */
+    private void forgetBefore(String community, int day) {
+        if (history == null || day <= 0) {
+            return;
+        }
+        List<String> old = new ArrayList<>();
+        try (var it = history.range(historyKey(community, 0), historyKey(community, day - 1))) {
+            it.forEachRemaining(kv -> old.add(kv.key));
+        }
+        old.forEach(history::delete);
+    }
+
+    /** The state to judge {@code day} from: the snapshot of the day before, or the origin when it lies before it. */
+    private Snapshot before(String community, int day) {
+        byte[] stored = history.get(historyKey(community, day - 1));
+        if (stored != null) {
+            return JsonSerde.read(stored, Snapshot.class, Snapshot::new);
+        }
+        try (var it = history.range(historyKey(community, 0), historyKey(community, Integer.MAX_VALUE / 2))) {
+            if (it.hasNext()) {
+                var first = it.next();
+                Snapshot oldest = JsonSerde.read(first.value, Snapshot.class, Snapshot::new);
+                int oldestDay = Integer.parseInt(first.key.substring(first.key.indexOf('\u0000') + 1));
+                if (oldest.origin && day - 1 < oldestDay) {
+                    return oldest;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Judges the days from {@code lateFrom} to the last judged day again, from the snapshot of the day before, and
+     * writes what corrects the latest record of each condition to what judging the whole history gives (a replay).
+     * Beyond the horizon (no snapshot) nothing is judged again: the decision stands.
+     */
+    private void rejudge(CommunityView view, int lateFrom, Output out) {
+        CommunityState cs = view.cs;
+        Integer judged = cs.getAlertsEvaluatedThrough();
+        if (history == null || judged == null || lateFrom > judged) {
+            return;
+        }
+        int from = Math.max(lateFrom, cs.getFirstActiveDay());
+        Snapshot base = before(view.community, from);
+        if (base == null) {
+            return;
+        }
+        restore(cs, base);
+        Map<String, String> last = new java.util.HashMap<>(base.last);
+        Map<String, List<Alert>> replayed = new java.util.HashMap<>();
+        Output capture = tracking(new Output() {
+            @Override
+            public void alert(AlertKey key, Alert value) {
+                replayed.computeIfAbsent(key.getCondition().name(), k -> new ArrayList<>()).add(value);
+            }
+        }, last);
+        Map<String, Verdict> verdicts = new java.util.HashMap<>();
+        for (int day = from; day <= judged; day++) {
+            for (AlertCondition condition : Condition.ALL) {
+                Verdict verdict = judge(view, condition, day);
+                verdicts.put(condition.name(), verdict);
+                step(view, condition, verdict, day, capture);
+            }
+            keep(view.community, day, snapshot(cs, last), judged);
+        }
+        for (AlertCondition condition : Condition.ALL) {
+            correct(view, condition, last.get(condition.name()), replayed.getOrDefault(condition.name(), List.of()),
+                    verdicts.get(condition.name()), lateFrom, judged, out);
+        }
+    }
+
+    /** Corrects one condition's latest written record to {@code target}, what the re-judged days end with. */
+    private void correct(CommunityView view, AlertCondition condition, String target, List<Alert> replayed,
+                         Verdict verdict, int lateFrom, int day, Output out) {
+        AlertKey key = new AlertKey(view.community, condition);
+        AlertCorrection.correct(key, out.latest(key), target, replayed, (state, since, what) -> {
+            Map<String, String> evidence = new LinkedHashMap<>(verdict == null ? Map.of() : verdict.evidence());
+            return Alert.newBuilder()
+                    .setAlertId(alertId(view.community, condition, since))
+                    .setCommunityId(view.community)
+                    .setCondition(condition)
+                    .setState(state)
+                    .setSeverity(condition == AlertCondition.NO_ACTIVITY ? AlertSeverity.CRITICAL
+                            : AlertSeverity.WARNING)
+                    .setSince(LocalDate.ofEpochDay(since))
+                    .setDay(LocalDate.ofEpochDay(day))
+                    .setSummary("Corrected: " + condition.name() + " in " + view.community + " (since "
+                            + LocalDate.ofEpochDay(since) + ") " + what)
+                    .setEvidence(evidence)
+                    .build();
+        }, lateFrom, day, value -> out.alert(key, value));
+    }
+
+    private static String alertId(String community, AlertCondition condition, int since) {
+        return AlertCorrection.alertId(community, condition, since);
     }
 
     /** One day's verdict on one condition. */
@@ -479,7 +688,7 @@ final class AlertEvaluator {
                         + (rebaselined ? ") re-baselined: its new level is its normal, on " : ") recovered on ")
                         + LocalDate.ofEpochDay(day);
         return Alert.newBuilder()
-                .setAlertId(view.community + "/" + condition.name() + "/" + LocalDate.ofEpochDay(since))
+                .setAlertId(alertId(view.community, condition, since))
                 .setCommunityId(view.community)
                 .setCondition(condition)
                 .setState(state)

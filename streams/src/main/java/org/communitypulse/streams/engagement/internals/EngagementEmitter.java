@@ -73,12 +73,19 @@ final class EngagementEmitter {
 
     EngagementEmitter(EngagementStores stores, DirtyPeriods dirty, EngagementSettings settings,
                       AlertSettings alertSettings, RuntimeHooks hooks, IdentityView identities) {
+        this(stores, dirty, settings, alertSettings, hooks, identities, null);
+    }
+
+    /** With {@code alertHistory} (or null): the alert snapshots that let late events re-judge days already judged. */
+    EngagementEmitter(EngagementStores stores, DirtyPeriods dirty, EngagementSettings settings,
+                      AlertSettings alertSettings, RuntimeHooks hooks, IdentityView identities,
+                      org.apache.kafka.streams.state.KeyValueStore<String, byte[]> alertHistory) {
         this.identities = identities;
         this.stores = stores;
         this.dirty = dirty;
         this.settings = settings;
         this.alertSettings = alertSettings;
-        this.alerts = new AlertEvaluator(alertSettings, hooks.gate());
+        this.alerts = new AlertEvaluator(alertSettings, hooks.gate(), alertHistory);
         this.clock = hooks.clock();
     }
 
@@ -119,9 +126,11 @@ final class EngagementEmitter {
                 changed = true;
             }
             Integer evaluated = cs.getAlertsEvaluatedThrough();
+            Integer rejudge = cs.getAlertsRejudgeFrom();
             // Only completed days are judged: today may still bring the thread that ends a silence.
             alerts.evaluateThrough(view, clockDay - 1, out);
-            changed |= !java.util.Objects.equals(evaluated, cs.getAlertsEvaluatedThrough());
+            changed |= !java.util.Objects.equals(evaluated, cs.getAlertsEvaluatedThrough())
+                    || !java.util.Objects.equals(rejudge, cs.getAlertsRejudgeFrom());
             if (changed) {
                 stores.communities().put(kv.key, cs);
             }

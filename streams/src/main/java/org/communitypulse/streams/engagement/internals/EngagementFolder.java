@@ -131,10 +131,29 @@ final class EngagementFolder {
             }
         }
         stores.days().put(dayKey, ds);
-        if (stored == null || !Objects.equals(firstActive, cs.getFirstActiveDay())
+        boolean rejudge = lateForAlerts(cs, event.getType(), day);
+        if (stored == null || rejudge || !Objects.equals(firstActive, cs.getFirstActiveDay())
                 || !Objects.equals(latest, cs.getLatestDay()) || staff != cs.getStaffMembers().size()) {
             stores.communities().put(community, cs);
         }
+    }
+
+    /**
+     * A thread or reply on a day the alerts have already judged (a backfill, a connector catching up): the alerts are
+     * judged again from the earliest such day at the next emission (docs/alerts.md, live convergence). Marks only when
+     * the mark moves, so a backfill writes the community record once per day it reaches back to.
+     */
+    private static boolean lateForAlerts(CommunityState cs, EventType type, int day) {
+        Integer judged = cs.getAlertsEvaluatedThrough();
+        if (judged == null || day > judged || type != EventType.THREAD_CREATED && type != EventType.REPLY_CREATED) {
+            return false;
+        }
+        Integer from = cs.getAlertsRejudgeFrom();
+        if (from != null && from <= day) {
+            return false;
+        }
+        cs.setAlertsRejudgeFrom(day);
+        return true;
     }
 
     private void extendLatest(String community, CommunityState cs, int day) {

@@ -48,6 +48,8 @@ public final class EngagementProcessor implements Processor<String, Object, Obje
     private final AlertSettings alertSettings;
     private final RuntimeHooks hooks;
     private final String identityStore;
+    /** The alert snapshots for live convergence (docs/alerts.md), or null: a decision once written stands. */
+    private String alertHistoryStore;
     private EngagementFolder folder;
     private final LatencySamples latency = new LatencySamples();
 
@@ -78,13 +80,20 @@ public final class EngagementProcessor implements Processor<String, Object, Obje
         this.hooks = hooks;
     }
 
+    /** Keeps the alert snapshots in {@code store} (connected to this node), so late events re-judge judged days. */
+    public EngagementProcessor withAlertHistory(String store) {
+        this.alertHistoryStore = store;
+        return this;
+    }
+
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         EngagementStores stores = storeNames.open(context);
         DirtyPeriods dirty = new DirtyPeriods(stores.dirty());
         IdentityView identities = identityStore == null ? null : IdentityView.of(context.getStateStore(identityStore));
         this.folder = new EngagementFolder(stores, dirty, settings, identities);
-        EngagementEmitter emitter = new EngagementEmitter(stores, dirty, settings, alertSettings, hooks, identities);
+        EngagementEmitter emitter = new EngagementEmitter(stores, dirty, settings, alertSettings, hooks, identities,
+                alertHistoryStore == null ? null : context.getStateStore(alertHistoryStore));
         EngagementEmitter.Output output = new ForwardingOutput(context, children, ViewStores.open(context, views));
         context.schedule(settings.emitInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
             emitter.emitAll(output, now);
@@ -110,7 +119,7 @@ public final class EngagementProcessor implements Processor<String, Object, Obje
                 org.communitypulse.schemas.avro.CommunityState cs = kv.value;
                 boolean alertsPending = alertsDue && cs.getFirstActiveDay() != null && cs.getLatestDay() != null
                         && (cs.getAlertsEvaluatedThrough() == null
-                        || cs.getAlertsEvaluatedThrough() < cs.getLatestDay() - 1);
+                        || cs.getAlertsEvaluatedThrough() < cs.getLatestDay() - 1 || cs.getAlertsRejudgeFrom() != null);
                 if (EngagementStores.levelsPending(cs) || alertsPending) {
                     pending.add(kv.key);
                 }
@@ -227,6 +236,11 @@ public final class EngagementProcessor implements Processor<String, Object, Obje
         public void alert(AlertKey key, Alert value) {
             views.alerts().put(viewKey(key.getCommunityId(), key.getCondition().name()), value);
             send(key, value, children.alerts());
+        }
+
+        @Override
+        public Alert latest(AlertKey key) {
+            return views.alerts().get(viewKey(key.getCommunityId(), key.getCondition().name()));
         }
 
         private void send(Object key, Object value, String child) {

@@ -71,7 +71,7 @@ record EngagementStores(KeyValueStore<CommunityDayKey, DailyEngagementState> day
 
     static CommunityState emptyCommunity() {
         return new CommunityState(null, null, null, new ArrayList<>(), null, new HashMap<>(), new HashMap<>(),
-                new HashMap<>(), new HashMap<>());
+                new HashMap<>(), new HashMap<>(), null);
     }
 
     /** Whether the community's clock moved since member levels were last evaluated. */

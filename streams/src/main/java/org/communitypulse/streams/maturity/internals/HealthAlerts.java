@@ -1,5 +1,6 @@
 package org.communitypulse.streams.maturity.internals;
 
+import org.communitypulse.streams.common.AlertCorrection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.communitypulse.schemas.avro.Alert;
@@ -27,12 +28,47 @@ public final class HealthAlerts {
     public static final class Lifecycle {
         /** Monday (epoch day) of the first week still to judge; null: the community's first week. */
         public Integer next;
+        /**
+         * False until judging starts: until then {@link #next} follows the community's first week. Null (a lifecycle
+         * stored before the field existed) counts as started.
+         */
+        public Boolean started;
         /** Monday of the newest completed week that has a health record (what judging must reach). */
         public Integer due;
         /** Monday of the first unhealthy week of the open alert, or null. */
         public Integer openSince;
         public String openSeverity;
         public int recovered;
+        /** The latest record written ({@code STATE since}, see {@link AlertCorrection#step}), or null. */
+        public String last;
+        /** Monday of the earliest judged week whose health record changed since: judged again from there. */
+        public Integer rejudgeFrom;
+        /** The lifecycle as it was before each judged week within the re-judge horizon, by Monday. */
+        public java.util.TreeMap<Integer, Step> before = new java.util.TreeMap<>();
+
+        Step step() {
+            Step step = new Step();
+            step.openSince = openSince;
+            step.openSeverity = openSeverity;
+            step.recovered = recovered;
+            step.last = last;
+            return step;
+        }
+
+        void restore(Step step) {
+            openSince = step.openSince;
+            openSeverity = step.openSeverity;
+            recovered = step.recovered;
+            last = step.last;
+        }
+    }
+
+    /** The judging part of a {@link Lifecycle}, snapshotted per week. Mutable: a serialisation shape. */
+    public static final class Step {
+        public Integer openSince;
+        public String openSeverity;
+        public int recovered;
+        public String last;
     }
 
     private final int resolveAfterWeeks;
@@ -44,8 +80,69 @@ public final class HealthAlerts {
         this.resolveAfterWeeks = resolveAfterWeeks;
     }
 
+    /**
+     * Judges the completed weeks from {@code life.next} to {@code life.due} in order, after judging again (from their
+     * snapshot) the weeks from {@code life.rejudgeFrom} when a health record of a judged week changed since, within
+     * {@code horizonWeeks} (live convergence: what was written is corrected, see {@link AlertCorrection}). The health
+     * records come from {@code healths} by Monday; a week without a complete record is skipped.
+     *
+     * @param written the latest record written for the community's HEALTH_AT_RISK, or null
+     */
+    public void judgeThrough(String community, Lifecycle life, java.util.function.IntFunction<CommunityHealth> healths,
+                             int horizonWeeks, Alert written, Output out) {
+        Integer late = life.rejudgeFrom;
+        life.rejudgeFrom = null;
+        if (late != null && horizonWeeks > 0 && life.before.containsKey(late)) {
+            life.restore(life.before.get(late));
+            java.util.List<Alert> replayed = new java.util.ArrayList<>();
+            CommunityHealth latest = null;
+            for (int monday = late; monday < life.next; monday += 7) {
+                life.before.put(monday, life.step());
+                CommunityHealth health = healths.apply(monday);
+                if (health != null && health.getComplete()) {
+                    latest = health;
+                    judge(health, life, (key, value) -> replayed.add(value));
+                }
+            }
+            CommunityHealth evidenceOf = latest;
+            AlertKey key = new AlertKey(community, AlertCondition.HEALTH_AT_RISK);
+            int lastJudged = life.next - 1;
+            AlertCorrection.correct(key, written, life.last, replayed, (state, since, what) -> {
+                Lifecycle shown = new Lifecycle();
+                shown.openSince = since;
+                shown.openSeverity = life.openSeverity != null ? life.openSeverity : AlertSeverity.WARNING.name();
+                String summary = "Corrected: HEALTH_AT_RISK in " + community + " (since "
+                        + java.time.LocalDate.ofEpochDay(since) + ") " + what;
+                return evidenceOf == null ? null : alert(evidenceOf, shown, state, summary);
+            }, late, lastJudged, value -> {
+                written(life, value);
+                out.alert(key, value);
+            });
+        }
+        life.started = true;
+        for (; life.next <= life.due; life.next += 7) {
+            if (horizonWeeks > 0 && life.next >= life.due - 7 * horizonWeeks) {
+                life.before.put(life.next, life.step());
+            }
+            CommunityHealth health = healths.apply(life.next);
+            if (health == null || !health.getComplete()) {
+                continue; // cannot happen for a week up to due; skipping keeps a replay's wait finite
+            }
+            judge(health, life, out);
+        }
+        life.before.headMap(life.due - 7 * horizonWeeks).clear();
+    }
+
+    private static void written(Lifecycle life, Alert value) {
+        life.last = AlertCorrection.step(value);
+    }
+
     /** Judges one completed week's health record, updating {@code life}. */
-    public void judge(CommunityHealth health, Lifecycle life, Output out) {
+    public void judge(CommunityHealth health, Lifecycle life, Output sink) {
+        Output out = (key, value) -> {
+            written(life, value);
+            sink.alert(key, value);
+        };
         HealthStatus state = health.getState();
         boolean unhealthy = state == HealthStatus.AT_RISK || state == HealthStatus.STALLED;
         boolean healthy = state == HealthStatus.HEALTHY || state == HealthStatus.THRIVING;

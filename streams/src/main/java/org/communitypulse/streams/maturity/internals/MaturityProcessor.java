@@ -68,7 +68,13 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
      * store, the alerts sink node, the resolve hysteresis in weeks and the gate of the other alerts.
      */
     public record Alerting(String lifecycleStore, String viewStore, String sink, int resolveAfterWeeks,
-                           org.communitypulse.streams.AlertGate gate) {
+                           org.communitypulse.streams.AlertGate gate, int rejudgeHorizonDays) {
+
+        /** Without live convergence: a week once judged stays judged. */
+        public Alerting(String lifecycleStore, String viewStore, String sink, int resolveAfterWeeks,
+                        org.communitypulse.streams.AlertGate gate) {
+            this(lifecycleStore, viewStore, sink, resolveAfterWeeks, gate, 0);
+        }
     }
 
     private static final char SEP = '\u0000';
@@ -267,7 +273,8 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
             while (it.hasNext()) {
                 HealthAlerts.Lifecycle life = JsonSerde.read(it.next().value, HealthAlerts.Lifecycle.class,
                         HealthAlerts.Lifecycle::new);
-                n += life.due != null && (life.next == null || life.next <= life.due) ? 1 : 0;
+                n += life.due != null && (life.next == null || life.next <= life.due || life.rejudgeFrom != null)
+                        ? 1 : 0;
             }
         }
         return n;
@@ -275,8 +282,9 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
 
     /**
      * Judges, in week order, every completed week with a health record that is not judged yet, once the gate
-     * is open (a replay opens it when the whole history is in). A week once judged stays judged: a late event
-     * re-scores its health record but does not rewrite an alert already written.
+     * is open (a replay opens it when the whole history is in) and the community has nothing left to re-score. A
+     * judged week whose health record a late event changed is judged again within the re-judge horizon, and what was
+     * written is corrected ({@link HealthAlerts#judgeThrough}).
      */
     private void judgeHealth() {
         if (alerting == null || !alerting.gate().isOpen()) {
@@ -289,22 +297,23 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         for (KeyValue<String, byte[]> entry : all) {
             HealthAlerts.Lifecycle life = JsonSerde.read(entry.value, HealthAlerts.Lifecycle.class,
                     HealthAlerts.Lifecycle::new);
-            if (life.due == null || life.next == null || life.next > life.due) {
+            String community = entry.key;
+            if (life.due == null || life.next == null || (life.next > life.due && life.rejudgeFrom == null)
+                    || dirty.get(community) != null) {
+                // A community still to be re-scored (its engagement records not all out yet) has health records
+                // from before its latest events: a replay that has just opened the gate would judge a partial
+                // history, in an order that depends on how the events arrived.
                 continue;
             }
-            String community = entry.key;
-            for (; life.next <= life.due; life.next += 7) {
-                CommunityHealth health = healths.get(viewKey(community, life.next));
-                if (health == null || !health.getComplete()) {
-                    continue; // cannot happen for a week up to due; skipping keeps a replay's wait finite
-                }
-                healthAlerts.judge(health, life, (key, value) -> {
-                    if (alertsView != null) {
-                        alertsView.put(key.getCommunityId() + SEP + key.getCondition().name(), value);
-                    }
-                    context.forward(new Record<>(key, value, clock.millis()), alerting.sink());
-                });
-            }
+            String viewKey = community + SEP + org.communitypulse.schemas.avro.AlertCondition.HEALTH_AT_RISK.name();
+            healthAlerts.judgeThrough(community, life, monday -> healths.get(viewKey(community, monday)),
+                    (alerting.rejudgeHorizonDays() + 6) / 7, alertsView == null ? null : alertsView.get(viewKey),
+                    (key, value) -> {
+                        if (alertsView != null) {
+                            alertsView.put(viewKey, value);
+                        }
+                        context.forward(new Record<>(key, value, clock.millis()), alerting.sink());
+                    });
             lifecycles.put(community, JsonSerde.write(life));
         }
     }
@@ -331,6 +340,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         Marks marks = firstMonday > latestDay ? new Marks(Map.of(), Map.of())
                 : new Marks(marks(community, 'a', scanFrom, Days.mondayOf(latestDay)),
                         marks(community, 'r', scanFrom, Days.mondayOf(latestDay)));
+        int changedFrom = Integer.MAX_VALUE;
         for (int monday = firstMonday; monday <= latestDay; monday += 7) {
             int end = Math.min(monday + 6, latestDay);
             MaturityScorer.Period period = new MaturityScorer.Period(community, LocalDate.ofEpochDay(monday),
@@ -351,6 +361,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
             if (oldHealth == null || !sameExceptTime(health, oldHealth)) {
                 healths.put(key, health);
                 context.forward(new Record<>(outKey, health, now.toEpochMilli()), children.health());
+                changedFrom = Math.min(changedFrom, monday);
             }
         }
         if (alerting != null) {
@@ -359,10 +370,19 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
                     : Days.mondayOf(latestDay) - 7;
             HealthAlerts.Lifecycle life = JsonSerde.read(lifecycles.get(community), HealthAlerts.Lifecycle.class,
                     HealthAlerts.Lifecycle::new);
-            if (life.next == null) {
+            if (life.next == null || Boolean.FALSE.equals(life.started)) {
+                // Until judging starts (behind a replay's gate, until the community is emitted), the first week to
+                // judge is the community's first as known then, not as the first emission saw it (in a shuffled
+                // replay, a handful of late events).
+                life.started = false;
                 life.next = Days.mondayOf(firstDay);
             }
             life.due = life.due == null ? lastComplete : Math.max(life.due, lastComplete);
+            if (!Boolean.FALSE.equals(life.started) && changedFrom < life.next
+                    && (life.rejudgeFrom == null || changedFrom < life.rejudgeFrom)) {
+                // A judged week was scored again (late events): judge from it again, within the horizon.
+                life.rejudgeFrom = Math.max(changedFrom, Days.mondayOf(firstDay));
+            }
             lifecycles.put(community, JsonSerde.write(life));
         }
     }

@@ -273,14 +273,6 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
                     if (alerting != null && activity.get(ALERT_INDEX + community) == null) {
                         activity.put(ALERT_INDEX + community, NOT_JUDGED);
                     }
-                    if (activity.get(key(community, HOLDER + actor)) == null) {
-                        // Activity before the first grant was not kept per day: its latest moment is enough,
-                        // a holder's coverage starts at the grant anyway.
-                        Long before = activity.get(key(community, ACTIVE + actor));
-                        if (before != null) {
-                            recordHolderDay(community, actor, before);
-                        }
-                    }
                     activity.put(key(community, HOLDER + actor), 1L);
                 }
             }
@@ -296,8 +288,10 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
                 activity.put(key(community, ACTIVE + actor), at);
                 actorNewDay = last == null || Math.floorDiv(at, 86_400_000L) != Math.floorDiv(last, 86_400_000L);
             }
-            // Holders' activity per day, so a past day's coverage can be judged as it was then.
-            if (alerting != null && activity.get(key(community, HOLDER + actor)) != null) {
+            // Activity per member and day, so a past day's coverage can be judged as it was then. Every member's,
+            // not only known holders': in a shuffled backfill a holder's posts may arrive before their grant, and
+            // keeping only their latest moment then would judge their past days by the order of arrival.
+            if (alerting != null) {
                 recordHolderDay(community, actor, at);
             }
         }
