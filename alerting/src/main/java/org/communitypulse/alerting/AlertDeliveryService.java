@@ -144,7 +144,7 @@ public final class AlertDeliveryService implements AutoCloseable {
             workers.add(worker);
             new Thread(worker, "pulse-alerts-" + receiver.name()).start();
         }
-        tracker = new FiringStateTracker(new KafkaConsumer<>(trackerConfig(), new ByteArrayDeserializer(),
+        tracker = new FiringStateTracker(new KafkaConsumer<>(readerConfig("firing-gauge"), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer()), alerts, topics.alerts().valueSerde().deserializer(), metrics);
         new Thread(tracker, "pulse-alerts-firing-gauge").start();
         if (config.httpPort() >= 0) {
@@ -160,7 +160,7 @@ public final class AlertDeliveryService implements AutoCloseable {
 
     private void startRouter(String alerts) {
         OwnerRouting owners = routing.orElseThrow();
-        RoleTable table = new RoleTable(new KafkaConsumer<>(rolesConfig(), new ByteArrayDeserializer(),
+        RoleTable table = new RoleTable(new KafkaConsumer<>(readerConfig("roles"), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer()), topics.memberRoles().name(), topics.memberRoles().keySerde().deserializer(),
                 topics.memberRoles().valueSerde().deserializer(), metrics);
         router = new RouterWorker(new KafkaConsumer<>(routerConsumerConfig(), new ByteArrayDeserializer(),
@@ -234,10 +234,11 @@ public final class AlertDeliveryService implements AutoCloseable {
         return props;
     }
 
-    private Map<String, Object> rolesConfig() {
+    /** A consumer without a group (it assigns itself partitions and reads them whole), committed records only. */
+    private Map<String, Object> readerConfig(String client) {
         Map<String, Object> props = new HashMap<>(clientConfig);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, prefixed("roles"));
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, prefixed(client));
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
@@ -254,16 +255,6 @@ public final class AlertDeliveryService implements AutoCloseable {
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, MAX_POLL_RECORDS);
         props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
-        return props;
-    }
-
-    private Map<String, Object> trackerConfig() {
-        Map<String, Object> props = new HashMap<>(clientConfig);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, prefixed("firing-gauge"));
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         return props;
     }
 

@@ -14,10 +14,11 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.streams.RuntimeHooks;
 import org.communitypulse.streams.intake.IntakeSettings;
-import org.communitypulse.streams.intake.internals.EventValidator;
+import org.communitypulse.streams.intake.IntakeTopology;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
@@ -28,7 +29,7 @@ import org.postgresql.copy.CopyIn;
  *
  * <p>Events go in with {@code COPY}, blank actor and thread ids as NULL (the pipeline reads them as
  * absent too); {@code eventId} is the primary key, the batch counterpart of the pipeline's dedup.
- * Events the pipeline's intake would reject (the same {@link EventValidator} with the default one-day
+ * Events the pipeline's intake would reject (the same check, {@link IntakeTopology#accepts}, with the default one-day
  * future skew) are left out and counted, so both sides count the same accepted events.
  */
 public final class BatchPeer implements AutoCloseable {
@@ -41,7 +42,7 @@ public final class BatchPeer implements AutoCloseable {
 
     private final Connection connection;
     private final String recompute;
-    private final EventValidator validator;
+    private final Predicate<ActivityEvent> accepted;
     private long rejected;
 
     /**
@@ -49,8 +50,7 @@ public final class BatchPeer implements AutoCloseable {
      */
     public BatchPeer(Connection connection, Collection<String> staffRoles) throws SQLException, IOException {
         this.connection = connection;
-        IntakeSettings intake = IntakeSettings.defaults();
-        this.validator = new EventValidator(RuntimeHooks.defaults().clock(), intake.maxFutureSkew());
+        this.accepted = IntakeTopology.accepts(IntakeSettings.defaults(), RuntimeHooks.defaults());
         try (InputStream in = BatchPeer.class.getResourceAsStream(SQL_RESOURCE)) {
             if (in == null) {
                 throw new IOException("missing resource " + SQL_RESOURCE);
@@ -85,7 +85,7 @@ public final class BatchPeer implements AutoCloseable {
             while (n < limit && events.hasNext()) {
                 ActivityEvent e = events.next();
                 n++;
-                if (validator.validate(e.getCommunityId(), e).isPresent()) {
+                if (!accepted.test(e)) {
                     rejected++;
                     continue;
                 }

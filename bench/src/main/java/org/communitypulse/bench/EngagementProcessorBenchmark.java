@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
@@ -32,7 +33,7 @@ import org.communitypulse.streams.RuntimeHooks;
 import org.communitypulse.streams.alerts.AlertSettings;
 import org.communitypulse.streams.common.ObjectCachingKeyValueStore;
 import org.communitypulse.streams.engagement.EngagementSettings;
-import org.communitypulse.streams.engagement.internals.EngagementProcessor;
+import org.communitypulse.streams.engagement.EngagementTopology;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -46,7 +47,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * The per-record aggregation step: one generated event folded into the engagement state (day,
  * thread, member, cohort and community stores, serialised with the real Avro serdes), without
- * Kafka. In-memory stores, so this is the CPU cost, not RocksDB's.
+ * Kafka. In-memory stores, so this is the CPU cost, not RocksDB's. The processor is the engagement node's,
+ * from {@link EngagementTopology#foldProcessor} (without the identity store and alert history).
  *
  * <p>{@code objectCacheEntries}: 0 folds straight into the serialising stores (before the object
  * cache); otherwise the fold stores are wrapped as in the topology, and written down every
@@ -58,13 +60,14 @@ import org.openjdk.jmh.annotations.State;
 public class EngagementProcessorBenchmark {
 
     static final int COMMIT_EVERY = 1_000;
-    private static final Set<String> FOLD_STORES = Set.of("days", "threads", "members", "cohorts");
+    private static final Set<String> FOLD_STORES = Set.of(EngagementTopology.DAY_STORE,
+            EngagementTopology.THREAD_STORE, EngagementTopology.MEMBER_STORE, EngagementTopology.COHORT_STORE);
 
     @Param({"0", "10000"})
     public int objectCacheEntries;
 
     private final List<ObjectCachingKeyValueStore<?, ?>> caches = new ArrayList<>();
-    private EngagementProcessor processor;
+    private Processor<String, Object, Object, Object> processor;
     private List<ActivityEvent> events;
     private int next;
 
@@ -74,21 +77,24 @@ public class EngagementProcessorBenchmark {
                 LocalDate.parse("2024-01-01"), 365, 42, Map.of())).events().limit(200_000).toList();
         MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
         context.setCurrentSystemTimeMs(0);
-        addStore(context, "days", serdes().forKey(CommunityDayKey.class), serdes().forValue(DailyEngagementState.class));
-        addStore(context, "threads", Serdes.String(), serdes().forValue(ThreadState.class));
-        addStore(context, "members", Serdes.String(), serdes().forValue(MemberState.class));
-        addStore(context, "communities", Serdes.String(), serdes().forValue(CommunityState.class));
-        addStore(context, "cohorts", serdes().forKey(CommunityDayKey.class), serdes().forValue(CohortState.class));
-        addStore(context, "dirty", Serdes.String(), Serdes.ByteArray());
-        addStore(context, "v-daily", Serdes.String(), serdes().forValue(DailyEngagement.class));
-        addStore(context, "v-trailing", Serdes.String(), serdes().forValue(TrailingEngagement.class));
-        addStore(context, "v-retention", Serdes.String(), serdes().forValue(CohortRetention.class));
-        addStore(context, "v-members", Serdes.String(), serdes().forValue(MemberEngagement.class));
-        addStore(context, "v-alerts", Serdes.String(), serdes().forValue(Alert.class));
-        processor = new EngagementProcessor("days", "threads", "members", "communities", "cohorts", "dirty",
-                new EngagementProcessor.Children("d", "t", "r", "m", "a"),
-                new EngagementProcessor.Views("v-daily", "v-trailing", "v-retention", "v-members", "v-alerts"),
-                EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false), RuntimeHooks.defaults());
+        addStore(context, EngagementTopology.DAY_STORE, serdes().forKey(CommunityDayKey.class),
+                serdes().forValue(DailyEngagementState.class));
+        addStore(context, EngagementTopology.THREAD_STORE, Serdes.String(), serdes().forValue(ThreadState.class));
+        addStore(context, EngagementTopology.MEMBER_STORE, Serdes.String(), serdes().forValue(MemberState.class));
+        addStore(context, EngagementTopology.COMMUNITY_STORE, Serdes.String(), serdes().forValue(CommunityState.class));
+        addStore(context, EngagementTopology.COHORT_STORE, serdes().forKey(CommunityDayKey.class),
+                serdes().forValue(CohortState.class));
+        addStore(context, EngagementTopology.DIRTY_STORE, Serdes.String(), Serdes.ByteArray());
+        addStore(context, EngagementTopology.DAILY_VIEW_STORE, Serdes.String(), serdes().forValue(DailyEngagement.class));
+        addStore(context, EngagementTopology.TRAILING_VIEW_STORE, Serdes.String(),
+                serdes().forValue(TrailingEngagement.class));
+        addStore(context, EngagementTopology.RETENTION_VIEW_STORE, Serdes.String(),
+                serdes().forValue(CohortRetention.class));
+        addStore(context, EngagementTopology.MEMBER_LEVELS_VIEW_STORE, Serdes.String(),
+                serdes().forValue(MemberEngagement.class));
+        addStore(context, EngagementTopology.ALERTS_VIEW_STORE, Serdes.String(), serdes().forValue(Alert.class));
+        processor = EngagementTopology.foldProcessor(EngagementSettings.defaults(),
+                AlertSettings.defaults().withWallClock(false), RuntimeHooks.defaults());
         processor.init(context);
     }
 

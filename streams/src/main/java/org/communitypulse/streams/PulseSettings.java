@@ -35,8 +35,8 @@ public record PulseSettings(IntakeSettings intake, EngagementSettings engagement
 
     public static PulseSettings from(PulseStreamsConfig config) {
         return new PulseSettings(IntakeSettings.from(config), EngagementSettings.from(config),
-                AlertSettings.from(config), config.rolesConfig(), RoleAlertSettings.from(config),
-                config.maturityConfig(), config.getInt(PulseStreamsConfig.ALERT_HEALTH_RESOLVE_AFTER_WEEKS_CONFIG),
+                AlertSettings.from(config), config.rolesModel(), RoleAlertSettings.from(config),
+                config.maturityRules(), config.getInt(PulseStreamsConfig.ALERT_HEALTH_RESOLVE_AFTER_WEEKS_CONFIG),
                 RuntimeHooks.defaults());
     }
 

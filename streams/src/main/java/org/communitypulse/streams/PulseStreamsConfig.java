@@ -495,20 +495,20 @@ public final class PulseStreamsConfig extends AbstractConfig {
         return Duration.ofMillis(getLong(METRICS_EMIT_INTERVAL_CONFIG));
     }
 
-    /** The roles configuration named by {@code roles.config.file}, loaded and validated. */
-    public RolesModel rolesConfig() {
+    /** The roles model named by {@code roles.config.file}, loaded and validated. */
+    public RolesModel rolesModel() {
         return RolesModel.load(getString(ROLES_CONFIG_FILE_CONFIG));
     }
 
     /** The maturity rules named by {@code maturity.config.file}, loaded and validated. */
-    public MaturityRules maturityConfig() {
+    public MaturityRules maturityRules() {
         return MaturityRules.load(getString(MATURITY_CONFIG_FILE_CONFIG));
     }
 
-    /** {@code staff.roles}, or when it is empty the staff roles and levels of {@link #rolesConfig()}. */
+    /** {@code staff.roles}, or when it is empty the staff roles and levels of {@link #rolesModel()}. */
     public java.util.Set<String> staffRoles() {
         java.util.List<String> listed = getList(STAFF_ROLES_CONFIG);
-        return listed.isEmpty() ? rolesConfig().staffIds() : java.util.Set.copyOf(listed);
+        return listed.isEmpty() ? rolesModel().staffIds() : java.util.Set.copyOf(listed);
     }
 
     public int stateCacheEntries() {

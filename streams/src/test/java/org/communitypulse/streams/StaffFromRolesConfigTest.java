@@ -146,7 +146,7 @@ class StaffFromRolesConfigTest {
         EngagementSettings engagement = EngagementSettings.from(config);
         try (TopologyTestDriver driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
                 PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)),
-                        engagement, AlertSettings.defaults().withWallClock(false), config.rolesConfig())
+                        engagement, AlertSettings.defaults().withWallClock(false), config.rolesModel())
                         .withHooks(RuntimeHooks.defaults().withClock(CLOCK))), props)) {
             TestInputTopic<String, ActivityEvent> in = driver.createInputTopic(topics.activity().name(),
                     topics.activity().keySerde().serializer(), topics.activity().valueSerde().serializer());

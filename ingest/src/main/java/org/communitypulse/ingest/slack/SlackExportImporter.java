@@ -298,7 +298,8 @@ public final class SlackExportImporter implements FileImporter {
         return null;
     }
 
-    private static ObjectNode envelope(ObjectNode event, String eventId, String eventTime) {
+    /** The Events API envelope the webhook would deliver around {@code event}: the poller's records go through it too. */
+    static ObjectNode envelope(ObjectNode event, String eventId, String eventTime) {
         ObjectNode envelope = JsonNodeFactory.instance.objectNode();
         envelope.put("type", "event_callback");
         envelope.put("event_id", eventId);

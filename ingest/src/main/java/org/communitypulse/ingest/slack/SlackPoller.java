@@ -318,7 +318,7 @@ public final class SlackPoller {
             change.put("type", "user_change");
             change.set("user", user);
             try {
-                events.addAll(mapper.map(null, envelope(change, "poll:user", Long.toString(changed)), community,
+                events.addAll(mapper.map(null, SlackExportImporter.envelope(change, "poll:user", Long.toString(changed)), community,
                         null).events());
             } catch (MalformedPayloadException | IllegalArgumentException e) {
                 // a user without an id: nothing to count
@@ -377,15 +377,7 @@ public final class SlackPoller {
         ObjectNode event = message.deepCopy();
         event.put("type", "message");
         event.put("channel", channel);
-        return envelope(event, "poll:" + channel + "/" + message.path("ts").asText(), message.path("ts").asText());
-    }
-
-    private static ObjectNode envelope(ObjectNode event, String eventId, String eventTime) {
-        ObjectNode envelope = JsonNodeFactory.instance.objectNode();
-        envelope.put("type", "event_callback");
-        envelope.put("event_id", eventId);
-        envelope.put("event_time", eventTime);
-        envelope.set("event", event);
-        return envelope;
+        String ts = message.path("ts").asText();
+        return SlackExportImporter.envelope(event, "poll:" + channel + "/" + ts, ts);
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.communitypulse.ingest.EventIds;
+import org.communitypulse.ingest.internals.XmlRowParser;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.SourcePlatform;
@@ -75,6 +76,7 @@ public final class StackExchangeRowMapper {
     private final String communityId;
     private final ThreadLookup threads;
     private final OwnerLookup owners;
+    private final XmlRowParser parser = new XmlRowParser();
 
     /**
      * A mapper that knows no post owners: accepted answers get no {@code answerAuthorId}.
@@ -97,6 +99,18 @@ public final class StackExchangeRowMapper {
         this.owners = Objects.requireNonNull(owners, "owners");
         // Fail now rather than on the first row if the id cannot be part of event ids.
         EventIds.of(SourcePlatform.STACK_EXCHANGE, communityId, "check", "0");
+    }
+
+    /**
+     * Maps one line of the given file as the dump writes it ({@code <row A="..." />}), parsed as the importer
+     * parses it; a line that is not one well-formed {@code row} element is a rejection.
+     */
+    public RowOutcome mapLine(DumpFile file, String line) {
+        try {
+            return map(file, parser.parse(line));
+        } catch (XmlRowParser.MalformedRowException e) {
+            return new RowOutcome.Rejected(e.getMessage());
+        }
     }
 
     /** Maps one row of the given file. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.util.Map;
 import org.communitypulse.ingest.EventIds;
-import org.communitypulse.ingest.internals.XmlRowParser;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.SourcePlatform;
@@ -24,10 +23,9 @@ class StackExchangeRowMapperTest {
 
     private final StackExchangeRowMapper mapper = new StackExchangeRowMapper(COMMUNITY,
             postId -> THREADS.getOrDefault(postId, -1), OWNERS::get);
-    private final XmlRowParser parser = new XmlRowParser();
 
-    private RowOutcome map(DumpFile file, String line) throws Exception {
-        return mapper.map(file, parser.parse(line));
+    private RowOutcome map(DumpFile file, String line) {
+        return mapper.mapLine(file, line);
     }
 
     private ActivityEvent event(DumpFile file, String line) throws Exception {
@@ -38,6 +36,14 @@ class StackExchangeRowMapperTest {
 
     private static String id(String kind, String rowId) {
         return EventIds.of(SourcePlatform.STACK_EXCHANGE, COMMUNITY, kind, rowId);
+    }
+
+    @Test
+    void shouldRejectALineThatIsNotOneRowElement() {
+        assertThat(map(DumpFile.USERS, "<row Id=\"1\" CreationDate=\"2010-08-25T18:10:17.000\"")).isInstanceOf(
+                RowOutcome.Rejected.class);
+        assertThat(map(DumpFile.USERS, "<user Id=\"1\" />")).isEqualTo(
+                new RowOutcome.Rejected("expected <row/> but found <user>"));
     }
 
     @Test
@@ -189,8 +195,8 @@ class StackExchangeRowMapperTest {
                 "<row Id=\"101\" PostId=\"3\" VoteTypeId=\"2\" CreationDate=\"2010-08-26T00:00:00.000\" />")
                 .getAttributes()).doesNotContainKey(StackExchangeRowMapper.ANSWER_AUTHOR_ATTRIBUTE);
         StackExchangeRowMapper withoutOwners = new StackExchangeRowMapper(COMMUNITY, postId -> 1);
-        RowOutcome outcome = withoutOwners.map(DumpFile.VOTES, parser.parse(
-                "<row Id=\"107\" PostId=\"3\" VoteTypeId=\"1\" CreationDate=\"2010-08-29T00:00:00.000\" />"));
+        RowOutcome outcome = withoutOwners.mapLine(DumpFile.VOTES,
+                "<row Id=\"107\" PostId=\"3\" VoteTypeId=\"1\" CreationDate=\"2010-08-29T00:00:00.000\" />");
         assertThat(((RowOutcome.Mapped) outcome).event().getAttributes()).isEmpty();
     }
 

@@ -8,6 +8,7 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -94,7 +95,26 @@ public final class EngagementTopology {
     /** Separator between community id and the rest of a view-store key. */
     public static final char VIEW_KEY_SEPARATOR = ViewKeys.SEPARATOR;
 
+    private static final EngagementProcessor.Children OUTPUTS = new EngagementProcessor.Children(DAILY_SINK,
+            TRAILING_SINK, RETENTION_SINK, MEMBER_LEVELS_SINK, ALERTS_SINK);
+    private static final EngagementProcessor.Views VIEWS = new EngagementProcessor.Views(DAILY_VIEW_STORE,
+            TRAILING_VIEW_STORE, RETENTION_VIEW_STORE, MEMBER_LEVELS_VIEW_STORE, ALERTS_VIEW_STORE);
+
     private EngagementTopology() {
+    }
+
+    /**
+     * The {@link #ENGAGEMENT} node's processor on its own, for a micro-benchmark of the fold (bench's
+     * {@code EngagementProcessorBenchmark}, on a {@code MockProcessorContext}). The caller adds the stores it
+     * opens: {@link #DAY_STORE}, {@link #THREAD_STORE}, {@link #MEMBER_STORE}, {@link #COMMUNITY_STORE},
+     * {@link #COHORT_STORE}, {@link #DIRTY_STORE} and the five {@code *_VIEW_STORE}s; it forwards to the
+     * {@code *_SINK} children. Unlike the topology's node it has no identity store (events count per platform
+     * identity) and no alert history (a decision once written stands): the fold and the emission are the same.
+     */
+    public static Processor<String, Object, Object, Object> foldProcessor(EngagementSettings engagement,
+                                                                          AlertSettings alerting, RuntimeHooks hooks) {
+        return new EngagementProcessor(DAY_STORE, THREAD_STORE, MEMBER_STORE, COMMUNITY_STORE, COHORT_STORE,
+                DIRTY_STORE, OUTPUTS, VIEWS, engagement, alerting, hooks);
     }
 
     /** The intake, identity and engagement families alone, with the default {@link RuntimeHooks}. */
@@ -139,13 +159,8 @@ public final class EngagementTopology {
                 .filter(n -> n.equals(RolesTopology.ROLES) || n.equals(MaturityTopology.MATURITY)).toList(),
                 COMMUNITY_STORE);
 
-        EngagementProcessor.Children outputs =
-                new EngagementProcessor.Children(DAILY_SINK, TRAILING_SINK, RETENTION_SINK, MEMBER_LEVELS_SINK,
-                        ALERTS_SINK);
-        EngagementProcessor.Views views = new EngagementProcessor.Views(DAILY_VIEW_STORE, TRAILING_VIEW_STORE,
-                RETENTION_VIEW_STORE, MEMBER_LEVELS_VIEW_STORE, ALERTS_VIEW_STORE);
         topology.addProcessor(ENGAGEMENT, () -> new EngagementProcessor(DAY_STORE, THREAD_STORE, MEMBER_STORE,
-                COMMUNITY_STORE, COHORT_STORE, DIRTY_STORE, IdentityTopology.IDENTITY_STORE, outputs, views, engagement,
+                COMMUNITY_STORE, COHORT_STORE, DIRTY_STORE, IdentityTopology.IDENTITY_STORE, OUTPUTS, VIEWS, engagement,
                 alerting, hooks).withAlertHistory(ALERT_HISTORY_STORE), INTAKE, IdentityTopology.IDENTITY);
         topology.connectProcessorAndStateStores(ENGAGEMENT, IdentityTopology.IDENTITY_STORE);
         topology.addStateStore(objectCached(engagement, Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DAY_STORE),

@@ -1,10 +1,12 @@
 package org.communitypulse.streams.intake;
 
 import java.util.List;
+import java.util.function.Predicate;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import org.communitypulse.schemas.Topics;
+import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.streams.RuntimeHooks;
 import org.communitypulse.streams.common.ObjectCachingStoreBuilder;
 import org.communitypulse.streams.intake.internals.EventValidator;
@@ -50,5 +52,16 @@ public final class IntakeTopology {
                 Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), INTAKE);
         topology.addSink(LATE_SINK, topics.activityLate().name(),
                 topics.activityLate().keySerde().serializer(), topics.activityLate().valueSerde().serializer(), INTAKE);
+    }
+
+    /**
+     * The intake's validation alone: true for an event, keyed by its own community id, that the intake would count
+     * rather than dead-letter, with {@code intake}'s future skew against {@code hooks}' clock. For a reference
+     * outside the pipeline that must count the same events (the bench's batch peer); duplicates and lateness are
+     * not judged here, they depend on what came before.
+     */
+    public static Predicate<ActivityEvent> accepts(IntakeSettings intake, RuntimeHooks hooks) {
+        EventValidator validator = new EventValidator(hooks.clock(), intake.maxFutureSkew());
+        return event -> validator.validate(event.getCommunityId(), event).isEmpty();
     }
 }

@@ -34,7 +34,7 @@ class MaturityRulesTest {
         assertThat(config.stageName(4)).isEqualTo("Network");
         assertThat(config.health().weight(MaturityRules.RESPONSE)).isEqualTo(0.3);
         assertThat(new PulseStreamsConfig(java.util.Map.of(PulseStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "x:1",
-                PulseStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://x")).maturityConfig()).isEqualTo(config);
+                PulseStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://x")).maturityRules()).isEqualTo(config);
     }
 
     @Test

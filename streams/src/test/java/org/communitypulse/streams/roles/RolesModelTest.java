@@ -57,7 +57,7 @@ class RolesModelTest {
         PulseStreamsConfig streams = new PulseStreamsConfig(Map.of(PulseStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "x:9092",
                 PulseStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://x", PulseStreamsConfig.ROLES_CONFIG_FILE_CONFIG,
                 file.toString()));
-        RolesModel config = streams.rolesConfig();
+        RolesModel config = streams.rolesModel();
         assertThat(config.requiredRoles()).containsExactly("owner");
         assertThat(config.rules().requiredTraining()).containsExactly("safety");
         assertThat(config.rules().activeWithinDays()).isEqualTo(14);

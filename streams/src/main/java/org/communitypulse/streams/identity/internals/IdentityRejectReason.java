@@ -1,7 +1,7 @@
 package org.communitypulse.streams.identity.internals;
 
 /** Why the identity processor refused an (otherwise valid) identity event; travels in {@code pulse.dlq.reason}. */
-public enum IdentityRejectReason {
+enum IdentityRejectReason {
     /** An identity event with no actorId. */
     MISSING_IDENTITY,
     /** A merge or split without attributes.otherIdentity, or naming the actor itself. */

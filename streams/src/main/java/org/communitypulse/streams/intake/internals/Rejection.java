@@ -8,5 +8,5 @@ import org.communitypulse.streams.intake.RejectReason;
  * @param reason code, also the metric tag
  * @param detail human-readable explanation
  */
-public record Rejection(RejectReason reason, String detail) {
+record Rejection(RejectReason reason, String detail) {
 }

@@ -18,7 +18,7 @@ import org.communitypulse.streams.maturity.MaturityRules;
  * Pure scoring: measured signals in, scorecard and health record out (see {@code docs/maturity.md}).
  * Every score is non-decreasing in every signal taken in its good direction, which the property tests check.
  */
-public final class MaturityScorer {
+final class MaturityScorer {
 
     public static final String GOAL_ATTAINMENT = "goal_attainment";
 

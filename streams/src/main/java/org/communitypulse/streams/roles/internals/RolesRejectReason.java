@@ -1,7 +1,7 @@
 package org.communitypulse.streams.roles.internals;
 
 /** Why the roles family refused an (otherwise valid) activity event; travels in {@code pulse.dlq.reason}. */
-public enum RolesRejectReason {
+enum RolesRejectReason {
     /** A role event with no actorId: nobody to grant the role to. */
     MISSING_MEMBER,
     /** A role event with neither attributes.role nor attributes.level. */
