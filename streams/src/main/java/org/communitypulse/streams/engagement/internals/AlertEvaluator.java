@@ -1,7 +1,6 @@
 package org.communitypulse.streams.engagement.internals;
 
 import org.communitypulse.streams.common.AlertCorrection;
-import org.communitypulse.streams.common.JsonSerde;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,6 +10,7 @@ import org.communitypulse.schemas.avro.Alert;
 import org.communitypulse.schemas.avro.AlertCondition;
 import org.communitypulse.schemas.avro.AlertKey;
 import org.communitypulse.schemas.avro.AlertSeverity;
+import org.communitypulse.schemas.avro.AlertSnapshot;
 import org.communitypulse.schemas.avro.AlertState;
 import org.communitypulse.schemas.avro.CommunityState;
 import org.communitypulse.schemas.avro.DailyEngagementState;
@@ -37,36 +37,25 @@ final class AlertEvaluator {
         }
     }
 
-    /**
-     * A community's alert state after judging one day, kept for the days within the re-judge horizon: judging again
-     * from day E starts from the snapshot of E - 1. Mutable: a serialisation shape.
-     */
-    public static final class Snapshot {
-        public Map<String, Integer> open = new java.util.HashMap<>();
-        public Map<String, Integer> streaks = new java.util.HashMap<>();
-        public Map<String, Double> references = new java.util.HashMap<>();
-        public Map<String, Double> normals = new java.util.HashMap<>();
-        /** Condition name to the latest record written for it by the end of the day: {@code STATE since}. */
-        public Map<String, String> last = new java.util.HashMap<>();
-        /** The empty state before the community's first judged day: a late event before it starts from here. */
-        public boolean origin;
-    }
-
     private static final long SECONDS_24H = 86_400;
     private static final int BASELINE_WEEKS = 4;
     private static final int RESPONSE_WINDOW_DAYS = 7;
 
     private final AlertSettings settings;
     private final AlertGate gate;
-    /** Snapshots by {@code community NUL day}, or null: no re-judging (a decision once written stands). */
-    private final org.apache.kafka.streams.state.KeyValueStore<String, byte[]> history;
+    /**
+     * A community's alert state after each judged day within the re-judge horizon, by {@code community NUL day}
+     * (judging again from day E starts from the snapshot of E - 1), or null: no re-judging (a decision once written
+     * stands).
+     */
+    private final org.apache.kafka.streams.state.KeyValueStore<String, AlertSnapshot> history;
 
     AlertEvaluator(AlertSettings settings, AlertGate gate) {
         this(settings, gate, null);
     }
 
     AlertEvaluator(AlertSettings settings, AlertGate gate,
-                   org.apache.kafka.streams.state.KeyValueStore<String, byte[]> history) {
+                   org.apache.kafka.streams.state.KeyValueStore<String, AlertSnapshot> history) {
         this.settings = settings;
         this.gate = gate;
         this.history = settings.rejudgeHorizonDays() > 0 ? history : null;
@@ -100,8 +89,7 @@ final class AlertEvaluator {
                 }
             }
             if (judged == null) {
-                Snapshot origin = new Snapshot();
-                origin.origin = true;
+                AlertSnapshot origin = AlertSnapshot.newBuilder().setOrigin(true).build();
                 keep(view.community, from - 1, origin, throughDay);
             }
         }
@@ -144,27 +132,27 @@ final class AlertEvaluator {
         return community + '\u0000' + String.format(java.util.Locale.ROOT, "%08d", Math.max(0, day));
     }
 
-    private static Snapshot snapshot(CommunityState cs, Map<String, String> last) {
-        Snapshot s = new Snapshot();
-        s.open.putAll(cs.getOpenAlerts());
-        s.streaks.putAll(cs.getAlertStreaks());
-        s.references.putAll(cs.getAlertReferences());
-        s.normals.putAll(cs.getAlertNormals());
-        s.last.putAll(last);
-        return s;
+    private static AlertSnapshot snapshot(CommunityState cs, Map<String, String> last) {
+        return AlertSnapshot.newBuilder()
+                .setOpen(new java.util.HashMap<>(cs.getOpenAlerts()))
+                .setStreaks(new java.util.HashMap<>(cs.getAlertStreaks()))
+                .setReferences(new java.util.HashMap<>(cs.getAlertReferences()))
+                .setNormals(new java.util.HashMap<>(cs.getAlertNormals()))
+                .setLast(new java.util.HashMap<>(last))
+                .build();
     }
 
-    private static void restore(CommunityState cs, Snapshot s) {
-        cs.setOpenAlerts(new java.util.HashMap<>(s.open));
-        cs.setAlertStreaks(new java.util.HashMap<>(s.streaks));
-        cs.setAlertReferences(new java.util.HashMap<>(s.references));
-        cs.setAlertNormals(new java.util.HashMap<>(s.normals));
+    private static void restore(CommunityState cs, AlertSnapshot s) {
+        cs.setOpenAlerts(new java.util.HashMap<>(s.getOpen()));
+        cs.setAlertStreaks(new java.util.HashMap<>(s.getStreaks()));
+        cs.setAlertReferences(new java.util.HashMap<>(s.getReferences()));
+        cs.setAlertNormals(new java.util.HashMap<>(s.getNormals()));
     }
 
     /** Keeps the snapshot of {@code day} when it lies within the horizon of {@code throughDay}. */
-    private void keep(String community, int day, Snapshot snapshot, int throughDay) {
+    private void keep(String community, int day, AlertSnapshot snapshot, int throughDay) {
         if (day >= throughDay - settings.rejudgeHorizonDays() - 1) {
-            history.put(historyKey(community, day), JsonSerde.write(snapshot));
+            history.put(historyKey(community, day), snapshot);
         }
     }
 
@@ -181,17 +169,17 @@ final class AlertEvaluator {
     }
 
     /** The state to judge {@code day} from: the snapshot of the day before, or the origin when it lies before it. */
-    private Snapshot before(String community, int day) {
-        byte[] stored = history.get(historyKey(community, day - 1));
+    private AlertSnapshot before(String community, int day) {
+        AlertSnapshot stored = history.get(historyKey(community, day - 1));
         if (stored != null) {
-            return JsonSerde.read(stored, Snapshot.class, Snapshot::new);
+            return stored;
         }
         try (var it = history.range(historyKey(community, 0), historyKey(community, Integer.MAX_VALUE / 2))) {
             if (it.hasNext()) {
                 var first = it.next();
-                Snapshot oldest = JsonSerde.read(first.value, Snapshot.class, Snapshot::new);
+                AlertSnapshot oldest = first.value;
                 int oldestDay = Integer.parseInt(first.key.substring(first.key.indexOf('\u0000') + 1));
-                if (oldest.origin && day - 1 < oldestDay) {
+                if (oldest.getOrigin() && day - 1 < oldestDay) {
                     return oldest;
                 }
             }
@@ -211,12 +199,12 @@ final class AlertEvaluator {
             return;
         }
         int from = Math.max(lateFrom, cs.getFirstActiveDay());
-        Snapshot base = before(view.community, from);
+        AlertSnapshot base = before(view.community, from);
         if (base == null) {
             return;
         }
         restore(cs, base);
-        Map<String, String> last = new java.util.HashMap<>(base.last);
+        Map<String, String> last = new java.util.HashMap<>(base.getLast());
         Map<String, List<Alert>> replayed = new java.util.HashMap<>();
         Output capture = tracking(new Output() {
             @Override
