@@ -1,6 +1,7 @@
 package org.communitypulse.streams.engagement.internals;
 
 import org.communitypulse.streams.common.AlertCorrection;
+import org.communitypulse.streams.common.AlertSnapshots;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,13 +29,7 @@ import org.communitypulse.streams.alerts.AlertSettings;
 final class AlertEvaluator {
 
     /** Where lifecycle records go. */
-    interface Output {
-        void alert(AlertKey key, Alert value);
-
-        /** The latest record written for {@code key} (what receivers last heard), or null; needed to correct it. */
-        default Alert latest(AlertKey key) {
-            return null;
-        }
+    interface Output extends AlertCorrection.Output {
     }
 
     private static final long SECONDS_24H = 86_400;
@@ -48,7 +43,7 @@ final class AlertEvaluator {
      * (judging again from day E starts from the snapshot of E - 1), or null: no re-judging (a decision once written
      * stands).
      */
-    private final org.apache.kafka.streams.state.KeyValueStore<String, AlertSnapshot> history;
+    private final AlertSnapshots history;
 
     AlertEvaluator(AlertSettings settings, AlertGate gate) {
         this(settings, gate, null);
@@ -58,7 +53,7 @@ final class AlertEvaluator {
                    org.apache.kafka.streams.state.KeyValueStore<String, AlertSnapshot> history) {
         this.settings = settings;
         this.gate = gate;
-        this.history = settings.rejudgeHorizonDays() > 0 ? history : null;
+        this.history = AlertSnapshots.of(history, settings.rejudgeHorizonDays());
     }
 
     /**
@@ -80,57 +75,31 @@ final class AlertEvaluator {
         if (from > throughDay) {
             return;
         }
-        Map<String, String> last = new java.util.HashMap<>();
-        if (history != null) {
-            for (AlertCondition condition : Condition.ALL) {
-                Alert written = out.latest(new AlertKey(view.community, condition));
-                if (written != null) {
-                    last.put(condition.name(), AlertCorrection.step(written));
-                }
-            }
-            if (judged == null) {
-                AlertSnapshot origin = AlertSnapshot.newBuilder().setOrigin(true).build();
-                keep(view.community, from - 1, origin, throughDay);
-            }
+        Map<String, String> last = history == null ? new java.util.HashMap<>()
+                : AlertCorrection.latestSteps(view.community, java.util.List.of(Condition.ALL), out);
+        if (history != null && judged == null) {
+            history.keep(view.community, from - 1, AlertSnapshots.origin(), throughDay);
         }
-        Output tracked = tracking(out, last);
+        AlertCorrection.Output tracked = AlertCorrection.tracking(out, last);
         for (int day = from; day <= throughDay; day++) {
             judgeDay(view, day, tracked);
             cs.setAlertsEvaluatedThrough(day);
             if (history != null) {
-                keep(view.community, day, snapshot(cs, last), throughDay);
+                history.keep(view.community, day, snapshot(cs, last), throughDay);
             }
         }
-        forgetBefore(view.community, throughDay - settings.rejudgeHorizonDays() - 1);
+        if (history != null) {
+            history.forgetBeyond(view.community, throughDay);
+        }
     }
 
-    private void judgeDay(CommunityView view, int day, Output out) {
+    private void judgeDay(CommunityView view, int day, AlertCorrection.Output out) {
         for (AlertCondition condition : Condition.ALL) {
             step(view, condition, judge(view, condition, day), day, out);
         }
     }
 
-    /** Passes records on, noting each condition's latest as {@code STATE since}. */
-    private static Output tracking(Output out, Map<String, String> last) {
-        return new Output() {
-            @Override
-            public void alert(AlertKey key, Alert value) {
-                last.put(key.getCondition().name(), AlertCorrection.step(value));
-                out.alert(key, value);
-            }
-
-            @Override
-            public Alert latest(AlertKey key) {
-                return out.latest(key);
-            }
-        };
-    }
-
     // ---- Live convergence: judging again from a day that got late events -------------------------------------
-
-    private static String historyKey(String community, int day) {
-        return community + '\u0000' + String.format(java.util.Locale.ROOT, "%08d", Math.max(0, day));
-    }
 
     private static AlertSnapshot snapshot(CommunityState cs, Map<String, String> last) {
         return AlertSnapshot.newBuilder()
@@ -149,44 +118,6 @@ final class AlertEvaluator {
         cs.setAlertNormals(new java.util.HashMap<>(s.getNormals()));
     }
 
-    /** Keeps the snapshot of {@code day} when it lies within the horizon of {@code throughDay}. */
-    private void keep(String community, int day, AlertSnapshot snapshot, int throughDay) {
-        if (day >= throughDay - settings.rejudgeHorizonDays() - 1) {
-            history.put(historyKey(community, day), snapshot);
-        }
-    }
-
-    /** Drops the snapshots of days before {@code day}: late events for those days no longer re-judge. */
-    private void forgetBefore(String community, int day) {
-        if (history == null || day <= 0) {
-            return;
-        }
-        List<String> old = new ArrayList<>();
-        try (var it = history.range(historyKey(community, 0), historyKey(community, day - 1))) {
-            it.forEachRemaining(kv -> old.add(kv.key));
-        }
-        old.forEach(history::delete);
-    }
-
-    /** The state to judge {@code day} from: the snapshot of the day before, or the origin when it lies before it. */
-    private AlertSnapshot before(String community, int day) {
-        AlertSnapshot stored = history.get(historyKey(community, day - 1));
-        if (stored != null) {
-            return stored;
-        }
-        try (var it = history.range(historyKey(community, 0), historyKey(community, Integer.MAX_VALUE / 2))) {
-            if (it.hasNext()) {
-                var first = it.next();
-                AlertSnapshot oldest = first.value;
-                int oldestDay = Integer.parseInt(first.key.substring(first.key.indexOf('\u0000') + 1));
-                if (oldest.getOrigin() && day - 1 < oldestDay) {
-                    return oldest;
-                }
-            }
-        }
-        return null;
-    }
-
     /**
      * Judges the days from {@code lateFrom} to the last judged day again, from the snapshot of the day before, and
      * writes what corrects the latest record of each condition to what judging the whole history gives (a replay).
@@ -199,19 +130,15 @@ final class AlertEvaluator {
             return;
         }
         int from = Math.max(lateFrom, cs.getFirstActiveDay());
-        AlertSnapshot base = before(view.community, from);
+        AlertSnapshot base = history.before(view.community, from);
         if (base == null) {
             return;
         }
         restore(cs, base);
         Map<String, String> last = new java.util.HashMap<>(base.getLast());
         Map<String, List<Alert>> replayed = new java.util.HashMap<>();
-        Output capture = tracking(new Output() {
-            @Override
-            public void alert(AlertKey key, Alert value) {
-                replayed.computeIfAbsent(key.getCondition().name(), k -> new ArrayList<>()).add(value);
-            }
-        }, last);
+        AlertCorrection.Output capture = AlertCorrection.tracking((key, value) -> replayed
+                .computeIfAbsent(key.getCondition().name(), k -> new ArrayList<>()).add(value), last);
         Map<String, Verdict> verdicts = new java.util.HashMap<>();
         for (int day = from; day <= judged; day++) {
             for (AlertCondition condition : Condition.ALL) {
@@ -219,7 +146,7 @@ final class AlertEvaluator {
                 verdicts.put(condition.name(), verdict);
                 step(view, condition, verdict, day, capture);
             }
-            keep(view.community, day, snapshot(cs, last), judged);
+            history.keep(view.community, day, snapshot(cs, last), judged);
         }
         for (AlertCondition condition : Condition.ALL) {
             correct(view, condition, last.get(condition.name()), replayed.getOrDefault(condition.name(), List.of()),
@@ -618,7 +545,8 @@ final class AlertEvaluator {
     }
 
     /** The lifecycle with hysteresis: fire after N holding days, resolve after M recovered days. */
-    private void step(CommunityView view, AlertCondition condition, Verdict verdict, int day, Output out) {
+    private void step(CommunityView view, AlertCondition condition, Verdict verdict, int day,
+                      AlertCorrection.Output out) {
         CommunityState cs = view.cs;
         String name = condition.name();
         Integer since = cs.getOpenAlerts().get(name);
