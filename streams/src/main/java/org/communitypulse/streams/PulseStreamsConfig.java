@@ -211,9 +211,10 @@ public final class PulseStreamsConfig extends AbstractConfig {
 
     public static final String ALERT_REJUDGE_HORIZON_DAYS_CONFIG = "alert.rejudge.horizon.days";
     public static final String ALERT_REJUDGE_HORIZON_DAYS_DOC =
-            "Live convergence: a thread or reply that arrives for a day the alerts have already judged, at most this "
-                    + "many days before the latest judged day, has the community's days judged again from it at the "
-                    + "next emission; where the verdict changes, correcting records are written (a RESOLVED with "
+            "Live convergence: a thread or reply (for the role alerts: a role, training or policy event, or a role "
+                    + "holder's activity) that arrives for a day the alerts have already judged, at most this many days "
+                    + "before the latest judged day, has the community's days judged again from it at the next "
+                    + "emission; where the verdict changes, correcting records are written (a RESOLVED with "
                     + "resolvedBy=CORRECTED for an alert that should not be firing, the FIRING of one that should). "
                     + "Costs one small snapshot of the community's alert state per judged day within the horizon. "
                     + "Older late events change the metrics, not the alerts. 0: a decision once written stands.";

@@ -35,8 +35,8 @@ public final class PulseTopology {
         RuntimeHooks hooks = settings.hooks();
         Topology topology = EngagementTopology.addTo(builder.build(), topics, serdes, intake, engagement, alerting,
                 hooks, List.of(RolesTopology.ROLES, MaturityTopology.MATURITY, ReconciliationTopology.RECONCILIATION));
-        RolesTopology.addTo(topology, EngagementTopology.INTAKE, topics, settings.roles(), alerting, hooks.gate(),
-                settings.roleAlerts(), engagement.emitInterval(), engagement.stateCacheEntries());
+        RolesTopology.addTo(topology, EngagementTopology.INTAKE, topics, serdes, settings.roles(), alerting,
+                hooks.gate(), settings.roleAlerts(), engagement.emitInterval(), engagement.stateCacheEntries());
         MaturityTopology.addTo(topology, EngagementTopology.INTAKE, topics, settings.maturity(), settings.roles(),
                 engagement.emitInterval(), hooks, alerting, settings.healthResolveAfterWeeks(),
                 engagement.stateCacheEntries());

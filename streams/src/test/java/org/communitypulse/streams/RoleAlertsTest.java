@@ -1,32 +1,21 @@
 package org.communitypulse.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.communitypulse.streams.RoleAlertRun.at;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.Alert;
 import org.communitypulse.schemas.avro.AlertCondition;
-import org.communitypulse.schemas.avro.AlertKey;
 import org.communitypulse.schemas.avro.AlertSeverity;
 import org.communitypulse.schemas.avro.AlertState;
 import org.communitypulse.schemas.avro.EventType;
-import org.communitypulse.schemas.avro.SourcePlatform;
 import org.communitypulse.streams.alerts.AlertSettings;
-import org.communitypulse.streams.engagement.EngagementSettings;
-import org.communitypulse.streams.intake.IntakeSettings;
-import org.communitypulse.streams.roles.RoleAlertSettings;
-import org.communitypulse.streams.roles.RolesModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -37,49 +26,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class RoleAlertsTest {
 
-    private static final Clock CLOCK = Clock.fixed(Instant.parse("2024-06-01T00:00:00Z"), ZoneOffset.UTC);
     private static final LocalDate DAY_0 = AlertStep.DAY_0;
-    private static final String C = "acme";
-    private static final RoleAlertSettings THRESHOLDS = new RoleAlertSettings(3, 5);
+    private static final String C = RoleAlertRun.C;
 
     @RegisterExtension
     final PipelineDriver.Drivers pipelines = new PipelineDriver.Drivers("role-alerts-test");
 
-    private int ids;
+    private RoleAlertRun.Events events = new RoleAlertRun.Events();
 
-    private final class Run {
-        final TopologyTestDriver driver;
-        final TestInputTopic<String, ActivityEvent> in;
-        final TestOutputTopic<AlertKey, Alert> alerts;
-
-        Run(boolean wallClock) {
-            PipelineDriver pipeline = pipelines.start((topics, serdes) -> PulseTopology.build(topics, serdes,
-                    PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)),
-                            EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(wallClock),
-                            RolesModel.defaults()).withRoleAlerts(THRESHOLDS)
-                            .withHooks(RuntimeHooks.defaults().withClock(CLOCK))),
-                    DAY_0.atStartOfDay().toInstant(ZoneOffset.UTC));
-            driver = pipeline.driver;
-            in = pipeline.activity;
-            alerts = pipeline.output(pipeline.topics.alerts());
-        }
-
-        /** Alert records of the role conditions only (the engagement ones share the topic). */
-        List<Alert> roleAlerts() {
-            return alerts.readValuesToList().stream().filter(a -> a.getCondition() == AlertCondition.REQUIRED_ROLE_VACANT
-                    || a.getCondition() == AlertCondition.VIOLATION_OPEN_TOO_LONG).toList();
-        }
-    }
-
-    private ActivityEvent event(EventType type, String actor, String thread, Instant at, Map<String, String> attributes) {
-        return ActivityEvent.newBuilder().setEventId("e" + ids++).setCommunityId(C).setSource(SourcePlatform.GENERATOR)
-                .setType(type).setActorId(actor).setThreadId(thread).setOccurredAt(at).setAttributes(attributes)
-                .build();
-    }
-
-    private static Instant at(int day, int hour) {
-        return DAY_0.plusDays(day).atTime(hour, 0).toInstant(ZoneOffset.UTC);
-    }
 
     /**
      * Day 0: the three required roles are granted (sponsor to ann) and carl becomes a Corporate User without
@@ -91,19 +45,17 @@ class RoleAlertsTest {
         List<List<ActivityEvent>> history = new ArrayList<>();
         for (int d = 0; d < days; d++) {
             List<ActivityEvent> day = new ArrayList<>();
-            day.add(event(EventType.THREAD_CREATED, "asker", "t" + d, at(d, 8), Map.of()));
-            day.add(event(EventType.REPLY_CREATED, "helper", "t" + d, at(d, 8).plusSeconds(600), Map.of()));
+            day.add(events.event(EventType.THREAD_CREATED, "asker", "t" + d, at(d, 8), Map.of()));
+            day.add(events.event(EventType.REPLY_CREATED, "helper", "t" + d, at(d, 8).plusSeconds(600), Map.of()));
             switch (d) {
                 case 0 -> {
-                    day.add(event(EventType.ROLE_GRANTED, "ann", null, at(0, 9), Map.of("role", "sponsor")));
-                    day.add(event(EventType.ROLE_GRANTED, "bob", null, at(0, 9), Map.of("role", "community-manager")));
-                    day.add(event(EventType.ROLE_GRANTED, "dev", null, at(0, 9),
-                            Map.of("role", "technical-developer-designer")));
-                    day.add(event(EventType.ROLE_GRANTED, "carl", null, at(0, 9), Map.of("level", "corporate-user")));
+                    day.addAll(events.requiredRoles(0));
+                    day.add(events.event(EventType.ROLE_GRANTED, "carl", null, at(0, 9),
+                            Map.of("level", "corporate-user")));
                 }
-                case 2 -> day.add(event(EventType.ROLE_REVOKED, "ann", null, at(2, 10), Map.of("role", "sponsor")));
-                case 8 -> day.add(event(EventType.ROLE_GRANTED, "eve", null, at(8, 11), Map.of("role", "sponsor")));
-                case 10 -> day.add(event(EventType.TRAINING_COMPLETED, "carl", null, at(10, 12),
+                case 2 -> day.add(events.role(EventType.ROLE_REVOKED, "ann", at(2, 10), "sponsor"));
+                case 8 -> day.add(events.role(EventType.ROLE_GRANTED, "eve", at(8, 11), "sponsor"));
+                case 10 -> day.add(events.event(EventType.TRAINING_COMPLETED, "carl", null, at(10, 12),
                         Map.of("course", "social-media-guidelines")));
                 default -> { }
             }
@@ -123,14 +75,14 @@ class RoleAlertsTest {
             new AlertStep(11, AlertCondition.VIOLATION_OPEN_TOO_LONG, AlertState.RESOLVED, 5));
 
     private List<Alert> replay(List<List<ActivityEvent>> history) {
-        Run run = new Run(false);
+        RoleAlertRun run = new RoleAlertRun(pipelines, AlertSettings.defaults().withWallClock(false));
         history.forEach(day -> day.forEach(e -> run.in.pipeInput(C, e)));
         run.driver.advanceWallClockTime(Duration.ofSeconds(1));
         return run.roleAlerts();
     }
 
     private List<Alert> live(List<List<ActivityEvent>> history, int extraDays) {
-        Run run = new Run(true);
+        RoleAlertRun run = new RoleAlertRun(pipelines, AlertSettings.defaults());
         List<Alert> alerts = new ArrayList<>();
         for (List<ActivityEvent> day : history) {
             day.forEach(e -> run.in.pipeInput(C, e));
@@ -167,7 +119,7 @@ class RoleAlertsTest {
     void shouldGiveTheSameRoleAlertsLiveAsInReplayWhenTheHistoryIsTheSame() {
         List<List<ActivityEvent>> history = history(14);
         List<Alert> replayed = replay(history);
-        ids = 0;
+        events = new RoleAlertRun.Events();
         List<Alert> live = live(history(14), 0);
 
         // Replay judges up to the day before its last event (day 13); live has also judged day 13 by then.
@@ -191,7 +143,7 @@ class RoleAlertsTest {
         List<List<ActivityEvent>> history = history(14);
         // eve takes over on day 4 instead of day 8: vacant for under 3 days.
         history.get(8).removeIf(e -> e.getType() == EventType.ROLE_GRANTED);
-        history.get(4).add(event(EventType.ROLE_GRANTED, "eve", null, at(4, 11), Map.of("role", "sponsor")));
+        history.get(4).add(events.role(EventType.ROLE_GRANTED, "eve", at(4, 11), "sponsor"));
 
         assertThat(replay(history).stream().map(AlertStep::of).filter(s -> s.condition()
                 == AlertCondition.REQUIRED_ROLE_VACANT)).isEmpty();
@@ -218,15 +170,12 @@ class RoleAlertsTest {
         for (int d = 0; d < 44; d++) {
             List<ActivityEvent> day = new ArrayList<>();
             if (d <= 5 || d == 40) {
-                day.add(event(EventType.THREAD_CREATED, "ann", "a" + d, at(d, 8), Map.of()));
+                day.add(events.event(EventType.THREAD_CREATED, "ann", "a" + d, at(d, 8), Map.of()));
             }
-            day.add(event(EventType.THREAD_CREATED, "bob", "b" + d, at(d, 10), Map.of()));
-            day.add(event(EventType.REPLY_CREATED, "dev", "b" + d, at(d, 11), Map.of()));
+            day.add(events.event(EventType.THREAD_CREATED, "bob", "b" + d, at(d, 10), Map.of()));
+            day.add(events.event(EventType.REPLY_CREATED, "dev", "b" + d, at(d, 11), Map.of()));
             if (d == 0) {
-                day.add(event(EventType.ROLE_GRANTED, "ann", null, at(0, 9), Map.of("role", "sponsor")));
-                day.add(event(EventType.ROLE_GRANTED, "bob", null, at(0, 9), Map.of("role", "community-manager")));
-                day.add(event(EventType.ROLE_GRANTED, "dev", null, at(0, 9),
-                        Map.of("role", "technical-developer-designer")));
+                day.addAll(events.requiredRoles(0));
             }
             history.add(day);
         }
@@ -248,28 +197,27 @@ class RoleAlertsTest {
      */
     @Test
     void shouldJudgeAHoldersActivityBeforeTheGrantTheSameWhateverTheOrderItArrivesIn() {
-        List<ActivityEvent> events = new ArrayList<>();
+        List<ActivityEvent> all = new ArrayList<>();
         for (int d = 0; d < 44; d++) {
             if (d <= 5 || d == 40) {
-                events.add(event(EventType.THREAD_CREATED, "ann", "a" + d, at(d, 8), Map.of()));
+                all.add(events.event(EventType.THREAD_CREATED, "ann", "a" + d, at(d, 8), Map.of()));
             }
-            events.add(event(EventType.THREAD_CREATED, "bob", "b" + d, at(d, 10), Map.of()));
-            events.add(event(EventType.REPLY_CREATED, "dev", "b" + d, at(d, 11), Map.of()));
+            all.add(events.event(EventType.THREAD_CREATED, "bob", "b" + d, at(d, 10), Map.of()));
+            all.add(events.event(EventType.REPLY_CREATED, "dev", "b" + d, at(d, 11), Map.of()));
             if (d == 0) {
-                events.add(event(EventType.ROLE_GRANTED, "bob", null, at(0, 9), Map.of("role", "community-manager")));
-                events.add(event(EventType.ROLE_GRANTED, "dev", null, at(0, 9),
-                        Map.of("role", "technical-developer-designer")));
+                all.add(events.role(EventType.ROLE_GRANTED, "bob", at(0, 9), "community-manager"));
+                all.add(events.role(EventType.ROLE_GRANTED, "dev", at(0, 9), "technical-developer-designer"));
             }
             if (d == 3) {
-                events.add(event(EventType.ROLE_GRANTED, "ann", null, at(3, 9), Map.of("role", "sponsor")));
+                all.add(events.role(EventType.ROLE_GRANTED, "ann", at(3, 9), "sponsor"));
             }
         }
-        List<ActivityEvent> early = events.stream().filter(e -> e.getThreadId() != null
+        List<ActivityEvent> early = all.stream().filter(e -> e.getThreadId() != null
                 && List.of("a4", "a5", "a40").contains(e.getThreadId())).toList();
         List<ActivityEvent> reordered = new ArrayList<>(early);
-        events.stream().filter(e -> !early.contains(e)).forEach(reordered::add);
+        all.stream().filter(e -> !early.contains(e)).forEach(reordered::add);
 
-        List<Alert> inOrder = replay(List.of(events));
+        List<Alert> inOrder = replay(List.of(all));
         assertThat(inOrder.stream().map(AlertStep::of).toList()).containsExactly(
                 new AlertStep(38, AlertCondition.REQUIRED_ROLE_VACANT, AlertState.FIRING, 38),
                 new AlertStep(41, AlertCondition.REQUIRED_ROLE_VACANT, AlertState.RESOLVED, 38));

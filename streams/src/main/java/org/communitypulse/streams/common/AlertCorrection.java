@@ -28,6 +28,16 @@ public final class AlertCorrection {
         Alert record(AlertState state, int since, String what);
     }
 
+    /** Where a family's lifecycle records go, and the latest written per key (what receivers last heard). */
+    public interface Output {
+        void alert(AlertKey key, Alert value);
+
+        /** The latest record written for {@code key}, or null; needed to correct it. */
+        default Alert latest(AlertKey key) {
+            return null;
+        }
+    }
+
     /** Evidence key of every correcting record. */
     public static final String CORRECTED = "corrected";
 
@@ -36,6 +46,34 @@ public final class AlertCorrection {
 
     public static String alertId(String community, AlertCondition condition, int since) {
         return community + "/" + condition.name() + "/" + LocalDate.ofEpochDay(since);
+    }
+
+    /** Passes records on to {@code out}, noting each condition's latest in {@code last} as a {@link #step}. */
+    public static Output tracking(Output out, Map<String, String> last) {
+        return new Output() {
+            @Override
+            public void alert(AlertKey key, Alert value) {
+                last.put(key.getCondition().name(), step(value));
+                out.alert(key, value);
+            }
+
+            @Override
+            public Alert latest(AlertKey key) {
+                return out.latest(key);
+            }
+        };
+    }
+
+    /** The {@link #step} of the latest record written for each of {@code conditions}, by condition name. */
+    public static Map<String, String> latestSteps(String community, Iterable<AlertCondition> conditions, Output out) {
+        Map<String, String> last = new java.util.HashMap<>();
+        for (AlertCondition condition : conditions) {
+            Alert written = out.latest(new AlertKey(community, condition));
+            if (written != null) {
+                last.put(condition.name(), step(written));
+            }
+        }
+        return last;
     }
 
     /** {@code STATE since}: how a lifecycle's latest record is remembered in the snapshots. */

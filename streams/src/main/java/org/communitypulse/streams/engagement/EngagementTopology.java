@@ -16,6 +16,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
+import org.communitypulse.schemas.avro.AlertSnapshot;
 import org.communitypulse.schemas.avro.CohortState;
 import org.communitypulse.schemas.avro.CommunityDayKey;
 import org.communitypulse.schemas.avro.CommunityState;
@@ -179,7 +180,7 @@ public final class EngagementTopology {
         topology.addStateStore(cached(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DIRTY_STORE),
                 Serdes.String(), Serdes.ByteArray())), ENGAGEMENT);
         topology.addStateStore(cached(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERT_HISTORY_STORE),
-                Serdes.String(), Serdes.ByteArray())), ENGAGEMENT);
+                Serdes.String(), serdes.forValue(AlertSnapshot.class))), ENGAGEMENT);
         addView(topology, DAILY_VIEW_STORE, topics.dailyEngagement());
         addView(topology, TRAILING_VIEW_STORE, topics.trailingEngagement());
         addView(topology, RETENTION_VIEW_STORE, topics.retention());

@@ -5,6 +5,8 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
+import org.communitypulse.schemas.avro.AlertSnapshot;
+import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.AlertGate;
 import org.communitypulse.streams.PulseStreamsConfig;
 import org.communitypulse.streams.alerts.AlertActionsTopology;
@@ -36,6 +38,8 @@ public final class RolesTopology {
     public static final String ROLES = "roles";
     public static final String ROLES_STORE = "roles-community-store";
     public static final String ROLES_ACTIVITY_STORE = "roles-activity-store";
+    /** Per community and judged day within alert.rejudge.horizon.days: the role alert state, for live convergence. */
+    public static final String ALERT_HISTORY_STORE = "roles-alert-history-store";
     public static final String MEMBER_ROLES_SINK = "member-roles-sink";
     public static final String COVERAGE_SINK = "role-coverage-sink";
     public static final String VIOLATIONS_SINK = "policy-violations-sink";
@@ -62,18 +66,20 @@ public final class RolesTopology {
      * extra children). With {@code alerting} not null, also its alert conditions (REQUIRED_ROLE_VACANT,
      * VIOLATION_OPEN_TOO_LONG), written to {@code <prefix>alerts} with the lifecycle of {@code alerting} behind
      * {@code gate}, judged every {@code interval}; the latest alert per (community, condition) also goes to
-     * {@link AlertViews#ALERTS}, which {@code topology} must already have. Up to {@code stateCacheEntries}
+     * {@link AlertViews#ALERTS}, which {@code topology} must already have, and the alert state of each judged day
+     * within {@code alert.rejudge.horizon.days} to {@link #ALERT_HISTORY_STORE} ({@code serdes}), so late events
+     * re-judge the days they land on. Up to {@code stateCacheEntries}
      * communities' role histories are kept as objects between commits
      * ({@link PulseStreamsConfig#STATE_CACHE_ENTRIES_CONFIG}).
      */
-    public static Topology addTo(Topology topology, String parent, Topics topics, RolesModel config,
+    public static Topology addTo(Topology topology, String parent, Topics topics, AvroSerdes serdes, RolesModel config,
                                  AlertSettings alerting, AlertGate gate, RoleAlertSettings thresholds,
                                  java.time.Duration interval, int stateCacheEntries) {
         boolean alerts = alerting != null;
         RolesProcessor.Children children = new RolesProcessor.Children(MEMBER_ROLES_SINK, COVERAGE_SINK,
                 VIOLATIONS_SINK, TRAINING_SINK, DEAD_LETTER_SINK, alerts ? ALERTS_SINK : null);
         RolesProcessor.Alerting judging = alerts ? new RolesProcessor.Alerting(alerting, gate, thresholds, interval,
-                AlertViews.ALERTS.store()) : null;
+                AlertViews.ALERTS.store(), ALERT_HISTORY_STORE) : null;
         String activity = topics.activity().name();
         topology.addProcessor(ROLES, () -> new RolesProcessor(ROLES_STORE, ROLES_ACTIVITY_STORE, config,
                 topics.activity().valueSerde().serializer(), activity, children, judging,
@@ -85,6 +91,8 @@ public final class RolesTopology {
         if (alerts) {
             topology.connectProcessorAndStateStores(ROLES, AlertViews.ALERTS.store());
             AlertActionsTopology.addOutput(topology, ALERTS_SINK, ROLES, topics);
+            topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERT_HISTORY_STORE),
+                    Serdes.String(), serdes.forValue(AlertSnapshot.class)).withCachingEnabled(), ROLES);
         }
         // The role history is kept as an object between commits (written down once per commit, not parsed and
         // re-serialised per event). It is never range-scanned nor queried from other threads, as that cache needs.

@@ -1,7 +1,7 @@
 package org.communitypulse.streams.engagement.internals;
 
 import org.communitypulse.streams.common.AlertCorrection;
-import org.communitypulse.streams.common.JsonSerde;
+import org.communitypulse.streams.common.AlertSnapshots;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,6 +11,7 @@ import org.communitypulse.schemas.avro.Alert;
 import org.communitypulse.schemas.avro.AlertCondition;
 import org.communitypulse.schemas.avro.AlertKey;
 import org.communitypulse.schemas.avro.AlertSeverity;
+import org.communitypulse.schemas.avro.AlertSnapshot;
 import org.communitypulse.schemas.avro.AlertState;
 import org.communitypulse.schemas.avro.CommunityState;
 import org.communitypulse.schemas.avro.DailyEngagementState;
@@ -28,28 +29,7 @@ import org.communitypulse.streams.alerts.AlertSettings;
 final class AlertEvaluator {
 
     /** Where lifecycle records go. */
-    interface Output {
-        void alert(AlertKey key, Alert value);
-
-        /** The latest record written for {@code key} (what receivers last heard), or null; needed to correct it. */
-        default Alert latest(AlertKey key) {
-            return null;
-        }
-    }
-
-    /**
-     * A community's alert state after judging one day, kept for the days within the re-judge horizon: judging again
-     * from day E starts from the snapshot of E - 1. Mutable: a serialisation shape.
-     */
-    public static final class Snapshot {
-        public Map<String, Integer> open = new java.util.HashMap<>();
-        public Map<String, Integer> streaks = new java.util.HashMap<>();
-        public Map<String, Double> references = new java.util.HashMap<>();
-        public Map<String, Double> normals = new java.util.HashMap<>();
-        /** Condition name to the latest record written for it by the end of the day: {@code STATE since}. */
-        public Map<String, String> last = new java.util.HashMap<>();
-        /** The empty state before the community's first judged day: a late event before it starts from here. */
-        public boolean origin;
+    interface Output extends AlertCorrection.Output {
     }
 
     private static final long SECONDS_24H = 86_400;
@@ -58,18 +38,22 @@ final class AlertEvaluator {
 
     private final AlertSettings settings;
     private final AlertGate gate;
-    /** Snapshots by {@code community NUL day}, or null: no re-judging (a decision once written stands). */
-    private final org.apache.kafka.streams.state.KeyValueStore<String, byte[]> history;
+    /**
+     * A community's alert state after each judged day within the re-judge horizon, by {@code community NUL day}
+     * (judging again from day E starts from the snapshot of E - 1), or null: no re-judging (a decision once written
+     * stands).
+     */
+    private final AlertSnapshots history;
 
     AlertEvaluator(AlertSettings settings, AlertGate gate) {
         this(settings, gate, null);
     }
 
     AlertEvaluator(AlertSettings settings, AlertGate gate,
-                   org.apache.kafka.streams.state.KeyValueStore<String, byte[]> history) {
+                   org.apache.kafka.streams.state.KeyValueStore<String, AlertSnapshot> history) {
         this.settings = settings;
         this.gate = gate;
-        this.history = settings.rejudgeHorizonDays() > 0 ? history : null;
+        this.history = AlertSnapshots.of(history, settings.rejudgeHorizonDays());
     }
 
     /**
@@ -91,112 +75,47 @@ final class AlertEvaluator {
         if (from > throughDay) {
             return;
         }
-        Map<String, String> last = new java.util.HashMap<>();
-        if (history != null) {
-            for (AlertCondition condition : Condition.ALL) {
-                Alert written = out.latest(new AlertKey(view.community, condition));
-                if (written != null) {
-                    last.put(condition.name(), AlertCorrection.step(written));
-                }
-            }
-            if (judged == null) {
-                Snapshot origin = new Snapshot();
-                origin.origin = true;
-                keep(view.community, from - 1, origin, throughDay);
-            }
+        Map<String, String> last = history == null ? new java.util.HashMap<>()
+                : AlertCorrection.latestSteps(view.community, java.util.List.of(Condition.ALL), out);
+        if (history != null && judged == null) {
+            history.keep(view.community, from - 1, AlertSnapshots.origin(), throughDay);
         }
-        Output tracked = tracking(out, last);
+        AlertCorrection.Output tracked = AlertCorrection.tracking(out, last);
         for (int day = from; day <= throughDay; day++) {
             judgeDay(view, day, tracked);
             cs.setAlertsEvaluatedThrough(day);
             if (history != null) {
-                keep(view.community, day, snapshot(cs, last), throughDay);
+                history.keep(view.community, day, snapshot(cs, last), throughDay);
             }
         }
-        forgetBefore(view.community, throughDay - settings.rejudgeHorizonDays() - 1);
+        if (history != null) {
+            history.forgetBeyond(view.community, throughDay);
+        }
     }
 
-    private void judgeDay(CommunityView view, int day, Output out) {
+    private void judgeDay(CommunityView view, int day, AlertCorrection.Output out) {
         for (AlertCondition condition : Condition.ALL) {
             step(view, condition, judge(view, condition, day), day, out);
         }
     }
 
-    /** Passes records on, noting each condition's latest as {@code STATE since}. */
-    private static Output tracking(Output out, Map<String, String> last) {
-        return new Output() {
-            @Override
-            public void alert(AlertKey key, Alert value) {
-                last.put(key.getCondition().name(), AlertCorrection.step(value));
-                out.alert(key, value);
-            }
-
-            @Override
-            public Alert latest(AlertKey key) {
-                return out.latest(key);
-            }
-        };
-    }
-
     // ---- Live convergence: judging again from a day that got late events -------------------------------------
 
-    private static String historyKey(String community, int day) {
-        return community + '\u0000' + String.format(java.util.Locale.ROOT, "%08d", Math.max(0, day));
+    private static AlertSnapshot snapshot(CommunityState cs, Map<String, String> last) {
+        return AlertSnapshot.newBuilder()
+                .setOpen(new java.util.HashMap<>(cs.getOpenAlerts()))
+                .setStreaks(new java.util.HashMap<>(cs.getAlertStreaks()))
+                .setReferences(new java.util.HashMap<>(cs.getAlertReferences()))
+                .setNormals(new java.util.HashMap<>(cs.getAlertNormals()))
+                .setLast(new java.util.HashMap<>(last))
+                .build();
     }
 
-    private static Snapshot snapshot(CommunityState cs, Map<String, String> last) {
-        Snapshot s = new Snapshot();
-        s.open.putAll(cs.getOpenAlerts());
-        s.streaks.putAll(cs.getAlertStreaks());
-        s.references.putAll(cs.getAlertReferences());
-        s.normals.putAll(cs.getAlertNormals());
-        s.last.putAll(last);
-        return s;
-    }
-
-    private static void restore(CommunityState cs, Snapshot s) {
-        cs.setOpenAlerts(new java.util.HashMap<>(s.open));
-        cs.setAlertStreaks(new java.util.HashMap<>(s.streaks));
-        cs.setAlertReferences(new java.util.HashMap<>(s.references));
-        cs.setAlertNormals(new java.util.HashMap<>(s.normals));
-    }
-
-    /** Keeps the snapshot of {@code day} when it lies within the horizon of {@code throughDay}. */
-    private void keep(String community, int day, Snapshot snapshot, int throughDay) {
-        if (day >= throughDay - settings.rejudgeHorizonDays() - 1) {
-            history.put(historyKey(community, day), JsonSerde.write(snapshot));
-        }
-    }
-
-    /** Drops the snapshots of days before {@code day}: late events for those days no longer re-judge. */
-    private void forgetBefore(String community, int day) {
-        if (history == null || day <= 0) {
-            return;
-        }
-        List<String> old = new ArrayList<>();
-        try (var it = history.range(historyKey(community, 0), historyKey(community, day - 1))) {
-            it.forEachRemaining(kv -> old.add(kv.key));
-        }
-        old.forEach(history::delete);
-    }
-
-    /** The state to judge {@code day} from: the snapshot of the day before, or the origin when it lies before it. */
-    private Snapshot before(String community, int day) {
-        byte[] stored = history.get(historyKey(community, day - 1));
-        if (stored != null) {
-            return JsonSerde.read(stored, Snapshot.class, Snapshot::new);
-        }
-        try (var it = history.range(historyKey(community, 0), historyKey(community, Integer.MAX_VALUE / 2))) {
-            if (it.hasNext()) {
-                var first = it.next();
-                Snapshot oldest = JsonSerde.read(first.value, Snapshot.class, Snapshot::new);
-                int oldestDay = Integer.parseInt(first.key.substring(first.key.indexOf('\u0000') + 1));
-                if (oldest.origin && day - 1 < oldestDay) {
-                    return oldest;
-                }
-            }
-        }
-        return null;
+    private static void restore(CommunityState cs, AlertSnapshot s) {
+        cs.setOpenAlerts(new java.util.HashMap<>(s.getOpen()));
+        cs.setAlertStreaks(new java.util.HashMap<>(s.getStreaks()));
+        cs.setAlertReferences(new java.util.HashMap<>(s.getReferences()));
+        cs.setAlertNormals(new java.util.HashMap<>(s.getNormals()));
     }
 
     /**
@@ -211,19 +130,15 @@ final class AlertEvaluator {
             return;
         }
         int from = Math.max(lateFrom, cs.getFirstActiveDay());
-        Snapshot base = before(view.community, from);
+        AlertSnapshot base = history.before(view.community, from);
         if (base == null) {
             return;
         }
         restore(cs, base);
-        Map<String, String> last = new java.util.HashMap<>(base.last);
+        Map<String, String> last = new java.util.HashMap<>(base.getLast());
         Map<String, List<Alert>> replayed = new java.util.HashMap<>();
-        Output capture = tracking(new Output() {
-            @Override
-            public void alert(AlertKey key, Alert value) {
-                replayed.computeIfAbsent(key.getCondition().name(), k -> new ArrayList<>()).add(value);
-            }
-        }, last);
+        AlertCorrection.Output capture = AlertCorrection.tracking((key, value) -> replayed
+                .computeIfAbsent(key.getCondition().name(), k -> new ArrayList<>()).add(value), last);
         Map<String, Verdict> verdicts = new java.util.HashMap<>();
         for (int day = from; day <= judged; day++) {
             for (AlertCondition condition : Condition.ALL) {
@@ -231,7 +146,7 @@ final class AlertEvaluator {
                 verdicts.put(condition.name(), verdict);
                 step(view, condition, verdict, day, capture);
             }
-            keep(view.community, day, snapshot(cs, last), judged);
+            history.keep(view.community, day, snapshot(cs, last), judged);
         }
         for (AlertCondition condition : Condition.ALL) {
             correct(view, condition, last.get(condition.name()), replayed.getOrDefault(condition.name(), List.of()),
@@ -630,7 +545,8 @@ final class AlertEvaluator {
     }
 
     /** The lifecycle with hysteresis: fire after N holding days, resolve after M recovered days. */
-    private void step(CommunityView view, AlertCondition condition, Verdict verdict, int day, Output out) {
+    private void step(CommunityView view, AlertCondition condition, Verdict verdict, int day,
+                      AlertCorrection.Output out) {
         CommunityState cs = view.cs;
         String name = condition.name();
         Integer since = cs.getOpenAlerts().get(name);

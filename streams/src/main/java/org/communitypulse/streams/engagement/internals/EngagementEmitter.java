@@ -79,7 +79,8 @@ final class EngagementEmitter {
     /** With {@code alertHistory} (or null): the alert snapshots that let late events re-judge days already judged. */
     EngagementEmitter(EngagementStores stores, DirtyPeriods dirty, EngagementSettings settings,
                       AlertSettings alertSettings, RuntimeHooks hooks, IdentityView identities,
-                      org.apache.kafka.streams.state.KeyValueStore<String, byte[]> alertHistory) {
+                      org.apache.kafka.streams.state.KeyValueStore<String,
+                              org.communitypulse.schemas.avro.AlertSnapshot> alertHistory) {
         this.identities = identities;
         this.stores = stores;
         this.dirty = dirty;

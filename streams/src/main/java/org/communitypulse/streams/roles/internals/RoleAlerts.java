@@ -12,9 +12,13 @@ import org.communitypulse.schemas.avro.Alert;
 import org.communitypulse.schemas.avro.AlertCondition;
 import org.communitypulse.schemas.avro.AlertKey;
 import org.communitypulse.schemas.avro.AlertSeverity;
+import org.communitypulse.schemas.avro.AlertSnapshot;
 import org.communitypulse.schemas.avro.AlertState;
 import org.communitypulse.schemas.avro.RoleCoverage;
 import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.common.AlertCorrection;
+import org.communitypulse.streams.common.AlertCorrection.Output;
+import org.communitypulse.streams.common.AlertSnapshots;
 import org.communitypulse.streams.common.Days;
 import org.communitypulse.streams.roles.RoleAlertSettings;
 import org.communitypulse.streams.roles.RolesEvaluator;
@@ -35,11 +39,6 @@ import org.communitypulse.streams.roles.RolesState;
  */
 final class RoleAlerts {
 
-    /** Where lifecycle records go. */
-    interface Output {
-        void alert(AlertKey key, Alert value);
-    }
-
     /** A member's latest event time at or before the end of a day, or Long.MIN_VALUE. */
     interface ActivityAsOf {
         long lastActive(String member, int day);
@@ -52,19 +51,98 @@ final class RoleAlerts {
     private final RolesEvaluator evaluator;
     private final AlertSettings lifecycle;
     private final RoleAlertSettings thresholds;
+    /** Snapshots for live convergence, or null: a decision once written stands. */
+    private final AlertSnapshots history;
 
     RoleAlerts(RolesEvaluator evaluator, AlertSettings lifecycle, RoleAlertSettings thresholds) {
+        this(evaluator, lifecycle, thresholds, null);
+    }
+
+    RoleAlerts(RolesEvaluator evaluator, AlertSettings lifecycle, RoleAlertSettings thresholds,
+               AlertSnapshots history) {
         this.evaluator = evaluator;
         this.lifecycle = lifecycle;
         this.thresholds = thresholds;
+        this.history = history;
     }
 
     /** One day's verdict on one condition; {@code since} is the first day it held. */
     private record Verdict(boolean holds, int since, String summary, Map<String, String> evidence) {
     }
 
+    /**
+     * Judges the days {@code from .. through} in order, keeping the snapshot of each within the re-judge horizon
+     * ({@code first}: the community was never judged, so the origin is kept before {@code from}).
+     */
+    void judgeDays(String community, RolesState state, int from, int through, boolean first, ActivityAsOf activity,
+                   Output out) {
+        Map<String, String> last = history == null ? new HashMap<>()
+                : AlertCorrection.latestSteps(community, CONDITIONS, out);
+        if (history != null && first) {
+            history.keep(community, from - 1, AlertSnapshots.origin(), through);
+        }
+        Output tracked = AlertCorrection.tracking(out, last);
+        for (int day = from; day <= through; day++) {
+            judge(community, state, day, activity, tracked);
+            if (history != null) {
+                history.keep(community, day, snapshot(state, last), through);
+            }
+        }
+        if (history != null) {
+            history.forgetBeyond(community, through);
+        }
+    }
+
+    /**
+     * Judges the days from {@code lateFrom} (which got late role events or a holder's late activity) to
+     * {@code judged} again, from the snapshot of the day before, and writes what brings each condition's latest record
+     * to what the re-judged history ends with (what a replay gives). Beyond the horizon nothing is judged again.
+     */
+    void rejudge(String community, RolesState state, int lateFrom, int judged, ActivityAsOf activity, Output out) {
+        int from = Math.max(lateFrom, firstDay(state));
+        if (history == null || from > judged) {
+            return;
+        }
+        AlertSnapshot base = history.before(community, from);
+        if (base == null) {
+            return;
+        }
+        restore(state, base);
+        Map<String, String> last = new HashMap<>(base.getLast());
+        Map<AlertCondition, List<Alert>> replayed = new HashMap<>();
+        Output capture = AlertCorrection.tracking((key, value) -> replayed.computeIfAbsent(key.getCondition(),
+                k -> new ArrayList<>()).add(value), last);
+        Map<AlertCondition, Verdict> verdicts = Map.of();
+        for (int day = from; day <= judged; day++) {
+            verdicts = judge(community, state, day, activity, capture);
+            history.keep(community, day, snapshot(state, last), judged);
+        }
+        for (AlertCondition condition : CONDITIONS) {
+            AlertKey key = new AlertKey(community, condition);
+            Map<String, String> evidence = verdicts.get(condition).evidence();
+            AlertCorrection.correct(key, out.latest(key), last.get(condition.name()),
+                    replayed.getOrDefault(condition, List.of()), (alertState, since, what) -> alert(community,
+                            condition, alertState, since, judged, "Corrected: " + condition.name() + " in " + community
+                                    + " (since " + LocalDate.ofEpochDay(since) + ") " + what, evidence),
+                    lateFrom, judged, value -> out.alert(key, value));
+        }
+    }
+
+    private static AlertSnapshot snapshot(RolesState state, Map<String, String> last) {
+        return AlertSnapshot.newBuilder().setOpen(new HashMap<>(state.openAlerts))
+                .setStreaks(new HashMap<>(state.alertStreaks)).setLast(new HashMap<>(last)).build();
+    }
+
+    private static void restore(RolesState state, AlertSnapshot snapshot) {
+        state.openAlerts.clear();
+        state.openAlerts.putAll(snapshot.getOpen());
+        state.alertStreaks.clear();
+        state.alertStreaks.putAll(snapshot.getStreaks());
+    }
+
     /** Judges {@code day} for the community whose history is {@code state}, updating its lifecycle in it. */
-    void judge(String community, RolesState state, int day, ActivityAsOf activity, Output out) {
+    private Map<AlertCondition, Verdict> judge(String community, RolesState state, int day, ActivityAsOf activity,
+                                               Output out) {
         long asOf = Days.startMillis(day + 1) - 1;
         Map<String, Long> lastActive = new HashMap<>();
         for (RolesState.Change c : state.changes) {
@@ -78,8 +156,11 @@ final class RoleAlerts {
         } finally {
             state.lastActive = latest;
         }
-        step(community, state, AlertCondition.REQUIRED_ROLE_VACANT, vacant(community, eval, asOf), day, out);
-        step(community, state, AlertCondition.VIOLATION_OPEN_TOO_LONG, violations(community, eval, asOf), day, out);
+        Map<AlertCondition, Verdict> verdicts = new java.util.EnumMap<>(AlertCondition.class);
+        verdicts.put(AlertCondition.REQUIRED_ROLE_VACANT, vacant(community, eval, asOf));
+        verdicts.put(AlertCondition.VIOLATION_OPEN_TOO_LONG, violations(community, eval, asOf));
+        verdicts.forEach((condition, verdict) -> step(community, state, condition, verdict, day, out));
+        return verdicts;
     }
 
     /** The first day {@link #judge} should look at: the day of the community's first grant or revoke. */
@@ -188,7 +269,7 @@ final class RoleAlerts {
     private static Alert alert(String community, AlertCondition condition, AlertState state, int since, int day,
                                String summary, Map<String, String> evidence) {
         return Alert.newBuilder()
-                .setAlertId(community + "/" + condition.name() + "/" + LocalDate.ofEpochDay(since))
+                .setAlertId(AlertCorrection.alertId(community, condition, since))
                 .setCommunityId(community)
                 .setCondition(condition)
                 .setState(state)

@@ -18,6 +18,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.communitypulse.schemas.DeadLetterHeaders;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.Alert;
+import org.communitypulse.schemas.avro.AlertKey;
+import org.communitypulse.schemas.avro.AlertSnapshot;
 import org.communitypulse.schemas.avro.CommunityRoleKey;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.MemberKey;
@@ -29,6 +31,8 @@ import org.communitypulse.schemas.avro.ViolationKey;
 import org.communitypulse.schemas.avro.ViolationState;
 import org.communitypulse.streams.AlertGate;
 import org.communitypulse.streams.alerts.AlertSettings;
+import org.communitypulse.streams.common.AlertCorrection;
+import org.communitypulse.streams.common.AlertSnapshots;
 import org.communitypulse.streams.common.Days;
 import org.communitypulse.streams.common.DeadLetterRecords;
 import org.communitypulse.streams.common.JsonSerde;
@@ -55,7 +59,9 @@ import org.communitypulse.streams.roles.RolesState;
  * <p>Stores: {@code storeName}, community to its role history ({@link RolesState}, JSON through
  * {@link JsonSerde}; object-cached between commits when built by the topology);
  * {@code activityStoreName}, small entries per community (clock, whether roles are in use) and per
- * member (last event time, whether they ever held a role).
+ * member (last event time, whether they ever held a role); with {@link Alerting#historyStore()}, the role alert state
+ * of each judged day within {@code alert.rejudge.horizon.days} ({@code AlertSnapshot}), from which late events
+ * re-judge the days they land on.
  *
  * <p>Input: {@code (communityId, ActivityEvent)} accepted by the intake. Refused events go to
  * {@link Children#deadLetter()} as Confluent-framed bytes with {@link DeadLetterHeaders}.
@@ -84,11 +90,17 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
 
     /**
      * How the role alerts are judged: the lifecycle and clock of the engagement alerts, the thresholds, the
-     * punctuation interval and the view store that keeps the latest alert per (community, condition).
+     * punctuation interval, the view store that keeps the latest alert per (community, condition) and the store of
+     * the alert snapshots that let late events re-judge judged days (null: a decision once written stands).
      */
     public record Alerting(AlertSettings lifecycle, AlertGate gate, RoleAlertSettings thresholds,
                            java.time.Duration interval,
-                           String viewStore) {
+                           String viewStore, String historyStore) {
+
+        public Alerting(AlertSettings lifecycle, AlertGate gate, RoleAlertSettings thresholds,
+                        java.time.Duration interval, String viewStore) {
+            this(lifecycle, gate, thresholds, interval, viewStore, null);
+        }
     }
 
     private final String storeName;
@@ -104,6 +116,8 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
     private KeyValueStore<String, PolicyViolation> violationsView;
     private KeyValueStore<String, Alert> alertsView;
     private KeyValueStore<String, TrainingMetrics> trainingView;
+    /** Whether late events re-judge the days they land on (alert.rejudge.horizon.days above 0, snapshots kept). */
+    private boolean rejudging;
 
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, RolesState> store;
@@ -147,27 +161,44 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
             trainingView = views.training() == null ? null : context.getStateStore(views.training());
         }
         if (alerting != null) {
-            RoleAlerts alerts = new RoleAlerts(evaluator, alerting.lifecycle(), alerting.thresholds());
+            KeyValueStore<String, AlertSnapshot> historyStore = alerting.historyStore() == null ? null
+                    : context.getStateStore(alerting.historyStore());
+            AlertSnapshots snapshots = AlertSnapshots.of(historyStore, alerting.lifecycle().rejudgeHorizonDays());
+            rejudging = snapshots != null;
+            RoleAlerts alerts = new RoleAlerts(evaluator, alerting.lifecycle(), alerting.thresholds(), snapshots);
             KeyValueStore<String, Alert> view = alerting.viewStore() == null ? null
                     : context.getStateStore(alerting.viewStore());
             alertsView = view;
-            RoleAlerts.Output out = (key, value) -> {
-                if (view != null) {
-                    view.put(key.getCommunityId() + '\u0000' + key.getCondition().name(), value);
+            AlertCorrection.Output out = new AlertCorrection.Output() {
+                @Override
+                public void alert(AlertKey key, Alert value) {
+                    if (view != null) {
+                        view.put(alertViewKey(key), value);
+                    }
+                    context.forward(new Record<>(key, value, context.currentSystemTimeMs()), children.alerts());
                 }
-                context.forward(new Record<>(key, value, context.currentSystemTimeMs()), children.alerts());
+
+                @Override
+                public Alert latest(AlertKey key) {
+                    return view == null ? null : view.get(alertViewKey(key));
+                }
             };
             // Wall-clock scheduled like the engagement emitter: silence (a vacancy growing old) needs no event.
             context.schedule(alerting.interval(), PunctuationType.WALL_CLOCK_TIME, now -> judgeAlerts(alerts, out, now));
         }
     }
 
+    private static String alertViewKey(AlertKey key) {
+        return key.getCommunityId() + '\u0000' + key.getCondition().name();
+    }
+
     /**
-     * Judges every completed day not judged yet of every community using roles on this task. The clock is the
-     * task's newest event day, and with {@link AlertSettings#wallClock()} today's UTC date too, as for the
-     * engagement alerts: only days before the clock's day are judged.
+     * Judges every completed day not judged yet of every community using roles on this task, after judging again
+     * the days that got late events (live convergence, docs/alerts.md). The clock is the task's newest event day, and
+     * with {@link AlertSettings#wallClock()} today's UTC date too, as for the engagement alerts: only days before the
+     * clock's day are judged.
      */
-    private void judgeAlerts(RoleAlerts alerts, RoleAlerts.Output out, long now) {
+    private void judgeAlerts(RoleAlerts alerts, AlertCorrection.Output out, long now) {
         if (!alerting.gate().isOpen()) {
             return;
         }
@@ -183,18 +214,25 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         Map<String, Long> due = new LinkedHashMap<>();
         try (KeyValueIterator<String, Long> it = activity.range(ALERT_INDEX, ALERT_INDEX_END)) {
             it.forEachRemaining(kv -> {
-                if (kv.value < through) {
-                    due.put(kv.key.substring(ALERT_INDEX.length()), kv.value);
+                String community = kv.key.substring(ALERT_INDEX.length());
+                if (kv.value < through || activity.get(key(community, REJUDGE)) != null) {
+                    due.put(community, kv.value);
                 }
             });
         }
         due.forEach((community, judged) -> {
             RolesState state = load(community);
-            int from = judged == NOT_JUDGED ? RoleAlerts.firstDay(state) : (int) (judged + 1);
-            for (int day = from; day <= through; day++) {
-                alerts.judge(community, state, day, (member, d) -> lastActiveAsOf(community, member, d), out);
+            RoleAlerts.ActivityAsOf asOf = (member, d) -> lastActiveAsOf(community, member, d);
+            Long late = activity.get(key(community, REJUDGE));
+            if (late != null) {
+                activity.delete(key(community, REJUDGE));
             }
-            if (from <= through) {
+            if (late != null && judged != NOT_JUDGED) {
+                alerts.rejudge(community, state, late.intValue(), (int) (long) judged, asOf, out);
+            }
+            int from = judged == NOT_JUDGED ? RoleAlerts.firstDay(state) : (int) (judged + 1);
+            alerts.judgeDays(community, state, from, through, judged == NOT_JUDGED, asOf, out);
+            if (late != null || from <= through) {
                 store.put(community, state);
             }
             // Days before the first role change are never judged, even when the clock reaches them later.
@@ -277,9 +315,13 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
                 }
             }
         }
+        Long firstBefore = activity.get(key(community, FIRST));
         // Every event moves the clock and its actor's activity: cheap entries of their own, so posts of
         // communities (and members) without roles never touch the role history.
         Long previous = moveClocks(community, at);
+        if (rejudging) {
+            markLate(community, at, roleFamily, actor, firstBefore);
+        }
         long latest = previous == null ? at : Math.max(previous, at);
         boolean actorNewDay = false;
         if (actor != null) {
@@ -315,6 +357,29 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
             }
             emit(community, state, event.getEventId(), event.getType().name(), at, record.timestamp());
             store.put(community, state);
+        }
+    }
+
+    /**
+     * Marks the community to be judged again from the day of {@code at} at the next punctuation when it was already
+     * judged and the event may change its role alerts: a role-family event, a holder's activity, or an event before
+     * the community's first ({@code firstBefore}), from which a never-held role is vacant. One mark, the earliest
+     * day, per community.
+     */
+    private void markLate(String community, long at, boolean roleFamily, String actor, Long firstBefore) {
+        int day = Days.of(at);
+        Long judged = activity.get(ALERT_INDEX + community);
+        if (judged == null || judged == NOT_JUDGED || day > judged) {
+            return;
+        }
+        boolean mayChange = roleFamily || firstBefore == null || at < firstBefore
+                || actor != null && activity.get(key(community, HOLDER + actor)) != null;
+        if (!mayChange) {
+            return;
+        }
+        Long marked = activity.get(key(community, REJUDGE));
+        if (marked == null || day < marked) {
+            activity.put(key(community, REJUDGE), (long) day);
         }
     }
 
@@ -500,6 +565,8 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
     private static final String FIRST = "first";
     private static final String LATEST = "latest";
     private static final String IN_USE = "in-use";
+    /** The earliest judged day that got an event which may change the role alerts since the last punctuation. */
+    private static final String REJUDGE = "rejudge";
     private static final String HOLDER = "h:";
     private static final String ACTIVE = "a:";
     private static final String DAY = "d:";
