@@ -105,9 +105,13 @@ class MetricsEndpointIT {
                     .doesNotContainAnyElementsOf(INTAKE_SENSORS);
             assertThat(scrape.samples()).filteredOn(s -> s.name().startsWith("kafka_stream_pulse_dead_lettered"))
                     .allSatisfy(s -> assertThat(s.labels().get("pulse_id")).doesNotStartWith("intake"));
-            // ... while the other families' custom sensors (roles, identities) still are.
-            assertThat(scrape.sum("kafka_stream_pulse_applied_total")).isGreaterThanOrEqualTo(0.0);
-            assertThat(scrape.sum("kafka_stream_pulse_links_total")).isGreaterThanOrEqualTo(0.0);
+            // ... while the other families' custom sensors (roles, identities) still are, once the binder's next
+            // look for new Kafka metrics (every KAFKA_METRICS_REFRESH) has seen their processors' sensors.
+            await().atMost(StreamsMeters.KAFKA_METRICS_REFRESH.multipliedBy(6)).untilAsserted(() -> {
+                PrometheusScrape again = PrometheusScrape.parse(get(port, PulseHttpServer.METRICS_PATH).body());
+                assertThat(again.sum("kafka_stream_pulse_applied_total")).isGreaterThanOrEqualTo(0.0);
+                assertThat(again.sum("kafka_stream_pulse_links_total")).isGreaterThanOrEqualTo(0.0);
+            });
             // Streams' own metrics and the JVM's come through the same endpoint.
             assertThat(scrape.sum("kafka_stream_thread_process_total")).isGreaterThanOrEqualTo(8.0);
             assertThat(scrape.sum("jvm_memory_used_bytes")).isPositive();
