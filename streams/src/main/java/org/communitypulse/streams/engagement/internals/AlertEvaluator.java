@@ -1,9 +1,9 @@
 package org.communitypulse.streams.engagement.internals;
 
 import org.communitypulse.streams.common.AlertCorrection;
+import org.communitypulse.streams.common.AlertDays;
 import org.communitypulse.streams.common.AlertSnapshots;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,102 +66,67 @@ final class AlertEvaluator {
             return;
         }
         Integer late = cs.getAlertsRejudgeFrom();
+        Integer judged = cs.getAlertsEvaluatedThrough();
         if (late != null) {
             cs.setAlertsRejudgeFrom(null);
-            rejudge(view, late, out);
+            if (judged != null) {
+                AlertDays.rejudge(history, view.community, CONDITIONS, Math.max(late, cs.getFirstActiveDay()), late,
+                        judged, new JudgedDays(view), out);
+            }
         }
-        Integer judged = cs.getAlertsEvaluatedThrough();
         int from = judged == null ? cs.getFirstActiveDay() : judged + 1;
         if (from > throughDay) {
             return;
         }
-        Map<String, String> last = history == null ? new java.util.HashMap<>()
-                : AlertCorrection.latestSteps(view.community, java.util.List.of(Condition.ALL), out);
-        if (history != null && judged == null) {
-            history.keep(view.community, from - 1, AlertSnapshots.origin(), throughDay);
+        AlertDays.judge(history, view.community, CONDITIONS, from, throughDay, judged == null, new JudgedDays(view), out);
+        cs.setAlertsEvaluatedThrough(throughDay);
+    }
+
+    /** One community's days as {@link AlertDays} judges them: its state is the community state's alert fields. */
+    private final class JudgedDays implements AlertDays.Judge {
+        private final CommunityView view;
+
+        JudgedDays(CommunityView view) {
+            this.view = view;
         }
-        AlertCorrection.Output tracked = AlertCorrection.tracking(out, last);
-        for (int day = from; day <= throughDay; day++) {
-            judgeDay(view, day, tracked);
-            cs.setAlertsEvaluatedThrough(day);
-            if (history != null) {
-                history.keep(view.community, day, snapshot(cs, last), throughDay);
+
+        @Override
+        public Map<AlertCondition, Map<String, String>> judge(int day, AlertCorrection.Output out) {
+            Map<AlertCondition, Map<String, String>> evidence = new java.util.EnumMap<>(AlertCondition.class);
+            for (AlertCondition condition : CONDITIONS) {
+                Verdict verdict = AlertEvaluator.this.judge(view, condition, day);
+                evidence.put(condition, verdict.evidence());
+                step(view, condition, verdict, day, out);
             }
+            return evidence;
         }
-        if (history != null) {
-            history.forgetBeyond(view.community, throughDay);
-        }
-    }
 
-    private void judgeDay(CommunityView view, int day, AlertCorrection.Output out) {
-        for (AlertCondition condition : Condition.ALL) {
-            step(view, condition, judge(view, condition, day), day, out);
+        @Override
+        public AlertSnapshot snapshot(Map<String, String> last) {
+            CommunityState cs = view.cs;
+            return AlertSnapshot.newBuilder()
+                    .setOpen(new java.util.HashMap<>(cs.getOpenAlerts()))
+                    .setStreaks(new java.util.HashMap<>(cs.getAlertStreaks()))
+                    .setReferences(new java.util.HashMap<>(cs.getAlertReferences()))
+                    .setNormals(new java.util.HashMap<>(cs.getAlertNormals()))
+                    .setLast(new java.util.HashMap<>(last))
+                    .build();
         }
-    }
 
-    // ---- Live convergence: judging again from a day that got late events -------------------------------------
-
-    private static AlertSnapshot snapshot(CommunityState cs, Map<String, String> last) {
-        return AlertSnapshot.newBuilder()
-                .setOpen(new java.util.HashMap<>(cs.getOpenAlerts()))
-                .setStreaks(new java.util.HashMap<>(cs.getAlertStreaks()))
-                .setReferences(new java.util.HashMap<>(cs.getAlertReferences()))
-                .setNormals(new java.util.HashMap<>(cs.getAlertNormals()))
-                .setLast(new java.util.HashMap<>(last))
-                .build();
-    }
-
-    private static void restore(CommunityState cs, AlertSnapshot s) {
-        cs.setOpenAlerts(new java.util.HashMap<>(s.getOpen()));
-        cs.setAlertStreaks(new java.util.HashMap<>(s.getStreaks()));
-        cs.setAlertReferences(new java.util.HashMap<>(s.getReferences()));
-        cs.setAlertNormals(new java.util.HashMap<>(s.getNormals()));
-    }
-
-    /**
-     * Judges the days from {@code lateFrom} to the last judged day again, from the snapshot of the day before, and
-     * writes what corrects the latest record of each condition to what judging the whole history gives (a replay).
-     * Beyond the horizon (no snapshot) nothing is judged again: the decision stands.
-     */
-    private void rejudge(CommunityView view, int lateFrom, Output out) {
-        CommunityState cs = view.cs;
-        Integer judged = cs.getAlertsEvaluatedThrough();
-        if (history == null || judged == null || lateFrom > judged) {
-            return;
+        @Override
+        public void restore(AlertSnapshot s) {
+            CommunityState cs = view.cs;
+            cs.setOpenAlerts(new java.util.HashMap<>(s.getOpen()));
+            cs.setAlertStreaks(new java.util.HashMap<>(s.getStreaks()));
+            cs.setAlertReferences(new java.util.HashMap<>(s.getReferences()));
+            cs.setAlertNormals(new java.util.HashMap<>(s.getNormals()));
         }
-        int from = Math.max(lateFrom, cs.getFirstActiveDay());
-        AlertSnapshot base = history.before(view.community, from);
-        if (base == null) {
-            return;
-        }
-        restore(cs, base);
-        Map<String, String> last = new java.util.HashMap<>(base.getLast());
-        Map<String, List<Alert>> replayed = new java.util.HashMap<>();
-        AlertCorrection.Output capture = AlertCorrection.tracking((key, value) -> replayed
-                .computeIfAbsent(key.getCondition().name(), k -> new ArrayList<>()).add(value), last);
-        Map<String, Verdict> verdicts = new java.util.HashMap<>();
-        for (int day = from; day <= judged; day++) {
-            for (AlertCondition condition : Condition.ALL) {
-                Verdict verdict = judge(view, condition, day);
-                verdicts.put(condition.name(), verdict);
-                step(view, condition, verdict, day, capture);
-            }
-            history.keep(view.community, day, snapshot(cs, last), judged);
-        }
-        for (AlertCondition condition : Condition.ALL) {
-            correct(view, condition, last.get(condition.name()), replayed.getOrDefault(condition.name(), List.of()),
-                    verdicts.get(condition.name()), lateFrom, judged, out);
-        }
-    }
 
-    /** Corrects one condition's latest written record to {@code target}, what the re-judged days end with. */
-    private void correct(CommunityView view, AlertCondition condition, String target, List<Alert> replayed,
-                         Verdict verdict, int lateFrom, int day, Output out) {
-        AlertKey key = new AlertKey(view.community, condition);
-        AlertCorrection.correct(key, out.latest(key), target, replayed, (state, since, what) -> {
-            Map<String, String> evidence = new LinkedHashMap<>(verdict == null ? Map.of() : verdict.evidence());
+        @Override
+        public Alert record(AlertCondition condition, AlertState state, int since, int day, String summary,
+                            Map<String, String> evidence) {
             return Alert.newBuilder()
-                    .setAlertId(alertId(view.community, condition, since))
+                    .setAlertId(AlertCorrection.alertId(view.community, condition, since))
                     .setCommunityId(view.community)
                     .setCondition(condition)
                     .setState(state)
@@ -169,15 +134,10 @@ final class AlertEvaluator {
                             : AlertSeverity.WARNING)
                     .setSince(LocalDate.ofEpochDay(since))
                     .setDay(LocalDate.ofEpochDay(day))
-                    .setSummary("Corrected: " + condition.name() + " in " + view.community + " (since "
-                            + LocalDate.ofEpochDay(since) + ") " + what)
-                    .setEvidence(evidence)
+                    .setSummary(summary)
+                    .setEvidence(new LinkedHashMap<>(evidence))
                     .build();
-        }, lateFrom, day, value -> out.alert(key, value));
-    }
-
-    private static String alertId(String community, AlertCondition condition, int since) {
-        return AlertCorrection.alertId(community, condition, since);
+        }
     }
 
     /** One day's verdict on one condition. */
@@ -195,10 +155,10 @@ final class AlertEvaluator {
         }
     }
 
-    private static final class Condition {
-        static final AlertCondition[] ALL = {AlertCondition.NO_ACTIVITY, AlertCondition.BELOW_BASELINE,
-            AlertCondition.SLOW_FIRST_RESPONSE, AlertCondition.BACKLOG_GROWING, AlertCondition.ACTIVITY_DECLINING};
-    }
+    /** In the order they are judged each day: NO_ACTIVITY first, as ACTIVITY_DECLINING reads whether it fires. */
+    private static final List<AlertCondition> CONDITIONS = List.of(AlertCondition.NO_ACTIVITY,
+            AlertCondition.BELOW_BASELINE, AlertCondition.SLOW_FIRST_RESPONSE, AlertCondition.BACKLOG_GROWING,
+            AlertCondition.ACTIVITY_DECLINING);
 
     private Verdict judge(CommunityView view, AlertCondition condition, int day) {
         return switch (condition) {
@@ -604,7 +564,7 @@ final class AlertEvaluator {
                         + (rebaselined ? ") re-baselined: its new level is its normal, on " : ") recovered on ")
                         + LocalDate.ofEpochDay(day);
         return Alert.newBuilder()
-                .setAlertId(alertId(view.community, condition, since))
+                .setAlertId(AlertCorrection.alertId(view.community, condition, since))
                 .setCommunityId(view.community)
                 .setCondition(condition)
                 .setState(state)

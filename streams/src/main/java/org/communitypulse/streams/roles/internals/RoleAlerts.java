@@ -17,6 +17,7 @@ import org.communitypulse.schemas.avro.AlertState;
 import org.communitypulse.schemas.avro.RoleCoverage;
 import org.communitypulse.streams.alerts.AlertSettings;
 import org.communitypulse.streams.common.AlertCorrection;
+import org.communitypulse.streams.common.AlertDays;
 import org.communitypulse.streams.common.AlertCorrection.Output;
 import org.communitypulse.streams.common.AlertSnapshots;
 import org.communitypulse.streams.common.Days;
@@ -76,21 +77,7 @@ final class RoleAlerts {
      */
     void judgeDays(String community, RolesState state, int from, int through, boolean first, ActivityAsOf activity,
                    Output out) {
-        Map<String, String> last = history == null ? new HashMap<>()
-                : AlertCorrection.latestSteps(community, CONDITIONS, out);
-        if (history != null && first) {
-            history.keep(community, from - 1, AlertSnapshots.origin(), through);
-        }
-        Output tracked = AlertCorrection.tracking(out, last);
-        for (int day = from; day <= through; day++) {
-            judge(community, state, day, activity, tracked);
-            if (history != null) {
-                history.keep(community, day, snapshot(state, last), through);
-            }
-        }
-        if (history != null) {
-            history.forgetBeyond(community, through);
-        }
+        AlertDays.judge(history, community, CONDITIONS, from, through, first, new JudgedDays(community, state, activity), out);
     }
 
     /**
@@ -99,45 +86,49 @@ final class RoleAlerts {
      * to what the re-judged history ends with (what a replay gives). Beyond the horizon nothing is judged again.
      */
     void rejudge(String community, RolesState state, int lateFrom, int judged, ActivityAsOf activity, Output out) {
-        int from = Math.max(lateFrom, firstDay(state));
-        if (history == null || from > judged) {
-            return;
-        }
-        AlertSnapshot base = history.before(community, from);
-        if (base == null) {
-            return;
-        }
-        restore(state, base);
-        Map<String, String> last = new HashMap<>(base.getLast());
-        Map<AlertCondition, List<Alert>> replayed = new HashMap<>();
-        Output capture = AlertCorrection.tracking((key, value) -> replayed.computeIfAbsent(key.getCondition(),
-                k -> new ArrayList<>()).add(value), last);
-        Map<AlertCondition, Verdict> verdicts = Map.of();
-        for (int day = from; day <= judged; day++) {
-            verdicts = judge(community, state, day, activity, capture);
-            history.keep(community, day, snapshot(state, last), judged);
-        }
-        for (AlertCondition condition : CONDITIONS) {
-            AlertKey key = new AlertKey(community, condition);
-            Map<String, String> evidence = verdicts.get(condition).evidence();
-            AlertCorrection.correct(key, out.latest(key), last.get(condition.name()),
-                    replayed.getOrDefault(condition, List.of()), (alertState, since, what) -> alert(community,
-                            condition, alertState, since, judged, "Corrected: " + condition.name() + " in " + community
-                                    + " (since " + LocalDate.ofEpochDay(since) + ") " + what, evidence),
-                    lateFrom, judged, value -> out.alert(key, value));
-        }
+        AlertDays.rejudge(history, community, CONDITIONS, Math.max(lateFrom, firstDay(state)), lateFrom, judged,
+                new JudgedDays(community, state, activity), out);
     }
 
-    private static AlertSnapshot snapshot(RolesState state, Map<String, String> last) {
-        return AlertSnapshot.newBuilder().setOpen(new HashMap<>(state.openAlerts))
-                .setStreaks(new HashMap<>(state.alertStreaks)).setLast(new HashMap<>(last)).build();
-    }
+    /** One community's days as {@link AlertDays} judges them: its alert state lives in its {@link RolesState}. */
+    private final class JudgedDays implements AlertDays.Judge {
+        private final String community;
+        private final RolesState state;
+        private final ActivityAsOf activity;
 
-    private static void restore(RolesState state, AlertSnapshot snapshot) {
-        state.openAlerts.clear();
-        state.openAlerts.putAll(snapshot.getOpen());
-        state.alertStreaks.clear();
-        state.alertStreaks.putAll(snapshot.getStreaks());
+        JudgedDays(String community, RolesState state, ActivityAsOf activity) {
+            this.community = community;
+            this.state = state;
+            this.activity = activity;
+        }
+
+        @Override
+        public Map<AlertCondition, Map<String, String>> judge(int day, AlertCorrection.Output out) {
+            Map<AlertCondition, Map<String, String>> evidence = new java.util.EnumMap<>(AlertCondition.class);
+            RoleAlerts.this.judge(community, state, day, activity, out)
+                    .forEach((condition, verdict) -> evidence.put(condition, verdict.evidence()));
+            return evidence;
+        }
+
+        @Override
+        public AlertSnapshot snapshot(Map<String, String> last) {
+            return AlertSnapshot.newBuilder().setOpen(new HashMap<>(state.openAlerts))
+                    .setStreaks(new HashMap<>(state.alertStreaks)).setLast(new HashMap<>(last)).build();
+        }
+
+        @Override
+        public void restore(AlertSnapshot snapshot) {
+            state.openAlerts.clear();
+            state.openAlerts.putAll(snapshot.getOpen());
+            state.alertStreaks.clear();
+            state.alertStreaks.putAll(snapshot.getStreaks());
+        }
+
+        @Override
+        public Alert record(AlertCondition condition, AlertState alertState, int since, int day, String summary,
+                            Map<String, String> evidence) {
+            return alert(community, condition, alertState, since, day, summary, evidence);
+        }
     }
 
     /** Judges {@code day} for the community whose history is {@code state}, updating its lifecycle in it. */
