@@ -1,6 +1,8 @@
 package org.communitypulse.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.communitypulse.streams.MaturityTopologyTest.evidence;
+import static org.communitypulse.streams.MaturityTopologyTest.withoutTime;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -109,11 +111,6 @@ class MaturityDeclarationsTest {
             events.add(r);
         }
         return events;
-    }
-
-    private static SignalEvidence evidence(MaturityScorecard card, String signal) {
-        return card.getCompetencies().stream().flatMap(c -> c.getEvidence().stream())
-                .filter(e -> e.getSignal().equals(signal)).findFirst().orElseThrow();
     }
 
     private Map<CommunityDayKey, MaturityScorecard> cards() {
@@ -310,12 +307,6 @@ class MaturityDeclarationsTest {
         assertThat(last.getCompetencies()).allSatisfy(c -> assertThat(c.getStage())
                 .as("%s: missing %s", c.getCompetency(), c.getMissing()).isGreaterThanOrEqualTo(2));
         assertThat(last.getOverallStage()).isGreaterThanOrEqualTo(2);
-    }
-
-    private static Map<CommunityDayKey, MaturityScorecard> withoutTime(Map<CommunityDayKey, MaturityScorecard> m) {
-        Map<CommunityDayKey, MaturityScorecard> out = new HashMap<>();
-        m.forEach((k, v) -> out.put(k, MaturityScorecard.newBuilder(v).setUpdatedAt(Instant.EPOCH).build()));
-        return out;
     }
 
     private static Map<CommunityDayKey, StaffShare> sharesWithoutTime(Map<CommunityDayKey, StaffShare> m) {

@@ -349,12 +349,12 @@ class MaturityTopologyTest {
         return e;
     }
 
-    private static SignalEvidence evidence(MaturityScorecard card, String signal) {
+    static SignalEvidence evidence(MaturityScorecard card, String signal) {
         return card.getCompetencies().stream().flatMap(c -> c.getEvidence().stream())
                 .filter(e -> e.getSignal().equals(signal)).findFirst().orElseThrow();
     }
 
-    private static Map<CommunityDayKey, MaturityScorecard> withoutTime(Map<CommunityDayKey, MaturityScorecard> in) {
+    static Map<CommunityDayKey, MaturityScorecard> withoutTime(Map<CommunityDayKey, MaturityScorecard> in) {
         Map<CommunityDayKey, MaturityScorecard> out = new HashMap<>();
         in.forEach((k, v) -> out.put(k, MaturityScorecard.newBuilder(v).setUpdatedAt(Instant.EPOCH).build()));
         return out;
