@@ -230,7 +230,7 @@ public final class Topics {
         return communityHealth;
     }
 
-    /** Output: staff headcount and Corporate User share per community and ISO week (key day = Monday; compacted). */
+    /** Output: declared staff headcount, Corporate Users, their share and its 4-week trend per community and ISO week (compacted). */
     public Topic<CommunityDayKey, StaffShare> staffShare() {
         return staffShare;
     }
@@ -274,7 +274,7 @@ public final class Topics {
      */
     public List<Topic<?, ?>> metricTopics() {
         return List.of(dailyEngagement, trailingEngagement, retention, memberLevels, alerts, memberRoles, roleCoverage,
-                policyViolations, trainingMetrics, maturityScorecard, communityHealth);
+                policyViolations, trainingMetrics, maturityScorecard, communityHealth, staffShare);
     }
 
     /**

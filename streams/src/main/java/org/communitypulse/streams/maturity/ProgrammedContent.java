@@ -97,7 +97,7 @@ public record ProgrammedContent(String attribute, List<String> kinds, Discourse 
      * The rules that need no platform field ({@code attribute}, {@code kinds}) on an event's attributes. Prefer
      * {@link #isProgrammed}, which also applies the per-platform rules.
      */
-    public boolean matches(Map<String, String> attributes) {
+    boolean matches(Map<String, String> attributes) {
         if (attributes == null) {
             return false;
         }
