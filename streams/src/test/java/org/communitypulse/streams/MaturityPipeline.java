@@ -36,6 +36,10 @@ final class MaturityPipeline implements AutoCloseable {
     private final TestInputTopic<String, ActivityEvent> activity;
 
     MaturityPipeline(Path stateDir, String topicPrefix, MaturityRules rules) {
+        this(stateDir, topicPrefix, rules, RolesModel.defaults());
+    }
+
+    MaturityPipeline(Path stateDir, String topicPrefix, MaturityRules rules, RolesModel roles) {
         AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
         topics = new Topics(topicPrefix, serdes);
         Properties props = new Properties();
@@ -45,7 +49,7 @@ final class MaturityPipeline implements AutoCloseable {
         driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
                 PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)),
                         EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false),
-                        RolesModel.defaults()).withMaturity(rules).withHooks(RuntimeHooks.defaults().withClock(CLOCK))),
+                        roles).withMaturity(rules).withHooks(RuntimeHooks.defaults().withClock(CLOCK))),
                 props);
         activity = driver.createInputTopic(topics.activity().name(), topics.activity().keySerde().serializer(),
                 topics.activity().valueSerde().serializer());

@@ -53,7 +53,7 @@ class MaturityTopologyTest {
     private TestOutputTopic<CommunityDayKey, TrailingEngagement> trailing;
 
     private void start(MaturityRules config) {
-        pipeline = new MaturityPipeline(stateDir, "m.", config);
+        pipeline = new MaturityPipeline(stateDir, "m.", config, TestRoles.threeRequired());
         topics = pipeline.topics();
         driver = pipeline.driver();
         scorecards = pipeline.out(topics.maturityScorecard());
@@ -146,7 +146,9 @@ class MaturityTopologyTest {
         assertThat(evidence.get("strategy_documented").getDeclarations()).extracting(d -> d.getEvidence())
                 .containsExactly("https://intranet.example/stage-3/strategy");
         assertThat(card.getOrganisationId()).isEqualTo("acme");
-        assertThat(evidence.get("open_violations").getValue()).isEqualTo(2.0);
+        // One vacant required role (a staffing gap, left out of the policy breaches) and one breach.
+        assertThat(evidence.get("open_violations").getValue()).isEqualTo(1.0);
+        assertThat(evidence.get("open_violations").getInputs()).containsEntry("requiredRolesVacant", 1.0);
         assertThat(evidence.get("open_violations").getHigherIsBetter()).isFalse();
         assertThat(evidence.get("programmed_weeks_28d").getValue()).isEqualTo(2.0);
         assertThat(evidence.get("connected_sources_28d").getValue()).isEqualTo(2.0);

@@ -5,7 +5,6 @@ import static org.communitypulse.streams.TestEvents.event;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -13,13 +12,9 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
 import java.util.Random;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -37,10 +32,6 @@ import org.communitypulse.schemas.avro.TrainingMetrics;
 import org.communitypulse.schemas.avro.ViolationKey;
 import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
-import org.communitypulse.streams.alerts.AlertSettings;
-import org.communitypulse.streams.engagement.EngagementSettings;
-import org.communitypulse.streams.intake.IntakeSettings;
-import org.communitypulse.streams.roles.RolesModel;
 import org.communitypulse.streams.roles.RolesTopology;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -67,26 +58,15 @@ class RolesTopologyTest {
     private int seq;
 
     private void start() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "roles-topology-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("run-" + seq++).toString());
-        driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
-                PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)),
-                        EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false),
-                        RolesModel.defaults()).withHooks(RuntimeHooks.defaults().withClock(CLOCK))), props);
-        activity = driver.createInputTopic(topics.activity().name(), topics.activity().keySerde().serializer(),
-                topics.activity().valueSerde().serializer());
-        members = out(topics.memberRoles());
-        coverage = out(topics.roleCoverage());
-        violations = out(topics.policyViolations());
-        training = out(topics.trainingMetrics());
-        deadLetters = driver.createOutputTopic(topics.activityDeadLetters().name(), Serdes.ByteArray().deserializer(),
-                Serdes.ByteArray().deserializer());
-    }
-
-    private <K, V> TestOutputTopic<K, V> out(org.communitypulse.schemas.Topic<K, V> topic) {
-        return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+        RolesPipeline pipeline = new RolesPipeline(topics, serdes, stateDir.resolve("run-" + seq++),
+                "roles-topology-test", TestRoles.threeRequired(), CLOCK);
+        driver = pipeline.driver;
+        activity = pipeline.activity;
+        members = pipeline.members;
+        coverage = pipeline.coverage;
+        violations = pipeline.violations;
+        training = pipeline.training;
+        deadLetters = pipeline.deadLetters;
     }
 
     @AfterEach
@@ -231,7 +211,9 @@ class RolesTopologyTest {
     @Test
     void shouldMarkRequiredRoleVacantFromWhenItsOnlyHolderWentInactiveWhenTheClockPassesTheWindow() {
         start();
-        pipe(roleEvent("g1", EventType.ROLE_GRANTED, "erin", "2024-01-01T00:00:00Z", "role", "Sponsor"),
+        // erin acts before her grant: the grant alone would leave the role vacant until her first activity.
+        pipe(event("p0", C, EventType.REPLY_CREATED, "erin", Instant.parse("2023-12-31T23:00:00Z")),
+                roleEvent("g1", EventType.ROLE_GRANTED, "erin", "2024-01-01T00:00:00Z", "role", "Sponsor"),
                 event("p1", C, EventType.THREAD_CREATED, "erin", Instant.parse("2024-01-05T00:00:00Z")));
         RoleCoverage sponsor = coverage.readKeyValuesToMap().get(new CommunityRoleKey(C, "sponsor"));
         assertThat(sponsor.getFilled()).isTrue();
@@ -352,6 +334,8 @@ class RolesTopologyTest {
         start();
         pipe(roleEvent("g1", EventType.ROLE_GRANTED, "alice", "2024-01-01T10:00:00Z", "role", "community-manager"),
                 roleEvent("g2", EventType.ROLE_GRANTED, "alice", "2024-01-01T10:00:00Z", "level", "corporate-user"),
+                // alice is active (a grant alone would not make her so): the role is filled until the erasure.
+                event("p1", C, EventType.REPLY_CREATED, "alice", Instant.parse("2024-01-01T11:00:00Z")),
                 roleEvent("t1", EventType.TRAINING_COMPLETED, "alice", "2024-01-02T09:00:00Z",
                         "course", "Social-Media-Guidelines"),
                 roleEvent("g3", EventType.ROLE_GRANTED, "bob", "2024-01-02T10:00:00Z", "level", "corporate-user"));
@@ -387,6 +371,7 @@ class RolesTopologyTest {
 
         // Later role events of the forgotten identity are ignored (counted), a grant to someone else refills.
         pipe(roleEvent("g4", EventType.ROLE_GRANTED, "alice", "2024-01-06T10:00:00Z", "role", "community-manager"),
+                event("p9", C, EventType.REPLY_CREATED, "bob", Instant.parse("2024-01-06T10:30:00Z")),
                 roleEvent("g5", EventType.ROLE_GRANTED, "bob", "2024-01-06T11:00:00Z", "role", "community-manager"));
         assertThat(members.readKeyValuesToList()).extracting(kv -> kv.key.getMemberId().toString())
                 .containsOnly("bob");
