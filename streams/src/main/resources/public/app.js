@@ -512,6 +512,10 @@
 
   // Scores shown rounded down: a stage-1 score of 24.9999 must not read as the stage-2 floor of 25.
   function renderMaturity(card, health) {
+    // Live updates reload the community often: an unchanged scorecard keeps its table (and a link being clicked).
+    const rendered = JSON.stringify([card, health]);
+    if (rendered === state.maturityRendered) return;
+    state.maturityRendered = rendered;
     $('#radar').innerHTML = radar(card.competencies);
     const orgLink = $('#c-organisation');
     orgLink.hidden = !card.organisationId;
@@ -553,8 +557,7 @@
     const missing = comp.missing || [];
     return [el('div', { class: 'next-stage' }, 'For stage ' + stageText(comp.nextStage) + ':'),
       missing.length ? el('ul', {}, missing.map((m) => el('li', { class: 'missing-item', data: { signal: m.signal } },
-        m.description, el('span', { class: 'muted' }, ' (' + m.signal + ' ' + num(m.value) + ', needs ' +
-          (m.higherIsBetter ? '≥ ' : '≤ ') + num(m.needed) + ')')))) : el('span', { class: 'muted' }, ' nothing listed')];
+        m.description, el('span', { class: 'muted' }, ' (' + m.signal + ')')))) : el('span', { class: 'muted' }, ' nothing listed')];
   }
 
   // ---- routing and live updates --------------------------------------------------------------------
@@ -566,6 +569,7 @@
     $('#list-view').hidden = !!(state.current || state.currentOrganisation);
     $('#community-view').hidden = !state.current;
     $('#organisation-view').hidden = !state.currentOrganisation;
+    state.maturityRendered = null;
     if (state.current) {
       state.currentSummary = null;
       loadCommunity(state.current);
