@@ -134,8 +134,17 @@
   }
 
   // ---- organisations (docs/dashboard.md#organisations) ---------------------------------------------
-  const healthOf = (state) => state ? String(state).toLowerCase() : null;
-  const shareText = (share) => share ? pct(share.corporateUserShare) + ' (' + signed(share.trend, (v) => (100 * v).toFixed(0) + ' pt') + ')' : '–';
+  // An organisation's records are its latest week's roll-ups (OrganisationScorecard, OrganisationHealth,
+  // OrganisationStaffShare) and its role coverage (OrganisationCoverage), field names as in the Avro schemas.
+  const healthOf = (h) => {
+    const s = h && h.state ? String(h.state).toLowerCase() : null;
+    return s && healthText[s] ? s : null; // UNKNOWN_STATUS: no community with a known state
+  };
+  const trendText = (v) => signed(v, (x) => (100 * x).toFixed(0) + ' pt');
+  const shareText = (share) => share ? pct(share.corporateUserShare) + ' (' + trendText(share.trend) + ')' : '–';
+  const communitiesOf = (o) => Array.isArray(o.communities) && o.communities.every((c) => typeof c === 'string') ? o.communities
+    : ((o.scorecard && o.scorecard.communities) || []).map((c) => c.communityId);
+  const communityLinks = (ids) => ids.map((c, i) => [i ? ', ' : '', el('a', { href: '#/c/' + encodeURIComponent(c), data: { id: c } }, c)]);
 
   async function loadOrganisations() {
     let doc;
@@ -147,7 +156,7 @@
     }
     state.organisations = (doc && doc.organisations) || [];
     state.organisationOf = {};
-    state.organisations.forEach((o) => (o.communities || []).forEach((c) => { state.organisationOf[c] = o.organisationId; }));
+    state.organisations.forEach((o) => communitiesOf(o).forEach((c) => { state.organisationOf[c] = o.organisationId; }));
     if (!state.current && !state.currentOrganisation) {
       renderOrganisations();
       renderList();
@@ -160,21 +169,20 @@
     const orgs = state.organisations || [];
     fill($('#organisations tbody'), !orgs.length ? emptyRow(6, 'No organisation yet: communities belong to one through ' +
       'maturity.yaml organisations or an organisation declaration.') : orgs.map((o) => {
-      const m = o.maturity || {};
-      const health = healthOf(o.health && o.health.state);
+      const card = o.scorecard || {};
+      const health = healthOf(o.health);
       return el('tr', { data: { organisation: o.organisationId } },
-        el('td', { class: 'name' }, el('a', { href: '#/o/' + encodeURIComponent(o.organisationId) }, o.name || o.organisationId)),
-        el('td', { class: 'stage' }, stageText(m.overallStage, m.overallStageName)),
-        el('td', { class: 'competency-stages' }, Object.entries(m.competencies || {}).map(([id, c]) =>
-          el('span', { class: 'chip stage-' + c.stage, title: c.name + ': stage ' + stageText(c.stage), data: { competency: id } },
-            c.name + ' ' + c.stage))),
-        el('td', {}, health ? el('span', { class: 'badge ' + health }, healthText[health] || health) : '–'),
+        el('td', { class: 'name' }, el('a', { href: '#/o/' + encodeURIComponent(o.organisationId) }, o.organisationId)),
+        el('td', { class: 'stage' }, stageText(card.overallStage, card.overallStageName)),
+        el('td', { class: 'competency-stages' }, (card.competencies || []).map((c) =>
+          el('span', { class: 'chip stage-' + c.stage, title: c.name + ': stage ' + stageText(c.stage, c.stageName),
+            data: { competency: c.competency } }, c.name + ' ' + c.stage))),
+        el('td', { class: 'health' }, health ? el('span', { class: 'badge ' + health }, healthText[health]) : '–'),
         el('td', { class: 'num staff-share' }, shareText(o.staffShare)),
-        el('td', {}, (o.communities || []).map((c, i) => [i ? ', ' : '', el('a', { href: '#/c/' + encodeURIComponent(c) }, c)])));
+        el('td', { class: 'communities' }, communityLinks(communitiesOf(o))));
     }));
-    const unassigned = state.communities.map((c) => c.communityId).filter((c) => !(state.organisationOf || {})[c]);
-    fill($('#unassigned'), orgs.length && unassigned.length ? ['Communities without an organisation: ',
-      unassigned.map((c, i) => [i ? ', ' : '', el('a', { href: '#/c/' + encodeURIComponent(c), data: { id: c } }, c)])] : []);
+    const unassigned = state.communities.map((c) => c.communityId).filter((c) => !state.organisationOf[c]);
+    fill($('#unassigned'), orgs.length && unassigned.length ? ['Communities without an organisation: ', communityLinks(unassigned)] : []);
     $('#organisations-status').textContent = orgs.length ? '(' + orgs.length + ')' : '';
   }
 
@@ -189,54 +197,65 @@
   }
 
   function renderOrganisation(o) {
-    $('#o-name').textContent = o.name || o.organisationId;
-    const health = o.health ? healthOf(o.health.state) : null;
+    $('#o-name').textContent = o.organisationId;
+    const health = healthOf(o.health);
     const badge = $('#o-health');
     badge.className = 'badge ' + (health || '');
-    badge.textContent = health ? (healthText[health] || health) + (o.health.score !== undefined ? ' ' + num(Math.round(o.health.score)) : '') : '';
-    const communities = o.communities || [];
+    badge.textContent = health ? healthText[health] + (o.health.score === null || o.health.score === undefined ? ''
+      : ' ' + Math.round(o.health.score)) : '';
+    const communities = communitiesOf(o);
     fill($('#o-summary'), [communities.length + ' communit' + (communities.length === 1 ? 'y' : 'ies') + ': ',
-      communities.map((c, i) => [i ? ', ' : '', el('a', { href: '#/c/' + encodeURIComponent(c), data: { id: c } }, c)])]);
+      communityLinks(communities)]);
+    renderOrganisationScorecard(o.scorecard, communities);
+    renderOrganisationCoverage(o.coverage || []);
+    renderStaffShare(o.staffShares || (o.staffShare ? [o.staffShare] : []));
+    const view = document.getElementById('organisation-view');
+    view.dataset.renders = String(Number(view.dataset.renders || 0) + 1);
+  }
 
-    // The scorecard: each competency's rolled-up stage and score, then its stage in every community.
-    const card = o.scorecard;
-    $('#o-overall').textContent = card ? 'Week of ' + card.periodStart + ': stage ' + stageText(card.overallStage, card.overallStageName) +
-      ', score ' + Math.floor(card.overallScore) : 'No scorecard yet';
+  // Each competency's rolled-up stage and score, then its stage in every community.
+  function renderOrganisationScorecard(card, communities) {
+    $('#o-overall').textContent = card ? 'Week of ' + card.periodStart + ': stage ' +
+      stageText(card.overallStage, card.overallStageName) + ', score ' + Math.floor(card.overallScore) : 'No scorecard yet';
     fill($('#o-scorecard-head'), el('th', {}, 'Competency'), el('th', {}, 'Stage'), el('th', { class: 'num' }, 'Score'),
       communities.map((c) => el('th', { class: 'community' }, c)));
+    const byCommunity = Object.fromEntries(((card && card.communities) || []).map((c) => [c.communityId, c]));
     fill($('#o-scorecard tbody'), !card ? emptyRow(3, 'No scorecard yet') : card.competencies.map((comp) =>
-      el('tr', { data: { competency: comp.competency } }, el('td', {}, comp.name), el('td', { class: 'stage' }, stageText(comp.stage, comp.stageName)),
-        el('td', { class: 'num' }, Math.floor(comp.score)),
-        communities.map((c) => el('td', { class: 'community', data: { community: c } },
-          comp.communities && comp.communities[c] !== undefined ? stageText(comp.communities[c]) : '–')))));
+      el('tr', { data: { competency: comp.competency } }, el('td', {}, comp.name),
+        el('td', { class: 'stage' }, stageText(comp.stage, comp.stageName)), el('td', { class: 'num' }, Math.floor(comp.score)),
+        communities.map((c) => {
+          const stage = byCommunity[c] && byCommunity[c].stages ? byCommunity[c].stages[comp.competency] : undefined;
+          return el('td', { class: 'community', data: { community: c } }, stage === undefined ? '–' : String(stage));
+        }))));
+  }
 
-    // Role coverage across the communities: where each role is filled and where it is vacant, with the consequence.
-    const coverage = o.coverage || [];
-    const vacantRequired = coverage.filter((r) => r.required && (r.vacantIn || []).length).length;
-    $('#o-coverage-summary').textContent = coverage.length ? '— ' + vacantRequired + ' required role(s) vacant somewhere' : '';
-    fill($('#o-coverage tbody'), !coverage.length ? emptyRow(5, 'No role register in these communities.') : coverage.map((r) => {
-      const vacant = r.vacantIn || [];
+  // Where each role is filled and where it is vacant, with what its vacancy means.
+  function renderOrganisationCoverage(coverage) {
+    const vacantRequired = coverage.filter((r) => r.required && r.vacantCommunities.length).length;
+    $('#o-coverage-summary').textContent = coverage.length ? '— ' + vacantRequired + ' required role(s) vacant in a community' : '';
+    const sorted = coverage.slice().sort((a, b) => (b.required - a.required) || (a.role < b.role ? -1 : 1));
+    fill($('#o-coverage tbody'), !sorted.length ? emptyRow(5, 'No role register in these communities.') : sorted.map((r) => {
+      const vacant = r.vacantCommunities || [];
       return el('tr', { data: { role: r.role }, class: vacant.length ? 'vacant' : 'filled' },
-        el('td', {}, r.roleName || r.role), el('td', {}, r.required ? 'yes' : ''), el('td', {}, (r.filledIn || []).join(', ')),
+        el('td', {}, r.roleName), el('td', {}, r.required ? 'yes' : ''), el('td', {}, (r.filledCommunities || []).join(', ')),
         el('td', {}, vacant.length ? el('span', { class: 'badge ' + (r.required ? 'stalled' : 'at_risk') }, vacant.join(', ')) : ''),
         el('td', { class: 'consequence' }, vacant.length && r.consequence ? r.consequence : ''));
     }));
+  }
 
-    // Staff headcount and Corporate User share per week, the trend being the share's change over 4 weeks.
-    const weeks = o.staffShare || [];
+  // Staff headcount and Corporate User share per week (oldest first), the trend being the change over 4 weeks.
+  function renderStaffShare(weeks) {
     const latest = weeks[weeks.length - 1];
-    $('#o-staff-trend').textContent = latest ? '— latest ' + shareText(latest) : '— no staff headcount declared yet';
+    $('#o-staff-trend').textContent = latest ? '— latest week ' + shareText(latest) : '— no week yet';
     fill($('#o-staff tbody'), !weeks.length ? emptyRow(5, 'No week yet') : weeks.slice().reverse().map((w) =>
       el('tr', { data: { week: w.periodStart } }, el('td', {}, w.periodStart), el('td', { class: 'num' }, num(w.staffHeadcount)),
         el('td', { class: 'num' }, num(w.corporateUsers)), el('td', { class: 'num share' }, pct(w.corporateUserShare)),
-        el('td', { class: 'num trend' }, signed(w.trend, (v) => (100 * v).toFixed(0) + ' pt')))));
+        el('td', { class: 'num trend' }, trendText(w.trend)))));
     if (weeks.length) {
       chart('o-staff-chart', 'Corporate User share', [{ label: 'Corporate User share', stroke: '#3b82f6' }],
         weeks.map((w) => Date.parse(w.periodStart) / 1000), [weeks.map((w) => w.corporateUserShare)],
         (vals) => vals.map((v) => (100 * v).toFixed(0) + '%'));
     }
-    const view = document.getElementById('organisation-view');
-    view.dataset.renders = String(Number(view.dataset.renders || 0) + 1);
   }
 
   // ---- one community -------------------------------------------------------------------------------
