@@ -21,6 +21,12 @@ import org.communitypulse.schemas.avro.MaturityScorecard;
 import org.communitypulse.schemas.avro.MemberEngagement;
 import org.communitypulse.schemas.avro.MemberKey;
 import org.communitypulse.schemas.avro.MemberRoles;
+import org.communitypulse.schemas.avro.OrganisationCoverage;
+import org.communitypulse.schemas.avro.OrganisationHealth;
+import org.communitypulse.schemas.avro.OrganisationRoleKey;
+import org.communitypulse.schemas.avro.OrganisationScorecard;
+import org.communitypulse.schemas.avro.OrganisationStaffShare;
+import org.communitypulse.schemas.avro.OrganisationWeekKey;
 import org.communitypulse.schemas.avro.PlatformDayCount;
 import org.communitypulse.schemas.avro.PolicyViolation;
 import org.communitypulse.schemas.avro.Reconciliation;
@@ -62,6 +68,10 @@ public final class Topics {
     private final Topic<CommunityDayKey, MaturityScorecard> maturityScorecard;
     private final Topic<CommunityDayKey, CommunityHealth> communityHealth;
     private final Topic<CommunityDayKey, StaffShare> staffShare;
+    private final Topic<OrganisationWeekKey, OrganisationScorecard> organisationScorecard;
+    private final Topic<OrganisationWeekKey, OrganisationHealth> organisationHealth;
+    private final Topic<OrganisationRoleKey, OrganisationCoverage> organisationCoverage;
+    private final Topic<OrganisationWeekKey, OrganisationStaffShare> organisationStaffShare;
     private final Topic<CommunityDayKey, PlatformDayCount> platformCounts;
     private final Topic<CommunityDayKey, Reconciliation> reconciliation;
     private final Topic<String, String> webhookDeliveries;
@@ -103,6 +113,14 @@ public final class Topics {
                 serdes.forKey(CommunityDayKey.class), serdes.forValue(CommunityHealth.class));
         this.staffShare = new Topic<>(prefix + "staff.share",
                 serdes.forKey(CommunityDayKey.class), serdes.forValue(StaffShare.class));
+        this.organisationScorecard = new Topic<>(prefix + "organisation.scorecard",
+                serdes.forKey(OrganisationWeekKey.class), serdes.forValue(OrganisationScorecard.class));
+        this.organisationHealth = new Topic<>(prefix + "organisation.health",
+                serdes.forKey(OrganisationWeekKey.class), serdes.forValue(OrganisationHealth.class));
+        this.organisationCoverage = new Topic<>(prefix + "organisation.coverage",
+                serdes.forKey(OrganisationRoleKey.class), serdes.forValue(OrganisationCoverage.class));
+        this.organisationStaffShare = new Topic<>(prefix + "organisation.staff.share",
+                serdes.forKey(OrganisationWeekKey.class), serdes.forValue(OrganisationStaffShare.class));
         this.platformCounts = new Topic<>(prefix + "platform.counts",
                 serdes.forKey(CommunityDayKey.class), serdes.forValue(PlatformDayCount.class));
         this.reconciliation = new Topic<>(prefix + "reconciliation",
@@ -217,6 +235,26 @@ public final class Topics {
         return staffShare;
     }
 
+    /** Output: the maturity scorecard of each organisation across its communities, per ISO week (compacted). */
+    public Topic<OrganisationWeekKey, OrganisationScorecard> organisationScorecard() {
+        return organisationScorecard;
+    }
+
+    /** Output: the health of each organisation across its communities, per ISO week (compacted). */
+    public Topic<OrganisationWeekKey, OrganisationHealth> organisationHealth() {
+        return organisationHealth;
+    }
+
+    /** Output: how many of an organisation's communities fill each role, and which are vacant (compacted). */
+    public Topic<OrganisationRoleKey, OrganisationCoverage> organisationCoverage() {
+        return organisationCoverage;
+    }
+
+    /** Output: staff headcount and Corporate User share of each organisation, per ISO week (compacted). */
+    public Topic<OrganisationWeekKey, OrganisationStaffShare> organisationStaffShare() {
+        return organisationStaffShare;
+    }
+
     /**
      * The metric topics: each holds the latest value per key, so they are compacted. The reconciliation is one
      * (latest per community and day); the platform counts are an input, kept as written.
@@ -224,7 +262,9 @@ public final class Topics {
     public List<String> metricNames() {
         return List.of(dailyEngagement.name(), trailingEngagement.name(), retention.name(), memberLevels.name(),
                 memberRoles.name(), roleCoverage.name(), trainingMetrics.name(), identities.name(),
-                identitySuggestions.name(), maturityScorecard.name(), communityHealth.name(), staffShare.name(), reconciliation.name());
+                identitySuggestions.name(), maturityScorecard.name(), communityHealth.name(), staffShare.name(),
+                organisationScorecard.name(), organisationHealth.name(), organisationCoverage.name(),
+                organisationStaffShare.name(), reconciliation.name());
     }
 
     /**
@@ -263,7 +303,8 @@ public final class Topics {
     public List<Topic<?, ?>> all() {
         return List.of(activity, activityDeadLetters, activityLate, erasures, dailyEngagement, trailingEngagement, retention,
                 memberLevels, alerts, alertActions, memberRoles, roleCoverage, policyViolations, trainingMetrics, identities,
-                identitySuggestions, maturityScorecard, communityHealth, staffShare, platformCounts, reconciliation,
+                identitySuggestions, maturityScorecard, communityHealth, staffShare, organisationScorecard,
+                organisationHealth, organisationCoverage, organisationStaffShare, platformCounts, reconciliation,
                 webhookDeliveries);
     }
 

@@ -10,14 +10,16 @@ import org.communitypulse.streams.engagement.EngagementSettings;
 import org.communitypulse.streams.engagement.EngagementTopology;
 import org.communitypulse.streams.intake.IntakeSettings;
 import org.communitypulse.streams.maturity.MaturityTopology;
+import org.communitypulse.streams.organisation.OrganisationTopology;
 import org.communitypulse.streams.reconciliation.ReconciliationSettings;
 import org.communitypulse.streams.reconciliation.ReconciliationTopology;
 import org.communitypulse.streams.roles.RolesTopology;
 
 /**
  * The whole pipeline: one intake feeding the engagement family ({@link EngagementTopology}), the roles family
- * ({@link RolesTopology}), the maturity family ({@link MaturityTopology}) and the reconciliation with the
- * platforms' own counts ({@link ReconciliationTopology}).
+ * ({@link RolesTopology}), the maturity family ({@link MaturityTopology}), the reconciliation with the
+ * platforms' own counts ({@link ReconciliationTopology}) and the organisation roll-ups of the maturity and roles
+ * families' output topics ({@link OrganisationTopology}).
  */
 public final class PulseTopology {
 
@@ -32,6 +34,7 @@ public final class PulseTopology {
         StreamsBuilder builder = new StreamsBuilder();
         EngagementTopology.addSource(builder, topics);
         ReconciliationTopology.addPlatformCounts(builder, topics);
+        OrganisationTopology.addTo(builder, topics, serdes);
         RuntimeHooks hooks = settings.hooks();
         Topology topology = EngagementTopology.addTo(builder.build(), topics, serdes, intake, engagement, alerting,
                 hooks, List.of(RolesTopology.ROLES, MaturityTopology.MATURITY, ReconciliationTopology.RECONCILIATION));

@@ -1,0 +1,58 @@
+package org.communitypulse.streams.organisation.internals;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.communitypulse.schemas.avro.OrganisationCommunityRole;
+import org.communitypulse.schemas.avro.OrganisationCoverage;
+import org.communitypulse.schemas.avro.OrganisationRoleKey;
+import org.communitypulse.schemas.avro.RoleCoverage;
+import org.communitypulse.streams.organisation.OrganisationViews;
+
+/** One role across an organisation's communities: how many fill it, which are vacant and what that costs. */
+public final class CoverageRollup {
+
+    private CoverageRollup() {
+    }
+
+    /** A community's coverage joined with the community's current organisation; null (no row) without one. */
+    public static OrganisationCommunityRole entry(RoleCoverage coverage, String organisation) {
+        if (organisation == null) {
+            return null;
+        }
+        return new OrganisationCommunityRole(coverage.getCommunityId(), organisation, coverage.getRole(),
+                coverage.getRoleName(), coverage.getRequired(), coverage.getFilled(), coverage.getActiveHolders().size(),
+                coverage.getVacantSince(), coverage.getConsequence(), coverage.getAsOf());
+    }
+
+    public static OrganisationCoverage add(String key, OrganisationCommunityRole entry, OrganisationCoverage coverage) {
+        return build(key, Members.put(coverage == null ? null : coverage.getRows(), entry,
+                OrganisationCommunityRole::getCommunityId));
+    }
+
+    public static OrganisationCoverage remove(String key, OrganisationCommunityRole entry,
+                                              OrganisationCoverage coverage) {
+        return coverage == null ? null : build(key, Members.remove(coverage.getRows(), entry));
+    }
+
+    static OrganisationCoverage build(String key, List<OrganisationCommunityRole> rows) {
+        if (rows.isEmpty()) {
+            return null;
+        }
+        OrganisationRoleKey role = OrganisationViews.topicRoleKey(key);
+        Map<String, Instant> vacantSince = new TreeMap<>();
+        rows.stream().filter(r -> !r.getFilled() && r.getVacantSince() != null)
+                .forEach(r -> vacantSince.put(r.getCommunityId(), r.getVacantSince()));
+        List<String> filled = rows.stream().filter(OrganisationCommunityRole::getFilled)
+                .map(OrganisationCommunityRole::getCommunityId).toList();
+        List<String> vacant = rows.stream().filter(r -> !r.getFilled())
+                .map(OrganisationCommunityRole::getCommunityId).toList();
+        return new OrganisationCoverage(role.getOrganisationId(), role.getRole(), rows.get(0).getRoleName(),
+                rows.stream().anyMatch(OrganisationCommunityRole::getRequired), rows.size(), filled.size(), filled,
+                vacant, vacantSince, rows.stream().map(OrganisationCommunityRole::getConsequence)
+                .filter(Objects::nonNull).findFirst().orElse(null), rows,
+                ScorecardRollup.latest(rows.stream().map(OrganisationCommunityRole::getAsOf).toList()));
+    }
+}
