@@ -86,6 +86,10 @@ final class DeclaredEvidence {
                 && !d.effectiveOn().isBefore(windowStart) && !d.effectiveOn().isAfter(end)).toList();
         values.put("metrics_reviews_90d", (double) reviews.size());
         refs.put("metrics_reviews_90d", refs(reviews));
+        // A review shows a tool in use even without a declared dashboard: either one is evidence of the practice.
+        values.put("tools_in_use", dashboards.size() + (reviews.isEmpty() ? 0.0 : 1.0));
+        inputs.put("tools_in_use", Map.of("dashboards", (double) dashboards.size(), "reviews", (double) reviews.size()));
+        refs.put("tools_in_use", refs(concat(dashboards, reviews.isEmpty() ? List.of() : List.of(reviews.get(reviews.size() - 1)))));
 
         for (Declaration a : of(inForce, Kind.ASSESSMENT)) {
             String key = MaturityScorer.ASSESSMENT + "." + a.subject();
