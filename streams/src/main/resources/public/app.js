@@ -118,7 +118,8 @@
       });
     fill($('#communities tbody'), rows.map((r) => el('tr', { data: { id: r.communityId, health: r.health } },
       el('td', { class: 'name' }, r.communityId),
-      el('td', { class: 'organisation' }, r.organisationId ? el('a', { href: '#/o/' + encodeURIComponent(r.organisationId) }, r.organisationId) : ''),
+      el('td', { class: 'organisation' },
+        r.organisationId ? el('a', { href: '#/o/' + encodeURIComponent(r.organisationId) }, r.organisationId) : ''),
       el('td', {}, el('span', { class: 'badge ' + r.health }, healthText[r.health])),
       el('td', { class: 'num' }, fmt(r.dau)), el('td', { class: 'num' }, fmt(r.wau)), el('td', { class: 'num' }, fmt(r.mau)),
       el('td', { class: 'num' }, pct(r.stickiness)), el('td', { class: 'num' }, fmt(r.openThreads)),
@@ -452,7 +453,8 @@
     const since = (t) => t ? t.slice(0, 16).replace('T', ' ') : '–';
     $('#roles-summary').textContent = roles.roles.length ? '— ' + roles.vacantRequired + ' of ' + roles.requiredRoles +
       ' required roles vacant' : '';
-    fill($('#role-coverage tbody'), !roles.roles.length ? emptyRow(5, 'No role register for this community.') : roles.roles.map((r) => el('tr', { data: { role: r.role }, class: r.filled ? 'filled' : 'vacant' },
+    fill($('#role-coverage tbody'), !roles.roles.length ? emptyRow(5, 'No role register for this community.') : roles.roles.map((r) =>
+      el('tr', { data: { role: r.role }, class: r.filled ? 'filled' : 'vacant' },
       el('td', {}, r.roleName), el('td', {}, r.required ? 'yes' : ''), el('td', {}, r.holders.join(', ')),
       el('td', {}, r.activeHolders.join(', ')),
       el('td', {}, r.filled ? el('span', { class: 'badge healthy' }, 'filled')
