@@ -20,7 +20,7 @@ class StreamsArchitectureTest {
 
     private static final String ROOT = "org.communitypulse.streams";
     private static final String[] FAMILIES = {"intake", "identity", "engagement", "roles", "maturity", "alerts",
-            "reconciliation"};
+            "reconciliation", "organisation"};
 
     private static JavaClasses classes;
 

@@ -37,6 +37,7 @@ import org.communitypulse.streams.http.internals.LiveUpdates;
 import org.communitypulse.streams.http.internals.PeerClient;
 import org.communitypulse.streams.query.CommunityQueries;
 import org.communitypulse.streams.query.MaturityQueries;
+import org.communitypulse.streams.query.OrganisationQueries;
 import org.communitypulse.streams.query.RecordJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +55,8 @@ public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
     public static final String EVENTS_PATH = "/api/events";
     /** Every community's latest scorecard and health with their percentiles among all communities. */
     public static final String BENCHMARK_PATH = "/api/benchmark";
+    /** Organisations with their latest roll-ups; {@code /{id}} one organisation, {@code /{id}/scorecard} its weeks. */
+    public static final String ORGANISATIONS_PATH = "/api/organisations";
     /** Acknowledge, snooze and unsnooze (POST, admin scope) live under this path. */
     public static final String ALERT_ACTION_PATH = COMMUNITIES_PATH + "/{id}/alerts/{condition}";
     /** SSE event carrying the same document as {@value #COMMUNITIES_PATH}. */
@@ -77,6 +80,7 @@ public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
     private final KafkaStreams streams;
     private final Optional<HostInfo> self;
     private final CommunityQueries queries;
+    private final OrganisationQueries organisations;
     private final PeerClient peers;
     private final ObjectMapper json = new ObjectMapper();
     private final LiveUpdates live;
@@ -100,6 +104,7 @@ public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
         this.streams = streams;
         this.self = self;
         this.queries = new CommunityQueries(stores);
+        this.organisations = new OrganisationQueries(stores);
         this.peers = new PeerClient(peerTokens.map(AccessTokens::peerCredential));
         this.live = new LiveUpdates(COMMUNITIES_EVENT, () -> write(gather()), POLL_INTERVAL, maxSseClients);
     }
@@ -164,6 +169,22 @@ public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
             node.put("partial", all.path("partial").asBoolean());
             respond(ctx, node);
         });
+        // An organisation's weeks and roles are spread over every instance: each is asked, the answers merged.
+        routes.get(ORGANISATIONS_PATH, ctx -> acrossInstances(ctx, organisations::localList,
+                answers -> Optional.of(OrganisationQueries.mergeList(answers))));
+        routes.get(ORGANISATIONS_PATH + "/{id}", ctx -> {
+            String id = id(ctx);
+            acrossInstances(ctx, () -> organisations.localDetail(id),
+                    answers -> OrganisationQueries.mergeDetail(id, answers));
+        });
+        routes.get(ORGANISATIONS_PATH + "/{id}/scorecard", ctx -> {
+            String id = id(ctx);
+            LocalDate from = date(ctx, "from");
+            LocalDate to = date(ctx, "to");
+            OrganisationQueries.checkRange(from, to);
+            acrossInstances(ctx, () -> organisations.localScorecards(id, from, to),
+                    answers -> OrganisationQueries.mergeScorecards(id, from, to, answers));
+        });
         routes.get(EVENTS_PATH, this::events);
         routes.exception(InvalidStateStoreException.class, (e, ctx) -> unavailable(ctx,
                 "state is being rebalanced or restored; retry shortly"));
@@ -226,13 +247,40 @@ public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
         return live.clients();
     }
 
+    /** The {@code {id}} path parameter, refused (400) when it cannot be an id. */
+    private static String id(Context ctx) {
+        String id = ctx.pathParam("id");
+        if (id.isEmpty() || id.chars().anyMatch(Character::isISOControl)) {
+            throw new BadRequest("invalid id");
+        }
+        return id;
+    }
+
+    /**
+     * With {@code ?scope=local}, this instance's {@code local} answer; otherwise every instance's, merged. 404 when
+     * the merge finds nothing; {@code partial} and {@code unreachable} say which instances did not answer.
+     */
+    private void acrossInstances(Context ctx, java.util.function.Supplier<ObjectNode> local,
+                                 java.util.function.Function<List<JsonNode>, Optional<ObjectNode>> merge)
+            throws JsonProcessingException {
+        if (SCOPE_LOCAL.equals(ctx.queryParam(SCOPE_PARAM))) {
+            respond(ctx, local.get());
+            return;
+        }
+        String query = ctx.queryString() == null ? "" : "&" + ctx.queryString();
+        Gathered all = askAll(ctx.path() + "?" + SCOPE_PARAM + "=" + SCOPE_LOCAL + query, local.get());
+        Optional<ObjectNode> merged = merge.apply(all.answers());
+        if (merged.isEmpty()) {
+            error(ctx, HttpStatus.NOT_FOUND, "no records for " + ctx.path());
+        } else {
+            respond(ctx, all.describe(merged.get()));
+        }
+    }
+
     /** Answers locally when this instance holds the community, else forwards to the one that does. */
     private void community(Context ctx, java.util.function.Function<String, Optional<ObjectNode>> query)
             throws IOException, InterruptedException {
-        String id = ctx.pathParam("id");
-        if (id.isEmpty() || id.chars().anyMatch(Character::isISOControl)) {
-            throw new BadRequest("invalid community id");
-        }
+        String id = id(ctx);
         Optional<HostInfo> owner = owner(id);
         if (owner.isPresent()) {
             if (ctx.header(PeerClient.FORWARDED_HEADER) != null) {
@@ -281,8 +329,26 @@ public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
      * {@code partial} (listed in {@code unreachable}) rather than failing it.
      */
     private ObjectNode gather() {
+        ObjectNode local = json.createObjectNode();
+        local.putArray("communities").addAll(queries.summaries());
+        Gathered all = askAll(COMMUNITIES_PATH + "?" + SCOPE_PARAM + "=" + SCOPE_LOCAL, local);
         Map<String, JsonNode> byId = new LinkedHashMap<>();
-        queries.summaries().forEach(summary -> byId.put(summary.get("communityId").asText(), summary));
+        for (JsonNode answer : all.answers()) {
+            for (JsonNode summary : answer.path("communities")) {
+                // While partitions move, two instances may both report one: keep the fresher.
+                byId.merge(summary.path("communityId").asText(), summary, (a, b) ->
+                        a.path("updatedAt").asText().compareTo(b.path("updatedAt").asText()) >= 0 ? a : b);
+            }
+        }
+        ObjectNode node = json.createObjectNode();
+        ArrayNode list = node.putArray("communities");
+        byId.keySet().stream().sorted().forEach(id -> list.add(byId.get(id)));
+        return all.describe(node);
+    }
+
+    /** This instance's answer first, then every other instance's answer to {@code pathAndQuery}. */
+    private Gathered askAll(String pathAndQuery, JsonNode local) {
+        List<JsonNode> answers = new ArrayList<>(List.of(local));
         List<String> unreachable = new ArrayList<>();
         int instances = 1;
         if (self.isPresent()) {
@@ -292,16 +358,11 @@ public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
                 }
                 instances++;
                 try {
-                    PeerClient.Answer answer = peers.get(peer.hostInfo(),
-                            COMMUNITIES_PATH + "?" + SCOPE_PARAM + "=" + SCOPE_LOCAL);
+                    PeerClient.Answer answer = peers.get(peer.hostInfo(), pathAndQuery);
                     if (answer.status() != 200) {
                         throw new IOException("status " + answer.status());
                     }
-                    for (JsonNode summary : json.readTree(answer.body()).path("communities")) {
-                        // While partitions move, two instances may both report one: keep the fresher.
-                        byId.merge(summary.path("communityId").asText(), summary, (a, b) ->
-                                a.path("updatedAt").asText().compareTo(b.path("updatedAt").asText()) >= 0 ? a : b);
-                    }
+                    answers.add(json.readTree(answer.body()));
                 } catch (IOException e) {
                     unreachable.add(peer.hostInfo().host() + ":" + peer.hostInfo().port());
                 } catch (InterruptedException e) {
@@ -310,14 +371,20 @@ public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
                 }
             }
         }
-        ObjectNode node = json.createObjectNode();
-        ArrayNode list = node.putArray("communities");
-        byId.keySet().stream().sorted().forEach(id -> list.add(byId.get(id)));
-        node.put("instances", instances);
-        node.put("partial", !unreachable.isEmpty());
-        ArrayNode missing = node.putArray("unreachable");
-        unreachable.forEach(missing::add);
-        return node;
+        return new Gathered(answers, instances, unreachable);
+    }
+
+    /** The answers of every instance that answered, and which did not. */
+    private record Gathered(List<JsonNode> answers, int instances, List<String> unreachable) {
+
+        /** {@code node} with {@code instances}, {@code partial} and {@code unreachable}. */
+        ObjectNode describe(ObjectNode node) {
+            node.put("instances", instances);
+            node.put("partial", !unreachable.isEmpty());
+            ArrayNode missing = node.putArray("unreachable");
+            unreachable.forEach(missing::add);
+            return node;
+        }
     }
 
     private static LocalDate date(Context ctx, String param) {
