@@ -135,8 +135,8 @@
   }
 
   // ---- organisations (docs/dashboard.md#organisations) ---------------------------------------------
-  // An organisation's records are its latest week's roll-ups (OrganisationScorecard, OrganisationHealth,
-  // OrganisationStaffShare) and its role coverage (OrganisationCoverage), field names as in the Avro schemas.
+  // An organisation's details are its latest week's roll-ups (OrganisationScorecard, OrganisationHealth), its role
+  // coverage (OrganisationCoverage) and its weeks of OrganisationStaffShare, field names as in the Avro schemas.
   const healthOf = (h) => {
     const s = h && h.state ? String(h.state).toLowerCase() : null;
     return s && healthText[s] ? s : null; // UNKNOWN_STATUS: no community with a known state
@@ -147,20 +147,31 @@
     : ((o.scorecard && o.scorecard.communities) || []).map((c) => c.communityId);
   const communityLinks = (ids) => ids.map((c, i) => [i ? ', ' : '', el('a', { href: '#/c/' + encodeURIComponent(c), data: { id: c } }, c)]);
 
+  // The list gives each organisation's overall stage and health; its competencies' stages and staff share come
+  // with its details, asked for every organisation at once (organisations are few). One load at a time: live
+  // updates arriving meanwhile load once more after it.
   async function loadOrganisations() {
-    let doc;
+    if (state.organisationsLoading) { state.organisationsAgain = true; return; }
+    state.organisationsLoading = true;
     try {
-      doc = await getJson('/api/organisations');
+      const doc = await getJson('/api/organisations');
+      const orgs = (doc && doc.organisations) || [];
+      const details = await Promise.all(orgs.map((o) =>
+        getJson('/api/organisations/' + encodeURIComponent(o.organisationId)).catch(() => null)));
+      orgs.forEach((o, i) => { o.detail = details[i]; });
+      state.organisations = orgs;
+      state.organisationOf = {};
+      orgs.forEach((o) => communitiesOf(o).forEach((c) => { state.organisationOf[c] = o.organisationId; }));
+      $('#organisations-status').textContent = orgs.length ? '(' + orgs.length + ')' : '';
+      if (!state.current && !state.currentOrganisation) {
+        renderOrganisations();
+        renderList();
+      }
     } catch (e) {
       $('#organisations-status').textContent = '(unavailable: ' + e.message + ')';
-      return;
-    }
-    state.organisations = (doc && doc.organisations) || [];
-    state.organisationOf = {};
-    state.organisations.forEach((o) => communitiesOf(o).forEach((c) => { state.organisationOf[c] = o.organisationId; }));
-    if (!state.current && !state.currentOrganisation) {
-      renderOrganisations();
-      renderList();
+    } finally {
+      state.organisationsLoading = false;
+      if (state.organisationsAgain) { state.organisationsAgain = false; loadOrganisations(); }
     }
   }
 
@@ -170,21 +181,21 @@
     const orgs = state.organisations || [];
     fill($('#organisations tbody'), !orgs.length ? emptyRow(6, 'No organisation yet: communities belong to one through ' +
       'maturity.yaml organisations or an organisation declaration.') : orgs.map((o) => {
-      const card = o.scorecard || {};
+      const card = (o.detail && o.detail.scorecard) || o.scorecard || {};
+      const weeks = (o.detail && o.detail.staffShare) || [];
       const health = healthOf(o.health);
       return el('tr', { data: { organisation: o.organisationId } },
-        el('td', { class: 'name' }, el('a', { href: '#/o/' + encodeURIComponent(o.organisationId) }, o.organisationId)),
+        el('td', { class: 'name' }, el('a', { href: '#/o/' + encodeURIComponent(o.organisationId) }, o.name || o.organisationId)),
         el('td', { class: 'stage' }, stageText(card.overallStage, card.overallStageName)),
         el('td', { class: 'competency-stages' }, (card.competencies || []).map((c) =>
           el('span', { class: 'chip stage-' + c.stage, title: c.name + ': stage ' + stageText(c.stage, c.stageName),
             data: { competency: c.competency } }, c.name + ' ' + c.stage))),
         el('td', { class: 'health' }, health ? el('span', { class: 'badge ' + health }, healthText[health]) : '–'),
-        el('td', { class: 'num staff-share' }, shareText(o.staffShare)),
+        el('td', { class: 'num staff-share' }, shareText(weeks[weeks.length - 1])),
         el('td', { class: 'communities' }, communityLinks(communitiesOf(o))));
     }));
     const unassigned = state.communities.map((c) => c.communityId).filter((c) => !state.organisationOf[c]);
     fill($('#unassigned'), orgs.length && unassigned.length ? ['Communities without an organisation: ', communityLinks(unassigned)] : []);
-    $('#organisations-status').textContent = orgs.length ? '(' + orgs.length + ')' : '';
   }
 
   async function loadOrganisation(id) {
@@ -198,7 +209,7 @@
   }
 
   function renderOrganisation(o) {
-    $('#o-name').textContent = o.organisationId;
+    $('#o-name').textContent = o.name || o.organisationId;
     const health = healthOf(o.health);
     const badge = $('#o-health');
     badge.className = 'badge ' + (health || '');
@@ -209,7 +220,7 @@
       communityLinks(communities)]);
     renderOrganisationScorecard(o.scorecard, communities);
     renderOrganisationCoverage(o.coverage || []);
-    renderStaffShare(o.staffShares || (o.staffShare ? [o.staffShare] : []));
+    renderStaffShare(o.staffShare || []);
     const view = document.getElementById('organisation-view');
     view.dataset.renders = String(Number(view.dataset.renders || 0) + 1);
   }

@@ -78,10 +78,12 @@ class OrganisationBrowserIT {
         // The organisation's staff: 4, declared once; one Corporate User (below) makes the share 25%.
         events.add(declare(FORUM, today, Map.of("declaration", "headcount", "staff", "4",
                 "evidence", "hr-report-2026-12", "declared_by", "hr")));
-        // The forum: a sponsor and a Corporate User on the register (the community manager is vacant), a goal
+        // The forum: a sponsor and a Corporate User on the register (the community manager is vacant; the chat
+        // has a sponsor only), a goal
         // whose declarer carries markup, and a policy whose evidence is a script URL.
         events.add(role(FORUM + "-g1", FORUM, FORUM + "-sue", at.plusSeconds(70), "role", "sponsor"));
         events.add(role(FORUM + "-g2", FORUM, FORUM + "-carl", at.plusSeconds(71), "level", "corporate-user"));
+        events.add(role(CHAT + "-g1", CHAT, CHAT + "-sue", at.plusSeconds(72), "role", "sponsor"));
         events.add(declare(FORUM, today, Map.of("declaration", "goal", "signal", "wau", "target", "50",
                 "evidence", GOAL_EVIDENCE, "declared_by", DECLARER)));
         events.add(declare(FORUM, today, Map.of("declaration", "policy", "policy", "community-guidelines",
