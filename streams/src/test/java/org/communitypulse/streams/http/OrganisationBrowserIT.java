@@ -78,9 +78,8 @@ class OrganisationBrowserIT {
         // The organisation's staff: 4, declared once; one Corporate User (below) makes the share 25%.
         events.add(declare(FORUM, today, Map.of("declaration", "headcount", "staff", "4",
                 "evidence", "hr-report-2026-12", "declared_by", "hr")));
-        // The forum: a sponsor and a Corporate User on the register (the community manager is vacant; the chat
-        // has a sponsor only), a goal
-        // whose declarer carries markup, and a policy whose evidence is a script URL.
+        // The register: the forum has a sponsor and a Corporate User, the chat a sponsor; neither has a community
+        // manager. The forum declares a goal whose declarer carries markup and a policy whose evidence is a script URL.
         events.add(role(FORUM + "-g1", FORUM, FORUM + "-sue", at.plusSeconds(70), "role", "sponsor"));
         events.add(role(FORUM + "-g2", FORUM, FORUM + "-carl", at.plusSeconds(71), "level", "corporate-user"));
         events.add(role(CHAT + "-g1", CHAT, CHAT + "-sue", at.plusSeconds(72), "role", "sponsor"));
