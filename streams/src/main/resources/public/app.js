@@ -263,7 +263,10 @@
       el('tr', { data: { week: w.periodStart } }, el('td', {}, w.periodStart), el('td', { class: 'num' }, num(w.staffHeadcount)),
         el('td', { class: 'num' }, num(w.corporateUsers)), el('td', { class: 'num share' }, pct(w.corporateUserShare)),
         el('td', { class: 'num trend' }, trendText(w.trend)))));
-    if (weeks.length) {
+    // A line needs two weeks; a single point would stretch the time axis over years.
+    if (state.charts['o-staff-chart']) { state.charts['o-staff-chart'].destroy(); delete state.charts['o-staff-chart']; }
+    $('#o-staff-chart').replaceChildren();
+    if (weeks.length >= 2) {
       chart('o-staff-chart', 'Corporate User share', [{ label: 'Corporate User share', stroke: '#3b82f6' }],
         weeks.map((w) => Date.parse(w.periodStart) / 1000), [weeks.map((w) => w.corporateUserShare)],
         (vals) => vals.map((v) => (100 * v).toFixed(0) + '%'));

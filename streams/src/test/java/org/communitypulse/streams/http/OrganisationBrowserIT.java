@@ -26,6 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
@@ -188,8 +189,8 @@ class OrganisationBrowserIT {
 
     /** Clicks {@code selector}'s element, finding it again when a live update re-rendered it meanwhile. */
     private static void clickWhenStable(ChromeDriver page, String selector) {
-        await().atMost(Duration.ofSeconds(10)).ignoreExceptionsInstanceOf(StaleElementReferenceException.class)
-                .ignoreExceptionsInstanceOf(org.openqa.selenium.NoSuchElementException.class).until(() -> {
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptionsMatching(e -> e instanceof StaleElementReferenceException
+                || e instanceof NoSuchElementException).until(() -> {
                     page.findElement(By.cssSelector(selector)).click();
                     return true;
                 });
