@@ -101,36 +101,36 @@ class OrganisationBrowserIT {
             ChromeDriver page = browser;
             // The admin scope: the community's role coverage (holders are per-member data) shows the consequence.
             page.get("http://127.0.0.1:" + port + AccessControl.LOGIN_PATH + "?token=" + TestTokens.ADMIN);
-            await().atMost(Duration.ofSeconds(30)).until(() ->
-                    !page.findElements(By.cssSelector("#organisations tbody tr[data-organisation='" + ORG + "']")).isEmpty()
-                            && text(page, "#unassigned").contains(SOLO));
-            WebElement org = page.findElement(By.cssSelector("#organisations tbody tr[data-organisation='" + ORG + "']"));
-            assertThat(org.findElement(By.cssSelector("td.name")).getText()).isEqualTo(ORG);
-            assertThat(org.getText()).contains(FORUM, CHAT).doesNotContain(SOLO);
-            assertThat(org.findElement(By.cssSelector("td.stage")).getText()).matches("[1-4] .+");
-            assertThat(org.findElements(By.cssSelector("td.competency-stages .chip"))).hasSize(8);
-            assertThat(org.findElement(By.cssSelector("td.staff-share")).getText()).startsWith("25%");
-            assertThat(text(page, "#communities tbody tr[data-id='" + FORUM + "'] td.organisation")).isEqualTo(ORG);
-            assertThat(text(page, "#communities tbody tr[data-id='" + SOLO + "'] td.organisation")).isEmpty();
+            // Live updates re-render the page: each group of assertions holds on one rendering, read again if need be.
+            assertSoon(() -> {
+                WebElement org = page.findElement(By.cssSelector("#organisations tbody tr[data-organisation='" + ORG + "']"));
+                assertThat(org.findElement(By.cssSelector("td.name")).getText()).isEqualTo(ORG);
+                assertThat(org.getText()).contains(FORUM, CHAT).doesNotContain(SOLO);
+                assertThat(org.findElement(By.cssSelector("td.stage")).getText()).matches("[1-4] .+");
+                assertThat(org.findElements(By.cssSelector("td.competency-stages .chip"))).hasSize(8);
+                assertThat(org.findElement(By.cssSelector("td.staff-share")).getText()).startsWith("25%");
+                assertThat(text(page, "#communities tbody tr[data-id='" + FORUM + "'] td.organisation")).isEqualTo(ORG);
+                assertThat(text(page, "#communities tbody tr[data-id='" + SOLO + "'] td.organisation")).isEmpty();
+                assertThat(text(page, "#unassigned")).isEqualTo("Communities without an organisation: " + SOLO);
+            });
             screenshot(page, "OrganisationBrowserIT-landing.png");
 
             // The organisation page.
             clickWhenStable(page, "#organisations tbody tr[data-organisation='" + ORG + "'] td.name a");
-            await().atMost(Duration.ofSeconds(20)).until(() ->
-                    page.findElements(By.cssSelector("#o-scorecard tbody tr[data-competency]")).size() == 8);
-            assertThat(text(page, "#o-name")).isEqualTo(ORG);
-            assertThat(page.findElements(By.cssSelector("#o-scorecard-head th.community"))).extracting(WebElement::getText)
-                    .containsExactlyInAnyOrder(FORUM, CHAT);
-            assertThat(text(page, "#o-overall")).containsPattern("stage [1-4]");
-            await().atMost(Duration.ofSeconds(20)).until(() ->
-                    !page.findElements(By.cssSelector("#o-coverage tr[data-role='community-manager']")).isEmpty());
-            WebElement manager = page.findElement(By.cssSelector("#o-coverage tr[data-role='community-manager']"));
-            assertThat(manager.getAttribute("class")).isEqualTo("vacant");
-            assertThat(manager.getText()).contains(FORUM, CHAT);
-            assertThat(manager.findElement(By.cssSelector("td.consequence")).getText()).isNotBlank();
-            assertThat(page.findElements(By.cssSelector("#o-staff tbody tr[data-week]"))).isNotEmpty();
-            assertThat(text(page, "#o-staff tbody tr[data-week] td.share")).isEqualTo("25%");
-            assertThat(text(page, "#o-staff-trend")).contains("25%");
+            assertSoon(() -> {
+                assertThat(page.findElements(By.cssSelector("#o-scorecard tbody tr[data-competency]"))).hasSize(8);
+                assertThat(text(page, "#o-name")).isEqualTo(ORG);
+                assertThat(page.findElements(By.cssSelector("#o-scorecard-head th.community"))).extracting(WebElement::getText)
+                        .containsExactlyInAnyOrder(FORUM, CHAT);
+                assertThat(text(page, "#o-overall")).containsPattern("stage [1-4]");
+                WebElement manager = page.findElement(By.cssSelector("#o-coverage tr[data-role='community-manager']"));
+                assertThat(manager.getAttribute("class")).isEqualTo("vacant");
+                assertThat(manager.getText()).contains(FORUM, CHAT);
+                assertThat(manager.findElement(By.cssSelector("td.consequence")).getText()).isNotBlank();
+                assertThat(page.findElements(By.cssSelector("#o-staff tbody tr[data-week]"))).isNotEmpty();
+                assertThat(text(page, "#o-staff tbody tr[data-week] td.share")).isEqualTo("25%");
+                assertThat(text(page, "#o-staff-trend")).contains("25%");
+            });
             screenshot(page, "OrganisationBrowserIT-organisation.png");
             page.executeScript("document.getElementById('o-coverage').scrollIntoView()");
             screenshot(page, "OrganisationBrowserIT-organisation-coverage.png");
@@ -139,8 +139,7 @@ class OrganisationBrowserIT {
             clickWhenStable(page, "#o-summary a[data-id='" + FORUM + "']");
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     page.findElements(By.cssSelector("#maturity-table tbody tr[data-competency]")).size() == 8);
-            // Live updates may re-render the table between two reads: assert on one rendering, again if need be.
-            await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
+            assertSoon(() -> {
                 assertThat(page.findElement(By.id("c-organisation")).getText()).contains(ORG);
                 WebElement strategy = page.findElement(By.cssSelector("#maturity-table tr[data-competency='strategy']"));
                 WebElement goal = strategy.findElement(By.cssSelector(".declaration[data-kind='goal']"));
@@ -161,11 +160,11 @@ class OrganisationBrowserIT {
             });
             page.executeScript("document.getElementById('maturity-table').scrollIntoView()");
             screenshot(page, "OrganisationBrowserIT-community-evidence.png");
-            await().atMost(Duration.ofSeconds(20)).until(() ->
-                    !page.findElements(By.cssSelector("#role-coverage tr[data-role='community-manager']")).isEmpty());
-            WebElement vacant = page.findElement(By.cssSelector("#role-coverage tr[data-role='community-manager']"));
-            assertThat(vacant.getAttribute("class")).isEqualTo("vacant");
-            assertThat(vacant.findElement(By.cssSelector(".consequence")).getText()).isNotBlank();
+            assertSoon(() -> {
+                WebElement vacant = page.findElement(By.cssSelector("#role-coverage tr[data-role='community-manager']"));
+                assertThat(vacant.getAttribute("class")).isEqualTo("vacant");
+                assertThat(vacant.findElement(By.cssSelector(".consequence")).getText()).isNotBlank();
+            });
             page.executeScript("document.getElementById('roles-card').scrollIntoView()");
             screenshot(page, "OrganisationBrowserIT-community-roles.png");
 
@@ -178,6 +177,12 @@ class OrganisationBrowserIT {
                 browser.quit();
             }
         }
+    }
+
+    /** {@code assertions} hold within 30 s, on one rendering of the page (read again while an element is replaced). */
+    private static void assertSoon(org.awaitility.core.ThrowingRunnable assertions) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).ignoreExceptions()
+                .untilAsserted(assertions);
     }
 
     /** A declaration's event, as the CLI and the register import publish it. */
