@@ -317,6 +317,36 @@ class MaturityDeclarationsTest {
         assertThat(health.readKeyValuesToMap().get(week(5)).getOrganisationId()).isEqualTo("acme");
     }
 
+    @Test
+    void shouldReachStageTwoInEveryCompetencyWhenAHealthyCommunityHasASmallRegisterAndThreeDeclarations() {
+        start();
+        List<ActivityEvent> events = new ArrayList<>(sixWeeksOfActivity());
+        // The register: a community manager and a moderator-like product manager, acknowledging the guidelines.
+        for (String member : List.of("cm", "pm")) {
+            events.add(event(EventType.ROLE_GRANTED, member, 0, "role", member.equals("cm") ? "community-manager"
+                    : "product-manager"));
+            events.add(event(EventType.POLICY_ACKNOWLEDGED, member, 1, "policy", "guidelines"));
+        }
+        for (int day = 30; day < 42; day++) {
+            // The staff take part: the helper asks too (reciprocity), cm and pm reply.
+            ActivityEvent t = event(EventType.THREAD_CREATED, "helper", day);
+            events.add(t);
+            ActivityEvent r = event(EventType.REPLY_CREATED, day % 2 == 0 ? "cm" : "pm", day);
+            r.setThreadId(t.getThreadId());
+            events.add(r);
+        }
+        events.add(event(EventType.THREAD_CREATED, "cm", 36, "kind", "ama"));
+        events.add(declared(0, "declaration", "goal", "signal", "wau", "target", "4"));
+        events.add(declared(0, "declaration", "policy", "policy", "guidelines"));
+        events.add(declared(21, "declaration", "metrics-review"));
+        pipe(events);
+        emit();
+        MaturityScorecard last = cards().get(week(5));
+        assertThat(last.getCompetencies()).allSatisfy(c -> assertThat(c.getStage())
+                .as("%s: missing %s", c.getCompetency(), c.getMissing()).isGreaterThanOrEqualTo(2));
+        assertThat(last.getOverallStage()).isGreaterThanOrEqualTo(2);
+    }
+
     private static Map<CommunityDayKey, MaturityScorecard> withoutTime(Map<CommunityDayKey, MaturityScorecard> m) {
         Map<CommunityDayKey, MaturityScorecard> out = new HashMap<>();
         m.forEach((k, v) -> out.put(k, MaturityScorecard.newBuilder(v).setUpdatedAt(Instant.EPOCH).build()));

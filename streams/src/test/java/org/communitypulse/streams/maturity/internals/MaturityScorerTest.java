@@ -147,11 +147,13 @@ class MaturityScorerTest {
 
     @Test
     void shouldTakeTheStageMostCompetenciesReachWhenPlacingTheOverallStage() {
-        // Lower median: the highest stage at least half of the competencies reach.
+        // Lower median: the highest stage a majority (five of eight) of the competencies reach.
         assertThat(MaturityScorer.overallStage(List.of(1, 2, 2, 2, 2, 3, 3, 4))).isEqualTo(2);
         assertThat(MaturityScorer.overallStage(List.of(1, 1, 1, 1, 4, 4, 4, 4))).isEqualTo(1);
         assertThat(MaturityScorer.overallStage(List.of(1, 3, 3, 3, 3, 3, 3, 3))).isEqualTo(3);
         assertThat(MaturityScorer.overallStage(List.of(4, 4, 4, 4, 4, 4, 4, 4))).isEqualTo(4);
+        assertThat(MaturityScorer.overallStage(List.of(2, 1, 3, 4, 2, 2, 1, 3))).isEqualTo(2);
+        assertThat(MaturityScorer.overallStage(List.of(1, 2, 3))).isEqualTo(2);
     }
 
     /** Every signal of every competency at its last threshold: the assessments at 4 too. */
