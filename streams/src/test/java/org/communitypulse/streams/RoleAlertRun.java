@@ -20,7 +20,6 @@ import org.communitypulse.streams.alerts.AlertSettings;
 import org.communitypulse.streams.engagement.EngagementSettings;
 import org.communitypulse.streams.intake.IntakeSettings;
 import org.communitypulse.streams.roles.RoleAlertSettings;
-import org.communitypulse.streams.roles.RolesModel;
 
 /**
  * The whole pipeline with the role alerts (grace 3 days, violations may stay open 5 days) on the simulated clock of

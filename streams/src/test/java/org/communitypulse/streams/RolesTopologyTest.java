@@ -40,7 +40,6 @@ import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.alerts.AlertSettings;
 import org.communitypulse.streams.engagement.EngagementSettings;
 import org.communitypulse.streams.intake.IntakeSettings;
-import org.communitypulse.streams.roles.RolesModel;
 import org.communitypulse.streams.roles.RolesTopology;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -8,14 +8,14 @@ import org.communitypulse.streams.roles.RolesModel;
  * developer required, and only the Corporate User's licence training. Those tests are about alert and violation
  * mechanics; {@code RolesCatalogueTest} checks the shipped catalogue itself.
  */
-final class TestRoles {
+public final class TestRoles {
 
-    static final List<String> THREE_REQUIRED = List.of("sponsor", "community-manager", "technical-developer-designer");
+    public static final List<String> THREE_REQUIRED = List.of("sponsor", "community-manager", "technical-developer-designer");
 
     private TestRoles() {
     }
 
-    static RolesModel threeRequired() {
+    public static RolesModel threeRequired() {
         RolesModel shipped = RolesModel.defaults();
         return shipped.withRequiredRoles(THREE_REQUIRED).withTraining(shipped.training().stream()
                 .filter(t -> t.requiredFor().contains(RolesModel.CORPORATE_USER)).toList());
