@@ -1,5 +1,7 @@
 package org.communitypulse.streams.organisation;
 
+import java.time.LocalDate;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -28,12 +30,14 @@ import org.communitypulse.schemas.avro.OrganisationCoverage;
 import org.communitypulse.schemas.avro.OrganisationHealth;
 import org.communitypulse.schemas.avro.OrganisationScorecard;
 import org.communitypulse.schemas.avro.OrganisationStaffShare;
+import org.communitypulse.schemas.avro.OrganisationWeekKey;
 import org.communitypulse.schemas.avro.RoleCoverage;
 import org.communitypulse.schemas.avro.StaffShare;
 import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.organisation.internals.CommunityWeeks;
 import org.communitypulse.streams.organisation.internals.CoverageRollup;
 import org.communitypulse.streams.organisation.internals.HealthRollup;
+import org.communitypulse.streams.organisation.internals.Rollup;
 import org.communitypulse.streams.organisation.internals.ScorecardRollup;
 import org.communitypulse.streams.organisation.internals.StaffRollup;
 
@@ -71,35 +75,17 @@ public final class OrganisationTopology {
     /** Adds the organisation roll-ups to {@code builder}, which must build the topology writing their inputs. */
     public static void addTo(StreamsBuilder builder, Topics topics, AvroSerdes serdes) {
         KTable<CommunityDayKey, MaturityScorecard> scorecards = table(builder, topics.maturityScorecard(), "scorecard");
-        KTable<CommunityDayKey, CommunityHealth> health = table(builder, topics.communityHealth(), "health");
-        KTable<CommunityDayKey, StaffShare> staff = table(builder, topics.staffShare(), "staff-share");
-
-        KTable<String, OrganisationScorecard> orgScorecards = scorecards
-                .filter((k, v) -> v.getOrganisationId() != null, Named.as(name("scorecard-with-organisation")))
-                .groupBy((k, v) -> KeyValue.pair(OrganisationViews.weekKey(v.getOrganisationId(), v.getPeriodStart()),
-                        ScorecardRollup.entry(v)), Grouped.with(name("scorecard-by-week"), Serdes.String(),
-                        serdes.forValue(OrganisationCommunityScore.class)))
-                .aggregate(() -> null, ScorecardRollup::add, ScorecardRollup::remove, Named.as(name("scorecard-rollup")),
-                        store(SCORECARD_STORE, serdes.forValue(OrganisationScorecard.class)));
-        write(orgScorecards, topics.organisationScorecard(), "scorecard", true);
-
-        KTable<String, OrganisationHealth> orgHealth = health
-                .filter((k, v) -> v.getOrganisationId() != null, Named.as(name("health-with-organisation")))
-                .groupBy((k, v) -> KeyValue.pair(OrganisationViews.weekKey(v.getOrganisationId(), v.getPeriodStart()),
-                        HealthRollup.entry(v)), Grouped.with(name("health-by-week"), Serdes.String(),
-                        serdes.forValue(OrganisationCommunityHealth.class)))
-                .aggregate(() -> null, HealthRollup::add, HealthRollup::remove, Named.as(name("health-rollup")),
-                        store(HEALTH_STORE, serdes.forValue(OrganisationHealth.class)));
-        write(orgHealth, topics.organisationHealth(), "health", true);
-
-        KTable<String, OrganisationStaffShare> orgStaff = staff
-                .filter((k, v) -> v.getOrganisationId() != null, Named.as(name("staff-share-with-organisation")))
-                .groupBy((k, v) -> KeyValue.pair(OrganisationViews.weekKey(v.getOrganisationId(), v.getPeriodStart()),
-                        StaffRollup.entry(v)), Grouped.with(name("staff-share-by-week"), Serdes.String(),
-                        serdes.forValue(OrganisationCommunityStaff.class)))
-                .aggregate(() -> null, StaffRollup::add, StaffRollup::remove, Named.as(name("staff-share-rollup")),
-                        store(STAFF_SHARE_STORE, serdes.forValue(OrganisationStaffShare.class)));
-        write(orgStaff, topics.organisationStaffShare(), "staff-share", true);
+        weekly(scorecards, "scorecard", MaturityScorecard::getOrganisationId, MaturityScorecard::getPeriodStart,
+                ScorecardRollup::entry, serdes.forValue(OrganisationCommunityScore.class), ScorecardRollup.ROLLUP,
+                SCORECARD_STORE, serdes.forValue(OrganisationScorecard.class), topics.organisationScorecard());
+        weekly(table(builder, topics.communityHealth(), "health"), "health", CommunityHealth::getOrganisationId,
+                CommunityHealth::getPeriodStart, HealthRollup::entry, serdes.forValue(OrganisationCommunityHealth.class),
+                HealthRollup.ROLLUP, HEALTH_STORE, serdes.forValue(OrganisationHealth.class),
+                topics.organisationHealth());
+        weekly(table(builder, topics.staffShare(), "staff-share"), "staff-share", StaffShare::getOrganisationId,
+                StaffShare::getPeriodStart, StaffRollup::entry, serdes.forValue(OrganisationCommunityStaff.class),
+                StaffRollup.ROLLUP, STAFF_SHARE_STORE, serdes.forValue(OrganisationStaffShare.class),
+                topics.organisationStaffShare());
 
         // Coverage records name no organisation: a community's is the one its latest scorecard names.
         KTable<String, String> current = scorecards
@@ -121,9 +107,27 @@ public final class OrganisationTopology {
                 .groupBy((k, v) -> KeyValue.pair(OrganisationViews.roleKey(v.getOrganisationId(), v.getRole()), v),
                         Grouped.with(name("coverage-by-role"), Serdes.String(),
                                 serdes.forValue(OrganisationCommunityRole.class)))
-                .aggregate(() -> null, CoverageRollup::add, CoverageRollup::remove, Named.as(name("coverage-rollup")),
-                        store(COVERAGE_STORE, serdes.forValue(OrganisationCoverage.class)));
+                .aggregate(() -> null, CoverageRollup.ROLLUP::add, CoverageRollup.ROLLUP::remove,
+                        Named.as(name("coverage-rollup")), store(COVERAGE_STORE,
+                                serdes.forValue(OrganisationCoverage.class)));
         write(orgCoverage, topics.organisationCoverage(), "coverage", false);
+    }
+
+    /**
+     * One weekly roll-up: the community records naming an organisation, regrouped by {@code organisation NUL Monday}
+     * as their {@code entry}, folded with {@code rollup} into {@code store} and written to {@code output}.
+     */
+    private static <I, E, R> void weekly(KTable<CommunityDayKey, I> input, String what,
+                                         Function<I, String> organisation, Function<I, LocalDate> week,
+                                         Function<I, E> entry, Serde<E> entries, Rollup<E, R> rollup, String store,
+                                         Serde<R> records, Topic<OrganisationWeekKey, R> output) {
+        KTable<String, R> rolled = input
+                .filter((k, v) -> organisation.apply(v) != null, Named.as(name(what + "-with-organisation")))
+                .groupBy((k, v) -> KeyValue.pair(OrganisationViews.weekKey(organisation.apply(v), week.apply(v)),
+                        entry.apply(v)), Grouped.with(name(what + "-by-week"), Serdes.String(), entries))
+                .aggregate(() -> null, rollup::add, rollup::remove, Named.as(name(what + "-rollup")),
+                        store(store, records));
+        write(rolled, output, what, true);
     }
 
     private static String name(String suffix) {

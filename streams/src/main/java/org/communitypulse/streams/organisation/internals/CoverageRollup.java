@@ -27,15 +27,9 @@ public final class CoverageRollup {
                 coverage.getVacantSince(), coverage.getConsequence(), coverage.getAsOf());
     }
 
-    public static OrganisationCoverage add(String key, OrganisationCommunityRole entry, OrganisationCoverage coverage) {
-        return build(key, Members.put(coverage == null ? null : coverage.getRows(), entry,
-                OrganisationCommunityRole::getCommunityId));
-    }
-
-    public static OrganisationCoverage remove(String key, OrganisationCommunityRole entry,
-                                              OrganisationCoverage coverage) {
-        return coverage == null ? null : build(key, Members.remove(coverage.getRows(), entry));
-    }
+    /** Its adder and subtractor. */
+    public static final Rollup<OrganisationCommunityRole, OrganisationCoverage> ROLLUP = new Rollup<>(OrganisationCoverage::getRows,
+            OrganisationCommunityRole::getCommunityId, CoverageRollup::build);
 
     static OrganisationCoverage build(String key, List<OrganisationCommunityRole> rows) {
         if (rows.isEmpty()) {

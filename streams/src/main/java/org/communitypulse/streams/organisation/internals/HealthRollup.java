@@ -31,14 +31,9 @@ public final class HealthRollup {
                 health.getUpdatedAt());
     }
 
-    public static OrganisationHealth add(String key, OrganisationCommunityHealth entry, OrganisationHealth health) {
-        return build(key, Members.put(health == null ? null : health.getCommunities(), entry,
-                OrganisationCommunityHealth::getCommunityId));
-    }
-
-    public static OrganisationHealth remove(String key, OrganisationCommunityHealth entry, OrganisationHealth health) {
-        return health == null ? null : build(key, Members.remove(health.getCommunities(), entry));
-    }
+    /** Its adder and subtractor. */
+    public static final Rollup<OrganisationCommunityHealth, OrganisationHealth> ROLLUP = new Rollup<>(OrganisationHealth::getCommunities,
+            OrganisationCommunityHealth::getCommunityId, HealthRollup::build);
 
     static OrganisationHealth build(String key, List<OrganisationCommunityHealth> members) {
         if (members.isEmpty()) {

@@ -46,15 +46,9 @@ public final class ScorecardRollup {
                 card.getUpdatedAt());
     }
 
-    public static OrganisationScorecard add(String key, OrganisationCommunityScore entry, OrganisationScorecard card) {
-        return build(key, Members.put(card == null ? null : card.getCommunities(), entry,
-                OrganisationCommunityScore::getCommunityId));
-    }
-
-    public static OrganisationScorecard remove(String key, OrganisationCommunityScore entry,
-                                               OrganisationScorecard card) {
-        return card == null ? null : build(key, Members.remove(card.getCommunities(), entry));
-    }
+    /** Its adder and subtractor. */
+    public static final Rollup<OrganisationCommunityScore, OrganisationScorecard> ROLLUP = new Rollup<>(OrganisationScorecard::getCommunities,
+            OrganisationCommunityScore::getCommunityId, ScorecardRollup::build);
 
     /** Null (the week is deleted) when no community is left. */
     static OrganisationScorecard build(String key, List<OrganisationCommunityScore> members) {

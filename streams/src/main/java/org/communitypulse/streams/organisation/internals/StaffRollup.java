@@ -25,16 +25,9 @@ public final class StaffRollup {
                 share.getCorporateUsers(), share.getCorporateUserShare(), share.getTrend(), share.getUpdatedAt());
     }
 
-    public static OrganisationStaffShare add(String key, OrganisationCommunityStaff entry,
-                                             OrganisationStaffShare share) {
-        return build(key, Members.put(share == null ? null : share.getCommunities(), entry,
-                OrganisationCommunityStaff::getCommunityId));
-    }
-
-    public static OrganisationStaffShare remove(String key, OrganisationCommunityStaff entry,
-                                                OrganisationStaffShare share) {
-        return share == null ? null : build(key, Members.remove(share.getCommunities(), entry));
-    }
+    /** Its adder and subtractor. */
+    public static final Rollup<OrganisationCommunityStaff, OrganisationStaffShare> ROLLUP = new Rollup<>(OrganisationStaffShare::getCommunities,
+            OrganisationCommunityStaff::getCommunityId, StaffRollup::build);
 
     static OrganisationStaffShare build(String key, List<OrganisationCommunityStaff> members) {
         if (members.isEmpty()) {
