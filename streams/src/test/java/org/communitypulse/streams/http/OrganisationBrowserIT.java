@@ -6,10 +6,7 @@ import static org.communitypulse.streams.http.DashboardIT.reply;
 import static org.communitypulse.streams.http.DashboardIT.role;
 import static org.communitypulse.streams.http.DashboardIT.thread;
 
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -27,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoSuchElementException;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -44,8 +40,6 @@ import org.openqa.selenium.chrome.ChromeDriver;
  */
 class OrganisationBrowserIT {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final String ORG = "acme";
     private static final String FORUM = "acme-forum";
     private static final String CHAT = "acme-chat";
@@ -55,10 +49,7 @@ class OrganisationBrowserIT {
     private static final String POLICY_EVIDENCE = "javascript:window.pwned=2";
 
     @RegisterExtension
-    static final RealPlatform PLATFORM = new RealPlatform(
-            () -> Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-            "Browser test skipped: " + CHROMIUM + " and " + CHROMEDRIVER + " are needed "
-                    + "(apt-get install chromium chromium-driver; .ci/run installs them)");
+    static final RealPlatform PLATFORM = DashboardBrowserIT.browserPlatform();
 
     @Test
     void shouldShowTheOrganisationFirstAndEachCompetencysEvidenceAndWhatIsMissing(@TempDir Path state,
@@ -113,7 +104,7 @@ class OrganisationBrowserIT {
                 assertThat(text(page, "#communities tbody tr[data-id='" + SOLO + "'] td.organisation")).isEmpty();
                 assertThat(text(page, "#unassigned")).isEqualTo("Communities without an organisation: " + SOLO);
             });
-            screenshot(page, "OrganisationBrowserIT-landing.png");
+            DashboardBrowserIT.screenshot(page, "OrganisationBrowserIT-landing.png");
 
             // The organisation page.
             clickWhenStable(page, "#organisations tbody tr[data-organisation='" + ORG + "'] td.name a");
@@ -131,9 +122,9 @@ class OrganisationBrowserIT {
                 assertThat(text(page, "#o-staff tbody tr[data-week] td.share")).isEqualTo("25%");
                 assertThat(text(page, "#o-staff-trend")).contains("25%");
             });
-            screenshot(page, "OrganisationBrowserIT-organisation.png");
+            DashboardBrowserIT.screenshot(page, "OrganisationBrowserIT-organisation.png");
             page.executeScript("document.getElementById('o-coverage').scrollIntoView()");
-            screenshot(page, "OrganisationBrowserIT-organisation-coverage.png");
+            DashboardBrowserIT.screenshot(page, "OrganisationBrowserIT-organisation-coverage.png");
 
             // A community of the organisation: each competency's evidence and what holds it below the next stage.
             clickWhenStable(page, "#o-summary a[data-id='" + FORUM + "']");
@@ -159,14 +150,14 @@ class OrganisationBrowserIT {
                 assertThat(((JavascriptExecutor) page).executeScript("return window.pwned === undefined")).isEqualTo(true);
             });
             page.executeScript("document.getElementById('maturity-table').scrollIntoView()");
-            screenshot(page, "OrganisationBrowserIT-community-evidence.png");
+            DashboardBrowserIT.screenshot(page, "OrganisationBrowserIT-community-evidence.png");
             assertSoon(() -> {
                 WebElement vacant = page.findElement(By.cssSelector("#role-coverage tr[data-role='community-manager']"));
                 assertThat(vacant.getAttribute("class")).isEqualTo("vacant");
                 assertThat(vacant.findElement(By.cssSelector(".consequence")).getText()).isNotBlank();
             });
             page.executeScript("document.getElementById('roles-card').scrollIntoView()");
-            screenshot(page, "OrganisationBrowserIT-community-roles.png");
+            DashboardBrowserIT.screenshot(page, "OrganisationBrowserIT-community-roles.png");
 
             // The community of no organisation is reached from the landing page.
             page.get("http://127.0.0.1:" + port + "/#/");
@@ -203,11 +194,5 @@ class OrganisationBrowserIT {
 
     private static String text(ChromeDriver page, String selector) {
         return page.findElement(By.cssSelector(selector)).getText().trim();
-    }
-
-    private static void screenshot(ChromeDriver page, String name) throws Exception {
-        File shot = page.getScreenshotAs(OutputType.FILE);
-        Files.createDirectories(Path.of("target"));
-        Files.copy(shot.toPath(), Path.of("target", name), StandardCopyOption.REPLACE_EXISTING);
     }
 }
