@@ -96,17 +96,23 @@ public final class OrganisationTopology {
                         store(COMMUNITY_WEEKS_STORE, serdes.forValue(CommunityOrganisations.class)))
                 .mapValues(CommunityWeeks::current, Named.as(name("community-current")),
                         store(COMMUNITY_CURRENT_STORE, Serdes.String()));
-        KTable<CommunityRoleKey, RoleCoverage> coverage = table(builder, topics.roleCoverage(), "coverage");
+        // Kept without the holders' member ids: an erasure then has nothing to remove here.
+        Topic<CommunityRoleKey, RoleCoverage> input = topics.roleCoverage();
+        Serde<OrganisationCommunityRole> rows = serdes.forValue(OrganisationCommunityRole.class);
+        KTable<CommunityRoleKey, OrganisationCommunityRole> coverage = builder.stream(input.name(),
+                        Consumed.with(input.keySerde(), input.valueSerde()).withName(name("coverage-source")))
+                .mapValues(CoverageRollup::row, Named.as(name("coverage-row")))
+                .toTable(Named.as(name("coverage-table")),
+                        Materialized.<CommunityRoleKey, OrganisationCommunityRole, KeyValueStore<Bytes, byte[]>>as(
+                                name("coverage-input-store")).withKeySerde(input.keySerde()).withValueSerde(rows));
         KTable<String, OrganisationCoverage> orgCoverage = coverage
-                .join(current, RoleCoverage::getCommunityId, CoverageRollup::entry,
+                .join(current, OrganisationCommunityRole::getCommunityId, CoverageRollup::entry,
                         TableJoined.as(name("coverage-organisation-join")),
                         Materialized.<CommunityRoleKey, OrganisationCommunityRole, KeyValueStore<Bytes, byte[]>>as(
                                 name("coverage-with-organisation-store"))
-                                .withKeySerde(topics.roleCoverage().keySerde())
-                                .withValueSerde(serdes.forValue(OrganisationCommunityRole.class)))
+                                .withKeySerde(input.keySerde()).withValueSerde(rows))
                 .groupBy((k, v) -> KeyValue.pair(OrganisationViews.roleKey(v.getOrganisationId(), v.getRole()), v),
-                        Grouped.with(name("coverage-by-role"), Serdes.String(),
-                                serdes.forValue(OrganisationCommunityRole.class)))
+                        Grouped.with(name("coverage-by-role"), Serdes.String(), rows))
                 .aggregate(() -> null, CoverageRollup.ROLLUP::add, CoverageRollup.ROLLUP::remove,
                         Named.as(name("coverage-rollup")), store(COVERAGE_STORE,
                                 serdes.forValue(OrganisationCoverage.class)));

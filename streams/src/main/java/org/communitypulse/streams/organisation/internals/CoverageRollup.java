@@ -17,14 +17,22 @@ public final class CoverageRollup {
     private CoverageRollup() {
     }
 
-    /** A community's coverage joined with the community's current organisation; null (no row) without one. */
-    public static OrganisationCommunityRole entry(RoleCoverage coverage, String organisation) {
+    /** What the roll-up keeps of a coverage record: no member ids, the organisation left empty until joined. */
+    public static OrganisationCommunityRole row(RoleCoverage coverage) {
+        if (coverage == null) {
+            return null;
+        }
+        return new OrganisationCommunityRole(coverage.getCommunityId(), "", coverage.getRole(),
+                coverage.getRoleName(), coverage.getRequired(), coverage.getFilled(), coverage.getActiveHolders().size(),
+                coverage.getVacantSince(), coverage.getConsequence(), coverage.getAsOf());
+    }
+
+    /** A community's row joined with the community's current organisation; null (no row) without one. */
+    public static OrganisationCommunityRole entry(OrganisationCommunityRole row, String organisation) {
         if (organisation == null) {
             return null;
         }
-        return new OrganisationCommunityRole(coverage.getCommunityId(), organisation, coverage.getRole(),
-                coverage.getRoleName(), coverage.getRequired(), coverage.getFilled(), coverage.getActiveHolders().size(),
-                coverage.getVacantSince(), coverage.getConsequence(), coverage.getAsOf());
+        return OrganisationCommunityRole.newBuilder(row).setOrganisationId(organisation).build();
     }
 
     /** Its adder and subtractor. */
