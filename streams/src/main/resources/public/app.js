@@ -2,7 +2,7 @@
 (function () {
   'use strict';
   const state = { communities: [], unreachable: [], sort: { key: 'communityId', dir: 1 }, current: null, currentSummary: null,
-    charts: {}, renders: 0, loading: false, reloadAgain: false };
+    charts: {}, renders: 0, loading: false, reloadAgain: false, organisations: [], organisationOf: {}, currentOrganisation: null };
   const $ = (sel) => document.querySelector(sel);
   const RANGE_DAYS = 90;
 
@@ -15,6 +15,43 @@
   const healthText = { thriving: 'Thriving', healthy: 'Healthy', at_risk: 'At risk', stalled: 'Stalled' };
   const ADMIN_ONLY = 'Needs the admin token (per-member data).';
   const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+  const STAGE_NAMES = { 1: 'Hierarchy', 2: 'Emergent Community', 3: 'Community', 4: 'Network' };
+
+  // An element from code-chosen tag and attributes, its data only as text nodes: declared evidence, role
+  // consequences and organisation names are user-provided text and never go through innerHTML.
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    Object.entries(attrs || {}).forEach(([k, v]) => {
+      if (v === undefined || v === null || v === false) return;
+      if (k === 'data') Object.entries(v).forEach(([dk, dv]) => { node.dataset[dk] = String(dv); });
+      else node.setAttribute(k, String(v));
+    });
+    children.flat(Infinity).forEach((c) => {
+      if (c !== undefined && c !== null && c !== false) node.append(c instanceof Node ? c : String(c));
+    });
+    return node;
+  }
+  const fill = (parent, ...children) => parent.replaceChildren(...children.flat(Infinity).filter((c) => c));
+  const emptyRow = (columns, text) => el('tr', {}, el('td', { colspan: columns, class: 'muted' }, text));
+
+  // A reference to where evidence is documented: a link only for an http(s) URL (never javascript: or data:),
+  // anything else (a document id) as text.
+  function evidenceLink(ref) {
+    let url = null;
+    try {
+      url = new URL(String(ref));
+    } catch (e) {
+      url = null; // not a URL: a document id
+    }
+    return url && (url.protocol === 'http:' || url.protocol === 'https:')
+      ? el('a', { href: url.href, class: 'evidence-link', rel: 'noopener noreferrer', target: '_blank' }, String(ref))
+      : el('span', { class: 'evidence-ref' }, String(ref));
+  }
+
+  // Numbers as measured, without float noise: 0.30000000000000004 reads 0.3.
+  const num = (v) => (v === null || v === undefined) ? '–' : String(+Number(v).toFixed(3));
+  const signed = (v, f) => (v === null || v === undefined) ? '–' : (v > 0 ? '+' : v < 0 ? '−' : '±') + f(Math.abs(v));
+  const stageText = (stage, name) => stage ? stage + ' ' + (name || STAGE_NAMES[stage] || '') : '–';
 
   async function getJson(url) {
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -40,22 +77,30 @@
     return { communityId: c.communityId, health: c.health, dau: t.dau, wau: t.wau, mau: t.mau,
       stickiness: t.stickiness, openThreads: t.openThreads, activity28d: c.sparkline.reduce((a, b) => a + b, 0),
       latestDay: c.latestDay, sparkline: c.sparkline, reconciliation: c.reconciliation,
-      completeUpTo: c.reconciliation ? c.reconciliation.completeUpTo : undefined };
+      completeUpTo: c.reconciliation ? c.reconciliation.completeUpTo : undefined,
+      organisationId: state.organisationOf[c.communityId] || (c.maturity && c.maturity.organisationId) || undefined };
+  }
+
+  function svg(tag, attrs) {
+    const node = document.createElementNS('http://www.w3.org/2000/svg', tag);
+    Object.entries(attrs).forEach(([k, v]) => node.setAttribute(k, String(v)));
+    return node;
   }
 
   function sparkline(values) {
     const w = 120, h = 24, max = Math.max(1, ...values);
     const pts = values.map((v, i) => (i * w / (values.length - 1)).toFixed(1) + ',' + (h - 2 - v * (h - 4) / max).toFixed(1));
-    return '<svg class="spark" width="' + w + '" height="' + h + '" viewBox="0 0 ' + w + ' ' + h + '">' +
-      '<polyline fill="none" stroke="#3b82f6" stroke-width="1.5" points="' + pts.join(' ') + '"/></svg>';
+    const out = svg('svg', { class: 'spark', width: w, height: h, viewBox: '0 0 ' + w + ' ' + h });
+    out.append(svg('polyline', { fill: 'none', stroke: '#3b82f6', 'stroke-width': 1.5, points: pts.join(' ') }));
+    return out;
   }
 
   // The list's reconciliation cell: the day data is complete up to, and the items missing after it, if any.
   function completeness(rec) {
-    if (!rec) return '<span class="muted">–</span>';
-    const upTo = rec.completeUpTo ? esc(rec.completeUpTo) : '<span class="muted">none</span>';
-    return upTo + (rec.gapDays ? ' <span class="badge ' + (rec.notClosedDays ? 'stalled' : 'at_risk') +
-      '" title="' + rec.gapDays + ' day(s) with items missing">' + rec.missing + ' missing</span>' : '');
+    if (!rec) return el('span', { class: 'muted' }, '–');
+    return [rec.completeUpTo ? rec.completeUpTo : el('span', { class: 'muted' }, 'none'),
+      rec.gapDays ? [' ', el('span', { class: 'badge ' + (rec.notClosedDays ? 'stalled' : 'at_risk'),
+        title: rec.gapDays + ' day(s) with items missing' }, rec.missing + ' missing')] : null];
   }
 
   function renderList() {
@@ -71,14 +116,15 @@
         if (y === null || y === undefined) return -1;
         return (x < y ? -1 : 1) * dir;
       });
-    $('#communities tbody').innerHTML = rows.map((r) =>
-      '<tr data-id="' + esc(r.communityId) + '" data-health="' + r.health + '">' +
-      '<td class="name">' + esc(r.communityId) + '</td>' +
-      '<td><span class="badge ' + r.health + '">' + healthText[r.health] + '</span></td>' +
-      '<td class="num">' + fmt(r.dau) + '</td><td class="num">' + fmt(r.wau) + '</td><td class="num">' + fmt(r.mau) + '</td>' +
-      '<td class="num">' + pct(r.stickiness) + '</td><td class="num">' + fmt(r.openThreads) + '</td>' +
-      '<td class="num">' + sparkline(r.sparkline) + ' <span class="activity">' + r.activity28d + '</span></td>' +
-      '<td>' + esc(r.latestDay) + '</td><td class="reconciliation">' + completeness(r.reconciliation) + '</td></tr>').join('');
+    fill($('#communities tbody'), rows.map((r) => el('tr', { data: { id: r.communityId, health: r.health } },
+      el('td', { class: 'name' }, r.communityId),
+      el('td', { class: 'organisation' },
+        r.organisationId ? el('a', { href: '#/o/' + encodeURIComponent(r.organisationId) }, r.organisationId) : ''),
+      el('td', {}, el('span', { class: 'badge ' + r.health }, healthText[r.health])),
+      el('td', { class: 'num' }, fmt(r.dau)), el('td', { class: 'num' }, fmt(r.wau)), el('td', { class: 'num' }, fmt(r.mau)),
+      el('td', { class: 'num' }, pct(r.stickiness)), el('td', { class: 'num' }, fmt(r.openThreads)),
+      el('td', { class: 'num' }, sparkline(r.sparkline), ' ', el('span', { class: 'activity' }, r.activity28d)),
+      el('td', {}, r.latestDay), el('td', { class: 'reconciliation' }, completeness(r.reconciliation)))));
     document.querySelectorAll('#communities th[data-sort]').forEach((th) => {
       th.classList.toggle('sorted-asc', th.dataset.sort === key && dir === 1);
       th.classList.toggle('sorted-desc', th.dataset.sort === key && dir === -1);
@@ -86,6 +132,145 @@
     $('#empty').hidden = state.communities.length > 0;
     $('#list-status').textContent = rows.length + ' of ' + state.communities.length + ' communities' +
       (state.unreachable.length ? ' (incomplete: no answer from ' + state.unreachable.join(', ') + ')' : '');
+  }
+
+  // ---- organisations (docs/dashboard.md#organisations) ---------------------------------------------
+  // An organisation's details are its latest week's roll-ups (OrganisationScorecard, OrganisationHealth), its role
+  // coverage (OrganisationCoverage) and its weeks of OrganisationStaffShare, field names as in the Avro schemas.
+  const healthOf = (h) => {
+    const s = h && h.state ? String(h.state).toLowerCase() : null;
+    return s && healthText[s] ? s : null; // UNKNOWN_STATUS: no community with a known state
+  };
+  const trendText = (v) => signed(v, (x) => (100 * x).toFixed(0) + ' pt');
+  const shareText = (share) => share ? pct(share.corporateUserShare) + ' (' + trendText(share.trend) + ')' : '–';
+  const communitiesOf = (o) => Array.isArray(o.communities) && o.communities.every((c) => typeof c === 'string') ? o.communities
+    : ((o.scorecard && o.scorecard.communities) || []).map((c) => c.communityId);
+  const communityLinks = (ids) => ids.map((c, i) => [i ? ', ' : '', el('a', { href: '#/c/' + encodeURIComponent(c), data: { id: c } }, c)]);
+
+  // The list gives each organisation's overall stage and health; its competencies' stages and staff share come
+  // with its details, asked for every organisation at once (organisations are few). One load at a time: live
+  // updates arriving meanwhile load once more after it.
+  async function loadOrganisations() {
+    if (state.organisationsLoading) { state.organisationsAgain = true; return; }
+    state.organisationsLoading = true;
+    try {
+      const doc = await getJson('/api/organisations');
+      const orgs = (doc && doc.organisations) || [];
+      const details = await Promise.all(orgs.map((o) =>
+        getJson('/api/organisations/' + encodeURIComponent(o.organisationId)).catch(() => null)));
+      orgs.forEach((o, i) => { o.detail = details[i]; });
+      state.organisations = orgs;
+      state.organisationOf = {};
+      orgs.forEach((o) => communitiesOf(o).forEach((c) => { state.organisationOf[c] = o.organisationId; }));
+      $('#organisations-status').textContent = orgs.length ? '(' + orgs.length + ')' : '';
+      if (!state.current && !state.currentOrganisation) {
+        renderOrganisations();
+        renderList();
+      }
+    } catch (e) {
+      $('#organisations-status').textContent = '(unavailable: ' + e.message + ')';
+    } finally {
+      state.organisationsLoading = false;
+      if (state.organisationsAgain) { state.organisationsAgain = false; loadOrganisations(); }
+    }
+  }
+
+  // The landing table: one row per organisation with its rolled-up stage, each competency's stage, health,
+  // staff share with its trend, and its communities; the communities of no organisation are named below it.
+  function renderOrganisations() {
+    const orgs = state.organisations || [];
+    fill($('#organisations tbody'), !orgs.length ? emptyRow(6, 'No organisation yet: communities belong to one through ' +
+      'maturity.yaml organisations or an organisation declaration.') : orgs.map((o) => {
+      const card = (o.detail && o.detail.scorecard) || o.scorecard || {};
+      const weeks = (o.detail && o.detail.staffShare) || [];
+      const health = healthOf(o.health);
+      return el('tr', { data: { organisation: o.organisationId } },
+        el('td', { class: 'name' }, el('a', { href: '#/o/' + encodeURIComponent(o.organisationId) }, o.name || o.organisationId)),
+        el('td', { class: 'stage' }, stageText(card.overallStage, card.overallStageName)),
+        el('td', { class: 'competency-stages' }, (card.competencies || []).map((c) =>
+          el('span', { class: 'chip stage-' + c.stage, title: c.name + ': stage ' + stageText(c.stage, c.stageName),
+            data: { competency: c.competency } }, c.name + ' ' + c.stage))),
+        el('td', { class: 'health' }, health ? el('span', { class: 'badge ' + health }, healthText[health]) : '–'),
+        el('td', { class: 'num staff-share' }, shareText(weeks[weeks.length - 1])),
+        el('td', { class: 'communities' }, communityLinks(communitiesOf(o))));
+    }));
+    const unassigned = state.communities.map((c) => c.communityId).filter((c) => !state.organisationOf[c]);
+    fill($('#unassigned'), orgs.length && unassigned.length ? ['Communities without an organisation: ', communityLinks(unassigned)] : []);
+  }
+
+  async function loadOrganisation(id) {
+    try {
+      const o = await getJson('/api/organisations/' + encodeURIComponent(id));
+      if (state.currentOrganisation !== id) return;
+      renderOrganisation(o);
+    } catch (e) {
+      $('#o-summary').textContent = 'unavailable (' + e.message + ')';
+    }
+  }
+
+  function renderOrganisation(o) {
+    $('#o-name').textContent = o.name || o.organisationId;
+    const health = healthOf(o.health);
+    const badge = $('#o-health');
+    badge.className = 'badge ' + (health || '');
+    badge.textContent = health ? healthText[health] + (o.health.score === null || o.health.score === undefined ? ''
+      : ' ' + Math.round(o.health.score)) : '';
+    const communities = communitiesOf(o);
+    fill($('#o-summary'), [communities.length + ' communit' + (communities.length === 1 ? 'y' : 'ies') + ': ',
+      communityLinks(communities)]);
+    renderOrganisationScorecard(o.scorecard, communities);
+    renderOrganisationCoverage(o.coverage || []);
+    renderStaffShare(o.staffShare || []);
+    const view = document.getElementById('organisation-view');
+    view.dataset.renders = String(Number(view.dataset.renders || 0) + 1);
+  }
+
+  // Each competency's rolled-up stage and score, then its stage in every community.
+  function renderOrganisationScorecard(card, communities) {
+    $('#o-overall').textContent = card ? 'Week of ' + card.periodStart + ': stage ' +
+      stageText(card.overallStage, card.overallStageName) + ', score ' + Math.floor(card.overallScore) : 'No scorecard yet';
+    fill($('#o-scorecard-head'), el('th', {}, 'Competency'), el('th', {}, 'Stage'), el('th', { class: 'num' }, 'Score'),
+      communities.map((c) => el('th', { class: 'community' }, c)));
+    const byCommunity = Object.fromEntries(((card && card.communities) || []).map((c) => [c.communityId, c]));
+    fill($('#o-scorecard tbody'), !card ? emptyRow(3, 'No scorecard yet') : card.competencies.map((comp) =>
+      el('tr', { data: { competency: comp.competency } }, el('td', {}, comp.name),
+        el('td', { class: 'stage' }, stageText(comp.stage, comp.stageName)), el('td', { class: 'num' }, Math.floor(comp.score)),
+        communities.map((c) => {
+          const stage = byCommunity[c] && byCommunity[c].stages ? byCommunity[c].stages[comp.competency] : undefined;
+          return el('td', { class: 'community', data: { community: c } }, stage === undefined ? '–' : String(stage));
+        }))));
+  }
+
+  // Where each role is filled and where it is vacant, with what its vacancy means.
+  function renderOrganisationCoverage(coverage) {
+    const vacantRequired = coverage.filter((r) => r.required && r.vacantCommunities.length).length;
+    $('#o-coverage-summary').textContent = coverage.length ? '— ' + vacantRequired + ' required role(s) vacant in a community' : '';
+    const sorted = coverage.slice().sort((a, b) => (b.required - a.required) || (a.role < b.role ? -1 : 1));
+    fill($('#o-coverage tbody'), !sorted.length ? emptyRow(5, 'No role register in these communities.') : sorted.map((r) => {
+      const vacant = r.vacantCommunities || [];
+      return el('tr', { data: { role: r.role }, class: vacant.length ? 'vacant' : 'filled' },
+        el('td', {}, r.roleName), el('td', {}, r.required ? 'yes' : ''), el('td', {}, (r.filledCommunities || []).join(', ')),
+        el('td', {}, vacant.length ? el('span', { class: 'badge ' + (r.required ? 'stalled' : 'at_risk') }, vacant.join(', ')) : ''),
+        el('td', { class: 'consequence' }, vacant.length && r.consequence ? r.consequence : ''));
+    }));
+  }
+
+  // Staff headcount and Corporate User share per week (oldest first), the trend being the change over 4 weeks.
+  function renderStaffShare(weeks) {
+    const latest = weeks[weeks.length - 1];
+    $('#o-staff-trend').textContent = latest ? '— latest week ' + shareText(latest) : '— no week yet';
+    fill($('#o-staff tbody'), !weeks.length ? emptyRow(5, 'No week yet') : weeks.slice().reverse().map((w) =>
+      el('tr', { data: { week: w.periodStart } }, el('td', {}, w.periodStart), el('td', { class: 'num' }, num(w.staffHeadcount)),
+        el('td', { class: 'num' }, num(w.corporateUsers)), el('td', { class: 'num share' }, pct(w.corporateUserShare)),
+        el('td', { class: 'num trend' }, trendText(w.trend)))));
+    // A line needs two weeks; a single point would stretch the time axis over years.
+    if (state.charts['o-staff-chart']) { state.charts['o-staff-chart'].destroy(); delete state.charts['o-staff-chart']; }
+    $('#o-staff-chart').replaceChildren();
+    if (weeks.length >= 2) {
+      chart('o-staff-chart', 'Corporate User share', [{ label: 'Corporate User share', stroke: '#3b82f6' }],
+        weeks.map((w) => Date.parse(w.periodStart) / 1000), [weeks.map((w) => w.corporateUserShare)],
+        (vals) => vals.map((v) => (100 * v).toFixed(0) + '%'));
+    }
   }
 
   // ---- one community -------------------------------------------------------------------------------
@@ -282,13 +467,13 @@
     const since = (t) => t ? t.slice(0, 16).replace('T', ' ') : '–';
     $('#roles-summary').textContent = roles.roles.length ? '— ' + roles.vacantRequired + ' of ' + roles.requiredRoles +
       ' required roles vacant' : '';
-    $('#role-coverage tbody').innerHTML = roles.roles.map((r) => '<tr data-role="' + esc(r.role) + '" class="' +
-      (r.filled ? 'filled' : 'vacant') + '"><td>' + esc(r.roleName) + '</td><td>' + (r.required ? 'yes' : '') +
-      '</td><td>' + r.holders.map(esc).join(', ') + '</td><td>' + r.activeHolders.map(esc).join(', ') + '</td><td>' +
-      (r.filled ? '<span class="badge healthy">filled</span>' : '<span class="badge ' + (r.required ? 'stalled' : 'at_risk') +
-      '">vacant</span> since ' + since(r.vacantSince) +
-      (r.consequence ? '<div class="consequence muted">' + esc(r.consequence) + '</div>' : '')) + '</td></tr>').join('') ||
-      '<tr><td colspan="5" class="muted">No role register for this community.</td></tr>';
+    fill($('#role-coverage tbody'), !roles.roles.length ? emptyRow(5, 'No role register for this community.') : roles.roles.map((r) =>
+      el('tr', { data: { role: r.role }, class: r.filled ? 'filled' : 'vacant' },
+      el('td', {}, r.roleName), el('td', {}, r.required ? 'yes' : ''), el('td', {}, r.holders.join(', ')),
+      el('td', {}, r.activeHolders.join(', ')),
+      el('td', {}, r.filled ? el('span', { class: 'badge healthy' }, 'filled')
+        : [el('span', { class: 'badge ' + (r.required ? 'stalled' : 'at_risk') }, 'vacant'), ' since ' + since(r.vacantSince),
+          r.consequence ? el('div', { class: 'consequence' }, r.consequence) : null]))));
     const t = roles.training;
     $('#training-summary').textContent = t ? 'Training: ' + t.trainedCorporateUsers + ' of ' + t.corporateUsers +
       ' Corporate Users trained (' + pct(t.trainedShare) + '), ' + t.expiring + ' expiring, ' + t.expired + ' expired' : '';
@@ -330,7 +515,7 @@
       if (state.current !== id) return;
       renderMaturity(cards.scorecards[cards.scorecards.length - 1], health.health[health.health.length - 1]);
     } catch (e) {
-      $('#maturity-table tbody').innerHTML = '<tr><td colspan="4" class="muted">No scorecard yet</td></tr>';
+      fill($('#maturity-table tbody'), emptyRow(5, 'No scorecard yet'));
       $('#radar').innerHTML = '';
     }
   }
@@ -362,37 +547,87 @@
 
   // Scores shown rounded down: a stage-1 score of 24.9999 must not read as the stage-2 floor of 25.
   function renderMaturity(card, health) {
+    // Live updates reload the community often: an unchanged scorecard keeps its table (and a link being clicked).
+    const rendered = JSON.stringify([card, health]);
+    if (rendered === state.maturityRendered) return;
+    state.maturityRendered = rendered;
     $('#radar').innerHTML = radar(card.competencies);
+    const orgLink = $('#c-organisation');
+    orgLink.hidden = !card.organisationId;
+    if (card.organisationId) {
+      orgLink.href = '#/o/' + encodeURIComponent(card.organisationId);
+      orgLink.textContent = '· organisation ' + card.organisationId;
+    }
     const change = (v) => v === null || v === undefined ? '' : (v > 0 ? ' ▲' : v < 0 ? ' ▼' : '');
     $('#maturity-overall').textContent = 'Week of ' + card.periodStart + ': stage ' + card.overallStage + ' ' +
       card.overallStageName + ', score ' + Math.floor(card.overallScore) + change(card.scoreChange) +
       (health ? ' — health ' + health.score.toFixed(0) + ' (' + health.state.toLowerCase().replace('_', ' ') + ')' : '');
-    $('#maturity-table tbody').innerHTML = card.competencies.map((comp) => '<tr data-competency="' + esc(comp.competency) +
-      '"><td>' + esc(comp.name) + '</td><td>' + comp.stage + ' ' + esc(comp.stageName) + '</td><td class="num">' +
-      Math.floor(comp.score) + change(comp.scoreChange) + '</td><td class="muted">' + comp.evidence.map((e) =>
-        esc(e.signal) + ' ' + (e.value === null ? '–' : fmt(e.value, 2)) + ' (' + e.thresholds.join(' / ') + ')').join('; ') +
-      '</td></tr>').join('');
+    fill($('#maturity-table tbody'), card.competencies.map((comp) => el('tr', { data: { competency: comp.competency } },
+      el('td', {}, comp.name), el('td', { class: 'stage' }, stageText(comp.stage, comp.stageName)),
+      el('td', { class: 'num' }, Math.floor(comp.score) + change(comp.scoreChange)),
+      el('td', { class: 'evidence' }, comp.evidence.map(signalEvidence)),
+      el('td', { class: 'missing' }, missingForNextStage(comp)))));
+  }
+
+  // One signal: its value against the thresholds of stages 2, 3 and 4, what it means, and the declarations
+  // its value rests on (kind, subject, who declared it and when, and where it is documented).
+  function signalEvidence(e) {
+    const cmp = e.higherIsBetter ? ' ≥ ' : ' ≤ ';
+    return el('div', { class: 'signal', data: { signal: e.signal, stage: e.stage } },
+      el('strong', {}, e.signal), ' ', el('span', { class: 'value' }, num(e.value)),
+      el('span', { class: 'muted thresholds' }, ' (stage ' + e.thresholds.map((t, i) => (i + 2) + cmp + num(t)).join(', ') +
+        '; at stage ' + e.stage + ')'),
+      e.description ? el('div', { class: 'muted description' }, e.description) : null,
+      (e.declarations || []).length ? el('ul', { class: 'declarations' }, e.declarations.map((d) =>
+        el('li', { class: 'declaration', data: { kind: d.kind } }, d.kind + (d.subject && d.subject !== d.kind ? ' ' + d.subject : ''),
+          ', declared by ', el('span', { class: 'declared-by' }, d.declaredBy), ' on ' + d.declaredOn +
+          (d.validUntil ? ', valid until ' + d.validUntil : '') + ': ', evidenceLink(d.evidence)))) : null);
+  }
+
+  // What holds a competency below its next stage: each signal not yet at that stage's threshold, in words.
+  function missingForNextStage(comp) {
+    if (comp.nextStage === null || comp.nextStage === undefined) {
+      return comp.stage >= 4 ? el('span', { class: 'muted' }, 'Stage 4 reached: nothing missing') : el('span', { class: 'muted' }, '–');
+    }
+    const missing = comp.missing || [];
+    return [el('div', { class: 'next-stage' }, 'For stage ' + stageText(comp.nextStage) + ':'),
+      missing.length ? el('ul', {}, missing.map((m) => el('li', { class: 'missing-item', data: { signal: m.signal } },
+        m.description, el('span', { class: 'muted' }, ' (' + m.signal + ')')))) : el('span', { class: 'muted' }, ' nothing listed')];
   }
 
   // ---- routing and live updates --------------------------------------------------------------------
   function route() {
-    const m = location.hash.match(/^#\/c\/(.+)$/);
-    state.current = m ? decodeURIComponent(m[1]) : null;
-    $('#list-view').hidden = !!state.current;
+    const c = location.hash.match(/^#\/c\/(.+)$/);
+    const o = location.hash.match(/^#\/o\/(.+)$/);
+    state.current = c ? decodeURIComponent(c[1]) : null;
+    state.currentOrganisation = o ? decodeURIComponent(o[1]) : null;
+    $('#list-view').hidden = !!(state.current || state.currentOrganisation);
     $('#community-view').hidden = !state.current;
+    $('#organisation-view').hidden = !state.currentOrganisation;
+    state.maturityRendered = null;
     if (state.current) {
       state.currentSummary = null;
       loadCommunity(state.current);
+    } else if (state.currentOrganisation) {
+      loadOrganisation(state.currentOrganisation);
     } else {
+      renderOrganisations();
       renderList();
+      loadOrganisations();
     }
   }
 
   function onCommunities(doc) {
     state.communities = doc.communities;
     state.unreachable = doc.unreachable || [];
+    // Organisations roll up from the communities: a changed community may change them.
+    if (state.currentOrganisation) {
+      loadOrganisation(state.currentOrganisation);
+      return;
+    }
     if (!state.current) {
       renderList();
+      loadOrganisations();
       return;
     }
     const s = doc.communities.find((c) => c.communityId === state.current);
@@ -428,7 +663,7 @@
   $('#health-filter').addEventListener('change', renderList);
   $('#communities tbody').addEventListener('click', (e) => {
     const tr = e.target.closest('tr[data-id]');
-    if (tr) location.hash = '#/c/' + encodeURIComponent(tr.dataset.id);
+    if (tr && !e.target.closest('a')) location.hash = '#/c/' + encodeURIComponent(tr.dataset.id);
   });
   $('#alerts').addEventListener('click', (e) => {
     const button = e.target.closest('button[data-action]');

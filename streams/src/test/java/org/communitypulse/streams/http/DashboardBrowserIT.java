@@ -42,10 +42,14 @@ class DashboardBrowserIT {
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     @RegisterExtension
-    static final RealPlatform PLATFORM = new RealPlatform(
-            () -> Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-            "Browser test skipped: " + CHROMIUM + " and " + CHROMEDRIVER + " are needed "
-                    + "(apt-get install chromium chromium-driver; .ci/run installs them)");
+    static final RealPlatform PLATFORM = browserPlatform();
+
+    /** The broker and registry, for a test skipped without Debian's chromium and chromium-driver. */
+    static RealPlatform browserPlatform() {
+        return new RealPlatform(() -> Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "Browser test skipped: " + CHROMIUM + " and " + CHROMEDRIVER + " are needed "
+                        + "(apt-get install chromium chromium-driver; .ci/run installs them)");
+    }
 
     @Test
     void shouldShowCommunitiesAndUpdateTheChartsWhenNewEventsArrive(@TempDir Path state, @TempDir Path profile)
@@ -280,7 +284,8 @@ class DashboardBrowserIT {
         return page.findElement(By.id(id)).getText().trim();
     }
 
-    private static void screenshot(ChromeDriver page, String name) throws Exception {
+    /** Saves what the browser shows as {@code target/<name>}, a test artifact. */
+    static void screenshot(ChromeDriver page, String name) throws Exception {
         File shot = page.getScreenshotAs(OutputType.FILE);
         Files.createDirectories(Path.of("target"));
         Files.copy(shot.toPath(), Path.of("target", name), StandardCopyOption.REPLACE_EXISTING);
