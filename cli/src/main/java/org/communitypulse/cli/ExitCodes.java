@@ -23,11 +23,12 @@ public final class ExitCodes {
     static Map<String, String> descriptions() {
         Map<String, String> codes = new LinkedHashMap<>();
         codes.put(String.valueOf(OK), "Done.");
-        codes.put(String.valueOf(REJECTED_ROWS), "Done, but some input was rejected (import, replay: the rows are "
-                + "listed in the summary) or not found (identity show).");
+        codes.put(String.valueOf(REJECTED_ROWS), "Done, but some input was rejected (import, replay, "
+                + "declare --file: the rows are listed in the summary) or not found (identity show).");
         codes.put(String.valueOf(FAILED), "Could not run: Kafka or the registry unreachable, a missing file, or "
                 + "another failure (one line on stderr; the stack trace with PULSE_DEBUG=1).");
-        codes.put(String.valueOf(USAGE), "Usage error: unknown option or subcommand, missing or invalid argument.");
+        codes.put(String.valueOf(USAGE), "Usage error: unknown option or subcommand, missing or invalid "
+                + "argument, a refused declaration (declare).");
         codes.put(STOPPED_BY_SIGNAL, "Stopped by Ctrl-C (SIGINT) or SIGTERM; run, streams, webhooks, poll and "
                 + "alerts deliver stop cleanly first.");
         return codes;

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code pulse} command: a thin entry point; each subcommand delegates to a module's API. */
 @Command(name = "pulse", mixinStandardHelpOptions = true, versionProvider = PulseVersion.class,
         description = "Community health analytics on Kafka Streams.",
-        subcommands = {RunCommand.class, ImportCommand.class, PollCommand.class, GenerateCommand.class,
+        subcommands = {RunCommand.class, ImportCommand.class, DeclareCommand.class, PollCommand.class, GenerateCommand.class,
                 StreamsCommand.class, ReplayCommand.class, WebhooksCommand.class, AlertsCommand.class,
                 IdentityCommand.class, SchemasCommand.class, CompletionCommand.class})
 public final class PulseCommand implements Runnable {

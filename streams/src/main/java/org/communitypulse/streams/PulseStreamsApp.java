@@ -32,9 +32,11 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.HostInfo;
 import org.communitypulse.schemas.TopicPolicy;
 import org.communitypulse.schemas.Topics;
+import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.registry.SchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.alerts.AlertActionPublisher;
+import org.communitypulse.streams.common.TopicPublisher;
 import org.communitypulse.streams.engagement.EngagementTopology;
 import org.communitypulse.streams.http.AccessTokens;
 import org.communitypulse.streams.http.Dashboard;
@@ -77,6 +79,7 @@ public final class PulseStreamsApp implements AutoCloseable {
     private final int httpPort;
     private final Dashboard dashboard;
     private final AlertActionPublisher alertActions;
+    private final TopicPublisher<ActivityEvent> declarations;
     private final HttpSettings httpSettings;
     private final Optional<Path> generatedTokenFile;
     /** This instance's advertised HTTP address (application.server); also a Host name it answers to. */
@@ -111,6 +114,7 @@ public final class PulseStreamsApp implements AutoCloseable {
         if (httpPort == PulseStreamsConfig.HTTP_PORT_DISABLED) {
             this.dashboard = null;
             this.alertActions = null;
+            this.declarations = null;
             this.httpSettings = null;
             this.generatedTokenFile = Optional.empty();
             this.advertised = Optional.empty();
@@ -136,6 +140,9 @@ public final class PulseStreamsApp implements AutoCloseable {
                     config.applicationId() + "-alert-actions");
             this.alertActions = AlertActionPublisher.kafka(topics.alertActions(), producerConfig, Duration.ofSeconds(10));
             dashboard.alertActions(alertActions, java.time.Clock.systemUTC());
+            this.declarations = TopicPublisher.kafka(topics.activity(), new StreamsConfig(props).getProducerConfigs(
+                    config.applicationId() + "-declarations"), Duration.ofSeconds(10));
+            dashboard.declarations(declarations, java.time.Clock.systemUTC());
             httpExtensions.add(dashboard);
         }
     }
@@ -557,6 +564,9 @@ public final class PulseStreamsApp implements AutoCloseable {
         reconciliationGauge.close();
         if (dashboard != null) {
             dashboard.close();
+        }
+        if (declarations != null) {
+            declarations.close();
         }
         if (alertActions != null) {
             alertActions.close();

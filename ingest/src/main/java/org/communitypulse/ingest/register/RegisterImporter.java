@@ -27,16 +27,21 @@ import org.communitypulse.ingest.internals.CsvRows;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.SourcePlatform;
+import org.communitypulse.schemas.declarations.Declaration;
 
 /**
- * Imports an organisation's role register and training records (CSV with a header row, or JSON lines:
- * one object per line with the same names as keys) as ROLE_GRANTED / ROLE_REVOKED / TRAINING_COMPLETED
- * events, so the roles family sees them like connector events. A CSV header decides the kind of file, a JSON
- * object's keys the kind of its line:
+ * Imports an organisation's role register, training records, policy acknowledgements and declared evidence (CSV
+ * with a header row, or JSON lines: one object per line with the same names as keys) as ROLE_GRANTED /
+ * ROLE_REVOKED / TRAINING_COMPLETED / POLICY_ACKNOWLEDGED / EVIDENCE_DECLARED events, so the roles and maturity
+ * families see them like connector events. A CSV header decides the kind of file, a JSON object's keys the kind of
+ * its line:
  * <ul>
  *   <li>register: {@code member, role, granted_at, revoked_at, account} ({@code role} holds a role or a
  *       level; {@code revoked_at} and {@code account} may be empty);</li>
- *   <li>training: {@code member, course, completed_at, score} ({@code score} may be empty).</li>
+ *   <li>training: {@code member, course, completed_at, score} ({@code score} may be empty);</li>
+ *   <li>policy acknowledgements: {@code member, policy, acknowledged_at};</li>
+ *   <li>declarations: {@code declaration, subject, date, evidence, declared_by, valid_until} and the kind's own
+ *       columns ({@link Declaration}; empty cells are ignored), checked by {@link Declaration#of}.</li>
  * </ul>
  * Times are ISO-8601 instants or dates (start of the UTC day). Ids are stable (EventIds over the row's
  * content), so re-importing a register publishes nothing new. Malformed rows are rejected with their
@@ -46,10 +51,16 @@ public final class RegisterImporter {
 
     static final Set<String> REGISTER_COLUMNS = Set.of("member", "role", "granted_at", "revoked_at", "account");
     static final Set<String> TRAINING_COLUMNS = Set.of("member", "course", "completed_at", "score");
+    static final Set<String> ACKNOWLEDGEMENT_COLUMNS = Set.of("member", "policy", "acknowledged_at");
+    /** The day (or instant) a declaration row takes effect. */
+    static final String DATE = "date";
+    static final Set<String> DECLARATION_COLUMNS = Set.of(Declaration.KIND, Declaration.SUBJECT, DATE,
+            Declaration.EVIDENCE, Declaration.DECLARED_BY, Declaration.VALID_UNTIL);
     private static final SourcePlatform SOURCE = SourcePlatform.OTHER;
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final org.communitypulse.ingest.webhook.MemberPseudonymiser members;
+    private final boolean declarationsOnly;
 
     /** Publishes member ids as the register gives them. */
     public RegisterImporter() {
@@ -62,7 +73,17 @@ public final class RegisterImporter {
      * raw Discourse ids with {@code source=discourse} lines up with that person's Discourse events.
      */
     public RegisterImporter(org.communitypulse.ingest.webhook.MemberPseudonymiser members) {
+        this(members, false);
+    }
+
+    private RegisterImporter(org.communitypulse.ingest.webhook.MemberPseudonymiser members, boolean declarationsOnly) {
         this.members = java.util.Objects.requireNonNull(members, "members");
+        this.declarationsOnly = declarationsOnly;
+    }
+
+    /** An importer of declaration rows only ({@code pulse declare --file}): any other row is rejected. */
+    public static RegisterImporter declarations() {
+        return new RegisterImporter(org.communitypulse.ingest.webhook.MemberPseudonymiser.none(), true);
     }
 
     public ImportSummary run(List<Path> files, String communityId, EventSink sink) {
@@ -73,10 +94,19 @@ public final class RegisterImporter {
         long[] rejectedTotal = {0};
         for (Path file : files) {
             String name = file.getFileName().toString();
-            RowHandler handler = (line, row, training) -> {
+            RowHandler handler = (line, row, kind) -> {
                 try {
-                    List<ActivityEvent> events = training ? training(communityId, row) : register(communityId, row);
-                    SourcePlatform source = sourceOf(row);
+                    if (declarationsOnly && kind != RowKind.DECLARATION) {
+                        throw new IllegalArgumentException("not a declaration (columns " + DECLARATION_COLUMNS
+                                + " and the kind's columns)");
+                    }
+                    List<ActivityEvent> events = switch (kind) {
+                        case REGISTER -> register(communityId, row);
+                        case TRAINING -> training(communityId, row);
+                        case ACKNOWLEDGEMENT -> acknowledgement(communityId, row);
+                        case DECLARATION -> declaration(communityId, row);
+                    };
+                    SourcePlatform source = kind == RowKind.DECLARATION ? SOURCE : sourceOf(row);
                     for (ActivityEvent event : events) {
                         event.setActorId(members.apply(source, event.getActorId()));
                         sink.send(event);
@@ -104,9 +134,54 @@ public final class RegisterImporter {
                 rejectedTotal[0], Duration.ofNanos(System.nanoTime() - started));
     }
 
-    /** Receives each readable row with its 1-based line number and whether it is a training record. */
+    /** What a row records. */
+    private enum RowKind {
+        REGISTER, TRAINING, ACKNOWLEDGEMENT, DECLARATION;
+
+        /**
+         * The kind of a row with these columns or keys, if any. A declaration may have a {@code policy} or
+         * {@code course} column of its own, so its column decides first.
+         */
+        static java.util.Optional<RowKind> of(Set<String> columns) {
+            if (columns.contains(Declaration.KIND)) {
+                return java.util.Optional.of(DECLARATION);
+            }
+            if (columns.containsAll(Set.of("member", "course", "completed_at"))) {
+                return java.util.Optional.of(TRAINING);
+            }
+            if (columns.containsAll(Set.of("member", "role", "granted_at"))) {
+                return java.util.Optional.of(REGISTER);
+            }
+            if (columns.containsAll(ACKNOWLEDGEMENT_COLUMNS)) {
+                return java.util.Optional.of(ACKNOWLEDGEMENT);
+            }
+            return java.util.Optional.empty();
+        }
+
+        /** A JSON line's kind by its keys alone, so a line missing a column is rejected for that column. */
+        static java.util.Optional<RowKind> ofKeys(Set<String> keys) {
+            if (keys.contains(Declaration.KIND)) {
+                return java.util.Optional.of(DECLARATION);
+            }
+            if (keys.contains("course")) {
+                return java.util.Optional.of(TRAINING);
+            }
+            if (keys.contains("role")) {
+                return java.util.Optional.of(REGISTER);
+            }
+            return keys.contains("policy") ? java.util.Optional.of(ACKNOWLEDGEMENT) : java.util.Optional.empty();
+        }
+
+        static String expected() {
+            return "a register (" + REGISTER_COLUMNS + "), training records (" + TRAINING_COLUMNS
+                    + "), policy acknowledgements (" + ACKNOWLEDGEMENT_COLUMNS + ") or declarations ("
+                    + DECLARATION_COLUMNS + " and the kind's columns)";
+        }
+    }
+
+    /** Receives each readable row with its 1-based line number and what it records. */
     private interface RowHandler {
-        void row(long line, Map<String, String> row, boolean training);
+        void row(long line, Map<String, String> row, RowKind kind);
 
         /** Receives rows that could not be read at all. */
         interface Rejections {
@@ -137,18 +212,16 @@ public final class RegisterImporter {
             throws IOException {
         try (CsvRows rows = CsvRows.open(file)) {
             Set<String> header = rows.header();
-            boolean training = header.containsAll(Set.of("member", "course", "completed_at"));
-            if (!training && !header.containsAll(Set.of("member", "role", "granted_at"))) {
-                throw new ImportException(name + ": header " + header + " is neither a register ("
-                        + REGISTER_COLUMNS + ") nor training records (" + TRAINING_COLUMNS + ")");
-            }
-            return rows.forEach((line, row) -> handler.row(line, row, training), unreadable::reject);
+            RowKind kind = RowKind.of(header).orElseThrow(() -> new ImportException(name + ": header " + header
+                    + " is none of " + RowKind.expected()));
+            return rows.forEach((line, row) -> handler.row(line, row, kind), unreadable::reject);
         }
     }
 
     /**
      * One JSON object per line with the CSV's column names as keys (strings, numbers or null); each object's
-     * keys decide its kind ({@code course}: training, {@code role}: register), so one file may hold both.
+     * keys decide its kind ({@code declaration}: a declaration, {@code course}: training, {@code role}: register,
+     * {@code policy}: an acknowledgement), so one file may hold them all.
      * Blank lines are skipped. Returns the rows read (blank lines not counted).
      */
     private static long readJsonLines(Path file, RowHandler handler, RowHandler.Rejections unreadable)
@@ -192,13 +265,13 @@ public final class RegisterImporter {
                 }
                 if (problem != null) {
                     unreadable.reject(line, problem);
-                } else if (row.containsKey("course")) {
-                    handler.row(line, row, true);
-                } else if (row.containsKey("role")) {
-                    handler.row(line, row, false);
+                    continue;
+                }
+                java.util.Optional<RowKind> kind = RowKind.ofKeys(row.keySet());
+                if (kind.isPresent()) {
+                    handler.row(line, row, kind.get());
                 } else {
-                    unreadable.reject(line, "neither a register line (" + REGISTER_COLUMNS + ") nor a training record ("
-                            + TRAINING_COLUMNS + ")");
+                    unreadable.reject(line, "none of " + RowKind.expected());
                 }
             }
         }
@@ -266,6 +339,21 @@ public final class RegisterImporter {
         }
         return List.of(event(communityId, "training", member + '|' + course + '|' + completed,
                 EventType.TRAINING_COMPLETED, member, completed, attributes));
+    }
+
+    static List<ActivityEvent> acknowledgement(String communityId, Map<String, String> row) {
+        String member = required(row, "member");
+        String policy = required(row, "policy");
+        Instant acknowledged = time(row, "acknowledged_at");
+        return List.of(event(communityId, "policy-acknowledgement", member + '|' + policy + '|' + acknowledged,
+                EventType.POLICY_ACKNOWLEDGED, member, acknowledged, Map.of("policy", policy)));
+    }
+
+    /** A declaration row: its {@value #DATE} is when it takes effect, every other cell one of its attributes. */
+    static List<ActivityEvent> declaration(String communityId, Map<String, String> row) {
+        Map<String, String> attributes = new LinkedHashMap<>(row);
+        attributes.remove(DATE);
+        return List.of(Declaration.of(communityId, time(row, DATE), attributes).toEvent(SOURCE));
     }
 
     private static ActivityEvent event(String communityId, String kind, String item, EventType type, String member,

@@ -13,6 +13,8 @@ import org.communitypulse.ingest.ImportException;
 import org.communitypulse.ingest.ImportSummary;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.EventType;
+import org.communitypulse.schemas.avro.SourcePlatform;
+import org.communitypulse.schemas.declarations.Declaration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -136,7 +138,7 @@ class RegisterImporterTest {
         assertThat(summary.rejectedRows()).extracting(ImportSummary.RejectedRow::reason).satisfiesExactly(
                 r -> assertThat(r).startsWith("unreadable JSON"),
                 r -> assertThat(r).isEqualTo("not a JSON object"),
-                r -> assertThat(r).startsWith("neither a register line").contains("training record"),
+                r -> assertThat(r).startsWith("none of a register").contains("training records"),
                 r -> assertThat(r).isEqualTo("completed_at 'yesterday' is not an ISO-8601 instant or date"),
                 r -> assertThat(r).isEqualTo("member is not a string or a number"),
                 r -> assertThat(r).isEqualTo("score 'high' is not a number"));
@@ -154,5 +156,70 @@ class RegisterImporterTest {
         assertThat(summary.rejectedTotal()).isZero();
         assertThat(sink.events()).singleElement().satisfies(e -> assertThat(e.getType()).isEqualTo(EventType.ROLE_GRANTED));
         assertThat(RegisterImporter.isJsonLines(write("roles.csv", "member,role,granted_at\n"))).isFalse();
+    }
+
+    @Test
+    void shouldPublishPolicyAcknowledgementsWithThePolicyAttributeAndStableIds() throws IOException {
+        Path csv = write("acks.csv", """
+                member,policy,acknowledged_at
+                ann,community-guidelines,2024-03-01
+                bob,community-guidelines,
+                """);
+        Path jsonl = write("acks.jsonl", """
+                {"member": "ann", "policy": "community-guidelines", "acknowledged_at": "2024-03-01"}
+                """);
+        CollectingEventSink fromCsv = new CollectingEventSink();
+        ImportSummary summary = new RegisterImporter().run(List.of(csv), "acme", fromCsv);
+        CollectingEventSink fromJson = new CollectingEventSink();
+        new RegisterImporter().run(List.of(jsonl), "acme", fromJson);
+
+        assertThat(summary.events(EventType.POLICY_ACKNOWLEDGED)).isEqualTo(1);
+        assertThat(summary.rejectedRows()).extracting(Object::toString)
+                .containsExactly("acks.csv:3: acknowledged_at is empty");
+        assertThat(fromCsv.events()).extracting(e -> e.getType() + " " + e.getActorId() + " " + e.getOccurredAt() + " "
+                + e.getAttributes()).containsExactly("POLICY_ACKNOWLEDGED ann 2024-03-01T00:00:00Z {policy=community-guidelines}");
+        assertThat(fromJson.events()).containsExactlyElementsOf(fromCsv.events());
+    }
+
+    @Test
+    void shouldPublishDeclarationsWithTheirKindsFieldsAndRejectWhatTheParserRefuses() throws IOException {
+        Path csv = write("declarations.csv", """
+                declaration,subject,date,evidence,declared_by,valid_until,signal,target,deadline,policy,amount,course
+                goal,,2024-01-08,https://acme.example/plan,head-of-community,,wau,150,2024-12-31,,,
+                policy,,2024-02-01,doc-17,legal,2025-01-31,,,,community-guidelines,,
+                budget,,2024-01-01,finance-2024,cfo,,,,,,twelve,
+                goal,,2024-01-08,https://acme.example/plan,head-of-community,,wau,150,,,,
+                training-requirement,,,doc-3,ops,,,,,,,licence
+                """);
+        CollectingEventSink first = new CollectingEventSink();
+        ImportSummary summary = new RegisterImporter().run(List.of(csv), "acme", first);
+
+        assertThat(summary.events(EventType.EVIDENCE_DECLARED)).isEqualTo(3);
+        assertThat(summary.rejectedRows()).extracting(Object::toString).containsExactly(
+                "declarations.csv:4: budget: 'amount' is not a number: 'twelve'",
+                "declarations.csv:6: date is empty");
+        assertThat(first.events()).extracting(e -> e.getType() + " " + e.getActorId() + " " + e.getOccurredAt() + " "
+                + e.getSource() + " " + e.getAttributes()).containsExactly(
+                "EVIDENCE_DECLARED null 2024-01-08T00:00:00Z OTHER {deadline=2024-12-31, declaration=goal, "
+                        + "declared_by=head-of-community, evidence=https://acme.example/plan, signal=wau, subject=wau, "
+                        + "target=150}",
+                "EVIDENCE_DECLARED null 2024-02-01T00:00:00Z OTHER {declaration=policy, declared_by=legal, evidence=doc-17, "
+                        + "policy=community-guidelines, subject=community-guidelines, valid_until=2025-01-31}",
+                "EVIDENCE_DECLARED null 2024-01-08T00:00:00Z OTHER {declaration=goal, declared_by=head-of-community, "
+                        + "evidence=https://acme.example/plan, signal=wau, subject=wau, target=150}");
+        assertThat(first.events()).allSatisfy(e -> assertThat(Declaration.parse(e).toEvent(SourcePlatform.OTHER))
+                .isEqualTo(e));
+
+        Path jsonl = write("declarations.jsonl", """
+                {"declaration": "policy", "date": "2024-02-01", "evidence": "doc-17", "declared_by": "legal", "valid_until": "2025-01-31", "policy": "community-guidelines"}
+                {"declaration": "vision", "date": "2024-02-01", "evidence": "doc-17", "declared_by": "legal"}
+                """);
+        CollectingEventSink again = new CollectingEventSink();
+        ImportSummary fromJson = new RegisterImporter().run(List.of(csv, jsonl), "acme", again);
+        assertThat(again.events()).extracting(ActivityEvent::getEventId).containsExactlyElementsOf(
+                java.util.stream.Stream.concat(first.events().stream(), first.events().stream().skip(1).limit(1))
+                        .map(ActivityEvent::getEventId).toList());
+        assertThat(fromJson.rejectedRows()).extracting(Object::toString).contains(
+                "declarations.jsonl:2: unknown declaration 'vision'; one of: " + Declaration.Kind.ids());
     }
 }

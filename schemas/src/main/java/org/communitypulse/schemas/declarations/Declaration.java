@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.communitypulse.schemas.EventIds;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.SourcePlatform;
@@ -33,6 +34,8 @@ public record Declaration(String communityId, Kind kind, String subject, Instant
                           String declaredBy, LocalDate validUntil, boolean withdrawn, Map<String, String> fields) {
 
     public static final String KIND = "declaration";
+    /** The item kind of its stable event id. */
+    public static final String ITEM_KIND = "declaration";
     public static final String SUBJECT = "subject";
     public static final String EVIDENCE = "evidence";
     public static final String DECLARED_BY = "declared_by";
@@ -195,6 +198,16 @@ public record Declaration(String communityId, Kind kind, String subject, Instant
     public String canonical() {
         return communityId + "|" + effectiveAt.toEpochMilli() + "|" + attributes().entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("|"));
+    }
+
+    /**
+     * Its activity event from {@code source}, with the stable id every source gives it ({@link EventIds} with item
+     * kind {@value #ITEM_KIND} and item id {@link #canonical()}).
+     *
+     * @throws IllegalArgumentException when the community id holds a ':' (no stable id can be made)
+     */
+    public ActivityEvent toEvent(SourcePlatform source) {
+        return toEvent(EventIds.of(source, communityId, ITEM_KIND, canonical()), source);
     }
 
     /** Its activity event, with {@code eventId} (see {@link #canonical()}) from {@code source}. */

@@ -44,6 +44,22 @@ class DeclarationTest {
     }
 
     @Test
+    void theSameDeclarationHasTheSameStableIdFromEverySourceOfAttributes() {
+        Map<String, String> reordered = new java.util.TreeMap<>(goal());
+        reordered.put("target", " 150 ");
+        reordered.put("valid_until", "");
+        String id = Declaration.of("acme", MAY_4, goal()).toEvent(SourcePlatform.OTHER).getEventId();
+        assertThat(Declaration.of("acme", MAY_4, reordered).toEvent(SourcePlatform.OTHER).getEventId()).isEqualTo(id);
+        assertThat(id).isEqualTo(org.communitypulse.schemas.EventIds.of(SourcePlatform.OTHER, "acme", "declaration",
+                Declaration.of("acme", MAY_4, goal()).canonical()));
+        Map<String, String> other = goal();
+        other.put("target", "160");
+        assertThat(Declaration.of("acme", MAY_4, other).toEvent(SourcePlatform.OTHER).getEventId()).isNotEqualTo(id);
+        assertThat(Declaration.of("acme", MAY_4.plusSeconds(86_400), goal()).toEvent(SourcePlatform.OTHER)
+                .getEventId()).isNotEqualTo(id);
+    }
+
+    @Test
     void validityRunsFromItsDayToValidUntilInclusive() {
         Map<String, String> a = goal();
         a.put("valid_until", "2026-05-10");

@@ -28,8 +28,11 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
+import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.AlertAction;
+import org.communitypulse.schemas.declarations.Declaration;
 import org.communitypulse.streams.alerts.AlertActionPublisher;
+import org.communitypulse.streams.common.TopicPublisher;
 import org.communitypulse.streams.common.ViewStores;
 import org.communitypulse.streams.engagement.EngagementViews;
 import org.communitypulse.streams.http.AccessTokens.Scope;
@@ -56,6 +59,8 @@ public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
     public static final String BENCHMARK_PATH = "/api/benchmark";
     /** Acknowledge, snooze and unsnooze (POST, admin scope) live under this path. */
     public static final String ALERT_ACTION_PATH = COMMUNITIES_PATH + "/{id}/alerts/{condition}";
+    /** Declared evidence (POST, admin scope): published to the activity topic as EVIDENCE_DECLARED. */
+    public static final String DECLARATIONS_PATH = COMMUNITIES_PATH + "/{id}/declarations";
     /** SSE event carrying the same document as {@value #COMMUNITIES_PATH}. */
     public static final String COMMUNITIES_EVENT = "communities";
     /** {@code ?scope=local}: only this instance's communities (what instances ask each other). */
@@ -82,6 +87,8 @@ public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
     private final LiveUpdates live;
     private AlertActionRequests requests = new AlertActionRequests(Clock.systemUTC());
     private volatile AlertActionPublisher actions;
+    private volatile TopicPublisher<ActivityEvent> declarations;
+    private volatile Clock declarationClock = Clock.systemUTC();
 
     /**
      * @param self this instance's advertised HTTP address ({@code application.server}); empty: answer
@@ -108,6 +115,16 @@ public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
     public Dashboard alertActions(AlertActionPublisher publisher, Clock clock) {
         this.actions = publisher;
         this.requests = new AlertActionRequests(clock);
+        return this;
+    }
+
+    /**
+     * Enables {@code POST .../declarations}, writing the declarations' events to the activity topic through
+     * {@code publisher}; a declaration without a {@code date} takes effect on {@code clock}'s day.
+     */
+    public Dashboard declarations(TopicPublisher<ActivityEvent> publisher, Clock clock) {
+        this.declarations = publisher;
+        this.declarationClock = clock;
         return this;
     }
 
@@ -149,6 +166,8 @@ public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
                 ctx.pathParam("condition"), ctx.queryParam("until"), ctx.queryParam("note"), by)), admin);
         routes.post(ALERT_ACTION_PATH + "/unsnooze", ctx -> act(ctx, by -> requests.unsnooze(ctx.pathParam("id"),
                 ctx.pathParam("condition"), ctx.queryParam("note"), by)), admin);
+        // Declared evidence moves the scorecard: writing it is as privileged as acting on alerts.
+        routes.post(DECLARATIONS_PATH, this::declare, admin);
         routes.get(COMMUNITIES_PATH + "/{id}/roles", ctx -> community(ctx, queries::roles), admin);
         routes.get(COMMUNITIES_PATH + "/{id}/violations", ctx -> community(ctx, queries::openViolations), admin);
         routes.get(COMMUNITIES_PATH + "/{id}/reconciliation", ctx -> community(ctx, queries::reconciliation));
@@ -207,18 +226,49 @@ public final class Dashboard implements Consumer<JavalinConfig>, AutoCloseable {
         }
         // Who acted, as far as the server knows: the scope of the token presented, never the token itself.
         AlertAction action = request.apply("scope:" + AccessControl.scope(ctx).name().toLowerCase(Locale.ROOT));
+        if (recorded(ctx, "alert action", action.getCommunityId().toString(), () -> publisher.publish(action))) {
+            ctx.status(HttpStatus.ACCEPTED).contentType(JSON).result(write(RecordJson.of(action)));
+        }
+    }
+
+    /**
+     * Publishes a declaration (a JSON object of its attributes and {@code date}, checked by {@link Declaration#of})
+     * as an EVIDENCE_DECLARED event with its stable id, so a repeated POST is one event. 202 with the event id;
+     * 400 with the parser's message; 503 when not written.
+     */
+    private void declare(Context ctx) {
+        TopicPublisher<ActivityEvent> publisher = declarations;
+        if (publisher == null) {
+            unavailable(ctx, "declarations are not enabled on this instance");
+            return;
+        }
+        String id = ctx.pathParam("id");
+        ActivityEvent event = DeclarationRequests.event(id, ctx.body(), declarationClock);
+        if (recorded(ctx, "declaration", id, () -> publisher.publish(id, event.getOccurredAt(), event))) {
+            ObjectNode node = json.createObjectNode();
+            node.put("eventId", event.getEventId());
+            ctx.status(HttpStatus.ACCEPTED).contentType(JSON).result(write(node));
+        }
+    }
+
+    /** A write the broker must acknowledge; false after answering 503 when it did not. */
+    private boolean recorded(Context ctx, String what, String community, Publish write) {
         try {
-            publisher.publish(action);
+            write.run();
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             unavailable(ctx, "interrupted; retry");
-            return;
         } catch (Exception e) {
-            LOG.warn("Could not write an alert action for {}: {}", action.getCommunityId(), e.toString());
-            unavailable(ctx, "the action could not be recorded; retry shortly");
-            return;
+            LOG.warn("Could not write an {} for {}: {}", what, community, e.toString());
+            unavailable(ctx, "the " + what + " could not be recorded; retry shortly");
         }
-        ctx.status(HttpStatus.ACCEPTED).contentType(JSON).result(write(RecordJson.of(action)));
+        return false;
+    }
+
+    @FunctionalInterface
+    private interface Publish {
+        void run() throws Exception;
     }
 
     /** Connected live-update clients. */

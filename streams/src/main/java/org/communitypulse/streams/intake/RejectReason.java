@@ -18,5 +18,7 @@ public enum RejectReason {
      * A {@code MEMBER_ERASED} on the activity topic, where any importer or file can write: erasure is accepted only
      * from the erasures control topic, which only operators' tools and the signed Discourse webhook write.
      */
-    ERASURE_NOT_AUTHORISED
+    ERASURE_NOT_AUTHORISED,
+    /** An {@code EVIDENCE_DECLARED} event its {@code Declaration} parser refuses (unknown kind, missing field...). */
+    INVALID_DECLARATION
 }

@@ -10,6 +10,7 @@ import org.communitypulse.schemas.avro.Alert;
 import org.communitypulse.schemas.avro.AlertKey;
 import org.communitypulse.schemas.avro.CohortRetention;
 import org.communitypulse.schemas.avro.CommunityDayKey;
+import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.DailyEngagement;
 import org.communitypulse.schemas.avro.MemberEngagement;
 import org.communitypulse.schemas.avro.MemberKey;
@@ -135,8 +136,9 @@ public final class EngagementProcessor implements Processor<String, Object, Obje
             return;
         }
         ActivityEvent event = (ActivityEvent) record.value();
-        if (IdentityEvents.isIdentityEvent(event.getType())) {
-            // Not activity: a merge dated today must not move the community's latest day or its event counts.
+        if (IdentityEvents.isIdentityEvent(event.getType()) || event.getType() == EventType.EVIDENCE_DECLARED) {
+            // Not activity: a merge or a declared goal dated today must not move the community's latest day or its
+            // event counts; the maturity family reads declarations.
             return;
         }
         folder.fold(event);

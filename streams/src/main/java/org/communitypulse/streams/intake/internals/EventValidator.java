@@ -8,6 +8,8 @@ import java.util.Optional;
 import java.util.Set;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.EventType;
+import org.communitypulse.schemas.declarations.Declaration;
+import org.communitypulse.schemas.declarations.InvalidDeclarationException;
 import org.communitypulse.streams.intake.RejectReason;
 
 /** Checks that an activity event can be counted; pure, so every rule is unit-tested directly. */
@@ -63,6 +65,14 @@ public final class EventValidator {
         if (!event.getCommunityId().equals(key)) {
             return reject(RejectReason.KEY_MISMATCH, "record key '" + key + "' is not the communityId '"
                     + event.getCommunityId() + "' (event " + event.getEventId() + ")");
+        }
+        if (event.getType() == EventType.EVIDENCE_DECLARED) {
+            // Checked here so that every family downstream can read a declaration without guarding against it.
+            try {
+                Declaration.parse(event);
+            } catch (InvalidDeclarationException e) {
+                return reject(RejectReason.INVALID_DECLARATION, e.getMessage() + " (event " + event.getEventId() + ")");
+            }
         }
         return Optional.empty();
     }

@@ -1,16 +1,20 @@
 package org.communitypulse.streams.intake.internals;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.communitypulse.streams.TestEvents.event;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.EventType;
+import org.communitypulse.schemas.declarations.Declaration;
+import org.communitypulse.schemas.declarations.InvalidDeclarationException;
 import org.communitypulse.streams.intake.RejectReason;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -118,6 +122,33 @@ class EventValidatorTest {
             e.setOccurredAt(Instant.EPOCH);
         });
         assertRejected(validator.validate("other", broken), RejectReason.UNKNOWN_EVENT_TYPE, "e1");
+    }
+
+    @Test
+    void shouldAcceptAValidDeclarationWithoutAnActor() {
+        assertThat(validator.validate("bikes", declaration(Map.of("declaration", "policy", "policy",
+                "community-guidelines", "evidence", "https://bikes.example/guidelines", "declared_by", "ops"))))
+                .isEmpty();
+    }
+
+    @Test
+    void shouldRejectADeclarationItsParserRefusesWithTheParsersMessage() {
+        Map<String, String> noEvidence = Map.of("declaration", "goal", "signal", "wau", "target", "40",
+                "declared_by", "ops");
+        String message = assertThrows(InvalidDeclarationException.class,
+                () -> Declaration.of("bikes", YESTERDAY, noEvidence)).getMessage();
+        assertRejected(validator.validate("bikes", declaration(noEvidence)), RejectReason.INVALID_DECLARATION,
+                message);
+        assertRejected(validator.validate("bikes", declaration(Map.of("declaration", "vision", "evidence", "x",
+                "declared_by", "ops"))), RejectReason.INVALID_DECLARATION, "unknown declaration 'vision'");
+        assertRejected(validator.validate("bikes", declaration(Map.of("declaration", "budget", "amount", "lots",
+                "evidence", "x", "declared_by", "ops"))), RejectReason.INVALID_DECLARATION, "'amount' is not a number");
+    }
+
+    private static ActivityEvent declaration(Map<String, String> attributes) {
+        ActivityEvent event = event("d1", "bikes", EventType.EVIDENCE_DECLARED, null, YESTERDAY);
+        event.setAttributes(attributes);
+        return event;
     }
 
     private static void assertRejected(Optional<Rejection> rejection, RejectReason reason, String detailMentions) {

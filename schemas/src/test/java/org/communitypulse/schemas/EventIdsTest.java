@@ -1,4 +1,4 @@
-package org.communitypulse.ingest;
+package org.communitypulse.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
