@@ -25,6 +25,7 @@ import org.communitypulse.schemas.avro.PlatformDayCount;
 import org.communitypulse.schemas.avro.PolicyViolation;
 import org.communitypulse.schemas.avro.Reconciliation;
 import org.communitypulse.schemas.avro.RoleCoverage;
+import org.communitypulse.schemas.avro.StaffShare;
 import org.communitypulse.schemas.avro.TrailingEngagement;
 import org.communitypulse.schemas.avro.TrainingMetrics;
 import org.communitypulse.schemas.avro.ViolationKey;
@@ -60,6 +61,7 @@ public final class Topics {
     private final Topic<IdentitySuggestionKey, IdentitySuggestion> identitySuggestions;
     private final Topic<CommunityDayKey, MaturityScorecard> maturityScorecard;
     private final Topic<CommunityDayKey, CommunityHealth> communityHealth;
+    private final Topic<CommunityDayKey, StaffShare> staffShare;
     private final Topic<CommunityDayKey, PlatformDayCount> platformCounts;
     private final Topic<CommunityDayKey, Reconciliation> reconciliation;
     private final Topic<String, String> webhookDeliveries;
@@ -99,6 +101,8 @@ public final class Topics {
                 serdes.forKey(CommunityDayKey.class), serdes.forValue(MaturityScorecard.class));
         this.communityHealth = new Topic<>(prefix + "community.health",
                 serdes.forKey(CommunityDayKey.class), serdes.forValue(CommunityHealth.class));
+        this.staffShare = new Topic<>(prefix + "staff.share",
+                serdes.forKey(CommunityDayKey.class), serdes.forValue(StaffShare.class));
         this.platformCounts = new Topic<>(prefix + "platform.counts",
                 serdes.forKey(CommunityDayKey.class), serdes.forValue(PlatformDayCount.class));
         this.reconciliation = new Topic<>(prefix + "reconciliation",
@@ -208,6 +212,11 @@ public final class Topics {
         return communityHealth;
     }
 
+    /** Output: declared staff headcount, Corporate Users, their share and its 4-week trend per community and ISO week (compacted). */
+    public Topic<CommunityDayKey, StaffShare> staffShare() {
+        return staffShare;
+    }
+
     /**
      * The metric topics: each holds the latest value per key, so they are compacted. The reconciliation is one
      * (latest per community and day); the platform counts are an input, kept as written.
@@ -215,7 +224,7 @@ public final class Topics {
     public List<String> metricNames() {
         return List.of(dailyEngagement.name(), trailingEngagement.name(), retention.name(), memberLevels.name(),
                 memberRoles.name(), roleCoverage.name(), trainingMetrics.name(), identities.name(),
-                identitySuggestions.name(), maturityScorecard.name(), communityHealth.name(), reconciliation.name());
+                identitySuggestions.name(), maturityScorecard.name(), communityHealth.name(), staffShare.name(), reconciliation.name());
     }
 
     /**
@@ -225,7 +234,7 @@ public final class Topics {
      */
     public List<Topic<?, ?>> metricTopics() {
         return List.of(dailyEngagement, trailingEngagement, retention, memberLevels, alerts, memberRoles, roleCoverage,
-                policyViolations, trainingMetrics, maturityScorecard, communityHealth);
+                policyViolations, trainingMetrics, maturityScorecard, communityHealth, staffShare);
     }
 
     /**
@@ -254,7 +263,7 @@ public final class Topics {
     public List<Topic<?, ?>> all() {
         return List.of(activity, activityDeadLetters, activityLate, erasures, dailyEngagement, trailingEngagement, retention,
                 memberLevels, alerts, alertActions, memberRoles, roleCoverage, policyViolations, trainingMetrics, identities,
-                identitySuggestions, maturityScorecard, communityHealth, platformCounts, reconciliation,
+                identitySuggestions, maturityScorecard, communityHealth, staffShare, platformCounts, reconciliation,
                 webhookDeliveries);
     }
 

@@ -33,6 +33,7 @@ import org.communitypulse.schemas.avro.MaturityScorecard;
 import org.communitypulse.schemas.avro.SignalEvidence;
 import org.communitypulse.schemas.avro.SourcePlatform;
 import org.communitypulse.schemas.avro.TrailingEngagement;
+import org.communitypulse.schemas.declarations.Declaration;
 import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.alerts.AlertSettings;
@@ -93,13 +94,15 @@ class MaturityTopologyTest {
         }
     }
 
-    /** Goals on threads_week: attainment 0.5 (stage 2), 0.8 (stage 3), 1.0 (stage 4); none for stage 1. */
+    /**
+     * The shipped rules with a configured goal for stage-2 (threads_week 40, which its declared goal of 20
+     * replaces) and an organisation holding stage-3 and stage-4; the scripted communities declare their goals.
+     */
     static MaturityRules withGoals() {
         MaturityRules d = MaturityRules.defaults();
         return new MaturityRules(d.stages(), d.competencies(), new MaturityRules.Goals(Map.of(), Map.of(
-                "stage-2", Map.of("threads_week", 20.0),
-                "stage-3", Map.of("threads_week", 12.5),
-                "stage-4", Map.of("threads_week", 11.0))), d.programmedContent(), d.health());
+                "stage-2", Map.of("threads_week", 40.0))), d.programmedContent(), d.health(),
+                Map.of("acme", new MaturityRules.Organisation("Acme", List.of("stage-3", "stage-4"))));
     }
 
     private void emit() {
@@ -149,7 +152,7 @@ class MaturityTopologyTest {
         emit();
         MaturityScorecard card = scorecards.readKeyValuesToMap().get(new CommunityDayKey("stage-3", WEEK));
         Map<String, SignalEvidence> evidence = card.getCompetencies().stream().flatMap(c -> c.getEvidence().stream())
-                .collect(Collectors.toMap(e -> e.getSignal(), e -> e));
+                .collect(Collectors.toMap(e -> e.getSignal(), e -> e, (a, b) -> a));
         // 10 threads in the week, 8 answered within an hour.
         assertThat(evidence.get("responded_within_24h_share").getValue()).isEqualTo(0.8);
         assertThat(evidence.get("responded_within_24h_share").getInputs())
@@ -162,16 +165,21 @@ class MaturityTopologyTest {
         assertThat(evidence.get("team_roles_active_share").getInputs()).containsEntry("teamRolesFilled", 3.0);
         assertThat(evidence.get("required_roles_filled_share").getValue()).isEqualTo(2.0 / 3);
         assertThat(evidence.get("sponsor_active").getValue()).isEqualTo(1.0);
+        // Declared goals: threads_week 10 of 12.5 and responded_within_24h_share 0.8 of 1.0.
         assertThat(evidence.get("goal_attainment").getValue()).isEqualTo(0.8);
         assertThat(evidence.get("goal_attainment").getInputs())
                 .containsEntry("threads_week", 10.0).containsEntry("threads_week.target", 12.5);
+        assertThat(evidence.get("goal_attainment").getDeclarations()).extracting(d -> d.getKind() + ":" + d.getSubject())
+                .containsExactlyInAnyOrder("goal:threads_week", "goal:responded_within_24h_share");
+        assertThat(evidence.get("goal_attainment").getDescription()).contains("declared goals");
+        assertThat(evidence.get("strategy_documented").getDeclarations()).extracting(d -> d.getEvidence())
+                .containsExactly("https://intranet.example/stage-3/strategy");
+        assertThat(card.getOrganisationId()).isEqualTo("acme");
         assertThat(evidence.get("open_violations").getValue()).isEqualTo(2.0);
         assertThat(evidence.get("open_violations").getHigherIsBetter()).isFalse();
         assertThat(evidence.get("programmed_weeks_28d").getValue()).isEqualTo(2.0);
         assertThat(evidence.get("connected_sources_28d").getValue()).isEqualTo(2.0);
-        // Days observed: the window's first day to the community's latest day (the scored Monday, day 21).
-        assertThat(evidence.get("active_day_share_28d").getInputs()).containsEntry("activeDays", 16.0)
-                .containsEntry("days", 22.0);
+        assertThat(evidence.get("tools_in_use").getInputs()).containsEntry("dashboards", 1.0).containsEntry("reviews", 1.0);
 
         // The evidence is the engagement metrics of the period's last day.
         TrailingEngagement sunday = trailing.readKeyValuesToMap().get(new CommunityDayKey("stage-3", card.getPeriodEnd()));
@@ -204,8 +212,11 @@ class MaturityTopologyTest {
         CommunityHealth low = records.get(new CommunityDayKey("stage-1", WEEK));
         assertThat(low.getComponents().stream().filter(c -> c.getName().equals(MaturityRules.COVERAGE))
                 .findFirst().orElseThrow().getScore()).isNull();
-        // (0.3 x 100 engagement + 0.3 x 20 response + 0.2 x 100 peer support) / 0.8; too small to be thriving.
-        assertThat(low.getScore()).isEqualTo(70.0);
+        // No staff known: no peer share (every reply would read as a peer's), so peer support is left out too.
+        assertThat(low.getComponents().stream().filter(c -> c.getName().equals(MaturityRules.PEER_SUPPORT))
+                .findFirst().orElseThrow().getScore()).isNull();
+        // (0.3 x 100 engagement + 0.3 x 20 response) / 0.6; too small to be thriving.
+        assertThat(low.getScore()).isEqualTo(60.0);
         assertThat(low.getState()).isEqualTo(HealthStatus.HEALTHY);
     }
 
@@ -525,13 +536,50 @@ class MaturityTopologyTest {
                     add(EventType.REACTION_ADDED, "fan", at(21, 14), source);
                 }
             }
-            // Incomplete records (no actor) on the scored Monday, to reach the completeness of the stage.
-            double target = new double[] {0.7, 0.9, 0.97, 1.0}[stage - 1];
-            int total = events.size();
-            int missing = (int) Math.ceil(total / target) - total;
-            for (int i = 0; i < missing; i++) {
-                add(EventType.REACTION_ADDED, null, at(21, 15), main);
+            // Votes without a voter, as Stack Exchange publishes them: complete records all the same.
+            add(EventType.REACTION_ADDED, null, at(21, 15), main);
+            declareFor(stage);
+        }
+
+        /** The declarations of each stage, all effective on the window's first day unless said otherwise. */
+        private void declareFor(int stage) {
+            if (stage >= 2) {
+                // Goals: threads_week 10 of 20 (0.5), of 12.5 (0.8), of 11 (0.91); stage 3 and 4 add more.
+                double target = new double[] {0, 20, 12.5, 11}[stage - 1];
+                declare(0, "declaration", "goal", "signal", "threads_week", "target", String.valueOf(target),
+                        "deadline", "2030-06-30");
+                declare(0, "declaration", "policy", "policy", "guidelines");
+                declare(0, "declaration", "dashboard", "name", "weekly community dashboard");
             }
+            if (stage >= 3) {
+                declare(0, "declaration", "goal", "signal", "responded_within_24h_share", "target", "1.0");
+                declare(0, "declaration", "strategy", "title", "Community strategy",
+                        "evidence", "https://intranet.example/" + community + "/strategy");
+                declare(14, "declaration", "metrics-review");
+                declare(0, "declaration", "assessment", "competency", "culture", "stage", String.valueOf(stage),
+                        "method", "survey");
+            }
+            if (stage >= 4) {
+                declare(0, "declaration", "goal", "signal", "wau", "target", "5");
+                declare(0, "declaration", "purpose", "purpose", "Customers help each other",
+                        "channels", "forum,slack");
+                declare(0, "declaration", "budget", "amount", "50000", "currency", "EUR", "period", "year");
+                declare(0, "declaration", "policy", "policy", "moderation");
+                declare(0, "declaration", "dashboard", "name", "executive dashboard");
+                declare(0, "declaration", "metrics-review", "subject", "review-1");
+                declare(7, "declaration", "metrics-review", "subject", "review-2");
+            }
+        }
+
+        private void declare(int day, String... attributes) {
+            Map<String, String> map = new HashMap<>();
+            for (int i = 0; i < attributes.length; i += 2) {
+                map.put(attributes[i], attributes[i + 1]);
+            }
+            map.putIfAbsent("evidence", "https://intranet.example/" + community + "/" + seq);
+            map.putIfAbsent("declared_by", "community-manager");
+            events.add(Declaration.of(community, WINDOW.plusDays(day).atStartOfDay().toInstant(ZoneOffset.UTC), map)
+                    .toEvent(community + "-d" + seq++, SourcePlatform.OTHER));
         }
     }
 }

@@ -18,7 +18,8 @@ import org.communitypulse.streams.common.YamlConfigFiles;
  * signal, thresholds out of order or a negative weight stop the application with a message naming it.
  */
 public record MaturityRules(List<String> stages, List<Competency> competencies, Goals goals,
-                             ProgrammedContent programmedContent, Health health) {
+                             ProgrammedContent programmedContent, Health health,
+                             Map<String, Organisation> organisations) {
 
     /** Value of {@code maturity.config.file} meaning the file shipped with the pipeline. */
     public static final String BUILT_IN = "builtin:maturity.yaml";
@@ -34,9 +35,46 @@ public record MaturityRules(List<String> stages, List<Competency> competencies, 
     public static final String COVERAGE = "coverage";
     public static final List<String> HEALTH_COMPONENTS = List.of(ENGAGEMENT, RESPONSE, PEER_SUPPORT, COVERAGE);
 
+    /** Each signal in words (docs/maturity.md), for the scorecard's evidence and what is missing. */
+    public static final Map<String, String> DESCRIPTIONS = Map.ofEntries(
+            Map.entry("goal_attainment", "attainment of the declared goals at the period end (mean of measured / target)"),
+            Map.entry("goals_declared", "goals with a target declared and valid at the period end"),
+            Map.entry("goals_tracked", "declared goals whose signal is measured at the period end"),
+            Map.entry("strategy_documented", "a documented strategy and a declared purpose with its channel scope"),
+            Map.entry("budget_declared", "a dedicated community budget declared and valid"),
+            Map.entry("policies_published", "policies declared as published and valid"),
+            Map.entry("dashboards_in_use", "metrics dashboards declared in use"),
+            Map.entry("tools_in_use", "metrics dashboards declared in use, plus one when metrics were reviewed in the quarter"),
+            Map.entry("metrics_reviews_90d", "metrics reviews held in the 91 days to the period end"),
+            Map.entry("assessment", "the stage a survey or self-assessment of this competency found"),
+            Map.entry("wau", "members active in the 7 days"),
+            Map.entry("mau", "members active in the 28 days"),
+            Map.entry("stickiness", "weekly over monthly active members"),
+            Map.entry("contributions_28d", "threads and replies in the 28 days"),
+            Map.entry("peer_reply_share_28d", "replies by members who are not staff (28 days); none while no staff is known"),
+            Map.entry("reciprocity_28d", "members who both asked and replied, over members who did either (28 days)"),
+            Map.entry("threads_week", "threads started in the week"),
+            Map.entry("responded_within_24h_share", "threads of the week answered within 24 hours"),
+            Map.entry("responded_within_7d_share", "threads of the week answered within 7 days"),
+            Map.entry("team_roles_active_share", "team roles whose holder was active (beyond the grant) recently"),
+            Map.entry("sponsor_active", "an executive sponsor holds the role and was active (beyond the grant)"),
+            Map.entry("required_roles_filled_share", "required roles with an active holder"),
+            Map.entry("programmed_threads_28d", "programmed threads (AMAs, events, newsletters...) in the 28 days"),
+            Map.entry("programmed_weeks_28d", "weeks of the 4 with at least one programmed thread"),
+            Map.entry("guideline_acknowledged_share", "accountable members (any role, or a level above the lowest) who acknowledged a policy"),
+            Map.entry("trained_share", "Corporate Users with every required training valid"),
+            Map.entry("open_violations", "open policy violations"),
+            Map.entry("open_threads", "threads without a reply"),
+            Map.entry("connected_sources_28d", "platforms that delivered events in the 28 days"),
+            Map.entry("source_freshness_share", "sources of the 28 days that also delivered this week"),
+            Map.entry("active_day_share_28d", "days of the 28 with at least one event"),
+            Map.entry("field_completeness_28d", "events with the fields their type needs (anonymous votes and reactions are complete)"));
+
     private static Map<String, Boolean> signals() {
         Map<String, Boolean> s = new LinkedHashMap<>();
-        for (String higher : List.of("goal_attainment", "wau", "mau", "stickiness", "contributions_28d",
+        for (String higher : List.of("goal_attainment", "goals_declared", "goals_tracked", "strategy_documented",
+                "budget_declared", "policies_published", "dashboards_in_use", "tools_in_use", "metrics_reviews_90d", "assessment",
+                "wau", "mau", "stickiness", "contributions_28d",
                 "peer_reply_share_28d", "reciprocity_28d", "threads_week", "responded_within_24h_share",
                 "responded_within_7d_share", "team_roles_active_share", "sponsor_active",
                 "required_roles_filled_share", "programmed_threads_28d", "programmed_weeks_28d",
@@ -60,7 +98,13 @@ public record MaturityRules(List<String> stages, List<Competency> competencies, 
      * A signal's rule: {@code thresholds} reach stages 2, 3 and 4; {@code worst} scores 0, {@code best} 100.
      * {@code higherIsBetter} null means the catalogue's direction.
      */
-    public record Signal(String signal, List<Double> thresholds, Boolean higherIsBetter, Double worst, Double best) {
+    public record Signal(String signal, List<Double> thresholds, Boolean higherIsBetter, Double worst, Double best,
+                         boolean optional) {
+
+        /** A signal that holds its competency back when it has no value. */
+        public Signal(String signal, List<Double> thresholds, Boolean higherIsBetter, Double worst, Double best) {
+            this(signal, thresholds, higherIsBetter, worst, best, false);
+        }
 
         public Signal {
             signal = signal == null ? null : signal.trim().toLowerCase(Locale.ROOT);
@@ -128,7 +172,27 @@ public record MaturityRules(List<String> stages, List<Competency> competencies, 
         }
     }
 
+    /** An organisation and the communities that belong to it (an organisation declaration overrides). */
+    public record Organisation(String name, List<String> communities) {
+        public Organisation {
+            communities = communities == null ? List.of() : List.copyOf(communities);
+        }
+    }
+
+    /** Without organisations in the configuration. */
+    public MaturityRules(List<String> stages, List<Competency> competencies, Goals goals,
+                         ProgrammedContent programmedContent, Health health) {
+        this(stages, competencies, goals, programmedContent, health, Map.of());
+    }
+
+    /** The organisation {@code community} belongs to in the configuration; null when none. */
+    public String organisationOf(String community) {
+        return organisations.entrySet().stream().filter(e -> e.getValue().communities().contains(community))
+                .map(Map.Entry::getKey).sorted().findFirst().orElse(null);
+    }
+
     public MaturityRules {
+        organisations = organisations == null ? Map.of() : Map.copyOf(organisations);
         stages = stages == null ? List.of() : List.copyOf(stages);
         competencies = competencies == null ? List.of() : List.copyOf(competencies);
         goals = goals == null ? new Goals(Map.of(), Map.of()) : goals;
@@ -195,8 +259,20 @@ public record MaturityRules(List<String> stages, List<Competency> competencies, 
         }
     }
 
+    /** Signals a goal may target: measured from activity, not from declarations. */
+    private static final Set<String> MEASURED_GOALS = Set.of("wau", "mau", "stickiness", "contributions_28d",
+            "peer_reply_share_28d", "reciprocity_28d", "threads_week", "responded_within_24h_share",
+            "responded_within_7d_share", "team_roles_active_share", "required_roles_filled_share",
+            "programmed_threads_28d", "programmed_weeks_28d", "guideline_acknowledged_share", "trained_share",
+            "open_violations", "open_threads", "connected_sources_28d", "active_day_share_28d");
+
+    /** Whether a goal (configured or declared) may target {@code signal}. */
+    public static boolean goalSignal(String signal) {
+        return MEASURED_GOALS.contains(signal);
+    }
+
     private static void checkGoal(String signal, String owner) {
-        if (!SIGNALS.containsKey(signal) || "goal_attainment".equals(signal)) {
+        if (!SIGNALS.containsKey(signal) || !MEASURED_GOALS.contains(signal)) {
             throw new ConfigException("goal '" + signal + "' of " + owner + " is not a measured signal (known: "
                     + SIGNALS.keySet() + ")");
         }

@@ -34,6 +34,7 @@ import org.communitypulse.streams.roles.RolesViews;
  * <ul>
  *   <li>{@code <prefix>maturity.scorecard}: {@code MaturityScorecard}, compacted;</li>
  *   <li>{@code <prefix>community.health}: {@code CommunityHealth}, compacted;</li>
+ *   <li>{@code <prefix>staff.share}: {@code StaffShare}, compacted;</li>
  *   <li>{@code <prefix>alerts} (when built with alert settings): HEALTH_AT_RISK, FIRING and RESOLVED, judged on
  *       completed weeks' health records (see {@code docs/alerts.md}).</li>
  * </ul>
@@ -47,6 +48,11 @@ public final class MaturityTopology {
     public static final String SCORECARD_VIEW_STORE = "maturity-scorecard-view-store";
     /** Latest health record per {@code communityId NUL Monday}, for interactive queries. */
     public static final String HEALTH_VIEW_STORE = "community-health-view-store";
+    /** Accepted declarations (their Avro events) per community, kind, subject, effective instant and event id. */
+    public static final String DECLARATIONS_STORE = "maturity-declarations-store";
+    /** Latest staff share per {@code communityId NUL Monday}: the trend reads the one 4 weeks before. */
+    public static final String STAFF_SHARE_VIEW_STORE = "staff-share-view-store";
+    public static final String STAFF_SHARE_SINK = "staff-share-sink";
     public static final String SCORECARD_SINK = "maturity-scorecard-sink";
     public static final String HEALTH_SINK = "community-health-sink";
     /** HEALTH_AT_RISK lifecycle per community (JSON). */
@@ -72,8 +78,10 @@ public final class MaturityTopology {
                 hooks.gate(), alerting.rejudgeHorizonDays());
         MaturityProcessor.Stores stores = new MaturityProcessor.Stores(STATE_STORE, DIRTY_STORE, SCORECARD_VIEW_STORE,
                 HEALTH_VIEW_STORE, EngagementViews.DAILY.store(), EngagementViews.TRAILING.store(),
-                EngagementViews.PENDING.store(), EngagementViews.THREADS.store(), RolesViews.STATE.store());
-        MaturityProcessor.Children children = new MaturityProcessor.Children(SCORECARD_SINK, HEALTH_SINK);
+                EngagementViews.PENDING.store(), EngagementViews.THREADS.store(), RolesViews.STATE.store(),
+                DECLARATIONS_STORE, STAFF_SHARE_VIEW_STORE);
+        MaturityProcessor.Children children = new MaturityProcessor.Children(SCORECARD_SINK, HEALTH_SINK,
+                STAFF_SHARE_SINK);
         topology.addProcessor(MATURITY, () -> new MaturityProcessor(stores, children, config, roles, interval, hooks.clock(),
                 judging),
                 parent, IdentityTopology.IDENTITY);
@@ -90,11 +98,16 @@ public final class MaturityTopology {
                 Serdes.String(), topics.maturityScorecard().valueSerde()), MATURITY);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HEALTH_VIEW_STORE),
                 Serdes.String(), topics.communityHealth().valueSerde()), MATURITY);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DECLARATIONS_STORE),
+                Serdes.String(), topics.activity().valueSerde()), MATURITY);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STAFF_SHARE_VIEW_STORE),
+                Serdes.String(), topics.staffShare().valueSerde()), MATURITY);
         topology.connectProcessorAndStateStores(MATURITY, EngagementViews.DAILY.store(),
                 EngagementViews.TRAILING.store(), EngagementViews.PENDING.store(), EngagementViews.THREADS.store(),
                 RolesViews.STATE.store());
         addSink(topology, SCORECARD_SINK, topics.maturityScorecard());
         addSink(topology, HEALTH_SINK, topics.communityHealth());
+        addSink(topology, STAFF_SHARE_SINK, topics.staffShare());
         if (judging != null) {
             topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HEALTH_ALERT_STORE),
                     Serdes.String(), Serdes.ByteArray()), MATURITY);

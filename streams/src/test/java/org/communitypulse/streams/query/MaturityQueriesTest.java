@@ -86,7 +86,12 @@ class MaturityQueriesTest {
         assertThat(latest.path("overallStage").asInt()).isEqualTo(3);
         assertThat(latest.path("competencies")).hasSize(8);
         assertThat(latest.path("competencies").get(0).path("evidence").get(0).path("signal").asText())
-                .isEqualTo("goal_attainment");
+                .isEqualTo("goals_declared");
+        // Strategy at stage 3: what stage 4 needs, in words, and the declarations the evidence rests on.
+        JsonNode strategy = latest.path("competencies").get(0);
+        assertThat(strategy.path("nextStage").asInt()).isEqualTo(4);
+        assertThat(strategy.path("missing").get(0).path("description").asText()).contains("for stage 4");
+        assertThat(strategy.path("evidence").get(0).path("declarations")).hasSize(2);
         assertThat(queries.maturity().health("stage-3", null, null).orElseThrow().path("health")).hasSize(4);
         assertThat(queries.maturity().scorecards("nobody", null, null)).isEmpty();
     }

@@ -27,13 +27,19 @@ import org.communitypulse.schemas.avro.CommunityHealth;
 import org.communitypulse.schemas.avro.DailyEngagement;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.MaturityScorecard;
+import org.communitypulse.schemas.avro.StaffShare;
 import org.communitypulse.schemas.avro.ThreadState;
 import org.communitypulse.schemas.avro.TrailingEngagement;
 import org.communitypulse.streams.common.Days;
 import org.communitypulse.streams.common.JsonSerde;
 import org.communitypulse.streams.common.ViewKeys;
 import org.communitypulse.streams.identity.IdentityChange;
+import org.communitypulse.schemas.declarations.Declaration;
+import org.communitypulse.schemas.declarations.InvalidDeclarationException;
 import org.communitypulse.streams.maturity.MaturityRules;
+import org.communitypulse.streams.maturity.ProgrammedContent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.communitypulse.streams.roles.RoleEvents;
 import org.communitypulse.streams.roles.RolesEvaluator;
 import org.communitypulse.streams.roles.RolesModel;
@@ -56,11 +62,11 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     /** Stores this processor owns or reads. */
     public record Stores(String state, String dirty, String scorecardView, String healthView,
                          String engagementDaily, String engagementTrailing, String engagementDirty,
-                         String engagementThreads, String roles) {
+                         String engagementThreads, String roles, String declarations, String staffShareView) {
     }
 
     /** Downstream node names. */
-    public record Children(String scorecard, String health) {
+    public record Children(String scorecard, String health, String staffShare) {
     }
 
     /**
@@ -77,6 +83,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(MaturityProcessor.class);
     private static final char SEP = '\u0000';
     private static final char END = '\u0001';
     /** The value of a presence mark (never changed: stores keep it as is). */
@@ -126,6 +133,9 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     private ReadOnlyKeyValueStore<String, ThreadState> threads;
     private ReadOnlyKeyValueStore<String, RolesState> roles;
     private KeyValueStore<String, byte[]> lifecycles;
+    /** The accepted declarations, as their events: key community, kind, subject, effective instant, event id. */
+    private KeyValueStore<String, ActivityEvent> declarations;
+    private KeyValueStore<String, StaffShare> staffShares;
     private KeyValueStore<String, org.communitypulse.schemas.avro.Alert> alertsView;
 
     public MaturityProcessor(Stores names, Children children, MaturityRules config, RolesModel rolesConfig,
@@ -160,6 +170,8 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         this.engagementDirty = context.getStateStore(names.engagementDirty());
         this.threads = context.getStateStore(names.engagementThreads());
         this.roles = context.getStateStore(names.roles());
+        this.declarations = context.getStateStore(names.declarations());
+        this.staffShares = context.getStateStore(names.staffShareView());
         if (alerting != null) {
             this.lifecycles = context.getStateStore(alerting.lifecycleStore());
             this.alertsView = alerting.viewStore() == null ? null : context.getStateStore(alerting.viewStore());
@@ -190,6 +202,10 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
             return;
         }
         ActivityEvent event = (ActivityEvent) value;
+        if (event.getType() == EventType.EVIDENCE_DECLARED) {
+            declare(event);
+            return;
+        }
         String community = event.getCommunityId();
         long at = event.getOccurredAt().toEpochMilli();
         int day = Days.of(at);
@@ -210,10 +226,14 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         week.sources.add(event.getSource().name());
         boolean post = event.getType() == EventType.THREAD_CREATED || event.getType() == EventType.REPLY_CREATED;
         String actor = event.getActorId() == null || event.getActorId().isBlank() ? null : event.getActorId();
-        if (actor != null && (!post || event.getThreadId() != null)) {
+        // Platforms publish some events without an actor on purpose (Stack Exchange votes): complete as they are.
+        boolean needsActor = post || RoleEvents.isRoleFamily(event.getType())
+                || event.getType() == EventType.MEMBER_JOINED || event.getType() == EventType.MEMBER_LEFT;
+        if ((actor != null || !needsActor) && (!post || event.getThreadId() != null)) {
             week.complete++;
         }
-        if (event.getType() == EventType.THREAD_CREATED && config.programmedContent().matches(event.getAttributes())) {
+        if (ProgrammedContent.isProgrammed(event) || event.getType() == EventType.THREAD_CREATED
+                && config.programmedContent().matches(event.getAttributes())) {
             week.programmed++;
         }
         state.put(weekKey, week);
@@ -239,9 +259,10 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
             } else if (event.getType() == EventType.REPLY_CREATED) {
                 state.put(memberMarkKey(community, 'r', monday, actor), MARK);
             }
+            // A role holder is active only with activity: a grant or a training alone makes nobody active.
             String dayKey = memberDayKey(community, actor, day);
-            byte[] last = (byte[]) state.get(dayKey);
-            if (last == null || ByteBuffer.wrap(last).getLong() < at) {
+            byte[] last = RoleEvents.isActivity(event) ? (byte[]) state.get(dayKey) : null;
+            if (RoleEvents.isActivity(event) && (last == null || ByteBuffer.wrap(last).getLong() < at)) {
                 state.put(dayKey, ByteBuffer.allocate(Long.BYTES).putLong(at).array());
             }
         }
@@ -249,6 +270,43 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         if (from == null || rescoreFrom < from) {
             dirty.put(community, (long) rescoreFrom);
         }
+    }
+
+    /**
+     * Keeps an accepted declaration and marks the community's weeks from the declaration's on as dirty. A
+     * declaration is not activity: no counter, member mark or span moves.
+     */
+    private void declare(ActivityEvent event) {
+        Declaration declaration;
+        try {
+            declaration = Declaration.parse(event);
+        } catch (InvalidDeclarationException e) {
+            // The intake dead-letters invalid declarations; one reaching here was accepted under older rules.
+            LOG.warn("Declaration {} of {} ignored by the maturity scorecard: {}", event.getEventId(),
+                    event.getCommunityId(), e.getMessage());
+            return;
+        }
+        String community = event.getCommunityId();
+        declarations.put(declarationKey(declaration, event.getEventId()), event);
+        int monday = Days.mondayOf(Days.of(declaration.effectiveAt().toEpochMilli()));
+        Long from = dirty.get(community);
+        if (from == null || monday < from) {
+            dirty.put(community, (long) monday);
+        }
+    }
+
+    /** The community's declarations in key order (kind, subject, effective instant, event id). */
+    private DeclaredEvidence declaredEvidence(String community) {
+        List<Declaration> all = new ArrayList<>();
+        try (KeyValueIterator<String, ActivityEvent> it = declarations.range(community + SEP, community + END)) {
+            it.forEachRemaining(kv -> all.add(Declaration.parse(kv.value)));
+        }
+        return new DeclaredEvidence(all);
+    }
+
+    private static String declarationKey(Declaration d, String eventId) {
+        return d.communityId() + SEP + d.kind().id() + SEP + d.subject() + SEP
+                + String.format("%020d", d.effectiveAt().toEpochMilli() - Long.MIN_VALUE / 2) + SEP + eventId;
     }
 
     private void emitAll() {
@@ -332,6 +390,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         int firstDay = Days.of(span.firstAt);
         int latestDay = Days.of(span.latestAt);
         RolesState rolesState = rolesState(community, span);
+        DeclaredEvidence declared = declaredEvidence(community);
         Instant now = Instant.ofEpochMilli(clock.millis());
         int firstMonday = Math.max(fromMonday, Days.mondayOf(firstDay));
         // The askers and repliers of every week any scored week's window reaches, in one range read per kind
@@ -345,13 +404,22 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
             int end = Math.min(monday + 6, latestDay);
             MaturityScorer.Period period = new MaturityScorer.Period(community, LocalDate.ofEpochDay(monday),
                     LocalDate.ofEpochDay(end), latestDay >= monday + 6);
-            Measured measured = measure(community, monday, end, firstDay, span, rolesState, marks);
+            Measured measured = measure(community, monday, end, firstDay, span, rolesState, marks, declared);
             String key = viewKey(community, monday);
             String previousKey = viewKey(community, monday - 7);
+            String organisation = measured.facts.organisationId();
             MaturityScorecard card = scorer.scorecard(period, measured.signals, scorecards.get(previousKey), now);
+            card.setOrganisationId(organisation);
             CommunityHealth health = scorer.health(period, measured.signals, measured.contributions7d,
                     measured.contributions28d, measured.wau, healths.get(previousKey), now);
+            health.setOrganisationId(organisation);
             CommunityDayKey outKey = new CommunityDayKey(community, LocalDate.ofEpochDay(monday));
+            StaffShare share = staffShare(community, monday, organisation, measured, now);
+            StaffShare oldShare = staffShares.get(key);
+            if (oldShare == null || !sameExceptTime(share, oldShare)) {
+                staffShares.put(key, share);
+                context.forward(new Record<>(outKey, share, now.toEpochMilli()), children.staffShare());
+            }
             MaturityScorecard oldCard = scorecards.get(key);
             if (oldCard == null || !sameExceptTime(card, oldCard)) {
                 scorecards.put(key, card);
@@ -392,17 +460,44 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         return copy.equals(old);
     }
 
+    /**
+     * The week's staff share: declared headcount valid at the period end, Corporate Users then, their share, and
+     * the share minus the one 4 weeks before (the earlier weeks are scored first, so their records are stored).
+     */
+    private StaffShare staffShare(String community, int monday, String organisation, Measured measured,
+                                  Instant now) {
+        Integer headcount = measured.facts.headcount();
+        Double share = headcount == null || headcount == 0 ? null
+                : MaturityScorer.round((double) measured.corporateUsers / headcount);
+        StaffShare before = staffShares.get(viewKey(community, monday - 7 * WINDOW_WEEKS));
+        Double trend = share == null || before == null || before.getCorporateUserShare() == null ? null
+                : MaturityScorer.round(share - before.getCorporateUserShare());
+        return StaffShare.newBuilder().setCommunityId(community).setOrganisationId(organisation)
+                .setPeriodStart(LocalDate.ofEpochDay(monday)).setStaffHeadcount(headcount)
+                .setCorporateUsers(measured.corporateUsers).setCorporateUserShare(share).setTrend(trend)
+                .setUpdatedAt(now).build();
+    }
+
+    private static boolean sameExceptTime(StaffShare fresh, StaffShare old) {
+        return StaffShare.newBuilder(fresh).setUpdatedAt(old.getUpdatedAt()).build().equals(old);
+    }
+
     private static boolean sameExceptTime(CommunityHealth fresh, CommunityHealth old) {
         CommunityHealth copy = CommunityHealth.newBuilder(fresh).setUpdatedAt(old.getUpdatedAt()).build();
         return copy.equals(old);
     }
 
-    private record Measured(MaturityScorer.Signals signals, long contributions7d, long contributions28d, long wau) {
+    private record Measured(MaturityScorer.Signals signals, long contributions7d, long contributions28d, long wau,
+                            DeclaredEvidence.Facts facts, int corporateUsers) {
+    }
+
+    /** What the roles state says at the period end beyond the signals. */
+    private record RoleFacts(int corporateUsers, boolean staffKnown) {
     }
 
     /** Every signal of the catalogue for the week starting {@code monday}, read at {@code end}. */
     private Measured measure(String community, int monday, int end, int firstDay, Span span, RolesState rolesState,
-                             Marks marks) {
+                             Marks marks, DeclaredEvidence declared) {
         Map<String, Double> values = new LinkedHashMap<>();
         Map<String, Map<String, Double>> inputs = new LinkedHashMap<>();
         TrailingEngagement t = trailing.get(viewKey(community, end));
@@ -446,10 +541,19 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
                 (double) within7d));
 
         ownSignals(community, monday, end, firstDay, marks, values, inputs);
-        if (rolesState != null) {
-            roleSignals(community, rolesState, Math.min(Days.startMillis(end + 1) - 1, span.latestAt), values, inputs);
+        RoleFacts roleFacts = rolesState == null ? new RoleFacts(0, false)
+                : roleSignals(community, rolesState, Math.min(Days.startMillis(end + 1) - 1, span.latestAt), values,
+                        inputs);
+        if (!roleFacts.staffKnown() && values.containsKey("peer_reply_share_28d")) {
+            // Every reply is a peer's while nobody is known as staff: the share would read 1.0 for want of data.
+            values.put("peer_reply_share_28d", null);
         }
-        return new Measured(new MaturityScorer.Signals(values, inputs), contributions7d, contributions28d, wau);
+        DeclaredEvidence.Facts facts = declared.at(LocalDate.ofEpochDay(end), config.goals().of(community),
+                config.organisationOf(community));
+        values.putAll(facts.values());
+        inputs.putAll(facts.inputs());
+        return new Measured(new MaturityScorer.Signals(values, inputs, facts.declarations(), facts.goals()),
+                contributions7d, contributions28d, wau, facts, roleFacts.corporateUsers());
     }
 
     /** Signals from this processor's own counters over the period's week and the three before it. */
@@ -525,8 +629,8 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     }
 
     /** Leadership, management and governance signals from the roles family's state, evaluated at {@code asOf}. */
-    private void roleSignals(String community, RolesState rolesState, long asOf, Map<String, Double> values,
-                             Map<String, Map<String, Double>> inputs) {
+    private RoleFacts roleSignals(String community, RolesState rolesState, long asOf, Map<String, Double> values,
+                                  Map<String, Map<String, Double>> inputs) {
         rolesState.lastActive.clear();
         for (RolesState.Change c : rolesState.changes) {
             Long last = lastActive(community, c.member(), asOf);
@@ -575,8 +679,11 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         String lowest = rolesConfig.levels().isEmpty() ? null : RolesModel.normalise(rolesConfig.levels().get(0).id());
         int expected = 0;
         int acknowledged = 0;
+        boolean staffKnown = false;
         for (var member : eval.members().values()) {
-            boolean accountable = member.getStaff() || (lowest != null && !lowest.equals(member.getLevel()));
+            staffKnown |= member.getStaff();
+            // Accountable: holders of any role, or of a level above the lowest (Basic).
+            boolean accountable = !member.getRoles().isEmpty() || (lowest != null && !lowest.equals(member.getLevel()));
             if (accountable) {
                 expected++;
                 acknowledged += member.getAcknowledgedPolicies().isEmpty() ? 0 : 1;
@@ -589,6 +696,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         inputs.put("trained_share", Map.of("corporateUsers", (double) eval.training().getCorporateUsers(),
                 "trainedCorporateUsers", (double) eval.training().getTrainedCorporateUsers()));
         values.put("open_violations", (double) eval.violations().size());
+        return new RoleFacts(eval.training().getCorporateUsers(), staffKnown);
     }
 
     /** The member's latest event at or before {@code asOf}, from the per-day marks. */

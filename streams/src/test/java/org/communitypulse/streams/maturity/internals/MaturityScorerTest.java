@@ -24,6 +24,10 @@ class MaturityScorerTest {
     private static final List<String> HEALTH_SIGNALS = List.of("responded_within_24h_share", "peer_reply_share_28d",
             "required_roles_filled_share");
     private static final MaturityRules DEFAULTS = withGoals(MaturityRules.defaults());
+    /** Signals optional in some competency (and the per-competency assessments). */
+    private static final java.util.Set<String> OPTIONAL = DEFAULTS.competencies().stream()
+            .flatMap(c -> c.signals().stream()).filter(MaturityRules.Signal::optional)
+            .map(MaturityRules.Signal::signal).collect(java.util.stream.Collectors.toSet());
     private static final MaturityScorer.Period PERIOD =
             new MaturityScorer.Period("c", LocalDate.parse("2026-01-05"), LocalDate.parse("2026-01-11"), true);
 
@@ -53,6 +57,9 @@ class MaturityScorerTest {
                 values.put(signal, randomValue(random, signal));
             }
         }
+        for (MaturityRules.Competency c : DEFAULTS.competencies()) {
+            values.put(MaturityScorer.ASSESSMENT + "." + c.id(), random.nextInt(3) == 0 ? null : 1.0 + random.nextInt(4));
+        }
         return new MaturityScorer.Signals(values, Map.of());
     }
 
@@ -71,6 +78,9 @@ class MaturityScorerTest {
             double after = Math.max(0, (before == null ? 0 : before) + direction * step);
             if (before != null && direction * after < direction * before) {
                 continue; // clipped at 0: not an improvement
+            }
+            if (before == null && OPTIONAL.contains(signal)) {
+                continue; // optional evidence appearing is new evidence, not an improvement of a value
             }
             MaturityScorer.Signals better = new MaturityScorer.Signals(base.values(), Map.of());
             better.values().put(signal, after);
