@@ -40,7 +40,8 @@ public final class DiscourseItems {
      * One post of a topic, as {@code post_created}: post 1 is the topic ({@code THREAD_CREATED}, same id as
      * {@code topic_created}), others replies; whispers, small actions and private messages are unmapped.
      *
-     * @param topic the topic object ({@code /t/{id}.json}); its category, archetype and id fill what the post lacks
+     * @param topic the topic object ({@code /t/{id}.json}); its category, archetype and id fill what the post lacks,
+     *              its tags go on the opening post
      * @throws MalformedPayloadException when the post lacks what the mapping needs, prefixed with the post id
      */
     public MappingResult post(JsonNode topic, JsonNode post, String communityId) {
@@ -51,6 +52,10 @@ public final class DiscourseItems {
         // The webhook's post carries its topic's category and archetype; the topic JSON holds them once.
         if (!payload.has("category_id") && topic.has("category_id")) {
             payload.set("category_id", topic.get("category_id"));
+        }
+        // Tags live on the topic only; the opening post (the topic's event) carries them as topic_created does.
+        if (!payload.has("tags") && topic.has("tags") && post.path("post_number").asLong() == 1) {
+            payload.set("tags", topic.get("tags"));
         }
         if (!payload.has("topic_archetype") && topic.has("archetype")) {
             payload.set("topic_archetype", topic.get("archetype"));

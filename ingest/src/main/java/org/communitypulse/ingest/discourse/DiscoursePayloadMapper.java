@@ -3,6 +3,7 @@ package org.communitypulse.ingest.discourse;
 import static org.communitypulse.ingest.webhook.internals.Payloads.isoTime;
 import static org.communitypulse.ingest.webhook.internals.Payloads.object;
 import static org.communitypulse.ingest.webhook.internals.Payloads.optLong;
+import static org.communitypulse.ingest.webhook.internals.Payloads.optNames;
 import static org.communitypulse.ingest.webhook.internals.Payloads.optObject;
 import static org.communitypulse.ingest.webhook.internals.Payloads.optText;
 import static org.communitypulse.ingest.webhook.internals.Payloads.text;
@@ -93,21 +94,25 @@ public final class DiscoursePayloadMapper implements PayloadMapper {
         if (event.endsWith("_edited")) {
             attributes.put("edited", "true");
         }
-        JsonNode tags = topic.get("tags");
-        if (tags != null && tags.isArray() && !tags.isEmpty()) {
-            StringBuilder joined = new StringBuilder();
-            for (JsonNode tag : tags) {
-                String name = tag.isTextual() ? tag.asText() : optText(tag, "name");
-                if (name != null) {
-                    joined.append(joined.length() == 0 ? "" : ",").append(name);
-                }
-            }
-            if (joined.length() > 0) {
-                attributes.put("tags", joined.toString());
-            }
-        }
+        placement(topic, attributes);
         return MappingResult.mapped(events.event(community, "topic", id, EventType.THREAD_CREATED, actor, id, null,
                 isoTime(topic, "created_at", receivedAt), optText(topic, "category_id"), attributes));
+    }
+
+    /**
+     * Where a topic sits, for the programmed-content rules (docs/maturity.md): {@code category} is the category's
+     * slug where the payload gives it ({@code category_slug}: post webhooks; the event's channel is always the
+     * category id) and {@code tags} the topic's tags, comma-separated (topic webhooks and the topic JSON).
+     */
+    private static void placement(JsonNode item, Map<String, String> attributes) {
+        putIfPresent(attributes, "category", optText(item, "category_slug"));
+        putIfPresent(attributes, "tags", optNames(item, "tags"));
+    }
+
+    private static void putIfPresent(Map<String, String> attributes, String name, String value) {
+        if (value != null) {
+            attributes.put(name, value);
+        }
     }
 
     private MappingResult post(JsonNode post, String event, String community, Instant receivedAt) {
@@ -128,11 +133,13 @@ public final class DiscoursePayloadMapper implements PayloadMapper {
         }
         if (optLong(post, "post_number", -1) == 1) {
             // The opening post is the topic itself: same id as topic_created.
+            placement(post, attributes);
             return MappingResult.mapped(events.event(community, "topic", topicId, EventType.THREAD_CREATED, actor,
                     topicId, null, at, category, attributes));
         }
         String postId = text(post, "id");
         attributes.put("kind", "reply");
+        putIfPresent(attributes, "category", optText(post, "category_slug"));
         String replyTo = optText(post, "reply_to_post_number");
         if (replyTo != null) {
             attributes.put("reply_to_post_number", replyTo);

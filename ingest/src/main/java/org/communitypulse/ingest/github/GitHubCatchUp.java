@@ -180,7 +180,8 @@ public final class GitHubCatchUp {
                   nodes {
                     number createdAt updatedAt
                     author { ... on User { databaseId login } }
-                    category { isAnswerable }
+                    category { isAnswerable name }
+                    labels(first: 20) { nodes { name } }
                     comments(first: 100) {
                       nodes {
                         databaseId createdAt updatedAt

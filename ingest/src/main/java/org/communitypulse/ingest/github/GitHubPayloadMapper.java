@@ -3,6 +3,7 @@ package org.communitypulse.ingest.github;
 import static org.communitypulse.ingest.webhook.internals.Payloads.flag;
 import static org.communitypulse.ingest.webhook.internals.Payloads.isoTime;
 import static org.communitypulse.ingest.webhook.internals.Payloads.object;
+import static org.communitypulse.ingest.webhook.internals.Payloads.optNames;
 import static org.communitypulse.ingest.webhook.internals.Payloads.optObject;
 import static org.communitypulse.ingest.webhook.internals.Payloads.optText;
 import static org.communitypulse.ingest.webhook.internals.Payloads.text;
@@ -105,12 +106,37 @@ public final class GitHubPayloadMapper implements PayloadMapper {
         return attributes;
     }
 
+    /**
+     * Where a thread is filed, for the programmed-content rules (docs/maturity.md): {@code labels} the names of
+     * the issue's, pull request's or discussion's labels, comma-separated, and {@code discussion_category} a
+     * discussion's category name.
+     */
+    private static Map<String, String> placed(Map<String, String> attributes, JsonNode item) {
+        String labels = optNames(item, "labels");
+        if (labels != null) {
+            attributes.put("labels", labels);
+        }
+        return categorised(attributes, item);
+    }
+
+    /**
+     * A discussion's category name. Discussion comments carry it too: the webhook and the poller's GraphQL
+     * both embed the discussion's category, where the labels of a thread reach only some paths of its replies.
+     */
+    private static Map<String, String> categorised(Map<String, String> attributes, JsonNode item) {
+        String category = optText(optObject(item, "category"), "name");
+        if (category != null) {
+            attributes.put("discussion_category", category);
+        }
+        return attributes;
+    }
+
     private MappingResult thread(JsonNode item, String itemType, Context context) {
         JsonNode repository = repository(context);
         return MappingResult.mapped(events.event(context.community(), "thread", threadItem(repository, item),
                 EventType.THREAD_CREATED, userId(item, "user"), threadId(repository, item), null,
                 isoTime(item, "created_at", context.receivedAt()), text(repository, "full_name"),
-                attributes(context, "item", itemType)));
+                placed(attributes(context, "item", itemType), item)));
     }
 
     private MappingResult issueComment(Context context) {
@@ -162,7 +188,8 @@ public final class GitHubPayloadMapper implements PayloadMapper {
         return MappingResult.mapped(events.event(context.community(), "discussion_comment", text(comment, "id"),
                 EventType.REPLY_CREATED, userId(comment, "user"), thread, parent != null ? parent : thread,
                 isoTime(comment, "created_at", context.receivedAt()), text(repository, "full_name"),
-                attributes(context, "kind", answer ? "answer" : "comment", "item", "discussion")));
+                categorised(attributes(context, "kind", answer ? "answer" : "comment", "item", "discussion"),
+                        discussion)));
     }
 
     private MappingResult answered(Context context) {

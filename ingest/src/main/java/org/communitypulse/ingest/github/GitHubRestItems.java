@@ -91,7 +91,7 @@ public final class GitHubRestItems {
 
     /**
      * A GraphQL {@code Discussion} ({@code number createdAt updatedAt author { ... on User { databaseId login } }
-     * category { isAnswerable }}) in the webhook's shape.
+     * category { isAnswerable name } labels { nodes { name } }}) in the webhook's shape.
      */
     public static ObjectNode discussionFromGraphql(JsonNode node) {
         ObjectNode discussion = NODES.objectNode();
@@ -99,8 +99,16 @@ public final class GitHubRestItems {
         discussion.set("created_at", node.path("createdAt"));
         discussion.set("updated_at", node.path("updatedAt"));
         discussion.set("user", user(node.path("author")));
-        discussion.putObject("category").put("is_answerable", node.path("category").path("isAnswerable")
-                .asBoolean(false));
+        ObjectNode category = discussion.putObject("category");
+        category.put("is_answerable", node.path("category").path("isAnswerable").asBoolean(false));
+        if (node.path("category").path("name").isTextual()) {
+            category.set("name", node.path("category").path("name"));
+        }
+        // GraphQL wraps connections in nodes; the webhook has the label objects themselves.
+        JsonNode labels = node.path("labels").path("nodes");
+        if (labels.isArray()) {
+            discussion.set("labels", labels);
+        }
         return discussion;
     }
 

@@ -44,7 +44,8 @@ import org.communitypulse.ingest.webhook.MemberPseudonymiser;
  * file with Jackson's streaming parser, one message object at a time. Each item is wrapped in the Events API
  * envelope the webhook would have delivered and mapped by {@link SlackPayloadMapper}, so ids agree with webhooks:
  * <ul>
- *   <li>messages and thread replies: {@code message} events, id {@code <channel id>/<ts>};</li>
+ *   <li>messages and thread replies: {@code message} events, id {@code <channel id>/<ts>}, with the folder as
+ *       attribute {@code channel_name};</li>
  *   <li>reactions (listed on each message with their users): {@code reaction_added}, id
  *       {@code <channel>/<ts>/<user>/<reaction>}; the export keeps no reaction time, so the message's is used;</li>
  *   <li>joins ({@code channel_join} messages): {@code member_joined_channel} with envelope id
@@ -109,13 +110,14 @@ public final class SlackExportImporter implements FileImporter {
             if (slash <= 0 || !entry.endsWith(".json") || entry.indexOf('/', slash + 1) >= 0) {
                 return false;
             }
-            String channel = channelIds.get(entry.substring(0, slash));
+            String folder = entry.substring(0, slash);
+            String channel = channelIds.get(folder);
             if (channel == null) {
                 run.summary().skipped("slack:folder not in channels.json");
                 return false;
             }
             second.readArray(parser, entry,
-                    (line, message) -> run.mapRow(entry, line, () -> message(message, channel, communityId)));
+                    (line, message) -> run.mapRow(entry, line, () -> message(message, channel, folder, communityId)));
             return true;
         });
         return run.finish();
@@ -229,7 +231,7 @@ public final class SlackExportImporter implements FileImporter {
         }
     }
 
-    private MappingResult message(JsonNode message, String channel, String communityId) {
+    private MappingResult message(JsonNode message, String channel, String channelName, String communityId) {
         if (!"message".equals(optText(message, "type"))) {
             return MappingResult.unmapped("slack:" + optText(message, "type"));
         }
@@ -247,6 +249,8 @@ public final class SlackExportImporter implements FileImporter {
         JsonNode reactions = event.remove("reactions");
         event.put("channel", channel);
         event.put("channel_type", "channel");
+        // Events API messages name the channel by id only; the export also knows its name, for name-based rules.
+        event.put("channel_name", channelName);
         MappingResult result = mapper.map(null, envelope(event, IMPORT_EVENT_ID, ts), communityId, null);
         if (reactions == null || !reactions.isArray() || reactions.isEmpty()) {
             return result;

@@ -108,6 +108,10 @@ public final class SlackPayloadMapper implements PayloadMapper {
         if (edited) {
             attributes.put("edited", "true");
         }
+        String channelName = optText(event, "channel_name");
+        if (channelName != null) {
+            attributes.put("channel_name", channelName);
+        }
         if (threadTs == null || threadTs.equals(ts)) {
             return MappingResult.mapped(events.event(context.community(), "message", id, EventType.THREAD_CREATED,
                     user, id, null, at, channel, attributes));

@@ -26,8 +26,11 @@ class DiscourseExportImporterTest {
     }
 
     private String webhookId(String event) {
-        return webhook.map(event, WebhookSamples.json("discourse", event), COMMUNITY, Instant.EPOCH).events().get(0)
-                .getEventId();
+        return webhook(event).getEventId();
+    }
+
+    private ActivityEvent webhook(String event) {
+        return webhook.map(event, WebhookSamples.json("discourse", event), COMMUNITY, Instant.EPOCH).events().get(0);
     }
 
     private static List<ActivityEvent> ofType(List<ActivityEvent> events, EventType type) {
@@ -44,11 +47,13 @@ class DiscourseExportImporterTest {
         assertThat(topic.getThreadId()).isEqualTo("1001");
         assertThat(topic.getActorId()).isEqualTo("42");
         assertThat(topic.getChannel()).isEqualTo("5");
+        // Tags live on the topic JSON; its opening post carries them, as topic_created does (same sample topic).
+        assertThat(topic.getAttributes()).containsEntry("tags", "config,howto");
         assertThat(topic.getOccurredAt()).isEqualTo(Instant.parse("2024-05-02T09:15:31.152Z"));
         ActivityEvent reply = ofType(events, EventType.REPLY_CREATED).get(0);
         assertThat(reply.getThreadId()).isEqualTo("1001");
         assertThat(reply.getActorId()).isEqualTo("43");
-        assertThat(reply.getAttributes()).containsEntry("kind", "reply");
+        assertThat(reply.getAttributes()).containsEntry("kind", "reply").doesNotContainKey("tags");
         assertThat(ofType(events, EventType.MEMBER_JOINED)).extracting(ActivityEvent::getActorId)
                 .containsExactly("42", "43", "44");
         assertThat(ofType(events, EventType.ROLE_GRANTED)).extracting(e -> e.getActorId() + ":"
@@ -89,6 +94,8 @@ class DiscourseExportImporterTest {
         importSaved(sink);
         List<ActivityEvent> events = sink.events();
         assertThat(ofType(events, EventType.THREAD_CREATED).get(0).getEventId()).isEqualTo(webhookId("topic_created"));
+        assertThat(ofType(events, EventType.THREAD_CREATED).get(0).getAttributes().get("tags"))
+                .isEqualTo(webhook("topic_created").getAttributes().get("tags"));
         assertThat(ofType(events, EventType.REPLY_CREATED).get(0).getEventId()).isEqualTo(webhookId("post_created"));
         assertThat(ofType(events, EventType.MEMBER_JOINED).get(2).getEventId()).isEqualTo(webhookId("user_created"));
     }

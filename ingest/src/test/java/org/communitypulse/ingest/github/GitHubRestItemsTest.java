@@ -48,6 +48,8 @@ class GitHubRestItemsTest {
         assertThat(polled).isEqualTo(delivered("issues", delivery));
         assertThat(polled.getEventId()).isEqualTo(EventIds.of(SourcePlatform.GITHUB, COMMUNITY, "thread",
                 "186853002#1"));
+        // The labels the programmed-content rules read arrive by both paths.
+        assertThat(polled.getAttributes()).containsEntry("labels", "bug");
     }
 
     @Test
@@ -108,13 +110,17 @@ class GitHubRestItemsTest {
         JsonNode node = GitHubPollFixtures.json("graphql/discussions.json").at("/data/repository/discussions/nodes/0");
         JsonNode created = GitHubPollFixtures.webhook("discussion.created");
         ObjectNode discussion = GitHubRestItems.discussionFromGraphql(node);
-        assertThat(polled(items.discussion(created.get("repository"), discussion, COMMUNITY, POLLED)))
-                .isEqualTo(delivered("discussion", created));
+        ActivityEvent thread = polled(items.discussion(created.get("repository"), discussion, COMMUNITY, POLLED));
+        assertThat(thread).isEqualTo(delivered("discussion", created));
+        assertThat(thread.getAttributes()).containsEntry("discussion_category", "General")
+                .doesNotContainKey("labels");
 
         JsonNode commented = GitHubPollFixtures.webhook("discussion_comment.created");
         JsonNode comment = GitHubRestItems.discussionCommentFromGraphql(node.at("/comments/nodes/0"));
         assertThat(polled(items.discussionComment(commented.get("repository"), discussion, comment, COMMUNITY,
                 POLLED))).isEqualTo(delivered("discussion_comment", commented));
+        assertThat(delivered("discussion_comment", commented).getAttributes())
+                .containsEntry("discussion_category", "General");
     }
 
     /** The other direction: GitHub's documented REST answers, wrapped as their webhook would carry them. */
@@ -128,6 +134,7 @@ class GitHubRestItemsTest {
         assertThat(thread).isEqualTo(delivered("pull_request", pullDelivery));
         assertThat(thread.getEventId()).isEqualTo(EventIds.of(SourcePlatform.GITHUB, COMMUNITY, "thread",
                 "1296269#1347"));
+        assertThat(thread.getAttributes()).containsEntry("labels", "bug");
 
         JsonNode comment = GitHubPollFixtures.rest("issues-comments").get(0);
         ObjectNode commentDelivery = webhook("created", repository);

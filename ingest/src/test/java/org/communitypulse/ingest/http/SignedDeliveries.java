@@ -43,6 +43,11 @@ final class SignedDeliveries implements AutoCloseable {
         client = new WebhookClient(server.port());
     }
 
+    /** Every event published so far, in order. */
+    List<ActivityEvent> events() {
+        return List.copyOf(publisher.events);
+    }
+
     /** What one delivery ended as: its status and the body's status label. */
     record Answer(int status, String label, String reason) {
     }

@@ -54,6 +54,9 @@ class SlackExportImporterTest {
         Map<EventType, List<ActivityEvent>> events = byType(sink.events());
         assertThat(events.get(EventType.THREAD_CREATED)).extracting(ActivityEvent::getThreadId)
                 .containsExactlyInAnyOrder(PARENT, "C999RND999/1355600000.000200");
+        // The export names each channel by its folder: name-based programmed-content rules can match it.
+        assertThat(events.get(EventType.THREAD_CREATED)).extracting(e -> e.getAttributes().get("channel_name"))
+                .containsExactlyInAnyOrder("general", "random");
         ActivityEvent reply = events.get(EventType.REPLY_CREATED).get(0);
         assertThat(reply.getThreadId()).isEqualTo(PARENT);
         assertThat(reply.getActorId()).isEqualTo("U222BBB222");

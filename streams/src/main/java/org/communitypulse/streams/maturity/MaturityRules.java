@@ -142,24 +142,6 @@ public record MaturityRules(List<String> stages, List<Competency> competencies, 
         }
     }
 
-    /** Which THREAD_CREATED events are programmed content. */
-    public record ProgrammedContent(String attribute, List<String> kinds) {
-        public ProgrammedContent {
-            kinds = kinds == null ? List.of() : kinds.stream().map(k -> k.trim().toLowerCase(Locale.ROOT)).toList();
-        }
-
-        public boolean matches(Map<String, String> attributes) {
-            if (attributes == null) {
-                return false;
-            }
-            if (attribute != null && "true".equalsIgnoreCase(String.valueOf(attributes.get(attribute)).trim())) {
-                return true;
-            }
-            String kind = attributes.get("kind");
-            return kind != null && kinds.contains(kind.trim().toLowerCase(Locale.ROOT));
-        }
-    }
-
     /** Health score weights (by component) and state thresholds (scores, 0-100). */
     public record Health(Map<String, Double> weights, double thrivingMinScore, double healthyMinScore,
                          double atRiskMinScore, long thrivingMinWau) {
@@ -196,7 +178,7 @@ public record MaturityRules(List<String> stages, List<Competency> competencies, 
         stages = stages == null ? List.of() : List.copyOf(stages);
         competencies = competencies == null ? List.of() : List.copyOf(competencies);
         goals = goals == null ? new Goals(Map.of(), Map.of()) : goals;
-        programmedContent = programmedContent == null ? new ProgrammedContent(null, List.of()) : programmedContent;
+        programmedContent = programmedContent == null ? ProgrammedContent.none() : programmedContent;
         validate(stages, competencies, goals, health);
     }
 

@@ -53,6 +53,26 @@ public final class Payloads {
         return value.isEmpty() ? null : value;
     }
 
+    /**
+     * The names in the array at {@code field} (strings, or objects with a {@code name}, as Discourse tags and
+     * GitHub labels come), joined by commas in payload order; {@code null} when absent or empty. Entries of other
+     * shapes are skipped: a tag or label is context, never a reason to reject the activity it is on.
+     */
+    public static String optNames(JsonNode parent, String field) {
+        JsonNode array = parent == null ? null : parent.get(field);
+        if (array == null || !array.isArray()) {
+            return null;
+        }
+        StringBuilder joined = new StringBuilder();
+        for (JsonNode entry : array) {
+            String name = entry.isTextual() ? entry.asText() : optText(entry, "name");
+            if (name != null && !name.isBlank()) {
+                joined.append(joined.length() == 0 ? "" : ",").append(name.strip());
+            }
+        }
+        return joined.length() == 0 ? null : joined.toString();
+    }
+
     /** A boolean at {@code field}; absent or non-boolean is {@code false}. */
     public static boolean flag(JsonNode parent, String field) {
         JsonNode node = parent == null ? null : parent.get(field);

@@ -37,7 +37,6 @@ import org.communitypulse.streams.identity.IdentityChange;
 import org.communitypulse.schemas.declarations.Declaration;
 import org.communitypulse.schemas.declarations.InvalidDeclarationException;
 import org.communitypulse.streams.maturity.MaturityRules;
-import org.communitypulse.streams.maturity.ProgrammedContent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.communitypulse.streams.roles.RoleEvents;
@@ -232,8 +231,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         if ((actor != null || !needsActor) && (!post || event.getThreadId() != null)) {
             week.complete++;
         }
-        if (ProgrammedContent.isProgrammed(event) || event.getType() == EventType.THREAD_CREATED
-                && config.programmedContent().matches(event.getAttributes())) {
+        if (config.programmedContent().isProgrammed(event)) {
             week.programmed++;
         }
         state.put(weekKey, week);
