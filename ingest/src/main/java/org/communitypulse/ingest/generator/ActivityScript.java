@@ -32,16 +32,21 @@ import org.communitypulse.schemas.avro.SourcePlatform;
  * @param members     members per community
  * @param seed        the same script and seed give the same events and ids
  * @param staff       members {@code <community>-staff-0 .. staff-(n-1)} who answer as staff and hold roles
+ * @param newcomers   share of the members who join during the window rather than being there from the start (the
+ *                    plain generator: 0.4 a quarter); a steady membership keeps the 28-day signals steady
  * @param phases      settings from a week on; a phase changes only what it names
  */
 public record ActivityScript(List<String> communities, LocalDate start, int weeks, int members, long seed, int staff,
-                             List<Phase> phases) {
+                             double newcomers, List<Phase> phases) {
 
     /** Threads of programmed content cycle through these {@code attributes.kind} values (docs/maturity.md). */
     static final List<String> PROGRAMMED_KINDS = List.of("event", "ama", "newsletter", "webinar");
 
     /** The plain generator's behaviour, which week 1 starts from. */
     static final Settings DEFAULTS = new Settings(0.2, 0.15, 45, 0, List.of(SourcePlatform.GENERATOR));
+
+    /** The plain generator's newcomers over a quarter or more (SimulatedActivity). */
+    static final double DEFAULT_NEWCOMERS = 0.4;
 
     /** Most staff members a script may name: beyond this "staff" is no longer a team. */
     static final int MAX_STAFF = 50;
@@ -77,9 +82,9 @@ public record ActivityScript(List<String> communities, LocalDate start, int week
         communities = List.copyOf(communities);
         phases = phases.stream().sorted(Comparator.comparingInt(Phase::week)).toList();
         if (communities.isEmpty() || start == null || weeks < 1 || members < 2 || staff < 1 || staff > MAX_STAFF
-                || staff >= members) {
+                || staff >= members || !(newcomers >= 0 && newcomers <= 1)) {
             throw new IllegalArgumentException("a script needs communities, a start date, weeks >= 1, members >= 2 "
-                    + "and 1 to " + MAX_STAFF + " staff (fewer than the members)");
+                    + "and 1 to " + MAX_STAFF + " staff (fewer than the members), newcomers in [0, 1]");
         }
         for (Phase p : phases) {
             check(p, weeks);
@@ -154,7 +159,7 @@ public record ActivityScript(List<String> communities, LocalDate start, int week
 
     /** The file's shape; snake_case keys. */
     private record File(List<String> communities, String start, Integer weeks, Integer members, Long seed, Integer staff,
-                        List<RawPhase> phases) {
+                        Double newcomers, List<RawPhase> phases) {
         ActivityScript script() {
             List<Phase> list = new ArrayList<>();
             if (phases != null) {
@@ -163,7 +168,7 @@ public record ActivityScript(List<String> communities, LocalDate start, int week
             return new ActivityScript(communities == null ? List.of() : communities,
                     LocalDate.parse(java.util.Objects.requireNonNull(start, "start is required")),
                     weeks == null ? 52 : weeks, members == null ? 200 : members, seed == null ? 42 : seed,
-                    staff == null ? 3 : staff, list);
+                    staff == null ? 3 : staff, newcomers == null ? DEFAULT_NEWCOMERS : newcomers, list);
         }
     }
 

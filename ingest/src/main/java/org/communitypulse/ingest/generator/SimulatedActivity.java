@@ -196,7 +196,8 @@ public final class SimulatedActivity {
             int m = plan.membersPerCommunity();
             joinDay = new int[m];
             weight = new double[m];
-            double newcomers = NEWCOMER_SHARE_PER_QUARTER * Math.min(1.0, plan.days() / 90.0);
+            double newcomers = script != null ? script.newcomers()
+                    : NEWCOMER_SHARE_PER_QUARTER * Math.min(1.0, plan.days() / 90.0);
             for (int i = 0; i < m; i++) {
                 weight[i] = 1.0 / Math.pow(i + 1, 1.1);
                 // Staff and the core are there from the start; the rest partly arrive later.
