@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
  * twice publishes one event.
  */
 @Command(name = "declare", mixinStandardHelpOptions = true,
-        description = {"Declare evidence activity cannot show (docs/maturity.md, \"Declared evidence\"): one "
+        description = {"Declare evidence activity cannot show (docs/importers.md, \"Declared evidence\"): one "
                 + "declaration from the options, or every declaration row of --file (CSV or JSON lines, as "
                 + "`pulse import register` reads them). Prints the event id of each declaration.",
                 "Kinds: goal, strategy, purpose, budget, policy, assessment, dashboard, metrics-review, headcount, "

@@ -261,8 +261,9 @@ class EngagementTopologyTest {
 
     private static List<ActivityEvent> randomEvents(Random random, int count) {
         String[] communities = {"bikes", "cooking", "chess"};
-        // Identity events are not activity: they have a family of their own (IdentityResolutionTest).
+        // Identity events and declarations are not activity (IdentityResolutionTest, DeclarationsIgnoredTest).
         EventType[] types = Arrays.stream(EventType.values()).filter(t -> t != EventType.UNKNOWN
+                        && t != EventType.EVIDENCE_DECLARED
                         && !org.communitypulse.streams.identity.IdentityEvents.isIdentityEvent(t))
                 .toArray(EventType[]::new);
         Instant start = Instant.parse("2024-05-29T00:00:00Z");

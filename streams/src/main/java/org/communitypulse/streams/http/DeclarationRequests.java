@@ -15,7 +15,7 @@ import org.communitypulse.schemas.declarations.Declaration;
 
 /**
  * Turns a {@code POST .../declarations} body into the declaration's event, or refuses it with a message for a 400:
- * a JSON object whose values are strings or numbers (the attribute names of docs/maturity.md, "Declared evidence")
+ * a JSON object whose values are strings or numbers (the attribute names of docs/importers.md, "Declared evidence")
  * and an optional {@value #DATE} (ISO day it takes effect, default today). {@link Declaration#of} judges the rest.
  */
 final class DeclarationRequests {

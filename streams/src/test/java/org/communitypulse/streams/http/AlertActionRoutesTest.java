@@ -4,12 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -17,12 +12,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.communitypulse.schemas.avro.AlertAction;
 import org.communitypulse.schemas.avro.AlertActionType;
 import org.communitypulse.schemas.avro.AlertCondition;
-import org.communitypulse.streams.alerts.AlertActionPublisher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,47 +28,29 @@ class AlertActionRoutesTest {
     private static final String BASE = Dashboard.COMMUNITIES_PATH + "/bikes/alerts/";
     private static final String ALERT_ID = "bikes/NO_ACTIVITY/2026-12-01";
 
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final List<AlertAction> published = new CopyOnWriteArrayList<>();
+    private final DashboardServer.Broker<AlertAction> broker = new DashboardServer.Broker<>();
+    private final List<AlertAction> published = broker.written;
     private final ObjectMapper json = new ObjectMapper();
-    private volatile boolean brokerDown;
-    private Dashboard dashboard;
-    private PulseHttpServer server;
+    private DashboardServer server;
 
-    private PulseHttpServer start(boolean withPublisher) {
-        HttpSettings settings = TestTokens.settings();
-        dashboard = new Dashboard(null, null, Optional.empty(), settings.tokens(), settings.maxSseClients());
-        if (withPublisher) {
-            AlertActionPublisher publisher = action -> {
-                if (brokerDown) {
-                    throw new java.util.concurrent.TimeoutException("no broker");
-                }
-                published.add(action);
-            };
-            dashboard.alertActions(publisher, Clock.fixed(NOW, ZoneOffset.UTC));
-        }
-        server = PulseHttpServer.builder(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                () -> org.apache.kafka.streams.KafkaStreams.State.RUNNING).extension(dashboard).start(settings);
-        return server;
+    private void start(boolean withPublisher) {
+        server = DashboardServer.start(dashboard -> {
+            if (withPublisher) {
+                dashboard.alertActions(broker::write, Clock.fixed(NOW, ZoneOffset.UTC));
+            }
+        });
     }
 
     @AfterEach
     void close() {
-        if (dashboard != null) {
-            dashboard.close();
-        }
         if (server != null) {
             server.close();
+            server = null;
         }
     }
 
     private HttpResponse<String> post(String pathAndQuery, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + pathAndQuery))
-                .POST(HttpRequest.BodyPublishers.noBody());
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return server.post(pathAndQuery, null, token);
     }
 
     private static String q(String value) {
@@ -150,7 +124,7 @@ class AlertActionRoutesTest {
     @Test
     void shouldAnswer503NotAServerErrorWhenTheActionCannotBeRecorded() throws Exception {
         start(true);
-        brokerDown = true;
+        broker.down = true;
         HttpResponse<String> down = post(BASE + "NO_ACTIVITY/unsnooze", TestTokens.ADMIN);
         assertThat(down.statusCode()).isEqualTo(503);
         assertThat(down.headers().firstValue("Retry-After")).isPresent();

@@ -3,24 +3,16 @@ package org.communitypulse.streams.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.SourcePlatform;
 import org.communitypulse.schemas.declarations.Declaration;
-import org.communitypulse.streams.common.TopicPublisher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,46 +31,30 @@ class DeclarationRoutesTest {
     private record Published(String key, Instant at, ActivityEvent event) {
     }
 
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final List<Published> published = new CopyOnWriteArrayList<>();
+    private final DashboardServer.Broker<Published> broker = new DashboardServer.Broker<>();
+    private final List<Published> published = broker.written;
     private final ObjectMapper json = new ObjectMapper();
-    private volatile boolean brokerDown;
-    private Dashboard dashboard;
-    private PulseHttpServer server;
+    private DashboardServer server;
 
     private void start(boolean withPublisher) {
-        HttpSettings settings = TestTokens.settings();
-        dashboard = new Dashboard(null, null, Optional.empty(), settings.tokens(), settings.maxSseClients());
-        if (withPublisher) {
-            TopicPublisher<ActivityEvent> publisher = (key, at, event) -> {
-                if (brokerDown) {
-                    throw new java.util.concurrent.TimeoutException("no broker");
-                }
-                published.add(new Published(key, at, event));
-            };
-            dashboard.declarations(publisher, Clock.fixed(NOW, ZoneOffset.UTC));
-        }
-        server = PulseHttpServer.builder(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                () -> org.apache.kafka.streams.KafkaStreams.State.RUNNING).extension(dashboard).start(settings);
+        server = DashboardServer.start(dashboard -> {
+            if (withPublisher) {
+                dashboard.declarations((key, at, event) -> broker.write(new Published(key, at, event)),
+                        Clock.fixed(NOW, ZoneOffset.UTC));
+            }
+        });
     }
 
     @AfterEach
     void close() {
-        if (dashboard != null) {
-            dashboard.close();
-        }
         if (server != null) {
             server.close();
+            server = null;
         }
     }
 
     private HttpResponse<String> post(String path, String body, String token) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return server.post(path, body, token);
     }
 
     @Test
@@ -146,7 +122,7 @@ class DeclarationRoutesTest {
     @Test
     void shouldAnswer503WhenTheDeclarationCannotBeWrittenOrDeclarationsAreNotEnabled() throws Exception {
         start(true);
-        brokerDown = true;
+        broker.down = true;
         assertThat(post(PATH, GOAL, TestTokens.ADMIN).statusCode()).isEqualTo(503);
         close();
 
