@@ -67,11 +67,12 @@ class MaturityIT {
                 continue; // before the first contribution: no trailing record to compare with
             }
             String why = "week " + card.path("periodStart").asText();
-            assertThat(evidence.get("peer_reply_share_28d").path("value").isNull())
-                    .as(why).isEqualTo(t.path("peerReplyShare28d").isNull());
-            if (!t.path("peerReplyShare28d").isNull()) {
-                assertThat(evidence.get("peer_reply_share_28d").path("value").asDouble()).as(why)
-                        .isEqualTo(t.path("peerReplyShare28d").asDouble());
+            // Nobody is known as staff in a Stack Exchange dump: no peer share (every reply would read as a peer's).
+            assertThat(evidence.get("peer_reply_share_28d").path("value").isNull()).as(why).isTrue();
+            // Votes carry no voter by design: they are complete records, so the feed reads as nearly complete.
+            JsonNode completeness = evidence.get("field_completeness_28d");
+            if (!completeness.path("value").isNull()) {
+                assertThat(completeness.path("value").asDouble()).as(why).isGreaterThan(0.9);
             }
             assertThat(evidence.get("peer_reply_share_28d").path("inputs").path("replies28d").asLong()).as(why)
                     .isEqualTo(t.path("replies28d").asLong());

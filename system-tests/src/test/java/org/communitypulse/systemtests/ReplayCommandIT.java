@@ -54,7 +54,7 @@ class ReplayCommandIT {
         assertThat(all.stream().map(ReplayCommandIT::topicOf).distinct().toList())
                 .containsExactly("pulse.alerts", "pulse.community.health", "pulse.engagement.daily",
                         "pulse.engagement.retention", "pulse.engagement.trailing", "pulse.maturity.scorecard",
-                        "pulse.members.levels");
+                        "pulse.members.levels", "pulse.staff.share");
         List<String> lines = all.stream().filter(l -> topicOf(l).equals(TOPIC)).toList();
         Map<String, JsonNode> byDay = new TreeMap<>();
         long eventSum = 0;

@@ -92,7 +92,8 @@ final class DeclaredEvidence {
         refs.put("tools_in_use", refs(concat(dashboards, reviews.isEmpty() ? List.of() : List.of(reviews.get(reviews.size() - 1)))));
 
         for (Declaration a : of(inForce, Kind.ASSESSMENT)) {
-            String key = MaturityScorer.ASSESSMENT + "." + a.subject();
+            String competency = a.field("competency") != null ? a.field("competency") : a.subject();
+            String key = MaturityScorer.ASSESSMENT + "." + competency.trim().toLowerCase(java.util.Locale.ROOT);
             Double stage = a.number("stage");
             Double score = a.number("score");
             values.put(key, stage != null ? stage : Math.min(4, 1 + Math.floor(score / 25)));

@@ -656,9 +656,10 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         int teamFilled = 0;
         int required = 0;
         int requiredFilled = 0;
+        long activeSince = asOf - rolesConfig.rules().activeWithin().toMillis();
         for (RolesModel.Role role : rolesConfig.teamRoles()) {
-            var coverage = eval.coverage().get(RolesModel.normalise(role.id()));
-            boolean filled = coverage != null && coverage.getFilled();
+            boolean filled = filledWithActivity(eval.coverage().get(RolesModel.normalise(role.id())),
+                    rolesState.lastActive, activeSince);
             teamFilled += filled ? 1 : 0;
             if (role.required()) {
                 required++;
@@ -672,7 +673,8 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         inputs.put("required_roles_filled_share", Map.of("requiredFilled", (double) requiredFilled, "required",
                 (double) required));
         var sponsor = eval.coverage().get("sponsor");
-        values.put("sponsor_active", sponsor == null ? null : sponsor.getFilled() ? 1.0 : 0.0);
+        values.put("sponsor_active", sponsor == null ? null
+                : filledWithActivity(sponsor, rolesState.lastActive, activeSince) ? 1.0 : 0.0);
 
         String lowest = rolesConfig.levels().isEmpty() ? null : RolesModel.normalise(rolesConfig.levels().get(0).id());
         int expected = 0;
@@ -697,7 +699,17 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         return new RoleFacts(eval.training().getCorporateUsers(), staffKnown);
     }
 
-    /** The member's latest event at or before {@code asOf}, from the per-day marks. */
+    /**
+     * Whether a role has a holder with activity (not the grant: the marks hold activity only) since
+     * {@code activeSince}; the coverage's own active holders are the candidates.
+     */
+    private static boolean filledWithActivity(org.communitypulse.schemas.avro.RoleCoverage coverage,
+                                              Map<String, Long> lastActive, long activeSince) {
+        return coverage != null && coverage.getActiveHolders().stream()
+                .anyMatch(m -> lastActive.getOrDefault(m, Long.MIN_VALUE) >= activeSince);
+    }
+
+    /** The member's latest activity at or before {@code asOf}, from the per-day marks. */
     private Long lastActive(String community, String member, long asOf) {
         String prefix = community + SEP + 'm' + SEP + member + SEP;
         try (KeyValueIterator<String, Object> it = state.reverseRange(prefix,

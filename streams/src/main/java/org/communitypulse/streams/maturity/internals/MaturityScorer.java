@@ -160,14 +160,14 @@ final class MaturityScorer {
     }
 
     /**
-     * The overall stage: the lower median of the competency stages, i.e. the highest stage that at least half of
-     * the competencies have reached. The model describes an organisation by its profile across the competencies;
+     * The overall stage: the lower median of the competency stages, i.e. the highest stage that a majority (more
+     * than half) of the competencies have reached. The model describes an organisation by its profile across the competencies;
      * the stage most of them reach is where it stands, so that one lagging competency does not pull it to
      * Hierarchy nor one leading competency lift it.
      */
     static int overallStage(List<Integer> stages) {
         List<Integer> sorted = stages.stream().sorted(java.util.Comparator.reverseOrder()).toList();
-        return sorted.get((sorted.size() + 1) / 2 - 1);
+        return sorted.get(sorted.size() / 2);
     }
 
     /** The value key of a rule in a competency: an assessment is per competency. */

@@ -144,4 +144,88 @@ class MaturityScorerTest {
         assertThat(MaturityScorer.score(violations, 5.0)).containsExactly(2, 25);
         assertThat(MaturityScorer.score(violations, 0.0)).containsExactly(4, 100);
     }
+
+    @Test
+    void shouldTakeTheStageMostCompetenciesReachWhenPlacingTheOverallStage() {
+        // Lower median: the highest stage a majority (five of eight) of the competencies reach.
+        assertThat(MaturityScorer.overallStage(List.of(1, 2, 2, 2, 2, 3, 3, 4))).isEqualTo(2);
+        assertThat(MaturityScorer.overallStage(List.of(1, 1, 1, 1, 4, 4, 4, 4))).isEqualTo(1);
+        assertThat(MaturityScorer.overallStage(List.of(1, 3, 3, 3, 3, 3, 3, 3))).isEqualTo(3);
+        assertThat(MaturityScorer.overallStage(List.of(4, 4, 4, 4, 4, 4, 4, 4))).isEqualTo(4);
+        assertThat(MaturityScorer.overallStage(List.of(2, 1, 3, 4, 2, 2, 1, 3))).isEqualTo(2);
+        assertThat(MaturityScorer.overallStage(List.of(1, 2, 3))).isEqualTo(2);
+    }
+
+    /** Every signal of every competency at its last threshold: the assessments at 4 too. */
+    private static Map<String, Double> atBest() {
+        Map<String, Double> values = new HashMap<>();
+        for (MaturityRules.Competency c : DEFAULTS.competencies()) {
+            for (MaturityRules.Signal rule : c.signals()) {
+                values.put(MaturityScorer.valueKey(rule, c), rule.thresholds().get(2));
+            }
+        }
+        // Goal attainment and the goal counts come from the goals: three goals met in full.
+        values.put("wau", 50.0);
+        values.put("open_threads", 5.0);
+        values.put("responded_within_24h_share", 0.9);
+        return values;
+    }
+
+    @Test
+    void shouldReachStageFourInEveryCompetencyAndSayWhatIsMissingBelowIt() {
+        MaturityRules rules = new MaturityRules(DEFAULTS.stages(), DEFAULTS.competencies(), new MaturityRules.Goals(
+                Map.of("wau", 50.0, "open_threads", 5.0, "responded_within_24h_share", 0.9), Map.of()),
+                DEFAULTS.programmedContent(), DEFAULTS.health());
+        MaturityScorer scorer = new MaturityScorer(rules);
+        MaturityScorecard best = scorer.scorecard(PERIOD, new MaturityScorer.Signals(atBest(), Map.of()), null,
+                Instant.EPOCH);
+        assertThat(best.getCompetencies()).allSatisfy(c -> {
+            assertThat(c.getStage()).as(c.getCompetency()).isEqualTo(4);
+            assertThat(c.getNextStage()).isNull();
+            assertThat(c.getMissing()).isEmpty();
+        });
+        assertThat(best.getOverallStage()).isEqualTo(4);
+
+        // One signal of each competency a step short of stage 4: stage 3, and that signal is what is missing.
+        for (MaturityRules.Competency c : rules.competencies()) {
+            MaturityRules.Signal rule = c.signals().stream().filter(r -> !r.optional()
+                    && !r.signal().startsWith("goal")).findFirst().orElseThrow();
+            Map<String, Double> values = atBest();
+            double needed = rule.thresholds().get(2);
+            values.put(rule.signal(), rule.higherIsBetter() ? rule.thresholds().get(1) : needed + 1);
+            CompetencyScore score = scorer.scorecard(PERIOD, new MaturityScorer.Signals(values, Map.of()), null,
+                    Instant.EPOCH).getCompetencies().stream().filter(s -> s.getCompetency().equals(c.id()))
+                    .findFirst().orElseThrow();
+            assertThat(score.getStage()).as(c.id()).isEqualTo(3);
+            assertThat(score.getNextStage()).isEqualTo(4);
+            assertThat(score.getMissing()).as(c.id()).singleElement().satisfies(m -> {
+                assertThat(m.getSignal()).isEqualTo(rule.signal());
+                assertThat(m.getNeeded()).isEqualTo(needed);
+                assertThat(m.getDescription()).contains("for stage 4 (Network)");
+            });
+        }
+    }
+
+    @Test
+    void shouldNotHoldACompetencyBackWhenOptionalEvidenceIsAbsent() {
+        MaturityScorer scorer = new MaturityScorer(DEFAULTS);
+        Map<String, Double> values = new HashMap<>();
+        values.put("reciprocity_28d", 0.3);
+        values.put("peer_reply_share_28d", null);
+        CompetencyScore culture = culture(scorer, values);
+        assertThat(culture.getStage()).isEqualTo(4);
+        assertThat(culture.getEvidence()).filteredOn(e -> e.getSignal().equals("peer_reply_share_28d"))
+                .singleElement().satisfies(e -> assertThat(e.getDescription()).endsWith("(optional)"));
+
+        // Present, optional evidence counts like any other: a culture survey at stage 2 holds it at 2.
+        values.put(MaturityScorer.ASSESSMENT + ".culture", 2.0);
+        culture = culture(scorer, values);
+        assertThat(culture.getStage()).isEqualTo(2);
+        assertThat(culture.getMissing()).extracting(m -> m.getSignal()).containsExactly("assessment");
+    }
+
+    private static CompetencyScore culture(MaturityScorer scorer, Map<String, Double> values) {
+        return scorer.scorecard(PERIOD, new MaturityScorer.Signals(values, Map.of()), null, Instant.EPOCH)
+                .getCompetencies().stream().filter(c -> c.getCompetency().equals("culture")).findFirst().orElseThrow();
+    }
 }
