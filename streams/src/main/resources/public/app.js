@@ -286,7 +286,8 @@
       (r.filled ? 'filled' : 'vacant') + '"><td>' + esc(r.roleName) + '</td><td>' + (r.required ? 'yes' : '') +
       '</td><td>' + r.holders.map(esc).join(', ') + '</td><td>' + r.activeHolders.map(esc).join(', ') + '</td><td>' +
       (r.filled ? '<span class="badge healthy">filled</span>' : '<span class="badge ' + (r.required ? 'stalled' : 'at_risk') +
-      '">vacant</span> since ' + since(r.vacantSince)) + '</td></tr>').join('') ||
+      '">vacant</span> since ' + since(r.vacantSince) +
+      (r.consequence ? '<div class="consequence muted">' + esc(r.consequence) + '</div>' : '')) + '</td></tr>').join('') ||
       '<tr><td colspan="5" class="muted">No role register for this community.</td></tr>';
     const t = roles.training;
     $('#training-summary').textContent = t ? 'Training: ' + t.trainedCorporateUsers + ' of ' + t.corporateUsers +

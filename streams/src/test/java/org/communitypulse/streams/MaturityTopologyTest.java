@@ -40,7 +40,6 @@ import org.communitypulse.streams.alerts.AlertSettings;
 import org.communitypulse.streams.engagement.EngagementSettings;
 import org.communitypulse.streams.intake.IntakeSettings;
 import org.communitypulse.streams.maturity.MaturityRules;
-import org.communitypulse.streams.roles.RolesModel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,7 +74,7 @@ class MaturityTopologyTest {
         driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
                 PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)),
                         EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false),
-                        RolesModel.defaults()).withMaturity(config).withHooks(RuntimeHooks.defaults().withClock(CLOCK))), props);
+                        TestRoles.threeRequired()).withMaturity(config).withHooks(RuntimeHooks.defaults().withClock(CLOCK))), props);
         activity = driver.createInputTopic(topics.activity().name(), topics.activity().keySerde().serializer(),
                 topics.activity().valueSerde().serializer());
         scorecards = out(topics.maturityScorecard());

@@ -48,6 +48,8 @@ class RoleAlertConvergenceTest {
             List<ActivityEvent> day = new ArrayList<>();
             day.add(events.event(EventType.THREAD_CREATED, "asker", "t" + d, at(d, 7), Map.of()));
             day.add(events.event(EventType.REPLY_CREATED, "helper", "t" + d, at(d, 7).plusSeconds(600), Map.of()));
+            // The holders act every day: a grant alone makes nobody active.
+            day.addAll(events.active(d, "ann", "bob", "dev", "eve"));
             switch (d) {
                 case 0 -> {
                     day.addAll(events.requiredRoles(0));

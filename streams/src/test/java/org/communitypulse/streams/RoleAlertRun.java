@@ -20,7 +20,6 @@ import org.communitypulse.streams.alerts.AlertSettings;
 import org.communitypulse.streams.engagement.EngagementSettings;
 import org.communitypulse.streams.intake.IntakeSettings;
 import org.communitypulse.streams.roles.RoleAlertSettings;
-import org.communitypulse.streams.roles.RolesModel;
 
 /**
  * The whole pipeline with the role alerts (grace 3 days, violations may stay open 5 days) on the simulated clock of
@@ -39,7 +38,7 @@ final class RoleAlertRun {
     RoleAlertRun(PipelineDriver.Drivers pipelines, AlertSettings settings) {
         PipelineDriver pipeline = pipelines.start((topics, serdes) -> PulseTopology.build(topics, serdes,
                 PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)),
-                        EngagementSettings.defaults(), settings, RolesModel.defaults()).withRoleAlerts(THRESHOLDS)
+                        EngagementSettings.defaults(), settings, TestRoles.threeRequired()).withRoleAlerts(THRESHOLDS)
                         .withHooks(RuntimeHooks.defaults().withClock(CLOCK))),
                 AlertStep.DAY_0.atStartOfDay().toInstant(ZoneOffset.UTC));
         driver = pipeline.driver;
@@ -70,6 +69,18 @@ final class RoleAlertRun {
         /** A role {@code ROLE_GRANTED} or {@code ROLE_REVOKED}. */
         ActivityEvent role(EventType type, String actor, Instant at, String role) {
             return event(type, actor, null, at, Map.of("role", role));
+        }
+
+        /**
+         * A reaction by each of {@code members} on {@code day} at 07:30: their activity that day. A grant alone does
+         * not make its holder active (RoleEvents.isActivity), so holders of these scripts act every day.
+         */
+        List<ActivityEvent> active(int day, String... members) {
+            List<ActivityEvent> out = new java.util.ArrayList<>();
+            for (String member : members) {
+                out.add(event(EventType.REACTION_ADDED, member, "t" + day, at(day, 7).plusSeconds(1_800), Map.of()));
+            }
+            return out;
         }
 
         /** The three required roles granted at {@code day} 09:00: sponsor ann, community manager bob, developer dev. */

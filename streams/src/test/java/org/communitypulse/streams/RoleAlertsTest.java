@@ -47,6 +47,8 @@ class RoleAlertsTest {
             List<ActivityEvent> day = new ArrayList<>();
             day.add(events.event(EventType.THREAD_CREATED, "asker", "t" + d, at(d, 8), Map.of()));
             day.add(events.event(EventType.REPLY_CREATED, "helper", "t" + d, at(d, 8).plusSeconds(600), Map.of()));
+            // The holders act every day: a grant alone makes nobody active.
+            day.addAll(events.active(d, "ann", "bob", "dev", "eve"));
             switch (d) {
                 case 0 -> {
                     day.addAll(events.requiredRoles(0));

@@ -40,7 +40,6 @@ import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.alerts.AlertSettings;
 import org.communitypulse.streams.engagement.EngagementSettings;
 import org.communitypulse.streams.intake.IntakeSettings;
-import org.communitypulse.streams.roles.RolesModel;
 import org.communitypulse.streams.roles.RolesTopology;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -74,7 +73,7 @@ class RolesTopologyTest {
         driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
                 PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)),
                         EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false),
-                        RolesModel.defaults()).withHooks(RuntimeHooks.defaults().withClock(CLOCK))), props);
+                        TestRoles.threeRequired()).withHooks(RuntimeHooks.defaults().withClock(CLOCK))), props);
         activity = driver.createInputTopic(topics.activity().name(), topics.activity().keySerde().serializer(),
                 topics.activity().valueSerde().serializer());
         members = out(topics.memberRoles());
@@ -231,7 +230,9 @@ class RolesTopologyTest {
     @Test
     void shouldMarkRequiredRoleVacantFromWhenItsOnlyHolderWentInactiveWhenTheClockPassesTheWindow() {
         start();
-        pipe(roleEvent("g1", EventType.ROLE_GRANTED, "erin", "2024-01-01T00:00:00Z", "role", "Sponsor"),
+        // erin acts before her grant: the grant alone would leave the role vacant until her first activity.
+        pipe(event("p0", C, EventType.REPLY_CREATED, "erin", Instant.parse("2023-12-31T23:00:00Z")),
+                roleEvent("g1", EventType.ROLE_GRANTED, "erin", "2024-01-01T00:00:00Z", "role", "Sponsor"),
                 event("p1", C, EventType.THREAD_CREATED, "erin", Instant.parse("2024-01-05T00:00:00Z")));
         RoleCoverage sponsor = coverage.readKeyValuesToMap().get(new CommunityRoleKey(C, "sponsor"));
         assertThat(sponsor.getFilled()).isTrue();
@@ -352,6 +353,8 @@ class RolesTopologyTest {
         start();
         pipe(roleEvent("g1", EventType.ROLE_GRANTED, "alice", "2024-01-01T10:00:00Z", "role", "community-manager"),
                 roleEvent("g2", EventType.ROLE_GRANTED, "alice", "2024-01-01T10:00:00Z", "level", "corporate-user"),
+                // alice is active (a grant alone would not make her so): the role is filled until the erasure.
+                event("p1", C, EventType.REPLY_CREATED, "alice", Instant.parse("2024-01-01T11:00:00Z")),
                 roleEvent("t1", EventType.TRAINING_COMPLETED, "alice", "2024-01-02T09:00:00Z",
                         "course", "Social-Media-Guidelines"),
                 roleEvent("g3", EventType.ROLE_GRANTED, "bob", "2024-01-02T10:00:00Z", "level", "corporate-user"));
@@ -387,6 +390,7 @@ class RolesTopologyTest {
 
         // Later role events of the forgotten identity are ignored (counted), a grant to someone else refills.
         pipe(roleEvent("g4", EventType.ROLE_GRANTED, "alice", "2024-01-06T10:00:00Z", "role", "community-manager"),
+                event("p9", C, EventType.REPLY_CREATED, "bob", Instant.parse("2024-01-06T10:30:00Z")),
                 roleEvent("g5", EventType.ROLE_GRANTED, "bob", "2024-01-06T11:00:00Z", "role", "community-manager"));
         assertThat(members.readKeyValuesToList()).extracting(kv -> kv.key.getMemberId().toString())
                 .containsOnly("bob");

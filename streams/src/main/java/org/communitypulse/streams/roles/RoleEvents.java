@@ -1,10 +1,24 @@
 package org.communitypulse.streams.roles;
 
+import java.util.EnumSet;
+import java.util.Set;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.EventType;
 
-/** The event types the roles family keeps in its history (roles, trainings, policies). */
+/**
+ * Which events the roles family keeps in its history (roles, trainings, policies) and which ones are a member's
+ * activity in the community (what makes a role holder active, and what the maturity family counts as activity).
+ */
 public final class RoleEvents {
+
+    /**
+     * Member activity: what a person does in the community. Administrative records (grants, revokes, trainings,
+     * acknowledgements, declarations), identity events and unknown types are not: a register import alone must not
+     * make anyone active.
+     */
+    private static final Set<EventType> ACTIVITY = EnumSet.of(EventType.THREAD_CREATED, EventType.REPLY_CREATED,
+            EventType.REACTION_ADDED, EventType.ANSWER_ACCEPTED, EventType.MODERATION_ACTION,
+            EventType.BADGE_AWARDED, EventType.MEMBER_JOINED);
 
     private RoleEvents() {
     }
@@ -14,17 +28,8 @@ public final class RoleEvents {
                 || type == EventType.TRAINING_COMPLETED || type == EventType.POLICY_ACKNOWLEDGED;
     }
 
-    /**
-     * Whether the event is a member's activity in the community (threads, replies, reactions, accepted answers,
-     * moderation actions, badges, joins): what makes a role holder active. Administrative events (role grants and
-     * revocations, trainings, policy acknowledgements, declarations, identity events) are not: a register import
-     * alone makes nobody active.
-     */
+    /** Whether the event is member activity in its community (docs/roles.md, "Active holders"). */
     public static boolean isActivity(ActivityEvent event) {
-        return switch (event.getType()) {
-            case THREAD_CREATED, REPLY_CREATED, REACTION_ADDED, ANSWER_ACCEPTED, MODERATION_ACTION, BADGE_AWARDED,
-                    MEMBER_JOINED -> true;
-            default -> false;
-        };
+        return event != null && event.getType() != null && ACTIVITY.contains(event.getType());
     }
 }

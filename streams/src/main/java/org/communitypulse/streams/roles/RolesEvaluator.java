@@ -15,9 +15,11 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.communitypulse.schemas.avro.MemberRoles;
+import org.communitypulse.schemas.avro.RequirementShare;
 import org.communitypulse.schemas.avro.RoleCoverage;
 import org.communitypulse.schemas.avro.TrainingMetrics;
 import org.communitypulse.schemas.avro.WeeklyCompletions;
+import org.communitypulse.streams.common.Days;
 
 /**
  * Evaluates a community's roles, training and rules as of one event-time instant, from the whole
@@ -29,6 +31,8 @@ public final class RolesEvaluator {
     public static final String RULE_MANAGER_NOT_CORPORATE = "account-manager-not-corporate-user";
     public static final String RULE_ACCOUNT_WITHOUT_MANAGER = "account-without-manager";
     public static final String RULE_ROLE_VACANT = "required-role-vacant";
+    /** A role holder without a valid completion of a course required of their role (roles.yaml training). */
+    public static final String RULE_ROLE_UNTRAINED = "role-holder-untrained";
 
     public static final String ROLE = "role";
     public static final String LEVEL = "level";
@@ -103,12 +107,66 @@ public final class RolesEvaluator {
         return out;
     }
 
+    /**
+     * The training requirements in force at {@code asOf}: the configuration's ({@link RolesModel#trainingRequirements})
+     * and the declared ones. Declarations of one subject are read in date order (ties by event id, so arrival order
+     * does not matter): each supersedes the one before; a withdrawal or a passed {@code valid_until} ends it. A
+     * requirement declared again without a break keeps the date it first took effect.
+     */
+    public List<RolesModel.Requirement> requirements(RolesState state, long asOf) {
+        List<RolesModel.Requirement> out = new ArrayList<>(config.trainingRequirements());
+        Map<String, List<RolesState.DeclaredRequirement>> bySubject = new TreeMap<>();
+        for (RolesState.DeclaredRequirement d : state.declaredRequirements) {
+            if (d.at() <= asOf) {
+                bySubject.computeIfAbsent(d.subject(), k -> new ArrayList<>()).add(d);
+            }
+        }
+        for (List<RolesState.DeclaredRequirement> chain : bySubject.values()) {
+            chain.sort(Comparator.comparingLong(RolesState.DeclaredRequirement::at)
+                    .thenComparing(RolesState.DeclaredRequirement::eventId));
+            long since = Long.MIN_VALUE;
+            RolesState.DeclaredRequirement current = null;
+            for (RolesState.DeclaredRequirement d : chain) {
+                boolean lapsed = current == null || current.validUntil() != null
+                        && Days.startMillis(current.validUntil().intValue() + 1) <= d.at();
+                if (d.withdrawn()) {
+                    current = null;
+                    continue;
+                }
+                if (lapsed) {
+                    since = d.at();
+                }
+                current = d;
+            }
+            if (current == null) {
+                continue;
+            }
+            long until = current.validUntil() == null ? Long.MAX_VALUE
+                    : Days.startMillis(current.validUntil().intValue() + 1);
+            if (until <= asOf) {
+                continue;
+            }
+            int days = current.validDays() == null ? config.rules().trainingValidDays() : current.validDays();
+            out.add(new RolesModel.Requirement(current.course(), current.appliesTo(), days, null, since, until,
+                    current.eventId()));
+        }
+        return out;
+    }
+
     public Evaluation evaluate(String communityId, RolesState state, long asOf) {
         RolesModel.Rules rules = config.rules();
-        long validity = rules.trainingValidity().toMillis();
         long activeWindow = rules.activeWithin().toMillis();
         List<Holding> holdings = holdings(state.changes, asOf);
         Map<String, Map<String, Long>> trainings = latestCompletions(state.completions, asOf);
+        Map<String, List<RolesState.Completion>> completionsByMember = new HashMap<>();
+        for (RolesState.Completion c : state.completions) {
+            if (c.at() <= asOf) {
+                completionsByMember.computeIfAbsent(c.member(), m -> new ArrayList<>()).add(c);
+            }
+        }
+        List<RolesModel.Requirement> requirements = requirements(state, asOf);
+        Map<String, int[]> shares = new TreeMap<>();
+        requirements.forEach(r -> shares.putIfAbsent(r.course() + '\u0000' + r.appliesTo(), new int[2]));
 
         Set<String> memberIds = new TreeSet<>();
         holdings.forEach(h -> memberIds.add(h.member()));
@@ -148,20 +206,33 @@ public final class RolesEvaluator {
                     }
                 }
             }
+            List<RolesState.Completion> ownCompletions = completionsByMember.getOrDefault(member, List.of());
             Map<String, Long> ownTrainings = trainings.getOrDefault(member, Map.of());
             Set<String> valid = new TreeSet<>();
+            Map<String, Double> scores = new TreeMap<>();
             ownTrainings.forEach((course, at) -> {
-                if (at + validity > asOf) {
+                RolesState.Completion latest = latestAccepted(ownCompletions, course, null, asOf);
+                if (latest != null && latest.score() != null) {
+                    scores.put(course, latest.score());
+                }
+                RolesState.Completion counted = latestAccepted(ownCompletions, course, config.minScore(course), asOf);
+                if (counted != null && counted.at() + config.courseValidity(course) > asOf) {
                     valid.add(course);
                 }
             });
+            Violation levelGap = untrained(RULE_UNTRAINED, member, own, requirements, ownCompletions, asOf, false,
+                    shares);
+            Violation roleGap = untrained(RULE_ROLE_UNTRAINED, member, own, requirements, ownCompletions, asOf, true,
+                    shares);
             if (corporateSince != Long.MAX_VALUE) {
                 corporateUsers++;
-                Violation untrained = untrained(communityId, member, corporateSince, ownTrainings, validity, asOf);
-                if (untrained == null) {
+                if (levelGap == null) {
                     trained++;
-                } else {
-                    violations.put(untrained.key(), untrained);
+                }
+            }
+            for (Violation gap : new Violation[] {levelGap, roleGap}) {
+                if (gap != null) {
+                    violations.put(gap.key(), gap);
                 }
             }
             Violation notCorporate = managerNotCorporate(member, own);
@@ -170,7 +241,8 @@ public final class RolesEvaluator {
             }
             members.put(member, MemberRoles.newBuilder().setCommunityId(communityId).setMemberId(member)
                     .setRoles(new ArrayList<>(roles)).setLevel(level).setAccounts(new ArrayList<>(accounts))
-                    .setValidTrainings(new ArrayList<>(valid)).setStaff(!roles.isEmpty())
+                    .setValidTrainings(new ArrayList<>(valid)).setTrainingScores(new LinkedHashMap<>(scores))
+                    .setStaff(!roles.isEmpty())
                     .setAcknowledgedPolicies(new ArrayList<>(
                             state.acknowledgements.getOrDefault(member, Map.of()).keySet()))
                     .setAsOf(Instant.ofEpochMilli(asOf)).build());
@@ -182,37 +254,116 @@ public final class RolesEvaluator {
             Map<String, String> evidence = new LinkedHashMap<>();
             evidence.put("holders", String.join(",", c.getHolders()));
             evidence.put("activeWithinDays", Integer.toString(rules.activeWithinDays()));
+            if (c.getConsequence() != null) {
+                evidence.put("consequence", c.getConsequence());
+            }
             Violation v = new Violation(RULE_ROLE_VACANT, "role", c.getRole(), c.getVacantSince().toEpochMilli(),
                     evidence);
             violations.put(v.key(), v);
         });
-        TrainingMetrics training = training(communityId, state, trainings, asOf, validity, corporateUsers, trained);
+        TrainingMetrics training = training(communityId, state, trainings, asOf, corporateUsers, trained, shares);
         return new Evaluation(asOf, members, coverage, violations, training);
     }
 
-    private Violation untrained(String communityId, String member, long corporateSince, Map<String, Long> trainings,
-                                long validity, long asOf) {
-        long openedAt = Long.MAX_VALUE;
-        Map<String, String> evidence = new LinkedHashMap<>();
-        evidence.put("corporateUserSince", Instant.ofEpochMilli(corporateSince).toString());
-        List<String> missing = new ArrayList<>();
-        for (String course : config.rules().requiredTraining()) {
-            Long completed = trainings.get(course);
-            if (completed != null && completed + validity > asOf) {
+    /** The member's latest completion of {@code course} at or before {@code asOf} scoring at least {@code minScore}. */
+    private static RolesState.Completion latestAccepted(List<RolesState.Completion> completions, String course,
+                                                        Double minScore, long asOf) {
+        RolesState.Completion best = null;
+        for (RolesState.Completion c : completions) {
+            if (!c.course().equals(course) || c.at() > asOf
+                    || minScore != null && (c.score() == null || c.score() < minScore)) {
                 continue;
             }
-            missing.add(course);
-            // Broken since the later of becoming a Corporate User and the course's expiry.
-            long since = completed == null ? corporateSince : Math.max(corporateSince, completed + validity);
-            evidence.put(course, completed == null ? "never completed"
-                    : "expired " + Instant.ofEpochMilli(completed + validity));
-            openedAt = Math.min(openedAt, since);
+            if (best == null || c.at() > best.at() || c.at() == best.at() && c.eventId().compareTo(best.eventId()) > 0) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Since when the member has been subject to a requirement (holding its role, or its level or a higher one), or
+     * Long.MAX_VALUE when it does not apply to them now.
+     */
+    private long subjectSince(RolesModel.Requirement r, List<Holding> own) {
+        boolean role = config.isRole(r.appliesTo());
+        int rank = role ? -1 : config.levelRank(r.appliesTo());
+        long since = Long.MAX_VALUE;
+        for (Holding h : own) {
+            if (!h.held()) {
+                continue;
+            }
+            boolean applies = role ? ROLE.equals(h.kind()) && h.id().equals(r.appliesTo())
+                    : LEVEL.equals(h.kind()) && rank >= 0 && config.levelRank(h.id()) >= rank;
+            if (applies) {
+                since = Math.min(since, h.heldSince());
+            }
+        }
+        return since;
+    }
+
+    /**
+     * The member's missing trainings among the requirements of roles ({@code ofRoles}) or of levels, as one violation
+     * of {@code rule}, or null; counts the member in each applying requirement's share ({@code shares}: members,
+     * trained). Opened at the earliest moment one of them went missing: the later of holding the role or level, the
+     * requirement taking effect and the completion's expiry.
+     */
+    private Violation untrained(String rule, String member, List<Holding> own, List<RolesModel.Requirement> requirements,
+                                List<RolesState.Completion> completions, long asOf, boolean ofRoles,
+                                Map<String, int[]> shares) {
+        long openedAt = Long.MAX_VALUE;
+        Map<String, String> evidence = new LinkedHashMap<>();
+        Set<String> missing = new TreeSet<>();
+        Set<String> subjectTo = new TreeSet<>();
+        for (RolesModel.Requirement r : requirements) {
+            if (config.isRole(r.appliesTo()) != ofRoles || !r.inForce(asOf)) {
+                continue;
+            }
+            long since = subjectSince(r, own);
+            if (since == Long.MAX_VALUE) {
+                continue;
+            }
+            int[] share = shares.get(r.course() + '\u0000' + r.appliesTo());
+            share[0]++;
+            subjectTo.add(r.appliesTo());
+            RolesState.Completion done = latestAccepted(completions, r.course(), r.minScore(), asOf);
+            if (done != null && done.at() + r.validity() > asOf) {
+                share[1]++;
+                continue;
+            }
+            long from = Math.max(since, r.from());
+            long brokenSince = done == null ? from : Math.max(from, done.at() + r.validity());
+            missing.add(r.course());
+            evidence.putIfAbsent(r.course(), done == null ? neverDone(completions, r)
+                    : "expired " + Instant.ofEpochMilli(done.at() + r.validity()));
+            openedAt = Math.min(openedAt, brokenSince);
         }
         if (missing.isEmpty()) {
             return null;
         }
+        if (!ofRoles) {
+            evidence.put("corporateUserSince", Instant.ofEpochMilli(corporateSince(own)).toString());
+        }
+        evidence.put("requiredFor", String.join(",", subjectTo));
         evidence.put("missing", String.join(",", missing));
-        return new Violation(RULE_UNTRAINED, "member", member, openedAt, evidence);
+        return new Violation(rule, "member", member, openedAt, evidence);
+    }
+
+    private static String neverDone(List<RolesState.Completion> completions, RolesModel.Requirement r) {
+        boolean tried = r.minScore() != null && completions.stream().anyMatch(c -> c.course().equals(r.course()));
+        return tried ? "below min_score " + r.minScore() : "never completed";
+    }
+
+    private long corporateSince(List<Holding> own) {
+        String corporate = config.rules().accountManagerRequiresLevel();
+        int rank = corporate == null ? 0 : config.levelRank(corporate);
+        long since = Long.MAX_VALUE;
+        for (Holding h : own) {
+            if (h.held() && LEVEL.equals(h.kind()) && config.levelRank(h.id()) >= rank) {
+                since = Math.min(since, h.heldSince());
+            }
+        }
+        return since == Long.MAX_VALUE ? Long.MIN_VALUE : since;
     }
 
     private Violation managerNotCorporate(String member, List<Holding> own) {
@@ -294,14 +445,17 @@ public final class RolesEvaluator {
                 if (!ROLE.equals(h.kind()) || !role.equals(h.id())) {
                     continue;
                 }
-                long lastActive = Math.max(state.lastActive.getOrDefault(h.member(), Long.MIN_VALUE), h.heldSince());
+                // Activity only (RoleEvents.isActivity): the grant itself does not make its holder active.
+                long lastActive = state.lastActive.getOrDefault(h.member(), Long.MIN_VALUE);
                 if (h.held()) {
                     holders.add(h.member());
-                    if (lastActive >= asOf - activeWindow) {
+                    if (lastActive != Long.MIN_VALUE && lastActive >= asOf - activeWindow) {
                         active.add(h.member());
                     }
-                    // An inactive holder stopped covering the role when their activity window ran out.
-                    vacantSince = Math.max(vacantSince, lastActive + activeWindow);
+                    if (lastActive != Long.MIN_VALUE) {
+                        // An inactive holder stopped covering the role when their activity window ran out.
+                        vacantSince = Math.max(vacantSince, lastActive + activeWindow);
+                    }
                 } else if (h.lastRevokedAt() != Long.MIN_VALUE) {
                     vacantSince = Math.max(vacantSince, h.lastRevokedAt());
                 }
@@ -313,6 +467,7 @@ public final class RolesEvaluator {
             out.put(role, RoleCoverage.newBuilder().setCommunityId(communityId).setRole(role).setRoleName(name)
                     .setRequired(required.contains(role)).setHolders(new ArrayList<>(holders))
                     .setActiveHolders(new ArrayList<>(active)).setFilled(filled)
+                    .setConsequence(config.consequence(role))
                     .setVacantSince(filled ? null : Instant.ofEpochMilli(Math.min(vacantSince, asOf)))
                     .setAsOf(Instant.ofEpochMilli(asOf)).build());
         });
@@ -320,13 +475,13 @@ public final class RolesEvaluator {
     }
 
     private TrainingMetrics training(String communityId, RolesState state, Map<String, Map<String, Long>> latest,
-                                     long asOf, long validity, int corporateUsers, int trained) {
+                                     long asOf, int corporateUsers, int trained, Map<String, int[]> shares) {
         long expiringWindow = config.rules().expiringWithin().toMillis();
         int expiring = 0;
         int expired = 0;
         for (Map<String, Long> courses : latest.values()) {
-            for (long at : courses.values()) {
-                long expiresAt = at + validity;
+            for (Map.Entry<String, Long> course : courses.entrySet()) {
+                long expiresAt = course.getValue() + config.courseValidity(course.getKey());
                 if (expiresAt <= asOf) {
                     expired++;
                 } else if (expiresAt <= asOf + expiringWindow) {
@@ -345,9 +500,15 @@ public final class RolesEvaluator {
         List<WeeklyCompletions> rows = new ArrayList<>();
         weekly.forEach((week, courses) -> courses.forEach((course, n) ->
                 rows.add(new WeeklyCompletions(course, week, n))));
+        List<RequirementShare> requirementShares = new ArrayList<>();
+        shares.forEach((key, counts) -> {
+            int sep = key.indexOf('\u0000');
+            requirementShares.add(new RequirementShare(key.substring(0, sep), key.substring(sep + 1), counts[0],
+                    counts[1], counts[0] == 0 ? null : (double) counts[1] / counts[0]));
+        });
         return TrainingMetrics.newBuilder().setCommunityId(communityId).setAsOf(Instant.ofEpochMilli(asOf))
                 .setCorporateUsers(corporateUsers).setTrainedCorporateUsers(trained)
                 .setTrainedShare(corporateUsers == 0 ? null : (double) trained / corporateUsers)
-                .setExpiring(expiring).setExpired(expired).setWeekly(rows).build();
+                .setExpiring(expiring).setExpired(expired).setWeekly(rows).setRequirements(requirementShares).build();
     }
 }

@@ -18,7 +18,7 @@ import org.communitypulse.streams.common.YamlConfigFiles;
  * points at an organisation's own copy. Ids are compared lower-cased.
  */
 public record RolesModel(List<Role> teamRoles, List<Level> levels, List<KeyRole> keyRoles, Rules rules,
-                          List<String> ignoredRoles, List<String> platformStaffRoles) {
+                          List<String> ignoredRoles, List<String> platformStaffRoles, List<Training> training) {
 
     /** Value of {@code roles.config.file} meaning the file shipped with the pipeline. */
     public static final String BUILT_IN = "builtin:roles.yaml";
@@ -49,14 +49,44 @@ public record RolesModel(List<Role> teamRoles, List<Level> levels, List<KeyRole>
         }
     }
 
-    /** {@code staff} (default true), as for team roles. */
-    public record KeyRole(String id, String name, String duties, Boolean staff) {
+    /** {@code staff} (default true), as for team roles; {@code consequence}: what happens while nobody holds it. */
+    public record KeyRole(String id, String name, String duties, String consequence, Boolean staff) {
         public KeyRole {
             staff = staff == null || staff;
         }
 
         public KeyRole(String id, String name, String duties) {
-            this(id, name, duties, null);
+            this(id, name, duties, null, null);
+        }
+    }
+
+    /**
+     * A {@code training} entry: {@code course} must be held, completed within {@code valid_days} (default
+     * {@code rules.training_valid_days}) with a score of at least {@code min_score} when set, by the holders of
+     * every role in {@code required_for} and by members at every level in it or above.
+     */
+    public record Training(String course, List<String> requiredFor, Integer validDays, Double minScore) {
+    }
+
+    /**
+     * One course required of one role or level ({@code appliesTo}), valid for {@code validDays}; from
+     * {@code from} (epoch millis, {@link Long#MIN_VALUE} for the configuration's own) until {@code until}
+     * (exclusive, {@link Long#MAX_VALUE} for no end); {@code source} is {@code config} or the declaration's event id.
+     */
+    public record Requirement(String course, String appliesTo, int validDays, Double minScore, long from, long until,
+                              String source) {
+
+        public long validity() {
+            return validDays * 86_400_000L;
+        }
+
+        /** Whether a completion with {@code score} counts (no minimum, or a score at or above it). */
+        public boolean accepts(Double score) {
+            return minScore == null || score != null && score >= minScore;
+        }
+
+        public boolean inForce(long at) {
+            return at >= from && at < until;
         }
     }
 
@@ -91,12 +121,15 @@ public record RolesModel(List<Role> teamRoles, List<Level> levels, List<KeyRole>
         if (rules == null) {
             throw new ConfigException("roles configuration has no 'rules' section");
         }
+        training = training == null ? List.of() : training.stream().map(t -> new Training(normalise(t.course()),
+                t.requiredFor() == null ? List.of() : t.requiredFor().stream().map(RolesModel::normalise).toList(),
+                t.validDays(), t.minScore())).toList();
         rules = new Rules(rules.requiredTraining() == null ? List.of()
                 : rules.requiredTraining().stream().map(RolesModel::normalise).toList(),
                 rules.trainingValidDays(), rules.trainingExpiringWithinDays(), rules.activeWithinDays(),
                 normalise(rules.accountManagerRequiresLevel()), rules.futureGrantToleranceHours(),
                 rules.officialAccounts() == null ? List.of() : List.copyOf(rules.officialAccounts()));
-        validate(teamRoles, levels, keyRoles, rules);
+        validate(teamRoles, levels, keyRoles, rules, training);
     }
 
     /** Loads {@code location}: {@link #BUILT_IN} or a file path. */
@@ -111,6 +144,19 @@ public record RolesModel(List<Role> teamRoles, List<Level> levels, List<KeyRole>
 
     static RolesModel parse(InputStream in, String origin) throws IOException {
         return YamlConfigFiles.parse(in, origin, RolesModel.class, "roles");
+    }
+
+    /** This catalogue with exactly the team roles {@code ids} required (the per-role {@code required} flag). */
+    public RolesModel withRequiredRoles(java.util.Collection<String> ids) {
+        java.util.Set<String> wanted = ids.stream().map(RolesModel::normalise).collect(java.util.stream.Collectors.toSet());
+        List<Role> roles = teamRoles.stream().map(r -> new Role(r.id(), r.name(), r.fulfils(), r.consequence(),
+                wanted.contains(normalise(r.id())), r.staff())).toList();
+        return new RolesModel(roles, levels, keyRoles, rules, ignoredRoles, platformStaffRoles, training);
+    }
+
+    /** This catalogue with {@code training} as its training entries (the rules' older required_training kept). */
+    public RolesModel withTraining(List<Training> entries) {
+        return new RolesModel(teamRoles, levels, keyRoles, rules, ignoredRoles, platformStaffRoles, entries);
     }
 
     /** Lower-cased, trimmed id; null stays null. */
@@ -184,7 +230,61 @@ public record RolesModel(List<Role> teamRoles, List<Level> levels, List<KeyRole>
         return false;
     }
 
-    private static void validate(List<Role> teamRoles, List<Level> levels, List<KeyRole> keyRoles, Rules rules) {
+    /**
+     * The configured training requirements, one per course and role or level: the {@code training} entries and the
+     * older {@code rules.required_training}, which requires its courses of {@code account_manager_requires_level}
+     * (Corporate Users), valid for {@code training_valid_days}.
+     */
+    public List<Requirement> trainingRequirements() {
+        List<Requirement> out = new ArrayList<>();
+        for (Training t : training) {
+            int days = t.validDays() == null ? rules.trainingValidDays() : t.validDays();
+            for (String id : t.requiredFor()) {
+                out.add(new Requirement(t.course(), id, days, t.minScore(), Long.MIN_VALUE, Long.MAX_VALUE, "config"));
+            }
+        }
+        String corporate = rules.accountManagerRequiresLevel() == null ? CORPORATE_USER
+                : rules.accountManagerRequiresLevel();
+        for (String course : rules.requiredTraining()) {
+            out.add(new Requirement(course, corporate, rules.trainingValidDays(), null, Long.MIN_VALUE, Long.MAX_VALUE,
+                    "config"));
+        }
+        return out;
+    }
+
+    /** How long a completion of {@code course} stays valid: its longest training entry, else the default. */
+    public long courseValidity(String course) {
+        String n = normalise(course);
+        int days = training.stream().filter(t -> n.equals(t.course()) && t.validDays() != null)
+                .mapToInt(Training::validDays).max().orElse(rules.trainingValidDays());
+        return days * 86_400_000L;
+    }
+
+    /** The lowest {@code min_score} any training entry sets for {@code course}, or null when none does. */
+    public Double minScore(String course) {
+        String n = normalise(course);
+        return training.stream().filter(t -> n.equals(t.course()) && t.minScore() != null)
+                .map(Training::minScore).min(Double::compare).orElse(null);
+    }
+
+    /** What happens while nobody holds a team or key role (its {@code consequence}), or null. */
+    public String consequence(String roleId) {
+        String n = normalise(roleId);
+        for (Role r : teamRoles) {
+            if (normalise(r.id()).equals(n)) {
+                return r.consequence();
+            }
+        }
+        for (KeyRole r : keyRoles) {
+            if (normalise(r.id()).equals(n)) {
+                return r.consequence();
+            }
+        }
+        return null;
+    }
+
+    private static void validate(List<Role> teamRoles, List<Level> levels, List<KeyRole> keyRoles, Rules rules,
+                                 List<Training> training) {
         List<String> problems = new ArrayList<>();
         if (levels.isEmpty()) {
             problems.add("at least one level is needed (the first is what everybody holds)");
@@ -205,6 +305,17 @@ public record RolesModel(List<Role> teamRoles, List<Level> levels, List<KeyRole>
         if (rules.accountManagerRequiresLevel() != null
                 && levels.stream().noneMatch(l -> normalise(l.id()).equals(rules.accountManagerRequiresLevel()))) {
             problems.add("account_manager_requires_level '" + rules.accountManagerRequiresLevel() + "' is not a level");
+        }
+        for (Training t : training) {
+            if (t.course() == null || t.course().isBlank()) {
+                problems.add("every training entry needs a course");
+            } else if (t.requiredFor().isEmpty() || t.requiredFor().stream().anyMatch(id -> !ids.contains(id))) {
+                problems.add("training '" + t.course() + "' required_for must name configured roles or levels, not "
+                        + t.requiredFor());
+            }
+            if (t.validDays() != null && t.validDays() < 1 || t.minScore() != null && t.minScore() < 0) {
+                problems.add("training '" + t.course() + "': valid_days must be >= 1 and min_score >= 0");
+            }
         }
         if (!problems.isEmpty()) {
             throw new ConfigException("invalid roles configuration: " + String.join("; ", problems));

@@ -27,8 +27,21 @@ public final class RolesState {
                          long at) {
     }
 
-    /** One TRAINING_COMPLETED. */
-    public record Completion(String eventId, String member, String course, long at) {
+    /** One TRAINING_COMPLETED; {@code score} as reported ({@code attributes.score}), null when none. */
+    public record Completion(String eventId, String member, String course, long at, Double score) {
+
+        public Completion(String eventId, String member, String course, long at) {
+            this(eventId, member, course, at, null);
+        }
+    }
+
+    /**
+     * One {@code training-requirement} declaration (EVIDENCE_DECLARED): {@code course} required of the role or level
+     * {@code appliesTo} from {@code at}, through the UTC day {@code validUntil} (epoch day, null: no end), valid for
+     * {@code validDays} (null: the default); a later one of the same {@code subject} supersedes it.
+     */
+    public record DeclaredRequirement(String eventId, String subject, String course, String appliesTo,
+                                      Integer validDays, long at, Long validUntil, boolean withdrawn) {
     }
 
     /** The community's clock, kept in the activity store and filled in before use. */
@@ -38,6 +51,7 @@ public final class RolesState {
     public long latestEventAt = Long.MIN_VALUE;
     public List<Change> changes = new ArrayList<>();
     public List<Completion> completions = new ArrayList<>();
+    public List<DeclaredRequirement> declaredRequirements = new ArrayList<>();
     /** member -> policy -> acknowledged at (latest). */
     public Map<String, Map<String, Long>> acknowledgements = new LinkedHashMap<>();
     /** Role holders' latest occurredAt in the community, from the activity store, filled in before evaluation. */
@@ -68,6 +82,7 @@ public final class RolesState {
         RolesState copy = new RolesState();
         copy.changes = changes;
         copy.completions = completions;
+        copy.declaredRequirements = declaredRequirements;
         copy.acknowledgements = acknowledgements;
         copy.emittedMembers = emittedMembers;
         copy.emittedCoverage = emittedCoverage;

@@ -59,8 +59,9 @@ class DashboardBrowserIT {
             // neighbours), once clipped to "1 min" at the chart's left edge.
             events.add(reply(c + "-r1", c, c + "-bob", c + "-t1", at.plusSeconds("alpha".equals(c) ? 720 : 30)));
         }
-        // alpha keeps a register: a sponsor, and a Corporate User without the required training.
-        events.add(DashboardIT.role("alpha-g1", "alpha", "alpha-sue", at.plusSeconds(40), "role", "sponsor"));
+        // alpha keeps a register: a sponsor (ann, active: she started the thread; a grant alone is no activity),
+        // and a Corporate User without the required training.
+        events.add(DashboardIT.role("alpha-g1", "alpha", "alpha-ann", at.plusSeconds(40), "role", "sponsor"));
         events.add(DashboardIT.role("alpha-g2", "alpha", "alpha-carl", at.plusSeconds(41), "level", "corporate-user"));
         ChromeDriver browser = null;
         // No token configured, as with ./pulse run: the instance generates one and the browser logs in with it.
@@ -136,12 +137,18 @@ class DashboardBrowserIT {
             assertThat(page.findElement(By.cssSelector("#role-coverage tr[data-role='sponsor']")).getAttribute("class"))
                     .isEqualTo("filled");
             assertThat(page.findElement(By.cssSelector("#role-coverage tr[data-role='sponsor']")).getText())
-                    .contains("alpha-sue");
+                    .contains("alpha-ann");
             assertThat(page.findElement(By.cssSelector("#role-coverage tr[data-role='community-manager']"))
                     .getAttribute("class")).isEqualTo("vacant");
-            assertThat(text(page, "roles-summary")).contains("2 of 3 required roles vacant");
+            // A vacant role says what it costs (roles.yaml consequence); a filled one does not.
+            assertThat(page.findElement(By.cssSelector("#role-coverage tr[data-role='sponsor']"))
+                    .findElements(By.cssSelector(".consequence"))).isEmpty();
+            assertThat(page.findElement(By.cssSelector("#role-coverage tr[data-role='product-manager'] .consequence"))
+                    .getText()).isEqualTo(org.communitypulse.streams.roles.RolesModel.defaults()
+                    .consequence("product-manager"));
+            assertThat(text(page, "roles-summary")).contains("6 of 7 required roles vacant");
             assertThat(text(page, "training-summary")).contains("0 of 1 Corporate Users trained");
-            assertThat(text(page, "violations-count")).isEqualTo("(3)");
+            assertThat(text(page, "violations-count")).isEqualTo("(7)");
             assertThat(page.findElement(By.cssSelector("#open-violations tr[data-rule='corporate-user-untrained']"))
                     .getText()).contains("alpha-carl");
             await().atMost(Duration.ofSeconds(20)).until(() ->

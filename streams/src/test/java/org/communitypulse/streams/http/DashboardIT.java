@@ -82,7 +82,8 @@ class DashboardIT {
         for (int i = 0; i < 12; i++) {
             events.add(thread("b" + i, backlog, "m" + i, twoDaysAgo.plusSeconds(i)));
         }
-        events.add(role("bg1", backlog, "sue", twoDaysAgo.plusSeconds(100), "role", "sponsor"));
+        // m0 (active: the first thread) is the sponsor; a grant alone would not fill the role.
+        events.add(role("bg1", backlog, "m0", twoDaysAgo.plusSeconds(100), "role", "sponsor"));
         events.add(role("bg2", backlog, "carl", twoDaysAgo.plusSeconds(101), "level", "corporate-user"));
 
         try (PulseStreamsApp app = DashboardPipeline.start(PLATFORM.kafka(), PLATFORM.registry(), prefix, state, 2)) {
@@ -155,17 +156,18 @@ class DashboardIT {
 
             JsonNode roles = json(port, base + backlog + "/roles");
             assertThat(roles.path("roles")).hasSize(10);
-            assertThat(roles.path("requiredRoles").asLong()).isEqualTo(3);
-            assertThat(roles.path("vacantRequired").asLong()).isEqualTo(2);
-            JsonNode sponsor = roles.path("roles").get(1);
+            assertThat(roles.path("requiredRoles").asLong()).isEqualTo(7);
+            assertThat(roles.path("vacantRequired").asLong()).isEqualTo(6);
+            JsonNode sponsor = roles.path("roles").get(4);
             assertThat(sponsor.path("role").asText()).isEqualTo("sponsor");
-            assertThat(sponsor.path("holders").get(0).asText()).isEqualTo("sue");
+            assertThat(sponsor.path("holders").get(0).asText()).isEqualTo("m0");
             assertThat(sponsor.path("filled").asBoolean()).isTrue();
             assertThat(roles.path("training").path("corporateUsers").asInt()).isEqualTo(1);
             JsonNode violations = json(port, base + backlog + "/violations");
-            assertThat(violations.path("count").asInt()).isEqualTo(3);
+            assertThat(violations.path("count").asInt()).isEqualTo(7);
             assertThat(violations.path("open").findValuesAsText("rule")).containsExactlyInAnyOrder(
-                    "corporate-user-untrained", "required-role-vacant", "required-role-vacant");
+                    "corporate-user-untrained", "required-role-vacant", "required-role-vacant", "required-role-vacant",
+                    "required-role-vacant", "required-role-vacant", "required-role-vacant");
             assertThat(json(port, base + live + "/roles").path("roles")).isEmpty();
             assertThat(json(port, base + live + "/violations").path("count").asInt()).isZero();
             assertThat(get(port, base + "nobody/roles").statusCode()).isEqualTo(404);

@@ -165,7 +165,8 @@ class CommunityQueriesTest {
     @Test
     void shouldAnswerRoleCoverageAndOpenViolationsWhenTheRegisterHasBeenProcessed() {
         start(true);
-        pipe("t1", "acme", EventType.THREAD_CREATED, "x", "2026-02-01T08:00:00Z");
+        // ann is active (her thread): the grant alone would not fill the role.
+        pipe("t1", "acme", EventType.THREAD_CREATED, "ann", "2026-02-01T08:00:00Z");
         grant("g1", "acme", EventType.ROLE_GRANTED, "ann", "2026-02-01T09:00:00Z", Map.of("role", "sponsor"));
         grant("g2", "acme", EventType.ROLE_GRANTED, "carl", "2026-02-01T09:00:00Z", Map.of("level", "corporate-user"));
         grant("g3", "acme", EventType.ROLE_GRANTED, "dora", "2026-02-01T09:00:00Z", Map.of("level", "corporate-user"));
@@ -175,32 +176,35 @@ class CommunityQueriesTest {
         emit();
 
         ObjectNode roles = queries.roles("acme").orElseThrow();
-        // Seven team roles and three key roles; sponsor is the only required one filled.
+        // Seven team roles, all required, and three key roles; sponsor is the only one filled.
         assertThat(roles.get("roles")).hasSize(10);
-        assertThat(roles.get("requiredRoles").asLong()).isEqualTo(3);
-        assertThat(roles.get("vacantRequired").asLong()).isEqualTo(2);
+        assertThat(roles.get("requiredRoles").asLong()).isEqualTo(7);
+        assertThat(roles.get("vacantRequired").asLong()).isEqualTo(6);
         assertThat(roles.get("filledRoles").asLong()).isEqualTo(1);
         assertThat(roles.get("roles")).extracting(r -> r.get("role").asText()).startsWith("community-manager",
-                "sponsor", "technical-developer-designer");
-        assertThat(roles.get("roles").get(1).get("holders")).extracting(h -> h.asText()).containsExactly("ann");
-        assertThat(roles.get("roles").get(1).get("vacantSince").isNull()).isTrue();
+                "product-manager", "project-manager", "social-media-coordinator", "sponsor", "strategist-advocate",
+                "technical-developer-designer");
+        assertThat(roles.get("roles").get(4).get("holders")).extracting(h -> h.asText()).containsExactly("ann");
+        assertThat(roles.get("roles").get(4).get("vacantSince").isNull()).isTrue();
         assertThat(roles.get("roles").get(0).get("vacantSince").asText()).isEqualTo("2026-02-01T08:00:00Z");
+        assertThat(roles.get("roles").get(0).get("consequence").asText()).isNotBlank();
         assertThat(roles.get("training").get("corporateUsers").asInt()).isEqualTo(2);
         assertThat(roles.get("training").get("trainedCorporateUsers").asInt()).isEqualTo(1);
 
         ObjectNode violations = queries.openViolations("acme").orElseThrow();
-        // carl is untrained; community-manager and technical-developer-designer are vacant.
-        assertThat(violations.get("count").asInt()).isEqualTo(3);
+        // carl is untrained; the six other required roles are vacant.
+        assertThat(violations.get("count").asInt()).isEqualTo(7);
         assertThat(violations.get("open")).extracting(v -> v.get("rule").asText() + ":" + v.get("subject").asText())
-                .containsExactlyInAnyOrder("corporate-user-untrained:carl", "required-role-vacant:community-manager",
-                        "required-role-vacant:technical-developer-designer");
+                .contains("corporate-user-untrained:carl", "required-role-vacant:community-manager",
+                        "required-role-vacant:technical-developer-designer")
+                .doesNotContain("required-role-vacant:sponsor");
         assertThat(violations.get("open")).allSatisfy(v -> assertThat(v.get("state").asText()).isEqualTo("OPENED"));
 
         // Training carl resolves his violation: it leaves the open list.
         grant("c2", "acme", EventType.TRAINING_COMPLETED, "carl", "2026-02-03T09:00:00Z",
                 Map.of("course", "social-media-guidelines"));
         emit();
-        assertThat(queries.openViolations("acme").orElseThrow().get("count").asInt()).isEqualTo(2);
+        assertThat(queries.openViolations("acme").orElseThrow().get("count").asInt()).isEqualTo(6);
         assertThat(queries.roles("nobody")).isEmpty();
         assertThat(queries.openViolations("nobody")).isEmpty();
     }

@@ -29,7 +29,6 @@ import org.communitypulse.streams.RuntimeHooks;
 import org.communitypulse.streams.alerts.AlertSettings;
 import org.communitypulse.streams.engagement.EngagementSettings;
 import org.communitypulse.streams.intake.IntakeSettings;
-import org.communitypulse.streams.roles.RolesModel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +54,7 @@ class MaturityQueriesTest {
         driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
                 PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)),
                         EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false),
-                        RolesModel.defaults()).withMaturity(MaturityTopologyTestAccess.withGoals())
+                        org.communitypulse.streams.TestRoles.threeRequired()).withMaturity(MaturityTopologyTestAccess.withGoals())
                         .withHooks(RuntimeHooks.defaults().withClock(CLOCK))), props);
         TestInputTopic<String, ActivityEvent> activity = driver.createInputTopic(topics.activity().name(),
                 topics.activity().keySerde().serializer(), topics.activity().valueSerde().serializer());

@@ -31,8 +31,9 @@ class RolesModelTest {
                 .containsExactly("basic", "corporate-user", "account-manager");
         assertThat(config.keyRoles()).extracting(RolesModel.KeyRole::name).containsExactly(
                 "Customer Service Champion", "Account Coordinator", "Technical Support Specialist");
-        assertThat(config.requiredRoles()).containsExactly("sponsor", "community-manager",
-                "technical-developer-designer");
+        // Every team competency must be covered (the source): all seven required by default.
+        assertThat(config.requiredRoles()).containsExactly("sponsor", "community-manager", "social-media-coordinator",
+                "strategist-advocate", "product-manager", "project-manager", "technical-developer-designer");
         assertThat(config.rules().trainingValidDays()).isEqualTo(365);
         assertThat(config.isIgnored("trust_level_3")).isTrue();
         assertThat(config.isIgnored("sponsor")).isFalse();
@@ -60,6 +61,12 @@ class RolesModelTest {
         RolesModel config = streams.rolesModel();
         assertThat(config.requiredRoles()).containsExactly("owner");
         assertThat(config.rules().requiredTraining()).containsExactly("safety");
+        // The older keys still work: required_training is a requirement of Corporate Users for training_valid_days.
+        assertThat(config.trainingRequirements()).singleElement().satisfies(r -> {
+            assertThat(r.course()).isEqualTo("safety");
+            assertThat(r.appliesTo()).isEqualTo("corporate-user");
+            assertThat(r.validDays()).isEqualTo(90);
+        });
         assertThat(config.rules().activeWithinDays()).isEqualTo(14);
         assertThat(config.isRole("OWNER")).isTrue();
     }
@@ -74,5 +81,18 @@ class RolesModelTest {
                 .hasMessageContaining("training_valid_dayz");
         assertThatThrownBy(() -> RolesModel.load(dir.resolve("absent.yaml").toString()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("absent.yaml");
+    }
+
+    @Test
+    void shouldRefuseATrainingEntryForAnUnknownRoleOrWithoutValidDays() throws IOException {
+        Path file = Files.writeString(dir.resolve("training.yaml"), """
+                team_roles: [{id: owner, name: Owner, fulfils: all, consequence: none, required: true}]
+                levels: [{id: basic, name: Basic, requirements: none}]
+                training: [{course: safety, required_for: [ownr], valid_days: 0}]
+                rules: {training_valid_days: 30, active_within_days: 30}
+                """);
+        assertThatThrownBy(() -> RolesModel.load(file.toString())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("required_for must name configured roles or levels, not [ownr]")
+                .hasMessageContaining("valid_days must be >= 1");
     }
 }

@@ -167,6 +167,7 @@ final class RoleAlerts {
         long grace = thresholds.vacantGrace().toMillis();
         Map<String, String> evidence = new LinkedHashMap<>();
         List<String> roles = new ArrayList<>();
+        List<String> consequences = new ArrayList<>();
         long overdueSince = Long.MAX_VALUE;
         for (RoleCoverage c : eval.coverage().values()) {
             if (!c.getRequired() || c.getFilled() || c.getVacantSince() == null) {
@@ -176,6 +177,11 @@ final class RoleAlerts {
             if (vacantSince + grace <= asOf) {
                 roles.add(c.getRole());
                 evidence.put("vacantSince." + c.getRole(), c.getVacantSince().toString());
+                if (c.getConsequence() != null) {
+                    // What the organisation loses while the role stays vacant (roles.yaml), for whoever reads the alert.
+                    evidence.put("consequence." + c.getRole(), c.getConsequence());
+                    consequences.add(c.getRoleName() + ": " + c.getConsequence());
+                }
                 overdueSince = Math.min(overdueSince, vacantSince + grace);
             }
         }
@@ -188,7 +194,8 @@ final class RoleAlerts {
         all.put("threshold.graceDays", Integer.toString(thresholds.vacantGraceDays()));
         return new Verdict(true, Days.of(overdueSince), "Required role" + (roles.size() == 1 ? " " : "s ")
                 + String.join(", ", roles) + " in " + community + " without an active holder for over "
-                + thresholds.vacantGraceDays() + " days", all);
+                + thresholds.vacantGraceDays() + " days" + (consequences.isEmpty() ? ""
+                : ". " + String.join(" ", consequences)), all);
     }
 
     private Verdict violations(String community, RolesEvaluator.Evaluation eval, long asOf) {

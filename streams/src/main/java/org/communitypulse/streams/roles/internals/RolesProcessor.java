@@ -16,6 +16,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.communitypulse.schemas.DeadLetterHeaders;
+import org.communitypulse.schemas.declarations.Declaration;
+import org.communitypulse.schemas.declarations.InvalidDeclarationException;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.Alert;
 import org.communitypulse.schemas.avro.AlertKey;
@@ -283,6 +285,10 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
             return;
         }
         ActivityEvent event = (ActivityEvent) record.value();
+        if (event.getType() == EventType.EVIDENCE_DECLARED) {
+            declared(event, record.timestamp());
+            return;
+        }
         String community = event.getCommunityId();
         long at = event.getOccurredAt().toEpochMilli();
         String actor = event.getActorId();
@@ -320,11 +326,12 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         // communities (and members) without roles never touch the role history.
         Long previous = moveClocks(community, at);
         if (rejudging) {
-            markLate(community, at, roleFamily, actor, firstBefore);
+            markLate(community, at, roleFamily, RoleEvents.isActivity(event) ? actor : null, firstBefore);
         }
         long latest = previous == null ? at : Math.max(previous, at);
         boolean actorNewDay = false;
-        if (actor != null) {
+        // Only member activity makes a holder active: a grant, a training record or a declaration does not.
+        if (actor != null && RoleEvents.isActivity(event)) {
             Long last = activity.get(key(community, ACTIVE + actor));
             if (last == null || at > last) {
                 activity.put(key(community, ACTIVE + actor), at);
@@ -349,14 +356,61 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
                 state = load(community);
             }
             clock(community, state);
-            for (RolesState.Change c : state.changes) {
-                Long last = activity.get(key(community, ACTIVE + c.member()));
-                if (last != null) {
-                    state.lastActive.put(c.member(), last);
-                }
-            }
+            fillActivity(community, state);
             emit(community, state, event.getEventId(), event.getType().name(), at, record.timestamp());
             store.put(community, state);
+        }
+    }
+
+    /**
+     * A declaration: only {@code training-requirement} concerns the roles family. It is kept in the history (the
+     * evaluator applies it from its date) and the community re-evaluated on its current clock; like every declaration
+     * it is not activity and does not move the clock. Invalid declarations were dead-lettered by the intake.
+     */
+    private void declared(ActivityEvent event, long timestamp) {
+        Declaration declaration;
+        try {
+            declaration = Declaration.parse(event);
+        } catch (InvalidDeclarationException e) {
+            metrics.ignored();
+            return;
+        }
+        if (declaration.kind() != Declaration.Kind.TRAINING_REQUIREMENT) {
+            return;
+        }
+        String community = event.getCommunityId();
+        String appliesTo = RolesModel.normalise(declaration.field("applies_to"));
+        if (!config.isRole(appliesTo) && !config.isLevel(appliesTo)) {
+            reject(event, RolesRejectReason.UNKNOWN_ROLE, "training-requirement applies_to '" + appliesTo
+                    + "' is neither a configured role nor a level (known: " + config.roleNames().keySet() + ")");
+            return;
+        }
+        Double days = declaration.number("valid_days");
+        RolesState state = load(community);
+        long at = event.getOccurredAt().toEpochMilli();
+        state.declaredRequirements.add(new RolesState.DeclaredRequirement(event.getEventId(), declaration.subject(),
+                RolesModel.normalise(declaration.field("course")), appliesTo,
+                days == null ? null : (int) Math.max(1, Math.round(days)), at,
+                declaration.validUntil() == null ? null : declaration.validUntil().toEpochDay(),
+                declaration.withdrawn()));
+        metrics.applied();
+        if (rejudging) {
+            markLate(community, at, true, null, activity.get(key(community, FIRST)));
+        }
+        if (activity.get(key(community, IN_USE)) != null && state.latestEventAt != Long.MIN_VALUE) {
+            fillActivity(community, state);
+            emit(community, state, event.getEventId(), event.getType().name(), Math.max(at, state.latestEventAt),
+                    timestamp);
+        }
+        store.put(community, state);
+    }
+
+    private void fillActivity(String community, RolesState state) {
+        for (RolesState.Change c : state.changes) {
+            Long last = activity.get(key(community, ACTIVE + c.member()));
+            if (last != null) {
+                state.lastActive.put(c.member(), last);
+            }
         }
     }
 
@@ -468,12 +522,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
                 context.forward(new Record<>(new MemberKey(community, id), null, timestamp), children.memberRoles());
             }
         }
-        for (RolesState.Change c : state.changes) {
-            Long last = activity.get(key(community, ACTIVE + c.member()));
-            if (last != null) {
-                state.lastActive.put(c.member(), last);
-            }
-        }
+        fillActivity(community, state);
         emit(community, state, causeId, EventType.MEMBER_ERASED.name(), at, timestamp);
         store.put(community, state);
     }
@@ -622,7 +671,21 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
                 if (course == null || course.isBlank()) {
                     return reject(event, RolesRejectReason.MISSING_ATTRIBUTE, "TRAINING_COMPLETED has no attributes.course");
                 }
-                state.completions.add(new RolesState.Completion(event.getEventId(), member, course, at));
+                String rawScore = attributes.get("score");
+                Double score = null;
+                if (rawScore != null && !rawScore.isBlank()) {
+                    try {
+                        score = Double.valueOf(rawScore.trim());
+                    } catch (NumberFormatException e) {
+                        return reject(event, RolesRejectReason.INVALID_SCORE, "TRAINING_COMPLETED attributes.score '"
+                                + rawScore + "' is not a number");
+                    }
+                    if (score.isNaN() || score.isInfinite()) {
+                        return reject(event, RolesRejectReason.INVALID_SCORE, "TRAINING_COMPLETED attributes.score '"
+                                + rawScore + "' is not a finite number");
+                    }
+                }
+                state.completions.add(new RolesState.Completion(event.getEventId(), member, course, at, score));
             }
             case POLICY_ACKNOWLEDGED -> {
                 String policy = attributes.get("policy");
@@ -749,7 +812,8 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         }
         TrainingMetrics training = eval.training();
         String fingerprint = training.getCorporateUsers() + "|" + training.getTrainedCorporateUsers() + "|"
-                + training.getExpiring() + "|" + training.getExpired() + "|" + training.getWeekly();
+                + training.getExpiring() + "|" + training.getExpired() + "|" + training.getWeekly() + "|"
+                + training.getRequirements();
         if (!fingerprint.equals(state.emittedTraining)) {
             state.emittedTraining = fingerprint;
             if (trainingView != null) {
@@ -795,7 +859,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
 
     private static String fingerprint(MemberRoles roles) {
         return roles.getRoles() + "|" + roles.getLevel() + "|" + roles.getAccounts() + "|" + roles.getValidTrainings()
-                + "|" + roles.getAcknowledgedPolicies();
+                + "|" + roles.getAcknowledgedPolicies() + "|" + roles.getTrainingScores();
     }
 
     private static final String APPLIED = "applied";

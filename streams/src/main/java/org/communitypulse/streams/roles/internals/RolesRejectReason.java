@@ -15,5 +15,7 @@ enum RolesRejectReason {
     /** A grant dated beyond the tolerance after the community's latest event. */
     FUTURE_GRANT,
     /** TRAINING_COMPLETED without attributes.course, or POLICY_ACKNOWLEDGED without attributes.policy. */
-    MISSING_ATTRIBUTE
+    MISSING_ATTRIBUTE,
+    /** TRAINING_COMPLETED whose attributes.score is not a number. */
+    INVALID_SCORE
 }
