@@ -23,10 +23,13 @@ import org.communitypulse.ingest.webhook.MemberPseudonymiser;
 import org.communitypulse.ingest.webhook.PayloadMapper;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.EventType;
+import org.communitypulse.streams.common.YamlConfigFiles;
 import org.communitypulse.streams.maturity.MaturityRules;
 import org.communitypulse.streams.maturity.ProgrammedContent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * From the platforms' own payload examples (ingest's webhook corpus and samples, see their SOURCES.md and
@@ -52,71 +55,60 @@ class ProgrammedContentSourcesTest {
         return events.get(0);
     }
 
+    /** One rule of maturity.yaml's {@code programmed_content} section, read as the application reads it. */
     private static ProgrammedContent rules(String platformRules) throws IOException {
-        String yaml = """
-                stages: [a, b, c, d]
-                competencies:
-                  - id: content-programming
-                    signals:
-                      - signal: programmed_weeks_28d
-                        thresholds: [1, 2, 4]
-                health:
-                  weights: {engagement: 1}
-                  thriving_min_score: 75
-                  healthy_min_score: 50
-                  at_risk_min_score: 25
-                  thriving_min_wau: 10
-                programmed_content:
-                """ + "  " + platformRules + "\n";
-        return MaturityRules.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "test.yaml")
-                .programmedContent();
+        return YamlConfigFiles.parse(new ByteArrayInputStream(platformRules.getBytes(StandardCharsets.UTF_8)),
+                "test.yaml", ProgrammedContent.class, "maturity");
+    }
+
+    /**
+     * A documented payload (the webhook corpus, or ingest's samples), mapped by its platform's mapper, against one
+     * rule. Discourse's documented topic has category_id 109 and no tags, its documented opening post the slug
+     * "general"; the sample topic is tagged config, howto. GitHub's issue example is labelled bug, its
+     * discussion example filed under General. Slack's message example is in channel C0LAN2Q65. A platform's
+     * names under another platform's rules never match.
+     */
+    @ParameterizedTest(name = "{0} with {2} -> {3}")
+    @CsvSource(delimiter = '|', textBlock = """
+            discourse/topic_created.1        | topic_created | discourse: {categories: [109]}             | true
+            discourse/topic_created.1        | topic_created | discourse: {categories: [110]}             | false
+            discourse/topic_created.1        | topic_created | discourse: {tags: [howto]}                 | false
+            sample:discourse/topic_created   | topic_created | discourse: {tags: [HowTo]}                 | true
+            sample:discourse/topic_created   | topic_created | discourse: {tags: [how]}                   | false
+            discourse/post_created.2         | post_created  | discourse: {categories: [General]}         | true
+            discourse/post_created.2         | post_created  | discourse: {categories: [events]}          | false
+            github/issues.opened.1           | issues        | github: {labels: [Bug]}                    | true
+            github/issues.opened.1           | issues        | github: {labels: [event]}                  | false
+            github/issues.opened.1           | issues        | github: {discussion_categories: [general]} | false
+            github/issues.opened.1           | issues        | discourse: {tags: [bug]}                   | false
+            github/discussion.created.1      | discussion    | github: {discussion_categories: [general]} | true
+            github/discussion.created.1      | discussion    | github: {discussion_categories: [Events]}  | false
+            github/discussion.created.1      | discussion    | discourse: {categories: [general]}         | false
+            slack/Message                    | message       | slack: {channels: [C0LAN2Q65]}             | true
+            slack/Message                    | message       | slack: {channels: [general]}               | false
+            slack/Message                    | message       | discourse: {categories: [C0LAN2Q65]}       | false
+            """)
+    void shouldProgramADocumentedThreadExactlyWhenItsFieldIsListed(String file, String event, String rule,
+                                                                   boolean programmed) throws IOException {
+        // sample: ingest's hand-written samples (webhooks/); otherwise the corpus of documented payloads.
+        JsonNode payload = resource(file.startsWith("sample:") ? "/webhooks/" + file.substring(7) + ".json"
+                : "/webhook-corpus/" + file + ".json");
+        String path = file.replace("sample:", "");
+        String platform = path.substring(0, path.indexOf('/'));
+        PayloadMapper mapper = switch (platform) {
+            case "discourse" -> new DiscoursePayloadMapper(MemberPseudonymiser.none());
+            case "github" -> new GitHubPayloadMapper(MemberPseudonymiser.none());
+            default -> new SlackPayloadMapper(MemberPseudonymiser.none());
+        };
+        if ("slack".equals(platform)) {
+            // The example is a thread reply; without thread_ts it starts the thread.
+            ((ObjectNode) payload.get("event")).remove("thread_ts");
+        }
+        assertThat(rules(rule).isProgrammed(thread(mapper, event, payload))).isEqualTo(programmed);
     }
 
     @Test
-    void shouldProgramDiscourseTopicWhenItsCategoryOrATagIsListed() throws IOException {
-        DiscoursePayloadMapper mapper = new DiscoursePayloadMapper(MemberPseudonymiser.none());
-        // Discourse's documented topic (category_id 109, no tags) and the sample topic tagged config, howto.
-        ActivityEvent documented = thread(mapper, "topic_created",
-                resource("/webhook-corpus/discourse/topic_created.1.json"));
-        ActivityEvent tagged = thread(mapper, "topic_created", resource("/webhooks/discourse/topic_created.json"));
-        // The documented opening post names its category by slug ("general").
-        ActivityEvent opening = thread(mapper, "post_created", resource("/webhook-corpus/discourse/post_created.2.json"));
-
-        assertThat(rules("discourse: {categories: [109]}").isProgrammed(documented)).isTrue();
-        assertThat(rules("discourse: {categories: [110]}").isProgrammed(documented)).isFalse();
-        assertThat(rules("discourse: {tags: [HowTo]}").isProgrammed(tagged)).isTrue();
-        assertThat(rules("discourse: {tags: [how]}").isProgrammed(tagged)).isFalse();
-        assertThat(rules("discourse: {tags: [howto]}").isProgrammed(documented)).isFalse();
-        assertThat(rules("discourse: {categories: [General]}").isProgrammed(opening)).isTrue();
-        assertThat(rules("discourse: {categories: [events]}").isProgrammed(opening)).isFalse();
-    }
-
-    @Test
-    void shouldProgramGitHubThreadWhenALabelOrItsDiscussionCategoryIsListed() throws IOException {
-        GitHubPayloadMapper mapper = new GitHubPayloadMapper(MemberPseudonymiser.none());
-        ActivityEvent issue = thread(mapper, "issues", resource("/webhook-corpus/github/issues.opened.1.json"));
-        ActivityEvent discussion = thread(mapper, "discussion",
-                resource("/webhook-corpus/github/discussion.created.1.json"));
-
-        assertThat(rules("github: {labels: [Bug]}").isProgrammed(issue)).isTrue();
-        assertThat(rules("github: {labels: [event]}").isProgrammed(issue)).isFalse();
-        assertThat(rules("github: {discussion_categories: [general]}").isProgrammed(discussion)).isTrue();
-        assertThat(rules("github: {discussion_categories: [Announcements]}").isProgrammed(discussion)).isFalse();
-        assertThat(rules("github: {discussion_categories: [general]}").isProgrammed(issue)).isFalse();
-        // The same names under another platform's rules do not apply to GitHub threads.
-        assertThat(rules("discourse: {categories: [general], tags: [bug]}").isProgrammed(discussion)).isFalse();
-        assertThat(rules("discourse: {categories: [general], tags: [bug]}").isProgrammed(issue)).isFalse();
-    }
-
-    @Test
-    void shouldProgramSlackThreadWhenItsChannelIsListedByIdOrByItsExportedName(@TempDir Path dir)
-            throws IOException {
-        ObjectNode delivery = (ObjectNode) resource("/webhook-corpus/slack/Message.json");
-        ((ObjectNode) delivery.get("event")).remove("thread_ts");
-        ActivityEvent live = thread(new SlackPayloadMapper(MemberPseudonymiser.none()), null, delivery);
-        assertThat(rules("slack: {channels: [C0LAN2Q65]}").isProgrammed(live)).isTrue();
-        assertThat(rules("slack: {channels: [general]}").isProgrammed(live)).isFalse();
-
+    void shouldProgramSlackExportThreadWhenItsChannelIsListedByIdOrByName(@TempDir Path dir) throws IOException {
         // The workspace export names channels by folder: #general is C123ABC456 in its channels.json.
         Path export = dir.resolve("export.zip");
         try (InputStream in = ProgrammedContentSourcesTest.class.getResourceAsStream("/import/slack/export.zip")) {

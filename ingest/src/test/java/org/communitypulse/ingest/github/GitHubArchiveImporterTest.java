@@ -55,6 +55,9 @@ class GitHubArchiveImporterTest {
                 "Codertocat/Hello-World#2", null);
         assertThat(events).extracting(ActivityEvent::getActorId).containsExactly("21031067", "21031067", "21031067",
                 "21031067", "583231", "583231");
+        // GH Archive keeps the labels as the webhook has them: programmed-content rules can read them.
+        assertThat(events.get(0).getAttributes()).containsEntry("labels", "bug");
+        assertThat(events.get(2).getAttributes()).doesNotContainKey("labels");
         assertThat(events.get(3).getAttributes()).containsEntry("kind", "review").containsEntry("state", "commented");
         assertThat(events.get(4).getAttributes()).containsEntry("kind", "review_comment");
         assertThat(events.get(1).getOccurredAt()).isEqualTo(Instant.parse("2019-05-15T15:20:21Z"));

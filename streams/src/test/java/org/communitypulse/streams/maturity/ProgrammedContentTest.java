@@ -6,13 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.SourcePlatform;
+import org.communitypulse.streams.common.YamlConfigFiles;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The programmed-content rules of maturity.yaml against events in the shape the ingest mappers give them
@@ -22,37 +27,20 @@ import org.junit.jupiter.api.Test;
  */
 class ProgrammedContentTest {
 
-    private static final String HEALTH = """
-            health:
-              weights: {engagement: 1}
-              thriving_min_score: 75
-              healthy_min_score: 50
-              at_risk_min_score: 25
-              thriving_min_wau: 10
-            """;
-    private static final String COMPETENCIES = """
-            stages: [a, b, c, d]
-            competencies:
-              - id: content-programming
-                signals:
-                  - signal: programmed_weeks_28d
-                    thresholds: [1, 2, 4]
-            """;
-
-    private static MaturityRules parse(String programmed) throws Exception {
-        String yaml = COMPETENCIES + programmed + HEALTH;
-        return MaturityRules.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "test.yaml");
+    /** The {@code programmed_content} section alone, read as maturity.yaml is (snake_case, unknown keys refused). */
+    private static ProgrammedContent parse(String section) throws Exception {
+        return YamlConfigFiles.parse(new ByteArrayInputStream(section.getBytes(StandardCharsets.UTF_8)), "test.yaml",
+                ProgrammedContent.class, "maturity");
     }
 
     private static ProgrammedContent rules() throws Exception {
         return parse("""
-                programmed_content:
-                  attribute: programmed
-                  kinds: [ama]
-                  discourse: {categories: [12, Events], tags: [office-hours]}
-                  slack: {channels: ["#office-hours", C0LAN2Q65]}
-                  github: {labels: [Event], discussion_categories: [announcements]}
-                """).programmedContent();
+                attribute: programmed
+                kinds: [ama]
+                discourse: {categories: [12, Events], tags: [office-hours]}
+                slack: {channels: ["#office-hours", C0LAN2Q65]}
+                github: {labels: [Event], discussion_categories: [announcements]}
+                """);
     }
 
     private static ActivityEvent thread(SourcePlatform source, String channel, String... attributes) {
@@ -69,46 +57,39 @@ class ProgrammedContentTest {
                 .build();
     }
 
-    @Test
-    void shouldMatchDiscourseCategoryByIdOrSlugAndAnyTagWhenListed() throws Exception {
-        ProgrammedContent rules = rules();
-        assertThat(rules.isProgrammed(thread(SourcePlatform.DISCOURSE, "12"))).isTrue();
-        assertThat(rules.isProgrammed(thread(SourcePlatform.DISCOURSE, "7", "category", "events"))).isTrue();
-        assertThat(rules.isProgrammed(thread(SourcePlatform.DISCOURSE, "7", "tags", "howto,Office-Hours")))
-                .isTrue();
-        assertThat(rules.isProgrammed(thread(SourcePlatform.DISCOURSE, "7", "category", "general", "tags",
-                "howto,office"))).isFalse();
-        assertThat(rules.isProgrammed(thread(SourcePlatform.DISCOURSE, null))).isFalse();
-    }
-
-    @Test
-    void shouldMatchSlackChannelByIdOrExportedNameWhenListed() throws Exception {
-        ProgrammedContent rules = rules();
-        assertThat(rules.isProgrammed(thread(SourcePlatform.SLACK, "c0lan2q65"))).isTrue();
-        assertThat(rules.isProgrammed(thread(SourcePlatform.SLACK, "C999", "channel_name", "office-hours"))).isTrue();
-        assertThat(rules.isProgrammed(thread(SourcePlatform.SLACK, "C999", "channel_name", "general"))).isFalse();
-        assertThat(rules.isProgrammed(thread(SourcePlatform.SLACK, "C999"))).isFalse();
-    }
-
-    @Test
-    void shouldMatchGitHubLabelOrDiscussionCategoryWhenListed() throws Exception {
-        ProgrammedContent rules = rules();
-        assertThat(rules.isProgrammed(thread(SourcePlatform.GITHUB, "o/r", "labels", "bug,event"))).isTrue();
-        assertThat(rules.isProgrammed(thread(SourcePlatform.GITHUB, "o/r", "discussion_category", "Announcements")))
-                .isTrue();
-        assertThat(rules.isProgrammed(thread(SourcePlatform.GITHUB, "o/r", "labels", "bug,events",
-                "discussion_category", "General"))).isFalse();
-        assertThat(rules.isProgrammed(thread(SourcePlatform.GITHUB, "o/r"))).isFalse();
-    }
-
-    @Test
-    void shouldApplyEachPlatformsRulesOnlyToItsOwnEvents() throws Exception {
-        ProgrammedContent rules = rules();
-        // A GitHub repository or a Stack Exchange tag named like a listed Discourse category is not that category.
-        assertThat(rules.isProgrammed(thread(SourcePlatform.GITHUB, "12", "category", "events"))).isFalse();
-        assertThat(rules.isProgrammed(thread(SourcePlatform.STACK_EXCHANGE, "events", "tags", "office-hours")))
-                .isFalse();
-        assertThat(rules.isProgrammed(thread(SourcePlatform.DISCOURSE, "C0LAN2Q65", "labels", "event"))).isFalse();
+    /**
+     * One thread per row: its source, channel and attributes ({@code name=value;...}) against {@link #rules()}.
+     * Each platform matches its own fields only: a GitHub repository or a Stack Exchange tag named like a listed
+     * Discourse category is not that category.
+     */
+    @ParameterizedTest(name = "{0} channel {1} {2} -> {3}")
+    @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
+            DISCOURSE      | 12        | -                                         | true
+            DISCOURSE      | 7         | category=events                           | true
+            DISCOURSE      | 7         | tags=howto,Office-Hours                   | true
+            DISCOURSE      | 7         | category=general;tags=howto,office        | false
+            DISCOURSE      | -         | -                                         | false
+            SLACK          | c0lan2q65 | -                                         | true
+            SLACK          | C999      | channel_name=office-hours                 | true
+            SLACK          | C999      | channel_name=general                      | false
+            SLACK          | C999      | -                                         | false
+            GITHUB         | o/r       | labels=bug,event                          | true
+            GITHUB         | o/r       | discussion_category=Announcements         | true
+            GITHUB         | o/r       | labels=bug,events;discussion_category=Gen | false
+            GITHUB         | o/r       | -                                         | false
+            GITHUB         | 12        | category=events                           | false
+            STACK_EXCHANGE | events    | tags=office-hours                         | false
+            DISCOURSE      | C0LAN2Q65 | labels=event                              | false
+            """)
+    void shouldProgramAThreadExactlyWhenItsPlatformsFieldIsListed(SourcePlatform source, String channel,
+                                                                  String attributes, boolean programmed)
+            throws Exception {
+        List<String> pairs = new ArrayList<>();
+        for (String pair : attributes == null ? new String[0] : attributes.split(";")) {
+            pairs.addAll(List.of(pair.split("=", 2)));
+        }
+        assertThat(rules().isProgrammed(thread(source, channel, pairs.toArray(String[]::new))))
+                .isEqualTo(programmed);
     }
 
     @Test
@@ -130,7 +111,9 @@ class ProgrammedContentTest {
 
     @Test
     void shouldProgramNothingWhenTheSectionIsAbsent() throws Exception {
-        ProgrammedContent none = parse("").programmedContent();
+        MaturityRules shipped = MaturityRules.defaults();
+        ProgrammedContent none = new MaturityRules(shipped.stages(), shipped.competencies(), shipped.goals(), null,
+                shipped.health()).programmedContent();
         assertThat(none).isEqualTo(ProgrammedContent.none());
         assertThat(none.isProgrammed(thread(SourcePlatform.DISCOURSE, "12", "kind", "ama", "programmed", "true")))
                 .isFalse();
@@ -150,26 +133,22 @@ class ProgrammedContentTest {
     @Test
     void shouldRefuseTheFileNamingTheKeyWhenAPlatformKeyIsUnknown() {
         assertThatThrownBy(() -> parse("""
-                programmed_content:
-                  discourse: {category: [events]}
+                discourse: {category: [events]}
                 """)).isInstanceOf(ConfigException.class).hasMessageContaining("test.yaml")
                 .hasMessageContaining("category");
         assertThatThrownBy(() -> parse("""
-                programmed_content:
-                  mattermost: {channels: [town-square]}
+                mattermost: {channels: [town-square]}
                 """)).isInstanceOf(ConfigException.class).hasMessageContaining("mattermost");
     }
 
     @Test
     void shouldRefuseTheFileWhenAnEntryIsBlankOrHoldsAComma() {
         assertThatThrownBy(() -> parse("""
-                programmed_content:
-                  github: {labels: ["event,ama"]}
+                github: {labels: ["event,ama"]}
                 """)).isInstanceOf(ConfigException.class).hasMessageContaining("test.yaml")
                 .hasMessageContaining("programmed_content.github.labels").hasMessageContaining("event,ama");
         assertThatThrownBy(() -> parse("""
-                programmed_content:
-                  slack: {channels: [" "]}
+                slack: {channels: [" "]}
                 """)).isInstanceOf(ConfigException.class).hasMessageContaining("programmed_content.slack.channels");
     }
 }
