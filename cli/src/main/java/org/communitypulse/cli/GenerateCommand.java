@@ -85,16 +85,11 @@ final class GenerateCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
-        SimulatedActivity activity;
-        SimulationPlan plan;
-        try {
-            activity = activity();
-            plan = script != null ? ActivityScript.read(script).plan() : plan();
-        } catch (java.io.IOException | IllegalArgumentException e) {
-            System.err.println("Generate failed: " + e.getMessage());
-            return 2;
-        }
+    public Integer call() throws java.io.IOException {
+        // A wrong option or script stops here, with picocli's one-line report, before any connection.
+        ActivityScript scripted = script == null ? null : ActivityScript.read(script);
+        SimulationPlan plan = scripted != null ? scripted.plan() : plan();
+        SimulatedActivity activity = activity(scripted);
         try (SchemaRegistryClient registry = connection.registryClient()) {
             Topics topics = new Topics(connection.topicPrefix(), new AvroSerdes(registry, true));
             Map<EventType, Long> byType = new EnumMap<>(EventType.class);
@@ -115,16 +110,16 @@ final class GenerateCommand implements Callable<Integer> {
         }
     }
 
-    /** What the options describe: a scripted or a plain simulation. */
-    SimulatedActivity activity() throws java.io.IOException {
-        if (script == null) {
+    /** What the options describe: the scripted simulation of {@code scripted}, or a plain one when it is null. */
+    SimulatedActivity activity(ActivityScript scripted) {
+        if (scripted == null) {
             return new SimulatedActivity(plan(), organisation ? OrganisationPlan.defaults() : null);
         }
         if (!stalls.isEmpty() || organisation) {
             throw new IllegalArgumentException("--script cannot be combined with --stall or --organisation: the "
                     + "script says how activity changes, a register file says who holds which role");
         }
-        return new SimulatedActivity(ActivityScript.read(script));
+        return new SimulatedActivity(scripted);
     }
 
     private void publish(SimulationPlan plan, SimulatedActivity activity, KafkaEventSink sink,
