@@ -46,8 +46,8 @@ final class ReplayCommand implements Runnable {
         long timeoutSeconds;
 
         @Option(names = "--register", paramLabel = "FILE",
-                description = "Also import this role register or training file, as `pulse import register` reads it, "
-                        + "into the replayed community (repeatable).")
+                description = "Also import this role register, training or policy acknowledgement file, as `pulse "
+                        + "import register` reads it, into the replayed community (repeatable).")
         List<Path> registers = new ArrayList<>();
 
         @Option(names = "--declarations", paramLabel = "FILE",
