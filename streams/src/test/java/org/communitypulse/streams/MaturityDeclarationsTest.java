@@ -1,10 +1,10 @@
 package org.communitypulse.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.communitypulse.streams.MaturityTopologyTest.evidence;
+import static org.communitypulse.streams.MaturityTopologyTest.withoutTime;
 
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -13,15 +13,8 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
 import java.util.Random;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
-import org.communitypulse.schemas.Topic;
-import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.CommunityDayKey;
 import org.communitypulse.schemas.avro.CommunityHealth;
@@ -31,13 +24,7 @@ import org.communitypulse.schemas.avro.SignalEvidence;
 import org.communitypulse.schemas.avro.SourcePlatform;
 import org.communitypulse.schemas.avro.StaffShare;
 import org.communitypulse.schemas.declarations.Declaration;
-import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
-import org.communitypulse.schemas.serde.AvroSerdes;
-import org.communitypulse.streams.alerts.AlertSettings;
-import org.communitypulse.streams.engagement.EngagementSettings;
-import org.communitypulse.streams.intake.IntakeSettings;
 import org.communitypulse.streams.maturity.MaturityRules;
-import org.communitypulse.streams.roles.RolesModel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,7 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MaturityDeclarationsTest {
 
-    private static final Clock CLOCK = Clock.fixed(Instant.parse("2030-01-01T00:00:00Z"), ZoneOffset.UTC);
     /** Monday of the first of six weeks. */
     private static final LocalDate START = LocalDate.parse("2029-11-05");
     private static final String C = "declaring";
@@ -57,51 +43,32 @@ class MaturityDeclarationsTest {
     @TempDir
     Path stateDir;
 
-    private final AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
-    private final Topics topics = new Topics("d.", serdes);
-    private TopologyTestDriver driver;
-    private TestInputTopic<String, ActivityEvent> activity;
+    private MaturityPipeline pipeline;
     private TestOutputTopic<CommunityDayKey, MaturityScorecard> scorecards;
     private TestOutputTopic<CommunityDayKey, CommunityHealth> health;
     private TestOutputTopic<CommunityDayKey, StaffShare> shares;
     private int seq;
 
     private void start() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "maturity-declarations-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("run-" + System.nanoTime()).toString());
-        driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
-                PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)),
-                        EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false),
-                        RolesModel.defaults()).withMaturity(MaturityRules.defaults())
-                        .withHooks(RuntimeHooks.defaults().withClock(CLOCK))), props);
-        activity = driver.createInputTopic(topics.activity().name(), topics.activity().keySerde().serializer(),
-                topics.activity().valueSerde().serializer());
-        scorecards = out(topics.maturityScorecard());
-        health = out(topics.communityHealth());
-        shares = out(topics.staffShare());
-    }
-
-    private <K, V> TestOutputTopic<K, V> out(Topic<K, V> topic) {
-        return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+        pipeline = new MaturityPipeline(stateDir, "d.", MaturityRules.defaults());
+        scorecards = pipeline.out(pipeline.topics().maturityScorecard());
+        health = pipeline.out(pipeline.topics().communityHealth());
+        shares = pipeline.out(pipeline.topics().staffShare());
     }
 
     @AfterEach
     void close() {
-        if (driver != null) {
-            driver.close();
+        if (pipeline != null) {
+            pipeline.close();
         }
     }
 
     private void emit() {
-        for (int i = 0; i < 3; i++) {
-            driver.advanceWallClockTime(EngagementSettings.defaults().emitInterval());
-        }
+        pipeline.emit();
     }
 
     private void pipe(List<ActivityEvent> events) {
-        events.forEach(e -> activity.pipeInput(e.getCommunityId(), e));
+        pipeline.pipe(events);
     }
 
     private Instant at(int day, int hour) {
@@ -144,11 +111,6 @@ class MaturityDeclarationsTest {
             events.add(r);
         }
         return events;
-    }
-
-    private static SignalEvidence evidence(MaturityScorecard card, String signal) {
-        return card.getCompetencies().stream().flatMap(c -> c.getEvidence().stream())
-                .filter(e -> e.getSignal().equals(signal)).findFirst().orElseThrow();
     }
 
     private Map<CommunityDayKey, MaturityScorecard> cards() {
@@ -230,7 +192,7 @@ class MaturityDeclarationsTest {
         emit();
         Map<CommunityDayKey, MaturityScorecard> inOrder = withoutTime(cards());
         Map<CommunityDayKey, StaffShare> sharesInOrder = sharesWithoutTime(shares.readKeyValuesToMap());
-        driver.close();
+        pipeline.close();
 
         start();
         Collections.shuffle(events, new Random(7));
@@ -345,12 +307,6 @@ class MaturityDeclarationsTest {
         assertThat(last.getCompetencies()).allSatisfy(c -> assertThat(c.getStage())
                 .as("%s: missing %s", c.getCompetency(), c.getMissing()).isGreaterThanOrEqualTo(2));
         assertThat(last.getOverallStage()).isGreaterThanOrEqualTo(2);
-    }
-
-    private static Map<CommunityDayKey, MaturityScorecard> withoutTime(Map<CommunityDayKey, MaturityScorecard> m) {
-        Map<CommunityDayKey, MaturityScorecard> out = new HashMap<>();
-        m.forEach((k, v) -> out.put(k, MaturityScorecard.newBuilder(v).setUpdatedAt(Instant.EPOCH).build()));
-        return out;
     }
 
     private static Map<CommunityDayKey, StaffShare> sharesWithoutTime(Map<CommunityDayKey, StaffShare> m) {

@@ -3,8 +3,6 @@ package org.communitypulse.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -13,15 +11,10 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
 import java.util.Random;
 import java.util.stream.Collectors;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.CommunityDayKey;
@@ -34,11 +27,6 @@ import org.communitypulse.schemas.avro.SignalEvidence;
 import org.communitypulse.schemas.avro.SourcePlatform;
 import org.communitypulse.schemas.avro.TrailingEngagement;
 import org.communitypulse.schemas.declarations.Declaration;
-import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
-import org.communitypulse.schemas.serde.AvroSerdes;
-import org.communitypulse.streams.alerts.AlertSettings;
-import org.communitypulse.streams.engagement.EngagementSettings;
-import org.communitypulse.streams.intake.IntakeSettings;
 import org.communitypulse.streams.maturity.MaturityRules;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MaturityTopologyTest {
 
-    private static final Clock CLOCK = Clock.fixed(Instant.parse("2030-01-01T00:00:00Z"), ZoneOffset.UTC);
     /** The scored week: Monday 2029-12-17 to Sunday 2029-12-23; the 4-week window starts 2029-11-26. */
     static final LocalDate WEEK = LocalDate.parse("2029-12-17");
     static final LocalDate WINDOW = WEEK.minusWeeks(3);
@@ -58,32 +45,20 @@ class MaturityTopologyTest {
     @TempDir
     Path stateDir;
 
-    private final AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
-    private final Topics topics = new Topics("m.", serdes);
+    private MaturityPipeline pipeline;
+    private Topics topics;
     private TopologyTestDriver driver;
-    private TestInputTopic<String, ActivityEvent> activity;
     private TestOutputTopic<CommunityDayKey, MaturityScorecard> scorecards;
     private TestOutputTopic<CommunityDayKey, CommunityHealth> health;
     private TestOutputTopic<CommunityDayKey, TrailingEngagement> trailing;
 
     private void start(MaturityRules config) {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "maturity-topology-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("run-" + System.nanoTime()).toString());
-        driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
-                PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)),
-                        EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false),
-                        TestRoles.threeRequired()).withMaturity(config).withHooks(RuntimeHooks.defaults().withClock(CLOCK))), props);
-        activity = driver.createInputTopic(topics.activity().name(), topics.activity().keySerde().serializer(),
-                topics.activity().valueSerde().serializer());
-        scorecards = out(topics.maturityScorecard());
-        health = out(topics.communityHealth());
-        trailing = out(topics.trailingEngagement());
-    }
-
-    private <K, V> TestOutputTopic<K, V> out(Topic<K, V> topic) {
-        return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+        pipeline = new MaturityPipeline(stateDir, "m.", config);
+        topics = pipeline.topics();
+        driver = pipeline.driver();
+        scorecards = pipeline.out(topics.maturityScorecard());
+        health = pipeline.out(topics.communityHealth());
+        trailing = pipeline.out(topics.trailingEngagement());
     }
 
     @AfterEach
@@ -105,14 +80,11 @@ class MaturityTopologyTest {
     }
 
     private void emit() {
-        // Engagement and maturity punctuate on the same interval; maturity waits for engagement to drain.
-        for (int i = 0; i < 3; i++) {
-            driver.advanceWallClockTime(EngagementSettings.defaults().emitInterval());
-        }
+        pipeline.emit();
     }
 
     private void pipe(List<ActivityEvent> events) {
-        events.forEach(e -> activity.pipeInput(e.getCommunityId(), e));
+        pipeline.pipe(events);
     }
 
     @Test
@@ -377,12 +349,12 @@ class MaturityTopologyTest {
         return e;
     }
 
-    private static SignalEvidence evidence(MaturityScorecard card, String signal) {
+    static SignalEvidence evidence(MaturityScorecard card, String signal) {
         return card.getCompetencies().stream().flatMap(c -> c.getEvidence().stream())
                 .filter(e -> e.getSignal().equals(signal)).findFirst().orElseThrow();
     }
 
-    private static Map<CommunityDayKey, MaturityScorecard> withoutTime(Map<CommunityDayKey, MaturityScorecard> in) {
+    static Map<CommunityDayKey, MaturityScorecard> withoutTime(Map<CommunityDayKey, MaturityScorecard> in) {
         Map<CommunityDayKey, MaturityScorecard> out = new HashMap<>();
         in.forEach((k, v) -> out.put(k, MaturityScorecard.newBuilder(v).setUpdatedAt(Instant.EPOCH).build()));
         return out;

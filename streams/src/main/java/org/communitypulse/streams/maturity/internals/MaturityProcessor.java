@@ -297,7 +297,15 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     private DeclaredEvidence declaredEvidence(String community) {
         List<Declaration> all = new ArrayList<>();
         try (KeyValueIterator<String, ActivityEvent> it = declarations.range(community + SEP, community + END)) {
-            it.forEachRemaining(kv -> all.add(Declaration.parse(kv.value)));
+            it.forEachRemaining(kv -> {
+                try {
+                    all.add(Declaration.parse(kv.value));
+                } catch (InvalidDeclarationException e) {
+                    // Stored under rules this version no longer accepts: left out, as declare() would have.
+                    LOG.warn("Stored declaration {} of {} left out: {}", kv.value.getEventId(), community,
+                            e.getMessage());
+                }
+            });
         }
         return new DeclaredEvidence(all);
     }
