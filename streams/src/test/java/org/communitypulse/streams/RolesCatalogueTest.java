@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -12,13 +11,8 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.avro.ActivityEvent;
@@ -34,9 +28,6 @@ import org.communitypulse.schemas.avro.ViolationKey;
 import org.communitypulse.schemas.declarations.Declaration;
 import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
-import org.communitypulse.streams.alerts.AlertSettings;
-import org.communitypulse.streams.engagement.EngagementSettings;
-import org.communitypulse.streams.intake.IntakeSettings;
 import org.communitypulse.streams.roles.RolesModel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -58,12 +49,8 @@ class RolesCatalogueTest {
 
     private final AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
     private final Topics topics = new Topics("cat.", serdes);
+    private RolesPipeline pipeline;
     private TopologyTestDriver driver;
-    private TestInputTopic<String, ActivityEvent> activity;
-    private TestOutputTopic<MemberKey, MemberRoles> members;
-    private TestOutputTopic<CommunityRoleKey, RoleCoverage> coverage;
-    private TestOutputTopic<ViolationKey, PolicyViolation> violations;
-    private TestOutputTopic<String, TrainingMetrics> training;
     private int seq;
     private int ids;
 
@@ -114,12 +101,12 @@ class RolesCatalogueTest {
     void shouldShowEachRolesConsequenceInItsCoverageRecordAndTheVacancyViolation() {
         start(SHIPPED);
         pipe(post("ann", "2024-01-01T08:00:00Z"), role("ann", "2024-01-01T09:00:00Z", "sponsor"));
-        Map<CommunityRoleKey, RoleCoverage> byRole = coverage.readKeyValuesToMap();
+        Map<CommunityRoleKey, RoleCoverage> byRole = pipeline.coverage.readKeyValuesToMap();
         assertThat(byRole).hasSize(10);
         byRole.forEach((key, c) -> assertThat(c.getConsequence()).as(key.getRole())
                 .isEqualTo(SHIPPED.consequence(key.getRole())).isNotBlank());
         assertThat(byRole.get(new CommunityRoleKey(C, "sponsor")).getFilled()).isTrue();
-        PolicyViolation vacant = violations.readValuesToList().stream()
+        PolicyViolation vacant = pipeline.violations.readValuesToList().stream()
                 .filter(v -> v.getSubject().equals("product-manager")).findFirst().orElseThrow();
         assertThat(vacant.getRule()).isEqualTo("required-role-vacant");
         assertThat(vacant.getEvidence()).containsEntry("consequence", SHIPPED.consequence("product-manager"));
@@ -136,7 +123,7 @@ class RolesCatalogueTest {
         pipe(trained("carl", "2024-01-03T09:00:00Z", "social-media-guidelines", "88"));
         assertThat(log("carl")).containsExactly(
                 "RESOLVED corporate-user-untrained carl 2024-01-01T09:00:00Z 2024-01-03T09:00:00Z");
-        MemberRoles carl = members.readKeyValuesToMap().get(new MemberKey(C, "carl"));
+        MemberRoles carl = pipeline.members.readKeyValuesToMap().get(new MemberKey(C, "carl"));
         assertThat(carl.getValidTrainings()).containsExactly("social-media-guidelines");
         assertThat(carl.getTrainingScores()).containsEntry("social-media-guidelines", 88.0);
         assertThat(lastTraining().getRequirements()).filteredOn(r -> r.getCourse().equals("social-media-guidelines"))
@@ -164,7 +151,7 @@ class RolesCatalogueTest {
         assertThat(log("carl")).containsExactly("OPENED corporate-user-untrained carl 2024-01-01T09:00:00Z null");
         assertThat(openViolation("corporate-user-untrained", "carl").getEvidence())
                 .containsEntry("social-media-guidelines", "below min_score 70.0");
-        MemberRoles carl = members.readKeyValuesToMap().get(new MemberKey(C, "carl"));
+        MemberRoles carl = pipeline.members.readKeyValuesToMap().get(new MemberKey(C, "carl"));
         assertThat(carl.getValidTrainings()).isEmpty();
         assertThat(carl.getTrainingScores()).containsEntry("social-media-guidelines", 60.0);
 
@@ -214,7 +201,7 @@ class RolesCatalogueTest {
         // 30 days (active_within_days) after her last activity the role is vacant again.
         pipe(post("zoe", "2024-02-10T08:00:00Z"));
         assertThat(log("sponsor")).containsExactly("OPENED required-role-vacant sponsor 2024-02-01T09:00:00Z null");
-        assertThat(coverage.readKeyValuesToMap().get(new CommunityRoleKey(C, "sponsor")).getConsequence())
+        assertThat(pipeline.coverage.readKeyValuesToMap().get(new CommunityRoleKey(C, "sponsor")).getConsequence())
                 .isEqualTo("Decisions slow down and resources are not met.");
     }
 
@@ -234,8 +221,8 @@ class RolesCatalogueTest {
                 "OPENED corporate-user-untrained carl 2024-02-01T00:00:00Z null");
         assertThat(openViolation("corporate-user-untrained", "carl").getEvidence())
                 .containsEntry("missing", "data-protection");
-        Map<MemberKey, String> expectedMembers = timeless(members.readKeyValuesToMap());
-        Map<CommunityRoleKey, String> expectedCoverage = timeless(coverage.readKeyValuesToMap());
+        Map<MemberKey, String> expectedMembers = timeless(pipeline.members.readKeyValuesToMap());
+        Map<CommunityRoleKey, String> expectedCoverage = timeless(pipeline.coverage.readKeyValuesToMap());
         String expectedTraining = timeless(lastTraining());
         Map<String, PolicyViolation> expectedOpen = openViolations();
 
@@ -245,11 +232,11 @@ class RolesCatalogueTest {
         for (long seed = 1; seed <= 3; seed++) {
             List<ActivityEvent> shuffled = new ArrayList<>(script);
             Collections.shuffle(shuffled, new Random(seed));
-            driver.close();
+            pipeline.close();
             start(SHIPPED);
             pipe(shuffled.toArray(ActivityEvent[]::new));
-            assertThat(timeless(members.readKeyValuesToMap())).as("seed %d", seed).isEqualTo(expectedMembers);
-            assertThat(timeless(coverage.readKeyValuesToMap())).as("seed %d", seed).isEqualTo(expectedCoverage);
+            assertThat(timeless(pipeline.members.readKeyValuesToMap())).as("seed %d", seed).isEqualTo(expectedMembers);
+            assertThat(timeless(pipeline.coverage.readKeyValuesToMap())).as("seed %d", seed).isEqualTo(expectedCoverage);
             assertThat(timeless(lastTraining())).as("seed %d", seed).isEqualTo(expectedTraining);
             assertThat(openViolations().keySet()).as("seed %d", seed).isEqualTo(expectedOpen.keySet());
         }
@@ -272,42 +259,27 @@ class RolesCatalogueTest {
     }
 
     private void start(RolesModel model) {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "roles-catalogue-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("run-" + seq++).toString());
-        driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
-                PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)),
-                        EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false), model)
-                        .withHooks(RuntimeHooks.defaults().withClock(CLOCK))), props);
-        activity = driver.createInputTopic(topics.activity().name(), topics.activity().keySerde().serializer(),
-                topics.activity().valueSerde().serializer());
-        members = out(topics.memberRoles());
-        coverage = out(topics.roleCoverage());
-        violations = out(topics.policyViolations());
-        training = out(topics.trainingMetrics());
-    }
-
-    private <K, V> TestOutputTopic<K, V> out(org.communitypulse.schemas.Topic<K, V> topic) {
-        return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+        pipeline = new RolesPipeline(topics, serdes, stateDir.resolve("run-" + seq++), "roles-catalogue-test", model,
+                CLOCK);
+        driver = pipeline.driver;
     }
 
     @AfterEach
     void close() {
-        if (driver != null) {
-            driver.close();
+        if (pipeline != null) {
+            pipeline.close();
         }
     }
 
     private void pipe(ActivityEvent... events) {
         for (ActivityEvent e : events) {
-            activity.pipeInput(C, e);
+            pipeline.activity.pipeInput(C, e);
         }
     }
 
     /** Violation records about {@code subject} since the last read, as "STATE rule subject openedAt resolvedAt". */
     private List<String> log(String subject) {
-        return violations.readValuesToList().stream().filter(v -> v.getSubject().equals(subject))
+        return pipeline.violations.readValuesToList().stream().filter(v -> v.getSubject().equals(subject))
                 .map(v -> v.getState() + " " + v.getRule() + " " + v.getSubject() + " " + v.getOpenedAt() + " "
                         + v.getResolvedAt()).toList();
     }
@@ -328,7 +300,7 @@ class RolesCatalogueTest {
     }
 
     private TrainingMetrics lastTraining() {
-        List<TrainingMetrics> all = training.readValuesToList();
+        List<TrainingMetrics> all = pipeline.training.readValuesToList();
         assertThat(all).isNotEmpty();
         return all.get(all.size() - 1);
     }

@@ -5,7 +5,6 @@ import static org.communitypulse.streams.TestEvents.event;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -13,13 +12,9 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
 import java.util.Random;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -37,9 +32,6 @@ import org.communitypulse.schemas.avro.TrainingMetrics;
 import org.communitypulse.schemas.avro.ViolationKey;
 import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
-import org.communitypulse.streams.alerts.AlertSettings;
-import org.communitypulse.streams.engagement.EngagementSettings;
-import org.communitypulse.streams.intake.IntakeSettings;
 import org.communitypulse.streams.roles.RolesTopology;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -66,26 +58,15 @@ class RolesTopologyTest {
     private int seq;
 
     private void start() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "roles-topology-test");
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve("run-" + seq++).toString());
-        driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
-                PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)),
-                        EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false),
-                        TestRoles.threeRequired()).withHooks(RuntimeHooks.defaults().withClock(CLOCK))), props);
-        activity = driver.createInputTopic(topics.activity().name(), topics.activity().keySerde().serializer(),
-                topics.activity().valueSerde().serializer());
-        members = out(topics.memberRoles());
-        coverage = out(topics.roleCoverage());
-        violations = out(topics.policyViolations());
-        training = out(topics.trainingMetrics());
-        deadLetters = driver.createOutputTopic(topics.activityDeadLetters().name(), Serdes.ByteArray().deserializer(),
-                Serdes.ByteArray().deserializer());
-    }
-
-    private <K, V> TestOutputTopic<K, V> out(org.communitypulse.schemas.Topic<K, V> topic) {
-        return driver.createOutputTopic(topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+        RolesPipeline pipeline = new RolesPipeline(topics, serdes, stateDir.resolve("run-" + seq++),
+                "roles-topology-test", TestRoles.threeRequired(), CLOCK);
+        driver = pipeline.driver;
+        activity = pipeline.activity;
+        members = pipeline.members;
+        coverage = pipeline.coverage;
+        violations = pipeline.violations;
+        training = pipeline.training;
+        deadLetters = pipeline.deadLetters;
     }
 
     @AfterEach

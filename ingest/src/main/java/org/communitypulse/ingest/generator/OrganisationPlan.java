@@ -9,7 +9,8 @@ package org.communitypulse.ingest.generator;
  *
  * @param corporateUserShare share of members granted the Corporate User level on the first day
  * @param accounts           official accounts per community, each with an Account Manager from the first day
- * @param trainedShare       share of Corporate Users who complete the required course during the window
+ * @param trainedShare       share of Corporate Users who complete the required course during the window, and chance
+ *                           that a new community manager completes theirs within hours of the grant
  * @param dailyTurnover      chance per day that a role holder (team or key role) leaves the role; the role is
  *                           taken over by another member after 1 to 20 days with probability 0.7
  * @param acknowledgedShare  share of members who acknowledge the code of conduct during the window
@@ -17,11 +18,18 @@ package org.communitypulse.ingest.generator;
 public record OrganisationPlan(double corporateUserShare, int accounts, double trainedShare, double dailyTurnover,
                                double acknowledgedShare) {
 
-    /** Required team roles of the shipped roles.yaml, held by the three staff members from the first day. */
-    static final String[] REQUIRED_ROLES = {"sponsor", "community-manager", "technical-developer-designer"};
-    /** The other team roles and the key roles of the shipped roles.yaml. */
-    static final String[] OTHER_ROLES = {"social-media-coordinator", "strategist-advocate", "product-manager",
-        "project-manager", "customer-service-champion", "account-coordinator", "technical-support-specialist"};
+    /**
+     * The team roles of the shipped roles.yaml, all required: held from the first day, the first three by the three
+     * staff members, the others by core members.
+     */
+    static final String[] REQUIRED_ROLES = {"sponsor", "community-manager", "technical-developer-designer",
+        "social-media-coordinator", "strategist-advocate", "product-manager", "project-manager"};
+    /** The key roles of the shipped roles.yaml, held now and then. */
+    static final String[] OTHER_ROLES = {"customer-service-champion", "account-coordinator",
+        "technical-support-specialist"};
+    /** The role whose holders need their own course (roles.yaml training), and that course. */
+    static final String COMMUNITY_MANAGER = "community-manager";
+    static final String COMMUNITY_MANAGER_COURSE = "community-management";
     static final String CORPORATE_USER = "corporate-user";
     static final String ACCOUNT_MANAGER = "account-manager";
     static final String REQUIRED_COURSE = "social-media-guidelines";

@@ -65,8 +65,8 @@ final class OrganisationSim {
     private void firstDay(Instant dayStart, List<ActivityEvent> out) {
         Instant morning = dayStart.plusMillis(8 * HOUR);
         for (int i = 0; i < OrganisationPlan.REQUIRED_ROLES.length; i++) {
-            grantRole(OrganisationPlan.REQUIRED_ROLES[i], SimulatedActivity.memberId(community, i), 0,
-                    morning.plusSeconds(i), out);
+            String member = i < SimulatedActivity.STAFF ? SimulatedActivity.memberId(community, i) : core();
+            grantRole(OrganisationPlan.REQUIRED_ROLES[i], member, 0, morning.plusSeconds(i), out);
         }
         for (String role : OrganisationPlan.OTHER_ROLES) {
             if (random.nextDouble() < 0.7) {
@@ -135,6 +135,11 @@ final class OrganisationSim {
         holders.put(role, member);
         grantedOn.put(role, dayIndex);
         out.add(event(EventType.ROLE_GRANTED, member, at, Map.of("role", role)));
+        if (OrganisationPlan.COMMUNITY_MANAGER.equals(role) && random.nextDouble() < plan.trainedShare()) {
+            out.add(event(EventType.TRAINING_COMPLETED, member, at.plusMillis(2 * HOUR),
+                    Map.of("course", OrganisationPlan.COMMUNITY_MANAGER_COURSE,
+                            "score", Integer.toString(60 + random.nextInt(41)))));
+        }
     }
 
     /** One of the 50 most active members (staff included), who are the ones taking roles on. */

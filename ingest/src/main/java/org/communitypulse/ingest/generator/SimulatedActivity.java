@@ -47,7 +47,7 @@ public final class SimulatedActivity {
     /** Share of members who join during a 90-day window; shorter windows see proportionally fewer. */
     private static final double NEWCOMER_SHARE_PER_QUARTER = 0.4;
     /** Members with staff duties per community (the lowest indices). */
-    private static final int STAFF = 3;
+    static final int STAFF = 3;
 
     private static final String[] ROLES = {"moderator", "helper", "mentor"};
     private static final long ORGANISATION_SALT = 0x6f7267616e69L;

@@ -57,8 +57,25 @@ public final class RolesEvaluator {
 
     private final RolesModel config;
 
+    /** Looked up per member and requirement on every evaluation: computed once from the catalogue. */
+    private final Set<String> roleIds;
+    private final Map<String, Long> courseValidity = new HashMap<>();
+    private final Map<String, Double> courseMinScore = new HashMap<>();
+
     public RolesEvaluator(RolesModel config) {
         this.config = config;
+        this.roleIds = Set.copyOf(config.roleNames().keySet());
+        for (RolesModel.Training t : config.training()) {
+            courseValidity.put(t.course(), config.courseValidity(t.course()));
+            Double min = config.minScore(t.course());
+            if (min != null) {
+                courseMinScore.put(t.course(), min);
+            }
+        }
+    }
+
+    private long validity(String course) {
+        return courseValidity.getOrDefault(course, config.rules().trainingValidity().toMillis());
     }
 
     /** The holdings as of {@code asOf}: one per grant line, ignoring changes after it. */
@@ -215,15 +232,17 @@ public final class RolesEvaluator {
                 if (latest != null && latest.score() != null) {
                     scores.put(course, latest.score());
                 }
-                RolesState.Completion counted = latestAccepted(ownCompletions, course, config.minScore(course), asOf);
-                if (counted != null && counted.at() + config.courseValidity(course) > asOf) {
+                RolesState.Completion counted = latestAccepted(ownCompletions, course, courseMinScore.get(course), asOf);
+                if (counted != null && counted.at() + validity(course) > asOf) {
                     valid.add(course);
                 }
             });
-            Violation levelGap = untrained(RULE_UNTRAINED, member, own, requirements, ownCompletions, asOf, false,
-                    shares);
-            Violation roleGap = untrained(RULE_ROLE_UNTRAINED, member, own, requirements, ownCompletions, asOf, true,
-                    shares);
+            // Requirements apply through held roles and levels only: members holding nothing are skipped.
+            boolean holdsAny = own.stream().anyMatch(Holding::held);
+            Violation levelGap = !holdsAny ? null
+                    : untrained(RULE_UNTRAINED, member, own, requirements, ownCompletions, asOf, false, shares);
+            Violation roleGap = !holdsAny ? null
+                    : untrained(RULE_ROLE_UNTRAINED, member, own, requirements, ownCompletions, asOf, true, shares);
             if (corporateSince != Long.MAX_VALUE) {
                 corporateUsers++;
                 if (levelGap == null) {
@@ -286,7 +305,7 @@ public final class RolesEvaluator {
      * Long.MAX_VALUE when it does not apply to them now.
      */
     private long subjectSince(RolesModel.Requirement r, List<Holding> own) {
-        boolean role = config.isRole(r.appliesTo());
+        boolean role = roleIds.contains(r.appliesTo());
         int rank = role ? -1 : config.levelRank(r.appliesTo());
         long since = Long.MAX_VALUE;
         for (Holding h : own) {
@@ -316,7 +335,7 @@ public final class RolesEvaluator {
         Set<String> missing = new TreeSet<>();
         Set<String> subjectTo = new TreeSet<>();
         for (RolesModel.Requirement r : requirements) {
-            if (config.isRole(r.appliesTo()) != ofRoles || !r.inForce(asOf)) {
+            if (roleIds.contains(r.appliesTo()) != ofRoles || !r.inForce(asOf)) {
                 continue;
             }
             long since = subjectSince(r, own);
@@ -481,7 +500,7 @@ public final class RolesEvaluator {
         int expired = 0;
         for (Map<String, Long> courses : latest.values()) {
             for (Map.Entry<String, Long> course : courses.entrySet()) {
-                long expiresAt = course.getValue() + config.courseValidity(course.getKey());
+                long expiresAt = course.getValue() + validity(course.getKey());
                 if (expiresAt <= asOf) {
                     expired++;
                 } else if (expiresAt <= asOf + expiringWindow) {
