@@ -16,6 +16,7 @@ import org.communitypulse.ingest.ConsoleProgress;
 import org.communitypulse.ingest.ImportException;
 import org.communitypulse.ingest.KafkaEventSink;
 import org.communitypulse.ingest.ProgressListener;
+import org.communitypulse.ingest.generator.ActivityScript;
 import org.communitypulse.ingest.generator.OrganisationPlan;
 import org.communitypulse.ingest.generator.SimulatedActivity;
 import org.communitypulse.ingest.generator.SimulationPlan;
@@ -64,6 +65,12 @@ final class GenerateCommand implements Callable<Integer> {
                     + "(docs/roles.md). The posts are the same with or without it.")
     boolean organisation;
 
+    @Option(names = "--script", paramLabel = "FILE",
+            description = "A YAML script of how the communities' practice matures week by week (who answers, how "
+                    + "fast, programmed threads, platforms; docs/importers.md#scripted-maturity). It sets the "
+                    + "communities, members, start, days and seed itself; not with --stall or --organisation.")
+    java.nio.file.Path script;
+
     @Option(names = "--rate", defaultValue = "0",
             description = "Events per second for live pacing; 0 = as fast as possible. Default: ${DEFAULT-VALUE}.")
     int rate;
@@ -78,8 +85,11 @@ final class GenerateCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() {
-        SimulationPlan plan = plan();
+    public Integer call() throws java.io.IOException {
+        // A wrong option or script stops here, with picocli's one-line report, before any connection.
+        ActivityScript scripted = script == null ? null : ActivityScript.read(script);
+        SimulationPlan plan = scripted != null ? scripted.plan() : plan();
+        SimulatedActivity activity = activity(scripted);
         try (SchemaRegistryClient registry = connection.registryClient()) {
             Topics topics = new Topics(connection.topicPrefix(), new AvroSerdes(registry, true));
             Map<EventType, Long> byType = new EnumMap<>(EventType.class);
@@ -88,7 +98,7 @@ final class GenerateCommand implements Callable<Integer> {
                     connection.kafkaProperties())) {
                 // Timed from the first send: the reachability check is not generation.
                 startNanos = System.nanoTime();
-                publish(plan, sink, byType, startNanos);
+                publish(plan, activity, sink, byType, startNanos);
             }
             Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
             System.out.println(summary(plan, byType, elapsed));
@@ -100,13 +110,25 @@ final class GenerateCommand implements Callable<Integer> {
         }
     }
 
-    private void publish(SimulationPlan plan, KafkaEventSink sink, Map<EventType, Long> byType, long startNanos) {
+    /** What the options describe: the scripted simulation of {@code scripted}, or a plain one when it is null. */
+    SimulatedActivity activity(ActivityScript scripted) {
+        if (scripted == null) {
+            return new SimulatedActivity(plan(), organisation ? OrganisationPlan.defaults() : null);
+        }
+        if (!stalls.isEmpty() || organisation) {
+            throw new IllegalArgumentException("--script cannot be combined with --stall or --organisation: the "
+                    + "script says how activity changes, a register file says who holds which role");
+        }
+        return new SimulatedActivity(scripted);
+    }
+
+    private void publish(SimulationPlan plan, SimulatedActivity activity, KafkaEventSink sink,
+                         Map<EventType, Long> byType, long startNanos) {
         ProgressListener progress = ConsoleProgress.toStderr();
         long intervalNanos = rate > 0 ? TimeUnit.SECONDS.toNanos(1) / rate : 0;
         long due = startNanos;
         long sent = 0;
-        Iterator<ActivityEvent> events = new SimulatedActivity(plan,
-                organisation ? OrganisationPlan.defaults() : null).iterator();
+        Iterator<ActivityEvent> events = activity.iterator();
         while (events.hasNext()) {
             ActivityEvent event = events.next();
             if (intervalNanos > 0) {

@@ -4,10 +4,14 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.communitypulse.ingest.discourse.DiscourseExportImporter;
 import org.communitypulse.ingest.importing.FileImporter;
+import org.communitypulse.ingest.register.RegisterImporter;
 import org.communitypulse.ingest.webhook.MemberPseudonymiser;
 import org.communitypulse.ingest.stackexchange.StackExchangeImporter;
 import picocli.CommandLine.Command;
@@ -40,6 +44,36 @@ final class ReplayCommand implements Runnable {
         @Option(names = "--timeout", defaultValue = "600", paramLabel = "SECONDS",
                 description = "Give up when Streams has not processed every record after this long. Default: ${DEFAULT-VALUE}.")
         long timeoutSeconds;
+
+        @Option(names = "--register", paramLabel = "FILE",
+                description = "Also import this role register, training or policy acknowledgement file, as `pulse "
+                        + "import register` reads it, into the replayed community (repeatable).")
+        List<Path> registers = new ArrayList<>();
+
+        @Option(names = "--declarations", paramLabel = "FILE",
+                description = "Also import these declarations (goals, policies, budgets, dashboards, ...; register "
+                        + "declaration rows, CSV or JSON lines, docs/maturity.md) into the replayed community (repeatable).")
+        List<Path> declarations = new ArrayList<>();
+
+        /**
+         * The source's import followed by the register and declaration files, all before the replay waits for the
+         * pipeline: every event is in when the outputs are read.
+         */
+        ReplayRunner.ImportStep withRegister(String community, ReplayRunner.ImportStep source) {
+            List<Path> files = new ArrayList<>(registers);
+            files.addAll(declarations);
+            if (files.isEmpty()) {
+                return source;
+            }
+            return (sink, progress) -> source.importInto(sink, progress)
+                    .and(new RegisterImporter().run(files, community, sink));
+        }
+
+        /** A clear message for the first register or declarations file that is not there, else null. */
+        String missingFile() {
+            return Stream.concat(registers.stream(), declarations.stream()).filter(f -> !Files.isRegularFile(f))
+                    .findFirst().map(f -> "pulse replay failed: no file at " + f.toAbsolutePath()).orElse(null);
+        }
     }
 
     @Command(name = "stackexchange", mixinStandardHelpOptions = true,
@@ -58,7 +92,8 @@ final class ReplayCommand implements Runnable {
                 System.err.println("pulse replay failed: no dump folder at " + dump.dumpDir.toAbsolutePath());
                 return 2;
             }
-            return replay(options, (sink, progress) -> new StackExchangeImporter().run(dump.dumpDir, dump.community, sink, progress));
+            return replay(options, options.withRegister(dump.community,
+                    (sink, progress) -> new StackExchangeImporter().run(dump.dumpDir, dump.community, sink, progress)));
         }
     }
 
@@ -81,7 +116,8 @@ final class ReplayCommand implements Runnable {
             }
             // A replay stays in this JVM: member ids need no hashing there.
             FileImporter importer = source().importer(MemberPseudonymiser.none());
-            return replay(options, (sink, progress) -> importer.run(export.file, export.community, sink, progress));
+            return replay(options, options.withRegister(export.community,
+                    (sink, progress) -> importer.run(export.file, export.community, sink, progress)));
         }
     }
 
@@ -127,8 +163,9 @@ final class ReplayCommand implements Runnable {
                 System.err.println("pulse replay failed: no folder at " + export.dir.toAbsolutePath());
                 return 2;
             }
-            return replay(options, (sink, progress) -> new DiscourseExportImporter(MemberPseudonymiser.none())
-                    .run(export.dir, export.community, sink, progress));
+            return replay(options, options.withRegister(export.community,
+                    (sink, progress) -> new DiscourseExportImporter(MemberPseudonymiser.none())
+                            .run(export.dir, export.community, sink, progress)));
         }
     }
 
@@ -138,6 +175,10 @@ final class ReplayCommand implements Runnable {
      */
     static int replay(ReplayOptions options, ReplayRunner.ImportStep step) {
         PrintStream err = System.err;
+        if (options.missingFile() != null) {
+            err.println(options.missingFile());
+            return 2;
+        }
         try {
             ReplayRunner.Result result = new ReplayRunner(Duration.ofSeconds(options.timeoutSeconds), err)
                     .run(step, options.out);

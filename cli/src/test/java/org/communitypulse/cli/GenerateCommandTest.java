@@ -38,4 +38,22 @@ class GenerateCommandTest {
         assertThat(code).isEqualTo(ExitCodes.FAILED);
         assertThat(err.toString()).contains("stall fade must be 1 to 366 days but was 0");
     }
+
+    @Test
+    void shouldRefuseAScriptWithStallOrOrganisationAndAMissingScriptWithOneClearLine() {
+        StringWriter err = new StringWriter();
+        CommandLine line = PulseCommand.commandLine();
+        line.setErr(new PrintWriter(err));
+        int code = line.execute("generate", "--script", "../examples/maturity-year/script.yaml", "--organisation",
+                "--bootstrap-servers", "127.0.0.1:1");
+        assertThat(code).isEqualTo(ExitCodes.FAILED);
+        assertThat(err.toString()).contains("--script cannot be combined with --stall or --organisation");
+
+        StringWriter missing = new StringWriter();
+        CommandLine other = PulseCommand.commandLine();
+        other.setErr(new PrintWriter(missing));
+        assertThat(other.execute("generate", "--script", "no-such-script.yaml", "--bootstrap-servers", "127.0.0.1:1"))
+                .isEqualTo(ExitCodes.FAILED);
+        assertThat(missing.toString()).contains("no-such-script.yaml");
+    }
 }

@@ -100,6 +100,29 @@ public record ImportSummary(String communityId, Map<EventType, Long> eventsByTyp
         return skippedByReason.values().stream().mapToLong(Long::longValue).sum();
     }
 
+    /**
+     * This import followed by {@code next} into the same community (a replay's source and then its register): counts
+     * added, files and reasons together, rejected rows in order up to {@value #MAX_REJECTED_KEPT}, elapsed times summed.
+     */
+    public ImportSummary and(ImportSummary next) {
+        Map<EventType, Long> types = new EnumMap<>(EventType.class);
+        types.putAll(eventsByType);
+        next.eventsByType.forEach((t, n) -> types.merge(t, n, Long::sum));
+        Map<String, Long> rows = new LinkedHashMap<>(rowsReadByFile);
+        next.rowsReadByFile.forEach((f, n) -> rows.merge(f, n, Long::sum));
+        List<String> missing = new ArrayList<>(missingFiles);
+        missing.addAll(next.missingFiles);
+        Map<String, Long> skipped = new TreeMap<>(skippedByReason);
+        next.skippedByReason.forEach((r, n) -> skipped.merge(r, n, Long::sum));
+        Map<String, Long> noted = new TreeMap<>(notes);
+        next.notes.forEach((r, n) -> noted.merge(r, n, Long::sum));
+        List<RejectedRow> rejected = new ArrayList<>(rejectedRows);
+        rejected.addAll(next.rejectedRows);
+        return new ImportSummary(communityId, types, rows, missing, skipped, noted,
+                rejected.subList(0, Math.min(rejected.size(), MAX_REJECTED_KEPT)), rejectedTotal + next.rejectedTotal,
+                elapsed.plus(next.elapsed));
+    }
+
     /** Average event rate over the whole import. */
     public double eventsPerSecond() {
         long millis = elapsed.toMillis();

@@ -50,4 +50,34 @@ class ImportSummaryTest {
         assertThat(ImportSummary.compareNatural("post type 9", "vote type 1")).isNegative();
         assertThat(ImportSummary.compareNatural("abc", "abc")).isZero();
     }
+
+    @Test
+    void shouldAddCountsFilesReasonsAndRejectionsWhenARegisterFollowsTheSource() {
+        ImportSummary.Builder dump = new ImportSummary.Builder("bikes").event(EventType.THREAD_CREATED)
+                .rowsRead("Posts.xml", 1).skipped("post type 9").note("thread unknown");
+        for (int line = 1; line <= 90; line++) {
+            dump.rejected("Posts.xml", line, "bad");
+        }
+        ImportSummary register = new ImportSummary.Builder("bikes").event(EventType.THREAD_CREATED)
+                .event(EventType.EVIDENCE_DECLARED).rowsRead("declarations.csv", 2).skipped("post type 9")
+                .rejected("declarations.csv", 3, "date is empty").rejected("declarations.csv", 4, "no evidence")
+                .rejected("declarations.csv", 5, "no kind").rejected("declarations.csv", 6, "no date")
+                .rejected("declarations.csv", 7, "bad amount").rejected("declarations.csv", 8, "bad target")
+                .rejected("declarations.csv", 9, "no signal").rejected("declarations.csv", 10, "no policy")
+                .rejected("declarations.csv", 11, "no name").rejected("declarations.csv", 12, "no purpose")
+                .rejected("declarations.csv", 13, "no staff").build(Duration.ofMillis(500));
+
+        ImportSummary both = dump.build(Duration.ofSeconds(1)).and(register);
+
+        assertThat(both.events(EventType.THREAD_CREATED)).isEqualTo(2);
+        assertThat(both.events(EventType.EVIDENCE_DECLARED)).isEqualTo(1);
+        assertThat(both.rowsReadByFile()).containsExactly(java.util.Map.entry("Posts.xml", 1L),
+                java.util.Map.entry("declarations.csv", 2L));
+        assertThat(both.skippedByReason()).containsEntry("post type 9", 2L);
+        assertThat(both.notes()).containsEntry("thread unknown", 1L);
+        assertThat(both.rejectedTotal()).isEqualTo(101);
+        assertThat(both.rejectedRows()).hasSize(ImportSummary.MAX_REJECTED_KEPT);
+        assertThat(both.rejectedRows().get(90).toString()).isEqualTo("declarations.csv:3: date is empty");
+        assertThat(both.elapsed()).isEqualTo(Duration.ofMillis(1500));
+    }
 }

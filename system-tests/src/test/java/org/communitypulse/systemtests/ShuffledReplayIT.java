@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import org.communitypulse.cli.ReplayRunner;
 import org.communitypulse.cli.ShuffledHistories;
-import org.communitypulse.ingest.EventSink;
 import org.communitypulse.ingest.ImportSummary;
 import org.communitypulse.ingest.ProgressListener;
 import org.communitypulse.ingest.stackexchange.StackExchangeImporter;
@@ -123,25 +122,5 @@ class ShuffledReplayIT {
             sink.flush();
             return summary;
         }, out);
-    }
-
-    /** Keeps what the importer sends, so it can be re-ordered before it reaches Kafka. */
-    private static final class CollectingSink implements EventSink {
-        private final List<ActivityEvent> events = new ArrayList<>();
-
-        @Override
-        public void send(ActivityEvent event) {
-            events.add(event);
-        }
-
-        @Override
-        public void flush() {
-            // Nothing is buffered.
-        }
-
-        @Override
-        public void close() {
-            // Nothing to release.
-        }
     }
 }

@@ -7,7 +7,7 @@ import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.SourcePlatform;
 
-/** How both generators shape an event: source GENERATOR, no channel, a stable id from kind and item id. */
+/** How both generators shape an event: source GENERATOR unless scripted, no channel, a stable id from kind and item id. */
 final class GeneratedEvents {
 
     private GeneratedEvents() {
@@ -15,10 +15,17 @@ final class GeneratedEvents {
 
     static ActivityEvent event(String community, String kind, String itemId, EventType type, String actor,
                                String threadId, String parentId, Instant at, Map<String, String> attributes) {
+        return event(SourcePlatform.GENERATOR, community, kind, itemId, type, actor, threadId, parentId, at, attributes);
+    }
+
+    /** As above, arriving on {@code source} (a scripted community spread over several platforms). */
+    static ActivityEvent event(SourcePlatform source, String community, String kind, String itemId, EventType type,
+                               String actor, String threadId, String parentId, Instant at,
+                               Map<String, String> attributes) {
         return ActivityEvent.newBuilder()
-                .setEventId(EventIds.of(SourcePlatform.GENERATOR, community, kind, itemId))
+                .setEventId(EventIds.of(source, community, kind, itemId))
                 .setCommunityId(community)
-                .setSource(SourcePlatform.GENERATOR)
+                .setSource(source)
                 .setType(type)
                 .setActorId(actor)
                 .setThreadId(threadId)

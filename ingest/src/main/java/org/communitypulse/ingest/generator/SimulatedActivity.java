@@ -19,6 +19,7 @@ import java.util.stream.StreamSupport;
 import org.communitypulse.ingest.EventIds;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.EventType;
+import org.communitypulse.schemas.avro.SourcePlatform;
 
 /**
  * Simulated history of several communities over a window of days, in time order, with the shapes
@@ -47,8 +48,6 @@ public final class SimulatedActivity {
     private static final double NEWCOMER_SHARE_PER_QUARTER = 0.4;
     /** Members with staff duties per community (the lowest indices). */
     static final int STAFF = 3;
-    private static final double STAFF_REPLY_SHARE = 0.2;
-    private static final double UNANSWERED_SHARE = 0.15;
 
     private static final String[] ROLES = {"moderator", "helper", "mentor"};
     private static final long ORGANISATION_SALT = 0x6f7267616e69L;
@@ -57,6 +56,8 @@ public final class SimulatedActivity {
 
     private final SimulationPlan plan;
     private final OrganisationPlan organisation;
+    /** Null for the plain generator. */
+    private final ActivityScript script;
 
     public SimulatedActivity(SimulationPlan plan) {
         this(plan, null);
@@ -68,13 +69,28 @@ public final class SimulatedActivity {
      * the activity is the same as without it.
      */
     public SimulatedActivity(SimulationPlan plan, OrganisationPlan organisation) {
+        this(plan, organisation, null);
+    }
+
+    /** A community whose practice changes as {@code script} says (see {@link ActivityScript}). */
+    public SimulatedActivity(ActivityScript script) {
+        this(script.plan(), null, script);
+    }
+
+    private SimulatedActivity(SimulationPlan plan, OrganisationPlan organisation, ActivityScript script) {
         this.plan = java.util.Objects.requireNonNull(plan, "plan");
         this.organisation = organisation;
+        this.script = script;
     }
 
     /** The member id the generator gives member {@code index} of {@code community} (the first three are staff). */
     static String memberId(String community, int index) {
-        return index < STAFF ? community + "-staff-" + index : community + "-m" + index;
+        return memberId(community, index, STAFF);
+    }
+
+    /** The member id of member {@code index} when the first {@code staff} members are staff. */
+    public static String memberId(String community, int index, int staff) {
+        return index < staff ? community + "-staff-" + index : community + "-m" + index;
     }
 
     /** All events of the window in time order (ties in generation order); lazily generated, day by day. */
@@ -165,20 +181,27 @@ public final class SimulatedActivity {
         private final List<List<ActivityEvent>> later = new ArrayList<>();
         private int[] present = new int[0];
         private double[] cumulative = new double[0];
+        private final int staff;
+        /** Platform of the thread being simulated: its replies, reactions and acceptance arrive on the same one. */
+        private SourcePlatform source = SourcePlatform.GENERATOR;
         private long sequence;
         private long threads;
+        /** The settings of the day being simulated. */
+        private ActivityScript.Settings settings = ActivityScript.DEFAULTS;
 
         CommunitySim(String community, SplittableRandom random) {
             this.community = community;
             this.random = random;
+            this.staff = script == null ? STAFF : script.staff();
             int m = plan.membersPerCommunity();
             joinDay = new int[m];
             weight = new double[m];
-            double newcomers = NEWCOMER_SHARE_PER_QUARTER * Math.min(1.0, plan.days() / 90.0);
+            double newcomers = script != null ? script.newcomers()
+                    : NEWCOMER_SHARE_PER_QUARTER * Math.min(1.0, plan.days() / 90.0);
             for (int i = 0; i < m; i++) {
                 weight[i] = 1.0 / Math.pow(i + 1, 1.1);
                 // Staff and the core are there from the start; the rest partly arrive later.
-                boolean initial = i < STAFF || random.nextDouble() >= newcomers;
+                boolean initial = i < staff || random.nextDouble() >= newcomers;
                 joinDay[i] = initial ? -1 : random.nextInt(plan.days());
             }
             for (int d = 0; d < plan.days(); d++) {
@@ -194,6 +217,9 @@ public final class SimulatedActivity {
                 return;
             }
             Instant dayStart = date.atStartOfDay(ZoneOffset.UTC).toInstant();
+            if (script != null) {
+                settings = script.at(dayIndex);
+            }
             List<ActivityEvent> bucket = later.get(dayIndex);
             joins(dayIndex, dayStart, factor, bucket);
             refreshPresent(dayIndex);
@@ -201,9 +227,17 @@ public final class SimulatedActivity {
             double mean = plan.membersPerCommunity() * THREADS_PER_MEMBER_DAY * weekday * factor;
             int newThreads = poisson(mean);
             for (int t = 0; t < newThreads; t++) {
-                thread(dayStart.plusMillis(timeOfDayMillis()), date);
+                thread(dayStart.plusMillis(timeOfDayMillis()), date, author(), Map.of());
             }
-            governance(dayStart, factor, bucket);
+            if (script == null) {
+                governance(dayStart, factor, bucket);
+            } else if (date.getDayOfWeek() == DayOfWeek.TUESDAY) {
+                // The week's programme, published on one weekday so every ISO week holds all of it.
+                for (int p = 0; p < settings.programmedPerWeek(); p++) {
+                    String kind = ActivityScript.PROGRAMMED_KINDS.get(p % ActivityScript.PROGRAMMED_KINDS.size());
+                    thread(dayStart.plusMillis(timeOfDayMillis()), date, random.nextInt(staff), Map.of("kind", kind));
+                }
+            }
             out.addAll(bucket);
             bucket.clear();
         }
@@ -212,6 +246,7 @@ public final class SimulatedActivity {
             for (int i = 0; i < joinDay.length; i++) {
                 // A fading community also stops attracting newcomers.
                 if (joinDay[i] == dayIndex && random.nextDouble() < factor) {
+                    source = settings.sources().get(0);
                     bucket.add(event(EventType.MEMBER_JOINED, "member", member(i), null, null,
                             dayStart.plusMillis(timeOfDayMillis()), Map.of()));
                 } else if (joinDay[i] == dayIndex) {
@@ -240,20 +275,35 @@ public final class SimulatedActivity {
             }
         }
 
-        /** A thread and, scheduled at their own times, its replies, reactions and accepted answer. */
-        private void thread(Instant at, LocalDate date) {
+        /** A scripted community's threads are started by members; the plain generator's by anyone. */
+        private int author() {
             int author = pickMember();
+            for (int attempt = 0; script != null && author < staff && attempt < 8; attempt++) {
+                author = pickMember();
+            }
+            // Eight staff draws in a row: the newest member present asks instead (never staff, who come first).
+            return script != null && author < staff ? present[present.length - 1] : author;
+        }
+
+        /** A thread and, scheduled at their own times, its replies, reactions and accepted answer. */
+        private void thread(Instant at, LocalDate date, int author, Map<String, String> attributes) {
             String threadId = community + "-t" + plan.seed() + "-" + threads++;
-            schedule(event(EventType.THREAD_CREATED, "thread", member(author), threadId, null, at, Map.of()), date);
-            if (random.nextDouble() < UNANSWERED_SHARE) {
+            // One draw only when there is a choice, so a single-platform script keeps the plain generator's draws.
+            List<SourcePlatform> sources = settings.sources();
+            source = sources.size() == 1 ? sources.get(0) : sources.get(random.nextInt(sources.size()));
+            schedule(event(EventType.THREAD_CREATED, "thread", member(author), threadId, null, at, attributes), date);
+            if (random.nextDouble() < settings.unansweredShare()) {
                 return;
             }
             // Geometric number of replies, mean ~2.5; each a log-normal delay after the previous one.
             Instant when = at;
             String firstAnswer = null;
             int firstAnswerer = -1;
+            double delay = Math.log(settings.firstReplyMinutes());
             do {
-                when = when.plusSeconds((long) (60 * logNormal(Math.log(45), 1.2)));
+                when = when.plusSeconds((long) (60 * logNormal(delay, 1.2)));
+                // Only the first reply waits for the scripted responsiveness; a conversation then goes at its pace.
+                delay = Math.log(ActivityScript.DEFAULTS.firstReplyMinutes());
                 int actor = replier(author);
                 String kind = random.nextDouble() < 0.6 ? "answer" : "comment";
                 ActivityEvent reply = event(EventType.REPLY_CREATED, "reply", member(actor), threadId, threadId, when,
@@ -278,13 +328,14 @@ public final class SimulatedActivity {
 
         /** A peer (weighted, never the author) or, sometimes, staff. */
         private int replier(int author) {
-            if (random.nextDouble() < STAFF_REPLY_SHARE) {
-                int staff = random.nextInt(STAFF);
-                return staff == author ? (staff + 1) % STAFF : staff;
+            if (random.nextDouble() < settings.staffReplyShare()) {
+                int answerer = random.nextInt(staff);
+                return answerer == author ? (answerer + 1) % staff : answerer;
             }
             for (int attempt = 0; attempt < 8; attempt++) {
                 int peer = pickMember();
-                if (peer != author) {
+                // A scripted community's staff share is the script's: a peer is never staff.
+                if (peer != author && (script == null || peer >= staff)) {
                     return peer;
                 }
             }
@@ -329,7 +380,7 @@ public final class SimulatedActivity {
         }
 
         private String member(int index) {
-            return memberId(community, index);
+            return memberId(community, index, staff);
         }
 
         private String pick(String[] values) {
@@ -376,8 +427,8 @@ public final class SimulatedActivity {
 
         private ActivityEvent event(EventType type, String kind, String actor, String threadId, String parentId,
                                     Instant at, Map<String, String> attributes) {
-            return GeneratedEvents.event(community, kind, plan.seed() + "-" + sequence++, type, actor, threadId,
-                    parentId, at, attributes);
+            return GeneratedEvents.event(source, community, kind, plan.seed() + "-" + sequence++, type, actor,
+                    threadId, parentId, at, attributes);
         }
     }
 
