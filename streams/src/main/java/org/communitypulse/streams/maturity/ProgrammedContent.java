@@ -21,13 +21,14 @@ import org.communitypulse.schemas.avro.SourcePlatform;
  *       of its {@code tags} is listed;</li>
  *   <li>{@code slack}: its channel, by id (the event's channel) or name ({@code channel_name}, where the source
  *       names it), is listed;</li>
- *   <li>{@code github}: one of its {@code labels} or its {@code discussion_category} is listed.</li>
+ *   <li>{@code github}: one of its {@code labels} or its {@code discussion_category} is listed;</li>
+ *   <li>{@code stack_exchange}: one of its {@code tags} is listed.</li>
  * </ul>
  * The ingest mappers put these on the event (docs/webhooks.md, docs/importers.md), so the rules apply the same
  * live and in a replay. Names compare case-insensitively; an event without the field is simply not matched.
  */
 public record ProgrammedContent(String attribute, List<String> kinds, Discourse discourse, Slack slack,
-                                GitHub github) {
+                                GitHub github, StackExchange stackExchange) {
 
     /** Discourse categories (id or slug) and tags set aside for programmed content. */
     public record Discourse(List<String> categories, List<String> tags) {
@@ -53,17 +54,25 @@ public record ProgrammedContent(String attribute, List<String> kinds, Discourse 
         }
     }
 
+    /** Stack Exchange question tags set aside for programmed content (on a meta site: elections, contests, ads). */
+    public record StackExchange(List<String> tags) {
+        public StackExchange {
+            tags = names(tags, "stack_exchange.tags");
+        }
+    }
+
     public ProgrammedContent {
         attribute = attribute == null || attribute.isBlank() ? null : attribute.trim();
         kinds = names(kinds, "kinds");
         discourse = discourse == null ? new Discourse(null, null) : discourse;
         slack = slack == null ? new Slack(null) : slack;
         github = github == null ? new GitHub(null, null) : github;
+        stackExchange = stackExchange == null ? new StackExchange(null) : stackExchange;
     }
 
     /** No rule: nothing is programmed. */
     public static ProgrammedContent none() {
-        return new ProgrammedContent(null, null, null, null, null);
+        return new ProgrammedContent(null, null, null, null, null, null);
     }
 
     /**
@@ -89,6 +98,9 @@ public record ProgrammedContent(String attribute, List<String> kinds, Discourse 
         if (source == SourcePlatform.GITHUB) {
             return anyListed(github.labels(), attributes.get("labels"))
                     || listed(github.discussionCategories(), attributes.get("discussion_category"));
+        }
+        if (source == SourcePlatform.STACK_EXCHANGE) {
+            return anyListed(stackExchange.tags(), attributes.get("tags"));
         }
         return false;
     }

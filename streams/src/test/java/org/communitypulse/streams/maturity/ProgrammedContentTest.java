@@ -40,6 +40,7 @@ class ProgrammedContentTest {
                 discourse: {categories: [12, Events], tags: [office-hours]}
                 slack: {channels: ["#office-hours", C0LAN2Q65]}
                 github: {labels: [Event], discussion_categories: [announcements]}
+                stack_exchange: {tags: [Election]}
                 """);
     }
 
@@ -78,6 +79,9 @@ class ProgrammedContentTest {
             GITHUB         | o/r       | labels=bug,events;discussion_category=Gen | false
             GITHUB         | o/r       | -                                         | false
             GITHUB         | 12        | category=events                           | false
+            STACK_EXCHANGE | bikes     | tags=bikes,election                       | true
+            STACK_EXCHANGE | election  | -                                         | false
+            GITHUB         | o/r       | tags=election                             | false
             STACK_EXCHANGE | events    | tags=office-hours                         | false
             DISCOURSE      | C0LAN2Q65 | labels=event                              | false
             """)
@@ -128,6 +132,7 @@ class ProgrammedContentTest {
         assertThat(shipped.slack().channels()).contains("office-hours", "announcements");
         assertThat(shipped.github().labels()).contains("event", "office-hours");
         assertThat(shipped.github().discussionCategories()).contains("announcements", "events");
+        assertThat(shipped.stackExchange().tags()).contains("election", "community-ads");
     }
 
     @Test
