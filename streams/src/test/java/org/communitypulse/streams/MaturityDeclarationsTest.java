@@ -283,12 +283,14 @@ class MaturityDeclarationsTest {
     void shouldReachStageTwoInEveryCompetencyWhenAHealthyCommunityHasASmallRegisterAndThreeDeclarations() {
         start();
         List<ActivityEvent> events = new ArrayList<>(sixWeeksOfActivity());
-        // The register: a community manager and a moderator-like product manager, acknowledging the guidelines.
+        // The register: a community manager and a product manager, acknowledging the guidelines.
         for (String member : List.of("cm", "pm")) {
             events.add(event(EventType.ROLE_GRANTED, member, 0, "role", member.equals("cm") ? "community-manager"
                     : "product-manager"));
             events.add(event(EventType.POLICY_ACKNOWLEDGED, member, 1, "policy", "guidelines"));
         }
+        // The community manager's own course (roles.yaml requires it of the role).
+        events.add(event(EventType.TRAINING_COMPLETED, "cm", 1, "course", "community-management"));
         for (int day = 30; day < 42; day++) {
             // The staff take part: the helper asks too (reciprocity), cm and pm reply.
             ActivityEvent t = event(EventType.THREAD_CREATED, "helper", day);

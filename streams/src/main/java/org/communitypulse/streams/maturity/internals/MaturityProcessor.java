@@ -703,12 +703,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         values.put("trained_share", eval.training().getTrainedShare());
         inputs.put("trained_share", Map.of("corporateUsers", (double) eval.training().getCorporateUsers(),
                 "trainedCorporateUsers", (double) eval.training().getTrainedCorporateUsers()));
-        // A vacant required role is a staffing gap, graded by Leadership and Community Management; Policy &
-        // Governance grades breaches of the rules members work within (training, accounts, levels).
-        long vacancies = eval.violations().values().stream()
-                .filter(v -> RolesEvaluator.RULE_ROLE_VACANT.equals(v.rule())).count();
-        values.put("open_violations", (double) (eval.violations().size() - vacancies));
-        inputs.put("open_violations", Map.of("requiredRolesVacant", (double) vacancies));
+        values.put("open_violations", (double) eval.violations().size());
         return new RoleFacts(eval.training().getCorporateUsers(), staffKnown);
     }
 
