@@ -556,7 +556,7 @@
     orgLink.hidden = !card.organisationId;
     if (card.organisationId) {
       orgLink.href = '#/o/' + encodeURIComponent(card.organisationId);
-      orgLink.textContent = '· organisation ' + card.organisationId;
+      orgLink.textContent = '· organisation ' + (card.organisationName || card.organisationId);
     }
     const change = (v) => v === null || v === undefined ? '' : (v > 0 ? ' ▲' : v < 0 ? ' ▼' : '');
     $('#maturity-overall').textContent = 'Week of ' + card.periodStart + ': stage ' + card.overallStage + ' ' +

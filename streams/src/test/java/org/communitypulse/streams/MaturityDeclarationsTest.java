@@ -251,7 +251,7 @@ class MaturityDeclarationsTest {
         start();
         List<ActivityEvent> events = new ArrayList<>(sixWeeksOfActivity());
         events.add(declared(0, "declaration", "headcount", "staff", "10"));
-        events.add(declared(0, "declaration", "organisation", "organisation", "acme"));
+        events.add(declared(0, "declaration", "organisation", "organisation", "acme", "name", "Acme Corp"));
         events.add(event(EventType.ROLE_GRANTED, "corp1", 1, "level", "corporate-user"));
         events.add(event(EventType.ROLE_GRANTED, "corp2", 1, "level", "corporate-user"));
         // Two more Corporate Users in week 4 and a larger headcount from week 5.
@@ -262,6 +262,7 @@ class MaturityDeclarationsTest {
         emit();
         Map<CommunityDayKey, StaffShare> records = shares.readKeyValuesToMap();
         assertThat(records).hasSize(6);
+        assertThat(cards().get(week(0)).getOrganisationName()).isEqualTo("Acme Corp");
         StaffShare first = records.get(week(0));
         assertThat(first.getStaffHeadcount()).isEqualTo(10);
         assertThat(first.getCorporateUsers()).isEqualTo(2);

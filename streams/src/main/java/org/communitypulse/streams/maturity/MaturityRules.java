@@ -173,6 +173,12 @@ public record MaturityRules(List<String> stages, List<Competency> competencies, 
                 .map(Map.Entry::getKey).sorted().findFirst().orElse(null);
     }
 
+    /** The name of the organisation {@code community} belongs to in the configuration; null when none is given. */
+    public String organisationNameOf(String community) {
+        String id = organisationOf(community);
+        return id == null ? null : organisations.get(id).name();
+    }
+
     public MaturityRules {
         organisations = organisations == null ? Map.of() : Map.copyOf(organisations);
         stages = stages == null ? List.of() : List.copyOf(stages);

@@ -83,9 +83,9 @@ public final class OrganisationQueries {
         ArrayNode list = node.putArray("organisations");
         for (ObjectNode entry : byId.values()) {
             ObjectNode summary = NODES.objectNode().put("organisationId", entry.path("organisationId").asText());
-            summary.putNull("name");
-            summary.set("communities", communities(entry));
             JsonNode card = entry.path("scorecard");
+            summary.set("name", nameOf(card));
+            summary.set("communities", communities(entry));
             if (card.isObject()) {
                 summary.putObject("scorecard").put("periodStart", card.path("periodStart").asText())
                         .put("complete", card.path("complete").asBoolean())
@@ -124,10 +124,17 @@ public final class OrganisationQueries {
         if (!node.has("scorecard") && !node.has("health") && coverage.isEmpty() && staff.isEmpty()) {
             return Optional.empty();
         }
+        node.set("name", nameOf(node.path("scorecard")));
         node.set("communities", communities(node));
         node.putArray("coverage").addAll(coverage.values());
         node.putArray("staffShare").addAll(staff.values());
         return Optional.of(node);
+    }
+
+    /** The organisation's name its latest scorecard gives; JSON null when none. */
+    private static JsonNode nameOf(JsonNode scorecard) {
+        JsonNode name = scorecard.path("name");
+        return name.isTextual() ? name : NODES.nullNode();
     }
 
     /**

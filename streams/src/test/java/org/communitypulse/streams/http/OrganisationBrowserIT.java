@@ -95,7 +95,8 @@ class OrganisationBrowserIT {
             // Live updates re-render the page: each group of assertions holds on one rendering, read again if need be.
             assertSoon(() -> {
                 WebElement org = page.findElement(By.cssSelector("#organisations tbody tr[data-organisation='" + ORG + "']"));
-                assertThat(org.findElement(By.cssSelector("td.name")).getText()).isEqualTo(ORG);
+                // The declared name, not the id.
+                assertThat(org.findElement(By.cssSelector("td.name")).getText()).isEqualTo("Acme Corp");
                 assertThat(org.getText()).contains(FORUM, CHAT).doesNotContain(SOLO);
                 assertThat(org.findElement(By.cssSelector("td.stage")).getText()).matches("[1-4] .+");
                 assertThat(org.findElements(By.cssSelector("td.competency-stages .chip"))).hasSize(8);
@@ -110,7 +111,7 @@ class OrganisationBrowserIT {
             clickWhenStable(page, "#organisations tbody tr[data-organisation='" + ORG + "'] td.name a");
             assertSoon(() -> {
                 assertThat(page.findElements(By.cssSelector("#o-scorecard tbody tr[data-competency]"))).hasSize(8);
-                assertThat(text(page, "#o-name")).isEqualTo(ORG);
+                assertThat(text(page, "#o-name")).isEqualTo("Acme Corp");
                 assertThat(page.findElements(By.cssSelector("#o-scorecard-head th.community"))).extracting(WebElement::getText)
                         .containsExactlyInAnyOrder(FORUM, CHAT);
                 assertThat(text(page, "#o-overall")).containsPattern("stage [1-4]");
@@ -131,7 +132,8 @@ class OrganisationBrowserIT {
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     page.findElements(By.cssSelector("#maturity-table tbody tr[data-competency]")).size() == 8);
             assertSoon(() -> {
-                assertThat(page.findElement(By.id("c-organisation")).getText()).contains(ORG);
+                assertThat(page.findElement(By.id("c-organisation")).getText()).contains("Acme Corp");
+                assertThat(page.findElement(By.id("c-organisation")).getAttribute("href")).endsWith("#/o/" + ORG);
                 WebElement strategy = page.findElement(By.cssSelector("#maturity-table tr[data-competency='strategy']"));
                 WebElement goal = strategy.findElement(By.cssSelector(".declaration[data-kind='goal']"));
                 assertThat(goal.findElement(By.cssSelector("a.evidence-link")).getAttribute("href")).isEqualTo(GOAL_EVIDENCE);

@@ -20,6 +20,7 @@ import java.util.Optional;
 import org.apache.kafka.streams.KafkaStreams;
 import org.communitypulse.schemas.avro.CommunityRoleKey;
 import org.communitypulse.schemas.avro.HealthStatus;
+import org.communitypulse.schemas.avro.MaturityScorecard;
 import org.communitypulse.streams.organisation.OrganisationFixtures;
 import org.communitypulse.streams.query.DriverViewStores;
 import org.junit.jupiter.api.AfterEach;
@@ -46,8 +47,9 @@ class OrganisationRoutesTest {
                 Map.of("strategy", new double[] {1, 10})));
         run.scorecards.pipeInput(key("c1", WEEK), card("c1", "acme", WEEK, 2, 40,
                 Map.of("strategy", new double[] {2, 40})));
-        run.scorecards.pipeInput(key("c2", WEEK), card("c2", "acme", WEEK, 3, 60,
-                Map.of("strategy", new double[] {3, 60})));
+        MaturityScorecard named = card("c2", "acme", WEEK, 3, 60, Map.of("strategy", new double[] {3, 60}));
+        named.setOrganisationName("Acme Corp");
+        run.scorecards.pipeInput(key("c2", WEEK), named);
         run.scorecards.pipeInput(key("c3", WEEK), card("c3", "globex", WEEK, 1, 5, Map.of()));
         run.health.pipeInput(key("c1", WEEK), health("c1", "acme", WEEK, 70, HealthStatus.HEALTHY, 12));
         run.health.pipeInput(key("c2", WEEK), health("c2", "acme", WEEK, 90, HealthStatus.THRIVING, 30));
@@ -84,6 +86,7 @@ class OrganisationRoutesTest {
         assertThat(list.path("organisations")).hasSize(2);
         JsonNode acme = list.path("organisations").get(0);
         assertThat(acme.path("organisationId").asText()).isEqualTo("acme");
+        assertThat(acme.path("name").asText()).isEqualTo("Acme Corp");
         assertThat(acme.path("communities").toString()).isEqualTo("[\"c1\",\"c2\"]");
         assertThat(acme.path("scorecard").path("periodStart").asText()).isEqualTo(WEEK.toString());
         assertThat(acme.path("scorecard").path("overallStage").asInt()).isEqualTo(2);
@@ -93,6 +96,7 @@ class OrganisationRoutesTest {
         JsonNode globex = list.path("organisations").get(1);
         assertThat(globex.path("organisationId").asText()).isEqualTo("globex");
         assertThat(globex.has("health")).isFalse();
+        assertThat(globex.path("name").isNull()).isTrue();
     }
 
     @Test
@@ -102,6 +106,7 @@ class OrganisationRoutesTest {
                 .isEqualTo("strategy");
         assertThat(acme.path("scorecard").path("competencies").get(0).path("score").asDouble()).isEqualTo(50.0);
         assertThat(acme.path("health").path("stateCounts").path("THRIVING").asInt()).isEqualTo(1);
+        assertThat(acme.path("name").asText()).isEqualTo("Acme Corp");
         assertThat(acme.path("coverage")).hasSize(1);
         assertThat(acme.path("coverage").get(0).path("vacantCommunities").toString()).isEqualTo("[\"c2\"]");
         assertThat(acme.path("coverage").get(0).path("consequence").asText()).isEqualTo("Nobody does moderator.");

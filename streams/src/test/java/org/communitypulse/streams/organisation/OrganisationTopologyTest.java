@@ -79,8 +79,10 @@ class OrganisationTopologyTest {
         TestOutputTopic<OrganisationWeekKey, OrganisationScorecard> out = run.out(run.topics.organisationScorecard());
         run.scorecards.pipeInput(key("c1", WEEK), card("c1", "acme", WEEK, 1, 20,
                 Map.of("strategy", new double[] {1, 10}, "culture", new double[] {2, 40})));
-        run.scorecards.pipeInput(key("c2", WEEK), card("c2", "acme", WEEK, 3, 60,
-                Map.of("strategy", new double[] {4, 90}, "culture", new double[] {3, 70})));
+        MaturityScorecard named = card("c2", "acme", WEEK, 3, 60,
+                Map.of("strategy", new double[] {4, 90}, "culture", new double[] {3, 70}));
+        named.setOrganisationName("Acme Corp");
+        run.scorecards.pipeInput(key("c2", WEEK), named);
         run.scorecards.pipeInput(key("c3", WEEK), card("c3", "globex", WEEK, 2, 50,
                 Map.of("strategy", new double[] {2, 30})));
         // No organisation: counted nowhere.
@@ -90,6 +92,9 @@ class OrganisationTopologyTest {
         assertThat(result).containsOnlyKeys(A_WEEK, B_WEEK);
         OrganisationScorecard acme = result.get(A_WEEK);
         assertThat(acme.getCommunityCount()).isEqualTo(2);
+        // c1's scorecard gives no name, c2's does.
+        assertThat(acme.getName()).isEqualTo("Acme Corp");
+        assertThat(result.get(B_WEEK).getName()).isNull();
         assertThat(acme.getCommunities()).extracting(c -> c.getCommunityId()).containsExactly("c1", "c2");
         // Two communities at 1 and 3: a majority (more than half) reaches only 1.
         assertThat(acme.getOverallStage()).isEqualTo(1);

@@ -44,7 +44,7 @@ final class DeclaredEvidence {
     /** Facts of one period end: the signals' values, inputs and declarations, the goals and the organisation. */
     record Facts(Map<String, Double> values, Map<String, Map<String, Double>> inputs,
                  Map<String, List<DeclarationRef>> declarations, List<MaturityScorer.Goal> goals,
-                 String organisationId, Integer headcount) {
+                 String organisationId, String organisationName, Integer headcount) {
     }
 
     /**
@@ -52,7 +52,8 @@ final class DeclaredEvidence {
      * dashboards_in_use, metrics_reviews_90d and assessment.{competency}; the goals in force (a declared goal on a
      * signal replaces the configured goal on it); the organisation (declared, else {@code configuredOrganisation}).
      */
-    Facts at(LocalDate end, Map<String, Double> configuredGoals, String configuredOrganisation) {
+    Facts at(LocalDate end, Map<String, Double> configuredGoals, String configuredOrganisation,
+             String configuredName) {
         Map<String, Declaration> inForce = inForce(end);
         Map<String, Double> values = new LinkedHashMap<>();
         Map<String, Map<String, Double>> inputs = new LinkedHashMap<>();
@@ -123,6 +124,7 @@ final class DeclaredEvidence {
         Declaration headcount = of(inForce, Kind.HEADCOUNT).stream().findFirst().orElse(null);
         return new Facts(values, inputs, refs, goals,
                 organisation != null ? organisation.field("organisation") : configuredOrganisation,
+                organisation != null ? organisation.field("name") : configuredName,
                 headcount == null ? null : headcount.number("staff").intValue());
     }
 

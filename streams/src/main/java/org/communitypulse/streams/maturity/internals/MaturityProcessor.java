@@ -416,6 +416,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
             String organisation = measured.facts.organisationId();
             MaturityScorecard card = scorer.scorecard(period, measured.signals, scorecards.get(previousKey), now);
             card.setOrganisationId(organisation);
+            card.setOrganisationName(organisation == null ? null : measured.facts.organisationName());
             CommunityHealth health = scorer.health(period, measured.signals, measured.contributions7d,
                     measured.contributions28d, measured.wau, healths.get(previousKey), now);
             health.setOrganisationId(organisation);
@@ -555,7 +556,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
             values.put("peer_reply_share_28d", null);
         }
         DeclaredEvidence.Facts facts = declared.at(LocalDate.ofEpochDay(end), config.goals().of(community),
-                config.organisationOf(community));
+                config.organisationOf(community), config.organisationNameOf(community));
         values.putAll(facts.values());
         inputs.putAll(facts.inputs());
         return new Measured(new MaturityScorer.Signals(values, inputs, facts.declarations(), facts.goals()),

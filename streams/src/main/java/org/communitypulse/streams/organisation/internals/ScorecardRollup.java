@@ -25,6 +25,8 @@ public final class ScorecardRollup {
 
     private static final String COMPETENCY = "competency.";
     private static final String STAGE = "stage.";
+    /** Key in {@code names} of the organisation's name as the community's scorecard gives it. */
+    private static final String ORGANISATION = "organisation";
 
     private ScorecardRollup() {
     }
@@ -35,6 +37,9 @@ public final class ScorecardRollup {
         Map<String, Double> scores = new TreeMap<>();
         Map<String, String> names = new TreeMap<>();
         names.put(STAGE + card.getOverallStage(), card.getOverallStageName());
+        if (card.getOrganisationName() != null) {
+            names.put(ORGANISATION, card.getOrganisationName());
+        }
         for (CompetencyScore c : card.getCompetencies()) {
             stages.put(c.getCompetency(), c.getStage());
             scores.put(c.getCompetency(), c.getScore());
@@ -75,14 +80,16 @@ public final class ScorecardRollup {
                     name(scoring, STAGE + stage, String.valueOf(stage)),
                     mean(scoring.stream().map(m -> m.getScores().get(id)).toList()), scoring.size(), atStage));
         }
-        return new OrganisationScorecard(week.getOrganisationId(), week.getDay(),
+        OrganisationScorecard card = new OrganisationScorecard(week.getOrganisationId(), week.getDay(),
                 members.stream().map(OrganisationCommunityScore::getPeriodEnd).max(Comparator.naturalOrder())
                         .orElse(week.getDay()),
                 members.stream().allMatch(OrganisationCommunityScore::getComplete), overall,
                 name(members, STAGE + overall, String.valueOf(overall)),
                 mean(members.stream().map(OrganisationCommunityScore::getOverallScore).toList()), competencies,
                 members, members.size(), latest(members.stream().map(OrganisationCommunityScore::getUpdatedAt)
-                .toList()));
+                .toList()), null);
+        card.setName(name(members, ORGANISATION, null));
+        return card;
     }
 
     /** The name the communities' scorecards give, from the first (by id) that has one. */
