@@ -19,6 +19,8 @@ import org.communitypulse.ingest.generator.ActivityGenerator;
 import org.communitypulse.ingest.http.WebhookServer;
 import org.communitypulse.ingest.http.WebhookServerConfig;
 import org.communitypulse.schemas.avro.ActivityEvent;
+import org.communitypulse.schemas.avro.SourcePlatform;
+import org.communitypulse.schemas.declarations.Declaration;
 import org.communitypulse.schemas.serde.AvroSerdeConfig;
 import org.communitypulse.schemas.registry.SchemaRegistryClient;
 import org.communitypulse.streams.PulseStreamsApp;
@@ -99,6 +101,8 @@ final class RunCommand implements Callable<Integer> {
     /** Bounds of the stop: together well under the 10 s a container stop (docker stop) allows. */
     static final Duration STREAMS_CLOSE_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration THREAD_STOP_WAIT = Duration.ofSeconds(2);
+    /** The organisation the generated communities are declared to belong to. */
+    static final String DEMO_ORGANISATION = "demo";
     private static final String USE_EXISTING = "point it at a running Kafka and registry with --bootstrap-servers and "
             + "--registry-url (or PULSE_BOOTSTRAP_SERVERS and PULSE_SCHEMA_REGISTRY_URL)";
 
@@ -276,6 +280,13 @@ final class RunCommand implements Callable<Integer> {
         ActivityGenerator generator = new ActivityGenerator(ids, 500, System.currentTimeMillis());
         KafkaEventSink sink = new KafkaEventSink(bootstrap, app.topics().activity(), client.kafka());
         closeFirst(new Step("producer", sink));
+        // The generated communities belong to one organisation, so the dashboard opens on an organisation view.
+        Instant today = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+        for (String id : ids) {
+            sink.send(Declaration.of(id, today, Map.of(Declaration.KIND, "organisation", "organisation", DEMO_ORGANISATION,
+                    "name", "Demo organisation (generated)", Declaration.EVIDENCE, "pulse run",
+                    Declaration.DECLARED_BY, "pulse run")).toEvent(SourcePlatform.GENERATOR));
+        }
         Thread thread = new Thread(() -> {
             long intervalNanos = TimeUnit.SECONDS.toNanos(1) / Math.max(1, rate);
             long next = System.nanoTime();
@@ -299,7 +310,7 @@ final class RunCommand implements Callable<Integer> {
             thread.interrupt();
             thread.join(THREAD_STOP_WAIT.toMillis());
         }));
-        System.out.println("Generating " + rate + " events/s for " + ids + ".");
+        System.out.println("Generating " + rate + " events/s for " + ids + " (organisation " + DEMO_ORGANISATION + ").");
     }
 
     // The shutdown hook may run closeAll while start-up still adds steps: both sides hold the same lock.

@@ -109,6 +109,14 @@ class RunCommandIT {
             });
             System.out.println("pulse run: webhook -> dashboard API " + (System.nanoTime() - t0) / 1_000_000 + " ms");
             assertThat(get(webhookPort, "/metrics").body()).contains("pulse_webhook");
+            // The generated community is declared part of the demo organisation: the organisation view has it.
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                JsonNode organisation = JSON.readTree(get(httpPort, "/api/organisations").body())
+                        .path("organisations").path(0);
+                assertThat(organisation.path("organisationId").asText()).isEqualTo("demo");
+                assertThat(organisation.path("name").asText()).isEqualTo("Demo organisation (generated)");
+                assertThat(organisation.path("communities").toString()).isEqualTo("[\"community-1\"]");
+            });
         } finally {
             stop(process, 1);
         }
