@@ -559,6 +559,8 @@ public final class PulseStreamsApp implements AutoCloseable {
      * and meters. A caller with a deadline of its own (a container's stop grace period) passes a shorter one.
      */
     public void close(Duration timeout) {
+        // Before Streams closes its stores: see StreamsMeters#stopKafkaMetrics.
+        meters.stopKafkaMetrics();
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(timeout));
         reconciliationGauge.close();

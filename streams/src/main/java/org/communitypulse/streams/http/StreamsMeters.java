@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -80,10 +81,25 @@ public final class StreamsMeters implements AutoCloseable {
         return registry;
     }
 
-    @Override
-    public void close() {
+    /**
+     * Unbinds the Kafka metrics and waits for a refresh under way to end. Call it before closing Kafka Streams:
+     * the binder reads every metric's value on each refresh (and a scrape reads the gauges), and a RocksDB
+     * property gauge read while Streams closes its store reaches freed native memory (a JVM crash in
+     * {@code RocksDB.getLongProperty}). Idempotent.
+     */
+    public void stopKafkaMetrics() {
         kafkaStreamsMetrics.close();
         refresher.shutdownNow();
+        try {
+            refresher.awaitTermination(KAFKA_METRICS_REFRESH.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stopKafkaMetrics();
         gcMetrics.close();
         registry.close();
     }
