@@ -643,6 +643,10 @@ public final class PulseStreamsConfig extends AbstractConfig {
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, -1);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        // The intake's task also reads erasures, alert actions and reconciliation counts, nearly always empty.
+        // With the default (0) Streams checks every empty partition's lag before each record, formatting log
+        // text as it goes; our results do not depend on the order across those topics, so it need not wait.
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         // The changelogs hold the state stores' values, erased members' included until compacted: the same bound
         // as the pipeline's compacted topics (applies to internal topics Streams creates; see docs/identity.md).
         long lag = getLong(TOPIC_MAX_COMPACTION_LAG_CONFIG);

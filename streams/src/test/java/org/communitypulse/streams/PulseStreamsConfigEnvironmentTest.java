@@ -48,6 +48,18 @@ class PulseStreamsConfigEnvironmentTest {
     }
 
     @Test
+    void shouldNotIdleTasksOnEmptyPartitionsUnlessPassedThrough() {
+        Map<String, String> env = new HashMap<>();
+        env.put("PULSE_BOOTSTRAP_SERVERS", "kafka:9092");
+        env.put("PULSE_SCHEMA_REGISTRY_URL", "http://registry:8081");
+        assertThat(new PulseStreamsConfig(PulseStreamsConfig.fromEnvironment(env)).streamsProperties())
+                .containsEntry(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        env.put("PULSE_STREAMS_MAX_TASK_IDLE_MS", "0");
+        assertThat(new PulseStreamsConfig(PulseStreamsConfig.fromEnvironment(env)).streamsProperties())
+                .containsEntry(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "0");
+    }
+
+    @Test
     void shouldRejectPortWhenOutOfRange() {
         Map<String, Object> settings = Map.of(PulseStreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "k:9092",
                 PulseStreamsConfig.SCHEMA_REGISTRY_URL_CONFIG, "http://r", PulseStreamsConfig.HTTP_PORT_CONFIG, -2);
