@@ -195,14 +195,19 @@ public final class PipelineBenchmark {
             // RocksDB keeps recent writes in memtables, so the state directory understates the state;
             // the changelog topics hold all of it (before compaction) and are what a restore reads.
             long localBytes = sizeOf(stateDir);
-            long stateBytes = changelogBytes(admin, appId);
+            Map<String, Long> perStore = changelogBytes(admin, appId);
+            long stateBytes = perStore.values().stream().mapToLong(Long::longValue).sum();
             result.put("localStateDirBytes", localBytes);
+            result.put("changelogBytesPerEventByStore", perEvent(perStore, events));
             result.put("stateBytes", stateBytes);
             result.put("stateBytesPerMillionEvents", stateBytes * 1_000_000.0 / events);
             result.put("stateBytesPerHundredThousandMembers", stateBytes * 100_000.0 / Math.max(1, members.size()));
             log("pipeline: input committed after %.1f s, all metrics emitted after %.1f s (%.0f events/s, %.2f of the "
                     + "plain consumer); state %,d bytes", processedSeconds, pipelineSeconds, events / pipelineSeconds,
                     result.get("pipelineToConsumerRatio"), stateBytes);
+            log("changelog bytes per event by store: %s", perEvent(perStore, events).entrySet().stream()
+                    .map(e -> String.format(java.util.Locale.ROOT, "%s %.1f", e.getKey(), e.getValue()))
+                    .collect(java.util.stream.Collectors.joining(", ")));
             if (result.containsKey("pipelineVsStreamsFloor")) {
                 log("pipeline at %.2f of the Streams floor's rate", result.get("pipelineVsStreamsFloor"));
             }
@@ -513,26 +518,32 @@ public final class PipelineBenchmark {
         return new PulseStreamsConfig(props);
     }
 
-    /** Bytes on the broker of every changelog topic of the application, per store. */
-    private static long changelogBytes(Admin admin, String appId) throws Exception {
-        java.util.Set<String> changelogs = new java.util.HashSet<>();
-        for (String name : admin.listTopics().names().get()) {
-            if (name.startsWith(appId + "-") && name.endsWith("-changelog")) {
-                changelogs.add(name);
-            }
-        }
-        long bytes = 0;
+    /** Bytes on the broker of every changelog topic of the application, by store name. */
+    private static Map<String, Long> changelogBytes(Admin admin, String appId) throws Exception {
+        String prefix = appId + "-";
+        String suffix = "-changelog";
+        Map<String, Long> bytes = new TreeMap<>();
         for (var dirs : admin.describeLogDirs(admin.describeCluster().nodes().get().stream().map(n -> n.id())
                 .toList()).allDescriptions().get().values()) {
             for (var dir : dirs.values()) {
                 for (var replica : dir.replicaInfos().entrySet()) {
-                    if (changelogs.contains(replica.getKey().topic())) {
-                        bytes += replica.getValue().size();
+                    String topic = replica.getKey().topic();
+                    if (topic.startsWith(prefix) && topic.endsWith(suffix)) {
+                        String store = topic.substring(prefix.length(), topic.length() - suffix.length());
+                        bytes.merge(store, replica.getValue().size(), Long::sum);
                     }
                 }
             }
         }
         return bytes;
+    }
+
+    /** Each store's changelog bytes per input event, largest first: where the state written per event goes. */
+    private static Map<String, Double> perEvent(Map<String, Long> bytes, long events) {
+        Map<String, Double> perEvent = new LinkedHashMap<>();
+        bytes.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> perEvent.put(e.getKey(), e.getValue() / (double) events));
+        return perEvent;
     }
 
     private static long sizeOf(Path dir) throws IOException {
