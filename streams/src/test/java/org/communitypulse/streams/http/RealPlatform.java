@@ -5,15 +5,18 @@ import org.communitypulse.embedded.ApicurioRegistry;
 import org.communitypulse.embedded.KafkaCluster;
 import org.communitypulse.embedded.KafkaClusters;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real broker and schema registry for one test class ({@code @RegisterExtension static}): started before its
- * first test, stopped after its last.
+ * A real broker and schema registry for a test class ({@code @RegisterExtension static}). One pair serves every class
+ * of the JVM: each class works on topics and an application id of its own prefix, and a start per class cost seconds
+ * of broker and registry start-up. Started before the first class that needs it, stopped when the JVM exits.
  */
-final class RealPlatform implements BeforeAllCallback, AfterAllCallback {
+final class RealPlatform implements BeforeAllCallback {
+
+    private static KafkaCluster sharedKafka;
+    private static ApicurioRegistry sharedRegistry;
 
     private final BooleanSupplier precondition;
     private final String skipReason;
@@ -41,17 +44,20 @@ final class RealPlatform implements BeforeAllCallback, AfterAllCallback {
     @Override
     public void beforeAll(ExtensionContext context) {
         Assumptions.assumeTrue(precondition.getAsBoolean(), skipReason);
-        kafka = KafkaClusters.start();
-        registry = ApicurioRegistry.start();
+        startShared();
+        kafka = sharedKafka;
+        registry = sharedRegistry;
     }
 
-    @Override
-    public void afterAll(ExtensionContext context) {
-        if (registry != null) {
-            registry.close();
+    private static synchronized void startShared() {
+        if (sharedKafka != null) {
+            return;
         }
-        if (kafka != null) {
-            kafka.close();
-        }
+        sharedKafka = KafkaClusters.start();
+        sharedRegistry = ApicurioRegistry.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            sharedRegistry.close();
+            sharedKafka.close();
+        }, "real-platform-stop"));
     }
 }
