@@ -67,7 +67,8 @@ public final class PulseStreamsConfig extends AbstractConfig {
     public static final String LATENESS_HORIZON_DOC =
             "An event whose occurredAt is more than this far behind the newest event seen on its partition goes to "
                     + "the late-events topic instead of the metrics. -1 (default) accepts any lateness, which "
-                    + "replaying a history out of order needs; the deduplication store then keeps every event id.";
+                    + "replaying a history out of order needs. The deduplication store keeps every event id whatever "
+                    + "the horizon: a source may repeat an id at a later time.";
 
     public static final String MAX_FUTURE_SKEW_CONFIG = "max.future.skew.ms";
     public static final String MAX_FUTURE_SKEW_DOC =
@@ -124,8 +125,9 @@ public final class PulseStreamsConfig extends AbstractConfig {
     public static final String STATE_CACHE_ENTRIES_CONFIG = "state.object.cache.entries";
     public static final String STATE_CACHE_ENTRIES_DOC = "Entries kept as objects between commits, per store and "
             + "stream task (least recently used are written down first): the intake's event ids (deduplication), "
-            + "the engagement fold's days, members, threads and cohorts, the roles family's community histories "
-            + "and the maturity family's spans, weeks and marks. Bigger saves re-reading and re-serialising busy entries on every event; each entry "
+            + "the engagement fold's days, members, threads and cohorts, the roles family's community histories, "
+            + "the maturity family's spans, weeks and marks, the identity store and the reconciliation's counts and "
+            + "marks. Bigger saves re-reading and re-serialising busy entries on every event; each entry "
             + "costs its size in heap (a day of a busy community is the largest, a few KB).";
     public static final String CONTRIBUTOR_MIN_CONFIG = "member.level.contributor.min";
     public static final String CONTRIBUTOR_MIN_DOC = "Contributions over 28 days from which a member is a CONTRIBUTOR.";

@@ -45,6 +45,6 @@ public final class PulseTopology {
                 engagement.stateCacheEntries());
         return ReconciliationTopology.addTo(topology, EngagementTopology.INTAKE, topics,
                 new ReconciliationSettings(engagement.emitInterval(), hooks.gate()),
-                EngagementTopology.ALERTS_VIEW_STORE);
+                EngagementTopology.ALERTS_VIEW_STORE, engagement.stateCacheEntries());
     }
 }

@@ -235,6 +235,31 @@ class EngagementTopologyTest {
     }
 
     @Test
+    void shouldDropARepeatedIdOnAnotherDayAndTellIdsApartByTheirExactText() {
+        Run run = new Run(settings());
+        String uuid = "0f8fad5b-d9cb-469f-a165-70867728950e";
+        ActivityEvent grant = event(uuid, "bikes", EventType.THREAD_CREATED, "alice", LAST_MS_OF_DAY_1);
+        run.pipe(grant);
+        // A source may repeat an id at a later time (a profile update repeats its role grant): still the same event.
+        ActivityEvent repeated = copy(grant);
+        repeated.setOccurredAt(START_OF_DAY_2.plus(Duration.ofDays(1)));
+        run.pipe(repeated);
+        // The same UUID in capitals, and an id that is not a UUID, are ids of their own.
+        run.pipe(event(uuid.toUpperCase(java.util.Locale.ROOT), "bikes", EventType.THREAD_CREATED, "bob",
+                START_OF_DAY_2));
+        ActivityEvent slack = event("C024BE91L/1355517523.000005", "bikes", EventType.THREAD_CREATED, "carol",
+                START_OF_DAY_2);
+        run.pipe(slack);
+        run.pipe(copy(slack));
+
+        assertThat(run.latestDaily()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                key("bikes", DAY_1), engagement("bikes", DAY_1, 1, 0, 0, 0, 0, 1, 1),
+                key("bikes", DAY_2), engagement("bikes", DAY_2, 2, 0, 0, 0, 0, 2, 2)));
+        assertThat(run.metric("duplicates-total")).isEqualTo(2.0);
+        assertThat(run.metric("accepted-total")).isEqualTo(3.0);
+    }
+
+    @Test
     void shouldProduceSameEngagementWhenRandomEventsArriveInAnyOrderOrTwice() {
         List<ActivityEvent> events = randomEvents(new Random(42), 200);
         List<ActivityEvent> shuffled = new ArrayList<>(events);

@@ -26,8 +26,11 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  *
  * <p>Contract for callers: a value read from this store is the cached object itself, so a change to
  * it must be followed by {@link #put}; changing it without a put would change what later reads see
- * until it is evicted. Range reads write the dirty entries down first and return fresh copies. Not
- * for stores read by interactive queries from other threads.
+ * until it is evicted. Range reads write the dirty entries down first and return fresh copies.
+ *
+ * <p>Interactive queries run on other threads: they read the store below directly, never the cache (a
+ * plain map), so they see what the last commit (or eviction) wrote down, as a reader of a committed
+ * store would.
  */
 public final class ObjectCachingKeyValueStore<K, V> extends WrappedStateStore<KeyValueStore<K, V>, K, V>
         implements KeyValueStore<K, V> {
@@ -50,6 +53,8 @@ public final class ObjectCachingKeyValueStore<K, V> extends WrappedStateStore<Ke
      * whole cache (ten commits a second over 10,000 clean entries per store was a sixth of the thread).
      */
     private final LinkedHashSet<K> dirtyKeys = new LinkedHashSet<>();
+    /** The stream thread that initialised the store: the only one that may touch the cache. */
+    private volatile Thread owner;
 
     public ObjectCachingKeyValueStore(KeyValueStore<K, V> inner, int maxEntries) {
         super(inner);
@@ -74,11 +79,15 @@ public final class ObjectCachingKeyValueStore<K, V> extends WrappedStateStore<Ke
     public void init(StateStoreContext context, StateStore root) {
         cache.clear();
         dirtyKeys.clear();
+        owner = Thread.currentThread();
         super.init(context, root);
     }
 
     @Override
     public V get(K key) {
+        if (foreign()) {
+            return wrapped().get(key);
+        }
         Entry<V> entry = cache.get(key);
         if (entry == null) {
             entry = new Entry<>(wrapped().get(key), false);
@@ -124,31 +133,31 @@ public final class ObjectCachingKeyValueStore<K, V> extends WrappedStateStore<Ke
 
     @Override
     public KeyValueIterator<K, V> range(K from, K to) {
-        writeDownDirty();
+        writeDownDirtyIfOwner();
         return wrapped().range(from, to);
     }
 
     @Override
     public KeyValueIterator<K, V> reverseRange(K from, K to) {
-        writeDownDirty();
+        writeDownDirtyIfOwner();
         return wrapped().reverseRange(from, to);
     }
 
     @Override
     public KeyValueIterator<K, V> all() {
-        writeDownDirty();
+        writeDownDirtyIfOwner();
         return wrapped().all();
     }
 
     @Override
     public KeyValueIterator<K, V> reverseAll() {
-        writeDownDirty();
+        writeDownDirtyIfOwner();
         return wrapped().reverseAll();
     }
 
     @Override
     public <PS extends Serializer<P>, P> KeyValueIterator<K, V> prefixScan(P prefix, PS prefixKeySerializer) {
-        writeDownDirty();
+        writeDownDirtyIfOwner();
         return wrapped().prefixScan(prefix, prefixKeySerializer);
     }
 
@@ -188,6 +197,17 @@ public final class ObjectCachingKeyValueStore<K, V> extends WrappedStateStore<Ke
     /** Entries held (for tests and metrics). */
     int cachedEntries() {
         return cache.size();
+    }
+
+    private boolean foreign() {
+        Thread o = owner;
+        return o != null && o != Thread.currentThread();
+    }
+
+    private void writeDownDirtyIfOwner() {
+        if (!foreign()) {
+            writeDownDirty();
+        }
     }
 
     private void writeDownDirty() {

@@ -158,7 +158,7 @@ public final class EngagementTopology {
         // The roles and maturity nodes forget erased members too (docs/identity.md); PulseTopology adds them later.
         IdentityTopology.addTo(topology, INTAKE, topics, ENGAGEMENT, moreValidChildren.stream()
                 .filter(n -> n.equals(RolesTopology.ROLES) || n.equals(MaturityTopology.MATURITY)).toList(),
-                COMMUNITY_STORE);
+                COMMUNITY_STORE, engagement.stateCacheEntries());
 
         topology.addProcessor(ENGAGEMENT, () -> new EngagementProcessor(DAY_STORE, THREAD_STORE, MEMBER_STORE,
                 COMMUNITY_STORE, COHORT_STORE, DIRTY_STORE, IdentityTopology.IDENTITY_STORE, OUTPUTS, VIEWS, engagement,

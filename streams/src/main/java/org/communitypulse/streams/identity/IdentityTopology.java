@@ -6,6 +6,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
+import org.communitypulse.streams.common.ObjectCachingStoreBuilder;
 import org.communitypulse.streams.identity.internals.ErasureIntakeProcessor;
 import org.communitypulse.streams.identity.internals.IdentityProcessor;
 
@@ -47,17 +48,18 @@ public final class IdentityTopology {
      * with {@link #IDENTITY} among their parents.
      */
     public static void addTo(Topology topology, String parent, Topics topics, String engagement, List<String> erasures) {
-        addTo(topology, parent, topics, engagement, erasures, null);
+        addTo(topology, parent, topics, engagement, erasures, null, ObjectCachingStoreBuilder.DEFAULT_ENTRIES);
     }
 
     /**
      * As above; {@code communityStore}: a store keyed by community id that the caller adds and connects to
      * {@link #IDENTITY} afterwards, listing the communities an erasure must reach beyond those with identity events.
      * Erasure requests come only from {@code <prefix>erasures} (node {@link #ERASURE_SOURCE}); the intake refuses
-     * {@code MEMBER_ERASED} on the activity topic.
+     * {@code MEMBER_ERASED} on the activity topic. Up to {@code stateCacheEntries} identity entries are kept as
+     * objects between commits.
      */
     public static void addTo(Topology topology, String parent, Topics topics, String engagement, List<String> erasures,
-                      String communityStore) {
+                      String communityStore, int stateCacheEntries) {
         IdentityProcessor.Children children = new IdentityProcessor.Children(IDENTITIES_SINK, SUGGESTIONS_SINK,
                 engagement, DEAD_LETTER_SINK, erasures);
         String activity = topics.activity().name();
@@ -70,8 +72,11 @@ public final class IdentityTopology {
                 new ErasureIntakeProcessor.Children(IDENTITY, DEAD_LETTER_SINK)), ERASURE_SOURCE);
         topology.addProcessor(IDENTITY, () -> new IdentityProcessor(IDENTITY_STORE, communityStore,
                 topics.activity().valueSerde().serializer(), activity, children), parent, ERASURE_INTAKE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IDENTITY_STORE),
-                Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), IDENTITY);
+        // Read by this node and the engagement node, both on the task's own thread: an object cache (values are
+        // bytes, parsed and written whole) costs less than a record cache that meters every read.
+        topology.addStateStore(new ObjectCachingStoreBuilder<>(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(IDENTITY_STORE), Serdes.String(), Serdes.ByteArray()),
+                stateCacheEntries), IDENTITY);
         addSink(topology, IDENTITIES_SINK, topics.identities());
         addSink(topology, SUGGESTIONS_SINK, topics.identitySuggestions());
         topology.addSink(DEAD_LETTER_SINK, topics.activityDeadLetters().name(), Serdes.ByteArray().serializer(),

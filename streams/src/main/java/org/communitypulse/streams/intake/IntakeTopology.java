@@ -45,9 +45,11 @@ public final class IntakeTopology {
                 hooks.observer()),
                 source);
         // Every event reads and writes its id here and the lateness clock's one hot key: object-cached
-        // (one write per key per commit, no sorted byte-map lookups), since the ids are nearly all new.
+        // (one write per key per commit, no sorted byte-map lookups), since the ids are nearly all new. Keys are
+        // compact (a UUID id is 17 bytes, not 36 characters) and values empty: the store grows by the ids alone.
         topology.addStateStore(new ObjectCachingStoreBuilder<>(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(DEDUP_STORE), Serdes.String(), Serdes.Long()), stateCacheEntries), INTAKE);
+                Stores.persistentKeyValueStore(DEDUP_STORE), Serdes.Bytes(), Serdes.ByteArray()), stateCacheEntries),
+                INTAKE);
         topology.addSink(DEAD_LETTER_SINK, topics.activityDeadLetters().name(),
                 Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(), INTAKE);
         topology.addSink(LATE_SINK, topics.activityLate().name(),

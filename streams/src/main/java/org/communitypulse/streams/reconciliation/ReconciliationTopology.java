@@ -12,6 +12,7 @@ import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.avro.CommunityDayKey;
 import org.communitypulse.schemas.avro.PlatformDayCount;
 import org.communitypulse.streams.alerts.AlertActionsTopology;
+import org.communitypulse.streams.common.ObjectCachingStoreBuilder;
 
 /**
  * Reconciliation: what each platform's API says was created per community and UTC day, against what the
@@ -69,18 +70,22 @@ public final class ReconciliationTopology {
      * Adds the reconciliation node under {@code intake} (which must list {@link #RECONCILIATION} among its
      * children) and the platform counts' repartition source. {@code topology} must be built from
      * a builder given to {@link #addPlatformCounts} and hold {@code alertsViewStore}, where every alert's latest record lives.
+     * Up to {@code stateCacheEntries} counts and dirty marks are kept as objects between commits.
      */
     public static Topology addTo(Topology topology, String intake, Topics topics, ReconciliationSettings settings,
-                                 String alertsViewStore) {
+                                 String alertsViewStore, int stateCacheEntries) {
         ReconciliationProcessor.Names names = new ReconciliationProcessor.Names(COUNT_STORE, VIEW_STORE, DIRTY_STORE,
                 alertsViewStore, RECONCILIATION_SINK, ALERTS_SINK);
         topology.addProcessor(RECONCILIATION, () -> new ReconciliationProcessor(names, settings), intake,
                 PLATFORM_REPARTITION_SOURCE);
-        // Record caches: a busy day's count and dirty mark are written once per commit, not once per event.
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COUNT_STORE),
-                Serdes.String(), Serdes.Long()).withCachingEnabled(), RECONCILIATION);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DIRTY_STORE),
-                Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), RECONCILIATION);
+        // Object caches: a busy day's count and dirty mark are written once per commit, not once per event, and
+        // only this node reads them (a record cache would re-serialise and meter every read).
+        topology.addStateStore(new ObjectCachingStoreBuilder<>(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(COUNT_STORE), Serdes.String(), Serdes.Long()), stateCacheEntries),
+                RECONCILIATION);
+        topology.addStateStore(new ObjectCachingStoreBuilder<>(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(DIRTY_STORE), Serdes.String(), Serdes.ByteArray()), stateCacheEntries),
+                RECONCILIATION);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(VIEW_STORE),
                 Serdes.String(), topics.reconciliation().valueSerde()), RECONCILIATION);
         topology.connectProcessorAndStateStores(RECONCILIATION, alertsViewStore);

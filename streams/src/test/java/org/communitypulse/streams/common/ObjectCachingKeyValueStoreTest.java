@@ -96,6 +96,33 @@ class ObjectCachingKeyValueStoreTest {
     }
 
     @Test
+    void shouldServeAnotherThreadFromTheStoreBelowWithoutTouchingTheCache() throws Exception {
+        store.put("a", new StringBuilder("1"));
+        store.flushCache();
+        store.put("a", new StringBuilder("2"));
+        store.put("b", new StringBuilder("3"));
+
+        // An interactive query: what the last commit wrote down, and the cache's dirty entries stay dirty.
+        List<String> seen = new ArrayList<>();
+        Thread reader = new Thread(() -> {
+            seen.add(String.valueOf(store.get("a")));
+            seen.add(String.valueOf(store.get("b")));
+            try (KeyValueIterator<String, StringBuilder> it = store.all()) {
+                it.forEachRemaining(kv -> seen.add(kv.key + "=" + kv.value));
+            }
+        });
+        reader.start();
+        reader.join();
+
+        assertThat(seen).containsExactly("1", "null", "a=1");
+        assertThat(inner.get("b")).isNull();
+        assertThat(store.get("a")).hasToString("2");
+        store.flushCache();
+        assertThat(inner.get("a")).hasToString("2");
+        assertThat(inner.get("b")).hasToString("3");
+    }
+
+    @Test
     void shouldForgetUnflushedWritesWhenTheCacheIsCleared() {
         store.put("a", new StringBuilder("1"));
         store.flushCache();

@@ -1,5 +1,6 @@
 package org.communitypulse.streams.intake.internals;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.Optional;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -28,8 +30,9 @@ import org.communitypulse.streams.intake.RejectReason;
  * <p>{@link Children}: each of {@code valid} gets {@code (communityId, ActivityEvent)}, {@code late}
  * gets late events, {@code deadLetter} gets the original bytes with {@link DeadLetterHeaders}.
  *
- * <p>Store {@code dedupStore}: event id to occurredAt millis, plus one reserved entry holding the
- * newest occurredAt of the partition (the lateness clock), so both survive restarts via the changelog.
+ * <p>Store {@code dedupStore}: every event id seen ({@link DedupKeys}, an empty value), plus one reserved
+ * entry holding the newest occurredAt of the partition (the lateness clock, 8 bytes), so both survive
+ * restarts via the changelog.
  */
 public final class IntakeProcessor implements Processor<byte[], byte[], Object, Object> {
 
@@ -54,8 +57,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
         }
     }
 
-    /** Cannot collide with an event id: ids are never blank and never start with NUL. */
-    static final String MAX_OCCURRED_AT_KEY = "\u0000max-occurred-at";
+    private static final byte[] SEEN = new byte[0];
 
     private final String dedupStoreName;
     private final Deserializer<ActivityEvent> deserializer;
@@ -65,7 +67,7 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
     private final PipelineObserver observer;
 
     private ProcessorContext<Object, Object> context;
-    private KeyValueStore<String, Long> seen;
+    private KeyValueStore<Bytes, byte[]> seen;
     private IntakeMetrics metrics;
 
     public IntakeProcessor(String dedupStoreName, Deserializer<ActivityEvent> deserializer, EventValidator validator,
@@ -112,13 +114,14 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
             return;
         }
         long occurredAt = event.getOccurredAt().toEpochMilli();
-        if (seen.get(event.getEventId()) != null) {
+        Bytes id = DedupKeys.of(event.getEventId());
+        if (seen.get(id) != null) {
             // Re-imports and redeliveries are expected, not errors: drop silently but count.
             metrics.duplicate();
             observer.intake(IntakeOutcome.DUPLICATE, null);
             return;
         }
-        seen.put(event.getEventId(), occurredAt);
+        seen.put(id, SEEN);
         Record<Object, Object> out = new Record<>(event.getCommunityId(), event, record.timestamp(), record.headers());
         if (isLate(occurredAt)) {
             metrics.late();
@@ -141,9 +144,10 @@ public final class IntakeProcessor implements Processor<byte[], byte[], Object, 
         if (latenessHorizon.isEmpty()) {
             return false;
         }
-        Long newest = seen.get(MAX_OCCURRED_AT_KEY);
-        if (newest == null || occurredAt > newest) {
-            seen.put(MAX_OCCURRED_AT_KEY, occurredAt);
+        byte[] stored = seen.get(DedupKeys.CLOCK);
+        long newest = stored == null ? Long.MIN_VALUE : ByteBuffer.wrap(stored).getLong();
+        if (stored == null || occurredAt > newest) {
+            seen.put(DedupKeys.CLOCK, ByteBuffer.allocate(Long.BYTES).putLong(occurredAt).array());
             return false;
         }
         return occurredAt < newest - latenessHorizon.get().toMillis();

@@ -49,7 +49,7 @@ import org.communitypulse.streams.roles.RolesState;
  *
  * <p>A sibling of the engagement and roles processors under the intake, on the same task: it folds each
  * accepted event into small counters of its own (sources, programmed threads, askers and repliers, active
- * days, each member's activity per day) and marks the community's weeks from the event's on as dirty. On a
+ * days, each member's latest activity per week) and marks the community's weeks from the event's on as dirty. On a
  * wall-clock punctuator it re-scores the dirty weeks of every community whose engagement records are
  * emitted (no engagement marks pending), reading the engagement view stores and the roles state as they
  * stand. Reading the shared stores instead of the output topics keeps one task, one transaction and no
@@ -88,6 +88,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     /** The value of a presence mark (never changed: stores keep it as is). */
     private static final byte[] MARK = new byte[0];
     private static final int WINDOW_WEEKS = 4;
+    private static final long CLEAN = Long.MAX_VALUE;
 
     /** Counters of one community and ISO week. Mutable: a serialisation shape. */
     public static final class Week {
@@ -118,12 +119,21 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
 
     private ProcessorContext<Object, Object> context;
     /**
-     * Spans and weeks as objects (or their stored JSON bytes until first written), marks and member days as
+     * Spans and weeks as objects (or their stored JSON bytes until first written), marks and member weeks as
      * bytes: see {@link JsonSerde#mixed()}. With the topology's object cache a read returns the cached object,
      * so every change is followed by a put.
      */
     private KeyValueStore<String, Object> state;
     private KeyValueStore<String, Long> dirty;
+    /**
+     * What {@link #dirty} holds per community of this task ({@link #CLEAN} for nothing), so that an event that
+     * does not move its community's first dirty week touches neither the store nor its record cache: the store
+     * stays the record of truth (interactive queries read it), this map only saves the reads. Rebuilt lazily
+     * after every {@link #init}.
+     */
+    private final Map<String, Long> dirtyFrom = new HashMap<>();
+    /** ISO dates of the epoch days seen, for the keys: one string per day, not one per event. */
+    private final Map<Integer, String> isoDays = new HashMap<>();
     private KeyValueStore<String, MaturityScorecard> scorecards;
     private KeyValueStore<String, CommunityHealth> healths;
     private ReadOnlyKeyValueStore<String, DailyEngagement> daily;
@@ -160,6 +170,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
+        dirtyFrom.clear();
         this.state = context.getStateStore(names.state());
         this.dirty = context.getStateStore(names.dirty());
         this.scorecards = context.getStateStore(names.scorecardView());
@@ -210,13 +221,16 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         int day = Days.of(at);
         int monday = Days.mondayOf(day);
 
-        Span span = JsonSerde.read(state.get(spanKey(community)), Span.class, Span::new);
+        String spanKey = spanKey(community);
+        Span span = JsonSerde.read(state.get(spanKey), Span.class, Span::new);
         // The week that was the latest is read at its Sunday now, no longer at the latest day: re-score it.
         int rescoreFrom = span.latestAt != Long.MIN_VALUE && at > span.latestAt
                 ? Math.min(monday, Days.mondayOf(Days.of(span.latestAt))) : monday;
-        span.firstAt = Math.min(span.firstAt, at);
-        span.latestAt = Math.max(span.latestAt, at);
-        state.put(spanKey(community), span);
+        if (at < span.firstAt || at > span.latestAt) {
+            span.firstAt = Math.min(span.firstAt, at);
+            span.latestAt = Math.max(span.latestAt, at);
+            state.put(spanKey, span);
+        }
 
         String weekKey = weekKey(community, monday);
         Week week = JsonSerde.read(state.get(weekKey), Week.class, Week::new);
@@ -253,21 +267,41 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
 
         if (actor != null) {
             if (event.getType() == EventType.THREAD_CREATED) {
-                state.put(memberMarkKey(community, 'a', monday, actor), MARK);
+                mark(memberMarkKey(community, 'a', monday, actor));
             } else if (event.getType() == EventType.REPLY_CREATED) {
-                state.put(memberMarkKey(community, 'r', monday, actor), MARK);
+                mark(memberMarkKey(community, 'r', monday, actor));
             }
             // A role holder is active only with activity: a grant or a training alone makes nobody active.
-            String dayKey = memberDayKey(community, actor, day);
-            byte[] last = RoleEvents.isActivity(event) ? (byte[]) state.get(dayKey) : null;
-            if (RoleEvents.isActivity(event) && (last == null || ByteBuffer.wrap(last).getLong() < at)) {
-                state.put(dayKey, ByteBuffer.allocate(Long.BYTES).putLong(at).array());
+            if (RoleEvents.isActivity(event)) {
+                String activeKey = memberWeekKey(community, actor, monday);
+                byte[] last = (byte[]) state.get(activeKey);
+                if (last == null || ByteBuffer.wrap(last).getLong() < at) {
+                    state.put(activeKey, ByteBuffer.allocate(Long.BYTES).putLong(at).array());
+                }
             }
         }
-        Long from = dirty.get(community);
-        if (from == null || rescoreFrom < from) {
-            dirty.put(community, (long) rescoreFrom);
+        markDirty(community, rescoreFrom);
+    }
+
+    /** A presence mark is never changed: written once, not once per event (each write reaches the changelog). */
+    private void mark(String key) {
+        if (state.get(key) == null) {
+            state.put(key, MARK);
         }
+    }
+
+    /** Marks the community's weeks from {@code monday} on for re-scoring, unless an earlier one is marked already. */
+    private void markDirty(String community, long monday) {
+        Long from = dirtyFrom.get(community);
+        if (from == null) {
+            Long stored = dirty.get(community);
+            from = stored == null ? CLEAN : stored;
+        }
+        if (monday < from) {
+            dirty.put(community, monday);
+            from = monday;
+        }
+        dirtyFrom.put(community, from);
     }
 
     /**
@@ -286,11 +320,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         }
         String community = event.getCommunityId();
         declarations.put(declarationKey(declaration, event.getEventId()), event);
-        int monday = Days.mondayOf(Days.of(declaration.effectiveAt().toEpochMilli()));
-        Long from = dirty.get(community);
-        if (from == null || monday < from) {
-            dirty.put(community, (long) monday);
-        }
+        markDirty(community, Days.mondayOf(Days.of(declaration.effectiveAt().toEpochMilli())));
     }
 
     /** The community's declarations in key order (kind, subject, effective instant, event id). */
@@ -326,6 +356,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
             }
             emit(entry.key, entry.value.intValue());
             dirty.delete(entry.key);
+            dirtyFrom.put(entry.key, CLEAN);
         }
         judgeHealth();
     }
@@ -718,11 +749,15 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
                 .anyMatch(m -> lastActive.getOrDefault(m, Long.MIN_VALUE) >= activeSince);
     }
 
-    /** The member's latest activity at or before {@code asOf}, from the per-day marks. */
+    /**
+     * The member's latest activity at or before {@code asOf}, from the per-week marks (each the latest activity of
+     * its week). {@code asOf} is a Sunday's end or the community's latest event, so no activity of its own week
+     * is after it: the week's latest is the latest up to {@code asOf}.
+     */
     private Long lastActive(String community, String member, long asOf) {
         String prefix = community + SEP + 'm' + SEP + member + SEP;
         try (KeyValueIterator<String, Object> it = state.reverseRange(prefix,
-                prefix + LocalDate.ofEpochDay(Days.of(asOf)))) {
+                prefix + iso(Days.mondayOf(Days.of(asOf))))) {
             while (it.hasNext()) {
                 long at = ByteBuffer.wrap((byte[]) it.next().value).getLong();
                 if (at <= asOf) {
@@ -750,7 +785,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     }
 
     /**
-     * Forgets who the erased identities were: their asker, replier and member-day entries move to one placeholder
+     * Forgets who the erased identities were: their asker, replier and member-week entries move to one placeholder
      * per erasure (their identities were one member), so the community's counts and reciprocity are unchanged and
      * no key names them.
      */
@@ -785,7 +820,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
             Object previous = state.get(renamed);
             if (previous instanceof byte[] a && kv.value instanceof byte[] b && a.length == Long.BYTES
                     && b.length == Long.BYTES) {
-                // Two identities active on one day: the latest time, as process() keeps it.
+                // Two identities active in one week: the latest time, as process() keeps it.
                 state.put(renamed, ByteBuffer.wrap(a).getLong() >= ByteBuffer.wrap(b).getLong() ? a : b);
             } else {
                 state.put(renamed, kv.value);
@@ -802,19 +837,24 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         return community + SEP + 'k';
     }
 
-    private static String weekKey(String community, int monday) {
-        return community + SEP + 'w' + SEP + LocalDate.ofEpochDay(monday);
+    private String iso(int epochDay) {
+        return isoDays.computeIfAbsent(epochDay, d -> LocalDate.ofEpochDay(d).toString());
     }
 
-    private static String memberMarkPrefix(String community, char kind, int monday) {
-        return community + SEP + kind + SEP + LocalDate.ofEpochDay(monday) + SEP;
+    private String weekKey(String community, int monday) {
+        return community + SEP + 'w' + SEP + iso(monday);
     }
 
-    private static String memberMarkKey(String community, char kind, int monday, String member) {
+    private String memberMarkPrefix(String community, char kind, int monday) {
+        return community + SEP + kind + SEP + iso(monday) + SEP;
+    }
+
+    private String memberMarkKey(String community, char kind, int monday, String member) {
         return memberMarkPrefix(community, kind, monday) + member;
     }
 
-    private static String memberDayKey(String community, String member, int day) {
-        return community + SEP + 'm' + SEP + member + SEP + LocalDate.ofEpochDay(day);
+    /** The member's latest activity in the week of {@code monday}: what {@link #lastActive} needs, 7x fewer keys. */
+    private String memberWeekKey(String community, String member, int monday) {
+        return community + SEP + 'm' + SEP + member + SEP + iso(monday);
     }
 }
