@@ -26,8 +26,11 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  *
  * <p>Contract for callers: a value read from this store is the cached object itself, so a change to
  * it must be followed by {@link #put}; changing it without a put would change what later reads see
- * until it is evicted. Range reads write the dirty entries down first and return fresh copies. Not
- * for stores read by interactive queries from other threads.
+ * until it is evicted. Range reads write the dirty entries down first and return fresh copies.
+ *
+ * <p>Interactive queries read from other threads. By default the cache is not safe for them; a store built
+ * with {@code sharedReads} sends every read of a thread other than its writer straight to the store below,
+ * which then sees what was written down at the last commit (or eviction), never a half-updated cache.
  */
 public final class ObjectCachingKeyValueStore<K, V> extends WrappedStateStore<KeyValueStore<K, V>, K, V>
         implements KeyValueStore<K, V> {
@@ -50,9 +53,21 @@ public final class ObjectCachingKeyValueStore<K, V> extends WrappedStateStore<Ke
      * whole cache (ten commits a second over 10,000 clean entries per store was a sixth of the thread).
      */
     private final LinkedHashSet<K> dirtyKeys = new LinkedHashSet<>();
+    private final boolean sharedReads;
+    /**
+     * The thread that last wrote or flushed (the stream thread owning the task); with {@code sharedReads}, reads
+     * of any other thread bypass the cache. Interactive queries never write, so they never become the owner.
+     */
+    private volatile Thread owner;
 
     public ObjectCachingKeyValueStore(KeyValueStore<K, V> inner, int maxEntries) {
+        this(inner, maxEntries, false);
+    }
+
+    /** With {@code sharedReads}, safe for interactive queries from other threads (see the class comment). */
+    public ObjectCachingKeyValueStore(KeyValueStore<K, V> inner, int maxEntries, boolean sharedReads) {
         super(inner);
+        this.sharedReads = sharedReads;
         if (maxEntries < 1) {
             throw new IllegalArgumentException("maxEntries must be at least 1: " + maxEntries);
         }
@@ -72,6 +87,7 @@ public final class ObjectCachingKeyValueStore<K, V> extends WrappedStateStore<Ke
 
     @Override
     public void init(StateStoreContext context, StateStore root) {
+        owner = Thread.currentThread();
         cache.clear();
         dirtyKeys.clear();
         super.init(context, root);
@@ -79,6 +95,9 @@ public final class ObjectCachingKeyValueStore<K, V> extends WrappedStateStore<Ke
 
     @Override
     public V get(K key) {
+        if (foreign()) {
+            return wrapped().get(key);
+        }
         Entry<V> entry = cache.get(key);
         if (entry == null) {
             entry = new Entry<>(wrapped().get(key), false);
@@ -89,6 +108,7 @@ public final class ObjectCachingKeyValueStore<K, V> extends WrappedStateStore<Ke
 
     @Override
     public void put(K key, V value) {
+        own();
         Entry<V> entry = cache.get(key);
         dirtyKeys.add(key);
         if (entry == null) {
@@ -124,31 +144,41 @@ public final class ObjectCachingKeyValueStore<K, V> extends WrappedStateStore<Ke
 
     @Override
     public KeyValueIterator<K, V> range(K from, K to) {
-        writeDownDirty();
+        if (!foreign()) {
+            writeDownDirty();
+        }
         return wrapped().range(from, to);
     }
 
     @Override
     public KeyValueIterator<K, V> reverseRange(K from, K to) {
-        writeDownDirty();
+        if (!foreign()) {
+            writeDownDirty();
+        }
         return wrapped().reverseRange(from, to);
     }
 
     @Override
     public KeyValueIterator<K, V> all() {
-        writeDownDirty();
+        if (!foreign()) {
+            writeDownDirty();
+        }
         return wrapped().all();
     }
 
     @Override
     public KeyValueIterator<K, V> reverseAll() {
-        writeDownDirty();
+        if (!foreign()) {
+            writeDownDirty();
+        }
         return wrapped().reverseAll();
     }
 
     @Override
     public <PS extends Serializer<P>, P> KeyValueIterator<K, V> prefixScan(P prefix, PS prefixKeySerializer) {
-        writeDownDirty();
+        if (!foreign()) {
+            writeDownDirty();
+        }
         return wrapped().prefixScan(prefix, prefixKeySerializer);
     }
 
@@ -160,12 +190,14 @@ public final class ObjectCachingKeyValueStore<K, V> extends WrappedStateStore<Ke
     /** Called by the task before it commits: every dirty value goes down, then the layers below flush. */
     @Override
     public void flushCache() {
+        owner = Thread.currentThread();
         writeDownDirty();
         super.flushCache();
     }
 
     @Override
     public void commit(Map<TopicPartition, Long> changelogOffsets) {
+        owner = Thread.currentThread();
         writeDownDirty();
         super.commit(changelogOffsets);
     }
@@ -183,6 +215,18 @@ public final class ObjectCachingKeyValueStore<K, V> extends WrappedStateStore<Ke
         cache.clear();
         dirtyKeys.clear();
         super.close();
+    }
+
+    private void own() {
+        Thread current = Thread.currentThread();
+        if (owner != current) {
+            owner = current;
+        }
+    }
+
+    /** A read of another thread than the writer's, on a store shared with interactive queries. */
+    private boolean foreign() {
+        return sharedReads && Thread.currentThread() != owner;
     }
 
     /** Entries held (for tests and metrics). */

@@ -12,10 +12,17 @@ public final class ObjectCachingStoreBuilder<K, V> implements StoreBuilder<KeyVa
 
     private final StoreBuilder<KeyValueStore<K, V>> inner;
     private final int maxEntries;
+    private final boolean sharedReads;
 
     public ObjectCachingStoreBuilder(StoreBuilder<KeyValueStore<K, V>> inner, int maxEntries) {
+        this(inner, maxEntries, false);
+    }
+
+    /** With {@code sharedReads}, the store may be read by interactive queries ({@link ObjectCachingKeyValueStore}). */
+    public ObjectCachingStoreBuilder(StoreBuilder<KeyValueStore<K, V>> inner, int maxEntries, boolean sharedReads) {
         this.inner = inner;
         this.maxEntries = maxEntries;
+        this.sharedReads = sharedReads;
     }
 
     @Override
@@ -44,7 +51,7 @@ public final class ObjectCachingStoreBuilder<K, V> implements StoreBuilder<KeyVa
 
     @Override
     public KeyValueStore<K, V> build() {
-        return new ObjectCachingKeyValueStore<>(inner.build(), maxEntries);
+        return new ObjectCachingKeyValueStore<>(inner.build(), maxEntries, sharedReads);
     }
 
     @Override

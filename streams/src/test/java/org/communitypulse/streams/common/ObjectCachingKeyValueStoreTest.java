@@ -20,12 +20,17 @@ class ObjectCachingKeyValueStoreTest {
 
     /** Values are mutable, like the Avro records of the fold, so object identity is observable. */
     private ObjectCachingKeyValueStore<String, StringBuilder> open(int entries) {
+        return open(entries, false);
+    }
+
+    private ObjectCachingKeyValueStore<String, StringBuilder> open(int entries, boolean sharedReads) {
         MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
         inner = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("s"), Serdes.String(),
                 Serdes.serdeFrom((topic, sb) -> sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
                         (topic, bytes) -> new StringBuilder(new String(bytes, java.nio.charset.StandardCharsets.UTF_8))))
                 .withLoggingDisabled().build();
-        ObjectCachingKeyValueStore<String, StringBuilder> store = new ObjectCachingKeyValueStore<>(inner, entries);
+        ObjectCachingKeyValueStore<String, StringBuilder> store = new ObjectCachingKeyValueStore<>(inner, entries,
+                sharedReads);
         store.init(context.getStateStoreContext(), store);
         return store;
     }
@@ -143,5 +148,32 @@ class ObjectCachingKeyValueStoreTest {
         assertThat(inner.get("a")).hasToString("below");
         assertThat(inner.get("b")).hasToString("2");
         assertThat(inner.get("c")).hasToString("3");
+    }
+
+    @Test
+    void shouldShowAnotherThreadOnlyWhatWasWrittenDownWhenReadsAreShared() throws Exception {
+        ObjectCachingKeyValueStore<String, StringBuilder> shared = open(10, true);
+        shared.put("a", new StringBuilder("1"));
+        shared.flushCache();
+        shared.put("a", new StringBuilder("2"));
+        shared.put("b", new StringBuilder("3"));
+
+        List<String> seen = new ArrayList<>();
+        Thread query = new Thread(() -> {
+            seen.add(String.valueOf(shared.get("a")));
+            seen.add(String.valueOf(shared.get("b")));
+            try (KeyValueIterator<String, StringBuilder> it = shared.range("a", "z")) {
+                it.forEachRemaining(kv -> seen.add(kv.key + "=" + kv.value));
+            }
+        });
+        query.start();
+        query.join();
+
+        // The other thread neither sees nor writes down the writer's uncommitted entries.
+        assertThat(seen).containsExactly("1", "null", "a=1");
+        assertThat(inner.get("b")).isNull();
+        assertThat(shared.get("a")).hasToString("2");
+        shared.flushCache();
+        assertThat(inner.get("b")).hasToString("3");
     }
 }
