@@ -60,8 +60,9 @@ import org.communitypulse.streams.roles.RolesState;
  *
  * <p>Stores: {@code storeName}, community to its role history ({@link RolesState}, JSON through
  * {@link JsonSerde}; object-cached between commits when built by the topology);
- * {@code activityStoreName}, small entries per community (clock, whether roles are in use) and per
- * member (last event time, whether they ever held a role); with {@link Alerting#historyStore()}, the role alert state
+ * {@code activityStoreName}, small entries per community (clock, whether roles are in use, whether it had an
+ * erasure) and per member (last event time, latest time of each active day, whether they ever held a role, their
+ * erasure), object-cached and built once per community and member, so an ordinary event costs lookups in memory; with {@link Alerting#historyStore()}, the role alert state
  * of each judged day within {@code alert.rejudge.horizon.days} ({@code AlertSnapshot}), from which late events
  * re-judge the days they land on.
  *
@@ -305,7 +306,6 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
             }
             member = null;
         }
-        String actor = member == null ? null : member.id;
         boolean roleFamily = RoleEvents.isRoleFamily(event.getType());
         RolesState state = null;
         if (roleFamily) {
@@ -709,7 +709,6 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
     }
 
     private static final class MemberKeys {
-        final String id;
         final String erased;
         final String active;
         final String holder;
@@ -719,7 +718,6 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         private String dayKey;
 
         MemberKeys(String community, String id) {
-            this.id = id;
             erased = key(community, ERASED + id);
             active = key(community, ACTIVE + id);
             holder = key(community, HOLDER + id);
