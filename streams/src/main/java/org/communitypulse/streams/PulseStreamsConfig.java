@@ -125,9 +125,10 @@ public final class PulseStreamsConfig extends AbstractConfig {
     public static final String STATE_CACHE_ENTRIES_CONFIG = "state.object.cache.entries";
     public static final String STATE_CACHE_ENTRIES_DOC = "Entries kept as objects between commits, per store and "
             + "stream task (least recently used are written down first): the intake's event ids (deduplication), "
-            + "the engagement fold's days, members, threads and cohorts, the roles family's community histories, "
-            + "the maturity family's spans, weeks and marks, the identity store and the reconciliation's counts and "
-            + "marks. Bigger saves re-reading and re-serialising busy entries on every event; each entry "
+            + "the engagement fold's days, members, threads and cohorts, the roles family's community histories (and "
+            + "four times as many activity entries), the maturity family's spans, weeks and marks, the identity "
+            + "store and the reconciliation's counts and marks. Bigger saves re-reading and re-serialising busy "
+            + "entries on every event; each entry "
             + "costs its size in heap (a day of a busy community is the largest, a few KB).";
     public static final String CONTRIBUTOR_MIN_CONFIG = "member.level.contributor.min";
     public static final String CONTRIBUTOR_MIN_DOC = "Contributions over 28 days from which a member is a CONTRIBUTOR.";

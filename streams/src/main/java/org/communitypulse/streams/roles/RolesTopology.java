@@ -69,7 +69,7 @@ public final class RolesTopology {
      * {@link AlertViews#ALERTS}, which {@code topology} must already have, and the alert state of each judged day
      * within {@code alert.rejudge.horizon.days} to {@link #ALERT_HISTORY_STORE} ({@code serdes}), so late events
      * re-judge the days they land on. Up to {@code stateCacheEntries}
-     * communities' role histories are kept as objects between commits
+     * communities' role histories, and four times as many activity entries, are kept as objects between commits
      * ({@link PulseStreamsConfig#STATE_CACHE_ENTRIES_CONFIG}).
      */
     public static Topology addTo(Topology topology, String parent, Topics topics, AvroSerdes serdes, RolesModel config,
@@ -99,11 +99,13 @@ public final class RolesTopology {
         topology.addStateStore(new ObjectCachingStoreBuilder<>(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(ROLES_STORE), Serdes.String(), JsonSerde.of(RolesState.class)),
                 stateCacheEntries), ROLES);
-        // Record cache: the activity store is read and written several times per event (the community's
-        // clock, the actor's last activity), and would otherwise send each write to RocksDB and the changelog.
-        // Not object-cached: replays range-scan and query it from other threads (pendingAlerts).
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ROLES_ACTIVITY_STORE),
-                Serdes.String(), Serdes.Long()).withCachingEnabled(), ROLES);
+        // The activity store is read and written several times per event (the community's clock, the actor's
+        // activity): kept as objects, each changed entry written down once per commit. Replays ask it from other
+        // threads (pendingAlerts): they read what the last commit wrote down. A few entries
+        // per member (activity, its day, holder): four per role history kept.
+        topology.addStateStore(new ObjectCachingStoreBuilder<>(Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(ROLES_ACTIVITY_STORE), Serdes.String(), Serdes.Long()),
+                (int) Math.min(Integer.MAX_VALUE, 4L * stateCacheEntries)), ROLES);
         addSink(topology, MEMBER_ROLES_SINK, topics.memberRoles());
         addSink(topology, COVERAGE_SINK, topics.roleCoverage());
         addSink(topology, VIOLATIONS_SINK, topics.policyViolations());

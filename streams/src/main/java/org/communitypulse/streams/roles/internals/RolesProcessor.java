@@ -60,8 +60,9 @@ import org.communitypulse.streams.roles.RolesState;
  *
  * <p>Stores: {@code storeName}, community to its role history ({@link RolesState}, JSON through
  * {@link JsonSerde}; object-cached between commits when built by the topology);
- * {@code activityStoreName}, small entries per community (clock, whether roles are in use) and per
- * member (last event time, whether they ever held a role); with {@link Alerting#historyStore()}, the role alert state
+ * {@code activityStoreName}, small entries per community (clock, whether roles are in use, whether it had an
+ * erasure) and per member (last event time, latest time of each active day, whether they ever held a role, their
+ * erasure), object-cached and built once per community and member, so an ordinary event costs lookups in memory; with {@link Alerting#historyStore()}, the role alert state
  * of each judged day within {@code alert.rejudge.horizon.days} ({@code AlertSnapshot}), from which late events
  * re-judge the days they land on.
  *
@@ -264,12 +265,14 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         }
     }
 
-    private static String dayKey(int day) {
-        return String.format(java.util.Locale.ROOT, "%08d", Math.max(0, day));
+    /** The day as eight digits (days before 1970 as day 0), so keys sort by day. */
+    static String dayKey(int day) {
+        String digits = Integer.toString(Math.max(0, day));
+        return digits.length() >= 8 ? digits : "00000000".substring(digits.length()) + digits;
     }
 
-    private void recordHolderDay(String community, String member, long at) {
-        String dayKey = key(community, DAY + member + '\u0000' + dayKey(Days.of(at)));
+    private void recordHolderDay(MemberKeys member, long at) {
+        String dayKey = member.dayKey(Days.of(at));
         Long known = activity.get(dayKey);
         if (known == null || at > known) {
             activity.put(dayKey, at);
@@ -291,8 +294,9 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         }
         String community = event.getCommunityId();
         long at = event.getOccurredAt().toEpochMilli();
-        String actor = event.getActorId();
-        if (actor != null && activity.get(key(community, ERASED + actor)) != null) {
+        CommunityKeys keys = keys(community);
+        MemberKeys member = event.getActorId() == null ? null : keys.member(event.getActorId());
+        if (member != null && activity.get(keys.erasures) != null && activity.get(member.erased) != null) {
             // A forgotten member: their role events are not kept and their activity covers nothing; the event
             // still moves the community's clock (it happened), as an anonymous one.
             if (RoleEvents.isRoleFamily(event.getType())) {
@@ -300,7 +304,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
                 metrics.erasedIgnored();
                 return;
             }
-            actor = null;
+            member = null;
         }
         boolean roleFamily = RoleEvents.isRoleFamily(event.getType());
         RolesState state = null;
@@ -311,46 +315,47 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
                 return;
             }
             if (APPLIED.equals(outcome)) {
-                activity.put(key(community, IN_USE), 1L);
+                activity.put(keys.inUse, 1L);
                 if (event.getType() == EventType.ROLE_GRANTED || event.getType() == EventType.ROLE_REVOKED) {
                     // Role alerts start with the register: training records alone say nothing about vacancies.
-                    if (alerting != null && activity.get(ALERT_INDEX + community) == null) {
-                        activity.put(ALERT_INDEX + community, NOT_JUDGED);
+                    if (alerting != null && activity.get(keys.alertIndex) == null) {
+                        activity.put(keys.alertIndex, NOT_JUDGED);
                     }
-                    activity.put(key(community, HOLDER + actor), 1L);
+                    activity.put(member.holder, 1L);
                 }
             }
         }
-        Long firstBefore = activity.get(key(community, FIRST));
         // Every event moves the clock and its actor's activity: cheap entries of their own, so posts of
         // communities (and members) without roles never touch the role history.
-        Long previous = moveClocks(community, at);
+        Long firstBefore = activity.get(keys.first);
+        Long previous = moveClocks(keys, firstBefore, at);
+        boolean activityEvent = RoleEvents.isActivity(event);
         if (rejudging) {
-            markLate(community, at, roleFamily, RoleEvents.isActivity(event) ? actor : null, firstBefore);
+            markLate(keys, at, roleFamily, activityEvent ? member : null, firstBefore);
         }
         long latest = previous == null ? at : Math.max(previous, at);
         boolean actorNewDay = false;
         // Only member activity makes a holder active: a grant, a training record or a declaration does not.
-        if (actor != null && RoleEvents.isActivity(event)) {
-            Long last = activity.get(key(community, ACTIVE + actor));
+        if (member != null && activityEvent) {
+            Long last = activity.get(member.active);
             if (last == null || at > last) {
-                activity.put(key(community, ACTIVE + actor), at);
+                activity.put(member.active, at);
                 actorNewDay = last == null || Math.floorDiv(at, 86_400_000L) != Math.floorDiv(last, 86_400_000L);
             }
             // Activity per member and day, so a past day's coverage can be judged as it was then. Every member's,
             // not only known holders': in a shuffled backfill a holder's posts may arrive before their grant, and
             // keeping only their latest moment then would judge their past days by the order of arrival.
             if (alerting != null) {
-                recordHolderDay(community, actor, at);
+                recordHolderDay(member, at);
             }
         }
-        if (activity.get(key(community, IN_USE)) == null) {
+        if (activity.get(keys.inUse) == null) {
             return;
         }
         // A holder already active earlier the same day changes nothing: coverage only moves when a holder's
         // activity reaches a new day (they may cover a role again). Busy holders would otherwise re-evaluate
         // the whole community on every post.
-        boolean holder = actorNewDay && activity.get(key(community, HOLDER + actor)) != null;
+        boolean holder = actorNewDay && activity.get(member.holder) != null;
         if (roleFamily || holder || newDay(previous == null ? Long.MIN_VALUE : previous, latest)) {
             if (state == null) {
                 state = load(community);
@@ -395,7 +400,8 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
                 declaration.withdrawn()));
         metrics.applied();
         if (rejudging) {
-            markLate(community, at, true, null, activity.get(key(community, FIRST)));
+            CommunityKeys keys = keys(community);
+            markLate(keys, at, true, null, activity.get(keys.first));
         }
         if (activity.get(key(community, IN_USE)) != null && state.latestEventAt != Long.MIN_VALUE) {
             fillActivity(community, state);
@@ -420,20 +426,20 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
      * the community's first ({@code firstBefore}), from which a never-held role is vacant. One mark, the earliest
      * day, per community.
      */
-    private void markLate(String community, long at, boolean roleFamily, String actor, Long firstBefore) {
+    private void markLate(CommunityKeys keys, long at, boolean roleFamily, MemberKeys actor, Long firstBefore) {
         int day = Days.of(at);
-        Long judged = activity.get(ALERT_INDEX + community);
+        Long judged = activity.get(keys.alertIndex);
         if (judged == null || judged == NOT_JUDGED || day > judged) {
             return;
         }
         boolean mayChange = roleFamily || firstBefore == null || at < firstBefore
-                || actor != null && activity.get(key(community, HOLDER + actor)) != null;
+                || actor != null && activity.get(actor.holder) != null;
         if (!mayChange) {
             return;
         }
-        Long marked = activity.get(key(community, REJUDGE));
+        Long marked = activity.get(keys.rejudge);
         if (marked == null || day < marked) {
-            activity.put(key(community, REJUDGE), (long) day);
+            activity.put(keys.rejudge, (long) day);
         }
     }
 
@@ -441,12 +447,14 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
      * Moves the community's first and latest times, and the task's clock for the role alerts, to include
      * {@code at}; returns the community's latest time before it (null for its first event).
      */
-    private Long moveClocks(String community, long at) {
-        Long previous = activity.get(key(community, LATEST));
-        activity.put(key(community, LATEST), previous == null ? at : Math.max(previous, at));
-        Long first = activity.get(key(community, FIRST));
+    private Long moveClocks(CommunityKeys keys, Long first, long at) {
+        Long previous = activity.get(keys.latest);
+        // Written only when they move: most events of a live stream do move the latest time, few the first.
+        if (previous == null || at > previous) {
+            activity.put(keys.latest, at);
+        }
         if (first == null || at < first) {
-            activity.put(key(community, FIRST), at);
+            activity.put(keys.first, at);
         }
         if (alerting != null) {
             Long taskLatest = activity.get(TASK_LATEST);
@@ -468,10 +476,12 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         // The erasure happened in the community: it moves the clock like any event, so the evaluation below
         // sees the role vacant from the erasure on.
         long at = timestamp;
-        moveClocks(community, at);
+        CommunityKeys keys = keys(community);
+        moveClocks(keys, activity.get(keys.first), at);
         String causeId = change.eventId() == null ? "" : change.eventId();
         java.util.Set<String> erased = new java.util.HashSet<>(change.identities());
         metrics.erasure();
+        activity.put(keys.erasures, 1L);
         for (String id : erased) {
             activity.put(key(community, ERASED + id), at);
             activity.delete(key(community, ACTIVE + id));
@@ -621,6 +631,8 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
     private static final String DAY = "d:";
     /** Erased identity to the erasure's time: its later role events are ignored, its activity not kept. */
     private static final String ERASED = "e:";
+    /** Present once the community had an erasure: only then is an actor looked up among the erased. */
+    private static final String ERASURES = "erasures";
     private static final String ERASED_HOLDER = "\u0000erased:";
     /** Task-wide keys start with \u0001, which no community id does: the alert clock and the alert index. */
     private static final String TASK_LATEST = "\u0001latest";
@@ -630,6 +642,95 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
 
     private static String key(String community, String suffix) {
         return community + '\u0000' + suffix;
+    }
+
+    /** Communities and, per community, members whose activity keys are kept built. */
+    private static final int KEPT_COMMUNITIES = 1_024;
+    private static final int KEPT_MEMBERS = 4_096;
+
+    /**
+     * The activity-store keys of the communities and members seen lately, built once: the per-event path then
+     * builds no strings, and the store's cache finds the same key objects (whose hash codes are kept).
+     */
+    private final Map<String, CommunityKeys> communityKeys = new Lru<>(KEPT_COMMUNITIES);
+
+    private CommunityKeys keys(String community) {
+        CommunityKeys keys = communityKeys.get(community);
+        if (keys == null) {
+            keys = new CommunityKeys(community);
+            communityKeys.put(community, keys);
+        }
+        return keys;
+    }
+
+    /** A map keeping its most recently used entries; the keys it drops are simply built again. */
+    private static final class Lru<K, V> extends LinkedHashMap<K, V> {
+        private final int max;
+
+        Lru(int max) {
+            super(16, 0.75f, true);
+            this.max = max;
+        }
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+            return size() > max;
+        }
+    }
+
+    private static final class CommunityKeys {
+        final String community;
+        final String first;
+        final String latest;
+        final String inUse;
+        final String rejudge;
+        final String alertIndex;
+        final String erasures;
+        private final Map<String, MemberKeys> members = new Lru<>(KEPT_MEMBERS);
+
+        CommunityKeys(String community) {
+            this.community = community;
+            first = key(community, FIRST);
+            latest = key(community, LATEST);
+            inUse = key(community, IN_USE);
+            rejudge = key(community, REJUDGE);
+            alertIndex = ALERT_INDEX + community;
+            erasures = key(community, ERASURES);
+        }
+
+        MemberKeys member(String id) {
+            MemberKeys keys = members.get(id);
+            if (keys == null) {
+                keys = new MemberKeys(community, id);
+                members.put(id, keys);
+            }
+            return keys;
+        }
+    }
+
+    private static final class MemberKeys {
+        final String erased;
+        final String active;
+        final String holder;
+        private final String dayPrefix;
+        /** The last day asked for and its key: a member's events mostly fall on one day after another. */
+        private int day = Integer.MIN_VALUE;
+        private String dayKey;
+
+        MemberKeys(String community, String id) {
+            erased = key(community, ERASED + id);
+            active = key(community, ACTIVE + id);
+            holder = key(community, HOLDER + id);
+            dayPrefix = key(community, DAY + id + '\u0000');
+        }
+
+        String dayKey(int day) {
+            if (day != this.day) {
+                this.day = day;
+                dayKey = dayPrefix + RolesProcessor.dayKey(day);
+            }
+            return dayKey;
+        }
     }
 
     /**

@@ -119,4 +119,14 @@ class RolesProcessorTest {
         assertThat(context.forwarded()).filteredOn(f -> f.childName().orElse("").equals("members"))
                 .singleElement().satisfies(f -> assertThat(f.record().key()).isEqualTo(new MemberKey("c", "ann")));
     }
+
+    @Test
+    void shouldKeyDaysWithEightDigitsSoThatTheySortByDay() {
+        // A member's days are read back by range (the latest day at or before one), so the text must sort as the day.
+        assertThat(RolesProcessor.dayKey(19_723)).isEqualTo("00019723");
+        assertThat(RolesProcessor.dayKey(0)).isEqualTo("00000000");
+        assertThat(RolesProcessor.dayKey(-3)).isEqualTo("00000000");
+        assertThat(RolesProcessor.dayKey(123_456_789)).isEqualTo("123456789");
+        assertThat(RolesProcessor.dayKey(9)).isLessThan(RolesProcessor.dayKey(10));
+    }
 }
