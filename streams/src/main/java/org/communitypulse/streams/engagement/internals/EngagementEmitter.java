@@ -65,6 +65,8 @@ final class EngagementEmitter {
     private final IdentityView identities;
     /** Kept across emissions; rebuilt from the stores after a restart, as the emitter is. */
     private final FirstResponses responses = new FirstResponses();
+    /** Kept across emissions, as {@link #responses} are. */
+    private final TrailingRecords trailingRecords = new TrailingRecords();
 
     EngagementEmitter(EngagementStores stores, DirtyPeriods dirty, EngagementSettings settings,
                       AlertSettings alertSettings, RuntimeHooks hooks) {
@@ -209,10 +211,34 @@ final class EngagementEmitter {
             i++;
             from = Math.max(from, first);
             to = Math.min(to, latest);
-            if (from <= to) {
-                new TrailingWindow(view, from).slideTo(to, out);
+            TrailingWindow window = null;
+            for (int end = from; end <= to; end++) {
+                CommunityDayKey key = EngagementStores.dayKey(view.community, end);
+                TrailingEngagement kept = trailingRecords.reusable(view, end);
+                if (kept != null) {
+                    // Same window as when it was computed: only the open threads and the time are new.
+                    out.trailing(key, TrailingEngagement.newBuilder(kept).setOpenThreads(view.openThreads(end))
+                            .setUpdatedAt(clock.instant()).build());
+                    continue;
+                }
+                // A window a few days behind slides forward; one further back, or none, is built anew.
+                if (window == null || end - window.end > WEEK_DAYS) {
+                    window = new TrailingWindow(view, end);
+                } else {
+                    while (window.end < end) {
+                        window.advance();
+                    }
+                }
+                TrailingEngagement record = window.record();
+                trailingRecords.keep(view, end, record);
+                out.trailing(key, record);
             }
         }
+    }
+
+    /** A role or identity change in {@code community}: its trailing records are computed afresh. */
+    void restructured(String community) {
+        trailingRecords.restructured(community);
     }
 
     /** The 7- and 28-day windows ending on one day, moved forward a day at a time. */
@@ -237,16 +263,13 @@ final class EngagementEmitter {
             }
         }
 
-        void slideTo(int last, Output out) {
-            out.trailing(EngagementStores.dayKey(view.community, end), record());
-            while (end < last) {
-                end++;
-                apply(end, contributions28, counts28, sums28, 1);
-                apply(end, contributions7, null, sums7, 1);
-                apply(end - WINDOW_DAYS, contributions28, counts28, sums28, -1);
-                apply(end - WEEK_DAYS, contributions7, null, sums7, -1);
-                out.trailing(EngagementStores.dayKey(view.community, end), record());
-            }
+        /** Moves both windows one day forward. */
+        void advance() {
+            end++;
+            apply(end, contributions28, counts28, sums28, 1);
+            apply(end, contributions7, null, sums7, 1);
+            apply(end - WINDOW_DAYS, contributions28, counts28, sums28, -1);
+            apply(end - WEEK_DAYS, contributions7, null, sums7, -1);
         }
 
         /** Adds ({@code sign} 1) or removes (-1) one day; {@code histogram}, when not null, follows the counts. */
