@@ -1,7 +1,7 @@
 package org.communitypulse.streams.common;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
@@ -33,28 +33,23 @@ public final class ObjectCachingKeyValueStore<K, V> extends WrappedStateStore<Ke
         implements KeyValueStore<K, V> {
 
     /** One cached value; {@code value == null} is a known absence (or a delete, when dirty). */
-    private static final class Entry<K, V> {
-        final K key;
+    private static final class Entry<V> {
         V value;
         boolean dirty;
 
-        Entry(K key, V value, boolean dirty) {
-            this.key = key;
+        Entry(V value, boolean dirty) {
             this.value = value;
             this.dirty = dirty;
         }
     }
 
     private final int maxEntries;
-    private final LinkedHashMap<K, Entry<K, V>> cache;
+    private final LinkedHashMap<K, Entry<V>> cache;
     /**
-     * The entries that became dirty since the last write-down, in that order: a commit visits only these,
-     * not the whole cache (ten commits a second over 10,000 clean entries per store was a sixth of the
-     * thread), and holds the entries themselves, not their keys, because looking each key up again in a
-     * cache of many thousand entries cost as much as the lookups of the fold. An entry written down early
-     * (evicted) stays listed, clean, and is skipped.
+     * Keys of the dirty entries, in the order they became dirty: a commit visits only these, not the
+     * whole cache (ten commits a second over 10,000 clean entries per store was a sixth of the thread).
      */
-    private final List<Entry<K, V>> dirtyEntries = new ArrayList<>();
+    private final LinkedHashSet<K> dirtyKeys = new LinkedHashSet<>();
 
     public ObjectCachingKeyValueStore(KeyValueStore<K, V> inner, int maxEntries) {
         super(inner);
@@ -65,11 +60,11 @@ public final class ObjectCachingKeyValueStore<K, V> extends WrappedStateStore<Ke
         // Access order: the least recently used entry is evicted first.
         this.cache = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<K, Entry<K, V>> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<K, Entry<V>> eldest) {
                 if (size() <= ObjectCachingKeyValueStore.this.maxEntries) {
                     return false;
                 }
-                write(eldest.getValue());
+                writeDown(eldest.getKey(), eldest.getValue());
                 return true;
             }
         };
@@ -78,15 +73,15 @@ public final class ObjectCachingKeyValueStore<K, V> extends WrappedStateStore<Ke
     @Override
     public void init(StateStoreContext context, StateStore root) {
         cache.clear();
-        dirtyEntries.clear();
+        dirtyKeys.clear();
         super.init(context, root);
     }
 
     @Override
     public V get(K key) {
-        Entry<K, V> entry = cache.get(key);
+        Entry<V> entry = cache.get(key);
         if (entry == null) {
-            entry = new Entry<>(key, wrapped().get(key), false);
+            entry = new Entry<>(wrapped().get(key), false);
             cache.put(key, entry);
         }
         return entry.value;
@@ -94,17 +89,13 @@ public final class ObjectCachingKeyValueStore<K, V> extends WrappedStateStore<Ke
 
     @Override
     public void put(K key, V value) {
-        Entry<K, V> entry = cache.get(key);
+        Entry<V> entry = cache.get(key);
+        dirtyKeys.add(key);
         if (entry == null) {
-            entry = new Entry<>(key, value, true);
-            listDirty(entry);
-            cache.put(key, entry);
+            cache.put(key, new Entry<>(value, true));
         } else {
             entry.value = value;
-            if (!entry.dirty) {
-                entry.dirty = true;
-                listDirty(entry);
-            }
+            entry.dirty = true;
         }
     }
 
@@ -183,14 +174,14 @@ public final class ObjectCachingKeyValueStore<K, V> extends WrappedStateStore<Ke
     @Override
     public void clearCache() {
         cache.clear();
-        dirtyEntries.clear();
+        dirtyKeys.clear();
         super.clearCache();
     }
 
     @Override
     public void close() {
         cache.clear();
-        dirtyEntries.clear();
+        dirtyKeys.clear();
         super.close();
     }
 
@@ -199,38 +190,35 @@ public final class ObjectCachingKeyValueStore<K, V> extends WrappedStateStore<Ke
         return cache.size();
     }
 
-    /** Entries listed as dirty, evicted ones included (for tests). */
-    int listedDirtyEntries() {
-        return dirtyEntries.size();
-    }
-
-    private void listDirty(Entry<K, V> entry) {
-        if (dirtyEntries.size() >= 2 * maxEntries) {
-            // Many evictions between two commits: forget the entries already written down, so the list
-            // stays bounded by the cache's size.
-            dirtyEntries.removeIf(e -> !e.dirty);
-        }
-        dirtyEntries.add(entry);
-    }
-
     private void writeDownDirty() {
-        if (dirtyEntries.isEmpty()) {
+        if (dirtyKeys.isEmpty()) {
             return;
         }
-        for (Entry<K, V> entry : dirtyEntries) {
-            write(entry);
+        for (K key : dirtyKeys) {
+            Entry<V> entry = cache.get(key);
+            if (entry != null) {
+                write(key, entry);
+            }
         }
-        dirtyEntries.clear();
+        dirtyKeys.clear();
     }
 
-    private void write(Entry<K, V> entry) {
+    /** Eviction: the evicted entry's write goes down now, and it is dirty no more. */
+    private void writeDown(K key, Entry<V> entry) {
+        if (entry.dirty) {
+            write(key, entry);
+            dirtyKeys.remove(key);
+        }
+    }
+
+    private void write(K key, Entry<V> entry) {
         if (!entry.dirty) {
             return;
         }
         if (entry.value == null) {
-            wrapped().delete(entry.key);
+            wrapped().delete(key);
         } else {
-            wrapped().put(entry.key, entry.value);
+            wrapped().put(key, entry.value);
         }
         entry.dirty = false;
     }

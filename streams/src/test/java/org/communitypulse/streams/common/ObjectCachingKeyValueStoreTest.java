@@ -144,35 +144,4 @@ class ObjectCachingKeyValueStoreTest {
         assertThat(inner.get("b")).hasToString("2");
         assertThat(inner.get("c")).hasToString("3");
     }
-
-    @Test
-    void shouldWriteEachKeysLatestValueOnceWhenManyEvictionsHappenBetweenFlushes() {
-        for (int round = 0; round < 50; round++) {
-            for (int k = 0; k < 5; k++) {
-                store.put("k" + k, new StringBuilder(round + "/" + k));
-            }
-        }
-        // Evicted entries are written down early and no longer listed twice over: the list stays bounded.
-        assertThat(store.listedDirtyEntries()).isLessThanOrEqualTo(2 * 2 + 1);
-
-        store.flushCache();
-
-        for (int k = 0; k < 5; k++) {
-            assertThat(inner.get("k" + k)).hasToString("49/" + k);
-        }
-        assertThat(store.listedDirtyEntries()).isZero();
-    }
-
-    @Test
-    void shouldWriteAValueChangedAgainAfterAFlushAtTheNextFlush() {
-        store.put("a", new StringBuilder("1"));
-        store.flushCache();
-        store.put("a", new StringBuilder("2"));
-        store.put("a", new StringBuilder("3"));
-
-        assertThat(store.listedDirtyEntries()).isEqualTo(1);
-        store.flushCache();
-
-        assertThat(inner.get("a")).hasToString("3");
-    }
 }
