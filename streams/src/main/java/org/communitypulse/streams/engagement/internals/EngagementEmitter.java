@@ -65,6 +65,8 @@ final class EngagementEmitter {
     private final IdentityView identities;
     /** Kept across emissions; rebuilt from the stores after a restart, as the emitter is. */
     private final FirstResponses responses = new FirstResponses();
+    /** Kept across emissions, as {@link #responses} are. */
+    private final TrailingRecords trailingRecords = new TrailingRecords();
 
     EngagementEmitter(EngagementStores stores, DirtyPeriods dirty, EngagementSettings settings,
                       AlertSettings alertSettings, RuntimeHooks hooks) {
@@ -209,10 +211,34 @@ final class EngagementEmitter {
             i++;
             from = Math.max(from, first);
             to = Math.min(to, latest);
-            if (from <= to) {
-                new TrailingWindow(view, from).slideTo(to, out);
+            TrailingWindow window = null;
+            for (int end = from; end <= to; end++) {
+                CommunityDayKey key = EngagementStores.dayKey(view.community, end);
+                TrailingEngagement kept = trailingRecords.reusable(view, end);
+                if (kept != null) {
+                    // Same window as when it was computed: only the open threads and the time are new.
+                    out.trailing(key, TrailingEngagement.newBuilder(kept).setOpenThreads(view.openThreads(end))
+                            .setUpdatedAt(clock.instant()).build());
+                    continue;
+                }
+                // A window a few days behind slides forward; one further back, or none, is built anew.
+                if (window == null || end - window.end > WEEK_DAYS) {
+                    window = new TrailingWindow(view, end);
+                } else {
+                    while (window.end < end) {
+                        window.advance();
+                    }
+                }
+                TrailingEngagement record = window.record();
+                trailingRecords.keep(view, end, record);
+                out.trailing(key, record);
             }
         }
+    }
+
+    /** A role or identity change in {@code community}: its trailing records are computed afresh. */
+    void restructured(String community) {
+        trailingRecords.restructured(community);
     }
 
     /** The 7- and 28-day windows ending on one day, moved forward a day at a time. */
@@ -220,6 +246,8 @@ final class EngagementEmitter {
         private final CommunityView view;
         private final Map<String, Integer> contributions28 = new HashMap<>();
         private final Map<String, Integer> contributions7 = new HashMap<>();
+        /** The counts of {@link #contributions28}, for the top shares. */
+        private final CountHistogram counts28 = new CountHistogram();
         private final long[] sums28 = new long[Sum.values().length];
         private final long[] sums7 = new long[Sum.values().length];
         private int end;
@@ -228,38 +256,32 @@ final class EngagementEmitter {
             this.view = view;
             this.end = end;
             for (int d = end - WINDOW_DAYS + 1; d <= end; d++) {
-                add(d, contributions28, sums28);
+                apply(d, contributions28, counts28, sums28, 1);
                 if (d > end - WEEK_DAYS) {
-                    add(d, contributions7, sums7);
+                    apply(d, contributions7, null, sums7, 1);
                 }
             }
         }
 
-        void slideTo(int last, Output out) {
-            out.trailing(EngagementStores.dayKey(view.community, end), record());
-            while (end < last) {
-                end++;
-                add(end, contributions28, sums28);
-                add(end, contributions7, sums7);
-                remove(end - WINDOW_DAYS, contributions28, sums28);
-                remove(end - WEEK_DAYS, contributions7, sums7);
-                out.trailing(EngagementStores.dayKey(view.community, end), record());
-            }
+        /** Moves both windows one day forward. */
+        void advance() {
+            end++;
+            apply(end, contributions28, counts28, sums28, 1);
+            apply(end, contributions7, null, sums7, 1);
+            apply(end - WINDOW_DAYS, contributions28, counts28, sums28, -1);
+            apply(end - WEEK_DAYS, contributions7, null, sums7, -1);
         }
 
-        private void add(int day, Map<String, Integer> members, long[] sums) {
-            apply(day, members, sums, 1);
-        }
-
-        private void remove(int day, Map<String, Integer> members, long[] sums) {
-            apply(day, members, sums, -1);
-        }
-
-        private void apply(int day, Map<String, Integer> members, long[] sums, int sign) {
+        /** Adds ({@code sign} 1) or removes (-1) one day; {@code histogram}, when not null, follows the counts. */
+        private void apply(int day, Map<String, Integer> members, CountHistogram histogram, long[] sums, int sign) {
             DailyEngagementState ds = view.day(day);
             for (Map.Entry<String, MemberDay> e : ds.getMembers().entrySet()) {
                 int c = e.getValue().getContributions() * sign;
-                members.merge(view.members.memberOf(e.getKey()), c, (a, b) -> a + b == 0 ? null : a + b);
+                Integer now = members.merge(view.members.memberOf(e.getKey()), c, (a, b) -> a + b == 0 ? null : a + b);
+                if (histogram != null) {
+                    int after = now == null ? 0 : now;
+                    histogram.move(after - c, after);
+                }
                 sums[Sum.CONTRIBUTIONS.ordinal()] += c;
             }
             sums[Sum.THREADS.ordinal()] += sign * ds.getThreads();
@@ -297,13 +319,7 @@ final class EngagementEmitter {
             if (n == 0 || total == 0) {
                 return null;
             }
-            int[] counts = contributions28.values().stream().mapToInt(Integer::intValue).sorted().toArray();
-            int k = ceilPercent(percent, n);
-            long top = 0;
-            for (int j = n - k; j < n; j++) {
-                top += counts[j];
-            }
-            return top / (double) total;
+            return counts28.topSum(ceilPercent(percent, n)) / (double) total;
         }
     }
 
@@ -428,10 +444,9 @@ final class EngagementEmitter {
                     stores.members().put(key, ms);
                 }
             }
-            List<MemberState> states = statesOf(view, member);
-            MemberState combined = combined(states);
             String key = EngagementStores.scoped(view.community, member);
             MemberState own = stores.members().get(key);
+            MemberState combined = combined(statesOf(view, member, own));
             if (combined.getFirstContributionAt() == null) {
                 if (own != null && own.getEmittedFingerprint() != null) {
                     // It had a level only through identities a split has taken away.
@@ -454,9 +469,14 @@ final class EngagementEmitter {
 
     /** The states of a member's identities that have any. */
     private List<MemberState> statesOf(CommunityView view, String member) {
+        return statesOf(view, member, stores.members().get(EngagementStores.scoped(view.community, member)));
+    }
+
+    /** As above, given the state of the identity that is the member's id, already read. */
+    private List<MemberState> statesOf(CommunityView view, String member, MemberState own) {
         List<MemberState> states = new ArrayList<>();
         for (String id : view.members.identitiesOf(member)) {
-            MemberState ms = stores.members().get(EngagementStores.scoped(view.community, id));
+            MemberState ms = id.equals(member) ? own : stores.members().get(EngagementStores.scoped(view.community, id));
             if (ms != null) {
                 states.add(ms);
             }

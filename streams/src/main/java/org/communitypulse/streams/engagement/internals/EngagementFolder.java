@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.CohortState;
 import org.communitypulse.schemas.avro.CommunityDayKey;
@@ -50,6 +51,7 @@ final class EngagementFolder {
     private final EngagementSettings settings;
     /** Identity resolution, or null: without it every platform identity is a member. */
     private final IdentityView identities;
+    private final Consumer<String> restructured;
 
     EngagementFolder(EngagementStores stores, DirtyPeriods dirty, EngagementSettings settings) {
         this(stores, dirty, settings, null);
@@ -57,6 +59,16 @@ final class EngagementFolder {
 
     EngagementFolder(EngagementStores stores, DirtyPeriods dirty, EngagementSettings settings,
                      IdentityView identities) {
+        this(stores, dirty, settings, identities, community -> { });
+    }
+
+    /**
+     * @param restructured told of every staff-role and identity change, by community: they change what days
+     *                     already folded mean (staff replies, who is whom) without an event on those days
+     */
+    EngagementFolder(EngagementStores stores, DirtyPeriods dirty, EngagementSettings settings,
+                     IdentityView identities, Consumer<String> restructured) {
+        this.restructured = restructured;
         this.stores = stores;
         this.dirty = dirty;
         this.settings = settings;
@@ -320,6 +332,7 @@ final class EngagementFolder {
         if (lines.isEmpty()) {
             return;
         }
+        restructured.accept(community);
         MemberState ms = member(community, actor);
         for (String line : lines) {
             ms.getRoleChanges().add(new RoleChange(line, at, event.getType() == EventType.ROLE_GRANTED));
@@ -358,6 +371,7 @@ final class EngagementFolder {
     void identityChanged(IdentityChange change) {
         String community = change.community();
         resolved.add(community);
+        restructured.accept(community);
         CommunityState cs = stores.communities().get(community);
         if (cs == null) {
             return;

@@ -92,9 +92,9 @@ public final class EngagementProcessor implements Processor<String, Object, Obje
         EngagementStores stores = storeNames.open(context);
         DirtyPeriods dirty = new DirtyPeriods(stores.dirty());
         IdentityView identities = identityStore == null ? null : IdentityView.of(context.getStateStore(identityStore));
-        this.folder = new EngagementFolder(stores, dirty, settings, identities);
         EngagementEmitter emitter = new EngagementEmitter(stores, dirty, settings, alertSettings, hooks, identities,
                 alertHistoryStore == null ? null : context.getStateStore(alertHistoryStore));
+        this.folder = new EngagementFolder(stores, dirty, settings, identities, emitter::restructured);
         EngagementEmitter.Output output = new ForwardingOutput(context, children, ViewStores.open(context, views));
         context.schedule(settings.emitInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
             emitter.emitAll(output, now);

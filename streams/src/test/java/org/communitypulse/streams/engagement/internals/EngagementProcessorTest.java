@@ -184,4 +184,73 @@ class EngagementProcessorTest {
         return EngagementProcessor.pendingCommunities(context.getStateStore("communities"),
                 context.getStateStore("dirty"), false);
     }
+
+    private static ActivityEvent event(String id, EventType type, String actor, String thread, String at,
+                                       Map<String, String> attributes) {
+        return ActivityEvent.newBuilder().setEventId(id).setCommunityId("bikes").setSource(SourcePlatform.GENERATOR)
+                .setType(type).setActorId(actor).setThreadId(thread).setOccurredAt(Instant.parse(at))
+                .setAttributes(attributes).build();
+    }
+
+    /** Feeds {@code batches} to a fresh processor, emitting after each; returns the latest trailing record per day. */
+    private Map<CommunityDayKey, Object> trailingAfter(List<List<ActivityEvent>> batches) {
+        context = new MockProcessorContext<>();
+        context.setCurrentSystemTimeMs(CLOCK.millis());
+        setUpStores();
+        processor = new EngagementProcessor("days", "threads", "members", "communities", "cohorts", "dirty",
+                CHILDREN,
+                new EngagementProcessor.Views("v-daily", "v-trailing", "v-retention", "v-members", "v-alerts"),
+                EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false),
+                RuntimeHooks.defaults().withClock(CLOCK));
+        processor.init(context);
+        Map<CommunityDayKey, Object> latest = new java.util.TreeMap<>(
+                java.util.Comparator.comparing((CommunityDayKey k) -> k.getDay()));
+        for (List<ActivityEvent> batch : batches) {
+            batch.forEach(e -> processor.process(new Record<>("bikes", e, 0L)));
+            context.resetForwards();
+            punctuator().getPunctuator().punctuate(CLOCK.millis());
+            context.forwarded().stream().filter(f -> f.childName().orElseThrow().equals("trailing"))
+                    .forEach(f -> latest.put((CommunityDayKey) f.record().key(), f.record().value()));
+        }
+        return latest;
+    }
+
+    @Test
+    void shouldEmitTheTrailingRecordsOfOneLateEmissionWhenEmittingAfterEveryEvent() {
+        List<ActivityEvent> events = List.of(
+                event("a1", EventType.THREAD_CREATED, "alice", "t1", "2024-05-01T10:00:00Z", Map.of()),
+                event("b1", EventType.REPLY_CREATED, "bob", "t0", "2024-05-01T11:00:00Z", Map.of()),
+                event("c1", EventType.REPLY_CREATED, "carol", "t0", "2024-05-02T11:00:00Z", Map.of()),
+                event("a2", EventType.THREAD_CREATED, "alice", "t2", "2024-05-03T10:00:00Z", Map.of()),
+                // Answers t1 two days late: the open threads of May 1-3 change, their windows do not.
+                event("d1", EventType.REPLY_CREATED, "dave", "t1", "2024-05-04T09:00:00Z", Map.of()),
+                event("b2", EventType.REPLY_CREATED, "bob", "t2", "2024-05-04T12:00:00Z", Map.of()),
+                event("c2", EventType.REPLY_CREATED, "carol", "t2", "2024-05-06T12:00:00Z", Map.of()),
+                event("e1", EventType.REPLY_CREATED, "erin", "t9", "2024-05-05T08:00:00Z", Map.of()));
+
+        Map<CommunityDayKey, Object> once = trailingAfter(List.of(events));
+        Map<CommunityDayKey, Object> live = trailingAfter(events.stream().map(List::of).toList());
+
+        assertThat(live).hasSize(6).isEqualTo(once);
+    }
+
+    @Test
+    void shouldRecomputeTrailingPeerSharesWhenALateRoleMakesAnEarlierReplierStaff() {
+        List<ActivityEvent> replies = List.of(
+                event("a1", EventType.THREAD_CREATED, "alice", "t1", "2024-04-01T10:00:00Z", Map.of()),
+                event("b1", EventType.REPLY_CREATED, "bob", "t1", "2024-05-10T11:00:00Z", Map.of()),
+                event("c1", EventType.REPLY_CREATED, "carol", "t1", "2024-05-11T11:00:00Z", Map.of()),
+                event("c2", EventType.REPLY_CREATED, "carol", "t1", "2024-05-12T11:00:00Z", Map.of()));
+        // Dated weeks before the replies: outside the windows of the days they are in, yet bob is staff on them.
+        ActivityEvent grant = event("g", EventType.ROLE_GRANTED, "bob", null, "2024-04-02T08:00:00Z",
+                Map.of("role", "moderator"));
+
+        Map<CommunityDayKey, Object> once = trailingAfter(List.of(
+                java.util.stream.Stream.concat(replies.stream(), java.util.stream.Stream.of(grant)).toList()));
+        Map<CommunityDayKey, Object> live = trailingAfter(List.of(replies, List.of(grant)));
+
+        CommunityDayKey may12 = new CommunityDayKey("bikes", java.time.LocalDate.parse("2024-05-12"));
+        assertThat(((TrailingEngagement) once.get(may12)).getPeerReplyShare28d()).isEqualTo(2 / 3.0);
+        assertThat(live).isEqualTo(once);
+    }
 }
