@@ -194,15 +194,7 @@ class EngagementProcessorTest {
 
     /** Feeds {@code batches} to a fresh processor, emitting after each; returns the latest trailing record per day. */
     private Map<CommunityDayKey, Object> trailingAfter(List<List<ActivityEvent>> batches) {
-        context = new MockProcessorContext<>();
-        context.setCurrentSystemTimeMs(CLOCK.millis());
-        setUpStores();
-        processor = new EngagementProcessor("days", "threads", "members", "communities", "cohorts", "dirty",
-                CHILDREN,
-                new EngagementProcessor.Views("v-daily", "v-trailing", "v-retention", "v-members", "v-alerts"),
-                EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false),
-                RuntimeHooks.defaults().withClock(CLOCK));
-        processor.init(context);
+        setUp();
         Map<CommunityDayKey, Object> latest = new java.util.TreeMap<>(
                 java.util.Comparator.comparing((CommunityDayKey k) -> k.getDay()));
         for (List<ActivityEvent> batch : batches) {
