@@ -102,6 +102,8 @@ class DashboardBrowserIT {
             page.findElement(By.id("token")).sendKeys(HttpTokenFiles.read(tokenFile));
             long loadStart = System.nanoTime();
             page.findElement(By.id("login")).click();
+            // The click only sends the form: the cookie comes with the answer.
+            await().atMost(Duration.ofSeconds(20)).until(() -> page.manage().getCookieNamed(AccessControl.COOKIE) != null);
             assertThat(page.manage().getCookieNamed(AccessControl.COOKIE)).satisfies(cookie -> {
                 assertThat(cookie).isNotNull();
                 assertThat(cookie.isHttpOnly()).isTrue();
