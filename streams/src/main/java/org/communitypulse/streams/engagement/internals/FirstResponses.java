@@ -1,10 +1,10 @@
 package org.communitypulse.streams.engagement.internals;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.communitypulse.schemas.avro.ThreadState;
+import org.communitypulse.streams.common.LruMap;
 
 /**
  * The first responses of the threads started on each community day, kept across emissions.
@@ -28,24 +28,16 @@ final class FirstResponses {
     record Day(long[] responseAt, long[] seconds) {
     }
 
-    private record Key(String community, int day) {
-    }
-
-    private final Map<Key, Day> days = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, Day> eldest) {
-            return size() > MAX_DAYS;
-        }
-    };
+    private final Map<CommunityDay, Day> days = new LruMap<>(MAX_DAYS);
 
     /** The day's first responses, read from the thread store when not cached. */
     Day of(EngagementStores stores, String community, int day, List<String> threadIds) {
-        return days.computeIfAbsent(new Key(community, day), k -> read(stores, community, threadIds));
+        return days.computeIfAbsent(new CommunityDay(community, day), k -> read(stores, community, threadIds));
     }
 
     /** Forgets a day whose threads changed. */
     void invalidate(String community, int day) {
-        days.remove(new Key(community, day));
+        days.remove(new CommunityDay(community, day));
     }
 
     private static Day read(EngagementStores stores, String community, List<String> threads) {

@@ -1,9 +1,9 @@
 package org.communitypulse.streams.engagement.internals;
 
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.communitypulse.schemas.avro.TrailingEngagement;
+import org.communitypulse.streams.common.LruMap;
 
 /**
  * The trailing records last computed per community day, kept across emissions with what they were computed
@@ -26,15 +26,7 @@ final class TrailingRecords {
     private record Kept(TrailingEngagement record, long[] events, long epoch) {
     }
 
-    private record Key(String community, int day) {
-    }
-
-    private final Map<Key, Kept> kept = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, Kept> eldest) {
-            return size() > MAX_RECORDS;
-        }
-    };
+    private final Map<CommunityDay, Kept> kept = new LruMap<>(MAX_RECORDS);
     /** Per community, the number of role and identity changes seen: any one of them outdates its records. */
     private final Map<String, Long> epochs = new HashMap<>();
 
@@ -45,7 +37,7 @@ final class TrailingRecords {
 
     /** The record kept for the window ending {@code end}, or null when it is missing or outdated. */
     TrailingEngagement reusable(CommunityView view, int end) {
-        Kept k = kept.get(new Key(view.community, end));
+        Kept k = kept.get(new CommunityDay(view.community, end));
         if (k == null || k.epoch != epoch(view.community)) {
             return null;
         }
@@ -65,7 +57,7 @@ final class TrailingRecords {
         for (int j = 0; j < events.length; j++) {
             events[j] = view.day(first + j).getEvents();
         }
-        kept.put(new Key(view.community, end), new Kept(record, events, epoch(view.community)));
+        kept.put(new CommunityDay(view.community, end), new Kept(record, events, epoch(view.community)));
     }
 
     private long epoch(String community) {

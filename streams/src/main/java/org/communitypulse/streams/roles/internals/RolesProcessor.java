@@ -38,6 +38,7 @@ import org.communitypulse.streams.common.AlertSnapshots;
 import org.communitypulse.streams.common.Days;
 import org.communitypulse.streams.common.DeadLetterRecords;
 import org.communitypulse.streams.common.JsonSerde;
+import org.communitypulse.streams.common.LruMap;
 import org.communitypulse.streams.common.ObjectCachingKeyValueStore;
 import org.communitypulse.streams.identity.IdentityChange;
 import org.communitypulse.streams.roles.RoleAlertSettings;
@@ -652,30 +653,10 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
      * The activity-store keys of the communities and members seen lately, built once: the per-event path then
      * builds no strings, and the store's cache finds the same key objects (whose hash codes are kept).
      */
-    private final Map<String, CommunityKeys> communityKeys = new Lru<>(KEPT_COMMUNITIES);
+    private final Map<String, CommunityKeys> communityKeys = new LruMap<>(KEPT_COMMUNITIES);
 
     private CommunityKeys keys(String community) {
-        CommunityKeys keys = communityKeys.get(community);
-        if (keys == null) {
-            keys = new CommunityKeys(community);
-            communityKeys.put(community, keys);
-        }
-        return keys;
-    }
-
-    /** A map keeping its most recently used entries; the keys it drops are simply built again. */
-    private static final class Lru<K, V> extends LinkedHashMap<K, V> {
-        private final int max;
-
-        Lru(int max) {
-            super(16, 0.75f, true);
-            this.max = max;
-        }
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-            return size() > max;
-        }
+        return communityKeys.computeIfAbsent(community, CommunityKeys::new);
     }
 
     private static final class CommunityKeys {
@@ -686,7 +667,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         final String rejudge;
         final String alertIndex;
         final String erasures;
-        private final Map<String, MemberKeys> members = new Lru<>(KEPT_MEMBERS);
+        private final Map<String, MemberKeys> members = new LruMap<>(KEPT_MEMBERS);
 
         CommunityKeys(String community) {
             this.community = community;
@@ -699,12 +680,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         }
 
         MemberKeys member(String id) {
-            MemberKeys keys = members.get(id);
-            if (keys == null) {
-                keys = new MemberKeys(community, id);
-                members.put(id, keys);
-            }
-            return keys;
+            return members.computeIfAbsent(id, member -> new MemberKeys(community, member));
         }
     }
 
