@@ -8,13 +8,17 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.streams.RuntimeHooks;
 import org.communitypulse.streams.intake.IntakeSettings;
@@ -23,9 +27,10 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
 /**
- * The batch peer: the same events in a PostgreSQL table and the day-level metrics of
- * {@code pulse.engagement.daily} recomputed from all of them by one SQL statement
- * ({@code daily-engagement.sql}), as a batch system would after every load.
+ * The batch peer: the same events in a PostgreSQL table and the engagement records of every
+ * {@link PeerRecordKind} ({@code pulse.engagement.daily}, {@code .trailing}, {@code .retention}) recomputed
+ * from all of them, one SQL statement per kind after the tables they share ({@code peer-common.sql}), as a
+ * batch system would after every load.
  *
  * <p>Events go in with {@code COPY}, blank actor and thread ids as NULL (the pipeline reads them as
  * absent too); {@code eventId} is the primary key, the batch counterpart of the pipeline's dedup.
@@ -34,14 +39,22 @@ import org.postgresql.copy.CopyIn;
  */
 public final class BatchPeer implements AutoCloseable {
 
-    private static final String SQL_RESOURCE = "daily-engagement.sql";
+    private static final String COMMON_RESOURCE = "peer-common.sql";
+    /** What the kinds share (staff intervals, thread starts), as a step of the recompute's timing. */
+    public static final String COMMON_STEP = "common";
     private static final int COPY_BUFFER_CHARS = 1 << 16;
     private static final String KIND = "kind";
     private static final String ROLE = "role";
     private static final String ANSWER_AUTHOR = "answerAuthorId";
 
+    private static final String COMMON_TABLES = "staff_intervals, thread_starts";
+    /** Every table a recompute writes: the shared ones and one per kind. */
+    private static final String RESULT_TABLES = COMMON_TABLES + ", " + Arrays.stream(PeerRecordKind.values())
+            .map(k -> k.table).collect(Collectors.joining(", "));
+
     private final Connection connection;
-    private final String recompute;
+    /** The SQL of the shared tables, then of each kind, by step name. */
+    private final Map<String, String> steps = new LinkedHashMap<>();
     private final Predicate<ActivityEvent> accepted;
     private long rejected;
 
@@ -51,14 +64,12 @@ public final class BatchPeer implements AutoCloseable {
     public BatchPeer(Connection connection, Collection<String> staffRoles) throws SQLException, IOException {
         this.connection = connection;
         this.accepted = IntakeTopology.accepts(IntakeSettings.defaults(), RuntimeHooks.defaults());
-        try (InputStream in = BatchPeer.class.getResourceAsStream(SQL_RESOURCE)) {
-            if (in == null) {
-                throw new IOException("missing resource " + SQL_RESOURCE);
-            }
-            this.recompute = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        steps.put(COMMON_STEP, resource(COMMON_RESOURCE));
+        for (PeerRecordKind kind : PeerRecordKind.values()) {
+            steps.put(kind.label, resource(kind.sqlResource));
         }
         try (Statement s = connection.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS events, staff_roles, daily");
+            s.execute("DROP TABLE IF EXISTS events, staff_roles, " + RESULT_TABLES);
             s.execute("CREATE TABLE events (event_id text PRIMARY KEY, community_id text NOT NULL, type text NOT NULL, "
                     + "actor_id text, thread_id text, occurred_at bigint NOT NULL, kind text, role text, "
                     + "answer_author text)");
@@ -112,35 +123,55 @@ public final class BatchPeer implements AutoCloseable {
         return rejected;
     }
 
-    /** Drops the previous result and recomputes every day of every community from all events. */
-    public void recompute() throws SQLException {
+    /**
+     * Drops the previous results and recomputes every record of every kind from all events; returns the
+     * seconds of each step (the shared tables, then each kind by its label), in that order.
+     */
+    public Map<String, Double> recompute() throws SQLException {
+        Map<String, Double> seconds = new LinkedHashMap<>();
         try (Statement s = connection.createStatement()) {
-            s.execute("DROP TABLE IF EXISTS daily");
-            s.execute(recompute);
+            s.execute("DROP TABLE IF EXISTS " + RESULT_TABLES);
+            for (Map.Entry<String, String> step : steps.entrySet()) {
+                long t = System.nanoTime();
+                s.execute(step.getValue());
+                seconds.put(step.getKey(), (System.nanoTime() - t) / 1e9);
+            }
         }
+        return seconds;
     }
 
-    /** The last recompute's records, keyed like {@link DailyComparison#key}, values by DailyEngagement field name. */
-    public Map<String, Map<String, Object>> daily() throws SQLException {
+    /** The last recompute's rows of every kind. */
+    public Map<PeerRecordKind, Map<String, Map<String, Object>>> records() throws SQLException {
+        Map<PeerRecordKind, Map<String, Map<String, Object>>> all = new EnumMap<>(PeerRecordKind.class);
+        for (PeerRecordKind kind : PeerRecordKind.values()) {
+            all.put(kind, rows(kind));
+        }
+        return all;
+    }
+
+    /** The last recompute's rows of one kind, keyed like {@link PeerComparison#key}, values by field name. */
+    public Map<String, Map<String, Object>> rows(PeerRecordKind kind) throws SQLException {
         Map<String, Map<String, Object>> rows = new TreeMap<>();
         try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT * FROM daily")) {
+             ResultSet rs = s.executeQuery("SELECT * FROM " + kind.table)) {
             ResultSetMetaData meta = rs.getMetaData();
             while (rs.next()) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 for (int i = 1; i <= meta.getColumnCount(); i++) {
                     row.put(meta.getColumnLabel(i), rs.getObject(i));
                 }
-                rows.put(DailyComparison.key(rs.getString("communityId"), rs.getInt("day")), row);
+                rows.put(PeerComparison.key(rs.getString("communityId"), rs.getInt(kind.dayField)), row);
             }
         }
         return rows;
     }
 
-    /** Bytes of the events table with its index, and of the result. */
+    /** Bytes of the events table with its index, and of the results and the tables they share. */
     public long databaseBytes() throws SQLException {
+        String sizes = Stream.concat(Stream.of("events"), Arrays.stream(RESULT_TABLES.split(", ")))
+                .map(t -> "pg_total_relation_size('" + t + "')").collect(Collectors.joining(" + "));
         try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery("SELECT pg_total_relation_size('events') + pg_total_relation_size('daily')")) {
+             ResultSet rs = s.executeQuery("SELECT " + sizes)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -149,6 +180,15 @@ public final class BatchPeer implements AutoCloseable {
     @Override
     public void close() throws SQLException {
         connection.close();
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = BatchPeer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException("missing resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     private CopyIn copy(String sql) throws SQLException {

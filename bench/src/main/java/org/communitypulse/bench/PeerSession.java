@@ -42,7 +42,11 @@ final class PeerSession implements AutoCloseable {
                 try {
                     PostgresCluster cluster = PostgresCluster.start();
                     status.put("postgres", cluster.version());
-                    status.put("fieldsCompared", DailyComparison.FIELDS);
+                    Map<String, List<String>> fields = new LinkedHashMap<>();
+                    for (PeerRecordKind kind : PeerRecordKind.values()) {
+                        fields.put(kind.label, kind.fields);
+                    }
+                    status.put("fieldsCompared", fields);
                     System.out.println("[bench] batch peer: " + cluster.version());
                     return new PeerSession(cluster);
                 } catch (PostgresCluster.Unavailable | IOException e) {
@@ -61,6 +65,7 @@ final class PeerSession implements AutoCloseable {
     }
 
     /** The peer's figures and the check of the pipeline's records for this run; empty without a peer. */
+    @SuppressWarnings("unchecked")
     Optional<Map<String, Object>> compare(PipelineBenchmark.Run run, long events, int members, long increment)
             throws Exception {
         if (bench == null) {
@@ -86,27 +91,46 @@ final class PeerSession implements AutoCloseable {
         // Below this many new events per batch, feeding them to the pipeline costs less time than one
         // full recompute: the pipeline's amortised cost per event against the recompute of everything.
         double full = ((Number) peer.figures().get("fullRecomputeSeconds")).doubleValue();
-        row.put("breakEvenBatchEvents", Math.round(full * 1e6 / (pipelineSeconds * 1e6 / events)));
+        double pipelineMicros = pipelineSeconds * 1e6 / events;
+        row.put("breakEvenBatchEvents", Math.round(full * 1e6 / pipelineMicros));
+        // The same per step of the recompute (the shared tables, then each kind), for what each kind costs.
+        Map<String, Double> steps = (Map<String, Double>) peer.figures().get("fullRecomputeSecondsByStep");
+        row.put("peerFullRecomputeMicrosPerEventByStep", peer.figures().get("fullRecomputeMicrosPerEventByStep"));
+        Map<String, Long> breakEven = new LinkedHashMap<>();
+        steps.forEach((step, seconds) -> breakEven.put(step, Math.round(seconds * 1e6 / pipelineMicros)));
+        row.put("breakEvenBatchEventsByStep", breakEven);
         row.put("peer", peer.figures());
-        DailyComparison.Result check = DailyComparison.compare(run.daily(), peer.daily());
-        row.put("check", check.toMap());
-        report("after " + events + " events", check);
-        int differing = check.differing();
-        if (run.dailyAfterIncrement() != null && peer.dailyAfterIncrement() != null) {
-            DailyComparison.Result after = DailyComparison.compare(run.dailyAfterIncrement(),
-                    peer.dailyAfterIncrement());
-            row.put("checkAfterIncrement", after.toMap());
-            report("after the increment", after);
-            differing += after.differing();
+        int differing = check(row, "check", "after " + events + " events", run.records(), peer.records());
+        if (run.recordsAfterIncrement() != null && peer.recordsAfterIncrement() != null) {
+            differing += check(row, "checkAfterIncrement", "after the increment", run.recordsAfterIncrement(),
+                    peer.recordsAfterIncrement());
         }
         row.put("differingRecords", differing);
         return Optional.of(row);
     }
 
-    private static void report(String when, DailyComparison.Result r) {
-        System.out.printf("[bench] batch peer check %s: %,d daily records, %,d differing (%,d only in the pipeline, "
-                + "%,d only in the peer)%n", when, r.records(), r.differing(), r.onlyPipeline(), r.onlyPeer());
-        r.examples().forEach(e -> System.out.println("[bench]   " + e));
+    /**
+     * Compares every kind, puts the totals under {@code name} with each kind's result under its
+     * {@code byKind}, logs them, and returns the differing records.
+     */
+    private static int check(Map<String, Object> row, String name, String when,
+                             Map<PeerRecordKind, Map<String, Map<String, Object>>> pipeline,
+                             Map<PeerRecordKind, Map<String, Map<String, Object>>> peer) {
+        PeerComparison.Result total = new PeerComparison.Result(0, 0, 0, 0, List.of());
+        Map<String, Object> byKind = new LinkedHashMap<>();
+        for (PeerRecordKind kind : PeerRecordKind.values()) {
+            PeerComparison.Result r = PeerComparison.compare(kind, pipeline.get(kind), peer.get(kind));
+            byKind.put(kind.label, r.toMap());
+            System.out.printf("[bench] batch peer check %s: %,d %s records, %,d differing (%,d only in the pipeline, "
+                    + "%,d only in the peer)%n", when, r.records(), kind.label, r.differing(), r.onlyPipeline(),
+                    r.onlyPeer());
+            r.examples().forEach(e -> System.out.println("[bench]   " + e));
+            total = total.plus(r);
+        }
+        Map<String, Object> check = total.toMap();
+        check.put("byKind", byKind);
+        row.put(name, check);
+        return total.differing();
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -22,6 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -40,6 +43,7 @@ import org.communitypulse.embedded.EmbeddedKafkaCluster;
 import org.communitypulse.ingest.KafkaEventSink;
 import org.communitypulse.ingest.generator.SimulatedActivity;
 import org.communitypulse.ingest.generator.SimulationPlan;
+import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.avro.ActivityEvent;
 import org.communitypulse.schemas.avro.CommunityDayKey;
@@ -86,11 +90,12 @@ public final class PipelineBenchmark {
     }
 
     /**
-     * One throughput run: its figures, and the pipeline's latest daily records (as compared fields, by
-     * {@link DailyComparison#key}) after the preloaded events and after the increment (null without one).
+     * One throughput run: its figures, and the pipeline's latest records of every {@link PeerRecordKind} (as
+     * compared fields, by {@link PeerComparison#key}) after the preloaded events and after the increment (null
+     * without one).
      */
-    public record Run(Map<String, Object> figures, Map<String, Map<String, Object>> daily,
-                      Map<String, Map<String, Object>> dailyAfterIncrement) {
+    public record Run(Map<String, Object> figures, Map<PeerRecordKind, Map<String, Map<String, Object>>> records,
+                      Map<PeerRecordKind, Map<String, Map<String, Object>>> recordsAfterIncrement) {
     }
 
     /**
@@ -164,8 +169,8 @@ public final class PipelineBenchmark {
         // One directory per run: runs of the same size (other settings, the memory series) must not add up.
         Path stateDir = work.resolve("state-" + prefix.substring(0, prefix.length() - 1));
         String appId = prefix + "app";
-        Map<String, Map<String, Object>> daily;
-        Map<String, Map<String, Object>> dailyAfterIncrement = null;
+        Map<PeerRecordKind, Map<String, Map<String, Object>>> latest;
+        Map<PeerRecordKind, Map<String, Map<String, Object>>> latestAfterIncrement = null;
         long heapBaseline = heapAfterGc();
         result.put("heapUsedBytesBeforeStart", heapBaseline);
         try (PulseStreamsApp app = new PulseStreamsApp(config(prefix, appId, stateDir, 1000));
@@ -211,9 +216,9 @@ public final class PipelineBenchmark {
             if (result.containsKey("pipelineVsStreamsFloor")) {
                 log("pipeline at %.2f of the Streams floor's rate", result.get("pipelineVsStreamsFloor"));
             }
-            daily = readDaily(topics);
+            latest = readLatest(topics);
             if (increment > 0) {
-                dailyAfterIncrement = increment(generated, increment, topics, catchUp, app, result);
+                latestAfterIncrement = increment(generated, increment, topics, catchUp, app, result);
             }
         }
         // Closing flushes RocksDB's memtables: the directory now holds all of the local state, of the
@@ -227,7 +232,7 @@ public final class PipelineBenchmark {
         result.put("localStateBytesPerHundredThousandMembers", closedBytes * 100_000.0 / Math.max(1, members.size()));
         result.put("heapGrowthBytesPerHundredThousandMembers",
                 ((Number) result.get("heapGrowthBytes")).longValue() * 100_000.0 / Math.max(1, members.size()));
-        return new Run(result, daily, dailyAfterIncrement);
+        return new Run(result, latest, latestAfterIncrement);
     }
 
     /**
@@ -286,7 +291,7 @@ public final class PipelineBenchmark {
     }
 
     /** Produces the next {@code increment} events into the running pipeline and times them to their metrics. */
-    private Map<String, Map<String, Object>> increment(Iterator<ActivityEvent> generated, long increment,
+    private Map<PeerRecordKind, Map<String, Map<String, Object>>> increment(Iterator<ActivityEvent> generated, long increment,
                                                         Topics topics, StreamsCatchUp catchUp, PulseStreamsApp app,
                                                         Map<String, Object> result) throws Exception {
         long sent = 0;
@@ -306,7 +311,7 @@ public final class PipelineBenchmark {
         result.put("incrementMicrosPerEvent", seconds * 1e6 / Math.max(1, sent));
         log("increment: %,d more events produced and their metrics emitted in %.2f s (%.0f µs per event)", sent,
                 seconds, seconds * 1e6 / Math.max(1, sent));
-        return readDaily(topics);
+        return readLatest(topics);
     }
 
     /**
@@ -332,26 +337,35 @@ public final class PipelineBenchmark {
         throw new TimeoutException("the increment's metrics were not emitted within " + TIMEOUT);
     }
 
-    /** The latest committed daily record per key, as the fields the batch peer is compared on. */
-    private Map<String, Map<String, Object>> readDaily(Topics topics) {
+    /** The latest committed record per key of every kind, as the fields the batch peer is compared on. */
+    private Map<PeerRecordKind, Map<String, Map<String, Object>>> readLatest(Topics topics) {
+        Map<PeerRecordKind, Map<String, Map<String, Object>>> all = new EnumMap<>(PeerRecordKind.class);
+        for (PeerRecordKind kind : PeerRecordKind.values()) {
+            all.put(kind, readLatest(kind, kind.topic(topics)));
+        }
+        return all;
+    }
+
+    /** The latest committed record per key of one kind; a tombstone (a cohort that became empty) removes its key. */
+    private <V extends SpecificRecord> Map<String, Map<String, Object>> readLatest(
+            PeerRecordKind kind, Topic<CommunityDayKey, V> topic) {
         Map<String, Object> config = new HashMap<>(kafka.clientConfig());
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
         Map<String, Map<String, Object>> latest = new TreeMap<>();
-        try (KafkaConsumer<CommunityDayKey, DailyEngagement> consumer = new KafkaConsumer<>(config,
-                topics.dailyEngagement().keySerde().deserializer(),
-                topics.dailyEngagement().valueSerde().deserializer())) {
-            List<TopicPartition> partitions = assignFromStart(consumer, topics.dailyEngagement().name());
+        try (KafkaConsumer<CommunityDayKey, V> consumer = new KafkaConsumer<>(config,
+                topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+            List<TopicPartition> partitions = assignFromStart(consumer, topic.name());
             // Under read_committed the end offsets are the last stable offsets: everything committed.
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                for (ConsumerRecord<CommunityDayKey, DailyEngagement> r : consumer.poll(Duration.ofMillis(200))) {
-                    String key = DailyComparison.key(r.key().getCommunityId(), r.key().getDay().toEpochDay());
+                for (ConsumerRecord<CommunityDayKey, V> r : consumer.poll(Duration.ofMillis(200))) {
+                    String key = PeerComparison.key(r.key().getCommunityId(), r.key().getDay().toEpochDay());
                     if (r.value() == null) {
                         latest.remove(key);
                     } else {
-                        latest.put(key, DailyComparison.fields(r.value()));
+                        latest.put(key, PeerComparison.fields(kind, (GenericRecord) r.value()));
                     }
                 }
             }

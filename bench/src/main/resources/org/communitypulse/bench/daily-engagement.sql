@@ -2,33 +2,13 @@
 -- (definitions: docs/metrics.md). One row per community and UTC day with at least one event; the
 -- column names are the DailyEngagement field names, so the bench compares them field by field.
 -- `events` holds each eventId once (its primary key): the batch side of the pipeline's dedup.
--- `staff_roles` holds the lower-case staff.roles.
+-- `staff_intervals` and `thread_starts` come from peer-common.sql, run just before.
 CREATE TABLE daily AS
 WITH ev AS (
     -- occurredAt is after 2000-01-01 (the pipeline rejects earlier events), so integer division is the UTC day.
     SELECT community_id, type, actor_id, thread_id, occurred_at AS at, (occurred_at / 86400000)::int AS day,
-           kind, lower(btrim(role)) AS role, answer_author
+           kind, answer_author
     FROM events
-),
-role_changes AS (
-    SELECT community_id, actor_id AS member, role, at, type = 'ROLE_GRANTED' AS granted
-    FROM ev
-    WHERE type IN ('ROLE_GRANTED', 'ROLE_REVOKED') AND actor_id IS NOT NULL
-      AND role IN (SELECT role FROM staff_roles)
-),
-ordered_changes AS (
-    -- Per role, in time order with a grant before a revoke at the same instant.
-    SELECT *, lag(granted) OVER (PARTITION BY community_id, member, role ORDER BY at, granted DESC) AS was_granted
-    FROM role_changes
-),
-staff_intervals AS (
-    -- A grant opens [from_at, to_at) unless one is open; the next revoke of that role closes it.
-    SELECT o.community_id, o.member, o.at AS from_at,
-           coalesce((SELECT min(r.at) FROM role_changes r
-                     WHERE r.community_id = o.community_id AND r.member = o.member AND r.role = o.role
-                       AND NOT r.granted AND r.at >= o.at), 9223372036854775807) AS to_at
-    FROM ordered_changes o
-    WHERE o.granted AND o.was_granted IS NOT TRUE
 ),
 counts AS (
     SELECT community_id, day,
@@ -57,20 +37,10 @@ staff_counts AS (
                     AND s.from_at < (e.day + 1) * 86400000::bigint AND s.to_at > e.day * 86400000::bigint)
     GROUP BY e.community_id, e.day
 ),
-starts AS (
-    -- A thread starts at its earliest THREAD_CREATED (ties: lowest actor id) and belongs to that day.
-    SELECT DISTINCT ON (community_id, thread_id) community_id, thread_id, actor_id AS author, at AS created_at, day
-    FROM ev
-    WHERE type = 'THREAD_CREATED' AND thread_id IS NOT NULL
-    ORDER BY community_id, thread_id, at, actor_id
-),
 first_responses AS (
-    -- The earliest reply by anyone but the author (a reply with no actor, or to an unknown author, counts).
-    SELECT t.community_id, t.day, greatest(0, min(r.at) - t.created_at) / 1000 AS secs
-    FROM starts t
-    JOIN ev r ON r.type = 'REPLY_CREATED' AND r.community_id = t.community_id AND r.thread_id = t.thread_id
-             AND (r.actor_id IS NULL OR t.author IS NULL OR r.actor_id <> t.author)
-    GROUP BY t.community_id, t.thread_id, t.day, t.created_at
+    SELECT community_id, day, greatest(0, first_response_at - created_at) / 1000 AS secs
+    FROM thread_starts
+    WHERE first_response_at IS NOT NULL
 ),
 responses AS (
     -- Nearest rank: the p-quantile of n ascending values is the one at rank ceil(p*n), in integers.

@@ -5,25 +5,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.apache.avro.Schema;
-import org.communitypulse.schemas.avro.DailyEngagement;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.avro.generic.GenericRecord;
 
 /**
- * Field-by-field comparison of the pipeline's latest {@code pulse.engagement.daily} records with the
- * batch peer's rows for the same events: every field but {@code updatedAt} (a wall-clock stamp).
- * Counts must be equal; ratios are both {@code a / (double) b} of equal counts, so they are compared
- * exactly too, up to 1e-12 for the text round trip.
+ * Field-by-field comparison of the pipeline's latest records of one {@link PeerRecordKind} with the batch
+ * peer's rows for the same events, on the kind's {@link PeerRecordKind#fields fields}. Counts and flags must
+ * be equal; ratios are both {@code a / (double) b} of equal counts, so they are compared exactly too, up to
+ * 1e-12 for the text round trip.
  */
-public final class DailyComparison {
+public final class PeerComparison {
 
-    /** DailyEngagement fields the peer does not compute: the key fields and the wall-clock stamp. */
-    private static final List<String> NOT_COMPARED = List.of("communityId", "day", "updatedAt");
     private static final double RATIO_TOLERANCE = 1e-12;
     private static final int EXAMPLES = 5;
-
-    /** Fields compared, in schema order. */
-    public static final List<String> FIELDS = DailyEngagement.getClassSchema().getFields().stream()
-            .map(Schema.Field::name).filter(f -> !NOT_COMPARED.contains(f)).toList();
 
     /**
      * @param records      keys on both sides together
@@ -42,27 +37,37 @@ public final class DailyComparison {
             m.put("examples", examples);
             return m;
         }
+
+        /** This result and {@code other} together, examples of both (up to the usual few) in order. */
+        Result plus(Result other) {
+            List<String> both = new ArrayList<>(examples);
+            both.addAll(other.examples);
+            return new Result(records + other.records, differing + other.differing, onlyPipeline + other.onlyPipeline,
+                    onlyPeer + other.onlyPeer, both.subList(0, Math.min(EXAMPLES, both.size())));
+        }
     }
 
-    private DailyComparison() {
+    private PeerComparison() {
     }
 
-    /** The key both sides use: community and epoch day. */
+    /** The key both sides use: community and epoch day (a Monday for retention). */
     public static String key(String communityId, long epochDay) {
         return communityId + "/" + epochDay;
     }
 
-    /** A pipeline record as the compared fields, by name. */
-    public static Map<String, Object> fields(DailyEngagement value) {
+    /** A pipeline record as its kind's compared fields, by name. */
+    public static Map<String, Object> fields(PeerRecordKind kind, GenericRecord value) {
         Map<String, Object> m = new LinkedHashMap<>();
-        for (String f : FIELDS) {
+        for (String f : kind.fields) {
             m.put(f, value.get(f));
         }
         return m;
     }
 
-    public static Result compare(Map<String, Map<String, Object>> pipeline, Map<String, Map<String, Object>> peer) {
-        java.util.Set<String> keys = new java.util.TreeSet<>(pipeline.keySet());
+    /** Compares every key of either side; examples name the kind, the key and the first differing field. */
+    public static Result compare(PeerRecordKind kind, Map<String, Map<String, Object>> pipeline,
+                                 Map<String, Map<String, Object>> peer) {
+        Set<String> keys = new TreeSet<>(pipeline.keySet());
         keys.addAll(peer.keySet());
         int differing = 0;
         int onlyPipeline = 0;
@@ -74,14 +79,14 @@ public final class DailyComparison {
             String difference = null;
             if (b == null) {
                 onlyPipeline++;
-                difference = key + ": no peer row";
+                difference = "no peer row";
             } else if (a == null) {
                 onlyPeer++;
-                difference = key + ": no pipeline record";
+                difference = "no pipeline record";
             } else {
-                for (String f : FIELDS) {
+                for (String f : kind.fields) {
                     if (!same(a.get(f), b.get(f))) {
-                        difference = key + ": " + f + " pipeline=" + a.get(f) + " peer=" + b.get(f);
+                        difference = f + " pipeline=" + a.get(f) + " peer=" + b.get(f);
                         break;
                     }
                 }
@@ -89,7 +94,7 @@ public final class DailyComparison {
             if (difference != null) {
                 differing++;
                 if (examples.size() < EXAMPLES) {
-                    examples.add(difference);
+                    examples.add(kind.label + " " + key + ": " + difference);
                 }
             }
         }

@@ -1,0 +1,104 @@
+-- pulse.engagement.trailing recomputed from scratch over every event in `events`, as a batch job would
+-- (definitions: docs/metrics.md, TrailingEngagement.avsc). One row per community and every calendar day from
+-- its first active day to its latest day, for the windows D-6..D and D-27..D; the column names are the
+-- TrailingEngagement field names. `staff_intervals` and `thread_starts` come from peer-common.sql.
+CREATE TABLE trailing_engagement AS
+WITH contributions AS (
+    -- Per member and day: contributions (threads and replies with an actor), of which replies.
+    SELECT community_id, actor_id AS member, (occurred_at / 86400000)::int AS day, count(*) AS n,
+           count(*) FILTER (WHERE type = 'REPLY_CREATED') AS replies
+    FROM events
+    WHERE type IN ('THREAD_CREATED', 'REPLY_CREATED') AND actor_id IS NOT NULL
+    GROUP BY community_id, actor_id, day
+),
+days AS (
+    -- The dense series: quiet days get a row too.
+    SELECT f.community_id, generate_series(f.first_active, l.latest) AS day
+    FROM (SELECT community_id, min(day) AS first_active FROM contributions GROUP BY community_id) f
+    JOIN (SELECT community_id, (max(occurred_at) / 86400000)::int AS latest FROM events GROUP BY community_id) l
+      ON l.community_id = f.community_id
+),
+staff_replies AS (
+    -- Replies by members holding a staff role at any moment of that day.
+    SELECT c.community_id, c.day, sum(c.replies) AS replies
+    FROM contributions c
+    WHERE c.replies > 0
+      AND EXISTS (SELECT 1 FROM staff_intervals s
+                  WHERE s.community_id = c.community_id AND s.member = c.member
+                    AND s.from_at < (c.day + 1) * 86400000::bigint AND s.to_at > c.day * 86400000::bigint)
+    GROUP BY c.community_id, c.day
+),
+day_facts AS (
+    -- Per day with a thread or a reply (days before the first active day too: threads with no actor count).
+    SELECT t.community_id, t.day, t.threads, t.replies, t.replies - coalesce(s.replies, 0) AS peer_replies,
+           coalesce(a.dau, 0) AS dau
+    FROM (SELECT community_id, (occurred_at / 86400000)::int AS day,
+                 count(*) FILTER (WHERE type = 'THREAD_CREATED') AS threads,
+                 count(*) FILTER (WHERE type = 'REPLY_CREATED') AS replies
+          FROM events
+          WHERE type IN ('THREAD_CREATED', 'REPLY_CREATED')
+          GROUP BY community_id, day) t
+    LEFT JOIN staff_replies s ON s.community_id = t.community_id AND s.day = t.day
+    LEFT JOIN (SELECT community_id, day, count(*) AS dau FROM contributions GROUP BY community_id, day) a
+           ON a.community_id = t.community_id AND a.day = t.day
+),
+sums AS (
+    SELECT d.community_id, d.day,
+           coalesce(sum(f.dau) FILTER (WHERE f.day = d.day), 0) AS dau,
+           coalesce(sum(f.threads) FILTER (WHERE f.day > d.day - 7), 0) AS threads7d,
+           coalesce(sum(f.replies) FILTER (WHERE f.day > d.day - 7), 0) AS replies7d,
+           coalesce(sum(f.threads), 0) AS threads28d,
+           coalesce(sum(f.replies), 0) AS replies28d,
+           coalesce(sum(f.peer_replies), 0) AS peer_replies28d,
+           coalesce(sum(f.dau), 0) AS dau28d
+    FROM days d
+    LEFT JOIN day_facts f ON f.community_id = d.community_id AND f.day BETWEEN d.day - 27 AND d.day
+    GROUP BY d.community_id, d.day
+),
+window_members AS (
+    -- Every member active in the 28 days, with their contributions there and whether they are in the 7 days.
+    SELECT d.community_id, d.day, c.member, sum(c.n) AS n, bool_or(c.day > d.day - 7) AS in7d
+    FROM days d
+    JOIN contributions c ON c.community_id = d.community_id AND c.day BETWEEN d.day - 27 AND d.day
+    GROUP BY d.community_id, d.day, c.member
+),
+ranked AS (
+    -- Ties in rank do not matter: the sum of the k largest counts is the same whichever tied member is taken.
+    SELECT *, row_number() OVER (PARTITION BY community_id, day ORDER BY n DESC) AS rank,
+           count(*) OVER (PARTITION BY community_id, day) AS members
+    FROM window_members
+),
+tops AS (
+    -- k = ceil(p% of MAU) in integers, as the quantiles of the daily records.
+    SELECT community_id, day, count(*) AS mau, count(*) FILTER (WHERE in7d) AS wau, sum(n) AS contributions,
+           sum(n) FILTER (WHERE rank <= (members + 99) / 100) AS top1,
+           sum(n) FILTER (WHERE rank <= (10 * members + 99) / 100) AS top10
+    FROM ranked
+    GROUP BY community_id, day
+),
+backlog AS (
+    -- Threads started in the 28 days without a response before the end of the day.
+    SELECT d.community_id, d.day, count(*) AS open
+    FROM days d
+    JOIN thread_starts t ON t.community_id = d.community_id AND t.day BETWEEN d.day - 27 AND d.day
+    WHERE t.first_response_at IS NULL OR t.first_response_at >= (d.day + 1) * 86400000::bigint
+    GROUP BY d.community_id, d.day
+)
+SELECT s.community_id AS "communityId",
+       s.day AS "day",
+       s.dau::bigint AS "dau",
+       coalesce(t.wau, 0) AS "wau",
+       coalesce(t.mau, 0) AS "mau",
+       CASE WHEN t.mau IS NULL THEN NULL ELSE s.dau28d::float8 / 28 / t.mau END AS "stickiness",
+       s.threads7d::bigint AS "threads7d",
+       s.replies7d::bigint AS "replies7d",
+       s.threads28d::bigint AS "threads28d",
+       s.replies28d::bigint AS "replies28d",
+       coalesce(t.contributions, 0)::bigint AS "contributions28d",
+       CASE WHEN t.mau IS NULL THEN NULL ELSE t.top1::float8 / t.contributions END AS "top1PercentShare",
+       CASE WHEN t.mau IS NULL THEN NULL ELSE t.top10::float8 / t.contributions END AS "top10PercentShare",
+       CASE WHEN s.replies28d = 0 THEN NULL ELSE s.peer_replies28d::float8 / s.replies28d END AS "peerReplyShare28d",
+       coalesce(b.open, 0) AS "openThreads"
+FROM sums s
+LEFT JOIN tops t ON t.community_id = s.community_id AND t.day = s.day
+LEFT JOIN backlog b ON b.community_id = s.community_id AND b.day = s.day
