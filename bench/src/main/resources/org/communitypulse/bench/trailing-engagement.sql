@@ -42,25 +42,28 @@ day_facts AS (
     LEFT JOIN (SELECT community_id, day, count(*) AS dau FROM contributions GROUP BY community_id, day) a
            ON a.community_id = t.community_id AND a.day = t.day
 ),
+windows AS (
+    -- Each day counts in the windows ending on it and on the 27 days after it: joining on equal days (rather
+    -- than a range condition) lets every join below be a hash join.
+    SELECT generate_series(0, 27) AS age
+),
 sums AS (
-    SELECT d.community_id, d.day,
-           coalesce(sum(f.dau) FILTER (WHERE f.day = d.day), 0) AS dau,
-           coalesce(sum(f.threads) FILTER (WHERE f.day > d.day - 7), 0) AS threads7d,
-           coalesce(sum(f.replies) FILTER (WHERE f.day > d.day - 7), 0) AS replies7d,
-           coalesce(sum(f.threads), 0) AS threads28d,
-           coalesce(sum(f.replies), 0) AS replies28d,
-           coalesce(sum(f.peer_replies), 0) AS peer_replies28d,
-           coalesce(sum(f.dau), 0) AS dau28d
-    FROM days d
-    LEFT JOIN day_facts f ON f.community_id = d.community_id AND f.day BETWEEN d.day - 27 AND d.day
-    GROUP BY d.community_id, d.day
+    SELECT f.community_id, f.day + w.age AS day,
+           sum(f.dau) FILTER (WHERE w.age = 0) AS dau,
+           sum(f.threads) FILTER (WHERE w.age < 7) AS threads7d,
+           sum(f.replies) FILTER (WHERE w.age < 7) AS replies7d,
+           sum(f.threads) AS threads28d,
+           sum(f.replies) AS replies28d,
+           sum(f.peer_replies) AS peer_replies28d,
+           sum(f.dau) AS dau28d
+    FROM day_facts f CROSS JOIN windows w
+    GROUP BY f.community_id, f.day + w.age
 ),
 window_members AS (
     -- Every member active in the 28 days, with their contributions there and whether they are in the 7 days.
-    SELECT d.community_id, d.day, c.member, sum(c.n) AS n, bool_or(c.day > d.day - 7) AS in7d
-    FROM days d
-    JOIN contributions c ON c.community_id = d.community_id AND c.day BETWEEN d.day - 27 AND d.day
-    GROUP BY d.community_id, d.day, c.member
+    SELECT c.community_id, c.day + w.age AS day, c.member, sum(c.n) AS n, bool_or(w.age < 7) AS in7d
+    FROM contributions c CROSS JOIN windows w
+    GROUP BY c.community_id, c.day + w.age, c.member
 ),
 ranked AS (
     -- Ties in rank do not matter: the sum of the k largest counts is the same whichever tied member is taken.
@@ -78,27 +81,29 @@ tops AS (
 ),
 backlog AS (
     -- Threads started in the 28 days without a response before the end of the day.
-    SELECT d.community_id, d.day, count(*) AS open
-    FROM days d
-    JOIN thread_starts t ON t.community_id = d.community_id AND t.day BETWEEN d.day - 27 AND d.day
-    WHERE t.first_response_at IS NULL OR t.first_response_at >= (d.day + 1) * 86400000::bigint
-    GROUP BY d.community_id, d.day
+    SELECT t.community_id, t.day + w.age AS day, count(*) AS open
+    FROM thread_starts t CROSS JOIN windows w
+    WHERE t.first_response_at IS NULL OR t.first_response_at >= (t.day + w.age + 1) * 86400000::bigint
+    GROUP BY t.community_id, t.day + w.age
 )
-SELECT s.community_id AS "communityId",
-       s.day AS "day",
-       s.dau::bigint AS "dau",
+-- Days past the latest one in the sums, tops and backlog have no row in `days` and are left out here.
+SELECT d.community_id AS "communityId",
+       d.day AS "day",
+       coalesce(s.dau, 0)::bigint AS "dau",
        coalesce(t.wau, 0) AS "wau",
        coalesce(t.mau, 0) AS "mau",
        CASE WHEN t.mau IS NULL THEN NULL ELSE s.dau28d::float8 / 28 / t.mau END AS "stickiness",
-       s.threads7d::bigint AS "threads7d",
-       s.replies7d::bigint AS "replies7d",
-       s.threads28d::bigint AS "threads28d",
-       s.replies28d::bigint AS "replies28d",
+       coalesce(s.threads7d, 0)::bigint AS "threads7d",
+       coalesce(s.replies7d, 0)::bigint AS "replies7d",
+       coalesce(s.threads28d, 0)::bigint AS "threads28d",
+       coalesce(s.replies28d, 0)::bigint AS "replies28d",
        coalesce(t.contributions, 0)::bigint AS "contributions28d",
        CASE WHEN t.mau IS NULL THEN NULL ELSE t.top1::float8 / t.contributions END AS "top1PercentShare",
        CASE WHEN t.mau IS NULL THEN NULL ELSE t.top10::float8 / t.contributions END AS "top10PercentShare",
-       CASE WHEN s.replies28d = 0 THEN NULL ELSE s.peer_replies28d::float8 / s.replies28d END AS "peerReplyShare28d",
+       CASE WHEN coalesce(s.replies28d, 0) = 0 THEN NULL
+            ELSE s.peer_replies28d::float8 / s.replies28d END AS "peerReplyShare28d",
        coalesce(b.open, 0) AS "openThreads"
-FROM sums s
-LEFT JOIN tops t ON t.community_id = s.community_id AND t.day = s.day
-LEFT JOIN backlog b ON b.community_id = s.community_id AND b.day = s.day
+FROM days d
+LEFT JOIN sums s ON s.community_id = d.community_id AND s.day = d.day
+LEFT JOIN tops t ON t.community_id = d.community_id AND t.day = d.day
+LEFT JOIN backlog b ON b.community_id = d.community_id AND b.day = d.day
