@@ -61,21 +61,30 @@ sums AS (
 ),
 window_members AS (
     -- Every member active in the 28 days, with their contributions there and whether they are in the 7 days.
-    SELECT c.community_id, c.day + w.age AS day, c.member, sum(c.n) AS n, bool_or(w.age < 7) AS in7d
+    SELECT c.community_id, c.day + w.age AS day, c.member, sum(c.n)::bigint AS n, bool_or(w.age < 7) AS in7d
     FROM contributions c CROSS JOIN windows w
     GROUP BY c.community_id, c.day + w.age, c.member
 ),
-ranked AS (
-    -- Ties in rank do not matter: the sum of the k largest counts is the same whichever tied member is taken.
-    SELECT *, row_number() OVER (PARTITION BY community_id, day ORDER BY n DESC) AS rank,
-           count(*) OVER (PARTITION BY community_id, day) AS members
+histogram AS (
+    -- How many members have each contribution count in the window (and how many of them are in the 7 days).
+    SELECT community_id, day, n, count(*) AS members, count(*) FILTER (WHERE in7d) AS members7d
     FROM window_members
+    GROUP BY community_id, day, n
+),
+ranked AS (
+    -- Per count, largest first: the members with a larger count, and the window's MAU.
+    SELECT *, coalesce(sum(members) OVER (PARTITION BY community_id, day ORDER BY n DESC
+                                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)::bigint AS above,
+           (sum(members) OVER (PARTITION BY community_id, day))::bigint AS mau
+    FROM histogram
 ),
 tops AS (
-    -- k = ceil(p% of MAU) in integers, as the quantiles of the daily records.
-    SELECT community_id, day, count(*) AS mau, count(*) FILTER (WHERE in7d) AS wau, sum(n) AS contributions,
-           sum(n) FILTER (WHERE rank <= (members + 99) / 100) AS top1,
-           sum(n) FILTER (WHERE rank <= (10 * members + 99) / 100) AS top10
+    -- The top k = ceil(p% of MAU) (in integers, as the daily quantiles) take each count for as many of its
+    -- members as k leaves room for; which of some tied members are taken does not change the sum.
+    SELECT community_id, day, max(mau) AS mau, sum(members7d)::bigint AS wau,
+           sum(n * members)::bigint AS contributions,
+           sum(n * greatest(0, least(members, (mau + 99) / 100 - above)))::bigint AS top1,
+           sum(n * greatest(0, least(members, (10 * mau + 99) / 100 - above)))::bigint AS top10
     FROM ranked
     GROUP BY community_id, day
 ),
@@ -97,7 +106,7 @@ SELECT d.community_id AS "communityId",
        coalesce(s.replies7d, 0)::bigint AS "replies7d",
        coalesce(s.threads28d, 0)::bigint AS "threads28d",
        coalesce(s.replies28d, 0)::bigint AS "replies28d",
-       coalesce(t.contributions, 0)::bigint AS "contributions28d",
+       coalesce(t.contributions, 0) AS "contributions28d",
        CASE WHEN t.mau IS NULL THEN NULL ELSE t.top1::float8 / t.contributions END AS "top1PercentShare",
        CASE WHEN t.mau IS NULL THEN NULL ELSE t.top10::float8 / t.contributions END AS "top10PercentShare",
        CASE WHEN coalesce(s.replies28d, 0) = 0 THEN NULL
