@@ -11,6 +11,11 @@ WITH contributions AS (
     WHERE type IN ('THREAD_CREATED', 'REPLY_CREATED') AND actor_id IS NOT NULL
     GROUP BY community_id, actor_id, day
 ),
+active AS (
+    -- Each member's active days with the next one.
+    SELECT community_id, member, day, lead(day) OVER (PARTITION BY community_id, member ORDER BY day) AS next_day
+    FROM contributions
+),
 days AS (
     -- The dense series: quiet days get a row too.
     SELECT f.community_id, generate_series(f.first_active, l.latest) AS day
@@ -59,17 +64,43 @@ sums AS (
     FROM day_facts f CROSS JOIN windows w
     GROUP BY f.community_id, f.day + w.age
 ),
-window_members AS (
-    -- Every member active in the 28 days, with their contributions there and whether they are in the 7 days.
-    SELECT c.community_id, c.day + w.age AS day, c.member, sum(c.n)::bigint AS n, bool_or(w.age < 7) AS in7d
-    FROM contributions c CROSS JOIN windows w
-    GROUP BY c.community_id, c.day + w.age, c.member
+member_counts AS (
+    -- A member's 28-day contribution count changes only on their active days and 28 days after each: their
+    -- count from each such day on, and the count it replaces.
+    SELECT community_id, member, day, n,
+           lag(n, 1, 0::bigint) OVER (PARTITION BY community_id, member ORDER BY day) AS previous
+    FROM (SELECT community_id, member, day,
+                 (sum(sum(delta)) OVER (PARTITION BY community_id, member ORDER BY day))::bigint AS n
+          FROM (SELECT community_id, member, day, n AS delta FROM contributions
+                UNION ALL
+                SELECT community_id, member, day + 28, -n FROM contributions) deltas
+          GROUP BY community_id, member, day) counts
+),
+bars AS (
+    -- The windows' count-of-counts histograms: per count, how many members have it from each change on,
+    -- until the next change of that count (a bar ends at 0 members once its last member's days are past).
+    SELECT community_id, n, day, members, lead(day) OVER (PARTITION BY community_id, n ORDER BY day) AS until
+    FROM (SELECT community_id, n, day,
+                 (sum(sum(moved)) OVER (PARTITION BY community_id, n ORDER BY day))::bigint AS members
+          FROM (SELECT community_id, n, day, 1 AS moved FROM member_counts WHERE n > 0
+                UNION ALL
+                SELECT community_id, previous, day, -1 FROM member_counts WHERE previous > 0) moves
+          GROUP BY community_id, n, day) changes
 ),
 histogram AS (
-    -- How many members have each contribution count in the window (and how many of them are in the 7 days).
-    SELECT community_id, day, n, count(*) AS members, count(*) FILTER (WHERE in7d) AS members7d
-    FROM window_members
-    GROUP BY community_id, day, n
+    SELECT community_id, generate_series(day, until - 1) AS day, n, members
+    FROM bars
+    WHERE members > 0
+),
+weekly AS (
+    -- A member counts in the 7 days ending D from each active day until 7 days later or their next active day.
+    SELECT d.community_id, d.day, sum(coalesce(w.delta, 0)) OVER (PARTITION BY d.community_id ORDER BY d.day) AS wau
+    FROM days d
+    LEFT JOIN (SELECT community_id, day, sum(delta) AS delta
+               FROM (SELECT community_id, day, 1 AS delta FROM active
+                     UNION ALL
+                     SELECT community_id, least(day + 7, next_day), -1 FROM active) moves
+               GROUP BY community_id, day) w ON w.community_id = d.community_id AND w.day = d.day
 ),
 ranked AS (
     -- Per count, largest first: the members with a larger count, and the window's MAU.
@@ -81,8 +112,7 @@ ranked AS (
 tops AS (
     -- The top k = ceil(p% of MAU) (in integers, as the daily quantiles) take each count for as many of its
     -- members as k leaves room for; which of some tied members are taken does not change the sum.
-    SELECT community_id, day, max(mau) AS mau, sum(members7d)::bigint AS wau,
-           sum(n * members)::bigint AS contributions,
+    SELECT community_id, day, max(mau) AS mau, sum(n * members)::bigint AS contributions,
            sum(n * greatest(0, least(members, (mau + 99) / 100 - above)))::bigint AS top1,
            sum(n * greatest(0, least(members, (10 * mau + 99) / 100 - above)))::bigint AS top10
     FROM ranked
@@ -99,7 +129,7 @@ backlog AS (
 SELECT d.community_id AS "communityId",
        d.day AS "day",
        coalesce(s.dau, 0)::bigint AS "dau",
-       coalesce(t.wau, 0) AS "wau",
+       coalesce(k.wau, 0)::bigint AS "wau",
        coalesce(t.mau, 0) AS "mau",
        CASE WHEN t.mau IS NULL THEN NULL ELSE s.dau28d::float8 / 28 / t.mau END AS "stickiness",
        coalesce(s.threads7d, 0)::bigint AS "threads7d",
@@ -115,4 +145,5 @@ SELECT d.community_id AS "communityId",
 FROM days d
 LEFT JOIN sums s ON s.community_id = d.community_id AND s.day = d.day
 LEFT JOIN tops t ON t.community_id = d.community_id AND t.day = d.day
+LEFT JOIN weekly k ON k.community_id = d.community_id AND k.day = d.day
 LEFT JOIN backlog b ON b.community_id = d.community_id AND b.day = d.day
