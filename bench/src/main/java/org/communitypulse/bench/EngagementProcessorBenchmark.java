@@ -85,6 +85,7 @@ public class EngagementProcessorBenchmark {
         addStore(context, EngagementTopology.COHORT_STORE, serdes().forKey(CommunityDayKey.class),
                 serdes().forValue(CohortState.class));
         addStore(context, EngagementTopology.DIRTY_STORE, Serdes.String(), Serdes.ByteArray());
+        addStore(context, EngagementTopology.MEMBER_DAYS_STORE, Serdes.String(), Serdes.ByteArray());
         addStore(context, EngagementTopology.DAILY_VIEW_STORE, Serdes.String(), serdes().forValue(DailyEngagement.class));
         addStore(context, EngagementTopology.TRAILING_VIEW_STORE, Serdes.String(),
                 serdes().forValue(TrailingEngagement.class));

@@ -21,6 +21,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.avro.ActivityEvent;
@@ -31,6 +32,7 @@ import org.communitypulse.schemas.avro.EngagementLevel;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.MemberEngagement;
 import org.communitypulse.schemas.avro.MemberKey;
+import org.communitypulse.schemas.avro.MemberState;
 import org.communitypulse.schemas.avro.SourcePlatform;
 import org.communitypulse.schemas.avro.TrailingEngagement;
 import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
@@ -303,6 +305,40 @@ class EngagementMetricsTest {
         }
     }
 
+    /**
+     * A member's state keeps only the days its level and retention read, the rest of its history is in the
+     * member-day index: a role change, an accepted answer or a first contribution arriving late for a day long
+     * pruned from the state must still reach every day of that history.
+     */
+    @Test
+    void shouldEmitIdenticalOutputsWhenLateEventsReachBackOverHistoriesLongerThanTheKeptDays() {
+        List<ActivityEvent> events = randomCommunity(new Random(11), 4000, 300);
+        Outputs inOrder = run(sortedByTime(events));
+        KeyValueStore<String, MemberState> members = drivers.get(drivers.size() - 1)
+                .getKeyValueStore(EngagementTopology.MEMBER_STORE);
+        int longest = 0;
+        try (var all = members.all()) {
+            while (all.hasNext()) {
+                longest = Math.max(longest, all.next().value.getDays().size());
+            }
+        }
+        // 15 members over 300 days, each active on about 90 of them: more than the 28 + 35 a state keeps.
+        assertThat(longest).isBetween(1, 28 + 35);
+        List<ActivityEvent> shuffled = new ArrayList<>(events);
+        Collections.shuffle(shuffled, new Random(1));
+        Outputs again = run(shuffled);
+        assertSame("daily", again.daily(), inOrder.daily());
+        assertSame("trailing", again.trailing(), inOrder.trailing());
+        assertSame("retention", again.retention(), inOrder.retention());
+        assertSame("members", again.members(), inOrder.members());
+    }
+
+    private static List<ActivityEvent> sortedByTime(List<ActivityEvent> events) {
+        List<ActivityEvent> sorted = new ArrayList<>(events);
+        sorted.sort(java.util.Comparator.comparing(ActivityEvent::getOccurredAt));
+        return sorted;
+    }
+
     @Test
     void shouldCountTheWeeksCohortBeforeItsFollowUpWhenAMemberMovesToAnEarlierWeek() {
         List<ActivityEvent> events = List.of(
@@ -353,15 +389,20 @@ class EngagementMetricsTest {
 
     /** Threads, replies (some anonymous), reactions, acceptances and staff-role churn over ten weeks. */
     private static List<ActivityEvent> randomCommunity(Random random, int count) {
+        return randomCommunity(random, count, 70);
+    }
+
+    private static List<ActivityEvent> randomCommunity(Random random, int count, int spanDays) {
         EventType[] types = {EventType.THREAD_CREATED, EventType.REPLY_CREATED, EventType.REPLY_CREATED,
             EventType.REACTION_ADDED, EventType.ANSWER_ACCEPTED, EventType.MEMBER_JOINED, EventType.ROLE_GRANTED,
             EventType.ROLE_REVOKED};
-        Instant start = Instant.parse("2024-02-01T00:00:00Z");
+        // Every span ends on 2024-04-11, before the test's clock: the intake takes no future events.
+        Instant start = Instant.parse("2024-04-11T00:00:00Z").minus(Duration.ofDays(spanDays));
         List<ActivityEvent> events = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             EventType type = types[random.nextInt(types.length)];
             String actor = random.nextInt(12) == 0 ? null : "u" + random.nextInt(15);
-            Instant at = start.plusMillis(random.nextLong(Duration.ofDays(70).toMillis()));
+            Instant at = start.plusMillis(random.nextLong(Duration.ofDays(spanDays).toMillis()));
             Map<String, String> attributes = switch (type) {
                 case REPLY_CREATED -> Map.of("kind", random.nextBoolean() ? "answer" : "comment");
                 case ROLE_GRANTED, ROLE_REVOKED -> Map.of("role", random.nextBoolean() ? "moderator" : "helper");

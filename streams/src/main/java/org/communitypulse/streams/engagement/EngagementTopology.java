@@ -72,6 +72,7 @@ public final class EngagementTopology {
     public static final String DAY_STORE = "engagement-day-store";
     public static final String THREAD_STORE = "engagement-thread-store";
     public static final String MEMBER_STORE = "engagement-member-store";
+    public static final String MEMBER_DAYS_STORE = "engagement-member-days-store";
     public static final String COMMUNITY_STORE = "engagement-community-store";
     public static final String COHORT_STORE = "engagement-cohort-store";
     public static final String DIRTY_STORE = "engagement-dirty-store";
@@ -107,15 +108,16 @@ public final class EngagementTopology {
     /**
      * The {@link #ENGAGEMENT} node's processor on its own, for a micro-benchmark of the fold (bench's
      * {@code EngagementProcessorBenchmark}, on a {@code MockProcessorContext}). The caller adds the stores it
-     * opens: {@link #DAY_STORE}, {@link #THREAD_STORE}, {@link #MEMBER_STORE}, {@link #COMMUNITY_STORE},
+     * opens: {@link #DAY_STORE}, {@link #THREAD_STORE}, {@link #MEMBER_STORE}, {@link #MEMBER_DAYS_STORE},
+     * {@link #COMMUNITY_STORE},
      * {@link #COHORT_STORE}, {@link #DIRTY_STORE} and the five {@code *_VIEW_STORE}s; it forwards to the
      * {@code *_SINK} children. Unlike the topology's node it has no identity store (events count per platform
      * identity) and no alert history (a decision once written stands): the fold and the emission are the same.
      */
     public static Processor<String, Object, Object, Object> foldProcessor(EngagementSettings engagement,
                                                                           AlertSettings alerting, RuntimeHooks hooks) {
-        return new EngagementProcessor(DAY_STORE, THREAD_STORE, MEMBER_STORE, COMMUNITY_STORE, COHORT_STORE,
-                DIRTY_STORE, OUTPUTS, VIEWS, engagement, alerting, hooks);
+        return new EngagementProcessor(DAY_STORE, THREAD_STORE, MEMBER_STORE, MEMBER_DAYS_STORE, COMMUNITY_STORE,
+                COHORT_STORE, DIRTY_STORE, OUTPUTS, VIEWS, engagement, alerting, hooks);
     }
 
     /** The intake, identity and engagement families alone, with the default {@link RuntimeHooks}. */
@@ -161,8 +163,8 @@ public final class EngagementTopology {
                 COMMUNITY_STORE, engagement.stateCacheEntries());
 
         topology.addProcessor(ENGAGEMENT, () -> new EngagementProcessor(DAY_STORE, THREAD_STORE, MEMBER_STORE,
-                COMMUNITY_STORE, COHORT_STORE, DIRTY_STORE, IdentityTopology.IDENTITY_STORE, OUTPUTS, VIEWS, engagement,
-                alerting, hooks).withAlertHistory(ALERT_HISTORY_STORE), INTAKE, IdentityTopology.IDENTITY);
+                MEMBER_DAYS_STORE, COMMUNITY_STORE, COHORT_STORE, DIRTY_STORE, IdentityTopology.IDENTITY_STORE, OUTPUTS,
+                VIEWS, engagement, alerting, hooks).withAlertHistory(ALERT_HISTORY_STORE), INTAKE, IdentityTopology.IDENTITY);
         topology.connectProcessorAndStateStores(ENGAGEMENT, IdentityTopology.IDENTITY_STORE);
         topology.addStateStore(objectCached(engagement, Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DAY_STORE),
                 serdes.forKey(CommunityDayKey.class), serdes.forValue(DailyEngagementState.class))), ENGAGEMENT);
@@ -170,6 +172,9 @@ public final class EngagementTopology {
                 Serdes.String(), serdes.forValue(ThreadState.class))), ENGAGEMENT);
         topology.addStateStore(objectCached(engagement, Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MEMBER_STORE),
                 Serdes.String(), serdes.forValue(MemberState.class))), ENGAGEMENT);
+        // Insert-only, read only by the rare changes that reach over a member's whole history: no cache.
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MEMBER_DAYS_STORE),
+                Serdes.String(), Serdes.ByteArray()).withCachingDisabled(), ENGAGEMENT);
         topology.addStateStore(cached(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COMMUNITY_STORE),
                 Serdes.String(), serdes.forValue(CommunityState.class))), ENGAGEMENT);
         // An erasure names a person, not a community: the identity node finds the task's communities here.

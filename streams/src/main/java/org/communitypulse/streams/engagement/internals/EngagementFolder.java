@@ -47,6 +47,7 @@ final class EngagementFolder {
     private static final String ANSWER_AUTHOR = "answerAuthorId";
 
     private final EngagementStores stores;
+    private final MemberDays memberDays;
     private final DirtyPeriods dirty;
     private final EngagementSettings settings;
     /** Identity resolution, or null: without it every platform identity is a member. */
@@ -70,6 +71,7 @@ final class EngagementFolder {
                      IdentityView identities, Consumer<String> restructured) {
         this.restructured = restructured;
         this.stores = stores;
+        this.memberDays = new MemberDays(stores.memberDays());
         this.dirty = dirty;
         this.settings = settings;
         this.identities = identities;
@@ -129,11 +131,8 @@ final class EngagementFolder {
             case ANSWER_ACCEPTED -> {
                 ds.setAcceptedAnswers(ds.getAcceptedAnswers() + 1);
                 String author = forgetErased(members, blankToNull(event.getAttributes().get(ANSWER_AUTHOR)));
-                if (author != null) {
-                    ds.getAcceptedAuthors().merge(author, 1, Integer::sum);
-                    MemberState ms = member(community, author);
-                    SortedLists.add(ms.getAcceptedDays(), day);
-                    stores.members().put(EngagementStores.scoped(community, author), ms);
+                if (author != null && ds.getAcceptedAuthors().merge(author, 1, Integer::sum) == 1) {
+                    memberDays.add(community, author, day, MemberDays.Kind.ACCEPTED);
                 }
             }
             case MEMBER_JOINED -> ds.setNewMembers(ds.getNewMembers() + 1);
@@ -244,7 +243,12 @@ final class EngagementFolder {
         if (actor == null) {
             return;
         }
-        MemberDay md = ds.getMembers().computeIfAbsent(actor, a -> new MemberDay(0, 0));
+        MemberDay md = ds.getMembers().get(actor);
+        if (md == null) {
+            md = new MemberDay(0, 0);
+            ds.getMembers().put(actor, md);
+            memberDays.add(community, actor, day, MemberDays.Kind.CONTRIBUTED);
+        }
         md.setContributions(md.getContributions() + 1);
         if (reply) {
             md.setReplies(md.getReplies() + 1);
@@ -269,6 +273,7 @@ final class EngagementFolder {
         if (day >= cohort + FOLLOW_UP_FROM && day < cohort + FOLLOW_UP_TO) {
             dirty.mark(community, DirtyPeriods.Kind.COHORT, cohort);
         }
+        keepReadDays(ms, cs.getLatestDay());
         stores.members().put(EngagementStores.scoped(community, actor), ms);
         for (String linked : members.linkedTo(actor)) {
             // A linked member's cohort is the earliest of its identities': this day may retain it.
@@ -288,6 +293,29 @@ final class EngagementFolder {
             // Days before the old first active day join the dense trailing series.
             int to = firstActive == null ? cs.getLatestDay() : firstActive - 1;
             markTrailing(community, cs, day, to);
+        }
+    }
+
+    /**
+     * Drops the member's days that neither its level nor its retention can read any more, so its state stays
+     * bounded however long its history (the whole history is in {@link MemberDays}). The level reads the 28 days
+     * to the community's latest day, which only moves forward; retention reads the weeks after the first
+     * contribution's week, which only moves back, and then only to days before the ones kept.
+     */
+    static void keepReadDays(MemberState ms, int latestDay) {
+        int earlyEnd = Days.mondayOf(Days.of(ms.getFirstContributionAt())) + FOLLOW_UP_TO;
+        int recentFrom = latestDay - WINDOW_DAYS + 1;
+        if (earlyEnd >= recentFrom) {
+            return;
+        }
+        List<Integer> days = ms.getDays();
+        int from = java.util.Collections.binarySearch(days, earlyEnd);
+        from = from >= 0 ? from : -from - 1;
+        int to = java.util.Collections.binarySearch(days, recentFrom);
+        to = to >= 0 ? to : -to - 1;
+        if (from < to) {
+            days.subList(from, to).clear();
+            ms.getDayContributions().subList(from, to).clear();
         }
     }
 
@@ -346,19 +374,23 @@ final class EngagementFolder {
         // Staff status colours every day this member (any of their identities) replied on or had an answer accepted.
         for (String linked : members.linkedTo(actor)) {
             MemberState of = linked.equals(actor) ? ms : stores.members().get(EngagementStores.scoped(community, linked));
-            if (of != null) {
-                markDaysOf(community, cs, of);
-            }
+            markDays(community, cs, daysOf(community, linked, of));
             dirty.mark(community, DirtyPeriods.Kind.MEMBER, linked);
         }
     }
 
-    private void markDaysOf(String community, CommunityState cs, MemberState ms) {
-        for (int d : ms.getDays()) {
+    /** Every day of the identity's history, from the index and from its state (null: none). */
+    private MemberDays.Days daysOf(String community, String identity, MemberState ms) {
+        return ms == null ? memberDays.of(community, identity, List.of(), List.of())
+                : memberDays.of(community, identity, ms.getDays(), ms.getAcceptedDays());
+    }
+
+    private void markDays(String community, CommunityState cs, MemberDays.Days days) {
+        for (int d : days.contributed()) {
             dirty.mark(community, DirtyPeriods.Kind.DAILY, d);
             markTrailing(community, cs, d, d + WINDOW_DAYS - 1);
         }
-        for (int d : ms.getAcceptedDays()) {
+        for (int d : days.accepted()) {
             dirty.mark(community, DirtyPeriods.Kind.DAILY, d);
         }
     }
@@ -381,16 +413,20 @@ final class EngagementFolder {
             dirty.mark(community, DirtyPeriods.Kind.MEMBER, id);
             String key = EngagementStores.scoped(community, id);
             MemberState ms = stores.members().get(key);
-            if (ms == null) {
+            MemberDays.Days days = daysOf(community, id, ms);
+            if (ms == null && days.isEmpty()) {
                 continue;
             }
-            markDaysOf(community, cs, ms);
-            if (ms.getFirstContributionAt() != null) {
+            markDays(community, cs, days);
+            if (ms != null && ms.getFirstContributionAt() != null) {
                 dirty.mark(community, DirtyPeriods.Kind.COHORT, Days.mondayOf(Days.of(ms.getFirstContributionAt())));
             }
             if (change.erased()) {
-                forget(community, cs, id, ms);
-                stores.members().delete(key);
+                forget(community, cs, id, ms, days);
+                if (ms != null) {
+                    stores.members().delete(key);
+                }
+                memberDays.forget(community, id);
             }
         }
         if (staff != cs.getStaffMembers().size()) {
@@ -435,17 +471,15 @@ final class EngagementFolder {
     }
 
     /** Removes an erased identity from the day, cohort and staff state (its thread ids stay: see docs/identity.md). */
-    private void forget(String community, CommunityState cs, String id, MemberState ms) {
-        java.util.TreeSet<Integer> days = new java.util.TreeSet<>(ms.getDays());
-        days.addAll(ms.getAcceptedDays());
-        for (int d : days) {
+    private void forget(String community, CommunityState cs, String id, MemberState ms, MemberDays.Days days) {
+        for (int d : days.all()) {
             CommunityDayKey key = EngagementStores.dayKey(community, d);
             DailyEngagementState ds = stores.days().get(key);
             if (ds != null && (ds.getMembers().remove(id) != null | ds.getAcceptedAuthors().remove(id) != null)) {
                 stores.days().put(key, ds);
             }
         }
-        if (ms.getFirstContributionAt() != null) {
+        if (ms != null && ms.getFirstContributionAt() != null) {
             CommunityDayKey key = EngagementStores.dayKey(community, Days.mondayOf(Days.of(ms.getFirstContributionAt())));
             CohortState cohort = stores.cohorts().get(key);
             if (cohort != null && SortedLists.remove(cohort.getMembers(), id)) {

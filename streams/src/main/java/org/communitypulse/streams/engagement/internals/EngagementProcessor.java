@@ -54,11 +54,13 @@ public final class EngagementProcessor implements Processor<String, Object, Obje
     private EngagementFolder folder;
     private final LatencySamples latency = new LatencySamples();
 
-    public EngagementProcessor(String dayStore, String threadStore, String memberStore, String communityStore,
-                               String cohortStore, String dirtyStore, Children children, Views views,
+    public EngagementProcessor(String dayStore, String threadStore, String memberStore, String memberDaysStore,
+                               String communityStore, String cohortStore, String dirtyStore, Children children,
+                               Views views,
                                EngagementSettings settings,
                                AlertSettings alertSettings, RuntimeHooks hooks) {
-        this(dayStore, threadStore, memberStore, communityStore, cohortStore, dirtyStore, null, children, views,
+        this(dayStore, threadStore, memberStore, memberDaysStore, communityStore, cohortStore, dirtyStore, null,
+                children, views,
                 settings, alertSettings, hooks);
     }
 
@@ -67,13 +69,14 @@ public final class EngagementProcessor implements Processor<String, Object, Obje
      * counted per member, not per platform identity, and {@link IdentityChange}s from that processor mark what
      * a merge, split or erasure changes.
      */
-    public EngagementProcessor(String dayStore, String threadStore, String memberStore, String communityStore,
-                               String cohortStore, String dirtyStore, String identityStore, Children children,
+    public EngagementProcessor(String dayStore, String threadStore, String memberStore, String memberDaysStore,
+                               String communityStore, String cohortStore, String dirtyStore, String identityStore,
+                               Children children,
                                Views views, EngagementSettings settings, AlertSettings alertSettings,
                                RuntimeHooks hooks) {
         this.identityStore = identityStore;
         this.storeNames = new EngagementStores.Names(dayStore, threadStore, memberStore, communityStore, cohortStore,
-                dirtyStore);
+                dirtyStore, memberDaysStore);
         this.children = children;
         this.views = views;
         this.settings = settings;

@@ -13,31 +13,34 @@ import org.communitypulse.schemas.avro.MemberState;
 import org.communitypulse.schemas.avro.ThreadState;
 
 /**
- * The engagement state of one task: its five stores and how their keys are formed. Member and
+ * The engagement state of one task: its seven stores and how their keys are formed. Member and
  * thread keys are {@code community NUL id} strings so that one community's entries are a prefix
  * range (member levels are re-evaluated community by community).
  *
  * @param days        community-day counts and active members
  * @param threads     per-thread start and earliest responders
- * @param members     per-member active days, role changes and last emitted level
+ * @param members     per-member summary: recent and first-weeks days, role changes and last emitted level
  * @param communities extent in time and dirty periods, one entry per community
  * @param cohorts     members of each weekly first-contribution cohort
  * @param dirty       periods waiting to be emitted ({@link DirtyPeriods})
+ * @param memberDays  every day each member was active on ({@link MemberDays})
  */
 record EngagementStores(KeyValueStore<CommunityDayKey, DailyEngagementState> days,
                         KeyValueStore<String, ThreadState> threads,
                         KeyValueStore<String, MemberState> members,
                         KeyValueStore<String, CommunityState> communities,
                         KeyValueStore<CommunityDayKey, CohortState> cohorts,
-                        KeyValueStore<String, byte[]> dirty) {
+                        KeyValueStore<String, byte[]> dirty,
+                        KeyValueStore<String, byte[]> memberDays) {
 
     /** Store names, in the order of the record components. */
-    record Names(String days, String threads, String members, String communities, String cohorts, String dirty) {
+    record Names(String days, String threads, String members, String communities, String cohorts, String dirty,
+                 String memberDays) {
 
         EngagementStores open(ProcessingContext context) {
             return new EngagementStores(context.getStateStore(days), context.getStateStore(threads),
                     context.getStateStore(members), context.getStateStore(communities), context.getStateStore(cohorts),
-                    context.getStateStore(dirty));
+                    context.getStateStore(dirty), context.getStateStore(memberDays));
         }
     }
 

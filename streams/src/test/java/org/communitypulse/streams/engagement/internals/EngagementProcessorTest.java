@@ -54,7 +54,8 @@ class EngagementProcessorTest {
         context = new MockProcessorContext<>();
         context.setCurrentSystemTimeMs(CLOCK.millis());
         setUpStores();
-        processor = new EngagementProcessor("days", "threads", "members", "communities", "cohorts", "dirty",
+        processor = new EngagementProcessor("days", "threads", "members", "member-days", "communities", "cohorts",
+                "dirty",
                 CHILDREN,
                 new EngagementProcessor.Views("v-daily", "v-trailing", "v-retention", "v-members", "v-alerts"),
                 EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false),
@@ -69,6 +70,7 @@ class EngagementProcessorTest {
         addStore("communities", Serdes.String(), serdes().forValue(CommunityState.class));
         addStore("cohorts", serdes().forKey(CommunityDayKey.class), serdes().forValue(CohortState.class));
         addStore("dirty", Serdes.String(), Serdes.ByteArray());
+        addStore("member-days", Serdes.String(), Serdes.ByteArray());
         addStore("v-daily", Serdes.String(), serdes().forValue(DailyEngagement.class));
         addStore("v-trailing", Serdes.String(), serdes().forValue(TrailingEngagement.class));
         addStore("v-retention", Serdes.String(), serdes().forValue(CohortRetention.class));
@@ -106,8 +108,8 @@ class EngagementProcessorTest {
         observed.setCurrentSystemTimeMs(CLOCK.millis());
         context = observed;
         setUpStores();
-        EngagementProcessor watched = new EngagementProcessor("days", "threads", "members", "communities", "cohorts",
-                "dirty", CHILDREN,
+        EngagementProcessor watched = new EngagementProcessor("days", "threads", "members", "member-days", "communities",
+                "cohorts", "dirty", CHILDREN,
                 new EngagementProcessor.Views("v-daily", "v-trailing", "v-retention", "v-members", "v-alerts"),
                 EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false),
                 RuntimeHooks.defaults().withClock(CLOCK).withObserver(new PipelineObserver() {
