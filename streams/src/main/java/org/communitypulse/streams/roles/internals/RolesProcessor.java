@@ -363,8 +363,12 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
             }
             clock(community, state);
             fillActivity(community, state);
-            emit(community, state, event.getEventId(), event.getType().name(), at, record.timestamp());
-            store.put(community, state);
+            boolean emitted = emit(community, state, event.getEventId(), event.getType().name(), at, record.timestamp());
+            // The history changes only with the role family's events; otherwise only what emit() marks as
+            // emitted is new. Putting it unchanged would write the whole document down at the next commit.
+            if (roleFamily || emitted) {
+                store.put(community, state);
+            }
         }
     }
 
@@ -839,15 +843,18 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         return null;
     }
 
-    private void emit(String community, RolesState state, String causeId, String causeType, long causeAt,
-                      long timestamp) {
+    /** Forwards what changed since the last emission; returns whether anything was (the state then changed). */
+    private boolean emit(String community, RolesState state, String causeId, String causeType, long causeAt,
+                         long timestamp) {
         RolesEvaluator.Evaluation eval = evaluator.evaluate(community, state, state.latestEventAt);
+        boolean[] changed = {false};
         eval.members().forEach((member, roles) -> {
             if (member.startsWith(ERASED_HOLDER)) {
                 return;
             }
             String fingerprint = fingerprint(roles);
             if (!fingerprint.equals(state.emittedMembers.get(member))) {
+                changed[0] = true;
                 state.emittedMembers.put(member, fingerprint);
                 context.forward(new Record<>(new MemberKey(community, member), roles, timestamp), children.memberRoles());
             }
@@ -856,6 +863,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
             String fingerprint = coverage.getHolders() + "|" + coverage.getActiveHolders() + "|" + coverage.getFilled()
                     + "|" + coverage.getVacantSince();
             if (!fingerprint.equals(state.emittedCoverage.get(role))) {
+                changed[0] = true;
                 state.emittedCoverage.put(role, fingerprint);
                 if (coverageView != null) {
                     coverageView.put(key(community, role), coverage);
@@ -868,6 +876,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         now.forEach((key, v) -> {
             // An open violation keeps its first openedAt: OPENED and RESOLVED must share one id.
             if (!state.openViolations.containsKey(key)) {
+                changed[0] = true;
                 state.openViolations.put(key, v.openedAt());
                 forwardViolation(community, v.rule(), v.subjectType(), v.subject(), ViolationState.OPENED, v.openedAt(),
                         null, v.evidence(), timestamp);
@@ -875,6 +884,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         });
         for (String key : new ArrayList<>(state.openViolations.keySet())) {
             if (!now.containsKey(key)) {
+                changed[0] = true;
                 long openedAt = state.openViolations.remove(key);
                 int sep = key.indexOf('\u0000');
                 String rule = key.substring(0, sep);
@@ -892,12 +902,14 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
                 + training.getExpiring() + "|" + training.getExpired() + "|" + training.getWeekly() + "|"
                 + training.getRequirements();
         if (!fingerprint.equals(state.emittedTraining)) {
+            changed[0] = true;
             state.emittedTraining = fingerprint;
             if (trainingView != null) {
                 trainingView.put(key(community, TRAINING_VIEW_SUFFIX), training);
             }
             context.forward(new Record<>(community, training, timestamp), children.training());
         }
+        return changed[0];
     }
 
     private static String subjectType(String rule) {
