@@ -58,9 +58,10 @@ public final class RolesState {
     @JsonIgnore
     public Map<String, Long> lastActive = new HashMap<>();
 
-    /** What was last emitted, so only changes are forwarded: member -> fingerprint. */
-    public Map<String, String> emittedMembers = new LinkedHashMap<>();
-    /** role -> fingerprint. */
+    /**
+     * What was last emitted, so only changes are forwarded: role -> fingerprint. (Members' records keep theirs in
+     * the roles processor's activity store, one entry per member.)
+     */
     public Map<String, String> emittedCoverage = new LinkedHashMap<>();
     /** violation key (rule NUL subject) -> openedAt of the open violation. */
     public Map<String, Long> openViolations = new LinkedHashMap<>();
@@ -84,7 +85,6 @@ public final class RolesState {
         copy.completions = completions;
         copy.declaredRequirements = declaredRequirements;
         copy.acknowledgements = acknowledgements;
-        copy.emittedMembers = emittedMembers;
         copy.emittedCoverage = emittedCoverage;
         copy.openViolations = openViolations;
         copy.emittedTraining = emittedTraining;

@@ -533,7 +533,9 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         state.changes = anonymised;
         forgetInViolations(community, state, erased);
         for (String id : erased) {
-            if (state.emittedMembers.remove(id) != null) {
+            String emitted = key(community, EMITTED + id);
+            if (activity.get(emitted) != null) {
+                activity.delete(emitted);
                 context.forward(new Record<>(new MemberKey(community, id), null, timestamp), children.memberRoles());
             }
         }
@@ -636,6 +638,8 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
     private static final String DAY = "d:";
     /** Erased identity to the erasure's time: its later role events are ignored, its activity not kept. */
     private static final String ERASED = "e:";
+    /** Member to the fingerprint of its last emitted MemberRoles: only a change is forwarded. */
+    private static final String EMITTED = "m:";
     /** Present once the community had an erasure: only then is an actor looked up among the erased. */
     private static final String ERASURES = "erasures";
     private static final String ERASED_HOLDER = "\u0000erased:";
@@ -843,7 +847,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         return null;
     }
 
-    /** Forwards what changed since the last emission; returns whether anything was (the state then changed). */
+    /** Forwards what changed since the last emission; returns whether that changed the community's document. */
     private boolean emit(String community, RolesState state, String causeId, String causeType, long causeAt,
                          long timestamp) {
         RolesEvaluator.Evaluation eval = evaluator.evaluate(community, state, state.latestEventAt);
@@ -852,10 +856,13 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
             if (member.startsWith(ERASED_HOLDER)) {
                 return;
             }
-            String fingerprint = fingerprint(roles);
-            if (!fingerprint.equals(state.emittedMembers.get(member))) {
-                changed[0] = true;
-                state.emittedMembers.put(member, fingerprint);
+            // Kept per member beside the activity, not in the community's document: a member's change then
+            // writes one small entry, not the document with every member's fingerprint.
+            String key = key(community, EMITTED + member);
+            long fingerprint = fingerprint(roles);
+            Long last = activity.get(key);
+            if (last == null || last != fingerprint) {
+                activity.put(key, fingerprint);
                 context.forward(new Record<>(new MemberKey(community, member), roles, timestamp), children.memberRoles());
             }
         });
@@ -946,9 +953,15 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
                 .toInstant();
     }
 
-    private static String fingerprint(MemberRoles roles) {
-        return roles.getRoles() + "|" + roles.getLevel() + "|" + roles.getAccounts() + "|" + roles.getValidTrainings()
-                + "|" + roles.getAcknowledgedPolicies() + "|" + roles.getTrainingScores();
+    /** 64-bit FNV-1a of every field of the record but its key: equal records, equal fingerprints. */
+    private static long fingerprint(MemberRoles roles) {
+        String text = roles.getRoles() + "|" + roles.getLevel() + "|" + roles.getAccounts() + "|"
+                + roles.getValidTrainings() + "|" + roles.getAcknowledgedPolicies() + "|" + roles.getTrainingScores();
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < text.length(); i++) {
+            h = (h ^ text.charAt(i)) * 0x100000001b3L;
+        }
+        return h;
     }
 
     private static final String APPLIED = "applied";
