@@ -101,6 +101,25 @@ class RolesTopologyTest {
     private static final String UNTRAINED = "corporate-user-untrained";
 
     @Test
+    void shouldEmitAMembersRolesOnlyWhenTheyChangeWhateverElseTheCommunityDoes() {
+        start();
+        pipe(roleEvent("g1", EventType.ROLE_GRANTED, "alice", "2024-01-01T10:00:00Z", "level", "corporate-user"),
+                roleEvent("g2", EventType.ROLE_GRANTED, "bob", "2024-01-01T11:00:00Z", "level", "corporate-user"),
+                event("p1", C, EventType.REPLY_CREATED, "alice", Instant.parse("2024-01-02T09:00:00Z")),
+                event("p2", C, EventType.THREAD_CREATED, "bob", Instant.parse("2024-01-03T09:00:00Z")));
+        // Bob's grant and the posts on new days evaluate every member: only each grant changed a record.
+        assertThat(members.readKeyValuesToList()).extracting(kv -> kv.key.getMemberId().toString())
+                .containsExactly("alice", "bob");
+
+        pipe(roleEvent("t1", EventType.TRAINING_COMPLETED, "alice", "2024-01-04T09:00:00Z",
+                "course", "Social-Media-Guidelines"));
+        assertThat(members.readKeyValuesToList()).singleElement().satisfies(kv -> {
+            assertThat(kv.key.getMemberId()).hasToString("alice");
+            assertThat(kv.value.getValidTrainings()).containsExactly("social-media-guidelines");
+        });
+    }
+
+    @Test
     void shouldOpenAndResolveTrainingViolationsAtEventTimeWhenGrantTrainExpireRevoke() {
         start();
         pipe(roleEvent("g1", EventType.ROLE_GRANTED, "alice", "2024-01-01T10:00:00Z", "level", "corporate-user"));
