@@ -44,8 +44,13 @@ public final class SortedLists {
 
     /** Whether any element lies in {@code [from, to)}. */
     public static boolean anyIn(List<Integer> sorted, int from, int to) {
-        int at = Collections.binarySearch(sorted, from);
-        int first = at >= 0 ? at : -at - 1;
+        int first = lowerBound(sorted, from);
         return first < sorted.size() && sorted.get(first) < to;
+    }
+
+    /** The index of the first element not below {@code value} ({@code size()} when there is none). */
+    public static int lowerBound(List<Integer> sorted, int value) {
+        int at = Collections.binarySearch(sorted, value);
+        return at >= 0 ? at : -at - 1;
     }
 }

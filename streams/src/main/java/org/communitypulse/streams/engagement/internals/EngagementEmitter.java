@@ -25,6 +25,7 @@ import org.communitypulse.schemas.avro.TrailingEngagement;
 import org.communitypulse.streams.RuntimeHooks;
 import org.communitypulse.streams.alerts.AlertSettings;
 import org.communitypulse.streams.common.Days;
+import org.communitypulse.streams.common.Fnv64;
 import org.communitypulse.streams.common.SortedLists;
 import org.communitypulse.streams.engagement.EngagementSettings;
 import org.communitypulse.streams.identity.IdentityView;
@@ -552,30 +553,14 @@ final class EngagementEmitter {
      * is not. Every field of the record is hashed.
      */
     static long fingerprint(MemberEngagement level) {
-        long h = 0xcbf29ce484222325L;
-        h = mix(h, level.getCommunityId());
-        h = mix(h, level.getMemberId());
-        h = mix(h, level.getLevel().ordinal());
-        h = mix(h, level.getContributions28d());
-        h = mix(h, level.getContributionsTotal());
-        h = mix(h, level.getFirstContributionAt().toEpochMilli());
-        h = mix(h, level.getLastContributionAt().toEpochMilli());
-        return mix(h, level.getStaff() ? 1 : 0);
-    }
-
-    private static long mix(long h, CharSequence s) {
-        for (int j = 0; j < s.length(); j++) {
-            h = (h ^ s.charAt(j)) * 0x100000001b3L;
-        }
-        // A separator, so that ("ab", "c") and ("a", "bc") differ.
-        return (h ^ 0xff) * 0x100000001b3L;
-    }
-
-    private static long mix(long h, long v) {
-        for (int shift = 0; shift < Long.SIZE; shift += Byte.SIZE) {
-            h = (h ^ ((v >>> shift) & 0xff)) * 0x100000001b3L;
-        }
-        return h;
+        long h = Fnv64.mix(Fnv64.OFFSET, level.getCommunityId());
+        h = Fnv64.mix(h, level.getMemberId());
+        h = Fnv64.mix(h, level.getLevel().ordinal());
+        h = Fnv64.mix(h, level.getContributions28d());
+        h = Fnv64.mix(h, level.getContributionsTotal());
+        h = Fnv64.mix(h, level.getFirstContributionAt().toEpochMilli());
+        h = Fnv64.mix(h, level.getLastContributionAt().toEpochMilli());
+        return Fnv64.mix(h, level.getStaff() ? 1 : 0);
     }
 
     /** {@code ceil(percent/100 · n)} in integers, so no rounding error can move a rank. */

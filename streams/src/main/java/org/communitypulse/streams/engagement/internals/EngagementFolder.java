@@ -308,13 +308,10 @@ final class EngagementFolder {
         if (earlyEnd >= recentFrom) {
             return;
         }
-        List<Integer> days = ms.getDays();
-        int from = java.util.Collections.binarySearch(days, earlyEnd);
-        from = from >= 0 ? from : -from - 1;
-        int to = java.util.Collections.binarySearch(days, recentFrom);
-        to = to >= 0 ? to : -to - 1;
+        int from = SortedLists.lowerBound(ms.getDays(), earlyEnd);
+        int to = SortedLists.lowerBound(ms.getDays(), recentFrom);
         if (from < to) {
-            days.subList(from, to).clear();
+            ms.getDays().subList(from, to).clear();
             ms.getDayContributions().subList(from, to).clear();
         }
     }

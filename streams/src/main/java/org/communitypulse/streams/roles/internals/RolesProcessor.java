@@ -37,6 +37,7 @@ import org.communitypulse.streams.common.AlertCorrection;
 import org.communitypulse.streams.common.AlertSnapshots;
 import org.communitypulse.streams.common.Days;
 import org.communitypulse.streams.common.DeadLetterRecords;
+import org.communitypulse.streams.common.Fnv64;
 import org.communitypulse.streams.common.JsonSerde;
 import org.communitypulse.streams.common.LruMap;
 import org.communitypulse.streams.common.ObjectCachingKeyValueStore;
@@ -953,15 +954,14 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
                 .toInstant();
     }
 
-    /** 64-bit FNV-1a of every field of the record but its key: equal records, equal fingerprints. */
+    /** 64-bit FNV-1a of every field of the record but its key and clock: equal records, equal fingerprints. */
     private static long fingerprint(MemberRoles roles) {
-        String text = roles.getRoles() + "|" + roles.getLevel() + "|" + roles.getAccounts() + "|"
-                + roles.getValidTrainings() + "|" + roles.getAcknowledgedPolicies() + "|" + roles.getTrainingScores();
-        long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < text.length(); i++) {
-            h = (h ^ text.charAt(i)) * 0x100000001b3L;
-        }
-        return h;
+        long h = Fnv64.mix(Fnv64.OFFSET, String.valueOf(roles.getRoles()));
+        h = Fnv64.mix(h, roles.getLevel());
+        h = Fnv64.mix(h, String.valueOf(roles.getAccounts()));
+        h = Fnv64.mix(h, String.valueOf(roles.getValidTrainings()));
+        h = Fnv64.mix(h, String.valueOf(roles.getAcknowledgedPolicies()));
+        return Fnv64.mix(h, String.valueOf(roles.getTrainingScores()));
     }
 
     private static final String APPLIED = "applied";
