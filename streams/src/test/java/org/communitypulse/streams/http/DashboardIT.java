@@ -97,6 +97,10 @@ class DashboardIT {
                 assertThat(summary(all, live).path("trailing").path("replies28d").asLong()).isEqualTo(1);
                 assertThat(summary(all, silent).path("health").asText()).isEqualTo("stalled");
                 assertThat(summary(all, backlog).path("health").asText()).isEqualTo("at_risk");
+                // SLOW_FIRST_RESPONSE alone makes the backlog community at risk once a few of its threads are in;
+                // BACKLOG_GROWING needs all twelve, which may reach the view one emission later.
+                assertThat(summary(all, backlog).path("firingAlerts").toString()).contains("BACKLOG_GROWING");
+                assertThat(summary(all, silent).path("firingAlerts").toString()).contains("NO_ACTIVITY");
             });
 
             JsonNode all = json(port, Dashboard.COMMUNITIES_PATH);
