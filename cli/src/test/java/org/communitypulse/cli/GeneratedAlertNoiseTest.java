@@ -54,8 +54,17 @@ class GeneratedAlertNoiseTest {
     private static final SimulationPlan PLAN = new SimulationPlan(List.of("healthy", "slipping", "stalling"), 300,
             START, DAYS, 42, Map.of("stalling", STALL));
 
+    /** One run of {@link #PLAN} serves every test of this class (the run takes most of the class's time). */
     @TempDir
-    Path state;
+    static Path state;
+    private static Run defaultRun;
+
+    private static synchronized Run defaultRun() {
+        if (defaultRun == null) {
+            defaultRun = run(state);
+        }
+        return defaultRun;
+    }
 
     /**
      * The slipping community: the generator has no such plan, so its history is the generator's with a growing share
@@ -131,7 +140,7 @@ class GeneratedAlertNoiseTest {
 
     @Test
     void shouldKeepAHealthyCommunityQuietAndCatchAStallingOneWithinItsFirstSilentWeek() {
-        Run run = run(state);
+        Run run = defaultRun();
         AlertNoise noise = run.noise();
         System.out.println(noise.render());
         run.alerts().forEach(a -> System.out.println(a.getCommunityId() + " " + a.getCondition() + " " + a.getState() + " "
@@ -172,5 +181,23 @@ class GeneratedAlertNoiseTest {
         assertThat(lastPost).isBefore(STALL);
         assertThat(last.getSince()).isEqualTo(lastPost.plusDays(1));
         assertThat(last.getDay()).isBetween(lastPost.plusDays(1), lastPost.plusDays(7));
+    }
+
+    /** ACTIVITY_DECLINING (docs/alerts.md) on the same run: never for the healthy community, once ahead of the stall. */
+    @Test
+    void shouldKeepTheHealthyCommunityFreeOfEarlyWarningsAndWarnOfTheStallingOne() {
+        Run run = defaultRun();
+        AlertNoise noise = run.noise();
+        for (String community : List.of("healthy", "slipping", "stalling")) {
+            System.out.printf("%s: ACTIVITY_DECLINING %.2f a month (%d, longest %d d)%n", community,
+                    noise.perMonth(community, AlertCondition.ACTIVITY_DECLINING),
+                    noise.firing(community, AlertCondition.ACTIVITY_DECLINING),
+                    noise.longestDays(community, AlertCondition.ACTIVITY_DECLINING));
+        }
+        assertThat(noise.firing("healthy", AlertCondition.ACTIVITY_DECLINING)).isZero();
+        // One warning for the one stall, at least a week ahead of the silence.
+        assertThat(noise.firing("stalling", AlertCondition.ACTIVITY_DECLINING)).isEqualTo(1);
+        assertThat(GeneratedEarlyWarningTest.leadDays(run.alerts(), "stalling",
+                STALL.minusDays(SimulationPlan.DEFAULT_STALL_FADE_DAYS))).isGreaterThanOrEqualTo(7);
     }
 }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Order-insensitivity on real and generated data: the bicycles.meta dump together with a generated history in which
  * every alert condition fires ({@link ShuffledHistories#generated}) is replayed once in time order and then, on each
- * of three seeds, shuffled with about one event in ten sent twice. Every replay must give the very same output file,
+ * of two seeds, shuffled with about one event in ten sent twice. Every replay must give the very same output file,
  * line for line (the metrics and each AlertKey's latest alert), and each AlertKey the very same FIRING/RESOLVED
  * sequence. The metrics are functions of the set of distinct events and the alerts are judged behind the replay's gate
  * on the whole history, so neither lateness nor duplicates may leave a trace. One ordered replay serves every seed.
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ShuffledReplayIT {
 
     private static final String COMMUNITY = "bicycles.meta";
-    private static final long[] SEEDS = {20_260_417L, 7L, 1_234_567L};
+    private static final long[] SEEDS = {20_260_417L, 7L};
     private static final double DUPLICATE_SHARE = 0.10;
     private static final int GENERATED_DAYS = 240;
     private static final int SHOWN = 20;
