@@ -430,6 +430,13 @@ class IdentityResolutionTest {
         assertThat(p.level("d-alice")).isNull();
         assertThat(p.latest(p.topics.memberLevels()).keySet()).extracting(k -> k.getMemberId().toString())
                 .noneMatch(id -> id.contains("alice"));
+        // The index of every day she was active on is gone too; the others' days stay.
+        List<String> indexed = new java.util.ArrayList<>();
+        try (var all = p.driver.<String, byte[]>getKeyValueStore(
+                org.communitypulse.streams.engagement.EngagementTopology.MEMBER_DAYS_STORE).all()) {
+            all.forEachRemaining(kv -> indexed.add(kv.key));
+        }
+        assertThat(indexed).isNotEmpty().noneMatch(k -> k.contains("alice"));
         assertThat(p.latest(p.topics.dailyEngagement()).get(APRIL_2).getActiveMembers()).isEqualTo(5);
         // Her threads still happened; nobody is counted for them.
         assertThat(p.latest(p.topics.dailyEngagement()).get(APRIL_2).getThreads()).isEqualTo(8);

@@ -423,7 +423,7 @@ final class EngagementFolder {
                 if (ms != null) {
                     stores.members().delete(key);
                 }
-                memberDays.forget(community, id);
+                memberDays.forget(community, id, days);
             }
         }
         if (staff != cs.getStaffMembers().size()) {

@@ -1,6 +1,5 @@
 package org.communitypulse.streams.engagement.internals;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -73,13 +72,10 @@ final class MemberDays {
         return new Days(contributed, accepted);
     }
 
-    /** Deletes every day of the member (an erasure). */
-    void forget(String community, String member) {
-        List<String> keys = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix(community, member), new StringSerializer())) {
-            it.forEachRemaining(kv -> keys.add(kv.key));
-        }
-        keys.forEach(store::delete);
+    /** Deletes the member's {@code days}, as {@link #of} read them (an erasure): no second scan of the index. */
+    void forget(String community, String member, Days days) {
+        days.contributed().forEach(day -> store.delete(key(community, member, day, Kind.CONTRIBUTED)));
+        days.accepted().forEach(day -> store.delete(key(community, member, day, Kind.ACCEPTED)));
     }
 
     static String key(String community, String member, int day, Kind kind) {
