@@ -42,13 +42,19 @@ final class RolesPipeline implements AutoCloseable {
 
     RolesPipeline(Topics topics, AvroSerdes serdes, Path stateDir, String applicationId, RolesModel model,
                   Clock clock) {
+        this(topics, serdes, stateDir, applicationId, model, clock, EngagementSettings.defaults());
+    }
+
+    /** With {@code engagement}'s settings, such as the number of state entries kept as objects. */
+    RolesPipeline(Topics topics, AvroSerdes serdes, Path stateDir, String applicationId, RolesModel model,
+                  Clock clock, EngagementSettings engagement) {
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(PulseTopology.build(topics, serdes,
                 PulseSettings.of(new IntakeSettings(Optional.empty(), Duration.ofDays(1)),
-                        EngagementSettings.defaults(), AlertSettings.defaults().withWallClock(false), model)
+                        engagement, AlertSettings.defaults().withWallClock(false), model)
                         .withHooks(RuntimeHooks.defaults().withClock(clock))), props);
         activity = driver.createInputTopic(topics.activity().name(), topics.activity().keySerde().serializer(),
                 topics.activity().valueSerde().serializer());

@@ -32,6 +32,7 @@ import org.communitypulse.schemas.avro.TrainingMetrics;
 import org.communitypulse.schemas.avro.ViolationKey;
 import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
+import org.communitypulse.streams.engagement.EngagementSettings;
 import org.communitypulse.streams.roles.RolesTopology;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -324,6 +325,73 @@ class RolesTopologyTest {
         assertThat(withoutAsOf(coverage.readKeyValuesToMap())).isEqualTo(inOrderCoverage);
         assertThat(withoutAsOf(training.readKeyValuesToMap())).isEqualTo(inOrderTraining);
         assertThat(inOrderMembers.get(new MemberKey(C, "bob"))).contains("\"acknowledgedPolicies\": [\"privacy-notice\"]");
+    }
+
+    @Test
+    void shouldEmitIdenticalRecordsWhenTheRoleHistoriesAreEvictedFromTheObjectCacheOnEveryAccess() {
+        // Two communities in turn with room for one history: every access reads the other one back from the store.
+        List<ActivityEvent> events = new ArrayList<>();
+        for (String community : List.of(C, "other-community")) {
+            String p = community.substring(0, 1);
+            events.addAll(List.of(
+                    roleEventIn(community, p + "g1", EventType.ROLE_GRANTED, "alice", "2024-01-01T10:00:00Z",
+                            "level", "corporate-user"),
+                    roleEventIn(community, p + "g2", EventType.ROLE_GRANTED, "alice", "2024-01-02T10:00:00Z",
+                            "role", "sponsor"),
+                    roleEventIn(community, p + "g3", EventType.ROLE_GRANTED, "bob", "2024-01-02T11:00:00Z",
+                            "level", "account-manager", "account", "@acme"),
+                    roleEventIn(community, p + "a1", EventType.POLICY_ACKNOWLEDGED, "bob", "2024-01-03T09:00:00Z",
+                            "policy", "z-policy"),
+                    roleEventIn(community, p + "a2", EventType.POLICY_ACKNOWLEDGED, "bob", "2024-01-03T10:00:00Z",
+                            "policy", "a-policy"),
+                    event(p + "p1", community, EventType.REPLY_CREATED, "alice", Instant.parse("2024-01-04T09:00:00Z")),
+                    roleEventIn(community, p + "t1", EventType.TRAINING_COMPLETED, "alice", "2024-01-05T09:00:00Z",
+                            "course", "social-media-guidelines", "score", "90"),
+                    roleEventIn(community, p + "g4", EventType.ROLE_GRANTED, "bob", "2024-01-06T10:00:00Z",
+                            "level", "corporate-user"),
+                    roleEventIn(community, p + "r1", EventType.ROLE_REVOKED, "bob", "2024-01-07T10:00:00Z",
+                            "level", "account-manager", "account", "@acme"),
+                    event(p + "p2", community, EventType.THREAD_CREATED, "carol", Instant.parse("2024-03-20T10:00:00Z"))));
+        }
+        List<ActivityEvent> interleaved = new ArrayList<>();
+        int half = events.size() / 2;
+        for (int i = 0; i < half; i++) {
+            interleaved.add(events.get(i));
+            interleaved.add(events.get(half + i));
+        }
+
+        List<String> cached = emitted(interleaved, EngagementSettings.defaults());
+        List<String> evicting = emitted(interleaved, EngagementSettings.defaults().withStateCacheEntries(1));
+
+        assertThat(evicting).isEqualTo(cached);
+        assertThat(cached).anyMatch(r -> r.contains("\"acknowledgedPolicies\": [\"a-policy\", \"z-policy\"]"))
+                .anyMatch(r -> r.contains("RESOLVED")).anyMatch(r -> r.contains("alice") && r.endsWith(" null"));
+    }
+
+    /** Every record the roles family emits for {@code events}, topic by topic, each in emission order. */
+    private List<String> emitted(List<ActivityEvent> events, EngagementSettings engagement) {
+        try (RolesPipeline pipeline = new RolesPipeline(topics, serdes, stateDir.resolve("run-" + seq++),
+                "roles-topology-test", TestRoles.threeRequired(), CLOCK, engagement)) {
+            events.forEach(e -> pipeline.activity.pipeInput(e.getCommunityId(), e));
+            // Erasing alice changes both histories, one of them read back from the store when evicting.
+            ActivityEvent erasure = event("e1", "*", EventType.MEMBER_ERASED, "alice",
+                    Instant.parse("2024-03-21T12:00:00Z"));
+            pipeline.driver.createInputTopic(topics.erasures().name(), topics.erasures().keySerde().serializer(),
+                    topics.erasures().valueSerde().serializer()).pipeInput(erasure.getEventId(), erasure);
+            List<String> out = new ArrayList<>();
+            for (TestOutputTopic<?, ?> topic : List.of(pipeline.members, pipeline.coverage, pipeline.violations,
+                    pipeline.training)) {
+                topic.readKeyValuesToList().forEach(kv -> out.add(kv.key + " " + kv.value));
+            }
+            return out;
+        }
+    }
+
+    private static ActivityEvent roleEventIn(String community, String id, EventType type, String member, String at,
+                                             String... attributes) {
+        ActivityEvent e = roleEvent(id, type, member, at, attributes);
+        e.setCommunityId(community);
+        return e;
     }
 
     /**

@@ -16,8 +16,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.communitypulse.schemas.avro.MemberRoles;
 import org.communitypulse.schemas.avro.RequirementShare;
+import org.communitypulse.schemas.avro.RoleLineChange;
 import org.communitypulse.schemas.avro.RoleCoverage;
+import org.communitypulse.schemas.avro.TrainingCompletion;
 import org.communitypulse.schemas.avro.TrainingMetrics;
+import org.communitypulse.schemas.avro.TrainingRequirementDeclaration;
 import org.communitypulse.schemas.avro.WeeklyCompletions;
 import org.communitypulse.streams.common.Days;
 
@@ -79,46 +82,46 @@ public final class RolesEvaluator {
     }
 
     /** The holdings as of {@code asOf}: one per grant line, ignoring changes after it. */
-    public static List<Holding> holdings(List<RolesState.Change> changes, long asOf) {
-        Map<String, List<RolesState.Change>> lines = new TreeMap<>();
-        for (RolesState.Change c : changes) {
-            if (c.at() <= asOf) {
+    public static List<Holding> holdings(List<RoleLineChange> changes, long asOf) {
+        Map<String, List<RoleLineChange>> lines = new TreeMap<>();
+        for (RoleLineChange c : changes) {
+            if (c.getAt() <= asOf) {
                 lines.computeIfAbsent(lineKey(c), k -> new ArrayList<>()).add(c);
             }
         }
         List<Holding> out = new ArrayList<>();
-        for (List<RolesState.Change> line : lines.values()) {
+        for (List<RoleLineChange> line : lines.values()) {
             // Ties broken by event id so that the outcome never depends on arrival order.
-            line.sort(Comparator.comparingLong(RolesState.Change::at).thenComparing(RolesState.Change::eventId));
+            line.sort(Comparator.comparingLong(RoleLineChange::getAt).thenComparing(RoleLineChange::getEventId));
             boolean held = false;
             long since = Long.MIN_VALUE;
             long revoked = Long.MIN_VALUE;
-            for (RolesState.Change c : line) {
-                if (c.granted() && !held) {
+            for (RoleLineChange c : line) {
+                if (c.getGranted() && !held) {
                     held = true;
-                    since = c.at();
-                } else if (!c.granted() && held) {
+                    since = c.getAt();
+                } else if (!c.getGranted() && held) {
                     held = false;
-                    revoked = c.at();
+                    revoked = c.getAt();
                 }
             }
-            RolesState.Change first = line.get(0);
-            out.add(new Holding(first.member(), first.kind(), first.id(), first.account(), held, since, revoked,
-                    first.at()));
+            RoleLineChange first = line.get(0);
+            out.add(new Holding(first.getMember(), first.getKind(), first.getId(), first.getAccount(), held, since, revoked,
+                    first.getAt()));
         }
         return out;
     }
 
-    public static String lineKey(RolesState.Change c) {
-        return c.member() + '\u0000' + c.kind() + '\u0000' + c.id() + '\u0000' + (c.account() == null ? "" : c.account());
+    public static String lineKey(RoleLineChange c) {
+        return c.getMember() + '\u0000' + c.getKind() + '\u0000' + c.getId() + '\u0000' + (c.getAccount() == null ? "" : c.getAccount());
     }
 
     /** Latest completion per member and course at or before {@code asOf}. */
-    static Map<String, Map<String, Long>> latestCompletions(List<RolesState.Completion> completions, long asOf) {
+    static Map<String, Map<String, Long>> latestCompletions(List<TrainingCompletion> completions, long asOf) {
         Map<String, Map<String, Long>> out = new TreeMap<>();
-        for (RolesState.Completion c : completions) {
-            if (c.at() <= asOf) {
-                out.computeIfAbsent(c.member(), m -> new TreeMap<>()).merge(c.course(), c.at(), Math::max);
+        for (TrainingCompletion c : completions) {
+            if (c.getAt() <= asOf) {
+                out.computeIfAbsent(c.getMember(), m -> new TreeMap<>()).merge(c.getCourse(), c.getAt(), Math::max);
             }
         }
         return out;
@@ -132,40 +135,40 @@ public final class RolesEvaluator {
      */
     public List<RolesModel.Requirement> requirements(RolesState state, long asOf) {
         List<RolesModel.Requirement> out = new ArrayList<>(config.trainingRequirements());
-        Map<String, List<RolesState.DeclaredRequirement>> bySubject = new TreeMap<>();
-        for (RolesState.DeclaredRequirement d : state.declaredRequirements) {
-            if (d.at() <= asOf) {
-                bySubject.computeIfAbsent(d.subject(), k -> new ArrayList<>()).add(d);
+        Map<String, List<TrainingRequirementDeclaration>> bySubject = new TreeMap<>();
+        for (TrainingRequirementDeclaration d : state.declaredRequirements()) {
+            if (d.getAt() <= asOf) {
+                bySubject.computeIfAbsent(d.getSubject(), k -> new ArrayList<>()).add(d);
             }
         }
-        for (List<RolesState.DeclaredRequirement> chain : bySubject.values()) {
-            chain.sort(Comparator.comparingLong(RolesState.DeclaredRequirement::at)
-                    .thenComparing(RolesState.DeclaredRequirement::eventId));
+        for (List<TrainingRequirementDeclaration> chain : bySubject.values()) {
+            chain.sort(Comparator.comparingLong(TrainingRequirementDeclaration::getAt)
+                    .thenComparing(TrainingRequirementDeclaration::getEventId));
             long since = Long.MIN_VALUE;
-            RolesState.DeclaredRequirement current = null;
-            for (RolesState.DeclaredRequirement d : chain) {
-                boolean lapsed = current == null || current.validUntil() != null
-                        && Days.startMillis(current.validUntil().intValue() + 1) <= d.at();
-                if (d.withdrawn()) {
+            TrainingRequirementDeclaration current = null;
+            for (TrainingRequirementDeclaration d : chain) {
+                boolean lapsed = current == null || current.getValidUntil() != null
+                        && Days.startMillis(current.getValidUntil().intValue() + 1) <= d.getAt();
+                if (d.getWithdrawn()) {
                     current = null;
                     continue;
                 }
                 if (lapsed) {
-                    since = d.at();
+                    since = d.getAt();
                 }
                 current = d;
             }
             if (current == null) {
                 continue;
             }
-            long until = current.validUntil() == null ? Long.MAX_VALUE
-                    : Days.startMillis(current.validUntil().intValue() + 1);
+            long until = current.getValidUntil() == null ? Long.MAX_VALUE
+                    : Days.startMillis(current.getValidUntil().intValue() + 1);
             if (until <= asOf) {
                 continue;
             }
-            int days = current.validDays() == null ? config.rules().trainingValidDays() : current.validDays();
-            out.add(new RolesModel.Requirement(current.course(), current.appliesTo(), days, null, since, until,
-                    current.eventId()));
+            int days = current.getValidDays() == null ? config.rules().trainingValidDays() : current.getValidDays();
+            out.add(new RolesModel.Requirement(current.getCourse(), current.getAppliesTo(), days, null, since, until,
+                    current.getEventId()));
         }
         return out;
     }
@@ -173,12 +176,12 @@ public final class RolesEvaluator {
     public Evaluation evaluate(String communityId, RolesState state, long asOf) {
         RolesModel.Rules rules = config.rules();
         long activeWindow = rules.activeWithin().toMillis();
-        List<Holding> holdings = holdings(state.changes, asOf);
-        Map<String, Map<String, Long>> trainings = latestCompletions(state.completions, asOf);
-        Map<String, List<RolesState.Completion>> completionsByMember = new HashMap<>();
-        for (RolesState.Completion c : state.completions) {
-            if (c.at() <= asOf) {
-                completionsByMember.computeIfAbsent(c.member(), m -> new ArrayList<>()).add(c);
+        List<Holding> holdings = holdings(state.changes(), asOf);
+        Map<String, Map<String, Long>> trainings = latestCompletions(state.completions(), asOf);
+        Map<String, List<TrainingCompletion>> completionsByMember = new HashMap<>();
+        for (TrainingCompletion c : state.completions()) {
+            if (c.getAt() <= asOf) {
+                completionsByMember.computeIfAbsent(c.getMember(), m -> new ArrayList<>()).add(c);
             }
         }
         List<RolesModel.Requirement> requirements = requirements(state, asOf);
@@ -188,7 +191,7 @@ public final class RolesEvaluator {
         Set<String> memberIds = new TreeSet<>();
         holdings.forEach(h -> memberIds.add(h.member()));
         trainings.keySet().forEach(memberIds::add);
-        state.acknowledgements.keySet().forEach(memberIds::add);
+        state.acknowledgements().keySet().forEach(memberIds::add);
 
         Map<String, List<Holding>> byMember = new HashMap<>();
         holdings.forEach(h -> byMember.computeIfAbsent(h.member(), m -> new ArrayList<>()).add(h));
@@ -223,17 +226,17 @@ public final class RolesEvaluator {
                     }
                 }
             }
-            List<RolesState.Completion> ownCompletions = completionsByMember.getOrDefault(member, List.of());
+            List<TrainingCompletion> ownCompletions = completionsByMember.getOrDefault(member, List.of());
             Map<String, Long> ownTrainings = trainings.getOrDefault(member, Map.of());
             Set<String> valid = new TreeSet<>();
             Map<String, Double> scores = new TreeMap<>();
             ownTrainings.forEach((course, at) -> {
-                RolesState.Completion latest = latestAccepted(ownCompletions, course, null, asOf);
-                if (latest != null && latest.score() != null) {
-                    scores.put(course, latest.score());
+                TrainingCompletion latest = latestAccepted(ownCompletions, course, null, asOf);
+                if (latest != null && latest.getScore() != null) {
+                    scores.put(course, latest.getScore());
                 }
-                RolesState.Completion counted = latestAccepted(ownCompletions, course, courseMinScore.get(course), asOf);
-                if (counted != null && counted.at() + validity(course) > asOf) {
+                TrainingCompletion counted = latestAccepted(ownCompletions, course, courseMinScore.get(course), asOf);
+                if (counted != null && counted.getAt() + validity(course) > asOf) {
                     valid.add(course);
                 }
             });
@@ -262,8 +265,9 @@ public final class RolesEvaluator {
                     .setRoles(new ArrayList<>(roles)).setLevel(level).setAccounts(new ArrayList<>(accounts))
                     .setValidTrainings(new ArrayList<>(valid)).setTrainingScores(new LinkedHashMap<>(scores))
                     .setStaff(!roles.isEmpty())
-                    .setAcknowledgedPolicies(new ArrayList<>(
-                            state.acknowledgements.getOrDefault(member, Map.of()).keySet()))
+                    // Sorted: the stored map is unordered once read back, and arrival order must not show.
+                    .setAcknowledgedPolicies(new ArrayList<>(new TreeSet<>(
+                            state.acknowledgements().getOrDefault(member, Map.of()).keySet())))
                     .setAsOf(Instant.ofEpochMilli(asOf)).build());
         }
 
@@ -285,15 +289,15 @@ public final class RolesEvaluator {
     }
 
     /** The member's latest completion of {@code course} at or before {@code asOf} scoring at least {@code minScore}. */
-    private static RolesState.Completion latestAccepted(List<RolesState.Completion> completions, String course,
+    private static TrainingCompletion latestAccepted(List<TrainingCompletion> completions, String course,
                                                         Double minScore, long asOf) {
-        RolesState.Completion best = null;
-        for (RolesState.Completion c : completions) {
-            if (!c.course().equals(course) || c.at() > asOf
-                    || minScore != null && (c.score() == null || c.score() < minScore)) {
+        TrainingCompletion best = null;
+        for (TrainingCompletion c : completions) {
+            if (!c.getCourse().equals(course) || c.getAt() > asOf
+                    || minScore != null && (c.getScore() == null || c.getScore() < minScore)) {
                 continue;
             }
-            if (best == null || c.at() > best.at() || c.at() == best.at() && c.eventId().compareTo(best.eventId()) > 0) {
+            if (best == null || c.getAt() > best.getAt() || c.getAt() == best.getAt() && c.getEventId().compareTo(best.getEventId()) > 0) {
                 best = c;
             }
         }
@@ -328,7 +332,7 @@ public final class RolesEvaluator {
      * requirement taking effect and the completion's expiry.
      */
     private Violation untrained(String rule, String member, List<Holding> own, List<RolesModel.Requirement> requirements,
-                                List<RolesState.Completion> completions, long asOf, boolean ofRoles,
+                                List<TrainingCompletion> completions, long asOf, boolean ofRoles,
                                 Map<String, int[]> shares) {
         long openedAt = Long.MAX_VALUE;
         Map<String, String> evidence = new LinkedHashMap<>();
@@ -345,16 +349,16 @@ public final class RolesEvaluator {
             int[] share = shares.get(r.course() + '\u0000' + r.appliesTo());
             share[0]++;
             subjectTo.add(r.appliesTo());
-            RolesState.Completion done = latestAccepted(completions, r.course(), r.minScore(), asOf);
-            if (done != null && done.at() + r.validity() > asOf) {
+            TrainingCompletion done = latestAccepted(completions, r.course(), r.minScore(), asOf);
+            if (done != null && done.getAt() + r.validity() > asOf) {
                 share[1]++;
                 continue;
             }
             long from = Math.max(since, r.from());
-            long brokenSince = done == null ? from : Math.max(from, done.at() + r.validity());
+            long brokenSince = done == null ? from : Math.max(from, done.getAt() + r.validity());
             missing.add(r.course());
             evidence.putIfAbsent(r.course(), done == null ? neverDone(completions, r)
-                    : "expired " + Instant.ofEpochMilli(done.at() + r.validity()));
+                    : "expired " + Instant.ofEpochMilli(done.getAt() + r.validity()));
             openedAt = Math.min(openedAt, brokenSince);
         }
         if (missing.isEmpty()) {
@@ -368,8 +372,8 @@ public final class RolesEvaluator {
         return new Violation(rule, "member", member, openedAt, evidence);
     }
 
-    private static String neverDone(List<RolesState.Completion> completions, RolesModel.Requirement r) {
-        boolean tried = r.minScore() != null && completions.stream().anyMatch(c -> c.course().equals(r.course()));
+    private static String neverDone(List<TrainingCompletion> completions, RolesModel.Requirement r) {
+        boolean tried = r.minScore() != null && completions.stream().anyMatch(c -> c.getCourse().equals(r.course()));
         return tried ? "below min_score " + r.minScore() : "never completed";
     }
 
@@ -419,7 +423,7 @@ public final class RolesEvaluator {
     private List<Violation> accountsWithoutManager(RolesState state, List<Holding> holdings) {
         Map<String, Long> accounts = new TreeMap<>();
         for (String declared : config.rules().officialAccounts()) {
-            accounts.put(declared, state.firstEventAt);
+            accounts.put(declared, state.firstEventAt());
         }
         for (Holding h : holdings) {
             if (h.account() != null) {
@@ -465,7 +469,7 @@ public final class RolesEvaluator {
                     continue;
                 }
                 // Activity only (RoleEvents.isActivity): the grant itself does not make its holder active.
-                long lastActive = state.lastActive.getOrDefault(h.member(), Long.MIN_VALUE);
+                long lastActive = state.lastActive().getOrDefault(h.member(), Long.MIN_VALUE);
                 if (h.held()) {
                     holders.add(h.member());
                     if (lastActive != Long.MIN_VALUE && lastActive >= asOf - activeWindow) {
@@ -481,7 +485,7 @@ public final class RolesEvaluator {
             }
             boolean filled = !active.isEmpty();
             if (vacantSince == Long.MIN_VALUE) {
-                vacantSince = state.firstEventAt;
+                vacantSince = state.firstEventAt();
             }
             out.put(role, RoleCoverage.newBuilder().setCommunityId(communityId).setRole(role).setRoleName(name)
                     .setRequired(required.contains(role)).setHolders(new ArrayList<>(holders))
@@ -509,11 +513,11 @@ public final class RolesEvaluator {
             }
         }
         Map<LocalDate, Map<String, Integer>> weekly = new TreeMap<>();
-        for (RolesState.Completion c : state.completions) {
-            if (c.at() <= asOf) {
-                LocalDate monday = Instant.ofEpochMilli(c.at()).atZone(ZoneOffset.UTC).toLocalDate()
+        for (TrainingCompletion c : state.completions()) {
+            if (c.getAt() <= asOf) {
+                LocalDate monday = Instant.ofEpochMilli(c.getAt()).atZone(ZoneOffset.UTC).toLocalDate()
                         .with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
-                weekly.computeIfAbsent(monday, d -> new TreeMap<>()).merge(c.course(), 1, Integer::sum);
+                weekly.computeIfAbsent(monday, d -> new TreeMap<>()).merge(c.getCourse(), 1, Integer::sum);
             }
         }
         List<WeeklyCompletions> rows = new ArrayList<>();

@@ -1,96 +1,145 @@
 package org.communitypulse.streams.roles;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.communitypulse.streams.roles.internals.RolesProcessor;
+import java.util.TreeMap;
+import org.communitypulse.schemas.avro.RoleLineChange;
+import org.communitypulse.schemas.avro.RolesHistory;
+import org.communitypulse.schemas.avro.TrainingCompletion;
+import org.communitypulse.schemas.avro.TrainingRequirementDeclaration;
 
 /**
- * Everything the roles family knows about one community, stored as one JSON value per community.
- * The full role and training history is kept (not a running summary) so that every output can be
- * recomputed from the set of events, whatever order they arrived in.
+ * One community's stored {@link RolesHistory} (the roles store's value) together with what is never stored:
+ * the community's clock, kept in the roles activity store, and its role holders' latest activity, both filled
+ * in by whoever evaluates it.
  *
- * <p>Maps are insertion-ordered, as Jackson reads them back: the roles store keeps this object between
- * commits and reads it from JSON after an eviction or a restart, and iteration order (acknowledged policies,
- * resolved violations) must not depend on which.
+ * <p>The roles store keeps its records as objects between commits, so a reader in another family (the maturity
+ * processor) gets the very record the roles processor changes. Each wraps it in a {@code RolesState} of its own:
+ * the history is shared, the clock and activity are not, so neither leaks into what the other sees. The history
+ * must not be changed through a reader's wrapper.
  *
- * <p>Mutable with public fields: it is a serialisation shape, only changed by {@link RolesProcessor}
- * and {@link RolesEvaluator} (the maturity processor reads a {@link #sharedHistory()}).
+ * <p>The maps of a history read back from the store are unordered: callers sort wherever an output depends on the
+ * order of their keys.
  */
 public final class RolesState {
 
-    /** One ROLE_GRANTED or ROLE_REVOKED. {@code kind} is {@code role} or {@code level}; account may be null. */
-    public record Change(String eventId, String member, String kind, String id, String account, boolean granted,
-                         long at) {
+    private final RolesHistory history;
+    /** The history's acknowledgements, or those made by an instant (see {@link #acknowledgedBy}). */
+    private final Map<String, Map<String, Long>> acknowledgements;
+    private final Map<String, Long> lastActive;
+    private long firstEventAt = Long.MAX_VALUE;
+    private long latestEventAt = Long.MIN_VALUE;
+
+    private RolesState(RolesHistory history, Map<String, Map<String, Long>> acknowledgements,
+                       Map<String, Long> lastActive) {
+        this.history = history;
+        this.acknowledgements = acknowledgements;
+        this.lastActive = lastActive;
     }
 
-    /** One TRAINING_COMPLETED; {@code score} as reported ({@code attributes.score}), null when none. */
-    public record Completion(String eventId, String member, String course, long at, Double score) {
-
-        public Completion(String eventId, String member, String course, long at) {
-            this(eventId, member, course, at, null);
-        }
+    /** {@code history} with an unset clock and no activity. */
+    public static RolesState of(RolesHistory history) {
+        return new RolesState(history, history.getAcknowledgements(), new HashMap<>());
     }
 
-    /**
-     * One {@code training-requirement} declaration (EVIDENCE_DECLARED): {@code course} required of the role or level
-     * {@code appliesTo} from {@code at}, through the UTC day {@code validUntil} (epoch day, null: no end), valid for
-     * {@code validDays} (null: the default); a later one of the same {@code subject} supersedes it.
-     */
-    public record DeclaredRequirement(String eventId, String subject, String course, String appliesTo,
-                                      Integer validDays, long at, Long validUntil, boolean withdrawn) {
+    /** A community without any role history yet. */
+    public static RolesHistory emptyHistory() {
+        return new RolesHistory(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new HashMap<>(),
+                new HashMap<>(), new HashMap<>(), null, 0L, new HashMap<>(), new HashMap<>());
     }
 
-    /** The community's clock, kept in the activity store and filled in before use. */
-    @JsonIgnore
-    public long firstEventAt = Long.MAX_VALUE;
-    @JsonIgnore
-    public long latestEventAt = Long.MIN_VALUE;
-    public List<Change> changes = new ArrayList<>();
-    public List<Completion> completions = new ArrayList<>();
-    public List<DeclaredRequirement> declaredRequirements = new ArrayList<>();
-    /** member -> policy -> acknowledged at (latest). */
-    public Map<String, Map<String, Long>> acknowledgements = new LinkedHashMap<>();
-    /** Role holders' latest occurredAt in the community, from the activity store, filled in before evaluation. */
-    @JsonIgnore
-    public Map<String, Long> lastActive = new HashMap<>();
+    /** The stored part: what the roles store writes down. */
+    public RolesHistory history() {
+        return history;
+    }
 
-    /**
-     * What was last emitted, so only changes are forwarded: role -> fingerprint. (Members' records keep theirs in
-     * the roles processor's activity store, one entry per member.)
-     */
-    public Map<String, String> emittedCoverage = new LinkedHashMap<>();
-    /** violation key (rule NUL subject) -> openedAt of the open violation. */
-    public Map<String, Long> openViolations = new LinkedHashMap<>();
-    public String emittedTraining;
-    /** Placeholders handed out to erased holders so far (their role history is kept anonymously). */
-    public long erasedHolders;
+    /** Grants and revocations, in arrival order. */
+    public List<RoleLineChange> changes() {
+        return history.getChanges();
+    }
+
+    public List<TrainingCompletion> completions() {
+        return history.getCompletions();
+    }
+
+    public List<TrainingRequirementDeclaration> declaredRequirements() {
+        return history.getDeclaredRequirements();
+    }
+
+    /** Member to policy to acknowledged at (latest). */
+    public Map<String, Map<String, Long>> acknowledgements() {
+        return acknowledgements;
+    }
+
+    /** Role to the fingerprint of its last emitted coverage. */
+    public Map<String, String> emittedCoverage() {
+        return history.getEmittedCoverage();
+    }
+
+    /** Violation key (rule NUL subject) to the openedAt of the open violation. */
+    public Map<String, Long> openViolations() {
+        return history.getOpenViolations();
+    }
 
     /** Firing role alerts: condition name to the epoch day it held since. */
-    public Map<String, Integer> openAlerts = new LinkedHashMap<>();
-    /** Condition name to consecutive days it held (closed) or recovered (open): the hysteresis. */
-    public Map<String, Integer> alertStreaks = new LinkedHashMap<>();
+    public Map<String, Integer> openAlerts() {
+        return history.getOpenAlerts();
+    }
+
+    /** Condition name to consecutive days it held (closed) or recovered (open). */
+    public Map<String, Integer> alertStreaks() {
+        return history.getAlertStreaks();
+    }
+
+    /** The next placeholder number for an erased holder. */
+    public long nextErasedHolder() {
+        long next = history.getErasedHolders();
+        history.setErasedHolders(next + 1);
+        return next;
+    }
+
+    /** The community's first event time, Long.MAX_VALUE while unset. */
+    public long firstEventAt() {
+        return firstEventAt;
+    }
+
+    /** The community's latest event time, Long.MIN_VALUE while unset. */
+    public long latestEventAt() {
+        return latestEventAt;
+    }
+
+    public void clock(long firstEventAt, long latestEventAt) {
+        this.firstEventAt = firstEventAt;
+        this.latestEventAt = latestEventAt;
+    }
+
+    /** Role holders' latest activity time (mutable; filled in before evaluation). */
+    public Map<String, Long> lastActive() {
+        return lastActive;
+    }
+
+    /** This history and clock with {@code lastActive} as the holders' activity: to judge a past day. */
+    public RolesState withActivity(Map<String, Long> lastActive) {
+        RolesState view = new RolesState(history, acknowledgements, lastActive);
+        view.clock(firstEventAt, latestEventAt);
+        return view;
+    }
 
     /**
-     * A state sharing this one's stored fields, with its own clock and activity (unset): for a reader of the
-     * roles store's cached object (the maturity processor), whose clock and activity must not leak into what the
-     * roles processor sees. The shared collections must not be changed through it.
+     * This state as seen at {@code asOf} by a reader who evaluates past periods: acknowledgements made after it are
+     * left out (each counts from its member's latest acknowledgement of the policy). The other parts are shared.
      */
-    public RolesState sharedHistory() {
-        RolesState copy = new RolesState();
-        copy.changes = changes;
-        copy.completions = completions;
-        copy.declaredRequirements = declaredRequirements;
-        copy.acknowledgements = acknowledgements;
-        copy.emittedCoverage = emittedCoverage;
-        copy.openViolations = openViolations;
-        copy.emittedTraining = emittedTraining;
-        copy.erasedHolders = erasedHolders;
-        copy.openAlerts = openAlerts;
-        copy.alertStreaks = alertStreaks;
-        return copy;
+    public RolesState acknowledgedBy(long asOf) {
+        Map<String, Map<String, Long>> byThen = new TreeMap<>();
+        acknowledgements.forEach((member, policies) -> policies.forEach((policy, at) -> {
+            if (at <= asOf) {
+                byThen.computeIfAbsent(member, m -> new TreeMap<>()).put(policy, at);
+            }
+        }));
+        RolesState view = new RolesState(history, byThen, lastActive);
+        view.clock(firstEventAt, latestEventAt);
+        return view;
     }
 }

@@ -1,18 +1,20 @@
 package org.communitypulse.streams.roles;
 
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
 import org.communitypulse.schemas.avro.AlertSnapshot;
+import org.communitypulse.schemas.avro.RolesHistory;
 import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.AlertGate;
 import org.communitypulse.streams.PulseStreamsConfig;
 import org.communitypulse.streams.alerts.AlertActionsTopology;
 import org.communitypulse.streams.alerts.AlertSettings;
 import org.communitypulse.streams.alerts.AlertViews;
-import org.communitypulse.streams.common.JsonSerde;
+import org.communitypulse.streams.common.AvroStateSerde;
 import org.communitypulse.streams.common.ObjectCachingStoreBuilder;
 import org.communitypulse.streams.identity.IdentityTopology;
 import org.communitypulse.streams.roles.internals.RolesProcessor;
@@ -94,10 +96,10 @@ public final class RolesTopology {
             topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ALERT_HISTORY_STORE),
                     Serdes.String(), serdes.forValue(AlertSnapshot.class)).withCachingEnabled(), ROLES);
         }
-        // The role history is kept as an object between commits (written down once per commit, not parsed and
+        // The role history is kept as an object between commits (written down once per commit, not read and
         // re-serialised per event). It is never range-scanned nor queried from other threads, as that cache needs.
         topology.addStateStore(new ObjectCachingStoreBuilder<>(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(ROLES_STORE), Serdes.String(), JsonSerde.of(RolesState.class)),
+                Stores.persistentKeyValueStore(ROLES_STORE), Serdes.String(), historySerde(serdes)),
                 stateCacheEntries), ROLES);
         // The activity store is read and written several times per event (the community's clock, the actor's
         // activity): kept as objects, each changed entry written down once per commit. Replays ask it from other
@@ -124,6 +126,11 @@ public final class RolesTopology {
     public static long pendingAlerts(org.apache.kafka.streams.KafkaStreams streams) {
         return RolesProcessor.pendingAlerts(streams.store(org.apache.kafka.streams.StoreQueryParameters.fromNameAndType(
                 ROLES_ACTIVITY_STORE, org.apache.kafka.streams.state.QueryableStoreTypes.<String, Long>keyValueStore())));
+    }
+
+    /** The value serde of {@link #ROLES_STORE}: Avro, refusing the JSON documents of earlier versions. */
+    public static Serde<RolesHistory> historySerde(AvroSerdes serdes) {
+        return AvroStateSerde.of(ROLES_STORE, serdes.forValue(RolesHistory.class));
     }
 
     private static <K, V> void addView(Topology topology, String store, Topic<K, V> topic) {

@@ -2,6 +2,7 @@ package org.communitypulse.streams.roles;
 
 import org.communitypulse.schemas.avro.PolicyViolation;
 import org.communitypulse.schemas.avro.RoleCoverage;
+import org.communitypulse.schemas.avro.RolesHistory;
 import org.communitypulse.schemas.avro.TrainingMetrics;
 import org.communitypulse.streams.common.View;
 import org.communitypulse.streams.roles.internals.RolesProcessor;
@@ -16,8 +17,11 @@ public final class RolesViews {
     /** Training metrics per {@code communityId NUL} {@link #TRAINING_SUFFIX}. */
     public static final View<TrainingMetrics> TRAINING = new View<>(RolesTopology.TRAINING_VIEW_STORE);
     public static final String TRAINING_SUFFIX = RolesProcessor.TRAINING_VIEW_SUFFIX;
-    /** Each community's role history, which the maturity family scores with {@link RolesEvaluator}. */
-    public static final View<RolesState> STATE = new View<>(RolesTopology.ROLES_STORE);
+    /**
+     * Each community's role history, which the maturity family scores with {@link RolesEvaluator} through a
+     * {@link RolesState} of its own ({@link RolesState#of}).
+     */
+    public static final View<RolesHistory> STATE = new View<>(RolesTopology.ROLES_STORE);
 
     private RolesViews() {
     }

@@ -27,6 +27,8 @@ import org.communitypulse.schemas.avro.CommunityHealth;
 import org.communitypulse.schemas.avro.DailyEngagement;
 import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.MaturityScorecard;
+import org.communitypulse.schemas.avro.RoleLineChange;
+import org.communitypulse.schemas.avro.RolesHistory;
 import org.communitypulse.schemas.avro.StaffShare;
 import org.communitypulse.schemas.avro.ThreadState;
 import org.communitypulse.schemas.avro.TrailingEngagement;
@@ -140,7 +142,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     private ReadOnlyKeyValueStore<String, TrailingEngagement> trailing;
     private ReadOnlyKeyValueStore<String, byte[]> engagementDirty;
     private ReadOnlyKeyValueStore<String, ThreadState> threads;
-    private ReadOnlyKeyValueStore<String, RolesState> roles;
+    private ReadOnlyKeyValueStore<String, RolesHistory> roles;
     private KeyValueStore<String, byte[]> lifecycles;
     /** The accepted declarations, as their events: key community, kind, subject, effective instant, event id. */
     private KeyValueStore<String, ActivityEvent> declarations;
@@ -669,29 +671,16 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     /** Leadership, management and governance signals from the roles family's state, evaluated at {@code asOf}. */
     private RoleFacts roleSignals(String community, RolesState rolesState, long asOf, Map<String, Double> values,
                                   Map<String, Map<String, Double>> inputs) {
-        rolesState.lastActive.clear();
-        for (RolesState.Change c : rolesState.changes) {
-            Long last = lastActive(community, c.member(), asOf);
+        rolesState.lastActive().clear();
+        for (RoleLineChange c : rolesState.changes()) {
+            Long last = lastActive(community, c.getMember(), asOf);
             if (last != null) {
-                rolesState.lastActive.put(c.member(), last);
+                rolesState.lastActive().put(c.getMember(), last);
             }
         }
         // The roles family evaluates at its latest clock and keeps every acknowledgement; a past week must not
-        // see acknowledgements made after it (each counts from its member's latest acknowledgement of the policy).
-        Map<String, Map<String, Long>> allAcknowledgements = rolesState.acknowledgements;
-        Map<String, Map<String, Long>> acknowledgedByThen = new java.util.TreeMap<>();
-        allAcknowledgements.forEach((member, policies) -> policies.forEach((policy, at) -> {
-            if (at <= asOf) {
-                acknowledgedByThen.computeIfAbsent(member, m -> new java.util.TreeMap<>()).put(policy, at);
-            }
-        }));
-        rolesState.acknowledgements = acknowledgedByThen;
-        RolesEvaluator.Evaluation eval;
-        try {
-            eval = rolesEvaluator.evaluate(community, rolesState, asOf);
-        } finally {
-            rolesState.acknowledgements = allAcknowledgements;
-        }
+        // see acknowledgements made after it.
+        RolesEvaluator.Evaluation eval = rolesEvaluator.evaluate(community, rolesState.acknowledgedBy(asOf), asOf);
         int teamRoles = rolesConfig.teamRoles().size();
         int teamFilled = 0;
         int required = 0;
@@ -699,7 +688,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         long activeSince = asOf - rolesConfig.rules().activeWithin().toMillis();
         for (RolesModel.Role role : rolesConfig.teamRoles()) {
             boolean filled = filledWithActivity(eval.coverage().get(RolesModel.normalise(role.id())),
-                    rolesState.lastActive, activeSince);
+                    rolesState.lastActive(), activeSince);
             teamFilled += filled ? 1 : 0;
             if (role.required()) {
                 required++;
@@ -714,7 +703,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
                 (double) required));
         var sponsor = eval.coverage().get("sponsor");
         values.put("sponsor_active", sponsor == null ? null
-                : filledWithActivity(sponsor, rolesState.lastActive, activeSince) ? 1.0 : 0.0);
+                : filledWithActivity(sponsor, rolesState.lastActive(), activeSince) ? 1.0 : 0.0);
 
         String lowest = rolesConfig.levels().isEmpty() ? null : RolesModel.normalise(rolesConfig.levels().get(0).id());
         int expected = 0;
@@ -769,14 +758,13 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     }
 
     private RolesState rolesState(String community, Span span) {
-        RolesState stored = roles.get(community);
+        RolesHistory stored = roles.get(community);
         if (stored == null) {
             return null;
         }
-        // The roles store's cached object: this clock and the activity filled in later are the copy's own.
-        RolesState s = stored.sharedHistory();
-        s.firstEventAt = span.firstAt;
-        s.latestEventAt = span.latestAt;
+        // The roles store's cached object: this clock and the activity filled in later are this wrapper's own.
+        RolesState s = RolesState.of(stored);
+        s.clock(span.firstAt, span.latestAt);
         return s;
     }
 

@@ -15,6 +15,7 @@ import org.communitypulse.schemas.avro.AlertSeverity;
 import org.communitypulse.schemas.avro.AlertSnapshot;
 import org.communitypulse.schemas.avro.AlertState;
 import org.communitypulse.schemas.avro.RoleCoverage;
+import org.communitypulse.schemas.avro.RoleLineChange;
 import org.communitypulse.streams.alerts.AlertSettings;
 import org.communitypulse.streams.common.AlertCorrection;
 import org.communitypulse.streams.common.AlertDays;
@@ -112,16 +113,16 @@ final class RoleAlerts {
 
         @Override
         public AlertSnapshot snapshot(Map<String, String> last) {
-            return AlertSnapshot.newBuilder().setOpen(new HashMap<>(state.openAlerts))
-                    .setStreaks(new HashMap<>(state.alertStreaks)).setLast(new HashMap<>(last)).build();
+            return AlertSnapshot.newBuilder().setOpen(new HashMap<>(state.openAlerts()))
+                    .setStreaks(new HashMap<>(state.alertStreaks())).setLast(new HashMap<>(last)).build();
         }
 
         @Override
         public void restore(AlertSnapshot snapshot) {
-            state.openAlerts.clear();
-            state.openAlerts.putAll(snapshot.getOpen());
-            state.alertStreaks.clear();
-            state.alertStreaks.putAll(snapshot.getStreaks());
+            state.openAlerts().clear();
+            state.openAlerts().putAll(snapshot.getOpen());
+            state.alertStreaks().clear();
+            state.alertStreaks().putAll(snapshot.getStreaks());
         }
 
         @Override
@@ -136,17 +137,10 @@ final class RoleAlerts {
                                                Output out) {
         long asOf = Days.startMillis(day + 1) - 1;
         Map<String, Long> lastActive = new HashMap<>();
-        for (RolesState.Change c : state.changes) {
-            lastActive.computeIfAbsent(c.member(), m -> activity.lastActive(m, day));
+        for (RoleLineChange c : state.changes()) {
+            lastActive.computeIfAbsent(c.getMember(), m -> activity.lastActive(m, day));
         }
-        Map<String, Long> latest = state.lastActive;
-        state.lastActive = lastActive;
-        RolesEvaluator.Evaluation eval;
-        try {
-            eval = evaluator.evaluate(community, state, asOf);
-        } finally {
-            state.lastActive = latest;
-        }
+        RolesEvaluator.Evaluation eval = evaluator.evaluate(community, state.withActivity(lastActive), asOf);
         Map<AlertCondition, Verdict> verdicts = new java.util.EnumMap<>(AlertCondition.class);
         verdicts.put(AlertCondition.REQUIRED_ROLE_VACANT, vacant(community, eval, asOf));
         verdicts.put(AlertCondition.VIOLATION_OPEN_TOO_LONG, violations(community, eval, asOf));
@@ -157,8 +151,8 @@ final class RoleAlerts {
     /** The first day {@link #judge} should look at: the day of the community's first grant or revoke. */
     static int firstDay(RolesState state) {
         long first = Long.MAX_VALUE;
-        for (RolesState.Change c : state.changes) {
-            first = Math.min(first, c.at());
+        for (RoleLineChange c : state.changes()) {
+            first = Math.min(first, c.getAt());
         }
         return first == Long.MAX_VALUE ? Integer.MAX_VALUE : Days.of(first);
     }
@@ -236,13 +230,13 @@ final class RoleAlerts {
     private void step(String community, RolesState state, AlertCondition condition, Verdict verdict, int day,
                       Output out) {
         String name = condition.name();
-        Integer since = state.openAlerts.get(name);
-        int streak = state.alertStreaks.getOrDefault(name, 0);
+        Integer since = state.openAlerts().get(name);
+        int streak = state.alertStreaks().getOrDefault(name, 0);
         if (since == null) {
             streak = verdict.holds() ? streak + 1 : 0;
             if (streak >= lifecycle.fireAfterDays()) {
                 int start = Math.min(verdict.since(), day - streak + 1);
-                state.openAlerts.put(name, start);
+                state.openAlerts().put(name, start);
                 out.alert(new AlertKey(community, condition), alert(community, condition, AlertState.FIRING, start,
                         day, verdict.summary(), verdict.evidence()));
                 streak = 0;
@@ -250,7 +244,7 @@ final class RoleAlerts {
         } else {
             streak = verdict.holds() ? 0 : streak + 1;
             if (streak >= lifecycle.resolveAfterDays()) {
-                state.openAlerts.remove(name);
+                state.openAlerts().remove(name);
                 out.alert(new AlertKey(community, condition), alert(community, condition, AlertState.RESOLVED, since,
                         day, "Resolved: " + name + " in " + community + " (since " + LocalDate.ofEpochDay(since)
                                 + ") recovered on " + LocalDate.ofEpochDay(day), verdict.evidence()));
@@ -258,9 +252,9 @@ final class RoleAlerts {
             }
         }
         if (streak == 0) {
-            state.alertStreaks.remove(name);
+            state.alertStreaks().remove(name);
         } else {
-            state.alertStreaks.put(name, streak);
+            state.alertStreaks().put(name, streak);
         }
     }
 

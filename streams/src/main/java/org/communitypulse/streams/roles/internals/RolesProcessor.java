@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -28,7 +29,11 @@ import org.communitypulse.schemas.avro.MemberKey;
 import org.communitypulse.schemas.avro.MemberRoles;
 import org.communitypulse.schemas.avro.PolicyViolation;
 import org.communitypulse.schemas.avro.RoleCoverage;
+import org.communitypulse.schemas.avro.RoleLineChange;
+import org.communitypulse.schemas.avro.RolesHistory;
+import org.communitypulse.schemas.avro.TrainingCompletion;
 import org.communitypulse.schemas.avro.TrainingMetrics;
+import org.communitypulse.schemas.avro.TrainingRequirementDeclaration;
 import org.communitypulse.schemas.avro.ViolationKey;
 import org.communitypulse.schemas.avro.ViolationState;
 import org.communitypulse.streams.AlertGate;
@@ -38,7 +43,6 @@ import org.communitypulse.streams.common.AlertSnapshots;
 import org.communitypulse.streams.common.Days;
 import org.communitypulse.streams.common.DeadLetterRecords;
 import org.communitypulse.streams.common.Fnv64;
-import org.communitypulse.streams.common.JsonSerde;
 import org.communitypulse.streams.common.LruMap;
 import org.communitypulse.streams.common.ObjectCachingKeyValueStore;
 import org.communitypulse.streams.identity.IdentityChange;
@@ -60,8 +64,8 @@ import org.communitypulse.streams.roles.RolesState;
  * The role alerts are the exception: a vacancy grows old without any event, so they are judged per completed
  * day by a wall-clock punctuator ({@link RoleAlerts}), on the clock of the engagement alerts.
  *
- * <p>Stores: {@code storeName}, community to its role history ({@link RolesState}, JSON through
- * {@link JsonSerde}; object-cached between commits when built by the topology);
+ * <p>Stores: {@code storeName}, community to its role history ({@link RolesHistory}, Avro; object-cached
+ * between commits when built by the topology, read and changed through a {@link RolesState});
  * {@code activityStoreName}, small entries per community (clock, whether roles are in use, whether it had an
  * erasure) and per member (last event time, latest time of each active day, whether they ever held a role, their
  * erasure), object-cached and built once per community and member, so an ordinary event costs lookups in memory; with {@link Alerting#historyStore()}, the role alert state
@@ -125,7 +129,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
     private boolean rejudging;
 
     private ProcessorContext<Object, Object> context;
-    private KeyValueStore<String, RolesState> store;
+    private KeyValueStore<String, RolesHistory> store;
     private KeyValueStore<String, Long> activity;
     private RolesMetrics metrics;
 
@@ -238,7 +242,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
             int from = judged == NOT_JUDGED ? RoleAlerts.firstDay(state) : (int) (judged + 1);
             alerts.judgeDays(community, state, from, through, judged == NOT_JUDGED, asOf, out);
             if (late != null || from <= through) {
-                store.put(community, state);
+                store.put(community, state.history());
             }
             // Days before the first role change are never judged, even when the clock reaches them later.
             activity.put(ALERT_INDEX + community, (long) Math.max(through, from - 1));
@@ -368,7 +372,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
             // The history changes only with the role family's events; otherwise only what emit() marks as
             // emitted is new. Putting it unchanged would write the whole document down at the next commit.
             if (roleFamily || emitted) {
-                store.put(community, state);
+                store.put(community, state.history());
             }
         }
     }
@@ -399,7 +403,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         Double days = declaration.number("valid_days");
         RolesState state = load(community);
         long at = event.getOccurredAt().toEpochMilli();
-        state.declaredRequirements.add(new RolesState.DeclaredRequirement(event.getEventId(), declaration.subject(),
+        state.declaredRequirements().add(new TrainingRequirementDeclaration(event.getEventId(), declaration.subject(),
                 RolesModel.normalise(declaration.field("course")), appliesTo,
                 days == null ? null : (int) Math.max(1, Math.round(days)), at,
                 declaration.validUntil() == null ? null : declaration.validUntil().toEpochDay(),
@@ -409,19 +413,19 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
             CommunityKeys keys = keys(community);
             markLate(keys, at, true, null, activity.get(keys.first));
         }
-        if (activity.get(key(community, IN_USE)) != null && state.latestEventAt != Long.MIN_VALUE) {
+        if (activity.get(key(community, IN_USE)) != null && state.latestEventAt() != Long.MIN_VALUE) {
             fillActivity(community, state);
-            emit(community, state, event.getEventId(), event.getType().name(), Math.max(at, state.latestEventAt),
+            emit(community, state, event.getEventId(), event.getType().name(), Math.max(at, state.latestEventAt()),
                     timestamp);
         }
-        store.put(community, state);
+        store.put(community, state.history());
     }
 
     private void fillActivity(String community, RolesState state) {
-        for (RolesState.Change c : state.changes) {
-            Long last = activity.get(key(community, ACTIVE + c.member()));
+        for (RoleLineChange c : state.changes()) {
+            Long last = activity.get(key(community, ACTIVE + c.getMember()));
             if (last != null) {
-                state.lastActive.put(c.member(), last);
+                state.lastActive().put(c.getMember(), last);
             }
         }
     }
@@ -505,33 +509,36 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
             return;
         }
         RolesState state = load(community);
-        state.completions.removeIf(c -> erased.contains(c.member()));
-        state.acknowledgements.keySet().removeAll(erased);
-        List<RolesState.Change> anonymised = new ArrayList<>();
+        // Replaced, not changed in place: a list read back from the store cannot remove elements.
+        state.history().setCompletions(state.completions().stream().filter(c -> !erased.contains(c.getMember()))
+                .collect(java.util.stream.Collectors.toCollection(ArrayList::new)));
+        state.acknowledgements().keySet().removeAll(erased);
+        List<RoleLineChange> anonymised = new ArrayList<>();
         Map<String, String> placeholders = new TreeMap<>();
-        for (RolesState.Change c : state.changes) {
-            if (!erased.contains(c.member())) {
+        for (RoleLineChange c : state.changes()) {
+            if (!erased.contains(c.getMember())) {
                 anonymised.add(c);
                 continue;
             }
-            if (c.at() >= at) {
+            if (c.getAt() >= at) {
                 // Dated at or after the erasure: ignored, as if it arrived after it.
                 continue;
             }
             // One placeholder per erased identity and erasure: distinct from every member id (NUL first).
-            String holder = placeholders.computeIfAbsent(c.member(),
-                    m -> "\u0000erased:" + at + ":" + (state.erasedHolders++));
-            anonymised.add(new RolesState.Change(c.eventId(), holder, c.kind(), c.id(), c.account(), c.granted(), c.at()));
+            String holder = placeholders.computeIfAbsent(c.getMember(),
+                    m -> "\u0000erased:" + at + ":" + state.nextErasedHolder());
+            anonymised.add(new RoleLineChange(c.getEventId(), holder, c.getKind(), c.getId(), c.getAccount(),
+                    c.getGranted(), c.getAt()));
         }
         if (!placeholders.isEmpty()) {
             for (RolesEvaluator.Holding h : RolesEvaluator.holdings(anonymised, at)) {
                 if (h.held() && placeholders.containsValue(h.member())) {
-                    anonymised.add(new RolesState.Change(causeId, h.member(), h.kind(), h.id(), h.account(),
+                    anonymised.add(new RoleLineChange(causeId, h.member(), h.kind(), h.id(), h.account(),
                             false, at));
                 }
             }
         }
-        state.changes = anonymised;
+        state.history().setChanges(anonymised);
         forgetInViolations(community, state, erased);
         for (String id : erased) {
             String emitted = key(community, EMITTED + id);
@@ -542,7 +549,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         }
         fillActivity(community, state);
         emit(community, state, causeId, EventType.MEMBER_ERASED.name(), at, timestamp);
-        store.put(community, state);
+        store.put(community, state.history());
     }
 
     /**
@@ -551,7 +558,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
      * evidence keep it without their id.
      */
     private void forgetInViolations(String community, RolesState state, java.util.Set<String> erased) {
-        state.openViolations.keySet().removeIf(key -> {
+        state.openViolations().keySet().removeIf(key -> {
             String subject = key.substring(key.indexOf('\u0000') + 1);
             if (!erased.contains(subject)) {
                 return false;
@@ -723,11 +730,8 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
      * change to it is followed by a put. Its unstored fields are reset here as a freshly read value had them.
      */
     private RolesState load(String community) {
-        RolesState state = store.get(community);
-        if (state == null) {
-            state = new RolesState();
-        }
-        state.lastActive.clear();
+        RolesHistory stored = store.get(community);
+        RolesState state = RolesState.of(stored == null ? RolesState.emptyHistory() : stored);
         clock(community, state);
         return state;
     }
@@ -735,8 +739,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
     private void clock(String community, RolesState state) {
         Long first = activity.get(key(community, FIRST));
         Long latest = activity.get(key(community, LATEST));
-        state.firstEventAt = first == null ? Long.MAX_VALUE : first;
-        state.latestEventAt = latest == null ? Long.MIN_VALUE : latest;
+        state.clock(first == null ? Long.MAX_VALUE : first, latest == null ? Long.MIN_VALUE : latest);
     }
 
     private static boolean newDay(long previous, long latest) {
@@ -771,14 +774,14 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
                                 + rawScore + "' is not a finite number");
                     }
                 }
-                state.completions.add(new RolesState.Completion(event.getEventId(), member, course, at, score));
+                state.completions().add(new TrainingCompletion(event.getEventId(), member, course, at, score));
             }
             case POLICY_ACKNOWLEDGED -> {
                 String policy = attributes.get("policy");
                 if (policy == null || policy.isBlank()) {
                     return reject(event, RolesRejectReason.MISSING_ATTRIBUTE, "POLICY_ACKNOWLEDGED has no attributes.policy");
                 }
-                state.acknowledgements.computeIfAbsent(member, m -> new LinkedHashMap<>())
+                state.acknowledgements().computeIfAbsent(member, m -> new HashMap<>())
                         .merge(policy.trim(), at, Math::max);
             }
             default -> {
@@ -802,10 +805,10 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         if ((role == null || role.isBlank()) && (level == null || level.isBlank())) {
             return reject(event, RolesRejectReason.MISSING_ROLE, event.getType() + " has neither attributes.role nor attributes.level");
         }
-        List<RolesState.Change> changes = new ArrayList<>();
+        List<RoleLineChange> changes = new ArrayList<>();
         if (role != null && !role.isBlank()) {
             if (config.isRole(role)) {
-                changes.add(new RolesState.Change(event.getEventId(), member, RolesEvaluator.ROLE, role, account, granted, at));
+                changes.add(new RoleLineChange(event.getEventId(), member, RolesEvaluator.ROLE, role, account, granted, at));
             } else if (config.isLevel(role) && level == null) {
                 // A register line names "role or level" in one column.
                 level = role;
@@ -823,35 +826,35 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
             if (!config.isLevel(level)) {
                 return reject(event, RolesRejectReason.UNKNOWN_LEVEL, "level '" + level + "' is not configured");
             }
-            changes.add(new RolesState.Change(event.getEventId(), member, RolesEvaluator.LEVEL, level, account, granted, at));
+            changes.add(new RoleLineChange(event.getEventId(), member, RolesEvaluator.LEVEL, level, account, granted, at));
         }
-        if (granted && state.latestEventAt != Long.MIN_VALUE
-                && at > state.latestEventAt + config.rules().futureGrantTolerance().toMillis()) {
+        if (granted && state.latestEventAt() != Long.MIN_VALUE
+                && at > state.latestEventAt() + config.rules().futureGrantTolerance().toMillis()) {
             return reject(event, RolesRejectReason.FUTURE_GRANT, "granted at " + Instant.ofEpochMilli(at)
-                    + ", after the community's latest event " + Instant.ofEpochMilli(state.latestEventAt)
+                    + ", after the community's latest event " + Instant.ofEpochMilli(state.latestEventAt())
                     + " plus the tolerance of " + config.rules().futureGrantToleranceHours() + "h");
         }
         if (!granted) {
             Map<String, Boolean> held = new HashMap<>();
-            RolesEvaluator.holdings(state.changes, at).forEach(h ->
-                    held.put(RolesEvaluator.lineKey(new RolesState.Change("", h.member(), h.kind(), h.id(),
-                            h.account(), true, 0)), h.held()));
-            for (RolesState.Change c : changes) {
+            RolesEvaluator.holdings(state.changes(), at).forEach(h ->
+                    held.put(RolesEvaluator.lineKey(new RoleLineChange("", h.member(), h.kind(), h.id(),
+                            h.account(), true, 0L)), h.held()));
+            for (RoleLineChange c : changes) {
                 if (!held.getOrDefault(RolesEvaluator.lineKey(c), false)) {
-                    return reject(event, RolesRejectReason.REVOKE_WITHOUT_GRANT, member + " did not hold " + c.kind()
-                            + " '" + c.id() + "'" + (account == null ? "" : " for account '" + account + "'")
+                    return reject(event, RolesRejectReason.REVOKE_WITHOUT_GRANT, member + " did not hold " + c.getKind()
+                            + " '" + c.getId() + "'" + (account == null ? "" : " for account '" + account + "'")
                             + " at " + Instant.ofEpochMilli(at));
                 }
             }
         }
-        state.changes.addAll(changes);
+        state.changes().addAll(changes);
         return null;
     }
 
     /** Forwards what changed since the last emission; returns whether that changed the community's document. */
     private boolean emit(String community, RolesState state, String causeId, String causeType, long causeAt,
                          long timestamp) {
-        RolesEvaluator.Evaluation eval = evaluator.evaluate(community, state, state.latestEventAt);
+        RolesEvaluator.Evaluation eval = evaluator.evaluate(community, state, state.latestEventAt());
         boolean[] changed = {false};
         eval.members().forEach((member, roles) -> {
             if (member.startsWith(ERASED_HOLDER)) {
@@ -870,9 +873,9 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         eval.coverage().forEach((role, coverage) -> {
             String fingerprint = coverage.getHolders() + "|" + coverage.getActiveHolders() + "|" + coverage.getFilled()
                     + "|" + coverage.getVacantSince();
-            if (!fingerprint.equals(state.emittedCoverage.get(role))) {
+            if (!fingerprint.equals(state.emittedCoverage().get(role))) {
                 changed[0] = true;
-                state.emittedCoverage.put(role, fingerprint);
+                state.emittedCoverage().put(role, fingerprint);
                 if (coverageView != null) {
                     coverageView.put(key(community, role), coverage);
                 }
@@ -883,17 +886,18 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         Map<String, RolesEvaluator.Violation> now = eval.violations();
         now.forEach((key, v) -> {
             // An open violation keeps its first openedAt: OPENED and RESOLVED must share one id.
-            if (!state.openViolations.containsKey(key)) {
+            if (!state.openViolations().containsKey(key)) {
                 changed[0] = true;
-                state.openViolations.put(key, v.openedAt());
+                state.openViolations().put(key, v.openedAt());
                 forwardViolation(community, v.rule(), v.subjectType(), v.subject(), ViolationState.OPENED, v.openedAt(),
                         null, v.evidence(), timestamp);
             }
         });
-        for (String key : new ArrayList<>(state.openViolations.keySet())) {
+        // In key order: the stored map is unordered once read back, and the order of the records must not depend on it.
+        for (String key : new TreeSet<>(state.openViolations().keySet())) {
             if (!now.containsKey(key)) {
                 changed[0] = true;
-                long openedAt = state.openViolations.remove(key);
+                long openedAt = state.openViolations().remove(key);
                 int sep = key.indexOf('\u0000');
                 String rule = key.substring(0, sep);
                 Map<String, String> evidence = new LinkedHashMap<>();
@@ -909,9 +913,9 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
         String fingerprint = training.getCorporateUsers() + "|" + training.getTrainedCorporateUsers() + "|"
                 + training.getExpiring() + "|" + training.getExpired() + "|" + training.getWeekly() + "|"
                 + training.getRequirements();
-        if (!fingerprint.equals(state.emittedTraining)) {
+        if (!fingerprint.equals(state.history().getEmittedTraining())) {
             changed[0] = true;
-            state.emittedTraining = fingerprint;
+            state.history().setEmittedTraining(fingerprint);
             if (trainingView != null) {
                 trainingView.put(key(community, TRAINING_VIEW_SUFFIX), training);
             }

@@ -17,12 +17,14 @@ import org.communitypulse.schemas.avro.EventType;
 import org.communitypulse.schemas.avro.MemberKey;
 import org.communitypulse.schemas.avro.MemberRoles;
 import org.communitypulse.schemas.avro.PolicyViolation;
+import org.communitypulse.schemas.avro.RolesHistory;
 import org.communitypulse.schemas.avro.SourcePlatform;
 import org.communitypulse.schemas.avro.ViolationState;
-import org.communitypulse.streams.common.JsonSerde;
+import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
+import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.roles.RolesEvaluator;
 import org.communitypulse.streams.roles.RolesModel;
-import org.communitypulse.streams.roles.RolesState;
+import org.communitypulse.streams.roles.RolesTopology;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,13 +36,13 @@ class RolesProcessorTest {
 
     private MockProcessorContext<Object, Object> context;
     private RolesProcessor processor;
-    private KeyValueStore<String, RolesState> store;
+    private KeyValueStore<String, RolesHistory> store;
 
     @BeforeEach
     void setUp() {
         context = new MockProcessorContext<>();
         store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(),
-                JsonSerde.of(RolesState.class))
+                RolesTopology.historySerde(new AvroSerdes(new InMemorySchemaRegistryClient(), true)))
                 .withLoggingDisabled().build();
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
@@ -85,7 +87,7 @@ class RolesProcessorTest {
     @Test
     void shouldKeepStateUntouchedWhenARevokeHasNoGrant() {
         process("g1", EventType.ROLE_GRANTED, "ann", "2024-01-01T00:00:00Z", Map.of("level", "corporate-user"));
-        byte[] before = JsonSerde.write(store.get("c"));
+        RolesHistory before = store.get("c");
         context.resetForwards();
 
         process("r1", EventType.ROLE_REVOKED, "ann", "2024-01-02T00:00:00Z", Map.of("level", "account-manager"));
@@ -96,7 +98,7 @@ class RolesProcessorTest {
                     .isEqualTo(RolesRejectReason.REVOKE_WITHOUT_GRANT.name());
             assertThat(new String((byte[]) f.record().value())).isEqualTo("r1");
         });
-        assertThat(JsonSerde.write(store.get("c"))).isEqualTo(before);
+        assertThat(store.get("c")).isEqualTo(before);
     }
 
     @Test
