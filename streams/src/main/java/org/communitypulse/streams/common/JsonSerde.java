@@ -4,19 +4,14 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Store values kept as Jackson JSON, the format the roles and maturity processors have always written: a store
- * typed with this serde can sit under an {@link ObjectCachingKeyValueStore}, so the value is parsed once and
- * written once per commit instead of on every event, and existing changelogs and state still read.
- *
- * <p>{@link #mixed()} is for a store holding several kinds of value under different key shapes (the maturity
- * state): {@code byte[]} values are stored as they are, any other object as JSON, and reads return the raw
- * bytes; {@link #read} turns a value of either form into the caller's type.
+ * Store values kept as Jackson JSON, the format the roles processor has always written: a store typed with
+ * this serde can sit under an {@link ObjectCachingKeyValueStore}, so the value is parsed once and written once
+ * per commit instead of on every event, and existing changelogs and state still read.
  */
 public final class JsonSerde<T> implements Serde<T> {
 
@@ -34,33 +29,14 @@ public final class JsonSerde<T> implements Serde<T> {
         return new JsonSerde<>(type);
     }
 
-    /** Writes {@code byte[]} as is and other objects as JSON; reads raw bytes. */
-    public static JsonSerde<Object> mixed() {
-        return new JsonSerde<>(null);
-    }
-
     @Override
     public Serializer<T> serializer() {
-        return (topic, value) -> value == null ? null : value instanceof byte[] raw ? raw : write(value);
+        return (topic, value) -> value == null ? null : write(value);
     }
 
     @Override
     public Deserializer<T> deserializer() {
-        return (topic, bytes) -> bytes == null ? null : type == null ? rawBytes(bytes) : read(bytes, type);
-    }
-
-    /**
-     * {@code value} as a {@code type}: itself when it already is one (a cached object), parsed when it is the
-     * stored bytes, {@code empty} when absent.
-     */
-    public static <V> V read(Object value, Class<V> type, Supplier<V> empty) {
-        if (value == null) {
-            return empty.get();
-        }
-        if (type.isInstance(value)) {
-            return type.cast(value);
-        }
-        return read((byte[]) value, type);
+        return (topic, bytes) -> bytes == null ? null : read(bytes, type);
     }
 
     public static <V> V read(byte[] bytes, Class<V> type) {
@@ -77,10 +53,5 @@ public final class JsonSerde<T> implements Serde<T> {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private T rawBytes(byte[] bytes) {
-        return (T) bytes;
     }
 }

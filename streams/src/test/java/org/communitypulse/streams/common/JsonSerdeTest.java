@@ -8,13 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
-import org.communitypulse.streams.maturity.internals.MaturityProcessor;
 import org.communitypulse.streams.roles.RolesState;
 import org.junit.jupiter.api.Test;
 
 class JsonSerdeTest {
 
-    /** What the roles and maturity processors wrote before the stores were typed. */
+    /** What the roles processor wrote before the store was typed. */
     private static final ObjectMapper BEFORE = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -50,32 +49,6 @@ class JsonSerdeTest {
         // A cached object and one read back after an eviction must iterate alike.
         assertThat(back.acknowledgements.get("bob").keySet()).containsExactly("z-policy", "a-policy");
         assertThat(back.firstEventAt).isEqualTo(Long.MAX_VALUE);
-    }
-
-    @Test
-    void shouldStoreBytesAsTheyAreAndObjectsAsJsonWhenMixed() throws Exception {
-        JsonSerde<Object> serde = JsonSerde.mixed();
-        MaturityProcessor.Span span = new MaturityProcessor.Span();
-        span.firstAt = 3;
-        span.latestAt = 4;
-        byte[] mark = new byte[0];
-
-        assertThat(serde.serializer().serialize("t", mark)).isSameAs(mark);
-        byte[] json = serde.serializer().serialize("t", span);
-        assertThat(json).isEqualTo(BEFORE.writeValueAsBytes(span));
-        Object raw = serde.deserializer().deserialize("t", json);
-        assertThat(raw).isInstanceOf(byte[].class);
-        MaturityProcessor.Span read = JsonSerde.read(raw, MaturityProcessor.Span.class, MaturityProcessor.Span::new);
-        assertThat(read.firstAt).isEqualTo(3);
-        assertThat(read.latestAt).isEqualTo(4);
-    }
-
-    @Test
-    void shouldReturnTheCachedObjectOrTheEmptyOneWhenReadingAValueThatIsNotBytes() {
-        MaturityProcessor.Week week = new MaturityProcessor.Week();
-
-        assertThat(JsonSerde.read(week, MaturityProcessor.Week.class, MaturityProcessor.Week::new)).isSameAs(week);
-        assertThat(JsonSerde.read(null, MaturityProcessor.Week.class, MaturityProcessor.Week::new).events).isZero();
     }
 
     @Test
