@@ -140,6 +140,12 @@ public final class IdentityStore {
                     new ArrayList<>(blocked), new ArrayList<>(suggested), erased, changedAt);
         }
 
+        /** The stored form as Avro renders it in JSON: what an interactive query of the store shows. */
+        @Override
+        public String toString() {
+            return toAvro().toString();
+        }
+
         static IdentityEntry of(IdentityEntryState stored) {
             IdentityEntry entry = new IdentityEntry();
             entry.source = stored.getSource();
