@@ -40,7 +40,7 @@ public final class PulseTopology {
                 hooks, List.of(RolesTopology.ROLES, MaturityTopology.MATURITY, ReconciliationTopology.RECONCILIATION));
         RolesTopology.addTo(topology, EngagementTopology.INTAKE, topics, serdes, settings.roles(), alerting,
                 hooks.gate(), settings.roleAlerts(), engagement.emitInterval(), engagement.stateCacheEntries());
-        MaturityTopology.addTo(topology, EngagementTopology.INTAKE, topics, settings.maturity(), settings.roles(),
+        MaturityTopology.addTo(topology, EngagementTopology.INTAKE, topics, serdes, settings.maturity(), settings.roles(),
                 engagement.emitInterval(), hooks, alerting, settings.healthResolveAfterWeeks(),
                 engagement.stateCacheEntries());
         return ReconciliationTopology.addTo(topology, EngagementTopology.INTAKE, topics,

@@ -158,7 +158,7 @@ public final class EngagementTopology {
                 engagement.stateCacheEntries());
 
         // The roles and maturity nodes forget erased members too (docs/identity.md); PulseTopology adds them later.
-        IdentityTopology.addTo(topology, INTAKE, topics, ENGAGEMENT, moreValidChildren.stream()
+        IdentityTopology.addTo(topology, INTAKE, topics, serdes, ENGAGEMENT, moreValidChildren.stream()
                 .filter(n -> n.equals(RolesTopology.ROLES) || n.equals(MaturityTopology.MATURITY)).toList(),
                 COMMUNITY_STORE, engagement.stateCacheEntries());
 

@@ -6,9 +6,12 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
+import org.communitypulse.schemas.avro.IdentityStateValue;
+import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.common.ObjectCachingStoreBuilder;
 import org.communitypulse.streams.identity.internals.ErasureIntakeProcessor;
 import org.communitypulse.streams.identity.internals.IdentityProcessor;
+import org.communitypulse.streams.identity.internals.IdentityStore;
 
 /**
  * Identity resolution (see {@code docs/identity.md}): one member across platforms.
@@ -45,21 +48,14 @@ public final class IdentityTopology {
      * Adds the identity family under {@code parent} (the intake); {@code engagement} is the node that receives
      * identity changes and must be added afterwards with {@link #IDENTITY} among its parents and
      * {@link #IDENTITY_STORE} connected. {@code erasures}: nodes also told of erasures, added afterwards
-     * with {@link #IDENTITY} among their parents.
+     * with {@link #IDENTITY} among their parents. {@code communityStore}: a store keyed by community id that the
+     * caller adds and connects to {@link #IDENTITY} afterwards, listing the communities an erasure must reach
+     * beyond those with identity events. Erasure requests come only from {@code <prefix>erasures} (node
+     * {@link #ERASURE_SOURCE}); the intake refuses {@code MEMBER_ERASED} on the activity topic. The state is Avro
+     * ({@code serdes}); up to {@code stateCacheEntries} of its values are kept as objects between commits.
      */
-    public static void addTo(Topology topology, String parent, Topics topics, String engagement, List<String> erasures) {
-        addTo(topology, parent, topics, engagement, erasures, null, ObjectCachingStoreBuilder.DEFAULT_ENTRIES);
-    }
-
-    /**
-     * As above; {@code communityStore}: a store keyed by community id that the caller adds and connects to
-     * {@link #IDENTITY} afterwards, listing the communities an erasure must reach beyond those with identity events.
-     * Erasure requests come only from {@code <prefix>erasures} (node {@link #ERASURE_SOURCE}); the intake refuses
-     * {@code MEMBER_ERASED} on the activity topic. Up to {@code stateCacheEntries} identity entries are kept as
-     * objects between commits.
-     */
-    public static void addTo(Topology topology, String parent, Topics topics, String engagement, List<String> erasures,
-                      String communityStore, int stateCacheEntries) {
+    public static void addTo(Topology topology, String parent, Topics topics, AvroSerdes serdes, String engagement,
+                             List<String> erasures, String communityStore, int stateCacheEntries) {
         IdentityProcessor.Children children = new IdentityProcessor.Children(IDENTITIES_SINK, SUGGESTIONS_SINK,
                 engagement, DEAD_LETTER_SINK, erasures);
         String activity = topics.activity().name();
@@ -72,10 +68,11 @@ public final class IdentityTopology {
                 new ErasureIntakeProcessor.Children(IDENTITY, DEAD_LETTER_SINK)), ERASURE_SOURCE);
         topology.addProcessor(IDENTITY, () -> new IdentityProcessor(IDENTITY_STORE, communityStore,
                 topics.activity().valueSerde().serializer(), activity, children), parent, ERASURE_INTAKE);
-        // Read by this node and the engagement node, both on the task's own thread: an object cache (values are
-        // bytes, parsed and written whole) costs less than a record cache that meters every read.
+        // Read by this node and the engagement node, both on the task's own thread: an object cache (values
+        // decoded once, written down once per commit) costs less than a record cache that meters every read.
         topology.addStateStore(new ObjectCachingStoreBuilder<>(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(IDENTITY_STORE), Serdes.String(), Serdes.ByteArray()),
+                Stores.persistentKeyValueStore(IDENTITY_STORE), Serdes.String(),
+                IdentityStore.serde(IDENTITY_STORE, serdes.forValue(IdentityStateValue.class))),
                 stateCacheEntries), IDENTITY);
         addSink(topology, IDENTITIES_SINK, topics.identities());
         addSink(topology, SUGGESTIONS_SINK, topics.identitySuggestions());

@@ -18,7 +18,7 @@ public final class IdentityView {
     }
 
     /** The view of the identity store as a processor's context hands it out. */
-    public static IdentityView of(KeyValueStore<String, byte[]> store) {
+    public static IdentityView of(KeyValueStore<String, Object> store) {
         return new IdentityView(new IdentityStore(store));
     }
 

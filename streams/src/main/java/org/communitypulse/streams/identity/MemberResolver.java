@@ -48,7 +48,7 @@ public final class MemberResolver {
         }
         return members.computeIfAbsent(identity, id -> {
             IdentityStore.IdentityEntry entry = store.identity(community, id);
-            return entry == null || entry.member == null ? id : entry.member;
+            return entry == null || entry.member() == null ? id : entry.member();
         });
     }
 
@@ -59,7 +59,7 @@ public final class MemberResolver {
         }
         return identities.computeIfAbsent(member, m -> {
             IdentityStore.Group group = store.group(community, m);
-            return group == null ? List.of(m) : List.copyOf(group.identities);
+            return group == null ? List.of(m) : List.copyOf(group.identities());
         });
     }
 
@@ -74,7 +74,7 @@ public final class MemberResolver {
         }
         return erased.computeIfAbsent(identity, id -> {
             IdentityStore.IdentityEntry entry = store.identity(community, id);
-            return entry != null && entry.erased;
+            return entry != null && entry.erased();
         });
     }
 }

@@ -9,13 +9,17 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.Stores;
 import org.communitypulse.schemas.Topic;
 import org.communitypulse.schemas.Topics;
+import org.communitypulse.schemas.avro.HealthAlertLifecycle;
+import org.communitypulse.schemas.avro.MaturityStateValue;
+import org.communitypulse.schemas.serde.AvroSerdes;
 import org.communitypulse.streams.AlertGate;
 import org.communitypulse.streams.PulseStreamsConfig;
 import org.communitypulse.streams.RuntimeHooks;
 import org.communitypulse.streams.alerts.AlertActionsTopology;
 import org.communitypulse.streams.alerts.AlertSettings;
 import org.communitypulse.streams.alerts.AlertViews;
-import org.communitypulse.streams.common.JsonSerde;
+import org.communitypulse.streams.common.MixedAvroStateSerde;
+import org.communitypulse.streams.common.StateFormat;
 import org.communitypulse.streams.common.ObjectCachingStoreBuilder;
 import org.communitypulse.streams.engagement.EngagementViews;
 import org.communitypulse.streams.identity.IdentityTopology;
@@ -55,7 +59,7 @@ public final class MaturityTopology {
     public static final String STAFF_SHARE_SINK = "staff-share-sink";
     public static final String SCORECARD_SINK = "maturity-scorecard-sink";
     public static final String HEALTH_SINK = "community-health-sink";
-    /** HEALTH_AT_RISK lifecycle per community (JSON). */
+    /** HEALTH_AT_RISK lifecycle per community ({@code HealthAlertLifecycle}). */
     public static final String HEALTH_ALERT_STORE = "maturity-health-alert-store";
     public static final String ALERTS_SINK = "maturity-alerts-sink";
 
@@ -70,7 +74,7 @@ public final class MaturityTopology {
      * {@code topology} must have. Up to {@code stateCacheEntries} entries of the per-event state (spans, weeks,
      * marks) are kept as objects between commits ({@link PulseStreamsConfig#STATE_CACHE_ENTRIES_CONFIG}).
      */
-    public static Topology addTo(Topology topology, String parent, Topics topics, MaturityRules config,
+    public static Topology addTo(Topology topology, String parent, Topics topics, AvroSerdes serdes, MaturityRules config,
                                  RolesModel roles, Duration interval, RuntimeHooks hooks, AlertSettings alerting,
                                  int resolveAfterWeeks, int stateCacheEntries) {
         MaturityProcessor.Alerting judging = alerting == null ? null : new MaturityProcessor.Alerting(
@@ -82,14 +86,16 @@ public final class MaturityTopology {
                 DECLARATIONS_STORE, STAFF_SHARE_VIEW_STORE);
         MaturityProcessor.Children children = new MaturityProcessor.Children(SCORECARD_SINK, HEALTH_SINK,
                 STAFF_SHARE_SINK);
+        MixedAvroStateSerde<MaturityStateValue> stateValues = MaturityProcessor.stateSerde(STATE_STORE,
+                serdes.forValue(MaturityStateValue.class));
         topology.addProcessor(MATURITY, () -> new MaturityProcessor(stores, children, config, roles, interval, hooks.clock(),
-                judging),
+                judging, stateValues),
                 parent, IdentityTopology.IDENTITY);
         // Every event reads and writes the community's span and week: kept as objects between commits, written
         // down once per commit. The emitter's range reads write the dirty entries down first; the store is not
         // queried from other threads.
         topology.addStateStore(new ObjectCachingStoreBuilder<>(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(), JsonSerde.mixed()), stateCacheEntries),
+                Stores.persistentKeyValueStore(STATE_STORE), Serdes.String(), stateValues), stateCacheEntries),
                 MATURITY);
         // Record cache: queried from other threads (pendingCommunities), so not object-cached.
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DIRTY_STORE),
@@ -110,7 +116,8 @@ public final class MaturityTopology {
         addSink(topology, STAFF_SHARE_SINK, topics.staffShare());
         if (judging != null) {
             topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HEALTH_ALERT_STORE),
-                    Serdes.String(), Serdes.ByteArray()), MATURITY);
+                    Serdes.String(), StateFormat.guarded(HEALTH_ALERT_STORE,
+                            serdes.forValue(HealthAlertLifecycle.class))), MATURITY);
             topology.connectProcessorAndStateStores(MATURITY, AlertViews.ALERTS.store());
             AlertActionsTopology.addOutput(topology, ALERTS_SINK, MATURITY, topics);
         }

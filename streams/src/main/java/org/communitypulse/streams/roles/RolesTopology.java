@@ -14,7 +14,7 @@ import org.communitypulse.streams.PulseStreamsConfig;
 import org.communitypulse.streams.alerts.AlertActionsTopology;
 import org.communitypulse.streams.alerts.AlertSettings;
 import org.communitypulse.streams.alerts.AlertViews;
-import org.communitypulse.streams.common.AvroStateSerde;
+import org.communitypulse.streams.common.StateFormat;
 import org.communitypulse.streams.common.ObjectCachingStoreBuilder;
 import org.communitypulse.streams.identity.IdentityTopology;
 import org.communitypulse.streams.roles.internals.RolesProcessor;
@@ -130,7 +130,7 @@ public final class RolesTopology {
 
     /** The value serde of {@link #ROLES_STORE}: Avro, refusing the JSON documents of earlier versions. */
     public static Serde<RolesHistory> historySerde(AvroSerdes serdes) {
-        return AvroStateSerde.of(ROLES_STORE, serdes.forValue(RolesHistory.class));
+        return StateFormat.guarded(ROLES_STORE, serdes.forValue(RolesHistory.class));
     }
 
     private static <K, V> void addView(Topology topology, String store, Topic<K, V> topic) {

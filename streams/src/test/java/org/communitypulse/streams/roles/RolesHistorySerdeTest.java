@@ -8,7 +8,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
 import org.communitypulse.schemas.avro.RoleLineChange;
 import org.communitypulse.schemas.avro.RolesHistory;
@@ -16,6 +15,7 @@ import org.communitypulse.schemas.avro.TrainingCompletion;
 import org.communitypulse.schemas.avro.TrainingRequirementDeclaration;
 import org.communitypulse.schemas.registry.InMemorySchemaRegistryClient;
 import org.communitypulse.schemas.serde.AvroSerdes;
+import org.communitypulse.streams.common.StateFormat;
 import org.junit.jupiter.api.Test;
 
 /** The roles store's value format: the Avro {@link RolesHistory}, and what it does with a value of the JSON format before it. */
@@ -84,7 +84,7 @@ class RolesHistorySerdeTest {
                 + "\"erasedHolders\":0,\"openAlerts\":{},\"alertStreaks\":{}}").getBytes(StandardCharsets.UTF_8);
 
         assertThatThrownBy(() -> serde.deserializer().deserialize(CHANGELOG, json))
-                .isInstanceOf(SerializationException.class)
+                .isInstanceOf(StateFormat.StaleStateException.class)
                 .hasMessageContaining(RolesTopology.ROLES_STORE)
                 .hasMessageContaining("JSON format of an earlier version")
                 .hasMessageContaining("Reset the application and reprocess")

@@ -148,24 +148,22 @@ public final class IdentityProcessor implements Processor<String, ActivityEvent,
     private void observe(String community, String id, ActivityEvent event, long at) {
         IdentityStore.IdentityEntry entry = entry(community, id);
         store.know(community);
-        if (entry.erased) {
+        if (entry.erased()) {
             // A forgotten member stays forgotten: what the platform still says about them is not kept.
             metrics.observedErased();
             return;
         }
         Map<String, String> attributes = event.getAttributes();
-        boolean changed = entry.source == null || !entry.source.equals(event.getSource().name());
-        entry.source = event.getSource().name();
+        boolean changed = entry.source() == null || !entry.source().equals(event.getSource().name());
+        entry.setSource(event.getSource().name());
         String username = blankToNull(attributes.get(IdentityAttributes.USERNAME));
-        if (username != null && newer(at, username, entry.usernameAt, entry.username)) {
-            entry.username = username.trim();
-            entry.usernameAt = at;
+        if (username != null && newer(at, username, entry.usernameAt(), entry.username())) {
+            entry.setUsername(username.trim(), at);
             changed = true;
         }
         String displayName = blankToNull(attributes.get(IdentityAttributes.DISPLAY_NAME));
-        if (displayName != null && newer(at, displayName, entry.displayNameAt, entry.displayName)) {
-            entry.displayName = displayName.trim();
-            entry.displayNameAt = at;
+        if (displayName != null && newer(at, displayName, entry.displayNameAt(), entry.displayName())) {
+            entry.setDisplayName(displayName.trim(), at);
             changed = true;
         }
         List<String[]> evidence = new ArrayList<>();
@@ -186,16 +184,16 @@ public final class IdentityProcessor implements Processor<String, ActivityEvent,
         List<String[]> fresh = new ArrayList<>();
         for (String[] e : evidence) {
             String key = e[0] + e[1];
-            Long previous = entry.evidence.get(key);
+            Long previous = entry.evidence().get(key);
             if (previous == null || at < previous) {
-                entry.evidence.put(key, at);
+                entry.evidence().put(key, at);
                 changed |= e[0].charAt(0) == IdentityStore.VERIFIED_EMAIL;
             }
             if (previous == null) {
                 fresh.add(e);
             }
         }
-        entry.changedAt = changed ? at : entry.changedAt;
+        entry.setChangedAt(changed ? at : entry.changedAt());
         store.put(community, id, entry);
         for (String[] e : fresh) {
             char kind = e[0].charAt(0);
@@ -210,7 +208,7 @@ public final class IdentityProcessor implements Processor<String, ActivityEvent,
             store.putSharing(community, kind, e[1], sharing);
             for (String other : others) {
                 IdentityStore.IdentityEntry o = store.identity(community, other);
-                long otherAt = o == null ? at : o.evidence.getOrDefault(e[0] + e[1], at);
+                long otherAt = o == null ? at : o.evidence().getOrDefault(e[0] + e[1], at);
                 // The link exists from the later of the two observations: before it, nothing said so.
                 long linkAt = Math.max(at, otherAt);
                 switch (kind) {
@@ -254,7 +252,7 @@ public final class IdentityProcessor implements Processor<String, ActivityEvent,
     private void link(String community, String a, String b, IdentityLinkReason reason, String evidence, long at) {
         IdentityStore.IdentityEntry ea = entry(community, a);
         IdentityStore.IdentityEntry eb = entry(community, b);
-        if (ea.erased || eb.erased || reason != IdentityLinkReason.MANUAL && ea.blocked.contains(b)) {
+        if (ea.erased() || eb.erased() || reason != IdentityLinkReason.MANUAL && ea.blocked().contains(b)) {
             return;
         }
         IdentityStore.Link link = a.compareTo(b) < 0 ? new IdentityStore.Link(a, b, reason.name(), evidence, at)
@@ -263,12 +261,12 @@ public final class IdentityProcessor implements Processor<String, ActivityEvent,
         String mb = memberOf(b, eb);
         IdentityStore.Group ga = groupOf(community, ma, a);
         if (ma.equals(mb)) {
-            for (IdentityStore.Link l : ga.links) {
+            for (IdentityStore.Link l : ga.links()) {
                 if (sameLink(l, link)) {
                     return;
                 }
             }
-            ga.links.add(link);
+            ga.links().add(link);
             store.putGroup(community, ma, ga);
             metrics.linked();
             store.put(community, a, ea);
@@ -279,11 +277,11 @@ public final class IdentityProcessor implements Processor<String, ActivityEvent,
         }
         IdentityStore.Group gb = groupOf(community, mb, b);
         IdentityStore.Group joined = new IdentityStore.Group();
-        joined.identities.addAll(ga.identities);
-        joined.identities.addAll(gb.identities);
-        joined.links.addAll(ga.links);
-        joined.links.addAll(gb.links);
-        joined.links.add(link);
+        joined.identities().addAll(ga.identities());
+        joined.identities().addAll(gb.identities());
+        joined.links().addAll(ga.links());
+        joined.links().addAll(gb.links());
+        joined.links().add(link);
         store.put(community, a, ea);
         store.put(community, b, eb);
         store.deleteGroup(community, ma);
@@ -291,8 +289,8 @@ public final class IdentityProcessor implements Processor<String, ActivityEvent,
         store.activate(community);
         metrics.linked();
         regroup(community, List.of(joined), at);
-        withdrawSuggestions(community, joined.identities, at);
-        context.forward(new Record<>(community, new IdentityChange(community, new ArrayList<>(joined.identities), false),
+        withdrawSuggestions(community, joined.identities(), at);
+        context.forward(new Record<>(community, new IdentityChange(community, new ArrayList<>(joined.identities()), false),
                 at), children.engagement());
     }
 
@@ -315,7 +313,7 @@ public final class IdentityProcessor implements Processor<String, ActivityEvent,
             return;
         }
         IdentityStore.Group group = store.group(community, member);
-        List<IdentityStore.Link> direct = group.links.stream()
+        List<IdentityStore.Link> direct = group.links().stream()
                 .filter(l -> l.touches(a) && l.touches(b)).toList();
         if (direct.isEmpty()) {
             reject(event, IdentityRejectReason.NO_DIRECT_LINK, a + " and " + b
@@ -324,44 +322,44 @@ public final class IdentityProcessor implements Processor<String, ActivityEvent,
         }
         List<IdentityStore.Link> manual = direct.stream()
                 .filter(l -> l.reason().equals(IdentityLinkReason.MANUAL.name())).toList();
-        group.links.removeAll(manual.isEmpty() ? direct : manual);
+        group.links().removeAll(manual.isEmpty() ? direct : manual);
         if (manual.isEmpty()) {
-            ea.blocked.add(b);
-            eb.blocked.add(a);
+            ea.blocked().add(b);
+            eb.blocked().add(a);
             store.put(community, a, ea);
             store.put(community, b, eb);
         }
         store.deleteGroup(community, member);
         metrics.split();
         regroup(community, components(group), at);
-        context.forward(new Record<>(community, new IdentityChange(community, new ArrayList<>(group.identities), false),
+        context.forward(new Record<>(community, new IdentityChange(community, new ArrayList<>(group.identities()), false),
                 at), children.engagement());
     }
 
     /** The connected components of a group's identities under its links. */
     private static List<IdentityStore.Group> components(IdentityStore.Group group) {
         Map<String, List<IdentityStore.Link>> adjacent = new TreeMap<>();
-        for (IdentityStore.Link l : group.links) {
+        for (IdentityStore.Link l : group.links()) {
             adjacent.computeIfAbsent(l.a(), k -> new ArrayList<>()).add(l);
             adjacent.computeIfAbsent(l.b(), k -> new ArrayList<>()).add(l);
         }
-        TreeSet<String> left = new TreeSet<>(group.identities);
+        TreeSet<String> left = new TreeSet<>(group.identities());
         List<IdentityStore.Group> components = new ArrayList<>();
         while (!left.isEmpty()) {
             IdentityStore.Group component = new IdentityStore.Group();
             Deque<String> queue = new ArrayDeque<>(List.of(left.pollFirst()));
             while (!queue.isEmpty()) {
                 String id = queue.poll();
-                component.identities.add(id);
+                component.identities().add(id);
                 for (IdentityStore.Link l : adjacent.getOrDefault(id, List.of())) {
                     if (left.remove(l.other(id))) {
                         queue.add(l.other(id));
                     }
                 }
             }
-            for (IdentityStore.Link l : group.links) {
-                if (component.identities.contains(l.a())) {
-                    component.links.add(l);
+            for (IdentityStore.Link l : group.links()) {
+                if (component.identities().contains(l.a())) {
+                    component.links().add(l);
                 }
             }
             components.add(component);
@@ -372,16 +370,16 @@ public final class IdentityProcessor implements Processor<String, ActivityEvent,
     /** Stores each group under its member id (the smallest identity id) and re-emits its identities. */
     private void regroup(String community, List<IdentityStore.Group> groups, long at) {
         for (IdentityStore.Group g : groups) {
-            g.links.sort(LINK_ORDER);
-            String member = g.identities.first();
-            boolean single = g.identities.size() == 1;
+            g.links().sort(LINK_ORDER);
+            String member = g.identities().first();
+            boolean single = g.identities().size() == 1;
             if (!single) {
                 store.putGroup(community, member, g);
             }
-            for (String id : g.identities) {
+            for (String id : g.identities()) {
                 IdentityStore.IdentityEntry e = entry(community, id);
-                e.member = single ? null : member;
-                e.changedAt = at;
+                e.setMember(single ? null : member);
+                e.setChangedAt(at);
                 store.put(community, id, e);
                 emitIdentity(community, id, at);
             }
@@ -422,24 +420,24 @@ public final class IdentityProcessor implements Processor<String, ActivityEvent,
         IdentityStore.IdentityEntry first = entry(community, identity);
         String member = memberOf(identity, first);
         IdentityStore.Group group = store.group(community, member);
-        List<String> identities = group == null ? List.of(identity) : new ArrayList<>(group.identities);
+        List<String> identities = group == null ? List.of(identity) : new ArrayList<>(group.identities());
         for (String id : identities) {
             IdentityStore.IdentityEntry e = entry(community, id);
-            for (String key : e.evidence.keySet()) {
+            for (String key : e.evidence().keySet()) {
                 TreeSet<String> sharing = store.sharing(community, key.charAt(0), key.substring(1));
                 sharing.remove(id);
                 store.putSharing(community, key.charAt(0), key.substring(1), sharing);
             }
-            for (String other : e.suggested) {
+            for (String other : e.suggested()) {
                 context.forward(new Record<>(suggestionKey(community, id, other), null, at), children.suggestions());
                 IdentityStore.IdentityEntry o = store.identity(community, other);
-                if (o != null && o.suggested.remove(id)) {
+                if (o != null && o.suggested().remove(id)) {
                     store.put(community, other, o);
                 }
             }
             IdentityStore.IdentityEntry forgotten = new IdentityStore.IdentityEntry();
-            forgotten.erased = true;
-            forgotten.changedAt = at;
+            forgotten.setErased(true);
+            forgotten.setChangedAt(at);
             store.put(community, id, forgotten);
             context.forward(new Record<>(new IdentityKey(community, id), null, at), children.identities());
         }
@@ -459,13 +457,13 @@ public final class IdentityProcessor implements Processor<String, ActivityEvent,
         IdentityStore.IdentityEntry ea = entry(community, a);
         IdentityStore.IdentityEntry eb = entry(community, b);
         // Two accounts on one platform are two accounts; a suggestion is about one person across platforms.
-        boolean samePlatform = ea.source != null && ea.source.equals(eb.source);
-        if (ea.erased || eb.erased || samePlatform || ea.blocked.contains(b) || ea.suggested.contains(b)
+        boolean samePlatform = ea.source() != null && ea.source().equals(eb.source());
+        if (ea.erased() || eb.erased() || samePlatform || ea.blocked().contains(b) || ea.suggested().contains(b)
                 || memberOf(a, ea).equals(memberOf(b, eb))) {
             return;
         }
-        ea.suggested.add(b);
-        eb.suggested.add(a);
+        ea.suggested().add(b);
+        eb.suggested().add(a);
         store.put(community, a, ea);
         store.put(community, b, eb);
         IdentitySuggestionKey key = suggestionKey(community, a, b);
@@ -479,11 +477,11 @@ public final class IdentityProcessor implements Processor<String, ActivityEvent,
     private void withdrawSuggestions(String community, TreeSet<String> identities, long at) {
         for (String id : identities) {
             IdentityStore.IdentityEntry e = entry(community, id);
-            List<String> settled = e.suggested.stream().filter(identities::contains).toList();
+            List<String> settled = e.suggested().stream().filter(identities::contains).toList();
             if (settled.isEmpty()) {
                 continue;
             }
-            settled.forEach(e.suggested::remove);
+            settled.forEach(e.suggested()::remove);
             store.put(community, id, e);
             for (String other : settled) {
                 if (id.compareTo(other) < 0) {
@@ -497,10 +495,10 @@ public final class IdentityProcessor implements Processor<String, ActivityEvent,
         IdentityStore.IdentityEntry e = entry(community, id);
         String member = memberOf(id, e);
         List<IdentityLink> links = new ArrayList<>();
-        if (e.member != null) {
+        if (e.member() != null) {
             IdentityStore.Group group = store.group(community, member);
             if (group != null) {
-                for (IdentityStore.Link l : group.links) {
+                for (IdentityStore.Link l : group.links()) {
                     if (l.touches(id)) {
                         links.add(new IdentityLink(l.other(id), IdentityLinkReason.valueOf(l.reason()), l.evidence(),
                                 Instant.ofEpochMilli(l.at())));
@@ -510,12 +508,12 @@ public final class IdentityProcessor implements Processor<String, ActivityEvent,
         }
         links.sort(Comparator.comparing(IdentityLink::getOtherIdentityId).thenComparing(IdentityLink::getReason)
                 .thenComparing(l -> l.getEvidence() == null ? "" : l.getEvidence()));
-        List<String> hashes = e.evidence.keySet().stream()
+        List<String> hashes = e.evidence().keySet().stream()
                 .filter(k -> k.charAt(0) == IdentityStore.VERIFIED_EMAIL).map(k -> k.substring(1)).toList();
         Identity value = Identity.newBuilder().setCommunityId(community).setIdentityId(id)
-                .setSource(e.source == null ? SourcePlatform.OTHER : SourcePlatform.valueOf(e.source))
-                .setUsername(e.username).setDisplayName(e.displayName).setEmailHashes(hashes)
-                .setMemberId(member).setLinks(links).setChangedAt(Instant.ofEpochMilli(Math.max(at, e.changedAt)))
+                .setSource(e.source() == null ? SourcePlatform.OTHER : SourcePlatform.valueOf(e.source()))
+                .setUsername(e.username()).setDisplayName(e.displayName()).setEmailHashes(hashes)
+                .setMemberId(member).setLinks(links).setChangedAt(Instant.ofEpochMilli(Math.max(at, e.changedAt())))
                 .build();
         context.forward(new Record<>(new IdentityKey(community, id), value, at), children.identities());
     }
@@ -527,20 +525,20 @@ public final class IdentityProcessor implements Processor<String, ActivityEvent,
 
     private boolean isErased(String community, String id) {
         IdentityStore.IdentityEntry e = store.identity(community, id);
-        return e != null && e.erased;
+        return e != null && e.erased();
     }
 
     private IdentityStore.Group groupOf(String community, String member, String identity) {
         IdentityStore.Group g = store.group(community, member);
         if (g == null) {
             g = new IdentityStore.Group();
-            g.identities.add(identity);
+            g.identities().add(identity);
         }
         return g;
     }
 
     private static String memberOf(String id, IdentityStore.IdentityEntry e) {
-        return e.member == null ? id : e.member;
+        return e.member() == null ? id : e.member();
     }
 
     private static IdentitySuggestionKey suggestionKey(String community, String a, String b) {

@@ -1,14 +1,20 @@
 package org.communitypulse.streams.maturity.internals;
 
 import org.communitypulse.streams.common.AlertCorrection;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.communitypulse.schemas.avro.Alert;
 import org.communitypulse.schemas.avro.AlertCondition;
 import org.communitypulse.schemas.avro.AlertKey;
 import org.communitypulse.schemas.avro.AlertSeverity;
 import org.communitypulse.schemas.avro.AlertState;
 import org.communitypulse.schemas.avro.CommunityHealth;
+import org.communitypulse.schemas.avro.HealthAlertLifecycle;
+import org.communitypulse.schemas.avro.HealthAlertSnapshot;
+import org.communitypulse.schemas.avro.HealthAlertStep;
 import org.communitypulse.schemas.avro.HealthStatus;
 
 /**
@@ -24,51 +30,106 @@ public final class HealthAlerts {
         void alert(AlertKey key, Alert value);
     }
 
-    /** A community's lifecycle. Mutable: a serialisation shape. */
+    /**
+     * A community's lifecycle, stored as a {@link HealthAlertLifecycle}. Weeks are the epoch day of their
+     * Monday.
+     */
     public static final class Lifecycle {
-        /** Monday (epoch day) of the first week still to judge; null: the community's first week. */
-        public Integer next;
-        /**
-         * False until judging starts: until then {@link #next} follows the community's first week. Null (a lifecycle
-         * stored before the field existed) counts as started.
-         */
-        public Boolean started;
-        /** Monday of the newest completed week that has a health record (what judging must reach). */
-        public Integer due;
-        /** Monday of the first unhealthy week of the open alert, or null. */
-        public Integer openSince;
-        public String openSeverity;
-        public int recovered;
+        /** First week still to judge; null: the community's first week. */
+        private Integer next;
+        /** False until judging starts: until then {@link #next} follows the community's first week. */
+        private boolean started;
+        /** The newest completed week that has a health record (what judging must reach). */
+        private Integer due;
+        /** The earliest judged week whose health record changed since: judged again from there. */
+        private Integer rejudgeFrom;
+        /** First unhealthy week of the open alert, or null. */
+        private Integer openSince;
+        private String openSeverity;
+        private int recovered;
         /** The latest record written ({@code STATE since}, see {@link AlertCorrection#step}), or null. */
-        public String last;
-        /** Monday of the earliest judged week whose health record changed since: judged again from there. */
-        public Integer rejudgeFrom;
+        private String last;
         /** The lifecycle as it was before each judged week within the re-judge horizon, by Monday. */
-        public java.util.TreeMap<Integer, Step> before = new java.util.TreeMap<>();
+        private final TreeMap<Integer, Step> before = new TreeMap<>();
+
+        /** A community with nothing judged yet. */
+        public Lifecycle() {
+        }
+
+        /** The stored lifecycle, or a new one for null. */
+        static Lifecycle of(HealthAlertLifecycle stored) {
+            Lifecycle life = new Lifecycle();
+            if (stored != null) {
+                life.next = stored.getNext();
+                life.started = stored.getStarted();
+                life.due = stored.getDue();
+                life.rejudgeFrom = stored.getRejudgeFrom();
+                life.restore(Step.of(stored.getStep()));
+                for (HealthAlertSnapshot snapshot : stored.getBefore()) {
+                    life.before.put(snapshot.getMonday(), Step.of(snapshot.getStep()));
+                }
+            }
+            return life;
+        }
+
+        /** What is stored: the snapshots in week order. */
+        HealthAlertLifecycle toAvro() {
+            List<HealthAlertSnapshot> snapshots = new ArrayList<>(before.size());
+            before.forEach((monday, step) -> snapshots.add(new HealthAlertSnapshot(monday, step.toAvro())));
+            return new HealthAlertLifecycle(next, started, due, rejudgeFrom, step().toAvro(), snapshots);
+        }
+
+        /** Whether completed weeks wait for judging (a replay waits for none). */
+        boolean pending() {
+            return due != null && (next == null || next <= due || rejudgeFrom != null);
+        }
+
+        /** Whether there is anything to judge now: a first week known and weeks due or to judge again. */
+        boolean judgeable() {
+            return due != null && next != null && (next <= due || rejudgeFrom != null);
+        }
+
+        /**
+         * The community's weeks were scored: {@code lastComplete} is the newest complete week, {@code changedFrom}
+         * the earliest week whose health record changed ({@link Integer#MAX_VALUE} for none).
+         */
+        void scored(int firstMonday, int lastComplete, int changedFrom) {
+            if (next == null || !started) {
+                // Until judging starts (behind a replay's gate, until the community is emitted), the first week to
+                // judge is the community's first as known then, not as the first emission saw it (in a shuffled
+                // replay, a handful of late events).
+                started = false;
+                next = firstMonday;
+            }
+            due = due == null ? lastComplete : Math.max(due, lastComplete);
+            if (started && changedFrom < next && (rejudgeFrom == null || changedFrom < rejudgeFrom)) {
+                // A judged week was scored again (late events): judge from it again, within the horizon.
+                rejudgeFrom = Math.max(changedFrom, firstMonday);
+            }
+        }
 
         Step step() {
-            Step step = new Step();
-            step.openSince = openSince;
-            step.openSeverity = openSeverity;
-            step.recovered = recovered;
-            step.last = last;
-            return step;
+            return new Step(openSince, openSeverity, recovered, last);
         }
 
         void restore(Step step) {
-            openSince = step.openSince;
-            openSeverity = step.openSeverity;
-            recovered = step.recovered;
-            last = step.last;
+            openSince = step.openSince();
+            openSeverity = step.openSeverity();
+            recovered = step.recovered();
+            last = step.last();
         }
     }
 
-    /** The judging part of a {@link Lifecycle}, snapshotted per week. Mutable: a serialisation shape. */
-    public static final class Step {
-        public Integer openSince;
-        public String openSeverity;
-        public int recovered;
-        public String last;
+    /** The judging part of a {@link Lifecycle}, snapshotted per week. */
+    record Step(Integer openSince, String openSeverity, int recovered, String last) {
+
+        static Step of(HealthAlertStep stored) {
+            return new Step(stored.getOpenSince(), stored.getOpenSeverity(), stored.getRecovered(), stored.getLast());
+        }
+
+        HealthAlertStep toAvro() {
+            return new HealthAlertStep(openSince, openSeverity, recovered, last);
+        }
     }
 
     private final int resolveAfterWeeks;

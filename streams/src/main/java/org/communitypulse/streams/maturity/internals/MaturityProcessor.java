@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -26,14 +27,19 @@ import org.communitypulse.schemas.avro.CommunityDayKey;
 import org.communitypulse.schemas.avro.CommunityHealth;
 import org.communitypulse.schemas.avro.DailyEngagement;
 import org.communitypulse.schemas.avro.EventType;
+import org.communitypulse.schemas.avro.HealthAlertLifecycle;
 import org.communitypulse.schemas.avro.MaturityScorecard;
 import org.communitypulse.schemas.avro.RoleLineChange;
 import org.communitypulse.schemas.avro.RolesHistory;
+import org.communitypulse.schemas.avro.MaturitySpan;
+import org.communitypulse.schemas.avro.MaturityStateValue;
+import org.communitypulse.schemas.avro.MaturityWeekState;
 import org.communitypulse.schemas.avro.StaffShare;
 import org.communitypulse.schemas.avro.ThreadState;
 import org.communitypulse.schemas.avro.TrailingEngagement;
 import org.communitypulse.streams.common.Days;
-import org.communitypulse.streams.common.JsonSerde;
+import org.communitypulse.streams.common.MixedAvroStateSerde;
+import org.communitypulse.streams.common.SortedLists;
 import org.communitypulse.streams.common.ViewKeys;
 import org.communitypulse.streams.identity.IdentityChange;
 import org.communitypulse.schemas.declarations.Declaration;
@@ -92,22 +98,6 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     private static final int WINDOW_WEEKS = 4;
     private static final long CLEAN = Long.MAX_VALUE;
 
-    /** Counters of one community and ISO week. Mutable: a serialisation shape. */
-    public static final class Week {
-        public long events;
-        public long complete;
-        public long programmed;
-        /** Bit d set: events on Monday + d. */
-        public int activeDays;
-        public TreeSet<String> sources = new TreeSet<>();
-    }
-
-    /** A community's event-time clock. */
-    public static final class Span {
-        public long firstAt = Long.MAX_VALUE;
-        public long latestAt = Long.MIN_VALUE;
-    }
-
     private final Stores names;
     private final Children children;
     private final MaturityRules config;
@@ -119,11 +109,13 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     private final Alerting alerting;
     private final HealthAlerts healthAlerts;
 
+    private final MixedAvroStateSerde<MaturityStateValue> stateValues;
+
     private ProcessorContext<Object, Object> context;
     /**
-     * Spans and weeks as objects (or their stored JSON bytes until first written), marks and member weeks as
-     * bytes: see {@link JsonSerde#mixed()}. With the topology's object cache a read returns the cached object,
-     * so every change is followed by a put.
+     * Spans and weeks as Avro objects (or their stored bytes until first written), marks and member weeks as
+     * bytes: see {@link #stateSerde}. With the topology's object cache a read returns the cached object, so
+     * every change is followed by a put.
      */
     private KeyValueStore<String, Object> state;
     private KeyValueStore<String, Long> dirty;
@@ -143,21 +135,21 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     private ReadOnlyKeyValueStore<String, byte[]> engagementDirty;
     private ReadOnlyKeyValueStore<String, ThreadState> threads;
     private ReadOnlyKeyValueStore<String, RolesHistory> roles;
-    private KeyValueStore<String, byte[]> lifecycles;
+    private KeyValueStore<String, HealthAlertLifecycle> lifecycles;
     /** The accepted declarations, as their events: key community, kind, subject, effective instant, event id. */
     private KeyValueStore<String, ActivityEvent> declarations;
     private KeyValueStore<String, StaffShare> staffShares;
     private KeyValueStore<String, org.communitypulse.schemas.avro.Alert> alertsView;
 
+    /**
+     * With HEALTH_AT_RISK judged on each emission when {@code alerting} is not null; {@code stateValues} is the
+     * serde of the state store ({@link #stateSerde}), which decodes what the store hands back as bytes.
+     */
     public MaturityProcessor(Stores names, Children children, MaturityRules config, RolesModel rolesConfig,
-                             Duration interval, Clock clock) {
-        this(names, children, config, rolesConfig, interval, clock, null);
-    }
-
-    /** With HEALTH_AT_RISK judged on each emission when {@code alerting} is not null. */
-    public MaturityProcessor(Stores names, Children children, MaturityRules config, RolesModel rolesConfig,
-                             Duration interval, Clock clock, Alerting alerting) {
+                             Duration interval, Clock clock, Alerting alerting,
+                             MixedAvroStateSerde<MaturityStateValue> stateValues) {
         this.alerting = alerting;
+        this.stateValues = stateValues;
         this.healthAlerts = alerting == null ? null : new HealthAlerts(alerting.resolveAfterWeeks());
         this.names = names;
         this.children = children;
@@ -189,6 +181,17 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
             this.alertsView = alerting.viewStore() == null ? null : context.getStateStore(alerting.viewStore());
         }
         context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, now -> emitAll());
+    }
+
+    /**
+     * The state store's serde: spans and weeks in Avro ({@code avro}, the project's serde of
+     * {@link MaturityStateValue}), marks and member weeks as raw bytes. A member week's 8 bytes can look like a
+     * small span's Avro, so reads return every value raw and the processor, which knows each key's shape,
+     * decodes spans and weeks.
+     */
+    public static MixedAvroStateSerde<MaturityStateValue> stateSerde(String store, Serde<MaturityStateValue> avro) {
+        return new MixedAvroStateSerde<>(store, avro, MaturityStateValue::new, MaturityStateValue::getValue,
+                bytes -> true);
     }
 
     /** Communities whose scorecards wait for the next emission, as any reader of the dirty store sees them. */
@@ -224,31 +227,34 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         int monday = Days.mondayOf(day);
 
         String spanKey = spanKey(community);
-        Span span = JsonSerde.read(state.get(spanKey), Span.class, Span::new);
+        MaturitySpan span = span(community);
         // The week that was the latest is read at its Sunday now, no longer at the latest day: re-score it.
-        int rescoreFrom = span.latestAt != Long.MIN_VALUE && at > span.latestAt
-                ? Math.min(monday, Days.mondayOf(Days.of(span.latestAt))) : monday;
-        if (at < span.firstAt || at > span.latestAt) {
-            span.firstAt = Math.min(span.firstAt, at);
-            span.latestAt = Math.max(span.latestAt, at);
+        int rescoreFrom = span.getLatestAt() != Long.MIN_VALUE && at > span.getLatestAt()
+                ? Math.min(monday, Days.mondayOf(Days.of(span.getLatestAt()))) : monday;
+        if (at < span.getFirstAt() || at > span.getLatestAt()) {
+            span.setFirstAt(Math.min(span.getFirstAt(), at));
+            span.setLatestAt(Math.max(span.getLatestAt(), at));
             state.put(spanKey, span);
         }
 
         String weekKey = weekKey(community, monday);
-        Week week = JsonSerde.read(state.get(weekKey), Week.class, Week::new);
-        week.events++;
-        week.activeDays |= 1 << (day - monday);
-        week.sources.add(event.getSource().name());
+        MaturityWeekState week = stateValues.read(state.get(weekKey), MaturityWeekState.class);
+        if (week == null) {
+            week = new MaturityWeekState(0L, 0L, 0L, 0, new ArrayList<>());
+        }
+        week.setEvents(week.getEvents() + 1);
+        week.setActiveDays(week.getActiveDays() | 1 << (day - monday));
+        SortedLists.add(week.getSources(), event.getSource().name());
         boolean post = event.getType() == EventType.THREAD_CREATED || event.getType() == EventType.REPLY_CREATED;
         String actor = event.getActorId() == null || event.getActorId().isBlank() ? null : event.getActorId();
         // Platforms publish some events without an actor on purpose (Stack Exchange votes): complete as they are.
         boolean needsActor = post || RoleEvents.isRoleFamily(event.getType())
                 || event.getType() == EventType.MEMBER_JOINED || event.getType() == EventType.MEMBER_LEFT;
         if ((actor != null || !needsActor) && (!post || event.getThreadId() != null)) {
-            week.complete++;
+            week.setComplete(week.getComplete() + 1);
         }
         if (config.programmedContent().isProgrammed(event)) {
-            week.programmed++;
+            week.setProgrammed(week.getProgrammed() + 1);
         }
         state.put(weekKey, week);
 
@@ -256,7 +262,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
             // The community has just started to use roles: every week now has role signals (0 before its first
             // grant) where it had none, whichever week this event fell in.
             state.put(rolesKey(community), MARK);
-            rescoreFrom = Math.min(rescoreFrom, Days.mondayOf(Days.of(span.firstAt)));
+            rescoreFrom = Math.min(rescoreFrom, Days.mondayOf(Days.of(span.getFirstAt())));
         }
         if (event.getType() == EventType.REPLY_CREATED && event.getThreadId() != null) {
             // A reply can answer a thread of an earlier week: the response shares of the day the thread was
@@ -364,14 +370,11 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     }
 
     /** Communities whose completed weeks are not all judged for HEALTH_AT_RISK yet (a replay waits for 0). */
-    public static long pendingAlerts(ReadOnlyKeyValueStore<String, byte[]> lifecycles) {
+    public static long pendingAlerts(ReadOnlyKeyValueStore<String, HealthAlertLifecycle> lifecycles) {
         long n = 0;
-        try (KeyValueIterator<String, byte[]> it = lifecycles.all()) {
+        try (KeyValueIterator<String, HealthAlertLifecycle> it = lifecycles.all()) {
             while (it.hasNext()) {
-                HealthAlerts.Lifecycle life = JsonSerde.read(it.next().value, HealthAlerts.Lifecycle.class,
-                        HealthAlerts.Lifecycle::new);
-                n += life.due != null && (life.next == null || life.next <= life.due || life.rejudgeFrom != null)
-                        ? 1 : 0;
+                n += HealthAlerts.Lifecycle.of(it.next().value).pending() ? 1 : 0;
             }
         }
         return n;
@@ -387,16 +390,14 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         if (alerting == null || !alerting.gate().isOpen()) {
             return;
         }
-        List<KeyValue<String, byte[]>> all = new ArrayList<>();
-        try (KeyValueIterator<String, byte[]> it = lifecycles.all()) {
+        List<KeyValue<String, HealthAlertLifecycle>> all = new ArrayList<>();
+        try (KeyValueIterator<String, HealthAlertLifecycle> it = lifecycles.all()) {
             it.forEachRemaining(all::add);
         }
-        for (KeyValue<String, byte[]> entry : all) {
-            HealthAlerts.Lifecycle life = JsonSerde.read(entry.value, HealthAlerts.Lifecycle.class,
-                    HealthAlerts.Lifecycle::new);
+        for (KeyValue<String, HealthAlertLifecycle> entry : all) {
+            HealthAlerts.Lifecycle life = HealthAlerts.Lifecycle.of(entry.value);
             String community = entry.key;
-            if (life.due == null || life.next == null || (life.next > life.due && life.rejudgeFrom == null)
-                    || dirty.get(community) != null) {
+            if (!life.judgeable() || dirty.get(community) != null) {
                 // A community still to be re-scored (its engagement records not all out yet) has health records
                 // from before its latest events: a replay that has just opened the gate would judge a partial
                 // history, in an order that depends on how the events arrived.
@@ -411,7 +412,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
                         }
                         context.forward(new Record<>(key, value, clock.millis()), alerting.sink());
                     });
-            lifecycles.put(community, JsonSerde.write(life));
+            lifecycles.put(community, life.toAvro());
         }
     }
 
@@ -422,12 +423,12 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     }
 
     private void emit(String community, int fromMonday) {
-        Span span = JsonSerde.read(state.get(spanKey(community)), Span.class, Span::new);
-        if (span.latestAt == Long.MIN_VALUE) {
+        MaturitySpan span = span(community);
+        if (span.getLatestAt() == Long.MIN_VALUE) {
             return;
         }
-        int firstDay = Days.of(span.firstAt);
-        int latestDay = Days.of(span.latestAt);
+        int firstDay = Days.of(span.getFirstAt());
+        int latestDay = Days.of(span.getLatestAt());
         RolesState rolesState = rolesState(community, span);
         DeclaredEvidence declared = declaredEvidence(community);
         Instant now = Instant.ofEpochMilli(clock.millis());
@@ -476,22 +477,9 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
             // The newest week whose Sunday has an event at or after it is complete: judging must reach it.
             int lastComplete = Days.mondayOf(latestDay) + 6 == latestDay ? Days.mondayOf(latestDay)
                     : Days.mondayOf(latestDay) - 7;
-            HealthAlerts.Lifecycle life = JsonSerde.read(lifecycles.get(community), HealthAlerts.Lifecycle.class,
-                    HealthAlerts.Lifecycle::new);
-            if (life.next == null || Boolean.FALSE.equals(life.started)) {
-                // Until judging starts (behind a replay's gate, until the community is emitted), the first week to
-                // judge is the community's first as known then, not as the first emission saw it (in a shuffled
-                // replay, a handful of late events).
-                life.started = false;
-                life.next = Days.mondayOf(firstDay);
-            }
-            life.due = life.due == null ? lastComplete : Math.max(life.due, lastComplete);
-            if (!Boolean.FALSE.equals(life.started) && changedFrom < life.next
-                    && (life.rejudgeFrom == null || changedFrom < life.rejudgeFrom)) {
-                // A judged week was scored again (late events): judge from it again, within the horizon.
-                life.rejudgeFrom = Math.max(changedFrom, Days.mondayOf(firstDay));
-            }
-            lifecycles.put(community, JsonSerde.write(life));
+            HealthAlerts.Lifecycle life = HealthAlerts.Lifecycle.of(lifecycles.get(community));
+            life.scored(Days.mondayOf(firstDay), lastComplete, changedFrom);
+            lifecycles.put(community, life.toAvro());
         }
     }
 
@@ -536,7 +524,8 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     }
 
     /** Every signal of the catalogue for the week starting {@code monday}, read at {@code end}. */
-    private Measured measure(String community, int monday, int end, int firstDay, Span span, RolesState rolesState,
+    private Measured measure(String community, int monday, int end, int firstDay, MaturitySpan span,
+                             RolesState rolesState,
                              Marks marks, DeclaredEvidence declared) {
         Map<String, Double> values = new LinkedHashMap<>();
         Map<String, Map<String, Double>> inputs = new LinkedHashMap<>();
@@ -582,7 +571,7 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
 
         ownSignals(community, monday, end, firstDay, marks, values, inputs);
         RoleFacts roleFacts = rolesState == null ? new RoleFacts(0, false)
-                : roleSignals(community, rolesState, Math.min(Days.startMillis(end + 1) - 1, span.latestAt), values,
+                : roleSignals(community, rolesState, Math.min(Days.startMillis(end + 1) - 1, span.getLatestAt()), values,
                         inputs);
         if (!roleFacts.staffKnown() && values.containsKey("peer_reply_share_28d")) {
             // Every reply is a peer's while nobody is known as staff: the share would read 1.0 for want of data.
@@ -610,17 +599,16 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         Set<String> repliers = new HashSet<>();
         int windowStart = monday - 7 * (WINDOW_WEEKS - 1);
         for (int w = windowStart; w <= monday; w += 7) {
-            Object stored = state.get(weekKey(community, w));
-            if (stored != null) {
-                Week week = JsonSerde.read(stored, Week.class, Week::new);
-                events += week.events;
-                complete += week.complete;
-                programmed += week.programmed;
-                programmedWeeks += week.programmed > 0 ? 1 : 0;
-                activeDays += Integer.bitCount(week.activeDays);
-                sources.addAll(week.sources);
+            MaturityWeekState week = stateValues.read(state.get(weekKey(community, w)), MaturityWeekState.class);
+            if (week != null) {
+                events += week.getEvents();
+                complete += week.getComplete();
+                programmed += week.getProgrammed();
+                programmedWeeks += week.getProgrammed() > 0 ? 1 : 0;
+                activeDays += Integer.bitCount(week.getActiveDays());
+                sources.addAll(week.getSources());
                 if (w == monday) {
-                    current.addAll(week.sources);
+                    current.addAll(week.getSources());
                 }
             }
             askers.addAll(marks.askers().getOrDefault(w, Set.of()));
@@ -757,14 +745,14 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
         return null;
     }
 
-    private RolesState rolesState(String community, Span span) {
+    private RolesState rolesState(String community, MaturitySpan span) {
         RolesHistory stored = roles.get(community);
         if (stored == null) {
             return null;
         }
         // The roles store's cached object: this clock and the activity filled in later are this wrapper's own.
         RolesState s = RolesState.of(stored);
-        s.clock(span.firstAt, span.latestAt);
+        s.clock(span.getFirstAt(), span.getLatestAt());
         return s;
     }
 
@@ -819,6 +807,12 @@ public final class MaturityProcessor implements Processor<String, ActivityEvent,
     /** Marks that the roles family keeps state for the community (it has started to use roles). */
     private static String rolesKey(String community) {
         return community + SEP + 'u';
+    }
+
+    /** The community's clock; a fresh one (not stored) before its first event. */
+    private MaturitySpan span(String community) {
+        MaturitySpan span = stateValues.read(state.get(spanKey(community)), MaturitySpan.class);
+        return span != null ? span : new MaturitySpan(Long.MAX_VALUE, Long.MIN_VALUE);
     }
 
     private static String spanKey(String community) {
