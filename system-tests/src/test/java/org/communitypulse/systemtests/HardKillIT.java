@@ -125,8 +125,20 @@ class HardKillIT extends PlatformTestBase {
             }
             long counted = metric(app, "accepted-total") + metric(app, "duplicates-total") + metric(app, "late-total")
                     + metric(app, "dead-lettered-total");
-            assertThat(counted).as("accepted + duplicates + late + dead-lettered counters").isEqualTo(input.records());
-            assertThat(metric(app, "duplicates-total")).as("duplicates counter").isEqualTo(input.duplicates());
+            // The counters live outside the transactions: a task closed before the end (an aborted transaction on
+            // a loaded machine, the task migrated and its records processed again) counts those records twice
+            // there, never in the outputs, which OutputSnapshot checks exactly. Undisturbed, they add up exactly.
+            long tasksClosed = metric(app, "stream-thread-metrics", "task-closed-total");
+            if (tasksClosed == 0) {
+                assertThat(counted).as("accepted + duplicates + late + dead-lettered counters")
+                        .isEqualTo(input.records());
+                assertThat(metric(app, "duplicates-total")).as("duplicates counter").isEqualTo(input.duplicates());
+            } else {
+                System.out.printf("[clean run] %d task(s) closed and reopened: counters %d for %d records%n",
+                        tasksClosed, counted, input.records());
+                assertThat(counted).as("accepted + duplicates + late + dead-lettered counters, a task reprocessed")
+                        .isGreaterThanOrEqualTo(input.records());
+            }
             return OutputSnapshot.read(SharedPlatform.kafka().bootstrapServers(), app.topics(), appId, Duration.ofMinutes(2));
         }
     }

@@ -40,9 +40,14 @@ abstract class PlatformTestBase {
 
     /** Sum of a pulse intake metric over all tasks and threads of the instance. */
     static long metric(PulseStreamsApp app, String name) {
+        return metric(app, "stream-pulse-metrics", name);
+    }
+
+    /** The sum of Kafka Streams' metric {@code name} of {@code group} over all its instances (threads, tasks). */
+    static long metric(PulseStreamsApp app, String group, String name) {
         double sum = 0;
         for (Map.Entry<MetricName, ? extends Metric> e : app.streams().metrics().entrySet()) {
-            if (e.getKey().group().equals("stream-pulse-metrics") && e.getKey().name().equals(name)) {
+            if (e.getKey().group().equals(group) && e.getKey().name().equals(name)) {
                 sum += ((Number) e.getValue().metricValue()).doubleValue();
             }
         }
