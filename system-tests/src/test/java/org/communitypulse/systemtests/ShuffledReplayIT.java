@@ -22,16 +22,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Order-insensitivity on real and generated data: the bicycles.meta dump together with a generated history in which
- * every alert condition fires ({@link ShuffledHistories#generated}) is replayed once in time order and then, on each
- * of two seeds, shuffled with about one event in ten sent twice. Every replay must give the very same output file,
- * line for line (the metrics and each AlertKey's latest alert), and each AlertKey the very same FIRING/RESOLVED
- * sequence. The metrics are functions of the set of distinct events and the alerts are judged behind the replay's gate
+ * every alert condition fires ({@link ShuffledHistories#generated}) is replayed once in time order and then shuffled
+ * with about one event in ten sent twice: on one seed in the default build, on the first N of four with
+ * {@code -Dpulse.shuffled.seeds=N} ({@code ShuffledAlertsTest} shuffles the generated part on three in every build).
+ * Every replay must give the very same output file, line for line (the metrics and each AlertKey's latest alert),
+ * and each AlertKey the very same FIRING/RESOLVED sequence. The metrics are functions of the set of distinct events and the alerts are judged behind the replay's gate
  * on the whole history, so neither lateness nor duplicates may leave a trace. One ordered replay serves every seed.
  */
 class ShuffledReplayIT {
 
     private static final String COMMUNITY = "bicycles.meta";
-    private static final long[] SEEDS = {20_260_417L, 7L};
+    /** The shuffles' seeds; the default build takes the first, {@code -Dpulse.shuffled.seeds=N} the first N. */
+    private static final long[] ALL_SEEDS = {20_260_417L, 7L, 1_234_567L, 42L};
+    private static final long[] SEEDS = java.util.Arrays.copyOf(ALL_SEEDS,
+            Math.max(1, Math.min(ALL_SEEDS.length, Integer.getInteger("pulse.shuffled.seeds", 1))));
     private static final double DUPLICATE_SHARE = 0.10;
     private static final int GENERATED_DAYS = 240;
     private static final int SHOWN = 20;
