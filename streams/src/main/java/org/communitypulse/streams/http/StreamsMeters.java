@@ -1,12 +1,10 @@
 package org.communitypulse.streams.http;
 
 import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
@@ -15,18 +13,18 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.apache.kafka.streams.KafkaStreams;
 import org.communitypulse.streams.common.PulseSensors;
+import org.communitypulse.streams.http.internals.KafkaMetricsBridge;
 import org.communitypulse.streams.intake.IntakeTopology;
 
 /**
- * The Prometheus registry of one Streams instance: JVM and process meters, and every Kafka Streams
- * and client metric through Micrometer's {@link KafkaStreamsMetrics} binder, which includes the
- * pipeline's custom Streams metrics (group {@code stream-pulse-metrics}) except the intake's: those are
- * per-thread copies of {@code pulse_intake_events_total} ({@link MicrometerPipelineObserver}) and would
+ * The Prometheus registry of one Streams instance: JVM and process meters, and every numeric Kafka Streams
+ * and client metric, named as Micrometer's Kafka Streams binder names them ({@link KafkaMetricsBridge}), which
+ * includes the pipeline's custom Streams metrics (group {@code stream-pulse-metrics}) except the intake's: those
+ * are per-thread copies of {@code pulse_intake_events_total} ({@link MicrometerPipelineObserver}) and would
  * show the same counts twice.
  */
 public final class StreamsMeters implements AutoCloseable {
@@ -34,8 +32,8 @@ public final class StreamsMeters implements AutoCloseable {
     /** Common tag naming the Streams application id on every meter. */
     public static final String APPLICATION_TAG = "application";
     /**
-     * How often the binder looks for new Kafka metrics. Task-level and custom metrics only exist once
-     * partitions are assigned, after the binder is bound; the binder's own default (60 s) would hide
+     * How often new and removed Kafka metrics are looked for. Task-level and custom metrics only exist once
+     * partitions are assigned, after the meters are first bound; Micrometer's binder default (60 s) would hide
      * them for a minute after each rebalance.
      */
     public static final Duration KAFKA_METRICS_REFRESH = Duration.ofSeconds(5);
@@ -45,7 +43,7 @@ public final class StreamsMeters implements AutoCloseable {
     private static final String ENTITY_TAG = PulseSensors.SCOPE + ".id";
 
     private final PrometheusMeterRegistry registry;
-    private final KafkaStreamsMetrics kafkaStreamsMetrics;
+    private final KafkaMetricsBridge kafkaMetrics;
     private final JvmGcMetrics gcMetrics;
     private final ScheduledExecutorService refresher;
 
@@ -66,8 +64,10 @@ public final class StreamsMeters implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        kafkaStreamsMetrics = new KafkaStreamsMetrics(streams, List.<Tag>of(), refresher, KAFKA_METRICS_REFRESH);
-        kafkaStreamsMetrics.bindTo(registry);
+        kafkaMetrics = new KafkaMetricsBridge(streams::metrics, registry);
+        kafkaMetrics.refresh();
+        refresher.scheduleWithFixedDelay(kafkaMetrics::refresh, KAFKA_METRICS_REFRESH.toMillis(),
+                KAFKA_METRICS_REFRESH.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** A meter the binder made of one of the intake's Streams sensors ({@link IntakeMetrics}). */
@@ -83,13 +83,13 @@ public final class StreamsMeters implements AutoCloseable {
 
     /**
      * Unbinds the Kafka metrics and waits for a refresh under way to end. Call it before closing Kafka Streams:
-     * the binder reads every metric's value on each refresh (and a scrape reads the gauges), and a RocksDB
+     * a refresh reads metric values (and a scrape reads the gauges), and a RocksDB
      * property gauge read while Streams closes its store reaches freed native memory (a JVM crash in
      * {@code RocksDB.getLongProperty}). Idempotent.
      */
     public void stopKafkaMetrics() {
-        kafkaStreamsMetrics.close();
         refresher.shutdownNow();
+        kafkaMetrics.close();
         try {
             refresher.awaitTermination(KAFKA_METRICS_REFRESH.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
