@@ -29,10 +29,15 @@ import org.apache.kafka.common.TopicPartition;
 public final class StreamsCatchUp {
 
     private static final long CALL_TIMEOUT_SECONDS = 20;
+    /** How old the listing of repartition topics behind a "done" may be. */
+    static final long RELIST_WHEN_DONE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Admin admin;
     private final String applicationId;
     private final String inputTopic;
+    /** Repartition topics (internal inputs: records there are not processed until consumed too), as last listed. */
+    private Set<String> repartitionTopics = Set.of();
+    private long listedAt;
 
     /**
      * @param admin         an admin client of the cluster; the caller closes it
@@ -55,28 +60,23 @@ public final class StreamsCatchUp {
     public record Progress(long processed, long total, boolean done) {
     }
 
-    public Progress progress() {
+    public synchronized Progress progress() {
         try {
-            Set<String> topics = new HashSet<>();
-            topics.add(inputTopic);
-            // Repartition topics are internal inputs: records there are not processed until consumed too.
-            for (String name : admin.listTopics().names().get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                if (name.startsWith(applicationId + "-") && name.endsWith("-repartition")) {
-                    topics.add(name);
+            if (repartitionTopics.isEmpty()) {
+                // Not created yet, or none: looked for again at every call until there are some.
+                repartitionTopics = repartitionTopics();
+            }
+            Progress progress = progress(repartitionTopics);
+            if (progress.done() && System.nanoTime() - listedAt > RELIST_WHEN_DONE_NANOS) {
+                // "Done" is only said over a recent listing: one made before the application created all its
+                // repartition topics would miss records still waiting in one of them.
+                Set<String> before = repartitionTopics;
+                repartitionTopics = repartitionTopics();
+                if (!before.equals(repartitionTopics)) {
+                    progress = progress(repartitionTopics);
                 }
             }
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames()
-                    .get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            described.values().forEach(d -> d.partitions().forEach(
-                    p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
-            // read_committed: the end a reader can reach (last stable offset), not past open transactions.
-            Map<TopicPartition, ListOffsetsResultInfo> ends = admin
-                    .listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
-                    .get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
-                    .partitionsToOffsetAndMetadata().get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            return compare(ends, committed);
+            return progress;
         } catch (ExecutionException e) {
             throw new IllegalStateException("Cannot read the progress of Streams application " + applicationId + ": "
                     + e.getCause().getMessage(), e.getCause());
@@ -87,6 +87,40 @@ public final class StreamsCatchUp {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while reading Streams progress", e);
         }
+    }
+
+    /**
+     * The application's repartition topics, from a listing of every topic of the cluster: an answer that grows with
+     * the cluster, so it is not asked for at every call (a shared test broker holds thousands of topics, and
+     * callers poll ten times a second).
+     */
+    private Set<String> repartitionTopics() throws ExecutionException, TimeoutException, InterruptedException {
+        Set<String> found = new HashSet<>();
+        for (String name : admin.listTopics().names().get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            if (name.startsWith(applicationId + "-") && name.endsWith("-repartition")) {
+                found.add(name);
+            }
+        }
+        listedAt = System.nanoTime();
+        return Set.copyOf(found);
+    }
+
+    private Progress progress(Set<String> repartition)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        Set<String> topics = new HashSet<>(repartition);
+        topics.add(inputTopic);
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames()
+                .get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        described.values().forEach(d -> d.partitions().forEach(
+                p -> latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+        // read_committed: the end a reader can reach (last stable offset), not past open transactions.
+        Map<TopicPartition, ListOffsetsResultInfo> ends = admin
+                .listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+                .get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(applicationId)
+                .partitionsToOffsetAndMetadata().get(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        return compare(ends, committed);
     }
 
     private Progress compare(Map<TopicPartition, ListOffsetsResultInfo> ends,
