@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.LongStream;
 import org.communitypulse.ingest.generator.SimulationPlan;
 import org.communitypulse.schemas.avro.Alert;
 import org.communitypulse.schemas.avro.AlertCondition;
@@ -18,7 +20,7 @@ import org.communitypulse.streams.alerts.AlertSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * ACTIVITY_DECLINING, the early warning (docs/alerts.md), on the generator's own scheduled stalls with the default
@@ -34,6 +36,11 @@ class GeneratedEarlyWarningTest {
 
     @TempDir
     Path state;
+
+    static LongStream seeds() {
+        long[] all = {42, 1};
+        return Arrays.stream(all).limit(Math.max(1, Math.min(all.length, Integer.getInteger("pulse.early.warning.seeds", 1))));
+    }
 
     private static Optional<Alert> firstFiring(List<Alert> alerts, String community, AlertCondition condition) {
         return alerts.stream().filter(a -> a.getCommunityId().equals(community) && a.getCondition() == condition
@@ -57,9 +64,11 @@ class GeneratedEarlyWarningTest {
      * Leads measured 16, 14, 11, 12 days (seed 42) and 14, 14, 14, 12 (seed 1). The lead is a distribution, not a
      * bound: seeds 7 and 2026 gave 6, 7, 5, 15 and 12, 14, 15, 6, where a three-day silence in a fade's thin last
      * weeks came before the stall day (docs/alerts.md, "Lead time"); they are left out of this test, not hidden.
+     * The default build runs the first seed (a year of five communities takes about 40 s);
+     * {@code -Dpulse.early.warning.seeds=2} runs both.
      */
     @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {42, 1})
+    @MethodSource("seeds")
     void shouldWarnAtLeastAWeekBeforeNoActivityOnTheGeneratorsScheduledStalls(long seed) {
         Map<String, LocalDate> stalls = new LinkedHashMap<>();
         STALL_DAYS.forEach(d -> stalls.put("stall-" + d, START.plusDays(d)));
