@@ -122,9 +122,7 @@ public final class RolesState {
 
     /** This history and clock with {@code lastActive} as the holders' activity: to judge a past day. */
     public RolesState withActivity(Map<String, Long> lastActive) {
-        RolesState view = new RolesState(history, acknowledgements, lastActive);
-        view.clock(firstEventAt, latestEventAt);
-        return view;
+        return view(acknowledgements, lastActive);
     }
 
     /**
@@ -138,7 +136,12 @@ public final class RolesState {
                 byThen.computeIfAbsent(member, m -> new TreeMap<>()).put(policy, at);
             }
         }));
-        RolesState view = new RolesState(history, byThen, lastActive);
+        return view(byThen, lastActive);
+    }
+
+    /** The same history and clock with other acknowledgements and activity. */
+    private RolesState view(Map<String, Map<String, Long>> acknowledgements, Map<String, Long> lastActive) {
+        RolesState view = new RolesState(history, acknowledgements, lastActive);
         view.clock(firstEventAt, latestEventAt);
         return view;
     }

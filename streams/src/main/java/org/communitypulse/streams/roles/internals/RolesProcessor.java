@@ -526,7 +526,7 @@ public final class RolesProcessor implements Processor<Object, Object, Object, O
             }
             // One placeholder per erased identity and erasure: distinct from every member id (NUL first).
             String holder = placeholders.computeIfAbsent(c.getMember(),
-                    m -> "\u0000erased:" + at + ":" + state.nextErasedHolder());
+                    m -> ERASED_HOLDER + at + ":" + state.nextErasedHolder());
             anonymised.add(new RoleLineChange(c.getEventId(), holder, c.getKind(), c.getId(), c.getAccount(),
                     c.getGranted(), c.getAt()));
         }
